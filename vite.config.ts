@@ -1,0 +1,16 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+// onnxruntime-web's threaded wasm needs SharedArrayBuffer, which needs cross-origin isolation.
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  plugins: [react()],
+  server: { headers: isolation, port: 5173, strictPort: false },
+  preview: { headers: isolation, port: 4173 },
+  worker: { format: 'es' },
+  build: { target: 'es2022', sourcemap: true },
+});
