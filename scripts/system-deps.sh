@@ -8,6 +8,7 @@ packages=(
   python3-torch             # training package and its tests (Debian's torch, CPU)
   python3-numpy
   python3-pytest
+  python3-onnx              # ONNX checker and external-data split in the export
   libopenblas0-pthread      # without it torch's matrix products run ~20x slower
   assimp-testmodels         # real PLY/OBJ/STL/OFF files for the loader tests
   glmark2-data              # bunny.obj
