@@ -1,0 +1,85 @@
+// Shared e2e utilities: real files from Debian packages, dropping files onto the page the way a
+// browser does (a DataTransfer carried by drag events), and reading what the viewer drew.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, type JSHandle, type Page } from '@playwright/test';
+
+export const SCREENSHOT_DIR = path.join('test-results', 'screenshots');
+
+/** A file that a Debian package installs; .ci/run installs the packages. */
+export function debianFile(filePath: string, pkg: string): Buffer {
+  if (!existsSync(filePath)) {
+    throw new Error(`${filePath} is missing: install the Debian package ${pkg} (scripts/system-deps.sh does)`);
+  }
+  return readFileSync(filePath);
+}
+
+/** Makes a DataTransfer holding one file, in the page. */
+async function dataTransferWith(page: Page, name: string, bytes: Uint8Array): Promise<JSHandle<DataTransfer>> {
+  return page.evaluateHandle(
+    ({ name, base64 }) => {
+      const binary = atob(base64);
+      const data = new Uint8Array(binary.length);
+      for (let i = 0; i < binary.length; i++) data[i] = binary.charCodeAt(i);
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([data], name));
+      return transfer;
+    },
+    { name, base64: Buffer.from(bytes).toString('base64') },
+  );
+}
+
+/** Drags a DataTransfer over the page (the overlay shows) and drops it. */
+export async function dropTransfer(page: Page, dataTransfer: JSHandle<DataTransfer>): Promise<void> {
+  const target = page.getByTestId('viewer');
+  await target.dispatchEvent('dragenter', { dataTransfer });
+  await target.dispatchEvent('dragover', { dataTransfer });
+  await expect(page.getByTestId('drop-overlay')).toBeVisible();
+  await target.dispatchEvent('drop', { dataTransfer });
+  await expect(page.getByTestId('drop-overlay')).toBeHidden();
+}
+
+/** Drops a file whose bytes come from the test process. */
+export async function dropFile(page: Page, name: string, bytes: Uint8Array): Promise<void> {
+  await dropTransfer(page, await dataTransferWith(page, name, bytes));
+}
+
+/** Waits until the loaded file is `name` and nothing is loading. */
+export async function waitForLoaded(page: Page, name: string): Promise<void> {
+  await expect(page.getByTestId('status')).toHaveText('', { timeout: 60_000 });
+  await expect(page.getByTestId('file-name')).toHaveText(name);
+}
+
+/** The plain integer a data-testid element carries in data-value. */
+export async function valueOf(page: Page, testId: string): Promise<number> {
+  const value = await page.getByTestId(testId).getAttribute('data-value');
+  if (value === null) throw new Error(`[data-testid=${testId}] has no data-value`);
+  return Number(value);
+}
+
+export async function saveScreenshot(page: Page, name: string): Promise<Buffer> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  return page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
+}
+
+/**
+ * Share of the viewer's pixels that the points painted: the background is a dark grey gradient
+ * (every channel below 40), points are coloured or bright.
+ */
+export async function paintedShare(page: Page): Promise<number> {
+  const png = await page.getByTestId('viewer').screenshot();
+  return page.evaluate(async (base64) => {
+    const blob = await (await fetch(`data:image/png;base64,${base64}`)).blob();
+    const bitmap = await createImageBitmap(blob);
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const context = canvas.getContext('2d');
+    if (!context) throw new Error('no 2D context to read the screenshot');
+    context.drawImage(bitmap, 0, 0);
+    const { data } = context.getImageData(0, 0, bitmap.width, bitmap.height);
+    let painted = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (Math.max(data[i], data[i + 1], data[i + 2]) > 60) painted++;
+    }
+    return painted / (data.length / 4);
+  }, png.toString('base64'));
+}

@@ -1,0 +1,83 @@
+// What was loaded. Counts carry their plain value in data-value for tests.
+import type { LoadedFile } from '../worker/client';
+import { formatLabel } from '../io/types';
+import { formatBytes, formatCoordinate, formatCount, formatMs } from './numbers';
+
+export interface LoadedEntry extends LoadedFile {
+  fileName: string;
+  fileBytes: number;
+}
+
+const AXES = ['x', 'y', 'z'] as const;
+
+export function FileInfo({ entry }: { entry: LoadedEntry }) {
+  const { result } = entry;
+  const { min, max } = result.bounds;
+  return (
+    <section className="panel" aria-labelledby="file-info-title" data-testid="file-info">
+      <h2 id="file-info-title">File</h2>
+      <p className="file-name" data-testid="file-name" title={entry.fileName}>
+        {entry.fileName}
+      </p>
+      <dl className="facts">
+        <dt>Format</dt>
+        <dd data-testid="format" data-value={result.format}>
+          {formatLabel(result.format)} {result.kind === 'mesh' ? 'mesh' : 'point cloud'} · {formatBytes(entry.fileBytes)}
+        </dd>
+        <dt>{result.kind === 'mesh' ? 'Sampled points' : 'Points'}</dt>
+        <dd data-testid="point-count" data-value={result.cloud.count}>
+          {formatCount(result.cloud.count)}
+        </dd>
+        {result.kind === 'mesh' && (
+          <>
+            <dt>Vertices</dt>
+            <dd data-testid="vertex-count" data-value={result.vertexCount}>
+              {formatCount(result.vertexCount)}
+            </dd>
+            <dt>Faces</dt>
+            <dd data-testid="face-count" data-value={result.faceCount}>
+              {formatCount(result.faceCount)}
+            </dd>
+          </>
+        )}
+        <dt>Colours</dt>
+        <dd data-testid="has-colors">{result.cloud.colors ? 'from the file' : 'none'}</dd>
+        <dt>Load time</dt>
+        <dd data-testid="load-time" data-value={entry.totalMs.toFixed(1)} title={`parsing ${formatMs(entry.parseMs)} in the worker`}>
+          {formatMs(entry.totalMs)} <span className="muted">(parse {formatMs(entry.parseMs)})</span>
+        </dd>
+      </dl>
+      <table className="bounds" data-testid="bounds">
+        <caption>Bounds</caption>
+        <thead>
+          <tr>
+            <th scope="col" />
+            <th scope="col">min</th>
+            <th scope="col">max</th>
+            <th scope="col">size</th>
+          </tr>
+        </thead>
+        <tbody>
+          {AXES.map((axis, i) => (
+            <tr key={axis}>
+              <th scope="row">{axis}</th>
+              <td>{formatCoordinate(min[i])}</td>
+              <td>{formatCoordinate(max[i])}</td>
+              <td>{formatCoordinate(max[i] - min[i])}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {result.warnings.length > 0 && (
+        <div className="warnings" data-testid="warnings">
+          <h3>Warnings</h3>
+          <ul>
+            {result.warnings.map((warning, i) => (
+              <li key={i}>{warning}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,72 @@
+import type { UpAxis } from './viewer/colorMode';
+
+export type ColorSource = 'height' | 'file';
+
+export interface ViewSettings {
+  pointSize: number;
+  colorSource: ColorSource;
+  up: UpAxis;
+}
+
+export const POINT_SIZE_RANGE = { min: 1, max: 12 } as const;
+
+interface Props {
+  settings: ViewSettings;
+  fileHasColors: boolean;
+  onChange: (settings: ViewSettings) => void;
+  onResetView: () => void;
+}
+
+export function ViewControls({ settings, fileHasColors, onChange, onResetView }: Props) {
+  const set = (patch: Partial<ViewSettings>) => onChange({ ...settings, ...patch });
+  return (
+    <section className="panel" aria-labelledby="view-title">
+      <h2 id="view-title">View</h2>
+      <label className="field">
+        <span>
+          Point size <output data-testid="point-size-value">{settings.pointSize} px</output>
+        </span>
+        <input
+          type="range"
+          min={POINT_SIZE_RANGE.min}
+          max={POINT_SIZE_RANGE.max}
+          step={1}
+          value={settings.pointSize}
+          data-testid="point-size"
+          onChange={(event) => set({ pointSize: Number(event.currentTarget.value) })}
+        />
+      </label>
+      <label className="field">
+        <span>Colour</span>
+        <select
+          value={settings.colorSource}
+          data-testid="color-source"
+          onChange={(event) => set({ colorSource: event.currentTarget.value as ColorSource })}
+        >
+          <option value="height">by height</option>
+          <option value="file" disabled={!fileHasColors}>
+            file colours{fileHasColors ? '' : ' (none in this file)'}
+          </option>
+        </select>
+      </label>
+      <fieldset className="field segmented">
+        <legend>Up axis</legend>
+        {(['z', 'y'] as const).map((axis) => (
+          <label key={axis}>
+            <input
+              type="radio"
+              name="up-axis"
+              value={axis}
+              checked={settings.up === axis}
+              onChange={() => set({ up: axis })}
+            />
+            <span>{axis.toUpperCase()}</span>
+          </label>
+        ))}
+      </fieldset>
+      <button type="button" onClick={onResetView}>
+        Reset view
+      </button>
+    </section>
+  );
+}

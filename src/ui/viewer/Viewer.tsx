@@ -1,0 +1,67 @@
+// React wrapper around PointViewer. Props are forwarded to the imperative viewer in effects; no
+// per-frame data passes through React.
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { PointCloud } from '../../io/types';
+import type { ColorMode, UpAxis } from './colorMode';
+import { type PointScalars, PointViewer } from './pointViewer';
+
+export interface ViewerProps {
+  cloud: PointCloud | null;
+  colorMode: ColorMode;
+  up: UpAxis;
+  /** Point size in screen pixels. */
+  pointSize: number;
+  /** Attention hook: when set, points are coloured by these values instead of colorMode. */
+  scalars?: PointScalars | null;
+  /** Changing this number puts the camera back to fit the cloud. */
+  fitRequest?: number;
+}
+
+export function Viewer({ cloud, colorMode, up, pointSize, scalars = null, fitRequest = 0 }: ViewerProps) {
+  const hostRef = useRef<HTMLDivElement>(null);
+  const viewerRef = useRef<PointViewer | null>(null);
+  const latest = useRef({ colorMode, up, pointSize });
+  const [failure, setFailure] = useState<Error | null>(null);
+  // Rethrown during render so the surrounding error boundary shows it.
+  if (failure) throw failure;
+
+  useLayoutEffect(() => {
+    latest.current = { colorMode, up, pointSize };
+  });
+
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host) return;
+    let viewer: PointViewer;
+    try {
+      viewer = new PointViewer(host);
+    } catch (error) {
+      setFailure(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    viewer.setPointSize(latest.current.pointSize);
+    viewerRef.current = viewer;
+    return () => {
+      viewerRef.current = null;
+      viewer.dispose();
+    };
+  }, []);
+
+  useEffect(() => {
+    const viewer = viewerRef.current;
+    const host = hostRef.current;
+    if (!viewer || !host || !cloud) return;
+    viewer.setCloud(cloud, latest.current.colorMode, latest.current.up);
+    host.dataset.points = String(cloud.count);
+  }, [cloud]);
+
+  useEffect(() => viewerRef.current?.setColorMode(colorMode), [colorMode]);
+  useEffect(() => viewerRef.current?.setUp(up), [up]);
+  useEffect(() => viewerRef.current?.setPointSize(pointSize), [pointSize]);
+  useEffect(() => viewerRef.current?.setScalars(scalars), [scalars]);
+  useEffect(() => {
+    if (fitRequest > 0) viewerRef.current?.fitCamera();
+  }, [fitRequest]);
+
+  return <div ref={hostRef} className="viewer-canvas-host" data-testid="viewer" />;
+}

@@ -1,0 +1,186 @@
+// The three.js side of the viewer, outside React: renderer, camera, controls and one THREE.Points.
+// It renders on demand (a camera move, new data, a resize), so a still million-point cloud costs
+// nothing, and per-frame work allocates nothing.
+import {
+  BufferAttribute,
+  BufferGeometry,
+  LinearSRGBColorSpace,
+  PerspectiveCamera,
+  Points,
+  PointsMaterial,
+  Scene,
+  Vector3,
+  WebGLRenderer,
+} from 'three';
+import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import type { PointCloud } from '../../io/types';
+import { cloudToGeometry } from './cloudToGeometry';
+import { type ColorMode, type UpAxis } from './colorMode';
+import type { ColormapId } from './colormaps';
+import { fillCloudColors, fillScalarColors } from './colors';
+
+/** Per-point values shown through a colormap instead of the colour mode (attention, later). */
+export interface PointScalars {
+  values: Float32Array;
+  colormap: ColormapId;
+}
+
+const UP_VECTORS: Record<UpAxis, Vector3> = { y: new Vector3(0, 1, 0), z: new Vector3(0, 0, 1) };
+// Where the camera looks from, relative to the up axis: front-right and a little above.
+const VIEW_DIRECTIONS: Record<UpAxis, Vector3> = {
+  y: new Vector3(0.9, 0.55, 1.3).normalize(),
+  z: new Vector3(0.9, -1.3, 0.55).normalize(),
+};
+
+export class PointViewer {
+  private readonly renderer: WebGLRenderer;
+  private readonly scene = new Scene();
+  private readonly camera = new PerspectiveCamera(45, 1, 0.01, 100);
+  private controls: OrbitControls;
+  private readonly material = new PointsMaterial({ size: 2, sizeAttenuation: false, vertexColors: true });
+  private readonly resizeObserver: ResizeObserver;
+  private points: Points<BufferGeometry, PointsMaterial> | null = null;
+  private cloud: PointCloud | null = null;
+  private colorMode: ColorMode = { kind: 'height', up: 'z' };
+  private scalars: PointScalars | null = null;
+  private up: UpAxis = 'z';
+  private frame = 0;
+  private frames = 0;
+
+  constructor(private readonly container: HTMLElement) {
+    // Throws when WebGL is unavailable; the React error boundary shows that.
+    this.renderer = new WebGLRenderer({ antialias: false, alpha: true, powerPreference: 'high-performance' });
+    // Vertex colours are display values (file colours, colormap tables): write them out unconverted.
+    this.renderer.outputColorSpace = LinearSRGBColorSpace;
+    this.renderer.setClearColor(0x000000, 0);
+    this.renderer.setPixelRatio(Math.min(window.devicePixelRatio, 2));
+    this.renderer.domElement.dataset.testid = 'viewer-canvas';
+    container.appendChild(this.renderer.domElement);
+    this.controls = this.createControls();
+    this.resizeObserver = new ResizeObserver(() => this.resize());
+    this.resizeObserver.observe(container);
+    this.resize();
+  }
+
+  /** How many frames were drawn so far (tests check the viewer really renders). */
+  get renderedFrames(): number {
+    return this.frames;
+  }
+
+  setCloud(cloud: PointCloud, colorMode: ColorMode, up: UpAxis): void {
+    this.disposePoints();
+    this.cloud = cloud;
+    this.colorMode = colorMode;
+    this.scalars = null;
+    this.points = new Points(cloudToGeometry(cloud, colorMode), this.material);
+    // Bounds are computed once here; three would otherwise do it per frame for culling.
+    this.points.frustumCulled = false;
+    this.scene.add(this.points);
+    this.setUp(up, true);
+    this.fitCamera();
+  }
+
+  setColorMode(mode: ColorMode): void {
+    this.colorMode = mode;
+    if (!this.scalars) this.recolor();
+  }
+
+  /** Attention hook: colours points by a per-point scalar, or back to the colour mode with null. */
+  setScalars(scalars: PointScalars | null): void {
+    if (scalars && this.cloud && scalars.values.length !== this.cloud.count) {
+      throw new Error(`attention has ${scalars.values.length} values for ${this.cloud.count} points`);
+    }
+    this.scalars = scalars;
+    this.recolor();
+  }
+
+  setPointSize(pixels: number): void {
+    this.material.size = pixels;
+    this.requestRender();
+  }
+
+  setUp(up: UpAxis, force = false): void {
+    if (up === this.up && !force) return;
+    const changed = up !== this.up;
+    this.up = up;
+    this.camera.up.copy(UP_VECTORS[up]);
+    if (changed) {
+      // OrbitControls reads camera.up once, when it is made.
+      this.controls.dispose();
+      this.controls = this.createControls();
+      this.fitCamera();
+    }
+  }
+
+  fitCamera(): void {
+    const sphere = this.points?.geometry.boundingSphere;
+    if (!sphere) return;
+    const radius = Math.max(sphere.radius, 1e-6);
+    const distance = (radius / Math.sin((this.camera.fov * Math.PI) / 360)) * 1.05;
+    this.camera.near = distance / 100;
+    this.camera.far = distance * 100;
+    this.camera.position.copy(VIEW_DIRECTIONS[this.up]).multiplyScalar(distance).add(sphere.center);
+    this.camera.updateProjectionMatrix();
+    this.controls.target.copy(sphere.center);
+    this.controls.update();
+    this.requestRender();
+  }
+
+  dispose(): void {
+    cancelAnimationFrame(this.frame);
+    this.resizeObserver.disconnect();
+    this.controls.dispose();
+    this.disposePoints();
+    this.material.dispose();
+    this.renderer.dispose();
+    this.renderer.forceContextLoss();
+    this.renderer.domElement.remove();
+  }
+
+  private createControls(): OrbitControls {
+    const controls = new OrbitControls(this.camera, this.renderer.domElement);
+    controls.enableDamping = true;
+    controls.dampingFactor = 0.15;
+    controls.addEventListener('change', this.requestRender);
+    return controls;
+  }
+
+  private recolor(): void {
+    const attribute = this.points?.geometry.getAttribute('color');
+    if (!this.cloud || !(attribute instanceof BufferAttribute)) return;
+    const colors = attribute.array as Float32Array;
+    if (this.scalars) fillScalarColors(colors, this.scalars.values, this.scalars.colormap);
+    else fillCloudColors(colors, this.cloud, this.colorMode);
+    attribute.needsUpdate = true;
+    this.requestRender();
+  }
+
+  private resize(): void {
+    const { clientWidth, clientHeight } = this.container;
+    if (clientWidth === 0 || clientHeight === 0) return;
+    this.renderer.setSize(clientWidth, clientHeight);
+    this.camera.aspect = clientWidth / clientHeight;
+    this.camera.updateProjectionMatrix();
+    this.requestRender();
+  }
+
+  private readonly requestRender = (): void => {
+    if (this.frame === 0) this.frame = requestAnimationFrame(this.renderFrame);
+  };
+
+  private readonly renderFrame = (): void => {
+    this.frame = 0;
+    // With damping the camera keeps gliding after the pointer stops; update() says whether it moved.
+    const moving = this.controls.update();
+    this.renderer.render(this.scene, this.camera);
+    this.frames++;
+    if (moving) this.requestRender();
+  };
+
+  private disposePoints(): void {
+    if (!this.points) return;
+    this.scene.remove(this.points);
+    this.points.geometry.dispose();
+    this.points = null;
+  }
+}
