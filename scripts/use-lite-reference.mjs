@@ -50,8 +50,12 @@ function validateRequest(request) {
     throw new Error('use-lite-reference: request.nodes must be an array of node names');
   }
   const embeddings = request.embeddings ?? true;
-  if (typeof embeddings !== 'boolean') throw new Error('use-lite-reference: request.embeddings must be a boolean');
-  if (!embeddings && nodes.length === 0) throw new Error('use-lite-reference: nothing to compute (no embeddings, no nodes)');
+  if (typeof embeddings !== 'boolean') {
+    throw new Error('use-lite-reference: request.embeddings must be a boolean');
+  }
+  if (!embeddings && nodes.length === 0) {
+    throw new Error('use-lite-reference: nothing to compute (no embeddings, no nodes)');
+  }
   return { tokens, nodes, embeddings };
 }
 

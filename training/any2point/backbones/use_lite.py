@@ -67,15 +67,16 @@ class LayerNorm(nn.Module):
 class UseLiteBlock(Block):
     """One TransformerLayer. The adapter point is after the attention residual (width 512)."""
 
-    def __init__(self, graph: TfjsGraph, index: int, sources: dict[str, FrozenSource]) -> None:
+    def __init__(self, graph: TfjsGraph, index: int) -> None:
         super().__init__()
+        self.sources: dict[str, FrozenSource] = {}  # by parameter name inside this block
         layer = f"{_STACK}/Layer_{index}/TransformerLayer"
         mha = f"{layer}/MultiheadAttention"
 
         def weight(param: str, node: str, op: str, transform: str = "identity",
-                   index: int = 1) -> np.ndarray:
-            name = _weight_input(graph, node, op, index)
-            sources[param] = FrozenSource(MODEL_FILE, name, transform)
+                   arg: int = 1) -> np.ndarray:
+            name = _weight_input(graph, node, op, arg)
+            self.sources[param] = FrozenSource(MODEL_FILE, name, transform)
             value = graph.tensor(name)
             if transform.startswith("reshape:"):
                 value = value.reshape([int(d) for d in transform[len("reshape:"):].split(",")])
@@ -85,42 +86,41 @@ class UseLiteBlock(Block):
             shape = graph.weights[_weight_input(graph, node, "Conv2D")].shape  # [1, 1, in, out]
             return weight(param, node, "Conv2D", f"reshape:{shape[2]},{shape[3]}")
 
-        p = f"blocks.{index}."
         eps = graph.scalar(_weight_input(graph, f"{layer}/layer_prepostprocess/layer_norm/add", "Add"))
         self.attn_norm = LayerNorm(
-            weight(p + "attn_norm.scale", f"{layer}/layer_prepostprocess/layer_norm/mul", "Mul", index=0),
-            weight(p + "attn_norm.bias", f"{layer}/layer_prepostprocess/layer_norm/add_1", "Add"),
+            weight("attn_norm.scale", f"{layer}/layer_prepostprocess/layer_norm/mul", "Mul", arg=0),
+            weight("attn_norm.bias", f"{layer}/layer_prepostprocess/layer_norm/add_1", "Add"),
             eps,
         )
         self.qkv = Affine(
-            conv1x1(p + "qkv.kernel", f"{mha}/qkv_transform_single/Conv2D"),
-            weight(p + "qkv.bias", f"{mha}/qkv_transform_single/BiasAdd", "BiasAdd"),
+            conv1x1("qkv.kernel", f"{mha}/qkv_transform_single/Conv2D"),
+            weight("qkv.bias", f"{mha}/qkv_transform_single/BiasAdd", "BiasAdd"),
         )
         self.attn_out = Affine(
-            conv1x1(p + "attn_out.kernel", f"{mha}/output_transform_single/Conv2D"),
-            weight(p + "attn_out.bias", f"{mha}/output_transform_single/BiasAdd", "BiasAdd"),
+            conv1x1("attn_out.kernel", f"{mha}/output_transform_single/Conv2D"),
+            weight("attn_out.bias", f"{mha}/output_transform_single/BiasAdd", "BiasAdd"),
         )
         # Layer 0 widens the stream 256 -> 512; its residual goes through a dense projection.
         self.residual: nn.Module = nn.Identity()
         if f"{layer}/AdjustResidualInput/dense/MatMul" in graph.nodes:
             self.residual = Affine(
-                weight(p + "residual.kernel", f"{layer}/AdjustResidualInput/dense/MatMul", "MatMul"),
-                weight(p + "residual.bias", f"{layer}/AdjustResidualInput/dense/BiasAdd", "BiasAdd"),
+                weight("residual.kernel", f"{layer}/AdjustResidualInput/dense/MatMul", "MatMul"),
+                weight("residual.bias", f"{layer}/AdjustResidualInput/dense/BiasAdd", "BiasAdd"),
             )
         ffn = f"{layer}/FFN"
         self.ffn_norm = LayerNorm(
-            weight(p + "ffn_norm.scale", f"{ffn}/layer_prepostprocess/layer_norm/mul", "Mul", index=0),
-            weight(p + "ffn_norm.bias", f"{ffn}/layer_prepostprocess/layer_norm/add_1", "Add"),
+            weight("ffn_norm.scale", f"{ffn}/layer_prepostprocess/layer_norm/mul", "Mul", arg=0),
+            weight("ffn_norm.bias", f"{ffn}/layer_prepostprocess/layer_norm/add_1", "Add"),
             graph.scalar(_weight_input(graph, f"{ffn}/layer_prepostprocess/layer_norm/add", "Add")),
         )
         self.ffn_in = Affine(
-            weight(p + "ffn_in.kernel", f"{ffn}/conv1/Tensordot/MatMul", "MatMul"),
-            weight(p + "ffn_in.bias", f"{ffn}/conv1/BiasAdd", "BiasAdd"),
+            weight("ffn_in.kernel", f"{ffn}/conv1/Tensordot/MatMul", "MatMul"),
+            weight("ffn_in.bias", f"{ffn}/conv1/BiasAdd", "BiasAdd"),
         )
         _expect_op(graph, f"{ffn}/conv1/Relu", "Relu")
         self.ffn_out = Affine(
-            weight(p + "ffn_out.kernel", f"{ffn}/conv2/Tensordot/MatMul", "MatMul"),
-            weight(p + "ffn_out.bias", f"{ffn}/conv2/BiasAdd", "BiasAdd"),
+            weight("ffn_out.kernel", f"{ffn}/conv2/Tensordot/MatMul", "MatMul"),
+            weight("ffn_out.bias", f"{ffn}/conv2/BiasAdd", "BiasAdd"),
         )
 
         pack = _expect_op(graph, f"{mha}/split_heads/split_last_dimension/Reshape/shape", "Pack")
@@ -131,6 +131,7 @@ class UseLiteBlock(Block):
             raise ValueError(f"USE-Lite layer {index}: qkv split {list(split)} / {self.heads} heads")
         self.depth = self.attn_width // self.heads
         self.query_scale = graph.scalar(_weight_input(graph, f"{mha}/mul", "Mul"))
+        # the padding bias constant is shared by both layers in the graph (it sits under Layer_1)
         self.padding_bias = graph.scalar(_weight_input(
             graph, f"{_STACK}/Layer_1/TransformerLayer/MultiheadAttention/DotProductAttention/"
             "attention_bias_ignore_padding/mul", "Mul"))
@@ -179,7 +180,9 @@ class UseLite(Backbone):
                          if n.startswith(f"{_STACK}/Layer_")})
         if layers != list(range(len(layers))) or not layers:
             raise ValueError(f"USE-Lite graph {graph.model_json_path}: layers {layers}")
-        self.blocks = nn.ModuleList([UseLiteBlock(graph, i, self._sources) for i in layers])
+        self.blocks = nn.ModuleList([UseLiteBlock(graph, i) for i in layers])
+        for i, block in enumerate(self.blocks):
+            self._sources.update({f"blocks.{i}.{k}": v for k, v in block.sources.items()})
 
         timing = f"{_STACK}/Layer_0/AddTimingSignal/TimingSignal"
         concat = _expect_op(graph, f"{timing}/concat", "ConcatV2")
@@ -207,7 +210,8 @@ class UseLite(Backbone):
     def class_position(self) -> torch.Tensor:
         """USE has no class token; the Any2Point class token is trainable, so its own embedding
         carries whatever position it needs: zeros here."""
-        return torch.zeros(self.width_in, dtype=self.inv_timescales.dtype)
+        return torch.zeros(self.width_in, dtype=self.inv_timescales.dtype,
+                           device=self.inv_timescales.device)
 
     def grid(self) -> dict:
         return {"kind": "1d", "length": self.max_length}
