@@ -1,0 +1,170 @@
+// The checks every format goes through after parsing: face indices in range, non-finite
+// coordinates, meshes sampled into clouds, counts against LIMITS, and the warnings a user should
+// see about what came out (one point, identical points, too few points).
+import { createSurfaceSampler } from '../geometry/sampleSurface';
+import { LIMITS, POINT_LIMIT_TEXT, formatCount } from './limits';
+import { type Bounds, type FormatId, LoadError, type LoadResult, type Mesh, type Parsed, type PointCloud } from './types';
+
+export interface FinishOptions {
+  meshSamples: number;
+  seed: number;
+}
+
+function isFiniteAt(p: Float32Array, i: number): boolean {
+  return Number.isFinite(p[3 * i]!) && Number.isFinite(p[3 * i + 1]!) && Number.isFinite(p[3 * i + 2]!);
+}
+
+/** Copies the rows of `cloud` whose `keep` flag is set. */
+function selectRows(cloud: PointCloud, keep: Uint8Array, kept: number): PointCloud {
+  const pick = (src: Float32Array | undefined): Float32Array | undefined => {
+    if (src === undefined) return undefined;
+    const out = new Float32Array(kept * 3);
+    for (let i = 0, j = 0; i < cloud.count; i++) {
+      if (keep[i] === 0) continue;
+      out[j] = src[3 * i]!;
+      out[j + 1] = src[3 * i + 1]!;
+      out[j + 2] = src[3 * i + 2]!;
+      j += 3;
+    }
+    return out;
+  };
+  return { positions: pick(cloud.positions)!, colors: pick(cloud.colors), normals: pick(cloud.normals), count: kept };
+}
+
+/** Drops points with a NaN or infinite coordinate; refuses a cloud that has none left. */
+function finitePoints(format: FormatId, cloud: PointCloud, warnings: string[]): PointCloud {
+  const keep = new Uint8Array(cloud.count);
+  let kept = 0;
+  for (let i = 0; i < cloud.count; i++) {
+    if (isFiniteAt(cloud.positions, i)) {
+      keep[i] = 1;
+      kept++;
+    }
+  }
+  if (kept === cloud.count) return cloud;
+  if (kept === 0) {
+    throw new LoadError(
+      format,
+      'non-finite',
+      `no finite points: all ${formatCount(cloud.count)} points have NaN or infinite coordinates`,
+    );
+  }
+  const dropped = cloud.count - kept;
+  warnings.push(`${formatCount(dropped)} of ${formatCount(cloud.count)} points had NaN or infinite coordinates and were dropped`);
+  return selectRows(cloud, keep, kept);
+}
+
+function checkIndices(format: FormatId, mesh: Mesh): void {
+  const { indices, vertexCount } = mesh;
+  for (let i = 0; i < indices.length; i++) {
+    if (indices[i]! >= vertexCount) {
+      throw new LoadError(
+        format,
+        'out-of-range',
+        `triangle ${Math.floor(i / 3)} refers to vertex ${indices[i]} of ${formatCount(vertexCount)}`,
+      );
+    }
+  }
+}
+
+/** Triangles whose three vertices are finite; the rest are dropped with a warning. */
+function finiteTriangles(mesh: Mesh, warnings: string[]): Mesh {
+  const finite = new Uint8Array(mesh.vertexCount);
+  let bad = 0;
+  for (let v = 0; v < mesh.vertexCount; v++) {
+    if (isFiniteAt(mesh.positions, v)) finite[v] = 1;
+    else bad++;
+  }
+  if (bad === 0) return mesh;
+  const { indices } = mesh;
+  const kept: number[] = [];
+  for (let t = 0; t < indices.length; t += 3) {
+    if (finite[indices[t]!] && finite[indices[t + 1]!] && finite[indices[t + 2]!]) kept.push(t);
+  }
+  const out = new Uint32Array(kept.length * 3);
+  kept.forEach((t, j) => out.set(indices.subarray(t, t + 3), 3 * j));
+  warnings.push(
+    `${formatCount(bad)} vertices have NaN or infinite coordinates; ` +
+      `${formatCount(mesh.faceCount - kept.length)} triangles using them were dropped`,
+  );
+  return { ...mesh, indices: out, faceCount: kept.length };
+}
+
+function meshVertices(mesh: Mesh): PointCloud {
+  return { positions: mesh.positions, colors: mesh.colors, count: mesh.vertexCount };
+}
+
+function cleanColors(cloud: PointCloud): void {
+  const c = cloud.colors;
+  if (c === undefined) return;
+  for (let i = 0; i < c.length; i++) if (!Number.isFinite(c[i]!)) c[i] = 0;
+}
+
+function boundsOf(cloud: PointCloud): Bounds {
+  const min: [number, number, number] = [Infinity, Infinity, Infinity];
+  const max: [number, number, number] = [-Infinity, -Infinity, -Infinity];
+  const p = cloud.positions;
+  for (let i = 0; i < cloud.count * 3; i += 3) {
+    for (let k = 0; k < 3; k++) {
+      const v = p[i + k]!;
+      if (v < min[k]!) min[k] = v;
+      if (v > max[k]!) max[k] = v;
+    }
+  }
+  return { min, max };
+}
+
+function shapeWarnings(cloud: PointCloud, bounds: Bounds, warnings: string[]): void {
+  const n = cloud.count;
+  if (n === 1) {
+    warnings.push(`only 1 point: a shape needs at least ${LIMITS.warnBelowPoints}, so the classification means little`);
+    return;
+  }
+  if (bounds.min.every((v, k) => v === bounds.max[k])) {
+    warnings.push(`all ${formatCount(n)} points are identical: the cloud has no shape to classify`);
+  } else if (n < LIMITS.warnBelowPoints) {
+    warnings.push(`only ${formatCount(n)} points: a shape needs at least ${LIMITS.warnBelowPoints}, so the classification means little`);
+  }
+}
+
+/** Turns one parser's output into the LoadResult every caller sees. */
+export function finish(format: FormatId, parsed: Parsed, options: FinishOptions): LoadResult {
+  const warnings = [...parsed.warnings];
+  let cloud: PointCloud;
+  let kind: LoadResult['kind'] = 'points';
+
+  if (parsed.kind === 'mesh') {
+    checkIndices(format, parsed.mesh);
+    const mesh = finiteTriangles(parsed.mesh, warnings);
+    const sampler = mesh.faceCount > 0 ? createSurfaceSampler(mesh) : undefined;
+    if (sampler !== undefined && sampler.area > 0 && Number.isFinite(sampler.area)) {
+      cloud = sampler.sample(options.meshSamples, options.seed);
+      kind = 'mesh';
+    } else {
+      if (parsed.fileFaceCount > 0) {
+        const why = mesh.faceCount === 0 ? 'no usable faces' : 'all faces have zero area';
+        warnings.push(`${why}: the ${formatCount(mesh.vertexCount)} vertices are used as points`);
+      }
+      cloud = finitePoints(format, meshVertices(mesh), warnings);
+    }
+  } else {
+    cloud = finitePoints(format, parsed.cloud, warnings);
+  }
+
+  if (cloud.count === 0) throw new LoadError(format, 'empty', 'the file contains no points');
+  if (cloud.count > LIMITS.maxPoints) {
+    throw new LoadError(format, 'too-large', `the file holds ${formatCount(cloud.count)} points; ${POINT_LIMIT_TEXT}`);
+  }
+  cleanColors(cloud);
+  const bounds = boundsOf(cloud);
+  shapeWarnings(cloud, bounds, warnings);
+  return {
+    cloud,
+    format,
+    kind,
+    vertexCount: parsed.fileVertexCount,
+    faceCount: parsed.kind === 'mesh' ? parsed.fileFaceCount : 0,
+    warnings,
+    bounds,
+  };
+}

@@ -1,0 +1,46 @@
+// Explicit limits. Every "too large" error quotes the limit it hit, by these names.
+
+export const LIMITS = {
+  /** Files above this are refused before parsing (256 MiB). A 200 MB file is read. */
+  maxFileBytes: 256 * 1024 * 1024,
+  /** Points (or mesh vertices) a file may declare or contain. */
+  maxPoints: 10_000_000,
+  /** Mesh faces a file may declare or contain. */
+  maxFaces: 20_000_000,
+  /** Points sampled from a mesh surface when the caller does not say. */
+  defaultMeshSamples: 100_000,
+  /** Clouds with fewer points load with a warning: too few to describe a shape. */
+  warnBelowPoints: 64,
+} as const;
+
+export type Limits = typeof LIMITS;
+
+/** 10000000 -> "10,000,000" (same in every locale, so messages can be tested). */
+export function formatCount(n: number): string {
+  const s = String(Math.trunc(Math.abs(n)));
+  const grouped = s.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return n < 0 ? `-${grouped}` : grouped;
+}
+
+/** 268435456 -> "256 MiB", 1536 -> "1.5 KiB". */
+export function formatBytes(n: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB'];
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const shown = unit === 0 ? String(value) : String(Math.round(value * 10) / 10);
+  return `${shown} ${units[unit]}`;
+}
+
+/** "the limit is 10,000,000 points (LIMITS.maxPoints)": the tail of every point-count refusal. */
+export const POINT_LIMIT_TEXT = `the limit is ${formatCount(LIMITS.maxPoints)} points (LIMITS.maxPoints)`;
+
+export const FACE_LIMIT_TEXT = `the limit is ${formatCount(LIMITS.maxFaces)} faces (LIMITS.maxFaces)`;
+
+/** (1, 'face') -> "1 face"; (3, 'face') -> "3 faces"; (2, 'vertex', 'vertices') -> "2 vertices". */
+export function countOf(n: number, singular: string, plural = `${singular}s`): string {
+  return `${formatCount(n)} ${n === 1 ? singular : plural}`;
+}

@@ -1,0 +1,258 @@
+// PLY: ASCII, binary little- and big-endian; any scalar type for coordinates; optional colours
+// and normals; faces with any number of vertices (fan-triangulated).
+//
+// Our own reader, not three.js's PLYLoader: that one (r187) silently drops faces with more than
+// four vertices, turns the mesh into a triangle soup when faces carry colours, and converts
+// colours into linear space; all three would have to be undone here.
+import { Uint32Builder } from './buffers';
+import { countOf, formatCount } from './limits';
+import { type PlyElement, type PlyHeader, type PlyScalar, SCALAR_BYTES, describeCount, parsePlyHeader } from './plyHeader';
+import { AsciiValues, BadPlyToken, BinaryValues, type PlyValueSource } from './plyValues';
+import { LoadError, type Parsed } from './types';
+
+/** Property names per vertex slot: x y z, nx ny nz, r g b. */
+const SLOT_NAMES: readonly (readonly string[])[] = [
+  ['x'],
+  ['y'],
+  ['z'],
+  ['nx', 'normal_x'],
+  ['ny', 'normal_y'],
+  ['nz', 'normal_z'],
+  ['red', 'r', 'diffuse_red'],
+  ['green', 'g', 'diffuse_green'],
+  ['blue', 'b', 'diffuse_blue'],
+];
+
+/** Largest value of an integer colour type, so colours come out in 0..1. */
+const COLOR_FULL_SCALE: Record<PlyScalar, number> = {
+  int8: 127,
+  uint8: 255,
+  int16: 32767,
+  uint16: 65535,
+  int32: 2147483647,
+  uint32: 4294967295,
+  float32: 1,
+  float64: 1,
+};
+
+interface Body {
+  source: PlyValueSource;
+  ascii: boolean;
+  /** Body bytes, for bounding allocations by what the file can possibly hold. */
+  bytes: number;
+}
+
+/** The most instances of `element` the body can hold: allocations never exceed this, so a header
+ * that promises 2^31 points in a small file allocates nothing large. */
+function plausibleCount(element: PlyElement, body: Body): number {
+  let minBytes = 0;
+  for (const p of element.properties) {
+    minBytes += body.ascii ? 2 : p.countType !== undefined ? SCALAR_BYTES[p.countType] : SCALAR_BYTES[p.type];
+  }
+  if (minBytes === 0) return element.count;
+  // ASCII: k tokens need at least 2k - 1 characters.
+  const fits = Math.floor((body.bytes + (body.ascii ? 1 : 0)) / minBytes);
+  return Math.min(element.count, fits);
+}
+
+function truncated(element: PlyElement, complete: number): LoadError {
+  return new LoadError(
+    'ply',
+    'truncated',
+    `header declares ${describeCount(element, element.count)} but the file ends after ${formatCount(complete)}`,
+  );
+}
+
+function withContext(error: unknown, element: PlyElement, index: number): unknown {
+  if (error instanceof BadPlyToken) {
+    return new LoadError('ply', 'malformed', `${element.name} ${index}: ${error.message}`);
+  }
+  return error;
+}
+
+/** Reads one list property's count; undefined at the end of the data. */
+function readListCount(source: PlyValueSource, type: PlyScalar, element: PlyElement, index: number): number | undefined {
+  const n = source.read(type);
+  if (n !== undefined && n < 0) {
+    throw new LoadError('ply', 'malformed', `${element.name} ${index}: negative list length ${n}`);
+  }
+  return n;
+}
+
+function skipElement(element: PlyElement, body: Body): void {
+  const { source } = body;
+  let i = 0;
+  try {
+    for (; i < element.count; i++) {
+      for (const p of element.properties) {
+        const n = p.countType === undefined ? 1 : readListCount(source, p.countType, element, i);
+        if (n === undefined) throw truncated(element, i);
+        for (let j = 0; j < n; j++) if (source.read(p.type) === undefined) throw truncated(element, i);
+      }
+    }
+  } catch (error) {
+    throw withContext(error, element, i);
+  }
+}
+
+interface Vertices {
+  positions: Float32Array;
+  normals?: Float32Array;
+  colors?: Float32Array;
+}
+
+function readVertices(element: PlyElement, body: Body): Vertices {
+  const props = element.properties;
+  const slotOf = props.map((p) => (p.countType === undefined ? SLOT_NAMES.findIndex((names) => names.includes(p.name)) : -1));
+  const has = (slot: number): boolean => slotOf.includes(slot);
+  const hasNormals = has(3) && has(4) && has(5);
+  const hasColors = has(6) && has(7) && has(8);
+  const colorProp = hasColors ? props[slotOf.indexOf(6)]! : undefined;
+  const colorScale = colorProp === undefined ? 1 : 1 / COLOR_FULL_SCALE[colorProp.type];
+
+  const capacity = plausibleCount(element, body);
+  const positions = new Float32Array(capacity * 3);
+  const normals = hasNormals ? new Float32Array(capacity * 3) : undefined;
+  const colors = hasColors ? new Float32Array(capacity * 3) : undefined;
+  const row = new Float64Array(SLOT_NAMES.length);
+  const { source } = body;
+
+  let i = 0;
+  try {
+    for (; i < element.count; i++) {
+      if (i >= capacity) throw truncated(element, i);
+      for (let p = 0; p < props.length; p++) {
+        const prop = props[p]!;
+        if (prop.countType !== undefined) {
+          const n = readListCount(source, prop.countType, element, i);
+          if (n === undefined) throw truncated(element, i);
+          for (let j = 0; j < n; j++) if (source.read(prop.type) === undefined) throw truncated(element, i);
+          continue;
+        }
+        const v = source.read(prop.type);
+        if (v === undefined) throw truncated(element, i);
+        const slot = slotOf[p]!;
+        if (slot >= 0) row[slot] = v;
+      }
+      const o = i * 3;
+      positions[o] = row[0]!;
+      positions[o + 1] = row[1]!;
+      positions[o + 2] = row[2]!;
+      if (normals !== undefined) {
+        normals[o] = row[3]!;
+        normals[o + 1] = row[4]!;
+        normals[o + 2] = row[5]!;
+      }
+      if (colors !== undefined) {
+        colors[o] = Math.min(1, Math.max(0, row[6]! * colorScale));
+        colors[o + 1] = Math.min(1, Math.max(0, row[7]! * colorScale));
+        colors[o + 2] = Math.min(1, Math.max(0, row[8]! * colorScale));
+      }
+    }
+  } catch (error) {
+    throw withContext(error, element, i);
+  }
+  return { positions, normals, colors };
+}
+
+interface Faces {
+  indices: Uint32Array;
+  skipped: number;
+}
+
+function readFaces(element: PlyElement, listIndex: number, vertexCount: number, body: Body): Faces {
+  const props = element.properties;
+  const triangles = new Uint32Builder(plausibleCount(element, body) * 3);
+  const polygon: number[] = [];
+  const { source } = body;
+  let skipped = 0;
+  let i = 0;
+  try {
+    for (; i < element.count; i++) {
+      for (let p = 0; p < props.length; p++) {
+        const prop = props[p]!;
+        const n = prop.countType === undefined ? 1 : readListCount(source, prop.countType, element, i);
+        if (n === undefined) throw truncated(element, i);
+        if (p !== listIndex) {
+          for (let j = 0; j < n; j++) if (source.read(prop.type) === undefined) throw truncated(element, i);
+          continue;
+        }
+        polygon.length = 0;
+        for (let j = 0; j < n; j++) {
+          const index = source.read(prop.type);
+          if (index === undefined) throw truncated(element, i);
+          if (index < 0 || index >= vertexCount) {
+            throw new LoadError(
+              'ply',
+              'out-of-range',
+              `face ${i} refers to vertex ${index} of ${formatCount(vertexCount)} (valid: 0 to ${vertexCount - 1})`,
+            );
+          }
+          polygon.push(index);
+        }
+        if (n < 3) {
+          skipped++;
+          continue;
+        }
+        const first = polygon[0]!;
+        for (let k = 1; k + 1 < n; k++) triangles.push3(first, polygon[k]!, polygon[k + 1]!);
+      }
+    }
+  } catch (error) {
+    throw withContext(error, element, i);
+  }
+  return { indices: triangles.finish(), skipped };
+}
+
+function readBody(header: PlyHeader, bytes: Uint8Array): { vertices: Vertices; faces?: Faces } {
+  const body: Body = {
+    source:
+      header.encoding === 'ascii'
+        ? new AsciiValues(bytes, header.bodyOffset)
+        : new BinaryValues(bytes, header.bodyOffset, header.encoding === 'binary_little_endian'),
+    ascii: header.encoding === 'ascii',
+    bytes: bytes.length - header.bodyOffset,
+  };
+  let vertices: Vertices | undefined;
+  let faces: Faces | undefined;
+  // Elements are stored in header order; read up to the last one we need.
+  for (const element of header.elements) {
+    if (vertices !== undefined && (faces !== undefined || header.face === undefined)) break;
+    if (element === header.vertex) vertices = readVertices(element, body);
+    else if (element === header.face) faces = readFaces(element, header.faceListIndex, header.vertex.count, body);
+    else skipElement(element, body);
+  }
+  return { vertices: vertices!, faces };
+}
+
+export function parsePly(bytes: Uint8Array): Parsed {
+  const header = parsePlyHeader(bytes);
+  const warnings = [...header.warnings];
+  const { vertices, faces } = readBody(header, bytes);
+  const vertexCount = header.vertex.count;
+  const face = header.face;
+  if (faces !== undefined && face !== undefined && face.count > 0) {
+    if (faces.skipped > 0) {
+      warnings.push(`PLY: ${countOf(faces.skipped, 'face')} with fewer than 3 vertices skipped`);
+    }
+    return {
+      kind: 'mesh',
+      mesh: {
+        positions: vertices.positions,
+        indices: faces.indices,
+        colors: vertices.colors,
+        vertexCount,
+        faceCount: faces.indices.length / 3,
+      },
+      fileVertexCount: vertexCount,
+      fileFaceCount: face.count,
+      warnings,
+    };
+  }
+  return {
+    kind: 'points',
+    cloud: { positions: vertices.positions, normals: vertices.normals, colors: vertices.colors, count: vertexCount },
+    fileVertexCount: vertexCount,
+    warnings,
+  };
+}

@@ -1,0 +1,123 @@
+// STL, ASCII and binary, read by three.js's STLLoader. Checked here first: three decides
+// "binary" only when the size matches the triangle count exactly, and otherwise reads any file as
+// ASCII, which turns a truncated binary file into an empty or garbled mesh without an error.
+import { STLLoader } from 'three/examples/jsm/loaders/STLLoader.js';
+import { identityIndices } from './buffers';
+import { FACE_LIMIT_TEXT, LIMITS, formatCount } from './limits';
+import { decodeText, firstBinaryByte, quote } from './text';
+import { exactArrayBuffer, float32Attribute, withFileColors } from './three';
+import { LoadError, type Parsed } from './types';
+
+const HEADER_BYTES = 84;
+const FACET_BYTES = 50;
+
+function startsWithSolid(bytes: Uint8Array): boolean {
+  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 512));
+  return /^\s*solid(\s|$)/i.test(head);
+}
+
+/** Checks an ASCII STL's structure: facets of exactly three vertices, and an 'endsolid'. */
+function scanAscii(text: string): number {
+  const lines = text.split('\n');
+  let facets = 0;
+  let inFacet = false;
+  let facetLine = 0;
+  let vertices = 0;
+  let ended = false;
+  for (let i = 0; i < lines.length; i++) {
+    const words = lines[i]!.trim().split(/\s+/);
+    const keyword = words[0]!.toLowerCase();
+    const lineNo = i + 1;
+    switch (keyword) {
+      case '':
+      case 'outer':
+      case 'endloop':
+        break;
+      case 'solid':
+        ended = false;
+        break;
+      case 'facet':
+        if (inFacet) throw new LoadError('stl', 'malformed', `facet ${facets} (line ${facetLine}) has no 'endfacet'`);
+        inFacet = true;
+        facetLine = lineNo;
+        vertices = 0;
+        break;
+      case 'vertex':
+        if (!inFacet) throw new LoadError('stl', 'malformed', `line ${lineNo}: 'vertex' outside a facet`);
+        if (words.length !== 4) throw new LoadError('stl', 'malformed', `line ${lineNo}: a vertex needs 3 coordinates, found ${quote(lines[i]!.trim())}`);
+        vertices++;
+        break;
+      case 'endfacet':
+        if (vertices !== 3) {
+          throw new LoadError('stl', 'malformed', `facet ${facets} (line ${facetLine}) has ${vertices} vertices; STL facets are triangles`);
+        }
+        inFacet = false;
+        facets++;
+        break;
+      case 'endsolid':
+        ended = true;
+        break;
+      default:
+        throw new LoadError('stl', 'malformed', `line ${lineNo}: unexpected ${quote(words[0]!)}`);
+    }
+  }
+  if (inFacet) throw new LoadError('stl', 'truncated', `the file ends inside facet ${facets} (line ${facetLine})`);
+  if (!ended) throw new LoadError('stl', 'truncated', `the file ends after ${formatCount(facets)} facets without 'endsolid'`);
+  if (facets === 0) throw new LoadError('stl', 'empty', 'the file has no facets');
+  return facets;
+}
+
+/** Checks a binary STL's size against its triangle count; returns the bytes three should read. */
+function checkBinary(bytes: Uint8Array, warnings: string[]): { triangles: number; bytes: Uint8Array } {
+  if (bytes.length < HEADER_BYTES) {
+    throw new LoadError('stl', 'truncated', `the file has ${bytes.length} bytes; a binary STL needs at least ${HEADER_BYTES}`);
+  }
+  const triangles = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(80, true);
+  if (triangles > LIMITS.maxFaces) {
+    throw new LoadError('stl', 'too-large', `binary header declares ${formatCount(triangles)} triangles; ${FACE_LIMIT_TEXT}`);
+  }
+  if (triangles === 0) throw new LoadError('stl', 'empty', 'binary header declares 0 triangles');
+  const expected = HEADER_BYTES + FACET_BYTES * triangles;
+  if (expected > bytes.length) {
+    const room = Math.floor((bytes.length - HEADER_BYTES) / FACET_BYTES);
+    throw new LoadError(
+      'stl',
+      'truncated',
+      `binary header declares ${formatCount(triangles)} triangles but the file ends after ${formatCount(room)} ` +
+        `(${formatCount(bytes.length)} of ${formatCount(expected)} bytes)`,
+    );
+  }
+  if (expected < bytes.length) {
+    warnings.push(`STL: ${formatCount(bytes.length - expected)} bytes after the last triangle were ignored`);
+  }
+  // Exactly the declared size, so three takes the binary path.
+  return { triangles, bytes: bytes.subarray(0, expected) };
+}
+
+export function parseStl(bytes: Uint8Array): Parsed {
+  const warnings: string[] = [];
+  let triangles: number;
+  let input: Uint8Array = bytes;
+  const sizeMatches = bytes.length >= HEADER_BYTES &&
+    HEADER_BYTES + FACET_BYTES * new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(80, true) === bytes.length;
+  if (!sizeMatches && startsWithSolid(bytes) && firstBinaryByte(bytes) < 0) {
+    triangles = scanAscii(decodeText(bytes));
+  } else {
+    ({ triangles, bytes: input } = checkBinary(bytes, warnings));
+  }
+
+  const geometry = withFileColors(() => new STLLoader().parse(exactArrayBuffer(input)));
+  const positions = float32Attribute(geometry, 'position');
+  if (positions === undefined || positions.length !== triangles * 9) {
+    const read = positions === undefined ? 0 : positions.length / 3;
+    throw new LoadError('stl', 'malformed', `could read coordinates for ${formatCount(read)} of ${formatCount(triangles * 3)} vertices`);
+  }
+  const colors = float32Attribute(geometry, 'color');
+  return {
+    kind: 'mesh',
+    mesh: { positions, indices: identityIndices(triangles * 3), colors, vertexCount: triangles * 3, faceCount: triangles },
+    fileVertexCount: triangles * 3,
+    fileFaceCount: triangles,
+    warnings,
+  };
+}

@@ -1,0 +1,118 @@
+// Delimited point lists: .xyz / .txt / .csv / .pts / .asc, one point per row, "x y z [extra...]"
+// separated by spaces, tabs, commas or semicolons; '#', '//' and '%' comment lines; an optional
+// header row of column names; an optional first row holding only the point count.
+//
+// Our own reader, not three.js's XYZLoader: that one reads six columns as 0..255 colours
+// (CGAL's .xyz files hold normals there), drops rows of any other width, and splits on
+// whitespace only (no CSV).
+import { Float32Builder } from './buffers';
+import { LIMITS, POINT_LIMIT_TEXT, formatCount } from './limits';
+import { quote, toNumber } from './text';
+import { LoadError, type Parsed, type PointCloud } from './types';
+
+const SEPARATOR = /\s*[,;]\s*|\s+/;
+
+type Extra = 'colors255' | 'colors1' | 'normals' | 'ignored';
+
+const COLOR_NAMES = [['r', 'red'], ['g', 'green'], ['b', 'blue']];
+const NORMAL_NAMES = [['nx', 'normal_x'], ['ny', 'normal_y'], ['nz', 'normal_z']];
+
+function isComment(line: string): boolean {
+  return line.startsWith('#') || line.startsWith('//') || line.startsWith('%');
+}
+
+/** What columns 4..6 hold, from the header's names when there is one. */
+function extraFromNames(names: string[]): Extra | undefined {
+  const lower = names.map((n) => n.toLowerCase().replace(/^["']|["']$/g, ''));
+  const matches = (table: string[][]): boolean => table.every((alts, k) => alts.includes(lower[3 + k] ?? ''));
+  if (matches(COLOR_NAMES)) return 'colors255'; // refined to 0..1 below if every value is <= 1
+  if (matches(NORMAL_NAMES)) return 'normals';
+  return undefined;
+}
+
+/** Without names: integers up to 255 (one above 1) are colours; unit or zero vectors are normals. */
+function inferExtra(extra: Float32Array, rows: number): Extra {
+  let integers = true;
+  let max = -Infinity;
+  let min = Infinity;
+  let unitOrZero = true;
+  for (let i = 0; i < rows; i++) {
+    const a = extra[3 * i]!;
+    const b = extra[3 * i + 1]!;
+    const c = extra[3 * i + 2]!;
+    for (const v of [a, b, c]) {
+      if (!Number.isInteger(v)) integers = false;
+      if (v > max) max = v;
+      if (v < min) min = v;
+    }
+    const len2 = a * a + b * b + c * c;
+    if (len2 !== 0 && Math.abs(len2 - 1) > 0.02) unitOrZero = false;
+  }
+  if (integers && min >= 0 && max <= 255 && max > 1) return 'colors255';
+  if (unitOrZero) return 'normals';
+  if (min >= 0 && max <= 1) return 'colors1';
+  return 'ignored';
+}
+
+export function parseXyz(text: string): Parsed {
+  const lines = text.split('\n');
+  const warnings: string[] = [];
+  const positions = new Float32Builder(Math.min(LIMITS.maxPoints, lines.length) * 3);
+  let extra: Float32Builder | undefined;
+  let columns = 0;
+  let firstDataLine = 0;
+  let names: string[] | undefined;
+  let rows = 0;
+
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '' || isComment(line)) continue;
+    const words = line.split(SEPARATOR);
+    const values = words.map(toNumber);
+    const lineNo = i + 1;
+    if (rows === 0) {
+      if (values.some((v) => v === null)) {
+        if (names !== undefined) {
+          throw new LoadError('xyz', 'malformed', `line ${lineNo} is not numbers: ${quote(line)}`);
+        }
+        names = words; // a header row of column names
+        continue;
+      }
+      if (values.length === 1 && Number.isInteger(values[0])) continue; // a point-count row (.pts)
+      if (values.length < 3) {
+        throw new LoadError('xyz', 'malformed', `line ${lineNo} has ${values.length} value${values.length === 1 ? '' : 's'}; each row needs at least x y z`);
+      }
+      columns = values.length;
+      firstDataLine = lineNo;
+      if (columns >= 6) extra = new Float32Builder(Math.min(LIMITS.maxPoints, lines.length) * 3);
+    }
+    if (values.length !== columns) {
+      throw new LoadError('xyz', 'malformed', `line ${lineNo} has ${values.length} values but line ${firstDataLine} has ${columns}`);
+    }
+    const bad = values.findIndex((v) => v === null);
+    if (bad >= 0) throw new LoadError('xyz', 'malformed', `line ${lineNo}: ${quote(words[bad]!)} is not a number`);
+    if (rows === LIMITS.maxPoints) {
+      throw new LoadError('xyz', 'too-large', `the file has more than ${formatCount(LIMITS.maxPoints)} rows; ${POINT_LIMIT_TEXT}`);
+    }
+    positions.push3(values[0]!, values[1]!, values[2]!);
+    if (extra !== undefined) extra.push3(values[3]!, values[4]!, values[5]!);
+    rows++;
+  }
+  if (rows === 0) throw new LoadError('xyz', 'empty', 'the file has no rows of numbers');
+
+  const cloud: PointCloud = { positions: positions.finish(), count: rows };
+  if (extra !== undefined) {
+    const values = extra.finish();
+    let kind = (names && extraFromNames(names)) ?? inferExtra(values, rows);
+    if (kind === 'colors255' && names !== undefined && values.every((v) => v <= 1)) kind = 'colors1';
+    if (kind === 'colors255') for (let i = 0; i < values.length; i++) values[i]! /= 255;
+    if (kind === 'colors255' || kind === 'colors1') cloud.colors = values;
+    else if (kind === 'normals') cloud.normals = values;
+    else warnings.push(`XYZ: columns 4 to 6 are neither colours nor unit normals and were ignored`);
+  }
+  if (columns > 6 || (columns > 3 && columns < 6)) {
+    const from = columns < 6 ? 4 : 7;
+    warnings.push(`XYZ: column${columns === from ? '' : 's'} ${from}${columns === from ? '' : ` to ${columns}`} ignored`);
+  }
+  return { kind: 'points', cloud, fileVertexCount: rows, warnings };
+}
