@@ -1,0 +1,65 @@
+// Normalisation and resampling (docs/geometry.md section 1), CPU only. Matches the PyTorch twin:
+// float64 sums in index order, float32 results.
+import { fps } from './fps';
+import { assertCount, assertFinite, gather, pointCount } from './points';
+
+export type UpAxis = 'z' | 'y';
+
+/** Turns the file's up axis into z, centres on the mean and scales into the unit sphere. */
+export function normalise(points: Float32Array, up: UpAxis = 'z'): Float32Array {
+  const n = pointCount(points, 'normalise');
+  assertFinite(points, 'normalise');
+  if (up !== 'z' && up !== 'y') throw new Error(`normalise: up must be 'z' or 'y', got ${JSON.stringify(up)}`);
+  const p = up === 'z' ? points : yUpToZUp(points);
+  let sx = 0;
+  let sy = 0;
+  let sz = 0;
+  for (let i = 0; i < n; i++) {
+    sx += p[3 * i];
+    sy += p[3 * i + 1];
+    sz += p[3 * i + 2];
+  }
+  const cx = sx / n;
+  const cy = sy / n;
+  const cz = sz / n;
+  const q = new Float32Array(3 * n);
+  for (let i = 0; i < n; i++) {
+    q[3 * i] = p[3 * i] - cx;
+    q[3 * i + 1] = p[3 * i + 1] - cy;
+    q[3 * i + 2] = p[3 * i + 2] - cz;
+  }
+  // r from the float32 centred coordinates, in float64.
+  let r = 0;
+  for (let i = 0; i < n; i++) {
+    const x = q[3 * i];
+    const y = q[3 * i + 1];
+    const z = q[3 * i + 2];
+    const len = Math.sqrt(x * x + y * y + z * z);
+    if (len > r) r = len;
+  }
+  if (r === 0) return new Float32Array(3 * n);
+  for (let i = 0; i < q.length; i++) q[i] = q[i] / r;
+  return q;
+}
+
+/** (x, y, z) -> (x, -z, y). */
+function yUpToZUp(points: Float32Array): Float32Array {
+  const out = new Float32Array(points.length);
+  for (let i = 0; i < points.length; i += 3) {
+    out[i] = points[i];
+    out[i + 1] = -points[i + 2];
+    out[i + 2] = points[i + 1];
+  }
+  return out;
+}
+
+/** N_in points: FPS order when N > N_in, cyclic repeat when N < N_in, unchanged when equal. */
+export function resample(points: Float32Array, nIn: number): Float32Array {
+  const n = pointCount(points, 'resample');
+  assertCount(nIn, 1, 'resample: N_in');
+  if (n === nIn) return points;
+  if (n > nIn) return gather(points, fps(points, nIn));
+  const idx = new Uint32Array(nIn);
+  for (let j = 0; j < nIn; j++) idx[j] = j % n;
+  return gather(points, idx);
+}
