@@ -136,6 +136,9 @@ def test_frozen_sources_are_the_file_bytes(source, classifier):
         else:
             assert src.transform == "identity"
         assert np.array_equal(state[name].numpy(), data), name
+        t = model.tensor(src.tensor)  # the bytes an assembler copies out of the file
+        raw = model.raw[t.offset: t.offset + t.data.nbytes]
+        assert raw == state[name].numpy().astype("<f4").tobytes(), name
     assert not any(p.requires_grad for p in backbone.parameters())
 
 

@@ -125,6 +125,7 @@ class Tensor:
     dtype: np.dtype
     buffer: int  # index into the model's buffers; 0 = no data (an activation)
     data: Optional[np.ndarray]  # the constant's values, read-only view into the file
+    offset: int = -1  # byte offset of the data in the file (-1: none), for copying it out
 
 
 @dataclass
@@ -191,13 +192,14 @@ def _subgraph(root: _Table) -> _Table:
     return subgraphs[0]
 
 
-def _buffer_bytes(buf: bytes, b: _Table) -> Optional[memoryview]:
+def _buffer_span(b: _Table) -> Optional[tuple[int, int]]:
+    """(file offset, byte count) of a buffer's data, or None."""
     span = b.vector_span(_BUFFER_DATA)
     if span is not None and span[1] > 0:
-        return memoryview(buf)[span[0] : span[0] + span[1]]
+        return span
     offset, size = b.scalar(_BUFFER_OFFSET, "Q"), b.scalar(_BUFFER_SIZE, "Q")
     if offset > 1 and size > 0:  # large models keep data after the flatbuffer
-        return memoryview(buf)[offset : offset + size]
+        return offset, size
     return None
 
 
@@ -221,17 +223,18 @@ def parse(buf: bytes) -> Model:
         dtype = TENSOR_TYPES[type_code]
         shape = tuple(t.scalars(_TENSOR_SHAPE, "i"))
         bidx = t.scalar(_TENSOR_BUFFER, "I")
-        data = None
-        raw = _buffer_bytes(buf, buffers[bidx]) if 0 < bidx < len(buffers) else None
-        if raw is not None:
+        data, offset = None, -1
+        span = _buffer_span(buffers[bidx]) if 0 < bidx < len(buffers) else None
+        if span is not None:
+            offset, size = span
             count = int(np.prod(shape)) if shape else 1
-            if len(raw) != count * dtype.itemsize:
+            if size != count * dtype.itemsize or offset + size > len(buf):
                 raise TFLiteFormatError(
                     f"TFLite: tensor {i} ({t.string(_TENSOR_NAME)!r}) shape {shape} needs "
-                    f"{count * dtype.itemsize} bytes, its buffer has {len(raw)}"
+                    f"{count * dtype.itemsize} bytes, its buffer has {size} at offset {offset}"
                 )
-            data = np.frombuffer(raw, dtype=dtype).reshape(shape)
-        tensors.append(Tensor(i, t.string(_TENSOR_NAME) or "", shape, dtype, bidx, data))
+            data = np.frombuffer(buf, dtype=dtype, count=count, offset=offset).reshape(shape)
+        tensors.append(Tensor(i, t.string(_TENSOR_NAME) or "", shape, dtype, bidx, data, offset))
 
     operators = []
     for i, o in enumerate(sg.tables(_SUBGRAPH_OPERATORS)):
