@@ -1,0 +1,43 @@
+// Assertions shared by the loader tests.
+import { expect } from 'vitest';
+import { loadFile } from '../../src/io/index';
+import { LoadError, type LoadErrorReason, type LoadResult } from '../../src/io/types';
+
+/** Loads and returns the result; fails with the loader's message if it throws. */
+export function load(name: string, bytes: Uint8Array, meshSamples = 2000): LoadResult {
+  return loadFile(name, bytes, { meshSamples, seed: 1 });
+}
+
+/** The LoadError that loading throws; fails if it loads or throws something else. */
+export function loadError(name: string, bytes: Uint8Array): LoadError {
+  try {
+    const r = loadFile(name, bytes, { meshSamples: 100, seed: 1 });
+    throw new Error(`expected ${name} to fail, but it loaded ${r.cloud.count} points (${r.format})`);
+  } catch (error) {
+    if (!(error instanceof LoadError)) throw error;
+    return error;
+  }
+}
+
+export function expectError(name: string, bytes: Uint8Array, reason: LoadErrorReason, message: string | RegExp): LoadError {
+  const error = loadError(name, bytes);
+  expect({ reason: error.reason, message: error.message }).toEqual({
+    reason,
+    message: typeof message === 'string' ? message : expect.stringMatching(message),
+  });
+  return error;
+}
+
+/** Arrays have 3 * count entries, every coordinate is finite and inside the reported bounds. */
+export function expectWellFormed(r: LoadResult): void {
+  const { cloud } = r;
+  expect(cloud.positions.length).toBe(cloud.count * 3);
+  if (cloud.colors) expect(cloud.colors.length).toBe(cloud.count * 3);
+  if (cloud.normals) expect(cloud.normals.length).toBe(cloud.count * 3);
+  let outside = 0;
+  for (let i = 0; i < cloud.positions.length; i++) {
+    const v = cloud.positions[i]!;
+    if (!(v >= r.bounds.min[i % 3]! && v <= r.bounds.max[i % 3]!)) outside++;
+  }
+  expect(outside).toBe(0);
+}

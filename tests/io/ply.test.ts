@@ -1,0 +1,241 @@
+// PLY on real files (assimp-testmodels, CGAL's data) and on generated ones covering every
+// encoding and scalar type. Expected counts come from the files' headers, read by hand, and
+// coordinates from numpy reading the same bytes.
+import { describe, expect, test } from 'vitest';
+import { assimp, cgal } from './debian';
+import { expectError, expectWellFormed, load } from './expectLoad';
+import { type PlyType, concat, plyFile, text } from './generate';
+
+const XYZ_FLOAT: [string, PlyType][] = [['x', 'float'], ['y', 'float'], ['z', 'float']];
+
+describe('PLY, real files', () => {
+  test('assimp cube.ply: ASCII, 8 vertices, 6 quads; samples lie on the unit cube', () => {
+    const r = load('cube.ply', assimp('PLY/cube.ply'));
+    expect([r.format, r.kind, r.vertexCount, r.faceCount, r.cloud.count]).toEqual(['ply', 'mesh', 8, 6, 2000]);
+    expect(r.bounds).toEqual({ min: [0, 0, 0], max: [1, 1, 1] });
+    let offSurface = 0;
+    for (let i = 0; i < r.cloud.count; i++) {
+      const p = Array.from(r.cloud.positions.subarray(3 * i, 3 * i + 3));
+      if (!p.some((v) => Math.abs(v) < 1e-6 || Math.abs(v - 1) < 1e-6)) offSurface++;
+    }
+    expect(offSurface).toBe(0);
+    expectWellFormed(r);
+  });
+
+  test('assimp cube_binary.ply: binary little-endian, 8 vertices, 12 triangles', () => {
+    const r = load('cube_binary.ply', assimp('PLY/cube_binary.ply'));
+    expect([r.kind, r.vertexCount, r.faceCount]).toEqual(['mesh', 8, 12]);
+    expect(r.warnings).toEqual([]);
+  });
+
+  test('assimp Wuson.ply: 11184 vertices, 3732 faces; the header line without a keyword is a warning', () => {
+    const r = load('Wuson.ply', assimp('PLY/Wuson.ply'));
+    expect([r.kind, r.vertexCount, r.faceCount]).toEqual(['mesh', 11184, 3732]);
+    expect(r.warnings).toEqual([`PLY: header line 3 ignored: 'Created by Blender3D 247 - www.blender.o...'`]);
+  });
+
+  test('assimp float-color.ply: float colours in 0..1 are kept as they are', () => {
+    const r = load('float-color.ply', assimp('PLY/float-color.ply'));
+    expect([r.vertexCount, r.faceCount]).toEqual([3, 1]);
+    expect(new Set(r.cloud.colors)).toEqual(new Set([0, 1]));
+    for (let i = 0; i < r.cloud.count; i++) expect(Array.from(r.cloud.colors!.subarray(3 * i, 3 * i + 3))).toEqual([0, 0, 1]);
+  });
+
+  test('assimp points.ply: 4 points with uchar colours and normals', () => {
+    const r = load('points.ply', assimp('PLY/points.ply'));
+    expect([r.kind, r.vertexCount, r.faceCount, r.cloud.count]).toEqual(['points', 4, 0, 4]);
+    expect(Array.from(r.cloud.positions)).toEqual([0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 1, 1]);
+    expect(Array.from(r.cloud.colors!)).toEqual([1, 1, 1, 1, 0, 1, 1, 1, 0, 0, 1, 1]);
+    expect(Array.from(r.cloud.normals!)).toEqual([0, 1, 0, 0, 0, 1, 1, 0, 0, 1, 1, 0]);
+    expect(r.warnings).toEqual(['only 4 points: a shape needs at least 64, so the classification means little']);
+  });
+
+  test('assimp issue623.ply: a list property in the vertex element that the data does not hold', () => {
+    expectError('issue623.ply', assimp('PLY/issue623.ply'), 'malformed', `PLY: vertex 0: '7.941797' is not a valid uint8 value`);
+  });
+
+  test('assimp pond.0.ply is truncated: 2,171,512 body bytes hold 70,048 of 70,051 vertices of 31 bytes', () => {
+    expectError('pond.0.ply', assimp('PLY/pond.0.ply'), 'truncated', 'PLY: header declares 70,051 vertices but the file ends after 70,048');
+  });
+
+  test('CGAL b9_training.ply: binary doubles, uchar colours, an int label', () => {
+    const r = load('b9_training.ply', cgal('points_3/b9_training.ply'));
+    expect([r.kind, r.vertexCount, r.cloud.count]).toEqual(['points', 22300, 22300]);
+    // numpy: first record (596732.4375, 243629.125, 76.76165009), last (596697.8125, 243629.640625, 88.838974)
+    expect(Array.from(r.cloud.positions.subarray(0, 3))).toEqual([596732.4375, 243629.125, Math.fround(76.76165009)]);
+    expect(Array.from(r.cloud.positions.subarray(-3))).toEqual([596697.8125, 243629.640625, Math.fround(88.838974)]);
+    expect(r.bounds.min[0]).toBe(596648.0625);
+    expect(r.bounds.max[0]).toBe(596738.9375);
+    // numpy: colours (0,0,0) x 19853, (0,255,27) x 314, (245,180,0) x 1567, (255,0,170) x 566;
+    // the first (255,0,170) is record 14.
+    const c = r.cloud.colors!;
+    const black = Array.from({ length: r.cloud.count }, (_, i) => c[3 * i] === 0 && c[3 * i + 1] === 0 && c[3 * i + 2] === 0);
+    expect(black.filter(Boolean).length).toBe(19853);
+    expect(Array.from(c.subarray(42, 45))).toEqual([1, 0, 170 / 255].map(Math.fround));
+    expect(Array.from(r.cloud.positions.subarray(42, 44))).toEqual([596709, 243669.609375]);
+  });
+
+  test('CGAL building.ply: ASCII, 100000 points with normals', () => {
+    const r = load('building.ply', cgal('points_3/building.ply'));
+    expect([r.kind, r.vertexCount, r.cloud.count]).toEqual(['points', 100000, 100000]);
+    expect(Array.from(r.cloud.positions.subarray(0, 3))).toEqual([8.19821, -21.7553, 7.88123].map(Math.fround));
+    expect(Array.from(r.cloud.positions.subarray(-3))).toEqual([-5.53341, 20.6638, 10.8803].map(Math.fround));
+    expect(Array.from(r.cloud.normals!.subarray(-3))).toEqual([-0.00657654, 0.999553, 0.0291816].map(Math.fround));
+  });
+
+  test('CGAL colored_tetra.ply: face colours and an edge element after the faces', () => {
+    const r = load('colored_tetra.ply', cgal('meshes/colored_tetra.ply'));
+    expect([r.kind, r.vertexCount, r.faceCount]).toEqual(['mesh', 4, 4]);
+    // Samples of the tetrahedron (0,0,0) (0,0,1) (0,1,0) (1,0,0): x + y + z <= 1, all >= 0.
+    const p = r.cloud.positions;
+    let outside = 0;
+    for (let i = 0; i < r.cloud.count; i++) if (p[3 * i]! + p[3 * i + 1]! + p[3 * i + 2]! > 1 + 1e-6) outside++;
+    expect(outside).toBe(0);
+    expect(r.bounds.min.every((v) => v >= 0)).toBe(true);
+    expect(r.cloud.colors!.every((c) => c >= 0 && c <= 1)).toBe(true);
+  });
+
+  test('CGAL sphere.ply: 162 vertices, 320 faces', () => {
+    const r = load('sphere.ply', cgal('meshes/sphere.ply'));
+    expect([r.kind, r.vertexCount, r.faceCount]).toEqual(['mesh', 162, 320]);
+  });
+
+  test('CGAL b9.ply: "element face 0" is a point set', () => {
+    const r = load('b9.ply', cgal('meshes/b9.ply'));
+    expect([r.kind, r.vertexCount, r.faceCount, r.cloud.count]).toEqual(['points', 22300, 0, 22300]);
+  });
+});
+
+describe('PLY, generated', () => {
+  const types: PlyType[] = ['char', 'uchar', 'short', 'ushort', 'int', 'uint', 'float', 'double'];
+  const encodings = ['ascii', 'binary_little_endian', 'binary_big_endian'] as const;
+  const points = [[1, 2, 3], [4, 5, 6], [7, 8, 100], [0, 9, 1]];
+
+  for (const encoding of encodings) {
+    for (const type of types) {
+      test(`${encoding}, ${type} coordinates`, () => {
+        const bytes = plyFile({ encoding, vertexProps: [['x', type], ['y', type], ['z', type]], vertices: points });
+        const r = load(`t.ply`, bytes);
+        expect(Array.from(r.cloud.positions)).toEqual(points.flat());
+      });
+    }
+  }
+
+  test('big-endian doubles keep what float32 can hold', () => {
+    const vertices = [[-1234.5678901, 0.1, 1e-8], [3.25, -2.5, 7]];
+    const r = load('be.ply', plyFile({ encoding: 'binary_big_endian', vertexProps: [['x', 'double'], ['y', 'double'], ['z', 'double']], vertices }));
+    expect(Array.from(r.cloud.positions)).toEqual(vertices.flat().map(Math.fround));
+  });
+
+  test('big-endian colours (uchar) and normals (float) next to other properties', () => {
+    const vertexProps: [string, PlyType][] = [
+      ['x', 'float'], ['y', 'float'], ['z', 'float'], ['nx', 'float'], ['ny', 'float'], ['nz', 'float'],
+      ['red', 'uchar'], ['green', 'uchar'], ['blue', 'uchar'], ['alpha', 'uchar'], ['quality', 'double'],
+    ];
+    const vertices = [[0, 0, 0, 0, 0, 1, 255, 0, 51, 9, 0.5], [1, 1, 1, 1, 0, 0, 0, 255, 102, 9, 0.25]];
+    const r = load('c.ply', plyFile({ encoding: 'binary_big_endian', vertexProps, vertices }));
+    expect(Array.from(r.cloud.normals!)).toEqual([0, 0, 1, 1, 0, 0]);
+    expect(Array.from(r.cloud.colors!)).toEqual([1, 0, 0.2, 0, 1, 0.4].map(Math.fround));
+  });
+
+  test('polygons of any size are fan-triangulated; the face count is the file\'s', () => {
+    // A pentagon in z = 0 and a triangle in z = 0, 3 + 1 triangles.
+    const vertices = [[0, 0, 0], [2, 0, 0], [3, 2, 0], [1, 3, 0], [-1, 2, 0], [5, 5, 0]];
+    const faces = [[0, 1, 2, 3, 4], [1, 5, 2]];
+    for (const encoding of encodings) {
+      const r = load('poly.ply', plyFile({ encoding, vertexProps: XYZ_FLOAT, vertices, faces }));
+      expect([r.kind, r.vertexCount, r.faceCount]).toEqual(['mesh', 6, 2]);
+      expect(r.cloud.positions.filter((_, i) => i % 3 === 2).every((z) => z === 0)).toBe(true);
+      expect(r.bounds.max[0]).toBeGreaterThan(4); // the triangle [1, 5, 2] is sampled too
+    }
+  });
+
+  test('faces with fewer than 3 vertices are skipped with a warning', () => {
+    const bytes = plyFile({ encoding: 'ascii', vertexProps: XYZ_FLOAT, vertices: [[0, 0, 0], [1, 0, 0], [0, 1, 0]], faces: [[0, 1], [0, 1, 2]] });
+    const r = load('deg.ply', bytes);
+    expect(r.faceCount).toBe(2);
+    expect(r.warnings).toContain('PLY: 1 face with fewer than 3 vertices skipped');
+  });
+
+  test('uint16 face list counts and uint32 indices', () => {
+    const bytes = plyFile({ encoding: 'binary_little_endian', vertexProps: XYZ_FLOAT, vertices: [[0, 0, 0], [1, 0, 0], [0, 1, 0]], faces: [[0, 1, 2]], faceTypes: ['ushort', 'uint'] });
+    expect(load('u.ply', bytes).kind).toBe('mesh');
+  });
+
+  test('binary file shorter than its header says: names both counts', () => {
+    const full = plyFile({ encoding: 'binary_little_endian', vertexProps: XYZ_FLOAT, vertices: Array.from({ length: 1200 }, (_, i) => [i, 0, 0]), declaredVertices: 5000 });
+    expectError('short.ply', full, 'truncated', 'PLY: header declares 5,000 vertices but the file ends after 1,200');
+  });
+
+  test('binary file cut inside the faces', () => {
+    const vertices = [[0, 0, 0], [1, 0, 0], [0, 1, 0], [1, 1, 0]];
+    const faces = Array.from({ length: 12 }, () => [0, 1, 2]);
+    const bytes = plyFile({ encoding: 'binary_little_endian', vertexProps: XYZ_FLOAT, vertices, faces });
+    const cut = bytes.subarray(0, bytes.length - 5 * 13 + 4); // 7 whole faces, then 4 of the 8th's 13 bytes
+    expectError('cut.ply', cut, 'truncated', 'PLY: header declares 12 faces but the file ends after 7');
+  });
+
+  test('ASCII file shorter than its header says', () => {
+    const bytes = plyFile({ encoding: 'ascii', vertexProps: XYZ_FLOAT, vertices: [[1, 2, 3], [4, 5, 6], [7, 8, 9], [1, 1, 1]], declaredVertices: 10 });
+    expectError('short.ply', bytes, 'truncated', 'PLY: header declares 10 vertices but the file ends after 4');
+  });
+
+  test('a face that refers to a vertex past the end', () => {
+    const vertices = Array.from({ length: 600 }, (_, i) => [i, i % 7, 0]);
+    const faces = [[0, 1, 2], [3, 812, 4]];
+    expectError('oob.ply', plyFile({ encoding: 'binary_big_endian', vertexProps: XYZ_FLOAT, vertices, faces }), 'out-of-range', 'PLY: face 1 refers to vertex 812 of 600 (valid: 0 to 599)');
+  });
+
+  test('a header promising 2^31 vertices is refused before anything is allocated', () => {
+    const bytes = plyFile({ encoding: 'binary_little_endian', vertexProps: XYZ_FLOAT, vertices: [[0, 0, 0]], declaredVertices: 2 ** 31 });
+    expectError('huge.ply', bytes, 'too-large', 'PLY: header declares 2,147,483,648 vertices; the limit is 10,000,000 points (LIMITS.maxPoints)');
+  });
+
+  test('a header promising 2^31 faces is refused', () => {
+    const bytes = plyFile({ encoding: 'binary_little_endian', vertexProps: XYZ_FLOAT, vertices: [[0, 0, 0]], faces: [], declaredFaces: 2 ** 31 });
+    expectError('huge.ply', bytes, 'too-large', 'PLY: header declares 2,147,483,648 faces; the limit is 20,000,000 faces (LIMITS.maxFaces)');
+  });
+
+  test('exactly LIMITS.maxPoints declared in a small file is truncated, not too large', () => {
+    const bytes = plyFile({ encoding: 'binary_little_endian', vertexProps: XYZ_FLOAT, vertices: [[0, 0, 0], [1, 1, 1]], declaredVertices: 10_000_000 });
+    expectError('max.ply', bytes, 'truncated', 'PLY: header declares 10,000,000 vertices but the file ends after 2');
+  });
+
+  test('NaN and infinite coordinates: those points are dropped with a warning', () => {
+    const vertices = Array.from({ length: 10 }, (_, i) => [i, 1, 2]);
+    vertices[2]![0] = Number.NaN;
+    vertices[5]![1] = Infinity;
+    vertices[9]![2] = -Infinity;
+    const r = load('nan.ply', plyFile({ encoding: 'binary_little_endian', vertexProps: XYZ_FLOAT, vertices }));
+    expect(r.cloud.count).toBe(7);
+    expect(Array.from(r.cloud.positions.filter((_, i) => i % 3 === 0))).toEqual([0, 1, 3, 4, 6, 7, 8]);
+    expect(r.warnings[0]).toBe('3 of 10 points had NaN or infinite coordinates and were dropped');
+  });
+
+  test('ASCII "nan" and "inf" spellings count as non-finite; no finite point left is an error', () => {
+    const bytes = concat(
+      text('ply\nformat ascii 1.0\nelement vertex 4\nproperty float x\nproperty float y\nproperty float z\nend_header\n'),
+      text('nan 0 0\n0 -nan 0\ninf 1 1\n1 1 -Infinity\n'),
+    );
+    expectError('nan.ply', bytes, 'non-finite', 'PLY: no finite points: all 4 points have NaN or infinite coordinates');
+  });
+
+  test('mesh with a non-finite vertex: the triangles using it are dropped', () => {
+    const vertices = [[0, 0, 0], [1, 0, 0], [0, 1, 0], [Number.NaN, 0, 0]];
+    const r = load('m.ply', plyFile({ encoding: 'binary_little_endian', vertexProps: XYZ_FLOAT, vertices, faces: [[0, 1, 2], [0, 1, 3]] }));
+    expect(r.kind).toBe('mesh');
+    expect(r.warnings).toContain('1 vertices have NaN or infinite coordinates; 1 triangles using them were dropped');
+    expectWellFormed(r);
+  });
+
+  test('header problems name the line', () => {
+    const header = (lines: string) => text(`ply\n${lines}\nend_header\n`);
+    expectError('a.ply', header('format ascii 1.0\nelement vertex 1\nproperty float x\nproperty float y'), 'malformed', `PLY: the vertex element has no 'z' property`);
+    expectError('a.ply', header('format ascii 1.0\nelement vertex 1\nproperty int64 x'), 'unsupported', `PLY: header line 4: unknown property type 'int64'`);
+    expectError('a.ply', header('format binary_middle_endian 1.0'), 'unsupported', `PLY: header line 2: unknown format 'binary_middle_endian'`);
+    expectError('a.ply', header('format ascii 1.0\nelement vertex many'), 'malformed', `PLY: header line 3: expected 'element <name> <count>', found 'element vertex many'`);
+    expectError('a.ply', header('format ascii 1.0\nelement face 1\nproperty list uchar int vertex_indices'), 'malformed', `PLY: the header declares no 'vertex' element`);
+    expectError('a.ply', text('ply\nformat ascii 1.0\nelement vertex 1\n'), 'truncated', `PLY: the file ends (after 38 bytes) before 'end_header'`);
+    expectError('a.ply', header('format ascii 1.0\nelement vertex 0\nproperty float x\nproperty float y\nproperty float z'), 'empty', 'PLY: the file contains no points');
+  });
+});
