@@ -13,6 +13,7 @@ import torch
 
 sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..")))
 from any2point.backbones.sources import locate
+from any2point.backbones.torch_zip import byte_ranges
 from any2point.backbones.vit_mnist import (
     SourceKeyError,
     ViTMnist,
@@ -87,6 +88,18 @@ def test_frozen_sources_are_the_file_tensors(state, classifier):
         else:
             assert src.transform == "identity"
         assert torch.equal(ours[name], value), name
+
+
+def test_byte_ranges_hold_the_tensors(state):
+    """What an assembler copies out of the .pt file by offset equals the loaded tensors."""
+    path = locate("vit-mnist")
+    ranges = byte_ranges(path)
+    assert set(ranges) == set(state)
+    raw = path.read_bytes()
+    for key, r in ranges.items():
+        assert r.storage_type == "FloatStorage" and r.shape == tuple(state[key].shape)
+        chunk = np.frombuffer(raw[r.offset: r.offset + r.nbytes], "<f4").reshape(r.shape)
+        assert np.array_equal(chunk, state[key].numpy()), key
 
 
 def test_position_encoding_is_bilinear_on_the_grid(classifier):

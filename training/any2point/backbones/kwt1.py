@@ -210,10 +210,10 @@ def read_graph(model: tflite.Model) -> dict:
     begin, end = g.const(cls.inputs[1]), g.const(cls.inputs[2])
     if begin[1] != 0 or end[1] != 1:
         raise KwtGraphError(f"KWT-1: the head reads rows {begin[1]}..{end[1]}, expected the class token")
-    graph["head"] = g.dense(g.only(g.consumers(cls.outputs[0], "FULLY_CONNECTED"), "classifier"))
-    if graph["head"][0] is None or model.outputs != tuple(g.only(
-            g.consumers(cls.outputs[0], "FULLY_CONNECTED"), "classifier").outputs):
+    head = g.only(g.consumers(cls.outputs[0], "FULLY_CONNECTED"), "classifier")
+    if model.outputs != tuple(head.outputs):
         raise KwtGraphError("KWT-1: the classifier is not the model's output")
+    graph["head"] = g.dense(head)
     return graph
 
 
