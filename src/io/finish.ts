@@ -2,7 +2,7 @@
 // coordinates, meshes sampled into clouds, counts against LIMITS, and the warnings a user should
 // see about what came out (one point, identical points, too few points).
 import { createSurfaceSampler } from '../geometry/sampleSurface';
-import { LIMITS, POINT_LIMIT_TEXT, formatCount } from './limits';
+import { LIMITS, POINT_LIMIT_TEXT, formatCount, countOf } from './limits';
 import { type Bounds, type FormatId, LoadError, type LoadResult, type Mesh, type Parsed, type PointCloud } from './types';
 
 export interface FinishOptions {
@@ -84,8 +84,8 @@ function finiteTriangles(mesh: Mesh, warnings: string[]): Mesh {
   const out = new Uint32Array(kept.length * 3);
   kept.forEach((t, j) => out.set(indices.subarray(t, t + 3), 3 * j));
   warnings.push(
-    `${formatCount(bad)} vertices have NaN or infinite coordinates; ` +
-      `${formatCount(mesh.faceCount - kept.length)} triangles using them were dropped`,
+    `${countOf(bad, 'vertex', 'vertices')} with NaN or infinite coordinates; ` +
+      `${countOf(mesh.faceCount - kept.length, 'triangle')} using ${bad === 1 ? 'it' : 'them'} dropped`,
   );
   return { ...mesh, indices: out, faceCount: kept.length };
 }

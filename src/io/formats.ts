@@ -49,7 +49,9 @@ function entry(id: FormatId): FormatEntry {
 /** The parser for a file, and a warning when its name says otherwise. */
 export function chooseFormat(name: string, bytes: Uint8Array): { entry: FormatEntry; warnings: string[] } {
   const byName = formatForName(name);
-  const sniffed = sniffFormat(bytes);
+  let sniffed = sniffFormat(bytes);
+  // "Rows of numbers" is the weakest evidence: OFF without its optional keyword looks the same.
+  if (sniffed === 'xyz' && byName !== undefined) sniffed = byName.id;
   if (sniffed !== undefined) {
     const warnings: string[] = [];
     if (byName !== undefined && byName.id !== sniffed) {

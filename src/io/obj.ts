@@ -103,12 +103,12 @@ function scanWarnings(s: Scan): string[] {
   const warnings: string[] = [];
   if (s.degenerateFaces > 0) warnings.push(`OBJ: ${countOf(s.degenerateFaces, 'face')} with fewer than 3 vertices skipped`);
   if (s.points > 0 || s.lines > 0) {
-    const what = [s.points > 0 ? `${formatCount(s.points)} point ('p')` : '', s.lines > 0 ? `${formatCount(s.lines)} line ('l')` : '']
+    const what = [s.points > 0 ? countOf(s.points, "point ('p') element") : '', s.lines > 0 ? countOf(s.lines, "line ('l') element") : '']
       .filter(Boolean)
       .join(' and ');
-    warnings.push(`OBJ: ${what} elements ignored`);
+    warnings.push(`OBJ: ${what} ignored`);
   }
-  if (s.unknown > 0) warnings.push(`OBJ: ${formatCount(s.unknown)} lines not understood and ignored (first: ${s.firstUnknown})`);
+  if (s.unknown > 0) warnings.push(`OBJ: ${countOf(s.unknown, 'line')} not understood and ignored (first: ${s.firstUnknown})`);
   if (s.coloredVertices > 0 && s.coloredVertices < s.vertices) {
     warnings.push(`OBJ: only ${formatCount(s.coloredVertices)} of ${formatCount(s.vertices)} vertices have colours; colours ignored`);
   }

@@ -2,7 +2,7 @@
 // has been checked here against LIMITS and the body's length. three reads whatever bytes are
 // there: a short binary body throws a RangeError, a short ASCII body gives fewer points.
 import { PCDLoader } from 'three/examples/jsm/loaders/PCDLoader.js';
-import { formatCount } from './limits';
+import { formatCount, countOf } from './limits';
 import { type PcdHeader, canonicalHeader, parsePcdHeader } from './pcdHeader';
 import { float32Attribute, withFileColors } from './three';
 import { LoadError, type Parsed } from './types';
@@ -28,7 +28,7 @@ function checkAscii(header: PcdHeader, body: Uint8Array, warnings: string[]): vo
     rows++;
   }
   if (rows < header.points) throw truncated(header, rows);
-  if (rows > header.points) warnings.push(`PCD: ${formatCount(rows - header.points)} lines after the declared ${formatCount(header.points)} points were ignored`);
+  if (rows > header.points) warnings.push(`PCD: ${countOf(rows - header.points, 'line')} after the declared ${formatCount(header.points)} points ignored`);
 }
 
 function checkBinary(header: PcdHeader, body: Uint8Array): void {

@@ -3,7 +3,7 @@
 // ASCII, which turns a truncated binary file into an empty or garbled mesh without an error.
 import { STLLoader } from 'three/examples/jsm/loaders/STLLoader.js';
 import { identityIndices } from './buffers';
-import { FACE_LIMIT_TEXT, LIMITS, formatCount } from './limits';
+import { FACE_LIMIT_TEXT, LIMITS, formatCount, countOf } from './limits';
 import { decodeText, firstBinaryByte, quote } from './text';
 import { exactArrayBuffer, float32Attribute, withFileColors } from './three';
 import { LoadError, type Parsed } from './types';
@@ -62,7 +62,7 @@ function scanAscii(text: string): number {
     }
   }
   if (inFacet) throw new LoadError('stl', 'truncated', `the file ends inside facet ${facets} (line ${facetLine})`);
-  if (!ended) throw new LoadError('stl', 'truncated', `the file ends after ${formatCount(facets)} facets without 'endsolid'`);
+  if (!ended) throw new LoadError('stl', 'truncated', `the file ends after ${countOf(facets, 'facet')} without 'endsolid'`);
   if (facets === 0) throw new LoadError('stl', 'empty', 'the file has no facets');
   return facets;
 }
@@ -88,7 +88,7 @@ function checkBinary(bytes: Uint8Array, warnings: string[]): { triangles: number
     );
   }
   if (expected < bytes.length) {
-    warnings.push(`STL: ${formatCount(bytes.length - expected)} bytes after the last triangle were ignored`);
+    warnings.push(`STL: ${countOf(bytes.length - expected, 'byte')} after the last triangle ignored`);
   }
   // Exactly the declared size, so three takes the binary path.
   return { triangles, bytes: bytes.subarray(0, expected) };

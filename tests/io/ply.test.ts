@@ -224,7 +224,7 @@ describe('PLY, generated', () => {
     const vertices = [[0, 0, 0], [1, 0, 0], [0, 1, 0], [Number.NaN, 0, 0]];
     const r = load('m.ply', plyFile({ encoding: 'binary_little_endian', vertexProps: XYZ_FLOAT, vertices, faces: [[0, 1, 2], [0, 1, 3]] }));
     expect(r.kind).toBe('mesh');
-    expect(r.warnings).toContain('1 vertices have NaN or infinite coordinates; 1 triangles using them were dropped');
+    expect(r.warnings).toContain('1 vertex with NaN or infinite coordinates; 1 triangle using it dropped');
     expectWellFormed(r);
   });
 

@@ -1,0 +1,105 @@
+// OFF on assimp-testmodels and CGAL's meshes (counts: the header line after the keyword, read with
+// grep/awk), and generated variants.
+import { describe, expect, test } from 'vitest';
+import { assimp, cgal } from './debian';
+import { expectError, expectWellFormed, load } from './expectLoad';
+import { text } from './generate';
+
+describe('OFF, real files', () => {
+  const meshes: [string, Uint8Array | (() => Uint8Array), number, number][] = [
+    ['assimp Cube.off', () => assimp('OFF/Cube.off'), 8, 6],
+    ['assimp Wuson.off', () => assimp('OFF/Wuson.off'), 3205, 3732],
+    ['CGAL bunny00.off', () => cgal('meshes/bunny00.off'), 37706, 75408],
+    ['CGAL polygon_mesh.off', () => cgal('meshes/polygon_mesh.off'), 16344, 32245],
+    ['CGAL cube_poly.off (triangles and quads)', () => cgal('meshes/cube_poly.off'), 8, 7],
+    ['CGAL torus_quad.off (edge count 50)', () => cgal('meshes/torus_quad.off'), 25, 25],
+    ['CGAL negative.off', () => cgal('meshes/negative.off'), 7, 6],
+  ];
+  for (const [name, bytes, vertices, faces] of meshes) {
+    test(`${name}: ${vertices} vertices, ${faces} faces`, () => {
+      const r = load('m.off', typeof bytes === 'function' ? bytes() : bytes);
+      expect([r.format, r.kind, r.vertexCount, r.faceCount]).toEqual(['off', 'mesh', vertices, faces]);
+      expect(r.warnings).toEqual([]);
+      expectWellFormed(r);
+    });
+  }
+
+  test('assimp OFF/formatDetection (no extension) is found by its content', () => {
+    const r = load('formatDetection', assimp('OFF/formatDetection'));
+    expect([r.format, r.vertexCount, r.faceCount]).toEqual(['off', 8, 6]);
+  });
+
+  test('CGAL mesh_with_colors.off: COFF with 0..1 colours (red 0.9 0 0, blue 0 0 0.9), comments after values', () => {
+    const r = load('mesh_with_colors.off', cgal('meshes/mesh_with_colors.off'));
+    expect([r.vertexCount, r.faceCount]).toEqual([8, 4]);
+    const c = r.cloud.colors!;
+    let off = 0;
+    for (let i = 0; i < r.cloud.count; i++) {
+      // Every sample mixes red and blue vertices: no green, red + blue = 0.9.
+      if (c[3 * i + 1] !== 0 || Math.abs(c[3 * i]! + c[3 * i + 2]! - 0.9) > 1e-6) off++;
+    }
+    expect(off).toBe(0);
+  });
+
+  test('CGAL cactus.off: COFF with 0..255 colours (192 192 192 255 on every vertex)', () => {
+    const r = load('cactus.off', cgal('meshes/cactus.off'));
+    expect([r.vertexCount, r.faceCount]).toEqual([620, 1236]);
+    expect(r.cloud.colors!.every((v) => Math.abs(v - 192 / 255) < 1e-6)).toBe(true);
+  });
+
+  test('CGAL points_3/kitten.off: "5210 0 0" is a point set', () => {
+    const r = load('kitten.off', cgal('points_3/kitten.off'));
+    expect([r.kind, r.vertexCount, r.faceCount, r.cloud.count]).toEqual(['points', 5210, 0, 5210]);
+  });
+
+  test('assimp OFF/invalid.off: a face that lists fewer indices than it declares', () => {
+    // "0" (an empty face, skipped), then "2\r20" = "2", "20" on separate lines.
+    expectError('invalid.off', assimp('OFF/invalid.off'), 'malformed', 'OFF: face 1 (line 7) declares 2 vertices but lists 0');
+  });
+
+  test('assimp invalid/OutOfMemory.off: 353535235358 vertices are refused before allocating', () => {
+    expectError('OutOfMemory.off', assimp('invalid/OutOfMemory.off'), 'too-large', 'OFF: header declares 353,535,235,358 vertices; the limit is 10,000,000 points (LIMITS.maxPoints)');
+  });
+
+  test('assimp invalid/empty.off', () => {
+    expectError('empty.off', assimp('invalid/empty.off'), 'empty', 'OFF: the file is empty (0 bytes)');
+  });
+});
+
+describe('OFF, generated', () => {
+  const tri = '0 0 0\n1 0 0\n0 1 0\n';
+
+  test('counts on the keyword line, comments, NOFF, CNOFF and STOFF vertex layouts', () => {
+    expect(load('a.off', text(`OFF 3 1 0\n${tri}3 0 1 2\n`)).faceCount).toBe(1);
+    expect(load('a.off', text(`# c\nOFF\n# c\n3 1 0 # counts\n${tri}3 0 1 2 # face\n`)).faceCount).toBe(1);
+    expect(load('a.off', text('NOFF\n3 1 0\n0 0 0 0 0 1\n1 0 0 0 0 1\n0 1 0 0 0 1\n3 0 1 2\n')).kind).toBe('mesh');
+    const cn = load('a.off', text('CNOFF\n3 1 0\n0 0 0 0 0 1 255 0 0 255\n1 0 0 0 0 1 255 0 0 255\n0 1 0 0 0 1 255 0 0 255\n3 0 1 2\n'));
+    expect(Array.from(cn.cloud.colors!.subarray(0, 3))).toEqual([1, 0, 0]);
+    expect(load('a.off', text('STOFF\n3 1 0\n0 0 0 0 0\n1 0 0 1 0\n0 1 0 0 1\n3 0 1 2\n')).kind).toBe('mesh');
+    expect(load('a.off', text(`3 1 0\n${tri}3 0 1 2\n`)).kind).toBe('mesh'); // no keyword, named .off
+  });
+
+  test('4OFF and nOFF are unsupported', () => {
+    expectError('a.off', text('4OFF\n1 0 0\n0 0 0 1\n'), 'unsupported', `OFF: '4OFF' (4D or n-dimensional vertices) is not supported`);
+    expectError('a.off', text('nOFF\n4\n1 0 0\n0 0 0 1\n'), 'unsupported', `OFF: 'nOFF' (4D or n-dimensional vertices) is not supported`);
+  });
+
+  test('truncated vertices and faces name both counts', () => {
+    expectError('a.off', text(`OFF\n100 1 0\n${tri}`), 'truncated', 'OFF: header declares 100 vertices but the file ends after 3');
+    expectError('a.off', text(`OFF\n3 5 0\n${tri}3 0 1 2\n3 0 2 1\n`), 'truncated', 'OFF: header declares 5 faces but the file ends after 2');
+  });
+
+  test('bad faces and vertices name the line', () => {
+    expectError('a.off', text(`OFF\n3 1 0\n${tri}3 0 1 3\n`), 'out-of-range', 'OFF: face 0 (line 6) refers to vertex 3 of 3 (valid: 0 to 2)');
+    expectError('a.off', text(`OFF\n3 1 0\n0 0 0\n1 zero 0\n0 1 0\n3 0 1 2\n`), 'malformed', `OFF: vertex 1 (line 4): 'zero' is not a number`);
+    expectError('a.off', text(`OFF\n3 1 0\n0 0\n1 0 0\n0 1 0\n3 0 1 2\n`), 'malformed', 'OFF: vertex 0 (line 3) has 2 values; this OFF variant needs 3');
+    expectError('a.off', text(`OFF\nthree 1 0\n`), 'malformed', `OFF: line 2: expected '<vertices> <faces> <edges>', found 'three 1 0'`);
+    expectError('a.off', text(`OFF\n3 1 0\n${tri}3 0 1 -2\n`), 'malformed', `OFF: face 0 (line 6): '-2' is not a vertex index`);
+  });
+
+  test('a header of 0 vertices, and faces with fewer than 3 vertices', () => {
+    expectError('a.off', text('OFF\n0 0 0\n'), 'empty', 'OFF: header declares 0 vertices');
+    const r = load('a.off', text(`OFF\n3 2 0\n${tri}2 0 1\n3 0 1 2\n`));
+    expect(r.warnings).toEqual(['OFF: 1 face with fewer than 3 vertices skipped']);
+  });
+});

@@ -1,0 +1,76 @@
+// STL on assimp-testmodels and CGAL (binary counts: the uint32 at byte 80, read with od; ASCII:
+// grep -c endfacet), and generated broken files.
+import { describe, expect, test } from 'vitest';
+import { assimp, cgal } from './debian';
+import { expectError, expectWellFormed, load } from './expectLoad';
+import { binaryStl, concat, text } from './generate';
+
+describe('STL, real files', () => {
+  const files: [string, () => Uint8Array, number][] = [
+    ['assimp Spider_ascii.stl', () => assimp('STL/Spider_ascii.stl'), 1368],
+    ['assimp Spider_binary.stl', () => assimp('STL/Spider_binary.stl'), 1368],
+    ['assimp Wuson.stl (binary)', () => assimp('STL/Wuson.stl'), 3732],
+    ['assimp 3DSMaxExport.STL (binary)', () => assimp('STL/3DSMaxExport.STL'), 2000],
+    ['assimp sphereWithHole.stl (ASCII)', () => assimp('STL/sphereWithHole.stl'), 285],
+    ['assimp triangle_with_two_solids.stl', () => assimp('STL/triangle_with_two_solids.stl'), 2],
+    ['assimp triangle_with_empty_solid.stl', () => assimp('STL/triangle_with_empty_solid.stl'), 1],
+    ['CGAL pig.stl (binary)', () => cgal('meshes/pig.stl'), 16848],
+    ['CGAL sphere.stl (binary)', () => cgal('meshes/sphere.stl'), 320],
+  ];
+  for (const [name, bytes, triangles] of files) {
+    test(`${name}: ${triangles} triangles`, () => {
+      const r = load('m.stl', bytes());
+      expect([r.format, r.kind, r.vertexCount, r.faceCount]).toEqual(['stl', 'mesh', triangles * 3, triangles]);
+      expect(r.warnings).toEqual([]);
+      expectWellFormed(r);
+    });
+  }
+
+  test('the ASCII and binary spiders are the same surface', () => {
+    const a = load('a.stl', assimp('STL/Spider_ascii.stl'));
+    const b = load('b.stl', assimp('STL/Spider_binary.stl'));
+    a.bounds.min.forEach((v, k) => expect(v).toBeCloseTo(b.bounds.min[k]!, 3));
+    a.bounds.max.forEach((v, k) => expect(v).toBeCloseTo(b.bounds.max[k]!, 3));
+  });
+
+  test('assimp STL/formatDetection (no extension): ASCII STL found by its content', () => {
+    const r = load('formatDetection', assimp('STL/formatDetection'));
+    expect([r.format, r.faceCount]).toEqual(['stl', 1]);
+  });
+});
+
+describe('STL, generated', () => {
+  const triangles = Array.from({ length: 10 }, (_, i) => [i, 0, 0, i + 1, 0, 0, i, 1, 0]);
+
+  test('binary: truncated, too large, empty, trailing bytes', () => {
+    const full = binaryStl(triangles);
+    expectError('t.stl', full.subarray(0, 84 + 50 * 6 + 20), 'truncated', 'STL: binary header declares 10 triangles but the file ends after 6 (404 of 584 bytes)');
+    expectError('t.stl', binaryStl(triangles.slice(0, 1), 2 ** 31), 'too-large', 'STL: binary header declares 2,147,483,648 triangles; the limit is 20,000,000 faces (LIMITS.maxFaces)');
+    expectError('t.stl', binaryStl([]), 'empty', 'STL: binary header declares 0 triangles');
+    expectError('t.stl', full.subarray(0, 50), 'truncated', 'STL: the file has 50 bytes; a binary STL needs at least 84');
+    const r = load('t.stl', concat(full, new Uint8Array(7)));
+    expect([r.faceCount, r.warnings]).toEqual([10, ['STL: 7 bytes after the last triangle ignored']]);
+  });
+
+  test('a binary file whose 80-byte header starts with "solid" is still binary', () => {
+    const bytes = binaryStl(triangles);
+    bytes.set(text('solid but binary'));
+    expect(load('s.stl', bytes).faceCount).toBe(10);
+  });
+
+  const facet = (v: string) => `facet normal 0 0 1\nouter loop\n${v}endloop\nendfacet\n`;
+  const corners = 'vertex 0 0 0\nvertex 1 0 0\nvertex 0 1 0\n';
+
+  test('ASCII: cut inside a facet, no endsolid, a facet of two vertices', () => {
+    expectError('a.stl', text(`solid x\n${facet(corners)}facet normal 0 0 1\nouter loop\nvertex 0 0 0\n`), 'truncated', 'STL: the file ends inside facet 1 (line 9)');
+    expectError('a.stl', text(`solid x\n${facet(corners)}`), 'truncated', `STL: the file ends after 1 facet without 'endsolid'`);
+    expectError('a.stl', text(`solid x\n${facet('vertex 0 0 0\nvertex 1 0 0\n')}endsolid x\n`), 'malformed', 'STL: facet 0 (line 2) has 2 vertices; STL facets are triangles');
+    expectError('a.stl', text(`solid x\n${facet('vertex 0 0\nvertex 1 0 0\nvertex 0 1 0\n')}endsolid x\n`), 'malformed', `STL: line 4: a vertex needs 3 coordinates, found 'vertex 0 0'`);
+    expectError('a.stl', text('solid x\nendsolid x\n'), 'empty', 'STL: the file has no facets');
+  });
+
+  test('ASCII with CRLF line ends', () => {
+    const r = load('a.stl', text(`solid x\n${facet(corners)}endsolid x\n`.replace(/\n/g, '\r\n')));
+    expect(r.faceCount).toBe(1);
+  });
+});
