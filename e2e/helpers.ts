@@ -1,6 +1,8 @@
 // Shared e2e utilities: real files from Debian packages, dropping files onto the page the way a
 // browser does (a DataTransfer carried by drag events), and reading what the viewer drew.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, type JSHandle, type Page } from '@playwright/test';
 
@@ -12,6 +14,22 @@ export function debianFile(filePath: string, pkg: string): Buffer {
     throw new Error(`${filePath} is missing: install the Debian package ${pkg} (scripts/system-deps.sh does)`);
   }
   return readFileSync(filePath);
+}
+
+const CGAL_DATA = '/usr/share/doc/libcgal-dev/data.tar.gz';
+let cgalDir: string | undefined;
+
+/** A file of CGAL's example data (libcgal-demo ships it as a tarball), e.g. 'points_3/hippo1.ply'. */
+export function cgalFile(relative: string): Buffer {
+  debianFile(CGAL_DATA, 'libcgal-demo');
+  if (cgalDir === undefined) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'any2point-e2e-cgal-'));
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    cgalDir = dir;
+  }
+  const target = path.join(cgalDir, 'data', relative);
+  if (!existsSync(target)) execFileSync('tar', ['-xzf', CGAL_DATA, '-C', cgalDir, `data/${relative}`]);
+  return readFileSync(target);
 }
 
 /** Makes a DataTransfer holding one file, in the page. */
@@ -44,10 +62,15 @@ export async function dropFile(page: Page, name: string, bytes: Uint8Array): Pro
   await dropTransfer(page, await dataTransferWith(page, name, bytes));
 }
 
-/** Waits until the loaded file is `name` and nothing is loading. */
+/** Waits until `name` is the loaded file; fails at once, with its text, if its error shows instead. */
 export async function waitForLoaded(page: Page, name: string): Promise<void> {
-  await expect(page.getByTestId('status')).toHaveText('', { timeout: 60_000 });
-  await expect(page.getByTestId('file-name')).toHaveText(name);
+  const fileName = page.getByTestId('file-name');
+  // An error left over from an earlier file does not count.
+  const error = page.getByTestId('error').filter({ hasText: `Could not open ${name}` });
+  await expect(fileName.filter({ hasText: name }).or(error)).toBeVisible({ timeout: 60_000 });
+  if (await error.isVisible()) throw new Error(`loading ${name} failed: ${await error.textContent()}`);
+  await expect(fileName).toHaveText(name);
+  await expect(page.getByTestId('status')).toHaveText('');
 }
 
 /** The plain integer a data-testid element carries in data-value. */

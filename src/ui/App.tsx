@@ -1,11 +1,11 @@
 // Application state lives here, outside the viewer: the loaded file, what is loading, the last
 // error and the view settings. The viewer only receives them as props.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { ACCEPTED_EXTENSIONS } from '../io/index';
 import { WorkerClient, WorkerRequestError } from '../worker/client';
 import { FilePickerButton, WindowDropTarget } from './DropZone';
 import { ErrorBanner, type ShownFailure } from './ErrorBanner';
 import { FileInfo, type LoadedEntry } from './FileInfo';
-import { ACCEPTED_EXTENSIONS } from './formats';
 import { ViewControls, type ViewSettings } from './ViewControls';
 import type { ColorMode } from './viewer/colorMode';
 import { Viewer } from './viewer/Viewer';

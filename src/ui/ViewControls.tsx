@@ -39,7 +39,7 @@ export function ViewControls({ settings, fileHasColors, onChange, onResetView }:
       <label className="field">
         <span>Colour</span>
         <select
-          value={settings.colorSource}
+          value={fileHasColors ? settings.colorSource : 'height'}
           data-testid="color-source"
           onChange={(event) => set({ colorSource: event.currentTarget.value as ColorSource })}
         >

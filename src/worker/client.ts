@@ -1,5 +1,6 @@
 // The page's side of the worker: typed requests matched to answers by id.
 import { LIMITS } from '../io/index';
+import { formatForName } from '../io/formats';
 import { formatBytes } from '../io/limits';
 import type { LoadResult } from '../io/types';
 import type {
@@ -72,7 +73,7 @@ export class WorkerClient {
   async loadFile(file: File): Promise<LoadedFile> {
     if (file.size > LIMITS.maxFileBytes) {
       throw new WorkerRequestError({
-        format: 'unknown',
+        format: formatForName(file.name)?.id ?? 'unknown',
         reason: 'too-large',
         message: `${file.name} is ${formatBytes(file.size)}; the limit is ${formatBytes(LIMITS.maxFileBytes)} (LIMITS.maxFileBytes), so it was not read.`,
       });

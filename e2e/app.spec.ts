@@ -1,0 +1,163 @@
+// The app in Debian's Chromium: real files from Debian packages dropped onto the page, the counts
+// the UI reports, what the viewer draws, and bad files that must not break anything.
+import { expect, test, type Page } from '@playwright/test';
+import { LIMITS } from '../src/io/limits';
+import { cgalFile, debianFile, dropFile, dropTransfer, paintedShare, saveScreenshot, valueOf, waitForLoaded } from './helpers';
+
+// A real truncated file: its header declares 70,051 vertices of 31 bytes, the body holds 70,048.
+const POND_PLY = '/usr/share/assimp/models/PLY/pond.0.ply';
+const CUBE_PLY = '/usr/share/assimp/models/PLY/cube.ply'; // ascii mesh, 8 vertices, 6 quads
+const BUNNY_OBJ = '/usr/share/glmark2/models/bunny.obj'; // 34,835 vertices, 69,666 triangles
+
+const pondPly = () => debianFile(POND_PLY, 'assimp-testmodels');
+const cubePly = () => debianFile(CUBE_PLY, 'assimp-testmodels');
+const bunnyObj = () => debianFile(BUNNY_OBJ, 'glmark2-data');
+// Binary little-endian doubles, uchar colours and a label: 22,300 points of a city block.
+const b9Ply = () => cgalFile('points_3/b9_training.ply');
+
+/** A binary PLY whose header declares `declared` vertices but whose body holds only `present`. */
+function truncatedBinaryPly(declared: number, present: number): Uint8Array {
+  const header = `ply\nformat binary_little_endian 1.0\nelement vertex ${declared}\nproperty float x\nproperty float y\nproperty float z\nend_header\n`;
+  const body = new Float32Array(present * 3).map((_, i) => Math.sin(i));
+  const bytes = new Uint8Array(header.length + body.byteLength);
+  bytes.set(new TextEncoder().encode(header));
+  bytes.set(new Uint8Array(body.buffer), header.length);
+  return bytes;
+}
+
+async function open(page: Page): Promise<void> {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Any2Point Web' })).toBeVisible();
+  await expect(page.getByText('Drop a point cloud or mesh here')).toBeVisible();
+  test.info().annotations.push({ type: 'page errors', description: errors.join('\n') || 'none' });
+}
+
+test('a dropped binary PLY point cloud shows its points, counts and colours', async ({ page }) => {
+  await open(page);
+  await dropFile(page, 'b9_training.ply', b9Ply());
+  await waitForLoaded(page, 'b9_training.ply');
+
+  await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'ply');
+  expect(await valueOf(page, 'point-count')).toBe(22_300);
+  await expect(page.getByTestId('viewer')).toHaveAttribute('data-points', '22300');
+  await expect(page.getByTestId('vertex-count')).toHaveCount(0); // a point set, not a mesh
+  await expect(page.getByTestId('has-colors')).toHaveText('from the file');
+  await expect(page.getByTestId('color-source')).toHaveValue('file');
+  expect(await valueOf(page, 'load-time')).toBeGreaterThan(0);
+  await expect(page.getByTestId('error')).toHaveCount(0);
+  await saveScreenshot(page, 'b9-ply-file-colours');
+
+  // Colour by height instead: the picture changes and most of the cloud lights up.
+  const fileColours = await page.getByTestId('viewer').screenshot();
+  await page.getByTestId('color-source').selectOption('height');
+  await expect.poll(async () => (await page.getByTestId('viewer').screenshot()).equals(fileColours)).toBe(false);
+  await saveScreenshot(page, 'b9-ply-height');
+  expect(await paintedShare(page)).toBeGreaterThan(0.02);
+});
+
+test('a dropped OBJ mesh is sampled and reports the mesh counts', async ({ page }) => {
+  await open(page);
+  await dropFile(page, 'bunny.obj', bunnyObj());
+  await waitForLoaded(page, 'bunny.obj');
+
+  await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'obj');
+  expect(await valueOf(page, 'point-count')).toBe(LIMITS.defaultMeshSamples);
+  expect(await valueOf(page, 'vertex-count')).toBe(34_835);
+  expect(await valueOf(page, 'face-count')).toBe(69_666);
+  await expect(page.getByTestId('viewer')).toHaveAttribute('data-points', String(LIMITS.defaultMeshSamples));
+
+  // The bunny is y-up: turn the view and check the picture changes.
+  const zUp = await page.getByTestId('viewer').screenshot();
+  await page.getByRole('radio', { name: 'Y' }).check();
+  await expect.poll(async () => (await page.getByTestId('viewer').screenshot()).equals(zUp)).toBe(false);
+  await saveScreenshot(page, 'bunny-obj');
+  expect(await paintedShare(page)).toBeGreaterThan(0.02);
+
+  // Orbit with the mouse: the picture must change.
+  const viewer = page.getByTestId('viewer');
+  const before = await viewer.screenshot();
+  const box = await viewer.boundingBox();
+  if (!box) throw new Error('viewer has no box');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 150, box.y + box.height / 2 + 40, { steps: 8 });
+  await page.mouse.up();
+  await expect.poll(async () => (await viewer.screenshot()).equals(before)).toBe(false);
+});
+
+test('a malformed file shows its error, the previous cloud stays, the next good file loads', async ({ page }) => {
+  await open(page);
+  await dropFile(page, 'cube.ply', cubePly());
+  await waitForLoaded(page, 'cube.ply');
+  const cubePoints = await valueOf(page, 'point-count');
+  expect(await valueOf(page, 'vertex-count')).toBe(8);
+
+  await dropFile(page, 'truncated.ply', truncatedBinaryPly(1000, 100));
+  const error = page.getByTestId('error');
+  await expect(error).toBeVisible();
+  await expect(error).toHaveAttribute('data-reason', 'truncated');
+  await expect(error).toContainText('Could not open truncated.ply');
+  await expect(page.getByTestId('error-message')).toHaveText('PLY: header declares 1,000 vertices but the file ends after 100');
+  // Nothing else changed: the cube is still the loaded file and still drawn.
+  await expect(page.getByTestId('file-name')).toHaveText('cube.ply');
+  expect(await valueOf(page, 'point-count')).toBe(cubePoints);
+  await expect(page.getByTestId('viewer')).toHaveAttribute('data-points', String(cubePoints));
+  await saveScreenshot(page, 'truncated-ply-error');
+
+  await page.getByRole('button', { name: 'Dismiss error' }).click();
+  await expect(error).toHaveCount(0);
+
+  // A real truncated file from assimp's test models: same outcome.
+  await dropFile(page, 'pond.0.ply', pondPly());
+  await expect(page.getByTestId('error-message')).toHaveText('PLY: header declares 70,051 vertices but the file ends after 70,048');
+  await expect(page.getByTestId('file-name')).toHaveText('cube.ply');
+
+  await dropFile(page, 'bunny.obj', bunnyObj());
+  await waitForLoaded(page, 'bunny.obj');
+  expect(await valueOf(page, 'face-count')).toBe(69_666);
+  await expect(error).toHaveCount(0);
+});
+
+test('the file picker works from the keyboard', async ({ page }) => {
+  await open(page);
+  const picker = page.getByRole('button', { name: 'Open a file…' });
+  // Tab from the top of the page reaches the picker first.
+  await page.keyboard.press('Tab');
+  await expect(picker).toBeFocused();
+  const chooser = page.waitForEvent('filechooser');
+  await page.keyboard.press('Enter');
+  await (await chooser).setFiles(BUNNY_OBJ);
+  await waitForLoaded(page, 'bunny.obj');
+  expect(await valueOf(page, 'face-count')).toBe(69_666);
+});
+
+test('a one-million-point binary PLY loads and draws', async ({ page }) => {
+  await open(page);
+  // Built in the page: 1,000,000 points on a torus knot, so there is a shape to look at.
+  const transfer = await page.evaluateHandle(() => {
+    const n = 1_000_000;
+    const header = new TextEncoder().encode(
+      `ply\nformat binary_little_endian 1.0\nelement vertex ${n}\nproperty float x\nproperty float y\nproperty float z\nend_header\n`,
+    );
+    const xyz = new Float32Array(n * 3);
+    for (let i = 0; i < n; i++) {
+      const t = (i / n) * Math.PI * 2;
+      const u = ((i * 7919) % n) / n * Math.PI * 2;
+      const r = 2 + Math.cos(3 * t) + 0.35 * Math.cos(u);
+      xyz[i * 3] = r * Math.cos(2 * t);
+      xyz[i * 3 + 1] = r * Math.sin(2 * t);
+      xyz[i * 3 + 2] = -Math.sin(3 * t) + 0.35 * Math.sin(u);
+    }
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([header, xyz], 'million.ply'));
+    return transfer;
+  });
+  await dropTransfer(page, transfer);
+  await waitForLoaded(page, 'million.ply');
+  expect(await valueOf(page, 'point-count')).toBe(1_000_000);
+  await expect(page.getByTestId('viewer')).toHaveAttribute('data-points', '1000000');
+  await saveScreenshot(page, 'million-ply');
+  expect(await paintedShare(page)).toBeGreaterThan(0.02);
+});
