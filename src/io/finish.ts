@@ -46,7 +46,7 @@ function finitePoints(format: FormatId, cloud: PointCloud, warnings: string[]): 
     throw new LoadError(
       format,
       'non-finite',
-      `no finite points: all ${formatCount(cloud.count)} points have NaN or infinite coordinates`,
+      `no finite points: ${cloud.count === 1 ? 'the only point has' : `all ${formatCount(cloud.count)} points have`} NaN or infinite coordinates`,
     );
   }
   const dropped = cloud.count - kept;

@@ -1,0 +1,102 @@
+// The defined outcome of every kind of bad input the issue lists. Each either loads with the
+// warning quoted here or fails with the reason and message quoted here.
+import { describe, expect, test } from 'vitest';
+import { loadFile } from '../../src/io/index';
+import { LIMITS } from '../../src/io/limits';
+import { assimp } from './debian';
+import { expectError, load } from './expectLoad';
+import { binaryStl, concat, garbage, plyFile, text } from './generate';
+
+describe('bad input', () => {
+  test('empty files, named or not', () => {
+    expectError('empty.ply', assimp('invalid/empty.ply'), 'empty', 'PLY: the file is empty (0 bytes)');
+    expectError('nothing', new Uint8Array(0), 'empty', 'the file is empty (0 bytes)');
+    expectError('blank.xyz', text('\n\n  \n'), 'empty', 'XYZ: the file has no rows of numbers');
+  });
+
+  test('a single point loads, with a warning', () => {
+    const r = load('one.xyz', text('1 2 3\n'));
+    expect([r.cloud.count, r.bounds]).toEqual([1, { min: [1, 2, 3], max: [1, 2, 3] }]);
+    expect(r.warnings).toEqual([`only 1 point: a shape needs at least ${LIMITS.warnBelowPoints}, so the classification means little`]);
+  });
+
+  test('all points identical loads, with a warning', () => {
+    const r = load('same.xyz', text('0.5 0.5 0.5\n'.repeat(100)));
+    expect(r.cloud.count).toBe(100);
+    expect(r.warnings).toEqual(['all 100 points are identical: the cloud has no shape to classify']);
+  });
+
+  test('a flat mesh (zero area) becomes its vertices, with a warning', () => {
+    const r = load('flat.off', text('OFF\n3 1 0\n0 0 0\n1 1 1\n2 2 2\n3 0 1 2\n'));
+    expect([r.kind, r.cloud.count]).toEqual(['points', 3]);
+    expect(r.warnings[0]).toBe('all faces have zero area: the 3 vertices are used as points');
+  });
+
+  test('non-finite coordinates: dropped while some points remain, an error when none do', () => {
+    const some = load('n.xyz', text('1 2 3\nNaN 1 1\n4 5 6\n1 -inf 2\n'));
+    expect([some.cloud.count, some.warnings[0]]).toEqual([2, '2 of 4 points had NaN or infinite coordinates and were dropped']);
+    expectError('n.xyz', text('nan nan nan\n'), 'non-finite', 'XYZ: no finite points: the only point has NaN or infinite coordinates');
+  });
+
+  test('wrong extension: the content decides, with a warning', () => {
+    const ply = plyFile({ encoding: 'binary_little_endian', vertexProps: [['x', 'float'], ['y', 'float'], ['z', 'float']], vertices: Array.from({ length: 100 }, (_, i) => [i, i * i, 1]) });
+    const r = load('really-a-ply.obj', ply);
+    expect([r.format, r.cloud.count, r.warnings]).toEqual(['ply', 100, ['the file is named .obj but its content is PLY; read as PLY']]);
+    const obj = load('model.txt', text('v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n'));
+    expect([obj.format, obj.warnings[0]]).toEqual(['obj', 'the file is named .txt but its content is OBJ; read as OBJ']);
+    const stl = load('scan.dat', binaryStl([[0, 0, 0, 1, 0, 0, 0, 1, 0]]));
+    expect([stl.format, stl.warnings]).toEqual(['stl', []]);
+    const txt = load('points.txt', text('1 2 3\n4 5 6\n'));
+    expect([txt.format, txt.warnings.filter((w) => w.includes('named'))]).toEqual(['xyz', []]);
+  });
+
+  test('binary garbage: unknown name, or a format name it does not match', () => {
+    const junk = garbage(4096);
+    expectError('junk.bin', junk, 'unsupported', /^junk\.bin: unrecognised format \(extension \.bin; the content is none of PLY, OBJ, PCD, XYZ, OFF, STL; it starts with 0x[0-9a-f]{2}( 0x[0-9a-f]{2}){7}\)$/);
+    expectError('junk.ply', junk, 'malformed', `PLY: the file does not start with the line 'ply'`);
+    expectError('junk.obj', junk, 'malformed', /^OBJ: the file is binary \(byte 0x[0-9a-f]{2} at offset \d+\), not OBJ text$/);
+    expectError('junk.off', junk, 'malformed', /^OFF: the file is binary/);
+    expectError('junk.xyz', junk, 'malformed', /^XYZ: the file is binary/);
+    // Bytes 80..83 of the garbage, as a triangle count, promise far more than 4096 bytes.
+    expectError('junk.stl', junk, 'too-large', /^STL: binary header declares [\d,]+ triangles; the limit is 20,000,000 faces \(LIMITS\.maxFaces\)$/);
+    expectError('junk.pcd', junk, 'truncated', 'PCD: the file ends before the DATA line');
+  });
+
+  test('a header promising 2^31 points is refused before allocating, naming the limit', () => {
+    const bytes = plyFile({ encoding: 'binary_little_endian', vertexProps: [['x', 'float'], ['y', 'float'], ['z', 'float']], vertices: [], declaredVertices: 2 ** 31 });
+    expectError('huge.ply', bytes, 'too-large', 'PLY: header declares 2,147,483,648 vertices; the limit is 10,000,000 points (LIMITS.maxPoints)');
+  });
+
+  test('more points than LIMITS.maxPoints (10,000,001) is refused; exactly the limit is not', () => {
+    const header = (n: number) => text(`ply\nformat binary_little_endian 1.0\nelement vertex ${n}\nproperty float x\nproperty float y\nproperty float z\nend_header\n`);
+    expectError('over.ply', header(LIMITS.maxPoints + 1), 'too-large', 'PLY: header declares 10,000,001 vertices; the limit is 10,000,000 points (LIMITS.maxPoints)');
+    expectError('at.ply', header(LIMITS.maxPoints), 'truncated', 'PLY: header declares 10,000,000 vertices but the file ends after 0');
+  });
+
+  test('a 200 MB file is read (under the 256 MiB limit): here a PLY of 16,666,666 points, over the point limit', () => {
+    const head = text('ply\nformat binary_little_endian 1.0\nelement vertex 16666666\nproperty float x\nproperty float y\nproperty float z\nend_header\n');
+    const bytes = new Uint8Array(200_000_000);
+    bytes.set(head);
+    expectError('big.ply', bytes, 'too-large', 'PLY: header declares 16,666,666 vertices; the limit is 10,000,000 points (LIMITS.maxPoints)');
+  });
+
+  test('files above 256 MiB are refused by size alone; exactly 256 MiB is parsed', () => {
+    expectError('huge.ply', new Uint8Array(300 * 1024 * 1024), 'too-large', 'PLY: the file is 300 MiB (314,572,800 bytes); the limit is 256 MiB (LIMITS.maxFileBytes)');
+    expectError('edge.ply', new Uint8Array(LIMITS.maxFileBytes), 'malformed', `PLY: the file does not start with the line 'ply'`);
+  });
+
+  test('after a failure the next file loads (nothing is left half-done)', () => {
+    expect(() => loadFile('bad.ply', text('ply\nformat ascii 1.0\n'))).toThrow();
+    expect(load('good.xyz', text(`${'0 0 0\n1 1 1\n'.repeat(40)}`)).cloud.count).toBe(80);
+  });
+
+  test('options are checked', () => {
+    expect(() => loadFile('a.xyz', text('1 2 3\n'), { meshSamples: 0 })).toThrow('meshSamples must be an integer from 1 to 10,000,000, got 0');
+    expect(() => loadFile('a.xyz', text('1 2 3\n'), { seed: 0.5 })).toThrow('seed must be an integer, got 0.5');
+  });
+
+  test('UTF-8 BOM and CRLF text', () => {
+    const r = load('bom.obj', concat(new Uint8Array([0xef, 0xbb, 0xbf]), text('v 0 0 0\r\nv 1 0 0\r\nv 0 1 0\r\nf 1 2 3\r\n')));
+    expect([r.format, r.faceCount]).toEqual(['obj', 1]);
+  });
+});

@@ -1,0 +1,46 @@
+// Choosing the parser: the content (sniffing) first, the extension when the content says little.
+import { describe, expect, test } from 'vitest';
+import { ACCEPTED_EXTENSIONS, chooseFormat, extensionOf } from '../../src/io/formats';
+import { sniffFormat } from '../../src/io/sniff';
+import { assimp, bunnyObj, cgal } from './debian';
+import { binaryStl, garbage, pcdFile, plyFile, text } from './generate';
+
+describe('sniffing', () => {
+  test('each format is recognised from real files, whatever their name', () => {
+    expect(sniffFormat(assimp('PLY/cube_binary.ply'))).toBe('ply');
+    expect(sniffFormat(assimp('PLY/cube.ply'))).toBe('ply');
+    expect(sniffFormat(bunnyObj())).toBe('obj');
+    expect(sniffFormat(assimp('OBJ/box_UTF16BE.obj'))).toBe('obj');
+    expect(sniffFormat(assimp('OBJ/point_cloud.obj'))).toBe('obj');
+    expect(sniffFormat(assimp('OFF/formatDetection'))).toBe('off');
+    expect(sniffFormat(cgal('meshes/mesh_with_colors.off'))).toBe('off'); // comments before COFF
+    expect(sniffFormat(assimp('STL/formatDetection'))).toBe('stl');
+    expect(sniffFormat(assimp('STL/Wuson.stl'))).toBe('stl'); // binary, by size
+    expect(sniffFormat(assimp('STL/3DSMaxExport.STL'))).toBe('stl');
+    expect(sniffFormat(cgal('points_3/kitten.xyz'))).toBe('xyz');
+  });
+
+  test('generated files', () => {
+    expect(sniffFormat(pcdFile({ encoding: 'binary', fields: [['x', 4, 'F'], ['y', 4, 'F'], ['z', 4, 'F']], points: [[1, 2, 3]] }))).toBe('pcd');
+    expect(sniffFormat(text('VERSION 0.7\nFIELDS x y z\n'))).toBe('pcd');
+    expect(sniffFormat(plyFile({ encoding: 'binary_big_endian', vertexProps: [['x', 'double'], ['y', 'double'], ['z', 'double']], vertices: [[1, 2, 3]] }))).toBe('ply');
+    expect(sniffFormat(binaryStl([[0, 0, 0, 1, 0, 0, 0, 1, 0]]))).toBe('stl');
+    expect(sniffFormat(text('x,y,z\n1,2,3\n'))).toBe('xyz');
+    expect(sniffFormat(text('# only v lines\nv 1 2 3\nv 4 5 6\n'))).toBe('obj');
+    expect(sniffFormat(garbage(1000))).toBeUndefined();
+    expect(sniffFormat(text('hello world\n'))).toBeUndefined();
+  });
+
+  test('an OFF file without its optional keyword, named .off, stays OFF', () => {
+    expect(sniffFormat(text('3 1 0\n0 0 0\n1 0 0\n0 1 0\n3 0 1 2\n'))).toBe('xyz');
+    expect(chooseFormat('a.off', text('3 1 0\n0 0 0\n1 0 0\n0 1 0\n3 0 1 2\n')).entry.id).toBe('off');
+  });
+
+  test('extensions', () => {
+    expect(extensionOf('Model.PLY')).toBe('ply');
+    expect(extensionOf('archive.tar.xyz')).toBe('xyz');
+    expect(extensionOf('noext')).toBe('');
+    expect(extensionOf('dot.')).toBe('');
+    expect(ACCEPTED_EXTENSIONS).toEqual(['.ply', '.obj', '.pcd', '.xyz', '.txt', '.csv', '.pts', '.asc', '.xyzn', '.xyzrgb', '.off', '.stl']);
+  });
+});
