@@ -1,0 +1,227 @@
+// The only file that imports onnxruntime-web. It picks the execution provider ('auto' -> webgpu
+// when an adapter exists, else wasm), says which one really ran and why, runs one inference at a
+// time, and hands the geometry kernels ORT's own GPUDevice so both work on one device.
+//
+// Entry point: the package's default one. In the browser it is the JSEP build (webgpu + wasm EPs
+// in one ~28 MB wasm); in Node (the unit tests) it is ORT's Node build of the same wasm EP.
+// The 'onnxruntime-web/webgpu' entry would accept an external GPUDevice, but it cannot run in Node.
+import type * as OrtModule from 'onnxruntime-web';
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
+import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.mjs?url';
+
+type Ort = typeof OrtModule;
+
+export const DEVICES = ['auto', 'webgpu', 'wasm'] as const;
+export type DeviceChoice = (typeof DEVICES)[number];
+export type Backend = Exclude<DeviceChoice, 'auto'>;
+
+export interface ExternalFile {
+  /** The name the model's external initializers use as their `location`. */
+  path: string;
+  data: Uint8Array;
+}
+
+export interface CreateSessionOptions {
+  device?: DeviceChoice;
+  /** Files holding external initializers (the assembled frozen weights). */
+  externalData?: ExternalFile[];
+}
+
+export type TensorType = 'float32' | 'int32';
+
+/** An input: CPU data, or a WebGPU buffer on the session's device (webgpu backend only). */
+export type InputTensor =
+  | { type: 'float32'; data: Float32Array; dims: readonly number[] }
+  | { type: 'int32'; data: Int32Array; dims: readonly number[] }
+  | { type: TensorType; gpuBuffer: GPUBuffer; dims: readonly number[] };
+
+export interface OutputTensor {
+  type: string;
+  data: Float32Array | Int32Array | BigInt64Array | Uint8Array;
+  dims: number[];
+}
+
+export interface ModelSession {
+  /** The execution provider that created the session and runs it. */
+  readonly backend: Backend;
+  /** Why 'auto' did not get webgpu (null when it did, or when a backend was asked for). */
+  readonly fallbackReason: string | null;
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  /** ORT's GPUDevice (webgpu backend); the geometry kernels should use this one. */
+  readonly gpuDevice: GPUDevice | null;
+  /** Runs the model; calls are queued, one at a time. Outputs are copied to the CPU. */
+  run(feeds: Record<string, InputTensor>): Promise<Record<string, OutputTensor>>;
+  dispose(): Promise<void>;
+}
+
+/** A failure of this module; the message names the option or input that is wrong. */
+export class SessionError extends Error {
+  override name = 'SessionError';
+}
+
+let ortPromise: Promise<Ort> | null = null;
+
+/** ORT, loaded on first use (a separate chunk, so its threads' worker script is ORT alone). */
+function loadOrt(): Promise<Ort> {
+  ortPromise ??= import('onnxruntime-web').then((ort) => {
+    configureWasm(ort);
+    return ort;
+  });
+  return ortPromise;
+}
+
+function isBrowser(): boolean {
+  return typeof location !== 'undefined' && /^https?:$/.test(location.protocol);
+}
+
+function configureWasm(ort: Ort): void {
+  ort.env.logLevel = 'error';
+  if (!isBrowser()) {
+    // Node finds its wasm beside its own module; one thread keeps tests light.
+    ort.env.wasm.numThreads = 1;
+    return;
+  }
+  // The app serves (and its service worker precaches) these two files itself: no CDN, works offline.
+  ort.env.wasm.wasmPaths = { mjs: new URL(ortMjsUrl, location.href).href, wasm: new URL(ortWasmUrl, location.href).href };
+  // Threads need SharedArrayBuffer, which needs cross-origin isolation (COOP + COEP).
+  const isolated = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
+  const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1;
+  ort.env.wasm.numThreads = isolated ? Math.max(1, Math.min(4, cores)) : 1;
+}
+
+/** Whether this environment has a WebGPU adapter; the reason when it does not. */
+export async function probeWebGPU(): Promise<{ ok: true } | { ok: false; reason: string }> {
+  const gpu = typeof navigator !== 'undefined' ? navigator.gpu : undefined;
+  if (!gpu) return { ok: false, reason: 'navigator.gpu is missing (no WebGPU in this browser or context)' };
+  try {
+    const adapter = await gpu.requestAdapter();
+    return adapter ? { ok: true } : { ok: false, reason: 'navigator.gpu.requestAdapter() returned no adapter' };
+  } catch (error) {
+    return { ok: false, reason: `navigator.gpu.requestAdapter() failed: ${message(error)}` };
+  }
+}
+
+export async function createSession(model: Uint8Array, options: CreateSessionOptions = {}): Promise<ModelSession> {
+  const device = options.device ?? 'auto';
+  if (!(DEVICES as readonly string[]).includes(device)) {
+    throw new SessionError(`device must be one of ${DEVICES.map((d) => `'${d}'`).join(', ')}, got ${JSON.stringify(device)}`);
+  }
+  if (!(model instanceof Uint8Array) || model.byteLength === 0) {
+    throw new SessionError('model must be a non-empty Uint8Array of ONNX bytes');
+  }
+  const ort = await loadOrt();
+  if (device !== 'auto') return open(ort, model, device, options, null);
+
+  const probe = await probeWebGPU();
+  if (!probe.ok) return open(ort, model, 'wasm', options, probe.reason);
+  try {
+    // webgpu alone: ['webgpu', 'wasm'] would fall back silently and hide which one ran.
+    return await open(ort, model, 'webgpu', options, null);
+  } catch (error) {
+    return open(ort, model, 'wasm', options, `the webgpu execution provider failed: ${message(error)}`);
+  }
+}
+
+async function open(
+  ort: Ort,
+  model: Uint8Array,
+  backend: Backend,
+  options: CreateSessionOptions,
+  fallbackReason: string | null,
+): Promise<ModelSession> {
+  let inner: OrtModule.InferenceSession;
+  try {
+    inner = await ort.InferenceSession.create(model, {
+      executionProviders: [backend],
+      graphOptimizationLevel: 'all',
+      externalData: options.externalData?.map((f) => ({ path: f.path, data: f.data })),
+    });
+  } catch (error) {
+    throw new SessionError(`could not create an onnxruntime session on ${backend}: ${message(error)}`, { cause: error });
+  }
+  const gpuDevice = backend === 'webgpu' ? ((await ort.env.webgpu.device) ?? null) : null;
+  return new Session(ort, inner, backend, fallbackReason, gpuDevice);
+}
+
+class Session implements ModelSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  private queue: Promise<unknown> = Promise.resolve();
+  private disposed = false;
+
+  constructor(
+    private readonly ort: Ort,
+    private readonly inner: OrtModule.InferenceSession,
+    readonly backend: Backend,
+    readonly fallbackReason: string | null,
+    readonly gpuDevice: GPUDevice | null,
+  ) {
+    this.inputNames = inner.inputNames;
+    this.outputNames = inner.outputNames;
+  }
+
+  run(feeds: Record<string, InputTensor>): Promise<Record<string, OutputTensor>> {
+    const next = this.queue.then(() => this.runNow(feeds));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async runNow(feeds: Record<string, InputTensor>): Promise<Record<string, OutputTensor>> {
+    if (this.disposed) throw new SessionError('run() after dispose()');
+    const missing = this.inputNames.filter((n) => !(n in feeds));
+    const unknown = Object.keys(feeds).filter((n) => !this.inputNames.includes(n));
+    if (missing.length || unknown.length) {
+      throw new SessionError(
+        `inputs do not match the model: missing [${missing.join(', ')}], unknown [${unknown.join(', ')}]; ` +
+          `the model takes [${this.inputNames.join(', ')}]`,
+      );
+    }
+    const tensors: Record<string, OrtModule.Tensor> = {};
+    for (const [name, input] of Object.entries(feeds)) tensors[name] = this.toTensor(name, input);
+    let results: OrtModule.InferenceSession.OnnxValueMapType;
+    try {
+      results = await this.inner.run(tensors);
+    } catch (error) {
+      throw new SessionError(`onnxruntime run on ${this.backend} failed: ${message(error)}`, { cause: error });
+    }
+    const out: Record<string, OutputTensor> = {};
+    for (const name of this.outputNames) {
+      const t = results[name];
+      const data = (await t.getData(true)) as OutputTensor['data'];
+      out[name] = { type: t.type, data, dims: [...t.dims] };
+    }
+    return out;
+  }
+
+  private toTensor(name: string, input: InputTensor): OrtModule.Tensor {
+    const size = input.dims.reduce((a, b) => a * b, 1);
+    if (input.type !== 'float32' && input.type !== 'int32') {
+      throw new SessionError(`input ${name}: type must be 'float32' or 'int32', got ${JSON.stringify(input.type)}`);
+    }
+    if ('gpuBuffer' in input) {
+      if (this.backend !== 'webgpu') throw new SessionError(`input ${name}: GPU buffers need the webgpu backend, this session runs on ${this.backend}`);
+      if (input.gpuBuffer.size < size * 4) {
+        throw new SessionError(`input ${name}: GPU buffer has ${input.gpuBuffer.size} bytes, dims [${input.dims}] need ${size * 4}`);
+      }
+      return this.ort.Tensor.fromGpuBuffer(input.gpuBuffer, { dataType: input.type, dims: input.dims });
+    }
+    if (input.data.length !== size) {
+      throw new SessionError(`input ${name}: ${input.data.length} values do not fill dims [${input.dims}] (${size})`);
+    }
+    return input.type === 'float32'
+      ? new this.ort.Tensor('float32', input.data, input.dims)
+      : new this.ort.Tensor('int32', input.data, input.dims);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.queue;
+    await this.inner.release();
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
