@@ -27,13 +27,27 @@ interface Scan {
 
 const IGNORED = new Set(['o', 'g', 's', 'usemtl', 'mtllib', 'vp', 'cstype', 'deg', 'curv', 'curv2', 'surf', 'parm', 'trim', 'hole', 'end', 'mg', 'bevel', 'c_interp', 'd_interp', 'lod', 'shadow_obj', 'trace_obj', 'usemap', 'maplib']);
 
-/** Resolves one face corner ("7", "7/2", "7//3", "-1/-1/-1") to a 1-based vertex number. */
+/** The vertex part of a face corner ("7", "7/2", "7//3", "-1/-1/-1") as an integer, or null. */
+function cornerVertex(corner: string): number | null {
+  const end = corner.indexOf('/');
+  const n = end < 0 ? corner.length : end;
+  let i = corner.charCodeAt(0) === 45 /* - */ || corner.charCodeAt(0) === 43 /* + */ ? 1 : 0;
+  if (i === n) return null;
+  let value = 0;
+  for (; i < n; i++) {
+    const digit = corner.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return null;
+    value = value * 10 + digit;
+  }
+  return corner.charCodeAt(0) === 45 ? -value : value;
+}
+
+/** Resolves one face corner to a 1-based vertex number, or says what is wrong with it. */
 function vertexRef(corner: string, vertices: number, face: number, lineNo: number): number {
-  const text = corner.split('/', 1)[0]!;
-  if (!/^[+-]?\d+$/.test(text)) {
+  const index = cornerVertex(corner);
+  if (index === null) {
     throw new LoadError('obj', 'malformed', `face ${face} (line ${lineNo}): ${quote(corner)} is not a vertex reference`);
   }
-  const index = Number(text);
   if (index === 0) throw new LoadError('obj', 'malformed', `face ${face} (line ${lineNo}) refers to vertex 0; OBJ counts from 1`);
   const resolved = index > 0 ? index : vertices + index + 1;
   if (resolved < 1 || resolved > vertices) {

@@ -7,7 +7,7 @@
 import { Uint32Builder } from './buffers';
 import { countOf, formatCount } from './limits';
 import { type PlyElement, type PlyHeader, type PlyScalar, SCALAR_BYTES, describeCount, parsePlyHeader } from './plyHeader';
-import { AsciiValues, BadPlyToken, BinaryValues, type PlyValueSource } from './plyValues';
+import { AsciiValues, BadPlyToken, BinaryValues, type PlyValueSource, readScalar } from './plyValues';
 import { LoadError, type Parsed } from './types';
 
 /** Property names per vertex slot: x y z, nx ny nz, r g b. */
@@ -116,6 +116,11 @@ function readVertices(element: PlyElement, body: Body): Vertices {
   const colors = hasColors ? new Float32Array(capacity * 3) : undefined;
   const row = new Float64Array(SLOT_NAMES.length);
   const { source } = body;
+  const out = { positions, normals, colors, colorScale };
+  if (source instanceof BinaryValues && props.every((p) => p.countType === undefined)) {
+    readFixedVertices(element, source, slotOf, out);
+    return { positions, normals, colors };
+  }
 
   let i = 0;
   try {
@@ -134,25 +139,69 @@ function readVertices(element: PlyElement, body: Body): Vertices {
         const slot = slotOf[p]!;
         if (slot >= 0) row[slot] = v;
       }
-      const o = i * 3;
-      positions[o] = row[0]!;
-      positions[o + 1] = row[1]!;
-      positions[o + 2] = row[2]!;
-      if (normals !== undefined) {
-        normals[o] = row[3]!;
-        normals[o + 1] = row[4]!;
-        normals[o + 2] = row[5]!;
-      }
-      if (colors !== undefined) {
-        colors[o] = Math.min(1, Math.max(0, row[6]! * colorScale));
-        colors[o + 1] = Math.min(1, Math.max(0, row[7]! * colorScale));
-        colors[o + 2] = Math.min(1, Math.max(0, row[8]! * colorScale));
-      }
+      storeRow(row, i, out);
     }
   } catch (error) {
     throw withContext(error, element, i);
   }
   return { positions, normals, colors };
+}
+
+interface VertexArrays extends Vertices {
+  colorScale: number;
+}
+
+function storeRow(row: Float64Array, i: number, out: VertexArrays): void {
+  const o = i * 3;
+  const { positions, normals, colors, colorScale } = out;
+  positions[o] = row[0]!;
+  positions[o + 1] = row[1]!;
+  positions[o + 2] = row[2]!;
+  if (normals !== undefined) {
+    normals[o] = row[3]!;
+    normals[o + 1] = row[4]!;
+    normals[o + 2] = row[5]!;
+  }
+  if (colors !== undefined) {
+    colors[o] = Math.min(1, Math.max(0, row[6]! * colorScale));
+    colors[o + 1] = Math.min(1, Math.max(0, row[7]! * colorScale));
+    colors[o + 2] = Math.min(1, Math.max(0, row[8]! * colorScale));
+  }
+}
+
+/** Binary vertices without list properties have a fixed size: check the length once, then read
+ * only the properties we keep, straight from their offsets. */
+function readFixedVertices(element: PlyElement, source: BinaryValues, slotOf: number[], out: VertexArrays): void {
+  const props = element.properties;
+  const stride = props.reduce((n, p) => n + SCALAR_BYTES[p.type], 0);
+  const start = source.pos;
+  const complete = Math.floor((source.view.byteLength - start) / stride);
+  if (complete < element.count) throw truncated(element, complete);
+  const kept: { offset: number; type: PlyScalar; slot: number }[] = [];
+  let offset = 0;
+  props.forEach((p, k) => {
+    if (slotOf[k]! >= 0) kept.push({ offset, type: p.type, slot: slotOf[k]! });
+    offset += SCALAR_BYTES[p.type];
+  });
+  const { view, little } = source;
+  const row = new Float64Array(SLOT_NAMES.length);
+  const xyzFloat = !little ? false : kept.length === 3 && kept.every((k, j) => k.type === 'float32' && k.slot === j);
+  if (xyzFloat) {
+    // The common case (x y z as little-endian floats): no per-value dispatch.
+    const [ox, oy, oz] = kept.map((k) => k.offset) as [number, number, number];
+    const positions = out.positions;
+    for (let i = 0, at = start; i < element.count; i++, at += stride) {
+      positions[3 * i] = view.getFloat32(at + ox, true);
+      positions[3 * i + 1] = view.getFloat32(at + oy, true);
+      positions[3 * i + 2] = view.getFloat32(at + oz, true);
+    }
+  } else {
+    for (let i = 0, at = start; i < element.count; i++, at += stride) {
+      for (const k of kept) row[k.slot] = readScalar(view, at + k.offset, k.type, little);
+      storeRow(row, i, out);
+    }
+  }
+  source.pos = start + element.count * stride;
 }
 
 interface Faces {

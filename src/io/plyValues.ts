@@ -11,9 +11,10 @@ export interface PlyValueSource {
 }
 
 export class BinaryValues implements PlyValueSource {
-  private readonly view: DataView;
-  private pos: number;
-  private readonly little: boolean;
+  readonly view: DataView;
+  /** Offset of the next unread byte. */
+  pos: number;
+  readonly little: boolean;
 
   constructor(bytes: Uint8Array, offset: number, little: boolean) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -26,25 +27,28 @@ export class BinaryValues implements PlyValueSource {
     const size = SCALAR_BYTES[type];
     if (at + size > this.view.byteLength) return undefined;
     this.pos = at + size;
-    const v = this.view;
-    switch (type) {
+    return readScalar(this.view, at, type, this.little);
+  }
+}
+
+export function readScalar(v: DataView, at: number, type: PlyScalar, little: boolean): number {
+  switch (type) {
       case 'float32':
-        return v.getFloat32(at, this.little);
+        return v.getFloat32(at, little);
       case 'float64':
-        return v.getFloat64(at, this.little);
+        return v.getFloat64(at, little);
       case 'uint8':
         return v.getUint8(at);
       case 'int8':
         return v.getInt8(at);
       case 'int16':
-        return v.getInt16(at, this.little);
+        return v.getInt16(at, little);
       case 'uint16':
-        return v.getUint16(at, this.little);
+        return v.getUint16(at, little);
       case 'int32':
-        return v.getInt32(at, this.little);
+        return v.getInt32(at, little);
       case 'uint32':
-        return v.getUint32(at, this.little);
-    }
+        return v.getUint32(at, little);
   }
 }
 
