@@ -1,0 +1,116 @@
+"""The training configuration: every default in one dataclass, command-line overrides parsed
+against the field types, unknown keys rejected."""
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Any, get_type_hints
+
+
+@dataclass
+class TrainConfig:
+    # model (ModelConfig fields + the backbone)
+    backbone: str = "use-lite"
+    stages: tuple = ((256, 24), (64, 16))  # (centres, k) per tokenizer stage; last = T tokens
+    stage_widths: tuple = (48,)  # tokenizer widths before the last stage
+    cell: int = 0  # 0 = the backbone grid's default
+    voxels: int = 4
+    adapter_bottleneck: int = 16
+    head_hidden: int = 256
+    dropout: float = 0.5
+    # data
+    dataset: str = "modelnet40"  # or a folder of class sub-folders of .ply / .obj
+    data_root: str = ""  # default: ../shared/datasets/modelnet40
+    val_fraction: float = 0.1
+    cache_dir: str = ""  # default: <repo>/.cache/geometry
+    limit_train: int = 0  # use only this many training clouds (tests); 0 = all
+    limit_val: int = 0
+    augment: bool = True
+    # optimisation
+    epochs: int = 60
+    batch_size: int = 32
+    lr: float = 2e-3
+    min_lr: float = 1e-5
+    weight_decay: float = 0.05
+    warmup_epochs: float = 1.0
+    label_smoothing: float = 0.2
+    grad_clip: float = 1.0
+    seed: int = 0
+    # run
+    run_dir: str = ""  # default: /work/runs/<backbone>-<dataset>-<time>
+    max_steps: int = 0  # stop after this many optimiser steps (tests); 0 = no limit
+    log_every: int = 20
+    checkpoint_minutes: float = 10.0  # also checkpoint inside an epoch this often
+    threads: int = 0  # torch threads; 0 = $OMP_NUM_THREADS or 2
+
+    def model_kwargs(self) -> dict[str, Any]:
+        return dict(stages=tuple(tuple(s) for s in self.stages), stage_widths=tuple(self.stage_widths),
+                    cell=self.cell, voxels=self.voxels, adapter_bottleneck=self.adapter_bottleneck,
+                    head_hidden=self.head_hidden, dropout=self.dropout)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "TrainConfig":
+        unknown = set(d) - {f.name for f in dataclasses.fields(cls)}
+        if unknown:
+            raise ValueError(f"unknown config keys {sorted(unknown)}")
+        return cls(**{k: _coerce(k, v, cls) for k, v in d.items()})
+
+
+def _coerce(key: str, value: Any, cls=TrainConfig) -> Any:
+    """A value (from JSON or a command-line string) as the field's type, or a clear error."""
+    want = get_type_hints(cls)[key]
+    try:
+        if want is bool:
+            if isinstance(value, str):
+                if value.lower() not in ("true", "false", "1", "0"):
+                    raise ValueError
+                return value.lower() in ("true", "1")
+            return bool(value)
+        if want is tuple:
+            if isinstance(value, str):
+                value = _parse_tuple(value)
+            return tuple(tuple(v) if isinstance(v, (list, tuple)) else v for v in value)
+        if want is int and isinstance(value, float) and not value.is_integer():
+            raise ValueError
+        return want(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"config {key}: {value!r} is not a valid {want.__name__}") from None
+
+
+def _parse_tuple(s: str) -> tuple:
+    """'512:16,64:16' -> ((512, 16), (64, 16)); '32' or '32,64' -> (32,) / (32, 64); JSON also works."""
+    s = s.strip()
+    if s.startswith("["):
+        return tuple(json.loads(s))
+    parts = [p for p in s.split(",") if p]
+    if any(":" in p for p in parts):
+        return tuple(tuple(int(x) for x in p.split(":")) for p in parts)
+    return tuple(int(p) for p in parts)
+
+
+def parse_overrides(args: list[str], base: TrainConfig) -> TrainConfig:
+    """`--key value` / `--key=value` pairs over `base`; unknown keys are an error."""
+    d = base.to_dict()
+    names = set(d)
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if not a.startswith("--"):
+            raise ValueError(f"expected --key value, got {a!r}")
+        if "=" in a:
+            key, value = a[2:].split("=", 1)
+            i += 1
+        else:
+            if i + 1 >= len(args):
+                raise ValueError(f"{a} needs a value")
+            key, value = a[2:], args[i + 1]
+            i += 2
+        key = key.replace("-", "_")
+        if key not in names:
+            raise ValueError(f"unknown option --{key}; known: {', '.join(sorted(names))}")
+        d[key] = _coerce(key, value)
+    return TrainConfig(**d)

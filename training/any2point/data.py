@@ -1,0 +1,265 @@
+"""Datasets: ModelNet40 (../shared/datasets/modelnet40) and folders of labelled PLY/OBJ files,
+a fixed stratified validation split, the cached geometry indices, and the paper's augmentation.
+
+FPS and k-NN are the expensive part of the geometry and depend only on the cloud, so they are
+computed once per cloud (before augmenting) and cached on disk, keyed by the stage settings. The
+cheap per-batch part (projection, cells, voxels) is recomputed from the augmented token centres.
+See docs/training.md.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Optional, Sequence
+
+import numpy as np
+import torch
+
+from . import geometry as geo
+from .meshio import read_cloud
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_MODELNET = REPO.parent / "shared" / "datasets" / "modelnet40"
+DEFAULT_CACHE = REPO / ".cache" / "geometry"
+SPLITS = Path(__file__).resolve().parent / "splits"
+
+
+@dataclass
+class CloudSet:
+    """Clouds already normalised to `points` points, with their labels and ids."""
+
+    points: np.ndarray  # [S, N, 3] float32
+    labels: np.ndarray  # [S] int64
+    ids: list[str]
+    classes: list[str]
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def subset(self, rows: np.ndarray) -> "CloudSet":
+        return CloudSet(self.points[rows], self.labels[rows], [self.ids[i] for i in rows], self.classes)
+
+
+def load_modelnet40(split: str, root: Path = DEFAULT_MODELNET, n_in: int = 1024) -> CloudSet:
+    """The official 'train' or 'test' split, run through the same normalise as the browser."""
+    if split not in ("train", "test"):
+        raise ValueError(f"ModelNet40: split must be 'train' or 'test', got {split!r}")
+    root = Path(root)
+    names = root / "shape_names.txt"
+    if not names.exists():
+        raise FileNotFoundError(f"ModelNet40: {names} not found (dataset root {root})")
+    classes = names.read_text().split()
+    labels = np.fromfile(root / f"{split}_labels.u8", np.uint8).astype(np.int64)
+    pts = np.fromfile(root / f"{split}_points.f32", "<f4")
+    if pts.size != labels.size * 1024 * 3:
+        raise ValueError(f"ModelNet40: {split}_points.f32 holds {pts.size} floats, expected {labels.size} x 1024 x 3")
+    pts = pts.reshape(-1, 1024, 3)
+    ids = (root / f"{split}_ids.txt").read_text().split()
+    if len(ids) != len(labels):
+        raise ValueError(f"ModelNet40: {len(ids)} ids but {len(labels)} labels in the {split} split")
+    clouds = np.stack([geo.normalise(p, n_in) for p in pts])
+    return CloudSet(clouds, labels, ids, classes)
+
+
+def load_folder(root: Path, n_in: int = 1024, seed: int = 0) -> CloudSet:
+    """A folder whose sub-folders are classes, each holding .ply / .obj files."""
+    root = Path(root)
+    if not root.is_dir():
+        raise FileNotFoundError(f"folder dataset: {root} is not a directory")
+    classes = sorted(d.name for d in root.iterdir() if d.is_dir())
+    if not classes:
+        raise ValueError(f"folder dataset: {root} has no class sub-folders")
+    clouds, labels, ids = [], [], []
+    rng = np.random.default_rng(seed)
+    for ci, c in enumerate(classes):
+        for f in sorted((root / c).iterdir()):
+            if f.suffix.lower() not in (".ply", ".obj"):
+                continue
+            clouds.append(geo.normalise(read_cloud(f, n_in, rng), n_in))
+            labels.append(ci)
+            ids.append(f"{c}/{f.name}")
+    if not clouds:
+        raise ValueError(f"folder dataset: no .ply or .obj files under {root}")
+    return CloudSet(np.stack(clouds), np.array(labels, np.int64), ids, classes)
+
+
+def validation_rows(train: CloudSet, fraction: float = 0.1, seed: int = 0, name: str = "modelnet40") -> np.ndarray:
+    """The fixed stratified validation part of a training split: `fraction` of every class,
+    chosen once with `seed` and saved as a list of ids (splits/<name>_val.txt) so that every
+    run and every machine validates on the same shapes."""
+    path = SPLITS / f"{name}_val.txt"
+    if path.exists():
+        wanted = set(path.read_text().split())
+        rows = np.array([i for i, s in enumerate(train.ids) if s in wanted], np.int64)
+        if len(rows) != len(wanted):
+            raise ValueError(f"{path}: {len(wanted)} ids listed, {len(rows)} found in the training split")
+        return rows
+    rng = np.random.default_rng(seed)
+    rows = []
+    for c in range(len(train.classes)):
+        members = np.flatnonzero(train.labels == c)
+        n = max(1, int(round(len(members) * fraction)))
+        rows.extend(rng.choice(members, n, replace=False).tolist())
+    rows = np.sort(np.array(rows, np.int64))
+    SPLITS.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(train.ids[i] for i in rows) + "\n")
+    return rows
+
+
+# --- cached geometry ---------------------------------------------------------------------------
+
+@dataclass
+class Indices:
+    """Per-cloud FPS / k-NN indices of every stage (uint16 on disk, int64 when batched)."""
+
+    fps: list[np.ndarray]  # per stage [S, centers]
+    knn: list[np.ndarray]  # per stage [S, centers, k]
+
+    def rows(self, r: np.ndarray) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
+        return ([torch.from_numpy(f[r].astype(np.int64)) for f in self.fps],
+                [torch.from_numpy(k[r].astype(np.int64)) for k in self.knn])
+
+
+def _stage_key(n_in: int, stages: Sequence[geo.Stage]) -> str:
+    return f"n{n_in}_" + "_".join(f"{s.centers}k{s.k}" for s in stages)
+
+
+def _wider_cache(cache: Path, n_in: int, before: Sequence[geo.Stage], st: geo.Stage, tag: str) -> Optional[Path]:
+    """A cached stage with the same earlier stages and at least as many centres and neighbours."""
+    prefix = _stage_key(n_in, before) + "_" if before else f"n{n_in}_"
+    for d in sorted(cache.glob(prefix + "*")):
+        rest = d.name[len(prefix):]
+        if "_" in rest or not (d / f"{tag}.npz").exists():
+            continue
+        c, k = (int(x) for x in rest.split("k"))
+        if c >= st.centers and k >= st.k:
+            return d / f"{tag}.npz"
+    return None
+
+
+def cached_indices(clouds: np.ndarray, spec: geo.GeometrySpec, tag: str, cache: Path = DEFAULT_CACHE,
+                   chunk: int = 128, log=print) -> Indices:
+    """FPS + k-NN indices of every cloud, computed once per stage prefix and kept in
+    `cache/<stages>/<tag>.npz` (stage t's file depends on stages 1..t only)."""
+    cache = Path(cache)
+    x = torch.from_numpy(clouds)
+    fps_all, knn_all = [], []
+    for t in range(len(spec.stages)):
+        key = _stage_key(spec.points, spec.stages[: t + 1])
+        path = cache / key / f"{tag}.npz"
+        st = spec.stages[t]
+        wider = None if path.exists() else _wider_cache(cache, spec.points, spec.stages[:t], st, tag)
+        if wider is not None:
+            # FPS order is a prefix property and k-NN rows are sorted, so a cache with more
+            # centres / neighbours holds this one: its first `centers` rows, first `k` columns.
+            z = np.load(wider)
+            f, k = z["fps"][:, : st.centers], z["knn"][:, : st.centers, : st.k]
+        elif path.exists():
+            z = np.load(path)
+            f, k = z["fps"], z["knn"]
+            if f.shape != (len(clouds), st.centers) or k.shape != (len(clouds), st.centers, st.k):
+                raise ValueError(f"geometry cache {path} has shapes {f.shape} {k.shape}; delete it to rebuild")
+        else:
+            t0 = time.time()
+            fs, ks = [], []
+            for a in range(0, len(clouds), chunk):
+                xc = x[a:a + chunk]
+                fc = geo.fps(xc, st.centers)
+                fs.append(fc.numpy().astype(np.uint16))
+                ks.append(geo.knn(xc, fc, st.k).numpy().astype(np.uint16))
+                if log and a // chunk % 10 == 0:
+                    log(f"geometry {key}/{tag}: {a + len(xc)}/{len(clouds)} clouds, {time.time() - t0:.0f}s")
+            f, k = np.concatenate(fs), np.concatenate(ks)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp.npz")
+            np.savez(tmp, fps=f, knn=k)
+            os.replace(tmp, path)
+        fps_all.append(f)
+        knn_all.append(k)
+        ft = torch.from_numpy(f.astype(np.int64))
+        x = torch.gather(x, -2, ft[..., None].expand(*ft.shape, 3))
+    return Indices(fps_all, knn_all)
+
+
+# --- batches -----------------------------------------------------------------------------------
+
+@dataclass
+class Batch:
+    """Exactly the network's inputs (docs/geometry.md, 'ONNX inputs'), batched, plus labels."""
+
+    points: torch.Tensor
+    fps: list[torch.Tensor]
+    knn: list[torch.Tensor]
+    pos: torch.Tensor
+    cell_mask: torch.Tensor
+    voxel_mask: torch.Tensor
+    labels: torch.Tensor
+
+    def inputs(self) -> tuple:
+        return (self.points, *[t for pair in zip(self.fps, self.knn) for t in pair], self.pos, self.cell_mask, self.voxel_mask)
+
+
+def augment(points: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
+    """The paper's ModelNet40 augmentation: per cloud, anisotropic scale in [2/3, 3/2] and
+    translation in [-0.2, 0.2] on every axis."""
+    b = points.shape[0]
+    scale = torch.empty(b, 1, 3).uniform_(2.0 / 3.0, 3.0 / 2.0, generator=gen)
+    shift = torch.empty(b, 1, 3).uniform_(-0.2, 0.2, generator=gen)
+    return points * scale + shift
+
+
+def make_batch(data: CloudSet, idx: Indices, rows: np.ndarray, spec: geo.GeometrySpec,
+               gen: Optional[torch.Generator] = None) -> Batch:
+    """Gather cached indices, augment when `gen` is given, compute the per-batch geometry."""
+    pts = torch.from_numpy(data.points[rows])
+    if gen is not None:
+        pts = augment(pts, gen)
+    fps, knn = idx.rows(rows)
+    centres = geo.gather_centres(pts, fps)
+    pos, cell_mask, voxel_mask = geo.project(spec, centres)
+    return Batch(pts, fps, knn, pos, cell_mask, voxel_mask, torch.from_numpy(data.labels[rows]))
+
+
+def batches(data: CloudSet, idx: Indices, rows: np.ndarray, spec: geo.GeometrySpec, batch_size: int) -> Iterator[Batch]:
+    """Un-augmented batches of `rows` in order (evaluation)."""
+    for a in range(0, len(rows), batch_size):
+        yield make_batch(data, idx, rows[a:a + batch_size], spec)
+
+
+@dataclass
+class Splits:
+    """Train / validation rows of the training set, the test set, and their cached indices."""
+
+    train: CloudSet
+    train_idx: Indices
+    train_rows: np.ndarray
+    val_rows: np.ndarray
+    test: CloudSet
+    test_idx: Indices
+
+
+def load_splits(dataset: str, spec: geo.GeometrySpec, root: str = "", cache: str = "",
+                val_fraction: float = 0.1, log=print) -> Splits:
+    """'modelnet40' (official split) or a folder with train/ and test/ sub-folders, each of class
+    sub-folders. The validation rows are a fixed stratified part of the training split."""
+    cache_path = Path(cache) if cache else DEFAULT_CACHE
+    if dataset == "modelnet40":
+        r = Path(root) if root else DEFAULT_MODELNET
+        train, test = load_modelnet40("train", r, spec.points), load_modelnet40("test", r, spec.points)
+        name = "modelnet40"
+    else:
+        r = Path(dataset)
+        if not (r / "train").is_dir() or not (r / "test").is_dir():
+            raise ValueError(f"dataset {dataset!r}: expected 'modelnet40' or a folder with train/ and test/ sub-folders")
+        train, test = load_folder(r / "train", spec.points), load_folder(r / "test", spec.points)
+        if train.classes != test.classes:
+            raise ValueError(f"dataset {dataset}: train classes {train.classes} differ from test classes {test.classes}")
+        name = "folder-" + r.name
+        cache_path = cache_path / name
+    val = validation_rows(train, val_fraction, name=name)
+    rows = np.setdiff1d(np.arange(len(train)), val)
+    train_idx = cached_indices(train.points, spec, "train" if dataset == "modelnet40" else "folder-train", cache_path, log=log)
+    test_idx = cached_indices(test.points, spec, "test" if dataset == "modelnet40" else "folder-test", cache_path, log=log)
+    return Splits(train, train_idx, rows, val, test, test_idx)

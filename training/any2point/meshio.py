@@ -1,0 +1,150 @@
+"""A small PLY / OBJ reader for folder datasets: vertices, and triangles when the file has
+faces (then the surface is sampled uniformly by area, like the browser's mesh loader)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+
+_PLY_TYPES = {
+    "char": "i1", "int8": "i1", "uchar": "u1", "uint8": "u1", "short": "i2", "int16": "i2",
+    "ushort": "u2", "uint16": "u2", "int": "i4", "int32": "i4", "uint": "u4", "uint32": "u4",
+    "float": "f4", "float32": "f4", "double": "f8", "float64": "f8",
+}
+
+
+def read_cloud(path: Path, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Points of a .ply / .obj file as float [N, 3]; meshes are sampled to `n` surface points."""
+    path = Path(path)
+    ext = path.suffix.lower()
+    if ext == ".ply":
+        verts, faces = _read_ply(path)
+    elif ext == ".obj":
+        verts, faces = _read_obj(path)
+    else:
+        raise ValueError(f"{path}: unsupported extension {ext!r} (expected .ply or .obj)")
+    if len(verts) == 0:
+        raise ValueError(f"{path}: no vertices")
+    if not np.isfinite(verts).all():
+        raise ValueError(f"{path}: non-finite vertex coordinates")
+    if faces is not None and len(faces):
+        return sample_surface(verts, faces, n, rng)
+    return verts
+
+
+def sample_surface(verts: np.ndarray, faces: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    a, b, c = verts[faces[:, 0]], verts[faces[:, 1]], verts[faces[:, 2]]
+    area = 0.5 * np.linalg.norm(np.cross(b - a, c - a), axis=1)
+    if area.sum() <= 0:
+        return verts
+    tri = rng.choice(len(faces), n, p=area / area.sum())
+    u, v = rng.random(n), rng.random(n)
+    flip = u + v > 1
+    u[flip], v[flip] = 1 - u[flip], 1 - v[flip]
+    return a[tri] + u[:, None] * (b[tri] - a[tri]) + v[:, None] * (c[tri] - a[tri])
+
+
+def _triangulate(polys: list[list[int]]) -> Optional[np.ndarray]:
+    tris = [(p[0], p[i], p[i + 1]) for p in polys for i in range(1, len(p) - 1)]
+    return np.array(tris, np.int64) if tris else None
+
+
+def _read_obj(path: Path) -> tuple[np.ndarray, Optional[np.ndarray]]:
+    verts, polys = [], []
+    for ln, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
+        parts = line.split()
+        if not parts:
+            continue
+        if parts[0] == "v":
+            if len(parts) < 4:
+                raise ValueError(f"OBJ {path}: line {ln}: vertex needs 3 coordinates")
+            verts.append([float(x) for x in parts[1:4]])
+        elif parts[0] == "f":
+            idx = [int(p.split("/")[0]) for p in parts[1:]]
+            polys.append([i - 1 if i > 0 else len(verts) + i for i in idx])
+    v = np.array(verts, np.float64).reshape(-1, 3)
+    f = _triangulate(polys)
+    if f is not None and (f.min() < 0 or f.max() >= len(v)):
+        raise ValueError(f"OBJ {path}: a face refers to a vertex that does not exist")
+    return v, f
+
+
+def _read_ply(path: Path) -> tuple[np.ndarray, Optional[np.ndarray]]:
+    data = path.read_bytes()
+    end = data.find(b"end_header")
+    if not data.startswith(b"ply") or end < 0:
+        raise ValueError(f"PLY {path}: missing 'ply' magic or 'end_header'")
+    header = data[:end].decode("ascii", errors="replace").splitlines()
+    body = data[data.index(b"\n", end) + 1:]
+    fmt, elements = "", []  # elements: [name, count, [(prop, dtype, list_types)]]
+    for line in header:
+        p = line.split()
+        if not p:
+            continue
+        if p[0] == "format":
+            fmt = p[1]
+        elif p[0] == "element":
+            elements.append([p[1], int(p[2]), []])
+        elif p[0] == "property":
+            if p[1] == "list":
+                elements[-1][2].append((p[4], None, (_PLY_TYPES[p[2]], _PLY_TYPES[p[3]])))
+            else:
+                elements[-1][2].append((p[2], _PLY_TYPES[p[1]], None))
+    if fmt not in ("ascii", "binary_little_endian", "binary_big_endian"):
+        raise ValueError(f"PLY {path}: unknown format {fmt!r}")
+    verts, faces = np.zeros((0, 3)), None
+    if fmt == "ascii":
+        tokens = body.split()
+        pos = 0
+        for name, count, props in elements:
+            rows = []
+            for _ in range(count):
+                row = []
+                for _pname, dt, lt in props:
+                    if lt is None:
+                        row.append(float(tokens[pos])); pos += 1
+                    else:
+                        m = int(tokens[pos]); pos += 1
+                        row.append([int(t) for t in tokens[pos:pos + m]]); pos += m
+                rows.append(row)
+            verts, faces = _collect(path, name, props, rows, verts, faces)
+        return verts, faces
+    end_ch = "<" if fmt == "binary_little_endian" else ">"
+    off = 0
+    for name, count, props in elements:
+        rows = []
+        if all(lt is None for _, _, lt in props):
+            dt = np.dtype([(pn, end_ch + t) for pn, t, _ in props])
+            arr = np.frombuffer(body, dt, count, off)
+            off += dt.itemsize * count
+            rows = [[float(r[pn]) for pn, _, _ in props] for r in arr] if name == "vertex" else []
+        else:
+            for _ in range(count):
+                row = []
+                for _pname, dt1, lt in props:
+                    if lt is None:
+                        d = np.dtype(end_ch + dt1)
+                        row.append(float(np.frombuffer(body, d, 1, off)[0])); off += d.itemsize
+                    else:
+                        cd, idt = np.dtype(end_ch + lt[0]), np.dtype(end_ch + lt[1])
+                        m = int(np.frombuffer(body, cd, 1, off)[0]); off += cd.itemsize
+                        row.append(np.frombuffer(body, idt, m, off).astype(int).tolist()); off += idt.itemsize * m
+                rows.append(row)
+        verts, faces = _collect(path, name, props, rows, verts, faces)
+    return verts, faces
+
+
+def _collect(path, name, props, rows, verts, faces):
+    names = [p[0] for p in props]
+    if name == "vertex":
+        try:
+            cols = [names.index(a) for a in ("x", "y", "z")]
+        except ValueError:
+            raise ValueError(f"PLY {path}: vertex element lacks x, y or z") from None
+        verts = np.array([[r[c] for c in cols] for r in rows], np.float64).reshape(-1, 3)
+    elif name == "face":
+        li = next((i for i, p in enumerate(props) if p[2] is not None), None)
+        if li is not None:
+            faces = _triangulate([r[li] for r in rows])
+    return verts, faces

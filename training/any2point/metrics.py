@@ -1,0 +1,36 @@
+"""Accuracy figures for the report: overall, mean class, per class, confusion matrix."""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import torch
+
+from . import data as D
+
+
+def scores(labels: np.ndarray, preds: np.ndarray, classes: Sequence[str]) -> dict:
+    n = len(classes)
+    conf = np.zeros((n, n), np.int64)  # rows: true class, columns: predicted
+    np.add.at(conf, (labels, preds), 1)
+    support = conf.sum(1)
+    per_class = np.where(support > 0, np.diag(conf) / np.maximum(support, 1), np.nan)
+    return {
+        "overallAccuracy": float((labels == preds).mean()) if len(labels) else float("nan"),
+        "meanClassAccuracy": float(np.nanmean(per_class)) if (support > 0).any() else float("nan"),
+        "perClassAccuracy": {c: (None if np.isnan(a) else float(a)) for c, a in zip(classes, per_class)},
+        "confusion": conf.tolist(),
+        "count": int(len(labels)),
+    }
+
+
+@torch.no_grad()
+def predict(model: torch.nn.Module, cloud_set: "D.CloudSet", idx: "D.Indices", rows: np.ndarray, batch_size: int) -> np.ndarray:
+    """Top-1 predictions for `rows` of `cloud_set` (model in eval mode, no augmentation)."""
+    was = model.training
+    model.eval()
+    out = []
+    for b in D.batches(cloud_set, idx, rows, model.spec, batch_size):
+        out.append(model(*b.inputs())[0].argmax(-1).numpy())
+    model.train(was)
+    return np.concatenate(out) if out else np.zeros(0, np.int64)

@@ -1,0 +1,197 @@
+"""Train an Any2Point model.
+
+    PYTHONPATH=training python3 -m any2point.train --backbone use-lite --epochs 60
+    PYTHONPATH=training python3 -m any2point.train --resume /work/runs/<run>
+
+Every default is in config.TrainConfig. The run directory gets log.txt, last.pt (every epoch and
+every `checkpoint_minutes`), best.pt (best validation accuracy) and config.json. Checkpoints hold
+only trained tensors, the optimiser, RNG states and the step, so --resume continues exactly.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Callable, Optional
+
+import numpy as np
+import torch
+
+from . import checkpoint as ckpt
+from . import data as D
+from .config import TrainConfig, parse_overrides
+from .metrics import predict
+from .model import Any2Point, count_parameters, create_model
+
+RUNS = Path("/work/runs")
+
+
+def lr_at(step: int, steps_per_epoch: int, cfg: TrainConfig) -> float:
+    """Linear warmup, then cosine from lr down to min_lr over the remaining steps."""
+    total = cfg.epochs * steps_per_epoch
+    warm = max(1, int(cfg.warmup_epochs * steps_per_epoch))
+    if step < warm:
+        return cfg.lr * (step + 1) / warm
+    t = min(1.0, (step - warm) / max(1, total - warm))
+    return cfg.min_lr + 0.5 * (cfg.lr - cfg.min_lr) * (1 + math.cos(math.pi * t))
+
+
+def batch_generator(cfg: TrainConfig, epoch: int, step: int) -> torch.Generator:
+    """Augmentation randomness of one batch, a function of (seed, epoch, step) only, so that a
+    run resumed in the middle of an epoch sees the same batches it would have seen."""
+    return torch.Generator().manual_seed(cfg.seed * 1_000_003 + epoch * 10_007 + step)
+
+
+def epoch_order(cfg: TrainConfig, epoch: int, rows: np.ndarray) -> np.ndarray:
+    g = torch.Generator().manual_seed(cfg.seed * 1_000_003 + epoch)
+    return rows[torch.randperm(len(rows), generator=g).numpy()]
+
+
+class Log:
+    def __init__(self, path: Optional[Path]):
+        self.f = open(path, "a") if path else None
+
+    def __call__(self, msg: str) -> None:
+        line = f"{time.strftime('%H:%M:%S')} {msg}"
+        print(line, flush=True)
+        if self.f:
+            self.f.write(line + "\n")
+            self.f.flush()
+
+
+def train(cfg: TrainConfig, resume: Optional[dict] = None, log: Optional[Callable[[str], None]] = None) -> dict:
+    """Run (or continue) training; returns the final progress record."""
+    torch.set_num_threads(cfg.threads or int(os.environ.get("OMP_NUM_THREADS", "2")))
+    run = Path(cfg.run_dir)
+    run.mkdir(parents=True, exist_ok=True)
+    log = log or Log(run / "log.txt")
+    (run / "config.json").write_text(json.dumps(cfg.to_dict(), indent=2) + "\n")
+
+    torch.manual_seed(cfg.seed)
+    splits = D.load_splits(cfg.dataset, _spec_for(cfg), cfg.data_root, cfg.cache_dir, cfg.val_fraction, log=log)
+    classes = splits.train.classes
+    model = create_model("any2point", backbone=cfg.backbone, num_classes=len(classes), **cfg.model_kwargs())
+    train_rows = splits.train_rows[: cfg.limit_train] if cfg.limit_train else splits.train_rows
+    val_rows = splits.val_rows[: cfg.limit_val] if cfg.limit_val else splits.val_rows
+
+    params = [p for p in model.parameters() if p.requires_grad]
+    decay = [p for p in params if p.dim() >= 2]
+    no_decay = [p for p in params if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
+                             {"params": no_decay, "weight_decay": 0.0}], lr=cfg.lr)
+    progress = {"epoch": 0, "step_in_epoch": 0, "global_step": 0, "best_val": -1.0, "best_epoch": -1,
+                "history": [], "train_seconds": 0.0}
+    if resume is not None:
+        ckpt.load_into(model, resume["model"])
+        opt.load_state_dict(resume["optimizer"])
+        progress.update(resume["progress"])
+        torch.set_rng_state(resume["rng"]["torch"])
+        log(f"resumed at epoch {progress['epoch']} step {progress['step_in_epoch']} (global {progress['global_step']})")
+    trainable, total = count_parameters(model)
+    steps_per_epoch = len(train_rows) // cfg.batch_size
+    if steps_per_epoch == 0:
+        raise ValueError(f"batch_size {cfg.batch_size} is larger than the {len(train_rows)} training clouds")
+    log(f"{cfg.backbone} on {cfg.dataset}: {len(train_rows)} train / {len(val_rows)} val / {len(splits.test)} test clouds, "
+        f"{steps_per_epoch} steps per epoch, trainable {trainable:,} / total {total:,} parameters, "
+        f"tokens {model.spec.tokens}, run dir {run}")
+
+    model.train()
+    loss_fn = torch.nn.CrossEntropyLoss(label_smoothing=cfg.label_smoothing)
+    last_save = time.time()
+    while progress["epoch"] < cfg.epochs:
+        epoch = progress["epoch"]
+        order = epoch_order(cfg, epoch, train_rows)
+        t_epoch, seen, correct, loss_sum = time.time(), 0, 0, 0.0
+        for step in range(progress["step_in_epoch"], steps_per_epoch):
+            t0 = time.time()
+            rows = order[step * cfg.batch_size:(step + 1) * cfg.batch_size]
+            gen = batch_generator(cfg, epoch, step) if cfg.augment else None
+            batch = D.make_batch(splits.train, splits.train_idx, rows, model.spec, gen)
+            for g in opt.param_groups:
+                g["lr"] = lr_at(progress["global_step"], steps_per_epoch, cfg)
+            logits, _ = model(*batch.inputs())
+            loss = loss_fn(logits, batch.labels)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            if cfg.grad_clip > 0:
+                torch.nn.utils.clip_grad_norm_(params, cfg.grad_clip)
+            opt.step()
+            progress["global_step"] += 1
+            progress["step_in_epoch"] = step + 1
+            progress["train_seconds"] += time.time() - t0
+            seen += len(rows)
+            correct += int((logits.argmax(-1) == batch.labels).sum())
+            loss_sum += float(loss) * len(rows)
+            if (step + 1) % cfg.log_every == 0 or step + 1 == steps_per_epoch:
+                el = time.time() - t_epoch
+                log(f"epoch {epoch + 1}/{cfg.epochs} step {step + 1}/{steps_per_epoch} loss {loss_sum / seen:.4f} "
+                    f"train acc {correct / seen:.4f} lr {opt.param_groups[0]['lr']:.2e} {seen / el:.1f} clouds/s "
+                    f"({el / seen * cfg.batch_size:.2f}s/step)")
+            if cfg.max_steps and progress["global_step"] >= cfg.max_steps:
+                break
+            if time.time() - last_save > cfg.checkpoint_minutes * 60:
+                ckpt.save(run / "last.pt", model, cfg, classes, opt, progress)
+                last_save = time.time()
+        if cfg.max_steps and progress["global_step"] >= cfg.max_steps and progress["step_in_epoch"] < steps_per_epoch:
+            ckpt.save(run / "last.pt", model, cfg, classes, opt, progress)
+            break
+        t_val = time.time()
+        val_pred = predict(model, splits.train, splits.train_idx, val_rows, cfg.batch_size)
+        val_acc = float((val_pred == splits.train.labels[val_rows]).mean()) if len(val_rows) else float("nan")
+        record = {"epoch": epoch + 1, "train_loss": loss_sum / max(seen, 1), "train_acc": correct / max(seen, 1),
+                  "val_acc": val_acc, "epoch_seconds": time.time() - t_epoch, "val_seconds": time.time() - t_val}
+        progress["history"].append(record)
+        progress["epoch"], progress["step_in_epoch"] = epoch + 1, 0
+        best = val_acc > progress["best_val"]
+        if best:
+            progress["best_val"], progress["best_epoch"] = val_acc, epoch + 1
+            ckpt.save(run / "best.pt", model, cfg, classes, None, progress)
+        ckpt.save(run / "last.pt", model, cfg, classes, opt, progress)
+        last_save = time.time()
+        log(f"epoch {epoch + 1} done in {record['epoch_seconds']:.0f}s: val acc {val_acc:.4f}"
+            f"{' (best)' if best else ''}; best {progress['best_val']:.4f} at epoch {progress['best_epoch']}")
+        if cfg.max_steps and progress["global_step"] >= cfg.max_steps:
+            break
+    return progress
+
+
+def _spec_for(cfg: TrainConfig):
+    """The geometry spec the model will use (needs only the backbone's grid)."""
+    from . import geometry as geo
+    from .backbones.registry import load_backbone
+    from .model import default_cell
+
+    grid = load_backbone(cfg.backbone).grid()
+    return geo.make_spec(grid, 1024, cfg.stages, cfg.cell or default_cell(grid), cfg.voxels)
+
+
+def main(argv: list[str]) -> None:
+    if argv and argv[0] == "--resume":
+        if len(argv) < 2:
+            raise SystemExit("--resume needs a run directory")
+        run = Path(argv[1])
+        blob = torch.load(run / "last.pt", map_location="cpu")
+        cfg = TrainConfig.from_dict(blob["config"])
+        # Only the length of the run may change on resume (e.g. to train longer).
+        extra = parse_overrides(argv[2:], cfg)
+        changed = {k for k, v in extra.to_dict().items() if v != cfg.to_dict()[k]} - {"epochs", "max_steps", "checkpoint_minutes", "log_every", "threads"}
+        if changed:
+            raise SystemExit(f"--resume: cannot change {sorted(changed)} of a run")
+        cfg = extra
+        cfg.run_dir = str(run)
+        train(cfg, resume=blob)
+        return
+    cfg = parse_overrides(argv, TrainConfig())
+    if not cfg.run_dir:
+        cfg.run_dir = str(RUNS / f"{cfg.backbone}-{Path(cfg.dataset).name}-{time.strftime('%Y%m%d-%H%M%S')}")
+    train(cfg)
+
+
+if __name__ == "__main__":
+    try:
+        main(sys.argv[1:])
+    except ValueError as e:
+        raise SystemExit(f"train: {e}")
