@@ -29,7 +29,8 @@ export interface Bounds {
 }
 
 export interface LoadResult {
-  /** The points to classify: the file's points, or samples of a mesh's surface. */
+  /** The points to classify: the file's points, or samples of a mesh's surface (then each
+   * sample's normal is its triangle's, and colours are interpolated from the vertices). */
   cloud: PointCloud;
   format: FormatId;
   /** 'mesh' when the file had faces and `cloud` was sampled from its surface. */
