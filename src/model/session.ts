@@ -35,11 +35,10 @@ export type InputTensor =
   | { type: 'int32'; data: Int32Array; dims: readonly number[] }
   | { type: TensorType; gpuBuffer: GPUBuffer; dims: readonly number[] };
 
-export interface OutputTensor {
-  type: string;
-  data: Float32Array | Int32Array | BigInt64Array | Uint8Array;
-  dims: number[];
-}
+/** An output, copied to the CPU. Only float32 and int32 outputs are read (what the zoo exports). */
+export type OutputTensor =
+  | { type: 'float32'; data: Float32Array; dims: number[] }
+  | { type: 'int32'; data: Int32Array; dims: number[] };
 
 export interface ModelSession {
   /** The execution provider that created the session and runs it. */
@@ -188,8 +187,11 @@ class Session implements ModelSession {
     const out: Record<string, OutputTensor> = {};
     for (const name of this.outputNames) {
       const t = results[name];
-      const data = (await t.getData(true)) as OutputTensor['data'];
-      out[name] = { type: t.type, data, dims: [...t.dims] };
+      if (t.type !== 'float32' && t.type !== 'int32') {
+        throw new SessionError(`output ${name} is ${t.type}; only float32 and int32 outputs are read`);
+      }
+      const data = await t.getData(true);
+      out[name] = { type: t.type, data, dims: [...t.dims] } as OutputTensor;
     }
     return out;
   }

@@ -1,0 +1,12 @@
+// sha256 of downloaded and assembled files, through WebCrypto (browser secure contexts, Node 20).
+
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) {
+    throw new Error('sha256: crypto.subtle is missing (pages served over plain http from another host are not a secure context)');
+  }
+  // digest() wants a buffer it may read; a view onto a larger or shared buffer is copied first.
+  const exact = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+  const digest = await subtle.digest('SHA-256', exact ? (bytes as Uint8Array<ArrayBuffer>) : bytes.slice());
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
