@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 
 type DebianPackage = 'assimp-testmodels' | 'glmark2-data' | 'libcgal-demo';
 
@@ -29,18 +30,24 @@ export function bunnyObj(): Uint8Array {
 }
 
 const CGAL_TARBALL = '/usr/share/doc/libcgal-dev/data.tar.gz';
+let cgalDir: string | undefined;
 let cgalRoot: string | undefined;
+
+// Registered while the importing test file is collected, so it runs when that file is done.
+afterAll(() => {
+  if (cgalDir !== undefined) rmSync(cgalDir, { recursive: true, force: true });
+  cgalDir = cgalRoot = undefined;
+});
 
 /** A file of CGAL's example data (libcgal-demo ships it as data.tar.gz), relative to its data/
  * folder, e.g. 'meshes/cactus.off'. The archive is unpacked once per test file into a temporary
- * folder that is removed when the process exits. */
+ * folder that is removed when the test file is done. */
 export function cgal(relative: string): Uint8Array {
   if (cgalRoot === undefined) {
     requireFile(CGAL_TARBALL, 'libcgal-demo');
-    const dir = mkdtempSync(join(tmpdir(), 'any2point-cgal-'));
-    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-    execFileSync('tar', ['-xzf', CGAL_TARBALL, '-C', dir, 'data/meshes', 'data/points_3']);
-    cgalRoot = join(dir, 'data');
+    cgalDir = mkdtempSync(join(tmpdir(), 'any2point-cgal-'));
+    execFileSync('tar', ['-xzf', CGAL_TARBALL, '-C', cgalDir, 'data/meshes', 'data/points_3']);
+    cgalRoot = join(cgalDir, 'data');
   }
   const path = join(cgalRoot, relative);
   if (!existsSync(path)) throw new Error(`${relative} is not in ${CGAL_TARBALL} (libcgal-demo changed?)`);

@@ -44,3 +44,11 @@ describe('sniffing', () => {
     expect(ACCEPTED_EXTENSIONS).toEqual(['.ply', '.obj', '.pcd', '.xyz', '.txt', '.csv', '.pts', '.asc', '.xyzn', '.xyzrgb', '.off', '.stl']);
   });
 });
+
+describe('test set-up', () => {
+  test('a missing Debian file fails with the package to install', () => {
+    expect(() => assimp('PLY/no-such-file.ply')).toThrow(
+      "/usr/share/assimp/models/PLY/no-such-file.ply is missing: install the Debian package 'assimp-testmodels'",
+    );
+  });
+});
