@@ -12,5 +12,10 @@ export default defineConfig({
   server: { headers: isolation, port: 5173, strictPort: false },
   preview: { headers: isolation, port: 4173 },
   worker: { format: 'es' },
-  build: { target: 'es2022', sourcemap: true },
+  build: {
+    target: 'es2022',
+    sourcemap: true,
+    // kernels.html: the WGSL kernel check page driven by e2e/kernels.spec.ts and the benchmark.
+    rollupOptions: { input: { main: 'index.html', kernels: 'kernels.html' } },
+  },
 });
