@@ -1,44 +1,24 @@
 import { createHash } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryCache } from '../../src/model/cache';
 import { fetchFile, modelFileUrl } from '../../src/model/fetchFiles';
 import { sha256Hex } from '../../src/model/sha256';
+import { startServer, type TestServer } from './httpServer';
 
-// A real HTTP server on a loopback port, serving bytes in several chunks.
-const files = new Map<string, Uint8Array>();
-const hits = new Map<string, number>();
-let server: Server;
+let server: TestServer;
 let origin = '';
+const files = () => server.files;
+const hits = () => server.hits;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const path = req.url ?? '';
-    hits.set(path, (hits.get(path) ?? 0) + 1);
-    const body = files.get(path);
-    if (!body) {
-      res.writeHead(404, 'Not Found').end();
-      return;
-    }
-    res.writeHead(200, { 'Content-Length': String(body.byteLength) });
-    void (async () => {
-      const step = 8192;
-      for (let o = 0; o < body.byteLength; o += step) {
-        res.write(body.subarray(o, o + step));
-        await new Promise((r) => setTimeout(r, 5)); // so the client sees separate chunks
-      }
-      res.end();
-    })();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startServer();
+  origin = server.origin;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => server.close());
 
 function serve(path: string, size: number, seed: number): Uint8Array {
   const bytes = new Uint8Array(size).map((_, i) => (i * 31 + seed) & 0xff);
-  files.set(path, bytes);
+  files().set(path, bytes);
   return bytes;
 }
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -76,9 +56,9 @@ describe('fetchFile', () => {
     for (let i = 1; i < seen.length; i++) expect(seen[i][0]).toBeGreaterThanOrEqual(seen[i - 1][0]);
     expect(await cache.match(url)).toEqual(bytes);
     // Second time: from the cache, no request.
-    const before = hits.get('/models/a/model.onnx');
+    const before = hits().get('/models/a/model.onnx');
     expect(await fetchFile(url, { cache, expected: { bytes: bytes.length, sha256: sha(bytes) } })).toEqual(bytes);
-    expect(hits.get('/models/a/model.onnx')).toBe(before);
+    expect(hits().get('/models/a/model.onnx')).toBe(before);
   });
 
   it('rejects bytes whose sha256 differs from the manifest, and does not cache them', async () => {
