@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { backbones } from './scripts/vite-plugin-backbones';
 
 // onnxruntime-web's threaded wasm needs SharedArrayBuffer, which needs cross-origin isolation.
 const isolation = {
@@ -8,7 +9,8 @@ const isolation = {
 };
 
 export default defineConfig({
-  plugins: [react()],
+  // backbones(): serves the frozen weights' source files (node_modules, ../shared) for assembly.
+  plugins: [react(), backbones()],
   server: { headers: isolation, port: 5173, strictPort: false },
   preview: { headers: isolation, port: 4173 },
   worker: { format: 'es' },
