@@ -1,0 +1,89 @@
+"""Evaluate a checkpoint on the validation part and the test split; writes report.json.
+
+    PYTHONPATH=training python3 -m any2point.evaluate /work/runs/<run>/best.pt [--out report.json]
+
+The report holds validation and test overall accuracy, mean class accuracy, per-class accuracy,
+the test confusion matrix (rows: true class), trainable / total parameters, epochs trained,
+training wall time and the machine it ran on.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from . import checkpoint as ckpt
+from . import data as D
+from .metrics import predict, scores
+from .model import count_parameters
+
+
+def machine() -> dict:
+    cpu = platform.processor()
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"platform": platform.platform(), "cpu": cpu, "cpuCount": os.cpu_count(),
+            "torchThreads": torch.get_num_threads(), "torch": torch.__version__,
+            "cuda": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None}
+
+
+def evaluate(path: Path, batch_size: int = 64, log=print) -> dict:
+    t0 = time.time()
+    model, cfg, blob = ckpt.load_model(path)
+    s = D.load_splits(cfg.dataset, model.spec, cfg.data_root, cfg.cache_dir, cfg.val_fraction, log=None)
+    val_pred = predict(model, s.train, s.train_idx, s.val_rows, batch_size)
+    test_rows = np.arange(len(s.test))
+    test_pred = predict(model, s.test, s.test_idx, test_rows, batch_size)
+    val = scores(s.train.labels[s.val_rows], val_pred, s.train.classes)
+    val.pop("confusion")
+    test = scores(s.test.labels, test_pred, s.test.classes)
+    trainable, total = count_parameters(model)
+    progress = blob["progress"]
+    report = {
+        "checkpoint": str(path),
+        "backbone": cfg.backbone,
+        "dataset": cfg.dataset,
+        "classes": s.train.classes,
+        "val": val,
+        "test": test,
+        "parameters": {"trainable": trainable, "total": total},
+        "epochs": progress.get("epoch"),
+        "bestEpoch": progress.get("best_epoch"),
+        "history": progress.get("history", []),
+        "trainSeconds": round(progress.get("train_seconds", 0.0), 1),
+        "evalSeconds": round(time.time() - t0, 1),
+        "machine": machine(),
+        "config": cfg.to_dict(),
+    }
+    log(f"{path}: val OA {val['overallAccuracy']:.4f}, test OA {test['overallAccuracy']:.4f}, "
+        f"test mean class acc {test['meanClassAccuracy']:.4f}, trainable {trainable:,} / total {total:,}")
+    return report
+
+
+def main(argv: list[str]) -> None:
+    ap = argparse.ArgumentParser(prog="any2point.evaluate")
+    ap.add_argument("checkpoint", type=Path)
+    ap.add_argument("--out", type=Path, help="default: report.json beside the checkpoint")
+    ap.add_argument("--batch-size", type=int, default=64)
+    a = ap.parse_args(argv)
+    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
+    report = evaluate(a.checkpoint, a.batch_size)
+    out = a.out or a.checkpoint.with_name("report.json")
+    out.write_text(json.dumps(report, indent=1) + "\n")
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
