@@ -1,6 +1,6 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
-import { backbones } from './scripts/vite-plugin-backbones';
+import { zoo } from './scripts/vite-plugin-zoo';
 
 // onnxruntime-web's threaded wasm needs SharedArrayBuffer, which needs cross-origin isolation.
 const isolation = {
@@ -9,8 +9,9 @@ const isolation = {
 };
 
 export default defineConfig({
-  // backbones(): serves the frozen weights' source files (node_modules, ../shared) for assembly.
-  plugins: [react(), backbones()],
+  // zoo(): models/index.json from the manifests, and the frozen weights' source files
+  // (node_modules, ../shared) under backbones/ for assembly in the browser.
+  plugins: [react(), zoo()],
   server: { headers: isolation, port: 5173, strictPort: false },
   preview: { headers: isolation, port: 4173 },
   worker: { format: 'es' },

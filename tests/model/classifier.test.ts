@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClassifier, openClassifier } from '../../src/model/classifier';
+import { memoryCache } from '../../src/model/cache';
+import { computeGeometryCPU } from '../../src/geometry/geometry';
+import { normalise } from '../../src/geometry/normalise';
+import { uniformCloud } from '../../src/geometry/synthetic';
+import { nearestToken } from '../../src/model/postprocess';
+import { parseManifest } from '../../src/model/zoo';
+import { startServer, type TestServer } from './httpServer';
+import { TINY_CLASSES, TINY_SHAPE, tinyZooModel } from './tinyManifest';
+
+/** What the tiny model computes, from the CPU geometry (see tinyModels.ts). */
+function expected(points: Float32Array, w: Float32Array, scale: Float32Array) {
+  const g = computeGeometryCPU(points, parseManifest(tinyZooModel().manifest).geometry);
+  const n = TINY_SHAPE.points;
+  const mean = [0, 1, 2].map((c) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += g.points[3 * i + c];
+    return s / n;
+  });
+  const logits = Array.from({ length: TINY_SHAPE.classes }, (_, j) => mean[0] * w[j] + mean[1] * w[TINY_SHAPE.classes + j] + mean[2] * w[2 * TINY_SHAPE.classes + j]);
+  const t = TINY_SHAPE.stages[1].centers;
+  const rows = Array.from({ length: t }, (_, i) => g.voxelMask.slice(i * t, (i + 1) * t).reduce((a, b) => a + b, 0));
+  const attention: number[] = [];
+  for (const sc of scale) {
+    const e = rows.map((r) => Math.exp(sc * r - Math.max(...rows.map((x) => sc * x))));
+    const sum = e.reduce((a, b) => a + b, 0);
+    attention.push(...e.map((x) => x / sum));
+  }
+  return { logits, attention, g };
+}
+
+describe('openClassifier on the tiny model (wasm EP, CPU geometry)', () => {
+  const tiny = tinyZooModel();
+  const manifest = parseManifest(tiny.manifest);
+
+  it('computes the logits and attention the graph defines, ranks the top 5 and maps attention to points', async () => {
+    const clf = await openClassifier({ manifest, model: tiny.model, frozen: tiny.frozen }, { device: 'wasm' });
+    expect(clf.backend).toBe('wasm');
+    const cloud = uniformCloud(500, 7); // more points than N_in: FPS resampling
+    const r = await clf.classify({ positions: cloud, count: 500 });
+    const e = expected(cloud, tiny.w, tiny.scale);
+    for (let j = 0; j < e.logits.length; j++) expect(r.logits[j]).toBeCloseTo(e.logits[j], 5);
+    expect(r.attention.layers).toBe(2);
+    expect(r.attention.heads).toBe(3);
+    for (let i = 0; i < e.attention.length; i++) expect(r.attention.data[i]).toBeCloseTo(e.attention[i], 5);
+    // top 5: descending, consistent with the logits
+    expect(r.top).toHaveLength(5);
+    const order = Array.from(r.logits, (v, i) => [v, i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+    expect(r.top.map((c) => c.index)).toEqual(order.slice(0, 5).map(([, i]) => i));
+    expect(r.top.map((c) => c.label)).toEqual(order.slice(0, 5).map(([, i]) => TINY_CLASSES[i]));
+    expect(r.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    // every input point (all 500, not only the 64 the network saw) has a token
+    expect(r.tokenOfPoint).toHaveLength(500);
+    expect(r.tokenOfPoint).toEqual(nearestToken(normalise(cloud), e.g.tokens));
+    expect(Math.max(...r.tokenOfPoint)).toBeLessThan(8);
+    expect(r.geometryPath).toBe('cpu');
+    expect(r.timings.total).toBeGreaterThanOrEqual(r.timings.geometry + r.timings.network);
+    await clf.dispose();
+  });
+
+  it('respects the up axis: a y-up file gives the same result as the same shape z-up', async () => {
+    const clf = await openClassifier({ manifest, model: tiny.model, frozen: tiny.frozen }, { device: 'wasm' });
+    const z = uniformCloud(64, 3);
+    const y = new Float32Array(z.length);
+    for (let i = 0; i < z.length; i += 3) [y[i], y[i + 1], y[i + 2]] = [z[i], z[i + 2], -z[i + 1]]; // (x,y,z)z-up -> y-up
+    const a = await clf.classify(z);
+    const b = await clf.classify(y, { up: 'y' });
+    expect(Array.from(b.logits)).toEqual(Array.from(a.logits));
+    await clf.dispose();
+  });
+
+  it('refuses a model whose inputs differ from the manifest', async () => {
+    const bad = parseManifest({ ...tiny.manifest, onnx: { ...tiny.manifest.onnx, inputs: ['points'] } });
+    await expect(openClassifier({ manifest: bad, model: tiny.model, frozen: tiny.frozen }, { device: 'wasm' })).rejects.toThrow(
+      'tiny-test: the model takes [points,fps_1,knn_1,fps_2,knn_2,pos,cell_mask,voxel_mask], the manifest says [points]',
+    );
+  });
+
+  it('small clouds are repeated up to N_in, and a single point still classifies', async () => {
+    const clf = await openClassifier({ manifest, model: tiny.model, frozen: tiny.frozen }, { device: 'wasm' });
+    const r = await clf.classify(new Float32Array([0.5, 0.25, 1]));
+    expect(r.tokenOfPoint).toEqual(new Uint32Array([0]));
+    expect(r.logits.every(Number.isFinite)).toBe(true);
+    await clf.dispose();
+  });
+});
+
+describe('createClassifier: download, assemble, open (real HTTP)', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server.close());
+
+  it('loads a zoo model by id with progress, and classifies', async () => {
+    const tiny = tinyZooModel('tiny-zoo');
+    const enc = new TextEncoder();
+    server.files.set('/models/index.json', enc.encode(JSON.stringify({ models: ['tiny-zoo'] })));
+    server.files.set('/models/tiny-zoo/manifest.json', enc.encode(JSON.stringify(tiny.manifest)));
+    server.files.set('/models/tiny-zoo/model.onnx', tiny.model);
+    server.files.set('/backbones/none/dist/weights.bin', tiny.frozen);
+    const phases: string[] = [];
+    const clf = await createClassifier('tiny-zoo', {
+      device: 'wasm',
+      base: `${server.origin}/`,
+      cache: memoryCache(),
+      onProgress: (p) => {
+        if (phases.at(-1) !== p.phase) phases.push(p.phase);
+      },
+    });
+    expect(phases).toEqual(['download', 'assemble', 'session']);
+    expect(clf.manifest.metrics.testOverallAccuracy).toBe(0.5);
+    const r = await clf.classify(uniformCloud(100, 1));
+    expect(r.top[0].probability).toBeGreaterThan(0);
+    await clf.dispose();
+  });
+
+  it('says which file is wrong when the served model is not the manifest one', async () => {
+    const tiny = tinyZooModel('tiny-bad');
+    const enc = new TextEncoder();
+    server.files.set('/models/tiny-bad/manifest.json', enc.encode(JSON.stringify(tiny.manifest)));
+    const corrupt = tiny.model.slice();
+    corrupt[corrupt.length - 1] ^= 1;
+    server.files.set('/models/tiny-bad/model.onnx', corrupt);
+    await expect(createClassifier('tiny-bad', { device: 'wasm', base: `${server.origin}/`, cache: memoryCache() })).rejects.toThrow(
+      /models\/tiny-bad\/model\.onnx: sha256 [0-9a-f]{64} does not match the manifest's/,
+    );
+  });
+});
+
