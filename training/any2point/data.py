@@ -85,11 +85,10 @@ def load_folder(root: Path, n_in: int = 1024, seed: int = 0) -> CloudSet:
     return CloudSet(np.stack(clouds), np.array(labels, np.int64), ids, classes)
 
 
-def validation_rows(train: CloudSet, fraction: float = 0.1, seed: int = 0, name: str = "modelnet40") -> np.ndarray:
+def validation_rows(train: CloudSet, fraction: float = 0.1, seed: int = 0, path: Path = SPLITS / "modelnet40_val.txt") -> np.ndarray:
     """The fixed stratified validation part of a training split: `fraction` of every class,
-    chosen once with `seed` and saved as a list of ids (splits/<name>_val.txt) so that every
-    run and every machine validates on the same shapes."""
-    path = SPLITS / f"{name}_val.txt"
+    chosen once with `seed` and saved as a list of ids (`path`; ModelNet40's is committed) so
+    that every run and every machine validates on the same shapes."""
     if path.exists():
         wanted = set(path.read_text().split())
         rows = np.array([i for i, s in enumerate(train.ids) if s in wanted], np.int64)
@@ -103,7 +102,7 @@ def validation_rows(train: CloudSet, fraction: float = 0.1, seed: int = 0, name:
         n = max(1, int(round(len(members) * fraction)))
         rows.extend(rng.choice(members, n, replace=False).tolist())
     rows = np.sort(np.array(rows, np.int64))
-    SPLITS.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(train.ids[i] for i in rows) + "\n")
     return rows
 
@@ -258,7 +257,7 @@ def load_splits(dataset: str, spec: geo.GeometrySpec, root: str = "", cache: str
             raise ValueError(f"dataset {dataset}: train classes {train.classes} differ from test classes {test.classes}")
         name = "folder-" + r.name
         cache_path = cache_path / name
-    val = validation_rows(train, val_fraction, name=name)
+    val = validation_rows(train, val_fraction, path=SPLITS / "modelnet40_val.txt" if dataset == "modelnet40" else cache_path / "val.txt")
     rows = np.setdiff1d(np.arange(len(train)), val)
     train_idx = cached_indices(train.points, spec, "train" if dataset == "modelnet40" else "folder-train", cache_path, log=log)
     test_idx = cached_indices(test.points, spec, "test" if dataset == "modelnet40" else "folder-test", cache_path, log=log)

@@ -1,0 +1,66 @@
+// The full schema of public/models/<id>/manifest.json, written by training/any2point/export.py.
+// The app reads the fields it needs through src/model/zoo.ts; the geometry kernels take
+// `geometry` as their GeometrySpec (src/geometry/spec.ts); the frozen recipe is assembled by
+// src/model/frozen/assembleFrozen.ts and scripts/assemble-model.mjs.
+import type { GeometrySpec } from '../geometry/spec';
+import type { FrozenSpec } from './frozen/assembleFrozen';
+
+/** Where the frozen weights come from: an npm dependency, or a public file checked by sha256
+ * (in this environment found in ../shared/backbones/<name>/). 'none': the model has none. */
+export type BackboneSource =
+  | { kind: 'npm'; package: string; version: string; license: string }
+  | { kind: 'url'; url: string; sha256: string; file: string; license: string }
+  | { kind: 'none' };
+
+export interface ModelManifest {
+  /** Folder name under public/models. */
+  id: string;
+  name: string;
+  backbone: {
+    name: string;
+    modality: '1d' | '2d';
+    layers: number;
+    /** Attention heads per block. */
+    heads: number[];
+    widthIn: number;
+    widthOut: number;
+    source: BackboneSource;
+  };
+  dataset: string;
+  /** Label order of the logits. */
+  classes: string[];
+  geometry: GeometrySpec;
+  onnx: {
+    file: string;
+    opset: number;
+    /** The graph's inputs in order: points, fps_t / knn_t per stage, pos, cell_mask, voxel_mask
+     * (a model without blocks has no cell_mask / voxel_mask). */
+    inputs: string[];
+    outputs: ['logits', 'attention'];
+  };
+  /** attention output [1, layers, heads, T]: the class token's attention to every token. A model
+   * without blocks reports one pseudo-layer: each token's share of the head's max pool. */
+  attention: { layers: number; heads: number };
+  /** null when the model has no frozen third-party weights. */
+  frozen: FrozenSpec | null;
+  /** Every committed file of the model folder: size and sha256. */
+  files: Record<string, { bytes: number; sha256: string }>;
+  parameters: { trainable: number; total: number };
+  metrics: {
+    testOverallAccuracy: number | null;
+    testMeanClassAccuracy: number | null;
+    valOverallAccuracy: number | null;
+    epochs: number | null;
+    /** The evaluation report beside the manifest (report.json), when there is one. */
+    report: string | null;
+  };
+  /** ONNX (onnxruntime-web, wasm) vs PyTorch on test clouds, measured by the export. */
+  parity: {
+    clouds: number;
+    sameTop1: number;
+    maxLogitDiff: number;
+    maxAttentionDiff: number;
+    runtime: string;
+    tolerance: number;
+  };
+}

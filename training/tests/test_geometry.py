@@ -1,0 +1,110 @@
+"""The torch geometry twin: the rules of docs/geometry.md, and equality with the TypeScript CPU
+twin on the shared fixtures in tests/fixtures/geometry."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from any2point import fixtures
+from any2point import geometry as geo
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def clouds() -> torch.Tensor:
+    rng = np.random.default_rng(0)
+    pts = rng.normal(size=(3, 300, 3)).astype(np.float32)
+    pts[1, 150:] = pts[1, :150]  # exact duplicates
+    return torch.from_numpy(pts)
+
+
+def test_fps_is_distinct_starts_at_zero_and_is_per_cloud(clouds):
+    idx = geo.fps(clouds, 200)
+    assert (idx[:, 0] == 0).all()
+    for b in range(3):
+        assert len(set(idx[b].tolist())) == 200
+        assert torch.equal(geo.fps(clouds[b], 200), idx[b])  # batching never mixes clouds
+
+
+def test_fps_repeats_cyclically_when_the_cloud_is_small():
+    pts = torch.tensor([[0.0, 0, 0], [1, 0, 0], [0, 2, 0]])
+    assert geo.fps(pts, 7).tolist() == [0, 2, 1, 0, 2, 1, 0]
+
+
+def test_knn_is_sorted_by_distance_then_index(clouds):
+    centres = geo.fps(clouds, 50)
+    nbr = geo.knn(clouds, centres, 16)
+    for b in range(3):
+        c = clouds[b][centres[b]]
+        d = geo.sq(clouds[b][nbr[b]], c[:, None])
+        keys = [(float(d[s, j]), int(nbr[b, s, j])) for s in range(50) for j in range(16)]
+        for s in range(50):
+            row = keys[s * 16:(s + 1) * 16]
+            assert row == sorted(row)
+        # the farthest chosen neighbour is no farther than any point left out
+        full = geo.sq(clouds[b][None], c[:, None])
+        assert (full.sort(-1).values[:, 15] == d[:, 15]).all()
+    # duplicates: a centre's lower-index twin comes first, at distance 0
+    assert nbr[1, :, 0].le(centres[1]).all()
+
+
+def test_knn_ties_resolve_to_lower_index():
+    pts = torch.zeros(10, 3)
+    pts[::2, 0] = 1.0  # two groups of identical points
+    assert geo.knn(pts, torch.tensor([1]), 6)[0].tolist() == [1, 3, 5, 7, 9, 0]
+
+
+def test_projection_ranges_and_cells():
+    spec1 = fixtures._spec_1d(256, [(64, 8), (16, 8)])
+    spec2 = fixtures._spec_2d(256, [(64, 8), (16, 8)])
+    pts = torch.from_numpy(geo.normalise(np.random.default_rng(1).normal(size=(256, 3)), 256))
+    _, _, centres = geo.hierarchy(pts, spec1.stages)
+    pos, cell_mask, voxel_mask = geo.project(spec1, centres)
+    assert pos.shape == (6, 16) and pos.min() == 0 and pos.max() == 127
+    assert cell_mask.shape == (6, 16, 16) and (torch.diagonal(cell_mask, dim1=-2, dim2=-1) == 1).all()
+    assert voxel_mask.shape == (16, 16)
+    pos2, cm2, _ = geo.project(spec2, centres)
+    assert pos2.shape == (6, 16, 2) and pos2.min() >= 0 and pos2.max() <= 6
+    # the longer image axis spans the grid
+    span = (pos2.amax(1) - pos2.amin(1)).amax(-1)
+    assert torch.allclose(span, torch.full_like(span, 6.0))
+    assert geo.cells_of(spec2, pos2).max() < 16  # 4 x 4 cells of size 2 on a 7 x 7 grid
+
+
+def test_normalise_centres_scales_and_resamples():
+    rng = np.random.default_rng(2)
+    raw = rng.normal(size=(50, 3)) * 7 + 3
+    out = geo.normalise(raw, 64)
+    assert out.dtype == np.float32 and out.shape == (64, 3)
+    assert np.allclose(out[:50].mean(0), 0, atol=1e-6)
+    assert abs(np.linalg.norm(out, axis=1).max() - 1) < 1e-6
+    assert np.array_equal(out[50:], out[:14])  # cyclic repeat
+    with pytest.raises(ValueError, match="non-finite"):
+        geo.normalise(np.array([[0, 0, np.nan]]), 4)
+    with pytest.raises(ValueError, match=r"\[N, 3\]"):
+        geo.normalise(np.zeros((4, 2)), 4)
+
+
+def test_committed_fixtures_are_what_this_twin_computes():
+    """The files the TypeScript test reads are exactly this package's output."""
+    for name, text in fixtures.render(fixtures.cases()).items():
+        committed = (fixtures.OUT / name).read_text()
+        assert json.loads(committed) == json.loads(text), f"{name} is stale: run python3 -m any2point.fixtures"
+
+
+def test_typescript_twin_matches_the_fixtures():
+    """Runs the TypeScript side (vitest) on the same fixtures: torch twin == TS CPU twin."""
+    npx = shutil.which("npx")
+    assert npx, "npx not found: Node is needed to compare with the TypeScript twin"
+    res = subprocess.run([npx, "vitest", "run", "tests/model/geometry-fixtures.test.ts"], cwd=REPO,
+                         capture_output=True, text=True, timeout=600, env={**os.environ, "CI": "1"})
+    assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]
+    assert "passed" in res.stdout

@@ -1,0 +1,84 @@
+"""Every registered backbone builds, loads its weights, trains two steps on 64 clouds and
+exports (ONNX + frozen split + onnxruntime-web parity) through the one Any2Point code path."""
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from any2point import checkpoint as ckpt
+from any2point.backbones.registry import BACKBONES, load_backbone
+from any2point.config import TrainConfig
+from any2point.data import DEFAULT_MODELNET
+from any2point.export import export
+from any2point.model import count_parameters
+from any2point.train import train
+
+REPO = Path(__file__).resolve().parents[2]
+CLASSES = ["airplane", "chair", "lamp", "toilet"]
+PER_CLASS_TRAIN, PER_CLASS_TEST = 18, 2  # 10 % validation leaves 16 x 4 = 64 training clouds
+
+
+def write_ply(path: Path, pts: np.ndarray) -> None:
+    head = f"ply\nformat binary_little_endian 1.0\nelement vertex {len(pts)}\nproperty float x\nproperty float y\nproperty float z\nend_header\n"
+    path.write_bytes(head.encode() + pts.astype("<f4").tobytes())
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    """A folder dataset (train/ and test/ of class sub-folders of PLY files) of real ModelNet40 clouds."""
+    root = tmp_path_factory.mktemp("folder")
+    names = (DEFAULT_MODELNET / "shape_names.txt").read_text().split()
+    for split, per in (("train", PER_CLASS_TRAIN), ("test", PER_CLASS_TEST)):
+        labels = np.fromfile(DEFAULT_MODELNET / f"{split}_labels.u8", np.uint8)
+        pts = np.memmap(DEFAULT_MODELNET / f"{split}_points.f32", "<f4", "r").reshape(-1, 1024, 3)
+        for c in CLASSES:
+            (root / split / c).mkdir(parents=True)
+            for i, row in enumerate(np.flatnonzero(labels == names.index(c))[:per]):
+                write_ply(root / split / c / f"{c}_{i}.ply", np.array(pts[row]))
+    return root
+
+
+@pytest.mark.parametrize("name", sorted(BACKBONES))
+def test_backbone_builds_trains_two_steps_and_exports(name, folder, tmp_path):
+    backbone = load_backbone(name)
+    assert all(not p.requires_grad for p in backbone.parameters())
+    assert backbone.modality in ("1d", "2d")
+    assert set(backbone.frozen_sources()) <= set(backbone.state_dict())
+
+    cfg = TrainConfig(backbone=name, dataset=str(folder), cache_dir=str(tmp_path / "cache"),
+                      stages=((64, 16), (16, 8)), stage_widths=(16,), head_hidden=32, batch_size=32,
+                      epochs=1, max_steps=2, log_every=1, run_dir=str(tmp_path / "run"), warmup_epochs=0.5)
+    progress = train(cfg, log=lambda s: None)
+    assert progress["global_step"] == 2
+    model, _, blob = ckpt.load_model(tmp_path / "run" / "last.pt")
+    assert blob["classes"] == CLASSES
+    trainable, total = count_parameters(model)
+    assert 0 < trainable < 1_000_000 and total > trainable or name == "none"
+    # The checkpoint holds only what was trained.
+    assert not any(k.startswith("backbone.") for k in blob["model"])
+    # Two steps changed the trained weights, not the frozen ones.
+    fresh = load_backbone(name)
+    for k, v in fresh.state_dict().items():
+        assert torch.equal(v, model.backbone.state_dict()[k]), k
+
+    m = export(tmp_path / "run" / "last.pt", f"test-{name}", tmp_path / "models", None, parity_clouds=4,
+               fixtures=tmp_path / "fixtures", log=lambda s: None)
+    assert m["parity"]["sameTop1"] == 4 and m["parity"]["maxLogitDiff"] < 1e-4
+    assert m["onnx"]["inputs"][:5] == ["points", "fps_1", "knn_1", "fps_2", "knn_2"]
+    assert m["geometry"]["stages"] == [{"centers": 64, "k": 16}, {"centers": 16, "k": 8}]
+    out = tmp_path / "models" / f"test-{name}"
+    if m["frozen"]:
+        # The committed part holds no frozen weights; the recipe rebuilds them byte for byte.
+        assert (out / "model.onnx").stat().st_size < m["frozen"]["bytes"]
+        original = (out / "frozen.bin").read_bytes()
+        (out / "frozen.bin").unlink()
+        res = subprocess.run(["node", str(REPO / "scripts" / "assemble-model.mjs"), str(out)], capture_output=True, text=True)
+        assert res.returncode == 0, res.stderr
+        assert (out / "frozen.bin").read_bytes() == original
+    golden = json.loads((tmp_path / "fixtures" / f"test-{name}.json").read_text())
+    assert len(golden["clouds"]) == 2 and len(golden["clouds"][0]["logits"]) == len(CLASSES)
