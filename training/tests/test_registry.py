@@ -13,34 +13,12 @@ import torch
 from any2point import checkpoint as ckpt
 from any2point.backbones.registry import BACKBONES, load_backbone
 from any2point.config import TrainConfig
-from any2point.data import DEFAULT_MODELNET
 from any2point.export import export
 from any2point.model import count_parameters
 from any2point.train import train
 
 REPO = Path(__file__).resolve().parents[2]
-CLASSES = ["airplane", "chair", "lamp", "toilet"]
-PER_CLASS_TRAIN, PER_CLASS_TEST = 18, 2  # 10 % validation leaves 16 x 4 = 64 training clouds
-
-
-def write_ply(path: Path, pts: np.ndarray) -> None:
-    head = f"ply\nformat binary_little_endian 1.0\nelement vertex {len(pts)}\nproperty float x\nproperty float y\nproperty float z\nend_header\n"
-    path.write_bytes(head.encode() + pts.astype("<f4").tobytes())
-
-
-@pytest.fixture(scope="module")
-def folder(tmp_path_factory) -> Path:
-    """A folder dataset (train/ and test/ of class sub-folders of PLY files) of real ModelNet40 clouds."""
-    root = tmp_path_factory.mktemp("folder")
-    names = (DEFAULT_MODELNET / "shape_names.txt").read_text().split()
-    for split, per in (("train", PER_CLASS_TRAIN), ("test", PER_CLASS_TEST)):
-        labels = np.fromfile(DEFAULT_MODELNET / f"{split}_labels.u8", np.uint8)
-        pts = np.memmap(DEFAULT_MODELNET / f"{split}_points.f32", "<f4", "r").reshape(-1, 1024, 3)
-        for c in CLASSES:
-            (root / split / c).mkdir(parents=True)
-            for i, row in enumerate(np.flatnonzero(labels == names.index(c))[:per]):
-                write_ply(root / split / c / f"{c}_{i}.ply", np.array(pts[row]))
-    return root
+CLASSES = ["airplane", "chair", "lamp", "toilet"]  # the `folder` fixture (conftest.py)
 
 
 @pytest.mark.parametrize("name", sorted(BACKBONES))

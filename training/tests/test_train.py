@@ -1,0 +1,107 @@
+"""The trainer: type-checked overrides, unknown keys rejected, exact resume, report and metrics,
+and the data pieces it relies on (cached indices, validation split, augmentation)."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from any2point import data as D
+from any2point import geometry as geo
+from any2point.config import TrainConfig, parse_overrides
+from any2point.evaluate import evaluate
+from any2point.metrics import scores
+from any2point.train import train
+
+SMALL = dict(backbone="none", stages=((64, 16), (16, 8)), stage_widths=(16,), head_hidden=32, batch_size=16,
+             epochs=2, log_every=1, warmup_epochs=0.5)
+
+
+def test_overrides_are_type_checked_and_unknown_keys_rejected():
+    cfg = parse_overrides(["--lr", "0.01", "--stages", "128:16,32:8", "--augment=false", "--epochs", "3"], TrainConfig())
+    assert cfg.lr == 0.01 and cfg.stages == ((128, 16), (32, 8)) and cfg.augment is False and cfg.epochs == 3
+    with pytest.raises(ValueError, match="unknown option --lr_max"):
+        parse_overrides(["--lr_max", "1"], TrainConfig())
+    with pytest.raises(ValueError, match="epochs: 'three' is not a valid int"):
+        parse_overrides(["--epochs", "three"], TrainConfig())
+    with pytest.raises(ValueError, match="unknown config keys"):
+        TrainConfig.from_dict({"nope": 1})
+
+
+def _trained(tmp, cfg):
+    state = torch.load(tmp / "last.pt")
+    return state["model"], state["progress"]
+
+
+def test_resume_continues_exactly(folder, tmp_path):
+    common = dict(SMALL, dataset=str(folder), cache_dir=str(tmp_path / "cache"))
+    straight = TrainConfig(**common, run_dir=str(tmp_path / "a"), max_steps=6)  # epoch 1 (4 steps) + 2
+    train(straight, log=lambda s: None)
+    # Interrupted in the middle of epoch 1, then resumed twice.
+    cut = TrainConfig(**common, run_dir=str(tmp_path / "b"), max_steps=2)
+    train(cut, log=lambda s: None)
+    for stop in (5, 6):
+        blob = torch.load(tmp_path / "b" / "last.pt")
+        cfg = TrainConfig.from_dict(blob["config"])
+        cfg.max_steps = stop
+        train(cfg, resume=blob, log=lambda s: None)
+    a, pa = _trained(tmp_path / "a", straight)
+    b, pb = _trained(tmp_path / "b", cut)
+    assert pa["global_step"] == pb["global_step"] == 6
+    assert [h["val_acc"] for h in pa["history"]] == [h["val_acc"] for h in pb["history"]]
+    for k in a:
+        assert torch.equal(a[k], b[k]), k
+    assert (tmp_path / "a" / "best.pt").exists()
+    assert json.loads((tmp_path / "a" / "config.json").read_text())["backbone"] == "none"
+
+
+def test_report_has_every_figure(folder, tmp_path):
+    cfg = TrainConfig(**SMALL, dataset=str(folder), cache_dir=str(tmp_path / "cache"), run_dir=str(tmp_path / "r"), max_steps=4)
+    train(cfg, log=lambda s: None)
+    r = evaluate(tmp_path / "r" / "best.pt", log=lambda s: None)
+    for part in ("val", "test"):
+        assert 0 <= r[part]["overallAccuracy"] <= 1 and 0 <= r[part]["meanClassAccuracy"] <= 1
+        assert set(r[part]["perClassAccuracy"]) == {"airplane", "chair", "lamp", "toilet"}
+    assert np.array(r["test"]["confusion"]).sum() == 8
+    assert r["parameters"]["trainable"] == r["parameters"]["total"] > 0  # no backbone: all trained
+    assert r["epochs"] == 1 and r["machine"]["cpuCount"] >= 1
+
+
+def test_scores():
+    s = scores(np.array([0, 0, 1, 2]), np.array([0, 1, 1, 1]), ["a", "b", "c"])
+    assert s["overallAccuracy"] == 0.5
+    assert s["perClassAccuracy"] == {"a": 0.5, "b": 1.0, "c": 0.0}
+    assert s["meanClassAccuracy"] == pytest.approx(0.5)
+    assert s["confusion"] == [[1, 1, 0], [0, 1, 0], [0, 1, 0]]
+
+
+def test_cached_indices_equal_fresh_geometry_and_slice_from_wider_caches(tmp_path):
+    rng = np.random.default_rng(3)
+    clouds = np.stack([geo.normalise(rng.normal(size=(128, 3)), 128) for _ in range(5)])
+    wide = geo.GeometrySpec(128, (geo.Stage(64, 16), geo.Stage(16, 8)), geo.Projection("1d", 16, length=128), 4)
+    narrow = geo.GeometrySpec(128, (geo.Stage(32, 12), geo.Stage(8, 4)), geo.Projection("1d", 16, length=128), 4)
+    D.cached_indices(clouds, wide, "t", tmp_path, log=None)
+    for spec in (wide, narrow):
+        idx = D.cached_indices(clouds, spec, "t", tmp_path, log=None)
+        fps, knn, _ = geo.hierarchy(torch.from_numpy(clouds), spec.stages)
+        for t in range(2):
+            assert np.array_equal(idx.fps[t], fps[t].numpy()) and np.array_equal(idx.knn[t], knn[t].numpy())
+
+
+def test_validation_split_is_stratified_fixed_and_saved(tmp_path):
+    labels = np.repeat(np.arange(4), [30, 20, 10, 40])
+    cs = D.CloudSet(np.zeros((100, 4, 3), np.float32), labels, [f"s{i}" for i in range(100)], list("abcd"))
+    rows = D.validation_rows(cs, 0.1, path=tmp_path / "val.txt")
+    assert np.bincount(labels[rows]).tolist() == [3, 2, 1, 4]
+    assert np.array_equal(D.validation_rows(cs, 0.1, seed=99, path=tmp_path / "val.txt"), rows)  # read back
+
+
+def test_augmentation_is_per_cloud_scale_and_shift():
+    pts = torch.ones(4, 10, 3)
+    out = D.augment(pts, torch.Generator().manual_seed(0))
+    assert out.shape == pts.shape
+    per_cloud = out[:, 0]
+    assert (out == per_cloud[:, None]).all()  # one affine map per cloud
+    assert ((per_cloud >= 2 / 3 - 0.2) & (per_cloud <= 1.5 + 0.2)).all()
