@@ -1,0 +1,48 @@
+"""The small PLY / OBJ reader used by folder datasets."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from any2point.meshio import read_cloud
+
+RNG = np.random.default_rng(0)
+
+
+def test_ascii_ply_points(tmp_path):
+    p = tmp_path / "a.ply"
+    p.write_text("ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\nproperty float z\n"
+                 "property uchar red\nend_header\n0 0 0 255\n1 2 3 0\n-1 0.5 2 7\n")
+    assert read_cloud(p, 8, RNG).tolist() == [[0, 0, 0], [1, 2, 3], [-1, 0.5, 2]]
+
+
+def test_binary_ply_mesh_is_sampled_on_its_surface(tmp_path):
+    verts = np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0], [1, 1, 0]], "<f4")
+    head = ("ply\nformat binary_little_endian 1.0\nelement vertex 4\nproperty float x\nproperty float y\n"
+            "property float z\nelement face 1\nproperty list uchar int vertex_indices\nend_header\n").encode()
+    face = np.array([4], "u1").tobytes() + np.array([0, 1, 3, 2], "<i4").tobytes()
+    p = tmp_path / "quad.ply"
+    p.write_bytes(head + verts.tobytes() + face)
+    pts = read_cloud(p, 500, RNG)
+    assert pts.shape == (500, 3) and np.all(pts[:, 2] == 0)
+    assert pts[:, :2].min() >= 0 and pts[:, :2].max() <= 1 and pts[:, 0].mean() == pytest.approx(0.5, abs=0.08)
+
+
+def test_obj_with_faces_and_negative_indices(tmp_path):
+    p = tmp_path / "t.obj"
+    p.write_text("# tri\nv 0 0 0\nv 0 0 2\nv 0 2 0\nf -3/1 -2/2 -1/3\n")
+    pts = read_cloud(p, 100, RNG)
+    assert pts.shape == (100, 3) and np.all(pts[:, 0] == 0) and (pts[:, 1] + pts[:, 2]).max() <= 2 + 1e-9
+
+
+def test_bad_files_name_what_is_wrong(tmp_path):
+    bad = tmp_path / "b.obj"
+    bad.write_text("v 0 0 0\nf 1 2 3\n")
+    with pytest.raises(ValueError, match="face refers to a vertex that does not exist"):
+        read_cloud(bad, 10, RNG)
+    nohead = tmp_path / "c.ply"
+    nohead.write_text("ply\nformat ascii 1.0\n")
+    with pytest.raises(ValueError, match="end_header"):
+        read_cloud(nohead, 10, RNG)
+    with pytest.raises(ValueError, match="unsupported extension"):
+        read_cloud(tmp_path / "d.stl", 10, RNG)
