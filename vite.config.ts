@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { zoo } from './scripts/vite-plugin-zoo';
+import { pwa } from './scripts/pwa';
 
 // onnxruntime-web's threaded wasm needs SharedArrayBuffer, which needs cross-origin isolation.
 const isolation = {
@@ -11,7 +12,8 @@ const isolation = {
 export default defineConfig({
   // zoo(): models/index.json from the manifests, and the frozen weights' source files
   // (node_modules, ../shared) under backbones/ for assembly in the browser.
-  plugins: [react(), zoo()],
+  // pwa(): the service worker and web app manifest (scripts/pwa.ts).
+  plugins: [react(), zoo(), pwa()],
   server: { headers: isolation, port: 5173, strictPort: false },
   preview: { headers: isolation, port: 4173 },
   worker: { format: 'es' },

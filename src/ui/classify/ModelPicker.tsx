@@ -1,0 +1,59 @@
+// The zoo as a list to pick from, the execution device, and a progress bar while a model
+// downloads, assembles its frozen weights and opens.
+import type { LoadProgress } from '../../model/progress';
+import { DEVICES, type DeviceChoice } from '../../model/session';
+import type { ZooManifest } from '../../model/zoo';
+import { formatBytes } from '../numbers';
+
+interface Props {
+  models: ZooManifest[];
+  modelId: string | null;
+  device: DeviceChoice;
+  progress: LoadProgress | null;
+  onModel: (id: string) => void;
+  onDevice: (device: DeviceChoice) => void;
+}
+
+const DEVICE_LABEL: Record<DeviceChoice, string> = { auto: 'Auto (WebGPU if available)', webgpu: 'WebGPU', wasm: 'WebAssembly (CPU)' };
+const PHASE_LABEL: Record<LoadProgress['phase'], string> = {
+  download: 'Downloading',
+  assemble: 'Assembling frozen weights',
+  session: 'Starting the network',
+};
+
+export function ModelPicker({ models, modelId, device, progress, onModel, onDevice }: Props) {
+  return (
+    <section className="panel" aria-labelledby="model-title">
+      <h2 id="model-title">Model</h2>
+      <label className="field">
+        <span>Model</span>
+        <select value={modelId ?? ''} data-testid="model-picker" disabled={models.length === 0} onChange={(e) => onModel(e.currentTarget.value)}>
+          {models.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>Run on</span>
+        <select value={device} data-testid="device-picker" onChange={(e) => onDevice(e.currentTarget.value as DeviceChoice)}>
+          {DEVICES.map((d) => (
+            <option key={d} value={d}>
+              {DEVICE_LABEL[d]}
+            </option>
+          ))}
+        </select>
+      </label>
+      {progress && (
+        <div className="model-progress" data-testid="model-progress" data-phase={progress.phase}>
+          <progress max={progress.total || 1} value={progress.total ? progress.loaded : undefined} />
+          <span className="muted">
+            {PHASE_LABEL[progress.phase]}
+            {progress.total > 0 && progress.phase === 'download' ? ` ${formatBytes(progress.loaded)} of ${formatBytes(progress.total)}` : ''}
+          </span>
+        </div>
+      )}
+    </section>
+  );
+}

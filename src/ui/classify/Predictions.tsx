@@ -1,0 +1,76 @@
+// Top-5 classes with probability bars, the model (name, test accuracy), timings and the backend
+// that really ran. Plain values ride in data-* attributes for the tests.
+import type { Classification } from '../../model/classifier';
+import type { OpenedModel } from '../../model/worker/protocol';
+import { formatMs } from '../numbers';
+
+interface Props {
+  opened: OpenedModel | null;
+  result: Classification | null;
+  classifying: boolean;
+  /** Parse time of the file in the parse worker, when the cloud came from a file. */
+  parseMs: number | null;
+}
+
+const percent = (p: number) => `${(p * 100).toFixed(1)} %`;
+
+export function Predictions({ opened, result, classifying, parseMs }: Props) {
+  const accuracy = opened?.manifest.metrics.testOverallAccuracy;
+  return (
+    <section className="panel predictions" aria-labelledby="predictions-title" data-testid="predictions" aria-busy={classifying}>
+      <h2 id="predictions-title">Prediction</h2>
+      {opened && (
+        <p className="model-line" data-testid="model-name">
+          {opened.manifest.name}
+          <span className="muted" data-testid="model-accuracy" data-value={accuracy ?? ''}>
+            {accuracy != null ? ` · ${percent(accuracy)} on the ModelNet40 test split` : ' · accuracy not measured'}
+          </span>
+        </p>
+      )}
+      {result ? (
+        <>
+          <ol className="top-classes" data-testid="top-classes" data-logits={JSON.stringify(Array.from(result.logits))}>
+            {result.top.map((c, i) => (
+              <li key={c.index} data-testid={`class-${i}`} data-label={c.label} data-probability={c.probability}>
+                <span className="class-label">{c.label}</span>
+                <span className="class-bar" aria-hidden="true">
+                  <span style={{ width: `${Math.max(0.5, c.probability * 100)}%` }} />
+                </span>
+                <span className="class-value">{percent(c.probability)}</span>
+              </li>
+            ))}
+          </ol>
+          <p className="backend-line">
+            <span className={`badge badge-${result.backend}`} data-testid="backend" data-value={result.backend}>
+              {result.backend === 'webgpu' ? 'WebGPU' : 'WebAssembly'}
+            </span>
+            <span className="muted" data-testid="geometry-path" data-value={result.geometryPath}>
+              geometry on the {result.geometryPath === 'gpu' ? 'GPU' : 'CPU'}
+            </span>
+          </p>
+          {result.fallbackReason && (
+            <p className="hint muted" data-testid="fallback-reason">
+              Not on WebGPU: {result.fallbackReason}
+            </p>
+          )}
+          <dl className="facts timings" data-testid="timings">
+            {parseMs != null && (
+              <>
+                <dt>Parse</dt>
+                <dd data-value={parseMs}>{formatMs(parseMs)}</dd>
+              </>
+            )}
+            <dt>Geometry</dt>
+            <dd data-testid="time-geometry" data-value={result.timings.geometry}>{formatMs(result.timings.geometry)}</dd>
+            <dt>Network</dt>
+            <dd data-testid="time-network" data-value={result.timings.network}>{formatMs(result.timings.network)}</dd>
+            <dt>Total</dt>
+            <dd data-testid="time-total" data-value={result.timings.total}>{formatMs(result.timings.total)}</dd>
+          </dl>
+        </>
+      ) : (
+        <p className="muted">{classifying ? 'Classifying…' : 'Open a file or pick a gallery shape.'}</p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,118 @@
+// App state of the classification side: the zoo, the chosen model and device, the loading
+// progress, and the last result. The pipeline itself runs in the model worker; switching the
+// model or the device re-opens it and re-runs the current cloud.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { UpAxis } from '../../geometry/normalise';
+import type { Classification } from '../../model/classifier';
+import type { LoadProgress } from '../../model/progress';
+import type { DeviceChoice } from '../../model/session';
+import { ModelClient } from '../../model/worker/client';
+import type { OpenedModel } from '../../model/worker/protocol';
+import type { ZooManifest } from '../../model/zoo';
+
+export interface ClassifyInput {
+  positions: Float32Array;
+  up: UpAxis;
+}
+
+export interface ClassifierState {
+  models: ZooManifest[];
+  modelId: string | null;
+  device: DeviceChoice;
+  opened: OpenedModel | null;
+  /** Set while a model downloads / assembles / opens. */
+  progress: LoadProgress | null;
+  classifying: boolean;
+  result: Classification | null;
+  error: string | null;
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+export function useClassifier() {
+  const clientRef = useRef<ModelClient | null>(null);
+  const inputRef = useRef<ClassifyInput | null>(null);
+  const openRequest = useRef(0);
+  const classifyRequest = useRef(0);
+  const [state, setState] = useState<ClassifierState>({
+    models: [],
+    modelId: null,
+    device: 'auto',
+    opened: null,
+    progress: null,
+    classifying: false,
+    result: null,
+    error: null,
+  });
+  const set = (patch: Partial<ClassifierState>) => setState((s) => ({ ...s, ...patch }));
+
+  const run = useCallback(async (input: ClassifyInput) => {
+    const client = clientRef.current;
+    if (!client) return;
+    const request = ++classifyRequest.current;
+    set({ classifying: true });
+    try {
+      const result = await client.classify(input.positions, input.up);
+      if (request === classifyRequest.current) set({ result, error: null });
+    } catch (e) {
+      // The previous result stays; the error is shown beside it.
+      if (request === classifyRequest.current) set({ error: message(e) });
+    } finally {
+      if (request === classifyRequest.current) set({ classifying: false });
+    }
+  }, []);
+
+  const open = useCallback(
+    async (modelId: string, device: DeviceChoice) => {
+      const client = clientRef.current;
+      if (!client) return;
+      const request = ++openRequest.current;
+      set({ modelId, device, opened: null, progress: { phase: 'download', loaded: 0, total: 0 }, error: null });
+      try {
+        const opened = await client.open(modelId, device, (progress) => {
+          if (request === openRequest.current) set({ progress });
+        });
+        if (request !== openRequest.current) return;
+        set({ opened, progress: null });
+        if (inputRef.current) await run(inputRef.current);
+      } catch (e) {
+        if (request === openRequest.current) set({ progress: null, error: message(e) });
+      }
+    },
+    [run],
+  );
+
+  useEffect(() => {
+    const client = new ModelClient();
+    clientRef.current = client;
+    client
+      .list()
+      .then((models) => {
+        if (clientRef.current !== client) return;
+        set({ models });
+        if (models.length === 0) set({ error: 'No models in this build (public/models is empty).' });
+        else void open(models[0].id, 'auto');
+      })
+      .catch((e) => set({ error: `Could not list the models: ${message(e)}` }));
+    return () => {
+      clientRef.current = null;
+      client.dispose();
+    };
+  }, [open]);
+
+  const classify = useCallback(
+    (input: ClassifyInput) => {
+      inputRef.current = input;
+      // Before the model is open, the open() that is under way runs it when it finishes.
+      if (state.opened) void run(input);
+    },
+    [run, state.opened],
+  );
+
+  return {
+    state,
+    classify,
+    selectModel: (id: string) => void open(id, state.device),
+    selectDevice: (device: DeviceChoice) => state.modelId && void open(state.modelId, device),
+  };
+}
