@@ -1,52 +1,41 @@
 // Farthest point sampling, docs/geometry.md section 2: one workgroup per cloud runs every
-// iteration in a single dispatch. Points are first binned into spatial blocks; an iteration then
-// revisits only the blocks whose bounding box is nearer to the new centre than their farthest
-// unchosen point. The skip test is conservative (float32 rounding is monotonic, plus a margin),
-// so the result equals the plain O(N * S) algorithm of the CPU twin exactly.
+// iteration in a single dispatch, on the cloud's spatial grid (grid.wgsl). Non-empty cells become
+// blocks, consecutive blocks are grouped into superblocks, and an iteration revisits a
+// (super)block only when its bounding box is nearer to the new centre than its farthest unchosen
+// point. The skip test is conservative (float32 rounding is monotonic, plus a margin), so the
+// result equals the plain O(N * S) algorithm of the CPU twin exactly.
+//
+// Lane `lane` owns points start + lane, start + lane + WG, ... of every block and keeps its own
+// farthest point per block and per superblock, so lanes never wait on each other inside an
+// iteration; one barrier per iteration combines the lanes.
 
 override WG: u32 = 64u;
+override SB: u32 = 16u;   // blocks per superblock
 
 const INF: f32 = 0x1.fffffep+127f;
-// Skip a block only when its lower bound clearly exceeds the farthest distance in it.
+// Skip a (super)block only when its lower bound clearly exceeds the farthest distance in it.
 const SKIP_MARGIN: f32 = 0.99999f;
 
 struct Params {
   n: u32,      // points per cloud
   s: u32,      // samples per cloud
-  grid: u32,   // blocks per axis, G (the runner picks it from n)
+  grid: u32,   // cells per axis of the grid, G
   pad: u32,
 }
 
-// A non-empty grid cell: the bounding box of its points and their range in `sorted`.
-struct Block {
-  lo: vec4f,
-  hi: vec4f,
-  start: u32,
-  count: u32,
-  pad0: u32,
-  pad1: u32,
-}
-
-// A lane's farthest unchosen point within one block: d (-1 when none) and its original index.
-struct Best {
-  v: f32,
-  i: u32,
-}
-
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> points: array<f32>;                 // B x N x 3
-@group(0) @binding(2) var<storage, read_write> outIdx: array<u32>;           // B x S
-@group(0) @binding(3) var<storage, read_write> outXyz: array<f32>;           // B x S x 3
-@group(0) @binding(4) var<storage, read_write> sorted: array<vec4f>;         // B x N: x, y, z, d
-@group(0) @binding(5) var<storage, read_write> sortedIdx: array<u32>;        // B x N
-@group(0) @binding(6) var<storage, read_write> blocks: array<Block>;         // B x G^3
-@group(0) @binding(7) var<storage, read_write> counters: array<atomic<u32>>; // B x G^3
-@group(0) @binding(8) var<storage, read_write> laneBest: array<Best>;        // B x G^3 x WG
+@group(0) @binding(1) var<storage, read> points: array<f32>;             // B x N x 3
+@group(0) @binding(2) var<storage, read> sorted: array<vec4f>;           // grid: B x N (x, y, z, bitcast index)
+@group(0) @binding(3) var<storage, read> cellEnd: array<u32>;            // grid: B x G^3
+@group(0) @binding(4) var<storage, read> cellData: array<vec4f>;         // grid: B x (2 + 2 G^3)
+@group(0) @binding(5) var<storage, read_write> dist: array<f32>;         // B x N, by sorted position; -1 = chosen
+// Per cloud: blocks [lo.xyz, start] [hi.xyz, count] x C, superblocks [lo] [hi] x S,
+// lane bests (d, bitcast index, -, -) x C x WG, then x S x WG.
+@group(0) @binding(6) var<storage, read_write> blocks: array<vec4f>;
+@group(0) @binding(7) var<storage, read_write> outIdx: array<u32>;       // B x S
+@group(0) @binding(8) var<storage, read_write> outXyz: array<f32>;       // B x S x 3
 
-var<workgroup> boxLo: array<vec3f, WG>;
-var<workgroup> boxHi: array<vec3f, WG>;
-// Two halves, alternating per iteration, so one barrier per iteration suffices.
-var<workgroup> redV: array<f32, 2u * WG>;
+var<workgroup> redV: array<f32, 2u * WG>;  // two halves, alternating per iteration
 var<workgroup> redI: array<u32, 2u * WG>;
 var<workgroup> blockCount: u32;
 
@@ -61,8 +50,8 @@ fn sq(a: vec3f, b: vec3f) -> f32 {
   return (d.x * d.x + d.y * d.y) + d.z * d.z;
 }
 
-// Squared distance from c to a box, in the same operation order as sq: never above sq(p, c)
-// for a point p inside the box.
+// Squared distance from c to a box in the same operation order as sq: never above sq(p, c) for
+// a point p inside the box.
 fn boxDistance(lo: vec3f, hi: vec3f, c: vec3f) -> f32 {
   let g = max(max(lo - c, vec3f(0.0)), c - hi);
   return (g.x * g.x + g.y * g.y) + g.z * g.z;
@@ -73,10 +62,11 @@ fn better(v: f32, i: u32, bv: f32, bi: u32) -> bool {
   return v > bv || (v == bv && i < bi);
 }
 
-fn cellOf(p: vec3f, lo: vec3f, scale: vec3f) -> u32 {
-  let g = params.grid;
-  let c = min(vec3u(max((p - lo) * scale, vec3f(0.0))), vec3u(g - 1u));
-  return (c.z * g + c.y) * g + c.x;
+fn writeSample(base: u32, s: u32, i: u32, p: vec3f) {
+  outIdx[base + s] = i;
+  outXyz[3u * (base + s)] = p.x;
+  outXyz[3u * (base + s) + 1u] = p.y;
+  outXyz[3u * (base + s) + 2u] = p.z;
 }
 
 @compute @workgroup_size(WG)
@@ -86,126 +76,116 @@ fn main(@builtin(local_invocation_index) lane: u32, @builtin(workgroup_id) wid: 
   let pBase = cloud * n * 3u;
   let sBase = cloud * n;
   let cells = params.grid * params.grid * params.grid;
-  let bBase = cloud * cells;
+  let supers = (cells + SB - 1u) / SB;
+  let cBase = cloud * cells;
+  let dBase = cloud * (2u + 2u * cells) + 2u;
+  let bBase = cloud * (2u * cells + 2u * supers + (cells + supers) * WG);
+  let sbBase = bBase + 2u * cells;            // superblock boxes
+  let lbBase = sbBase + 2u * supers;          // lane bests per block
+  let lsBase = lbBase + cells * WG;           // lane bests per superblock
 
-  // 1. Bounding box of the cloud; clear the histogram.
-  var lo = vec3f(INF);
-  var hi = vec3f(-INF);
-  for (var i = lane; i < n; i += WG) {
-    let p = point(pBase, i);
-    lo = min(lo, p);
-    hi = max(hi, p);
-  }
-  boxLo[lane] = lo;
-  boxHi[lane] = hi;
-  for (var c = lane; c < cells; c += WG) {
-    atomicStore(&counters[bBase + c], 0u);
-  }
-  storageBarrier();
-  workgroupBarrier();
-  lo = boxLo[0];
-  hi = boxHi[0];
-  for (var l = 1u; l < WG; l++) {
-    lo = min(lo, boxLo[l]);
-    hi = max(hi, boxHi[l]);
-  }
-  let extent = hi - lo;
-  let scale = select(vec3f(0.0), vec3f(f32(params.grid)) / extent, extent > vec3f(0.0));
-
-  // 2. Points per cell.
-  for (var i = lane; i < n; i += WG) {
-    atomicAdd(&counters[bBase + cellOf(point(pBase, i), lo, scale)], 1u);
-  }
-  storageBarrier();
-  workgroupBarrier();
-
-  // 3. Non-empty cells become blocks; counters become each cell's write cursor.
+  // 1. Non-empty cells become blocks (in cell order, so superblocks are spatially coherent).
   if (lane == 0u) {
-    var run = 0u;
     var nb = 0u;
+    var start = 0u;
     for (var c = 0u; c < cells; c++) {
-      let k = atomicLoad(&counters[bBase + c]);
-      if (k > 0u) {
-        blocks[bBase + nb] = Block(vec4f(0.0), vec4f(0.0), run, k, 0u, 0u);
+      let end = cellEnd[cBase + c];
+      if (end > start) {
+        blocks[bBase + 2u * nb] = vec4f(cellData[dBase + 2u * c].xyz, bitcast<f32>(start));
+        blocks[bBase + 2u * nb + 1u] = vec4f(cellData[dBase + 2u * c + 1u].xyz, bitcast<f32>(end - start));
         nb++;
       }
-      atomicStore(&counters[bBase + c], run);
-      run += k;
+      start = end;
     }
     blockCount = nb;
   }
+  for (var j = lane; j < n; j += WG) {
+    dist[sBase + j] = INF;
+  }
   storageBarrier();
   let nb = workgroupUniformLoad(&blockCount);
+  let ns = (nb + SB - 1u) / SB;
 
-  // 4. Scatter the points into their blocks (order inside a block does not matter: every
-  //    comparison below is by (distance, original index)).
-  for (var i = lane; i < n; i += WG) {
-    let p = point(pBase, i);
-    let slot = atomicAdd(&counters[bBase + cellOf(p, lo, scale)], 1u);
-    sorted[sBase + slot] = vec4f(p, INF);
-    sortedIdx[sBase + slot] = i;
-  }
-  storageBarrier();
-  workgroupBarrier();
-
-  // 5. Block boxes; every lane of a block starts with d = +inf (or -1 when it has no point there).
-  for (var b = lane; b < nb; b += WG) {
-    let blk = blocks[bBase + b];
-    var blo = vec3f(INF);
-    var bhi = vec3f(-INF);
-    for (var j = blk.start; j < blk.start + blk.count; j++) {
-      let q = sorted[sBase + j].xyz;
-      blo = min(blo, q);
-      bhi = max(bhi, q);
+  // 2. Superblock boxes; every lane starts at d = +inf where it owns points, -1 where not.
+  for (var sb = lane; sb < ns; sb += WG) {
+    var lo = vec3f(INF);
+    var hi = vec3f(-INF);
+    var widest = 0u;
+    for (var b = sb * SB; b < min(nb, sb * SB + SB); b++) {
+      let bl = blocks[bBase + 2u * b];
+      let bh = blocks[bBase + 2u * b + 1u];
+      lo = min(lo, bl.xyz);
+      hi = max(hi, bh.xyz);
+      let count = bitcast<u32>(bh.w);
+      widest = max(widest, count);
+      for (var l = 0u; l < WG; l++) {
+        blocks[lbBase + b * WG + l] = vec4f(select(-1.0, INF, l < count), 0.0, 0.0, 0.0);
+      }
     }
-    blocks[bBase + b].lo = vec4f(blo, 0.0);
-    blocks[bBase + b].hi = vec4f(bhi, 0.0);
+    blocks[sbBase + 2u * sb] = vec4f(lo, 0.0);
+    blocks[sbBase + 2u * sb + 1u] = vec4f(hi, 0.0);
     for (var l = 0u; l < WG; l++) {
-      laneBest[(bBase + b) * WG + l] = Best(select(-1.0, INF, l < blk.count), 0u);
+      blocks[lsBase + sb * WG + l] = vec4f(select(-1.0, INF, l < widest), 0.0, 0.0, 0.0);
     }
   }
   storageBarrier();
   workgroupBarrier();
 
-  // 6. The FPS iterations. Lane `lane` owns points start + lane, start + lane + WG, ... of every
-  //    block; chosen points hold d = -1.
+  // 3. The iterations.
   let take = min(n, params.s);
   let oBase = cloud * params.s;
   var c = 0u;
   var cp = point(pBase, 0u);
   if (lane == 0u) {
-    outIdx[oBase] = 0u;
-    outXyz[3u * oBase] = cp.x;
-    outXyz[3u * oBase + 1u] = cp.y;
-    outXyz[3u * oBase + 2u] = cp.z;
+    writeSample(oBase, 0u, 0u, cp);
   }
   for (var s = 1u; s < take; s++) {
     var bv = -2.0;
     var bi = 0u;
-    for (var b = 0u; b < nb; b++) {
-      let slot = (bBase + b) * WG + lane;
-      var mine = laneBest[slot];
-      if (mine.v >= 0.0) {
-        let blk = blocks[bBase + b];
-        if (boxDistance(blk.lo.xyz, blk.hi.xyz, cp) * SKIP_MARGIN <= mine.v) {
-          mine = Best(-1.0, 0u);
-          for (var j = blk.start + lane; j < blk.start + blk.count; j += WG) {
-            var q = sorted[sBase + j];
-            let i = sortedIdx[sBase + j];
-            if (q.w >= 0.0) {
-              q.w = select(min(q.w, sq(q.xyz, cp)), -1.0, i == c);
-              sorted[sBase + j].w = q.w;
-            }
-            if (better(q.w, i, mine.v, mine.i)) {
-              mine = Best(q.w, i);
+    for (var sb = 0u; sb < ns; sb++) {
+      let sSlot = lsBase + sb * WG + lane;
+      var sup = blocks[sSlot].xy;
+      if (sup.x >= 0.0 && boxDistance(blocks[sbBase + 2u * sb].xyz, blocks[sbBase + 2u * sb + 1u].xyz, cp) * SKIP_MARGIN <= sup.x) {
+        var sv = -1.0;
+        var si = 0u;
+        for (var b = sb * SB; b < min(nb, sb * SB + SB); b++) {
+          let slot = lbBase + b * WG + lane;
+          var mine = blocks[slot].xy;
+          if (mine.x >= 0.0) {
+            let bl = blocks[bBase + 2u * b];
+            let bh = blocks[bBase + 2u * b + 1u];
+            if (boxDistance(bl.xyz, bh.xyz, cp) * SKIP_MARGIN <= mine.x) {
+              var mv = -1.0;
+              var mi = 0u;
+              let end = bitcast<u32>(bl.w) + bitcast<u32>(bh.w);
+              for (var j = bitcast<u32>(bl.w) + lane; j < end; j += WG) {
+                let q = sorted[sBase + j];
+                let i = bitcast<u32>(q.w);
+                var d = dist[sBase + j];
+                if (d >= 0.0) {
+                  d = select(min(d, sq(q.xyz, cp)), -1.0, i == c);
+                  dist[sBase + j] = d;
+                }
+                if (better(d, i, mv, mi)) {
+                  mv = d;
+                  mi = i;
+                }
+              }
+              mine = vec2f(mv, bitcast<f32>(mi));
+              blocks[slot] = vec4f(mine, 0.0, 0.0);
             }
           }
-          laneBest[slot] = mine;
+          if (better(mine.x, bitcast<u32>(mine.y), sv, si)) {
+            sv = mine.x;
+            si = bitcast<u32>(mine.y);
+          }
         }
+        sup = vec2f(sv, bitcast<f32>(si));
+        blocks[sSlot] = vec4f(sup, 0.0, 0.0);
       }
-      if (better(mine.v, mine.i, bv, bi)) {
-        bv = mine.v;
-        bi = mine.i;
+      if (better(sup.x, bitcast<u32>(sup.y), bv, bi)) {
+        bv = sup.x;
+        bi = bitcast<u32>(sup.y);
       }
     }
     let half = (s & 1u) * WG;
@@ -223,21 +203,15 @@ fn main(@builtin(local_invocation_index) lane: u32, @builtin(workgroup_id) wid: 
     c = gi;
     cp = point(pBase, gi);
     if (lane == 0u) {
-      outIdx[oBase + s] = gi;
-      outXyz[3u * (oBase + s)] = cp.x;
-      outXyz[3u * (oBase + s) + 1u] = cp.y;
-      outXyz[3u * (oBase + s) + 2u] = cp.z;
+      writeSample(oBase, s, gi, cp);
     }
   }
 
   // N < S: the FPS order of all points, repeated.
   if (lane == 0u) {
     for (var s = take; s < params.s; s++) {
-      let j = oBase + s % take;
-      outIdx[oBase + s] = outIdx[j];
-      outXyz[3u * (oBase + s)] = outXyz[3u * j];
-      outXyz[3u * (oBase + s) + 1u] = outXyz[3u * j + 1u];
-      outXyz[3u * (oBase + s) + 2u] = outXyz[3u * j + 2u];
+      let j = s % take;
+      writeSample(oBase, s, outIdx[oBase + j], vec3f(outXyz[3u * (oBase + j)], outXyz[3u * (oBase + j) + 1u], outXyz[3u * (oBase + j) + 2u]));
     }
   }
 }

@@ -1,9 +1,10 @@
-// Runner for shaders/fps.wgsl: farthest point sampling of B clouds, one workgroup per cloud.
+// Runner for shaders/fps.wgsl: farthest point sampling of B clouds, one workgroup per cloud, on a
+// spatial grid built by shaders/grid.wgsl in the same pass.
 import { assertCount, assertFinite } from '../geometry/points';
 import { bindGroup, storage, storageWith, uniform } from './buffers';
 import type { GpuContext } from './device';
 import { destroyDispatches, encodeDispatches, type Dispatch } from './dispatch';
-import { fpsGrid } from './tuning';
+import { gridBytesPerCloud, gridSize, prepareGrid } from './grid';
 
 export interface FpsShape {
   /** Points per cloud. */
@@ -22,51 +23,52 @@ export interface FpsIo {
   centres: GPUBuffer;
 }
 
-const BLOCK_BYTES = 48;
-const BEST_BYTES = 8;
+/** vec4s per cloud of the block table: blocks, superblocks and every lane's best in each. */
+function blockVec4s(ctx: GpuContext, size: number): number {
+  const cells = size ** 3;
+  const supers = Math.ceil(cells / ctx.tuning.fpsSuperblock);
+  return 2 * cells + 2 * supers + (cells + supers) * ctx.tuning.fpsWorkgroup;
+}
 
-/** Bytes per cloud of the largest buffer the kernel binds, to split big batches. */
-function bytesPerCloud(ctx: GpuContext, n: number, s: number): number {
-  const cells = fpsGrid(n, ctx.tuning) ** 3;
-  return Math.max(n * 16, cells * ctx.tuning.fpsWorkgroup * BEST_BYTES, cells * BLOCK_BYTES, s * 12);
+function fpsGridSize(ctx: GpuContext, n: number): number {
+  return gridSize(n, ctx.tuning.fpsPointsPerBlock, ctx.tuning.fpsMaxGrid);
 }
 
 /** Clouds of `n` points one FPS dispatch can take on this device. */
 export function fpsCloudsPerDispatch(ctx: GpuContext, n: number, s: number): number {
+  const size = fpsGridSize(ctx, n);
+  const perCloud = Math.max(gridBytesPerCloud(n, size), blockVec4s(ctx, size) * 16, n * 12, s * 12);
   const limits = ctx.device.limits;
-  return Math.max(0, Math.min(limits.maxComputeWorkgroupsPerDimension, Math.floor(limits.maxStorageBufferBindingSize / bytesPerCloud(ctx, n, s))));
+  return Math.max(0, Math.min(limits.maxComputeWorkgroupsPerDimension, Math.floor(limits.maxStorageBufferBindingSize / perCloud)));
 }
 
-/** Prepares one FPS dispatch (scratch and uniform are owned by it). */
-export function prepareFps(ctx: GpuContext, io: FpsIo, shape: FpsShape): Dispatch {
+/** Prepares the grid build and the FPS dispatch (their scratch buffers are owned by them). */
+export function prepareFps(ctx: GpuContext, io: FpsIo, shape: FpsShape): Dispatch[] {
   const { n, s, clouds } = shape;
-  const wg = ctx.tuning.fpsWorkgroup;
   if (clouds > fpsCloudsPerDispatch(ctx, n, s)) {
     throw new RangeError(`fps: ${clouds} clouds of ${n} points exceed one dispatch on this device (max ${fpsCloudsPerDispatch(ctx, n, s)})`);
   }
-  const grid = fpsGrid(n, ctx.tuning);
-  const cells = grid ** 3;
+  const size = fpsGridSize(ctx, n);
+  const { dispatch: build, grid } = prepareGrid(ctx, io.points, { n, clouds, size });
   const owned = [
     uniform(ctx, 'fps params', [
       ['u32', n],
       ['u32', s],
-      ['u32', grid],
+      ['u32', size],
     ]),
-    storage(ctx, 'fps sorted points', clouds * n * 16),
-    storage(ctx, 'fps sorted indices', clouds * n * 4),
-    storage(ctx, 'fps blocks', clouds * cells * BLOCK_BYTES),
-    storage(ctx, 'fps counters', clouds * cells * 4),
-    storage(ctx, 'fps lane bests', clouds * cells * wg * BEST_BYTES),
+    storage(ctx, 'fps distances', clouds * n * 4),
+    storage(ctx, 'fps blocks', clouds * blockVec4s(ctx, size) * 16),
   ];
-  const pipeline = ctx.pipeline('fps', { WG: wg });
-  const [params, ...scratch] = owned;
-  return {
+  const [params, dist, blocks] = owned;
+  const pipeline = ctx.pipeline('fps', { WG: ctx.tuning.fpsWorkgroup, SB: ctx.tuning.fpsSuperblock });
+  const fps: Dispatch = {
     label: 'fps',
     pipeline,
-    bindGroup: bindGroup(ctx, 'fps', pipeline, [params, io.points, io.indices, io.centres, ...scratch]),
+    bindGroup: bindGroup(ctx, 'fps', pipeline, [params, io.points, grid.sorted, grid.cellEnd, grid.cellData, dist, blocks, io.indices, io.centres]),
     workgroups: [clouds, 1],
     owned,
   };
+  return [build, fps];
 }
 
 export interface FpsResult {
@@ -96,17 +98,18 @@ export async function runFps(ctx: GpuContext, points: Float32Array, n: number, s
       indices: storage(ctx, 'fps indices', count * s * 4),
       centres: storage(ctx, 'fps centres', count * s * 12),
     };
-    const dispatch = prepareFps(ctx, io, { n, s, clouds: count });
+    let dispatches: Dispatch[] = [];
     try {
+      dispatches = prepareFps(ctx, io, { n, s, clouds: count });
       const [idx, xyz] = await ctx.execute('fps', (rec) => {
-        encodeDispatches(rec.encoder, [dispatch], 'fps');
+        encodeDispatches(rec.encoder, dispatches, 'fps');
         rec.read(io.indices, count * s * 4);
         rec.read(io.centres, count * s * 12);
       });
       indices.set(new Uint32Array(idx), first * s);
       centres.set(new Float32Array(xyz), first * s * 3);
     } finally {
-      destroyDispatches([dispatch]);
+      destroyDispatches(dispatches);
       for (const b of Object.values(io)) b.destroy();
     }
   }

@@ -116,7 +116,7 @@ function buildPlan(ctx: GpuContext, spec: GeometrySpec, batch: number, nInput: n
     if (nInput > nIn) {
       const indices = buffer('resample indices', batch * nIn * 4);
       x = buffer('resampled points', batch * nIn * 12);
-      dispatches.push(prepareFps(ctx, { points: input, indices, centres: x }, { n: nInput, s: nIn, clouds: batch }));
+      dispatches.push(...prepareFps(ctx, { points: input, indices, centres: x }, { n: nInput, s: nIn, clouds: batch }));
       resampled = { buffer: x, bytes: batch * nIn * 12 };
     }
     let n = nIn;
@@ -126,8 +126,8 @@ function buildPlan(ctx: GpuContext, spec: GeometrySpec, batch: number, nInput: n
       const indices = buffer(`fps_${t + 1}`, batch * s * 4);
       const centres = buffer(`centres_${t + 1}`, batch * s * 12);
       const neighbours = buffer(`knn_${t + 1}`, batch * s * stage.k * 4);
-      dispatches.push(prepareFps(ctx, { points: x, indices, centres }, { n, s, clouds: batch }));
-      dispatches.push(prepareKnn(ctx, { points: x, centres: indices, neighbours }, { n, s, k: stage.k, clouds: batch }));
+      dispatches.push(...prepareFps(ctx, { points: x, indices, centres }, { n, s, clouds: batch }));
+      dispatches.push(...prepareKnn(ctx, { points: x, centres: indices, neighbours }, { n, s, k: stage.k, clouds: batch }));
       stages.push({ fps: { buffer: indices, bytes: batch * s * 4 }, knn: { buffer: neighbours, bytes: batch * s * stage.k * 4 } });
       x = centres;
       n = s;

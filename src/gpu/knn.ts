@@ -4,6 +4,7 @@ import { assertCount, assertFinite } from '../geometry/points';
 import { bindGroup, storage, storageWith, uniform } from './buffers';
 import type { GpuContext } from './device';
 import { destroyDispatches, encodeDispatches, type Dispatch } from './dispatch';
+import { gridSize, prepareGrid } from './grid';
 import { rowDispatch } from './tuning';
 
 export interface KnnShape {
@@ -24,24 +25,29 @@ export interface KnnIo {
   neighbours: GPUBuffer;
 }
 
-export function prepareKnn(ctx: GpuContext, io: KnnIo, shape: KnnShape): Dispatch {
+/** Prepares the grid build and the k-NN dispatch (the grid's buffers are owned by the first). */
+export function prepareKnn(ctx: GpuContext, io: KnnIo, shape: KnnShape): Dispatch[] {
   const { n, s, k, clouds } = shape;
   if (k < 1 || k > MAX_K) throw new RangeError(`knn: k must be in 1..${MAX_K}, got ${k}`);
   const wg = ctx.tuning.rowWorkgroup;
   const rows = clouds * s;
+  const size = gridSize(n, ctx.tuning.knnPointsPerCell, ctx.tuning.knnMaxGrid);
+  const { dispatch: build, grid } = prepareGrid(ctx, io.points, { n, clouds, size });
   const params = uniform(ctx, 'knn params', [
     ['u32', n],
     ['u32', s],
     ['u32', rows],
+    ['u32', size],
   ]);
   const pipeline = ctx.pipeline('knn', { WG: wg, K: k });
-  return {
+  const knn: Dispatch = {
     label: 'knn',
     pipeline,
-    bindGroup: bindGroup(ctx, 'knn', pipeline, [params, io.points, io.centres, io.neighbours]),
+    bindGroup: bindGroup(ctx, 'knn', pipeline, [params, io.points, io.centres, grid.sorted, grid.cellEnd, grid.cellData, io.neighbours]),
     workgroups: rowDispatch(rows, wg, ctx.device.limits.maxComputeWorkgroupsPerDimension),
     owned: [params],
   };
+  return [build, knn];
 }
 
 /** `createKnn(ctx)(points, n, centres, k)`: B x S x k neighbour indices of B clouds of n points,
@@ -67,15 +73,16 @@ export function createKnn(ctx: GpuContext): (points: Float32Array, n: number, ce
       centres: storageWith(ctx, 'knn centres', centres),
       neighbours: storage(ctx, 'knn neighbours', centres.length * k * 4),
     };
-    const dispatch = prepareKnn(ctx, io, { n, s, k, clouds });
+    let dispatches: Dispatch[] = [];
     try {
+      dispatches = prepareKnn(ctx, io, { n, s, k, clouds });
       const [out] = await ctx.execute('knn', (rec) => {
-        encodeDispatches(rec.encoder, [dispatch], 'knn');
+        encodeDispatches(rec.encoder, dispatches, 'knn');
         rec.read(io.neighbours, centres.length * k * 4);
       });
       return new Uint32Array(out);
     } finally {
-      destroyDispatches([dispatch]);
+      destroyDispatches(dispatches);
       for (const b of Object.values(io)) b.destroy();
     }
   };

@@ -8,16 +8,43 @@ export interface Tuning {
   fpsWorkgroup: number;
   /** Workgroup size of the per-row kernels (k-NN, projection, cells, voxels). */
   rowWorkgroup: number;
-  /** FPS spatial blocks: aim for this many points per block, at most fpsMaxGrid^3 blocks. */
+  /** Invocations of the one grid-building workgroup per cloud. */
+  gridWorkgroup: number;
+  /** FPS blocks (grid cells): aim for this many points per block, at most fpsMaxGrid^3 blocks,
+   * fpsSuperblock blocks per superblock. */
   fpsPointsPerBlock: number;
   fpsMaxGrid: number;
+  fpsSuperblock: number;
+  /** k-NN grid: aim for this many points per cell, at most knnMaxGrid^3 cells. */
+  knnPointsPerCell: number;
+  knnMaxGrid: number;
 }
 
 /** SwiftShader (and any CPU fallback adapter) runs a workgroup as one 4-wide SIMD group; larger
  * workgroups and barriers between them cost far more there than on a GPU (measured, see
  * scripts/bench-kernels.ts). */
-const CPU_FALLBACK: Tuning = { profile: 'cpu-fallback', fpsWorkgroup: 4, rowWorkgroup: 4, fpsPointsPerBlock: 16, fpsMaxGrid: 16 };
-const GPU: Tuning = { profile: 'gpu', fpsWorkgroup: 256, rowWorkgroup: 64, fpsPointsPerBlock: 16, fpsMaxGrid: 16 };
+const CPU_FALLBACK: Tuning = {
+  profile: 'cpu-fallback',
+  fpsWorkgroup: 4,
+  rowWorkgroup: 4,
+  gridWorkgroup: 4,
+  fpsPointsPerBlock: 32,
+  fpsMaxGrid: 32,
+  fpsSuperblock: 16,
+  knnPointsPerCell: 8,
+  knnMaxGrid: 64,
+};
+const GPU: Tuning = {
+  profile: 'gpu',
+  fpsWorkgroup: 256,
+  rowWorkgroup: 64,
+  gridWorkgroup: 256,
+  fpsPointsPerBlock: 64,
+  fpsMaxGrid: 16,
+  fpsSuperblock: 16,
+  knnPointsPerCell: 8,
+  knnMaxGrid: 64,
+};
 
 export interface AdapterDescription {
   vendor: string;
@@ -32,11 +59,6 @@ export function isCpuAdapter(info: AdapterDescription): boolean {
 
 export function tuningFor(info: AdapterDescription): Tuning {
   return isCpuAdapter(info) ? CPU_FALLBACK : GPU;
-}
-
-/** FPS spatial blocks per axis for n points. */
-export function fpsGrid(n: number, tuning: Tuning): number {
-  return Math.max(1, Math.min(tuning.fpsMaxGrid, Math.round(Math.cbrt(n / tuning.fpsPointsPerBlock))));
 }
 
 /** Workgroup counts for `rows` invocations in workgroups of `size`, split over x and y when x
