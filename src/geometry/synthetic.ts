@@ -85,3 +85,19 @@ export function planarCloud(n: number, seed: number): Float32Array {
   }
   return p;
 }
+
+/** Two tight clusters far apart (a sparse grid: most cells empty). */
+export function clusterCloud(n: number, seed: number): Float32Array {
+  const r = rng(seed);
+  const p = new Float32Array(3 * n);
+  for (let i = 0; i < n; i++) {
+    const far = i % 2 === 0 ? 0 : 10;
+    p.set([far + r() * 0.01, r() * 0.01, far + r() * 0.01], 3 * i);
+  }
+  return p;
+}
+
+/** A small cloud far from the origin: coarse float32 spacing, many equal distances. */
+export function offsetCloud(n: number, seed: number): Float32Array {
+  return uniformCloud(n, seed).map((v) => 1000 + v * 0.01);
+}

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { fps } from '../../src/geometry/fps';
 import { gather } from '../../src/geometry/points';
 import { createFps, runFps } from '../../src/gpu/fps';
-import { collinearCloud, duplicateCloud, identicalCloud, latticeCloud, planarCloud, sphereCloud, uniformCloud } from '../geometry/clouds';
+import { clusterCloud, collinearCloud, duplicateCloud, identicalCloud, latticeCloud, offsetCloud, planarCloud, sphereCloud, uniformCloud } from '../geometry/clouds';
 import { assertFpsProperties } from '../geometry/properties';
 import { nodeGpu } from './node-gpu';
 
@@ -28,6 +28,9 @@ describe('fps kernel = CPU twin', () => {
     ['all identical 300 -> 200', identicalCloud(300), 200],
     ['collinear 2000 -> 300', collinearCloud(2000, 8), 300],
     ['planar 2000 -> 300', planarCloud(2000, 9), 300],
+    ['axis-aligned plane z = 0', planarCloud(3000, 15).map((v, i) => (i % 3 === 2 ? 0 : v)), 500],
+    ['two far clusters (sparse grid)', clusterCloud(5000, 16), 700],
+    ['far from the origin (coarse float32)', offsetCloud(5000, 17), 700],
     ['N < S: 100 -> 256', uniformCloud(100, 10), 256],
     ['one point -> 4', new Float32Array([0.5, -1, 2]), 4],
   ])('%s', async (_name, points, s) => {

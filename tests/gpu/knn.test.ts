@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { fps } from '../../src/geometry/fps';
 import { knn } from '../../src/geometry/knn';
 import { createKnn } from '../../src/gpu/knn';
-import { collinearCloud, duplicateCloud, identicalCloud, latticeCloud, planarCloud, sphereCloud, uniformCloud } from '../geometry/clouds';
+import { clusterCloud, collinearCloud, duplicateCloud, identicalCloud, latticeCloud, offsetCloud, planarCloud, sphereCloud, uniformCloud } from '../geometry/clouds';
 import { assertKnnProperties } from '../geometry/properties';
 import { nodeGpu } from './node-gpu';
 
@@ -25,6 +25,10 @@ describe('knn kernel = CPU twin', () => {
     ['all identical, k 24', identicalCloud(100), 50, 24],
     ['collinear, k 24', collinearCloud(800, 7), 100, 24],
     ['planar, k 24', planarCloud(800, 8), 100, 24],
+    ['axis-aligned plane z = 0, k 24', planarCloud(2000, 13).map((v, i) => (i % 3 === 2 ? 0 : v)), 300, 24],
+    ['two far clusters (sparse grid), k 64', clusterCloud(3000, 14), 300, 64],
+    ['far from the origin (coarse float32), k 32', offsetCloud(3000, 15), 300, 32],
+    ['sphere 50000, k 24', sphereCloud(50_000, 16), 256, 24],
     ['N < k: 10 points, k 24', uniformCloud(10, 9), 10, 24],
   ])('%s', async (_name, points, s, k) => {
     await expectTwin(points, s, k);
