@@ -54,17 +54,18 @@ export function createCells(ctx: GpuContext): (pos: Float32Array, t: number, pro
       mask: storage(ctx, 'cells mask', rows * t * 4),
       mean: storage(ctx, 'cells mean', rows * t * 4),
     };
-    const dispatch = prepareCells(ctx, io, { t, clouds }, projection);
+    const dispatches: Dispatch[] = [];
     try {
       const [cells, mask, mean] = await ctx.execute('cells', (rec) => {
-        encodeDispatches(rec.encoder, [dispatch], 'cells');
+        dispatches.push(prepareCells(ctx, io, { t, clouds }, projection));
+        encodeDispatches(rec.encoder, dispatches, 'cells');
         rec.read(io.cells, rows * 4);
         rec.read(io.mask, rows * t * 4);
         rec.read(io.mean, rows * t * 4);
       });
       return { cells: new Uint32Array(cells), mask: new Float32Array(mask), mean: new Float32Array(mean) };
     } finally {
-      destroyDispatches([dispatch]);
+      destroyDispatches(dispatches);
       for (const b of Object.values(io)) b.destroy();
     }
   };

@@ -32,6 +32,9 @@ export interface GpuContext {
   /** Records work (`record`), submits it, throws a typed error if WebGPU rejected any of it, and
    * returns the bytes requested with `read`. */
   execute(label: string, record: (recorder: Recorder) => void): Promise<ArrayBuffer[]>;
+  /** Runs `create` (pipelines, bind groups, buffers) inside error scopes and throws a
+   * GpuValidationError naming `label` if WebGPU rejected any of it (after `discard(value)`). */
+  scoped<T>(label: string, create: () => T, discard?: (value: T) => void): Promise<T>;
   /** Throws DeviceLostError once the device is gone. */
   assertAlive(): void;
   readonly isLost: boolean;
@@ -128,13 +131,38 @@ class Context implements GpuContext {
     return pipeline;
   }
 
+  async scoped<T>(label: string, create: () => T, discard?: (value: T) => void): Promise<T> {
+    this.assertAlive();
+    for (const scope of SCOPES) this.device.pushErrorScope(scope);
+    let value: T;
+    try {
+      value = create();
+    } catch (error) {
+      await this.popScopes(label).catch(() => undefined);
+      throw error;
+    }
+    try {
+      await this.popScopes(label);
+    } catch (error) {
+      discard?.(value);
+      throw error;
+    }
+    return value;
+  }
+
+  /** Pops the scopes pushed for SCOPES (innermost first) and throws the first error found. */
+  private async popScopes(label: string): Promise<void> {
+    const errors = await Promise.all(SCOPES.map(() => this.device.popErrorScope()).reverse());
+    const found = errors.findIndex((e) => e !== null);
+    if (found >= 0) throw new GpuValidationError(label, SCOPES[found], errors[found]!.message);
+  }
+
   async execute(label: string, record: (recorder: Recorder) => void): Promise<ArrayBuffer[]> {
     this.assertAlive();
     const device = this.device;
     const temps: GPUBuffer[] = [];
     const reads: { buffer: GPUBuffer; bytes: number }[] = [];
-    const scopes: GPUErrorFilter[] = ['validation', 'out-of-memory', 'internal'];
-    for (const scope of scopes) device.pushErrorScope(scope);
+    for (const scope of SCOPES) device.pushErrorScope(scope);
     const encoder = device.createCommandEncoder({ label });
     let staging: GPUBuffer | null = null;
     try {
@@ -159,10 +187,8 @@ class Context implements GpuContext {
         }
         device.queue.submit([encoder.finish()]);
       } finally {
-        // Pop every scope even when recording threw, innermost first.
-        const errors = await Promise.all(scopes.map(() => device.popErrorScope()).reverse());
-        const found = errors.findIndex((e) => e !== null);
-        if (found >= 0) throw new GpuValidationError(label, scopes[found], errors[found]!.message);
+        // Pop every scope even when recording threw.
+        await this.popScopes(label);
       }
       if (!staging) return [];
       try {
@@ -193,6 +219,9 @@ class Context implements GpuContext {
     this.device.destroy();
   }
 }
+
+// Pushed in this order, popped in reverse: SCOPES[i] pairs with the i-th pop result reversed.
+const SCOPES: GPUErrorFilter[] = ['validation', 'out-of-memory', 'internal'];
 
 function align4(bytes: number): number {
   return Math.ceil(bytes / 4) * 4;

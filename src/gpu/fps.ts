@@ -100,8 +100,8 @@ export async function runFps(ctx: GpuContext, points: Float32Array, n: number, s
     };
     let dispatches: Dispatch[] = [];
     try {
-      dispatches = prepareFps(ctx, io, { n, s, clouds: count });
       const [idx, xyz] = await ctx.execute('fps', (rec) => {
+        dispatches = prepareFps(ctx, io, { n, s, clouds: count });
         encodeDispatches(rec.encoder, dispatches, 'fps');
         rec.read(io.indices, count * s * 4);
         rec.read(io.centres, count * s * 12);

@@ -49,11 +49,12 @@ interface Plan {
 export function createGeometry(ctx: GpuContext): GpuGeometry {
   let plan: Plan | null = null;
 
-  function planFor(spec: GeometrySpec, batch: number, nInput: number): Plan {
+  async function planFor(spec: GeometrySpec, batch: number, nInput: number): Promise<Plan> {
     const key = `${batch}|${nInput}|${JSON.stringify(spec)}`;
     if (plan?.key === key) return plan;
     if (plan) destroyPlan(plan);
-    plan = buildPlan(ctx, spec, batch, nInput, key);
+    plan = null;
+    plan = await ctx.scoped('geometry setup', () => buildPlan(ctx, spec, batch, nInput, key), destroyPlan);
     return plan;
   }
 
@@ -82,13 +83,13 @@ export function createGeometry(ctx: GpuContext): GpuGeometry {
         throw new Error(`geometry: ${points.length / 3} points are not a whole number of clouds of ${spec.points} (geometry.points)`);
       }
       const batch = points.length / per;
-      return execute(planFor(spec, batch, spec.points), points, batch, spec);
+      return execute(await planFor(spec, batch, spec.points), points, batch, spec);
     },
     async runCloud(points, spec, options = {}) {
       const x = normalise(points, options.up ?? 'z');
       const n = x.length / 3;
       if (n <= spec.points) return this.run(resample(x, spec.points), spec);
-      return execute(planFor(spec, 1, n), x, 1, spec);
+      return execute(await planFor(spec, 1, n), x, 1, spec);
     },
     dispose() {
       if (plan) destroyPlan(plan);

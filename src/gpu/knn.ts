@@ -75,8 +75,8 @@ export function createKnn(ctx: GpuContext): (points: Float32Array, n: number, ce
     };
     let dispatches: Dispatch[] = [];
     try {
-      dispatches = prepareKnn(ctx, io, { n, s, k, clouds });
       const [out] = await ctx.execute('knn', (rec) => {
+        dispatches = prepareKnn(ctx, io, { n, s, k, clouds });
         encodeDispatches(rec.encoder, dispatches, 'knn');
         rec.read(io.neighbours, centres.length * k * 4);
       });

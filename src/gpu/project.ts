@@ -60,15 +60,16 @@ export function createProject(ctx: GpuContext): (tokens: Float32Array, t: number
     const clouds = tokens.length / (3 * t);
     const bytes = clouds * viewCount(projection) * t * posWidth(projection) * 4;
     const io: ProjectIo = { tokens: storageWith(ctx, 'project tokens', tokens), pos: storage(ctx, 'project pos', bytes) };
-    const dispatch = prepareProjection(ctx, io, { t, clouds }, projection);
+    const dispatches: Dispatch[] = [];
     try {
-      const [pos] = await ctx.execute(dispatch.label, (rec) => {
-        encodeDispatches(rec.encoder, [dispatch], dispatch.label);
+      const [pos] = await ctx.execute(projection.kind === '1d' ? 'project1d' : 'project2d', (rec) => {
+        dispatches.push(prepareProjection(ctx, io, { t, clouds }, projection));
+        encodeDispatches(rec.encoder, dispatches, 'project');
         rec.read(io.pos, bytes);
       });
       return new Float32Array(pos);
     } finally {
-      destroyDispatches([dispatch]);
+      destroyDispatches(dispatches);
       for (const b of Object.values(io)) b.destroy();
     }
   };

@@ -45,16 +45,17 @@ export function createVoxels(ctx: GpuContext): (tokens: Float32Array, t: number,
       voxels: storage(ctx, 'voxels ids', rows * 4),
       mask: storage(ctx, 'voxels mask', rows * t * 4),
     };
-    const dispatch = prepareVoxels(ctx, io, { t, clouds: rows / t, v });
+    const dispatches: Dispatch[] = [];
     try {
       const [voxels, mask] = await ctx.execute('voxels', (rec) => {
-        encodeDispatches(rec.encoder, [dispatch], 'voxels');
+        dispatches.push(prepareVoxels(ctx, io, { t, clouds: rows / t, v }));
+        encodeDispatches(rec.encoder, dispatches, 'voxels');
         rec.read(io.voxels, rows * 4);
         rec.read(io.mask, rows * t * 4);
       });
       return { voxels: new Uint32Array(voxels), mask: new Float32Array(mask) };
     } finally {
-      destroyDispatches([dispatch]);
+      destroyDispatches(dispatches);
       for (const b of Object.values(io)) b.destroy();
     }
   };

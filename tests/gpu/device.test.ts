@@ -45,6 +45,13 @@ describe('GpuContext', () => {
     }
   });
 
+  it('scoped() reports an invalid bind group as GpuValidationError, with the label', async () => {
+    const ctx = await nodeGpu();
+    const layout = ctx.pipeline('voxels', { WG: 4 }).getBindGroupLayout(0);
+    const made = ctx.scoped('voxels setup', () => ctx.device.createBindGroup({ layout, entries: [] }));
+    await expect(made).rejects.toThrow(/voxels setup: WebGPU validation error/);
+  });
+
   it('throws DeviceLostError after the device is gone', async () => {
     const ctx = await acquireGpu({ gpu: dawn() });
     ctx.destroy();
