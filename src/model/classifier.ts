@@ -17,7 +17,7 @@ import { fetchFile, modelFileUrl } from './fetchFiles';
 import { attentionMaps, nearestToken, softmax, topK, type AttentionMaps, type RankedClass } from './postprocess';
 import type { ProgressCallback } from './progress';
 import { createSession, type Backend, type DeviceChoice, type InputTensor, type ModelSession } from './session';
-import { contextOnDevice } from './sharedGpu';
+import { sharedGpuContext } from './sharedGpu';
 import { loadManifest, type ZooManifest } from './zoo';
 
 export interface ClassifierOptions {
@@ -100,12 +100,30 @@ export async function openClassifier(files: ModelFiles, options: Pick<Classifier
   const { manifest } = files;
   if (manifest.frozen && !files.frozen) throw new Error(`${manifest.id}: the manifest lists frozen weights (${manifest.frozen.file}) but none were given`);
   const externalData = manifest.frozen && files.frozen ? [{ path: manifest.frozen.file, data: files.frozen }] : [];
+  const device = options.device ?? 'auto';
   options.onProgress?.({ phase: 'session', loaded: 0, total: 1 });
-  const session = await createSession(files.model, { device: options.device ?? 'auto', externalData });
+  // The kernels' device first, so that ORT runs on it too.
+  let context: GpuContext | null = null;
+  let noGpu: string | null = null;
+  if (device !== 'wasm') {
+    try {
+      context = await sharedGpuContext();
+    } catch (error) {
+      if (device === 'webgpu') throw new Error(`WebGPU was asked for but cannot be used: ${error instanceof Error ? error.message : String(error)}`);
+      noGpu = error instanceof Error ? error.message : String(error);
+    }
+  }
+  const session = await createSession(files.model, {
+    device: context ? device : 'wasm',
+    externalData,
+    gpuDevice: context?.device,
+    gpuAdapterInfo: context ? { isFallbackAdapter: context.adapter.isFallbackAdapter, description: `${context.adapter.vendor} ${context.adapter.architecture} ${context.adapter.description}`.trim() } : undefined,
+  });
   options.onProgress?.({ phase: 'session', loaded: 1, total: 1 });
   checkSignature(manifest, session);
-  const context = session.backend === 'webgpu' && session.gpuDevice ? await contextOnDevice(session.gpuDevice, session.gpuAdapterInfo ?? undefined) : null;
-  return new Pipeline(files, session, context, externalData, options.topK ?? 5);
+  const pipeline = new Pipeline(files, session, session.backend === 'webgpu' ? context : null, externalData, options.topK ?? 5);
+  if (noGpu) pipeline.noteFallback(noGpu);
+  return pipeline;
 }
 
 function checkSignature(manifest: ZooManifest, session: ModelSession): void {
@@ -139,6 +157,11 @@ class Pipeline implements Classifier {
 
   get fallbackReason(): string | null {
     return this.fallback;
+  }
+
+  /** Why 'auto' is on wasm when WebGPU could not even be acquired. */
+  noteFallback(reason: string): void {
+    this.fallback = reason;
   }
 
   async classify(cloud: PointCloud | Float32Array, options: ClassifyOptions = {}): Promise<Classification> {
@@ -225,7 +248,7 @@ class Pipeline implements Classifier {
   }
 
   async dispose(): Promise<void> {
-    // The GPU context wraps ORT's device: it is released with the session, never destroyed here.
+    // The GPU context is shared by every classifier of this worker (sharedGpu.ts): kept.
     this.context = null;
     await this.session.dispose();
   }

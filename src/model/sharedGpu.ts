@@ -1,17 +1,20 @@
-// The geometry kernels on onnxruntime's own GPUDevice, so the pipeline uses one device.
-// src/gpu's acquireGpu() asks a GPU object for an adapter and then a device; this hands it one
-// whose requestDevice() returns ORT's device (ORT's JSEP build creates its device itself and
-// cannot be given one). The context must never be destroy()ed: the device belongs to ORT.
+// One WebGPU device for the whole pipeline: the geometry kernels' context (src/gpu), handed to
+// onnxruntime's webgpu EP as its device. Acquired once per worker and kept (ORT sessions come and
+// go with the chosen model); acquired again only if it was lost.
 import { acquireGpu, type GpuContext } from '../gpu/device';
 
-export async function contextOnDevice(device: GPUDevice, info?: GPUAdapterInfo): Promise<GpuContext> {
-  const adapterInfo = info ?? (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
-  const adapter = {
-    info: adapterInfo ?? { vendor: '', architecture: '', device: '', description: '' },
-    limits: device.limits,
-    features: device.features,
-    requestDevice: async () => device,
-  };
-  const gpu = { requestAdapter: async () => adapter, getPreferredCanvasFormat: () => 'rgba8unorm' } as unknown as GPU;
-  return acquireGpu({ gpu });
+let shared: Promise<GpuContext> | null = null;
+
+/** The shared context; throws NoWebGPUError when WebGPU cannot be had. */
+export async function sharedGpuContext(): Promise<GpuContext> {
+  if (shared) {
+    const ctx = await shared.catch(() => null);
+    if (ctx && !ctx.isLost) return ctx;
+  }
+  const next = acquireGpu();
+  shared = next;
+  next.catch(() => {
+    if (shared === next) shared = null;
+  });
+  return next;
 }

@@ -10,7 +10,19 @@ import { ViewControls, type ViewSettings } from './ViewControls';
 import type { ColorMode } from './viewer/colorMode';
 import { Viewer } from './viewer/Viewer';
 import { ViewerErrorBoundary } from './viewer/ViewerErrorBoundary';
+import type { GalleryShape } from '../gallery/shapes';
+import { pointValues } from '../model/postprocess';
+import type { PointCloud } from '../io/types';
+import { AttentionPanel, type AttentionView } from './classify/AttentionPanel';
+import { Gallery } from './classify/Gallery';
+import { ModelPicker } from './classify/ModelPicker';
+import { Predictions } from './classify/Predictions';
+import { useClassifier } from './classify/useClassifier';
+import type { PointScalars } from './viewer/pointViewer';
 import './app.css';
+import './classify/classify.css';
+
+const ATTENTION_COLORMAP = 'magma';
 
 function toShownFailure(error: unknown, fileName: string): ShownFailure {
   if (error instanceof WorkerRequestError) {
@@ -28,6 +40,12 @@ export function App() {
   const [failure, setFailure] = useState<ShownFailure | null>(null);
   const [settings, setSettings] = useState<ViewSettings>({ pointSize: 2, colorSource: 'file', up: 'z' });
   const [fitRequest, setFitRequest] = useState(0);
+  // A gallery shape replaces the file as what is shown and classified.
+  const [galleryCloud, setGalleryCloud] = useState<{ shape: GalleryShape; cloud: PointCloud } | null>(null);
+  const [attentionView, setAttentionView] = useState<AttentionView>({ enabled: true, layer: 0, head: 'mean' });
+  const [hoverPoint, setHoverPoint] = useState<number | null>(null);
+  const classifier = useClassifier();
+  const { classify } = classifier;
 
   useEffect(() => {
     const client = new WorkerClient();
@@ -48,6 +66,7 @@ export function App() {
       const answer = await client.loadFile(file);
       if (request !== latestRequest.current) return;
       setLoaded({ ...answer, fileName: file.name, fileBytes: file.size });
+      setGalleryCloud(null);
       setFailure(null);
     } catch (error) {
       if (request !== latestRequest.current) return;
@@ -58,7 +77,40 @@ export function App() {
     }
   }, []);
 
-  const cloud = loaded?.result.cloud ?? null;
+  const openShape = useCallback((shape: GalleryShape) => {
+    setGalleryCloud({ shape, cloud: shape.make() });
+    setFailure(null);
+  }, []);
+
+  const cloud = galleryCloud?.cloud ?? loaded?.result.cloud ?? null;
+  // Whatever is on screen is classified, again when the up axis changes.
+  useEffect(() => {
+    if (cloud) classify({ positions: cloud.positions.subarray(0, cloud.count * 3), up: settings.up });
+  }, [cloud, settings.up, classify]);
+
+  const { result, resultInput } = classifier.state;
+  // Attention colours only for the result of the cloud on screen.
+  const shown = result && cloud && resultInput?.positions.buffer === cloud.positions.buffer && result.tokenOfPoint.length === cloud.count ? result : null;
+  const layer = shown ? Math.min(attentionView.layer, shown.attention.layers - 1) : 0;
+  const head = shown && attentionView.head !== 'mean' ? Math.min(attentionView.head, shown.attention.heads - 1) : 'mean';
+  const scalars = useMemo<PointScalars | null>(
+    () => (shown && attentionView.enabled ? { values: pointValues(shown.attention, shown.tokenOfPoint, layer, head), colormap: ATTENTION_COLORMAP } : null),
+    [shown, attentionView.enabled, layer, head],
+  );
+  const range = useMemo<[number, number] | null>(() => {
+    if (!scalars) return null;
+    let min = Infinity;
+    let max = -Infinity;
+    for (const v of scalars.values) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    return [min, max];
+  }, [scalars]);
+  const hover =
+    shown && hoverPoint !== null && hoverPoint < shown.tokenOfPoint.length
+      ? { point: hoverPoint, token: shown.tokenOfPoint[hoverPoint], value: scalars ? scalars.values[hoverPoint] : pointValues(shown.attention, shown.tokenOfPoint, layer, head)[hoverPoint] }
+      : null;
   const fileHasColors = Boolean(cloud?.colors);
   const colorMode = useMemo<ColorMode>(
     () => (settings.colorSource === 'file' && fileHasColors ? { kind: 'file' } : { kind: 'height', up: settings.up }),
@@ -82,7 +134,25 @@ export function App() {
             {loading ? `Loading ${loading}…` : ''}
           </p>
         </section>
-        {loaded && <FileInfo entry={loaded} />}
+        <ModelPicker
+          models={classifier.state.models}
+          modelId={classifier.state.modelId}
+          device={classifier.state.device}
+          progress={classifier.state.progress}
+          onModel={classifier.selectModel}
+          onDevice={classifier.selectDevice}
+        />
+        <Gallery onShape={openShape} />
+        {galleryCloud ? (
+          <section className="panel" data-testid="gallery-info">
+            <h2>Gallery shape</h2>
+            <p>
+              {galleryCloud.shape.name} · {galleryCloud.cloud.count} points, made by this app
+            </p>
+          </section>
+        ) : (
+          loaded && <FileInfo entry={loaded} />
+        )}
         <ViewControls
           settings={settings}
           fileHasColors={fileHasColors}
@@ -92,8 +162,21 @@ export function App() {
       </aside>
       <main className="stage">
         {failure && <ErrorBanner failure={failure} onDismiss={() => setFailure(null)} />}
+        {classifier.state.error && (
+          <div className="classify-error" role="alert" data-testid="classify-error">
+            {classifier.state.error}
+          </div>
+        )}
         <ViewerErrorBoundary>
-          <Viewer cloud={cloud} colorMode={colorMode} up={settings.up} pointSize={settings.pointSize} fitRequest={fitRequest} />
+          <Viewer
+            cloud={cloud}
+            colorMode={colorMode}
+            up={settings.up}
+            pointSize={settings.pointSize}
+            scalars={scalars}
+            fitRequest={fitRequest}
+            onHover={setHoverPoint}
+          />
         </ViewerErrorBoundary>
         {!cloud && (
           <div className="empty-state">
@@ -102,6 +185,25 @@ export function App() {
           </div>
         )}
       </main>
+      <aside className="results">
+        <Predictions
+          opened={classifier.state.opened}
+          result={shown}
+          classifying={classifier.state.classifying}
+          parseMs={galleryCloud ? null : (loaded?.parseMs ?? null)}
+          source={galleryCloud ? `gallery:${galleryCloud.shape.id}` : (loaded?.fileName ?? null)}
+        />
+        {shown && (
+          <AttentionPanel
+            attention={shown.attention}
+            view={{ ...attentionView, layer, head }}
+            colormap={ATTENTION_COLORMAP}
+            range={range}
+            hover={hover}
+            onChange={setAttentionView}
+          />
+        )}
+      </aside>
     </div>
   );
 }

@@ -10,14 +10,16 @@ interface Props {
   classifying: boolean;
   /** Parse time of the file in the parse worker, when the cloud came from a file. */
   parseMs: number | null;
+  /** What the shown result is of (a file name, or 'gallery:<id>'), for tests and screen readers. */
+  source: string | null;
 }
 
 const percent = (p: number) => `${(p * 100).toFixed(1)} %`;
 
-export function Predictions({ opened, result, classifying, parseMs }: Props) {
+export function Predictions({ opened, result, classifying, parseMs, source }: Props) {
   const accuracy = opened?.manifest.metrics.testOverallAccuracy;
   return (
-    <section className="panel predictions" aria-labelledby="predictions-title" data-testid="predictions" aria-busy={classifying}>
+    <section className="panel predictions" aria-labelledby="predictions-title" data-testid="predictions" aria-busy={classifying} data-source={result ? (source ?? '') : ''}>
       <h2 id="predictions-title">Prediction</h2>
       {opened && (
         <p className="model-line" data-testid="model-name">

@@ -24,6 +24,8 @@ export interface ClassifierState {
   progress: LoadProgress | null;
   classifying: boolean;
   result: Classification | null;
+  /** The input `result` belongs to. */
+  resultInput: ClassifyInput | null;
   error: string | null;
 }
 
@@ -32,6 +34,10 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 export function useClassifier() {
   const clientRef = useRef<ModelClient | null>(null);
   const inputRef = useRef<ClassifyInput | null>(null);
+  const openedRef = useRef<OpenedModel | null>(null);
+  // The device choice also holds before the zoo is listed (the first open uses it).
+  const deviceRef = useRef<DeviceChoice>('auto');
+  const modelRef = useRef<string | null>(null);
   const openRequest = useRef(0);
   const classifyRequest = useRef(0);
   const [state, setState] = useState<ClassifierState>({
@@ -42,6 +48,7 @@ export function useClassifier() {
     progress: null,
     classifying: false,
     result: null,
+    resultInput: null,
     error: null,
   });
   const set = (patch: Partial<ClassifierState>) => setState((s) => ({ ...s, ...patch }));
@@ -53,7 +60,7 @@ export function useClassifier() {
     set({ classifying: true });
     try {
       const result = await client.classify(input.positions, input.up);
-      if (request === classifyRequest.current) set({ result, error: null });
+      if (request === classifyRequest.current) set({ result, resultInput: input, error: null });
     } catch (e) {
       // The previous result stays; the error is shown beside it.
       if (request === classifyRequest.current) set({ error: message(e) });
@@ -67,12 +74,16 @@ export function useClassifier() {
       const client = clientRef.current;
       if (!client) return;
       const request = ++openRequest.current;
+      openedRef.current = null;
+      modelRef.current = modelId;
+      deviceRef.current = device;
       set({ modelId, device, opened: null, progress: { phase: 'download', loaded: 0, total: 0 }, error: null });
       try {
         const opened = await client.open(modelId, device, (progress) => {
           if (request === openRequest.current) set({ progress });
         });
         if (request !== openRequest.current) return;
+        openedRef.current = opened;
         set({ opened, progress: null });
         if (inputRef.current) await run(inputRef.current);
       } catch (e) {
@@ -91,7 +102,7 @@ export function useClassifier() {
         if (clientRef.current !== client) return;
         set({ models });
         if (models.length === 0) set({ error: 'No models in this build (public/models is empty).' });
-        else void open(models[0].id, 'auto');
+        else void open(models[0].id, deviceRef.current);
       })
       .catch((e) => set({ error: `Could not list the models: ${message(e)}` }));
     return () => {
@@ -104,15 +115,19 @@ export function useClassifier() {
     (input: ClassifyInput) => {
       inputRef.current = input;
       // Before the model is open, the open() that is under way runs it when it finishes.
-      if (state.opened) void run(input);
+      if (openedRef.current) void run(input);
     },
-    [run, state.opened],
+    [run],
   );
 
   return {
     state,
     classify,
-    selectModel: (id: string) => void open(id, state.device),
-    selectDevice: (device: DeviceChoice) => state.modelId && void open(state.modelId, device),
+    selectModel: (id: string) => void open(id, deviceRef.current),
+    selectDevice: (device: DeviceChoice) => {
+      deviceRef.current = device;
+      if (modelRef.current) void open(modelRef.current, device);
+      else set({ device });
+    },
   };
 }

@@ -15,9 +15,11 @@ export interface ViewerProps {
   scalars?: PointScalars | null;
   /** Changing this number puts the camera back to fit the cloud. */
   fitRequest?: number;
+  /** The index of the point under the pointer (null when none), for hover read-outs. */
+  onHover?: (index: number | null) => void;
 }
 
-export function Viewer({ cloud, colorMode, up, pointSize, scalars = null, fitRequest = 0 }: ViewerProps) {
+export function Viewer({ cloud, colorMode, up, pointSize, scalars = null, fitRequest = 0, onHover }: ViewerProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const viewerRef = useRef<PointViewer | null>(null);
   const latest = useRef({ colorMode, up, pointSize });
@@ -59,6 +61,7 @@ export function Viewer({ cloud, colorMode, up, pointSize, scalars = null, fitReq
   useEffect(() => viewerRef.current?.setUp(up), [up]);
   useEffect(() => viewerRef.current?.setPointSize(pointSize), [pointSize]);
   useEffect(() => viewerRef.current?.setScalars(scalars), [scalars]);
+  useEffect(() => viewerRef.current?.setHoverListener(onHover ?? null), [onHover]);
   useEffect(() => {
     if (fitRequest > 0) viewerRef.current?.fitCamera();
   }, [fitRequest]);

@@ -8,7 +8,9 @@ import {
   PerspectiveCamera,
   Points,
   PointsMaterial,
+  Raycaster,
   Scene,
+  Vector2,
   Vector3,
   WebGLRenderer,
 } from 'three';
@@ -46,6 +48,10 @@ export class PointViewer {
   private up: UpAxis = 'z';
   private frame = 0;
   private frames = 0;
+  private hoverListener: ((index: number | null) => void) | null = null;
+  private hoverFrame = 0;
+  private readonly pointer = new Vector2();
+  private readonly raycaster = new Raycaster();
 
   constructor(private readonly container: HTMLElement) {
     // Throws when WebGL is unavailable; the React error boundary shows that.
@@ -60,7 +66,40 @@ export class PointViewer {
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(container);
     this.resize();
+    this.renderer.domElement.addEventListener('pointermove', this.onPointerMove);
+    this.renderer.domElement.addEventListener('pointerleave', this.onPointerLeave);
   }
+
+  /** Called with the index of the point under the pointer, or null (hover read-outs). */
+  setHoverListener(listener: ((index: number | null) => void) | null): void {
+    this.hoverListener = listener;
+  }
+
+  private readonly onPointerMove = (event: PointerEvent): void => {
+    const rect = this.renderer.domElement.getBoundingClientRect();
+    this.pointer.set(((event.clientX - rect.left) / rect.width) * 2 - 1, -((event.clientY - rect.top) / rect.height) * 2 + 1);
+    // One pick per frame however fast the pointer moves.
+    if (this.hoverFrame === 0 && this.hoverListener) this.hoverFrame = requestAnimationFrame(this.pick);
+  };
+
+  private readonly onPointerLeave = (): void => {
+    this.hoverListener?.(null);
+  };
+
+  private readonly pick = (): void => {
+    this.hoverFrame = 0;
+    const sphere = this.points?.geometry.boundingSphere;
+    if (!this.points || !sphere || !this.hoverListener) return;
+    // A pick radius of a few pixels at the cloud's distance.
+    const distance = this.camera.position.distanceTo(sphere.center);
+    const pixel = (2 * distance * Math.tan((this.camera.fov * Math.PI) / 360)) / Math.max(1, this.renderer.domElement.clientHeight);
+    this.raycaster.params.Points = { threshold: pixel * Math.max(3, this.material.size) };
+    this.raycaster.setFromCamera(this.pointer, this.camera);
+    const hits = this.raycaster.intersectObject(this.points, false);
+    // Nearest to the ray first, then nearest to the camera.
+    hits.sort((a, b) => (a.distanceToRay ?? 0) - (b.distanceToRay ?? 0) || a.distance - b.distance);
+    this.hoverListener(hits.length > 0 && hits[0].index !== undefined ? hits[0].index : null);
+  };
 
   /** How many frames were drawn so far (tests check the viewer really renders). */
   get renderedFrames(): number {
@@ -128,6 +167,9 @@ export class PointViewer {
 
   dispose(): void {
     cancelAnimationFrame(this.frame);
+    cancelAnimationFrame(this.hoverFrame);
+    this.renderer.domElement.removeEventListener('pointermove', this.onPointerMove);
+    this.renderer.domElement.removeEventListener('pointerleave', this.onPointerLeave);
     this.resizeObserver.disconnect();
     this.controls.dispose();
     this.disposePoints();

@@ -1,0 +1,87 @@
+// ModelNet40 test clouds (../shared/datasets/modelnet40) written out as files the app reads, and
+// the PyTorch reference outputs the export wrote for them (tests/fixtures/models/<id>.json).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const SHARED = process.env.ANY2POINT_SHARED ?? path.resolve('..', 'shared');
+const MODELNET = path.join(SHARED, 'datasets', 'modelnet40');
+const FIXTURES = process.env.ANY2POINT_FIXTURES ?? path.join('tests', 'fixtures', 'models');
+const POINTS = 1024;
+
+export interface TestCloud {
+  id: string;
+  label: string;
+  /** 1024 x 3 float32, as the dataset stores it. */
+  points: Float32Array;
+}
+
+let cache: { ids: string[]; labels: Uint8Array; names: string[]; points: Buffer } | null = null;
+
+function dataset() {
+  if (!cache) {
+    const file = (name: string) => {
+      const p = path.join(MODELNET, name);
+      if (!existsSync(p)) throw new Error(`${p} is missing: the e2e tests need ../shared/datasets/modelnet40 (or $ANY2POINT_SHARED)`);
+      return readFileSync(p);
+    };
+    cache = {
+      ids: file('test_ids.txt').toString('utf8').trim().split('\n'),
+      labels: new Uint8Array(file('test_labels.u8')),
+      names: file('shape_names.txt').toString('utf8').trim().split('\n'),
+      points: file('test_points.f32'),
+    };
+  }
+  return cache;
+}
+
+export function testCloud(id: string): TestCloud {
+  const d = dataset();
+  const row = d.ids.indexOf(id);
+  if (row < 0) throw new Error(`ModelNet40 test split has no shape ${id}`);
+  const bytes = d.points.subarray(row * POINTS * 12, (row + 1) * POINTS * 12);
+  const points = new Float32Array(POINTS * 3);
+  new Uint8Array(points.buffer).set(bytes);
+  return { id, label: d.names[d.labels[row]], points };
+}
+
+/** The test clouds of one class, in split order. */
+export function testIdsOf(label: string): string[] {
+  const d = dataset();
+  return d.ids.filter((_, row) => d.names[d.labels[row]] === label);
+}
+
+/** Binary little-endian PLY with float x, y, z. */
+export function toPly(points: Float32Array): Uint8Array {
+  const n = points.length / 3;
+  const header = new TextEncoder().encode(
+    `ply\nformat binary_little_endian 1.0\nelement vertex ${n}\nproperty float x\nproperty float y\nproperty float z\nend_header\n`,
+  );
+  const out = new Uint8Array(header.length + points.byteLength);
+  out.set(header);
+  out.set(new Uint8Array(points.buffer, points.byteOffset, points.byteLength), header.length);
+  return out;
+}
+
+/** OBJ with one `v` line per point (a point set: no faces). float32 values printed exactly. */
+export function toObj(points: Float32Array): Uint8Array {
+  const lines: string[] = ['# ModelNet40 test cloud, points only'];
+  for (let i = 0; i < points.length; i += 3) lines.push(`v ${points[i]} ${points[i + 1]} ${points[i + 2]}`);
+  return new TextEncoder().encode(`${lines.join('\n')}\n`);
+}
+
+export interface ParityEntry {
+  id: string;
+  logits: number[];
+}
+
+/** A committed model (public/models/<id>) and the PyTorch logits of its parity clouds. */
+export function zooModelWithReference(): { modelId: string; parity: ParityEntry[] } {
+  const models = readdirSync(path.join('public', 'models')).filter((id) => existsSync(path.join('public', 'models', id, 'manifest.json')));
+  for (const modelId of models.sort()) {
+    const fixture = path.join(FIXTURES, `${modelId}.json`);
+    if (!existsSync(fixture)) continue;
+    const golden = JSON.parse(readFileSync(fixture, 'utf8')) as { parity?: ParityEntry[] };
+    if (golden.parity) return { modelId, parity: golden.parity };
+  }
+  throw new Error(`no model in public/models has a fixture in ${FIXTURES} with a 'parity' list (PyTorch logits of test clouds, written by training/any2point/export.py)`);
+}
