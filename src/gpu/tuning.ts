@@ -34,6 +34,8 @@ const CPU_FALLBACK: Tuning = {
   knnPointsPerCell: 8,
   knnMaxGrid: 64,
 };
+// For real GPUs: conventional sizes, checked for correctness only where a GPU was available
+// (this project's test machines have SwiftShader alone).
 const GPU: Tuning = {
   profile: 'gpu',
   fpsWorkgroup: 256,
