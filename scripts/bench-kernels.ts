@@ -2,7 +2,7 @@
 // machine's WebGPU adapter: SwiftShader here) against their CPU twins. Prints a table and writes
 // bench-results/kernels.json. Flags: --sizes 1024,10000 --runs 3 --kernels fps,knn --no-browser
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { chromium } from 'playwright';
 import { createServer } from 'vite';
 import { create, globals } from 'webgpu';
@@ -66,7 +66,9 @@ function ratio(cpu: number | null, gpu: number | null): string {
 }
 
 async function main(): Promise<void> {
-  console.log(`bench:kernels on ${cpus().length} CPU cores (${cpus()[0]?.model ?? 'unknown'}); median of runs per size: ${JSON.stringify(runs)}`);
+  // Other work on the machine slows both sides; the load average is recorded with the figures.
+  const loadBefore = loadavg()[0];
+  console.log(`bench:kernels on ${cpus().length} CPU cores (${cpus()[0]?.model ?? 'unknown'}), load ${loadBefore.toFixed(1)}; median of runs per size: ${JSON.stringify(runs)}`);
   const node = await benchNode();
   const browser = process.argv.includes('--no-browser') ? null : await benchChromium();
   const table = node.rows.map((row, i) => {
@@ -89,7 +91,9 @@ async function main(): Promise<void> {
     console.log(`| ${r.kernel} | ${r.n} | ${r.detail} | ${fmt(r.cpuMs)} | ${fmt(r.dawnMs)} | ${fmt(r.chromiumMs)} | ${ratio(r.cpuMs, r.dawnMs)} | ${ratio(r.cpuMs, r.chromiumMs)} |`);
   }
   mkdirSync('bench-results', { recursive: true });
-  const out = { date: new Date().toISOString(), cores: cpus().length, cpu: cpus()[0]?.model, runs, adapters: { dawn: node.adapter, chromium: browser?.adapter ?? null }, rows: table };
+  const load = { before: loadBefore, after: loadavg()[0] };
+  console.log(`load average before ${load.before.toFixed(1)}, after ${load.after.toFixed(1)}`);
+  const out = { date: new Date().toISOString(), cores: cpus().length, cpu: cpus()[0]?.model, load, runs, adapters: { dawn: node.adapter, chromium: browser?.adapter ?? null }, rows: table };
   writeFileSync('bench-results/kernels.json', JSON.stringify(out, null, 2));
   console.log('\nwrote bench-results/kernels.json');
 }
