@@ -164,7 +164,16 @@ class Pipeline implements Classifier {
     this.fallback = reason;
   }
 
-  async classify(cloud: PointCloud | Float32Array, options: ClassifyOptions = {}): Promise<Classification> {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /** One classification at a time: the GPU geometry reuses its buffers from run to run. */
+  classify(cloud: PointCloud | Float32Array, options: ClassifyOptions = {}): Promise<Classification> {
+    const next = this.queue.then(() => this.classifyNow(cloud, options));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async classifyNow(cloud: PointCloud | Float32Array, options: ClassifyOptions): Promise<Classification> {
     try {
       return await this.run(cloud, options);
     } catch (error) {

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { UpAxis } from '../../geometry/normalise';
 import type { Classification } from '../../model/classifier';
 import type { LoadProgress } from '../../model/progress';
-import type { DeviceChoice } from '../../model/session';
+import { DEVICES, type DeviceChoice } from '../../model/session';
 import { ModelClient } from '../../model/worker/client';
 import type { OpenedModel } from '../../model/worker/protocol';
 import type { ZooManifest } from '../../model/zoo';
@@ -31,19 +31,27 @@ export interface ClassifierState {
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
+/** `?device=webgpu|wasm|auto` and `?model=<id>` choose the start-up model and device (links, benchmarks). */
+function fromUrl(): { device: DeviceChoice; model: string | null } {
+  const params = new URLSearchParams(typeof location !== 'undefined' ? location.search : '');
+  const device = params.get('device');
+  return { device: (DEVICES as readonly string[]).includes(device ?? '') ? (device as DeviceChoice) : 'auto', model: params.get('model') };
+}
+
 export function useClassifier() {
   const clientRef = useRef<ModelClient | null>(null);
   const inputRef = useRef<ClassifyInput | null>(null);
   const openedRef = useRef<OpenedModel | null>(null);
   // The device choice also holds before the zoo is listed (the first open uses it).
-  const deviceRef = useRef<DeviceChoice>('auto');
+  const start = useRef(fromUrl()).current;
+  const deviceRef = useRef<DeviceChoice>(start.device);
   const modelRef = useRef<string | null>(null);
   const openRequest = useRef(0);
   const classifyRequest = useRef(0);
   const [state, setState] = useState<ClassifierState>({
     models: [],
     modelId: null,
-    device: 'auto',
+    device: start.device,
     opened: null,
     progress: null,
     classifying: false,
@@ -102,7 +110,7 @@ export function useClassifier() {
         if (clientRef.current !== client) return;
         set({ models });
         if (models.length === 0) set({ error: 'No models in this build (public/models is empty).' });
-        else void open(models[0].id, deviceRef.current);
+        else void open(models.find((m) => m.id === start.model)?.id ?? models[0].id, deviceRef.current);
       })
       .catch((e) => set({ error: `Could not list the models: ${message(e)}` }));
     return () => {

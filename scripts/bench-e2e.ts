@@ -1,0 +1,180 @@
+// `npm run bench:e2e`: the whole app in headless Chromium (Debian's, SwiftShader WebGPU here),
+// on WebGPU and on wasm: cold start (fresh profile: empty HTTP cache, no service worker), warm
+// start (reload with the service worker's cache), and classification latency of a 1024-point
+// ModelNet40 test cloud, a 100,000-point cloud and glmark2's bunny.obj, median of runs. Then the
+// same model in PyTorch on this CPU (the training package's latency command), for comparison.
+// Prints a table and writes bench-results/e2e.json. Run `vite build` first (the npm script does).
+//   flags: --runs 5 --devices webgpu,wasm --model <id>
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { chromium, type Browser, type Page } from 'playwright';
+import { preview } from 'vite';
+import { chromiumArgs } from '../playwright.config';
+import { testCloud, toPly } from '../e2e/modelnet';
+import { seeded } from '../src/gallery/sample';
+
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const RUNS = Number(flag('runs') ?? 5);
+const DEVICES = (flag('devices') ?? 'webgpu,wasm').split(',') as ('webgpu' | 'wasm')[];
+const BUNNY = '/usr/share/glmark2/models/bunny.obj';
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function modelId(): string {
+  const wanted = flag('model');
+  if (wanted) return wanted;
+  const ids = readdirSync('public/models').filter((id) => existsSync(`public/models/${id}/manifest.json`)).sort();
+  if (ids.length === 0) throw new Error('bench:e2e: public/models has no model');
+  return ids[0];
+}
+
+/** n points on a noisy sphere, as a binary PLY (a dense scan-like cloud). */
+function denseCloud(n: number): Uint8Array {
+  const r = seeded(100);
+  const p = new Float32Array(3 * n);
+  for (let i = 0; i < n; i++) {
+    const z = r() * 2 - 1;
+    const a = r() * 2 * Math.PI;
+    const s = Math.sqrt(1 - z * z) * (1 + 0.02 * (r() - 0.5));
+    p.set([s * Math.cos(a), s * Math.sin(a), z * (1 + 0.3 * Math.sin(5 * a))], 3 * i);
+  }
+  return toPly(p);
+}
+
+/** Drops a file on the page the way a browser does. */
+async function drop(page: Page, name: string, bytes: Uint8Array): Promise<void> {
+  const transfer = await page.evaluateHandle(
+    ({ name, base64 }) => {
+      const binary = atob(base64);
+      const data = new Uint8Array(binary.length);
+      for (let i = 0; i < binary.length; i++) data[i] = binary.charCodeAt(i);
+      const t = new DataTransfer();
+      t.items.add(new File([data], name));
+      return t;
+    },
+    { name, base64: Buffer.from(bytes).toString('base64') },
+  );
+  const target = page.getByTestId('viewer');
+  for (const type of ['dragenter', 'dragover', 'drop']) await target.dispatchEvent(type, { dataTransfer: transfer });
+}
+
+/** Milliseconds from navigation to the model being open (model name shown, no progress bar). */
+async function untilModelReady(page: Page, navigate: () => Promise<unknown>): Promise<number> {
+  const start = Date.now();
+  await navigate();
+  await page.getByTestId('model-name').waitFor({ timeout: 600_000 });
+  await page.getByTestId('model-progress').waitFor({ state: 'hidden', timeout: 600_000 });
+  return Date.now() - start;
+}
+
+interface Latency {
+  /** classify() inside the worker: geometry + network + postprocess. */
+  classifyMs: number;
+  networkMs: number;
+  geometryMs: number;
+  /** Drop to prediction on screen: reading, parsing (and for meshes sampling), classifying. */
+  endToEndMs: number;
+  backend: string;
+}
+
+async function latency(page: Page, label: string, ext: string, bytes: Uint8Array, runs: number): Promise<Latency> {
+  const rows: Latency[] = [];
+  for (let run = 0; run <= runs; run++) {
+    const name = `${label}-${run}.${ext}`;
+    const start = Date.now();
+    await drop(page, name, bytes);
+    await page.locator(`[data-testid="predictions"][data-source="${name}"][aria-busy="false"]`).waitFor({ timeout: 600_000 });
+    const endToEndMs = Date.now() - start;
+    const value = async (id: string) => Number(await page.getByTestId(id).getAttribute('data-value'));
+    const row = {
+      classifyMs: await value('time-total'),
+      networkMs: await value('time-network'),
+      geometryMs: await value('time-geometry'),
+      endToEndMs,
+      backend: (await page.getByTestId('backend').getAttribute('data-value')) ?? '',
+    };
+    if (run > 0) rows.push(row); // run 0 warms up (shader compilation, first allocation)
+    console.log(`    ${name}: classify ${row.classifyMs.toFixed(0)} ms (network ${row.networkMs.toFixed(0)}), end to end ${endToEndMs} ms${run === 0 ? ' (warm-up, not counted)' : ''}`);
+  }
+  return {
+    classifyMs: median(rows.map((r) => r.classifyMs)),
+    networkMs: median(rows.map((r) => r.networkMs)),
+    geometryMs: median(rows.map((r) => r.geometryMs)),
+    endToEndMs: median(rows.map((r) => r.endToEndMs)),
+    backend: rows[0].backend,
+  };
+}
+
+async function benchDevice(browser: Browser, base: string, model: string, device: string, clouds: [string, string, Uint8Array][]) {
+  const url = `${base}/?device=${device}&model=${model}`;
+  // Cold: a fresh context has an empty HTTP cache, no Cache Storage and no service worker.
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error(`  page error: ${e.message}`));
+  const coldMs = await untilModelReady(page, () => page.goto(url));
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  const warm: number[] = [];
+  for (let i = 0; i < 3; i++) warm.push(await untilModelReady(page, () => page.reload()));
+  console.log(`  ${device}: cold start ${coldMs} ms, warm start ${warm.join(' / ')} ms`);
+  const latencies: Record<string, Latency> = {};
+  for (const [label, ext, bytes] of clouds) latencies[label] = await latency(page, label, ext, bytes, device === 'webgpu' ? Math.min(RUNS, 3) : RUNS);
+  await context.close();
+  return { coldMs, warmMs: median(warm), latencies };
+}
+
+/** The training package's per-cloud PyTorch latency of the same model, when it has the command. */
+function pytorchLatency(model: string): { medianMs: number; threads: number } | string {
+  const probe = spawnSync('/usr/bin/python3', ['-c', 'import any2point.latency'], { cwd: 'training', encoding: 'utf8' });
+  if (probe.status !== 0) return 'not measured: the training package has no any2point.latency command';
+  const out = execFileSync('/usr/bin/python3', ['-m', 'any2point.latency', '--model-dir', `../public/models/${model}`, '--json'], {
+    cwd: 'training',
+    encoding: 'utf8',
+    env: { ...process.env, OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? '2' },
+  });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as { medianMs: number; threads: number };
+}
+
+async function main(): Promise<void> {
+  const model = modelId();
+  if (!existsSync('dist/index.html')) throw new Error('bench:e2e: run `vite build` first (dist/ is missing)');
+  const chair = testCloud('chair_0890');
+  const clouds: [string, string, Uint8Array][] = [
+    ['modelnet-1024', 'ply', toPly(chair.points)],
+    ['dense-100k', 'ply', denseCloud(100_000)],
+  ];
+  if (existsSync(BUNNY)) clouds.push(['bunny', 'obj', new Uint8Array(readFileSync(BUNNY))]);
+  else console.log(`  ${BUNNY} missing (Debian package glmark2-data): bunny not measured`);
+
+  const server = await preview({ logLevel: 'warn', preview: { host: '127.0.0.1', port: 4190, strictPort: false } });
+  const address = server.httpServer.address();
+  if (!address || typeof address === 'string') throw new Error('bench:e2e: the preview server has no TCP address');
+  const base = `http://127.0.0.1:${address.port}`;
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+  const results: Record<string, Awaited<ReturnType<typeof benchDevice>>> = {};
+  try {
+    console.log(`bench:e2e: model ${model}, ${RUNS} runs (WebGPU ${Math.min(RUNS, 3)}), Chromium ${browser.version()}, ${cpus().length} CPUs (${cpus()[0]?.model}), load ${loadavg()[0].toFixed(2)}`);
+    for (const device of DEVICES) results[device] = await benchDevice(browser, base, model, device, clouds);
+  } finally {
+    await browser.close();
+    await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+  }
+  const torch = pytorchLatency(model);
+
+  console.log('\n| device | cold start | warm start | cloud | classify (median) | network | geometry | drop to result |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const [device, r] of Object.entries(results)) {
+    for (const [label, l] of Object.entries(r.latencies)) {
+      console.log(`| ${device} (${l.backend}) | ${r.coldMs} ms | ${r.warmMs} ms | ${label} | ${l.classifyMs.toFixed(0)} ms | ${l.networkMs.toFixed(0)} ms | ${l.geometryMs.toFixed(0)} ms | ${l.endToEndMs} ms |`);
+    }
+  }
+  console.log(typeof torch === 'string' ? `\nPyTorch: ${torch}` : `\nPyTorch (same model, ${torch.threads} threads, this CPU): ${torch.medianMs.toFixed(1)} ms per cloud`);
+  mkdirSync('bench-results', { recursive: true });
+  writeFileSync('bench-results/e2e.json', `${JSON.stringify({ model, runs: RUNS, results, pytorch: torch, cpus: cpus().length, when: new Date().toISOString() }, null, 2)}\n`);
+  console.log('wrote bench-results/e2e.json');
+}
+
+await main();
