@@ -3,7 +3,7 @@
 // of a chair as PLY and OBJ, the attention layer slider, and a bad file after a good one.
 import { expect, test, type Page } from '@playwright/test';
 import { dropFile, saveScreenshot } from './helpers';
-import { testCloud, testIdsOf, toObj, toPly, zooModelWithReference } from './modelnet';
+import { testCloud, testIdsOf, toObj, toPly, zooModel, zooModelWithReference } from './modelnet';
 
 const LOGIT_TOLERANCE = 1e-3;
 const CLOUDS = 32;
@@ -59,10 +59,9 @@ for (const device of ['webgpu', 'wasm'] as const) {
 }
 
 test('WebGPU really runs the pipeline when asked for (adapter present, no fallback)', async ({ page }) => {
-  const { modelId, parity } = zooModelWithReference();
-  await openApp(page, 'webgpu', modelId);
+  await openApp(page, 'webgpu', zooModel());
   expect(await page.evaluate(async () => Boolean(await navigator.gpu?.requestAdapter()))).toBe(true);
-  const r = await classifyFile(page, 'one.ply', toPly(testCloud(parity[0].id).points));
+  const r = await classifyFile(page, 'one.ply', toPly(testCloud('airplane_0627').points));
   expect(r.backend).toBe('webgpu');
   expect(r.geometry).toBe('gpu');
   await expect(page.getByTestId('fallback-reason')).toHaveCount(0);
@@ -70,8 +69,7 @@ test('WebGPU really runs the pipeline when asked for (adapter present, no fallba
 
 test('a ModelNet40 test chair dropped as PLY and as OBJ is a chair; the layer slider recolours the points', async ({ page }) => {
   test.setTimeout(5 * 60_000);
-  const { modelId } = zooModelWithReference();
-  await openApp(page, 'wasm', modelId);
+  await openApp(page, 'wasm', zooModel());
   const chair = testCloud(testIdsOf('chair')[0]);
   const ply = await classifyFile(page, `${chair.id}.ply`, toPly(chair.points));
   expect(ply.top1).toBe('chair');
@@ -97,14 +95,13 @@ test('a ModelNet40 test chair dropped as PLY and as OBJ is a chair; the layer sl
 
 test('a bad file after a good one: a clear error, the previous result stays, the next good file works', async ({ page }) => {
   test.setTimeout(5 * 60_000);
-  const { modelId, parity } = zooModelWithReference();
-  await openApp(page, 'wasm', modelId);
-  const first = await classifyFile(page, 'good.ply', toPly(testCloud(parity[0].id).points));
+  await openApp(page, 'wasm', zooModel());
+  const first = await classifyFile(page, 'good.ply', toPly(testCloud('airplane_0627').points));
   await dropFile(page, 'bad.ply', new TextEncoder().encode('ply\nformat ascii 1.0\nelement vertex 5000\nproperty float x\nend_header\n1\n'));
   await expect(page.getByTestId('error')).toContainText('bad.ply');
   await expect(page.getByTestId('predictions')).toHaveAttribute('data-source', 'good.ply');
   await expect(page.getByTestId('class-0')).toHaveAttribute('data-label', first.top1);
-  const next = await classifyFile(page, 'next.ply', toPly(testCloud(parity[1].id).points));
+  const next = await classifyFile(page, 'next.ply', toPly(testCloud('chair_0890').points));
   expect(next.logits.length).toBe(first.logits.length);
 });
 

@@ -74,10 +74,22 @@ export interface ParityEntry {
   logits: number[];
 }
 
-/** A committed model (public/models/<id>) and the PyTorch logits of its parity clouds. */
+function zooModels(): string[] {
+  return readdirSync(path.join('public', 'models'))
+    .filter((id) => existsSync(path.join('public', 'models', id, 'manifest.json')))
+    .sort();
+}
+
+/** The first committed model (public/models/<id>). */
+export function zooModel(): string {
+  const models = zooModels();
+  if (models.length === 0) throw new Error('public/models has no model (manifest.json)');
+  return models[0];
+}
+
+/** A committed model and the PyTorch logits of its parity clouds. */
 export function zooModelWithReference(): { modelId: string; parity: ParityEntry[] } {
-  const models = readdirSync(path.join('public', 'models')).filter((id) => existsSync(path.join('public', 'models', id, 'manifest.json')));
-  for (const modelId of models.sort()) {
+  for (const modelId of zooModels()) {
     const fixture = path.join(FIXTURES, `${modelId}.json`);
     if (!existsSync(fixture)) continue;
     const golden = JSON.parse(readFileSync(fixture, 'utf8')) as { parity?: ParityEntry[] };
