@@ -91,6 +91,18 @@ test('a ModelNet40 test chair dropped as PLY and as OBJ is a chair; the layer sl
   await expect(page.getByTestId('attention-layer-value')).toHaveText(String(layers));
   await expect.poll(async () => differingPixels(page, before, await canvas.screenshot()), { timeout: 10_000 }).toBeGreaterThan(500);
   await saveScreenshot(page, `classify-attention-layer-${layers}`);
+
+  // Hovering a point reads out its token and value: sweep the pointer until it is over one.
+  const box = (await canvas.boundingBox())!;
+  const hover = page.getByTestId('attention-hover');
+  let found = false;
+  for (let y = 0.3; y <= 0.7 && !found; y += 0.02) {
+    for (let x = 0.3; x <= 0.7 && !found; x += 0.02) {
+      await page.mouse.move(box.x + x * box.width, box.y + y * box.height);
+      found = /^Point \d+: token \d+, attention [0-9.e-]+$/.test((await hover.textContent()) ?? '');
+    }
+  }
+  expect(found, 'hovering the cloud shows a point\'s attention').toBe(true);
 });
 
 test('a bad file after a good one: a clear error, the previous result stays, the next good file works', async ({ page }) => {
