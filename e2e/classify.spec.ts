@@ -81,6 +81,8 @@ test('a ModelNet40 test chair dropped as PLY and as OBJ is a chair; the layer sl
 
   const canvas = page.getByTestId('viewer');
   await expect(page.getByTestId('attention-legend')).toBeVisible();
+  // The tokens on the backbone's position grid (one dot per token).
+  expect(await page.getByTestId('projection-view').locator('circle').count()).toBeGreaterThan(1);
   const layers = Number(await page.getByTestId('attention-layer').getAttribute('max')) + 1;
   expect(layers).toBeGreaterThan(1);
   await page.getByTestId('attention-layer').fill('0');

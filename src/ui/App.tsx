@@ -11,11 +11,12 @@ import type { ColorMode } from './viewer/colorMode';
 import { Viewer } from './viewer/Viewer';
 import { ViewerErrorBoundary } from './viewer/ViewerErrorBoundary';
 import type { GalleryShape } from '../gallery/shapes';
-import { pointValues } from '../model/postprocess';
+import { pointValues, tokenValues } from '../model/postprocess';
 import type { PointCloud } from '../io/types';
 import { AttentionPanel, type AttentionView } from './classify/AttentionPanel';
 import { Gallery } from './classify/Gallery';
 import { ModelPicker } from './classify/ModelPicker';
+import { ProjectionView } from './classify/ProjectionView';
 import { Predictions } from './classify/Predictions';
 import { useClassifier } from './classify/useClassifier';
 import type { PointScalars } from './viewer/pointViewer';
@@ -201,6 +202,15 @@ export function App() {
             range={range}
             hover={hover}
             onChange={setAttentionView}
+          />
+        )}
+        {shown && classifier.state.opened && (
+          <ProjectionView
+            projection={classifier.state.opened.manifest.geometry.projection}
+            pos={shown.pos}
+            tokens={shown.attention.tokens}
+            values={attentionView.enabled ? tokenValues(shown.attention, layer, head) : null}
+            colormap={ATTENTION_COLORMAP}
           />
         )}
       </aside>
