@@ -176,6 +176,8 @@ def export(checkpoint: Path, model_id: str, out_root: Path = REPO / "public" / "
     fixtures.mkdir(parents=True, exist_ok=True)
     g = golden(model_id, graph_inputs, kept[:golden_clouds], [test.ids[r] for r in rows[:golden_clouds]],
                [int(test.labels[r]) for r in rows[:golden_clouds]], ref_logits, ref_attn)
+    # PyTorch logits of every parity cloud: the browser tests replay these clouds from the dataset.
+    g["parity"] = [{"id": test.ids[r], "logits": ref_logits[i].tolist()} for i, r in enumerate(rows)]
     (fixtures / f"{model_id}.json").write_text(json.dumps(g) + "\n")
     log(f"wrote {out}/manifest.json, model.onnx ({(out / 'model.onnx').stat().st_size:,} bytes)"
         f"{', frozen.bin (' + format(m['frozen']['bytes'], ',') + ' bytes, not committed)' if m['frozen'] else ''}, "
