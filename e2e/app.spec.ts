@@ -121,12 +121,14 @@ test('a malformed file shows its error, the previous cloud stays, the next good 
 });
 
 test('the file picker works from the keyboard', async ({ page }) => {
+  // Playwright turns on file-chooser interception without waiting for the browser's reply, so a
+  // listener added just before the key press can miss the dialog: listen before the page loads.
+  const chooser = page.waitForEvent('filechooser');
   await open(page);
   const picker = page.getByRole('button', { name: 'Open a file…' });
   // Tab from the top of the page reaches the picker first.
   await page.keyboard.press('Tab');
   await expect(picker).toBeFocused();
-  const chooser = page.waitForEvent('filechooser');
   await page.keyboard.press('Enter');
   await (await chooser).setFiles(BUNNY_OBJ);
   await waitForLoaded(page, 'bunny.obj');

@@ -4,12 +4,13 @@ export function formatCount(n: number): string {
   return integer.format(n);
 }
 
-/** Up to 4 significant digits, without exponent for everyday magnitudes. */
+/** Up to 7 significant digits (what a float32 holds), without exponent for everyday magnitudes:
+ * geo-referenced clouds sit at 596648.06, and rounding that to 596600 would mislead. */
 export function formatCoordinate(v: number): string {
   if (v === 0) return '0';
   const abs = Math.abs(v);
-  if (abs >= 1e-3 && abs < 1e6) return Number(v.toPrecision(4)).toString();
-  return v.toExponential(2);
+  if (abs >= 1e-3 && abs < 1e7) return Number(v.toPrecision(7)).toString();
+  return v.toExponential(3);
 }
 
 export function formatMs(ms: number): string {
