@@ -1,6 +1,7 @@
 // The app in Debian's Chromium: real files from Debian packages dropped onto the page, the counts
 // the UI reports, what the viewer draws, and bad files that must not break anything.
-import { expect, test, type Page } from '@playwright/test';
+import { chromium, expect, test, type Page } from '@playwright/test';
+import { chromiumArgs } from '../playwright.config';
 import { LIMITS } from '../src/io/limits';
 import { cgalFile, debianFile, dropFile, dropTransfer, paintedShare, saveScreenshot, valueOf, waitForLoaded } from './helpers';
 
@@ -162,4 +163,20 @@ test('a one-million-point binary PLY loads and draws', async ({ page }) => {
   await expect(page.getByTestId('viewer')).toHaveAttribute('data-points', '1000000');
   await saveScreenshot(page, 'million-ply');
   expect(await paintedShare(page)).toBeGreaterThan(0.02);
+});
+
+test('without WebGL the viewer says why it cannot draw, and files still load', async ({ baseURL }) => {
+  // A browser of its own: launch options cannot change per test inside this file's worker.
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...chromiumArgs, '--disable-webgl'] });
+  try {
+    const page = await browser.newPage({ baseURL });
+    await open(page);
+    await expect(page.getByTestId('viewer-error')).toContainText('The 3D view could not start');
+    await dropFile(page, 'cube.ply', cubePly());
+    await waitForLoaded(page, 'cube.ply');
+    expect(await valueOf(page, 'vertex-count')).toBe(8);
+    await saveScreenshot(page, 'no-webgl');
+  } finally {
+    await browser.close();
+  }
 });

@@ -49,7 +49,8 @@ async function dataTransferWith(page: Page, name: string, bytes: Uint8Array): Pr
 
 /** Drags a DataTransfer over the page (the overlay shows) and drops it. */
 export async function dropTransfer(page: Page, dataTransfer: JSHandle<DataTransfer>): Promise<void> {
-  const target = page.getByTestId('viewer');
+  // Any element will do: the whole window is the drop target.
+  const target = page.getByRole('main');
   await target.dispatchEvent('dragenter', { dataTransfer });
   await target.dispatchEvent('dragover', { dataTransfer });
   await expect(page.getByTestId('drop-overlay')).toBeVisible();
