@@ -165,6 +165,23 @@ test('a one-million-point binary PLY loads and draws', async ({ page }) => {
   expect(await paintedShare(page)).toBeGreaterThan(0.02);
 });
 
+test('a file over the size limit is refused before it is read', async ({ page }) => {
+  await open(page);
+  // 300 references to one 1 MiB blob: a 300 MiB file that costs the browser 1 MiB.
+  const transfer = await page.evaluateHandle(() => {
+    const chunk = new Blob([new Uint8Array(1024 * 1024)]);
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(new Array<Blob>(300).fill(chunk), 'huge.ply'));
+    return transfer;
+  });
+  await dropTransfer(page, transfer);
+  const error = page.getByTestId('error');
+  await expect(error).toHaveAttribute('data-reason', 'too-large');
+  await expect(page.getByTestId('error-message')).toHaveText(
+    `huge.ply is 300 MiB; the limit is ${LIMITS.maxFileBytes / 1024 / 1024} MiB (LIMITS.maxFileBytes), so it was not read.`,
+  );
+});
+
 test('without WebGL the viewer says why it cannot draw, and files still load', async ({ baseURL }) => {
   // A browser of its own: launch options cannot change per test inside this file's worker.
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...chromiumArgs, '--disable-webgl'] });
