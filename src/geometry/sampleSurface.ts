@@ -12,23 +12,23 @@ export interface SurfaceSampler {
 
 /** Cumulative triangle areas; the last entry is the total. Degenerate triangles add nothing, so
  * they are never picked. */
+/** (B - A) x (C - A) for the vertices starting at float offsets a, b, c: twice the area, along the normal. */
+function triangleCross(positions: Float32Array, a: number, b: number, c: number): [number, number, number] {
+  const ux = positions[b]! - positions[a]!;
+  const uy = positions[b + 1]! - positions[a + 1]!;
+  const uz = positions[b + 2]! - positions[a + 2]!;
+  const vx = positions[c]! - positions[a]!;
+  const vy = positions[c + 1]! - positions[a + 1]!;
+  const vz = positions[c + 2]! - positions[a + 2]!;
+  return [uy * vz - uz * vy, uz * vx - ux * vz, ux * vy - uy * vx];
+}
+
 function cumulativeAreas(positions: Float32Array, indices: Uint32Array): Float64Array {
   const triangles = indices.length / 3;
   const cdf = new Float64Array(triangles);
   let total = 0;
   for (let t = 0; t < triangles; t++) {
-    const a = indices[3 * t]! * 3;
-    const b = indices[3 * t + 1]! * 3;
-    const c = indices[3 * t + 2]! * 3;
-    const ux = positions[b]! - positions[a]!;
-    const uy = positions[b + 1]! - positions[a + 1]!;
-    const uz = positions[b + 2]! - positions[a + 2]!;
-    const vx = positions[c]! - positions[a]!;
-    const vy = positions[c + 1]! - positions[a + 1]!;
-    const vz = positions[c + 2]! - positions[a + 2]!;
-    const cx = uy * vz - uz * vy;
-    const cy = uz * vx - ux * vz;
-    const cz = ux * vy - uy * vx;
+    const [cx, cy, cz] = triangleCross(positions, indices[3 * t]! * 3, indices[3 * t + 1]! * 3, indices[3 * t + 2]! * 3);
     total += 0.5 * Math.sqrt(cx * cx + cy * cy + cz * cz);
     cdf[t] = total;
   }
@@ -79,15 +79,7 @@ export function createSurfaceSampler(mesh: Mesh): SurfaceSampler {
           outColors[o + k] = wa * colors![a + k]! + wb * colors![b + k]! + wc * colors![c + k]!;
         }
       }
-      const ux = positions[b]! - positions[a]!;
-      const uy = positions[b + 1]! - positions[a + 1]!;
-      const uz = positions[b + 2]! - positions[a + 2]!;
-      const vx = positions[c]! - positions[a]!;
-      const vy = positions[c + 1]! - positions[a + 1]!;
-      const vz = positions[c + 2]! - positions[a + 2]!;
-      const nx = uy * vz - uz * vy;
-      const ny = uz * vx - ux * vz;
-      const nz = ux * vy - uy * vx;
+      const [nx, ny, nz] = triangleCross(positions, a, b, c);
       const len = Math.sqrt(nx * nx + ny * ny + nz * nz);
       normals[o] = nx / len;
       normals[o + 1] = ny / len;

@@ -1,11 +1,16 @@
 // Growable typed arrays for parsers that learn the element count only while reading.
 
-export class Float32Builder {
-  private data: Float32Array;
+type GrowableArray = Float32Array | Uint32Array;
+
+class TypedBuilder<T extends GrowableArray> {
+  private data: T;
   length = 0;
 
-  constructor(initialCapacity = 1024) {
-    this.data = new Float32Array(Math.max(16, initialCapacity));
+  constructor(
+    private readonly make: (length: number) => T,
+    initialCapacity: number,
+  ) {
+    this.data = make(Math.max(16, initialCapacity));
   }
 
   push3(a: number, b: number, c: number): void {
@@ -18,42 +23,26 @@ export class Float32Builder {
   }
 
   private grow(needed: number): void {
-    const next = new Float32Array(Math.max(needed, this.data.length * 2));
+    const next = this.make(Math.max(needed, this.data.length * 2));
     next.set(this.data.subarray(0, this.length));
     this.data = next;
   }
 
   /** The filled part; copies only when the buffer has spare room. */
-  finish(): Float32Array {
-    return this.length === this.data.length ? this.data : this.data.slice(0, this.length);
+  finish(): T {
+    return this.length === this.data.length ? this.data : (this.data.slice(0, this.length) as T);
   }
 }
 
-export class Uint32Builder {
-  private data: Uint32Array;
-  length = 0;
-
+export class Float32Builder extends TypedBuilder<Float32Array> {
   constructor(initialCapacity = 1024) {
-    this.data = new Uint32Array(Math.max(16, initialCapacity));
+    super((n) => new Float32Array(n), initialCapacity);
   }
+}
 
-  push3(a: number, b: number, c: number): void {
-    if (this.length + 3 > this.data.length) this.grow(this.length + 3);
-    const d = this.data;
-    d[this.length] = a;
-    d[this.length + 1] = b;
-    d[this.length + 2] = c;
-    this.length += 3;
-  }
-
-  private grow(needed: number): void {
-    const next = new Uint32Array(Math.max(needed, this.data.length * 2));
-    next.set(this.data.subarray(0, this.length));
-    this.data = next;
-  }
-
-  finish(): Uint32Array {
-    return this.length === this.data.length ? this.data : this.data.slice(0, this.length);
+export class Uint32Builder extends TypedBuilder<Uint32Array> {
+  constructor(initialCapacity = 1024) {
+    super((n) => new Uint32Array(n), initialCapacity);
   }
 }
 
