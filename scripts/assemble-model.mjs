@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Rebuilds a zoo model's frozen.bin (the third-party weights the repository never commits) from
 // the backbone's original source, byte for byte, following the manifest's `frozen.recipe`, and
-// checks its sha256.
+// checks its sha256. The recipe loop itself is the browser's (src/model/frozen/assembleFrozen.ts);
+// this script adds what only Node does: finding, downloading and checking the source files.
 //   node scripts/assemble-model.mjs public/models/<id> [--shared <dir>] [--no-download]
 // Sources: an npm package (node_modules/<package>, version checked), or a public file found in
 // $ANY2POINT_SHARED/backbones/<name>/, <repo>/../shared/backbones/<name>/, the download cache
@@ -78,42 +79,28 @@ async function sourceBase(manifest, options) {
   throw new AssembleError(`${manifest.id}: unknown backbone source kind ${JSON.stringify(src.kind)}`);
 }
 
+/** The recipe loop shared with the browser (src/model/frozen/assembleFrozen.ts), loaded through
+ * Vite's module runner so that this plain Node script and the app run one implementation. */
+async function sharedAssembler() {
+  const { runnerImport } = await import('vite');
+  const entry = join(REPO, 'src', 'model', 'frozen', 'assembleFrozen.ts');
+  const { module } = await runnerImport(entry, { configFile: false, logLevel: 'warn', root: REPO });
+  return module.assembleFrozen;
+}
+
 /** frozen.bin of the model in `modelDir`, rebuilt and checked; null when it has no frozen part. */
 export async function assembleFrozen(modelDir, { shared = null, download = true, repo = REPO } = {}) {
   const manifest = JSON.parse(readFileSync(join(modelDir, 'manifest.json'), 'utf8'));
   const frozen = manifest.frozen;
   if (!frozen) return null;
   const base = await sourceBase(manifest, { shared, download, repo });
-  const files = new Map();
-  const read = (f) => {
-    if (!files.has(f)) {
-      const p = join(base, f);
-      if (!existsSync(p)) throw new AssembleError(`${manifest.id}: source file ${p} not found`);
-      files.set(f, readFileSync(p));
-    }
-    return files.get(f);
+  const read = async (f) => {
+    const p = join(base, f);
+    if (!existsSync(p)) throw new AssembleError(`${manifest.id}: source file ${p} not found`);
+    return new Uint8Array(readFileSync(p));
   };
-  const out = new Uint8Array(frozen.bytes);
-  for (const t of frozen.recipe) {
-    if (t.transform !== 'identity' && !t.transform.startsWith('reshape:')) {
-      throw new AssembleError(`${t.name}: transform ${t.transform} is not byte-preserving; this script copies bytes only`);
-    }
-    let at = t.offset;
-    for (const c of t.from) {
-      const src = read(c.file);
-      if (c.offset + c.bytes > src.length) {
-        throw new AssembleError(`${t.name}: ${c.file} ends at ${src.length}, recipe reads up to ${c.offset + c.bytes}`);
-      }
-      out.set(src.subarray(c.offset, c.offset + c.bytes), at);
-      at += c.bytes;
-    }
-    if (at !== t.offset + t.bytes) throw new AssembleError(`${t.name}: recipe chunks hold ${at - t.offset} bytes, expected ${t.bytes}`);
-  }
-  const actual = sha256(out);
-  if (actual !== frozen.sha256) {
-    throw new AssembleError(`${manifest.id}: assembled ${frozen.file} has sha256 ${actual}, expected ${frozen.sha256}`);
-  }
-  return { file: frozen.file, data: out };
+  const assemble = await sharedAssembler();
+  return { file: frozen.file, data: await assemble(frozen, read) };
 }
 
 async function main(argv) {
