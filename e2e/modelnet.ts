@@ -2,6 +2,7 @@
 // the PyTorch reference outputs the export wrote for them (tests/fixtures/models/<id>.json).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { zooOrder, type RankedManifest } from '../src/model/zooOrder';
 
 const SHARED = process.env.ANY2POINT_SHARED ?? path.resolve('..', 'shared');
 const MODELNET = path.join(SHARED, 'datasets', 'modelnet40');
@@ -74,17 +75,26 @@ export interface ParityEntry {
   logits: number[];
 }
 
-function zooModels(): string[] {
-  return readdirSync(path.join('public', 'models'))
-    .filter((id) => existsSync(path.join('public', 'models', id, 'manifest.json')))
-    .sort();
+/** The committed models (public/models/<id>), in the app's order: the default first. */
+export function zooModels(): string[] {
+  const ids = readdirSync(path.join('public', 'models')).filter((id) => existsSync(path.join('public', 'models', id, 'manifest.json')));
+  return zooOrder(ids.map((id) => JSON.parse(readFileSync(path.join('public', 'models', id, 'manifest.json'), 'utf8')) as RankedManifest));
 }
 
-/** The first committed model (public/models/<id>). */
+/** The default model (the app opens it first). */
 export function zooModel(): string {
   const models = zooModels();
   if (models.length === 0) throw new Error('public/models has no model (manifest.json)');
   return models[0];
+}
+
+/** The PyTorch logits of `modelId`'s parity clouds (tests/fixtures/models/<id>.json, from the export). */
+export function referenceOf(modelId: string): ParityEntry[] {
+  const fixture = path.join(FIXTURES, `${modelId}.json`);
+  if (!existsSync(fixture)) throw new Error(`${modelId}: no fixture ${fixture}; the export (training/any2point/export.py) writes it`);
+  const parity = (JSON.parse(readFileSync(fixture, 'utf8')) as { parity?: ParityEntry[] }).parity;
+  if (!parity?.length) throw new Error(`${fixture} has no 'parity' list (PyTorch logits of test clouds); re-run the export`);
+  return parity;
 }
 
 /** A committed model and the PyTorch logits of its parity clouds. */

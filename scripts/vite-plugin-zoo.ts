@@ -1,5 +1,6 @@
 // The zoo at build time. 1. `<base>models/index.json`: the ids of public/models/*/manifest.json,
-// so the app lists whatever models are there (unless public/models/index.json exists already).
+// so the app lists whatever models are there, the default first (src/model/zooOrder.ts), unless
+// public/models/index.json exists already.
 // 2. The backbones' original source files (the third-party frozen weights), served under
 // `<base>backbones/<backbone>/<file>` without committing them: in dev straight from disk, in a
 // build copied into the output. Which files: exactly those the recipes of
@@ -11,11 +12,13 @@ import { createReadStream, existsSync, readdirSync, readFileSync, rmSync, statSy
 import { join, resolve } from 'node:path';
 import type { Plugin, ResolvedConfig } from 'vite';
 import { sourceFiles, type FrozenSpec } from '../src/model/frozen/assembleFrozen';
+import { zooOrder } from '../src/model/zooOrder';
 
 interface SourceManifest {
   id: string;
   backbone: { name: string; source: { kind: string; package?: string; version?: string } };
   frozen: FrozenSpec | null;
+  metrics?: { testOverallAccuracy?: number | null } | null;
 }
 
 interface ServedFile {
@@ -74,9 +77,9 @@ function servedFiles(root: string, modelsDir: string, warn: (message: string) =>
   return [...out.values()];
 }
 
-/** models/index.json: `{ "models": [ids] }`, sorted. */
+/** models/index.json: `{ "models": [ids] }`, the default (best test accuracy) first. */
 function indexJson(modelsDir: string): string {
-  return `${JSON.stringify({ models: readManifests(modelsDir).map((m) => m.id).sort() }, null, 2)}\n`;
+  return `${JSON.stringify({ models: zooOrder(readManifests(modelsDir)) }, null, 2)}\n`;
 }
 
 export function zoo(): Plugin {

@@ -1,0 +1,40 @@
+// Every zoo model in the browser: the model picker lists each committed manifest, and each model
+// classifies a ModelNet40 test cloud on WebGPU and on wasm with PyTorch's logits (within 1e-3)
+// and top-1. The default model's 32-cloud parity runs in classify.spec.ts; this spec covers the
+// whole zoo with one cloud per model and backend.
+import { expect, test } from '@playwright/test';
+import { dropFile } from './helpers';
+import { referenceOf, testCloud, toPly, zooModels } from './modelnet';
+
+const LOGIT_TOLERANCE = 1e-3;
+const argmax = (a: number[]) => a.reduce((best, v, i) => (v > a[best] ? i : best), 0);
+
+test('the model picker lists every committed model, the default first', async ({ page }) => {
+  await page.goto('/');
+  const options = page.getByTestId('model-picker').locator('option');
+  await expect(options).toHaveCount(zooModels().length, { timeout: 60_000 });
+  expect(await options.evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value))).toEqual(zooModels());
+});
+
+for (const modelId of zooModels()) {
+  for (const device of ['webgpu', 'wasm'] as const) {
+    test(`${modelId} on ${device}: a ModelNet40 test cloud gets PyTorch's logits`, async ({ page }) => {
+      test.setTimeout(10 * 60_000); // SwiftShader runs WebGPU on the CPU
+      const ref = referenceOf(modelId)[0];
+      await page.goto(`/?model=${modelId}&device=${device}`);
+      await expect(page.getByTestId('model-picker')).toHaveValue(modelId, { timeout: 60_000 });
+      await expect(page.getByTestId('model-progress')).toBeHidden({ timeout: 180_000 });
+      await dropFile(page, `${ref.id}.ply`, toPly(testCloud(ref.id).points));
+      const panel = page.getByTestId('predictions');
+      await expect(panel).toHaveAttribute('data-source', `${ref.id}.ply`, { timeout: 300_000 });
+      await expect(panel).toHaveAttribute('aria-busy', 'false', { timeout: 300_000 });
+      expect(await page.getByTestId('backend').getAttribute('data-value')).toBe(device);
+      const logits = JSON.parse((await page.getByTestId('top-classes').getAttribute('data-logits')) ?? '[]') as number[];
+      expect(logits).toHaveLength(ref.logits.length);
+      const diff = Math.max(...logits.map((v, i) => Math.abs(v - ref.logits[i])));
+      console.log(`${modelId} ${device}: ${ref.id} max |logit difference| ${diff.toExponential(2)}`);
+      expect(argmax(logits)).toBe(argmax(ref.logits));
+      expect(diff).toBeLessThan(LOGIT_TOLERANCE);
+    });
+  }
+}

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { zooOrder } from '../../src/model/zooOrder';
+
+describe('zooOrder (the default model first)', () => {
+  it('puts the best measured test accuracy first, unevaluated models last, ties by id', () => {
+    const order = zooOrder([
+      { id: 'none-modelnet40', metrics: { testOverallAccuracy: 0.85 } },
+      { id: 'unevaluated', metrics: { testOverallAccuracy: null } },
+      { id: 'kwt1-modelnet40', metrics: { testOverallAccuracy: 0.87 } },
+      { id: 'use-lite-modelnet40', metrics: { testOverallAccuracy: 0.9 } },
+      { id: 'b-tie', metrics: { testOverallAccuracy: 0.85 } },
+      { id: 'a-no-metrics' },
+    ]);
+    expect(order).toEqual(['use-lite-modelnet40', 'kwt1-modelnet40', 'b-tie', 'none-modelnet40', 'a-no-metrics', 'unevaluated']);
+  });
+
+  it('does not reorder its input array', () => {
+    const input = [{ id: 'b', metrics: { testOverallAccuracy: 0.1 } }, { id: 'a', metrics: { testOverallAccuracy: 0.2 } }];
+    expect(zooOrder(input)).toEqual(['a', 'b']);
+    expect(input.map((m) => m.id)).toEqual(['b', 'a']);
+  });
+});
