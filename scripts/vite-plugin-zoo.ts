@@ -11,8 +11,8 @@
 import { createReadStream, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Plugin, ResolvedConfig } from 'vite';
-import { sourceFiles, type FrozenSpec } from '../src/model/frozen/assembleFrozen';
-import { zooOrder } from '../src/model/zooOrder';
+import { sourceFiles, type FrozenSpec } from '../src/model/frozen/assembleFrozen.ts';
+import { zooOrder } from '../src/model/zooOrder.ts';
 
 interface SourceManifest {
   id: string;

@@ -1,5 +1,6 @@
 // The table of formats: extensions, whether the content must be text, and the parser. Which
 // entry reads a file is decided here: the content (sniff.ts) wins over the extension.
+import { EXTENSIONS } from './extensions';
 import { formatCount } from './limits';
 import { parseObj } from './obj';
 import { parseOff } from './off';
@@ -21,16 +22,15 @@ export interface FormatEntry {
 }
 
 export const FORMATS: readonly FormatEntry[] = [
-  { id: 'ply', extensions: ['ply'], text: false, parse: parsePly },
-  { id: 'obj', extensions: ['obj'], text: true, parse: (bytes) => parseObj(decodeText(bytes)) },
-  { id: 'pcd', extensions: ['pcd'], text: false, parse: parsePcd },
-  { id: 'xyz', extensions: ['xyz', 'txt', 'csv', 'pts', 'asc', 'xyzn', 'xyzrgb'], text: true, parse: (bytes) => parseXyz(decodeText(bytes)) },
-  { id: 'off', extensions: ['off'], text: true, parse: (bytes) => parseOff(decodeText(bytes)) },
-  { id: 'stl', extensions: ['stl'], text: false, parse: parseStl },
+  { id: 'ply', extensions: EXTENSIONS.ply, text: false, parse: parsePly },
+  { id: 'obj', extensions: EXTENSIONS.obj, text: true, parse: (bytes) => parseObj(decodeText(bytes)) },
+  { id: 'pcd', extensions: EXTENSIONS.pcd, text: false, parse: parsePcd },
+  { id: 'xyz', extensions: EXTENSIONS.xyz, text: true, parse: (bytes) => parseXyz(decodeText(bytes)) },
+  { id: 'off', extensions: EXTENSIONS.off, text: true, parse: (bytes) => parseOff(decodeText(bytes)) },
+  { id: 'stl', extensions: EXTENSIONS.stl, text: false, parse: parseStl },
 ];
 
-/** Every extension we read, with dots, for a file picker's `accept`. */
-export const ACCEPTED_EXTENSIONS: readonly string[] = FORMATS.flatMap((f) => f.extensions.map((e) => `.${e}`));
+export { ACCEPTED_EXTENSIONS } from './extensions';
 
 export function extensionOf(name: string): string {
   const dot = name.lastIndexOf('.');

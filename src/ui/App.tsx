@@ -1,14 +1,13 @@
 // Application state lives here, outside the viewer: the loaded file, what is loading, the last
 // error and the view settings. The viewer only receives them as props.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { ACCEPTED_EXTENSIONS } from '../io/index';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { ACCEPTED_EXTENSIONS } from '../io/extensions';
 import { WorkerClient, WorkerRequestError } from '../worker/client';
 import { FilePickerButton, WindowDropTarget } from './DropZone';
 import { ErrorBanner, type ShownFailure } from './ErrorBanner';
 import { FileInfo, type LoadedEntry } from './FileInfo';
 import { ViewControls, type ViewSettings } from './ViewControls';
 import type { ColorMode } from './viewer/colorMode';
-import { Viewer } from './viewer/Viewer';
 import { ViewerErrorBoundary } from './viewer/ViewerErrorBoundary';
 import type { GalleryShape } from '../gallery/shapes';
 import { pointValues, tokenValues } from '../model/postprocess';
@@ -22,6 +21,9 @@ import { useClassifier } from './classify/useClassifier';
 import type { PointScalars } from './viewer/pointViewer';
 import './app.css';
 import './classify/classify.css';
+
+// three.js is most of the page's code: load the viewer after the page is up (its own chunk).
+const Viewer = lazy(() => import('./viewer/Viewer').then((m) => ({ default: m.Viewer })));
 
 const ATTENTION_COLORMAP = 'magma';
 
@@ -169,15 +171,17 @@ export function App() {
           </div>
         )}
         <ViewerErrorBoundary>
-          <Viewer
-            cloud={cloud}
-            colorMode={colorMode}
-            up={settings.up}
-            pointSize={settings.pointSize}
-            scalars={scalars}
-            fitRequest={fitRequest}
-            onHover={setHoverPoint}
-          />
+          <Suspense fallback={<div className="viewer-loading muted">Loading the 3D viewer…</div>}>
+            <Viewer
+              cloud={cloud}
+              colorMode={colorMode}
+              up={settings.up}
+              pointSize={settings.pointSize}
+              scalars={scalars}
+              fitRequest={fitRequest}
+              onHover={setHoverPoint}
+            />
+          </Suspense>
         </ViewerErrorBoundary>
         {!cloud && (
           <div className="empty-state">

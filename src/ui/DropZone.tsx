@@ -1,6 +1,6 @@
 // Drop a file anywhere on the window (with an overlay while dragging) or pick one with a button.
 import { useEffect, useRef, useState } from 'react';
-import { ACCEPTED_EXTENSIONS } from '../io/index';
+import { ACCEPTED_EXTENSIONS } from '../io/extensions';
 
 function carriesFiles(event: DragEvent): boolean {
   return event.dataTransfer?.types.includes('Files') ?? false;

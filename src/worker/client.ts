@@ -1,7 +1,6 @@
 // The page's side of the worker: typed requests matched to answers by id.
-import { LIMITS } from '../io/index';
-import { formatForName } from '../io/formats';
-import { formatBytes } from '../io/limits';
+import { formatOfName } from '../io/extensions';
+import { formatBytes, LIMITS } from '../io/limits';
 import type { LoadResult } from '../io/types';
 import type {
   RequestPayloads,
@@ -73,7 +72,7 @@ export class WorkerClient {
   async loadFile(file: File): Promise<LoadedFile> {
     if (file.size > LIMITS.maxFileBytes) {
       throw new WorkerRequestError({
-        format: formatForName(file.name)?.id ?? 'unknown',
+        format: formatOfName(file.name) ?? 'unknown',
         reason: 'too-large',
         message: `${file.name} is ${formatBytes(file.size)}; the limit is ${formatBytes(LIMITS.maxFileBytes)} (LIMITS.maxFileBytes), so it was not read.`,
       });

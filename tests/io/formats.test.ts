@@ -1,6 +1,7 @@
 // Choosing the parser: the content (sniffing) first, the extension when the content says little.
 import { describe, expect, test } from 'vitest';
-import { ACCEPTED_EXTENSIONS, chooseFormat, extensionOf } from '../../src/io/formats';
+import { formatOfName } from '../../src/io/extensions';
+import { ACCEPTED_EXTENSIONS, chooseFormat, extensionOf, FORMATS, formatForName } from '../../src/io/formats';
 import { sniffFormat } from '../../src/io/sniff';
 import { assimp, bunnyObj, cgal } from './debian';
 import { binaryStl, garbage, pcdFile, plyFile, text } from './generate';
@@ -50,5 +51,19 @@ describe('test set-up', () => {
     expect(() => assimp('PLY/no-such-file.ply')).toThrow(
       "/usr/share/assimp/models/PLY/no-such-file.ply is missing: install the Debian package 'assimp-testmodels'",
     );
+  });
+});
+
+describe('extensions (the page-side table, without parsers)', () => {
+  test('the file picker accepts exactly the parsers\' extensions', () => {
+    expect([...ACCEPTED_EXTENSIONS].sort()).toEqual(FORMATS.flatMap((f) => f.extensions.map((e) => `.${e}`)).sort());
+  });
+
+  test('a name suggests the same format as the parsers\' table', () => {
+    for (const name of ['a.PLY', 'b.obj', 'scan.xyzrgb', 'table.csv', 'c.off', 'd.Stl', 'e.pcd', 'noext', 'f.glb', 'trailing.']) {
+      expect(formatOfName(name), name).toBe(formatForName(name)?.id);
+    }
+    expect(formatOfName('x.tar.ply')).toBe('ply');
+    expect(formatOfName('README')).toBeUndefined();
   });
 });
