@@ -1,10 +1,13 @@
 """Evaluate a checkpoint on the validation part and the test split; writes report.json.
 
-    PYTHONPATH=training python3 -m any2point.evaluate /work/runs/<run>/best.pt [--out report.json]
+    PYTHONPATH=training python3 -m any2point.evaluate /work/runs/<run>/best.pt [--out report.json] [--predictions p.json]
+    PYTHONPATH=training python3 -m any2point.evaluate --model-dir public/models/<id> --predictions p.json
 
 The report holds validation and test overall accuracy, mean class accuracy, per-class accuracy,
 the test confusion matrix (rows: true class), trainable / total parameters, epochs trained,
-training wall time and the machine it ran on.
+training wall time and the machine it ran on. --predictions also writes every test cloud's top-1
+(ids, labels, predictions; class indices); with --model-dir (an exported model, rebuilt as
+any2point.latency does) it writes only those (scripts/bench-accuracy.ts compares the browser's).
 """
 from __future__ import annotations
 
@@ -72,14 +75,40 @@ def evaluate(path: Path, batch_size: int = 64, log=print) -> dict:
     return report
 
 
+def test_predictions(model, cfg, batch_size: int = 64) -> dict:
+    """Top-1 of every test cloud, in split order."""
+    s = D.load_splits(cfg.dataset, model.spec, cfg.data_root, cfg.cache_dir, cfg.val_fraction, log=None)
+    pred = predict(model, s.test, s.test_idx, np.arange(len(s.test)), batch_size)
+    return {"classes": s.test.classes, "ids": list(s.test.ids), "labels": s.test.labels.tolist(),
+            "predictions": pred.tolist(), "overallAccuracy": float((pred == s.test.labels).mean())}
+
+
 def main(argv: list[str]) -> None:
     ap = argparse.ArgumentParser(prog="any2point.evaluate")
-    ap.add_argument("checkpoint", type=Path)
+    ap.add_argument("checkpoint", type=Path, nargs="?")
     ap.add_argument("--out", type=Path, help="default: report.json beside the checkpoint")
     ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--predictions", type=Path, help="also write every test cloud's top-1 here (JSON)")
+    ap.add_argument("--model-dir", type=Path, help="an exported model (public/models/<id>) instead of a checkpoint; needs --predictions")
     a = ap.parse_args(argv)
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
+    if a.model_dir:
+        if a.checkpoint or not a.predictions:
+            ap.error("--model-dir takes no checkpoint and needs --predictions")
+        from .latency import load_exported
+
+        model, cfg, manifest = load_exported(a.model_dir)
+        preds = {"model": manifest["id"], **test_predictions(model, cfg, a.batch_size)}
+        a.predictions.write_text(json.dumps(preds) + "\n")
+        print(f"{manifest['id']}: test OA {preds['overallAccuracy']:.4f}; wrote {a.predictions}")
+        return
+    if not a.checkpoint:
+        ap.error("give a checkpoint (or --model-dir with --predictions)")
     report = evaluate(a.checkpoint, a.batch_size)
+    if a.predictions:
+        model, cfg, _ = ckpt.load_model(a.checkpoint)
+        a.predictions.write_text(json.dumps(test_predictions(model, cfg, a.batch_size)) + "\n")
+        print(f"wrote {a.predictions}")
     out = a.out or a.checkpoint.with_name("report.json")
     out.write_text(json.dumps(report, indent=1) + "\n")
     print(f"wrote {out}")
