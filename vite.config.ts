@@ -21,7 +21,8 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: true,
     // kernels.html: the WGSL kernel check page driven by e2e/kernels.spec.ts and the benchmark.
-    rollupOptions: { input: { main: 'index.html', kernels: 'kernels.html' } },
+    // accuracy.html: the model worker fed clouds in bulk, driven by scripts/bench-accuracy.ts.
+    rollupOptions: { input: { main: 'index.html', kernels: 'kernels.html', accuracy: 'accuracy.html' } },
     // The largest chunk is the lazily loaded 3D viewer, i.e. three.js itself (~560 kB minified);
     // the page's own chunk is ~250 kB.
     chunkSizeWarningLimit: 600,
