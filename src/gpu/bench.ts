@@ -9,13 +9,11 @@ import { knn } from '../geometry/knn';
 import { project1d } from '../geometry/project';
 import { sphereCloud } from '../geometry/synthetic';
 import { voxelIds } from '../geometry/voxels';
-import { createCells } from './cells';
 import type { GpuContext } from './device';
 import { createFps } from './fps';
 import { createGeometry } from './geometry';
 import { createKnn } from './knn';
-import { createProject } from './project';
-import { createVoxels } from './voxels';
+import { createTokenStage } from './tokenStage';
 
 export type BenchKernel = 'fps' | 'knn' | 'project+pool' | 'geometry';
 
@@ -106,13 +104,9 @@ export async function benchKernels(options: BenchOptions): Promise<BenchRow[]> {
         const clouds = Math.max(1, Math.round(n / 1024));
         const tokens = cloud.subarray(0, clouds * T * 3);
         const p = SPEC_1D.projection;
-        const gpuRun = ctx
-          ? async () => {
-              const pos = await createProject(ctx)(tokens, T, p);
-              await createCells(ctx)(pos, T, p);
-              await createVoxels(ctx)(tokens, T, SPEC_1D.voxels);
-            }
-          : null;
+        // GPU: all clouds in one dispatch per kernel, one submit, one readback (src/gpu/tokenStage.ts).
+        const stage = ctx ? createTokenStage(ctx) : null;
+        const gpuRun = stage ? () => stage.run(tokens, T, p, SPEC_1D.voxels) : null;
         const cpuRun = () => {
           for (let b = 0; b < clouds; b++) {
             const tk = tokens.subarray(b * T * 3, (b + 1) * T * 3);
@@ -122,6 +116,7 @@ export async function benchKernels(options: BenchOptions): Promise<BenchRow[]> {
           }
         };
         const [gpuMs, cpuMs] = await measure(options, runs, gpuRun, cpuRun);
+        stage?.dispose();
         push({ kernel, n, detail: `${clouds} clouds x ${T} tokens`, runs, gpuMs, cpuMs });
       }
     }
