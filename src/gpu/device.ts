@@ -197,14 +197,16 @@ class Context implements GpuContext {
         this.assertAlive();
         throw cause;
       }
-      const bytes = staging.getMappedRange().slice(0);
-      staging.unmap();
+      // One copy per read straight out of the mapped range (not a copy of the whole range first).
+      const mapped = staging.getMappedRange();
       let offset = 0;
-      return reads.map((r) => {
-        const part = bytes.slice(offset, offset + r.bytes);
+      const parts = reads.map((r) => {
+        const part = mapped.slice(offset, offset + r.bytes);
         offset += align4(r.bytes);
         return part;
       });
+      staging.unmap();
+      return parts;
     } finally {
       staging?.destroy();
       for (const buffer of temps) buffer.destroy();
