@@ -15,11 +15,27 @@ import { prepareKnn } from './knn';
 import { prepareProjection } from './project';
 import { prepareVoxels } from './voxels';
 
+/** One ONNX input left on the GPU, in the `{ gpuBuffer, type, dims }` form onnxruntime-web's
+ * WebGPU execution provider takes (docs/geometry.md "ONNX inputs, in order"). Indices are u32 on
+ * the GPU and < 2^31, so their bits are the int32 the model expects. */
+export interface GpuTensorInput {
+  name: string;
+  gpuBuffer: GPUBuffer;
+  type: 'float32' | 'int32';
+  dims: number[];
+}
+
 export interface GpuGeometry {
   /** B clouds, already normalised and resampled to `spec.points` (B x N_in x 3). */
   run(points: Float32Array, spec: GeometrySpec): Promise<GeometryOutput>;
   /** One raw cloud of any size: normalised on the CPU, resampled by GPU FPS when N > N_in. */
   runCloud(points: Float32Array, spec: GeometrySpec, options?: GeometryOptions): Promise<GeometryOutput>;
+  /** Like runCloud, but reads nothing back: the ONNX inputs stay in GPU buffers on this
+   * context's device, in input order. The buffers belong to this GpuGeometry: the next run
+   * overwrites them and dispose() (or a run of another shape) destroys them, so hand them to the
+   * session before the next call. Resolves once the work is submitted and validated (WebGPU
+   * orders it before any later work on the same queue). */
+  runCloudToBuffers(points: Float32Array, spec: GeometrySpec, options?: GeometryOptions): Promise<GpuTensorInput[]>;
   dispose(): void;
 }
 
@@ -74,6 +90,25 @@ export function createGeometry(ctx: GpuContext): GpuGeometry {
     return { batch, points: x0, stages, tokens: f32(), pos: f32(), cells: u32(), cellMask: f32(), cellMean: f32(), voxels: u32(), voxelMask: f32() };
   }
 
+  async function toBuffers(p: Plan, points: Float32Array, spec: GeometrySpec): Promise<GpuTensorInput[]> {
+    ctx.assertAlive();
+    ctx.device.queue.writeBuffer(p.input, 0, points.buffer, points.byteOffset, points.byteLength);
+    await ctx.execute('geometry to buffers', (rec) => encodeDispatches(rec.encoder, p.dispatches));
+    const t = tokenCount(spec);
+    const m = viewCount(spec.projection);
+    const pr = spec.projection;
+    return [
+      { name: 'points', gpuBuffer: p.resampled ? p.resampled.buffer : p.input, type: 'float32', dims: [1, spec.points, 3] },
+      ...spec.stages.flatMap((stage, i): GpuTensorInput[] => [
+        { name: `fps_${i + 1}`, gpuBuffer: p.stages[i].fps.buffer, type: 'int32', dims: [1, stage.centers] },
+        { name: `knn_${i + 1}`, gpuBuffer: p.stages[i].knn.buffer, type: 'int32', dims: [1, stage.centers, stage.k] },
+      ]),
+      { name: 'pos', gpuBuffer: p.pos.buffer, type: 'float32', dims: pr.kind === '1d' ? [1, m, t] : [1, m, t, 2] },
+      { name: 'cell_mask', gpuBuffer: p.cellMask.buffer, type: 'float32', dims: [1, m, t, t] },
+      { name: 'voxel_mask', gpuBuffer: p.voxelMask.buffer, type: 'float32', dims: [1, t, t] },
+    ];
+  }
+
   return {
     async run(points, spec) {
       pointCount(points, 'geometry');
@@ -90,6 +125,13 @@ export function createGeometry(ctx: GpuContext): GpuGeometry {
       const n = x.length / 3;
       if (n <= spec.points) return this.run(resample(x, spec.points), spec);
       return execute(await planFor(spec, 1, n), x, 1, spec);
+    },
+    async runCloudToBuffers(points, spec, options = {}) {
+      const x = normalise(points, options.up ?? 'z');
+      const n = x.length / 3;
+      const input = n <= spec.points ? resample(x, spec.points) : x;
+      assertFinite(input, 'geometry');
+      return toBuffers(await planFor(spec, 1, Math.max(n, spec.points)), input, spec);
     },
     dispose() {
       if (plan) destroyPlan(plan);
