@@ -25,6 +25,15 @@ export interface GpuTensorInput {
   dims: number[];
 }
 
+/** The ONNX inputs on the GPU, and the two small arrays the page draws (read back). */
+export interface GpuGeometryBuffers {
+  inputs: GpuTensorInput[];
+  /** Token centres, T x 3, in the normalised frame. */
+  tokens: Float32Array;
+  /** Token positions on the backbone's grid, M x T (1D) or M x T x 2 (2D). */
+  pos: Float32Array;
+}
+
 export interface GpuGeometry {
   /** B clouds, already normalised and resampled to `spec.points` (B x N_in x 3). */
   run(points: Float32Array, spec: GeometrySpec): Promise<GeometryOutput>;
@@ -33,9 +42,9 @@ export interface GpuGeometry {
   /** Like runCloud, but reads nothing back: the ONNX inputs stay in GPU buffers on this
    * context's device, in input order. The buffers belong to this GpuGeometry: the next run
    * overwrites them and dispose() (or a run of another shape) destroys them, so hand them to the
-   * session before the next call. Resolves once the work is submitted and validated (WebGPU
-   * orders it before any later work on the same queue). */
-  runCloudToBuffers(points: Float32Array, spec: GeometrySpec, options?: GeometryOptions): Promise<GpuTensorInput[]>;
+   * session before the next call. Only the token centres and positions (a few kB, for drawing)
+   * are read back. */
+  runCloudToBuffers(points: Float32Array, spec: GeometrySpec, options?: GeometryOptions): Promise<GpuGeometryBuffers>;
   dispose(): void;
 }
 
@@ -90,14 +99,18 @@ export function createGeometry(ctx: GpuContext): GpuGeometry {
     return { batch, points: x0, stages, tokens: f32(), pos: f32(), cells: u32(), cellMask: f32(), cellMean: f32(), voxels: u32(), voxelMask: f32() };
   }
 
-  async function toBuffers(p: Plan, points: Float32Array, spec: GeometrySpec): Promise<GpuTensorInput[]> {
+  async function toBuffers(p: Plan, points: Float32Array, spec: GeometrySpec): Promise<GpuGeometryBuffers> {
     ctx.assertAlive();
     ctx.device.queue.writeBuffer(p.input, 0, points.buffer, points.byteOffset, points.byteLength);
-    await ctx.execute('geometry to buffers', (rec) => encodeDispatches(rec.encoder, p.dispatches));
+    const [tokens, pos] = await ctx.execute('geometry to buffers', (rec) => {
+      encodeDispatches(rec.encoder, p.dispatches);
+      rec.read(p.tokens.buffer, p.tokens.bytes);
+      rec.read(p.pos.buffer, p.pos.bytes);
+    });
     const t = tokenCount(spec);
     const m = viewCount(spec.projection);
     const pr = spec.projection;
-    return [
+    const inputs: GpuTensorInput[] = [
       { name: 'points', gpuBuffer: p.resampled ? p.resampled.buffer : p.input, type: 'float32', dims: [1, spec.points, 3] },
       ...spec.stages.flatMap((stage, i): GpuTensorInput[] => [
         { name: `fps_${i + 1}`, gpuBuffer: p.stages[i].fps.buffer, type: 'int32', dims: [1, stage.centers] },
@@ -107,6 +120,7 @@ export function createGeometry(ctx: GpuContext): GpuGeometry {
       { name: 'cell_mask', gpuBuffer: p.cellMask.buffer, type: 'float32', dims: [1, m, t, t] },
       { name: 'voxel_mask', gpuBuffer: p.voxelMask.buffer, type: 'float32', dims: [1, t, t] },
     ];
+    return { inputs, tokens: new Float32Array(tokens), pos: new Float32Array(pos) };
   }
 
   return {

@@ -2,11 +2,13 @@
 //   const clf = await createClassifier(id, { device, onProgress });
 //   const r = await clf.classify(cloud);
 //   await clf.dispose();
-// preprocess (normalise, resample, tokenizer geometry: WebGPU kernels on ORT's own device when the
-// session runs on webgpu, the CPU twins otherwise) -> network -> postprocess (top-k, attention
-// per point). If the GPU device is lost, the same classifier carries on with wasm + CPU twins.
+// preprocess (normalise, resample, tokenizer geometry: WebGPU kernels on the device ORT runs on,
+// their output buffers handed to ORT's webgpu session as they are; the CPU twins on wasm) ->
+// network -> postprocess (top-k, attention per point). If the GPU device is lost, the same
+// classifier carries on with wasm + CPU twins.
 import { DeviceLostError } from '../gpu/errors';
 import type { GpuContext } from '../gpu/device';
+import { createGeometry, type GpuGeometry } from '../gpu/geometry';
 import { runGeometry } from '../gpu/runGeometry';
 import { normalise, type UpAxis } from '../geometry/normalise';
 import { posWidth, tokenCount, viewCount, type GeometryOutput } from '../geometry/spec';
@@ -142,6 +144,8 @@ function checkSignature(manifest: ZooManifest, session: ModelSession): void {
 class Pipeline implements Classifier {
   readonly manifest: ZooManifest;
   private fallback: string | null;
+  /** The kernels whose output buffers feed the WebGPU session (kept: buffers reused per run). */
+  private gpuGeometry: GpuGeometry | null = null;
 
   constructor(
     private readonly files: ModelFiles,
@@ -192,6 +196,7 @@ class Pipeline implements Classifier {
 
   private async fallBackToWasm(reason: string): Promise<void> {
     this.context = null;
+    this.gpuGeometry = null; // its device is gone, and its buffers with it
     this.fallback = reason;
     if (this.session.backend === 'wasm') return;
     const old = this.session;
@@ -204,10 +209,9 @@ class Pipeline implements Classifier {
     const positions = cloud instanceof Float32Array ? cloud : cloud.positions;
     const up = options.up ?? 'z';
     const start = performance.now();
-    const geometry = await runGeometry(positions, manifest.geometry, this.context ? { context: this.context, up } : { prefer: 'cpu', up });
-    if (this.context && geometry.path === 'cpu') throw new DeviceLostError('lost', geometry.fallbackReason ?? 'the geometry kernels fell back to the CPU');
+    const { feeds, tokens, pos, path } = await this.geometry(positions, up);
     const afterGeometry = performance.now();
-    const outputs = await this.session.run(this.feeds(geometry.output));
+    const outputs = await this.session.run(feeds);
     const afterNetwork = performance.now();
 
     const logits = outputs.logits.data as Float32Array;
@@ -218,7 +222,7 @@ class Pipeline implements Classifier {
     const t = tokenCount(manifest.geometry);
     const attention = attentionMaps(outputs.attention.data as Float32Array, manifest.attention.layers, manifest.attention.heads, t);
     // Token of every input point, in the same normalised frame as the token centres.
-    const tokenOfPoint = nearestToken(normalise(positions, up), geometry.output.tokens);
+    const tokenOfPoint = nearestToken(normalise(positions, up), tokens);
     const end = performance.now();
     return {
       top: topK(probabilities, manifest.classes, this.k),
@@ -226,13 +230,35 @@ class Pipeline implements Classifier {
       logits,
       attention,
       tokenOfPoint,
-      tokens: geometry.output.tokens,
-      pos: geometry.output.pos,
+      tokens,
+      pos,
       timings: { geometry: afterGeometry - start, network: afterNetwork - afterGeometry, total: end - start },
       backend: this.session.backend,
-      geometryPath: geometry.path,
+      geometryPath: path,
       fallbackReason: this.fallback,
     };
+  }
+
+  /** The network's inputs. With the network on WebGPU they stay in the kernels' GPU buffers (same
+   * device, no CPU round trip; only the token centres and positions come back, for drawing);
+   * otherwise the geometry runs where it can (GPU kernels or CPU twins) and is read back. */
+  private async geometry(positions: Float32Array, up: UpAxis) {
+    const spec = this.manifest.geometry;
+    if (this.context && this.session.backend === 'webgpu') {
+      this.gpuGeometry ??= createGeometry(this.context);
+      const g = await this.gpuGeometry.runCloudToBuffers(positions, spec, { up });
+      const feeds: Record<string, InputTensor> = {};
+      const byName = new Map(g.inputs.map((i) => [i.name, i]));
+      for (const name of this.session.inputNames) {
+        const input = byName.get(name);
+        if (!input) throw new Error(`${this.manifest.id}: the model input '${name}' is not one the geometry stage produces ([${[...byName.keys()]}])`);
+        feeds[name] = { type: input.type, gpuBuffer: input.gpuBuffer, dims: input.dims };
+      }
+      return { feeds, tokens: g.tokens, pos: g.pos, path: 'gpu' as const };
+    }
+    const geometry = await runGeometry(positions, spec, this.context ? { context: this.context, up } : { prefer: 'cpu', up });
+    if (this.context && geometry.path === 'cpu') throw new DeviceLostError('lost', geometry.fallbackReason ?? 'the geometry kernels fell back to the CPU');
+    return { feeds: this.feeds(geometry.output), tokens: geometry.output.tokens, pos: geometry.output.pos, path: geometry.path };
   }
 
   /** The ONNX inputs of docs/geometry.md, for the names the model takes. */
@@ -262,6 +288,8 @@ class Pipeline implements Classifier {
 
   async dispose(): Promise<void> {
     // The GPU context is shared by every classifier of this worker (sharedGpu.ts): kept.
+    this.gpuGeometry?.dispose();
+    this.gpuGeometry = null;
     this.context = null;
     await this.session.dispose();
   }

@@ -23,7 +23,7 @@ describe('GPU geometry left in GPU buffers = CPU twin', () => {
       const ctx = await nodeGpu();
       const geometry = createGeometry(ctx);
       try {
-        const inputs = await geometry.runCloudToBuffers(cloud, spec);
+        const { inputs, tokens, pos } = await geometry.runCloudToBuffers(cloud, spec);
         const cpu = computeGeometryCPU(cloud, spec);
         const want: [string, Float32Array | Int32Array][] = [
           ['points', cpu.points],
@@ -36,6 +36,10 @@ describe('GPU geometry left in GPU buffers = CPU twin', () => {
           ['voxel_mask', cpu.voxelMask],
         ];
         expect(inputs.map((i) => i.name)).toEqual(want.map(([n]) => n));
+        // The two arrays read back for drawing.
+        expect(tokens).toEqual(cpu.tokens);
+        expect(pos.length).toBe(cpu.pos.length);
+        for (let j = 0; j < pos.length; j++) expect(Math.abs(pos[j] - cpu.pos[j])).toBeLessThanOrEqual(1e-5);
         for (const [i, input] of inputs.entries()) {
           const [, expected] = want[i];
           expect(input.dims.reduce((a, b) => a * b, 1)).toBe(expected.length);
