@@ -6,12 +6,12 @@
 // Prints a table and writes bench-results/e2e.json. Run `vite build` first (the npm script does).
 //   flags: --runs 5 --devices webgpu,wasm --model <id>
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { chromium, type Browser, type Page } from 'playwright';
 import { preview } from 'vite';
 import { chromiumArgs } from '../playwright.config';
-import { testCloud, toPly } from '../e2e/modelnet';
+import { testCloud, toPly, zooModel } from '../e2e/modelnet';
 import { seeded } from '../src/gallery/sample';
 
 function flag(name: string): string | undefined {
@@ -24,12 +24,9 @@ const DEVICES = (flag('devices') ?? 'webgpu,wasm').split(',') as ('webgpu' | 'wa
 const BUNNY = '/usr/share/glmark2/models/bunny.obj';
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** The model asked for, or the app's default (the zoo's first). */
 function modelId(): string {
-  const wanted = flag('model');
-  if (wanted) return wanted;
-  const ids = readdirSync('public/models').filter((id) => existsSync(`public/models/${id}/manifest.json`)).sort();
-  if (ids.length === 0) throw new Error('bench:e2e: public/models has no model');
-  return ids[0];
+  return flag('model') ?? zooModel();
 }
 
 /** n points on a noisy sphere, as a binary PLY (a dense scan-like cloud). */
