@@ -3,15 +3,21 @@
 // inference at a time, and runs the webgpu EP on a GPUDevice it is given (the geometry kernels'
 // device), so the whole pipeline uses one device.
 //
-// Entry point in the browser: 'onnxruntime-web/webgpu', ORT's native WebGPU EP plus the wasm EP
-// in one ~27 MB wasm (asyncify build). It takes an external GPUDevice, and on Chromium's
-// SwiftShader adapter it ran this project's network 2.5x faster than the default entry's JSEP
-// build (warm, 9 s vs 23 s; wasm EP the same, ~0.3 s). That entry cannot load in Node, so the
-// unit tests (wasm EP only) load the package's Node build instead, through an import the bundler
-// leaves alone; the app bundles exactly one entry.
-import type * as OrtModule from 'onnxruntime-web/webgpu';
-import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
-import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+// Two onnxruntime builds, one per backend, each loaded on first use (its own chunk and wasm):
+//  - webgpu: 'onnxruntime-web/webgpu', ORT's native WebGPU EP plus the wasm EP in one ~27 MB wasm
+//    (asyncify build). It takes an external GPUDevice, and on Chromium's SwiftShader adapter it
+//    ran this project's network 2.5x faster than the default entry's JSEP build (warm, 9 s vs
+//    23 s).
+//  - wasm: 'onnxruntime-web/wasm', the plain threaded SIMD build (~14 MB). Asyncify instruments
+//    the whole binary, and the wasm EP pays for it: use-lite-modelnet40 per cloud, warm, in
+//    Chromium (accuracy.html, 2 threads) 30 ms asyncify vs 22 ms plain, geometry included; in
+//    Node (1 thread, network only) 123 ms vs 31 ms.
+// Node (the unit tests, wasm only) loads the wasm entry from the package as it is.
+import type * as OrtModule from 'onnxruntime-web/wasm';
+import asyncifyWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import asyncifyMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import plainWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
+import plainMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
 
 type Ort = typeof OrtModule;
 
@@ -67,22 +73,23 @@ export class SessionError extends Error {
   override name = 'SessionError';
 }
 
-let ortPromise: Promise<Ort> | null = null;
+const ortPromises: Partial<Record<Backend, Promise<Ort>>> = {};
 
-/** ORT, loaded on first use (a separate chunk, so its threads' worker script is ORT alone). */
-function loadOrt(): Promise<Ort> {
-  ortPromise ??= import('onnxruntime-web/webgpu').then((ort) => {
-    configureWasm(ort);
+/** The ORT build for a backend, loaded on first use (a separate chunk, so its threads' worker
+ * script is ORT alone). */
+function loadOrt(backend: Backend): Promise<Ort> {
+  ortPromises[backend] ??= (backend === 'webgpu' ? import('onnxruntime-web/webgpu') : import('onnxruntime-web/wasm')).then((ort) => {
+    configureWasm(ort, backend);
     return ort;
   });
-  return ortPromise;
+  return ortPromises[backend];
 }
 
 function isBrowser(): boolean {
   return typeof location !== 'undefined' && /^https?:$/.test(location.protocol);
 }
 
-function configureWasm(ort: Ort): void {
+function configureWasm(ort: Ort, backend: Backend): void {
   ort.env.logLevel = 'error';
   if (!isBrowser()) {
     // Node finds its wasm beside its own module; one thread keeps tests light.
@@ -90,7 +97,8 @@ function configureWasm(ort: Ort): void {
     return;
   }
   // The app serves (and its service worker precaches) these two files itself: no CDN, works offline.
-  ort.env.wasm.wasmPaths = { mjs: new URL(ortMjsUrl, location.href).href, wasm: new URL(ortWasmUrl, location.href).href };
+  const [mjs, wasm] = backend === 'webgpu' ? [asyncifyMjsUrl, asyncifyWasmUrl] : [plainMjsUrl, plainWasmUrl];
+  ort.env.wasm.wasmPaths = { mjs: new URL(mjs, location.href).href, wasm: new URL(wasm, location.href).href };
   // Threads need SharedArrayBuffer, which needs cross-origin isolation (COOP + COEP).
   const isolated = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
   const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1;
@@ -128,26 +136,25 @@ export async function createSession(model: Uint8Array, options: CreateSessionOpt
   if (!(model instanceof Uint8Array) || model.byteLength === 0) {
     throw new SessionError('model must be a non-empty Uint8Array of ONNX bytes');
   }
-  const ort = await loadOrt();
-  if (device !== 'auto') return open(ort, model, device, options, null);
+  if (device !== 'auto') return open(model, device, options, null);
 
   const probe = await probeWebGPU(options.gpuAdapterInfo);
-  if (!probe.ok) return open(ort, model, 'wasm', options, probe.reason);
+  if (!probe.ok) return open(model, 'wasm', options, probe.reason);
   try {
     // webgpu alone: ['webgpu', 'wasm'] would fall back silently and hide which one ran.
-    return await open(ort, model, 'webgpu', options, null);
+    return await open(model, 'webgpu', options, null);
   } catch (error) {
-    return open(ort, model, 'wasm', options, `the webgpu execution provider failed: ${message(error)}`);
+    return open(model, 'wasm', options, `the webgpu execution provider failed: ${message(error)}`);
   }
 }
 
 async function open(
-  ort: Ort,
   model: Uint8Array,
   backend: Backend,
   options: CreateSessionOptions,
   fallbackReason: string | null,
 ): Promise<ModelSession> {
+  const ort = await loadOrt(backend);
   let inner: OrtModule.InferenceSession;
   const provider = backend === 'webgpu' && options.gpuDevice ? { name: 'webgpu' as const, device: options.gpuDevice } : backend;
   try {
@@ -161,7 +168,9 @@ async function open(
     throw new SessionError(`could not create an onnxruntime session on ${backend}: ${message(error)}`, { cause: error });
   }
   const gpuDevice = backend === 'webgpu' ? (options.gpuDevice ?? (await ort.env.webgpu.device) ?? null) : null;
-  return new Session(ort, inner, backend, fallbackReason, gpuDevice);
+  const session = new Session(ort, inner, backend, fallbackReason, gpuDevice);
+  if (backend === 'wasm') session.warmUp();
+  return session;
 }
 
 class Session implements ModelSession {
@@ -185,6 +194,28 @@ class Session implements ModelSession {
     const next = this.queue.then(() => this.runNow(feeds));
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  /** Queues one run on zero-filled inputs, not awaited. V8 compiles onnxruntime's wasm lazily
+   * (baseline code first, optimised code for hot functions later, in the background): on a fresh
+   * page the first run of use-lite-modelnet40 took ~260 ms and the next ones 50-100 ms for about a
+   * second, then ~21 ms per cloud (Chromium, 2 threads, accuracy.html). Running once at open starts
+   * that tier-up (and allocates ORT's buffers) before the first cloud comes; a cloud that comes
+   * sooner waits behind it in the queue. A model with symbolic dimensions, or one that rejects
+   * zeros, is left alone (its error is dropped: no result depends on this run). */
+  warmUp(): void {
+    const feeds: Record<string, OrtModule.Tensor> = {};
+    for (const meta of this.inner.inputMetadata) {
+      if (!meta.isTensor || (meta.type !== 'float32' && meta.type !== 'int32')) return;
+      const dims = meta.shape.filter((d): d is number => typeof d === 'number');
+      if (dims.length !== meta.shape.length) return;
+      const size = dims.reduce((a, b) => a * b, 1);
+      feeds[meta.name] = meta.type === 'float32'
+        ? new this.ort.Tensor('float32', new Float32Array(size), dims)
+        : new this.ort.Tensor('int32', new Int32Array(size), dims);
+    }
+    const next = this.queue.then(() => (this.disposed ? undefined : this.inner.run(feeds)));
+    this.queue = next.catch(() => undefined);
   }
 
   private async runNow(feeds: Record<string, InputTensor>): Promise<Record<string, OutputTensor>> {
