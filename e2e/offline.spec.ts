@@ -15,7 +15,8 @@ test('offline: after one visit, a reload without network classifies a gallery sh
     for (const name of await caches.keys()) for (const request of await (await caches.open(name)).keys()) urls.push(new URL(request.url).pathname);
     return urls;
   });
-  for (const pattern of [/\/index\.html$/, /ort-wasm-simd-threaded\.[a-z]+-[^/]*\.wasm$/, /\/models\/[^/]+\/model\.onnx$/, /\/models\/index\.json$/, /\/backbones\/[^/]+\/.+/]) {
+  // Both onnxruntime builds: the plain one (wasm backend) and the asyncify one (webgpu backend).
+  for (const pattern of [/\/index\.html$/, /ort-wasm-simd-threaded-[^/]*\.wasm$/, /ort-wasm-simd-threaded\.asyncify-[^/]*\.wasm$/, /\/models\/[^/]+\/model\.onnx$/, /\/models\/index\.json$/, /\/backbones\/[^/]+\/.+/]) {
     expect(cached.some((u) => pattern.test(u)), `precached: ${pattern}`).toBe(true);
   }
 
