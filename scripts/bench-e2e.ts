@@ -22,6 +22,9 @@ function flag(name: string): string | undefined {
 const RUNS = Number(flag('runs') ?? 5);
 const DEVICES = (flag('devices') ?? 'webgpu,wasm').split(',') as ('webgpu' | 'wasm')[];
 const BUNNY = '/usr/share/glmark2/models/bunny.obj';
+// Warm-up drops per cloud, not counted: shader compilation, first allocations, and V8 tiering
+// up onnxruntime's wasm in the background (~1.5 s after a model opens, runs are 2-4x slower).
+const WARMUP = 3;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** The model asked for, or the app's default (the zoo's first). */
@@ -80,8 +83,8 @@ interface Latency {
 
 async function latency(page: Page, label: string, ext: string, bytes: Uint8Array, runs: number): Promise<Latency> {
   const rows: Latency[] = [];
-  for (let run = 0; run <= runs; run++) {
-    const name = `${label}-${run}.${ext}`;
+  for (let run = 1 - WARMUP; run <= runs; run++) {
+    const name = `${label}-${run + WARMUP}.${ext}`;
     const start = Date.now();
     await drop(page, name, bytes);
     await page.locator(`[data-testid="predictions"][data-source="${name}"][aria-busy="false"]`).waitFor({ timeout: 600_000 });
@@ -94,8 +97,8 @@ async function latency(page: Page, label: string, ext: string, bytes: Uint8Array
       endToEndMs,
       backend: (await page.getByTestId('backend').getAttribute('data-value')) ?? '',
     };
-    if (run > 0) rows.push(row); // run 0 warms up (shader compilation, first allocation)
-    console.log(`    ${name}: classify ${row.classifyMs.toFixed(0)} ms (network ${row.networkMs.toFixed(0)}), end to end ${endToEndMs} ms${run === 0 ? ' (warm-up, not counted)' : ''}`);
+    if (run > 0) rows.push(row);
+    console.log(`    ${name}: classify ${row.classifyMs.toFixed(0)} ms (network ${row.networkMs.toFixed(0)}), end to end ${endToEndMs} ms${run <= 0 ? ' (warm-up, not counted)' : ''}`);
   }
   return {
     classifyMs: median(rows.map((r) => r.classifyMs)),

@@ -9,7 +9,7 @@
 // sends no such headers, src/model/session.ts runs wasm single-threaded.
 import { VitePWA } from 'vite-plugin-pwa';
 
-/** onnxruntime's JSEP wasm is ~28 MB; the largest precached file must fit. */
+/** onnxruntime's asyncify wasm (the webgpu build) is ~27 MB; the largest precached file must fit. */
 const LARGEST_FILE = 40 * 1024 * 1024;
 
 export function pwa() {
