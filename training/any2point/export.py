@@ -29,6 +29,7 @@ from . import checkpoint as ckpt
 from . import data as D
 from .frozen_split import source_info, split_frozen
 from .model import Any2Point, count_parameters
+from .trig import graph_trig
 
 REPO = Path(__file__).resolve().parents[2]
 OPSET = 17
@@ -45,7 +46,7 @@ def onnx_inputs(batch: D.Batch) -> list[torch.Tensor]:
 
 def export_onnx(model: Any2Point, example: list[torch.Tensor], path: Path) -> None:
     model.eval()
-    with torch.no_grad():
+    with torch.no_grad(), graph_trig():  # sin/cos as arithmetic: WebGPU's may be coarse (trig.py)
         torch.onnx.export(model, tuple(example), str(path), opset_version=OPSET,
                           input_names=model.input_names(), output_names=OUTPUTS,
                           do_constant_folding=False)  # keeps initializer names = parameter names

@@ -12,6 +12,8 @@ from typing import Sequence
 import torch
 from torch import nn
 
+from .trig import sin_cos
+
 
 def gather_rows(x: torch.Tensor, idx: torch.Tensor) -> torch.Tensor:
     """x [B, N, C], idx [B, ...] (int) -> [B, ..., C].
@@ -37,7 +39,7 @@ class TrigEmbed(nn.Module):
 
     def forward(self, xyz: torch.Tensor) -> torch.Tensor:
         a = xyz[..., None] * self.freq  # [..., 3, F]
-        e = torch.cat([torch.sin(a), torch.cos(a)], dim=-1)  # [..., 3, 2F]
+        e = torch.cat(sin_cos(a), dim=-1)  # [..., 3, 2F]
         return e.flatten(-2)[..., : self.dim]
 
 

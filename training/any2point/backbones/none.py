@@ -8,6 +8,7 @@ import math
 import torch
 from torch import nn
 
+from ..trig import sin_cos
 from .base import Backbone, FrozenSource
 
 
@@ -16,7 +17,7 @@ def sinusoid(pos: torch.Tensor, width: int) -> torch.Tensor:
     half = width // 2
     freq = torch.exp(torch.arange(half, dtype=torch.float32) * (-math.log(10000.0) / half))
     a = pos[..., None] * freq
-    return torch.cat([torch.sin(a), torch.cos(a)], dim=-1)
+    return torch.cat(sin_cos(a), dim=-1)
 
 
 class NoBackbone(Backbone):

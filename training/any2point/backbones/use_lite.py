@@ -23,6 +23,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..trig import sin_cos
 from .base import Adapter, Backbone, Block, FrozenSource
 from .tfjs_graph import TfjsGraph
 
@@ -205,7 +206,7 @@ class UseLite(Backbone):
         if pos.dim() != 3:
             raise ValueError(f"USE-Lite position_encoding: pos must be [B, M, T], got {list(pos.shape)}")
         angles = pos.to(self.inv_timescales.dtype).unsqueeze(-1) * self.inv_timescales
-        return torch.cat([torch.sin(angles), torch.cos(angles)], dim=-1)
+        return torch.cat(sin_cos(angles), dim=-1)
 
     def class_position(self) -> torch.Tensor:
         """USE has no class token; the Any2Point class token is trainable, so its own embedding
