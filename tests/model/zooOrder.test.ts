@@ -14,6 +14,15 @@ describe('zooOrder (the default model first)', () => {
     expect(order).toEqual(['use-lite-modelnet40', 'kwt1-modelnet40', 'b-tie', 'none-modelnet40', 'a-no-metrics', 'unevaluated']);
   });
 
+  it('puts the no-backbone baseline after every backbone model, even when it scores higher', () => {
+    const order = zooOrder([
+      { id: 'none-modelnet40', backbone: { name: 'none' }, metrics: { testOverallAccuracy: 0.95 } },
+      { id: 'kwt1-modelnet40', backbone: { name: 'kwt1' }, metrics: { testOverallAccuracy: 0.8 } },
+      { id: 'unevaluated', backbone: { name: 'vit-mnist' } },
+    ]);
+    expect(order).toEqual(['kwt1-modelnet40', 'unevaluated', 'none-modelnet40']);
+  });
+
   it('does not reorder its input array', () => {
     const input = [{ id: 'b', metrics: { testOverallAccuracy: 0.1 } }, { id: 'a', metrics: { testOverallAccuracy: 0.2 } }];
     expect(zooOrder(input)).toEqual(['a', 'b']);
