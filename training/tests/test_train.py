@@ -105,3 +105,31 @@ def test_augmentation_is_per_cloud_scale_and_shift():
     per_cloud = out[:, 0]
     assert (out == per_cloud[:, None]).all()  # one affine map per cloud
     assert ((per_cloud >= 2 / 3 - 0.2) & (per_cloud <= 1.5 + 0.2)).all()
+
+
+def test_weight_averaging_means_the_tensors_and_evaluates(folder, tmp_path):
+    from any2point.average import average
+
+    cfg = TrainConfig(**SMALL, dataset=str(folder), cache_dir=str(tmp_path / "cache"), run_dir=str(tmp_path / "r"), max_steps=4)
+    train(cfg, log=lambda s: None)
+    (tmp_path / "r" / "last.pt").rename(tmp_path / "e1.pt")
+    blob = torch.load(tmp_path / "e1.pt")
+    cfg = TrainConfig.from_dict(blob["config"])
+    cfg.max_steps = 8
+    train(cfg, resume=blob, log=lambda s: None)
+    a, b = torch.load(tmp_path / "e1.pt")["model"], torch.load(tmp_path / "r" / "last.pt")["model"]
+    out = average([tmp_path / "e1.pt", tmp_path / "r" / "last.pt"])
+    changed = [k for k in a if not torch.equal(a[k], b[k])]
+    assert changed  # training moved the weights, so the mean is a real third point
+    for k in a:
+        assert torch.allclose(out["model"][k], (a[k] + b[k]) / 2, atol=1e-7), k
+    assert out["progress"]["averaged"] == [1, 2] and out["optimizer"] is None
+    torch.save(out, tmp_path / "swa.pt")
+    r = evaluate(tmp_path / "swa.pt", log=lambda s: None)
+    assert 0 <= r["test"]["overallAccuracy"] <= 1
+    other = dict(blob, config=dict(blob["config"], head_hidden=64))
+    torch.save(other, tmp_path / "other.pt")
+    with pytest.raises(ValueError, match="different model config"):
+        average([tmp_path / "e1.pt", tmp_path / "other.pt"])
+    with pytest.raises(ValueError, match="at least two"):
+        average([tmp_path / "e1.pt"])
