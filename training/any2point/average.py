@@ -18,6 +18,8 @@ from typing import Sequence
 
 import torch
 
+from .config import RUN_LENGTH_KEYS
+
 
 def average(paths: Sequence[Path]) -> dict:
     """One checkpoint blob whose trained tensors are the mean of the inputs'."""
@@ -47,7 +49,7 @@ def average(paths: Sequence[Path]) -> dict:
 
 def _arch(cfg: dict) -> dict:
     """The parts of a config that decide the model's tensors (run length and paths may differ)."""
-    skip = {"epochs", "max_steps", "checkpoint_minutes", "log_every", "threads", "run_dir", "cache_dir", "data_root"}
+    skip = RUN_LENGTH_KEYS | {"run_dir", "cache_dir", "data_root"}
     return {k: v for k, v in cfg.items() if k not in skip}
 
 

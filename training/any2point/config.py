@@ -8,6 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any, get_type_hints
 
 
+# Keys that only decide how long a run goes and how it logs: --resume may change them.
+RUN_LENGTH_KEYS = frozenset({"epochs", "max_steps", "checkpoint_minutes", "log_every", "threads"})
+
+
 @dataclass
 class TrainConfig:
     # model (ModelConfig fields + the backbone)

@@ -22,7 +22,7 @@ import torch
 
 from . import checkpoint as ckpt
 from . import data as D
-from .config import TrainConfig, parse_overrides
+from .config import RUN_LENGTH_KEYS, TrainConfig, parse_overrides
 from .metrics import predict
 from .model import Any2Point, count_parameters, create_model
 
@@ -177,7 +177,7 @@ def main(argv: list[str]) -> None:
         cfg = TrainConfig.from_dict(blob["config"])
         # Only the length of the run may change on resume (e.g. to train longer).
         extra = parse_overrides(argv[2:], cfg)
-        changed = {k for k, v in extra.to_dict().items() if v != cfg.to_dict()[k]} - {"epochs", "max_steps", "checkpoint_minutes", "log_every", "threads"}
+        changed = {k for k, v in extra.to_dict().items() if v != cfg.to_dict()[k]} - RUN_LENGTH_KEYS
         if changed:
             raise SystemExit(f"--resume: cannot change {sorted(changed)} of a run")
         cfg = extra
