@@ -14,7 +14,7 @@ from .model import Any2Point, create_model
 
 
 def trainable_state(model: Any2Point) -> dict[str, torch.Tensor]:
-    return {k: v for k, v in model.state_dict().items() if not k.startswith("backbone.")}
+    return {k: v.detach().cpu() for k, v in model.state_dict().items() if not k.startswith("backbone.")}
 
 
 def save(path: Path, model: Any2Point, cfg: TrainConfig, classes: list[str], optimizer: Optional[torch.optim.Optimizer] = None,

@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any, get_type_hints
 
 
-# Keys that only decide how long a run goes and how it logs: --resume may change them.
-RUN_LENGTH_KEYS = frozenset({"epochs", "max_steps", "checkpoint_minutes", "log_every", "threads"})
+# Keys that only decide how long a run goes, how it logs and what it runs on: --resume may change
+# them (the model, the data and the optimisation stay those the run started with).
+RUN_LENGTH_KEYS = frozenset({"epochs", "max_steps", "checkpoint_minutes", "log_every", "threads", "device", "precision"})
+PRECISIONS = ("fp32", "bf16")
 
 
 @dataclass
@@ -47,6 +49,12 @@ class TrainConfig:
     log_every: int = 20
     checkpoint_minutes: float = 10.0  # also checkpoint inside an epoch this often
     threads: int = 0  # torch threads; 0 = $OMP_NUM_THREADS or 2
+    device: str = "auto"  # "auto" (cuda when there is one), "cpu", "cuda", "cuda:1", ...
+    precision: str = "fp32"  # training matmuls: "fp32" or "bf16" (autocast; weights and evaluation stay fp32)
+
+    def __post_init__(self) -> None:
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"config precision: {self.precision!r} is not one of {', '.join(PRECISIONS)}")
 
     def model_kwargs(self) -> dict[str, Any]:
         return dict(stages=tuple(tuple(s) for s in self.stages), stage_widths=tuple(self.stage_widths),

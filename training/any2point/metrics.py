@@ -29,8 +29,9 @@ def predict(model: torch.nn.Module, cloud_set: "D.CloudSet", idx: "D.Indices", r
     """Top-1 predictions for `rows` of `cloud_set` (model in eval mode, no augmentation)."""
     was = model.training
     model.eval()
+    device = next(model.parameters()).device
     out = []
     for b in D.batches(cloud_set, idx, rows, model.spec, batch_size):
-        out.append(model(*b.inputs())[0].argmax(-1).numpy())
+        out.append(model(*(t.to(device) for t in b.inputs()))[0].argmax(-1).cpu().numpy())
     model.train(was)
     return np.concatenate(out) if out else np.zeros(0, np.int64)

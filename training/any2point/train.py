@@ -9,6 +9,7 @@ only trained tensors, the optimiser, RNG states and the step, so --resume contin
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -50,6 +51,24 @@ def epoch_order(cfg: TrainConfig, epoch: int, rows: np.ndarray) -> np.ndarray:
     return rows[torch.randperm(len(rows), generator=g).numpy()]
 
 
+def resolve_device(name: str) -> torch.device:
+    """"auto" is the first GPU when torch sees one, else the CPU."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    device = torch.device(name)
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device {name!r}: this torch sees no CUDA GPU (use --device cpu)")
+    return device
+
+
+def autocast(precision: str, device: torch.device) -> contextlib.AbstractContextManager:
+    """bf16 autocast for the forward pass (matmuls in bf16, fp32 weights and optimiser), or nothing.
+    On a CPU with AVX512-BF16 it is about 2.6 times faster than fp32 for USE-Lite (docs/training.md)."""
+    if precision == "bf16":
+        return torch.autocast(device.type, dtype=torch.bfloat16)
+    return contextlib.nullcontext()
+
+
 class Log:
     def __init__(self, path: Optional[Path]):
         self.f = open(path, "a") if path else None
@@ -73,7 +92,8 @@ def train(cfg: TrainConfig, resume: Optional[dict] = None, log: Optional[Callabl
     torch.manual_seed(cfg.seed)
     splits = D.load_splits(cfg.dataset, _spec_for(cfg), cfg.data_root, cfg.cache_dir, cfg.val_fraction, log=log)
     classes = splits.train.classes
-    model = create_model("any2point", backbone=cfg.backbone, num_classes=len(classes), **cfg.model_kwargs())
+    device = resolve_device(cfg.device)
+    model = create_model("any2point", backbone=cfg.backbone, num_classes=len(classes), **cfg.model_kwargs()).to(device)
     train_rows = splits.train_rows[: cfg.limit_train] if cfg.limit_train else splits.train_rows
     val_rows = splits.val_rows[: cfg.limit_val] if cfg.limit_val else splits.val_rows
 
@@ -96,7 +116,7 @@ def train(cfg: TrainConfig, resume: Optional[dict] = None, log: Optional[Callabl
         raise ValueError(f"batch_size {cfg.batch_size} is larger than the {len(train_rows)} training clouds")
     log(f"{cfg.backbone} on {cfg.dataset}: {len(train_rows)} train / {len(val_rows)} val / {len(splits.test)} test clouds, "
         f"{steps_per_epoch} steps per epoch, trainable {trainable:,} / total {total:,} parameters, "
-        f"tokens {model.spec.tokens}, run dir {run}")
+        f"tokens {model.spec.tokens}, {device} {cfg.precision}, run dir {run}")
 
     model.train()
     loss_fn = torch.nn.CrossEntropyLoss(label_smoothing=cfg.label_smoothing)
@@ -112,8 +132,10 @@ def train(cfg: TrainConfig, resume: Optional[dict] = None, log: Optional[Callabl
             batch = D.make_batch(splits.train, splits.train_idx, rows, model.spec, gen)
             for g in opt.param_groups:
                 g["lr"] = lr_at(progress["global_step"], steps_per_epoch, cfg)
-            logits, _ = model(*batch.inputs())
-            loss = loss_fn(logits, batch.labels)
+            labels = batch.labels.to(device)
+            with autocast(cfg.precision, device):
+                logits, _ = model(*(t.to(device) for t in batch.inputs()))
+            loss = loss_fn(logits.float(), labels)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             if cfg.grad_clip > 0:
@@ -123,7 +145,7 @@ def train(cfg: TrainConfig, resume: Optional[dict] = None, log: Optional[Callabl
             progress["step_in_epoch"] = step + 1
             progress["train_seconds"] += time.time() - t0
             seen += len(rows)
-            correct += int((logits.argmax(-1) == batch.labels).sum())
+            correct += int((logits.argmax(-1) == labels).sum())
             loss_sum += float(loss) * len(rows)
             if (step + 1) % cfg.log_every == 0 or step + 1 == steps_per_epoch:
                 el = time.time() - t_epoch

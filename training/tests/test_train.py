@@ -28,6 +28,8 @@ def test_overrides_are_type_checked_and_unknown_keys_rejected():
         parse_overrides(["--epochs", "three"], TrainConfig())
     with pytest.raises(ValueError, match="unknown config keys"):
         TrainConfig.from_dict({"nope": 1})
+    with pytest.raises(ValueError, match="precision: 'fp16' is not one of fp32, bf16"):
+        parse_overrides(["--precision", "fp16"], TrainConfig())
 
 
 def _trained(tmp, cfg):
@@ -55,6 +57,23 @@ def test_resume_continues_exactly(folder, tmp_path):
         assert torch.equal(a[k], b[k]), k
     assert (tmp_path / "a" / "best.pt").exists()
     assert json.loads((tmp_path / "a" / "config.json").read_text())["backbone"] == "none"
+
+
+def test_bf16_training_learns_and_keeps_fp32_weights(folder, tmp_path):
+    """bf16 autocast: the trained tensors stay float32, they move, and the loss falls like fp32's."""
+    common = dict(SMALL, dataset=str(folder), cache_dir=str(tmp_path / "cache"), epochs=3, lr=5e-3)
+    losses = {}
+    for precision in ("fp32", "bf16"):
+        cfg = TrainConfig(**common, run_dir=str(tmp_path / precision), precision=precision, device="cpu")
+        progress = train(cfg, log=lambda s: None)
+        losses[precision] = [h["train_loss"] for h in progress["history"]]
+    state = torch.load(tmp_path / "bf16" / "last.pt")["model"]
+    assert all(v.dtype == torch.float32 for v in state.values() if v.is_floating_point())
+    first = torch.load(tmp_path / "fp32" / "last.pt")["model"]
+    assert any(not torch.equal(state[k], first[k]) for k in state)
+    assert losses["bf16"][-1] < losses["bf16"][0]
+    assert losses["bf16"] != losses["fp32"]  # autocast did run the matmuls in bf16
+    assert abs(losses["bf16"][0] - losses["fp32"][0]) < 0.05 * losses["fp32"][0], losses
 
 
 def test_report_has_every_figure(folder, tmp_path):
