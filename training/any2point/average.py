@@ -18,7 +18,7 @@ from typing import Sequence
 
 import torch
 
-from .config import RUN_LENGTH_KEYS
+from .config import RESUMABLE_KEYS
 
 
 def average(paths: Sequence[Path]) -> dict:
@@ -49,7 +49,7 @@ def average(paths: Sequence[Path]) -> dict:
 
 def _arch(cfg: dict) -> dict:
     """The parts of a config that decide the model's tensors (run length and paths may differ)."""
-    skip = RUN_LENGTH_KEYS | {"run_dir", "cache_dir", "data_root"}
+    skip = RESUMABLE_KEYS | {"run_dir", "cache_dir", "data_root"}
     return {k: v for k, v in cfg.items() if k not in skip}
 
 

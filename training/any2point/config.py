@@ -10,7 +10,7 @@ from typing import Any, get_type_hints
 
 # Keys that only decide how long a run goes, how it logs and what it runs on: --resume may change
 # them (the model, the data and the optimisation stay those the run started with).
-RUN_LENGTH_KEYS = frozenset({"epochs", "max_steps", "checkpoint_minutes", "log_every", "threads", "device", "precision"})
+RESUMABLE_KEYS = frozenset({"epochs", "max_steps", "checkpoint_minutes", "log_every", "threads", "device", "precision"})
 PRECISIONS = ("fp32", "bf16")
 
 

@@ -23,7 +23,7 @@ import torch
 
 from . import checkpoint as ckpt
 from . import data as D
-from .config import RUN_LENGTH_KEYS, TrainConfig, parse_overrides
+from .config import RESUMABLE_KEYS, TrainConfig, parse_overrides
 from .metrics import predict
 from .model import Any2Point, count_parameters, create_model
 
@@ -63,7 +63,7 @@ def resolve_device(name: str) -> torch.device:
 
 def autocast(precision: str, device: torch.device) -> contextlib.AbstractContextManager:
     """bf16 autocast for the forward pass (matmuls in bf16, fp32 weights and optimiser), or nothing.
-    On a CPU with AVX512-BF16 it is about 2.6 times faster than fp32 for USE-Lite (docs/training.md)."""
+    On a CPU with AVX512-BF16 it is about 2.5 times faster than fp32 for USE-Lite (docs/training.md)."""
     if precision == "bf16":
         return torch.autocast(device.type, dtype=torch.bfloat16)
     return contextlib.nullcontext()
@@ -199,7 +199,7 @@ def main(argv: list[str]) -> None:
         cfg = TrainConfig.from_dict(blob["config"])
         # Only the length of the run may change on resume (e.g. to train longer).
         extra = parse_overrides(argv[2:], cfg)
-        changed = {k for k, v in extra.to_dict().items() if v != cfg.to_dict()[k]} - RUN_LENGTH_KEYS
+        changed = {k for k, v in extra.to_dict().items() if v != cfg.to_dict()[k]} - RESUMABLE_KEYS
         if changed:
             raise SystemExit(f"--resume: cannot change {sorted(changed)} of a run")
         cfg = extra

@@ -69,8 +69,8 @@ def test_bf16_training_learns_and_keeps_fp32_weights(folder, tmp_path):
         losses[precision] = [h["train_loss"] for h in progress["history"]]
     state = torch.load(tmp_path / "bf16" / "last.pt")["model"]
     assert all(v.dtype == torch.float32 for v in state.values() if v.is_floating_point())
-    first = torch.load(tmp_path / "fp32" / "last.pt")["model"]
-    assert any(not torch.equal(state[k], first[k]) for k in state)
+    fp32_state = torch.load(tmp_path / "fp32" / "last.pt")["model"]
+    assert any(not torch.equal(state[k], fp32_state[k]) for k in state)
     assert losses["bf16"][-1] < losses["bf16"][0]
     assert losses["bf16"] != losses["fp32"]  # autocast did run the matmuls in bf16
     assert abs(losses["bf16"][0] - losses["fp32"][0]) < 0.05 * losses["fp32"][0], losses
