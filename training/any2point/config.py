@@ -12,6 +12,7 @@ from typing import Any, get_type_hints
 # them (the model, the data and the optimisation stay those the run started with).
 RESUMABLE_KEYS = frozenset({"epochs", "max_steps", "checkpoint_minutes", "log_every", "threads", "device", "precision"})
 PRECISIONS = ("fp32", "bf16")
+ROTATIONS = ("none", "z90", "z")
 
 
 @dataclass
@@ -33,6 +34,7 @@ class TrainConfig:
     limit_train: int = 0  # use only this many training clouds (tests); 0 = all
     limit_val: int = 0
     augment: bool = True
+    rotate: str = "none"  # augmentation: also rotate about z (up): "none", "z90" (multiples of 90 degrees), "z"
     # optimisation
     epochs: int = 60
     batch_size: int = 32
@@ -55,6 +57,8 @@ class TrainConfig:
     def __post_init__(self) -> None:
         if self.precision not in PRECISIONS:
             raise ValueError(f"config precision: {self.precision!r} is not one of {', '.join(PRECISIONS)}")
+        if self.rotate not in ROTATIONS:
+            raise ValueError(f"config rotate: {self.rotate!r} is not one of {', '.join(ROTATIONS)}")
 
     def model_kwargs(self) -> dict[str, Any]:
         return dict(stages=tuple(tuple(s) for s in self.stages), stage_widths=tuple(self.stage_widths),

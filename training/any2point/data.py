@@ -8,6 +8,7 @@ See docs/training.md.
 """
 from __future__ import annotations
 
+import math
 import os
 import time
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ import numpy as np
 import torch
 
 from . import geometry as geo
+from .config import ROTATIONS
 from .meshio import read_cloud
 
 REPO = Path(__file__).resolve().parents[2]
@@ -200,9 +202,28 @@ class Batch:
         return (self.points, *[t for pair in zip(self.fps, self.knn) for t in pair], self.pos, self.cell_mask, self.voxel_mask)
 
 
-def augment(points: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
+def rotate_about_z(points: torch.Tensor, mode: str, gen: torch.Generator) -> torch.Tensor:
+    """Per cloud, a rotation about the up axis (z in ModelNet40): "z90" a random multiple of 90
+    degrees, "z" any angle, "none" none. Rotations keep every distance, so the cached FPS / k-NN
+    indices stay those of the rotated cloud."""
+    if mode == "none":
+        return points
+    b = points.shape[0]
+    if mode == "z90":
+        angle = torch.randint(0, 4, (b,), generator=gen).float() * (math.pi / 2)
+    elif mode == "z":
+        angle = torch.empty(b).uniform_(0.0, 2 * math.pi, generator=gen)
+    else:
+        raise ValueError(f"rotation {mode!r} is not one of {', '.join(ROTATIONS)}")
+    c, s = torch.cos(angle), torch.sin(angle)
+    x, y, z = points.unbind(-1)
+    return torch.stack([c[:, None] * x - s[:, None] * y, s[:, None] * x + c[:, None] * y, z], dim=-1)
+
+
+def augment(points: torch.Tensor, gen: torch.Generator, rotate: str = "none") -> torch.Tensor:
     """The paper's ModelNet40 augmentation: per cloud, anisotropic scale in [2/3, 3/2] and
-    translation in [-0.2, 0.2] on every axis."""
+    translation in [-0.2, 0.2] on every axis; optionally a rotation about z first."""
+    points = rotate_about_z(points, rotate, gen)
     b = points.shape[0]
     scale = torch.empty(b, 1, 3).uniform_(2.0 / 3.0, 3.0 / 2.0, generator=gen)
     shift = torch.empty(b, 1, 3).uniform_(-0.2, 0.2, generator=gen)
@@ -210,11 +231,11 @@ def augment(points: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
 
 
 def make_batch(data: CloudSet, idx: Indices, rows: np.ndarray, spec: geo.GeometrySpec,
-               gen: Optional[torch.Generator] = None) -> Batch:
+               gen: Optional[torch.Generator] = None, rotate: str = "none") -> Batch:
     """Gather cached indices, augment when `gen` is given, compute the per-batch geometry."""
     pts = torch.from_numpy(data.points[rows])
     if gen is not None:
-        pts = augment(pts, gen)
+        pts = augment(pts, gen, rotate)
     fps, knn = idx.rows(rows)
     centres = geo.gather_centres(pts, fps)
     pos, cell_mask, voxel_mask = geo.project(spec, centres)

@@ -129,7 +129,7 @@ def train(cfg: TrainConfig, resume: Optional[dict] = None, log: Optional[Callabl
             t0 = time.time()
             rows = order[step * cfg.batch_size:(step + 1) * cfg.batch_size]
             gen = batch_generator(cfg, epoch, step) if cfg.augment else None
-            batch = D.make_batch(splits.train, splits.train_idx, rows, model.spec, gen)
+            batch = D.make_batch(splits.train, splits.train_idx, rows, model.spec, gen, cfg.rotate)
             for g in opt.param_groups:
                 g["lr"] = lr_at(progress["global_step"], steps_per_epoch, cfg)
             labels = batch.labels.to(device)

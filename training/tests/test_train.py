@@ -126,6 +126,25 @@ def test_augmentation_is_per_cloud_scale_and_shift():
     assert ((per_cloud >= 2 / 3 - 0.2) & (per_cloud <= 1.5 + 0.2)).all()
 
 
+def test_rotation_about_z_keeps_distances_and_height():
+    pts = torch.randn(64, 50, 3)
+    d = torch.cdist(pts.double(), pts.double())
+    for mode in ("z90", "z"):
+        out = D.rotate_about_z(pts, mode, torch.Generator().manual_seed(1))
+        assert torch.equal(out[..., 2], pts[..., 2])  # z (up) untouched
+        assert torch.allclose(torch.cdist(out.double(), out.double()), d, atol=1e-5)  # cached FPS / k-NN still hold
+        assert not torch.allclose(out, pts)
+    # z90: every cloud turned by a multiple of 90 degrees (x, y) -> (x, y), (-y, x), (-x, -y) or (y, -x)
+    out = D.rotate_about_z(pts, "z90", torch.Generator().manual_seed(2))
+    x, y = pts[..., 0], pts[..., 1]
+    turns = [torch.stack([x, y], -1), torch.stack([-y, x], -1), torch.stack([-x, -y], -1), torch.stack([y, -x], -1)]
+    match = torch.stack([(out[..., :2] - t).abs().amax(dim=(1, 2)) < 1e-5 for t in turns], -1)
+    assert (match.sum(-1) == 1).all() and match.any(0).all()
+    assert torch.equal(D.rotate_about_z(pts, "none", torch.Generator()), pts)
+    with pytest.raises(ValueError, match="rotate: 'x' is not one of none, z90, z"):
+        parse_overrides(["--rotate", "x"], TrainConfig())
+
+
 def test_weight_averaging_means_the_tensors_and_evaluates(folder, tmp_path):
     from any2point.average import average
 
