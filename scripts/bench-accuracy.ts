@@ -8,12 +8,13 @@
 // (the npm script does).
 //   flags: --limit N (an even spread of N clouds) --device wasm|webgpu --model <id> --batch 32 --no-pytorch
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright';
 import { preview } from 'vite';
 import { chromiumArgs } from '../playwright.config';
+import { zooModel } from '../e2e/modelnet';
 import type { AccuracyPage, BatchResult, OpenSummary } from '../src/model/accuracyHarness';
 
 function flag(name: string): string | undefined {
@@ -33,12 +34,9 @@ if (DEVICE !== 'wasm' && DEVICE !== 'webgpu') throw new Error(`bench:accuracy: -
 if (LIMIT !== undefined && !(Number.isInteger(LIMIT) && LIMIT > 0)) throw new Error('bench:accuracy: --limit takes a positive whole number');
 if (!(Number.isInteger(BATCH) && BATCH > 0)) throw new Error('bench:accuracy: --batch takes a positive whole number');
 
+/** The model asked for, or the app's default (the zoo's first), as bench:e2e does. */
 function modelId(): string {
-  const wanted = flag('model');
-  if (wanted) return wanted;
-  const ids = readdirSync('public/models').filter((id) => existsSync(`public/models/${id}/manifest.json`)).sort();
-  if (ids.length === 0) throw new Error('bench:accuracy: public/models has no model');
-  return ids[0];
+  return flag('model') ?? zooModel();
 }
 
 interface TestSplit {

@@ -2,6 +2,7 @@
 
     PYTHONPATH=training python3 -m any2point.evaluate /work/runs/<run>/best.pt [--out report.json] [--predictions p.json]
     PYTHONPATH=training python3 -m any2point.evaluate --model-dir public/models/<id> --predictions p.json
+    PYTHONPATH=training python3 -m any2point.evaluate --val-only /work/runs/*/best.pt   (no test)
 
 The report holds validation and test overall accuracy, mean class accuracy, per-class accuracy,
 the test confusion matrix (rows: true class), trainable / total parameters, epochs trained,
@@ -75,6 +76,15 @@ def evaluate(path: Path, batch_size: int = 64, log=print) -> dict:
     return report
 
 
+def validation_only(path: Path, batch_size: int = 64) -> tuple[int, int]:
+    """(correct, total) on the validation part; the test split is not evaluated. Used to apply a
+    replacement rule before test is looked at (docs/training.md)."""
+    model, cfg, _ = ckpt.load_model(path)
+    s = D.load_splits(cfg.dataset, model.spec, cfg.data_root, cfg.cache_dir, cfg.val_fraction, log=None)
+    pred = predict(model, s.train, s.train_idx, s.val_rows, batch_size)
+    return int((pred == s.train.labels[s.val_rows]).sum()), len(s.val_rows)
+
+
 def test_predictions(model, cfg, batch_size: int = 64) -> dict:
     """Top-1 of every test cloud, in split order."""
     s = D.load_splits(cfg.dataset, model.spec, cfg.data_root, cfg.cache_dir, cfg.val_fraction, log=None)
@@ -90,8 +100,15 @@ def main(argv: list[str]) -> None:
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--predictions", type=Path, help="also write every test cloud's top-1 here (JSON)")
     ap.add_argument("--model-dir", type=Path, help="an exported model (public/models/<id>) instead of a checkpoint; needs --predictions")
+    ap.add_argument("--val-only", type=Path, nargs="+", metavar="CHECKPOINT",
+                    help="print only the validation OA of each checkpoint (test is not evaluated)")
     a = ap.parse_args(argv)
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
+    if a.val_only:
+        for path in a.val_only:
+            right, total = validation_only(path, a.batch_size)
+            print(f"{path}: val OA {right / total:.4f} ({right}/{total})", flush=True)
+        return
     if a.model_dir:
         if a.checkpoint or not a.predictions:
             ap.error("--model-dir takes no checkpoint and needs --predictions")

@@ -171,3 +171,19 @@ def test_weight_averaging_means_the_tensors_and_evaluates(folder, tmp_path):
         average([tmp_path / "e1.pt", tmp_path / "other.pt"])
     with pytest.raises(ValueError, match="at least two"):
         average([tmp_path / "e1.pt"])
+
+
+def test_carry_quantises_to_11_bits_and_back():
+    from any2point.carry import BITS, dequantise, quantise
+
+    pts = np.random.default_rng(0).uniform(-1, 1, (5, 1024, 3)).astype(np.float32)
+    pts[0, 0] = (-1.0, 1.0, 0.0)
+    blob = quantise(pts)
+    assert len(blob) == pts.size * BITS // 8
+    back = dequantise(blob, pts.size).reshape(pts.shape)
+    assert np.abs(back - pts).max() <= 1.0 / ((1 << BITS) - 1) + 1e-7
+    assert back[0, 0].tolist() == [-1.0, 1.0, back[0, 0, 2]]
+    with pytest.raises(ValueError, match="expected 15361"):
+        dequantise(blob, pts.size + 1)
+    with pytest.raises(ValueError, match="finite and normalised"):
+        quantise(np.array([[0.0, np.nan, 0.0]]))

@@ -1,0 +1,197 @@
+"""Train several configurations at once on one GPU within a time budget (a lent GPU machine).
+
+    PYTHONPATH=training python3 -m any2point.sweep --carry .gpu --runs training/sweeps/<name>.json \\
+        --budget 505 --out $OUT
+
+The carry folder is any2point.carry's. The driver unpacks the training split into a dataset
+folder, builds the geometry cache once, then starts one process per run (a name -> list of
+train options in the JSON file) on the same GPU. Each process times a few training steps of its
+configuration while the others run, then trains with as many epochs as fit before the budget
+ends (at most --max-epochs; the cosine schedule is stretched over them). Every 20 s, each run's
+best.pt, log.txt, config.json and probe.json are packed into <out>/<name>.tar, so a run cut off
+by the machine's limit still returns its best checkpoint.
+
+The stand-in test split is the first 64 training clouds: training never reads the test split,
+and the real one is evaluated on the CPU machine afterwards (any2point.evaluate).
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import io
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .carry import POINTS, dequantise
+
+DATA, CACHE, RUNS = Path("/tmp/any2point-sweep/data"), Path("/tmp/any2point-sweep/cache"), Path("/tmp/any2point-sweep/runs")
+PACKED = ("best.pt", "log.txt", "config.json", "probe.json")
+
+
+def log(t0: float, msg: str) -> None:
+    print(f"[{time.time() - t0:6.1f}s] {msg}", flush=True)
+
+
+def use_carried_backbone(carry: Path) -> None:
+    """Make the registry return the carried frozen modules (no node_modules there)."""
+    import torch
+    from .backbones import registry
+
+    real = registry.load_backbone
+    frozen = {p.stem: torch.load(p, map_location="cpu", weights_only=False) for p in carry.glob("*.pt")}
+
+    def load(name: str, root=None):
+        return copy.deepcopy(frozen[name]).eval() if name in frozen else real(name, root)
+
+    registry.load_backbone = load
+
+
+def unpack(carry: Path) -> None:
+    DATA.mkdir(parents=True, exist_ok=True)
+    labels = np.fromfile(carry / "train_labels.u8", np.uint8)
+    pts = dequantise((carry / POINTS).read_bytes(), labels.size * 1024 * 3)
+    pts.astype("<f4").tofile(DATA / "train_points.f32")
+    labels.tofile(DATA / "train_labels.u8")
+    ids = (carry / "train_ids.txt").read_text().split()
+    (DATA / "train_ids.txt").write_text("\n".join(ids) + "\n")
+    (DATA / "shape_names.txt").write_bytes((carry / "shape_names.txt").read_bytes())
+    pts.reshape(-1, 1024, 3)[:64].astype("<f4").tofile(DATA / "test_points.f32")
+    labels[:64].tofile(DATA / "test_labels.u8")
+    (DATA / "test_ids.txt").write_text("\n".join(ids[:64]) + "\n")
+
+
+def config_for(name: str, options: list[str], device: str):
+    from .config import TrainConfig, parse_overrides
+
+    cfg = parse_overrides(options, TrainConfig())
+    cfg.data_root, cfg.cache_dir, cfg.device, cfg.run_dir = str(DATA), str(CACHE), device, str(RUNS / name)
+    return cfg
+
+
+def seconds_per_step(cfg, steps: int = 14, warm: int = 4) -> tuple[float, int]:
+    """Time a few training steps of this configuration (with the other runs competing)."""
+    import torch
+    from . import data as D
+    from .model import create_model
+    from .train import _spec_for
+
+    dev = torch.device(cfg.device)
+    sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
+    splits = D.load_splits("modelnet40", _spec_for(cfg), cfg.data_root, cfg.cache_dir, log=None)
+    model = create_model("any2point", backbone=cfg.backbone, num_classes=len(splits.train.classes), **cfg.model_kwargs()).to(dev).train()
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-4)
+    gen = torch.Generator().manual_seed(0)
+    for i in range(steps):
+        if i == warm:
+            sync()
+            t = time.time()
+        rows = splits.train_rows[i * cfg.batch_size:(i + 1) * cfg.batch_size]
+        b = D.make_batch(splits.train, splits.train_idx, rows, model.spec, gen, cfg.rotate)
+        logits, _ = model(*(x.to(dev) for x in b.inputs()))
+        loss = torch.nn.functional.cross_entropy(logits, b.labels.to(dev))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    sync()
+    train_rows = len(splits.train_rows[: cfg.limit_train] if cfg.limit_train else splits.train_rows)
+    return (time.time() - t) / (steps - warm), max(1, train_rows // cfg.batch_size)
+
+
+def worker(a: argparse.Namespace, name: str, options: list[str]) -> None:
+    from . import train as T
+
+    use_carried_backbone(Path(a.carry))
+    cfg = config_for(name, options, a.device)
+    sps, steps = seconds_per_step(cfg)
+    left = a.t0 + a.budget - time.time()
+    cfg.epochs = max(1, min(a.max_epochs, int(left / (sps * steps * 1.25 + 1.0))))  # + validation, slack
+    Path(cfg.run_dir).mkdir(parents=True, exist_ok=True)
+    probe = {"s_per_step": sps, "steps_per_epoch": steps, "left_s": left, "epochs": cfg.epochs, "options": options}
+    (Path(cfg.run_dir) / "probe.json").write_text(json.dumps(probe) + "\n")
+    log(a.t0, f"{name}: {sps * 1000:.1f} ms a step, {steps} steps an epoch -> {cfg.epochs} epochs")
+    T.train(cfg)
+
+
+def pack(out: Path, names: list[str]) -> None:
+    for name in names:
+        run = RUNS / name
+        if not (run / "best.pt").exists():
+            continue
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w") as tar:
+            for f in PACKED:
+                if (run / f).exists():
+                    tar.add(run / f, arcname=f"{name}/{f}")
+        tmp = out / f".{name}.tar.tmp"
+        tmp.write_bytes(buf.getvalue())
+        os.replace(tmp, out / f"{name}.tar")
+
+
+def drive(a: argparse.Namespace, runs: dict[str, list[str]]) -> None:
+    import torch
+
+    out = Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
+    log(a.t0, f"torch {torch.__version__}, {torch.cuda.get_device_name(0) if torch.cuda.is_available() else 'no GPU'}")
+    if a.device.startswith("cuda") and not torch.cuda.is_available():
+        raise SystemExit("sweep: this machine has no CUDA GPU (use --device cpu to try the sweep here)")
+    unpack(Path(a.carry))
+    use_carried_backbone(Path(a.carry))
+    torch.set_num_threads(os.cpu_count() or 2)
+    from . import data as D
+    from .train import _spec_for
+    for name, options in runs.items():
+        cfg = config_for(name, options, a.device)
+        D.load_splits("modelnet40", _spec_for(cfg), cfg.data_root, cfg.cache_dir, log=None)
+    log(a.t0, "data unpacked, geometry cache built")
+    env = dict(os.environ, OMP_NUM_THREADS="2", PYTHONUNBUFFERED="1")
+    argv = [sys.executable, "-m", "any2point.sweep", "--carry", a.carry, "--budget", str(a.budget), "--t0", str(a.t0),
+            "--device", a.device, "--max-epochs", str(a.max_epochs)]
+    procs = {name: subprocess.Popen([*argv, "--worker", name, "--options", json.dumps(options)], env=env,
+                                    stdout=open(RUNS.parent / f"{name}.out", "w"), stderr=subprocess.STDOUT)
+             for name, options in runs.items()}
+    while any(p.poll() is None for p in procs.values()) and time.time() < a.t0 + a.budget + 60:
+        time.sleep(20)
+        pack(out, list(runs))
+        log(a.t0, "epochs " + " ".join(f"{n}:{(RUNS / n / 'log.txt').read_text().count('done in') if (RUNS / n / 'log.txt').exists() else 0}" for n in runs))
+    for p in procs.values():
+        if p.poll() is None:
+            p.kill()
+    pack(out, list(runs))
+    for name, p in procs.items():
+        tail = (RUNS.parent / f"{name}.out").read_text().splitlines()[-2:]
+        log(a.t0, f"{name} (exit {p.returncode}): " + " | ".join(tail))
+
+
+def main(argv: list[str]) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--carry", default=".gpu")
+    ap.add_argument("--runs", help="JSON file: run name -> list of any2point.train options")
+    ap.add_argument("--budget", type=float, default=505.0, help="seconds from the start by which training ends")
+    ap.add_argument("--max-epochs", type=int, default=300)
+    ap.add_argument("--device", default="cuda")
+    ap.add_argument("--out", default=os.environ.get("OUT", "/tmp/any2point-sweep/out"))
+    ap.add_argument("--t0", type=float, default=time.time())
+    ap.add_argument("--worker")
+    ap.add_argument("--options")
+    a = ap.parse_args(argv)
+    if a.worker:
+        worker(a, a.worker, json.loads(a.options))
+        return
+    if not a.runs:
+        raise SystemExit("sweep: --runs <file.json> is required")
+    runs = json.loads(Path(a.runs).read_text())
+    if not isinstance(runs, dict) or not all(isinstance(v, list) for v in runs.values()):
+        raise SystemExit(f"sweep: {a.runs} must map run names to lists of train options")
+    drive(a, runs)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
