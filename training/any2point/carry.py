@@ -5,7 +5,7 @@ module (USE-Lite: 18.7 MB), so that neither ../shared nor node_modules has to tr
 
     PYTHONPATH=training python3 -m any2point.carry [--out .gpu] [--backbone use-lite]
 
-any2point.sweep reads the folder back (docs/training.md, "Training on a GPU machine").
+any2point.sweep reads the folder back (docs/training.md, "Training on a lent GPU machine").
 """
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def dequantise(blob: bytes, count: int) -> np.ndarray:
     if bits.size < count * BITS:
         raise ValueError(f"carry: {POINTS} holds {bits.size // BITS} coordinates, expected {count}")
     q = (bits[: count * BITS].reshape(count, BITS).astype(np.uint32) << np.arange(BITS, dtype=np.uint32)).sum(1)
-    return (q.astype(np.float32) / LEVELS * 2.0 - 1.0).astype(np.float32)
+    return q.astype(np.float32) / np.float32(LEVELS) * np.float32(2.0) - np.float32(1.0)
 
 
 def write(out: Path, backbone: str = "use-lite") -> None:

@@ -57,12 +57,12 @@ def unpack(carry: Path) -> None:
     DATA.mkdir(parents=True, exist_ok=True)
     labels = np.fromfile(carry / "train_labels.u8", np.uint8)
     pts = dequantise((carry / POINTS).read_bytes(), labels.size * 1024 * 3)
-    pts.astype("<f4").tofile(DATA / "train_points.f32")
+    pts.tofile(DATA / "train_points.f32")  # float32, little-endian on x86
     labels.tofile(DATA / "train_labels.u8")
+    for f in ("train_ids.txt", "shape_names.txt"):
+        (DATA / f).write_bytes((carry / f).read_bytes())
     ids = (carry / "train_ids.txt").read_text().split()
-    (DATA / "train_ids.txt").write_text("\n".join(ids) + "\n")
-    (DATA / "shape_names.txt").write_bytes((carry / "shape_names.txt").read_bytes())
-    pts.reshape(-1, 1024, 3)[:64].astype("<f4").tofile(DATA / "test_points.f32")
+    pts.reshape(-1, 1024, 3)[:64].tofile(DATA / "test_points.f32")
     labels[:64].tofile(DATA / "test_labels.u8")
     (DATA / "test_ids.txt").write_text("\n".join(ids[:64]) + "\n")
 
@@ -147,8 +147,10 @@ def drive(a: argparse.Namespace, runs: dict[str, list[str]]) -> None:
     torch.set_num_threads(os.cpu_count() or 2)
     from . import data as D
     from .train import _spec_for
-    for name, options in runs.items():
-        cfg = config_for(name, options, a.device)
+    # The cache depends on the stages only: build it once per distinct tokenizer.
+    by_stages = {config_for(name, options, a.device).stages: name for name, options in runs.items()}
+    for name in by_stages.values():
+        cfg = config_for(name, runs[name], a.device)
         D.load_splits("modelnet40", _spec_for(cfg), cfg.data_root, cfg.cache_dir, log=None)
     log(a.t0, "data unpacked, geometry cache built")
     env = dict(os.environ, OMP_NUM_THREADS="2", PYTHONUNBUFFERED="1")
