@@ -7,6 +7,7 @@
 // bench-results/accuracy.json (accuracy-sample.json for --limit runs). Run `vite build` first
 // (the npm script does).
 //   flags: --limit N (an even spread of N clouds) --device wasm|webgpu --model <id> --batch 32 --no-pytorch
+//          --votes N (point orders averaged per cloud, src/model/votes.ts; default the manifest's)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -25,6 +26,7 @@ function flag(name: string): string | undefined {
 const DEVICE = flag('device') ?? 'wasm';
 const LIMIT = flag('limit') ? Number(flag('limit')) : undefined;
 const BATCH = Number(flag('batch') ?? 32);
+const VOTES = flag('votes') ? Number(flag('votes')) : undefined;
 const WITH_PYTORCH = !process.argv.includes('--no-pytorch');
 const MODELNET = path.join(process.env.ANY2POINT_SHARED ?? path.resolve('..', 'shared'), 'datasets', 'modelnet40');
 const POINTS = 1024;
@@ -33,6 +35,7 @@ const TOLERANCE_POINTS = 0.1;
 if (DEVICE !== 'wasm' && DEVICE !== 'webgpu') throw new Error(`bench:accuracy: --device must be wasm or webgpu, got ${DEVICE}`);
 if (LIMIT !== undefined && !(Number.isInteger(LIMIT) && LIMIT > 0)) throw new Error('bench:accuracy: --limit takes a positive whole number');
 if (!(Number.isInteger(BATCH) && BATCH > 0)) throw new Error('bench:accuracy: --batch takes a positive whole number');
+if (VOTES !== undefined && !(Number.isInteger(VOTES) && VOTES > 0)) throw new Error('bench:accuracy: --votes takes a positive whole number');
 
 /** The model asked for, or the app's default (the zoo's first), as bench:e2e does. */
 function modelId(): string {
@@ -77,13 +80,13 @@ interface TorchPredictions {
   predictions: number[];
 }
 
-/** PyTorch's top-1 of every test cloud for this exact model.onnx, computed once and kept. */
-function pytorchPredictions(model: string, sha: string): TorchPredictions | string {
-  const cached = path.join('bench-results', `pytorch-predictions-${model}-${sha.slice(0, 12)}.json`);
+/** PyTorch's top-1 of every test cloud for this exact model.onnx and vote count, computed once and kept. */
+function pytorchPredictions(model: string, sha: string, votes: number): TorchPredictions | string {
+  const cached = path.join('bench-results', `pytorch-predictions-${model}-${sha.slice(0, 12)}${votes > 1 ? `-votes${votes}` : ''}.json`);
   if (!existsSync(cached)) {
     console.log(`  PyTorch top-1 of every test cloud (any2point.evaluate --model-dir; ~1-4 min) -> ${cached}`);
     try {
-      execFileSync('/usr/bin/python3', ['-m', 'any2point.evaluate', '--model-dir', `public/models/${model}`, '--predictions', cached], {
+      execFileSync('/usr/bin/python3', ['-m', 'any2point.evaluate', '--model-dir', `public/models/${model}`, '--predictions', cached, '--votes', String(votes)], {
         stdio: ['ignore', 'inherit', 'inherit'],
         env: { ...process.env, PYTHONPATH: 'training', OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? '2' },
       });
@@ -125,11 +128,13 @@ async function main(): Promise<void> {
     files: Record<string, { sha256: string }>;
     onnx: { file: string };
     metrics: { testOverallAccuracy: number | null; testMeanClassAccuracy: number | null };
+    votes?: number;
   };
+  const votes = VOTES ?? manifest.votes ?? 1;
   const split = testSplit();
   if (manifest.classes.join('\n') !== split.classes.join('\n')) throw new Error(`bench:accuracy: ${model}'s classes are not ModelNet40's`);
   const rows = chooseRows(split.ids.length, LIMIT);
-  const torch = WITH_PYTORCH ? pytorchPredictions(model, manifest.files[manifest.onnx.file].sha256) : 'not compared (--no-pytorch)';
+  const torch = WITH_PYTORCH ? pytorchPredictions(model, manifest.files[manifest.onnx.file].sha256, votes) : 'not compared (--no-pytorch)';
 
   const server = await preview({ logLevel: 'warn', preview: { host: '127.0.0.1', port: 4191, strictPort: false } });
   const address = server.httpServer.address();
@@ -142,7 +147,7 @@ async function main(): Promise<void> {
   let opened: OpenSummary;
   const start = Date.now();
   try {
-    console.log(`bench:accuracy: model ${model}, ${rows.length} of ${split.ids.length} test clouds on ${DEVICE}, Chromium ${browser.version()}, ${cpus().length} CPUs, load ${loadavg()[0].toFixed(2)}`);
+    console.log(`bench:accuracy: model ${model}, ${rows.length} of ${split.ids.length} test clouds on ${DEVICE}, ${votes} vote(s) a cloud, Chromium ${browser.version()}, ${cpus().length} CPUs, load ${loadavg()[0].toFixed(2)}`);
     const page = await browser.newPage();
     page.on('pageerror', (e) => console.error(`  page error: ${e.message}`));
     await page.goto(`http://127.0.0.1:${address.port}/accuracy.html`);
@@ -156,11 +161,12 @@ async function main(): Promise<void> {
       const batch = rows.slice(at, at + BATCH);
       const bytes = Buffer.concat(batch.map((r) => split.points.subarray(r * POINTS * 12, (r + 1) * POINTS * 12)));
       const result: BatchResult = await page.evaluate(
-        ([base64, points]) => (window as unknown as { accuracy: AccuracyPage }).accuracy.classify(base64, points),
-        [bytes.toString('base64'), POINTS] as const,
+        ([base64, points, n]) => (window as unknown as { accuracy: AccuracyPage }).accuracy.classify(base64, points, n),
+        [bytes.toString('base64'), POINTS, votes] as const,
       );
-      if (result.logits.length !== batch.length * classCount) throw new Error(`bench:accuracy: ${result.logits.length} logits for ${batch.length} clouds`);
-      batch.forEach((_, i) => predicted.push(argmax(result.logits, i * classCount, classCount)));
+      if (result.probabilities.length !== batch.length * classCount) throw new Error(`bench:accuracy: ${result.probabilities.length} probabilities for ${batch.length} clouds`);
+      if (result.votes !== votes) throw new Error(`bench:accuracy: asked for ${votes} votes, the page used ${result.votes}`);
+      batch.forEach((_, i) => predicted.push(argmax(result.probabilities, i * classCount, classCount)));
       classifyMs.push(...result.classifyMs);
       result.backends.forEach((b) => backends.add(b));
       result.geometryPaths.forEach((g) => geometryPaths.add(g));
@@ -179,8 +185,10 @@ async function main(): Promise<void> {
 
   const labels = rows.map((r) => split.labels[r]);
   const browserAcc = accuracy(labels, predicted, manifest.classes.length);
-  const torchOA = manifest.metrics.testOverallAccuracy;
-  const torchMeanClass = manifest.metrics.testMeanClassAccuracy;
+  // report.json's figures were measured with the manifest's votes: comparable only with as many.
+  const sameVotes = votes === (manifest.votes ?? 1);
+  const torchOA = sameVotes ? manifest.metrics.testOverallAccuracy : null;
+  const torchMeanClass = sameVotes ? manifest.metrics.testMeanClassAccuracy : null;
   const full = rows.length === split.ids.length;
   interface VsTorch {
     overallAccuracy: number;
@@ -200,13 +208,14 @@ async function main(): Promise<void> {
   const summary = {
     model,
     device: DEVICE,
+    votes,
     backend: [...backends],
     geometryPath: [...geometryPaths],
     clouds: rows.length,
     fullTestSet: full,
     hits: browserAcc.hits,
     browser: { overallAccuracy: browserAcc.overall, meanClassAccuracy: browserAcc.meanClass },
-    pytorchReport: { overallAccuracy: torchOA, meanClassAccuracy: torchMeanClass, source: `public/models/${model}/report.json` },
+    pytorchReport: { overallAccuracy: torchOA, meanClassAccuracy: torchMeanClass, votes: manifest.votes ?? 1, source: `public/models/${model}/report.json` },
     overallDifferencePoints: diffPoints,
     withinTenthPoint: diffPoints === null ? null : Math.abs(diffPoints) <= TOLERANCE_POINTS,
     pytorchSameClouds: vsTorch,

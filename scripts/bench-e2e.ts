@@ -79,6 +79,8 @@ interface Latency {
   /** Drop to prediction on screen: reading, parsing (and for meshes sampling), classifying. */
   endToEndMs: number;
   backend: string;
+  /** Point orders classify() averaged (the manifest's votes): network and geometry ran this often. */
+  votes: number;
 }
 
 async function latency(page: Page, label: string, ext: string, bytes: Uint8Array, runs: number): Promise<Latency> {
@@ -96,6 +98,7 @@ async function latency(page: Page, label: string, ext: string, bytes: Uint8Array
       geometryMs: await value('time-geometry'),
       endToEndMs,
       backend: (await page.getByTestId('backend').getAttribute('data-value')) ?? '',
+      votes: await value('votes'),
     };
     if (run > 0) rows.push(row);
     console.log(`    ${name}: classify ${row.classifyMs.toFixed(0)} ms (network ${row.networkMs.toFixed(0)}), end to end ${endToEndMs} ms${run <= 0 ? ' (warm-up, not counted)' : ''}`);
@@ -106,6 +109,7 @@ async function latency(page: Page, label: string, ext: string, bytes: Uint8Array
     geometryMs: median(rows.map((r) => r.geometryMs)),
     endToEndMs: median(rows.map((r) => r.endToEndMs)),
     backend: rows[0].backend,
+    votes: rows[0].votes,
   };
 }
 
@@ -164,14 +168,14 @@ async function main(): Promise<void> {
   }
   const torch = pytorchLatency(model);
 
-  console.log('\n| device | cold start | warm start | cloud | classify (median) | network | geometry | drop to result |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('\n| device | cold start | warm start | cloud | votes | classify (median) | network | geometry | drop to result |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const [device, r] of Object.entries(results)) {
     for (const [label, l] of Object.entries(r.latencies)) {
-      console.log(`| ${device} (${l.backend}) | ${r.coldMs} ms | ${r.warmMs} ms | ${label} | ${l.classifyMs.toFixed(0)} ms | ${l.networkMs.toFixed(0)} ms | ${l.geometryMs.toFixed(0)} ms | ${l.endToEndMs} ms |`);
+      console.log(`| ${device} (${l.backend}) | ${r.coldMs} ms | ${r.warmMs} ms | ${label} | ${l.votes} | ${l.classifyMs.toFixed(0)} ms | ${l.networkMs.toFixed(0)} ms | ${l.geometryMs.toFixed(0)} ms | ${l.endToEndMs} ms |`);
     }
   }
-  console.log(typeof torch === 'string' ? `\nPyTorch: ${torch}` : `\nPyTorch (same model, ${torch.threads} threads, this CPU): ${torch.medianMs.toFixed(1)} ms per cloud`);
+  console.log(typeof torch === 'string' ? `\nPyTorch: ${torch}` : `\nPyTorch (same model, ${torch.threads} threads, this CPU): ${torch.medianMs.toFixed(1)} ms per cloud and vote`);
   mkdirSync('bench-results', { recursive: true });
   writeFileSync('bench-results/e2e.json', `${JSON.stringify({ model, runs: RUNS, results, pytorch: torch, cpus: cpus().length, when: new Date().toISOString() }, null, 2)}\n`);
   console.log('wrote bench-results/e2e.json');

@@ -12,8 +12,10 @@ export interface OpenSummary {
 }
 
 export interface BatchResult {
-  /** clouds x classes, flattened. */
+  /** clouds x classes, flattened: vote 0's logits, and the probabilities of all votes. */
   logits: number[];
+  probabilities: number[];
+  votes: number;
   /** Every backend / geometry path the clouds ran on (one each when nothing fell back). */
   backends: string[];
   geometryPaths: string[];
@@ -23,8 +25,8 @@ export interface BatchResult {
 
 export interface AccuracyPage {
   open(modelId: string, device: DeviceChoice): Promise<OpenSummary>;
-  /** `base64`: clouds of `points` x 3 little-endian float32, back to back. */
-  classify(base64: string, points: number): Promise<BatchResult>;
+  /** `base64`: clouds of `points` x 3 little-endian float32, back to back; `votes`: the manifest's when absent. */
+  classify(base64: string, points: number, votes?: number): Promise<BatchResult>;
 }
 
 let client: ModelClient | null = null;
@@ -43,23 +45,27 @@ const page: AccuracyPage = {
     const opened = await client.open(modelId, device);
     return { backend: opened.backend, fallbackReason: opened.fallbackReason, classes: opened.manifest.classes, ms: opened.ms };
   },
-  async classify(base64, points) {
+  async classify(base64, points, votes) {
     if (!client) throw new Error('accuracy page: open a model first');
     const all = decode(base64);
     const size = points * 3;
     if (all.length % size !== 0) throw new Error(`accuracy page: ${all.length} floats is not a whole number of ${points}-point clouds`);
     const logits: number[] = [];
+    const probabilities: number[] = [];
+    let used = 1;
     const backends = new Set<string>();
     const geometryPaths = new Set<string>();
     const classifyMs: number[] = [];
     for (let at = 0; at < all.length; at += size) {
-      const r = await client.classify(all.subarray(at, at + size), 'z');
+      const r = await client.classify(all.subarray(at, at + size), 'z', votes);
       logits.push(...r.logits);
+      probabilities.push(...r.probabilities);
+      used = r.votes;
       backends.add(r.backend);
       geometryPaths.add(r.geometryPath);
       classifyMs.push(r.timings.total);
     }
-    return { logits, backends: [...backends], geometryPaths: [...geometryPaths], classifyMs };
+    return { logits, probabilities, votes: used, backends: [...backends], geometryPaths: [...geometryPaths], classifyMs };
   },
 };
 

@@ -20,6 +20,7 @@ import { attentionMaps, nearestToken, softmax, topK, type AttentionMaps, type Ra
 import type { ProgressCallback } from './progress';
 import { createSession, type Backend, type DeviceChoice, type InputTensor, type ModelSession } from './session';
 import { sharedGpuContext } from './sharedGpu';
+import { checkVotes, meanProbabilities, rolled } from './votes';
 import { loadManifest, type ZooManifest } from './zoo';
 
 export interface ClassifierOptions {
@@ -35,12 +36,14 @@ export interface ClassifierOptions {
 export interface ClassifyOptions {
   /** The cloud's up axis (default 'z', as the network was trained). */
   up?: UpAxis;
+  /** Point orders to classify and average (votes.ts); default the manifest's `votes`, else 1. */
+  votes?: number;
 }
 
 export interface Timings {
-  /** Normalise + resample + tokenizer geometry. */
+  /** Normalise + resample + tokenizer geometry (all votes). */
   geometry: number;
-  /** onnxruntime run, including moving inputs and outputs. */
+  /** onnxruntime runs, including moving inputs and outputs (all votes). */
   network: number;
   /** The whole classify() call. */
   total: number;
@@ -48,8 +51,12 @@ export interface Timings {
 
 export interface Classification {
   top: RankedClass[];
+  /** The mean of the votes' softmax (the softmax of `logits` with one vote). */
   probabilities: Float32Array;
+  /** The network's logits for the cloud in its own point order (vote 0). */
   logits: Float32Array;
+  /** How many point orders were classified and averaged. */
+  votes: number;
   /** The class token's attention to every token, per layer and head. */
   attention: AttentionMaps;
   /** For every input point, the token whose value it shows (nearest token centre). */
@@ -208,17 +215,28 @@ class Pipeline implements Classifier {
     const { manifest } = this;
     const positions = cloud instanceof Float32Array ? cloud : cloud.positions;
     const up = options.up ?? 'z';
+    const votes = checkVotes(options.votes ?? manifest.votes ?? 1, `${manifest.id}: classify`);
     const start = performance.now();
-    const { feeds, tokens, pos, path } = await this.geometry(positions, up);
-    const afterGeometry = performance.now();
-    const outputs = await this.session.run(feeds);
-    const afterNetwork = performance.now();
-
-    const logits = outputs.logits.data as Float32Array;
-    if (logits.length !== manifest.classes.length) {
-      throw new Error(`${manifest.id}: ${logits.length} logits for ${manifest.classes.length} classes`);
-    }
-    const probabilities = softmax(logits);
+    let geometryMs = 0;
+    let networkMs = 0;
+    const once = async (points: Float32Array) => {
+      const t0 = performance.now();
+      const geometry = await this.geometry(points, up);
+      const t1 = performance.now();
+      const outputs = await this.session.run(geometry.feeds);
+      geometryMs += t1 - t0;
+      networkMs += performance.now() - t1;
+      const logits = outputs.logits.data as Float32Array;
+      if (logits.length !== manifest.classes.length) {
+        throw new Error(`${manifest.id}: ${logits.length} logits for ${manifest.classes.length} classes`);
+      }
+      return { ...geometry, outputs, logits };
+    };
+    // Vote 0, the cloud as given, supplies the tokens and attention the UI draws.
+    const { tokens, pos, path, outputs, logits } = await once(positions);
+    const voted = [softmax(logits)];
+    for (let v = 1; v < votes; v++) voted.push(softmax((await once(rolled(positions, v))).logits));
+    const probabilities = votes === 1 ? voted[0] : meanProbabilities(voted);
     const t = tokenCount(manifest.geometry);
     const attention = attentionMaps(outputs.attention.data as Float32Array, manifest.attention.layers, manifest.attention.heads, t);
     // Token of every input point, in the same normalised frame as the token centres.
@@ -228,11 +246,12 @@ class Pipeline implements Classifier {
       top: topK(probabilities, manifest.classes, this.k),
       probabilities,
       logits,
+      votes,
       attention,
       tokenOfPoint,
       tokens,
       pos,
-      timings: { geometry: afterGeometry - start, network: afterNetwork - afterGeometry, total: end - start },
+      timings: { geometry: geometryMs, network: networkMs, total: end - start },
       backend: this.session.backend,
       geometryPath: path,
       fallbackReason: this.fallback,

@@ -54,6 +54,9 @@ export interface ModelManifest {
     /** The evaluation report beside the manifest (report.json), when there is one. */
     report: string | null;
   };
+  /** Point orders classify() averages by default (src/model/votes.ts), chosen on validation;
+   * the metrics were measured with as many. Absent: 1. */
+  votes?: number;
   /** ONNX (onnxruntime-web, wasm) vs PyTorch on test clouds, measured by the export. */
   parity: {
     clouds: number;

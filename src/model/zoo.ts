@@ -5,6 +5,7 @@ import { parseGeometrySpec, type GeometrySpec } from '../geometry/spec';
 import { defaultCache, type FileCache } from './cache';
 import { baseUrl, modelFileUrl } from './fetchFiles';
 import { checkRecipe, type FrozenSpec } from './frozen/assembleFrozen';
+import { MAX_VOTES } from './votes';
 
 /** The manifest fields the app reads (public/models/<id>/manifest.json; full schema in
  * src/model/manifest.ts, written by training/any2point/export.py). */
@@ -22,6 +23,8 @@ export interface ZooManifest {
   files: Record<string, { bytes: number; sha256: string }>;
   parameters: { trainable: number; total: number };
   metrics: { testOverallAccuracy: number | null; testMeanClassAccuracy: number | null };
+  /** Point orders classify() averages by default (votes.ts), chosen on validation; absent = 1. */
+  votes?: number;
 }
 
 /** What the UI shows about a backbone, by `manifest.backbone.name`. Source files are fetched the
@@ -167,5 +170,6 @@ export function parseManifest(value: unknown, where = 'manifest.json'): ZooManif
       testOverallAccuracy: accuracy(metrics.testOverallAccuracy, 'metrics.testOverallAccuracy'),
       testMeanClassAccuracy: accuracy(metrics.testMeanClassAccuracy, 'metrics.testMeanClassAccuracy'),
     },
+    ...(m.votes === undefined ? {} : { votes: Number.isInteger(m.votes) && (m.votes as number) >= 1 && (m.votes as number) <= MAX_VOTES ? (m.votes as number) : fail('votes', `must be a whole number from 1 to ${MAX_VOTES}`) }),
   };
 }

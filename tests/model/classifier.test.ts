@@ -4,7 +4,8 @@ import { memoryCache } from '../../src/model/cache';
 import { computeGeometryCPU } from '../../src/geometry/geometry';
 import { normalise } from '../../src/geometry/normalise';
 import { uniformCloud } from '../../src/geometry/synthetic';
-import { nearestToken } from '../../src/model/postprocess';
+import { nearestToken, softmax } from '../../src/model/postprocess';
+import { rolled } from '../../src/model/votes';
 import { parseManifest } from '../../src/model/zoo';
 import { startServer, type TestServer } from './httpServer';
 import { TINY_CLASSES, TINY_SHAPE, tinyZooModel } from './tinyManifest';
@@ -56,6 +57,27 @@ describe('openClassifier on the tiny model (wasm EP, CPU geometry)', () => {
     expect(Math.max(...r.tokenOfPoint)).toBeLessThan(8);
     expect(r.geometryPath).toBe('cpu');
     expect(r.timings.total).toBeGreaterThanOrEqual(r.timings.geometry + r.timings.network);
+    await clf.dispose();
+  });
+
+  it('votes: averages the softmax of the cloud rolled to other FPS start points (votes.ts)', async () => {
+    const clf = await openClassifier({ manifest: { ...manifest, votes: 2 }, model: tiny.model, frozen: tiny.frozen }, { device: 'wasm' });
+    const cloud = uniformCloud(500, 11);
+    const single = await clf.classify(cloud, { votes: 1 });
+    expect(single.votes).toBe(1);
+    expect(Array.from(single.probabilities)).toEqual(Array.from(softmax(single.logits)));
+    const byDefault = await clf.classify(cloud); // the manifest's votes
+    expect(byDefault.votes).toBe(2);
+    const r = await clf.classify(cloud, { votes: 3 });
+    expect(r.votes).toBe(3);
+    expect(Array.from(r.logits)).toEqual(Array.from(single.logits)); // vote 0: the cloud as given
+    expect(r.tokens).toEqual(single.tokens);
+    const each = [0, 1, 2].map((v) => softmax(expected(rolled(cloud, v), tiny.w, tiny.scale).logits));
+    expect(new Set(each.map((p) => p[0])).size).toBe(3); // other starts, other resampled points
+    for (let j = 0; j < each[0].length; j++) expect(r.probabilities[j]).toBeCloseTo((each[0][j] + each[1][j] + each[2][j]) / 3, 5);
+    expect(r.top[0].probability).toBe(Math.max(...r.probabilities));
+    await expect(clf.classify(cloud, { votes: 0 })).rejects.toThrow('votes must be a whole number from 1 to 32, got 0');
+    expect((await clf.classify(cloud)).votes).toBe(2); // still works
     await clf.dispose();
   });
 

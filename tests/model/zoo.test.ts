@@ -16,6 +16,8 @@ describe('parseManifest', () => {
     expect(m.geometry.stages[1]).toEqual({ centers: 8, k: 4 });
     expect(m.frozen?.recipe).toHaveLength(1);
     expect(m.metrics.testOverallAccuracy).toBe(0.5);
+    expect(m.votes).toBeUndefined();
+    expect(parseManifest({ ...good, votes: 8 }).votes).toBe(8);
   });
   it('allows a model without frozen weights and without metrics', () => {
     const m = parseManifest({ ...good, frozen: null, metrics: { testOverallAccuracy: null } });
@@ -29,5 +31,7 @@ describe('parseManifest', () => {
     expect(edit((m) => (m.geometry.stages[0].k = 100))).toThrow('geometry.stages[0].k must be at most 64');
     expect(edit((m) => (m.frozen.bytes = 4))).toThrow('past frozen.bytes 4');
     expect(edit((m) => (m.metrics.testOverallAccuracy = 93.1))).toThrow('metrics.testOverallAccuracy must be a fraction in [0, 1] or null');
+    expect(edit((m) => (m.votes = 0))).toThrow('models/x/manifest.json: votes must be a whole number from 1 to 32');
+    expect(edit((m) => (m.votes = 2.5))).toThrow('votes must be a whole number from 1 to 32');
   });
 });

@@ -35,6 +35,8 @@ class TrainConfig:
     limit_val: int = 0
     augment: bool = True
     rotate: str = "none"  # augmentation: also rotate about z (up): "none", "z90" (multiples of 90 degrees), "z"
+    fps_variants: int = 1  # augmentation: training geometry cached for this many point orders (FPS start points)
+    jitter: float = 0.0  # augmentation: per-point Gaussian noise of this sigma (clipped at 5 sigma)
     # optimisation
     epochs: int = 60
     batch_size: int = 32
@@ -59,6 +61,10 @@ class TrainConfig:
             raise ValueError(f"config precision: {self.precision!r} is not one of {', '.join(PRECISIONS)}")
         if self.rotate not in ROTATIONS:
             raise ValueError(f"config rotate: {self.rotate!r} is not one of {', '.join(ROTATIONS)}")
+        if self.fps_variants < 1:
+            raise ValueError(f"config fps_variants: {self.fps_variants} must be at least 1")
+        if not self.jitter >= 0.0:
+            raise ValueError(f"config jitter: {self.jitter} must be a number >= 0")
 
     def model_kwargs(self) -> dict[str, Any]:
         return dict(stages=tuple(tuple(s) for s in self.stages), stage_widths=tuple(self.stage_widths),

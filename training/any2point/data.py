@@ -113,14 +113,23 @@ def validation_rows(train: CloudSet, fraction: float = 0.1, seed: int = 0, path:
 
 @dataclass
 class Indices:
-    """Per-cloud FPS / k-NN indices of every stage (uint16 on disk, int64 when batched)."""
+    """Per-cloud FPS / k-NN indices of every stage (uint16 on disk, int64 when batched). With
+    `variants` > 0 every array has a leading axis of that many point-order variants
+    (`with_order_variants`); variant 0 is the cloud as stored, the one the browser sees."""
 
-    fps: list[np.ndarray]  # per stage [S, centers]
-    knn: list[np.ndarray]  # per stage [S, centers, k]
+    fps: list[np.ndarray]  # per stage [S, centers] (or [V, S, centers])
+    knn: list[np.ndarray]  # per stage [S, centers, k] (or [V, S, centers, k])
+    variants: int = 0
 
-    def rows(self, r: np.ndarray) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
-        return ([torch.from_numpy(f[r].astype(np.int64)) for f in self.fps],
-                [torch.from_numpy(k[r].astype(np.int64)) for k in self.knn])
+    def rows(self, r: np.ndarray, variant: Optional[np.ndarray] = None) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
+        if self.variants:
+            v = np.zeros(len(r), np.int64) if variant is None else variant
+            take = lambda a: torch.from_numpy(a[v, r].astype(np.int64))
+        else:
+            if variant is not None and np.any(variant):
+                raise ValueError("these indices have no point-order variants")
+            take = lambda a: torch.from_numpy(a[r].astype(np.int64))
+        return [take(f) for f in self.fps], [take(k) for k in self.knn]
 
 
 def _stage_key(n_in: int, stages: Sequence[geo.Stage]) -> str:
@@ -184,6 +193,42 @@ def cached_indices(clouds: np.ndarray, spec: geo.GeometrySpec, tag: str, cache: 
     return Indices(fps_all, knn_all)
 
 
+ORDER_STRIDE = 389  # a prime: variants 0 .. n-1 start FPS at n different points for any n it does not divide
+
+
+def point_order(variant: int, n: int) -> np.ndarray:
+    """Point order of variant `variant` of an n-point cloud: the stored order rolled to start at
+    point (variant * ORDER_STRIDE) mod n, where FPS then starts. Variant 0 is the stored order.
+    The browser's voting (src/model/votes.ts) rolls a cloud the same way."""
+    return (np.arange(n) + variant * ORDER_STRIDE) % n
+
+
+def with_order_variants(clouds: np.ndarray, spec: geo.GeometrySpec, tag: str, variants: int,
+                        cache: Path = DEFAULT_CACHE, log=print) -> Indices:
+    """The indices of every cloud under `variants` point orders, stacked on a leading axis.
+
+    FPS starts at the first point, so a cloud's tokens depend on its point order: another start
+    gives other, equally valid centres and neighbourhoods (a training augmentation the cache
+    would otherwise remove, and a way to vote at test time). Variant v's geometry is that of the
+    cloud with its points in `point_order(v)`, cached as `<tag>-start<v>`, and its first-stage
+    indices are mapped back
+    to the stored order, so a batch gathers from the same stored points whatever the variant."""
+    base = cached_indices(clouds, spec, tag, cache, log=log)
+    if variants == 1:
+        return Indices([f[None] for f in base.fps], [k[None] for k in base.knn], variants=1)
+    fps, knn = [[f] for f in base.fps], [[k] for k in base.knn]
+    for v in range(1, variants):
+        order = point_order(v, clouds.shape[1])
+        idx = cached_indices(np.ascontiguousarray(clouds[:, order]), spec, f"{tag}-start{v}", cache, log=log)
+        for t in range(len(spec.stages)):
+            f, k = idx.fps[t], idx.knn[t]
+            if t == 0:  # stage 1 indexes points: back to the stored order; later stages index centres
+                f, k = order[f].astype(np.uint16), order[k].astype(np.uint16)
+            fps[t].append(f)
+            knn[t].append(k)
+    return Indices([np.stack(f) for f in fps], [np.stack(k) for k in knn], variants=variants)
+
+
 # --- batches -----------------------------------------------------------------------------------
 
 @dataclass
@@ -220,32 +265,44 @@ def rotate_about_z(points: torch.Tensor, mode: str, gen: torch.Generator) -> tor
     return torch.stack([c[:, None] * x - s[:, None] * y, s[:, None] * x + c[:, None] * y, z], dim=-1)
 
 
-def augment(points: torch.Tensor, gen: torch.Generator, rotate: str = "none") -> torch.Tensor:
+def augment(points: torch.Tensor, gen: torch.Generator, rotate: str = "none", jitter: float = 0.0) -> torch.Tensor:
     """The paper's ModelNet40 augmentation: per cloud, anisotropic scale in [2/3, 3/2] and
-    translation in [-0.2, 0.2] on every axis; optionally a rotation about z first."""
+    translation in [-0.2, 0.2] on every axis; optionally a rotation about z first and, last,
+    per-point Gaussian noise of sigma `jitter` clipped at 5 sigma."""
     points = rotate_about_z(points, rotate, gen)
     b = points.shape[0]
     scale = torch.empty(b, 1, 3).uniform_(2.0 / 3.0, 3.0 / 2.0, generator=gen)
     shift = torch.empty(b, 1, 3).uniform_(-0.2, 0.2, generator=gen)
-    return points * scale + shift
+    points = points * scale + shift
+    if jitter > 0.0:
+        noise = torch.randn(points.shape, generator=gen) * jitter
+        points = points + noise.clamp(-5.0 * jitter, 5.0 * jitter)
+    return points
 
 
 def make_batch(data: CloudSet, idx: Indices, rows: np.ndarray, spec: geo.GeometrySpec,
-               gen: Optional[torch.Generator] = None, rotate: str = "none") -> Batch:
-    """Gather cached indices, augment when `gen` is given, compute the per-batch geometry."""
+               gen: Optional[torch.Generator] = None, rotate: str = "none", jitter: float = 0.0,
+               variant: int = 0) -> Batch:
+    """Gather cached indices, augment when `gen` is given (with a random point-order variant per
+    cloud when `idx` has several), compute the per-batch geometry. Without `gen`, every cloud
+    takes point-order `variant`."""
     pts = torch.from_numpy(data.points[rows])
+    variants = np.full(len(rows), variant) if variant else None
     if gen is not None:
-        pts = augment(pts, gen, rotate)
-    fps, knn = idx.rows(rows)
+        if idx.variants > 1:
+            variants = torch.randint(0, idx.variants, (len(rows),), generator=gen).numpy()
+        pts = augment(pts, gen, rotate, jitter)
+    fps, knn = idx.rows(rows, variants)
     centres = geo.gather_centres(pts, fps)
     pos, cell_mask, voxel_mask = geo.project(spec, centres)
     return Batch(pts, fps, knn, pos, cell_mask, voxel_mask, torch.from_numpy(data.labels[rows]))
 
 
-def batches(data: CloudSet, idx: Indices, rows: np.ndarray, spec: geo.GeometrySpec, batch_size: int) -> Iterator[Batch]:
-    """Un-augmented batches of `rows` in order (evaluation)."""
+def batches(data: CloudSet, idx: Indices, rows: np.ndarray, spec: geo.GeometrySpec, batch_size: int,
+            variant: int = 0) -> Iterator[Batch]:
+    """Un-augmented batches of `rows` in order (evaluation), in point-order `variant`."""
     for a in range(0, len(rows), batch_size):
-        yield make_batch(data, idx, rows[a:a + batch_size], spec)
+        yield make_batch(data, idx, rows[a:a + batch_size], spec, variant=variant)
 
 
 @dataclass
@@ -261,9 +318,11 @@ class Splits:
 
 
 def load_splits(dataset: str, spec: geo.GeometrySpec, root: str = "", cache: str = "",
-                val_fraction: float = 0.1, log=print) -> Splits:
+                val_fraction: float = 0.1, log=print, fps_variants: int = 1, test_variants: int = 1) -> Splits:
     """'modelnet40' (official split) or a folder with train/ and test/ sub-folders, each of class
-    sub-folders. The validation rows are a fixed stratified part of the training split."""
+    sub-folders. The validation rows are a fixed stratified part of the training split.
+    `fps_variants` > 1 caches the training split's geometry (validation included) under that many
+    point orders (`with_order_variants`), `test_variants` the test split's (for voting)."""
     cache_path = Path(cache) if cache else DEFAULT_CACHE
     if dataset == "modelnet40":
         r = Path(root) if root else DEFAULT_MODELNET
@@ -280,6 +339,14 @@ def load_splits(dataset: str, spec: geo.GeometrySpec, root: str = "", cache: str
         cache_path = cache_path / name
     val = validation_rows(train, val_fraction, path=SPLITS / "modelnet40_val.txt" if dataset == "modelnet40" else cache_path / "val.txt")
     rows = np.setdiff1d(np.arange(len(train)), val)
-    train_idx = cached_indices(train.points, spec, "train" if dataset == "modelnet40" else "folder-train", cache_path, log=log)
-    test_idx = cached_indices(test.points, spec, "test" if dataset == "modelnet40" else "folder-test", cache_path, log=log)
+    train_tag = "train" if dataset == "modelnet40" else "folder-train"
+    if fps_variants > 1:
+        train_idx = with_order_variants(train.points, spec, train_tag, fps_variants, cache_path, log=log)
+    else:
+        train_idx = cached_indices(train.points, spec, train_tag, cache_path, log=log)
+    test_tag = "test" if dataset == "modelnet40" else "folder-test"
+    if test_variants > 1:
+        test_idx = with_order_variants(test.points, spec, test_tag, test_variants, cache_path, log=log)
+    else:
+        test_idx = cached_indices(test.points, spec, test_tag, cache_path, log=log)
     return Splits(train, train_idx, rows, val, test, test_idx)

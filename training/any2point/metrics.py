@@ -25,13 +25,20 @@ def scores(labels: np.ndarray, preds: np.ndarray, classes: Sequence[str]) -> dic
 
 
 @torch.no_grad()
-def predict(model: torch.nn.Module, cloud_set: "D.CloudSet", idx: "D.Indices", rows: np.ndarray, batch_size: int) -> np.ndarray:
-    """Top-1 predictions for `rows` of `cloud_set` (model in eval mode, no augmentation)."""
+def predict(model: torch.nn.Module, cloud_set: "D.CloudSet", idx: "D.Indices", rows: np.ndarray, batch_size: int,
+            votes: int = 1) -> np.ndarray:
+    """Top-1 predictions for `rows` of `cloud_set` (model in eval mode, no augmentation). With
+    `votes` > 1, the mean softmax over point-order variants 0 .. votes-1 (`idx` must hold them)."""
+    if votes > 1 and idx.variants < votes:
+        raise ValueError(f"{votes} votes need indices of {votes} point orders; these have {idx.variants or 1}")
     was = model.training
     model.eval()
     device = next(model.parameters()).device
-    out = []
-    for b in D.batches(cloud_set, idx, rows, model.spec, batch_size):
-        out.append(model(*(t.to(device) for t in b.inputs()))[0].argmax(-1).cpu().numpy())
+    total = None
+    for v in range(votes):
+        out = [torch.softmax(model(*(t.to(device) for t in b.inputs()))[0].float(), -1).cpu().numpy()
+               for b in D.batches(cloud_set, idx, rows, model.spec, batch_size, variant=v)]
+        p = np.concatenate(out) if out else np.zeros((0, 1), np.float32)
+        total = p if total is None else total + p
     model.train(was)
-    return np.concatenate(out) if out else np.zeros(0, np.int64)
+    return total.argmax(-1).astype(np.int64) if len(rows) else np.zeros(0, np.int64)

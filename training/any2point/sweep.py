@@ -84,7 +84,7 @@ def seconds_per_step(cfg, steps: int = 14, warm: int = 4) -> tuple[float, int]:
 
     dev = torch.device(cfg.device)
     sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
-    splits = D.load_splits("modelnet40", _spec_for(cfg), cfg.data_root, cfg.cache_dir, log=None)
+    splits = D.load_splits("modelnet40", _spec_for(cfg), cfg.data_root, cfg.cache_dir, log=None, fps_variants=cfg.fps_variants)
     model = create_model("any2point", backbone=cfg.backbone, num_classes=len(splits.train.classes), **cfg.model_kwargs()).to(dev).train()
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-4)
     gen = torch.Generator().manual_seed(0)
@@ -93,7 +93,7 @@ def seconds_per_step(cfg, steps: int = 14, warm: int = 4) -> tuple[float, int]:
             sync()
             t = time.time()
         rows = splits.train_rows[i * cfg.batch_size:(i + 1) * cfg.batch_size]
-        b = D.make_batch(splits.train, splits.train_idx, rows, model.spec, gen, cfg.rotate)
+        b = D.make_batch(splits.train, splits.train_idx, rows, model.spec, gen, cfg.rotate, cfg.jitter)
         logits, _ = model(*(x.to(dev) for x in b.inputs()))
         loss = torch.nn.functional.cross_entropy(logits, b.labels.to(dev))
         opt.zero_grad()
@@ -147,11 +147,14 @@ def drive(a: argparse.Namespace, runs: dict[str, list[str]]) -> None:
     torch.set_num_threads(os.cpu_count() or 2)
     from . import data as D
     from .train import _spec_for
-    # The cache depends on the stages only: build it once per distinct tokenizer.
-    by_stages = {config_for(name, options, a.device).stages: name for name, options in runs.items()}
-    for name in by_stages.values():
+    # The cache depends on the stages and the point-order variants only: build it once for each.
+    by_geometry = {}
+    for name, options in runs.items():
+        cfg = config_for(name, options, a.device)
+        by_geometry[(cfg.stages, cfg.fps_variants)] = name
+    for name in by_geometry.values():
         cfg = config_for(name, runs[name], a.device)
-        D.load_splits("modelnet40", _spec_for(cfg), cfg.data_root, cfg.cache_dir, log=None)
+        D.load_splits("modelnet40", _spec_for(cfg), cfg.data_root, cfg.cache_dir, log=None, fps_variants=cfg.fps_variants)
     log(a.t0, "data unpacked, geometry cache built")
     env = dict(os.environ, OMP_NUM_THREADS="2", PYTHONUNBUFFERED="1")
     argv = [sys.executable, "-m", "any2point.sweep", "--carry", a.carry, "--budget", str(a.budget), "--t0", str(a.t0),

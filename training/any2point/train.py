@@ -90,7 +90,8 @@ def train(cfg: TrainConfig, resume: Optional[dict] = None, log: Optional[Callabl
     (run / "config.json").write_text(json.dumps(cfg.to_dict(), indent=2) + "\n")
 
     torch.manual_seed(cfg.seed)
-    splits = D.load_splits(cfg.dataset, _spec_for(cfg), cfg.data_root, cfg.cache_dir, cfg.val_fraction, log=log)
+    splits = D.load_splits(cfg.dataset, _spec_for(cfg), cfg.data_root, cfg.cache_dir, cfg.val_fraction, log=log,
+                          fps_variants=cfg.fps_variants)
     classes = splits.train.classes
     device = resolve_device(cfg.device)
     model = create_model("any2point", backbone=cfg.backbone, num_classes=len(classes), **cfg.model_kwargs()).to(device)
@@ -129,7 +130,7 @@ def train(cfg: TrainConfig, resume: Optional[dict] = None, log: Optional[Callabl
             t0 = time.time()
             rows = order[step * cfg.batch_size:(step + 1) * cfg.batch_size]
             gen = batch_generator(cfg, epoch, step) if cfg.augment else None
-            batch = D.make_batch(splits.train, splits.train_idx, rows, model.spec, gen, cfg.rotate)
+            batch = D.make_batch(splits.train, splits.train_idx, rows, model.spec, gen, cfg.rotate, cfg.jitter)
             for g in opt.param_groups:
                 g["lr"] = lr_at(progress["global_step"], steps_per_epoch, cfg)
             labels = batch.labels.to(device)

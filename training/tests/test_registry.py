@@ -44,8 +44,15 @@ def test_backbone_builds_trains_two_steps_and_exports(name, folder, tmp_path):
     for k, v in fresh.state_dict().items():
         assert torch.equal(v, model.backbone.state_dict()[k]), k
 
-    m = export(tmp_path / "run" / "last.pt", f"test-{name}", tmp_path / "models", None, parity_clouds=4,
+    report = None
+    if name == "none":  # once: a report measured with votes makes the app vote the same way
+        from any2point.evaluate import evaluate
+
+        report = tmp_path / "report.json"
+        report.write_text(json.dumps(evaluate(tmp_path / "run" / "last.pt", log=lambda s: None, votes=2)))
+    m = export(tmp_path / "run" / "last.pt", f"test-{name}", tmp_path / "models", report, parity_clouds=4,
                fixtures=tmp_path / "fixtures", log=lambda s: None)
+    assert m.get("votes") == (2 if report else None)
     assert m["parity"]["sameTop1"] == 4 and m["parity"]["maxLogitDiff"] < 1e-4
     assert m["onnx"]["inputs"][:5] == ["points", "fps_1", "knn_1", "fps_2", "knn_2"]
     assert m["geometry"]["stages"] == [{"centers": 64, "k": 16}, {"centers": 16, "k": 8}]

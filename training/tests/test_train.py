@@ -187,3 +187,100 @@ def test_carry_quantises_to_11_bits_and_back():
         dequantise(blob, pts.size + 1)
     with pytest.raises(ValueError, match="finite and normalised"):
         quantise(np.array([[0.0, np.nan, 0.0]]))
+
+
+def test_point_order_variants_are_the_geometry_of_the_reordered_cloud(tmp_path):
+    spec = geo.GeometrySpec(128, (geo.Stage(32, 8), geo.Stage(8, 4)), geo.Projection("1d", 16, length=128), 4)
+    clouds = np.random.default_rng(3).standard_normal((5, 128, 3)).astype(np.float32)
+    idx = D.with_order_variants(clouds, spec, "t", 3, tmp_path)
+    assert idx.variants == 3 and idx.fps[0].shape == (3, 5, 32) and idx.knn[1].shape == (3, 5, 8, 4)
+    plain = D.cached_indices(clouds, spec, "t", tmp_path, log=None)
+    assert all(np.array_equal(a[0], b) for a, b in zip(idx.fps + idx.knn, plain.fps + plain.knn))  # variant 0 = stored order
+    rows = np.arange(5)
+    for v in (1, 2):
+        order = D.point_order(v, 128)
+        moved = torch.from_numpy(clouds[:, order])
+        fps1 = geo.fps(moved, 32)
+        fps, knn = idx.rows(rows, np.full(5, v))
+        # the same centres and neighbourhoods as FPS / k-NN run on the reordered cloud
+        assert torch.equal(torch.from_numpy(order)[fps1], fps[0])
+        assert torch.equal(torch.from_numpy(order)[geo.knn(moved, fps1, 8)], knn[0])
+        centres = torch.gather(moved, 1, fps1[..., None].expand(-1, -1, 3))
+        assert torch.equal(geo.fps(centres, 8), fps[1])
+    assert not torch.equal(idx.rows(rows, np.full(5, 1))[0][0], idx.rows(rows)[0][0])  # other starts, other centres
+    with pytest.raises(ValueError, match="no point-order variants"):
+        plain.rows(rows, np.ones(5, np.int64))
+    with pytest.raises(ValueError, match="fps_variants: 0 must be at least 1"):
+        parse_overrides(["--fps_variants", "0"], TrainConfig())
+
+
+def test_jitter_moves_points_a_little_and_only_when_asked():
+    pts = torch.zeros(4, 200, 3)
+    plain = D.augment(pts, torch.Generator().manual_seed(5))
+    same = D.augment(pts, torch.Generator().manual_seed(5), jitter=0.0)
+    assert torch.equal(plain, same)
+    noisy = D.augment(pts, torch.Generator().manual_seed(5), jitter=0.01)
+    d = noisy - plain  # same scale and shift draws first, then the noise
+    assert 0.008 < d.std().item() < 0.012 and d.abs().max().item() <= 0.05 + 1e-7
+    with pytest.raises(ValueError, match="jitter: -0.1 must be a number >= 0"):
+        parse_overrides(["--jitter", "-0.1"], TrainConfig())
+
+
+def test_training_with_order_variants_and_jitter_runs(folder, tmp_path):
+    cfg = TrainConfig(**SMALL, dataset=str(folder), cache_dir=str(tmp_path / "cache"), run_dir=str(tmp_path / "r"),
+                      max_steps=2, fps_variants=3, jitter=0.01)
+    train(cfg, log=lambda s: None)
+    assert sorted(p.name.split(".")[0] for p in (tmp_path / "cache").rglob("*.npz")).count("folder-train-start2") == 2
+    assert torch.load(tmp_path / "r" / "last.pt")["progress"]["global_step"] == 2
+
+
+def test_prior_correction_is_chosen_on_validation_and_folded_into_the_head(folder, tmp_path):
+    from any2point import checkpoint as ckpt
+    from any2point.rebalance import choose_tau, rebalance, training_prior
+
+    # a model that favours the frequent class 0: the correction recovers the rare classes
+    labels = np.array([0] * 8 + [1, 1, 2, 2])
+    prior = training_prior(np.array([0] * 80 + [1] * 10 + [2] * 10), 3)
+    logits = np.zeros((12, 3))
+    logits[np.arange(12), labels] = np.where(labels == 0, 3.0, 1.0)
+    logits[8:, 0] = 2.5  # the rare shapes' logits lean to the frequent class by its log prior odds (about 2.1)
+    tau, table = choose_tau(logits, labels, prior)
+    assert [r["valMeanClassAccuracy"] for r in table][0] == pytest.approx(1 / 3)
+    assert tau == 0.75 and table[3]["valOverallAccuracy"] == 1.0  # the smallest tau that fixes all
+    with pytest.raises(ValueError, match=r"classes \[2\] have no training shapes"):
+        training_prior(np.array([0, 1]), 3)
+
+    cfg = TrainConfig(**SMALL, dataset=str(folder), cache_dir=str(tmp_path / "cache"), run_dir=str(tmp_path / "r"), max_steps=4)
+    train(cfg, log=lambda s: None)
+    blob = rebalance(tmp_path / "r" / "best.pt", taus=(1.0,), log=lambda s: None)
+    torch.save(blob, tmp_path / "balanced.pt")
+    before, _, _ = ckpt.load_model(tmp_path / "r" / "best.pt")
+    after, _, saved = ckpt.load_model(tmp_path / "balanced.pt")
+    s = D.load_splits(cfg.dataset, before.spec, cfg.data_root, cfg.cache_dir, log=None)
+    b = D.make_batch(s.train, s.train_idx, s.val_rows, before.spec)
+    pi = torch.tensor(saved["progress"]["prior_correction"]["prior"])
+    assert pi.shape == (4,) and float(pi.sum()) == pytest.approx(1.0)
+    with torch.no_grad():
+        assert torch.allclose(after(*b.inputs())[0], before(*b.inputs())[0] - torch.log(pi).float(), atol=1e-5)
+    with pytest.raises(ValueError, match="already prior-corrected"):
+        rebalance(tmp_path / "balanced.pt")
+
+
+def test_voting_averages_the_softmax_of_point_orders(folder, tmp_path):
+    from any2point import checkpoint as ckpt
+    from any2point.metrics import predict
+
+    cfg = TrainConfig(**SMALL, dataset=str(folder), cache_dir=str(tmp_path / "cache"), run_dir=str(tmp_path / "r"), max_steps=4)
+    train(cfg, log=lambda s: None)
+    model, _, _ = ckpt.load_model(tmp_path / "r" / "best.pt")
+    s = D.load_splits(cfg.dataset, model.spec, cfg.data_root, cfg.cache_dir, log=None, test_variants=3)
+    rows = np.arange(len(s.test))
+    with torch.no_grad():
+        probs = [torch.softmax(model(*D.make_batch(s.test, s.test_idx, rows, model.spec, variant=v).inputs())[0], -1) for v in range(3)]
+    assert not torch.equal(probs[0], probs[1])  # another FPS start, other tokens
+    assert np.array_equal(predict(model, s.test, s.test_idx, rows, 3, votes=3), (sum(probs) / 3).argmax(-1).numpy())
+    assert np.array_equal(predict(model, s.test, s.test_idx, rows, 3), probs[0].argmax(-1).numpy())
+    with pytest.raises(ValueError, match="4 votes need indices of 4 point orders; these have 3"):
+        predict(model, s.test, s.test_idx, rows, 3, votes=4)
+    r = evaluate(tmp_path / "r" / "best.pt", log=lambda s: None, votes=3)
+    assert r["votes"] == 3

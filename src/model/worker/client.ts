@@ -42,10 +42,10 @@ export class ModelClient {
     return this.request('open', { modelId, device }, [], onProgress);
   }
 
-  /** Classifies a copy of `positions` (the caller keeps its array). */
-  classify(positions: Float32Array, up: UpAxis): Promise<Classification> {
+  /** Classifies a copy of `positions` (the caller keeps its array); `votes`: the manifest's when absent. */
+  classify(positions: Float32Array, up: UpAxis, votes?: number): Promise<Classification> {
     const copy = positions.slice();
-    return this.request('classify', { positions: copy, up }, [copy.buffer]);
+    return this.request('classify', { positions: copy, up, votes }, [copy.buffer]);
   }
 
   dispose(): void {

@@ -44,7 +44,7 @@ self.onmessage = async (event: MessageEvent<ModelRequest>) => {
     } else if (request.type === 'classify') {
       await opening;
       if (!current) throw new Error('No model is open: choose a model first');
-      const result = await current.classify(request.payload.positions, { up: request.payload.up });
+      const result = await current.classify(request.payload.positions, { up: request.payload.up, votes: request.payload.votes });
       post({ id, kind: 'answer', answer: result }, transferables(result));
     } else {
       throw new Error(`model worker: unknown request ${JSON.stringify((request as { type: unknown }).type)}`);

@@ -12,7 +12,7 @@ export interface ModelRequests {
   /** Downloads / assembles / opens a model; replaces the open one. */
   open: { modelId: string; device: DeviceChoice };
   /** Classifies with the open model. `positions` is transferred. */
-  classify: { positions: Float32Array; up: UpAxis };
+  classify: { positions: Float32Array; up: UpAxis; votes?: number };
 }
 
 export interface OpenedModel {

@@ -68,6 +68,8 @@ export function Predictions({ opened, result, classifying, parseMs, source }: Pr
             <dd data-testid="time-network" data-value={result.timings.network}>{formatMs(result.timings.network)}</dd>
             <dt>Total</dt>
             <dd data-testid="time-total" data-value={result.timings.total}>{formatMs(result.timings.total)}</dd>
+            <dt title="Point orders classified and averaged: each starts the tokenizer's sampling at another point">Votes</dt>
+            <dd data-testid="votes" data-value={result.votes}>{result.votes}</dd>
           </dl>
         </>
       ) : (
