@@ -84,7 +84,7 @@ interface TorchPredictions {
 function pytorchPredictions(model: string, sha: string, votes: number): TorchPredictions | string {
   const cached = path.join('bench-results', `pytorch-predictions-${model}-${sha.slice(0, 12)}${votes > 1 ? `-votes${votes}` : ''}.json`);
   if (!existsSync(cached)) {
-    console.log(`  PyTorch top-1 of every test cloud (any2point.evaluate --model-dir; ~1-4 min) -> ${cached}`);
+    console.log(`  PyTorch top-1 of every test cloud (any2point.evaluate --model-dir; ~1-4 min a vote) -> ${cached}`);
     try {
       execFileSync('/usr/bin/python3', ['-m', 'any2point.evaluate', '--model-dir', `public/models/${model}`, '--predictions', cached, '--votes', String(votes)], {
         stdio: ['ignore', 'inherit', 'inherit'],
