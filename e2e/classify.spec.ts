@@ -3,17 +3,18 @@
 // of a chair as PLY and OBJ, the attention layer slider, and a bad file after a good one.
 import { expect, test, type Page } from '@playwright/test';
 import { dropFile, saveScreenshot } from './helpers';
-import { testCloud, testIdsOf, toObj, toPly, zooModel, zooModelWithReference } from './modelnet';
+import { testCloud, testIdsOf, toObj, toPly, zooManifest, zooModel, zooModelWithReference } from './modelnet';
 
 const LOGIT_TOLERANCE = 1e-3;
 const CLOUDS = 32;
 
-/** Opens the app on `device` and waits until the model is open. */
-async function openApp(page: Page, device: 'auto' | 'webgpu' | 'wasm', modelId: string): Promise<void> {
+/** Opens the app on `device` and waits until the model is open; `votes`: the picker's choice ('' = the model's default). */
+async function openApp(page: Page, device: 'auto' | 'webgpu' | 'wasm', modelId: string, votes = ''): Promise<void> {
   await page.goto('/');
   await expect(page.getByTestId('model-picker').locator(`option[value="${modelId}"]`)).toBeAttached({ timeout: 60_000 });
   await page.getByTestId('model-picker').selectOption(modelId);
   await page.getByTestId('device-picker').selectOption(device);
+  await page.getByTestId('votes-picker').selectOption(votes);
   await expect(page.getByTestId('model-progress')).toBeHidden({ timeout: 120_000 });
 }
 
@@ -39,7 +40,9 @@ for (const device of ['webgpu', 'wasm'] as const) {
     test.setTimeout(30 * 60_000); // SwiftShader runs the WebGPU path on the CPU: seconds per cloud
     const { modelId, parity } = zooModelWithReference();
     expect(parity.length, 'the fixture must hold the PyTorch logits of 32 test clouds').toBeGreaterThanOrEqual(CLOUDS);
-    await openApp(page, device, modelId);
+    // The logits shown are the first vote's (the cloud in its own order), PyTorch's reference;
+    // further votes would only multiply the time.
+    await openApp(page, device, modelId, '1');
     let maxDiff = 0;
     const wrong: string[] = [];
     for (const ref of parity.slice(0, CLOUDS)) {
@@ -59,6 +62,7 @@ for (const device of ['webgpu', 'wasm'] as const) {
 }
 
 test('WebGPU really runs the pipeline when asked for (adapter present, no fallback)', async ({ page }) => {
+  test.setTimeout(5 * 60_000); // the model's default votes, each a whole pipeline on SwiftShader
   await openApp(page, 'webgpu', zooModel());
   expect(await page.evaluate(async () => Boolean(await navigator.gpu?.requestAdapter()))).toBe(true);
   const r = await classifyFile(page, 'one.ply', toPly(testCloud('airplane_0627').points));
@@ -78,6 +82,20 @@ test('a ModelNet40 test chair dropped as PLY and as OBJ is a chair; the layer sl
   expect(obj.top1).toBe('chair');
   // Same points, same network input: the same logits through either format.
   obj.logits.forEach((v, i) => expect(Math.abs(v - ply.logits[i])).toBeLessThan(1e-5));
+  // The model's default vote count ran; choosing another re-runs the cloud: the first vote's
+  // logits stay, the averaged probabilities change.
+  const modelVotes = zooManifest(zooModel()).votes ?? 1;
+  await expect(page.getByTestId('votes')).toHaveAttribute('data-value', String(modelVotes));
+  const probabilitiesOf = async () => page.getByTestId('class-0').getAttribute('data-probability');
+  const votedProbability = await probabilitiesOf();
+  const other = modelVotes === 1 ? '2' : '1';
+  await page.getByTestId('votes-picker').selectOption(other);
+  await expect(page.getByTestId('votes')).toHaveAttribute('data-value', other, { timeout: 120_000 });
+  await expect(page.getByTestId('predictions')).toHaveAttribute('aria-busy', 'false', { timeout: 120_000 });
+  const relogits = JSON.parse((await page.getByTestId('top-classes').getAttribute('data-logits')) ?? '[]') as number[];
+  relogits.forEach((v, i) => expect(Math.abs(v - obj.logits[i])).toBeLessThan(1e-5));
+  expect(await probabilitiesOf()).not.toBe(votedProbability);
+  await page.getByTestId('votes-picker').selectOption('');
 
   const canvas = page.getByTestId('viewer');
   await expect(page.getByTestId('attention-legend')).toBeVisible();

@@ -78,7 +78,12 @@ export interface ParityEntry {
 /** The committed models (public/models/<id>), in the app's order: the default first. */
 export function zooModels(): string[] {
   const ids = readdirSync(path.join('public', 'models')).filter((id) => existsSync(path.join('public', 'models', id, 'manifest.json')));
-  return zooOrder(ids.map((id) => JSON.parse(readFileSync(path.join('public', 'models', id, 'manifest.json'), 'utf8')) as RankedManifest));
+  return zooOrder(ids.map((id) => zooManifest(id)));
+}
+
+/** A committed model's manifest (public/models/<id>/manifest.json). */
+export function zooManifest(modelId: string): RankedManifest & { votes?: number } {
+  return JSON.parse(readFileSync(path.join('public', 'models', modelId, 'manifest.json'), 'utf8')) as RankedManifest & { votes?: number };
 }
 
 /** The default model (the app opens it first). */

@@ -24,6 +24,13 @@ export function rolled(points: Float32Array, vote: number): Float32Array {
   return out;
 }
 
+/** A vote count from a URL or a form field, or null (the model's default) for anything else. */
+export function parseVotes(text: string | null): number | null {
+  if (!text || !/^\d+$/.test(text)) return null;
+  const votes = Number(text);
+  return votes >= 1 && votes <= MAX_VOTES ? votes : null;
+}
+
 /** A vote count from an option or a manifest: a whole number in 1..MAX_VOTES, or a clear error. */
 export function checkVotes(votes: number, where: string): number {
   if (!Number.isInteger(votes) || votes < 1 || votes > MAX_VOTES) {

@@ -141,9 +141,11 @@ export function App() {
           models={classifier.state.models}
           modelId={classifier.state.modelId}
           device={classifier.state.device}
+          votes={classifier.state.votes}
           progress={classifier.state.progress}
           onModel={classifier.selectModel}
           onDevice={classifier.selectDevice}
+          onVotes={classifier.selectVotes}
         />
         <Gallery onShape={openShape} />
         {galleryCloud ? (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkVotes, meanProbabilities, ORDER_STRIDE, rolled } from '../../src/model/votes';
+import { checkVotes, meanProbabilities, ORDER_STRIDE, parseVotes, rolled } from '../../src/model/votes';
 
 const cloud = (n: number) => Float32Array.from({ length: 3 * n }, (_, i) => i);
 
@@ -29,5 +29,10 @@ describe('votes', () => {
     expect(checkVotes(8, 'x')).toBe(8);
     expect(() => checkVotes(0, 'm: classify')).toThrow('m: classify: votes must be a whole number from 1 to 32, got 0');
     expect(() => checkVotes(Number.NaN, 'x')).toThrow('got null');
+  });
+  it('reads a vote count from a URL or a form, anything else being the model default', () => {
+    expect(parseVotes('1')).toBe(1);
+    expect(parseVotes('32')).toBe(32);
+    for (const bad of [null, '', '0', '33', '2.5', '-1', '8x', ' 8', '1e1', 'NaN']) expect(parseVotes(bad), String(bad)).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
-// The zoo as a list to pick from, the execution device, and a progress bar while a model
-// downloads, assembles its frozen weights and opens.
+// The zoo as a list to pick from, the execution device, the number of point orders to average,
+// and a progress bar while a model downloads, assembles its frozen weights and opens.
 import type { LoadProgress } from '../../model/progress';
 import { DEVICES, type DeviceChoice } from '../../model/session';
 import type { ZooManifest } from '../../model/zoo';
@@ -9,19 +9,27 @@ interface Props {
   models: ZooManifest[];
   modelId: string | null;
   device: DeviceChoice;
+  /** null = the model's own default (its manifest's `votes`). */
+  votes: number | null;
   progress: LoadProgress | null;
   onModel: (id: string) => void;
   onDevice: (device: DeviceChoice) => void;
+  onVotes: (votes: number | null) => void;
 }
 
 const DEVICE_LABEL: Record<DeviceChoice, string> = { auto: 'Auto (WebGPU if available)', webgpu: 'WebGPU', wasm: 'WebAssembly (CPU)' };
+/** The choices offered besides the model's default: each doubles the time of one classification. */
+const VOTE_CHOICES = [1, 2, 4, 8, 16];
+const votesLabel = (n: number) => (n === 1 ? '1 (fastest)' : String(n));
+
 const PHASE_LABEL: Record<LoadProgress['phase'], string> = {
   download: 'Downloading',
   assemble: 'Assembling frozen weights',
   session: 'Starting the network',
 };
 
-export function ModelPicker({ models, modelId, device, progress, onModel, onDevice }: Props) {
+export function ModelPicker({ models, modelId, device, votes, progress, onModel, onDevice, onVotes }: Props) {
+  const modelVotes = models.find((m) => m.id === modelId)?.votes ?? 1;
   return (
     <section className="panel" aria-labelledby="model-title">
       <h2 id="model-title">Model</h2>
@@ -41,6 +49,21 @@ export function ModelPicker({ models, modelId, device, progress, onModel, onDevi
           {DEVICES.map((d) => (
             <option key={d} value={d}>
               {DEVICE_LABEL[d]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field" title="Point orders classified and averaged: each starts the tokenizer's sampling at another point. More votes are steadier and slower.">
+        <span>Votes</span>
+        <select
+          value={votes ?? ''}
+          data-testid="votes-picker"
+          onChange={(e) => onVotes(e.currentTarget.value === '' ? null : Number(e.currentTarget.value))}
+        >
+          <option value="">Model default ({modelVotes})</option>
+          {VOTE_CHOICES.map((n) => (
+            <option key={n} value={n}>
+              {votesLabel(n)}
             </option>
           ))}
         </select>

@@ -1,11 +1,13 @@
-// App state of the classification side: the zoo, the chosen model and device, the loading
-// progress, and the last result. The pipeline itself runs in the model worker; switching the
-// model or the device re-opens it and re-runs the current cloud.
+// App state of the classification side: the zoo, the chosen model, device and vote count, the
+// loading progress, and the last result. The pipeline itself runs in the model worker; switching
+// the model or the device re-opens it and re-runs the current cloud; switching the vote count
+// re-runs the current cloud.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { UpAxis } from '../../geometry/normalise';
 import type { Classification } from '../../model/classifier';
 import type { LoadProgress } from '../../model/progress';
 import { DEVICES, type DeviceChoice } from '../../model/session';
+import { parseVotes } from '../../model/votes';
 import { ModelClient } from '../../model/worker/client';
 import type { OpenedModel } from '../../model/worker/protocol';
 import type { ZooManifest } from '../../model/zoo';
@@ -19,6 +21,8 @@ export interface ClassifierState {
   models: ZooManifest[];
   modelId: string | null;
   device: DeviceChoice;
+  /** Point orders to average (model/votes.ts); null = the model's own default. */
+  votes: number | null;
   opened: OpenedModel | null;
   /** Set while a model downloads / assembles / opens. */
   progress: LoadProgress | null;
@@ -31,11 +35,15 @@ export interface ClassifierState {
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-/** `?device=webgpu|wasm|auto` and `?model=<id>` choose the start-up model and device (links, benchmarks). */
-function fromUrl(): { device: DeviceChoice; model: string | null } {
+/** `?device=webgpu|wasm|auto`, `?model=<id>` and `?votes=<n>` choose the start-up model, device and vote count (links, benchmarks). */
+function fromUrl(): { device: DeviceChoice; model: string | null; votes: number | null } {
   const params = new URLSearchParams(typeof location !== 'undefined' ? location.search : '');
   const device = params.get('device');
-  return { device: (DEVICES as readonly string[]).includes(device ?? '') ? (device as DeviceChoice) : 'auto', model: params.get('model') };
+  return {
+    device: (DEVICES as readonly string[]).includes(device ?? '') ? (device as DeviceChoice) : 'auto',
+    model: params.get('model'),
+    votes: parseVotes(params.get('votes')),
+  };
 }
 
 export function useClassifier() {
@@ -46,12 +54,14 @@ export function useClassifier() {
   const start = useRef(fromUrl()).current;
   const deviceRef = useRef<DeviceChoice>(start.device);
   const modelRef = useRef<string | null>(null);
+  const votesRef = useRef<number | null>(start.votes);
   const openRequest = useRef(0);
   const classifyRequest = useRef(0);
   const [state, setState] = useState<ClassifierState>({
     models: [],
     modelId: null,
     device: start.device,
+    votes: start.votes,
     opened: null,
     progress: null,
     classifying: false,
@@ -67,7 +77,7 @@ export function useClassifier() {
     const request = ++classifyRequest.current;
     set({ classifying: true });
     try {
-      const result = await client.classify(input.positions, input.up);
+      const result = await client.classify(input.positions, input.up, votesRef.current ?? undefined);
       if (request === classifyRequest.current) set({ result, resultInput: input, error: null });
     } catch (e) {
       // The previous result stays; the error is shown beside it.
@@ -136,6 +146,11 @@ export function useClassifier() {
       deviceRef.current = device;
       if (modelRef.current) void open(modelRef.current, device);
       else set({ device });
+    },
+    selectVotes: (votes: number | null) => {
+      votesRef.current = votes;
+      set({ votes });
+      if (openedRef.current && inputRef.current) void run(inputRef.current);
     },
   };
 }
