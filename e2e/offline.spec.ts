@@ -27,7 +27,7 @@ test('offline: after one visit, a reload without network classifies a gallery sh
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   await page.getByTestId('gallery-chair').click();
   const panel = page.getByTestId('predictions');
-  await expect(panel).toHaveAttribute('data-source', 'gallery:chair', { timeout: 300_000 }); // the model's default votes on SwiftShader;
+  await expect(panel).toHaveAttribute('data-source', 'gallery:chair', { timeout: 300_000 }); // the model's default votes on SwiftShader
   await expect(page.getByTestId('class-0')).toHaveAttribute('data-label', /.+/);
   await expect(page.getByTestId('classify-error')).toHaveCount(0);
   await saveScreenshot(page, 'offline-gallery-chair');
