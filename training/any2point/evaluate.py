@@ -128,6 +128,7 @@ def main(argv: list[str]) -> None:
 
         model, cfg, manifest = load_exported(a.model_dir)
         preds = {"model": manifest["id"], "votes": a.votes, **test_predictions(model, cfg, a.batch_size, a.votes)}
+        a.predictions.parent.mkdir(parents=True, exist_ok=True)
         a.predictions.write_text(json.dumps(preds) + "\n")
         print(f"{manifest['id']}: test OA {preds['overallAccuracy']:.4f}; wrote {a.predictions}")
         return
