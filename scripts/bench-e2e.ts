@@ -4,7 +4,7 @@
 // ModelNet40 test cloud, a 100,000-point cloud and glmark2's bunny.obj, median of runs. Then the
 // same model in PyTorch on this CPU (the training package's latency command), for comparison.
 // Prints a table and writes bench-results/e2e.json. Run `vite build` first (the npm script does).
-//   flags: --runs 5 --devices webgpu,wasm --model <id>
+//   flags: --runs 5 --devices webgpu,wasm --model <id> --votes <n> (default: the manifest's)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -13,6 +13,7 @@ import { preview } from 'vite';
 import { chromiumArgs } from '../playwright.config';
 import { testCloud, toPly, zooModel } from '../e2e/modelnet';
 import { seeded } from '../src/gallery/sample';
+import { parseVotes } from '../src/model/votes';
 
 function flag(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -21,6 +22,8 @@ function flag(name: string): string | undefined {
 
 const RUNS = Number(flag('runs') ?? 5);
 const DEVICES = (flag('devices') ?? 'webgpu,wasm').split(',') as ('webgpu' | 'wasm')[];
+const VOTES = flag('votes');
+if (VOTES !== undefined && parseVotes(VOTES) === null) throw new Error(`bench:e2e: --votes must be a whole number from 1 to 32, got ${VOTES}`);
 const BUNNY = '/usr/share/glmark2/models/bunny.obj';
 // Warm-up drops per cloud, not counted: shader compilation, first allocations, and V8 tiering
 // up onnxruntime's wasm in the background (~1.5 s after a model opens, runs are 2-4x slower).
@@ -114,7 +117,7 @@ async function latency(page: Page, label: string, ext: string, bytes: Uint8Array
 }
 
 async function benchDevice(browser: Browser, base: string, model: string, device: string, clouds: [string, string, Uint8Array][]) {
-  const url = `${base}/?device=${device}&model=${model}`;
+  const url = `${base}/?device=${device}&model=${model}${VOTES ? `&votes=${VOTES}` : ''}`;
   // Cold: a fresh context has an empty HTTP cache, no Cache Storage and no service worker.
   const context = await browser.newContext();
   const page = await context.newPage();
