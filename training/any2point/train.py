@@ -69,6 +69,15 @@ def autocast(precision: str, device: torch.device) -> contextlib.AbstractContext
     return contextlib.nullcontext()
 
 
+def cpu_has_native_bf16(cpuinfo: str = "/proc/cpuinfo") -> Optional[bool]:
+    """Whether the CPU flags list a bf16 matrix instruction set (None where they cannot be read)."""
+    try:
+        flags = set(Path(cpuinfo).read_text().split())
+    except OSError:
+        return None
+    return bool(flags & {"avx512_bf16", "amx_bf16"})
+
+
 class Log:
     def __init__(self, path: Optional[Path]):
         self.f = open(path, "a") if path else None
@@ -118,6 +127,9 @@ def train(cfg: TrainConfig, resume: Optional[dict] = None, log: Optional[Callabl
     log(f"{cfg.backbone} on {cfg.dataset}: {len(train_rows)} train / {len(val_rows)} val / {len(splits.test)} test clouds, "
         f"{steps_per_epoch} steps per epoch, trainable {trainable:,} / total {total:,} parameters, "
         f"tokens {model.spec.tokens}, {device} {cfg.precision}, run dir {run}")
+    if cfg.precision == "bf16" and device.type == "cpu" and cpu_has_native_bf16() is False:
+        log("warning: this CPU has no avx512_bf16 / amx_bf16, so bf16 is emulated and far slower than fp32; "
+            "resume with --precision fp32 (docs/training.md)")
 
     model.train()
     loss_fn = torch.nn.CrossEntropyLoss(label_smoothing=cfg.label_smoothing)

@@ -284,3 +284,13 @@ def test_voting_averages_the_softmax_of_point_orders(folder, tmp_path):
         predict(model, s.test, s.test_idx, rows, 3, votes=4)
     r = evaluate(tmp_path / "r" / "best.pt", log=lambda s: None, votes=3)
     assert r["votes"] == 3
+
+
+def test_native_bf16_is_read_from_the_cpu_flags(tmp_path):
+    from any2point.train import cpu_has_native_bf16
+
+    (tmp_path / "zen2").write_text("processor\t: 0\nflags\t\t: fpu sse2 avx avx2 fma\n")
+    (tmp_path / "sapphire").write_text("processor\t: 0\nflags\t\t: avx2 avx512f avx512_bf16 amx_bf16\n")
+    assert cpu_has_native_bf16(str(tmp_path / "zen2")) is False
+    assert cpu_has_native_bf16(str(tmp_path / "sapphire")) is True
+    assert cpu_has_native_bf16(str(tmp_path / "missing")) is None
