@@ -86,15 +86,15 @@ test('a ModelNet40 test chair dropped as PLY and as OBJ is a chair; the layer sl
   // logits stay, the averaged probabilities change.
   const modelVotes = zooManifest(zooModel()).votes ?? 1;
   await expect(page.getByTestId('votes')).toHaveAttribute('data-value', String(modelVotes));
-  const probabilitiesOf = async () => page.getByTestId('class-0').getAttribute('data-probability');
-  const votedProbability = await probabilitiesOf();
+  const topProbability = async () => page.getByTestId('class-0').getAttribute('data-probability');
+  const votedProbability = await topProbability();
   const other = modelVotes === 1 ? '2' : '1';
   await page.getByTestId('votes-picker').selectOption(other);
   await expect(page.getByTestId('votes')).toHaveAttribute('data-value', other, { timeout: 120_000 });
   await expect(page.getByTestId('predictions')).toHaveAttribute('aria-busy', 'false', { timeout: 120_000 });
   const relogits = JSON.parse((await page.getByTestId('top-classes').getAttribute('data-logits')) ?? '[]') as number[];
   relogits.forEach((v, i) => expect(Math.abs(v - obj.logits[i])).toBeLessThan(1e-5));
-  expect(await probabilitiesOf()).not.toBe(votedProbability);
+  expect(await topProbability()).not.toBe(votedProbability);
   await page.getByTestId('votes-picker').selectOption('');
 
   const canvas = page.getByTestId('viewer');

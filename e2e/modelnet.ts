@@ -81,9 +81,12 @@ export function zooModels(): string[] {
   return zooOrder(ids.map((id) => zooManifest(id)));
 }
 
+/** The manifest fields the browser tests read. */
+type TestedManifest = RankedManifest & { votes?: number };
+
 /** A committed model's manifest (public/models/<id>/manifest.json). */
-export function zooManifest(modelId: string): RankedManifest & { votes?: number } {
-  return JSON.parse(readFileSync(path.join('public', 'models', modelId, 'manifest.json'), 'utf8')) as RankedManifest & { votes?: number };
+export function zooManifest(modelId: string): TestedManifest {
+  return JSON.parse(readFileSync(path.join('public', 'models', modelId, 'manifest.json'), 'utf8')) as TestedManifest;
 }
 
 /** The default model (the app opens it first). */

@@ -13,7 +13,7 @@ import { preview } from 'vite';
 import { chromiumArgs } from '../playwright.config';
 import { testCloud, toPly, zooModel } from '../e2e/modelnet';
 import { seeded } from '../src/gallery/sample';
-import { parseVotes } from '../src/model/votes';
+import { MAX_VOTES, parseVotes } from '../src/model/votes';
 
 function flag(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -23,7 +23,7 @@ function flag(name: string): string | undefined {
 const RUNS = Number(flag('runs') ?? 5);
 const DEVICES = (flag('devices') ?? 'webgpu,wasm').split(',') as ('webgpu' | 'wasm')[];
 const VOTES = flag('votes');
-if (VOTES !== undefined && parseVotes(VOTES) === null) throw new Error(`bench:e2e: --votes must be a whole number from 1 to 32, got ${VOTES}`);
+if (VOTES !== undefined && parseVotes(VOTES) === null) throw new Error(`bench:e2e: --votes must be a whole number from 1 to ${MAX_VOTES}, got ${VOTES}`);
 const BUNNY = '/usr/share/glmark2/models/bunny.obj';
 // Warm-up drops per cloud, not counted: shader compilation, first allocations, and V8 tiering
 // up onnxruntime's wasm in the background (~1.5 s after a model opens, runs are 2-4x slower).

@@ -24,16 +24,21 @@ export function rolled(points: Float32Array, vote: number): Float32Array {
   return out;
 }
 
-/** A vote count from a URL or a form field, or null (the model's default) for anything else. */
+/** True for a vote count the app accepts: a whole number in 1..MAX_VOTES. */
+export function isVoteCount(votes: unknown): votes is number {
+  return Number.isInteger(votes) && (votes as number) >= 1 && (votes as number) <= MAX_VOTES;
+}
+
+/** A vote count from a URL or a form field (decimal digits only), or null (the model's default) for anything else. */
 export function parseVotes(text: string | null): number | null {
   if (!text || !/^\d+$/.test(text)) return null;
   const votes = Number(text);
-  return votes >= 1 && votes <= MAX_VOTES ? votes : null;
+  return isVoteCount(votes) ? votes : null;
 }
 
 /** A vote count from an option or a manifest: a whole number in 1..MAX_VOTES, or a clear error. */
 export function checkVotes(votes: number, where: string): number {
-  if (!Number.isInteger(votes) || votes < 1 || votes > MAX_VOTES) {
+  if (!isVoteCount(votes)) {
     throw new Error(`${where}: votes must be a whole number from 1 to ${MAX_VOTES}, got ${JSON.stringify(votes)}`);
   }
   return votes;

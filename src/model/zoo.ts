@@ -5,7 +5,7 @@ import { parseGeometrySpec, type GeometrySpec } from '../geometry/spec';
 import { defaultCache, type FileCache } from './cache';
 import { baseUrl, modelFileUrl } from './fetchFiles';
 import { checkRecipe, type FrozenSpec } from './frozen/assembleFrozen';
-import { MAX_VOTES } from './votes';
+import { isVoteCount, MAX_VOTES } from './votes';
 
 /** The manifest fields the app reads (public/models/<id>/manifest.json; full schema in
  * src/model/manifest.ts, written by training/any2point/export.py). */
@@ -170,6 +170,6 @@ export function parseManifest(value: unknown, where = 'manifest.json'): ZooManif
       testOverallAccuracy: accuracy(metrics.testOverallAccuracy, 'metrics.testOverallAccuracy'),
       testMeanClassAccuracy: accuracy(metrics.testMeanClassAccuracy, 'metrics.testMeanClassAccuracy'),
     },
-    ...(m.votes === undefined ? {} : { votes: Number.isInteger(m.votes) && (m.votes as number) >= 1 && (m.votes as number) <= MAX_VOTES ? (m.votes as number) : fail('votes', `must be a whole number from 1 to ${MAX_VOTES}`) }),
+    ...(m.votes === undefined ? {} : { votes: isVoteCount(m.votes) ? m.votes : fail('votes', `must be a whole number from 1 to ${MAX_VOTES}`) }),
   };
 }
