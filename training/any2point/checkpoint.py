@@ -13,8 +13,13 @@ from .config import TrainConfig
 from .model import Any2Point, create_model
 
 
+def is_frozen(key: str) -> bool:
+    """A state_dict key of the frozen backbone: "backbone.*", or "members.<i>.backbone.*" in an ensemble."""
+    return key.startswith("backbone.") or ".backbone." in key
+
+
 def trainable_state(model: Any2Point) -> dict[str, torch.Tensor]:
-    return {k: v.detach().cpu() for k, v in model.state_dict().items() if not k.startswith("backbone.")}
+    return {k: v.detach().cpu() for k, v in model.state_dict().items() if not is_frozen(k)}
 
 
 def save(path: Path, model: Any2Point, cfg: TrainConfig, classes: list[str], optimizer: Optional[torch.optim.Optimizer] = None,
@@ -35,16 +40,28 @@ def save(path: Path, model: Any2Point, cfg: TrainConfig, classes: list[str], opt
 def load_into(model: Any2Point, state: dict[str, torch.Tensor]) -> None:
     """Load trained weights; everything the checkpoint lacks must be the frozen backbone's."""
     missing, unexpected = model.load_state_dict(state, strict=False)
-    missing = [k for k in missing if not k.startswith("backbone.")]
+    missing = [k for k in missing if not is_frozen(k)]
     if missing or unexpected:
         raise ValueError(f"checkpoint does not fit the model: missing {missing}, unexpected {unexpected}")
 
 
+def build_model(cfg: TrainConfig, num_classes: int, member_configs: Optional[list[dict]] = None,
+                backbone_root: Optional[str] = None) -> Any2Point:
+    """The untrained model of a config, or with `member_configs` an ensemble (any2point.ensemble)
+    of one model per config over one shared backbone."""
+    if member_configs:
+        from .ensemble import Ensemble
+
+        return Ensemble([build_model(TrainConfig.from_dict(c), num_classes, None, backbone_root) for c in member_configs])
+    return create_model("any2point", backbone=cfg.backbone, num_classes=num_classes,
+                        backbone_root=backbone_root, **cfg.model_kwargs())
+
+
 def load_model(path: Path, backbone_root: Optional[str] = None) -> tuple[Any2Point, TrainConfig, dict]:
-    """The model a checkpoint describes, with its trained weights (frozen ones from the source)."""
+    """The model a checkpoint describes, with its trained weights (frozen ones from the source).
+    An ensemble's checkpoint (blob["members"]) gives an Ensemble; cfg is then its first member's."""
     blob = torch.load(path, map_location="cpu")
     cfg = TrainConfig.from_dict(blob["config"])
-    model = create_model("any2point", backbone=cfg.backbone, num_classes=len(blob["classes"]),
-                         backbone_root=backbone_root, **cfg.model_kwargs())
+    model = build_model(cfg, len(blob["classes"]), blob.get("memberConfigs"), backbone_root)
     load_into(model, blob["model"])
     return model.eval(), cfg, blob

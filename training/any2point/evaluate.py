@@ -79,6 +79,10 @@ def evaluate(path: Path, batch_size: int = 64, log=print, votes: int = 1) -> dic
         "machine": machine(),
         "config": cfg.to_dict(),
     }
+    if blob.get("members"):  # any2point.ensemble: the export rebuilds every member from these
+        report["members"] = blob["members"]
+        report["memberConfigs"] = blob["memberConfigs"]
+        report["memberCheckpoints"] = [m.get("checkpoint") for m in progress.get("members", [])]
     log(f"{path}{f' ({votes} votes)' if votes > 1 else ''}: val OA {val['overallAccuracy']:.4f}, test OA {test['overallAccuracy']:.4f}, "
         f"test mean class acc {test['meanClassAccuracy']:.4f}, trainable {trainable:,} / total {total:,}")
     return report

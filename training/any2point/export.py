@@ -30,6 +30,7 @@ import torch
 from . import checkpoint as ckpt
 from . import data as D
 from .frozen_split import source_info, split_frozen
+from .ensemble import Ensemble
 from .model import Any2Point, count_parameters
 from .trig import graph_trig
 
@@ -177,6 +178,9 @@ def export(checkpoint: Path, model_id: str, out_root: Path = REPO / "public" / "
     if report and report.get("votes", 1) > 1:
         # The report was measured voting over point orders: the app classifies the same way.
         m["votes"] = int(report["votes"])
+    if isinstance(model, Ensemble):
+        m["members"] = len(model.members)  # logits = log of the members' mean softmax (any2point.ensemble)
+        m["name"] += f" · ensemble of {len(model.members)}"
     m["parity"] = parity
     (out / "manifest.json").write_text(json.dumps(m, indent=2) + "\n")
     fixtures.mkdir(parents=True, exist_ok=True)

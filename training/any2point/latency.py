@@ -29,7 +29,7 @@ from . import checkpoint as ckpt
 from . import data as D
 from . import geometry as geo
 from .config import TrainConfig
-from .model import Any2Point, create_model
+from .model import Any2Point
 
 DEFAULT_CLOUD = "chair_0890"  # the cloud scripts/bench-e2e.ts times in the browser
 
@@ -49,13 +49,13 @@ def load_exported(model_dir: Path, backbone_root: Optional[str] = None) -> tuple
     report_path = model_dir / report_name
     if not report_path.exists():
         raise FileNotFoundError(f"{report_path}: the export's report.json holds the model settings; re-export with --report")
-    cfg = TrainConfig.from_dict(json.loads(report_path.read_text())["config"])
-    model = create_model("any2point", backbone=cfg.backbone, num_classes=len(manifest["classes"]),
-                         backbone_root=backbone_root, **cfg.model_kwargs())
+    report = json.loads(report_path.read_text())
+    cfg = TrainConfig.from_dict(report["config"])
+    model = ckpt.build_model(cfg, len(manifest["classes"]), report.get("memberConfigs"), backbone_root)
     if model.spec.to_manifest() != manifest["geometry"]:
         raise ValueError(f"{model_dir}: the geometry the config builds differs from the manifest's")
     weights = trained_initializers(model_dir / manifest["onnx"]["file"])
-    state = {k: v for k, v in weights.items() if not k.startswith("backbone.")}
+    state = {k: v for k, v in weights.items() if not ckpt.is_frozen(k)}
     ckpt.load_into(model, state)  # raises when a trained weight is missing or does not fit
     return model.eval(), cfg, manifest
 
