@@ -11,13 +11,13 @@ like any other checkpoint and keep it only if validation says so.
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 from typing import Sequence
 
 import torch
 
+from .checkpoint import combine_main
 from .config import RESUMABLE_KEYS
 
 
@@ -54,18 +54,8 @@ def _arch(cfg: dict) -> dict:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("checkpoints", nargs="+", type=Path)
-    ap.add_argument("--out", type=Path, required=True)
-    a = ap.parse_args(argv)
-    try:
-        blob = average(a.checkpoints)
-    except (ValueError, FileNotFoundError, KeyError) as e:
-        print(f"average: {e}", file=sys.stderr)
-        return 1
-    torch.save(blob, a.out)
-    print(f"{a.out}: mean of {len(a.checkpoints)} checkpoints (epochs {blob['progress']['averaged']})")
-    return 0
+    return combine_main("any2point.average", argv, __doc__, average,
+                        lambda b: f"mean of {len(b['progress']['averaged'])} checkpoints (epochs {b['progress']['averaged']})")
 
 
 if __name__ == "__main__":

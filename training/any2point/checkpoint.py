@@ -3,9 +3,11 @@ and where training stood, plus the config, so that a run resumes exactly and a m
 rebuilt from the file alone."""
 from __future__ import annotations
 
+import argparse
 import os
+import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional, Sequence
 
 import torch
 
@@ -65,3 +67,22 @@ def load_model(path: Path, backbone_root: Optional[str] = None) -> tuple[Any2Poi
     model = build_model(cfg, len(blob["classes"]), blob.get("memberConfigs"), backbone_root)
     load_into(model, blob["model"])
     return model.eval(), cfg, blob
+
+
+def combine_main(name: str, argv: Optional[Sequence[str]], doc: str, combine: Callable[[list[Path]], dict],
+                 summary: Callable[[dict], str]) -> int:
+    """The command line shared by the commands that make one checkpoint from several
+    (any2point.average, any2point.ensemble): checkpoints in, --out, a clear error or a summary."""
+    ap = argparse.ArgumentParser(prog=f"python3 -m {name}", description=doc.split("\n\n")[0])
+    ap.add_argument("checkpoints", nargs="+", type=Path)
+    ap.add_argument("--out", type=Path, required=True)
+    a = ap.parse_args(argv)
+    try:
+        blob = combine(a.checkpoints)
+    except (ValueError, FileNotFoundError, KeyError) as e:
+        print(f"{name}: {e}", file=sys.stderr)
+        return 1
+    torch.save(blob, a.out)
+    print(f"{a.out}: {summary(blob)}")
+    return 0
+

@@ -15,7 +15,6 @@ evaluating and exporting, not for training.
 """
 from __future__ import annotations
 
-import argparse
 import math
 import sys
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Sequence
 import torch
 from torch import nn
 
+from .checkpoint import combine_main
 from .model import Any2Point
 
 
@@ -91,18 +91,8 @@ def combine(paths: Sequence[Path]) -> dict:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("checkpoints", nargs="+", type=Path)
-    ap.add_argument("--out", type=Path, required=True)
-    a = ap.parse_args(argv)
-    try:
-        blob = combine(a.checkpoints)
-    except (ValueError, FileNotFoundError, KeyError) as e:
-        print(f"ensemble: {e}", file=sys.stderr)
-        return 1
-    torch.save(blob, a.out)
-    print(f"{a.out}: ensemble of {blob['members']} checkpoints ({', '.join(map(str, a.checkpoints))})")
-    return 0
+    return combine_main("any2point.ensemble", argv, __doc__, combine,
+                        lambda b: f"ensemble of {b['members']} checkpoints ({', '.join(m['checkpoint'] for m in b['progress']['members'])})")
 
 
 if __name__ == "__main__":
