@@ -12,7 +12,7 @@ from typing import Any, Callable, Optional, Sequence
 import torch
 
 from .config import TrainConfig
-from .model import Any2Point, create_model
+from .model import Any2Point, ModelConfig, create_model
 
 
 def is_frozen(key: str) -> bool:
@@ -54,7 +54,14 @@ def build_model(cfg: TrainConfig, num_classes: int, member_configs: Optional[lis
     if member_configs:
         from .ensemble import Ensemble
 
-        return Ensemble([build_model(TrainConfig.from_dict(c), num_classes, None, backbone_root) for c in member_configs])
+        names = {c["backbone"] for c in member_configs}
+        if len(names) > 1:
+            raise ValueError(f"ensemble members must share one backbone, got {sorted(names)}")
+        # The backbone is read from its source once; the other members are built over it.
+        first = build_model(TrainConfig.from_dict(member_configs[0]), num_classes, None, backbone_root)
+        rest = [Any2Point(first.backbone, num_classes, ModelConfig(**TrainConfig.from_dict(c).model_kwargs()))
+                for c in member_configs[1:]]
+        return Ensemble([first, *rest])
     return create_model("any2point", backbone=cfg.backbone, num_classes=num_classes,
                         backbone_root=backbone_root, **cfg.model_kwargs())
 
