@@ -47,6 +47,40 @@ def load_into(model: Any2Point, state: dict[str, torch.Tensor]) -> None:
         raise ValueError(f"checkpoint does not fit the model: missing {missing}, unexpected {unexpected}")
 
 
+def init_from(model: Any2Point, cfg: TrainConfig, path: Path) -> list[str]:
+    """Start `model` (built from `cfg`) from the trained tensors of a checkpoint: fine-tuning.
+
+    The checkpoint must be a single model of the same backbone and tokenizer. Tensors of the head
+    whose shape differs (another number of classes) keep their fresh initialisation; their names
+    are returned. Anything else that does not fit is an error naming the tensors."""
+    blob = torch.load(path, map_location="cpu")
+    if "config" not in blob or "model" not in blob:
+        raise ValueError(f"--init {path}: not a training checkpoint (no config / model)")
+    if blob.get("members"):
+        raise ValueError(f"--init {path}: an ensemble cannot be fine-tuned; give one of its members")
+    theirs = TrainConfig.from_dict(blob["config"])
+    if theirs.backbone != cfg.backbone:
+        raise ValueError(f"--init {path}: trained with backbone {theirs.backbone!r}, this run uses {cfg.backbone!r}")
+    own = model.state_dict()
+    state, fresh, misfit = {}, [], []
+    for key, value in blob["model"].items():
+        if key not in own:
+            misfit.append(f"{key} (not in this model)")
+        elif own[key].shape == value.shape:
+            state[key] = value
+        elif key.startswith("head."):
+            fresh.append(key)
+        else:
+            misfit.append(f"{key} {tuple(value.shape)} -> {tuple(own[key].shape)}")
+    lacking = [k for k in own if k not in blob["model"] and not is_frozen(k)]
+    if misfit or lacking:
+        diff = {k: (v, getattr(cfg, k)) for k, v in theirs.model_kwargs().items() if v != cfg.model_kwargs()[k]}
+        raise ValueError(f"--init {path}: the checkpoint's model differs from this run's (options {diff}): "
+                         f"{', '.join(misfit + [f'{k} (not in the checkpoint)' for k in lacking])}")
+    model.load_state_dict(state, strict=False)
+    return fresh
+
+
 def build_model(cfg: TrainConfig, num_classes: int, member_configs: Optional[list[dict]] = None,
                 backbone_root: Optional[str] = None) -> Any2Point:
     """The untrained model of a config, or with `member_configs` an ensemble (any2point.ensemble)

@@ -47,6 +47,7 @@ class TrainConfig:
     label_smoothing: float = 0.2
     grad_clip: float = 1.0
     seed: int = 0
+    init: str = ""  # start from this checkpoint's trained tensors (fine-tuning; fresh optimiser and schedule)
     # run
     run_dir: str = ""  # default: /work/runs/<backbone>-<dataset>-<time>
     max_steps: int = 0  # stop after this many optimiser steps (tests); 0 = no limit

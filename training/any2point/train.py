@@ -98,6 +98,8 @@ def train(cfg: TrainConfig, resume: Optional[dict] = None, log: Optional[Callabl
     log = log or Log(run / "log.txt")
     (run / "config.json").write_text(json.dumps(cfg.to_dict(), indent=2) + "\n")
 
+    if cfg.init and resume is None and not Path(cfg.init).is_file():
+        raise ValueError(f"--init {cfg.init}: no such checkpoint file")
     torch.manual_seed(cfg.seed)
     splits = D.load_splits(cfg.dataset, _spec_for(cfg), cfg.data_root, cfg.cache_dir, cfg.val_fraction, log=log,
                           fps_variants=cfg.fps_variants)
@@ -114,6 +116,9 @@ def train(cfg: TrainConfig, resume: Optional[dict] = None, log: Optional[Callabl
                              {"params": no_decay, "weight_decay": 0.0}], lr=cfg.lr)
     progress = {"epoch": 0, "step_in_epoch": 0, "global_step": 0, "best_val": -1.0, "best_epoch": -1,
                 "history": [], "train_seconds": 0.0}
+    if cfg.init and resume is None:
+        fresh = ckpt.init_from(model, cfg, Path(cfg.init))
+        log(f"initialised from {cfg.init}" + (f"; fresh: {', '.join(fresh)}" if fresh else ""))
     if resume is not None:
         ckpt.load_into(model, resume["model"])
         opt.load_state_dict(resume["optimizer"])

@@ -294,3 +294,41 @@ def test_native_bf16_is_read_from_the_cpu_flags(tmp_path):
     assert cpu_has_native_bf16(str(tmp_path / "zen2")) is False
     assert cpu_has_native_bf16(str(tmp_path / "sapphire")) is True
     assert cpu_has_native_bf16(str(tmp_path / "missing")) is None
+
+
+def test_init_starts_from_a_trained_checkpoint_and_refits_only_the_head(folder, tmp_path):
+    from any2point import checkpoint as ckpt
+    from any2point.model import create_model
+
+    common = dict(SMALL, cache_dir=str(tmp_path / "cache"), max_steps=2)
+    train(TrainConfig(**common, dataset=str(folder), run_dir=str(tmp_path / "a")), log=lambda s: None)
+    trained = torch.load(tmp_path / "a" / "last.pt")["model"]
+
+    # Own data with three of the four classes: everything but the head's last layer carries over.
+    own = tmp_path / "own"
+    for split in ("train", "test"):
+        for c in sorted(p.name for p in (folder / split).iterdir())[:3]:
+            (own / split).mkdir(parents=True, exist_ok=True)
+            (own / split / c).symlink_to(folder / split / c)
+    cfg = TrainConfig(**common, dataset=str(own), run_dir=str(tmp_path / "b"), init=str(tmp_path / "a" / "last.pt"))
+    model = create_model("any2point", backbone=cfg.backbone, num_classes=3, **cfg.model_kwargs())
+    fresh = ckpt.init_from(model, cfg, tmp_path / "a" / "last.pt")
+    assert fresh == ["head.3.weight", "head.3.bias"]
+    state = model.state_dict()
+    for k, v in trained.items():
+        assert torch.equal(state[k], v) == (k not in fresh), k
+    lines = []
+    train(cfg, log=lines.append)
+    assert any("initialised from" in s and "fresh: head.3.weight, head.3.bias" in s for s in lines)
+    assert torch.load(tmp_path / "b" / "last.pt")["progress"]["global_step"] == 2
+
+    # Another tokenizer or backbone, or no file, is a clear error.
+    wider = TrainConfig(**dict(common, stage_widths=(24,)), dataset=str(folder), run_dir=str(tmp_path / "c"),
+                        init=cfg.init)
+    with pytest.raises(ValueError, match=r"differs from this run's \(options \{'stage_widths'"):
+        ckpt.init_from(create_model("any2point", backbone="none", num_classes=4, **wider.model_kwargs()), wider,
+                       tmp_path / "a" / "last.pt")
+    with pytest.raises(ValueError, match="trained with backbone 'none', this run uses 'use-lite'"):
+        ckpt.init_from(model, TrainConfig(backbone="use-lite"), tmp_path / "a" / "last.pt")
+    with pytest.raises(ValueError, match="no such checkpoint file"):
+        train(TrainConfig(**common, dataset=str(folder), run_dir=str(tmp_path / "d"), init=str(tmp_path / "nope.pt")))
