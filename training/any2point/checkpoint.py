@@ -74,7 +74,8 @@ def init_from(model: Any2Point, cfg: TrainConfig, path: Path) -> list[str]:
             misfit.append(f"{key} {tuple(value.shape)} -> {tuple(own[key].shape)}")
     lacking = [k for k in own if k not in blob["model"] and not is_frozen(k)]
     if misfit or lacking:
-        diff = {k: (v, getattr(cfg, k)) for k, v in theirs.model_kwargs().items() if v != cfg.model_kwargs()[k]}
+        mine = cfg.model_kwargs()
+        diff = {k: (v, mine[k]) for k, v in theirs.model_kwargs().items() if v != mine[k]}
         raise ValueError(f"--init {path}: the checkpoint's model differs from this run's (options {diff}): "
                          f"{', '.join(misfit + [f'{k} (not in the checkpoint)' for k in lacking])}")
     model.load_state_dict(state, strict=False)

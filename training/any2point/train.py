@@ -92,14 +92,14 @@ class Log:
 
 def train(cfg: TrainConfig, resume: Optional[dict] = None, log: Optional[Callable[[str], None]] = None) -> dict:
     """Run (or continue) training; returns the final progress record."""
+    if cfg.init and resume is None and not Path(cfg.init).is_file():
+        raise ValueError(f"--init {cfg.init}: no such checkpoint file")  # before the run dir or any data work
     torch.set_num_threads(cfg.threads or int(os.environ.get("OMP_NUM_THREADS", "2")))
     run = Path(cfg.run_dir)
     run.mkdir(parents=True, exist_ok=True)
     log = log or Log(run / "log.txt")
     (run / "config.json").write_text(json.dumps(cfg.to_dict(), indent=2) + "\n")
 
-    if cfg.init and resume is None and not Path(cfg.init).is_file():
-        raise ValueError(f"--init {cfg.init}: no such checkpoint file")
     torch.manual_seed(cfg.seed)
     splits = D.load_splits(cfg.dataset, _spec_for(cfg), cfg.data_root, cfg.cache_dir, cfg.val_fraction, log=log,
                           fps_variants=cfg.fps_variants)
@@ -119,7 +119,7 @@ def train(cfg: TrainConfig, resume: Optional[dict] = None, log: Optional[Callabl
     if cfg.init and resume is None:
         fresh = ckpt.init_from(model, cfg, Path(cfg.init))
         log(f"initialised from {cfg.init}" + (f"; fresh: {', '.join(fresh)}" if fresh else ""))
-    if resume is not None:
+    elif resume is not None:
         ckpt.load_into(model, resume["model"])
         opt.load_state_dict(resume["optimizer"])
         progress.update(resume["progress"])
