@@ -142,7 +142,11 @@ def train(cfg: TrainConfig, resume: Optional[dict] = None, log: Optional[Callabl
     while progress["epoch"] < cfg.epochs:
         epoch = progress["epoch"]
         order = epoch_order(cfg, epoch, train_rows)
-        t_epoch, seen, correct, loss_sum = time.time(), 0, 0, 0.0
+        t_epoch, seen = time.time(), 0
+        # Summed on the device and read only when logged: a read every step would make the CPU wait
+        # for the GPU instead of preparing the next batch while the GPU works.
+        correct_sum = torch.zeros((), dtype=torch.long, device=device)
+        loss_sum = torch.zeros((), dtype=torch.float64, device=device)
         for step in range(progress["step_in_epoch"], steps_per_epoch):
             t0 = time.time()
             rows = order[step * cfg.batch_size:(step + 1) * cfg.batch_size]
@@ -163,12 +167,12 @@ def train(cfg: TrainConfig, resume: Optional[dict] = None, log: Optional[Callabl
             progress["step_in_epoch"] = step + 1
             progress["train_seconds"] += time.time() - t0
             seen += len(rows)
-            correct += int((logits.argmax(-1) == labels).sum())
-            loss_sum += float(loss) * len(rows)
+            correct_sum += (logits.argmax(-1) == labels).sum()
+            loss_sum += loss.detach().double() * len(rows)
             if (step + 1) % cfg.log_every == 0 or step + 1 == steps_per_epoch:
                 el = time.time() - t_epoch
-                log(f"epoch {epoch + 1}/{cfg.epochs} step {step + 1}/{steps_per_epoch} loss {loss_sum / seen:.4f} "
-                    f"train acc {correct / seen:.4f} lr {opt.param_groups[0]['lr']:.2e} {seen / el:.1f} clouds/s "
+                log(f"epoch {epoch + 1}/{cfg.epochs} step {step + 1}/{steps_per_epoch} loss {float(loss_sum) / seen:.4f} "
+                    f"train acc {int(correct_sum) / seen:.4f} lr {opt.param_groups[0]['lr']:.2e} {seen / el:.1f} clouds/s "
                     f"({el / seen * cfg.batch_size:.2f}s/step)")
             if cfg.max_steps and progress["global_step"] >= cfg.max_steps:
                 break
@@ -181,7 +185,7 @@ def train(cfg: TrainConfig, resume: Optional[dict] = None, log: Optional[Callabl
         t_val = time.time()
         val_pred = predict(model, splits.train, splits.train_idx, val_rows, cfg.batch_size)
         val_acc = float((val_pred == splits.train.labels[val_rows]).mean()) if len(val_rows) else float("nan")
-        record = {"epoch": epoch + 1, "train_loss": loss_sum / max(seen, 1), "train_acc": correct / max(seen, 1),
+        record = {"epoch": epoch + 1, "train_loss": float(loss_sum) / max(seen, 1), "train_acc": int(correct_sum) / max(seen, 1),
                   "val_acc": val_acc, "epoch_seconds": time.time() - t_epoch, "val_seconds": time.time() - t_val}
         progress["history"].append(record)
         progress["epoch"], progress["step_in_epoch"] = epoch + 1, 0
