@@ -22,7 +22,12 @@ def sq(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     dx = a[..., 0] - b[..., 0]
     dy = a[..., 1] - b[..., 1]
     dz = a[..., 2] - b[..., 2]
-    return (dx * dx + dy * dy) + dz * dz
+    # The same float32 operations in the same order as (dx * dx + dy * dy) + dz * dz, in place:
+    # on k-NN's [S, N] tables the temporaries, not the arithmetic, were the cost.
+    dx.mul_(dx)
+    dy.mul_(dy)
+    dz.mul_(dz)
+    return dx.add_(dy).add_(dz)
 
 
 # --- 1. normalise -----------------------------------------------------------------------------

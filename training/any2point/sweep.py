@@ -154,7 +154,8 @@ def drive(a: argparse.Namespace, runs: dict[str, list[str]]) -> None:
         by_geometry[(cfg.stages, cfg.fps_variants)] = name
     for name in by_geometry.values():
         cfg = config_for(name, runs[name], a.device)
-        D.load_splits("modelnet40", _spec_for(cfg), cfg.data_root, cfg.cache_dir, log=None, fps_variants=cfg.fps_variants)
+        D.load_splits("modelnet40", _spec_for(cfg), cfg.data_root, cfg.cache_dir, log=None, fps_variants=cfg.fps_variants,
+                      workers=max(1, min(8, (os.cpu_count() or 2) // 2)))  # point orders side by side
     log(a.t0, "data unpacked, geometry cache built")
     env = dict(os.environ, OMP_NUM_THREADS="2", PYTHONUNBUFFERED="1")
     argv = [sys.executable, "-m", "any2point.sweep", "--carry", a.carry, "--budget", str(a.budget), "--t0", str(a.t0),

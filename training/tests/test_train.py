@@ -210,6 +210,20 @@ def test_point_order_variants_are_the_geometry_of_the_reordered_cloud(tmp_path):
     assert not torch.equal(idx.rows(rows, np.full(5, 1))[0][0], idx.rows(rows)[0][0])  # other starts, other centres
     with pytest.raises(ValueError, match="no point-order variants"):
         plain.rows(rows, np.ones(5, np.int64))
+
+
+def test_point_order_variants_from_worker_processes_equal_the_serial_ones(tmp_path):
+    spec = geo.GeometrySpec(128, (geo.Stage(32, 8), geo.Stage(8, 4)), geo.Projection("1d", 16, length=128), 4)
+    clouds = np.random.default_rng(4).standard_normal((40, 128, 3)).astype(np.float32)  # more than one k-NN slice
+    serial = D.with_order_variants(clouds, spec, "t", 4, tmp_path / "serial", log=None)
+    said = []
+    parallel = D.with_order_variants(clouds, spec, "t", 4, tmp_path / "parallel", log=said.append, workers=2)
+    assert all(np.array_equal(a, b) for a, b in zip(serial.fps + serial.knn, parallel.fps + parallel.knn))
+    assert sorted(m.split(":")[0] for m in said if "processes" in m) == [f"geometry t-start{v}" for v in (1, 2, 3)]
+    assert sorted(p.name for p in (tmp_path / "parallel").iterdir()) == ["n128_32k8", "n128_32k8_8k4"]  # no leftovers
+    said.clear()
+    D.with_order_variants(clouds, spec, "t", 4, tmp_path / "parallel", log=said.append, workers=2)
+    assert not [m for m in said if "processes" in m]  # all cached: no workers started
     with pytest.raises(ValueError, match="fps_variants: 0 must be at least 1"):
         parse_overrides(["--fps_variants", "0"], TrainConfig())
 
