@@ -229,8 +229,10 @@ def _build_variant(job: tuple) -> int:
 
 def _build_variants(clouds: np.ndarray, spec: geo.GeometrySpec, tag: str, variants: Sequence[int], cache: Path,
                     workers: int, log=print) -> None:
-    """Compute the caches of several variants side by side, one process each (spawned: torch's
-    OpenMP pool does not survive a fork), `workers` at a time; the clouds reach them as one .npy."""
+    """Compute the caches of several variants side by side, one process each, `workers` at a time;
+    the clouds reach them as one .npy. The processes are spawned, not forked (a forked child of a
+    process whose OpenMP threads have run can hang in its first parallel region), so a script that
+    calls this must guard its main code with `if __name__ == "__main__":`, as the package's do."""
     import concurrent.futures
     import multiprocessing
     import tempfile
@@ -262,7 +264,11 @@ def with_order_variants(clouds: np.ndarray, spec: geo.GeometrySpec, tag: str, va
     base = cached_indices(clouds, spec, tag, cache, log=log)
     missing = [v for v in range(1, variants) if not _is_cached(Path(cache), spec, f"{tag}-start{v}")]
     if workers > 1 and len(missing) > 1:
-        _build_variants(clouds, spec, tag, missing, Path(cache), min(workers, len(missing)), log=log)
+        try:
+            _build_variants(clouds, spec, tag, missing, Path(cache), min(workers, len(missing)), log=log)
+        except Exception as e:  # a lent GPU machine's minutes must not be lost to this: go on one by one
+            if log:
+                log(f"geometry {tag}: worker processes failed ({type(e).__name__}: {e}); computing the starts here")
     if variants == 1:
         return Indices([f[None] for f in base.fps], [k[None] for k in base.knn], variants=1)
     fps, knn = [[f] for f in base.fps], [[k] for k in base.knn]

@@ -346,3 +346,18 @@ def test_init_starts_from_a_trained_checkpoint_and_refits_only_the_head(folder, 
         ckpt.init_from(model, TrainConfig(backbone="use-lite"), tmp_path / "a" / "last.pt")
     with pytest.raises(ValueError, match="no such checkpoint file"):
         train(TrainConfig(**common, dataset=str(folder), run_dir=str(tmp_path / "d"), init=str(tmp_path / "nope.pt")))
+
+
+def test_point_order_variants_fall_back_to_one_process_when_workers_fail(tmp_path, monkeypatch):
+    spec = geo.GeometrySpec(128, (geo.Stage(32, 8), geo.Stage(8, 4)), geo.Projection("1d", 16, length=128), 4)
+    clouds = np.random.default_rng(5).standard_normal((6, 128, 3)).astype(np.float32)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("no processes here")
+
+    monkeypatch.setattr(D, "_build_variants", broken)
+    said = []
+    idx = D.with_order_variants(clouds, spec, "t", 3, tmp_path / "a", log=said.append, workers=2)
+    serial = D.with_order_variants(clouds, spec, "t", 3, tmp_path / "b", log=None)
+    assert any("worker processes failed (RuntimeError: no processes here)" in m for m in said)
+    assert all(np.array_equal(a, b) for a, b in zip(idx.fps + idx.knn, serial.fps + serial.knn))
