@@ -82,6 +82,12 @@ def refit_last_layer(hidden: np.ndarray, labels: np.ndarray, classes: int, l2: f
     return layer
 
 
+def mean_class(scores: np.ndarray, labels: np.ndarray) -> float:
+    """Mean over the classes present in `labels` of the share of their clouds ranked first."""
+    pred = scores.argmax(1)
+    return float(np.mean([(pred[labels == c] == c).mean() for c in np.unique(labels)]))
+
+
 def softmax(z: np.ndarray) -> np.ndarray:
     e = np.exp(z - z.max(-1, keepdims=True))
     return e / e.sum(-1, keepdims=True)
@@ -97,11 +103,12 @@ def probe(path: Path, votes: int = 4, batch_size: int = 64, log=print) -> list[d
     val = [features(model, s.train, s.train_idx, s.val_rows, v, batch_size) for v in range(votes)]
     probs = [softmax(f["logits"]) for f in val]
     right = lambda p: int((p.argmax(1) == labels).sum())  # noqa: E731
-    log(f"{path} ({votes} votes): model alone {right(sum(probs))} of {len(labels)} validation clouds")
+    log(f"{path} ({votes} votes): model alone {right(sum(probs))} of {len(labels)} validation clouds, "
+        f"mean class accuracy {mean_class(sum(probs), labels):.4f}")
     table = []
     for feature, k, tau in itertools.product(GRID["feature"], GRID["k"], GRID["tau"]):
         nb = [neighbour_scores(f[feature], memory[feature], memory_labels, classes, k, tau) for f in val]
-        row = {"feature": feature, "k": k, "tau": tau, "memory": right(sum(nb))}
+        row = {"feature": feature, "k": k, "tau": tau, "memory": right(sum(nb)), "memory mean class": round(mean_class(sum(nb), labels), 4)}
         row.update({f"lam={lam}": right(sum(p + lam * n for p, n in zip(probs, nb))) for lam in GRID["lam"]})
         log("  ".join(f"{key} {value}" for key, value in row.items()))
         table.append(row)

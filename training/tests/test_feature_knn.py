@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from any2point import data as D
-from any2point.feature_knn import features, neighbour_scores, refit_last_layer
+from any2point.feature_knn import features, mean_class, neighbour_scores, refit_last_layer
 from any2point.model import create_model
 
 
@@ -53,3 +53,9 @@ def test_refit_last_layer_separates_separable_features():
     assert layer.weight.shape == (3, 8)
     with torch.no_grad():
         assert (layer(torch.from_numpy(hidden)).argmax(1).numpy() == labels).mean() == 1.0
+
+
+def test_mean_class_weighs_every_class_alike():
+    labels = np.array([0, 0, 0, 1])
+    scores = np.eye(2)[[0, 0, 0, 0]]  # all predicted 0: class 0 right, class 1 wrong
+    assert mean_class(scores, labels) == 0.5
