@@ -8,9 +8,8 @@ validation cloud's neighbour score is the sum of exp((cos - 1) / tau) over its k
 memory clouds, per class, normalised to 1. The command prints validation clouds right for the
 model alone, the memory alone and their blend, softmax + lam * score, averaged over `votes` point
 orders, for every setting of GRID; then the head's last layer refitted on the memory's hidden
-features (multinomial logistic regression, L2 weight in REFIT_L2), scored the same way. The test
-split is never read (docs/training.md, "Tried and not
-kept: a memory of training features").
+features (multinomial logistic regression, L2 weight in REFIT_L2), scored the same way. No test
+cloud is classified (docs/training.md, "Tried and not kept: a memory of training features").
 """
 from __future__ import annotations
 
@@ -95,6 +94,8 @@ def softmax(z: np.ndarray) -> np.ndarray:
 
 def probe(path: Path, votes: int = 4, batch_size: int = 64, log=print) -> list[dict]:
     model, cfg, blob = ckpt.load_model(path)
+    if blob.get("members"):
+        raise ValueError(f"{path} is an ensemble (any2point.ensemble); the probe reads one model's head")
     s = D.load_splits(cfg.dataset, model.spec, cfg.data_root, cfg.cache_dir, cfg.val_fraction, log=None,
                       fps_variants=votes)
     classes = len(blob["classes"])
@@ -130,7 +131,12 @@ def main(argv: list[str]) -> None:
     if a.votes < 1:
         ap.error(f"--votes must be at least 1, got {a.votes}")
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
-    probe(a.checkpoint, a.votes, a.batch_size)
+    if not a.checkpoint.is_file():
+        ap.error(f"{a.checkpoint}: no such checkpoint file")
+    try:
+        probe(a.checkpoint, a.votes, a.batch_size)
+    except ValueError as e:
+        raise SystemExit(f"feature_knn: {e}")
 
 
 if __name__ == "__main__":

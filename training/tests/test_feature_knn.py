@@ -59,3 +59,29 @@ def test_mean_class_weighs_every_class_alike():
     labels = np.array([0, 0, 0, 1])
     scores = np.eye(2)[[0, 0, 0, 0]]  # all predicted 0: class 0 right, class 1 wrong
     assert mean_class(scores, labels) == 0.5
+
+
+def test_probe_reads_validation_only_and_refuses_an_ensemble(folder, tmp_path):
+    from any2point.config import TrainConfig
+    from any2point.ensemble import combine
+    from any2point.feature_knn import GRID, REFIT_L2, probe
+    from any2point.train import train
+
+    paths = []
+    for seed in (0, 1):
+        cfg = TrainConfig(backbone="use-lite", stages=((64, 16), (16, 8)), stage_widths=(16,), head_hidden=32,
+                          batch_size=32, epochs=1, max_steps=2, warmup_epochs=0.5, seed=seed, dataset=str(folder),
+                          cache_dir=str(tmp_path / "cache"), run_dir=str(tmp_path / f"s{seed}"))
+        train(cfg, log=lambda s: None)
+        paths.append(tmp_path / f"s{seed}" / "last.pt")
+    said = []
+    table = probe(paths[0], votes=2, log=said.append)
+    settings = len(GRID["feature"]) * len(GRID["k"]) * len(GRID["tau"])
+    assert len(table) == settings + len(REFIT_L2)
+    val = 8  # 2 of the 18 training clouds of each of 4 classes
+    assert f"of {val} validation clouds" in said[0]
+    assert all(0 <= r["memory"] <= val and all(0 <= r[f"lam={lam}"] <= val for lam in GRID["lam"]) for r in table[:settings])
+    assert all(0 <= r["right"] <= val for r in table[settings:])
+    torch.save(combine(paths), tmp_path / "ens.pt")
+    with pytest.raises(ValueError, match="is an ensemble"):
+        probe(tmp_path / "ens.pt", votes=1, log=lambda s: None)
