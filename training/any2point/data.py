@@ -149,6 +149,12 @@ def _wider_cache(cache: Path, n_in: int, before: Sequence[geo.Stage], st: geo.St
     return None
 
 
+def _cached_stage(cache: Path, spec: geo.GeometrySpec, t: int, tag: str) -> Optional[Path]:
+    """The file holding stage t of `tag`: its own, else a wider one (_wider_cache), else None."""
+    path = cache / _stage_key(spec.points, spec.stages[: t + 1]) / f"{tag}.npz"
+    return path if path.exists() else _wider_cache(cache, spec.points, spec.stages[:t], spec.stages[t], tag)
+
+
 KNN_SLICE = 16  # clouds per k-NN call when caching (1.7x faster than 128 on a 2-core Zen 2)
 
 
@@ -163,13 +169,13 @@ def cached_indices(clouds: np.ndarray, spec: geo.GeometrySpec, tag: str, cache: 
         key = _stage_key(spec.points, spec.stages[: t + 1])
         path = cache / key / f"{tag}.npz"
         st = spec.stages[t]
-        wider = None if path.exists() else _wider_cache(cache, spec.points, spec.stages[:t], st, tag)
-        if wider is not None:
+        found = _cached_stage(cache, spec, t, tag)
+        if found is not None and found != path:
             # FPS order is a prefix property and k-NN rows are sorted, so a cache with more
             # centres / neighbours holds this one: its first `centers` rows, first `k` columns.
-            z = np.load(wider)
+            z = np.load(found)
             f, k = z["fps"][:, : st.centers], z["knn"][:, : st.centers, : st.k]
-        elif path.exists():
+        elif found is not None:
             z = np.load(path)
             f, k = z["fps"], z["knn"]
             if f.shape != (len(clouds), st.centers) or k.shape != (len(clouds), st.centers, st.k):
@@ -209,12 +215,8 @@ def point_order(variant: int, n: int) -> np.ndarray:
 
 
 def _is_cached(cache: Path, spec: geo.GeometrySpec, tag: str) -> bool:
-    """Whether cached_indices would find every stage of `tag` on disk (its own file or a wider one)."""
-    for t, st in enumerate(spec.stages):
-        path = Path(cache) / _stage_key(spec.points, spec.stages[: t + 1]) / f"{tag}.npz"
-        if not path.exists() and _wider_cache(Path(cache), spec.points, spec.stages[:t], st, tag) is None:
-            return False
-    return True
+    """Whether cached_indices would find every stage of `tag` on disk."""
+    return all(_cached_stage(cache, spec, t, tag) is not None for t in range(len(spec.stages)))
 
 
 def _build_variant(job: tuple) -> int:
@@ -262,8 +264,8 @@ def with_order_variants(clouds: np.ndarray, spec: geo.GeometrySpec, tag: str, va
     to the stored order, so a batch gathers from the same stored points whatever the variant.
     `workers` > 1 computes the missing variants' caches in that many processes first."""
     base = cached_indices(clouds, spec, tag, cache, log=log)
-    missing = [v for v in range(1, variants) if not _is_cached(Path(cache), spec, f"{tag}-start{v}")]
-    if workers > 1 and len(missing) > 1:
+    missing = [v for v in range(1, variants) if not _is_cached(Path(cache), spec, f"{tag}-start{v}")] if workers > 1 else []
+    if len(missing) > 1:
         try:
             _build_variants(clouds, spec, tag, missing, Path(cache), min(workers, len(missing)), log=log)
         except Exception as e:  # a lent GPU machine's minutes must not be lost to this: go on one by one

@@ -24,6 +24,7 @@ import torch
 
 from . import checkpoint as ckpt
 from . import data as D
+from . import metrics
 
 GRID = {"feature": ("input", "hidden"), "k": (5, 10, 20, 40), "tau": (0.05, 0.1), "lam": (0.25, 0.5, 1.0, 2.0)}
 REFIT_L2 = (1e-4, 1e-3, 1e-2)
@@ -81,10 +82,9 @@ def refit_last_layer(hidden: np.ndarray, labels: np.ndarray, classes: int, l2: f
     return layer
 
 
-def mean_class(scores: np.ndarray, labels: np.ndarray) -> float:
+def mean_class(class_scores: np.ndarray, labels: np.ndarray) -> float:
     """Mean over the classes present in `labels` of the share of their clouds ranked first."""
-    pred = scores.argmax(1)
-    return float(np.mean([(pred[labels == c] == c).mean() for c in np.unique(labels)]))
+    return metrics.scores(labels, class_scores.argmax(1), range(class_scores.shape[1]))["meanClassAccuracy"]
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
