@@ -1,5 +1,5 @@
 // The WGSL geometry kernels in Chromium's WebGPU (SwiftShader here), compared with their CPU twins
-// on the kernel check page (kernels.html, src/gpu/browserHarness.ts).
+// on the kernel check page (kernels.html, harness/kernelCheck.ts).
 import { expect, test } from '@playwright/test';
 
 test('every geometry kernel runs on WebGPU in Chromium and equals its CPU twin', async ({ page }) => {

@@ -16,7 +16,7 @@ import { chromium } from 'playwright';
 import { preview } from 'vite';
 import { chromiumArgs } from '../playwright.config';
 import { zooModel } from '../e2e/modelnet';
-import type { AccuracyPage, BatchResult, OpenSummary } from '../src/model/accuracyHarness';
+import type { AccuracyPage, BatchResult, OpenSummary } from '../harness/accuracyPage';
 
 function flag(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

@@ -7,7 +7,7 @@ import { chromium } from 'playwright';
 import { createServer } from 'vite';
 import { create, globals } from 'webgpu';
 import { chromiumArgs } from '../playwright.config';
-import { benchKernels, type BenchKernel, type BenchRow } from '../src/gpu/bench';
+import { benchKernels, type BenchKernel, type BenchRow } from '../harness/kernelBench';
 import { acquireGpu } from '../src/gpu/device';
 import type { AdapterDescription } from '../src/gpu/tuning';
 

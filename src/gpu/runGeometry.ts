@@ -4,7 +4,7 @@ import { computeGeometryCPU, type GeometryOptions } from '../geometry/geometry';
 import type { GeometryOutput, GeometrySpec } from '../geometry/spec';
 import { acquireGpu, type GpuContext } from './device';
 import { DeviceLostError, NoWebGPUError } from './errors';
-import { createGeometry, type GpuGeometry } from './geometry';
+import { createGeometry, type GpuGeometry } from './geometryStage';
 
 export type GeometryPath = 'gpu' | 'cpu';
 

@@ -8,7 +8,7 @@
 // classifier carries on with wasm + CPU twins.
 import { DeviceLostError } from '../gpu/errors';
 import type { GpuContext } from '../gpu/device';
-import { createGeometry, type GpuGeometry } from '../gpu/geometry';
+import { createGeometry, type GpuGeometry } from '../gpu/geometryStage';
 import { runGeometry } from '../gpu/runGeometry';
 import { normalise, type UpAxis } from '../geometry/normalise';
 import { posWidth, tokenCount, viewCount, type GeometryOutput } from '../geometry/spec';

@@ -1,2 +1,2 @@
-// The synthetic clouds live in src so the browser check page and the benchmark share them.
-export * from '../../src/geometry/synthetic';
+// The synthetic clouds live in harness/ so the browser check page and the benchmark share them.
+export * from '../../harness/synthetic';

@@ -1,2 +1,2 @@
-// The example specs live in src so the browser check page and the benchmark share them.
-export * from '../../src/geometry/exampleSpecs';
+// The example specs live in harness/ so the browser check page and the benchmark share them.
+export * from '../../harness/exampleSpecs';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { computeGeometryCPU, geometryOfNormalisedCPU } from '../../src/geometry/geometry';
 import { normalise, resample } from '../../src/geometry/normalise';
 import type { GeometryOutput, GeometrySpec } from '../../src/geometry/spec';
-import { createGeometry } from '../../src/gpu/geometry';
+import { createGeometry } from '../../src/gpu/geometryStage';
 import { runGeometry } from '../../src/gpu/runGeometry';
 import { create } from 'webgpu';
 import { duplicateCloud, identicalCloud, latticeCloud, sphereCloud, uniformCloud } from '../geometry/clouds';

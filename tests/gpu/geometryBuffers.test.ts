@@ -2,7 +2,7 @@
 // compared with the CPU twin (computeGeometryCPU), for a cloud below and one above N_in.
 import { describe, expect, it } from 'vitest';
 import { computeGeometryCPU } from '../../src/geometry/geometry';
-import { createGeometry, type GpuTensorInput } from '../../src/gpu/geometry';
+import { createGeometry, type GpuTensorInput } from '../../src/gpu/geometryStage';
 import type { GpuContext } from '../../src/gpu/device';
 import { sphereCloud, uniformCloud } from '../geometry/clouds';
 import { SPEC_1D, SPEC_2D } from '../geometry/specs';

@@ -3,7 +3,7 @@ import { createClassifier, openClassifier } from '../../src/model/classifier';
 import { memoryCache } from '../../src/model/cache';
 import { computeGeometryCPU } from '../../src/geometry/geometry';
 import { normalise } from '../../src/geometry/normalise';
-import { uniformCloud } from '../../src/geometry/synthetic';
+import { uniformCloud } from '../../harness/synthetic';
 import { nearestToken, softmax } from '../../src/model/postprocess';
 import { rolled } from '../../src/model/votes';
 import { parseManifest } from '../../src/model/zoo';

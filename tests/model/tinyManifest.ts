@@ -1,6 +1,6 @@
 // A manifest for the tiny Any2Point-shaped model of tinyModels.ts (same schema as the zoo's).
 import { createHash } from 'node:crypto';
-import { DEFAULT_LINES } from '../../src/geometry/exampleSpecs';
+import { DEFAULT_LINES } from '../../harness/exampleSpecs';
 import { tinyClassifierModel, type TinyClassifierShape } from './tinyModels';
 
 export const TINY_SHAPE: TinyClassifierShape = {

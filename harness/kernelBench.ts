@@ -1,19 +1,19 @@
 // The kernel benchmark, shared by the Node command (scripts/bench-kernels.ts, Dawn) and the
 // browser check page (Chromium): the same clouds, the same calls, median of runs. GPU times are
 // what a caller waits for: upload, dispatch and readback included.
-import { cellIds, meanPooling, sameIdMask } from '../geometry/cells';
-import { SPEC_1D } from '../geometry/exampleSpecs';
-import { fps } from '../geometry/fps';
-import { geometryOfNormalisedCPU } from '../geometry/geometry';
-import { knn } from '../geometry/knn';
-import { project1d } from '../geometry/project';
-import { sphereCloud } from '../geometry/synthetic';
-import { voxelIds } from '../geometry/voxels';
-import type { GpuContext } from './device';
-import { createFps } from './fps';
-import { createGeometry } from './geometry';
-import { createKnn } from './knn';
-import { createTokenStage } from './tokenStage';
+import { cellIds, meanPooling, sameIdMask } from '../src/geometry/cells';
+import { SPEC_1D } from './exampleSpecs';
+import { fps } from '../src/geometry/fps';
+import { geometryOfNormalisedCPU } from '../src/geometry/geometry';
+import { knn } from '../src/geometry/knn';
+import { project1d } from '../src/geometry/project';
+import { sphereCloud } from './synthetic';
+import { voxelIds } from '../src/geometry/voxels';
+import type { GpuContext } from '../src/gpu/device';
+import { createFps } from '../src/gpu/fps';
+import { createGeometry } from '../src/gpu/geometryStage';
+import { createKnn } from '../src/gpu/knn';
+import { createTokenStage } from '../src/gpu/tokenStage';
 
 export type BenchKernel = 'fps' | 'knn' | 'project+pool' | 'geometry';
 

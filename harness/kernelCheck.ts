@@ -1,25 +1,25 @@
 // The kernel check page (kernels.html): runs every kernel in the browser's WebGPU and compares it
 // with its CPU twin; also runs the benchmark for scripts/bench-kernels.ts. Playwright drives it
 // through `window.kernels`.
-import { cellIds, meanPooling, sameIdMask } from '../geometry/cells';
-import { SPEC_1D, SPEC_2D } from '../geometry/exampleSpecs';
-import { fps } from '../geometry/fps';
-import { computeGeometryCPU } from '../geometry/geometry';
-import { knn } from '../geometry/knn';
-import { gather } from '../geometry/points';
-import { project1d, project2d } from '../geometry/project';
-import type { GeometryOutput, ProjectionSpec } from '../geometry/spec';
-import { collinearCloud, duplicateCloud, identicalCloud, latticeCloud, planarCloud, sphereCloud, uniformCloud } from '../geometry/synthetic';
-import { voxelIds } from '../geometry/voxels';
-import { benchKernels, type BenchKernel, type BenchRow } from './bench';
-import { createCells } from './cells';
-import { acquireGpu, type GpuContext } from './device';
-import { runFps } from './fps';
-import { createKnn } from './knn';
-import { createProject } from './project';
-import { runGeometry } from './runGeometry';
-import type { AdapterDescription, Tuning } from './tuning';
-import { createVoxels } from './voxels';
+import { cellIds, meanPooling, sameIdMask } from '../src/geometry/cells';
+import { SPEC_1D, SPEC_2D } from './exampleSpecs';
+import { fps } from '../src/geometry/fps';
+import { computeGeometryCPU } from '../src/geometry/geometry';
+import { knn } from '../src/geometry/knn';
+import { gather } from '../src/geometry/points';
+import { project1d, project2d } from '../src/geometry/project';
+import type { GeometryOutput, ProjectionSpec } from '../src/geometry/spec';
+import { collinearCloud, duplicateCloud, identicalCloud, latticeCloud, planarCloud, sphereCloud, uniformCloud } from './synthetic';
+import { voxelIds } from '../src/geometry/voxels';
+import { benchKernels, type BenchKernel, type BenchRow } from './kernelBench';
+import { createCells } from '../src/gpu/cells';
+import { acquireGpu, type GpuContext } from '../src/gpu/device';
+import { runFps } from '../src/gpu/fps';
+import { createKnn } from '../src/gpu/knn';
+import { createProject } from '../src/gpu/project';
+import { runGeometry } from '../src/gpu/runGeometry';
+import type { AdapterDescription, Tuning } from '../src/gpu/tuning';
+import { createVoxels } from '../src/gpu/voxels';
 
 export interface CheckCase {
   name: string;

@@ -1,8 +1,8 @@
 // The accuracy page (accuracy.html): the app's own model worker (the pipeline the UI runs:
 // normalise -> geometry -> onnxruntime-web), fed clouds in bulk instead of dropped files.
 // scripts/bench-accuracy.ts drives it through `window.accuracy`.
-import type { DeviceChoice } from './session';
-import { ModelClient } from './worker/client';
+import type { DeviceChoice } from '../src/model/session';
+import { ModelClient } from '../src/model/worker/client';
 
 export interface OpenSummary {
   backend: string;

@@ -1,6 +1,6 @@
 // Geometry specs shaped like the zoo manifests (docs/geometry.md defaults), for the kernel tests,
 // the browser check page and the benchmark. The app itself reads specs from the manifests.
-import type { GeometrySpec, Projection1D, Projection2D } from './spec';
+import type { GeometrySpec, Projection1D, Projection2D } from '../src/geometry/spec';
 
 const s2 = Math.fround(1 / Math.sqrt(2));
 const s3 = Math.fround(1 / Math.sqrt(3));
