@@ -1,6 +1,6 @@
 // Surfaces -> a point cloud: points spread over the parts by area, each part sampled uniformly,
 // all from one seeded generator, so a gallery shape is the same cloud on every machine.
-import type { PointCloud } from '../io/types';
+import type { PointCloud } from '../types/cloud';
 import type { Random, Surface } from './primitives';
 
 /** Mulberry32: small, fast and reproducible. */

@@ -1,7 +1,7 @@
 // Meshes become point clouds by sampling their surface uniformly: a triangle is picked with
 // probability proportional to its area, then a point uniformly inside it. Seeded, so the same mesh
 // gives the same cloud every time.
-import type { Mesh, PointCloud } from '../io/types';
+import type { Mesh, PointCloud } from '../types/cloud';
 import { createRandom } from './random';
 
 export interface SurfaceSampler {

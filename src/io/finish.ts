@@ -3,7 +3,9 @@
 // see about what came out (one point, identical points, too few points).
 import { createSurfaceSampler } from '../geometry/sampleSurface';
 import { LIMITS, POINT_LIMIT_TEXT, formatCount, countOf } from './limits';
-import { type Bounds, type FormatId, LoadError, type LoadResult, type Mesh, type Parsed, type PointCloud } from './types';
+import type { Bounds, Mesh, PointCloud } from '../types/cloud';
+import type { FormatId } from './formats';
+import { LoadError, type LoadResult, type Parsed } from './types';
 
 export interface FinishOptions {
   meshSamples: number;

@@ -1,77 +1,95 @@
-// The table of formats: extensions, whether the content must be text, and the parser. Which
-// entry reads a file is decided here: the content (sniff.ts) wins over the extension.
-import { EXTENSIONS } from './extensions';
-import { formatCount } from './limits';
-import { parseObj } from './obj';
-import { parseOff } from './off';
-import { parsePcd } from './pcd';
-import { parsePly } from './ply';
-import { sniffFormat } from './sniff';
-import { parseStl } from './stl';
-import { decodeText, firstBinaryByte, hexByte } from './text';
-import { type FormatId, LoadError, type Parsed, formatLabel } from './types';
-import { parseXyz } from './xyz';
+// The table of formats: one entry per format with its label, file extensions, whether it is text,
+// and the content tests that recognise it. The file picker's `accept` list, the name lookup, the
+// sniffing (sniff.ts) and the parser lookup (parsers.ts, keyed by these ids) all come from here.
+// No parsers are imported: the page builds its picker from this module without pulling them (and
+// three's loaders) into the main bundle; the parsers run in the parse worker.
+import { type FileHead, hasPointRow, isBinaryStl } from './content';
 
-export interface FormatEntry {
-  id: FormatId;
-  /** Lower-case, without the dot. */
+/** How strong a content test's evidence is. Sniffing tries every format's 'signature' test first,
+ * then every 'keyword' test, and so on; within one kind, table order decides. Only 'signature'
+ * tests see binary content: the others read text. */
+export const EVIDENCE = ['signature', 'keyword', 'statements', 'numbers'] as const;
+export type Evidence = (typeof EVIDENCE)[number];
+
+interface FormatSpec {
+  /** How the UI and error messages name the format. */
+  label: string;
+  /** Lower-case, without the dot; the first is the format's usual one. */
   extensions: readonly string[];
   /** Text formats refuse content with binary bytes before parsing. */
   text: boolean;
-  parse(bytes: Uint8Array): Parsed;
+  /** Tests of the file's start, by the kind of evidence each gives. */
+  sniff: Partial<Record<Evidence, (head: FileHead) => boolean>>;
 }
 
-export const FORMATS: readonly FormatEntry[] = [
-  { id: 'ply', extensions: EXTENSIONS.ply, text: false, parse: parsePly },
-  { id: 'obj', extensions: EXTENSIONS.obj, text: true, parse: (bytes) => parseObj(decodeText(bytes)) },
-  { id: 'pcd', extensions: EXTENSIONS.pcd, text: false, parse: parsePcd },
-  { id: 'xyz', extensions: EXTENSIONS.xyz, text: true, parse: (bytes) => parseXyz(decodeText(bytes)) },
-  { id: 'off', extensions: EXTENSIONS.off, text: true, parse: (bytes) => parseOff(decodeText(bytes)) },
-  { id: 'stl', extensions: EXTENSIONS.stl, text: false, parse: parseStl },
-];
+const OBJ_VERTEX = /^[ \t]*v[ \t]+[-+.\d]/m;
 
-export { ACCEPTED_EXTENSIONS } from './extensions';
+const TABLE = {
+  ply: { label: 'PLY', extensions: ['ply'], text: false, sniff: { signature: ({ text }) => /^ply[ \t]*\n/.test(text) } },
+  obj: {
+    label: 'OBJ',
+    extensions: ['obj'],
+    text: true,
+    // A vertex line, and either another OBJ statement or no line that could be a point row
+    // (which would make the file a point list whose first column is "v").
+    sniff: { statements: ({ text, lines }) => OBJ_VERTEX.test(text) && (/^[ \t]*(f|p|l|vn|vt|o|g)[ \t]/m.test(text) || !hasPointRow(lines)) },
+  },
+  pcd: {
+    label: 'PCD',
+    extensions: ['pcd'],
+    text: false,
+    sniff: { signature: ({ text, lines }) => text.startsWith('# .PCD') || /^(VERSION|FIELDS)\s/i.test(lines[0] ?? '') },
+  },
+  xyz: {
+    label: 'XYZ',
+    extensions: ['xyz', 'txt', 'csv', 'pts', 'asc', 'xyzn', 'xyzrgb'],
+    text: true,
+    // Rows of numbers are the weakest evidence: a point row within the first lines (after an
+    // optional header row of names and an optional point-count row).
+    sniff: { numbers: ({ lines }) => hasPointRow(lines) },
+  },
+  off: { label: 'OFF', extensions: ['off'], text: true, sniff: { signature: ({ lines }) => /^(ST)?C?N?4?n?OFF(\s|$)/.test(lines[0] ?? '') } },
+  stl: {
+    label: 'STL',
+    extensions: ['stl'],
+    text: false,
+    sniff: {
+      signature: ({ bytes }) => isBinaryStl(bytes),
+      keyword: ({ text, lines }) => /^solid(\s|$)/i.test(lines[0] ?? '') && /^\s*(facet|endsolid)\b/im.test(text),
+    },
+  },
+} satisfies Record<string, FormatSpec>;
+
+export type FormatId = keyof typeof TABLE;
+
+export interface FormatEntry extends FormatSpec {
+  id: FormatId;
+}
+
+export const FORMATS: readonly FormatEntry[] = (Object.keys(TABLE) as FormatId[]).map((id) => ({ id, ...TABLE[id] }));
+
+export function formatLabel(format: FormatId): string {
+  return TABLE[format].label;
+}
+
+/** Every extension we read, with dots. */
+export const ACCEPTED_EXTENSIONS: readonly string[] = FORMATS.flatMap((f) => f.extensions.map((e) => `.${e}`));
+
+/** The file picker's `accept` attribute. */
+export const ACCEPT = ACCEPTED_EXTENSIONS.join(',');
 
 export function extensionOf(name: string): string {
   const dot = name.lastIndexOf('.');
   return dot < 0 || dot === name.length - 1 ? '' : name.slice(dot + 1).toLowerCase();
 }
 
+/** The entry a file name's extension suggests (the parse worker sniffs the content too). */
 export function formatForName(name: string): FormatEntry | undefined {
   const ext = extensionOf(name);
   return FORMATS.find((f) => f.extensions.includes(ext));
 }
 
-function entry(id: FormatId): FormatEntry {
-  return FORMATS.find((f) => f.id === id)!;
-}
-
-/** The parser for a file, and a warning when its name says otherwise. */
-export function chooseFormat(name: string, bytes: Uint8Array): { entry: FormatEntry; warnings: string[] } {
-  const byName = formatForName(name);
-  let sniffed = sniffFormat(bytes);
-  // "Rows of numbers" is the weakest evidence: OFF without its optional keyword looks the same.
-  if (sniffed === 'xyz' && byName !== undefined) sniffed = byName.id;
-  if (sniffed !== undefined) {
-    const warnings: string[] = [];
-    if (byName !== undefined && byName.id !== sniffed) {
-      warnings.push(`the file is named .${extensionOf(name)} but its content is ${formatLabel(sniffed)}; read as ${formatLabel(sniffed)}`);
-    }
-    return { entry: entry(sniffed), warnings };
-  }
-  if (byName !== undefined) {
-    const binaryAt = byName.text ? firstBinaryByte(bytes) : -1;
-    if (binaryAt >= 0) {
-      throw new LoadError(byName.id, 'malformed', `the file is binary (byte ${hexByte(bytes[binaryAt]!)} at offset ${formatCount(binaryAt)}), not ${formatLabel(byName.id)} text`);
-    }
-    return { entry: byName, warnings: [] };
-  }
-  const ext = extensionOf(name);
-  const known = FORMATS.map((f) => formatLabel(f.id)).join(', ');
-  const start = Array.from(bytes.subarray(0, 8), hexByte).join(' ');
-  throw new LoadError(
-    'unknown',
-    'unsupported',
-    `${name}: unrecognised format (${ext === '' ? 'no extension' : `extension .${ext}`}; the content is none of ${known}; it starts with ${start})`,
-  );
+/** The format a file name's extension suggests. */
+export function formatOfName(name: string): FormatId | undefined {
+  return formatForName(name)?.id;
 }

@@ -1,14 +1,16 @@
 // The loaders' one entry point: bytes of a named file -> a point cloud, or a LoadError that says
 // what is wrong. Pure: no DOM, no network, so it runs in a Web Worker.
 import { finish } from './finish';
-import { chooseFormat, formatForName } from './formats';
+import { formatForName } from './formats';
 import { LIMITS, formatBytes, formatCount } from './limits';
+import { PARSERS } from './parsers';
+import { chooseFormat } from './sniff';
 import { LoadError, type LoadResult } from './types';
 
 export { LIMITS } from './limits';
-export { ACCEPTED_EXTENSIONS, FORMATS } from './formats';
+export { ACCEPT, ACCEPTED_EXTENSIONS, FORMATS, type FormatId } from './formats';
 export { LoadError } from './types';
-export type { Bounds, FormatId, LoadErrorReason, LoadResult, Mesh, PointCloud } from './types';
+export type { LoadErrorReason, LoadResult } from './types';
 
 export interface LoadOptions {
   /** Points sampled from a mesh's surface (default LIMITS.defaultMeshSamples). */
@@ -36,7 +38,7 @@ export function loadFile(name: string, bytes: Uint8Array, options: LoadOptions =
   if (bytes.length === 0) throw new LoadError(named, 'empty', 'the file is empty (0 bytes)');
 
   const { entry, warnings } = chooseFormat(name, bytes);
-  const parsed = entry.parse(bytes);
+  const parsed = PARSERS[entry.id](bytes);
   parsed.warnings.unshift(...warnings);
   return finish(entry.id, parsed, { meshSamples, seed });
 }

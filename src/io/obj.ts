@@ -9,7 +9,8 @@ import { identityIndices } from './buffers';
 import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, countOf, formatCount } from './limits';
 import { quote, toNumber } from './text';
 import { float32Attribute, withFileColors } from './three';
-import { LoadError, type Mesh, type Parsed } from './types';
+import type { Mesh } from '../types/cloud';
+import { LoadError, type Parsed } from './types';
 
 interface Scan {
   /** The v / vt / vn / f lines three should see. */

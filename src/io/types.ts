@@ -1,32 +1,7 @@
-// The one shape every loader produces, and the one error every loader throws.
-
-/** A set of points. `positions` is x, y, z interleaved; `colors` is r, g, b in 0..1 (the file's own
- * values, not colour-managed); `normals` is nx, ny, nz. Every array has `3 * count` entries. */
-export interface PointCloud {
-  positions: Float32Array;
-  colors?: Float32Array;
-  normals?: Float32Array;
-  count: number;
-}
-
-/** A triangle mesh. `indices` holds triangles (polygons are fan-triangulated), so
- * `faceCount === indices.length / 3` and `vertexCount === positions.length / 3`. */
-export interface Mesh {
-  positions: Float32Array;
-  indices: Uint32Array;
-  colors?: Float32Array;
-  vertexCount: number;
-  faceCount: number;
-}
-
-export type FormatId = 'ply' | 'obj' | 'pcd' | 'xyz' | 'off' | 'stl';
-
-export type Vec3 = [number, number, number];
-
-export interface Bounds {
-  min: Vec3;
-  max: Vec3;
-}
+// What loading a file gives: the result every loader's output is finished into, and the one error
+// every loader throws.
+import type { Bounds, Mesh, PointCloud } from '../types/cloud';
+import { type FormatId, formatLabel } from './formats';
 
 export interface LoadResult {
   /** The points to classify: the file's points, or samples of a mesh's surface (then each
@@ -54,19 +29,6 @@ export type LoadErrorReason =
   | 'too-large' // over LIMITS (file bytes, points, faces)
   | 'unsupported'; // a valid file using a variant we do not read, or an unknown format
 
-const FORMAT_LABEL: Record<FormatId, string> = {
-  ply: 'PLY',
-  obj: 'OBJ',
-  pcd: 'PCD',
-  xyz: 'XYZ',
-  off: 'OFF',
-  stl: 'STL',
-};
-
-export function formatLabel(format: FormatId): string {
-  return FORMAT_LABEL[format];
-}
-
 /** A file that cannot be loaded. The message starts with the format ("PLY: ...") and says what is
  * wrong with numbers; `reason` is the machine-readable kind. Plain fields, so a worker can post
  * `{ name, message, format, reason }` across the boundary. */
@@ -75,7 +37,7 @@ export class LoadError extends Error {
   readonly reason: LoadErrorReason;
 
   constructor(format: FormatId | 'unknown', reason: LoadErrorReason, detail: string) {
-    super(format === 'unknown' ? detail : `${FORMAT_LABEL[format]}: ${detail}`);
+    super(format === 'unknown' ? detail : `${formatLabel(format)}: ${detail}`);
     this.name = 'LoadError';
     this.format = format;
     this.reason = reason;

@@ -8,7 +8,8 @@
 import { Float32Builder } from './buffers';
 import { LIMITS, POINT_LIMIT_TEXT, formatCount } from './limits';
 import { quote, toNumber } from './text';
-import { LoadError, type Parsed, type PointCloud } from './types';
+import type { PointCloud } from '../types/cloud';
+import { LoadError, type Parsed } from './types';
 
 const SEPARATOR = /\s*[,;]\s*|\s+/;
 

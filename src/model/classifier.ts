@@ -12,7 +12,7 @@ import { createGeometry, type GpuGeometry } from '../gpu/geometryStage';
 import { runGeometry } from '../gpu/runGeometry';
 import { normalise, type UpAxis } from '../geometry/normalise';
 import { posWidth, tokenCount, viewCount, type GeometryOutput } from '../geometry/spec';
-import type { PointCloud } from '../io/types';
+import type { PointCloud } from '../types/cloud';
 import { loadFrozen } from './assemble';
 import type { FileCache } from './cache';
 import { fetchFile, modelFileUrl } from './fetchFiles';

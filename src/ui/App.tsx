@@ -1,7 +1,7 @@
 // Application state lives here, outside the viewer: the loaded file, what is loading, the last
 // error and the view settings. The viewer only receives them as props.
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { ACCEPTED_EXTENSIONS } from '../io/extensions';
+import { ACCEPTED_EXTENSIONS } from '../io/formats';
 import { WorkerClient, WorkerRequestError } from '../worker/client';
 import { FilePickerButton, WindowDropTarget } from './DropZone';
 import { ErrorBanner, type ShownFailure } from './ErrorBanner';
@@ -11,7 +11,7 @@ import type { ColorMode } from './viewer/colorMode';
 import { ViewerErrorBoundary } from './viewer/ViewerErrorBoundary';
 import type { GalleryShape } from '../gallery/shapes';
 import { pointValues, tokenValues } from '../model/postprocess';
-import type { PointCloud } from '../io/types';
+import type { PointCloud } from '../types/cloud';
 import { AttentionPanel, type AttentionView } from './classify/AttentionPanel';
 import { Gallery } from './classify/Gallery';
 import { ModelPicker } from './classify/ModelPicker';

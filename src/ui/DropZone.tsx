@@ -1,6 +1,6 @@
 // Drop a file anywhere on the window (with an overlay while dragging) or pick one with a button.
 import { useEffect, useRef, useState } from 'react';
-import { ACCEPTED_EXTENSIONS } from '../io/extensions';
+import { ACCEPT } from '../io/formats';
 
 function carriesFiles(event: DragEvent): boolean {
   return event.dataTransfer?.types.includes('Files') ?? false;
@@ -69,7 +69,7 @@ export function FilePickerButton({ onFile, disabled }: { onFile: (file: File) =>
         ref={inputRef}
         type="file"
         hidden
-        accept={ACCEPTED_EXTENSIONS.join(',')}
+        accept={ACCEPT}
         data-testid="file-input"
         onChange={(event) => {
           const file = event.currentTarget.files?.[0];

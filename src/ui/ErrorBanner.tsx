@@ -1,5 +1,5 @@
 import type { WorkerFailure } from '../worker/protocol';
-import { formatLabel } from '../io/types';
+import { formatLabel } from '../io/formats';
 
 export interface ShownFailure extends WorkerFailure {
   fileName: string;

@@ -1,6 +1,6 @@
 // What was loaded. Counts carry their plain value in data-value for tests.
 import type { LoadedFile } from '../worker/client';
-import { formatLabel } from '../io/types';
+import { formatLabel } from '../io/formats';
 import { formatBytes, formatCoordinate, formatCount, formatMs } from './numbers';
 
 export interface LoadedEntry extends LoadedFile {

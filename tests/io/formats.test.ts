@@ -1,8 +1,7 @@
 // Choosing the parser: the content (sniffing) first, the extension when the content says little.
 import { describe, expect, test } from 'vitest';
-import { formatOfName } from '../../src/io/extensions';
-import { ACCEPTED_EXTENSIONS, chooseFormat, extensionOf, FORMATS, formatForName } from '../../src/io/formats';
-import { sniffFormat } from '../../src/io/sniff';
+import { ACCEPTED_EXTENSIONS, extensionOf, FORMATS, formatForName, formatOfName } from '../../src/io/formats';
+import { chooseFormat, sniffFormat } from '../../src/io/sniff';
 import { assimp, bunnyObj, cgal } from './debian';
 import { binaryStl, garbage, pcdFile, plyFile, text } from './generate';
 

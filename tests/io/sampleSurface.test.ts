@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { createSurfaceSampler, sampleSurface } from '../../src/geometry/sampleSurface';
 import { createRandom } from '../../src/geometry/random';
-import type { Mesh } from '../../src/io/types';
+import type { Mesh } from '../../src/types/cloud';
 
 // Triangle A in z = 0 with area 1/2 * 2 * 1 = 1; triangle B in z = 1 with area 1/2 * 3 * 2 = 3;
 // triangle C at z = 5 has zero area.

@@ -1,7 +1,7 @@
 // React wrapper around PointViewer. Props are forwarded to the imperative viewer in effects; no
 // per-frame data passes through React.
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { PointCloud } from '../../io/types';
+import type { PointCloud } from '../../types/cloud';
 import type { ColorMode, UpAxis } from './colorMode';
 import { type PointScalars, PointViewer } from './pointViewer';
 

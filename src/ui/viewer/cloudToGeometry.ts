@@ -1,6 +1,6 @@
 // The only place a PointCloud becomes three.js geometry.
 import { BufferAttribute, BufferGeometry } from 'three';
-import type { PointCloud } from '../../io/types';
+import type { PointCloud } from '../../types/cloud';
 import type { ColorMode } from './colorMode';
 import { fillCloudColors } from './colors';
 

@@ -1,6 +1,6 @@
 // Writes per-point colours into an existing Float32Array (count * 3), so the viewer can update
 // its colour attribute in place instead of allocating a new one.
-import type { PointCloud } from '../../io/types';
+import type { PointCloud } from '../../types/cloud';
 import { type ColorMode, UP_AXIS_INDEX } from './colorMode';
 import { COLORMAP_SIZE, type ColormapId, colormapTable } from './colormaps';
 

@@ -15,7 +15,7 @@ import {
   WebGLRenderer,
 } from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
-import type { PointCloud } from '../../io/types';
+import type { PointCloud } from '../../types/cloud';
 import { cloudToGeometry } from './cloudToGeometry';
 import { type ColorMode, type UpAxis } from './colorMode';
 import type { ColormapId } from './colormaps';

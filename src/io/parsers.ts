@@ -1,0 +1,20 @@
+// The parser of every format in the table (formats.ts), by id. Kept apart from the table because
+// only the parse worker needs the parsers; the type makes a format without a parser a compile error.
+import type { FormatId } from './formats';
+import { parseObj } from './obj';
+import { parseOff } from './off';
+import { parsePcd } from './pcd';
+import { parsePly } from './ply';
+import { parseStl } from './stl';
+import { decodeText } from './text';
+import type { Parsed } from './types';
+import { parseXyz } from './xyz';
+
+export const PARSERS: Readonly<Record<FormatId, (bytes: Uint8Array) => Parsed>> = {
+  ply: parsePly,
+  obj: (bytes) => parseObj(decodeText(bytes)),
+  pcd: parsePcd,
+  xyz: (bytes) => parseXyz(decodeText(bytes)),
+  off: (bytes) => parseOff(decodeText(bytes)),
+  stl: parseStl,
+};
