@@ -4,7 +4,7 @@
 import { cellIds, meanPooling, sameIdMask } from '../src/geometry/cells';
 import { SPEC_1D } from './exampleSpecs';
 import { fps } from '../src/geometry/fps';
-import { geometryOfNormalisedCPU } from '../src/geometry/geometry';
+import { geometryOfNormalisedCPU } from '../src/geometry/cpuPipeline';
 import { knn } from '../src/geometry/knn';
 import { project1d } from '../src/geometry/project';
 import { sphereCloud } from './synthetic';

@@ -4,7 +4,7 @@
 import { cellIds, meanPooling, sameIdMask } from '../src/geometry/cells';
 import { SPEC_1D, SPEC_2D } from './exampleSpecs';
 import { fps } from '../src/geometry/fps';
-import { computeGeometryCPU } from '../src/geometry/geometry';
+import { computeGeometryCPU } from '../src/geometry/cpuPipeline';
 import { knn } from '../src/geometry/knn';
 import { gather } from '../src/geometry/points';
 import { project1d, project2d } from '../src/geometry/project';

@@ -3,7 +3,7 @@
 // one readback. Buffers and bind groups are kept for the last shape, so warm runs only upload
 // the points.
 import { normalise, resample } from '../geometry/normalise';
-import type { GeometryOptions } from '../geometry/geometry';
+import type { GeometryOptions } from '../geometry/cpuPipeline';
 import { assertFinite, pointCount } from '../geometry/points';
 import { posWidth, tokenCount, viewCount, type GeometryOutput, type GeometrySpec } from '../geometry/spec';
 import { storage } from './buffers';

@@ -1,6 +1,6 @@
 // Geometry with a fallback: the GPU chain when WebGPU works, the CPU twins when it does not, and
 // the caller is told which path ran and why.
-import { computeGeometryCPU, type GeometryOptions } from '../geometry/geometry';
+import { computeGeometryCPU, type GeometryOptions } from '../geometry/cpuPipeline';
 import type { GeometryOutput, GeometrySpec } from '../geometry/spec';
 import { acquireGpu, type GpuContext } from './device';
 import { DeviceLostError, NoWebGPUError } from './errors';

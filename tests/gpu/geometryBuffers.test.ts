@@ -1,7 +1,7 @@
 // createGeometry().runCloudToBuffers: the ONNX inputs left in GPU buffers, read back here and
 // compared with the CPU twin (computeGeometryCPU), for a cloud below and one above N_in.
 import { describe, expect, it } from 'vitest';
-import { computeGeometryCPU } from '../../src/geometry/geometry';
+import { computeGeometryCPU } from '../../src/geometry/cpuPipeline';
 import { createGeometry, type GpuTensorInput } from '../../src/gpu/geometryStage';
 import type { GpuContext } from '../../src/gpu/device';
 import { sphereCloud, uniformCloud } from '../geometry/clouds';

@@ -1,6 +1,6 @@
 // The whole GPU chain (createGeometry) against computeGeometryCPU, and the CPU fallback.
 import { describe, expect, it } from 'vitest';
-import { computeGeometryCPU, geometryOfNormalisedCPU } from '../../src/geometry/geometry';
+import { computeGeometryCPU, geometryOfNormalisedCPU } from '../../src/geometry/cpuPipeline';
 import { normalise, resample } from '../../src/geometry/normalise';
 import type { GeometryOutput, GeometrySpec } from '../../src/geometry/spec';
 import { createGeometry } from '../../src/gpu/geometryStage';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClassifier, openClassifier } from '../../src/model/classifier';
 import { memoryCache } from '../../src/model/cache';
-import { computeGeometryCPU } from '../../src/geometry/geometry';
+import { computeGeometryCPU } from '../../src/geometry/cpuPipeline';
 import { normalise } from '../../src/geometry/normalise';
 import { uniformCloud } from '../../harness/synthetic';
 import { nearestToken, softmax } from '../../src/model/postprocess';

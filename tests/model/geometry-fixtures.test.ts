@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { computeGeometryCPU } from '../../src/geometry/geometry';
+import { computeGeometryCPU } from '../../src/geometry/cpuPipeline';
 import { sameIdMask } from '../../src/geometry/cells';
 import { parseGeometrySpec } from '../../src/geometry/spec';
 
