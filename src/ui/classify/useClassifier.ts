@@ -11,6 +11,7 @@ import { parseVotes } from '../../model/votes';
 import { ModelClient } from '../../model/worker/client';
 import type { OpenedModel } from '../../model/worker/protocol';
 import type { ZooManifest } from '../../model/zoo';
+import { useWorkerClient } from '../useWorkerClient';
 
 export interface ClassifyInput {
   positions: Float32Array;
@@ -47,7 +48,7 @@ function fromUrl(): { device: DeviceChoice; model: string | null; votes: number 
 }
 
 export function useClassifier() {
-  const clientRef = useRef<ModelClient | null>(null);
+  const clientRef = useWorkerClient(() => new ModelClient());
   const inputRef = useRef<ClassifyInput | null>(null);
   const openedRef = useRef<OpenedModel | null>(null);
   // The device choice also holds before the zoo is listed (the first open uses it).
@@ -111,9 +112,10 @@ export function useClassifier() {
     [run],
   );
 
+  // Runs after useWorkerClient's effect made the client (effects run in order).
   useEffect(() => {
-    const client = new ModelClient();
-    clientRef.current = client;
+    const client = clientRef.current;
+    if (!client) return;
     client
       .list()
       .then((models) => {
@@ -122,12 +124,11 @@ export function useClassifier() {
         if (models.length === 0) set({ error: 'No models in this build (public/models is empty).' });
         else void open(models.find((m) => m.id === start.model)?.id ?? models[0].id, deviceRef.current);
       })
-      .catch((e) => set({ error: `Could not list the models: ${message(e)}` }));
-    return () => {
-      clientRef.current = null;
-      client.dispose();
-    };
-  }, [open]);
+      .catch((e) => {
+        // A client closed on unmount (StrictMode's rehearsal) is not an error to show.
+        if (clientRef.current === client) set({ error: `Could not list the models: ${message(e)}` });
+      });
+  }, [open, clientRef]);
 
   const classify = useCallback(
     (input: ClassifyInput) => {
