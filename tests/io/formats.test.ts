@@ -2,22 +2,27 @@
 import { describe, expect, test } from 'vitest';
 import { ACCEPTED_EXTENSIONS, extensionOf, FORMATS, formatForName, formatOfName } from '../../src/io/formats';
 import { chooseFormat, sniffFormat } from '../../src/io/sniff';
-import { assimp, bunnyObj, cgal } from './debian';
+import { boxUtf16BeObj, bunnyObj, pointCloudObj } from './fixtures/obj';
+import { cubeOff, twoColourOff } from './fixtures/off';
+import { cubeBinaryPly, cubePly } from './fixtures/ply';
+import { triangles } from './fixtures/shapes';
+import { oneFacetStl, solidHeaderBinaryStl, SPIDER } from './fixtures/stl';
+import { unitNormalsXyz } from './fixtures/xyz';
 import { binaryStl, garbage, pcdFile, plyFile, text } from './generate';
 
 describe('sniffing', () => {
-  test('each format is recognised from real files, whatever their name', () => {
-    expect(sniffFormat(assimp('PLY/cube_binary.ply'))).toBe('ply');
-    expect(sniffFormat(assimp('PLY/cube.ply'))).toBe('ply');
+  test('each format is recognised from files like real exporters write, whatever their name', () => {
+    expect(sniffFormat(cubeBinaryPly())).toBe('ply');
+    expect(sniffFormat(cubePly())).toBe('ply');
     expect(sniffFormat(bunnyObj())).toBe('obj');
-    expect(sniffFormat(assimp('OBJ/box_UTF16BE.obj'))).toBe('obj');
-    expect(sniffFormat(assimp('OBJ/point_cloud.obj'))).toBe('obj');
-    expect(sniffFormat(assimp('OFF/formatDetection'))).toBe('off');
-    expect(sniffFormat(cgal('meshes/mesh_with_colors.off'))).toBe('off'); // comments before COFF
-    expect(sniffFormat(assimp('STL/formatDetection'))).toBe('stl');
-    expect(sniffFormat(assimp('STL/Wuson.stl'))).toBe('stl'); // binary, by size
-    expect(sniffFormat(assimp('STL/3DSMaxExport.STL'))).toBe('stl');
-    expect(sniffFormat(cgal('points_3/kitten.xyz'))).toBe('xyz');
+    expect(sniffFormat(boxUtf16BeObj())).toBe('obj');
+    expect(sniffFormat(pointCloudObj())).toBe('obj');
+    expect(sniffFormat(cubeOff())).toBe('off');
+    expect(sniffFormat(twoColourOff())).toBe('off'); // comments before COFF
+    expect(sniffFormat(oneFacetStl())).toBe('stl');
+    expect(sniffFormat(binaryStl(triangles(SPIDER)))).toBe('stl'); // binary, by size
+    expect(sniffFormat(solidHeaderBinaryStl(triangles(SPIDER)))).toBe('stl'); // binary, header says "solid"
+    expect(sniffFormat(unitNormalsXyz())).toBe('xyz');
   });
 
   test('generated files', () => {
@@ -42,14 +47,6 @@ describe('sniffing', () => {
     expect(extensionOf('noext')).toBe('');
     expect(extensionOf('dot.')).toBe('');
     expect(ACCEPTED_EXTENSIONS).toEqual(['.ply', '.obj', '.pcd', '.xyz', '.txt', '.csv', '.pts', '.asc', '.xyzn', '.xyzrgb', '.off', '.stl']);
-  });
-});
-
-describe('test set-up', () => {
-  test('a missing Debian file fails with the package to install', () => {
-    expect(() => assimp('PLY/no-such-file.ply')).toThrow(
-      "/usr/share/assimp/models/PLY/no-such-file.ply is missing: install the Debian package 'assimp-testmodels'",
-    );
   });
 });
 

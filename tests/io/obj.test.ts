@@ -1,49 +1,52 @@
-// OBJ on assimp-testmodels and glmark2's bunny, and on generated files for the reference forms.
-// Counts: `grep -c '^v '` and `grep -c '^f '` on each file (iconv first for the UTF-16 one).
+// OBJ on files shaped like real exporters' (tests/io/fixtures/obj.ts; counts follow from the
+// generated shapes) and on generated files for the reference forms.
 import { describe, expect, test } from 'vitest';
-import { assimp, bunnyObj } from './debian';
+import {
+  boxLongLineObj, boxMaterialSpacesObj, boxNoFinalNewlineObj, boxObj, boxUtf16BeObj, BUNNY_FACTS, bunnyObj, concavePolygonObj,
+  cubeElementsObj, cubeMaterialsObj, cubeVertexColorsObj, emptyFaceLineObj, emptyMaterialObj, multipleSpacesObj,
+  numberFormatsObj, outOfRangeObj, pointCloudObj, SPHERE_EMPTY_MATERIAL, SPHERE_VT_VN, sphereWithTexturesObj,
+} from './fixtures/obj';
 import { expectError, expectWellFormed, load } from './expectLoad';
 import { text } from './generate';
 
-describe('OBJ, real files', () => {
-  test('glmark2 bunny.obj: 34835 vertices, 69666 faces, samples inside the vertices\' bounds', () => {
+describe('OBJ, files like real exporters write (tests/io/fixtures/obj.ts)', () => {
+  test('a bunny-sized closed mesh: 34835 vertices, 69666 faces, samples inside the vertices\' bounds', () => {
     const r = load('bunny.obj', bunnyObj(), 100_000);
     expect([r.format, r.kind, r.vertexCount, r.faceCount, r.cloud.count]).toEqual(['obj', 'mesh', 34835, 69666, 100_000]);
     expect(r.warnings).toEqual([]);
-    // awk over the 'v' lines: min (-1, -0.991233, -0.775047), max (1, 0.991233, 0.775047).
+    // The surface lies inside the ellipsoid of radii (1, 0.991233, 0.775047) and touches its x ends.
     const lo = [-1, -0.991233, -0.775047].map(Math.fround);
     const hi = [1, 0.991233, 0.775047].map(Math.fround);
     r.bounds.min.forEach((v, k) => expect(v).toBeGreaterThanOrEqual(lo[k]!));
     r.bounds.max.forEach((v, k) => expect(v).toBeLessThanOrEqual(hi[k]!));
-    expect(r.bounds.max[0]! - r.bounds.min[0]!).toBeGreaterThan(1.9); // the samples span the shape
+    expect(r.bounds.max[0]! - r.bounds.min[0]!).toBeGreaterThan(1.2); // the samples span the shape
     expectWellFormed(r);
   });
 
-  const meshes: [string, number, number][] = [
-    ['WusonOBJ.obj', 2117, 3732],
-    ['box.obj', 8, 6],
-    ['box_UTF16BE.obj', 8, 6],
-    ['box_longline.obj', 8, 6],
-    ['box_without_lineending.obj', 8, 6],
-    ['box_mat_with_spaces.obj', 8, 6],
-    ['cube_usemtl.obj', 8, 12],
-    ['cube_mtllib_after_g.obj', 8, 12],
-    ['concave_polygon.obj', 64, 1],
-    ['multiple_spaces.obj', 4, 1],
-    ['regr01.obj', 2108, 2710],
-    ['spider.obj', 762, 1368],
-    ['empty_mat.obj', 130, 256],
+  const meshes: [string, () => Uint8Array, number, number][] = [
+    ['sphere with v/vt/vn faces', sphereWithTexturesObj, SPHERE_VT_VN.vertices, SPHERE_VT_VN.faces],
+    ['box.obj', boxObj, 8, 6],
+    ['box in UTF-16BE', boxUtf16BeObj, 8, 6],
+    ['box with a 100,000-character line', boxLongLineObj, 8, 6],
+    ['box without a final line end', boxNoFinalNewlineObj, 8, 6],
+    ['box with material names holding spaces', boxMaterialSpacesObj, 8, 6],
+    ['cube with usemtl', () => cubeMaterialsObj(false), 8, 12],
+    ['cube with mtllib after g', () => cubeMaterialsObj(true), 8, 12],
+    ['a concave polygon', concavePolygonObj, 64, 1],
+    ['runs of spaces and tabs', multipleSpacesObj, 4, 1],
+    ['bunny-sized UV sphere', bunnyObj, BUNNY_FACTS.vertices, BUNNY_FACTS.faces],
+    ['empty material names', emptyMaterialObj, SPHERE_EMPTY_MATERIAL.vertices, SPHERE_EMPTY_MATERIAL.faces],
   ];
-  for (const [file, vertices, faces] of meshes) {
-    test(`assimp ${file}: ${vertices} vertices, ${faces} faces`, () => {
-      const r = load(file, assimp(`OBJ/${file}`));
+  for (const [file, bytes, vertices, faces] of meshes) {
+    test(`${file}: ${vertices} vertices, ${faces} faces`, () => {
+      const r = load('m.obj', bytes());
       expect([r.format, r.kind, r.vertexCount, r.faceCount]).toEqual(['obj', 'mesh', vertices, faces]);
       expectWellFormed(r);
     });
   }
 
-  test('assimp cube_with_vertexcolors.obj: colours come from the vertices (0.0 to 0.87843 in the file)', () => {
-    const r = load('cube_with_vertexcolors.obj', assimp('OBJ/cube_with_vertexcolors.obj'));
+  test('vertex colours: colours come from the vertices (0.0 to 0.87843 in the file)', () => {
+    const r = load('cube_with_vertexcolors.obj', cubeVertexColorsObj());
     expect([r.vertexCount, r.faceCount]).toEqual([8, 12]);
     const c = r.cloud.colors!;
     expect(Math.min(...c)).toBeGreaterThanOrEqual(0);
@@ -51,45 +54,45 @@ describe('OBJ, real files', () => {
     expect(Math.max(...c)).toBeGreaterThan(0.5);
   });
 
-  test('assimp point_cloud.obj: vertices without faces are a point set', () => {
-    const r = load('point_cloud.obj', assimp('OBJ/point_cloud.obj'));
+  test('vertices without faces are a point set', () => {
+    const r = load('point_cloud.obj', pointCloudObj());
     expect([r.kind, r.vertexCount, r.faceCount, r.cloud.count]).toEqual(['points', 3, 0, 3]);
     expect(Array.from(r.cloud.positions)).toEqual(
       [-0.207717, -0.953997, 2.55411, -0.275607, -0.965401, 2.54153, -0.270155, -0.96317, 2.548].map(Math.fround),
     );
   });
 
-  test('assimp testpoints.obj and testline.obj: every vertex is a point; p / l elements are named as ignored', () => {
-    const p = load('testpoints.obj', assimp('OBJ/testpoints.obj'));
+  test('points and lines only: every vertex is a point; p / l elements are named as ignored', () => {
+    const p = load('testpoints.obj', cubeElementsObj({ points: true }));
     expect([p.kind, p.cloud.count]).toEqual(['points', 8]);
     expect(p.warnings[0]).toBe(`OBJ: 6 point ('p') elements ignored`);
-    const l = load('testline.obj', assimp('OBJ/testline.obj'));
+    const l = load('testline.obj', cubeElementsObj({ lines: true }));
     expect([l.kind, l.cloud.count]).toEqual(['points', 8]);
     expect(l.warnings[0]).toBe(`OBJ: 6 line ('l') elements ignored`);
   });
 
-  test('assimp testmixed.obj: the faces make the mesh, points and lines are ignored', () => {
-    const r = load('testmixed.obj', assimp('OBJ/testmixed.obj'));
+  test('faces, points and lines: the faces make the mesh, points and lines are ignored', () => {
+    const r = load('testmixed.obj', cubeElementsObj({ points: true, lines: true, faces: true }));
     expect([r.kind, r.vertexCount, r.faceCount]).toEqual(['mesh', 8, 6]);
     expect(r.warnings).toEqual([`OBJ: 6 point ('p') elements and 6 line ('l') elements ignored`]);
   });
 
-  test('assimp invalid/malformed.obj: out-of-range vertex reference', () => {
-    expectError('malformed.obj', assimp('invalid/malformed.obj'), 'out-of-range', 'OBJ: face 1 (line 23) refers to vertex 12 of 8');
+  test('out-of-range vertex reference', () => {
+    expectError('malformed.obj', outOfRangeObj(), 'out-of-range', 'OBJ: face 1 (line 23) refers to vertex 12 of 8');
   });
 
-  test('assimp invalid/malformed2.obj: an empty "f" line is skipped with a warning', () => {
-    const r = load('malformed2.obj', assimp('invalid/malformed2.obj'));
+  test('an empty "f" line is skipped with a warning', () => {
+    const r = load('malformed2.obj', emptyFaceLineObj());
     expect([r.kind, r.vertexCount, r.faceCount]).toEqual(['mesh', 8, 6]);
     expect(r.warnings).toEqual(['OBJ: 1 face with fewer than 3 vertices skipped']);
   });
 
-  test('assimp number_formats.obj: "3.1+e2" is not a number', () => {
-    expectError('number_formats.obj', assimp('OBJ/number_formats.obj'), 'malformed', `OBJ: vertex 8 (line 11) needs x y z numbers, found 'v 1e+2 2.e+1 3.1+e2'`);
+  test('number formats: "3.1+e2" is not a number', () => {
+    expectError('number_formats.obj', numberFormatsObj(), 'malformed', `OBJ: vertex 8 (line 11) needs x y z numbers, found 'v 1e+2 2.e+1 3.1+e2'`);
   });
 
-  test('assimp invalid/empty.obj', () => {
-    expectError('empty.obj', assimp('invalid/empty.obj'), 'empty', 'OBJ: the file is empty (0 bytes)');
+  test('an empty file', () => {
+    expectError('empty.obj', new Uint8Array(0), 'empty', 'OBJ: the file is empty (0 bytes)');
   });
 });
 

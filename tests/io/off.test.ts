@@ -1,36 +1,27 @@
-// OFF on assimp-testmodels and CGAL's meshes (counts: the header line after the keyword, read with
-// grep/awk), and generated variants.
+// OFF on files shaped like real exporters' (tests/io/fixtures/off.ts; counts follow from the
+// generated shapes), and generated variants.
 import { describe, expect, test } from 'vitest';
-import { assimp, cgal } from './debian';
+import { cubeOff, greyColourOff, hugeHeaderOff, OFF_MESHES, pointSetOff, shortFaceOff, twoColourOff } from './fixtures/off';
 import { expectError, expectWellFormed, load } from './expectLoad';
 import { text } from './generate';
 
-describe('OFF, real files', () => {
-  const meshes: [string, Uint8Array | (() => Uint8Array), number, number][] = [
-    ['assimp Cube.off', () => assimp('OFF/Cube.off'), 8, 6],
-    ['assimp Wuson.off', () => assimp('OFF/Wuson.off'), 3205, 3732],
-    ['CGAL bunny00.off', () => cgal('meshes/bunny00.off'), 37706, 75408],
-    ['CGAL polygon_mesh.off', () => cgal('meshes/polygon_mesh.off'), 16344, 32245],
-    ['CGAL cube_poly.off (triangles and quads)', () => cgal('meshes/cube_poly.off'), 8, 7],
-    ['CGAL torus_quad.off (edge count 50)', () => cgal('meshes/torus_quad.off'), 25, 25],
-    ['CGAL negative.off', () => cgal('meshes/negative.off'), 7, 6],
-  ];
-  for (const [name, bytes, vertices, faces] of meshes) {
+describe('OFF, files like real exporters write (tests/io/fixtures/off.ts)', () => {
+  for (const [name, bytes, vertices, faces] of OFF_MESHES) {
     test(`${name}: ${vertices} vertices, ${faces} faces`, () => {
-      const r = load('m.off', typeof bytes === 'function' ? bytes() : bytes);
+      const r = load('m.off', bytes());
       expect([r.format, r.kind, r.vertexCount, r.faceCount]).toEqual(['off', 'mesh', vertices, faces]);
       expect(r.warnings).toEqual([]);
       expectWellFormed(r);
     });
   }
 
-  test('assimp OFF/formatDetection (no extension) is found by its content', () => {
-    const r = load('formatDetection', assimp('OFF/formatDetection'));
+  test('without an extension, OFF is found by its content', () => {
+    const r = load('formatDetection', cubeOff());
     expect([r.format, r.vertexCount, r.faceCount]).toEqual(['off', 8, 6]);
   });
 
-  test('CGAL mesh_with_colors.off: COFF with 0..1 colours (red 0.9 0 0, blue 0 0 0.9), comments after values', () => {
-    const r = load('mesh_with_colors.off', cgal('meshes/mesh_with_colors.off'));
+  test('COFF with 0..1 colours (red 0.9 0 0, blue 0 0 0.9), comments after values', () => {
+    const r = load('mesh_with_colors.off', twoColourOff());
     expect([r.vertexCount, r.faceCount]).toEqual([8, 4]);
     const c = r.cloud.colors!;
     let off = 0;
@@ -41,28 +32,28 @@ describe('OFF, real files', () => {
     expect(off).toBe(0);
   });
 
-  test('CGAL cactus.off: COFF with 0..255 colours (192 192 192 255 on every vertex)', () => {
-    const r = load('cactus.off', cgal('meshes/cactus.off'));
+  test('COFF with 0..255 colours (192 192 192 255 on every vertex)', () => {
+    const r = load('cactus.off', greyColourOff());
     expect([r.vertexCount, r.faceCount]).toEqual([620, 1236]);
     expect(r.cloud.colors!.every((v) => Math.abs(v - 192 / 255) < 1e-6)).toBe(true);
   });
 
-  test('CGAL points_3/kitten.off: "5210 0 0" is a point set', () => {
-    const r = load('kitten.off', cgal('points_3/kitten.off'));
+  test('"5210 0 0" is a point set', () => {
+    const r = load('kitten.off', pointSetOff());
     expect([r.kind, r.vertexCount, r.faceCount, r.cloud.count]).toEqual(['points', 5210, 0, 5210]);
   });
 
-  test('assimp OFF/invalid.off: a face that lists fewer indices than it declares', () => {
+  test('a face that lists fewer indices than it declares', () => {
     // "0" (an empty face, skipped), then "2\r20" = "2", "20" on separate lines.
-    expectError('invalid.off', assimp('OFF/invalid.off'), 'malformed', 'OFF: face 1 (line 7) declares 2 vertices but lists 0');
+    expectError('invalid.off', shortFaceOff(), 'malformed', 'OFF: face 1 (line 7) declares 2 vertices but lists 0');
   });
 
-  test('assimp invalid/OutOfMemory.off: 353535235358 vertices are refused before allocating', () => {
-    expectError('OutOfMemory.off', assimp('invalid/OutOfMemory.off'), 'too-large', 'OFF: header declares 353,535,235,358 vertices; the limit is 10,000,000 points (LIMITS.maxPoints)');
+  test('353535235358 vertices are refused before allocating', () => {
+    expectError('OutOfMemory.off', hugeHeaderOff(), 'too-large', 'OFF: header declares 353,535,235,358 vertices; the limit is 10,000,000 points (LIMITS.maxPoints)');
   });
 
-  test('assimp invalid/empty.off', () => {
-    expectError('empty.off', assimp('invalid/empty.off'), 'empty', 'OFF: the file is empty (0 bytes)');
+  test('an empty file', () => {
+    expectError('empty.off', new Uint8Array(0), 'empty', 'OFF: the file is empty (0 bytes)');
   });
 });
 

@@ -1,16 +1,19 @@
-// PLY on real files (assimp-testmodels, CGAL's data) and on generated ones covering every
-// encoding and scalar type. Expected counts come from the files' headers, read by hand, and
-// coordinates from numpy reading the same bytes.
+// PLY on files shaped like real exporters' (tests/io/fixtures/ply.ts) and on generated ones
+// covering every encoding and scalar type. Expected counts and values are the ones the fixtures
+// were written with.
 import { describe, expect, test } from 'vitest';
-import { assimp, cgal } from './debian';
+import {
+  b9NoFacesPly, b9TrainingPly, buildingPly, coloredTetraPly, cubeBinaryPly, cubePly, floatColorPly, fourPointsPly,
+  listInVertexPly, spherePly, STRAY_HEADER_LINE, strayHeaderLinePly, truncatedPondPly,
+} from './fixtures/ply';
 import { expectError, expectWellFormed, load } from './expectLoad';
 import { type PlyType, concat, plyFile, text } from './generate';
 
 const XYZ_FLOAT: [string, PlyType][] = [['x', 'float'], ['y', 'float'], ['z', 'float']];
 
-describe('PLY, real files', () => {
-  test('assimp cube.ply: ASCII, 8 vertices, 6 quads; samples lie on the unit cube', () => {
-    const r = load('cube.ply', assimp('PLY/cube.ply'));
+describe('PLY, files like real exporters write (tests/io/fixtures/ply.ts)', () => {
+  test('cube, ASCII: 8 vertices, 6 quads; samples lie on the unit cube', () => {
+    const r = load('cube.ply', cubePly());
     expect([r.format, r.kind, r.vertexCount, r.faceCount, r.cloud.count]).toEqual(['ply', 'mesh', 8, 6, 2000]);
     expect(r.bounds).toEqual({ min: [0, 0, 0], max: [1, 1, 1] });
     let offSurface = 0;
@@ -22,27 +25,27 @@ describe('PLY, real files', () => {
     expectWellFormed(r);
   });
 
-  test('assimp cube_binary.ply: binary little-endian, 8 vertices, 12 triangles', () => {
-    const r = load('cube_binary.ply', assimp('PLY/cube_binary.ply'));
+  test('cube, binary little-endian: 8 vertices, 12 triangles', () => {
+    const r = load('cube_binary.ply', cubeBinaryPly());
     expect([r.kind, r.vertexCount, r.faceCount]).toEqual(['mesh', 8, 12]);
     expect(r.warnings).toEqual([]);
   });
 
-  test('assimp Wuson.ply: 11184 vertices, 3732 faces; the header line without a keyword is a warning', () => {
-    const r = load('Wuson.ply', assimp('PLY/Wuson.ply'));
-    expect([r.kind, r.vertexCount, r.faceCount]).toEqual(['mesh', 11184, 3732]);
-    expect(r.warnings).toEqual([`PLY: header line 3 ignored: 'Created by Blender3D 247 - www.blender.o...'`]);
+  test('big-endian icosphere: 162 vertices, 320 faces; the header line without a keyword is a warning', () => {
+    const r = load('stray.ply', strayHeaderLinePly());
+    expect([r.kind, r.vertexCount, r.faceCount]).toEqual(['mesh', 162, 320]);
+    expect(r.warnings).toEqual([`PLY: header line 3 ignored: '${STRAY_HEADER_LINE.slice(0, 40)}...'`]);
   });
 
-  test('assimp float-color.ply: float colours in 0..1 are kept as they are', () => {
-    const r = load('float-color.ply', assimp('PLY/float-color.ply'));
+  test('float colours in 0..1 are kept as they are', () => {
+    const r = load('float-color.ply', floatColorPly());
     expect([r.vertexCount, r.faceCount]).toEqual([3, 1]);
     expect(new Set(r.cloud.colors)).toEqual(new Set([0, 1]));
     for (let i = 0; i < r.cloud.count; i++) expect(Array.from(r.cloud.colors!.subarray(3 * i, 3 * i + 3))).toEqual([0, 0, 1]);
   });
 
-  test('assimp points.ply: 4 points with uchar colours and normals', () => {
-    const r = load('points.ply', assimp('PLY/points.ply'));
+  test('4 points with uchar colours and normals', () => {
+    const r = load('points.ply', fourPointsPly());
     expect([r.kind, r.vertexCount, r.faceCount, r.cloud.count]).toEqual(['points', 4, 0, 4]);
     expect(Array.from(r.cloud.positions)).toEqual([0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 1, 1]);
     expect(Array.from(r.cloud.colors!)).toEqual([1, 1, 1, 1, 0, 1, 1, 1, 0, 0, 1, 1]);
@@ -50,24 +53,26 @@ describe('PLY, real files', () => {
     expect(r.warnings).toEqual(['only 4 points: a shape needs at least 64, so the classification means little']);
   });
 
-  test('assimp issue623.ply: a list property in the vertex element that the data does not hold', () => {
-    expectError('issue623.ply', assimp('PLY/issue623.ply'), 'malformed', `PLY: vertex 0: '7.941797' is not a valid uint8 value`);
+  test('a list property in the vertex element that the data does not hold', () => {
+    expectError('list.ply', listInVertexPly(), 'malformed', `PLY: vertex 0: '7.941797' is not a valid uint8 value`);
   });
 
-  test('assimp pond.0.ply is truncated: 2,171,512 body bytes hold 70,048 of 70,051 vertices of 31 bytes', () => {
-    expectError('pond.0.ply', assimp('PLY/pond.0.ply'), 'truncated', 'PLY: header declares 70,051 vertices but the file ends after 70,048');
+  test('truncated: 2,171,512 body bytes hold 70,048 of 70,051 vertices of 31 bytes', () => {
+    const bytes = truncatedPondPly();
+    const headerBytes = new TextDecoder().decode(bytes.subarray(0, 1000)).indexOf('end_header\n') + 'end_header\n'.length;
+    expect(bytes.length - headerBytes).toBe(2_171_512);
+    expectError('pond.0.ply', bytes, 'truncated', 'PLY: header declares 70,051 vertices but the file ends after 70,048');
   });
 
-  test('CGAL b9_training.ply: binary doubles, uchar colours, an int label', () => {
-    const r = load('b9_training.ply', cgal('points_3/b9_training.ply'));
+  test('binary doubles, uchar colours, an int label (22,300 points)', () => {
+    const r = load('b9_training.ply', b9TrainingPly());
     expect([r.kind, r.vertexCount, r.cloud.count]).toEqual(['points', 22300, 22300]);
-    // numpy: first record (596732.4375, 243629.125, 76.76165009), last (596697.8125, 243629.640625, 88.838974)
     expect(Array.from(r.cloud.positions.subarray(0, 3))).toEqual([596732.4375, 243629.125, Math.fround(76.76165009)]);
     expect(Array.from(r.cloud.positions.subarray(-3))).toEqual([596697.8125, 243629.640625, Math.fround(88.838974)]);
     expect(r.bounds.min[0]).toBe(596648.0625);
     expect(r.bounds.max[0]).toBe(596738.9375);
-    // numpy: colours (0,0,0) x 19853, (0,255,27) x 314, (245,180,0) x 1567, (255,0,170) x 566;
-    // the first (255,0,170) is record 14.
+    // Colours (0,0,0) x 19853, (0,255,27) x 314, (245,180,0) x 1567, (255,0,170) x 566; the first
+    // (255,0,170) is record 14 (B9_FACTS).
     const c = r.cloud.colors!;
     const black = Array.from({ length: r.cloud.count }, (_, i) => c[3 * i] === 0 && c[3 * i + 1] === 0 && c[3 * i + 2] === 0);
     expect(black.filter(Boolean).length).toBe(19853);
@@ -75,16 +80,16 @@ describe('PLY, real files', () => {
     expect(Array.from(r.cloud.positions.subarray(42, 44))).toEqual([596709, 243669.609375]);
   });
 
-  test('CGAL building.ply: ASCII, 100000 points with normals', () => {
-    const r = load('building.ply', cgal('points_3/building.ply'));
+  test('ASCII, 100000 points with normals', () => {
+    const r = load('building.ply', buildingPly());
     expect([r.kind, r.vertexCount, r.cloud.count]).toEqual(['points', 100000, 100000]);
     expect(Array.from(r.cloud.positions.subarray(0, 3))).toEqual([8.19821, -21.7553, 7.88123].map(Math.fround));
     expect(Array.from(r.cloud.positions.subarray(-3))).toEqual([-5.53341, 20.6638, 10.8803].map(Math.fround));
     expect(Array.from(r.cloud.normals!.subarray(-3))).toEqual([-0.00657654, 0.999553, 0.0291816].map(Math.fround));
   });
 
-  test('CGAL colored_tetra.ply: face colours and an edge element after the faces', () => {
-    const r = load('colored_tetra.ply', cgal('meshes/colored_tetra.ply'));
+  test('face colours and an edge element after the faces', () => {
+    const r = load('colored_tetra.ply', coloredTetraPly());
     expect([r.kind, r.vertexCount, r.faceCount]).toEqual(['mesh', 4, 4]);
     // Samples of the tetrahedron (0,0,0) (0,0,1) (0,1,0) (1,0,0): x + y + z <= 1, all >= 0.
     const p = r.cloud.positions;
@@ -95,13 +100,13 @@ describe('PLY, real files', () => {
     expect(r.cloud.colors!.every((c) => c >= 0 && c <= 1)).toBe(true);
   });
 
-  test('CGAL sphere.ply: 162 vertices, 320 faces', () => {
-    const r = load('sphere.ply', cgal('meshes/sphere.ply'));
+  test('ASCII icosphere: 162 vertices, 320 faces', () => {
+    const r = load('sphere.ply', spherePly());
     expect([r.kind, r.vertexCount, r.faceCount]).toEqual(['mesh', 162, 320]);
   });
 
-  test('CGAL b9.ply: "element face 0" is a point set', () => {
-    const r = load('b9.ply', cgal('meshes/b9.ply'));
+  test('"element face 0" is a point set', () => {
+    const r = load('b9.ply', b9NoFacesPly());
     expect([r.kind, r.vertexCount, r.faceCount, r.cloud.count]).toEqual(['points', 22300, 0, 22300]);
   });
 });

@@ -1,23 +1,13 @@
-// STL on assimp-testmodels and CGAL (binary counts: the uint32 at byte 80, read with od; ASCII:
-// grep -c endfacet), and generated broken files.
+// STL on files shaped like real exporters' (tests/io/fixtures/stl.ts; counts follow from the
+// generated shapes), and generated broken files.
 import { describe, expect, test } from 'vitest';
-import { assimp, cgal } from './debian';
+import { triangles } from './fixtures/shapes';
+import { asciiStl, oneFacetStl, SPIDER, STL_FILES } from './fixtures/stl';
 import { expectError, expectWellFormed, load } from './expectLoad';
 import { binaryStl, concat, text } from './generate';
 
-describe('STL, real files', () => {
-  const files: [string, () => Uint8Array, number][] = [
-    ['assimp Spider_ascii.stl', () => assimp('STL/Spider_ascii.stl'), 1368],
-    ['assimp Spider_binary.stl', () => assimp('STL/Spider_binary.stl'), 1368],
-    ['assimp Wuson.stl (binary)', () => assimp('STL/Wuson.stl'), 3732],
-    ['assimp 3DSMaxExport.STL (binary)', () => assimp('STL/3DSMaxExport.STL'), 2000],
-    ['assimp sphereWithHole.stl (ASCII)', () => assimp('STL/sphereWithHole.stl'), 285],
-    ['assimp triangle_with_two_solids.stl', () => assimp('STL/triangle_with_two_solids.stl'), 2],
-    ['assimp triangle_with_empty_solid.stl', () => assimp('STL/triangle_with_empty_solid.stl'), 1],
-    ['CGAL pig.stl (binary)', () => cgal('meshes/pig.stl'), 16848],
-    ['CGAL sphere.stl (binary)', () => cgal('meshes/sphere.stl'), 320],
-  ];
-  for (const [name, bytes, triangles] of files) {
+describe('STL, files like real exporters write (tests/io/fixtures/stl.ts)', () => {
+  for (const [name, bytes, triangles] of STL_FILES) {
     test(`${name}: ${triangles} triangles`, () => {
       const r = load('m.stl', bytes());
       expect([r.format, r.kind, r.vertexCount, r.faceCount]).toEqual(['stl', 'mesh', triangles * 3, triangles]);
@@ -27,14 +17,14 @@ describe('STL, real files', () => {
   }
 
   test('the ASCII and binary spiders are the same surface', () => {
-    const a = load('a.stl', assimp('STL/Spider_ascii.stl'));
-    const b = load('b.stl', assimp('STL/Spider_binary.stl'));
+    const a = load('a.stl', text(asciiStl(triangles(SPIDER))));
+    const b = load('b.stl', binaryStl(triangles(SPIDER)));
     a.bounds.min.forEach((v, k) => expect(v).toBeCloseTo(b.bounds.min[k]!, 3));
     a.bounds.max.forEach((v, k) => expect(v).toBeCloseTo(b.bounds.max[k]!, 3));
   });
 
-  test('assimp STL/formatDetection (no extension): ASCII STL found by its content', () => {
-    const r = load('formatDetection', assimp('STL/formatDetection'));
+  test('without an extension: ASCII STL found by its content', () => {
+    const r = load('formatDetection', oneFacetStl());
     expect([r.format, r.faceCount]).toEqual(['stl', 1]);
   });
 });

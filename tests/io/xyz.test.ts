@@ -1,13 +1,13 @@
-// XYZ / TXT / CSV point lists: CGAL's .xyz files (rows counted with grep -c .) and generated
+// XYZ / TXT / CSV point lists: files like scanners write (tests/io/fixtures/xyz.ts) and generated
 // variants of separators, headers and extra columns.
 import { describe, expect, test } from 'vitest';
-import { cgal } from './debian';
+import { nineColumnsXyz, PLAIN_XYZ, unitNormalsXyz, zeroNormalsXyz } from './fixtures/xyz';
 import { expectError, load } from './expectLoad';
 import { text } from './generate';
 
-describe('XYZ, real files', () => {
-  test('CGAL kitten.xyz: 5210 rows of x y z nx ny nz (unit normals)', () => {
-    const r = load('kitten.xyz', cgal('points_3/kitten.xyz'));
+describe('XYZ, files like real scanners write (tests/io/fixtures/xyz.ts)', () => {
+  test('5210 rows of x y z nx ny nz (unit normals)', () => {
+    const r = load('kitten.xyz', unitNormalsXyz());
     expect([r.format, r.kind, r.vertexCount, r.cloud.count]).toEqual(['xyz', 'points', 5210, 5210]);
     expect(Array.from(r.cloud.positions.subarray(0, 3))).toEqual([-0.0721898, -0.159749, -0.108444].map(Math.fround));
     expect(Array.from(r.cloud.normals!.subarray(0, 3))).toEqual([0.340472, 0.937712, -0.0690972].map(Math.fround));
@@ -15,24 +15,23 @@ describe('XYZ, real files', () => {
     expect(r.warnings).toEqual([]);
   });
 
-  test('CGAL blobby.xyz: all-zero normal columns are normals, not black colours', () => {
-    const r = load('blobby.xyz', cgal('points_3/blobby.xyz'));
+  test('all-zero normal columns are normals, not black colours', () => {
+    const r = load('blobby.xyz', zeroNormalsXyz());
     expect(r.cloud.count).toBe(3288);
     expect(r.cloud.colors).toBeUndefined();
     expect(r.cloud.normals!.every((v) => v === 0)).toBe(true);
   });
 
-  const plain: [string, number][] = [['sphere_20k.xyz', 21000], ['oneK.xyz', 1000], ['poste_france.xyz', 9031], ['point_set_2.xyz', 3634]];
-  for (const [file, rows] of plain) {
-    test(`CGAL ${file}: ${rows} points`, () => {
-      const r = load(file, cgal(`points_3/${file}`));
+  for (const [name, bytes, rows] of PLAIN_XYZ) {
+    test(`${name}: ${rows} points`, () => {
+      const r = load('p.xyz', bytes());
       expect([r.kind, r.cloud.count]).toEqual(['points', rows]);
       expect(r.warnings).toEqual([]);
     });
   }
 
-  test('CGAL triangles.xyz: 9 columns, the extra ones are named as ignored', () => {
-    const r = load('triangles.xyz', cgal('points_3/triangles.xyz'));
+  test('9 columns, the extra ones are named as ignored', () => {
+    const r = load('triangles.xyz', nineColumnsXyz());
     expect(r.cloud.count).toBe(10);
     expect(r.warnings).toEqual([
       'XYZ: columns 4 to 6 are neither colours nor unit normals and were ignored',
