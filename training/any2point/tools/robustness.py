@@ -1,0 +1,225 @@
+"""The robustness benchmark: accuracy of trained models on perturbed ModelNet40 test clouds.
+
+    PYTHONPATH=training python3 -m any2point.tools.robustness [checkpoint ...] [--variants all|name,...]
+        [--limit N] [--votes N] [--out bench-results/robustness.json] [--markdown]
+
+Every test cloud (as stored, before normalisation) is perturbed once per variant by
+any2point.perturb, seeded by the variant's name and the cloud's row in the split, so every model
+and every run sees the same clouds. The perturbed cloud then goes through the app's preprocessing:
+geometry.normalise (centre, unit sphere, to the model's input count) and FPS / k-NN computed for
+that cloud (the cached test geometry belongs to the clean clouds and is not used). The "clean"
+row runs the unperturbed clouds through the same path; it is always measured, as the reference.
+Without checkpoints, every zoo model (public/models/*/manifest.json) is run from
+training/checkpoints/<id>/best.pt. --limit N takes N rows spread evenly over the split (it is
+sorted by class). The variants and seeds are described in docs/robustness.md.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Optional, Sequence
+
+import numpy as np
+import torch
+
+from .. import checkpoint as ckpt
+from .. import geometry as geo
+from .. import perturb
+from ..datasets import DEFAULT_MODELNET, REPO, CloudSet, load_modelnet40
+from ..index_cache import Indices, point_order
+from ..metrics import predict, scores
+
+DEFAULT_OUT = REPO / "bench-results" / "robustness.json"
+CHUNK = 32  # clouds per FPS / k-NN call: k-NN's [chunk, centres, points] tables stay small
+
+# How the table names each variant (perturb.VARIANTS holds the functions).
+LABELS = {
+    "clean": "clean (as stored: z up, ModelNet40's heading)",
+    "up+y": "up turned to +y", "up-y": "up turned to -y", "up+x": "up turned to +x",
+    "up-x": "up turned to -x", "up-z": "up turned to -z (upside down)",
+    "heading": "random heading about the up axis",
+    "so3": "random rotation in SO(3)",
+    "cut": "plane cut through the centroid (about half kept)",
+    "view": "single viewpoint (hidden points removed)",
+    "points256": "256 points", "points512": "512 points",
+    "jitter1": "Gaussian jitter, 1 % of the bbox diagonal",
+    "jitter2": "Gaussian jitter, 2 % of the bbox diagonal",
+    "outliers5": "5 % outlier points",
+    "scale": "anisotropic scale 0.7-1.3 per axis",
+}
+
+
+def zoo_checkpoints(repo: Path = REPO) -> list[tuple[str, Path]]:
+    """(id, training/checkpoints/<id>/best.pt) of every model in public/models, by id."""
+    out = []
+    for manifest in sorted((repo / "public" / "models").glob("*/manifest.json")):
+        mid = json.loads(manifest.read_text())["id"]
+        out.append((mid, repo / "training" / "checkpoints" / mid / "best.pt"))
+    return out
+
+
+def spread_rows(total: int, limit: int) -> np.ndarray:
+    """`limit` rows spread evenly over 0 .. total-1 (all of them when limit is 0 or too large)."""
+    if limit <= 0 or limit >= total:
+        return np.arange(total)
+    return (np.arange(limit) * total) // limit
+
+
+def stored_clouds(root: Path, rows: np.ndarray) -> np.ndarray:
+    """The test clouds of `rows` as stored (float32 [rows, 1024, 3]; the dataset's README)."""
+    pts = np.memmap(Path(root) / "test_points.f32", "<f4", "r").reshape(-1, 1024, 3)
+    return np.array(pts[rows])
+
+
+def variant_clouds(name: str, clouds: np.ndarray, rows: np.ndarray, n_in: int) -> np.ndarray:
+    """Variant `name` of every cloud (seeded by its row), normalised as the app does: [S, n_in, 3]."""
+    return np.stack([geo.normalise(perturb.apply(name, c, int(r)), n_in) for c, r in zip(clouds, rows)])
+
+
+def fresh_indices(clouds: np.ndarray, spec: geo.GeometrySpec, starts: int = 1) -> Indices:
+    """FPS / k-NN of every cloud computed now (never the disk cache), for `starts` FPS starts
+    (point orders index_cache.point_order, stage-1 indices mapped back to the stored order, as
+    index_cache.with_fps_starts lays them out for voting)."""
+    x = torch.from_numpy(np.ascontiguousarray(clouds))
+    per_start = []
+    for s in range(starts):
+        order = point_order(s, x.shape[1])
+        fps: list[list[np.ndarray]] = [[] for _ in spec.stages]
+        knn: list[list[np.ndarray]] = [[] for _ in spec.stages]
+        for a in range(0, len(x), CHUNK):
+            f_all, k_all, _ = geo.hierarchy(x[a:a + CHUNK][:, order], spec.stages)
+            for t, (f, k) in enumerate(zip(f_all, k_all)):
+                f, k = f.numpy(), k.numpy()
+                if t == 0:  # stage 1 indexes points: back to the stored order
+                    f, k = order[f], order[k]
+                fps[t].append(f.astype(np.uint16))
+                knn[t].append(k.astype(np.uint16))
+        per_start.append(([np.concatenate(f) for f in fps], [np.concatenate(k) for k in knn]))
+    if starts == 1:
+        return Indices(*per_start[0])
+    return Indices([np.stack([p[0][t] for p in per_start]) for t in range(len(spec.stages))],
+                   [np.stack([p[1][t] for p in per_start]) for t in range(len(spec.stages))], starts)
+
+
+def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit: int = 0, votes: int = 1,
+        batch_size: int = 64, root: Path = DEFAULT_MODELNET, log=print) -> dict:
+    """The benchmark: for every variant (clean first), every model's overall and mean class
+    accuracy on the same perturbed clouds. Models sharing a geometry spec share its FPS / k-NN."""
+    models = []
+    for mid, path in checkpoints:
+        model, _, _ = ckpt.load_model(Path(path))
+        models.append((mid, Path(path), model))
+    test = load_modelnet40("test", root)  # labels, ids, classes (and a check of the files)
+    rows = spread_rows(len(test), limit)
+    raw = stored_clouds(root, rows)
+    labels = test.labels[rows]
+    names = ["clean", *[v for v in variants if v != "clean"]]
+    results: dict[str, dict] = {mid: {} for mid, _, _ in models}
+    for name in names:
+        shared: dict[tuple, tuple[CloudSet, Indices, float]] = {}
+        for mid, path, model in models:
+            t0 = time.time()
+            key = (model.spec.points, model.spec.stages)
+            if key not in shared:
+                clouds = variant_clouds(name, raw, rows, model.spec.points)
+                cloud_set = CloudSet(clouds, labels, [test.ids[r] for r in rows], test.classes)
+                shared[key] = (cloud_set, fresh_indices(clouds, model.spec, votes), time.time() - t0)
+                t0 = time.time()
+            cloud_set, idx, geometry_s = shared[key]
+            pred = predict(model, cloud_set, idx, np.arange(len(rows)), batch_size, votes)
+            s = scores(labels, pred, test.classes)
+            results[mid][name] = {"overallAccuracy": s["overallAccuracy"], "meanClassAccuracy": s["meanClassAccuracy"],
+                                  "count": s["count"], "geometrySeconds": round(geometry_s, 1),
+                                  "modelSeconds": round(time.time() - t0, 1), "predictions": pred.tolist()}
+            if log:
+                log(f"{mid} {name}: OA {s['overallAccuracy']:.4f}, mean class {s['meanClassAccuracy']:.4f} "
+                    f"({len(rows)} clouds; geometry {geometry_s:.1f} s, model {time.time() - t0:.1f} s)")
+    return {
+        "benchmark": "robustness (docs/robustness.md)",
+        "split": "ModelNet40 test",
+        "clouds": int(len(rows)),
+        "rows": rows.tolist(),  # the clouds' rows in the split; "predictions" follow this order
+        "labels": labels.tolist(),
+        "votes": votes,
+        "seed": perturb.BASE_SEED,
+        "variants": names,
+        "models": [{"id": mid, "checkpoint": str(path), "variants": results[mid]} for mid, path, _ in models],
+    }
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}"
+
+
+def text_table(report: dict) -> str:
+    lines = []
+    for m in report["models"]:
+        clean = m["variants"]["clean"]
+        lines.append(f"{m['id']} ({report['clouds']} clouds, {report['votes']} vote{'s' if report['votes'] > 1 else ''})")
+        lines.append(f"  {'variant':<12} {'OA %':>6} {'mAcc %':>7} {'OA - clean':>11}")
+        for name, r in m["variants"].items():
+            delta = 100 * (r["overallAccuracy"] - clean["overallAccuracy"])
+            lines.append(f"  {name:<12} {_pct(r['overallAccuracy']):>6} {_pct(r['meanClassAccuracy']):>7} {delta:>+11.1f}")
+    return "\n".join(lines)
+
+
+def markdown_table(report: dict) -> str:
+    """One row per variant, one column per model: overall accuracy / mean class accuracy, in %."""
+    models = report["models"]
+    head = "| variant | " + " | ".join(f"{m['id']} OA / mAcc" for m in models) + " |"
+    lines = [head, "| --- |" + " ---: |" * len(models)]
+    for name in report["variants"]:
+        cells = [f"{_pct(m['variants'][name]['overallAccuracy'])} / {_pct(m['variants'][name]['meanClassAccuracy'])}"
+                 for m in models]
+        lines.append(f"| {LABELS.get(name, name)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def parse_variants(spec: str) -> list[str]:
+    if spec == "all":
+        return list(perturb.VARIANTS)
+    names = [v.strip() for v in spec.split(",") if v.strip()]
+    unknown = [v for v in names if v not in perturb.VARIANTS]
+    if unknown or not names:
+        raise ValueError(f"unknown variant(s) {', '.join(unknown) or '(none given)'}; "
+                         f"choose 'all' or from {', '.join(perturb.VARIANTS)}")
+    return names
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    ap = argparse.ArgumentParser(prog="python3 -m any2point.tools.robustness", description=__doc__.split("\n\n")[0])
+    ap.add_argument("checkpoints", nargs="*", type=Path, help="default: every zoo model's training/checkpoints/<id>/best.pt")
+    ap.add_argument("--variants", default="all", help=f"'all' or a comma list of: {', '.join(perturb.VARIANTS)}")
+    ap.add_argument("--limit", type=int, default=0, help="this many test clouds, spread evenly over the split (default: all)")
+    ap.add_argument("--votes", type=int, default=1, help="mean softmax over this many FPS starts per cloud (default 1)")
+    ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--data-root", type=Path, default=DEFAULT_MODELNET)
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"JSON report (default {DEFAULT_OUT.relative_to(REPO)})")
+    ap.add_argument("--markdown", action="store_true", help="print the table as Markdown (for the README)")
+    a = ap.parse_args(argv)
+    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
+    try:
+        variants = parse_variants(a.variants)
+    except ValueError as e:
+        ap.error(str(e))
+    if a.votes < 1:
+        ap.error(f"--votes must be at least 1, got {a.votes}")
+    checkpoints = [(p.parent.name, p) for p in a.checkpoints] if a.checkpoints else zoo_checkpoints()
+    missing = [str(p) for _, p in checkpoints if not p.exists()]
+    if missing:
+        print(f"robustness: checkpoint(s) not found: {', '.join(missing)}", file=sys.stderr)
+        return 1
+    report = run(checkpoints, variants, a.limit, a.votes, a.batch_size, a.data_root)
+    a.out.parent.mkdir(parents=True, exist_ok=True)
+    a.out.write_text(json.dumps(report, indent=1) + "\n")
+    print(markdown_table(report) if a.markdown else text_table(report))
+    print(f"wrote {a.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

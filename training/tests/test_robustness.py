@@ -1,0 +1,83 @@
+"""The robustness benchmark end to end on a few real test clouds with the default model, its clean
+row checked against the evaluation path (cached geometry, any2point.metrics.predict)."""
+import json
+
+import numpy as np
+import pytest
+
+from any2point import checkpoint as ckpt
+from any2point import geometry as geo
+from any2point import perturb
+from any2point.datasets import DEFAULT_MODELNET, REPO, load_modelnet40
+from any2point.index_cache import cached_indices, with_fps_starts
+from any2point.metrics import predict
+from any2point.tools import robustness as R
+
+DEFAULT = REPO / "training" / "checkpoints" / "use-lite-modelnet40" / "best.pt"
+pytestmark = pytest.mark.skipif(not DEFAULT.exists(), reason="the default checkpoint is not in this checkout")
+
+
+def test_spread_rows_cover_the_split_evenly():
+    assert R.spread_rows(10, 0).tolist() == list(range(10))
+    assert R.spread_rows(10, 4).tolist() == [0, 2, 5, 7]
+    assert R.spread_rows(3, 8).tolist() == [0, 1, 2]
+
+
+def test_variant_clouds_depend_on_the_row_not_on_the_subset():
+    rows = np.array([0, 700, 1400])
+    raw = R.stored_clouds(DEFAULT_MODELNET, rows)
+    together = R.variant_clouds("jitter1", raw, rows, 1024)
+    alone = R.variant_clouds("jitter1", raw[2:], rows[2:], 1024)
+    assert together.shape == (3, 1024, 3) and np.array_equal(together[2], alone[0])
+    assert np.array_equal(together[1], geo.normalise(perturb.apply("jitter1", raw[1], 700), 1024))
+
+
+def test_clean_clouds_are_the_evaluated_ones_and_fresh_geometry_equals_the_cache(tmp_path):
+    model, _, _ = ckpt.load_model(DEFAULT)
+    rows = R.spread_rows(2468, 6)
+    clean = R.variant_clouds("clean", R.stored_clouds(DEFAULT_MODELNET, rows), rows, model.spec.points)
+    assert np.array_equal(clean, load_modelnet40("test").points[rows])
+    fresh = R.fresh_indices(clean, model.spec, 2)
+    cached = with_fps_starts(clean, model.spec, "t", 2, tmp_path, log=None)
+    for a, b in zip(fresh.fps + fresh.knn, cached.fps + cached.knn):
+        assert np.array_equal(a.astype(np.int64), b.astype(np.int64))
+
+
+def test_benchmark_end_to_end_matches_evaluation_on_clean_clouds(tmp_path, capsys):
+    out = tmp_path / "robustness.json"
+    assert R.main([str(DEFAULT), "--limit", "8", "--variants", "up+y,cut", "--out", str(out), "--markdown"]) == 0
+    report = json.loads(out.read_text())
+    assert report["variants"] == ["clean", "up+y", "cut"] and report["clouds"] == 8
+    (m,) = report["models"]
+    assert m["id"] == "use-lite-modelnet40"
+    rows = np.array(report["rows"])
+    assert rows.tolist() == R.spread_rows(2468, 8).tolist()
+
+    # The evaluation path: the split as any2point.evaluate loads it, geometry from the cache.
+    model, _, _ = ckpt.load_model(DEFAULT)
+    test = load_modelnet40("test").subset(rows)
+    idx = cached_indices(test.points, model.spec, "t", tmp_path / "cache", log=None)
+    expected = predict(model, test, idx, np.arange(len(rows)), 64)
+    clean = m["variants"]["clean"]
+    assert clean["predictions"] == expected.tolist()
+    assert clean["overallAccuracy"] == pytest.approx(float((expected == test.labels).mean()))
+    for name in ("up+y", "cut"):
+        v = m["variants"][name]
+        assert v["count"] == 8 and len(v["predictions"]) == 8
+        assert v["overallAccuracy"] == pytest.approx(float((np.array(v["predictions"]) == test.labels).mean()))
+    table = capsys.readouterr().out
+    assert "| variant | use-lite-modelnet40 OA / mAcc |" in table
+    assert f"| {R.LABELS['up+y']} | {100 * m['variants']['up+y']['overallAccuracy']:.1f} / " in table
+
+
+def test_unknown_variant_and_missing_checkpoint_are_clear_errors(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        R.main(["--variants", "clean,tilt"])
+    assert "unknown variant(s) tilt" in capsys.readouterr().err
+    assert R.main([str(tmp_path / "nope" / "best.pt"), "--out", str(tmp_path / "r.json")]) == 1
+    assert "checkpoint(s) not found" in capsys.readouterr().err
+
+
+def test_zoo_checkpoints_are_the_manifests_models():
+    zoo = dict(R.zoo_checkpoints())
+    assert "use-lite-modelnet40" in zoo and zoo["use-lite-modelnet40"] == DEFAULT
