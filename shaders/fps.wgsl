@@ -8,13 +8,10 @@
 // Lane `lane` owns points start + lane, start + lane + WG, ... of every block and keeps its own
 // farthest point per block and per superblock, so lanes never wait on each other inside an
 // iteration; one barrier per iteration combines the lanes.
+// INF, SKIP_MARGIN, point, sq and boxDistance: shaders/common/points.wgsl, put in front of this file.
 
 override WG: u32 = 64u;
 override SB: u32 = 16u;   // blocks per superblock
-
-const INF: f32 = 0x1.fffffep+127f;
-// Skip a (super)block only when its lower bound clearly exceeds the farthest distance in it.
-const SKIP_MARGIN: f32 = 0.99999f;
 
 struct Params {
   n: u32,      // points per cloud
@@ -38,24 +35,6 @@ struct Params {
 var<workgroup> redV: array<f32, 2u * WG>;  // two halves, alternating per iteration
 var<workgroup> redI: array<u32, 2u * WG>;
 var<workgroup> blockCount: u32;
-
-fn point(base: u32, i: u32) -> vec3f {
-  let k = base + 3u * i;
-  return vec3f(points[k], points[k + 1u], points[k + 2u]);
-}
-
-// ((dx*dx + dy*dy) + dz*dz), the contract's float32 squared distance.
-fn sq(a: vec3f, b: vec3f) -> f32 {
-  let d = a - b;
-  return (d.x * d.x + d.y * d.y) + d.z * d.z;
-}
-
-// Squared distance from c to a box in the same operation order as sq: never above sq(p, c) for
-// a point p inside the box.
-fn boxDistance(lo: vec3f, hi: vec3f, c: vec3f) -> f32 {
-  let g = max(max(lo - c, vec3f(0.0)), c - hi);
-  return (g.x * g.x + g.y * g.y) + g.z * g.z;
-}
 
 // (value, index) order: larger value first, then lower index.
 fn better(v: f32, i: u32, bv: f32, bi: u32) -> bool {

@@ -3,10 +3,9 @@
 // bounding box. One workgroup per cloud. Which cell a point lands in only affects speed, never
 // results: FPS and k-NN test the cells' real bounding boxes conservatively and order everything
 // by (distance, original index).
+// INF and point: shaders/common/points.wgsl, put in front of this file.
 
 override WG: u32 = 64u;
-
-const INF: f32 = 0x1.fffffep+127f;
 
 struct Params {
   n: u32,      // points per cloud
@@ -24,11 +23,6 @@ struct Params {
 
 var<workgroup> boxLo: array<vec3f, WG>;
 var<workgroup> boxHi: array<vec3f, WG>;
-
-fn point(base: u32, i: u32) -> vec3f {
-  let k = base + 3u * i;
-  return vec3f(points[k], points[k + 1u], points[k + 2u]);
-}
 
 fn cellOf(p: vec3f, lo: vec3f, scale: vec3f) -> u32 {
   let g = params.grid;

@@ -3,12 +3,11 @@
 // the centre's cell, skips cells whose bounding box is farther than the current k-th neighbour,
 // and stops once every unvisited cell is provably farther. The k best (distance, index) pairs are
 // kept sorted by insertion, so the result equals the brute-force CPU twin exactly.
+// INF, SKIP_MARGIN, point, sq and boxDistance: shaders/common/points.wgsl, put in front of this file.
 
 override WG: u32 = 64u;
 override K: u32 = 24u;       // neighbours per centre, 1..MAX_K
 const MAX_K: u32 = 64u;
-const INF: f32 = 0x1.fffffep+127f;
-const SKIP_MARGIN: f32 = 0.99999f;
 
 struct Params {
   n: u32,       // points per cloud
@@ -30,21 +29,6 @@ var<private> nbr: array<u32, MAX_K>;
 var<private> count: u32;
 var<private> worstD: f32;   // dist[take - 1] once count == take
 var<private> worstI: u32;
-
-fn point(base: u32, i: u32) -> vec3f {
-  let k = base + 3u * i;
-  return vec3f(points[k], points[k + 1u], points[k + 2u]);
-}
-
-fn sq(a: vec3f, b: vec3f) -> f32 {
-  let d = a - b;
-  return (d.x * d.x + d.y * d.y) + d.z * d.z;
-}
-
-fn boxDistance(lo: vec3f, hi: vec3f, c: vec3f) -> f32 {
-  let g = max(max(lo - c, vec3f(0.0)), c - hi);
-  return (g.x * g.x + g.y * g.y) + g.z * g.z;
-}
 
 // Inserts (q, i) into the sorted list of the best `take` when it beats the current last one
 // (kept in registers: most points are rejected by that one comparison).
