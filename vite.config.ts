@@ -9,20 +9,24 @@ const isolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+// The test and benchmark pages (code in harness/), built with the app so Playwright and the
+// benchmarks open them from the same server, and left out of the service worker's precache.
+// kernels.html: the WGSL kernel check page driven by e2e/kernels.spec.ts and the benchmark.
+// accuracy.html: the model worker fed clouds in bulk, driven by scripts/bench-accuracy.ts.
+const harnessPages = { kernels: 'kernels.html', accuracy: 'accuracy.html' };
+
 export default defineConfig({
   // zoo(): models/index.json from the manifests, and the frozen weights' source files
   // (node_modules, ../shared) under backbones/ for assembly in the browser.
   // pwa(): the service worker and web app manifest (scripts/pwa.ts).
-  plugins: [react(), zoo(), pwa()],
+  plugins: [react(), zoo(), pwa(Object.values(harnessPages))],
   server: { headers: isolation, port: 5173, strictPort: false },
   preview: { headers: isolation, port: 4173 },
   worker: { format: 'es' },
   build: {
     target: 'es2022',
     sourcemap: true,
-    // kernels.html: the WGSL kernel check page driven by e2e/kernels.spec.ts and the benchmark.
-    // accuracy.html: the model worker fed clouds in bulk, driven by scripts/bench-accuracy.ts.
-    rollupOptions: { input: { main: 'index.html', kernels: 'kernels.html', accuracy: 'accuracy.html' } },
+    rollupOptions: { input: { main: 'index.html', ...harnessPages } },
     // The largest chunk is the lazily loaded 3D viewer, i.e. three.js itself (~560 kB minified);
     // the page's own chunk is ~250 kB.
     chunkSizeWarningLimit: 600,

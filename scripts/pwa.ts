@@ -1,22 +1,42 @@
-// The offline app: vite-plugin-pwa (Workbox generateSW) precaches everything the build writes,
-// the app, onnxruntime's wasm, the models and the backbones' source files, so a reload without
-// network still classifies. The service worker is registered by the script the plugin injects
-// into the HTML (registerSW.js) and updates itself when a new build is deployed.
+// The offline app: vite-plugin-pwa (Workbox generateSW) precaches what the app uses, its code,
+// onnxruntime's wasm, the models and the backbones' source files, so a reload without network
+// still classifies. Left out: the test and benchmark pages and whatever only they load
+// (scripts/harnessFiles.ts), source maps, the models' evaluation reports. The service worker is
+// registered by the script the plugin injects into the HTML (registerSW.js) and updates itself
+// when a new build is deployed.
 //
 // Cross-origin isolation offline: Workbox stores each precached response with its headers, and
 // `vite preview` / any host that serves COOP + COEP stores them on index.html too, so a page served
 // from the cache is still isolated (e2e/offline.spec.ts checks crossOriginIsolated). Where a host
 // sends no such headers, src/model/session.ts runs wasm single-threaded.
+import { resolve } from 'node:path';
+import type { Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { harnessOnlyFiles, type BuiltFile } from './harnessFiles.ts';
 
 /** onnxruntime's asyncify wasm (the webgpu build) is ~27 MB; the largest precached file must fit. */
 const LARGEST_FILE = 40 * 1024 * 1024;
 
-export function pwa() {
-  return VitePWA({
+/** @param harnessPages the test and benchmark pages the build also writes ('kernels.html'), not precached */
+export function pwa(harnessPages: string[]): Plugin[] {
+  let root = process.cwd();
+  let notPrecached: Set<string> | null = null;
+  const harness: Plugin = {
+    name: 'any2point:harness-files',
+    apply: 'build',
+    configResolved(config) {
+      root = config.root;
+    },
+    generateBundle(_, bundle) {
+      const pages = new Set(harnessPages.map((page) => resolve(root, page)));
+      notPrecached = harnessOnlyFiles(bundle as Record<string, BuiltFile>, harnessPages, (id) => pages.has(id));
+    },
+  };
+  const sw = VitePWA({
     registerType: 'autoUpdate',
     injectRegister: 'script-defer',
-    includeAssets: ['favicon.svg', 'icons/*.png'],
+    // The icons are in public/, so the glob below precaches them already.
+    includeManifestIcons: false,
     manifest: {
       name: 'Any2Point Web',
       short_name: 'Any2Point',
@@ -34,10 +54,20 @@ export function pwa() {
       ],
     },
     workbox: {
-      // Everything the build writes, including the backbones' extensionless weight shards.
+      // Everything the build writes, including the backbones' extensionless weight shards, less:
       globPatterns: ['**/*'],
-      // Source maps are for developers; frozen.bin is never served (it is assembled).
-      globIgnores: ['**/*.map', '**/frozen.bin'],
+      // source maps (for developers), frozen.bin (never served: it is assembled), the evaluation
+      // reports (for people; the app reads the metrics from the manifest),
+      globIgnores: ['**/*.map', '**/frozen.bin', 'models/*/report.json', 'manifest.webmanifest'],
+      // the web manifest (vite-plugin-pwa lists it itself; the glob would list it a second time),
+      // and the harness pages' files.
+      manifestTransforms: [
+        (entries) => {
+          if (!notPrecached) throw new Error('pwa: the harness files were not worked out (generateBundle did not run)');
+          const skip = notPrecached;
+          return { manifest: entries.filter((e) => !skip.has(e.url)) };
+        },
+      ],
       maximumFileSizeToCacheInBytes: LARGEST_FILE,
       navigateFallback: 'index.html',
       cleanupOutdatedCaches: true,
@@ -45,4 +75,5 @@ export function pwa() {
       skipWaiting: true,
     },
   });
+  return [harness, ...sw];
 }
