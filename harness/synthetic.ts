@@ -1,17 +1,6 @@
 // Deterministic synthetic clouds, random and hard (duplicates, ties, degenerate shapes), for the
 // kernel tests, the browser check page and the benchmark.
-
-/** Mulberry32: a small seeded generator so every synthetic cloud is reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createRandom as rng } from '../src/geometry/random';
 
 /** n points uniform in [-1, 1]^3. */
 export function uniformCloud(n: number, seed: number): Float32Array {

@@ -1,9 +1,9 @@
 // Surfaces the gallery shapes are built from. Each knows its area (for area-weighted sampling)
 // and draws a uniform point on itself from a seeded random source. Axis-aligned, z up.
+import type { Random } from '../geometry/random';
+import type { Vec3 } from '../types/cloud';
 
-export type Vec3 = [number, number, number];
 export type Axis = 'x' | 'y' | 'z';
-export type Random = () => number;
 
 export interface Surface {
   area: number;

@@ -1,19 +1,8 @@
 // Surfaces -> a point cloud: points spread over the parts by area, each part sampled uniformly,
 // all from one seeded generator, so a gallery shape is the same cloud on every machine.
 import type { PointCloud } from '../types/cloud';
-import type { Random, Surface } from './primitives';
-
-/** Mulberry32: small, fast and reproducible. */
-export function seeded(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createRandom } from '../geometry/random';
+import type { Surface } from './primitives';
 
 /** `count` points over the surfaces, as many per surface as its share of the total area
  * (largest remainders get the leftovers). */
@@ -26,7 +15,7 @@ export function samplePoints(surfaces: Surface[], count: number, seed: number): 
   const counts = exact.map(Math.floor);
   const order = exact.map((e, i) => [e - Math.floor(e), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
   for (let j = 0; j < count - counts.reduce((a, b) => a + b, 0); j++) counts[order[j][1]]++;
-  const random = seeded(seed);
+  const random = createRandom(seed);
   const positions = new Float32Array(3 * count);
   let p = 0;
   surfaces.forEach((surface, i) => {

@@ -1,7 +1,7 @@
 // The gallery: example shapes the project builds from simple surfaces, z up like ModelNet40,
 // each named after the ModelNet40 class it imitates. No third-party data.
-import type { PointCloud } from '../types/cloud';
-import { box, disk, frustum, sphere, torusXZ, type Surface, type Vec3 } from './primitives';
+import type { PointCloud, Vec3 } from '../types/cloud';
+import { box, disk, frustum, sphere, torusXZ, type Surface } from './primitives';
 import { samplePoints } from './sample';
 
 export interface GalleryShape {

@@ -1,40 +1,18 @@
-// A small seeded generator, so sampling is reproducible: same seed, same points, every run and
-// every browser. xoshiro128** (Blackman & Vigna), state filled from the seed by splitmix32.
+// The one seeded generator of the app, its tests and harnesses: same seed, same numbers, in every
+// run and every browser, so a mesh's surface samples, a gallery shape and a synthetic test cloud
+// are each the same every time. Mulberry32: one 32-bit state, small and fast; its 2^32 period is
+// far beyond the few million draws a cloud takes.
 
 export type Random = () => number;
 
-function splitmix32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-}
-
-/** Uniform numbers in [0, 1) with 32 bits of randomness each. */
+/** Uniform numbers in [0, 1), each a 32-bit value / 2^32. */
 export function createRandom(seed: number): Random {
-  const init = splitmix32(seed);
-  let a = init();
-  let b = init();
-  let c = init();
-  let d = init();
-  if ((a | b | c | d) === 0) a = 1; // the all-zero state never leaves zero
+  let a = seed >>> 0;
   return () => {
-    const result = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
-    const t = b << 9;
-    c ^= a;
-    d ^= b;
-    b ^= c;
-    a ^= d;
-    c ^= t;
-    d = rotl(d, 11);
-    return result / 4294967296;
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function rotl(x: number, k: number): number {
-  return (x << k) | (x >>> (32 - k));
 }

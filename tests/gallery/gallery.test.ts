@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { GALLERY, GALLERY_POINTS, galleryShape } from '../../src/gallery/shapes';
 import { box, disk, frustum, sphere } from '../../src/gallery/primitives';
-import { samplePoints, seeded } from '../../src/gallery/sample';
+import { samplePoints } from '../../src/gallery/sample';
+import { createRandom } from '../../src/geometry/random';
 
 const digest = (a: Float32Array) => createHash('sha256').update(new Uint8Array(a.buffer)).digest('hex');
 
@@ -28,7 +29,7 @@ describe('gallery shapes', () => {
 });
 
 describe('surfaces', () => {
-  const r = seeded(42);
+  const r = createRandom(42);
   const pts = (s: ReturnType<typeof box>, n = 2000) => Array.from({ length: n }, () => s.sample(r));
 
   it('box points lie on a face, spread by face area', () => {
