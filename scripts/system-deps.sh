@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need when they are missing (root: apt-get; otherwise
 # prints the command to run). Safe to run again: it installs nothing that is already there.
+# The loader tests generate their own files (tests/io/fixtures), so no example-data package is
+# needed. When another apt process holds the lock (an unattended upgrade, another job), apt waits
+# for it (up to 10 minutes) instead of failing.
 set -euo pipefail
 
 packages=(
@@ -10,9 +13,6 @@ packages=(
   python3-pytest
   python3-onnx              # ONNX checker and external-data split in the export
   libopenblas0-pthread      # without it torch's matrix products run ~20x slower
-  assimp-testmodels         # real PLY/OBJ/STL/OFF files for the loader tests
-  glmark2-data              # bunny.obj
-  libcgal-demo              # .off meshes, .ply and .xyz point sets
 )
 
 missing=()
@@ -23,9 +23,17 @@ done
 
 echo "system-deps: installing ${missing[*]}"
 if [ "$(id -u)" -ne 0 ]; then
-  echo "system-deps: not root; run: sudo apt-get install -y ${missing[*]}" >&2
+  echo "system-deps: not root; run: sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+wait_lock=(-o DPkg::Lock::Timeout=600)
+# apt 2.6 applies the timeout to dpkg's lock only; `update` takes the package lists' lock and
+# fails at once when it is held, so it is retried while that lock is what stops it.
+for attempt in $(seq 1 120); do
+  if log=$(apt-get "${wait_lock[@]}" update -qq 2>&1); then break; fi
+  if ! grep -q 'Could not get lock' <<<"$log" || [ "$attempt" -eq 120 ]; then echo "$log" >&2; exit 1; fi
+  [ "$attempt" -eq 1 ] && echo 'system-deps: waiting for another apt process to release its lock'
+  sleep 5
+done
+apt-get "${wait_lock[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
