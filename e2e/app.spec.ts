@@ -1,20 +1,19 @@
-// The app in Debian's Chromium: real files from Debian packages dropped onto the page, the counts
-// the UI reports, what the viewer draws, and bad files that must not break anything.
+// The app in Debian's Chromium: files like real exporters write (tests/io/fixtures) dropped onto
+// the page, the counts the UI reports, what the viewer draws, and bad files that must not break
+// anything.
 import { chromium, expect, test, type Page } from '@playwright/test';
 import { chromiumArgs } from '../playwright.config';
 import { LIMITS } from '../src/io/limits';
-import { cgalFile, debianFile, dropFile, dropTransfer, paintedShare, saveScreenshot, valueOf, waitForLoaded } from './helpers';
+import { BUNNY_FACTS, bunnyObj } from '../tests/io/fixtures/obj';
+import { B9_FACTS, b9TrainingPly, cubePly, truncatedPondPly } from '../tests/io/fixtures/ply';
+import { dropFile, dropTransfer, framesDrawn, paintedShare, saveScreenshot, valueOf, waitForFrameAfter, waitForLoaded } from './helpers';
 
-// A real truncated file: its header declares 70,051 vertices of 31 bytes, the body holds 70,048.
-const POND_PLY = '/usr/share/assimp/models/PLY/pond.0.ply';
-const CUBE_PLY = '/usr/share/assimp/models/PLY/cube.ply'; // ascii mesh, 8 vertices, 6 quads
-const BUNNY_OBJ = '/usr/share/glmark2/models/bunny.obj'; // 34,835 vertices, 69,666 triangles
-
-const pondPly = () => debianFile(POND_PLY, 'assimp-testmodels');
-const cubePly = () => debianFile(CUBE_PLY, 'assimp-testmodels');
-const bunnyObj = () => debianFile(BUNNY_OBJ, 'glmark2-data');
-// Binary little-endian doubles, uchar colours and a label: 22,300 points of a city block.
-const b9Ply = () => cgalFile('points_3/b9_training.ply');
+// Its header declares 70,051 vertices of 31 bytes, the body holds 70,048.
+const pondPly = truncatedPondPly;
+// ASCII mesh, 8 vertices, 6 quads.
+const cubeMesh = cubePly;
+// Binary little-endian doubles, uchar colours and a label: 22,300 points of a made-up city block.
+const b9Ply = b9TrainingPly;
 
 /** A binary PLY whose header declares `declared` vertices but whose body holds only `present`. */
 function truncatedBinaryPly(declared: number, present: number): Uint8Array {
@@ -41,8 +40,8 @@ test('a dropped binary PLY point cloud shows its points, counts and colours', as
   await waitForLoaded(page, 'b9_training.ply');
 
   await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'ply');
-  expect(await valueOf(page, 'point-count')).toBe(22_300);
-  await expect(page.getByTestId('viewer')).toHaveAttribute('data-points', '22300');
+  expect(await valueOf(page, 'point-count')).toBe(B9_FACTS.count);
+  await expect(page.getByTestId('viewer')).toHaveAttribute('data-points', String(B9_FACTS.count));
   await expect(page.getByTestId('vertex-count')).toHaveCount(0); // a point set, not a mesh
   await expect(page.getByTestId('has-colors')).toHaveText('from the file');
   await expect(page.getByTestId('color-source')).toHaveValue('file');
@@ -51,9 +50,12 @@ test('a dropped binary PLY point cloud shows its points, counts and colours', as
   await saveScreenshot(page, 'b9-ply-file-colours');
 
   // Colour by height instead: the picture changes and most of the cloud lights up.
+  await waitForFrameAfter(page, 0);
   const fileColours = await page.getByTestId('viewer').screenshot();
+  const framesBefore = await framesDrawn(page);
   await page.getByTestId('color-source').selectOption('height');
-  await expect.poll(async () => (await page.getByTestId('viewer').screenshot()).equals(fileColours)).toBe(false);
+  await waitForFrameAfter(page, framesBefore);
+  expect((await page.getByTestId('viewer').screenshot()).equals(fileColours)).toBe(false);
   await saveScreenshot(page, 'b9-ply-height');
   expect(await paintedShare(page)).toBeGreaterThan(0.02);
 });
@@ -65,32 +67,38 @@ test('a dropped OBJ mesh is sampled and reports the mesh counts', async ({ page 
 
   await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'obj');
   expect(await valueOf(page, 'point-count')).toBe(LIMITS.defaultMeshSamples);
-  expect(await valueOf(page, 'vertex-count')).toBe(34_835);
-  expect(await valueOf(page, 'face-count')).toBe(69_666);
+  expect(await valueOf(page, 'vertex-count')).toBe(BUNNY_FACTS.vertices);
+  expect(await valueOf(page, 'face-count')).toBe(BUNNY_FACTS.faces);
   await expect(page.getByTestId('viewer')).toHaveAttribute('data-points', String(LIMITS.defaultMeshSamples));
 
-  // The bunny is y-up: turn the view and check the picture changes.
+  // Turn the view to Y up and check the picture changes. Each comparison waits for the viewer's
+  // next drawn frame (its frame counter), never for a length of time.
+  await waitForFrameAfter(page, 0);
   const zUp = await page.getByTestId('viewer').screenshot();
+  const framesZUp = await framesDrawn(page);
   await page.getByRole('radio', { name: 'Y' }).check();
-  await expect.poll(async () => (await page.getByTestId('viewer').screenshot()).equals(zUp)).toBe(false);
+  await waitForFrameAfter(page, framesZUp);
+  expect((await page.getByTestId('viewer').screenshot()).equals(zUp)).toBe(false);
   await saveScreenshot(page, 'bunny-obj');
   expect(await paintedShare(page)).toBeGreaterThan(0.02);
 
   // Orbit with the mouse: the picture must change.
   const viewer = page.getByTestId('viewer');
   const before = await viewer.screenshot();
+  const framesBeforeDrag = await framesDrawn(page);
   const box = await viewer.boundingBox();
   if (!box) throw new Error('viewer has no box');
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await page.mouse.down();
   await page.mouse.move(box.x + box.width / 2 + 150, box.y + box.height / 2 + 40, { steps: 8 });
   await page.mouse.up();
-  await expect.poll(async () => (await viewer.screenshot()).equals(before)).toBe(false);
+  await waitForFrameAfter(page, framesBeforeDrag);
+  expect((await viewer.screenshot()).equals(before)).toBe(false);
 });
 
 test('a malformed file shows its error, the previous cloud stays, the next good file loads', async ({ page }) => {
   await open(page);
-  await dropFile(page, 'cube.ply', cubePly());
+  await dropFile(page, 'cube.ply', cubeMesh());
   await waitForLoaded(page, 'cube.ply');
   const cubePoints = await valueOf(page, 'point-count');
   expect(await valueOf(page, 'vertex-count')).toBe(8);
@@ -110,14 +118,14 @@ test('a malformed file shows its error, the previous cloud stays, the next good 
   await page.getByRole('button', { name: 'Dismiss error' }).click();
   await expect(error).toHaveCount(0);
 
-  // A real truncated file from assimp's test models: same outcome.
+  // A truncated file shaped like a real exporter's (31-byte vertices, a partial last one): same outcome.
   await dropFile(page, 'pond.0.ply', pondPly());
   await expect(page.getByTestId('error-message')).toHaveText('PLY: header declares 70,051 vertices but the file ends after 70,048');
   await expect(page.getByTestId('file-name')).toHaveText('cube.ply');
 
   await dropFile(page, 'bunny.obj', bunnyObj());
   await waitForLoaded(page, 'bunny.obj');
-  expect(await valueOf(page, 'face-count')).toBe(69_666);
+  expect(await valueOf(page, 'face-count')).toBe(BUNNY_FACTS.faces);
   await expect(error).toHaveCount(0);
 });
 
@@ -131,9 +139,9 @@ test('the file picker works from the keyboard', async ({ page }) => {
   await page.keyboard.press('Tab');
   await expect(picker).toBeFocused();
   await page.keyboard.press('Enter');
-  await (await chooser).setFiles(BUNNY_OBJ);
+  await (await chooser).setFiles({ name: 'bunny.obj', mimeType: 'model/obj', buffer: Buffer.from(bunnyObj()) });
   await waitForLoaded(page, 'bunny.obj');
-  expect(await valueOf(page, 'face-count')).toBe(69_666);
+  expect(await valueOf(page, 'face-count')).toBe(BUNNY_FACTS.faces);
 });
 
 test('a one-million-point binary PLY loads and draws', async ({ page }) => {
@@ -189,7 +197,7 @@ test('without WebGL the viewer says why it cannot draw, and files still load', a
     const page = await browser.newPage({ baseURL });
     await open(page);
     await expect(page.getByTestId('viewer-error')).toContainText('The 3D view could not start');
-    await dropFile(page, 'cube.ply', cubePly());
+    await dropFile(page, 'cube.ply', cubeMesh());
     await waitForLoaded(page, 'cube.ply');
     expect(await valueOf(page, 'vertex-count')).toBe(8);
     await saveScreenshot(page, 'no-webgl');

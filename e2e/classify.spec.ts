@@ -2,11 +2,13 @@
 // the browser's logits against PyTorch's on the WebGPU path and on the wasm path, drag-and-drop
 // of a chair as PLY and OBJ, the attention layer slider, and a bad file after a good one.
 import { expect, test, type Page } from '@playwright/test';
-import { dropFile, saveScreenshot } from './helpers';
+import { dropFile, framesDrawn, saveScreenshot, waitForFrameAfter } from './helpers';
 import { testCloud, testIdsOf, toObj, toPly, zooManifest, zooModel, zooModelWithReference } from './modelnet';
 
 const LOGIT_TOLERANCE = 1e-3;
-const CLOUDS = 32;
+// The test suite checks a few clouds on each path (each takes seconds on SwiftShader); the
+// benchmark `npm run bench:parity` runs all 32 of the fixture with the same assertions.
+const CLOUDS = Number(process.env.PARITY_CLOUDS ?? 4);
 
 /** Opens the app on `device` and waits until the model is open; `votes`: the picker's choice ('' = the model's default). */
 async function openApp(page: Page, device: 'auto' | 'webgpu' | 'wasm', modelId: string, votes = ''): Promise<void> {
@@ -39,7 +41,7 @@ for (const device of ['webgpu', 'wasm'] as const) {
   test(`${CLOUDS} ModelNet40 test clouds as PLY: same top-1 as PyTorch, logits within ${LOGIT_TOLERANCE} (${device})`, async ({ page }) => {
     test.setTimeout(30 * 60_000); // SwiftShader runs the WebGPU path on the CPU: seconds per cloud
     const { modelId, parity } = zooModelWithReference();
-    expect(parity.length, 'the fixture must hold the PyTorch logits of 32 test clouds').toBeGreaterThanOrEqual(CLOUDS);
+    expect(parity.length, `the fixture must hold the PyTorch logits of ${CLOUDS} test clouds`).toBeGreaterThanOrEqual(CLOUDS);
     // The logits shown are the first vote's (the cloud in its own order), PyTorch's reference;
     // further votes would only multiply the time.
     await openApp(page, device, modelId, '1');
@@ -107,9 +109,12 @@ test('a ModelNet40 test chair dropped as PLY and as OBJ is a chair; the layer sl
   await expect(page.getByTestId('attention-layer-value')).toHaveText('1');
   const before = await canvas.screenshot();
   await saveScreenshot(page, 'classify-attention-layer-1');
+  const framesBefore = await framesDrawn(page);
   await page.getByTestId('attention-layer').fill(String(layers - 1));
   await expect(page.getByTestId('attention-layer-value')).toHaveText(String(layers));
-  await expect.poll(async () => differingPixels(page, before, await canvas.screenshot()), { timeout: 10_000 }).toBeGreaterThan(500);
+  // The recoloured frame is drawn when it is drawn: wait for it, then for the picture.
+  await waitForFrameAfter(page, framesBefore);
+  await expect.poll(async () => differingPixels(page, before, await canvas.screenshot()), { timeout: 120_000 }).toBeGreaterThan(500);
   await saveScreenshot(page, `classify-attention-layer-${layers}`);
 
   // Hovering a point reads out its token and value: sweep the pointer until it is over one.

@@ -1,36 +1,10 @@
-// Shared e2e utilities: real files from Debian packages, dropping files onto the page the way a
-// browser does (a DataTransfer carried by drag events), and reading what the viewer drew.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Shared e2e utilities: dropping files onto the page the way a browser does (a DataTransfer
+// carried by drag events), waiting for the viewer's frames, and reading what the viewer drew.
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, type JSHandle, type Page } from '@playwright/test';
 
 export const SCREENSHOT_DIR = path.join('test-results', 'screenshots');
-
-/** A file that a Debian package installs; .ci/run installs the packages. */
-export function debianFile(filePath: string, pkg: string): Buffer {
-  if (!existsSync(filePath)) {
-    throw new Error(`${filePath} is missing: install the Debian package ${pkg} (scripts/system-deps.sh does)`);
-  }
-  return readFileSync(filePath);
-}
-
-const CGAL_DATA = '/usr/share/doc/libcgal-dev/data.tar.gz';
-let cgalDir: string | undefined;
-
-/** A file of CGAL's example data (libcgal-demo ships it as a tarball), e.g. 'points_3/hippo1.ply'. */
-export function cgalFile(relative: string): Buffer {
-  debianFile(CGAL_DATA, 'libcgal-demo');
-  if (cgalDir === undefined) {
-    const dir = mkdtempSync(path.join(tmpdir(), 'any2point-e2e-cgal-'));
-    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-    cgalDir = dir;
-  }
-  const target = path.join(cgalDir, 'data', relative);
-  if (!existsSync(target)) execFileSync('tar', ['-xzf', CGAL_DATA, '-C', cgalDir, `data/${relative}`]);
-  return readFileSync(target);
-}
 
 /** Makes a DataTransfer holding one file, in the page. */
 async function dataTransferWith(page: Page, name: string, bytes: Uint8Array): Promise<JSHandle<DataTransfer>> {
@@ -72,6 +46,20 @@ export async function waitForLoaded(page: Page, name: string): Promise<void> {
   if (await error.isVisible()) throw new Error(`loading ${name} failed: ${await error.textContent()}`);
   await expect(fileName).toHaveText(name);
   await expect(page.getByTestId('status')).toHaveText('');
+}
+
+/** How many frames the viewer has drawn (its canvas's data-frames; 0 before the first). */
+export async function framesDrawn(page: Page): Promise<number> {
+  return Number((await page.getByTestId('viewer-canvas').getAttribute('data-frames')) ?? 0);
+}
+
+/**
+ * Waits until the viewer has drawn a frame after the `since`-th and its camera has stopped gliding
+ * (data-settled), however long a loaded machine takes: the signal, not the clock, ends the wait.
+ */
+export async function waitForFrameAfter(page: Page, since: number): Promise<void> {
+  await expect.poll(() => framesDrawn(page), { timeout: 120_000 }).toBeGreaterThan(since);
+  await expect(page.getByTestId('viewer-canvas')).toHaveAttribute('data-settled', 'true', { timeout: 120_000 });
 }
 
 /** The plain integer a data-testid element carries in data-value. */
