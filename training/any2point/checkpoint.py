@@ -3,21 +3,19 @@ and where training stood, plus the config, so that a run resumes exactly and a m
 rebuilt from the file alone."""
 from __future__ import annotations
 
-import argparse
 import os
-import sys
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Optional
 
 import torch
 
 from .config import TrainConfig
-from .model import Any2Point, ModelConfig, create_model
+from .model import Any2Point, create_model
 
 
 def is_frozen(key: str) -> bool:
-    """A state_dict key of the frozen backbone: "backbone.*", or "members.<i>.backbone.*" in an ensemble."""
-    return key.startswith("backbone.") or ".backbone." in key
+    """A state_dict key of the frozen backbone."""
+    return key.startswith("backbone.")
 
 
 def trainable_state(model: Any2Point) -> dict[str, torch.Tensor]:
@@ -56,8 +54,6 @@ def init_from(model: Any2Point, cfg: TrainConfig, path: Path) -> list[str]:
     blob = torch.load(path, map_location="cpu")
     if "config" not in blob or "model" not in blob:
         raise ValueError(f"--init {path}: not a training checkpoint (no config / model)")
-    if blob.get("members"):
-        raise ValueError(f"--init {path}: an ensemble cannot be fine-tuned; give one of its members")
     theirs = TrainConfig.from_dict(blob["config"])
     if theirs.backbone != cfg.backbone:
         raise ValueError(f"--init {path}: trained with backbone {theirs.backbone!r}, this run uses {cfg.backbone!r}")
@@ -82,49 +78,16 @@ def init_from(model: Any2Point, cfg: TrainConfig, path: Path) -> list[str]:
     return fresh
 
 
-def build_model(cfg: TrainConfig, num_classes: int, member_configs: Optional[list[dict]] = None,
-                backbone_root: Optional[str] = None) -> Any2Point:
-    """The untrained model of a config, or with `member_configs` an ensemble (any2point.ensemble)
-    of one model per config over one shared backbone."""
-    if member_configs:
-        from .ensemble import Ensemble
-
-        names = {c["backbone"] for c in member_configs}
-        if len(names) > 1:
-            raise ValueError(f"ensemble members must share one backbone, got {sorted(names)}")
-        # The backbone is read from its source once; the other members are built over it.
-        first = build_model(TrainConfig.from_dict(member_configs[0]), num_classes, None, backbone_root)
-        rest = [Any2Point(first.backbone, num_classes, ModelConfig(**TrainConfig.from_dict(c).model_kwargs()))
-                for c in member_configs[1:]]
-        return Ensemble([first, *rest])
+def build_model(cfg: TrainConfig, num_classes: int, backbone_root: Optional[str] = None) -> Any2Point:
+    """The untrained model of a config (frozen weights read from `backbone_root`, default their source)."""
     return create_model("any2point", backbone=cfg.backbone, num_classes=num_classes,
                         backbone_root=backbone_root, **cfg.model_kwargs())
 
 
 def load_model(path: Path, backbone_root: Optional[str] = None) -> tuple[Any2Point, TrainConfig, dict]:
-    """The model a checkpoint describes, with its trained weights (frozen ones from the source).
-    An ensemble's checkpoint (blob["members"]) gives an Ensemble; cfg is then its first member's."""
+    """The model a checkpoint describes, with its trained weights (frozen ones from the source)."""
     blob = torch.load(path, map_location="cpu")
     cfg = TrainConfig.from_dict(blob["config"])
-    model = build_model(cfg, len(blob["classes"]), blob.get("memberConfigs"), backbone_root)
+    model = build_model(cfg, len(blob["classes"]), backbone_root)
     load_into(model, blob["model"])
     return model.eval(), cfg, blob
-
-
-def combine_main(name: str, argv: Optional[Sequence[str]], doc: str, combine: Callable[[list[Path]], dict],
-                 summary: Callable[[dict], str]) -> int:
-    """The command line shared by the commands that make one checkpoint from several
-    (any2point.average, any2point.ensemble): checkpoints in, --out, a clear error or a summary."""
-    ap = argparse.ArgumentParser(prog=f"python3 -m {name}", description=doc.split("\n\n")[0])
-    ap.add_argument("checkpoints", nargs="+", type=Path)
-    ap.add_argument("--out", type=Path, required=True)
-    a = ap.parse_args(argv)
-    try:
-        blob = combine(a.checkpoints)
-    except (ValueError, FileNotFoundError, KeyError) as e:
-        print(f"{name}: {e}", file=sys.stderr)
-        return 1
-    torch.save(blob, a.out)
-    print(f"{a.out}: {summary(blob)}")
-    return 0
-

@@ -1,5 +1,6 @@
-"""The training configuration: every default in one dataclass, command-line overrides parsed
-against the field types, unknown keys rejected."""
+"""The configuration: the model's settings (ModelConfig) and a training run's (TrainConfig, which
+takes its model fields' defaults from ModelConfig), command-line overrides parsed against the
+field types, unknown keys rejected, renamed keys of older checkpoints mapped to their new names."""
 from __future__ import annotations
 
 import dataclasses
@@ -8,6 +9,10 @@ from dataclasses import dataclass, field
 from typing import Any, get_type_hints
 
 
+# Old name -> new name. Checkpoints and config.json files written before a rename still load, and
+# the old command-line option still works (e.g. the sweeps' JSON files of 2026-11).
+RENAMED_KEYS = {"fps_variants": "fps_starts"}
+
 # Keys that only decide how long a run goes, how it logs and what it runs on: --resume may change
 # them (the model, the data and the optimisation stay those the run started with).
 RESUMABLE_KEYS = frozenset({"epochs", "max_steps", "checkpoint_minutes", "log_every", "threads", "device", "precision"})
@@ -15,17 +20,31 @@ PRECISIONS = ("fp32", "bf16")
 ROTATIONS = ("none", "z90", "z")
 
 
-@dataclass
-class TrainConfig:
-    # model (ModelConfig fields + the backbone)
-    backbone: str = "use-lite"
-    stages: tuple = ((256, 24), (64, 16))  # (centres, k) per tokenizer stage; last = T tokens
-    stage_widths: tuple = (48,)  # tokenizer widths before the last stage
-    cell: int = 0  # 0 = the backbone grid's default
+@dataclass(frozen=True)
+class ModelConfig:
+    """Model settings that are not the backbone's own; the defaults of every run (TrainConfig)."""
+
+    points: int = 1024
+    stages: tuple[tuple[int, int], ...] = ((256, 24), (64, 16))  # (centres, k) per tokenizer stage; last = T tokens
+    stage_widths: tuple[int, ...] = (48,)  # tokenizer widths before the last stage (last = width_in)
+    cell: int = 0  # cell size in position-grid units; 0 = about 8 segments (1D) / 4 x 4 cells (2D)
     voxels: int = 4
     adapter_bottleneck: int = 16
     head_hidden: int = 256
     dropout: float = 0.5
+
+
+@dataclass
+class TrainConfig:
+    # model: the backbone + ModelConfig's fields (but the point count), defaults from there
+    backbone: str = "use-lite"
+    stages: tuple = ModelConfig.stages
+    stage_widths: tuple = ModelConfig.stage_widths
+    cell: int = ModelConfig.cell
+    voxels: int = ModelConfig.voxels
+    adapter_bottleneck: int = ModelConfig.adapter_bottleneck
+    head_hidden: int = ModelConfig.head_hidden
+    dropout: float = ModelConfig.dropout
     # data
     dataset: str = "modelnet40"  # or a folder of class sub-folders of .ply / .obj
     data_root: str = ""  # default: ../shared/datasets/modelnet40
@@ -35,7 +54,7 @@ class TrainConfig:
     limit_val: int = 0
     augment: bool = True
     rotate: str = "none"  # augmentation: also rotate about z (up): "none", "z90" (multiples of 90 degrees), "z"
-    fps_variants: int = 1  # augmentation: training geometry cached for this many point orders (FPS start points)
+    fps_starts: int = 1  # augmentation: training geometry cached for this many FPS starts; each batch draws one per cloud
     jitter: float = 0.0  # augmentation: per-point Gaussian noise of this sigma (clipped at 5 sigma)
     # optimisation
     epochs: int = 60
@@ -62,8 +81,8 @@ class TrainConfig:
             raise ValueError(f"config precision: {self.precision!r} is not one of {', '.join(PRECISIONS)}")
         if self.rotate not in ROTATIONS:
             raise ValueError(f"config rotate: {self.rotate!r} is not one of {', '.join(ROTATIONS)}")
-        if self.fps_variants < 1:
-            raise ValueError(f"config fps_variants: {self.fps_variants} must be at least 1")
+        if self.fps_starts < 1:
+            raise ValueError(f"config fps_starts: {self.fps_starts} must be at least 1")
         if not self.jitter >= 0.0:
             raise ValueError(f"config jitter: {self.jitter} must be a number >= 0")
 
@@ -77,6 +96,7 @@ class TrainConfig:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "TrainConfig":
+        d = {RENAMED_KEYS.get(k, k): v for k, v in d.items()}
         unknown = set(d) - {f.name for f in dataclasses.fields(cls)}
         if unknown:
             raise ValueError(f"unknown config keys {sorted(unknown)}")
@@ -133,6 +153,7 @@ def parse_overrides(args: list[str], base: TrainConfig) -> TrainConfig:
             key, value = a[2:], args[i + 1]
             i += 2
         key = key.replace("-", "_")
+        key = RENAMED_KEYS.get(key, key)  # the old name still works
         if key not in names:
             raise ValueError(f"unknown option --{key}; known: {', '.join(sorted(names))}")
         d[key] = _coerce(key, value)

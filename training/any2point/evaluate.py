@@ -3,13 +3,13 @@
     PYTHONPATH=training python3 -m any2point.evaluate /work/runs/<run>/best.pt [--out report.json] [--predictions p.json]
     PYTHONPATH=training python3 -m any2point.evaluate --model-dir public/models/<id> --predictions p.json
     PYTHONPATH=training python3 -m any2point.evaluate --val-only /work/runs/*/best.pt   (no test)
-    ... --votes 4: every cloud classified as the mean softmax of 4 point orders (FPS start points)
+    ... --votes 4: every cloud classified as the mean softmax of 4 FPS starts (point orders)
 
 The report holds validation and test overall accuracy, mean class accuracy, per-class accuracy,
 the test confusion matrix (rows: true class), trainable / total parameters, epochs trained,
 training wall time and the machine it ran on. --predictions also writes every test cloud's top-1
-(ids, labels, predictions; class indices); with --model-dir (an exported model, rebuilt as
-any2point.latency does) it writes only those (scripts/bench-accuracy.ts compares the browser's).
+(ids, labels, predictions; class indices); with --model-dir (an exported model, rebuilt by
+any2point.exported) it writes only those (scripts/bench-accuracy.ts compares the browser's).
 """
 from __future__ import annotations
 
@@ -25,28 +25,31 @@ import numpy as np
 import torch
 
 from . import checkpoint as ckpt
-from . import data as D
+from .dataset_splits import Splits, load_splits
 from .metrics import predict, scores
 from .model import count_parameters
 
 
-def machine() -> dict:
-    cpu = platform.processor()
+def cpu_name() -> str:
+    """The CPU's model name from /proc/cpuinfo ("" where it cannot be read)."""
     try:
         for line in open("/proc/cpuinfo"):
             if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+                return line.split(":", 1)[1].strip()
     except OSError:
         pass
-    return {"platform": platform.platform(), "cpu": cpu, "cpuCount": os.cpu_count(),
+    return ""
+
+
+def machine() -> dict:
+    return {"platform": platform.platform(), "cpu": cpu_name() or platform.processor(), "cpuCount": os.cpu_count(),
             "torchThreads": torch.get_num_threads(), "torch": torch.__version__,
             "cuda": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None}
 
 
-def _splits(model, cfg, votes: int) -> "D.Splits":
-    return D.load_splits(cfg.dataset, model.spec, cfg.data_root, cfg.cache_dir, cfg.val_fraction, log=None,
-                         fps_variants=votes, test_variants=votes)
+def _splits(model, cfg, votes: int) -> Splits:
+    return load_splits(cfg.dataset, model.spec, cfg.data_root, cfg.cache_dir, cfg.val_fraction, log=None,
+                       fps_starts=votes, test_starts=votes)
 
 
 def evaluate(path: Path, batch_size: int = 64, log=print, votes: int = 1) -> dict:
@@ -73,16 +76,11 @@ def evaluate(path: Path, batch_size: int = 64, log=print, votes: int = 1) -> dic
         "epochs": progress.get("epoch"),
         "bestEpoch": progress.get("best_epoch"),
         "history": progress.get("history", []),
-        "priorCorrection": progress.get("prior_correction"),  # any2point.rebalance, when applied
         "trainSeconds": round(progress.get("train_seconds", 0.0), 1),
         "evalSeconds": round(time.time() - t0, 1),
         "machine": machine(),
         "config": cfg.to_dict(),
     }
-    if blob.get("members"):  # any2point.ensemble: the export rebuilds every member from these
-        report["members"] = blob["members"]
-        report["memberConfigs"] = blob["memberConfigs"]
-        report["memberCheckpoints"] = [m.get("checkpoint") for m in progress.get("members", [])]
     log(f"{path}{f' ({votes} votes)' if votes > 1 else ''}: val OA {val['overallAccuracy']:.4f}, test OA {test['overallAccuracy']:.4f}, "
         f"test mean class acc {test['meanClassAccuracy']:.4f}, trainable {trainable:,} / total {total:,}")
     return report
@@ -92,7 +90,7 @@ def validation_only(path: Path, batch_size: int = 64, votes: int = 1) -> tuple[i
     """(correct, total) on the validation part; the test split is not evaluated. Used to apply a
     replacement rule before test is looked at (docs/training.md)."""
     model, cfg, _ = ckpt.load_model(path)
-    s = D.load_splits(cfg.dataset, model.spec, cfg.data_root, cfg.cache_dir, cfg.val_fraction, log=None, fps_variants=votes)
+    s = load_splits(cfg.dataset, model.spec, cfg.data_root, cfg.cache_dir, cfg.val_fraction, log=None, fps_starts=votes)
     pred = predict(model, s.train, s.train_idx, s.val_rows, batch_size, votes)
     return int((pred == s.train.labels[s.val_rows]).sum()), len(s.val_rows)
 
@@ -115,7 +113,7 @@ def main(argv: list[str]) -> None:
     ap.add_argument("--val-only", type=Path, nargs="+", metavar="CHECKPOINT",
                     help="print only the validation OA of each checkpoint (test is not evaluated)")
     ap.add_argument("--votes", type=int, default=1,
-                    help="mean softmax over this many point orders (FPS start points) of every cloud; default 1")
+                    help="mean softmax over this many FPS starts (point orders) of every cloud; default 1")
     a = ap.parse_args(argv)
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
     if a.votes < 1:
@@ -128,7 +126,7 @@ def main(argv: list[str]) -> None:
     if a.model_dir:
         if a.checkpoint or not a.predictions:
             ap.error("--model-dir takes no checkpoint and needs --predictions")
-        from .latency import load_exported
+        from .exported import load_exported
 
         model, cfg, manifest = load_exported(a.model_dir)
         preds = {"model": manifest["id"], "votes": a.votes, **test_predictions(model, cfg, a.batch_size, a.votes)}

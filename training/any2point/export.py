@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,9 +27,9 @@ import onnx
 import torch
 
 from . import checkpoint as ckpt
-from . import data as D
+from .batches import Batch, make_batch
+from .dataset_splits import load_splits
 from .frozen_split import source_info, split_frozen
-from .ensemble import Ensemble
 from .model import Any2Point, count_parameters
 from .trig import graph_trig
 
@@ -42,7 +41,7 @@ NAMES = {"use-lite": "USE-Lite (language, 1D)", "kwt1": "KWT-1 (audio, 1D)",
 OUTPUTS = ["logits", "attention"]
 
 
-def onnx_inputs(batch: D.Batch) -> list[torch.Tensor]:
+def onnx_inputs(batch: Batch) -> list[torch.Tensor]:
     """Batch tensors as the ONNX model takes them: indices as int32."""
     return [t.to(torch.int32) if not t.is_floating_point() else t for t in batch.inputs()]
 
@@ -134,11 +133,11 @@ def export(checkpoint: Path, model_id: str, out_root: Path = REPO / "public" / "
            fixtures: Path = REPO / "tests" / "fixtures" / "models", log=print) -> dict:
     model, cfg, blob = ckpt.load_model(checkpoint)
     classes = blob["classes"]
-    splits = D.load_splits(cfg.dataset, model.spec, cfg.data_root, cfg.cache_dir, cfg.val_fraction, log=None)
+    splits = load_splits(cfg.dataset, model.spec, cfg.data_root, cfg.cache_dir, cfg.val_fraction, log=None)
     test = splits.test
     n = min(parity_clouds, len(test))
     rows = np.linspace(0, len(test) - 1, n).round().astype(np.int64)  # spread over the classes
-    clouds = [onnx_inputs(D.make_batch(test, splits.test_idx, rows[i:i + 1], model.spec)) for i in range(n)]
+    clouds = [onnx_inputs(make_batch(test, splits.test_idx, rows[i:i + 1], model.spec)) for i in range(n)]
     names = model.input_names()
 
     out = out_root / model_id
@@ -178,9 +177,6 @@ def export(checkpoint: Path, model_id: str, out_root: Path = REPO / "public" / "
     if report and report.get("votes", 1) > 1:
         # The report was measured voting over point orders: the app classifies the same way.
         m["votes"] = int(report["votes"])
-    if isinstance(model, Ensemble):
-        m["members"] = len(model.members)  # logits = log of the members' mean softmax (any2point.ensemble)
-        m["name"] += f" · ensemble of {len(model.members)}"
     m["parity"] = parity
     (out / "manifest.json").write_text(json.dumps(m, indent=2) + "\n")
     fixtures.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from . import geometry as geo
-from .data import DEFAULT_MODELNET
+from .datasets import DEFAULT_MODELNET
 from .views import DEFAULT_LINES, DEFAULT_VIEWS
 
 REPO = Path(__file__).resolve().parents[2]

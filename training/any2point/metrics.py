@@ -6,7 +6,9 @@ from typing import Sequence
 import numpy as np
 import torch
 
-from . import data as D
+from .batches import batches
+from .datasets import CloudSet
+from .index_cache import Indices
 
 
 def scores(labels: np.ndarray, preds: np.ndarray, classes: Sequence[str]) -> dict:
@@ -25,19 +27,19 @@ def scores(labels: np.ndarray, preds: np.ndarray, classes: Sequence[str]) -> dic
 
 
 @torch.no_grad()
-def predict(model: torch.nn.Module, cloud_set: "D.CloudSet", idx: "D.Indices", rows: np.ndarray, batch_size: int,
+def predict(model: torch.nn.Module, cloud_set: CloudSet, idx: Indices, rows: np.ndarray, batch_size: int,
             votes: int = 1) -> np.ndarray:
     """Top-1 predictions for `rows` of `cloud_set` (model in eval mode, no augmentation). With
-    `votes` > 1, the mean softmax over point-order variants 0 .. votes-1 (`idx` must hold them)."""
-    if votes > 1 and idx.variants < votes:
-        raise ValueError(f"{votes} votes need indices of {votes} point orders; these have {idx.variants or 1}")
+    `votes` > 1, the mean softmax over FPS starts 0 .. votes-1 (`idx` must hold them)."""
+    if votes > 1 and idx.starts < votes:
+        raise ValueError(f"{votes} votes need indices of {votes} FPS starts; these have {idx.starts or 1}")
     was = model.training
     model.eval()
     device = next(model.parameters()).device
     total = None
     for v in range(votes):
         out = [torch.softmax(model(*(t.to(device) for t in b.inputs()))[0].float(), -1).cpu().numpy()
-               for b in D.batches(cloud_set, idx, rows, model.spec, batch_size, variant=v)]
+               for b in batches(cloud_set, idx, rows, model.spec, batch_size, start=v)]
         p = np.concatenate(out) if out else np.zeros((0, 1), np.float32)
         total = p if total is None else total + p
     model.train(was)

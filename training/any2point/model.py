@@ -8,8 +8,7 @@ forward() takes exactly the ONNX inputs of docs/geometry.md and returns (logits,
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Optional
 
 import torch
 from torch import nn
@@ -17,21 +16,8 @@ from torch import nn
 from . import geometry as geo
 from .adapter import GuidedAdapter
 from .backbones.base import Backbone
+from .config import ModelConfig
 from .tokenizer import PointTokenizer
-
-
-@dataclass(frozen=True)
-class ModelConfig:
-    """Model settings that are not the backbone's own (the trainer's dataclass holds these)."""
-
-    points: int = 1024
-    stages: tuple[tuple[int, int], ...] = ((512, 24), (64, 24))  # (centres, k); last = T tokens
-    stage_widths: tuple[int, ...] = (64,)  # tokenizer widths before the last stage (last = width_in)
-    cell: int = 0  # cell size in position-grid units; 0 = about 8 segments (1D) / 4 x 4 cells (2D)
-    voxels: int = 4
-    adapter_bottleneck: int = 16
-    head_hidden: int = 256
-    dropout: float = 0.5
 
 
 class Any2Point(nn.Module):

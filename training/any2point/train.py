@@ -22,10 +22,11 @@ import numpy as np
 import torch
 
 from . import checkpoint as ckpt
-from . import data as D
-from .config import RESUMABLE_KEYS, TrainConfig, parse_overrides
+from .batches import make_batch
+from .dataset_splits import load_splits
+from .config import RESUMABLE_KEYS, ModelConfig, TrainConfig, parse_overrides
 from .metrics import predict
-from .model import Any2Point, count_parameters, create_model
+from .model import count_parameters
 
 RUNS = Path("/work/runs")
 
@@ -90,8 +91,10 @@ class Log:
             self.f.flush()
 
 
-def train(cfg: TrainConfig, resume: Optional[dict] = None, log: Optional[Callable[[str], None]] = None) -> dict:
-    """Run (or continue) training; returns the final progress record."""
+def train(cfg: TrainConfig, resume: Optional[dict] = None, log: Optional[Callable[[str], None]] = None,
+          backbone_root: Optional[str] = None) -> dict:
+    """Run (or continue) training; returns the final progress record. `backbone_root`: where the
+    frozen backbone is read from (backbones.registry.load_backbone; default its usual source)."""
     if cfg.init and resume is None and not Path(cfg.init).is_file():
         raise ValueError(f"--init {cfg.init}: no such checkpoint file")  # before the run dir or any data work
     torch.set_num_threads(cfg.threads or int(os.environ.get("OMP_NUM_THREADS", "2")))
@@ -101,11 +104,11 @@ def train(cfg: TrainConfig, resume: Optional[dict] = None, log: Optional[Callabl
     (run / "config.json").write_text(json.dumps(cfg.to_dict(), indent=2) + "\n")
 
     torch.manual_seed(cfg.seed)
-    splits = D.load_splits(cfg.dataset, _spec_for(cfg), cfg.data_root, cfg.cache_dir, cfg.val_fraction, log=log,
-                          fps_variants=cfg.fps_variants)
+    splits = load_splits(cfg.dataset, spec_for(cfg, backbone_root), cfg.data_root, cfg.cache_dir, cfg.val_fraction, log=log,
+                         fps_starts=cfg.fps_starts)
     classes = splits.train.classes
     device = resolve_device(cfg.device)
-    model = create_model("any2point", backbone=cfg.backbone, num_classes=len(classes), **cfg.model_kwargs()).to(device)
+    model = ckpt.build_model(cfg, len(classes), backbone_root).to(device)
     train_rows = splits.train_rows[: cfg.limit_train] if cfg.limit_train else splits.train_rows
     val_rows = splits.val_rows[: cfg.limit_val] if cfg.limit_val else splits.val_rows
 
@@ -151,7 +154,7 @@ def train(cfg: TrainConfig, resume: Optional[dict] = None, log: Optional[Callabl
             t0 = time.time()
             rows = order[step * cfg.batch_size:(step + 1) * cfg.batch_size]
             gen = batch_generator(cfg, epoch, step) if cfg.augment else None
-            batch = D.make_batch(splits.train, splits.train_idx, rows, model.spec, gen, cfg.rotate, cfg.jitter)
+            batch = make_batch(splits.train, splits.train_idx, rows, model.spec, gen, cfg.rotate, cfg.jitter)
             for g in opt.param_groups:
                 g["lr"] = lr_at(progress["global_step"], steps_per_epoch, cfg)
             labels = batch.labels.to(device)
@@ -202,14 +205,14 @@ def train(cfg: TrainConfig, resume: Optional[dict] = None, log: Optional[Callabl
     return progress
 
 
-def _spec_for(cfg: TrainConfig):
+def spec_for(cfg: TrainConfig, backbone_root: Optional[str] = None):
     """The geometry spec the model will use (needs only the backbone's grid)."""
     from . import geometry as geo
     from .backbones.registry import load_backbone
     from .model import default_cell
 
-    grid = load_backbone(cfg.backbone).grid()
-    return geo.make_spec(grid, 1024, cfg.stages, cfg.cell or default_cell(grid), cfg.voxels)
+    grid = load_backbone(cfg.backbone, backbone_root).grid()
+    return geo.make_spec(grid, ModelConfig.points, cfg.stages, cfg.cell or default_cell(grid), cfg.voxels)
 
 
 def main(argv: list[str]) -> None:

@@ -11,7 +11,7 @@ import torch
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
 
-from any2point.data import DEFAULT_MODELNET  # noqa: E402  (needs the path above)
+from any2point.datasets import DEFAULT_MODELNET  # noqa: E402  (needs the path above)
 
 CLASSES = ["airplane", "chair", "lamp", "toilet"]
 PER_CLASS_TRAIN, PER_CLASS_TEST = 18, 2  # 10 % validation leaves 16 x 4 = 64 training clouds

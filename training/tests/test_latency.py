@@ -1,4 +1,4 @@
-"""any2point.latency: the exported model rebuilt in PyTorch reproduces the export's logits, and
+"""any2point.tools.latency: the exported model rebuilt in PyTorch reproduces the export's logits, and
 the command prints the JSON that scripts/bench-e2e.ts reads."""
 import json
 import os
@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from any2point import latency as L
+from any2point.tools import latency as L
 
 REPO = Path(__file__).resolve().parents[2]
 MODELS = sorted(p for p in (REPO / "public" / "models").glob("*/manifest.json")
@@ -47,7 +47,7 @@ def test_rebuilt_model_with_its_own_geometry_matches_the_parity_clouds(exported)
 def test_command_prints_the_json_bench_e2e_reads(exported):
     model_dir, _, manifest, _ = exported
     env = {**os.environ, "PYTHONPATH": str(REPO / "training"), "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "2")}
-    out = subprocess.run([sys.executable, "-m", "any2point.latency", "--model-dir", str(model_dir), "--json", "--runs", "2", "--threads", "1"],
+    out = subprocess.run([sys.executable, "-m", "any2point.tools.latency", "--model-dir", str(model_dir), "--json", "--runs", "2", "--threads", "1"],
                          capture_output=True, text=True, env=env, cwd=REPO, check=True).stdout
     result = json.loads(out.strip().splitlines()[-1])
     assert result["model"] == manifest["id"]

@@ -67,3 +67,30 @@ def test_backbone_builds_trains_two_steps_and_exports(name, folder, tmp_path):
         assert (out / "frozen.bin").read_bytes() == original
     golden = json.loads((tmp_path / "fixtures" / f"test-{name}.json").read_text())
     assert len(golden["clouds"]) == 2 and len(golden["clouds"][0]["logits"]) == len(CLASSES)
+
+
+def test_a_backbone_saved_whole_is_read_back_from_its_file(folder, tmp_path, monkeypatch):
+    """What tools.carry writes for a machine without the sources (node_modules, ../shared):
+    train(backbone_root=<file>.pt) reads the frozen module from that file, not from the registry."""
+    saved = load_backbone("kwt1")
+    with torch.no_grad():
+        next(saved.parameters()).add_(1.0)  # tell the saved copy from the source's
+    torch.save(saved, tmp_path / "kwt1.pt")
+    back = load_backbone("kwt1", str(tmp_path / "kwt1.pt"))
+    assert all(not p.requires_grad for p in back.parameters())
+    assert all(torch.equal(v, saved.state_dict()[k]) for k, v in back.state_dict().items())
+    cfg = TrainConfig(backbone="kwt1", dataset=str(folder), cache_dir=str(tmp_path / "cache"),
+                      stages=((64, 16), (16, 8)), stage_widths=(16,), head_hidden=32, batch_size=32,
+                      epochs=1, max_steps=1, log_every=1, run_dir=str(tmp_path / "run"), warmup_epochs=0.5)
+    seen = []
+    original = torch.load
+
+    def spy(path, *args, **kwargs):
+        seen.append(str(path))
+        return original(path, *args, **kwargs)
+
+    monkeypatch.setattr(torch, "load", spy)
+    train(cfg, log=lambda s: None, backbone_root=str(tmp_path / "kwt1.pt"))
+    assert seen.count(str(tmp_path / "kwt1.pt")) == 2  # the geometry spec's and the model's backbone
+    with pytest.raises(ValueError, match="does not hold the backbone 'vit-mnist'"):
+        load_backbone("vit-mnist", str(tmp_path / "kwt1.pt"))

@@ -8,7 +8,10 @@ import numpy as np
 import pytest
 import torch
 
-from any2point import data as D
+from any2point import batches as B
+from any2point import dataset_splits as S
+from any2point import datasets as DS
+from any2point import index_cache as C
 from any2point import geometry as geo
 from any2point.config import TrainConfig, parse_overrides
 from any2point.evaluate import evaluate
@@ -101,9 +104,9 @@ def test_cached_indices_equal_fresh_geometry_and_slice_from_wider_caches(tmp_pat
     clouds = np.stack([geo.normalise(rng.normal(size=(128, 3)), 128) for _ in range(5)])
     wide = geo.GeometrySpec(128, (geo.Stage(64, 16), geo.Stage(16, 8)), geo.Projection("1d", 16, length=128), 4)
     narrow = geo.GeometrySpec(128, (geo.Stage(32, 12), geo.Stage(8, 4)), geo.Projection("1d", 16, length=128), 4)
-    D.cached_indices(clouds, wide, "t", tmp_path, log=None)
+    C.cached_indices(clouds, wide, "t", tmp_path, log=None)
     for spec in (wide, narrow):
-        idx = D.cached_indices(clouds, spec, "t", tmp_path, log=None)
+        idx = C.cached_indices(clouds, spec, "t", tmp_path, log=None)
         fps, knn, _ = geo.hierarchy(torch.from_numpy(clouds), spec.stages)
         for t in range(2):
             assert np.array_equal(idx.fps[t], fps[t].numpy()) and np.array_equal(idx.knn[t], knn[t].numpy())
@@ -111,15 +114,15 @@ def test_cached_indices_equal_fresh_geometry_and_slice_from_wider_caches(tmp_pat
 
 def test_validation_split_is_stratified_fixed_and_saved(tmp_path):
     labels = np.repeat(np.arange(4), [30, 20, 10, 40])
-    cs = D.CloudSet(np.zeros((100, 4, 3), np.float32), labels, [f"s{i}" for i in range(100)], list("abcd"))
-    rows = D.validation_rows(cs, 0.1, path=tmp_path / "val.txt")
+    cs = DS.CloudSet(np.zeros((100, 4, 3), np.float32), labels, [f"s{i}" for i in range(100)], list("abcd"))
+    rows = S.validation_rows(cs, 0.1, path=tmp_path / "val.txt")
     assert np.bincount(labels[rows]).tolist() == [3, 2, 1, 4]
-    assert np.array_equal(D.validation_rows(cs, 0.1, seed=99, path=tmp_path / "val.txt"), rows)  # read back
+    assert np.array_equal(S.validation_rows(cs, 0.1, seed=99, path=tmp_path / "val.txt"), rows)  # read back
 
 
 def test_augmentation_is_per_cloud_scale_and_shift():
     pts = torch.ones(4, 10, 3)
-    out = D.augment(pts, torch.Generator().manual_seed(0))
+    out = B.augment(pts, torch.Generator().manual_seed(0))
     assert out.shape == pts.shape
     per_cloud = out[:, 0]
     assert (out == per_cloud[:, None]).all()  # one affine map per cloud
@@ -130,23 +133,23 @@ def test_rotation_about_z_keeps_distances_and_height():
     pts = torch.randn(64, 50, 3)
     d = torch.cdist(pts.double(), pts.double())
     for mode in ("z90", "z"):
-        out = D.rotate_about_z(pts, mode, torch.Generator().manual_seed(1))
+        out = B.rotate_about_z(pts, mode, torch.Generator().manual_seed(1))
         assert torch.equal(out[..., 2], pts[..., 2])  # z (up) untouched
         assert torch.allclose(torch.cdist(out.double(), out.double()), d, atol=1e-5)  # cached FPS / k-NN still hold
         assert not torch.allclose(out, pts)
     # z90: every cloud turned by a multiple of 90 degrees (x, y) -> (x, y), (-y, x), (-x, -y) or (y, -x)
-    out = D.rotate_about_z(pts, "z90", torch.Generator().manual_seed(2))
+    out = B.rotate_about_z(pts, "z90", torch.Generator().manual_seed(2))
     x, y = pts[..., 0], pts[..., 1]
     turns = [torch.stack([x, y], -1), torch.stack([-y, x], -1), torch.stack([-x, -y], -1), torch.stack([y, -x], -1)]
     match = torch.stack([(out[..., :2] - t).abs().amax(dim=(1, 2)) < 1e-5 for t in turns], -1)
     assert (match.sum(-1) == 1).all() and match.any(0).all()
-    assert torch.equal(D.rotate_about_z(pts, "none", torch.Generator()), pts)
+    assert torch.equal(B.rotate_about_z(pts, "none", torch.Generator()), pts)
     with pytest.raises(ValueError, match="rotate: 'x' is not one of none, z90, z"):
         parse_overrides(["--rotate", "x"], TrainConfig())
 
 
 def test_weight_averaging_means_the_tensors_and_evaluates(folder, tmp_path):
-    from any2point.average import average
+    from any2point.tools.average import average
 
     cfg = TrainConfig(**SMALL, dataset=str(folder), cache_dir=str(tmp_path / "cache"), run_dir=str(tmp_path / "r"), max_steps=4)
     train(cfg, log=lambda s: None)
@@ -174,7 +177,7 @@ def test_weight_averaging_means_the_tensors_and_evaluates(folder, tmp_path):
 
 
 def test_carry_quantises_to_11_bits_and_back():
-    from any2point.carry import BITS, dequantise, quantise
+    from any2point.tools.carry import BITS, dequantise, quantise
 
     pts = np.random.default_rng(0).uniform(-1, 1, (5, 1024, 3)).astype(np.float32)
     pts[0, 0] = (-1.0, 1.0, 0.0)
@@ -189,16 +192,16 @@ def test_carry_quantises_to_11_bits_and_back():
         quantise(np.array([[0.0, np.nan, 0.0]]))
 
 
-def test_point_order_variants_are_the_geometry_of_the_reordered_cloud(tmp_path):
+def test_fps_starts_are_the_geometry_of_the_reordered_cloud(tmp_path):
     spec = geo.GeometrySpec(128, (geo.Stage(32, 8), geo.Stage(8, 4)), geo.Projection("1d", 16, length=128), 4)
     clouds = np.random.default_rng(3).standard_normal((5, 128, 3)).astype(np.float32)
-    idx = D.with_order_variants(clouds, spec, "t", 3, tmp_path)
-    assert idx.variants == 3 and idx.fps[0].shape == (3, 5, 32) and idx.knn[1].shape == (3, 5, 8, 4)
-    plain = D.cached_indices(clouds, spec, "t", tmp_path, log=None)
-    assert all(np.array_equal(a[0], b) for a, b in zip(idx.fps + idx.knn, plain.fps + plain.knn))  # variant 0 = stored order
+    idx = C.with_fps_starts(clouds, spec, "t", 3, tmp_path)
+    assert idx.starts == 3 and idx.fps[0].shape == (3, 5, 32) and idx.knn[1].shape == (3, 5, 8, 4)
+    plain = C.cached_indices(clouds, spec, "t", tmp_path, log=None)
+    assert all(np.array_equal(a[0], b) for a, b in zip(idx.fps + idx.knn, plain.fps + plain.knn))  # start 0 = stored order
     rows = np.arange(5)
     for v in (1, 2):
-        order = D.point_order(v, 128)
+        order = C.point_order(v, 128)
         moved = torch.from_numpy(clouds[:, order])
         fps1 = geo.fps(moved, 32)
         fps, knn = idx.rows(rows, np.full(5, v))
@@ -208,76 +211,44 @@ def test_point_order_variants_are_the_geometry_of_the_reordered_cloud(tmp_path):
         centres = torch.gather(moved, 1, fps1[..., None].expand(-1, -1, 3))
         assert torch.equal(geo.fps(centres, 8), fps[1])
     assert not torch.equal(idx.rows(rows, np.full(5, 1))[0][0], idx.rows(rows)[0][0])  # other starts, other centres
-    with pytest.raises(ValueError, match="no point-order variants"):
+    with pytest.raises(ValueError, match="no other FPS starts"):
         plain.rows(rows, np.ones(5, np.int64))
 
 
-def test_point_order_variants_from_worker_processes_equal_the_serial_ones(tmp_path):
+def test_fps_starts_from_worker_processes_equal_the_serial_ones(tmp_path):
     spec = geo.GeometrySpec(128, (geo.Stage(32, 8), geo.Stage(8, 4)), geo.Projection("1d", 16, length=128), 4)
     clouds = np.random.default_rng(4).standard_normal((40, 128, 3)).astype(np.float32)  # more than one k-NN slice
-    serial = D.with_order_variants(clouds, spec, "t", 4, tmp_path / "serial", log=None)
+    serial = C.with_fps_starts(clouds, spec, "t", 4, tmp_path / "serial", log=None)
     said = []
-    parallel = D.with_order_variants(clouds, spec, "t", 4, tmp_path / "parallel", log=said.append, workers=2)
+    parallel = C.with_fps_starts(clouds, spec, "t", 4, tmp_path / "parallel", log=said.append, workers=2)
     assert all(np.array_equal(a, b) for a, b in zip(serial.fps + serial.knn, parallel.fps + parallel.knn))
     assert sorted(m.split(":")[0] for m in said if "processes" in m) == [f"geometry t-start{v}" for v in (1, 2, 3)]
     assert sorted(p.name for p in (tmp_path / "parallel").iterdir()) == ["n128_32k8", "n128_32k8_8k4"]  # no leftovers
     said.clear()
-    D.with_order_variants(clouds, spec, "t", 4, tmp_path / "parallel", log=said.append, workers=2)
+    C.with_fps_starts(clouds, spec, "t", 4, tmp_path / "parallel", log=said.append, workers=2)
     assert not [m for m in said if "processes" in m]  # all cached: no workers started
-    with pytest.raises(ValueError, match="fps_variants: 0 must be at least 1"):
+    with pytest.raises(ValueError, match="fps_starts: 0 must be at least 1"):
         parse_overrides(["--fps_variants", "0"], TrainConfig())
 
 
 def test_jitter_moves_points_a_little_and_only_when_asked():
     pts = torch.zeros(4, 200, 3)
-    plain = D.augment(pts, torch.Generator().manual_seed(5))
-    same = D.augment(pts, torch.Generator().manual_seed(5), jitter=0.0)
+    plain = B.augment(pts, torch.Generator().manual_seed(5))
+    same = B.augment(pts, torch.Generator().manual_seed(5), jitter=0.0)
     assert torch.equal(plain, same)
-    noisy = D.augment(pts, torch.Generator().manual_seed(5), jitter=0.01)
+    noisy = B.augment(pts, torch.Generator().manual_seed(5), jitter=0.01)
     d = noisy - plain  # same scale and shift draws first, then the noise
     assert 0.008 < d.std().item() < 0.012 and d.abs().max().item() <= 0.05 + 1e-7
     with pytest.raises(ValueError, match="jitter: -0.1 must be a number >= 0"):
         parse_overrides(["--jitter", "-0.1"], TrainConfig())
 
 
-def test_training_with_order_variants_and_jitter_runs(folder, tmp_path):
+def test_training_with_fps_starts_and_jitter_runs(folder, tmp_path):
     cfg = TrainConfig(**SMALL, dataset=str(folder), cache_dir=str(tmp_path / "cache"), run_dir=str(tmp_path / "r"),
-                      max_steps=2, fps_variants=3, jitter=0.01)
+                      max_steps=2, fps_starts=3, jitter=0.01)
     train(cfg, log=lambda s: None)
     assert sorted(p.name.split(".")[0] for p in (tmp_path / "cache").rglob("*.npz")).count("folder-train-start2") == 2
     assert torch.load(tmp_path / "r" / "last.pt")["progress"]["global_step"] == 2
-
-
-def test_prior_correction_is_chosen_on_validation_and_folded_into_the_head(folder, tmp_path):
-    from any2point import checkpoint as ckpt
-    from any2point.rebalance import choose_tau, rebalance, training_prior
-
-    # a model that favours the frequent class 0: the correction recovers the rare classes
-    labels = np.array([0] * 8 + [1, 1, 2, 2])
-    prior = training_prior(np.array([0] * 80 + [1] * 10 + [2] * 10), 3)
-    logits = np.zeros((12, 3))
-    logits[np.arange(12), labels] = np.where(labels == 0, 3.0, 1.0)
-    logits[8:, 0] = 2.5  # the rare shapes' logits lean to the frequent class by its log prior odds (about 2.1)
-    tau, table = choose_tau(logits, labels, prior)
-    assert [r["valMeanClassAccuracy"] for r in table][0] == pytest.approx(1 / 3)
-    assert tau == 0.75 and table[3]["valOverallAccuracy"] == 1.0  # the smallest tau that fixes all
-    with pytest.raises(ValueError, match=r"classes \[2\] have no training shapes"):
-        training_prior(np.array([0, 1]), 3)
-
-    cfg = TrainConfig(**SMALL, dataset=str(folder), cache_dir=str(tmp_path / "cache"), run_dir=str(tmp_path / "r"), max_steps=4)
-    train(cfg, log=lambda s: None)
-    blob = rebalance(tmp_path / "r" / "best.pt", taus=(1.0,), log=lambda s: None)
-    torch.save(blob, tmp_path / "balanced.pt")
-    before, _, _ = ckpt.load_model(tmp_path / "r" / "best.pt")
-    after, _, saved = ckpt.load_model(tmp_path / "balanced.pt")
-    s = D.load_splits(cfg.dataset, before.spec, cfg.data_root, cfg.cache_dir, log=None)
-    b = D.make_batch(s.train, s.train_idx, s.val_rows, before.spec)
-    pi = torch.tensor(saved["progress"]["prior_correction"]["prior"])
-    assert pi.shape == (4,) and float(pi.sum()) == pytest.approx(1.0)
-    with torch.no_grad():
-        assert torch.allclose(after(*b.inputs())[0], before(*b.inputs())[0] - torch.log(pi).float(), atol=1e-5)
-    with pytest.raises(ValueError, match="already prior-corrected"):
-        rebalance(tmp_path / "balanced.pt")
 
 
 def test_voting_averages_the_softmax_of_point_orders(folder, tmp_path):
@@ -287,14 +258,14 @@ def test_voting_averages_the_softmax_of_point_orders(folder, tmp_path):
     cfg = TrainConfig(**SMALL, dataset=str(folder), cache_dir=str(tmp_path / "cache"), run_dir=str(tmp_path / "r"), max_steps=4)
     train(cfg, log=lambda s: None)
     model, _, _ = ckpt.load_model(tmp_path / "r" / "best.pt")
-    s = D.load_splits(cfg.dataset, model.spec, cfg.data_root, cfg.cache_dir, log=None, test_variants=3)
+    s = S.load_splits(cfg.dataset, model.spec, cfg.data_root, cfg.cache_dir, log=None, test_starts=3)
     rows = np.arange(len(s.test))
     with torch.no_grad():
-        probs = [torch.softmax(model(*D.make_batch(s.test, s.test_idx, rows, model.spec, variant=v).inputs())[0], -1) for v in range(3)]
+        probs = [torch.softmax(model(*B.make_batch(s.test, s.test_idx, rows, model.spec, start=v).inputs())[0], -1) for v in range(3)]
     assert not torch.equal(probs[0], probs[1])  # another FPS start, other tokens
     assert np.array_equal(predict(model, s.test, s.test_idx, rows, 3, votes=3), (sum(probs) / 3).argmax(-1).numpy())
     assert np.array_equal(predict(model, s.test, s.test_idx, rows, 3), probs[0].argmax(-1).numpy())
-    with pytest.raises(ValueError, match="4 votes need indices of 4 point orders; these have 3"):
+    with pytest.raises(ValueError, match="4 votes need indices of 4 FPS starts; these have 3"):
         predict(model, s.test, s.test_idx, rows, 3, votes=4)
     r = evaluate(tmp_path / "r" / "best.pt", log=lambda s: None, votes=3)
     assert r["votes"] == 3
@@ -348,16 +319,16 @@ def test_init_starts_from_a_trained_checkpoint_and_refits_only_the_head(folder, 
         train(TrainConfig(**common, dataset=str(folder), run_dir=str(tmp_path / "d"), init=str(tmp_path / "nope.pt")))
 
 
-def test_point_order_variants_fall_back_to_one_process_when_workers_fail(tmp_path, monkeypatch):
+def test_fps_starts_fall_back_to_one_process_when_workers_fail(tmp_path, monkeypatch):
     spec = geo.GeometrySpec(128, (geo.Stage(32, 8), geo.Stage(8, 4)), geo.Projection("1d", 16, length=128), 4)
     clouds = np.random.default_rng(5).standard_normal((6, 128, 3)).astype(np.float32)
 
     def broken(*args, **kwargs):
         raise RuntimeError("no processes here")
 
-    monkeypatch.setattr(D, "_build_variants", broken)
+    monkeypatch.setattr(C, "_build_starts", broken)
     said = []
-    idx = D.with_order_variants(clouds, spec, "t", 3, tmp_path / "a", log=said.append, workers=2)
-    serial = D.with_order_variants(clouds, spec, "t", 3, tmp_path / "b", log=None)
+    idx = C.with_fps_starts(clouds, spec, "t", 3, tmp_path / "a", log=said.append, workers=2)
+    serial = C.with_fps_starts(clouds, spec, "t", 3, tmp_path / "b", log=None)
     assert any("worker processes failed (RuntimeError: no processes here)" in m for m in said)
     assert all(np.array_equal(a, b) for a, b in zip(idx.fps + idx.knn, serial.fps + serial.knn))

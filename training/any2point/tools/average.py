@@ -1,6 +1,6 @@
 """Average the trained weights of several checkpoints of one run (stochastic weight averaging).
 
-    PYTHONPATH=training python3 -m any2point.average run/ep44.pt run/ep45.pt ... --out run/swa.pt
+    PYTHONPATH=training /usr/bin/python3 -m any2point.tools.average run/ep44.pt run/ep45.pt ... --out run/swa.pt
 
 Checkpoints taken late in a cosine schedule sit around the same minimum; their mean often
 generalises better than any one of them. The model has LayerNorm only (no running statistics), so
@@ -11,14 +11,14 @@ like any other checkpoint and keep it only if validation says so.
 """
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Optional, Sequence
 
 import torch
 
-from .checkpoint import combine_main
-from .config import RESUMABLE_KEYS
+from ..config import RENAMED_KEYS, RESUMABLE_KEYS
 
 
 def average(paths: Sequence[Path]) -> dict:
@@ -50,12 +50,22 @@ def average(paths: Sequence[Path]) -> dict:
 def _arch(cfg: dict) -> dict:
     """The parts of a config that decide the model's tensors (run length and paths may differ)."""
     skip = RESUMABLE_KEYS | {"run_dir", "cache_dir", "data_root"}
-    return {k: v for k, v in cfg.items() if k not in skip}
+    return {RENAMED_KEYS.get(k, k): v for k, v in cfg.items() if k not in skip}
 
 
-def main(argv=None) -> int:
-    return combine_main("any2point.average", argv, __doc__, average,
-                        lambda b: f"mean of {len(b['progress']['averaged'])} checkpoints (epochs {b['progress']['averaged']})")
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    ap = argparse.ArgumentParser(prog="python3 -m any2point.tools.average", description=__doc__.split("\n\n")[0])
+    ap.add_argument("checkpoints", nargs="+", type=Path)
+    ap.add_argument("--out", type=Path, required=True)
+    a = ap.parse_args(argv)
+    try:
+        blob = average(a.checkpoints)
+    except (ValueError, FileNotFoundError, KeyError) as e:
+        print(f"any2point.tools.average: {e}", file=sys.stderr)
+        return 1
+    torch.save(blob, a.out)
+    print(f"{a.out}: mean of {len(blob['progress']['averaged'])} checkpoints (epochs {blob['progress']['averaged']})")
+    return 0
 
 
 if __name__ == "__main__":

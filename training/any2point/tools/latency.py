@@ -1,13 +1,11 @@
 """Per-cloud latency of an exported model in PyTorch on this CPU, for comparison with the browser.
 
-    PYTHONPATH=training python3 -m any2point.latency --model-dir public/models/<id> [--json] [--runs N] [--threads T]
+    PYTHONPATH=training /usr/bin/python3 -m any2point.tools.latency --model-dir public/models/<id> [--json] [--runs N] [--threads T]
 
-The model is rebuilt from what the export wrote, not from a checkpoint: the training settings
-from report.json ("config"), the trained weights from model.onnx's initializers (their names are
-the PyTorch parameter names; the export keeps them), the frozen backbone from its own source, as
-in training. Each run classifies one 1024-point ModelNet40 test cloud at batch 1 with the whole
-per-cloud pipeline the browser runs: normalise -> FPS / k-NN -> projection, cells, voxels ->
-network. One warm-up run, then the median of --runs.
+The model is rebuilt from what the export wrote, not from a checkpoint (any2point.exported). Each
+run classifies one 1024-point ModelNet40 test cloud at batch 1 with the whole per-cloud pipeline
+the browser runs: normalise -> FPS / k-NN -> projection, cells, voxels -> network. One warm-up
+run, then the median of --runs.
 """
 from __future__ import annotations
 
@@ -18,67 +16,24 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Optional
 
 import numpy as np
-import onnx
 import torch
-from onnx import numpy_helper
 
-from . import checkpoint as ckpt
-from . import data as D
-from . import geometry as geo
-from .config import TrainConfig
-from .model import Any2Point
+from ..datasets import DEFAULT_MODELNET
+from ..evaluate import cpu_name
+from ..exported import classify, load_exported, network_inputs
+from ..model import Any2Point
 
 DEFAULT_CLOUD = "chair_0890"  # the cloud scripts/bench-e2e.ts times in the browser
 
 
-def trained_initializers(onnx_path: Path) -> dict[str, torch.Tensor]:
-    """The initializers stored inside model.onnx (the trained weights; the frozen ones are external)."""
-    m = onnx.load(str(onnx_path), load_external_data=False)
-    return {i.name: torch.from_numpy(numpy_helper.to_array(i).copy())
-            for i in m.graph.initializer if i.data_location != onnx.TensorProto.EXTERNAL}
-
-
-def load_exported(model_dir: Path, backbone_root: Optional[str] = None) -> tuple[Any2Point, TrainConfig, dict]:
-    """(model in eval mode, its training config, manifest) from public/models/<id>/."""
-    model_dir = Path(model_dir)
-    manifest = json.loads((model_dir / "manifest.json").read_text())
-    report_name = (manifest.get("metrics") or {}).get("report") or "report.json"
-    report_path = model_dir / report_name
-    if not report_path.exists():
-        raise FileNotFoundError(f"{report_path}: the export's report.json holds the model settings; re-export with --report")
-    report = json.loads(report_path.read_text())
-    cfg = TrainConfig.from_dict(report["config"])
-    model = ckpt.build_model(cfg, len(manifest["classes"]), report.get("memberConfigs"), backbone_root)
-    if model.spec.to_manifest() != manifest["geometry"]:
-        raise ValueError(f"{model_dir}: the geometry the config builds differs from the manifest's")
-    weights = trained_initializers(model_dir / manifest["onnx"]["file"])
-    state = {k: v for k, v in weights.items() if not ckpt.is_frozen(k)}
-    ckpt.load_into(model, state)  # raises when a trained weight is missing or does not fit
-    return model.eval(), cfg, manifest
-
-
-def test_cloud(cloud_id: str, root: Path = D.DEFAULT_MODELNET) -> np.ndarray:
+def test_cloud(cloud_id: str, root: Path = DEFAULT_MODELNET) -> np.ndarray:
     """The dataset's 1024 x 3 points of one test cloud, as stored (before normalise)."""
     ids = (Path(root) / "test_ids.txt").read_text().split()
     row = ids.index(cloud_id)
     pts = np.memmap(Path(root) / "test_points.f32", "<f4", "r", offset=row * 1024 * 12, shape=(1024, 3))
     return np.array(pts)
-
-
-def network_inputs(spec: geo.GeometrySpec, points: np.ndarray) -> tuple[torch.Tensor, ...]:
-    """A raw cloud -> the network's inputs at batch 1 (normalise, hierarchy, projection)."""
-    x = torch.from_numpy(geo.normalise(points, spec.points, spec.up))[None]
-    fps, knn, centres = geo.hierarchy(x, spec.stages)
-    pos, cell_mask, voxel_mask = geo.project(spec, centres)
-    return (x, *[t for pair in zip(fps, knn) for t in pair], pos, cell_mask, voxel_mask)
-
-
-@torch.no_grad()
-def classify(model: Any2Point, points: np.ndarray) -> torch.Tensor:
-    return model(*network_inputs(model.spec, points))[0][0]
 
 
 @torch.no_grad()
@@ -119,18 +74,8 @@ def measure(model: Any2Point, points: np.ndarray, runs: int) -> list[float]:
     return times
 
 
-def cpu_name() -> str:
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return ""
-
-
 def main(argv: list[str]) -> None:
-    ap = argparse.ArgumentParser(prog="any2point.latency", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="any2point.tools.latency", description=__doc__.split("\n\n")[0])
     ap.add_argument("--model-dir", required=True, type=Path, help="public/models/<id>")
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--threads", type=int, default=int(os.environ.get("OMP_NUM_THREADS", "2")))

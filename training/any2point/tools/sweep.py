@@ -1,10 +1,11 @@
 """Train several configurations at once on one GPU within a time budget (a lent GPU machine).
 
-    PYTHONPATH=training python3 -m any2point.sweep --carry .gpu --runs training/sweeps/<name>.json \\
+    PYTHONPATH=training python3 -m any2point.tools.sweep --carry .gpu --runs training/sweeps/<name>.json \\
         --budget 505 --out $OUT
 
-The carry folder is any2point.carry's. The driver unpacks the training split into a dataset
-folder, builds the geometry cache once, then starts one process per run (a name -> list of
+The carry folder is any2point.tools.carry's; the frozen backbone is read from the module saved
+there whole (backbones.registry.load_backbone with root <carry>/<name>.pt, passed down through
+train.train). The driver unpacks the training split into a dataset folder, builds the geometry cache once, then starts one process per run (a name -> list of
 train options in the JSON file) on the same GPU. Each process times a few training steps of its
 configuration while the others run, then trains with as many epochs as fit before the budget
 ends (at most --max-epochs; the cosine schedule is stretched over them). Every 20 s, each run's
@@ -17,7 +18,6 @@ and the real one is evaluated on the CPU machine afterwards (any2point.evaluate)
 from __future__ import annotations
 
 import argparse
-import copy
 import io
 import json
 import os
@@ -26,6 +26,7 @@ import sys
 import tarfile
 import time
 from pathlib import Path
+from typing import Optional
 
 import numpy as np
 
@@ -39,18 +40,10 @@ def log(t0: float, msg: str) -> None:
     print(f"[{time.time() - t0:6.1f}s] {msg}", flush=True)
 
 
-def use_carried_backbone(carry: Path) -> None:
-    """Make the registry return the carried frozen modules (no node_modules there)."""
-    import torch
-    from .backbones import registry
-
-    real = registry.load_backbone
-    frozen = {p.stem: torch.load(p, map_location="cpu", weights_only=False) for p in carry.glob("*.pt")}
-
-    def load(name: str, root=None):
-        return copy.deepcopy(frozen[name]).eval() if name in frozen else real(name, root)
-
-    registry.load_backbone = load
+def carried_backbone(carry: Path, name: str) -> Optional[str]:
+    """The backbone saved whole in the carry folder (no node_modules on a lent machine), if there."""
+    path = carry / f"{name}.pt"
+    return str(path) if path.exists() else None
 
 
 def unpack(carry: Path) -> None:
@@ -68,24 +61,25 @@ def unpack(carry: Path) -> None:
 
 
 def config_for(name: str, options: list[str], device: str):
-    from .config import TrainConfig, parse_overrides
+    from ..config import TrainConfig, parse_overrides
 
     cfg = parse_overrides(options, TrainConfig())
     cfg.data_root, cfg.cache_dir, cfg.device, cfg.run_dir = str(DATA), str(CACHE), device, str(RUNS / name)
     return cfg
 
 
-def seconds_per_step(cfg, steps: int = 14, warm: int = 4) -> tuple[float, int]:
+def seconds_per_step(cfg, backbone_root: Optional[str], steps: int = 14, warm: int = 4) -> tuple[float, int]:
     """Time a few training steps of this configuration (with the other runs competing)."""
     import torch
-    from . import data as D
-    from .model import create_model
-    from .train import _spec_for
+    from ..batches import make_batch
+    from ..checkpoint import build_model
+    from ..dataset_splits import load_splits
+    from ..train import spec_for
 
     dev = torch.device(cfg.device)
     sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
-    splits = D.load_splits("modelnet40", _spec_for(cfg), cfg.data_root, cfg.cache_dir, log=None, fps_variants=cfg.fps_variants)
-    model = create_model("any2point", backbone=cfg.backbone, num_classes=len(splits.train.classes), **cfg.model_kwargs()).to(dev).train()
+    splits = load_splits("modelnet40", spec_for(cfg, backbone_root), cfg.data_root, cfg.cache_dir, log=None, fps_starts=cfg.fps_starts)
+    model = build_model(cfg, len(splits.train.classes), backbone_root).to(dev).train()
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-4)
     gen = torch.Generator().manual_seed(0)
     for i in range(steps):
@@ -93,7 +87,7 @@ def seconds_per_step(cfg, steps: int = 14, warm: int = 4) -> tuple[float, int]:
             sync()
             t = time.time()
         rows = splits.train_rows[i * cfg.batch_size:(i + 1) * cfg.batch_size]
-        b = D.make_batch(splits.train, splits.train_idx, rows, model.spec, gen, cfg.rotate, cfg.jitter)
+        b = make_batch(splits.train, splits.train_idx, rows, model.spec, gen, cfg.rotate, cfg.jitter)
         logits, _ = model(*(x.to(dev) for x in b.inputs()))
         loss = torch.nn.functional.cross_entropy(logits, b.labels.to(dev))
         opt.zero_grad()
@@ -105,18 +99,18 @@ def seconds_per_step(cfg, steps: int = 14, warm: int = 4) -> tuple[float, int]:
 
 
 def worker(a: argparse.Namespace, name: str, options: list[str]) -> None:
-    from . import train as T
+    from .. import train as T
 
-    use_carried_backbone(Path(a.carry))
     cfg = config_for(name, options, a.device)
-    sps, steps = seconds_per_step(cfg)
+    backbone_root = carried_backbone(Path(a.carry), cfg.backbone)
+    sps, steps = seconds_per_step(cfg, backbone_root)
     left = a.t0 + a.budget - time.time()
     cfg.epochs = max(1, min(a.max_epochs, int(left / (sps * steps * 1.25 + 1.0))))  # + validation, slack
     Path(cfg.run_dir).mkdir(parents=True, exist_ok=True)
     probe = {"s_per_step": sps, "steps_per_epoch": steps, "left_s": left, "epochs": cfg.epochs, "options": options}
     (Path(cfg.run_dir) / "probe.json").write_text(json.dumps(probe) + "\n")
     log(a.t0, f"{name}: {sps * 1000:.1f} ms a step, {steps} steps an epoch -> {cfg.epochs} epochs")
-    T.train(cfg)
+    T.train(cfg, backbone_root=backbone_root)
 
 
 def pack(out: Path, names: list[str]) -> None:
@@ -143,22 +137,21 @@ def drive(a: argparse.Namespace, runs: dict[str, list[str]]) -> None:
     if a.device.startswith("cuda") and not torch.cuda.is_available():
         raise SystemExit("sweep: this machine has no CUDA GPU (use --device cpu to try the sweep here)")
     unpack(Path(a.carry))
-    use_carried_backbone(Path(a.carry))
     torch.set_num_threads(os.cpu_count() or 2)
-    from . import data as D
-    from .train import _spec_for
-    # The cache depends on the stages and the point-order variants only: build it once for each.
+    from ..dataset_splits import load_splits
+    from ..train import spec_for
+    # The cache depends on the stages and the FPS starts only: build it once for each.
     by_geometry = {}
     for name, options in runs.items():
         cfg = config_for(name, options, a.device)
-        by_geometry[(cfg.stages, cfg.fps_variants)] = name
+        by_geometry[(cfg.stages, cfg.fps_starts)] = name
     for name in by_geometry.values():
         cfg = config_for(name, runs[name], a.device)
-        D.load_splits("modelnet40", _spec_for(cfg), cfg.data_root, cfg.cache_dir, log=None, fps_variants=cfg.fps_variants,
-                      workers=max(1, min(8, (os.cpu_count() or 2) // 2)))  # point orders side by side
+        load_splits("modelnet40", spec_for(cfg, carried_backbone(Path(a.carry), cfg.backbone)), cfg.data_root, cfg.cache_dir,
+                    log=None, fps_starts=cfg.fps_starts, workers=max(1, min(8, (os.cpu_count() or 2) // 2)))  # starts side by side
     log(a.t0, "data unpacked, geometry cache built")
     env = dict(os.environ, OMP_NUM_THREADS="2", PYTHONUNBUFFERED="1")
-    argv = [sys.executable, "-m", "any2point.sweep", "--carry", a.carry, "--budget", str(a.budget), "--t0", str(a.t0),
+    argv = [sys.executable, "-m", "any2point.tools.sweep", "--carry", a.carry, "--budget", str(a.budget), "--t0", str(a.t0),
             "--device", a.device, "--max-epochs", str(a.max_epochs)]
     procs = {name: subprocess.Popen([*argv, "--worker", name, "--options", json.dumps(options)], env=env,
                                     stdout=open(RUNS.parent / f"{name}.out", "w"), stderr=subprocess.STDOUT)

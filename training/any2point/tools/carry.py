@@ -3,9 +3,9 @@ most 64 MiB): the ModelNet40 training split, normalised, at 11 bits a coordinate
 largest error is 2^-11 of the unit sphere's radius, below float16's), and the frozen backbone
 module (USE-Lite: 18.7 MB), so that neither ../shared nor node_modules has to travel.
 
-    PYTHONPATH=training python3 -m any2point.carry [--out .gpu] [--backbone use-lite]
+    PYTHONPATH=training /usr/bin/python3 -m any2point.tools.carry [--out .gpu] [--backbone use-lite]
 
-any2point.sweep reads the folder back (docs/training.md, "Training on a lent GPU machine").
+any2point.tools.sweep reads the folder back (docs/training.md, "Training on a lent GPU machine").
 """
 from __future__ import annotations
 
@@ -41,16 +41,16 @@ def dequantise(blob: bytes, count: int) -> np.ndarray:
 def write(out: Path, backbone: str = "use-lite") -> None:
     import torch
 
-    from . import data as D
-    from .backbones.registry import load_backbone
+    from ..backbones.registry import load_backbone
+    from ..datasets import load_modelnet40
 
     out.mkdir(parents=True, exist_ok=True)
-    train = D.load_modelnet40("train")
+    train = load_modelnet40("train")
     (out / POINTS).write_bytes(quantise(train.points))
     train.labels.astype(np.uint8).tofile(out / "train_labels.u8")
     (out / "train_ids.txt").write_text("\n".join(train.ids) + "\n")
     (out / "shape_names.txt").write_text("\n".join(train.classes) + "\n")
-    torch.save(load_backbone(backbone), out / f"{backbone}.pt")
+    torch.save(load_backbone(backbone), out / f"{backbone}.pt")  # load_backbone(name, root=<this file>) reads it back
     size = sum(f.stat().st_size for f in out.iterdir())
     print(f"wrote {out}: {len(train)} training clouds and the frozen {backbone}, {size / 2**20:.1f} MiB")
 

@@ -1,0 +1,73 @@
+"""Reading datasets: ModelNet40 (../shared/datasets/modelnet40) and folders of labelled PLY/OBJ
+files, every cloud run through the same normalise as the browser."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import geometry as geo
+from .meshio import read_cloud
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_MODELNET = REPO.parent / "shared" / "datasets" / "modelnet40"
+
+
+@dataclass
+class CloudSet:
+    """Clouds already normalised to `points` points, with their labels and ids."""
+
+    points: np.ndarray  # [S, N, 3] float32
+    labels: np.ndarray  # [S] int64
+    ids: list[str]
+    classes: list[str]
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def subset(self, rows: np.ndarray) -> "CloudSet":
+        return CloudSet(self.points[rows], self.labels[rows], [self.ids[i] for i in rows], self.classes)
+
+
+def load_modelnet40(split: str, root: Path = DEFAULT_MODELNET, n_in: int = 1024) -> CloudSet:
+    """The official 'train' or 'test' split, run through the same normalise as the browser."""
+    if split not in ("train", "test"):
+        raise ValueError(f"ModelNet40: split must be 'train' or 'test', got {split!r}")
+    root = Path(root)
+    names = root / "shape_names.txt"
+    if not names.exists():
+        raise FileNotFoundError(f"ModelNet40: {names} not found (dataset root {root})")
+    classes = names.read_text().split()
+    labels = np.fromfile(root / f"{split}_labels.u8", np.uint8).astype(np.int64)
+    pts = np.fromfile(root / f"{split}_points.f32", "<f4")
+    if pts.size != labels.size * 1024 * 3:
+        raise ValueError(f"ModelNet40: {split}_points.f32 holds {pts.size} floats, expected {labels.size} x 1024 x 3")
+    pts = pts.reshape(-1, 1024, 3)
+    ids = (root / f"{split}_ids.txt").read_text().split()
+    if len(ids) != len(labels):
+        raise ValueError(f"ModelNet40: {len(ids)} ids but {len(labels)} labels in the {split} split")
+    clouds = np.stack([geo.normalise(p, n_in) for p in pts])
+    return CloudSet(clouds, labels, ids, classes)
+
+
+def load_folder(root: Path, n_in: int = 1024, seed: int = 0) -> CloudSet:
+    """A folder whose sub-folders are classes, each holding .ply / .obj files."""
+    root = Path(root)
+    if not root.is_dir():
+        raise FileNotFoundError(f"folder dataset: {root} is not a directory")
+    classes = sorted(d.name for d in root.iterdir() if d.is_dir())
+    if not classes:
+        raise ValueError(f"folder dataset: {root} has no class sub-folders")
+    clouds, labels, ids = [], [], []
+    rng = np.random.default_rng(seed)
+    for ci, c in enumerate(classes):
+        for f in sorted((root / c).iterdir()):
+            if f.suffix.lower() not in (".ply", ".obj"):
+                continue
+            clouds.append(geo.normalise(read_cloud(f, n_in, rng), n_in))
+            labels.append(ci)
+            ids.append(f"{c}/{f.name}")
+    if not clouds:
+        raise ValueError(f"folder dataset: no .ply or .obj files under {root}")
+    return CloudSet(np.stack(clouds), np.array(labels, np.int64), ids, classes)
