@@ -135,9 +135,9 @@ async function benchDevice(browser: Browser, base: string, model: string, device
 
 /** The training package's per-cloud PyTorch latency of the same model, when it has the command. */
 function pytorchLatency(model: string): { medianMs: number; threads: number } | string {
-  const probe = spawnSync('/usr/bin/python3', ['-c', 'import any2point.latency'], { cwd: 'training', encoding: 'utf8' });
-  if (probe.status !== 0) return 'not measured: the training package has no any2point.latency command';
-  const out = execFileSync('/usr/bin/python3', ['-m', 'any2point.latency', '--model-dir', `../public/models/${model}`, '--json'], {
+  const probe = spawnSync('/usr/bin/python3', ['-c', 'import any2point.tools.latency'], { cwd: 'training', encoding: 'utf8' });
+  if (probe.status !== 0) return 'not measured: the training package has no any2point.tools.latency command';
+  const out = execFileSync('/usr/bin/python3', ['-m', 'any2point.tools.latency', '--model-dir', `../public/models/${model}`, '--json'], {
     cwd: 'training',
     encoding: 'utf8',
     env: { ...process.env, OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? '2' },
