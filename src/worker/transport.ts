@@ -108,7 +108,8 @@ export function connect<A extends Api<A>>(endpoint: Endpoint, label: string): Co
   const failure = (kind: string, message: string) => new WorkerError({ name: 'WorkerError', kind, message });
 
   endpoint.addEventListener('message', (event) => {
-    const reply = (event as MessageEvent<ReplyMessage>).data;
+    const reply = (event as MessageEvent<ReplyMessage | null>).data;
+    if (typeof reply?.kind !== 'string') return; // not ours
     if (reply.kind === 'unreadable') return failAll(new WorkerError(reply.error));
     const p = pending.get(reply.id);
     if (!p) return;
