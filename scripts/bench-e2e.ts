@@ -12,7 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright';
 import { preview } from 'vite';
 import { chromiumArgs } from '../playwright.config';
 import { testCloud, toPly, zooModel } from '../e2e/modelnet';
-import { seeded } from '../src/gallery/sample';
+import { createRandom } from '../src/geometry/random';
 import { MAX_VOTES, parseVotes } from '../src/model/votes';
 
 function flag(name: string): string | undefined {
@@ -37,7 +37,7 @@ function modelId(): string {
 
 /** n points on a noisy sphere, as a binary PLY (a dense scan-like cloud). */
 function denseCloud(n: number): Uint8Array {
-  const r = seeded(100);
+  const r = createRandom(100);
   const p = new Float32Array(3 * n);
   for (let i = 0; i < n; i++) {
     const z = r() * 2 - 1;
