@@ -13,11 +13,11 @@ import { runGeometry } from '../gpu/runGeometry';
 import { normalise, type UpAxis } from '../geometry/normalise';
 import { posWidth, tokenCount, viewCount, type GeometryOutput } from '../geometry/spec';
 import type { PointCloud } from '../types/cloud';
-import { loadFrozen } from './assemble';
+import { cachedFrozen, frozenSourceUrls, loadFrozen } from './assemble';
 import type { FileCache } from './cache';
 import { fetchFile, modelFileUrl } from './fetchFiles';
 import { attentionMaps, nearestToken, softmax, topK, type AttentionMaps, type RankedClass } from './postprocess';
-import type { ProgressCallback } from './progress';
+import { combinedDownload, type ProgressCallback } from './progress';
 import { createSession, type Backend, type DeviceChoice, type InputTensor, type ModelSession } from './session';
 import { sharedGpuContext } from './sharedGpu';
 import { checkVotes, meanProbabilities, rolled } from './votes';
@@ -94,13 +94,26 @@ export interface ModelFiles {
 export async function createClassifier(id: string, options: ClassifierOptions = {}): Promise<Classifier> {
   const manifest = await loadManifest(id, options);
   const file = manifest.onnx.file;
-  const model = await fetchFile(modelFileUrl(id, file, options.base), {
+  const modelUrl = modelFileUrl(id, file, options.base);
+  const cached = manifest.frozen ? await cachedFrozen(id, manifest.frozen, options) : null;
+  const sources = manifest.frozen && !cached ? frozenSourceUrls(manifest.backbone.name, manifest.frozen, options.base) : [];
+  // The model and the backbone's source files download together under one bar, whose total is
+  // fixed once every size is known (the model's from the manifest) instead of growing per file.
+  const download = combinedDownload([modelUrl, ...sources], options.onProgress);
+  const modelBytes = fetchFile(modelUrl, {
     cache: options.cache,
     fetch: options.fetch,
     expected: manifest.files[file],
-    onProgress: (loaded, total) => options.onProgress?.({ phase: 'download', file, loaded, total }),
+    onProgress: (loaded, total) => download(modelUrl, loaded, total),
   });
-  const frozen = manifest.frozen ? await loadFrozen(id, manifest.backbone.name, manifest.frozen, options) : null;
+  const frozenBytes = manifest.frozen
+    ? (cached ?? loadFrozen(id, manifest.backbone.name, manifest.frozen, { ...options, download, downloadDone: modelBytes.catch(() => null) }))
+    : null;
+  // The model's own error (e.g. a sha256 mismatch) comes first; a later one of the frozen part is
+  // still thrown when the model is fine.
+  void Promise.resolve(frozenBytes).catch(() => undefined);
+  const model = await modelBytes;
+  const frozen = await frozenBytes;
   return openClassifier({ manifest, model, frozen }, options);
 }
 

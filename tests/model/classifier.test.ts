@@ -153,15 +153,25 @@ describe('createClassifier: download, assemble, open (real HTTP)', () => {
     server.files.set('/models/tiny-zoo/model.onnx', tiny.model);
     server.files.set('/backbones/none/dist/weights.bin', tiny.frozen);
     const phases: string[] = [];
+    const downloads: [number, number][] = [];
     const clf = await createClassifier('tiny-zoo', {
       device: 'wasm',
       base: `${server.origin}/`,
       cache: memoryCache(),
       onProgress: (p) => {
         if (phases.at(-1) !== p.phase) phases.push(p.phase);
+        if (p.phase === 'download') downloads.push([p.loaded, p.total]);
       },
     });
     expect(phases).toEqual(['download', 'assemble', 'session']);
+    // One bar over the model and the backbone's source file, its total fixed from its first
+    // non-zero figure: the two files' sizes, known before they are read.
+    const total = tiny.model.byteLength + tiny.frozen.byteLength;
+    const known = downloads.filter(([, t]) => t > 0);
+    expect(known.length).toBeGreaterThan(0);
+    expect(new Set(known.map(([, t]) => t))).toEqual(new Set([total]));
+    expect(known.at(-1)).toEqual([total, total]);
+    expect(known.every(([l], i) => i === 0 || l >= known[i - 1]![0])).toBe(true);
     expect(clf.manifest.metrics.testOverallAccuracy).toBe(0.5);
     const r = await clf.classify(uniformCloud(100, 1));
     expect(r.top[0].probability).toBeGreaterThan(0);
