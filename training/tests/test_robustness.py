@@ -68,6 +68,8 @@ def test_benchmark_end_to_end_matches_evaluation_on_clean_clouds(tmp_path, capsy
     table = capsys.readouterr().out
     assert "| variant | use-lite-modelnet40 OA / mAcc |" in table
     assert f"| {R.LABELS['up+y']} | {100 * m['variants']['up+y']['overallAccuracy']:.1f} / " in table
+    assert R.main(["--table-from", str(out), "--markdown"]) == 0
+    assert capsys.readouterr().out.strip() == table[table.index("| variant"):table.index("wrote")].strip()
 
 
 def test_unknown_variant_and_missing_checkpoint_are_clear_errors(tmp_path, capsys):

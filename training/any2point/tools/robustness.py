@@ -2,6 +2,7 @@
 
     PYTHONPATH=training python3 -m any2point.tools.robustness [checkpoint ...] [--variants all|name,...]
         [--limit N] [--votes N] [--out bench-results/robustness.json] [--markdown]
+    PYTHONPATH=training python3 -m any2point.tools.robustness --table-from bench-results/robustness.json --markdown
 
 Every test cloud (as stored, before normalisation) is perturbed once per variant by
 any2point.perturb, seeded by the variant's name and the cloud's row in the split, so every model
@@ -200,7 +201,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--data-root", type=Path, default=DEFAULT_MODELNET)
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"JSON report (default {DEFAULT_OUT.relative_to(REPO)})")
     ap.add_argument("--markdown", action="store_true", help="print the table as Markdown (for the README)")
+    ap.add_argument("--table-from", type=Path, metavar="JSON", help="only print the table of a report written earlier")
     a = ap.parse_args(argv)
+    if a.table_from:
+        report = json.loads(a.table_from.read_text())
+        print(markdown_table(report) if a.markdown else text_table(report))
+        return 0
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
     try:
         variants = parse_variants(a.variants)
