@@ -8,7 +8,7 @@ import type { AttentionView, HeadChoice } from './classify/AttentionPanel';
 import type { ClassifyInput } from './classify/useClassifier';
 import type { ColormapId } from './viewer/colormaps';
 
-export const ATTENTION_COLORMAP: ColormapId = 'magma';
+export const ATTENTION_COLORMAP: ColormapId = 'attention';
 
 /** `result` when it was computed for `cloud` (the same positions buffer and point count), else
  * null: a result of an earlier cloud must not colour this one. */

@@ -1,12 +1,17 @@
 // Colormaps as 256-entry RGB tables (0..1), built once from a few stops by linear interpolation.
 // The renderer writes colours out unconverted (see pointViewer.ts), so these are display values.
 
-export type ColormapId = 'viridis' | 'magma';
+export type ColormapId = 'viridis' | 'magma' | 'attention';
 
 // Stops of matplotlib's viridis and magma at equal spacing (sRGB hex).
+const VIRIDIS = ['#440154', '#482878', '#3e4a89', '#31688e', '#26828e', '#1f9e89', '#35b779', '#6ece58', '#b5de2b', '#fde725'];
 const STOPS: Record<ColormapId, readonly string[]> = {
-  viridis: ['#440154', '#482878', '#3e4a89', '#31688e', '#26828e', '#1f9e89', '#35b779', '#6ece58', '#b5de2b', '#fde725'],
+  viridis: VIRIDIS,
   magma: ['#000004', '#1c1044', '#4f127b', '#812581', '#b5367a', '#e55964', '#fb8761', '#fec287', '#fcfdbf'],
+  // For points on the page's dark background (#111214): viridis from its steel blue up, so the
+  // least attended points still stand out (contrast >= 3:1, the non-text minimum of WCAG) while
+  // brightness keeps rising with attention. magma and viridis start near black and hide them.
+  attention: VIRIDIS.slice(3),
 };
 
 export const COLORMAP_SIZE = 256;
@@ -38,9 +43,4 @@ export function colormapTable(id: ColormapId): Float32Array {
     tables.set(id, table);
   }
   return table;
-}
-
-/** CSS gradient of a colormap, for legends. */
-export function colormapGradient(id: ColormapId): string {
-  return `linear-gradient(to right, ${STOPS[id].join(', ')})`;
 }
