@@ -64,8 +64,9 @@ for (const device of ['webgpu', 'wasm'] as const) {
 }
 
 test('WebGPU really runs the pipeline when asked for (adapter present, no fallback)', async ({ page }) => {
-  test.setTimeout(5 * 60_000); // the model's default votes, each a whole pipeline on SwiftShader
-  await openApp(page, 'webgpu', zooModel());
+  test.setTimeout(5 * 60_000);
+  // One vote: each vote is a whole pipeline on SwiftShader, and one shows where it ran as well.
+  await openApp(page, 'webgpu', zooModel(), '1');
   expect(await page.evaluate(async () => Boolean(await navigator.gpu?.requestAdapter()))).toBe(true);
   const r = await classifyFile(page, 'one.ply', toPly(testCloud('airplane_0627').points));
   expect(r.backend).toBe('webgpu');
