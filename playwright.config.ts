@@ -20,7 +20,7 @@ const dist = process.env.E2E_DIST ? ` --outDir ${process.env.E2E_DIST}` : '';
 export default defineConfig({
   testDir: 'e2e',
   outputDir: 'test-results',
-  timeout: 120_000,
+  timeout: 300_000,
   // Assertions wait on what they check (text, attributes, the viewer's frame counter); the
   // ceiling is generous so a machine loaded by other jobs is slow, not red.
   expect: { timeout: 60_000 },

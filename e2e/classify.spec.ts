@@ -13,7 +13,7 @@ const CLOUDS = Number(process.env.PARITY_CLOUDS ?? 4);
 /** Opens the app on `device` and waits until the model is open; `votes`: the picker's choice ('' = the model's default). */
 async function openApp(page: Page, device: 'auto' | 'webgpu' | 'wasm', modelId: string, votes = ''): Promise<void> {
   await page.goto('/');
-  await expect(page.getByTestId('model-picker').locator(`option[value="${modelId}"]`)).toBeAttached({ timeout: 60_000 });
+  await expect(page.getByTestId('model-picker').locator(`option[value="${modelId}"]`)).toBeAttached({ timeout: 120_000 });
   await page.getByTestId('model-picker').selectOption(modelId);
   await page.getByTestId('device-picker').selectOption(device);
   await page.getByTestId('votes-picker').selectOption(votes);

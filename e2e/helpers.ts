@@ -42,7 +42,7 @@ export async function waitForLoaded(page: Page, name: string): Promise<void> {
   const fileName = page.getByTestId('file-name');
   // An error left over from an earlier file does not count.
   const error = page.getByTestId('error').filter({ hasText: `Could not open ${name}` });
-  await expect(fileName.filter({ hasText: name }).or(error)).toBeVisible({ timeout: 60_000 });
+  await expect(fileName.filter({ hasText: name }).or(error)).toBeVisible({ timeout: 120_000 });
   if (await error.isVisible()) throw new Error(`loading ${name} failed: ${await error.textContent()}`);
   await expect(fileName).toHaveText(name);
   await expect(page.getByTestId('status')).toHaveText('');

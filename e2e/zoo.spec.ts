@@ -29,7 +29,7 @@ test('the model picker lists every committed model, the default first', async ({
 
   await page.goto('/');
   const options = page.getByTestId('model-picker').locator('option');
-  await expect(options).toHaveCount(PICKER_ORDER.length, { timeout: 60_000 });
+  await expect(options).toHaveCount(PICKER_ORDER.length, { timeout: 120_000 });
   expect(await options.evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value))).toEqual(PICKER_ORDER.map(([id]) => id));
 });
 
@@ -40,7 +40,7 @@ for (const modelId of zooModels()) {
       const ref = referenceOf(modelId)[0];
       // One vote: the logits shown are the first vote's either way, and SwiftShader is slow.
       await page.goto(`/?model=${modelId}&device=${device}&votes=1`);
-      await expect(page.getByTestId('model-picker')).toHaveValue(modelId, { timeout: 60_000 });
+      await expect(page.getByTestId('model-picker')).toHaveValue(modelId, { timeout: 120_000 });
       await expect(page.getByTestId('model-progress')).toBeHidden({ timeout: 180_000 });
       await dropFile(page, `${ref.id}.ply`, toPly(testCloud(ref.id).points));
       const panel = page.getByTestId('predictions');
