@@ -17,6 +17,10 @@ import { harnessOnlyFiles, type BuiltFile } from './harnessFiles.ts';
 /** onnxruntime's asyncify wasm (the webgpu build) is ~27 MB; the largest precached file must fit. */
 const LARGEST_FILE = 40 * 1024 * 1024;
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** @param harnessPages the test and benchmark pages the build also writes ('kernels.html'), not precached */
 export function pwa(harnessPages: string[]): Plugin[] {
   let root = process.cwd();
@@ -70,6 +74,10 @@ export function pwa(harnessPages: string[]): Plugin[] {
       ],
       maximumFileSizeToCacheInBytes: LARGEST_FILE,
       navigateFallback: 'index.html',
+      // Not precached, so without this a browser that has the app installed would be handed the
+      // app (the navigation fallback) when it opens a harness page.
+      // (Workbox matches these against a navigation's path and query.)
+      navigateFallbackDenylist: harnessPages.map((page) => new RegExp(`/${escapeRegExp(page)}(\\?.*)?$`)),
       cleanupOutdatedCaches: true,
       clientsClaim: true,
       skipWaiting: true,
