@@ -11,7 +11,8 @@ export type ImportGraph = Map<string, string[]>;
 const SOURCE = /\.(ts|tsx)$/;
 const RESOLVE = ['', '.ts', '.tsx', '/index.ts', '/index.tsx'];
 
-function sourceFiles(dir: string): string[] {
+/** Every .ts / .tsx file under `dir`, at any depth. */
+export function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = path.join(dir, name);
     if (statSync(full).isDirectory()) return sourceFiles(full);

@@ -1,9 +1,10 @@
 // Comments in src/ that name a file (`scripts/vite-plugin-zoo.ts`, `../io/types.ts`) name one that
 // exists, so a move or rename cannot leave a comment pointing nowhere. A name is looked up from the
 // repository root, the commenting file's folder, src/ and training/ (how comments write them).
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles } from '../../scripts/importGraph';
 
 /** Paths with a folder and a known extension, inside comments; `<base>models/index.json` (a URL
  * template) is not a file, so a name right after '>' is skipped. */
@@ -29,13 +30,6 @@ function exists(file: string, name: string): boolean {
   if (name.startsWith('../shared/')) return true; // the shared data folder beside the checkout
   if (BUILD_OUTPUTS.has(name)) return true;
   return [name, path.join(path.dirname(file), name), path.join('src', name), path.join('training', name)].some((p) => existsSync(p));
-}
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    return statSync(full).isDirectory() ? sourceFiles(full) : /\.(ts|tsx)$/.test(name) ? [full] : [];
-  });
 }
 
 describe('file names in comments', () => {
