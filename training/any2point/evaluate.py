@@ -1,8 +1,8 @@
 """Evaluate a checkpoint on the validation part and the test split; writes report.json.
 
-    PYTHONPATH=training python3 -m any2point.evaluate /work/runs/<run>/best.pt [--out report.json] [--predictions p.json]
-    PYTHONPATH=training python3 -m any2point.evaluate --model-dir public/models/<id> --predictions p.json
-    PYTHONPATH=training python3 -m any2point.evaluate --val-only /work/runs/*/best.pt   (no test)
+    PYTHONPATH=training /usr/bin/python3 -m any2point.evaluate /work/runs/<run>/best.pt [--out report.json] [--predictions p.json]
+    PYTHONPATH=training /usr/bin/python3 -m any2point.evaluate --model-dir public/models/<id> --predictions p.json
+    PYTHONPATH=training /usr/bin/python3 -m any2point.evaluate --val-only /work/runs/*/best.pt   (no test)
     ... --votes 4: every cloud classified as the mean softmax of 4 FPS starts (point orders)
 
 The report holds validation and test overall accuracy, mean class accuracy, per-class accuracy,

@@ -1,6 +1,6 @@
 """Export a trained checkpoint for the browser (a thin command).
 
-    PYTHONPATH=training python3 -m any2point.export --checkpoint /work/runs/<run>/best.pt \\
+    PYTHONPATH=training /usr/bin/python3 -m any2point.export --checkpoint /work/runs/<run>/best.pt \\
         --id use-lite-modelnet40 [--report /work/runs/<run>/report.json]
 
 Writes public/models/<id>/: model.onnx (opset 17, the ONNX inputs/outputs of docs/geometry.md,

@@ -3,7 +3,7 @@ computes, by this package. tests/model/geometry-fixtures.test.ts checks that src
 the same numbers (indices exactly, float32 values bit for bit); training/tests/test_geometry.py
 checks that this package still writes the committed files.
 
-    PYTHONPATH=training python3 -m any2point.fixtures    # rewrites tests/fixtures/geometry/
+    PYTHONPATH=training /usr/bin/python3 -m any2point.fixtures    # rewrites tests/fixtures/geometry/
 """
 from __future__ import annotations
 

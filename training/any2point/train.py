@@ -1,7 +1,7 @@
 """Train an Any2Point model.
 
-    PYTHONPATH=training python3 -m any2point.train --backbone use-lite --epochs 60
-    PYTHONPATH=training python3 -m any2point.train --resume /work/runs/<run>
+    PYTHONPATH=training /usr/bin/python3 -m any2point.train --backbone use-lite --epochs 60
+    PYTHONPATH=training /usr/bin/python3 -m any2point.train --resume /work/runs/<run>
 
 Every default is in config.TrainConfig. The run directory gets log.txt, last.pt (every epoch and
 every `checkpoint_minutes`), best.pt (best validation accuracy) and config.json. Checkpoints hold
@@ -216,6 +216,11 @@ def spec_for(cfg: TrainConfig, backbone_root: Optional[str] = None):
 
 
 def main(argv: list[str]) -> None:
+    if argv and argv[0] in ("-h", "--help"):
+        print(__doc__.strip() + "\n\noptions (--key value; defaults of config.TrainConfig):")
+        for key, value in TrainConfig().to_dict().items():
+            print(f"  --{key} {value!r}")
+        return
     if argv and argv[0] == "--resume":
         if len(argv) < 2:
             raise SystemExit("--resume needs a run directory")

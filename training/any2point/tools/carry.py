@@ -56,7 +56,7 @@ def write(out: Path, backbone: str = "use-lite") -> None:
 
 
 def main(argv: list[str]) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="any2point.tools.carry", description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", default=".gpu")
     ap.add_argument("--backbone", default="use-lite")
     a = ap.parse_args(argv)

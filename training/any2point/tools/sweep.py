@@ -170,7 +170,7 @@ def drive(a: argparse.Namespace, runs: dict[str, list[str]]) -> None:
 
 
 def main(argv: list[str]) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="any2point.tools.sweep", description=__doc__.split("\n\n")[0])
     ap.add_argument("--carry", default=".gpu")
     ap.add_argument("--runs", help="JSON file: run name -> list of any2point.train options")
     ap.add_argument("--budget", type=float, default=505.0, help="seconds from the start by which training ends")
