@@ -1,5 +1,6 @@
 // Adapter neighbourhoods, docs/geometry.md section 6: one invocation per (cloud, view, token)
 // writes the token's cell id and its rows of the same-cell mask and of the mean-pooling matrix.
+// rowIndex: shaders/common/rows.wgsl, put in front of this file.
 
 override WG: u32 = 64u;
 override DIMS: u32 = 1u;   // values per position: 1 (line) or 2 (grid: gx, gy)
@@ -30,7 +31,7 @@ fn cellOf(k: u32) -> u32 {
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let row = gid.x + gid.y * groups.x * WG;
+  let row = rowIndex(gid, groups);
   if (row >= params.rows) {
     return;
   }

@@ -4,6 +4,7 @@
 // and stops once every unvisited cell is provably farther. The k best (distance, index) pairs are
 // kept sorted by insertion, so the result equals the brute-force CPU twin exactly.
 // INF, SKIP_MARGIN, point, sq and boxDistance: shaders/common/points.wgsl, put in front of this file.
+// rowIndex: shaders/common/rows.wgsl, likewise.
 
 override WG: u32 = 64u;
 override K: u32 = 24u;       // neighbours per centre, 1..MAX_K
@@ -57,7 +58,7 @@ fn offer(q: f32, i: u32, take: u32) {
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let row = gid.x + gid.y * groups.x * WG;
+  let row = rowIndex(gid, groups);
   if (row >= params.rows) {
     return;
   }

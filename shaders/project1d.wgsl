@@ -1,5 +1,6 @@
 // Virtual projection onto a 1D position line, docs/geometry.md section 5.1: one invocation per
 // (cloud, line) finds the token range along the line, then maps every token to [0, L - 1].
+// rowIndex: shaders/common/rows.wgsl, put in front of this file.
 
 override WG: u32 = 64u;
 
@@ -22,7 +23,7 @@ fn along(d: vec3f, base: u32, i: u32) -> f32 {
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let row = gid.x + gid.y * groups.x * WG;
+  let row = rowIndex(gid, groups);
   if (row >= params.rows) {
     return;
   }

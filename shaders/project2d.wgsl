@@ -1,6 +1,7 @@
 // Virtual projection onto a 2D position grid, docs/geometry.md section 5.2: one invocation per
 // (cloud, view) rotates and perspective-projects the tokens, then maps them onto the G x G grid
 // with one scale for both axes (aspect kept, centred; row 0 at the top).
+// rowIndex: shaders/common/rows.wgsl, put in front of this file.
 
 override WG: u32 = 64u;
 
@@ -39,7 +40,7 @@ fn image(m: u32, base: u32, i: u32) -> vec2f {
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let row = gid.x + gid.y * groups.x * WG;
+  let row = rowIndex(gid, groups);
   if (row >= params.rows) {
     return;
   }

@@ -1,5 +1,6 @@
 // Voxel ids of the token centres, docs/geometry.md section 7: one invocation per (cloud, token)
 // writes the token's voxel id and its row of the same-voxel mask.
+// rowIndex: shaders/common/rows.wgsl, put in front of this file.
 
 override WG: u32 = 64u;
 
@@ -27,7 +28,7 @@ fn voxelOf(i: u32) -> u32 {
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let row = gid.x + gid.y * groups.x * WG;
+  let row = rowIndex(gid, groups);
   if (row >= params.rows) {
     return;
   }

@@ -64,7 +64,8 @@ export function tuningFor(info: AdapterDescription): Tuning {
 }
 
 /** Workgroup counts for `rows` invocations in workgroups of `size`, split over x and y when x
- * would exceed the per-dimension limit (kernels recover the row as gid.x + gid.y * x * size). */
+ * would exceed the per-dimension limit (kernels recover the row as gid.x + gid.y * x * size:
+ * rowIndex in shaders/common/rows.wgsl). */
 export function rowDispatch(rows: number, size: number, maxPerDimension: number): [number, number] {
   const groups = Math.max(1, Math.ceil(rows / size));
   if (groups <= maxPerDimension) return [groups, 1];
