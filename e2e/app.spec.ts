@@ -8,13 +8,6 @@ import { BUNNY_FACTS, bunnyObj } from '../tests/io/fixtures/obj';
 import { B9_FACTS, b9TrainingPly, cubePly, truncatedPondPly } from '../tests/io/fixtures/ply';
 import { dropFile, dropTransfer, framesDrawn, paintedShare, saveScreenshot, valueOf, waitForFrameAfter, waitForLoaded } from './helpers';
 
-// Its header declares 70,051 vertices of 31 bytes, the body holds 70,048.
-const pondPly = truncatedPondPly;
-// ASCII mesh, 8 vertices, 6 quads.
-const cubeMesh = cubePly;
-// Binary little-endian doubles, uchar colours and a label: 22,300 points of a made-up city block.
-const b9Ply = b9TrainingPly;
-
 /** A binary PLY whose header declares `declared` vertices but whose body holds only `present`. */
 function truncatedBinaryPly(declared: number, present: number): Uint8Array {
   const header = `ply\nformat binary_little_endian 1.0\nelement vertex ${declared}\nproperty float x\nproperty float y\nproperty float z\nend_header\n`;
@@ -36,7 +29,7 @@ async function open(page: Page): Promise<void> {
 
 test('a dropped binary PLY point cloud shows its points, counts and colours', async ({ page }) => {
   await open(page);
-  await dropFile(page, 'b9_training.ply', b9Ply());
+  await dropFile(page, 'b9_training.ply', b9TrainingPly());
   await waitForLoaded(page, 'b9_training.ply');
 
   await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'ply');
@@ -98,7 +91,7 @@ test('a dropped OBJ mesh is sampled and reports the mesh counts', async ({ page 
 
 test('a malformed file shows its error, the previous cloud stays, the next good file loads', async ({ page }) => {
   await open(page);
-  await dropFile(page, 'cube.ply', cubeMesh());
+  await dropFile(page, 'cube.ply', cubePly());
   await waitForLoaded(page, 'cube.ply');
   const cubePoints = await valueOf(page, 'point-count');
   expect(await valueOf(page, 'vertex-count')).toBe(8);
@@ -119,7 +112,7 @@ test('a malformed file shows its error, the previous cloud stays, the next good 
   await expect(error).toHaveCount(0);
 
   // A truncated file shaped like a real exporter's (31-byte vertices, a partial last one): same outcome.
-  await dropFile(page, 'pond.0.ply', pondPly());
+  await dropFile(page, 'pond.0.ply', truncatedPondPly());
   await expect(page.getByTestId('error-message')).toHaveText('PLY: header declares 70,051 vertices but the file ends after 70,048');
   await expect(page.getByTestId('file-name')).toHaveText('cube.ply');
 
@@ -197,7 +190,7 @@ test('without WebGL the viewer says why it cannot draw, and files still load', a
     const page = await browser.newPage({ baseURL });
     await open(page);
     await expect(page.getByTestId('viewer-error')).toContainText('The 3D view could not start');
-    await dropFile(page, 'cube.ply', cubeMesh());
+    await dropFile(page, 'cube.ply', cubePly());
     await waitForLoaded(page, 'cube.ply');
     expect(await valueOf(page, 'vertex-count')).toBe(8);
     await saveScreenshot(page, 'no-webgl');
