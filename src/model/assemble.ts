@@ -33,15 +33,16 @@ export function frozenSourceUrls(backbone: string, frozen: FrozenSpec, base?: st
   return sourceFiles(frozen).map((file) => backboneFileUrl(backbone, file, base));
 }
 
-/** frozen.bin from the cache when the copy there passes the sha256 check (reported as an
- * assembly already done), else null. */
-export async function cachedFrozen(modelId: string, frozen: FrozenSpec, options: LoadFrozenOptions = {}): Promise<Uint8Array | null> {
+/** frozen.bin from the cache when the copy there passes the sha256 check, else null. */
+export async function cachedFrozen(modelId: string, frozen: FrozenSpec, options: Pick<LoadFrozenOptions, 'cache' | 'base'> = {}): Promise<Uint8Array | null> {
   const cached = await (options.cache ?? defaultCache()).match(modelFileUrl(modelId, frozen.file, options.base));
-  if (cached && cached.byteLength === frozen.bytes && (await sha256Hex(cached)) === frozen.sha256.toLowerCase()) {
-    options.onProgress?.({ phase: 'assemble', file: frozen.file, loaded: frozen.bytes, total: frozen.bytes });
-    return cached;
-  }
-  return null;
+  const valid = cached && cached.byteLength === frozen.bytes && (await sha256Hex(cached)) === frozen.sha256.toLowerCase();
+  return valid ? cached : null;
+}
+
+/** Tells the progress bar that frozen.bin is there (taken from the cache). */
+export function reportFrozenReady(frozen: FrozenSpec, onProgress?: ProgressCallback): void {
+  onProgress?.({ phase: 'assemble', file: frozen.file, loaded: frozen.bytes, total: frozen.bytes });
 }
 
 /** The model's frozen.bin: from the cache when a copy there passes the sha256 check, else
@@ -50,7 +51,10 @@ export async function loadFrozen(modelId: string, backbone: string, frozen: Froz
   const cache = options.cache ?? defaultCache();
   const key = modelFileUrl(modelId, frozen.file, options.base);
   const cached = await cachedFrozen(modelId, frozen, options);
-  if (cached) return cached;
+  if (cached) {
+    reportFrozenReady(frozen, options.onProgress);
+    return cached;
+  }
   // Every source file at once; one progress figure over all of them.
   const files = sourceFiles(frozen);
   const urls = frozenSourceUrls(backbone, frozen, options.base);

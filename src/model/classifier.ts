@@ -13,7 +13,7 @@ import { runGeometry } from '../gpu/runGeometry';
 import { normalise, type UpAxis } from '../geometry/normalise';
 import { posWidth, tokenCount, viewCount, type GeometryOutput } from '../geometry/spec';
 import type { PointCloud } from '../types/cloud';
-import { cachedFrozen, frozenSourceUrls, loadFrozen } from './assemble';
+import { cachedFrozen, frozenSourceUrls, loadFrozen, reportFrozenReady } from './assemble';
 import type { FileCache } from './cache';
 import { fetchFile, modelFileUrl } from './fetchFiles';
 import { attentionMaps, nearestToken, softmax, topK, type AttentionMaps, type RankedClass } from './postprocess';
@@ -114,6 +114,7 @@ export async function createClassifier(id: string, options: ClassifierOptions = 
   void Promise.resolve(frozenBytes).catch(() => undefined);
   const model = await modelBytes;
   const frozen = await frozenBytes;
+  if (cached && manifest.frozen) reportFrozenReady(manifest.frozen, options.onProgress);
   return openClassifier({ manifest, model, frozen }, options);
 }
 

@@ -154,10 +154,11 @@ describe('createClassifier: download, assemble, open (real HTTP)', () => {
     server.files.set('/backbones/none/dist/weights.bin', tiny.frozen);
     const phases: string[] = [];
     const downloads: [number, number][] = [];
+    const cache = memoryCache();
     const clf = await createClassifier('tiny-zoo', {
       device: 'wasm',
       base: `${server.origin}/`,
-      cache: memoryCache(),
+      cache,
       onProgress: (p) => {
         if (phases.at(-1) !== p.phase) phases.push(p.phase);
         if (p.phase === 'download') downloads.push([p.loaded, p.total]);
@@ -172,6 +173,18 @@ describe('createClassifier: download, assemble, open (real HTTP)', () => {
     expect(new Set(known.map(([, t]) => t))).toEqual(new Set([total]));
     expect(known.at(-1)).toEqual([total, total]);
     expect(known.every(([l], i) => i === 0 || l >= known[i - 1]![0])).toBe(true);
+    // A warm start (everything cached) reports the phases in the same order.
+    const warmPhases: string[] = [];
+    const warm = await createClassifier('tiny-zoo', {
+      device: 'wasm',
+      base: `${server.origin}/`,
+      cache,
+      onProgress: (p) => {
+        if (warmPhases.at(-1) !== p.phase) warmPhases.push(p.phase);
+      },
+    });
+    expect(warmPhases).toEqual(['download', 'assemble', 'session']);
+    await warm.dispose();
     expect(clf.manifest.metrics.testOverallAccuracy).toBe(0.5);
     const r = await clf.classify(uniformCloud(100, 1));
     expect(r.top[0].probability).toBeGreaterThan(0);
