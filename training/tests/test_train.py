@@ -332,3 +332,11 @@ def test_fps_starts_fall_back_to_one_process_when_workers_fail(tmp_path, monkeyp
     serial = C.with_fps_starts(clouds, spec, "t", 3, tmp_path / "b", log=None)
     assert any("worker processes failed (RuntimeError: no processes here)" in m for m in said)
     assert all(np.array_equal(a, b) for a, b in zip(idx.fps + idx.knn, serial.fps + serial.knn))
+
+
+def test_the_old_name_fps_variants_still_loads_and_parses():
+    """Checkpoints and config.json files written before the rename say fps_variants; the sweeps'
+    JSON files and older notes pass --fps_variants."""
+    assert TrainConfig.from_dict({"fps_variants": 8}).fps_starts == 8
+    assert parse_overrides(["--fps_variants", "4"], TrainConfig()).fps_starts == 4
+    assert "fps_variants" not in TrainConfig().to_dict()  # new files carry the new name only
