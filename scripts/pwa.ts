@@ -9,10 +9,16 @@
 // `vite preview` / any host that serves COOP + COEP stores them on index.html too, so a page served
 // from the cache is still isolated (e2e/offline.spec.ts checks crossOriginIsolated). Where a host
 // sends no such headers, src/model/session.ts runs wasm single-threaded.
+//
+// Integrity: every precache entry carries the SRI sha256 of the file the build wrote, so the
+// service worker's fetch of it (at install, and on a cache miss) fails when the server hands out
+// other bytes, and a failed install leaves the previous, verified copy in charge (docs/security.md).
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { harnessOnlyFiles, type BuiltFile } from './harnessFiles.ts';
+import { sriSha256 } from './vite-plugin-integrity.ts';
 
 /** onnxruntime's asyncify wasm (the webgpu build) is ~27 MB; the largest precached file must fit. */
 const LARGEST_FILE = 40 * 1024 * 1024;
@@ -24,12 +30,14 @@ function escapeRegExp(text: string): string {
 /** @param harnessPages the test and benchmark pages the build also writes ('kernels.html'), not precached */
 export function pwa(harnessPages: string[]): Plugin[] {
   let root = process.cwd();
+  let outDir = resolve(root, 'dist');
   let notPrecached: Set<string> | null = null;
   const harness: Plugin = {
     name: 'any2point:harness-files',
     apply: 'build',
     configResolved(config) {
       root = config.root;
+      outDir = resolve(config.root, config.build.outDir);
     },
     generateBundle(_, bundle) {
       const pages = new Set(harnessPages.map((page) => resolve(root, page)));
@@ -69,7 +77,8 @@ export function pwa(harnessPages: string[]): Plugin[] {
         (entries) => {
           if (!notPrecached) throw new Error('pwa: the harness files were not worked out (generateBundle did not run)');
           const skip = notPrecached;
-          return { manifest: entries.filter((e) => !skip.has(e.url)) };
+          const kept = entries.filter((e) => !skip.has(e.url));
+          return { manifest: kept.map((e) => ({ ...e, integrity: integrityOf(outDir, e.url) })) };
         },
       ],
       maximumFileSizeToCacheInBytes: LARGEST_FILE,
@@ -84,4 +93,11 @@ export function pwa(harnessPages: string[]): Plugin[] {
     },
   });
   return [harness, ...sw];
+}
+
+/** The SRI digest of a file the build wrote (the manifest's urls are relative to the output folder). */
+function integrityOf(outDir: string, url: string): string {
+  const file = resolve(outDir, decodeURIComponent(url));
+  if (!existsSync(file)) throw new Error(`pwa: precache entry ${url} is not a file under ${outDir}`);
+  return sriSha256(readFileSync(file));
 }

@@ -13,11 +13,10 @@
 //    Chromium (accuracy.html, 2 threads) 30 ms asyncify vs 22 ms plain, geometry included; in
 //    Node (1 thread, network only) 123 ms vs 31 ms.
 // Node (the unit tests, wasm only) loads the wasm entry from the package as it is.
+// In the browser each build's wasm is fetched by src/model/ortWasm.ts, checked against the sha256
+// the build recorded, and handed over as bytes; its JavaScript loader is the one bundled in the
+// entry's chunk (no wasmPaths, so ORT loads no separate .mjs). See docs/security.md.
 import type * as OrtModule from 'onnxruntime-web/wasm';
-import asyncifyWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
-import asyncifyMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
-import plainWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
-import plainMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
 
 type Ort = typeof OrtModule;
 
@@ -78,10 +77,13 @@ const ortPromises: Partial<Record<Backend, Promise<Ort>>> = {};
 /** The ORT build for a backend, loaded on first use (a separate chunk, so its threads' worker
  * script is ORT alone). */
 function loadOrt(backend: Backend): Promise<Ort> {
-  ortPromises[backend] ??= (backend === 'webgpu' ? import('onnxruntime-web/webgpu') : import('onnxruntime-web/wasm')).then((ort) => {
-    configureWasm(ort, backend);
+  ortPromises[backend] ??= (async () => {
+    const ort = await (backend === 'webgpu' ? import('onnxruntime-web/webgpu') : import('onnxruntime-web/wasm'));
+    await configureWasm(ort, backend);
     return ort;
-  });
+  })();
+  // A failed load (an integrity error, no network) is not kept: the next session tries again.
+  ortPromises[backend].catch(() => delete ortPromises[backend]);
   return ortPromises[backend];
 }
 
@@ -89,16 +91,16 @@ function isBrowser(): boolean {
   return typeof location !== 'undefined' && /^https?:$/.test(location.protocol);
 }
 
-function configureWasm(ort: Ort, backend: Backend): void {
+async function configureWasm(ort: Ort, backend: Backend): Promise<void> {
   ort.env.logLevel = 'error';
   if (!isBrowser()) {
     // Node finds its wasm beside its own module; one thread keeps tests light.
     ort.env.wasm.numThreads = 1;
     return;
   }
-  // The app serves (and its service worker precaches) these two files itself: no CDN, works offline.
-  const [mjs, wasm] = backend === 'webgpu' ? [asyncifyMjsUrl, asyncifyWasmUrl] : [plainMjsUrl, plainWasmUrl];
-  ort.env.wasm.wasmPaths = { mjs: new URL(mjs, location.href).href, wasm: new URL(wasm, location.href).href };
+  // The app serves (and its service worker precaches) the wasm itself: no CDN, works offline.
+  const { fetchOrtWasm } = await import('./ortWasm');
+  ort.env.wasm.wasmBinary = await fetchOrtWasm(backend);
   // Threads need SharedArrayBuffer, which needs cross-origin isolation (COOP + COEP).
   const isolated = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
   const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1;

@@ -10,3 +10,14 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = await subtle.digest('SHA-256', exact ? (bytes as Uint8Array<ArrayBuffer>) : bytes.slice());
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
+
+/** A fetched file whose bytes are not the ones the build recorded. */
+export class IntegrityError extends Error {
+  override name = 'IntegrityError';
+}
+
+/** Throws an IntegrityError naming `what` when `bytes` do not hash to `expected` (hex). */
+export async function checkSha256(what: string, bytes: Uint8Array, expected: string): Promise<void> {
+  const got = await sha256Hex(bytes);
+  if (got !== expected.toLowerCase()) throw new IntegrityError(`${what}: sha256 mismatch, expected ${expected}, got ${got}`);
+}
