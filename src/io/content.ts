@@ -1,7 +1,8 @@
 // What the format table's content tests look at: the start of a file, decoded once, and the
 // small predicates more than one test needs. Data and pure functions only (no parsers), so the
 // table that uses them stays light enough for the page.
-import { firstBinaryByte, toNumber } from './text';
+import { toNumber } from './numbers';
+import { firstBinaryByte } from './text';
 
 const WINDOW = 64 * 1024;
 

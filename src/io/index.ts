@@ -1,8 +1,10 @@
 // The loaders' one entry point: bytes of a named file -> a point cloud, or a LoadError that says
 // what is wrong. Pure: no DOM, no network, so it runs in a Web Worker.
+import { isBinaryStl } from './content';
+import { detectWideText, wideToUtf8 } from './encoding';
 import { finish } from './finish';
-import { formatForName } from './formats';
-import { LIMITS, formatBytes, formatCount } from './limits';
+import { type FormatId, formatForName } from './formats';
+import { LIMITS, fileSizeRefusal, formatCount } from './limits';
 import { PARSERS } from './parsers';
 import { chooseFormat } from './sniff';
 import { LoadError, type LoadResult } from './types';
@@ -29,16 +31,27 @@ export function loadFile(name: string, bytes: Uint8Array, options: LoadOptions =
 
   const named = formatForName(name)?.id ?? 'unknown';
   if (bytes.length > LIMITS.maxFileBytes) {
-    throw new LoadError(
-      named,
-      'too-large',
-      `the file is ${formatBytes(bytes.length)} (${formatCount(bytes.length)} bytes); the limit is ${formatBytes(LIMITS.maxFileBytes)} (LIMITS.maxFileBytes)`,
-    );
+    throw new LoadError(named, 'too-large', fileSizeRefusal(bytes.length));
   }
   if (bytes.length === 0) throw new LoadError(named, 'empty', 'the file is empty (0 bytes)');
 
-  const { entry, warnings } = chooseFormat(name, bytes);
-  const parsed = PARSERS[entry.id](bytes);
-  parsed.warnings.unshift(...warnings);
+  const { bytes: content, warnings: encodingWarnings } = asUtf8(named, bytes);
+  const { entry, warnings } = chooseFormat(name, content);
+  const parsed = PARSERS[entry.id](content);
+  parsed.warnings.unshift(...encodingWarnings, ...warnings);
   return finish(entry.id, parsed, { meshSamples, seed });
+}
+
+/** UTF-16 / UTF-32 text converted to UTF-8, with a warning naming the encoding; other bytes as
+ * they are. A binary STL's 80-byte header is free text, so its exact size is trusted first. */
+function asUtf8(named: FormatId | 'unknown', bytes: Uint8Array): { bytes: Uint8Array; warnings: string[] } {
+  const wide = isBinaryStl(bytes) ? undefined : detectWideText(bytes);
+  if (wide === undefined) return { bytes, warnings: [] };
+  const how = wide.bom > 0 ? 'with a byte-order mark' : 'recognised by its NUL bytes';
+  try {
+    return { bytes: wideToUtf8(bytes, wide), warnings: [`the file is ${wide.encoding} text (${how}); read as such`] };
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new LoadError(named, 'malformed', `the file looks like ${wide.encoding} text (${how}) but is not: ${detail}`);
+  }
 }

@@ -3,6 +3,11 @@
 export const LIMITS = {
   /** Files above this are refused before parsing (256 MiB). A 200 MB file is read. */
   maxFileBytes: 256 * 1024 * 1024,
+  /** Longest line a text file (or a text body) may have: 1 MiB. Real lines are under 1 KiB; the
+   * longest a fixture has is a 100,000-character comment. Checked on the bytes before decoding. */
+  maxLineBytes: 1024 * 1024,
+  /** Longest list a PLY or OFF face may declare: a polygon of a million corners is not a face. */
+  maxListLength: 1_000_000,
   /** Points (or mesh vertices) a file may declare or contain. */
   maxPoints: 10_000_000,
   /** Mesh faces a file may declare or contain. */
@@ -43,4 +48,14 @@ export const FACE_LIMIT_TEXT = `the limit is ${formatCount(LIMITS.maxFaces)} fac
 /** (1, 'face') -> "1 face"; (3, 'face') -> "3 faces"; (2, 'vertex', 'vertices') -> "2 vertices". */
 export function countOf(n: number, singular: string, plural = `${singular}s`): string {
   return `${formatCount(n)} ${n === 1 ? singular : plural}`;
+}
+
+/** "the file is 268,435,457 bytes (256 MiB); the limit is 268,435,456 bytes (256 MiB,
+ * LIMITS.maxFileBytes)": exact bytes on both sides, so one byte over never reads "256 MiB; the
+ * limit is 256 MiB". */
+export function fileSizeRefusal(bytes: number): string {
+  return (
+    `the file is ${formatCount(bytes)} bytes (${formatBytes(bytes)}); ` +
+    `the limit is ${formatCount(LIMITS.maxFileBytes)} bytes (${formatBytes(LIMITS.maxFileBytes)}, LIMITS.maxFileBytes)`
+  );
 }

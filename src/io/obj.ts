@@ -7,7 +7,9 @@ import { OBJLoader } from 'three/examples/jsm/loaders/OBJLoader.js';
 import type { Mesh as ThreeMesh, Points as ThreePoints } from 'three';
 import { identityIndices } from './buffers';
 import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, countOf, formatCount } from './limits';
-import { quote, toNumber } from './text';
+import { quote } from './text';
+import { beyondFloat32, toNumber, wordColumn } from './numbers';
+import { tokenError } from './tokenError';
 import { float32Attribute, withFileColors } from './three';
 import type { Mesh } from '../types/cloud';
 import { LoadError, type Parsed } from './types';
@@ -58,6 +60,15 @@ function vertexRef(corner: string, vertices: number, face: number, lineNo: numbe
   return resolved;
 }
 
+/** Every value of a v / vt / vn line is a number in full (numbers.ts): three's OBJLoader reads
+ * them with parseFloat, which takes "0x1f" as 0 and "1.5abc" as 1.5. */
+function checkNumbers(raw: string, words: string[], lineNo: number): void {
+  for (let k = 1; k < words.length; k++) {
+    const value = toNumber(words[k]!);
+    if (value === null || beyondFloat32(value)) throw tokenError('obj', lineNo, wordColumn(raw, k), words[k]!);
+  }
+}
+
 function scan(text: string): Scan {
   const s: Scan = { kept: [], vertices: 0, coloredVertices: 0, faces: 0, triangles: 0, degenerateFaces: 0, points: 0, lines: 0, unknown: 0, firstUnknown: '' };
   const rows = text.split('\n');
@@ -65,17 +76,17 @@ function scan(text: string): Scan {
     const lineNo = i + 1;
     let line = rows[i]!;
     while (line.endsWith('\\') && i + 1 < rows.length) line = `${line.slice(0, -1)} ${rows[++i]}`; // continuation
+    const raw = line;
     line = line.trim();
     if (line === '' || line[0] === '#' || line === '\0') continue;
     const words = line.split(/\s+/);
     const keyword = words[0]!;
     switch (keyword) {
       case 'v': {
-        for (let k = 1; k <= 3; k++) {
-          if (words[k] === undefined || toNumber(words[k]!) === null) {
-            throw new LoadError('obj', 'malformed', `vertex ${s.vertices + 1} (line ${lineNo}) needs x y z numbers, found ${quote(line)}`);
-          }
+        if (words.length < 4) {
+          throw new LoadError('obj', 'malformed', `vertex ${s.vertices + 1} (line ${lineNo}) needs x y z numbers, found ${quote(line)}`);
         }
+        checkNumbers(raw, words, lineNo);
         if (s.vertices === LIMITS.maxPoints) throw new LoadError('obj', 'too-large', `the file has more than ${formatCount(LIMITS.maxPoints)} vertices; ${POINT_LIMIT_TEXT}`);
         s.vertices++;
         if (words.length >= 7) s.coloredVertices++;
@@ -84,6 +95,7 @@ function scan(text: string): Scan {
       }
       case 'vt':
       case 'vn':
+        checkNumbers(raw, words, lineNo);
         s.kept.push(line);
         break;
       case 'f': {

@@ -3,7 +3,9 @@
 // loader, so this one is ours. 4OFF (4D) and nOFF (n-D) are refused as unsupported.
 import { Uint32Builder } from './buffers';
 import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, countOf, formatCount } from './limits';
-import { quote, toCount, toNumber } from './text';
+import { quote, toCount } from './text';
+import { beyondFloat32, toNumber, wordColumn } from './numbers';
+import { tokenError } from './tokenError';
 import { LoadError, type Parsed } from './types';
 
 interface Variant {
@@ -24,15 +26,27 @@ class Lines {
   }
 
   /** The next significant line split into words, with its 1-based line number. */
-  next(): { words: string[]; lineNo: number } | undefined {
+  next(): { words: string[]; lineNo: number; raw: string } | undefined {
     while (this.index < this.lines.length) {
-      let line = this.lines[this.index++]!;
+      const raw = this.lines[this.index++]!;
+      let line = raw;
       const hash = line.indexOf('#');
       if (hash >= 0) line = line.slice(0, hash);
       line = line.trim();
-      if (line !== '') return { words: line.split(/\s+/), lineNo: this.index };
+      if (line !== '') return { words: line.split(/\s+/), lineNo: this.index, raw };
     }
     return undefined;
+  }
+
+  /** Significant lines not yet read (a pass over the rest, without splitting them). */
+  countRemaining(): number {
+    let n = 0;
+    for (let i = this.index; i < this.lines.length; i++) {
+      const line = this.lines[i]!;
+      const hash = line.indexOf('#');
+      if ((hash >= 0 ? line.slice(0, hash) : line).trim() !== '') n++;
+    }
+    return n;
   }
 
   /** Lines not yet read: an upper bound on the rows left, to bound allocations. */
@@ -64,6 +78,14 @@ function readHeader(lines: Lines): { variant: Variant; words: string[]; lineNo: 
   return { variant, words: counts, lineNo };
 }
 
+/** Value `k` of a vertex line, by the number grammar (numbers.ts). */
+function number(line: { words: string[]; lineNo: number; raw: string }, k: number): number {
+  const token = line.words[k]!;
+  const value = toNumber(token);
+  if (value === null || beyondFloat32(value)) throw tokenError('off', line.lineNo, wordColumn(line.raw, k), token);
+  return value;
+}
+
 export function parseOff(text: string): Parsed {
   const lines = new Lines(text);
   const header = readHeader(lines);
@@ -80,6 +102,17 @@ export function parseOff(text: string): Parsed {
   }
   if (vertexCount === 0) throw new LoadError('off', 'empty', 'header declares 0 vertices');
 
+  // One vertex or face per line: more lines than declared means the counts are wrong, and reading
+  // on would take vertex lines for faces (or ignore the rest). Fewer is caught where the file ends.
+  const rows = lines.countRemaining();
+  if (rows > vertexCount + faceCount) {
+    throw new LoadError(
+      'off',
+      'malformed',
+      `header declares ${countOf(vertexCount, 'vertex', 'vertices')} and ${countOf(faceCount, 'face')} (${formatCount(vertexCount + faceCount)} lines), ` +
+        `but the file has ${formatCount(rows)} lines of data after the counts`,
+    );
+  }
   const { variant } = header;
   // One vertex per line: a file with fewer lines cannot hold the declared vertices.
   const capacity = Math.min(vertexCount, lines.remainingLines());
@@ -96,14 +129,11 @@ export function parseOff(text: string): Parsed {
     if (line.words.length < needed) {
       throw new LoadError('off', 'malformed', `vertex ${v} (line ${line.lineNo}) has ${line.words.length} values; this OFF variant needs ${needed}`);
     }
-    for (let k = 0; k < 3; k++) {
-      const value = toNumber(line.words[k]!);
-      if (value === null) throw new LoadError('off', 'malformed', `vertex ${v} (line ${line.lineNo}): ${quote(line.words[k]!)} is not a number`);
-      positions[3 * v + k] = value;
-    }
+    for (let k = 0; k < needed; k++) number(line, k);
+    for (let k = 0; k < 3; k++) positions[3 * v + k] = number(line, k);
     if (rawColors !== undefined) {
       for (let k = 0; k < 3; k++) {
-        const value = toNumber(line.words[colorOffset + k]!) ?? 0;
+        const value = number(line, colorOffset + k);
         rawColors[3 * v + k] = value;
         if (value > colorMax) colorMax = value;
       }
@@ -121,6 +151,9 @@ export function parseOff(text: string): Parsed {
     }
     const n = toCount(line.words[0]);
     if (n === null) throw new LoadError('off', 'malformed', `face ${f} (line ${line.lineNo}) does not start with a vertex count: ${quote(line.words.join(' '))}`);
+    if (n > LIMITS.maxListLength) {
+      throw new LoadError('off', 'too-large', `face ${f} (line ${line.lineNo}) declares ${formatCount(n)} vertices; the limit is ${formatCount(LIMITS.maxListLength)} per face (LIMITS.maxListLength)`);
+    }
     if (line.words.length < n + 1) {
       throw new LoadError('off', 'malformed', `face ${f} (line ${line.lineNo}) declares ${n} vertices but lists ${line.words.length - 1}`);
     }

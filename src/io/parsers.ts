@@ -6,15 +6,15 @@ import { parseOff } from './off';
 import { parsePcd } from './pcd';
 import { parsePly } from './ply';
 import { parseStl } from './stl';
-import { decodeText } from './text';
+import { readText } from './lines';
 import type { Parsed } from './types';
 import { parseXyz } from './xyz';
 
 export const PARSERS: Readonly<Record<FormatId, (bytes: Uint8Array) => Parsed>> = {
   ply: parsePly,
-  obj: (bytes) => parseObj(decodeText(bytes)),
+  obj: (bytes) => parseObj(readText('obj', bytes)),
   pcd: parsePcd,
-  xyz: (bytes) => parseXyz(decodeText(bytes)),
-  off: (bytes) => parseOff(decodeText(bytes)),
+  xyz: (bytes) => parseXyz(readText('xyz', bytes)),
+  off: (bytes) => parseOff(readText('off', bytes)),
   stl: parseStl,
 };

@@ -2,7 +2,10 @@
 // has been checked here against LIMITS and the body's length. three reads whatever bytes are
 // there: a short binary body throws a RangeError, a short ASCII body gives fewer points.
 import { PCDLoader } from 'three/examples/jsm/loaders/PCDLoader.js';
-import { formatCount, countOf } from './limits';
+import { formatCount } from './limits';
+import { checkLineLengths } from './lines';
+import { beyondFloat32, toNumber, tokenMessage, wordColumn } from './numbers';
+import { tokenError } from './tokenError';
 import { type PcdHeader, canonicalHeader, parsePcdHeader } from './pcdHeader';
 import { float32Attribute, withFileColors } from './three';
 import { LoadError, type Parsed } from './types';
@@ -14,26 +17,72 @@ function truncated(header: PcdHeader, complete: number): LoadError {
   return new LoadError('pcd', 'truncated', `header declares ${formatCount(header.points)} points but the file ends after ${formatCount(complete)}`);
 }
 
-/** ASCII: one point per line with every declared value. Returns warnings for extra lines. */
-function checkAscii(header: PcdHeader, body: Uint8Array, warnings: string[]): void {
-  const lines = new TextDecoder('latin1').decode(body).split('\n');
+/** ASCII: one point per line with every declared value, each a number by the grammar of
+ * numbers.ts (integers for I and U fields). Returns the body as three should read it: values
+ * joined by single spaces, one point per line (three splits lines on "\n" only). */
+function checkAscii(header: PcdHeader, body: Uint8Array): string {
+  const firstLine = header.text.split('\n').length;
+  checkLineLengths('pcd', body, 0, firstLine);
+  const lines = new TextDecoder('latin1').decode(body).split(/\r\n|\r|\n/);
+  const integer = header.types.flatMap((type, f) => Array<boolean>(header.counts[f]!).fill(type !== 'F'));
+  const out: string[] = [];
   let rows = 0;
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
+    const raw = lines[i]!;
+    const line = raw.trim();
     if (line === '') continue;
-    const values = line.split(/\s+/).length;
-    if (rows < header.points && values !== header.rowValues) {
-      throw new LoadError('pcd', 'malformed', `point ${rows} has ${values} values; the header declares ${header.rowValues} per point`);
+    const lineNo = firstLine + i;
+    const words = line.split(/\s+/);
+    if (rows >= header.points) {
+      const more = lines.slice(i).filter((l) => l.trim() !== '').length;
+      throw new LoadError(
+        'pcd',
+        'malformed',
+        `header declares ${formatCount(header.points)} points, but the data has ${formatCount(header.points + more)} lines (from line ${lineNo} on, ${formatCount(more)} more)`,
+      );
     }
+    if (words.length !== header.rowValues) {
+      throw new LoadError('pcd', 'malformed', `point ${rows} (line ${lineNo}) has ${words.length} values; the header declares ${header.rowValues} per point`);
+    }
+    for (let k = 0; k < words.length; k++) {
+      const value = toNumber(words[k]!);
+      if (value === null || beyondFloat32(value)) throw tokenError('pcd', lineNo, wordColumn(raw, k), words[k]!);
+      if (integer[k] && !Number.isInteger(value)) {
+        throw new LoadError('pcd', 'malformed', tokenMessage(lineNo, wordColumn(raw, k), words[k]!, 'is not an integer (the field is TYPE I or U)'));
+      }
+    }
+    out.push(words.join(' '));
     rows++;
   }
   if (rows < header.points) throw truncated(header, rows);
-  if (rows > header.points) warnings.push(`PCD: ${countOf(rows - header.points, 'line')} after the declared ${formatCount(header.points)} points ignored`);
+  out.push('');
+  return out.join('\n');
 }
 
+/** Binary: exactly the declared points; float64 x, y, z within float32's range. */
 function checkBinary(header: PcdHeader, body: Uint8Array): void {
   const needed = header.points * header.rowBytes;
   if (body.length < needed) throw truncated(header, Math.floor(body.length / header.rowBytes));
+  if (body.length > needed) {
+    throw new LoadError(
+      'pcd',
+      'malformed',
+      `header declares ${formatCount(header.points)} points (${formatCount(needed)} bytes of data), but the file has ${formatCount(body.length)} bytes after the header (${formatCount(body.length - needed)} more)`,
+    );
+  }
+  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  for (const axis of ['x', 'y', 'z']) {
+    const f = header.fields.indexOf(axis);
+    if (header.types[f] !== 'F' || header.sizes[f] !== 8) continue;
+    let offset = 0;
+    for (let g = 0; g < f; g++) offset += header.sizes[g]! * header.counts[g]!;
+    for (let i = 0; i < header.points; i++) {
+      const v = view.getFloat64(i * header.rowBytes + offset, true);
+      if (beyondFloat32(v)) {
+        throw new LoadError('pcd', 'float-range', `point ${i}: ${axis} = ${v} is out of float32 range (largest magnitude 3.4028235e38)`);
+      }
+    }
+  }
 }
 
 function checkCompressed(header: PcdHeader, body: Uint8Array): void {
@@ -57,15 +106,17 @@ export function parsePcd(bytes: Uint8Array): Parsed {
   const header = parsePcdHeader(bytes);
   const body = bytes.subarray(header.bodyOffset);
   const warnings: string[] = [];
-  if (header.encoding === 'ascii') checkAscii(header, body, warnings);
+  let data = body;
+  if (header.encoding === 'ascii') data = new TextEncoder().encode(checkAscii(header, body));
   else if (header.encoding === 'binary') checkBinary(header, body);
   else checkCompressed(header, body);
 
-  // three gets a header in the one spelling it parses reliably, followed by the body.
+  // three gets a header in the one spelling it parses reliably, followed by the body (for ascii,
+  // the values we checked, in the one layout it splits reliably).
   const canonical = new TextEncoder().encode(canonicalHeader(header));
-  const input = new Uint8Array(canonical.length + body.length);
+  const input = new Uint8Array(canonical.length + data.length);
   input.set(canonical);
-  input.set(body, canonical.length);
+  input.set(data, canonical.length);
   let points;
   try {
     points = withFileColors(() => new PCDLoader().parse(input.buffer));

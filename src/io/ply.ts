@@ -5,7 +5,10 @@
 // four vertices, turns the mesh into a triangle soup when faces carry colours, and converts
 // colours into linear space; all three would have to be undone here.
 import { Uint32Builder } from './buffers';
-import { countOf, formatCount } from './limits';
+import { LIMITS, countOf, formatCount } from './limits';
+import { checkLineLengths } from './lines';
+import { beyondFloat32, showToken } from './numbers';
+import { checkByteOrder } from './plyByteOrder';
 import { type PlyElement, type PlyHeader, type PlyScalar, SCALAR_BYTES, describeCount, parsePlyHeader } from './plyHeader';
 import { AsciiValues, BadPlyToken, BinaryValues, type PlyValueSource, readScalar } from './plyValues';
 import { LoadError, type Parsed } from './types';
@@ -65,7 +68,7 @@ function truncated(element: PlyElement, complete: number): LoadError {
 
 function withContext(error: unknown, element: PlyElement, index: number): unknown {
   if (error instanceof BadPlyToken) {
-    return new LoadError('ply', 'malformed', `${element.name} ${index}: ${error.message}`);
+    return new LoadError('ply', error.outOfRange ? 'float-range' : 'malformed', `${element.name} ${index}: ${error.message}`);
   }
   return error;
 }
@@ -75,6 +78,13 @@ function readListCount(source: PlyValueSource, type: PlyScalar, element: PlyElem
   const n = source.read(type);
   if (n !== undefined && n < 0) {
     throw new LoadError('ply', 'malformed', `${element.name} ${index}: negative list length ${n}`);
+  }
+  if (n !== undefined && n > LIMITS.maxListLength) {
+    throw new LoadError(
+      'ply',
+      'too-large',
+      `${element.name} ${index}: list length ${formatCount(n)}; the limit is ${formatCount(LIMITS.maxListLength)} (LIMITS.maxListLength)`,
+    );
   }
   return n;
 }
@@ -151,8 +161,16 @@ interface VertexArrays extends Vertices {
   colorScale: number;
 }
 
+const SLOT_LABELS = ['x', 'y', 'z', 'nx', 'ny', 'nz'];
+
 function storeRow(row: Float64Array, i: number, out: VertexArrays): void {
   const o = i * 3;
+  // Doubles beyond float32's range would be stored as infinity and reported as "NaN or infinite".
+  for (let k = 0; k < 6; k++) {
+    if (beyondFloat32(row[k]!)) {
+      throw new LoadError('ply', 'float-range', `vertex ${i}: ${SLOT_LABELS[k]} = ${row[k]} is out of float32 range (largest magnitude 3.4028235e38)`);
+    }
+  }
   const { positions, normals, colors, colorScale } = out;
   positions[o] = row[0]!;
   positions[o + 1] = row[1]!;
@@ -184,6 +202,7 @@ function readFixedVertices(element: PlyElement, source: BinaryValues, slotOf: nu
     offset += SCALAR_BYTES[p.type];
   });
   const { view, little } = source;
+  checkByteOrder(view, start, stride, element.count, kept, little);
   const row = new Float64Array(SLOT_NAMES.length);
   const xyzFloat = !little ? false : kept.length === 3 && kept.every((k, j) => k.type === 'float32' && k.slot === j);
   if (xyzFloat) {
@@ -253,24 +272,64 @@ function readFaces(element: PlyElement, listIndex: number, vertexCount: number, 
   return { indices: triangles.finish(), skipped };
 }
 
+function declared(header: PlyHeader): string {
+  return header.elements.map((e) => describeCount(e, e.count)).join(' and ');
+}
+
+/** Content longer than the header declares is an error that gives both sizes. */
+function checkNothingAfter(header: PlyHeader, body: Body): void {
+  const { source } = body;
+  if (source instanceof AsciiValues) {
+    const rest = source.rest();
+    if (rest !== undefined) {
+      throw new LoadError(
+        'ply',
+        'malformed',
+        `the header declares ${declared(header)}, but ${countOf(rest.values, 'more value')} follow them ` +
+          `(from line ${rest.line}, column ${rest.column}: ${showToken(rest.token)})`,
+      );
+    }
+  } else if (source instanceof BinaryValues && source.pos < source.view.byteLength) {
+    const used = source.pos - header.bodyOffset;
+    throw new LoadError(
+      'ply',
+      'malformed',
+      `the header declares ${declared(header)} (${countOf(used, 'byte')} of data), but the file has ` +
+        `${formatCount(body.bytes)} bytes after the header (${formatCount(body.bytes - used)} more)`,
+    );
+  }
+}
+
+/** Line number of the first body line: line ends in the header, plus one. */
+function bodyFirstLine(bytes: Uint8Array, bodyOffset: number): number {
+  let line = 1;
+  for (let i = 0; i < bodyOffset; i++) {
+    if (bytes[i] === 0x0a || (bytes[i] === 0x0d && bytes[i + 1] !== 0x0a)) line++;
+  }
+  return line;
+}
+
 function readBody(header: PlyHeader, bytes: Uint8Array): { vertices: Vertices; faces?: Faces } {
+  const firstLine = header.encoding === 'ascii' ? bodyFirstLine(bytes, header.bodyOffset) : 0;
+  if (header.encoding === 'ascii') checkLineLengths('ply', bytes, header.bodyOffset, firstLine);
   const body: Body = {
     source:
       header.encoding === 'ascii'
-        ? new AsciiValues(bytes, header.bodyOffset)
+        ? new AsciiValues(bytes, header.bodyOffset, firstLine)
         : new BinaryValues(bytes, header.bodyOffset, header.encoding === 'binary_little_endian'),
     ascii: header.encoding === 'ascii',
     bytes: bytes.length - header.bodyOffset,
   };
   let vertices: Vertices | undefined;
   let faces: Faces | undefined;
-  // Elements are stored in header order; read up to the last one we need.
+  // Elements are stored in header order; every one is read (or skipped), so data after the last
+  // one means the header's counts are not the file's.
   for (const element of header.elements) {
-    if (vertices !== undefined && (faces !== undefined || header.face === undefined)) break;
     if (element === header.vertex) vertices = readVertices(element, body);
     else if (element === header.face) faces = readFaces(element, header.faceListIndex, header.vertex.count, body);
     else skipElement(element, body);
   }
+  checkNothingAfter(header, body);
   return { vertices: vertices!, faces };
 }
 

@@ -1,8 +1,13 @@
-// STL, ASCII and binary, read by three.js's STLLoader. Checked here first: three decides
-// "binary" only when the size matches the triangle count exactly, and otherwise reads any file as
-// ASCII, which turns a truncated binary file into an empty or garbled mesh without an error.
+// STL. Binary: read by three.js's STLLoader (it also reads the Materialise / VisCAM colours) after
+// the size is checked here against the triangle count both ways: three decides "binary" only when
+// the size matches exactly, and otherwise reads any file as ASCII, which turns a truncated binary
+// file into an empty or garbled mesh without an error. ASCII: read here (readAscii), with the
+// number grammar every text format shares.
 import { STLLoader } from 'three/examples/jsm/loaders/STLLoader.js';
-import { identityIndices } from './buffers';
+import { Float32Builder, identityIndices } from './buffers';
+import { checkLineLengths } from './lines';
+import { beyondFloat32, toNumber, wordColumn } from './numbers';
+import { tokenError } from './tokenError';
 import { FACE_LIMIT_TEXT, LIMITS, formatCount, countOf } from './limits';
 import { decodeText, firstBinaryByte, quote } from './text';
 import { exactArrayBuffer, float32Attribute, withFileColors } from './three';
@@ -16,16 +21,26 @@ function startsWithSolid(bytes: Uint8Array): boolean {
   return /^\s*solid(\s|$)/i.test(head);
 }
 
-/** Checks an ASCII STL's structure: facets of exactly three vertices, and an 'endsolid'. */
-function scanAscii(text: string): number {
-  const lines = text.split('\n');
+/** Reads an ASCII STL ourselves (three's STLLoader picks vertices out with a regular expression
+ * that skips what it does not match): facets of exactly three vertices, an 'endsolid', and every
+ * coordinate a number by the grammar of numbers.ts. Returns the vertices, 9 values per facet. */
+function readAscii(bytes: Uint8Array): Float32Array {
+  checkLineLengths('stl', bytes);
+  const lines = decodeText(bytes).split('\n');
+  const positions = new Float32Builder(Math.min(lines.length, 3 * LIMITS.maxFaces) * 3);
   let facets = 0;
   let inFacet = false;
   let facetLine = 0;
   let vertices = 0;
   let ended = false;
+  const value = (raw: string, words: string[], k: number, lineNo: number): number => {
+    const v = toNumber(words[k]!);
+    if (v === null || beyondFloat32(v)) throw tokenError('stl', lineNo, wordColumn(raw, k), words[k]!);
+    return v;
+  };
   for (let i = 0; i < lines.length; i++) {
-    const words = lines[i]!.trim().split(/\s+/);
+    const raw = lines[i]!;
+    const words = raw.trim().split(/\s+/);
     const keyword = words[0]!.toLowerCase();
     const lineNo = i + 1;
     switch (keyword) {
@@ -38,6 +53,9 @@ function scanAscii(text: string): number {
         break;
       case 'facet':
         if (inFacet) throw new LoadError('stl', 'malformed', `facet ${facets} (line ${facetLine}) has no 'endfacet'`);
+        if (facets === LIMITS.maxFaces) throw new LoadError('stl', 'too-large', `the file has more than ${formatCount(LIMITS.maxFaces)} facets; ${FACE_LIMIT_TEXT}`);
+        // "facet normal nx ny nz": the normal is not used, but it must be numbers too.
+        for (let k = 2; k < words.length; k++) value(raw, words, k, lineNo);
         inFacet = true;
         facetLine = lineNo;
         vertices = 0;
@@ -45,6 +63,7 @@ function scanAscii(text: string): number {
       case 'vertex':
         if (!inFacet) throw new LoadError('stl', 'malformed', `line ${lineNo}: 'vertex' outside a facet`);
         if (words.length !== 4) throw new LoadError('stl', 'malformed', `line ${lineNo}: a vertex needs 3 coordinates, found ${quote(lines[i]!.trim())}`);
+        if (vertices < 3) positions.push3(value(raw, words, 1, lineNo), value(raw, words, 2, lineNo), value(raw, words, 3, lineNo));
         vertices++;
         break;
       case 'endfacet':
@@ -64,11 +83,11 @@ function scanAscii(text: string): number {
   if (inFacet) throw new LoadError('stl', 'truncated', `the file ends inside facet ${facets} (line ${facetLine})`);
   if (!ended) throw new LoadError('stl', 'truncated', `the file ends after ${countOf(facets, 'facet')} without 'endsolid'`);
   if (facets === 0) throw new LoadError('stl', 'empty', 'the file has no facets');
-  return facets;
+  return positions.finish();
 }
 
 /** Checks a binary STL's size against its triangle count; returns the bytes three should read. */
-function checkBinary(bytes: Uint8Array, warnings: string[]): { triangles: number; bytes: Uint8Array } {
+function checkBinary(bytes: Uint8Array): { triangles: number; bytes: Uint8Array } {
   if (bytes.length < HEADER_BYTES) {
     throw new LoadError('stl', 'truncated', `the file has ${bytes.length} bytes; a binary STL needs at least ${HEADER_BYTES}`);
   }
@@ -88,36 +107,42 @@ function checkBinary(bytes: Uint8Array, warnings: string[]): { triangles: number
     );
   }
   if (expected < bytes.length) {
-    warnings.push(`STL: ${countOf(bytes.length - expected, 'byte')} after the last triangle ignored`);
+    throw new LoadError(
+      'stl',
+      'malformed',
+      `binary header declares ${formatCount(triangles)} triangles (${formatCount(expected)} bytes), but the file has ` +
+        `${formatCount(bytes.length)} bytes (${formatCount(bytes.length - expected)} more)`,
+    );
   }
   // Exactly the declared size, so three takes the binary path.
   return { triangles, bytes: bytes.subarray(0, expected) };
 }
 
 export function parseStl(bytes: Uint8Array): Parsed {
-  const warnings: string[] = [];
-  let triangles: number;
-  let input: Uint8Array = bytes;
   const sizeMatches = bytes.length >= HEADER_BYTES &&
     HEADER_BYTES + FACET_BYTES * new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(80, true) === bytes.length;
+  let positions: Float32Array | undefined;
+  let colors: Float32Array | undefined;
+  let triangles: number;
   if (!sizeMatches && startsWithSolid(bytes) && firstBinaryByte(bytes) < 0) {
-    triangles = scanAscii(decodeText(bytes));
+    positions = readAscii(bytes);
+    triangles = positions.length / 9;
   } else {
-    ({ triangles, bytes: input } = checkBinary(bytes, warnings));
+    const binary = checkBinary(bytes);
+    triangles = binary.triangles;
+    const geometry = withFileColors(() => new STLLoader().parse(exactArrayBuffer(binary.bytes)));
+    positions = float32Attribute(geometry, 'position');
+    colors = float32Attribute(geometry, 'color');
   }
-
-  const geometry = withFileColors(() => new STLLoader().parse(exactArrayBuffer(input)));
-  const positions = float32Attribute(geometry, 'position');
   if (positions === undefined || positions.length !== triangles * 9) {
     const read = positions === undefined ? 0 : positions.length / 3;
     throw new LoadError('stl', 'malformed', `could read coordinates for ${formatCount(read)} of ${formatCount(triangles * 3)} vertices`);
   }
-  const colors = float32Attribute(geometry, 'color');
   return {
     kind: 'mesh',
     mesh: { positions, indices: identityIndices(triangles * 3), colors, vertexCount: triangles * 3, faceCount: triangles },
     fileVertexCount: triangles * 3,
     fileFaceCount: triangles,
-    warnings,
+    warnings: [],
   };
 }

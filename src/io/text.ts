@@ -1,4 +1,4 @@
-// Text helpers shared by the text formats: decoding, binary detection, number tokens.
+// Text helpers shared by the text formats: decoding, binary detection, counts, quoting.
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -33,20 +33,6 @@ export function firstBinaryByte(bytes: Uint8Array, window = 65536): number {
 
 export function hexByte(b: number): string {
   return `0x${b.toString(16).padStart(2, '0')}`;
-}
-
-/** Reads a number token strictly (no trailing junk, unlike parseFloat). The C library spellings
- * of NaN and infinity ("nan", "-nan", "inf", "-Infinity", ...) are numbers too: the shared checks
- * drop such points with a warning instead of refusing the file. Returns null for anything else. */
-export function toNumber(token: string): number | null {
-  if (token.length === 0) return null;
-  const value = Number(token);
-  if (!Number.isNaN(value)) return value;
-  const lower = token.toLowerCase();
-  const unsigned = lower[0] === '-' || lower[0] === '+' ? lower.slice(1) : lower;
-  if (unsigned === 'nan' || unsigned.startsWith('nan(') || unsigned === 'nan.0') return Number.NaN;
-  if (unsigned === 'inf' || unsigned === 'infinity') return lower[0] === '-' ? -Infinity : Infinity;
-  return null;
 }
 
 /** Non-negative integer written in decimal, as a header count; null otherwise. Values above

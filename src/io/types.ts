@@ -26,6 +26,7 @@ export type LoadErrorReason =
   | 'malformed' // content that does not follow the format
   | 'out-of-range' // a face refers to a vertex that does not exist
   | 'non-finite' // every point has a NaN or infinite coordinate
+  | 'float-range' // a finite value beyond float32's range (|v| > 3.4e38), which would become infinite
   | 'too-large' // over LIMITS (file bytes, points, faces)
   | 'unsupported'; // a valid file using a variant we do not read, or an unknown format
 

@@ -7,7 +7,9 @@
 // whitespace only (no CSV).
 import { Float32Builder } from './buffers';
 import { LIMITS, POINT_LIMIT_TEXT, formatCount } from './limits';
-import { quote, toNumber } from './text';
+import { quote } from './text';
+import { DECIMAL_COMMA, beyondFloat32, toNumber, tokenMessage, wordColumn } from './numbers';
+import { tokenError } from './tokenError';
 import type { PointCloud } from '../types/cloud';
 import { LoadError, type Parsed } from './types';
 
@@ -17,6 +19,31 @@ type Extra = 'colors255' | 'colors1' | 'normals' | 'ignored';
 
 const COLOR_NAMES = [['r', 'red'], ['g', 'green'], ['b', 'blue']];
 const NORMAL_NAMES = [['nx', 'normal_x'], ['ny', 'normal_y'], ['nz', 'normal_z']];
+
+/** A header row's word: a name, not something that tried to be a number ("0x1f", "1.5abc"). */
+const NAME = /^["']?[A-Za-z_]/;
+
+/** A row that is numbers only when read with decimal commas ("0,1234 5,678 9,1", "1,5;2,5;3,5"):
+ * split on commas it would be twice as many wrong columns. Returns the first such token's word
+ * index in the row split on blanks and semicolons, or -1. */
+function decimalCommaWord(line: string): number {
+  if (!/\d,\d/.test(line) || !/[\s;]/.test(line)) return -1;
+  const words = line.split(/\s*;\s*|\s+/);
+  let first = -1;
+  for (let k = 0; k < words.length; k++) {
+    const w = words[k]!;
+    if (DECIMAL_COMMA.test(w)) {
+      if (first < 0) first = k;
+    } else if (toNumber(w) === null) {
+      return -1;
+    }
+  }
+  return first;
+}
+
+function bad(line: string, lineNo: number, word: number, token: string): LoadError {
+  return tokenError('xyz', lineNo, wordColumn(line, word, SEPARATOR), token);
+}
 
 function isComment(line: string): boolean {
   return line.startsWith('#') || line.startsWith('//') || line.startsWith('%');
@@ -66,19 +93,27 @@ export function parseXyz(text: string): Parsed {
   let rows = 0;
 
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
+    const raw = lines[i]!;
+    const line = raw.trim();
     if (line === '' || isComment(line)) continue;
+    const lineNo = i + 1;
+    const comma = decimalCommaWord(line);
+    if (comma >= 0) {
+      const token = line.split(/\s*;\s*|\s+/)[comma]!;
+      throw new LoadError('xyz', 'malformed', `${tokenMessage(lineNo, wordColumn(raw, comma, /\s*;\s*|\s+/), token)}; the row reads as numbers only with decimal commas`);
+    }
     const words = line.split(SEPARATOR);
     const values = words.map(toNumber);
-    const lineNo = i + 1;
     if (rows === 0) {
-      if (values.some((v) => v === null)) {
-        if (names !== undefined) {
-          throw new LoadError('xyz', 'malformed', `line ${lineNo} is not numbers: ${quote(line)}`);
-        }
+      if (names === undefined && values.every((v) => v === null) && words.every((w) => NAME.test(w))) {
         names = words; // a header row of column names
         continue;
       }
+      if (names !== undefined && words.every((w) => NAME.test(w))) {
+        throw new LoadError('xyz', 'malformed', `line ${lineNo} is not numbers: ${quote(line)}`);
+      }
+      const first = values.findIndex((v) => v === null);
+      if (first >= 0) throw bad(raw, lineNo, first, words[first]!);
       if (values.length === 1 && Number.isInteger(values[0])) continue; // a point-count row (.pts)
       if (values.length < 3) {
         throw new LoadError('xyz', 'malformed', `line ${lineNo} has ${values.length} value${values.length === 1 ? '' : 's'}; each row needs at least x y z`);
@@ -87,11 +122,13 @@ export function parseXyz(text: string): Parsed {
       firstDataLine = lineNo;
       if (columns >= 6) extra = new Float32Builder(Math.min(LIMITS.maxPoints, lines.length) * 3);
     }
+    for (let k = 0; k < values.length; k++) {
+      const v = values[k]!;
+      if (v === null || beyondFloat32(v)) throw bad(raw, lineNo, k, words[k]!);
+    }
     if (values.length !== columns) {
       throw new LoadError('xyz', 'malformed', `line ${lineNo} has ${values.length} values but line ${firstDataLine} has ${columns}`);
     }
-    const bad = values.findIndex((v) => v === null);
-    if (bad >= 0) throw new LoadError('xyz', 'malformed', `line ${lineNo}: ${quote(words[bad]!)} is not a number`);
     if (rows === LIMITS.maxPoints) {
       throw new LoadError('xyz', 'too-large', `the file has more than ${formatCount(LIMITS.maxPoints)} rows; ${POINT_LIMIT_TEXT}`);
     }

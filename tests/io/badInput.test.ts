@@ -80,7 +80,7 @@ describe('bad input', () => {
   });
 
   test('files above 256 MiB are refused by size alone; exactly 256 MiB is parsed', () => {
-    expectError('huge.ply', new Uint8Array(300 * 1024 * 1024), 'too-large', 'PLY: the file is 300 MiB (314,572,800 bytes); the limit is 256 MiB (LIMITS.maxFileBytes)');
+    expectError('huge.ply', new Uint8Array(300 * 1024 * 1024), 'too-large', 'PLY: the file is 314,572,800 bytes (300 MiB); the limit is 268,435,456 bytes (256 MiB, LIMITS.maxFileBytes)');
     expectError('edge.ply', new Uint8Array(LIMITS.maxFileBytes), 'malformed', `PLY: the file does not start with the line 'ply'`);
   });
 

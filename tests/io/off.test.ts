@@ -44,8 +44,8 @@ describe('OFF, files like real exporters write (tests/io/fixtures/off.ts)', () =
   });
 
   test('a face that lists fewer indices than it declares', () => {
-    // "0" (an empty face, skipped), then "2\r20" = "2", "20" on separate lines.
-    expectError('invalid.off', shortFaceOff(), 'malformed', 'OFF: face 1 (line 7) declares 2 vertices but lists 0');
+    // "0", then "2\r20" = "2", "20" on separate lines: three face lines for two declared faces.
+    expectError('invalid.off', shortFaceOff(), 'malformed', 'OFF: header declares 3 vertices and 2 faces (5 lines), but the file has 6 lines of data after the counts');
   });
 
   test('353535235358 vertices are refused before allocating', () => {
@@ -82,7 +82,7 @@ describe('OFF, generated', () => {
 
   test('bad faces and vertices name the line', () => {
     expectError('a.off', text(`OFF\n3 1 0\n${tri}3 0 1 3\n`), 'out-of-range', 'OFF: face 0 (line 6) refers to vertex 3 of 3 (valid: 0 to 2)');
-    expectError('a.off', text(`OFF\n3 1 0\n0 0 0\n1 zero 0\n0 1 0\n3 0 1 2\n`), 'malformed', `OFF: vertex 1 (line 4): 'zero' is not a number`);
+    expectError('a.off', text(`OFF\n3 1 0\n0 0 0\n1 zero 0\n0 1 0\n3 0 1 2\n`), 'malformed', 'OFF: line 4, column 3: "zero" is not a number');
     expectError('a.off', text(`OFF\n3 1 0\n0 0\n1 0 0\n0 1 0\n3 0 1 2\n`), 'malformed', 'OFF: vertex 0 (line 3) has 2 values; this OFF variant needs 3');
     expectError('a.off', text(`OFF\nthree 1 0\n`), 'malformed', `OFF: line 2: expected '<vertices> <faces> <edges>', found 'three 1 0'`);
     expectError('a.off', text(`OFF\n3 1 0\n${tri}3 0 1 -2\n`), 'malformed', `OFF: face 0 (line 6): '-2' is not a vertex index`);

@@ -81,6 +81,6 @@ describe('PCD', () => {
 
   test('ASCII rows with the wrong number of values', () => {
     const bytes = text('VERSION 0.7\nFIELDS x y z\nSIZE 4 4 4\nTYPE F F F\nPOINTS 2\nDATA ascii\n1 2 3\n4 5\n');
-    expectError('r.pcd', bytes, 'malformed', 'PCD: point 1 has 2 values; the header declares 3 per point');
+    expectError('r.pcd', bytes, 'malformed', 'PCD: point 1 (line 8) has 2 values; the header declares 3 per point');
   });
 });

@@ -38,8 +38,8 @@ describe('STL, generated', () => {
     expectError('t.stl', binaryStl(triangles.slice(0, 1), 2 ** 31), 'too-large', 'STL: binary header declares 2,147,483,648 triangles; the limit is 20,000,000 faces (LIMITS.maxFaces)');
     expectError('t.stl', binaryStl([]), 'empty', 'STL: binary header declares 0 triangles');
     expectError('t.stl', full.subarray(0, 50), 'truncated', 'STL: the file has 50 bytes; a binary STL needs at least 84');
-    const r = load('t.stl', concat(full, new Uint8Array(7)));
-    expect([r.faceCount, r.warnings]).toEqual([10, ['STL: 7 bytes after the last triangle ignored']]);
+    // Longer than declared is an error too (issue 24: counts are checked both ways).
+    expectError('t.stl', concat(full, new Uint8Array(7)), 'malformed', 'STL: binary header declares 10 triangles (584 bytes), but the file has 591 bytes (7 more)');
   });
 
   test('a binary file whose 80-byte header starts with "solid" is still binary', () => {

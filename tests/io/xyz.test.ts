@@ -66,7 +66,7 @@ describe('XYZ, generated', () => {
 
   test('rows of different widths, words among numbers, too few columns, no rows', () => {
     expectError('p.xyz', text('1 2 3\n4 5 6 7\n'), 'malformed', 'XYZ: line 2 has 4 values but line 1 has 3');
-    expectError('p.xyz', text('1 2 3\n4 five 6\n'), 'malformed', `XYZ: line 2: 'five' is not a number`);
+    expectError('p.xyz', text('1 2 3\n4 five 6\n'), 'malformed', 'XYZ: line 2, column 3: "five" is not a number');
     expectError('p.xyz', text('1 2\n3 4\n'), 'malformed', 'XYZ: line 1 has 2 values; each row needs at least x y z');
     expectError('p.xyz', text('x y z\n# nothing\n'), 'empty', 'XYZ: the file has no rows of numbers');
     expectError('p.xyz', text('x y z\nr g b\n'), 'malformed', `XYZ: line 2 is not numbers: 'r g b'`);
