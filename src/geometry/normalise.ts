@@ -10,7 +10,7 @@ export function normalise(points: Float32Array, up: UpAxis = 'z'): Float32Array 
   const n = pointCount(points, 'normalise');
   assertFinite(points, 'normalise');
   if (up !== 'z' && up !== 'y') throw new Error(`normalise: up must be 'z' or 'y', got ${JSON.stringify(up)}`);
-  const p = up === 'z' ? points : yUpToZUp(points);
+  const p = overflowSafe(up === 'z' ? points : yUpToZUp(points));
   let sx = 0;
   let sy = 0;
   let sz = 0;
@@ -40,6 +40,25 @@ export function normalise(points: Float32Array, up: UpAxis = 'z'): Float32Array 
   if (r === 0) return new Float32Array(3 * n);
   for (let i = 0; i < q.length; i++) q[i] = q[i] / r;
   return q;
+}
+
+/** Coordinates whose differences could overflow float32 (a finite cloud at +-3.4e38 has a width
+ * of 6.8e38, which is infinity in float32, and the result was NaN), scaled by a power of two so
+ * the largest magnitude is at most 1; other clouds are returned as they are. A power of two
+ * changes only exponents: every sum, difference and quotient below rounds to the same bits times
+ * that power, so the normalised result is what exact arithmetic without overflow gives, and for
+ * every ordinary cloud (|v| <= 2^100) the computation is untouched, bit for bit the PyTorch twin's. */
+function overflowSafe(points: Float32Array): Float32Array {
+  let max = 0;
+  for (let i = 0; i < points.length; i++) {
+    const a = Math.abs(points[i]);
+    if (a > max) max = a;
+  }
+  if (max <= 2 ** 100) return points;
+  const scale = 2 ** -Math.ceil(Math.log2(max));
+  const out = new Float32Array(points.length);
+  for (let i = 0; i < points.length; i++) out[i] = points[i] * scale;
+  return out;
 }
 
 /** (x, y, z) -> (x, -z, y). */

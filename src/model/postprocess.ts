@@ -15,8 +15,14 @@ export interface RankedClass {
   probability: number;
 }
 
-/** softmax in float64 (max subtracted first), returned as float32. */
+/** softmax in float64 (max subtracted first), returned as float32. A NaN or infinite logit is an
+ * error, not a row of NaN probabilities: a result is never shown as "NaN %". */
 export function softmax(logits: ArrayLike<number>): Float32Array {
+  for (let i = 0; i < logits.length; i++) {
+    if (!Number.isFinite(logits[i])) {
+      throw new Error(`the model's output is not usable: logit ${i} of ${logits.length} is ${logits[i]}`);
+    }
+  }
   let max = -Infinity;
   for (let i = 0; i < logits.length; i++) max = Math.max(max, logits[i]);
   const out = new Float32Array(logits.length);
@@ -34,6 +40,10 @@ export function softmax(logits: ArrayLike<number>): Float32Array {
 export function topK(probabilities: ArrayLike<number>, labels: readonly string[], k: number): RankedClass[] {
   if (labels.length !== probabilities.length) {
     throw new Error(`topK: ${probabilities.length} probabilities for ${labels.length} class labels`);
+  }
+  for (let i = 0; i < probabilities.length; i++) {
+    const p = probabilities[i];
+    if (!(p >= 0 && p <= 1)) throw new Error(`topK: probability ${i} (${labels[i]}) is ${p}, not a number from 0 to 1`);
   }
   const order = Array.from({ length: probabilities.length }, (_, i) => i);
   order.sort((a, b) => probabilities[b] - probabilities[a] || a - b);

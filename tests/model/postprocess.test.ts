@@ -41,3 +41,19 @@ describe('nearestToken', () => {
     expect(Array.from(nearestToken(points, tokens))).toEqual([1, 2, 0, 0, 0]);
   });
 });
+
+describe('no NaN probabilities (issue 24)', () => {
+  it('a NaN or infinite logit is an error that names it, not NaN probabilities', () => {
+    expect(() => softmax([0.5, Number.NaN, 1])).toThrow("the model's output is not usable: logit 1 of 3 is NaN");
+    expect(() => softmax([Infinity, 0])).toThrow("the model's output is not usable: logit 0 of 2 is Infinity");
+    expect(() => softmax([0, -Infinity])).toThrow('logit 1 of 2 is -Infinity');
+  });
+  it('extreme but finite logits still give finite probabilities summing to 1', () => {
+    const p = softmax([3e38, -3e38, 0]);
+    expect(Array.from(p)).toEqual([1, 0, 0]);
+  });
+  it('topK refuses a probability that is not in 0..1', () => {
+    expect(() => topK([Number.NaN, 0.5], ['a', 'b'], 2)).toThrow('topK: probability 0 (a) is NaN, not a number from 0 to 1');
+    expect(() => topK([0.5, 1.5], ['a', 'b'], 2)).toThrow('topK: probability 1 (b) is 1.5, not a number from 0 to 1');
+  });
+});
