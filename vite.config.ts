@@ -2,7 +2,7 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { zoo } from './scripts/vite-plugin-zoo.ts';
 import { pwa } from './scripts/pwa.ts';
-import { CONTENT_SECURITY_POLICY, cspMeta, sha256Imports } from './scripts/vite-plugin-integrity.ts';
+import { CONTENT_SECURITY_POLICY, cspMeta, pageIntegrity, sha256Imports } from './scripts/vite-plugin-integrity.ts';
 
 // onnxruntime-web's threaded wasm needs SharedArrayBuffer, which needs cross-origin isolation.
 const isolation = {
@@ -20,10 +20,11 @@ export default defineConfig({
   // zoo(): models/index.json from the manifests, and the frozen weights' source files
   // (node_modules, ../shared) under backbones/ for assembly in the browser.
   // pwa(): the service worker and web app manifest (scripts/pwa.ts).
-  // cspMeta(): the Content-Security-Policy as a meta tag in every built page; sha256Imports():
-  // `file?sha256` imports, the build-time digests the app checks onnxruntime's wasm against
-  // (scripts/vite-plugin-integrity.ts, docs/security.md).
-  plugins: [react(), zoo(), pwa(Object.values(harnessPages)), cspMeta(), sha256Imports()],
+  // cspMeta(): the Content-Security-Policy as a meta tag in every built page; pageIntegrity():
+  // SRI on the pages' scripts and stylesheets; sha256Imports(): `file?sha256` imports, the
+  // build-time digests the app checks onnxruntime's wasm against (scripts/vite-plugin-integrity.ts,
+  // docs/security.md).
+  plugins: [react(), zoo(), pwa(Object.values(harnessPages)), cspMeta(), pageIntegrity(), sha256Imports()],
   // The dev server has no CSP: React's refresh preamble is an inline script and HMR uses ws:.
   server: { headers: isolation, port: 5173, strictPort: false },
   preview: { headers: { ...isolation, 'Content-Security-Policy': CONTENT_SECURITY_POLICY }, port: 4173 },

@@ -1,7 +1,8 @@
 // The locked-down page (docs/security.md): the Content-Security-Policy, and the build-time sha256
 // digests the app checks what it fetches against.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Plugin } from 'vite';
 
 /** The policy of the built app, sent as a header by `vite preview` and written into every built
@@ -73,6 +74,47 @@ export function sha256Imports(): Plugin {
       const file = id.slice(0, -SUFFIX.length);
       this.addWatchFile(file);
       return `export default ${JSON.stringify(sha256Hex(readFileSync(file)))};`;
+    },
+  };
+}
+
+/** Adds Subresource Integrity to a page's own scripts, module preloads and stylesheets (those
+ * under `base`), so the browser refuses any whose bytes differ from the build's. `read` gives a
+ * file's bytes by its path below `base`. Other tags (icon, manifest) are left as they are: SRI
+ * does not apply to them. */
+export function withIntegrity(html: string, base: string, read: (path: string) => Uint8Array): string {
+  return html.replace(/<(script|link)\b[^>]*>/gi, (tag, name: string) => {
+    if (/\sintegrity=/i.test(tag)) return tag;
+    if (name.toLowerCase() === 'link' && !/\srel="(modulepreload|stylesheet)"/i.test(tag)) return tag;
+    const url = /\s(?:src|href)="([^"]+)"/i.exec(tag)?.[1];
+    if (!url || !url.startsWith(base)) return tag;
+    const integrity = sriSha256(read(decodeURIComponent(url.slice(base.length))));
+    return tag.replace(/\s*(\/?>)$/, ` integrity="${integrity}"$1`);
+  });
+}
+
+/** withIntegrity() on every page the build writes, once every file is on disk (and before the
+ * service worker's precache list is made from them). */
+export function pageIntegrity(): Plugin {
+  let base = '/';
+  return {
+    name: 'any2point:page-integrity',
+    apply: 'build',
+    enforce: 'post',
+    configResolved(config) {
+      base = config.base;
+    },
+    writeBundle: {
+      sequential: true,
+      order: 'post',
+      handler(options, bundle) {
+        const dir = options.dir;
+        if (!dir) throw new Error('page integrity: the build has no output folder');
+        for (const name of Object.keys(bundle).filter((n) => n.endsWith('.html'))) {
+          const file = join(dir, name);
+          writeFileSync(file, withIntegrity(readFileSync(file, 'utf8'), base, (path) => readFileSync(join(dir, path))));
+        }
+      },
     },
   };
 }
