@@ -107,12 +107,13 @@ function scalarType(name: string | undefined, lineNo: number): PlyScalar {
   return type;
 }
 
-function elementNoun(name: string): string {
+function elementNoun(name: string, n: number): string {
+  if (n === 1) return name === 'vertex' || name === 'face' ? name : `'${name}' element`;
   return name === 'vertex' ? 'vertices' : name === 'face' ? 'faces' : `'${name}' elements`;
 }
 
 export function describeCount(element: PlyElement, n: number): string {
-  return `${formatCount(n)} ${elementNoun(element.name)}`;
+  return `${formatCount(n)} ${elementNoun(element.name, n)}`;
 }
 
 export function parsePlyHeader(bytes: Uint8Array): PlyHeader {

@@ -110,7 +110,7 @@ function checkBinary(bytes: Uint8Array): { triangles: number; bytes: Uint8Array 
     throw new LoadError(
       'stl',
       'malformed',
-      `binary header declares ${formatCount(triangles)} triangles (${formatCount(expected)} bytes), but the file has ` +
+      `binary header declares ${countOf(triangles, 'triangle')} (${formatCount(expected)} bytes), but the file has ` +
         `${formatCount(bytes.length)} bytes (${formatCount(bytes.length - expected)} more)`,
     );
   }
