@@ -18,8 +18,9 @@ function truncated(header: PcdHeader, complete: number): LoadError {
 }
 
 /** ASCII: one point per line with every declared value, each a number by the grammar of
- * numbers.ts (integers for I and U fields). Returns the body as three should read it: values
- * joined by single spaces, one point per line (three splits lines on "\n" only). */
+ * numbers.ts (integers for I and U fields). Returns the values it checked, joined by single
+ * spaces, one point per line, so three reads exactly those (whatever blanks or line ends the
+ * file used). */
 function checkAscii(header: PcdHeader, body: Uint8Array): string {
   const firstLine = header.text.split('\n').length;
   checkLineLengths('pcd', body, 0, firstLine);
