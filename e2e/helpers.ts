@@ -81,7 +81,8 @@ export async function saveScreenshot(page: Page, name: string): Promise<Buffer> 
 export async function paintedShare(page: Page): Promise<number> {
   const png = await page.getByTestId('viewer').screenshot();
   return page.evaluate(async (base64) => {
-    const blob = await (await fetch(`data:image/png;base64,${base64}`)).blob();
+    // Decoded here, not fetched as a data: URL: the app's CSP (connect-src 'self') refuses that.
+    const blob = new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: 'image/png' });
     const bitmap = await createImageBitmap(blob);
     const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
     const context = canvas.getContext('2d');
