@@ -18,14 +18,15 @@ function truncated(header: PcdHeader, complete: number): LoadError {
 }
 
 /** ASCII: one point per line with every declared value, each a number by the grammar of
- * numbers.ts (integers for I and U fields). Returns the values it checked, joined by single
- * spaces, one point per line, so three reads exactly those (whatever blanks or line ends the
- * file used). */
-function checkAscii(header: PcdHeader, body: Uint8Array): string {
+ * numbers.ts (integers for I and U fields). three splits lines on "\n" and values on blanks after
+ * trimming, as this check does, except for lone CR line ends (old Mac files): then this returns
+ * the checked values one point per "\n"-ended line for three to read instead of the body. */
+function checkAscii(header: PcdHeader, body: Uint8Array): string | undefined {
   const firstLine = header.text.split('\n').length;
   checkLineLengths('pcd', body, 0, firstLine);
   const lines = new TextDecoder('latin1').decode(body).split(/\r\n|\r|\n/);
   const integer = header.types.flatMap((type, f) => Array<boolean>(header.counts[f]!).fill(type !== 'F'));
+  const loneCr = hasLoneCr(body);
   const out: string[] = [];
   let rows = 0;
   for (let i = 0; i < lines.length; i++) {
@@ -52,12 +53,18 @@ function checkAscii(header: PcdHeader, body: Uint8Array): string {
         throw new LoadError('pcd', 'malformed', tokenMessage(lineNo, wordColumn(raw, k), words[k]!, 'is not an integer (the field is TYPE I or U)'));
       }
     }
-    out.push(words.join(' '));
+    if (loneCr) out.push(words.join(' '));
     rows++;
   }
   if (rows < header.points) throw truncated(header, rows);
+  if (!loneCr) return undefined;
   out.push('');
   return out.join('\n');
+}
+
+function hasLoneCr(body: Uint8Array): boolean {
+  for (let i = 0; i < body.length; i++) if (body[i] === 0x0d && body[i + 1] !== 0x0a) return true;
+  return false;
 }
 
 /** Binary: exactly the declared points; float64 x, y, z within float32's range. */
@@ -108,7 +115,10 @@ export function parsePcd(bytes: Uint8Array): Parsed {
   const body = bytes.subarray(header.bodyOffset);
   const warnings: string[] = [];
   let data = body;
-  if (header.encoding === 'ascii') data = new TextEncoder().encode(checkAscii(header, body));
+  if (header.encoding === 'ascii') {
+    const rewritten = checkAscii(header, body);
+    if (rewritten !== undefined) data = new TextEncoder().encode(rewritten);
+  }
   else if (header.encoding === 'binary') checkBinary(header, body);
   else checkCompressed(header, body);
 

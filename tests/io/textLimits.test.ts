@@ -55,3 +55,11 @@ describe('ASCII PCD bodies', () => {
     expect(Array.from(r.cloud.positions)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 });
+
+describe('ASCII PCD line ends', () => {
+  test('lone CR line ends (old Mac files) are read as line ends', () => {
+    const header = pcdFile({ encoding: 'ascii', fields: [['x', 4, 'F'], ['y', 4, 'F'], ['z', 4, 'F']], points: [], declaredPoints: 3 });
+    const r = loadFile('t.pcd', concat(header, text('1 2 3\r4 5 6\r7 8 9\r')), { seed: 1 });
+    expect(Array.from(r.cloud.positions)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+});
