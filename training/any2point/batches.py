@@ -1,6 +1,11 @@
 """Batches: exactly the network's inputs gathered from the cached indices, with the paper's
 augmentation applied per cloud and the cheap per-batch geometry (projection, cells, voxels)
-computed from the augmented token centres."""
+computed from the augmented token centres.
+
+Rotations and the paper's scale / shift keep the cached FPS / k-NN (rotations keep every
+distance; docs/pose.md). Training damage (a cut, one viewpoint, fewer points, noise, outliers)
+changes the points, so a damaged cloud is normalised again as the app does and its FPS / k-NN
+are computed afresh (geometry.hierarchy), as tools/robustness.py does for its variants."""
 from __future__ import annotations
 
 import math
@@ -11,7 +16,9 @@ import numpy as np
 import torch
 
 from . import geometry as geo
-from .config import ROTATIONS
+from . import perturb
+from .config import DAMAGES, ROTATIONS, TrainConfig
+from .pose import apply_heading
 from .datasets import CloudSet
 from .index_cache import Indices
 
@@ -65,26 +72,98 @@ def augment(points: torch.Tensor, gen: torch.Generator, rotate: str = "none", ji
     return points
 
 
+@dataclass(frozen=True)
+class Damage:
+    """Training damage (TrainConfig.aug_*): each cloud draws at most one of DAMAGES with the
+    probabilities `p` (in DAMAGES' order), the rest of the time none."""
+
+    p: tuple[float, ...] = (0.0,) * len(DAMAGES)
+    min_points: int = 256
+    noise_max: float = 0.02
+    outliers_max: float = 0.05
+
+    @classmethod
+    def of(cls, cfg: TrainConfig) -> "Damage":
+        return cls(cfg.damage_probabilities(), cfg.aug_min_points, cfg.aug_noise_max, cfg.aug_outliers_max)
+
+    @property
+    def active(self) -> bool:
+        return any(x > 0.0 for x in self.p)
+
+
+def damage_cloud(points: np.ndarray, rng: np.random.Generator, damage: Damage) -> Optional[np.ndarray]:
+    """One cloud's damage, drawn from `rng` (the benchmark's perturb functions, with a random
+    strength for the density, noise and outliers), or None when it draws none. One uniform
+    number u picks it: the first damage whose cumulative probability exceeds u."""
+    u = rng.random()
+    edges = np.cumsum(damage.p)
+    pick = int(np.searchsorted(edges, u, side="right"))
+    if pick >= len(DAMAGES) or damage.p[pick] == 0.0:
+        return None
+    name = DAMAGES[pick]
+    if name == "aug_cut":
+        return perturb.plane_cut(points, rng)
+    if name == "aug_view":
+        return perturb.single_view(points, rng)
+    if name == "aug_points":
+        n = len(points)
+        return perturb.density(int(rng.integers(min(damage.min_points, n - 1), n)))(points, rng)
+    if name == "aug_noise":
+        return perturb.jitter(rng.uniform(0.0, damage.noise_max))(points, rng)
+    return perturb.outliers(rng.uniform(0.0, damage.outliers_max))(points, rng)
+
+
+def damage_batch(points: torch.Tensor, fps: list[torch.Tensor], knn: list[torch.Tensor], spec: geo.GeometrySpec,
+                 gen: torch.Generator, damage: Damage) -> tuple[torch.Tensor, list[torch.Tensor], list[torch.Tensor]]:
+    """Damage each cloud of a batch (damage_cloud, seeded from `gen`), normalise the damaged ones
+    to the input count as the app does (geometry.normalise) and give them fresh FPS / k-NN."""
+    seeds = torch.randint(0, 2 ** 62, (points.shape[0],), generator=gen).tolist()
+    hit, fresh = [], []
+    for i, seed in enumerate(seeds):
+        d = damage_cloud(points[i].numpy(), np.random.default_rng(seed), damage)
+        if d is not None:
+            hit.append(i)
+            fresh.append(geo.normalise(d, spec.points))
+    if not hit:
+        return points, fps, knn
+    x = torch.from_numpy(np.stack(fresh))
+    f_new, k_new, _ = geo.hierarchy(x, spec.stages)
+    points, fps, knn = points.clone(), [f.clone() for f in fps], [k.clone() for k in knn]
+    rows = torch.tensor(hit)
+    points[rows] = x
+    for t in range(len(fps)):
+        fps[t][rows] = f_new[t].to(fps[t].dtype)
+        knn[t][rows] = k_new[t].to(knn[t].dtype)
+    return points, fps, knn
+
+
 def make_batch(data: CloudSet, idx: Indices, rows: np.ndarray, spec: geo.GeometrySpec,
                gen: Optional[torch.Generator] = None, rotate: str = "none", jitter: float = 0.0,
-               start: int = 0) -> Batch:
+               start: int = 0, heading: str = "none", damage: Optional[Damage] = None) -> Batch:
     """Gather cached indices, augment when `gen` is given (with a random FPS start per cloud when
-    `idx` has several), compute the per-batch geometry. Without `gen`, every cloud takes FPS
-    start `start`."""
+    `idx` has several; training damage first when `damage` is active), compute the per-batch
+    geometry. Without `gen`, every cloud takes FPS start `start`. `heading` "canonical" turns
+    every cloud into its canonical heading last, after every augmentation (pose.py), so that the
+    network sees only canonical headings, as at inference."""
     pts = torch.from_numpy(data.points[rows])
     starts = np.full(len(rows), start) if start else None
     if gen is not None:
         if idx.starts > 1:
             starts = torch.randint(0, idx.starts, (len(rows),), generator=gen).numpy()
-        pts = augment(pts, gen, rotate, jitter)
     fps, knn = idx.rows(rows, starts)
+    if gen is not None:
+        if damage is not None and damage.active:
+            pts, fps, knn = damage_batch(pts, fps, knn, spec, gen, damage)
+        pts = augment(pts, gen, rotate, jitter)
+    if heading != "none":
+        pts = torch.from_numpy(apply_heading(pts.numpy(), heading))
     centres = geo.gather_centres(pts, fps)
     pos, cell_mask, voxel_mask = geo.project(spec, centres)
     return Batch(pts, fps, knn, pos, cell_mask, voxel_mask, torch.from_numpy(data.labels[rows]))
 
 
 def batches(data: CloudSet, idx: Indices, rows: np.ndarray, spec: geo.GeometrySpec, batch_size: int,
-            start: int = 0) -> Iterator[Batch]:
+            start: int = 0, heading: str = "none") -> Iterator[Batch]:
     """Un-augmented batches of `rows` in order (evaluation), with FPS start `start`."""
     for a in range(0, len(rows), batch_size):
-        yield make_batch(data, idx, rows[a:a + batch_size], spec, start=start)
+        yield make_batch(data, idx, rows[a:a + batch_size], spec, start=start, heading=heading)

@@ -18,6 +18,10 @@ RENAMED_KEYS = {"fps_variants": "fps_starts"}
 RESUMABLE_KEYS = frozenset({"epochs", "max_steps", "checkpoint_minutes", "log_every", "threads", "device", "precision"})
 PRECISIONS = ("fp32", "bf16")
 ROTATIONS = ("none", "z90", "z")
+HEADINGS = ("none", "canonical")  # pose.HEADINGS
+# Training damage (batches.damage_batch): option -> what a cloud that draws it gets. Each cloud
+# draws at most one, with these options' values as the probabilities (their sum at most 1).
+DAMAGES = ("aug_cut", "aug_view", "aug_points", "aug_noise", "aug_outliers")
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,16 @@ class TrainConfig:
     rotate: str = "none"  # augmentation: also rotate about z (up): "none", "z90" (multiples of 90 degrees), "z"
     fps_starts: int = 1  # augmentation: training geometry cached for this many FPS starts; each batch draws one per cloud
     jitter: float = 0.0  # augmentation: per-point Gaussian noise of this sigma (clipped at 5 sigma)
+    heading: str = "none"  # pose: "canonical" turns every cloud about z into its canonical heading (pose.py), in training and inference
+    # augmentation, training damage (docs/pose.md): the probability that a cloud gets ... (at most one each)
+    aug_cut: float = 0.0  # ... a plane cut through its centroid (perturb.plane_cut)
+    aug_view: float = 0.0  # ... only the points seen from one viewpoint (perturb.single_view)
+    aug_points: float = 0.0  # ... a count of points uniform in [aug_min_points, N) (perturb.density)
+    aug_min_points: int = 256
+    aug_noise: float = 0.0  # ... Gaussian noise of sigma uniform in [0, aug_noise_max] x its bbox diagonal
+    aug_noise_max: float = 0.02
+    aug_outliers: float = 0.0  # ... a fraction uniform in [0, aug_outliers_max] of its points moved uniformly into its bbox
+    aug_outliers_max: float = 0.05
     # optimisation
     epochs: int = 60
     batch_size: int = 32
@@ -85,6 +99,23 @@ class TrainConfig:
             raise ValueError(f"config fps_starts: {self.fps_starts} must be at least 1")
         if not self.jitter >= 0.0:
             raise ValueError(f"config jitter: {self.jitter} must be a number >= 0")
+        if self.heading not in HEADINGS:
+            raise ValueError(f"config heading: {self.heading!r} is not one of {', '.join(HEADINGS)}")
+        for key in DAMAGES:
+            if not 0.0 <= getattr(self, key) <= 1.0:
+                raise ValueError(f"config {key}: {getattr(self, key)} must be a probability in [0, 1]")
+        if sum(self.damage_probabilities()) > 1.0 + 1e-9:
+            raise ValueError(f"config {', '.join(DAMAGES)}: their sum {sum(self.damage_probabilities()):g} must be at most 1 "
+                             "(each cloud gets at most one)")
+        if not 1 <= self.aug_min_points:
+            raise ValueError(f"config aug_min_points: {self.aug_min_points} must be at least 1")
+        if not (0.0 <= self.aug_noise_max and 0.0 <= self.aug_outliers_max <= 1.0):
+            raise ValueError(f"config aug_noise_max / aug_outliers_max: {self.aug_noise_max} / {self.aug_outliers_max} "
+                             "must be >= 0 (and a fraction <= 1 for outliers)")
+
+    def damage_probabilities(self) -> tuple[float, ...]:
+        """The probabilities of DAMAGES, in that order."""
+        return tuple(float(getattr(self, key)) for key in DAMAGES)
 
     def model_kwargs(self) -> dict[str, Any]:
         return dict(stages=tuple(tuple(s) for s in self.stages), stage_widths=tuple(self.stage_widths),

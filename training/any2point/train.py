@@ -22,7 +22,9 @@ import numpy as np
 import torch
 
 from . import checkpoint as ckpt
-from .batches import make_batch
+from .batches import Damage, make_batch
+from .datasets import CloudSet
+from .pose import apply_heading
 from .dataset_splits import load_splits
 from .config import RESUMABLE_KEYS, ModelConfig, TrainConfig, parse_overrides
 from .metrics import predict
@@ -128,6 +130,14 @@ def train(cfg: TrainConfig, resume: Optional[dict] = None, log: Optional[Callabl
         progress.update(resume["progress"])
         torch.set_rng_state(resume["rng"]["torch"])
         log(f"resumed at epoch {progress['epoch']} step {progress['step_in_epoch']} (global {progress['global_step']})")
+    # Validation sees what the app gives the network: with a canonical heading, the clouds turned
+    # into it (a rotation, so the cached FPS / k-NN stay theirs).
+    val_set = splits.train
+    if cfg.heading != "none":
+        turned = splits.train.points.copy()
+        turned[val_rows] = apply_heading(turned[val_rows], cfg.heading)
+        val_set = CloudSet(turned, splits.train.labels, splits.train.ids, splits.train.classes)
+    damage = Damage.of(cfg)
     trainable, total = count_parameters(model)
     steps_per_epoch = len(train_rows) // cfg.batch_size
     if steps_per_epoch == 0:
@@ -154,7 +164,8 @@ def train(cfg: TrainConfig, resume: Optional[dict] = None, log: Optional[Callabl
             t0 = time.time()
             rows = order[step * cfg.batch_size:(step + 1) * cfg.batch_size]
             gen = batch_generator(cfg, epoch, step) if cfg.augment else None
-            batch = make_batch(splits.train, splits.train_idx, rows, model.spec, gen, cfg.rotate, cfg.jitter)
+            batch = make_batch(splits.train, splits.train_idx, rows, model.spec, gen, cfg.rotate, cfg.jitter,
+                               heading=cfg.heading, damage=damage)
             for g in opt.param_groups:
                 g["lr"] = lr_at(progress["global_step"], steps_per_epoch, cfg)
             labels = batch.labels.to(device)
@@ -186,7 +197,7 @@ def train(cfg: TrainConfig, resume: Optional[dict] = None, log: Optional[Callabl
             ckpt.save(run / "last.pt", model, cfg, classes, opt, progress)
             break
         t_val = time.time()
-        val_pred = predict(model, splits.train, splits.train_idx, val_rows, cfg.batch_size)
+        val_pred = predict(model, val_set, splits.train_idx, val_rows, cfg.batch_size)
         val_acc = float((val_pred == splits.train.labels[val_rows]).mean()) if len(val_rows) else float("nan")
         record = {"epoch": epoch + 1, "train_loss": float(loss_sum) / max(seen, 1), "train_acc": int(correct_sum) / max(seen, 1),
                   "val_acc": val_acc, "epoch_seconds": time.time() - t_epoch, "val_seconds": time.time() - t_val}

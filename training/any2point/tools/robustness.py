@@ -1,7 +1,8 @@
 """The robustness benchmark: accuracy of trained models on perturbed ModelNet40 test clouds.
 
     PYTHONPATH=training python3 -m any2point.tools.robustness [checkpoint ...] [--variants all|name,...]
-        [--limit N] [--votes N] [--out bench-results/robustness.json] [--markdown]
+        [--split test|val] [--limit N] [--votes N] [--up-search none|max|entropy] [--up-candidates +z,+y,...]
+        [--out bench-results/robustness.json] [--markdown]
     PYTHONPATH=training python3 -m any2point.tools.robustness --table-from bench-results/robustness.json --markdown
 
 Every test cloud (as stored, before normalisation) is perturbed once per variant by
@@ -13,6 +14,13 @@ row runs the unperturbed clouds through the same path; it is always measured, as
 Without checkpoints, every zoo model (public/models/*/manifest.json) is run from
 training/checkpoints/<id>/best.pt. --limit N takes N rows spread evenly over the split (it is
 sorted by class). The variants and seeds are described in docs/robustness.md.
+
+--split val runs the same variants on the validation part of the training split (the fixed
+rows of dataset_splits.validation_rows), each seeded by its row in the training split as a test
+cloud is by its row in the test split: what settings are chosen on. A model trained with a
+canonical heading (TrainConfig.heading) gets it after normalisation, and --up-search classifies
+every cloud turned upright for each candidate up and keeps the most confident (docs/pose.md);
+both turn the points only: the FPS / k-NN are those of the cloud as given (rotations keep them).
 """
 from __future__ import annotations
 
@@ -29,10 +37,12 @@ import torch
 
 from .. import checkpoint as ckpt
 from .. import geometry as geo
-from .. import perturb
+from .. import perturb, pose
+from ..batches import batches
+from ..dataset_splits import validation_rows
 from ..datasets import DEFAULT_MODELNET, REPO, CloudSet, load_modelnet40
 from ..index_cache import Indices, point_order
-from ..metrics import predict, scores
+from ..metrics import scores
 
 DEFAULT_OUT = REPO / "bench-results" / "robustness.json"
 CHUNK = 32  # clouds per FPS / k-NN call: k-NN's [chunk, centres, points] tables stay small
@@ -70,10 +80,28 @@ def spread_rows(total: int, limit: int) -> np.ndarray:
     return (np.arange(limit) * total) // limit
 
 
-def stored_clouds(root: Path, rows: np.ndarray) -> np.ndarray:
-    """The test clouds of `rows` as stored (float32 [rows, 1024, 3]; the dataset's README)."""
-    pts = np.memmap(Path(root) / "test_points.f32", "<f4", "r").reshape(-1, 1024, 3)
+SPLITS = ("test", "val")
+
+
+def stored_clouds(root: Path, rows: np.ndarray, split: str = "test") -> np.ndarray:
+    """The clouds of `rows` of the test split ("test") or the training split ("val": the
+    validation rows are rows of the training split) as stored (float32 [rows, 1024, 3])."""
+    name = {"test": "test_points.f32", "val": "train_points.f32"}[split]
+    pts = np.memmap(Path(root) / name, "<f4", "r").reshape(-1, 1024, 3)
     return np.array(pts[rows])
+
+
+def split_rows(split: str, root: Path, limit: int) -> tuple[CloudSet, np.ndarray]:
+    """The split's clouds (labels, ids, classes) and the rows measured: `limit` spread evenly over
+    the test split, or over the validation rows of the training split (sorted, so by class too)."""
+    if split == "test":
+        data = load_modelnet40("test", root)
+        return data, spread_rows(len(data), limit)
+    if split == "val":
+        data = load_modelnet40("train", root)
+        val = validation_rows(data)
+        return data, val[spread_rows(len(val), limit)]
+    raise ValueError(f"split {split!r} is not one of {', '.join(SPLITS)}")
 
 
 def variant_clouds(name: str, clouds: np.ndarray, rows: np.ndarray, n_in: int) -> np.ndarray:
@@ -106,23 +134,58 @@ def fresh_indices(clouds: np.ndarray, spec: geo.GeometrySpec, starts: int = 1) -
                    [np.stack([p[1][t] for p in per_start]) for t in range(len(spec.stages))], starts)
 
 
+@torch.no_grad()
+def probabilities(model: torch.nn.Module, cloud_set: CloudSet, idx: Indices, batch_size: int, votes: int = 1) -> np.ndarray:
+    """The softmax [S, classes] of every cloud of `cloud_set`, summed over FPS starts 0 .. votes-1
+    (as metrics.predict sums them; its argmax is predict's)."""
+    rows = np.arange(len(cloud_set))
+    total = None
+    for v in range(votes):
+        p = np.concatenate([torch.softmax(model(*b.inputs())[0].float(), -1).numpy()
+                            for b in batches(cloud_set, idx, rows, model.spec, batch_size, start=v)])
+        total = p if total is None else total + p
+    return total
+
+
+def true_up(name: str) -> Optional[str]:
+    """The up a cloud of variant `name` has (what an up search should find); None for so3."""
+    if name.startswith("up"):
+        return name[2:]
+    return None if name == "so3" else "+z"
+
+
+def classify(model: torch.nn.Module, heading: str, clouds: np.ndarray, labels: np.ndarray, classes: list[str],
+             idx: Indices, batch_size: int, votes: int, up_search: str, candidates: Sequence[str]) -> tuple[np.ndarray, Optional[np.ndarray]]:
+    """Top-1 of every cloud: the model's heading handling on the points, the network; with an up
+    search, every candidate up's turn classified and the most confident kept (pose.pick_up).
+    Returns the predictions and, with a search, the candidate picked per cloud."""
+    def probs(points: np.ndarray) -> np.ndarray:
+        turned = CloudSet(pose.apply_heading(points, heading), labels, [""] * len(labels), classes)
+        return probabilities(model, turned, idx, batch_size, votes)
+    if up_search == "none":
+        return probs(clouds).argmax(-1).astype(np.int64), None
+    per = np.stack([probs(c) for c in pose.up_candidates(clouds, tuple(candidates))])
+    picks = pose.pick_up(per / votes, up_search)
+    return pose.searched(per, picks=picks).argmax(-1).astype(np.int64), picks
+
+
 def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit: int = 0, votes: int = 1,
-        batch_size: int = 64, root: Path = DEFAULT_MODELNET, log=print) -> dict:
+        batch_size: int = 64, root: Path = DEFAULT_MODELNET, log=print, split: str = "test",
+        up_search: str = "none", candidates: Sequence[str] = pose.UP_CANDIDATES) -> dict:
     """The benchmark: for every variant (clean first), every model's overall and mean class
     accuracy on the same perturbed clouds. Models sharing a geometry spec share its FPS / k-NN."""
     models = []
     for mid, path in checkpoints:
-        model, _, _ = ckpt.load_model(Path(path))
-        models.append((mid, Path(path), model))
-    test = load_modelnet40("test", root)  # labels, ids, classes (and a check of the files)
-    rows = spread_rows(len(test), limit)
-    raw = stored_clouds(root, rows)
+        model, cfg, _ = ckpt.load_model(Path(path))
+        models.append((mid, Path(path), model, cfg.heading))
+    test, rows = split_rows(split, root, limit)  # labels, ids, classes (and a check of the files)
+    raw = stored_clouds(root, rows, split)
     labels = test.labels[rows]
     names = ["clean", *[v for v in variants if v != "clean"]]
-    results: dict[str, dict] = {mid: {} for mid, _, _ in models}
+    results: dict[str, dict] = {mid: {} for mid, _, _, _ in models}
     for name in names:
         shared: dict[tuple, tuple[CloudSet, Indices, float]] = {}
-        for mid, path, model in models:
+        for mid, path, model, heading in models:
             t0 = time.time()
             key = (model.spec.points, model.spec.stages)
             if key not in shared:
@@ -131,24 +194,35 @@ def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit:
                 shared[key] = (cloud_set, fresh_indices(clouds, model.spec, votes), time.time() - t0)
                 t0 = time.time()
             cloud_set, idx, geometry_s = shared[key]
-            pred = predict(model, cloud_set, idx, np.arange(len(rows)), batch_size, votes)
+            pred, picks = classify(model, heading, cloud_set.points, labels, test.classes, idx, batch_size, votes,
+                                   up_search, candidates)
             s = scores(labels, pred, test.classes)
             results[mid][name] = {"overallAccuracy": s["overallAccuracy"], "meanClassAccuracy": s["meanClassAccuracy"],
                                   "count": s["count"], "geometrySeconds": round(geometry_s, 1),
                                   "modelSeconds": round(time.time() - t0, 1), "predictions": pred.tolist()}
+            found = ""
+            if picks is not None:
+                want = true_up(name)
+                results[mid][name]["upPicks"] = [candidates[k] for k in picks]
+                if want in candidates:
+                    right = float(np.mean([candidates[k] == want for k in picks]))
+                    results[mid][name]["upFound"] = right
+                    found = f", up {want} found for {100 * right:.1f} %"
             if log:
                 log(f"{mid} {name}: OA {s['overallAccuracy']:.4f}, mean class {s['meanClassAccuracy']:.4f} "
-                    f"({len(rows)} clouds; geometry {geometry_s:.1f} s, model {time.time() - t0:.1f} s)")
+                    f"({len(rows)} clouds; geometry {geometry_s:.1f} s, model {time.time() - t0:.1f} s{found})")
     return {
         "benchmark": "robustness (docs/robustness.md)",
-        "split": "ModelNet40 test",
+        "split": "ModelNet40 test" if split == "test" else "ModelNet40 validation (part of the training split)",
+        "heading": {mid: heading for mid, _, _, heading in models},
+        "upSearch": up_search if up_search == "none" else {"rule": up_search, "candidates": list(candidates)},
         "clouds": int(len(rows)),
         "rows": rows.tolist(),  # the clouds' rows in the split; "predictions" follow this order
         "labels": labels.tolist(),
         "votes": votes,
         "seed": perturb.BASE_SEED,
         "variants": names,
-        "models": [{"id": mid, "checkpoint": str(path), "variants": results[mid]} for mid, path, _ in models],
+        "models": [{"id": mid, "checkpoint": str(path), "variants": results[mid]} for mid, path, _, _ in models],
     }
 
 
@@ -164,7 +238,8 @@ def text_table(report: dict) -> str:
         lines.append(f"  {'variant':<12} {'OA %':>6} {'mAcc %':>7} {'OA - clean':>11}")
         for name, r in m["variants"].items():
             delta = 100 * (r["overallAccuracy"] - clean["overallAccuracy"])
-            lines.append(f"  {name:<12} {_pct(r['overallAccuracy']):>6} {_pct(r['meanClassAccuracy']):>7} {delta:>+11.1f}")
+            found = f"  up found {_pct(r['upFound'])} %" if "upFound" in r else ""
+            lines.append(f"  {name:<12} {_pct(r['overallAccuracy']):>6} {_pct(r['meanClassAccuracy']):>7} {delta:>+11.1f}{found}")
     return "\n".join(lines)
 
 
@@ -195,7 +270,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap = argparse.ArgumentParser(prog="python3 -m any2point.tools.robustness", description=__doc__.split("\n\n")[0])
     ap.add_argument("checkpoints", nargs="*", type=Path, help="default: every zoo model's training/checkpoints/<id>/best.pt")
     ap.add_argument("--variants", default="all", help=f"'all' or a comma list of: {', '.join(perturb.VARIANTS)}")
-    ap.add_argument("--limit", type=int, default=0, help="this many test clouds, spread evenly over the split (default: all)")
+    ap.add_argument("--split", choices=SPLITS, default="test",
+                    help="test (default) or val: the validation part of the training split, where settings are chosen")
+    ap.add_argument("--limit", type=int, default=0, help="this many clouds, spread evenly over the split (default: all)")
+    ap.add_argument("--up-search", choices=("none", "max", "entropy"), default="none",
+                    help="classify every candidate up and keep the most confident (largest max-softmax or lowest entropy)")
+    ap.add_argument("--up-candidates", default=",".join(pose.UP_CANDIDATES),
+                    help=f"the candidate ups of --up-search (default {','.join(pose.UP_CANDIDATES)})")
     ap.add_argument("--votes", type=int, default=1, help="mean softmax over this many FPS starts per cloud (default 1)")
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--data-root", type=Path, default=DEFAULT_MODELNET)
@@ -214,12 +295,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         ap.error(str(e))
     if a.votes < 1:
         ap.error(f"--votes must be at least 1, got {a.votes}")
+    candidates = [c.strip() for c in a.up_candidates.split(",") if c.strip()]
+    if not candidates or any(c not in pose.UP_CANDIDATES for c in candidates) or len(set(candidates)) < len(candidates):
+        ap.error(f"--up-candidates: a comma list of distinct ups from {','.join(pose.UP_CANDIDATES)}, got {a.up_candidates!r}")
     checkpoints = [(p.parent.name, p) for p in a.checkpoints] if a.checkpoints else zoo_checkpoints()
     missing = [str(p) for _, p in checkpoints if not p.exists()]
     if missing:
         print(f"robustness: checkpoint(s) not found: {', '.join(missing)}", file=sys.stderr)
         return 1
-    report = run(checkpoints, variants, a.limit, a.votes, a.batch_size, a.data_root)
+    report = run(checkpoints, variants, a.limit, a.votes, a.batch_size, a.data_root, split=a.split,
+                 up_search=a.up_search, candidates=candidates)
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text(json.dumps(report, indent=1) + "\n")
     print(markdown_table(report) if a.markdown else text_table(report))
