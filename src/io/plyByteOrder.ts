@@ -3,8 +3,10 @@
 // float x, y, z of the first rows and refuse the file when the declared one is implausible and
 // the other one is plausible:
 //
-// - absurd: a value that is subnormal (0 < |v| < 2^-126), beyond 1e30, or NaN / infinite. Round
-//   coordinates (0.5, 1, 2: low bytes zero) swapped become subnormals like 8.9e-44.
+// - absurd: a value that is subnormal (0 < |v| < 2^-126), NaN or infinite. Round coordinates
+//   (0.5, 1, 2: low bytes zero) swapped become subnormals like 8.9e-44. Large values are not
+//   absurd: a cloud at +-3.4e38 is finite and must load (its swapped reading, -2.1e-20, is as
+//   concentrated as the right one, so only the declared reading's plausibility can decide).
 // - scattered: real coordinates of one object lie within a factor 2^24 (about 1.7e7) of their
 //   median magnitude; swapped bytes of non-round floats take their exponent from a mantissa byte,
 //   so their magnitudes spread over the whole float range (about 1 in 5 within that band).
@@ -33,7 +35,7 @@ function judge(values: Float64Array): Reading {
   for (const v of values) {
     if (v === 0) continue;
     const a = Math.abs(v);
-    if (!Number.isFinite(v) || a < FLOAT32_MIN_NORMAL || a > 1e30) absurd++;
+    if (!Number.isFinite(v) || a < FLOAT32_MIN_NORMAL) absurd++;
     if (Number.isFinite(v)) exponents.push(Math.log2(a));
   }
   const nonZero = values.reduce((n, v) => (v === 0 ? n : n + 1), 0);
@@ -77,7 +79,7 @@ export function checkByteOrder(
     'ply',
     'malformed',
     `the header says ${said}, but read that way the first ${rows} vertices' coordinates are not plausible ` +
-      `(${percent(d.absurd)}% subnormal, NaN, infinite or beyond 1e30; ${percent(d.inBand)}% within 2^24 of their median), ` +
+      `(${percent(d.absurd)}% subnormal, NaN or infinite; ${percent(d.inBand)}% within 2^24 of their median), ` +
       `while read as ${other} they are ordinary numbers: the byte order in the header is probably wrong`,
   );
 }
