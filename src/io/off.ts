@@ -129,7 +129,7 @@ export function parseOff(text: string): Parsed {
     if (line.words.length < needed) {
       throw new LoadError('off', 'malformed', `vertex ${v} (line ${line.lineNo}) has ${line.words.length} values; this OFF variant needs ${needed}`);
     }
-    for (let k = 0; k < needed; k++) number(line, k);
+    for (let k = 3; k < needed; k++) number(line, k); // normals, colours, texture: numbers too
     for (let k = 0; k < 3; k++) positions[3 * v + k] = number(line, k);
     if (rawColors !== undefined) {
       for (let k = 0; k < 3; k++) {
