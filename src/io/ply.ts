@@ -337,6 +337,14 @@ export function parsePly(bytes: Uint8Array): Parsed {
   const header = parsePlyHeader(bytes);
   const warnings = [...header.warnings];
   const { vertices, faces } = readBody(header, bytes);
+  if (header.face === undefined) {
+    // Faces under another element name are skipped; say so rather than show a bare point set.
+    for (const element of header.elements) {
+      if (element !== header.vertex && element.count > 0 && element.properties.some((p) => p.countType !== undefined)) {
+        warnings.push(`PLY: ${describeCount(element, element.count)} with a list property ignored: only 'face' elements are read as faces`);
+      }
+    }
+  }
   const vertexCount = header.vertex.count;
   const face = header.face;
   if (faces !== undefined && face !== undefined && face.count > 0) {

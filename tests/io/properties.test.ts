@@ -164,6 +164,57 @@ describe('loader mutation properties', () => {
     });
   }
 
+  // Meshes: the surface is sampled, so the oracle is the face count the file states.
+  const cubeV = [[0, 0, 0], [1, 0, 0], [1, 1, 0], [0, 1, 0], [0, 0, 1], [1, 0, 1], [1, 1, 1], [0, 1, 1]];
+  const cubeF = [[0, 3, 2, 1], [4, 5, 6, 7], [0, 1, 5, 4], [1, 2, 6, 5], [2, 3, 7, 6], [3, 0, 4, 7]];
+  const cubeTris = cubeF.flatMap(([a, b, c, d]) => [[a!, b!, c!], [a!, c!, d!]]);
+  const stlAscii = `solid cube\n${cubeTris
+    .map((t) => `facet normal 0 0 0\nouter loop\n${t.map((i) => `vertex ${cubeV[i]!.join(' ')}`).join('\n')}\nendloop\nendfacet`)
+    .join('\n')}\nendsolid cube\n`;
+  const MESHES: { name: string; bytes: Uint8Array; faces: number; declared: boolean }[] = [
+    { name: 'cube.off', bytes: text(`OFF\n8 6 0\n${cubeV.map((v) => v.join(' ')).join('\n')}\n${cubeF.map((f) => `4 ${f.join(' ')}`).join('\n')}\n`), faces: 6, declared: true },
+    { name: 'cube.ply', bytes: plyFile({ encoding: 'ascii', vertexProps: XYZ3, vertices: cubeV, faces: cubeF }), faces: 6, declared: true },
+    { name: 'cube-binary.ply', bytes: plyFile({ encoding: 'binary_little_endian', vertexProps: XYZ3, vertices: cubeV, faces: cubeF }), faces: 6, declared: true },
+    { name: 'cube.stl', bytes: text(stlAscii), faces: 12, declared: true },
+    { name: 'cube.obj', bytes: text(`${cubeV.map((v) => `v ${v.join(' ')}`).join('\n')}\n${cubeF.map((f) => `f ${f.map((i) => i + 1).join(' ')}`).join('\n')}\n`), faces: 6, declared: false },
+  ];
+  for (const mesh of MESHES) {
+    describe(mesh.name, () => {
+      test('the base file loads as a mesh of its faces', () => {
+        const r = attempt(mesh.name, mesh.bytes);
+        expect(r instanceof LoadError ? r.message : [r.kind, r.faceCount]).toEqual(['mesh', mesh.faces]);
+      });
+
+      test('truncated at every byte: an error, or (OBJ, or inside the last line) no more faces than the file has', () => {
+        for (let cut = 0; cut < mesh.bytes.length; cut++) {
+          const r = attempt(mesh.name, mesh.bytes.subarray(0, cut));
+          if (r instanceof LoadError) continue;
+          if (mesh.declared && cut <= lastLineStart(mesh.bytes)) throw new Error(`${mesh.name} cut at ${cut} of ${mesh.bytes.length} loaded ${r.faceCount} faces`);
+          expect(r.faceCount).toBeLessThanOrEqual(mesh.faces);
+          expect(r.cloud.count).toBeGreaterThan(0);
+        }
+      });
+
+      test('a flipped byte: an error, or the face count the file states, with finite points', () => {
+        fc.assert(
+          fc.property(fc.nat(mesh.bytes.length - 1), fc.integer({ min: 0, max: 255 }), (at, value) => {
+            const bytes = mesh.bytes.slice();
+            bytes[at] = value;
+            const r = attempt(mesh.name, bytes);
+            if (r instanceof LoadError) return;
+            // OBJ has no count: a face line can become another statement ("f" -> "o" names an
+            // object), so it may hold fewer faces. A PLY face element that lost its name is named
+            // in a warning.
+            if (!mesh.declared) expect(r.faceCount).toBeLessThanOrEqual(mesh.faces);
+            else if (!r.warnings.some((w) => /only 'face' elements/.test(w))) expect(r.faceCount).toBe(mesh.faces);
+            expect(Array.from(r.cloud.positions).every(Number.isFinite)).toBe(true);
+          }),
+          { numRuns: RUNS, seed: 24 },
+        );
+      });
+    });
+  }
+
   describe('binary STL', () => {
     const tris = [[0, 0, 0, 1, 0, 0, 0, 1, 0], [0, 0, 1, 1, 0, 1, 0, 1, 1], [0, 0, 0, 0, 0, 1, 1, 0, 0]];
     const stl = binaryStl(tris);
