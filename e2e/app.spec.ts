@@ -179,7 +179,7 @@ test('a file over the size limit is refused before it is read', async ({ page })
   const error = page.getByTestId('error');
   await expect(error).toHaveAttribute('data-reason', 'too-large');
   await expect(page.getByTestId('error-message')).toHaveText(
-    `huge.ply is 300 MiB; the limit is ${LIMITS.maxFileBytes / 1024 / 1024} MiB (LIMITS.maxFileBytes), so it was not read.`,
+    'huge.ply: the file is 314,572,800 bytes (300 MiB); the limit is 268,435,456 bytes (256 MiB, LIMITS.maxFileBytes), so it was not read.',
   );
 });
 

@@ -1,6 +1,6 @@
 // The page's side of the parse worker.
 import { formatOfName } from '../io/formats';
-import { formatBytes, LIMITS } from '../io/limits';
+import { fileSizeRefusal, LIMITS } from '../io/limits';
 import type { LoadResult } from '../io/types';
 import type { ParseApi } from './protocol';
 import { connect, WorkerError, type Connection } from './transport';
@@ -28,7 +28,7 @@ export class ParseClient {
         name: 'LoadError',
         kind: 'too-large',
         detail: { format: formatOfName(file.name) ?? 'unknown' },
-        message: `${file.name} is ${formatBytes(file.size)}; the limit is ${formatBytes(LIMITS.maxFileBytes)} (LIMITS.maxFileBytes), so it was not read.`,
+        message: `${file.name}: ${fileSizeRefusal(file.size)}, so it was not read.`,
       });
     }
     const start = performance.now();
