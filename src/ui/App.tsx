@@ -6,6 +6,7 @@ import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { FORMATS } from '../io/formats';
 import { resultForCloud, ATTENTION_COLORMAP } from './attentionView';
 import { AttentionPanel, type AttentionView } from './classify/AttentionPanel';
+import { ClassifyStatus } from './classify/ClassifyStatus';
 import { Gallery } from './classify/Gallery';
 import { ModelPicker } from './classify/ModelPicker';
 import { Predictions } from './classify/Predictions';
@@ -31,7 +32,7 @@ const FORMAT_LABELS = FORMATS.map((f) => f.label).join(' · ');
 
 export function App() {
   const shownCloud = useShownCloud();
-  const { cloud, gallery, loaded } = shownCloud;
+  const { cloud, gallery, loaded, shown: shownPoints } = shownCloud;
   const [settings, setSettings] = useState<ViewSettings>({ pointSize: 2, colorSource: 'file', up: 'z' });
   const [fitRequest, setFitRequest] = useState(0);
   const [attentionView, setAttentionView] = useState<AttentionView>({ enabled: true, layer: 0, head: 'mean' });
@@ -46,7 +47,7 @@ export function App() {
 
   // Attention colours only for the result of the cloud on screen.
   const shown = resultForCloud(classifier.state.result, classifier.state.resultInput, cloud);
-  const attention = useAttentionColours(shown, attentionView, hoverPoint);
+  const attention = useAttentionColours(shown, attentionView, hoverPoint, shownPoints?.indices ?? null);
   const fileHasColors = Boolean(cloud?.colors);
   const colorMode = useMemo<ColorMode>(
     () => (settings.colorSource === 'file' && fileHasColors ? { kind: 'file' } : { kind: 'height', up: settings.up }),
@@ -61,7 +62,7 @@ export function App() {
         <p className="tagline">3D point clouds and meshes, read and shown on your own machine.</p>
       </header>
       <aside className="sidebar">
-        <OpenPanel loading={shownCloud.loading} onFile={shownCloud.openFile} />
+        <OpenPanel loading={shownCloud.loading} onFile={shownCloud.openFile} onCancel={shownCloud.cancelLoad} />
         <ModelPicker
           models={classifier.state.models}
           modelId={classifier.state.modelId}
@@ -86,7 +87,9 @@ export function App() {
         <ViewerErrorBoundary>
           <Suspense fallback={<div className="viewer-loading muted">Loading the 3D viewer…</div>}>
             <Viewer
-              cloud={cloud}
+              cloud={shownPoints?.cloud ?? null}
+              sphere={shownPoints?.sphere}
+              totalPoints={cloud?.count}
               colorMode={colorMode}
               up={settings.up}
               pointSize={settings.pointSize}
@@ -104,6 +107,7 @@ export function App() {
         )}
       </main>
       <aside className="results">
+        <ClassifyStatus stage={classifier.state.classifyStage} onCancel={classifier.cancelClassify} />
         <Predictions
           opened={classifier.state.opened}
           result={shown}

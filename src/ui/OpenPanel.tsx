@@ -1,17 +1,41 @@
-// The "Open" panel: the file picker, the drop hint, the formats read, and the loading status.
+// The "Open" panel: the file picker, the drop hint, the formats read, and the loading status
+// (the stage, bytes read, and a Cancel button).
 import { ACCEPTED_EXTENSIONS } from '../io/formats';
 import { FilePickerButton } from './DropZone';
+import { formatBytes } from './numbers';
+import type { LoadingState } from './useLoadedFile';
 
-export function OpenPanel({ loading, onFile }: { loading: string | null; onFile: (file: File) => void }) {
+function statusText({ fileName, progress }: LoadingState): string {
+  if (progress?.stage === 'read') {
+    const share = progress.total > 0 ? ` ${Math.floor((progress.loaded / progress.total) * 100)} %` : '';
+    return `Reading ${fileName}…${share} (${formatBytes(progress.loaded)})`;
+  }
+  if (progress?.stage === 'parse') return `Parsing ${fileName}…`;
+  if (progress?.stage === 'view') return `Preparing the view of ${fileName}…`;
+  return `Loading ${fileName}…`;
+}
+
+interface Props {
+  loading: LoadingState | null;
+  onFile: (file: File) => void;
+  onCancel: () => void;
+}
+
+export function OpenPanel({ loading, onFile, onCancel }: Props) {
   return (
     <section className="panel" aria-labelledby="open-title">
       <h2 id="open-title">Open</h2>
       <FilePickerButton onFile={onFile} />
       <p className="hint">or drop a file anywhere on this page</p>
       <p className="hint muted">{ACCEPTED_EXTENSIONS.join(' ')}</p>
-      <p className="status" role="status" data-testid="status">
-        {loading ? `Loading ${loading}…` : ''}
+      <p className="status" role="status" data-testid="status" data-stage={loading?.progress?.stage ?? ''}>
+        {loading ? statusText(loading) : ''}
       </p>
+      {loading && (
+        <button type="button" data-testid="cancel-load" onClick={onCancel}>
+          Cancel
+        </button>
+      )}
     </section>
   );
 }

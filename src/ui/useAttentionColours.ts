@@ -1,14 +1,20 @@
 // The attention view of the shown result, as the viewer, the legend and the projection need it.
 import { useMemo } from 'react';
 import type { Classification } from '../model/classifier';
-import { pointValues, tokenValues } from '../model/postprocess';
-import { ATTENTION_COLORMAP, clampView, hoverInfo, valueRange } from './attentionView';
+import { tokenValues } from '../model/postprocess';
+import { ATTENTION_COLORMAP, clampView, valueRange } from './attentionView';
 import type { AttentionView } from './classify/AttentionPanel';
+import { shownHover, shownPointValues } from './shownAttention';
 import type { PointScalars } from './viewer/pointViewer';
 
-export function useAttentionColours(shown: Classification | null, view: AttentionView, hoverPoint: number | null) {
+/** `shownIndices`: which of the classified cloud's points the viewer draws (null: all); values
+ * are per drawn point, the hovered point is an index into the drawn ones. */
+export function useAttentionColours(shown: Classification | null, view: AttentionView, hoverPoint: number | null, shownIndices: Uint32Array | null = null) {
   const { layer, head } = shown ? clampView(view, shown.attention) : { layer: 0, head: 'mean' as const };
-  const values = useMemo(() => (shown ? pointValues(shown.attention, shown.tokenOfPoint, layer, head) : null), [shown, layer, head]);
+  const values = useMemo(
+    () => (shown ? shownPointValues(tokenValues(shown.attention, layer, head), shown.tokenOfPoint, shownIndices) : null),
+    [shown, layer, head, shownIndices],
+  );
   const scalars = useMemo<PointScalars | null>(() => (values && view.enabled ? { values, colormap: ATTENTION_COLORMAP } : null), [values, view.enabled]);
   const range = useMemo(() => (scalars ? valueRange(scalars.values) : null), [scalars]);
   const perToken = useMemo(() => (shown && view.enabled ? tokenValues(shown.attention, layer, head) : null), [shown, view.enabled, layer, head]);
@@ -17,7 +23,7 @@ export function useAttentionColours(shown: Classification | null, view: Attentio
     view: { ...view, layer, head },
     scalars,
     range,
-    hover: shown && values ? hoverInfo(hoverPoint, shown.tokenOfPoint, values) : null,
+    hover: shown && values ? shownHover(hoverPoint, shown.tokenOfPoint, values, shownIndices) : null,
     tokenValues: perToken,
   };
 }

@@ -1,11 +1,18 @@
 // The file side of the app: files go to the parse worker; only the latest file counts, and a
-// failure leaves the previous file in place with a banner.
+// failure leaves the previous file in place with a banner. A load reports its stage and can be
+// cancelled (the worker is replaced; the previous file stays).
 import { useCallback, useRef, useState } from 'react';
 import { ParseClient } from '../worker/client';
 import { toWorkerFailure } from '../worker/failure';
+import type { ParseProgress } from '../worker/protocol';
 import type { ShownFailure } from './ErrorBanner';
 import type { LoadedEntry } from './FileInfo';
 import { useWorkerClient } from './useWorkerClient';
+
+export interface LoadingState {
+  fileName: string;
+  progress: ParseProgress | null;
+}
 
 export function useLoadedFile(onLoaded: () => void) {
   const clientRef = useWorkerClient(() => new ParseClient());
@@ -13,7 +20,7 @@ export function useLoadedFile(onLoaded: () => void) {
   const onLoadedRef = useRef(onLoaded);
   onLoadedRef.current = onLoaded;
   const [loaded, setLoaded] = useState<LoadedEntry | null>(null);
-  const [loading, setLoading] = useState<string | null>(null);
+  const [loading, setLoading] = useState<LoadingState | null>(null);
   const [failure, setFailure] = useState<ShownFailure | null>(null);
 
   const openFile = useCallback(
@@ -22,9 +29,11 @@ export function useLoadedFile(onLoaded: () => void) {
       if (!client) return;
       // Only the latest file counts when several are dropped in quick succession.
       const request = ++latestRequest.current;
-      setLoading(file.name);
+      setLoading({ fileName: file.name, progress: null });
       try {
-        const answer = await client.loadFile(file);
+        const answer = await client.loadFile(file, (progress) => {
+          if (request === latestRequest.current) setLoading({ fileName: file.name, progress });
+        });
         if (request !== latestRequest.current) return;
         setLoaded({ ...answer, fileName: file.name, fileBytes: file.size });
         onLoadedRef.current();
@@ -40,7 +49,14 @@ export function useLoadedFile(onLoaded: () => void) {
     [clientRef],
   );
 
+  /** Stops the load under way; what was on screen stays, with no banner. */
+  const cancelLoad = useCallback(() => {
+    latestRequest.current++;
+    setLoading(null);
+    clientRef.current?.cancel();
+  }, [clientRef]);
+
   const dismissFailure = useCallback(() => setFailure(null), []);
 
-  return { loaded, loading, failure, openFile, dismissFailure };
+  return { loaded, loading, failure, openFile, cancelLoad, dismissFailure };
 }

@@ -2,27 +2,33 @@
 import { formatOfName } from '../io/formats';
 import { fileSizeRefusal, LIMITS } from '../io/limits';
 import type { LoadResult } from '../io/types';
-import type { ParseApi } from './protocol';
+import type { ParseApi, ParseProgress } from './protocol';
+import type { ShownPoints } from './shownPoints';
 import { connect, WorkerError, type Connection } from './transport';
 
 export interface LoadedFile {
   result: LoadResult;
+  /** What the viewer draws: the cloud, or a subset within its point budget. */
+  shown: ShownPoints;
   /** Parse time inside the worker. */
   parseMs: number;
   /** From the request to the answer: reading the file, transfer and parsing. */
   totalMs: number;
 }
 
-export class ParseClient {
-  private readonly connection: Connection<ParseApi>;
+const makeWorker = () => new Worker(new URL('./parse.worker.ts', import.meta.url), { type: 'module' });
 
-  constructor(worker?: Worker) {
-    this.connection = connect<ParseApi>(worker ?? new Worker(new URL('./parse.worker.ts', import.meta.url), { type: 'module' }), 'file worker');
+export class ParseClient {
+  private connection: Connection<ParseApi>;
+
+  constructor(private readonly createWorker: () => Worker = makeWorker) {
+    this.connection = connect<ParseApi>(createWorker(), 'file worker');
   }
 
-  /** Checks the size first, so a file over the limit is never read into memory. Failures are
-   * WorkerErrors whose kind is a FailureReason (failure.ts reads them). */
-  async loadFile(file: File): Promise<LoadedFile> {
+  /** Checks the size first, so a file over the limit is never read. The worker reads the file
+   * itself, so its bytes never pass through the page. Failures are WorkerErrors whose kind is a
+   * FailureReason (failure.ts reads them). */
+  async loadFile(file: File, onProgress?: (progress: ParseProgress) => void): Promise<LoadedFile> {
     if (file.size > LIMITS.maxFileBytes) {
       throw new WorkerError({
         name: 'LoadError',
@@ -32,9 +38,15 @@ export class ParseClient {
       });
     }
     const start = performance.now();
-    const bytes = await file.arrayBuffer();
-    const { result, ms } = await this.connection.call('load', { name: file.name, bytes }, { transfer: [bytes] });
-    return { result, parseMs: ms, totalMs: performance.now() - start };
+    const { result, ms, shown } = await this.connection.call('load', { name: file.name, file }, { onProgress });
+    return { result, shown, parseMs: ms, totalMs: performance.now() - start };
+  }
+
+  /** Stops whatever the worker is doing: it is terminated (its calls fail with kind 'disposed')
+   * and a fresh one takes its place, so later files load as before. */
+  cancel(): void {
+    this.connection.close();
+    this.connection = connect<ParseApi>(this.createWorker(), 'file worker');
   }
 
   dispose(): void {

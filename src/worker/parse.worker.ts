@@ -1,21 +1,54 @@
 /// <reference lib="webworker" />
 // The worker that parses files off the main thread: one handler per request of protocol.ts.
+// It reads the File itself (the page never holds a huge file's bytes), reports its stages, and
+// picks the points the viewer draws, so the page only receives arrays it can use as they are.
 import { loadFile } from '../io/index';
 import { serialiseLoadError } from './failure';
-import type { ParseApi } from './protocol';
+import type { ParseApi, ParseProgress } from './protocol';
+import { shownPoints } from './shownPoints';
 import { loadResultTransferables } from './transfer';
 import { serve, withTransfer } from './transport';
 
 declare const self: DedicatedWorkerGlobalScope;
 
+/** Reads a Blob chunk by chunk into one buffer, reporting bytes read (a few times a second at most). */
+async function readBlob(file: Blob, progress: (p: ParseProgress) => void): Promise<Uint8Array> {
+  const bytes = new Uint8Array(file.size);
+  const reader = file.stream().getReader();
+  let loaded = 0;
+  let reported = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    // A file that grew since its size was taken: the bytes past the size are not part of it.
+    const take = Math.min(value.length, bytes.length - loaded);
+    bytes.set(value.subarray(0, take), loaded);
+    loaded += take;
+    if (performance.now() - reported > 100) {
+      reported = performance.now();
+      progress({ stage: 'read', loaded, total: bytes.length });
+    }
+  }
+  return loaded === bytes.length ? bytes : bytes.subarray(0, loaded);
+}
+
 serve<ParseApi>(
   self,
   {
-    load({ name, bytes }) {
+    async load(payload, { progress }) {
+      const bytes = 'file' in payload ? await readBlob(payload.file, progress) : new Uint8Array(payload.bytes);
+      progress({ stage: 'parse' });
       const start = performance.now();
-      const result = loadFile(name, new Uint8Array(bytes));
+      const result = loadFile(payload.name, bytes);
       const ms = performance.now() - start;
-      return withTransfer({ result, ms }, loadResultTransferables(result));
+      progress({ stage: 'view' });
+      const shown = shownPoints(result.cloud);
+      const transfer = new Set<Transferable>(loadResultTransferables(result));
+      if (shown.indices) {
+        transfer.add(shown.indices.buffer);
+        for (const array of [shown.cloud.positions, shown.cloud.colors]) if (array) transfer.add(array.buffer);
+      }
+      return withTransfer({ result, ms, shown }, [...transfer]);
     },
   },
   { serialise: serialiseLoadError },

@@ -2,11 +2,16 @@
 // adds an entry here and a handler there.
 import type { FormatId } from '../io/formats';
 import type { LoadErrorReason, LoadResult } from '../io/types';
+import type { ShownPoints } from './shownPoints';
 import type { Call } from './transport';
 
+/** How far a load is: reading the file's bytes, parsing them, or picking the points to draw. */
+export type ParseProgress = { stage: 'read'; loaded: number; total: number } | { stage: 'parse' } | { stage: 'view' };
+
 export interface ParseApi {
-  /** Parses a file's bytes (transferred) into a cloud; the cloud's arrays come back transferred. */
-  load: Call<{ name: string; bytes: ArrayBuffer }, { result: LoadResult; ms: number }>;
+  /** Parses a file (a Blob, read in the worker, or its bytes, transferred) into a cloud, and the
+   * points the viewer draws (shownPoints.ts); every array comes back transferred. */
+  load: Call<{ name: string; file: Blob } | { name: string; bytes: ArrayBuffer }, { result: LoadResult; ms: number; shown: ShownPoints }, ParseProgress>;
 }
 
 /** Why a request failed: a loader's reason, or the worker itself failing. */

@@ -5,14 +5,23 @@ import type { Classification } from '../classifier';
 import type { ProgressCallback } from '../progress';
 import type { DeviceChoice } from '../session';
 import type { ZooManifest } from '../zoo';
-import type { ModelApi, OpenedModel } from './protocol';
+import type { ClassifyProgress, ModelApi, OpenedModel } from './protocol';
+
+const makeWorker = () => new Worker(new URL('./model.worker.ts', import.meta.url), { type: 'module' });
 
 /** Failures are the transport's WorkerErrors, named as in the worker (SessionError, FetchFileError, ...). */
 export class ModelClient {
-  private readonly connection: Connection<ModelApi>;
+  private connection: Connection<ModelApi>;
 
   constructor() {
-    this.connection = connect<ModelApi>(new Worker(new URL('./model.worker.ts', import.meta.url), { type: 'module' }), 'model worker');
+    this.connection = connect<ModelApi>(makeWorker(), 'model worker');
+  }
+
+  /** Cancels everything under way: the worker is terminated (its calls fail with kind
+   * 'disposed') and a fresh one takes its place, with no model open. */
+  restart(): void {
+    this.connection.close();
+    this.connection = connect<ModelApi>(makeWorker(), 'model worker');
   }
 
   list(): Promise<ZooManifest[]> {
@@ -24,9 +33,9 @@ export class ModelClient {
   }
 
   /** Classifies a copy of `positions` (the caller keeps its array); `votes`: the manifest's when absent. */
-  classify(positions: Float32Array, up: UpAxis, votes?: number): Promise<Classification> {
+  classify(positions: Float32Array, up: UpAxis, votes?: number, onProgress?: (progress: ClassifyProgress) => void): Promise<Classification> {
     const copy = positions.slice();
-    return this.connection.call('classify', { positions: copy, up, votes }, { transfer: [copy.buffer] });
+    return this.connection.call('classify', { positions: copy, up, votes }, { transfer: [copy.buffer], onProgress });
   }
 
   dispose(): void {

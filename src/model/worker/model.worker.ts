@@ -35,8 +35,10 @@ serve<ModelApi>(self, {
     opening = run.catch(() => undefined);
     return run;
   },
-  async classify({ positions, up, votes }) {
+  async classify({ positions, up, votes }, { progress }) {
+    progress({ stage: 'waiting' });
     await opening;
+    progress({ stage: 'running' });
     if (!current) throw new Error('No model is open: choose a model first');
     const result = await current.classify(positions, { up, votes });
     return withTransfer(result, transferables(result));

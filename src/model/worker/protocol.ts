@@ -14,11 +14,16 @@ export interface OpenedModel {
   ms: number;
 }
 
+export interface ClassifyProgress {
+  stage: 'waiting' | 'running';
+}
+
 export interface ModelApi {
   /** The zoo's manifests. */
   list: Call<Record<string, never>, { models: ZooManifest[] }>;
   /** Downloads / assembles / opens a model; replaces the open one. Reports download progress. */
   open: Call<{ modelId: string; device: DeviceChoice }, OpenedModel, LoadProgress>;
-  /** Classifies with the open model. `positions` is transferred, and so are the result's arrays. */
-  classify: Call<{ positions: Float32Array; up: UpAxis; votes?: number }, Classification>;
+  /** Classifies with the open model. `positions` is transferred, and so are the result's arrays.
+   * Reports its stage: waiting for a model being opened, then running. */
+  classify: Call<{ positions: Float32Array; up: UpAxis; votes?: number }, Classification, ClassifyProgress>;
 }

@@ -28,6 +28,8 @@ export interface ClassifierState {
   /** Set while a model downloads / assembles / opens. */
   progress: LoadProgress | null;
   classifying: boolean;
+  /** While classifying: how many points, and the model worker's stage ('sending' until it answers). */
+  classifyStage: { points: number; stage: 'sending' | 'waiting' | 'running' } | null;
   result: Classification | null;
   /** The input `result` belongs to. */
   resultInput: ClassifyInput | null;
@@ -66,6 +68,7 @@ export function useClassifier() {
     opened: null,
     progress: null,
     classifying: false,
+    classifyStage: null,
     result: null,
     resultInput: null,
     error: null,
@@ -76,15 +79,18 @@ export function useClassifier() {
     const client = clientRef.current;
     if (!client) return;
     const request = ++classifyRequest.current;
-    set({ classifying: true });
+    const points = input.positions.length / 3;
+    set({ classifying: true, classifyStage: { points, stage: 'sending' } });
     try {
-      const result = await client.classify(input.positions, input.up, votesRef.current ?? undefined);
+      const result = await client.classify(input.positions, input.up, votesRef.current ?? undefined, ({ stage }) => {
+        if (request === classifyRequest.current) set({ classifyStage: { points, stage } });
+      });
       if (request === classifyRequest.current) set({ result, resultInput: input, error: null });
     } catch (e) {
       // The previous result stays; the error is shown beside it.
       if (request === classifyRequest.current) set({ error: message(e) });
     } finally {
-      if (request === classifyRequest.current) set({ classifying: false });
+      if (request === classifyRequest.current) set({ classifying: false, classifyStage: null });
     }
   }, []);
 
@@ -139,9 +145,22 @@ export function useClassifier() {
     [run],
   );
 
+  /** Stops the classification under way: the model worker is replaced and the model re-opened
+   * (from the cache); the previous result stays. The cancelled cloud is not run again. */
+  const cancelClassify = useCallback(() => {
+    const client = clientRef.current;
+    if (!client) return;
+    classifyRequest.current++;
+    inputRef.current = null;
+    client.restart();
+    set({ classifying: false, classifyStage: null });
+    if (modelRef.current) void open(modelRef.current, deviceRef.current);
+  }, [open, clientRef]);
+
   return {
     state,
     classify,
+    cancelClassify,
     selectModel: (id: string) => void open(id, deviceRef.current),
     selectDevice: (device: DeviceChoice) => {
       deviceRef.current = device;

@@ -2,11 +2,18 @@
 // per-frame data passes through React.
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { PointCloud } from '../../types/cloud';
+import type { BoundingSphere } from './cloudToGeometry';
 import type { ColorMode, UpAxis } from './colorMode';
 import { type PointScalars, PointViewer } from './pointViewer';
+import { ShownPointsNote } from './ShownPointsNote';
 
 export interface ViewerProps {
+  /** The points to draw (a huge file's are a subset within the viewer's budget). */
   cloud: PointCloud | null;
+  /** The cloud's bounding sphere when already known, so the page need not walk the points. */
+  sphere?: BoundingSphere;
+  /** Points of the whole (classified) cloud, for "showing N of M points"; `cloud.count` when absent. */
+  totalPoints?: number;
   colorMode: ColorMode;
   up: UpAxis;
   /** Point size in screen pixels. */
@@ -19,16 +26,17 @@ export interface ViewerProps {
   onHover?: (index: number | null) => void;
 }
 
-export function Viewer({ cloud, colorMode, up, pointSize, scalars = null, fitRequest = 0, onHover }: ViewerProps) {
+export function Viewer({ cloud, sphere, totalPoints, colorMode, up, pointSize, scalars = null, fitRequest = 0, onHover }: ViewerProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const viewerRef = useRef<PointViewer | null>(null);
-  const latest = useRef({ colorMode, up, pointSize });
+  const latest = useRef({ colorMode, up, pointSize, sphere });
   const [failure, setFailure] = useState<Error | null>(null);
+  const [drawn, setDrawn] = useState(0);
   // Rethrown during render so the surrounding error boundary shows it.
   if (failure) throw failure;
 
   useLayoutEffect(() => {
-    latest.current = { colorMode, up, pointSize };
+    latest.current = { colorMode, up, pointSize, sphere };
   });
 
   useEffect(() => {
@@ -53,8 +61,10 @@ export function Viewer({ cloud, colorMode, up, pointSize, scalars = null, fitReq
     const viewer = viewerRef.current;
     const host = hostRef.current;
     if (!viewer || !host || !cloud) return;
-    viewer.setCloud(cloud, latest.current.colorMode, latest.current.up);
-    host.dataset.points = String(cloud.count);
+    viewer.setCloud(cloud, latest.current.colorMode, latest.current.up, latest.current.sphere);
+    // What a frame draws: the cloud, or as much of it as this GL's point budget allows.
+    host.dataset.points = String(viewer.drawnPoints);
+    setDrawn(viewer.drawnPoints);
   }, [cloud]);
 
   useEffect(() => viewerRef.current?.setColorMode(colorMode), [colorMode]);
@@ -66,5 +76,10 @@ export function Viewer({ cloud, colorMode, up, pointSize, scalars = null, fitReq
     if (fitRequest > 0) viewerRef.current?.fitCamera();
   }, [fitRequest]);
 
-  return <div ref={hostRef} className="viewer-canvas-host" data-testid="viewer" />;
+  return (
+    <>
+      <div ref={hostRef} className="viewer-canvas-host" data-testid="viewer" />
+      {cloud && <ShownPointsNote shown={drawn} total={totalPoints ?? cloud.count} />}
+    </>
+  );
 }

@@ -6,11 +6,8 @@ import { COLORMAP_SIZE, type ColormapId, colormapTable } from './colormaps';
 
 const HEIGHT_COLORMAP: ColormapId = 'viridis';
 
-/** Maps values to colours through a colormap, scaling [min, max] of the values to [0, 1]. */
-export function fillScalarColors(target: Float32Array, values: Float32Array, colormap: ColormapId): void {
-  if (target.length !== values.length * 3) {
-    throw new Error(`colour buffer holds ${target.length / 3} points but ${values.length} values were given`);
-  }
+/** Smallest and largest of the values (NaN ignored). */
+export function valueBounds(values: Float32Array): [number, number] {
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < values.length; i++) {
@@ -18,6 +15,16 @@ export function fillScalarColors(target: Float32Array, values: Float32Array, col
     if (v < min) min = v;
     if (v > max) max = v;
   }
+  return [min, max];
+}
+
+/** Maps values to colours through a colormap, scaling `range` (the values' own [min, max] when
+ * absent) to [0, 1]. */
+export function fillScalarColors(target: Float32Array, values: Float32Array, colormap: ColormapId, range = valueBounds(values)): void {
+  if (target.length !== values.length * 3) {
+    throw new Error(`colour buffer holds ${target.length / 3} points but ${values.length} values were given`);
+  }
+  const [min, max] = range;
   const table = colormapTable(colormap);
   const scale = max > min ? (COLORMAP_SIZE - 1) / (max - min) : 0;
   for (let i = 0; i < values.length; i++) {

@@ -16,10 +16,11 @@ import {
 } from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { PointCloud } from '../../types/cloud';
-import { cloudToGeometry } from './cloudToGeometry';
+import { type BoundingSphere, cloudToGeometry, prefixCloud } from './cloudToGeometry';
 import { type ColorMode, type UpAxis } from './colorMode';
 import type { ColormapId } from './colormaps';
-import { fillCloudColors, fillScalarColors } from './colors';
+import { fillCloudColors, fillScalarColors, valueBounds } from './colors';
+import { pointBudgetOf } from './pointBudget';
 
 /** Per-point values shown through a colormap instead of the colour mode (attention, later). */
 export interface PointScalars {
@@ -45,13 +46,18 @@ export class PointViewer {
   private cloud: PointCloud | null = null;
   private colorMode: ColorMode = { kind: 'height', up: 'z' };
   private scalars: PointScalars | null = null;
+  /** Points of the cloud handed in; `cloud` holds the first `pointBudget` of them. */
+  private shownCount = 0;
   private up: UpAxis = 'z';
   private frame = 0;
   private frames = 0;
   private hoverListener: ((index: number | null) => void) | null = null;
   private hoverFrame = 0;
+  private warmPoints: Points<BufferGeometry, PointsMaterial> | null = null;
   private readonly pointer = new Vector2();
   private readonly raycaster = new Raycaster();
+  /** Most points one frame draws: this GL's budget (pointBudget.ts). */
+  readonly pointBudget: number;
 
   constructor(private readonly container: HTMLElement) {
     // Throws when WebGL is unavailable; the React error boundary shows that.
@@ -61,6 +67,8 @@ export class PointViewer {
     this.renderer.setClearColor(0x000000, 0);
     this.renderer.setPixelRatio(Math.min(window.devicePixelRatio, 2));
     this.renderer.domElement.dataset.testid = 'viewer-canvas';
+    this.pointBudget = pointBudgetOf(this.renderer.getContext());
+    this.warmUp();
     container.appendChild(this.renderer.domElement);
     this.controls = this.createControls();
     this.resizeObserver = new ResizeObserver(() => this.resize());
@@ -101,17 +109,26 @@ export class PointViewer {
     this.hoverListener(hits.length > 0 && hits[0].index !== undefined ? hits[0].index : null);
   };
 
+  /** How many of the cloud's points a frame draws. */
+  get drawnPoints(): number {
+    return this.cloud?.count ?? 0;
+  }
+
   /** How many frames were drawn so far (tests check the viewer really renders). */
   get renderedFrames(): number {
     return this.frames;
   }
 
-  setCloud(cloud: PointCloud, colorMode: ColorMode, up: UpAxis): void {
+  /** `sphere`: the cloud's bounding sphere when already known (the parse worker finds it). */
+  setCloud(cloud: PointCloud, colorMode: ColorMode, up: UpAxis, sphere?: BoundingSphere): void {
     this.disposePoints();
-    this.cloud = cloud;
+    this.shownCount = cloud.count;
+    // A huge cloud comes in random order (worker/shownPoints.ts), so a prefix is a uniform subset;
+    // only the prefix goes to the GPU.
+    this.cloud = prefixCloud(cloud, this.pointBudget);
     this.colorMode = colorMode;
     this.scalars = null;
-    this.points = new Points(cloudToGeometry(cloud, colorMode), this.material);
+    this.points = new Points(cloudToGeometry(this.cloud, colorMode, sphere), this.material);
     // Bounds are computed once here; three would otherwise do it per frame for culling.
     this.points.frustumCulled = false;
     this.scene.add(this.points);
@@ -126,8 +143,8 @@ export class PointViewer {
 
   /** Attention hook: colours points by a per-point scalar, or back to the colour mode with null. */
   setScalars(scalars: PointScalars | null): void {
-    if (scalars && this.cloud && scalars.values.length !== this.cloud.count) {
-      throw new Error(`attention has ${scalars.values.length} values for ${this.cloud.count} points`);
+    if (scalars && this.cloud && scalars.values.length !== this.shownCount) {
+      throw new Error(`attention has ${scalars.values.length} values for ${this.shownCount} points`);
     }
     this.scalars = scalars;
     this.recolor();
@@ -179,6 +196,23 @@ export class PointViewer {
     this.renderer.domElement.remove();
   }
 
+  /**
+   * The first frame draws one point, so the points' shaders and the GL's pipeline are compiled
+   * when the viewer starts, not when the first cloud is shown. A software GL compiles them at the
+   * first draw that rasterises (a clipped point does not), for up to a second on a loaded
+   * machine, and the page waits for that frame (it is read back on the main thread). The point
+   * has the stage's background colour, in front of the camera, and the next frame clears it.
+   */
+  private warmUp(): void {
+    const geometry = new BufferGeometry();
+    // Before a cloud the camera sits at the origin looking down -z.
+    geometry.setAttribute('position', new BufferAttribute(new Float32Array([0, 0, -1]), 3));
+    geometry.setAttribute('color', new BufferAttribute(new Float32Array([0.11, 0.118, 0.133]), 3));
+    this.warmPoints = new Points(geometry, this.material);
+    this.warmPoints.frustumCulled = false;
+    this.scene.add(this.warmPoints);
+  }
+
   private createControls(): OrbitControls {
     const controls = new OrbitControls(this.camera, this.renderer.domElement);
     controls.enableDamping = true;
@@ -191,7 +225,11 @@ export class PointViewer {
     const attribute = this.points?.geometry.getAttribute('color');
     if (!this.cloud || !(attribute instanceof BufferAttribute)) return;
     const colors = attribute.array as Float32Array;
-    if (this.scalars) fillScalarColors(colors, this.scalars.values, this.scalars.colormap);
+    if (this.scalars) {
+      // The colormap spans all values (as the legend does), not only the drawn points' ones.
+      const { values, colormap } = this.scalars;
+      fillScalarColors(colors, values.subarray(0, this.cloud.count), colormap, valueBounds(values));
+    }
     else fillCloudColors(colors, this.cloud, this.colorMode);
     attribute.needsUpdate = true;
     this.requestRender();
@@ -215,6 +253,12 @@ export class PointViewer {
     // With damping the camera keeps gliding after the pointer stops; update() says whether it moved.
     const moving = this.controls.update();
     this.renderer.render(this.scene, this.camera);
+    if (this.warmPoints) {
+      this.scene.remove(this.warmPoints);
+      this.warmPoints.geometry.dispose();
+      this.warmPoints = null;
+      this.requestRender();
+    }
     this.frames++;
     // What the browser tests wait on instead of the clock: a frame was drawn, and whether the
     // camera still glides (damping) so another one follows.
