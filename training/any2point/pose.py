@@ -80,7 +80,7 @@ def heading_rotation(points: np.ndarray) -> np.ndarray:
     In float64, u, v = x - mean x, y - mean y (means and every sum below left to right):
     1. a = sum u^2, b = sum v^2, h = sum u v; m2 = (a - b, 2 h), the doubled-angle principal axis.
        If |m2| >= ANISOTROPY_2 (a + b) (eigenvalues (l1 - l2) / (l1 + l2) >= 0.1): the axis angle
-       t = arg(m2) / 2 and the candidates are phi = -t + k pi, k = 0, 1.
+       t = arg(m2) / 2 and the candidates are phi = -t + k pi / 2, k = 0, 2 (a half turn apart).
     2. Otherwise m4 = sum (u + i v)^4 = (sum u^4 - 6 u^2 v^2 + v^4, sum 4 u v (u^2 - v^2)). If
        |m4| >= ANISOTROPY_4 sum (u^2 + v^2)^2: t = arg(m4) / 4 and phi = -t + k pi / 2, k = 0..3
        (a square's diagonal-free frame). Otherwise t = 0, phi = k pi / 2.
@@ -118,9 +118,13 @@ def heading_rotation(points: np.ndarray) -> np.ndarray:
     for _ in range(3):
         c, s = cands[-1]
         cands.append((-s, c))
-    norm = np.where(spread > 0.0, spread / n, 1.0) ** 1.5 * n
-    sx = np.stack([_sum((c[..., None] * u - s[..., None] * v) ** 3) / norm for c, s in cands], -1)
-    sy = np.stack([_sum((s[..., None] * u + c[..., None] * v) ** 3) / norm for c, s in cands], -1)
+    # sigma^3 N as q sqrt(q) N, q = spread / N, and cubes as (x x) x: pow() is not correctly
+    # rounded everywhere, sqrt and * are.
+    q = np.where(spread > 0.0, spread / n, 1.0)
+    norm = (q * np.sqrt(q)) * n
+    cube = lambda w: (w * w) * w
+    sx = np.stack([_sum(cube(c[..., None] * u - s[..., None] * v)) / norm for c, s in cands], -1)
+    sy = np.stack([_sum(cube(s[..., None] * u + c[..., None] * v)) / norm for c, s in cands], -1)
     allowed = np.stack([np.ones_like(two_fold), ~two_fold, np.ones_like(two_fold), ~two_fold], -1)  # k odd only four-fold
     neg = -np.inf
     sx = np.where(allowed, sx, neg)
