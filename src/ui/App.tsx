@@ -19,6 +19,7 @@ import { GalleryInfo } from './GalleryInfo';
 import { OpenPanel } from './OpenPanel';
 import { useAttentionColours } from './useAttentionColours';
 import { useShownCloud } from './useShownCloud';
+import { useShownFirst } from './useShownFirst';
 import { ViewControls, type ViewSettings } from './ViewControls';
 import type { ColorMode } from './viewer/colorMode';
 import { ViewerErrorBoundary } from './viewer/ViewerErrorBoundary';
@@ -40,10 +41,11 @@ export function App() {
   const classifier = useClassifier();
   const { classify } = classifier;
 
-  // Whatever is on screen is classified, again when the up axis changes.
+  // Whatever is on screen is classified, once drawn (useShownFirst), again when the up axis changes.
+  const shownFirst = useShownFirst(shownPoints?.cloud ?? null);
   useEffect(() => {
-    if (cloud) classify({ positions: cloud.positions.subarray(0, cloud.count * 3), up: settings.up });
-  }, [cloud, settings.up, classify]);
+    if (cloud && shownFirst.ready) classify({ positions: cloud.positions.subarray(0, cloud.count * 3), up: settings.up });
+  }, [cloud, shownFirst.ready, settings.up, classify]);
 
   // Attention colours only for the result of the cloud on screen.
   const shown = resultForCloud(classifier.state.result, classifier.state.resultInput, cloud);
@@ -96,6 +98,7 @@ export function App() {
               scalars={attention.scalars}
               fitRequest={fitRequest}
               onHover={setHoverPoint}
+              onShown={shownFirst.onShown}
             />
           </Suspense>
         </ViewerErrorBoundary>

@@ -1,5 +1,6 @@
 // The page's side of the model worker: one promise per request, progress through a callback.
 import type { UpAxis } from '../../geometry/normalise';
+import { copyInSteps } from '../../worker/copyInSteps';
 import { connect, type Connection } from '../../worker/transport';
 import type { Classification } from '../classifier';
 import type { ProgressCallback } from '../progress';
@@ -33,8 +34,9 @@ export class ModelClient {
   }
 
   /** Classifies a copy of `positions` (the caller keeps its array); `votes`: the manifest's when absent. */
-  classify(positions: Float32Array, up: UpAxis, votes?: number, onProgress?: (progress: ClassifyProgress) => void): Promise<Classification> {
-    const copy = positions.slice();
+  async classify(positions: Float32Array, up: UpAxis, votes?: number, onProgress?: (progress: ClassifyProgress) => void): Promise<Classification> {
+    // In steps: a huge cloud's copy in one go would hold up the page (copyInSteps.ts).
+    const copy = await copyInSteps(positions);
     return this.connection.call('classify', { positions: copy, up, votes }, { transfer: [copy.buffer], onProgress });
   }
 

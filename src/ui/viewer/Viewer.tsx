@@ -22,11 +22,13 @@ export interface ViewerProps {
   scalars?: PointScalars | null;
   /** Changing this number puts the camera back to fit the cloud. */
   fitRequest?: number;
+  /** Called with `cloud` once the viewer has drawn it (at its final size). */
+  onShown?: (cloud: PointCloud) => void;
   /** The index of the point under the pointer (null when none), for hover read-outs. */
   onHover?: (index: number | null) => void;
 }
 
-export function Viewer({ cloud, sphere, totalPoints, colorMode, up, pointSize, scalars = null, fitRequest = 0, onHover }: ViewerProps) {
+export function Viewer({ cloud, sphere, totalPoints, colorMode, up, pointSize, scalars = null, fitRequest = 0, onHover, onShown }: ViewerProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const viewerRef = useRef<PointViewer | null>(null);
   const latest = useRef({ colorMode, up, pointSize, sphere });
@@ -50,6 +52,7 @@ export function Viewer({ cloud, sphere, totalPoints, colorMode, up, pointSize, s
       return;
     }
     viewer.setPointSize(latest.current.pointSize);
+    viewer.setDrawnListener(setDrawn);
     viewerRef.current = viewer;
     return () => {
       viewerRef.current = null;
@@ -62,9 +65,9 @@ export function Viewer({ cloud, sphere, totalPoints, colorMode, up, pointSize, s
     const host = hostRef.current;
     if (!viewer || !host || !cloud) return;
     viewer.setCloud(cloud, latest.current.colorMode, latest.current.up, latest.current.sphere);
-    // What a frame draws: the cloud, or as much of it as this GL's point budget allows.
-    host.dataset.points = String(viewer.drawnPoints);
-    setDrawn(viewer.drawnPoints);
+    // What the viewer holds: the cloud, or as much of it as this GL's point budget allows (frames
+    // may draw less: data-drawn on the canvas, and the note).
+    host.dataset.points = String(viewer.heldPoints);
   }, [cloud]);
 
   useEffect(() => viewerRef.current?.setColorMode(colorMode), [colorMode]);
@@ -72,6 +75,7 @@ export function Viewer({ cloud, sphere, totalPoints, colorMode, up, pointSize, s
   useEffect(() => viewerRef.current?.setPointSize(pointSize), [pointSize]);
   useEffect(() => viewerRef.current?.setScalars(scalars), [scalars]);
   useEffect(() => viewerRef.current?.setHoverListener(onHover ?? null), [onHover]);
+  useEffect(() => viewerRef.current?.setShownListener(onShown ?? null), [onShown]);
   useEffect(() => {
     if (fitRequest > 0) viewerRef.current?.fitCamera();
   }, [fitRequest]);

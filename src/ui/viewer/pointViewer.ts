@@ -21,6 +21,16 @@ import { type ColorMode, type UpAxis } from './colorMode';
 import type { ColormapId } from './colormaps';
 import { fillCloudColors, fillScalarColors, valueBounds } from './colors';
 import { pointBudgetOf } from './pointBudget';
+import { SMALLEST_VIEW_BUDGET } from '../../worker/shownPoints';
+
+/** A large cloud's first frame draws this many points; each following frame doubles it, up to the
+ * budget, while frames stay quick. How quick a GL is shows only when it draws, and a software GL
+ * blocks the page while it does (pointBudget.ts): a first frame of the whole budget, on a machine
+ * busy classifying, took over 200 ms. Large clouds come in random order, so every prefix is a
+ * uniform subset. */
+const FIRST_FRAME_POINTS = 25_000;
+/** A ramp frame slower than this (to the next frame) ends the ramp at the last quick size. */
+const RAMP_FRAME_MS = 70;
 
 /** Per-point values shown through a colormap instead of the colour mode (attention, later). */
 export interface PointScalars {
@@ -54,6 +64,15 @@ export class PointViewer {
   private hoverListener: ((index: number | null) => void) | null = null;
   private hoverFrame = 0;
   private warmPoints: Points<BufferGeometry, PointsMaterial> | null = null;
+  /** Points the current frames draw (a prefix of `cloud`), growing frame by frame after setCloud. */
+  private drawLimit = 0;
+  private ramping = false;
+  /** When the previous ramp frame ran (0: none yet). */
+  private rampFrom = 0;
+  private drawnListener: ((drawn: number) => void) | null = null;
+  /** The cloud handed to setCloud until a frame has shown it fully (ramp done), then null. */
+  private pendingShown: PointCloud | null = null;
+  private shownListener: ((cloud: PointCloud) => void) | null = null;
   private readonly pointer = new Vector2();
   private readonly raycaster = new Raycaster();
   /** Most points one frame draws: this GL's budget (pointBudget.ts). */
@@ -109,9 +128,42 @@ export class PointViewer {
     this.hoverListener(hits.length > 0 && hits[0].index !== undefined ? hits[0].index : null);
   };
 
-  /** How many of the cloud's points a frame draws. */
-  get drawnPoints(): number {
+  /** How many of the cloud's points the viewer holds (on the GPU): at most its budget. */
+  get heldPoints(): number {
     return this.cloud?.count ?? 0;
+  }
+
+  /** Called with the cloud handed to setCloud once frames draw it at its final size. */
+  setShownListener(listener: ((cloud: PointCloud) => void) | null): void {
+    this.shownListener = listener;
+  }
+
+  /** Called with the number of points frames draw, whenever it changes. */
+  setDrawnListener(listener: ((drawn: number) => void) | null): void {
+    this.drawnListener = listener;
+  }
+
+  private setDrawLimit(count: number): void {
+    this.drawLimit = count;
+    this.points?.geometry.setDrawRange(0, count);
+    this.renderer.domElement.dataset.drawn = String(count);
+    this.drawnListener?.(count);
+  }
+
+  /** One step of the ramp, at the start of a frame: the gap since the previous ramp frame is what
+   * drawing `drawLimit` points cost; quick, double it; slow, go back to the last quick size. */
+  private rampStep(time: number): void {
+    const count = this.cloud?.count ?? 0;
+    if (this.rampFrom > 0) {
+      if (time - this.rampFrom > RAMP_FRAME_MS) {
+        this.ramping = false;
+        if (this.drawLimit > FIRST_FRAME_POINTS) this.setDrawLimit(Math.max(FIRST_FRAME_POINTS, this.drawLimit / 2));
+      } else {
+        this.setDrawLimit(Math.min(count, this.drawLimit * 2));
+        this.ramping = this.drawLimit < count;
+      }
+    }
+    this.rampFrom = time;
   }
 
   /** How many frames were drawn so far (tests check the viewer really renders). */
@@ -123,12 +175,16 @@ export class PointViewer {
   setCloud(cloud: PointCloud, colorMode: ColorMode, up: UpAxis, sphere?: BoundingSphere): void {
     this.disposePoints();
     this.shownCount = cloud.count;
+    this.pendingShown = cloud;
     // A huge cloud comes in random order (worker/shownPoints.ts), so a prefix is a uniform subset;
     // only the prefix goes to the GPU.
     this.cloud = prefixCloud(cloud, this.pointBudget);
     this.colorMode = colorMode;
     this.scalars = null;
     this.points = new Points(cloudToGeometry(this.cloud, colorMode, sphere), this.material);
+    this.ramping = this.cloud.count > SMALLEST_VIEW_BUDGET;
+    this.rampFrom = 0;
+    this.setDrawLimit(this.ramping ? FIRST_FRAME_POINTS : this.cloud.count);
     // Bounds are computed once here; three would otherwise do it per frame for culling.
     this.points.frustumCulled = false;
     this.scene.add(this.points);
@@ -248,8 +304,9 @@ export class PointViewer {
     if (this.frame === 0) this.frame = requestAnimationFrame(this.renderFrame);
   };
 
-  private readonly renderFrame = (): void => {
+  private readonly renderFrame = (time: number): void => {
     this.frame = 0;
+    if (this.ramping) this.rampStep(time);
     // With damping the camera keeps gliding after the pointer stops; update() says whether it moved.
     const moving = this.controls.update();
     this.renderer.render(this.scene, this.camera);
@@ -263,8 +320,14 @@ export class PointViewer {
     // What the browser tests wait on instead of the clock: a frame was drawn, and whether the
     // camera still glides (damping) so another one follows.
     this.renderer.domElement.dataset.frames = String(this.frames);
-    this.renderer.domElement.dataset.settled = String(!moving);
-    if (moving) this.requestRender();
+    // A cloud whose frames still grow (the ramp) is not settled either.
+    this.renderer.domElement.dataset.settled = String(!moving && !this.ramping);
+    if (moving || this.ramping) this.requestRender();
+    if (this.pendingShown && !this.ramping) {
+      const shown = this.pendingShown;
+      this.pendingShown = null;
+      this.shownListener?.(shown);
+    }
   };
 
   private disposePoints(): void {
