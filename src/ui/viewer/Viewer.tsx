@@ -65,9 +65,9 @@ export function Viewer({ cloud, sphere, totalPoints, colorMode, up, pointSize, s
     const host = hostRef.current;
     if (!viewer || !host || !cloud) return;
     viewer.setCloud(cloud, latest.current.colorMode, latest.current.up, latest.current.sphere);
-    // What the viewer holds: the cloud, or as much of it as this GL's point budget allows (frames
-    // may draw less: data-drawn on the canvas, and the note).
-    host.dataset.points = String(viewer.heldPoints);
+    // The points handed to the viewer (a huge file's are a subset, worker/shownPoints.ts); frames
+    // draw as many of them as this GL affords: data-drawn on the canvas, and the note.
+    host.dataset.points = String(cloud.count);
   }, [cloud]);
 
   useEffect(() => viewerRef.current?.setColorMode(colorMode), [colorMode]);

@@ -128,11 +128,6 @@ export class PointViewer {
     this.hoverListener(hits.length > 0 && hits[0].index !== undefined ? hits[0].index : null);
   };
 
-  /** How many of the cloud's points the viewer holds (on the GPU): at most its budget. */
-  get heldPoints(): number {
-    return this.cloud?.count ?? 0;
-  }
-
   /** Called with the cloud handed to setCloud once frames draw it at its final size. */
   setShownListener(listener: ((cloud: PointCloud) => void) | null): void {
     this.shownListener = listener;
