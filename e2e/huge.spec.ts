@@ -59,3 +59,30 @@ for (const count of [1_000_000, 9_000_000]) {
     }
   });
 }
+
+test('loading a huge file can be cancelled; the app keeps working', async ({ page }) => {
+  test.setTimeout(240_000);
+  const file = writeHugePly(9_000_000);
+  try {
+    await page.goto('/?device=wasm');
+    await expect(page.getByTestId('model-name')).toBeVisible({ timeout: 120_000 });
+    await page.getByTestId('file-input').setInputFiles(file);
+    await expect(page.getByTestId('status')).toContainText('huge-9000000.ply');
+    await page.getByTestId('cancel-load').click();
+    await expect(page.getByTestId('status')).toHaveText('');
+    await expect(page.getByTestId('cancel-load')).toHaveCount(0);
+    await expect(page.getByTestId('error')).toHaveCount(0);
+    await expect(page.getByTestId('file-name')).toHaveCount(0);
+    // A fresh worker loads the next file.
+    const small = writeHugePly(20_000, 'small.ply');
+    try {
+      await page.getByTestId('file-input').setInputFiles(small);
+      await expect(page.getByTestId('file-name')).toHaveText('small.ply', { timeout: 60_000 });
+      await expect(page.getByTestId('predictions')).toHaveAttribute('data-source', 'small.ply', { timeout: 120_000 });
+    } finally {
+      rmSync(path.dirname(small), { recursive: true, force: true });
+    }
+  } finally {
+    rmSync(path.dirname(file), { recursive: true, force: true });
+  }
+});
