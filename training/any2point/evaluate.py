@@ -28,6 +28,7 @@ from . import checkpoint as ckpt
 from .dataset_splits import Splits, load_splits
 from .metrics import predict, scores
 from .model import count_parameters
+from .pose import require_as_given
 
 
 def cpu_name() -> str:
@@ -48,6 +49,7 @@ def machine() -> dict:
 
 
 def _splits(model, cfg, votes: int) -> Splits:
+    require_as_given(cfg.heading, "evaluate")
     return load_splits(cfg.dataset, model.spec, cfg.data_root, cfg.cache_dir, cfg.val_fraction, log=None,
                        fps_starts=votes, test_starts=votes)
 
@@ -90,6 +92,7 @@ def validation_only(path: Path, batch_size: int = 64, votes: int = 1) -> tuple[i
     """(correct, total) on the validation part; the test split is not evaluated. Used to apply a
     replacement rule before test is looked at (docs/training.md)."""
     model, cfg, _ = ckpt.load_model(path)
+    require_as_given(cfg.heading, "evaluate")
     s = load_splits(cfg.dataset, model.spec, cfg.data_root, cfg.cache_dir, cfg.val_fraction, log=None, fps_starts=votes)
     pred = predict(model, s.train, s.train_idx, s.val_rows, batch_size, votes)
     return int((pred == s.train.labels[s.val_rows]).sum()), len(s.val_rows)

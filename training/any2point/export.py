@@ -31,6 +31,7 @@ from .batches import Batch, make_batch
 from .dataset_splits import load_splits
 from .frozen_split import source_info, split_frozen
 from .model import Any2Point, count_parameters
+from .pose import require_as_given
 from .trig import graph_trig
 
 REPO = Path(__file__).resolve().parents[2]
@@ -132,6 +133,7 @@ def export(checkpoint: Path, model_id: str, out_root: Path = REPO / "public" / "
            report_path: Optional[Path] = None, parity_clouds: int = 32, golden_clouds: int = 2,
            fixtures: Path = REPO / "tests" / "fixtures" / "models", log=print) -> dict:
     model, cfg, blob = ckpt.load_model(checkpoint)
+    require_as_given(cfg.heading, "export")
     classes = blob["classes"]
     splits = load_splits(cfg.dataset, model.spec, cfg.data_root, cfg.cache_dir, cfg.val_fraction, log=None)
     test = splits.test

@@ -177,3 +177,12 @@ def searched(probs: np.ndarray, rule: str = "max", picks: Optional[np.ndarray] =
     """The softmax [S, classes] of the candidate pick_up chooses for every cloud."""
     k = pick_up(probs, rule) if picks is None else picks
     return probs[k, np.arange(probs.shape[1])]
+
+
+def require_as_given(heading: str, command: str) -> None:
+    """`evaluate` and `export` feed clouds as given: a checkpoint trained with a canonical heading
+    would be measured (or exported) on clouds it never saw in that pose, so they refuse it until
+    they apply the heading too; `tools.robustness` does apply it."""
+    if heading != "none":
+        raise ValueError(f"{command}: this checkpoint was trained with heading {heading!r}, which {command} does not "
+                         "apply yet; measure it with any2point.tools.robustness (docs/pose.md)")

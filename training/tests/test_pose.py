@@ -124,3 +124,16 @@ def test_the_up_search_keeps_the_most_confident_candidate():
     assert pose.pick_up(tie).tolist() == [0]  # ties go to the earlier candidate
     with pytest.raises(ValueError, match="'max' or 'entropy'"):
         pose.pick_up(probs, "vote")
+
+
+def test_evaluate_and_export_refuse_a_canonical_heading_checkpoint(tmp_path):
+    # They feed clouds as given; a canonical-heading model must not be measured or exported so.
+    from any2point import evaluate, export
+    from any2point.config import TrainConfig
+    cfg = TrainConfig(heading="canonical")
+    with pytest.raises(ValueError, match="evaluate: this checkpoint was trained with heading 'canonical'"):
+        evaluate._splits(None, cfg, 1)
+    pose.require_as_given("none", "export")  # an upright model passes
+    with pytest.raises(ValueError, match="export: .* does not apply yet"):
+        pose.require_as_given(cfg.heading, "export")
+    assert "require_as_given" in export.export.__code__.co_names
