@@ -4,9 +4,9 @@
 // is installed before the page's scripts run; the wait ends on the page's own signals.
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { SMALLEST_VIEW_BUDGET, VIEW_POINT_BUDGET } from '../src/worker/shownPoints';
-import { recordLongTasks, writeHugePly } from './hugePly';
+import { longTasksSince, recordLongTasks, writeHugePly } from './hugePly';
 
 // The goal is no task over 200 ms (GOAL_TASK_MS); on this 2-core machine under load the one
 // remaining long task (the first frame's software-GL readback after a new cloud) measures 95-254
@@ -14,10 +14,6 @@ import { recordLongTasks, writeHugePly } from './hugePly';
 // (a 9.9 s task at 9M points) fails; `npm run bench:huge` prints the longest task against the goal.
 const GOAL_TASK_MS = 200;
 const MAX_TASK_MS = 1000;
-
-async function longTasksSince(page: Page, since: number): Promise<{ start: number; duration: number }[]> {
-  return page.evaluate((t0) => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.filter((t) => t.start >= t0), since);
-}
 
 for (const count of [1_000_000, 9_000_000]) {
   test(`${count.toLocaleString('en')} points: shown, classified, no main-thread task over ${MAX_TASK_MS} ms (goal ${GOAL_TASK_MS} ms)`, async ({ page }) => {

@@ -4,6 +4,8 @@
 import { closeSync, mkdtempSync, openSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { createRandom } from '../src/geometry/random';
 
 const CHUNK_POINTS = 1 << 18;
 
@@ -15,12 +17,8 @@ export function writeHugePly(count: number, name = `huge-${count}.ply`): string 
   try {
     const header = `ply\nformat binary_little_endian 1.0\nelement vertex ${count}\nproperty float x\nproperty float y\nproperty float z\nend_header\n`;
     writeSync(fd, header);
-    // A seeded generator: the same file on every run.
-    let seed = 0x9e3779b9 ^ count;
-    const random = () => {
-      seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) | 0;
-      return ((seed ^ (seed >>> 13)) >>> 0) / 4294967296;
-    };
+    // The project's seeded generator: the same file on every run.
+    const random = createRandom(0x9e3779b9 ^ count);
     const chunk = new Float32Array(CHUNK_POINTS * 3);
     for (let done = 0; done < count; ) {
       const n = Math.min(CHUNK_POINTS, count - done);
@@ -48,4 +46,14 @@ export function recordLongTasks(): void {
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) tasks.push({ start: entry.startTime, duration: entry.duration });
   }).observe({ type: 'longtask', buffered: true });
+}
+
+export interface LongTask {
+  start: number;
+  duration: number;
+}
+
+/** The long tasks `recordLongTasks` has seen that started at or after `since` (page time, ms). */
+export function longTasksSince(page: Page, since: number): Promise<LongTask[]> {
+  return page.evaluate((t0) => (window as unknown as { __longTasks: LongTask[] }).__longTasks.filter((t) => t.start >= t0), since);
 }

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { chromium, type Browser } from 'playwright';
 import { preview } from 'vite';
 import { chromiumArgs } from '../playwright.config';
-import { recordLongTasks, writeHugePly } from '../e2e/hugePly';
+import { longTasksSince, recordLongTasks, writeHugePly } from '../e2e/hugePly';
 
 function flag(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -78,7 +78,7 @@ async function benchOne(browser: Browser, browserPid: number, base: string, coun
     const resultMs = Date.now() - start;
     clearInterval(sampler);
     await sample();
-    const tasks = await page.evaluate((since) => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.filter((t) => t.start >= since), t0);
+    const tasks = await longTasksSince(page, t0);
     const drawn = Number(await page.getByTestId('viewer-canvas').getAttribute('data-drawn'));
     return { count, readMs, drawnMs, resultMs, drawn, longTasks: tasks.length, longestTaskMs: Math.max(0, ...tasks.map((t) => t.duration)), peakHeapMB: peakHeap / 2 ** 20, peakRssMB: peakRss / 2 ** 20 };
   } finally {

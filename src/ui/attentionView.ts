@@ -25,17 +25,6 @@ export function clampView(view: AttentionView, maps: Pick<AttentionMaps, 'layers
   };
 }
 
-/** Smallest and largest value: the ends of the colour legend. */
-export function valueRange(values: ArrayLike<number>): [number, number] {
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    min = Math.min(min, values[i]);
-    max = Math.max(max, values[i]);
-  }
-  return [min, max];
-}
-
 export interface HoverInfo {
   point: number;
   token: number;

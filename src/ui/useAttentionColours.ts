@@ -2,28 +2,29 @@
 import { useMemo } from 'react';
 import type { Classification } from '../model/classifier';
 import { tokenValues } from '../model/postprocess';
-import { ATTENTION_COLORMAP, clampView, valueRange } from './attentionView';
+import { ATTENTION_COLORMAP, clampView } from './attentionView';
 import type { AttentionView } from './classify/AttentionPanel';
 import { shownHover, shownPointValues } from './shownAttention';
+import { valueBounds } from './viewer/colors';
 import type { PointScalars } from './viewer/pointViewer';
 
 /** `shownIndices`: which of the classified cloud's points the viewer draws (null: all); values
  * are per drawn point, the hovered point is an index into the drawn ones. */
 export function useAttentionColours(shown: Classification | null, view: AttentionView, hoverPoint: number | null, shownIndices: Uint32Array | null = null) {
   const { layer, head } = shown ? clampView(view, shown.attention) : { layer: 0, head: 'mean' as const };
+  const perToken = useMemo(() => (shown ? tokenValues(shown.attention, layer, head) : null), [shown, layer, head]);
   const values = useMemo(
-    () => (shown ? shownPointValues(tokenValues(shown.attention, layer, head), shown.tokenOfPoint, shownIndices) : null),
-    [shown, layer, head, shownIndices],
+    () => (shown && perToken ? shownPointValues(perToken, shown.tokenOfPoint, shownIndices) : null),
+    [shown, perToken, shownIndices],
   );
   const scalars = useMemo<PointScalars | null>(() => (values && view.enabled ? { values, colormap: ATTENTION_COLORMAP } : null), [values, view.enabled]);
-  const range = useMemo(() => (scalars ? valueRange(scalars.values) : null), [scalars]);
-  const perToken = useMemo(() => (shown && view.enabled ? tokenValues(shown.attention, layer, head) : null), [shown, view.enabled, layer, head]);
+  const range = useMemo(() => (scalars ? valueBounds(scalars.values) : null), [scalars]);
   return {
     /** The view with layer and head clamped to the model. */
     view: { ...view, layer, head },
     scalars,
     range,
     hover: shown && values ? shownHover(hoverPoint, shown.tokenOfPoint, values, shownIndices) : null,
-    tokenValues: perToken,
+    tokenValues: view.enabled ? perToken : null,
   };
 }

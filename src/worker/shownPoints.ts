@@ -4,6 +4,7 @@
 // subset too: the viewer draws as long a prefix as its GL can afford (pointViewer.ts: a software
 // GL such as SwiftShader blocks the page about 0.6 ms per thousand points each frame, while it
 // composites the canvas; nine million points froze the page for seconds, issue 24).
+import { createRandom } from '../geometry/random';
 import type { PointCloud } from '../types/cloud';
 
 /** Most points the viewer ever draws (a hardware GL draws a million points in a few ms). */
@@ -28,14 +29,10 @@ export interface ShownPoints {
 export function sampleIndices(count: number, budget: number, seed = 1): Uint32Array {
   if (budget >= count) return Uint32Array.from({ length: count }, (_, i) => i);
   const out = new Uint32Array(budget);
-  let state = seed >>> 0 || 1;
+  const random = createRandom(seed);
   let chosen = 0;
   for (let i = 0; i < count && chosen < budget; i++) {
-    // xorshift32: fast, and uniform enough for picking points.
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    const u = (state >>> 0) / 4294967296;
+    const u = random();
     if ((count - i) * u < budget - chosen) out[chosen++] = i;
   }
   return out;
@@ -76,12 +73,9 @@ export function boundingSphere(positions: Float32Array, count: number): ShownPoi
 
 /** Shuffles in place (Fisher-Yates) with a seeded generator: the same file, the same order. */
 export function shuffle(values: Uint32Array, seed = 1): Uint32Array {
-  let state = seed >>> 0 || 1;
+  const random = createRandom(seed);
   for (let i = values.length - 1; i > 0; i--) {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    const j = Math.floor(((state >>> 0) / 4294967296) * (i + 1));
+    const j = Math.floor(random() * (i + 1));
     const t = values[i];
     values[i] = values[j];
     values[j] = t;

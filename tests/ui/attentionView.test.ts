@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { Classification } from '../../src/model/classifier';
 import { attentionMaps, pointValues } from '../../src/model/postprocess';
 import type { PointCloud } from '../../src/types/cloud';
-import { clampView, hoverInfo, resultForCloud, valueRange } from '../../src/ui/attentionView';
+import { clampView, hoverInfo, resultForCloud } from '../../src/ui/attentionView';
+import { valueBounds } from '../../src/ui/viewer/colors';
 
 // 2 layers x 2 heads x 3 tokens; every value is exact in float32.
 const maps = attentionMaps(
@@ -32,7 +33,7 @@ describe('attention view', () => {
     // 0.1875, token 2 (0.375 + 0.5) / 2 = 0.4375; each point takes its token's value.
     const values = pointValues(maps, tokenOfPoint, 1, 'mean');
     expect([...values]).toEqual([0.4375, 0.375, 0.375, 0.1875]);
-    expect(valueRange(values)).toEqual([0.1875, 0.4375]);
+    expect(valueBounds(values)).toEqual([0.1875, 0.4375]);
     expect(hoverInfo(3, tokenOfPoint, values)).toEqual({ point: 3, token: 1, value: 0.1875 });
     expect(hoverInfo(0, tokenOfPoint, values)).toEqual({ point: 0, token: 2, value: 0.4375 });
     expect(hoverInfo(4, tokenOfPoint, values)).toBeNull(); // past the cloud's end

@@ -18,7 +18,7 @@ RENAMED_KEYS = {"fps_variants": "fps_starts"}
 RESUMABLE_KEYS = frozenset({"epochs", "max_steps", "checkpoint_minutes", "log_every", "threads", "device", "precision"})
 PRECISIONS = ("fp32", "bf16")
 ROTATIONS = ("none", "z90", "z")
-HEADINGS = ("none", "canonical")  # pose.HEADINGS
+HEADINGS = ("none", "canonical")  # what pose.apply_heading does
 # Training damage (batches.damage_batch): option -> what a cloud that draws it gets. Each cloud
 # draws at most one, with these options' values as the probabilities (their sum at most 1).
 DAMAGES = ("aug_cut", "aug_view", "aug_points", "aug_noise", "aug_outliers")

@@ -42,9 +42,14 @@ def _cloud(points: np.ndarray) -> np.ndarray:
     return p.astype(np.float32, copy=False)
 
 
+def turn(points: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """p' = R p of every point of [..., N, 3] (float64 arithmetic, float32 result)."""
+    return (np.asarray(points, np.float64) @ np.asarray(r, np.float64).T).astype(np.float32)
+
+
 def rotate(points: np.ndarray, r: np.ndarray) -> np.ndarray:
-    """p' = R p for every point (float64 arithmetic, float32 result)."""
-    return (_cloud(points).astype(np.float64) @ np.asarray(r, np.float64).T).astype(np.float32)
+    """p' = R p for every point of one checked cloud (float64 arithmetic, float32 result)."""
+    return turn(_cloud(points), r)
 
 
 def up_to(axis: str) -> Perturbation:

@@ -15,9 +15,8 @@ from typing import Optional
 
 import numpy as np
 
-from .perturb import UP_ROTATIONS
-
-HEADINGS = ("none", "canonical")
+from .config import HEADINGS
+from .perturb import UP_ROTATIONS, turn
 
 # The up candidates of the test-time search, +z (as stored) first.
 UP_CANDIDATES = ("+z", "+y", "-y", "+x", "-x", "-z")
@@ -41,11 +40,6 @@ def up_rotation(axis: str) -> np.ndarray:
     if axis not in UP_ROTATIONS:
         raise ValueError(f"up axis must be one of {', '.join(UP_CANDIDATES)}, got {axis!r}")
     return UP_ROTATIONS[axis].astype(np.float64).T
-
-
-def turn(points: np.ndarray, r: np.ndarray) -> np.ndarray:
-    """p' = R p of every point of [..., N, 3] (float64 arithmetic, float32 result)."""
-    return (np.asarray(points, np.float64) @ np.asarray(r, np.float64).T).astype(np.float32)
 
 
 def up_candidates(points: np.ndarray, candidates: tuple[str, ...] = UP_CANDIDATES) -> np.ndarray:
