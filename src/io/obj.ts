@@ -8,8 +8,7 @@ import type { Mesh as ThreeMesh, Points as ThreePoints } from 'three';
 import { identityIndices } from './buffers';
 import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, countOf, formatCount } from './limits';
 import { quote } from './text';
-import { beyondFloat32, toNumber, wordColumn } from './numbers';
-import { tokenError } from './tokenError';
+import { checkedNumber } from './tokenError';
 import { float32Attribute, withFileColors } from './three';
 import type { Mesh } from '../types/cloud';
 import { LoadError, type Parsed } from './types';
@@ -63,10 +62,7 @@ function vertexRef(corner: string, vertices: number, face: number, lineNo: numbe
 /** Every value of a v / vt / vn line is a number in full (numbers.ts): three's OBJLoader reads
  * them with parseFloat, which takes "0x1f" as 0 and "1.5abc" as 1.5. */
 function checkNumbers(raw: string, words: string[], lineNo: number): void {
-  for (let k = 1; k < words.length; k++) {
-    const value = toNumber(words[k]!);
-    if (value === null || beyondFloat32(value)) throw tokenError('obj', lineNo, wordColumn(raw, k), words[k]!);
-  }
+  for (let k = 1; k < words.length; k++) checkedNumber('obj', raw, words, k, lineNo);
 }
 
 function scan(text: string): Scan {

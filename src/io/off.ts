@@ -4,8 +4,7 @@
 import { Uint32Builder } from './buffers';
 import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, countOf, formatCount } from './limits';
 import { quote, toCount } from './text';
-import { beyondFloat32, toNumber, wordColumn } from './numbers';
-import { tokenError } from './tokenError';
+import { checkedNumber } from './tokenError';
 import { LoadError, type Parsed } from './types';
 
 interface Variant {
@@ -80,10 +79,7 @@ function readHeader(lines: Lines): { variant: Variant; words: string[]; lineNo: 
 
 /** Value `k` of a vertex line, by the number grammar (numbers.ts). */
 function number(line: { words: string[]; lineNo: number; raw: string }, k: number): number {
-  const token = line.words[k]!;
-  const value = toNumber(token);
-  if (value === null || beyondFloat32(value)) throw tokenError('off', line.lineNo, wordColumn(line.raw, k), token);
-  return value;
+  return checkedNumber('off', line.raw, line.words, k, line.lineNo);
 }
 
 export function parseOff(text: string): Parsed {

@@ -4,8 +4,8 @@
 import { PCDLoader } from 'three/examples/jsm/loaders/PCDLoader.js';
 import { formatCount } from './limits';
 import { checkLineLengths } from './lines';
-import { beyondFloat32, toNumber, tokenMessage, wordColumn } from './numbers';
-import { tokenError } from './tokenError';
+import { beyondFloat32, tokenMessage, wordColumn } from './numbers';
+import { checkedNumber } from './tokenError';
 import { type PcdHeader, canonicalHeader, parsePcdHeader } from './pcdHeader';
 import { float32Attribute, withFileColors } from './three';
 import { LoadError, type Parsed } from './types';
@@ -47,8 +47,7 @@ function checkAscii(header: PcdHeader, body: Uint8Array): string | undefined {
       throw new LoadError('pcd', 'malformed', `point ${rows} (line ${lineNo}) has ${words.length} values; the header declares ${header.rowValues} per point`);
     }
     for (let k = 0; k < words.length; k++) {
-      const value = toNumber(words[k]!);
-      if (value === null || beyondFloat32(value)) throw tokenError('pcd', lineNo, wordColumn(raw, k), words[k]!);
+      const value = checkedNumber('pcd', raw, words, k, lineNo);
       if (integer[k] && !Number.isInteger(value)) {
         throw new LoadError('pcd', 'malformed', tokenMessage(lineNo, wordColumn(raw, k), words[k]!, 'is not an integer (the field is TYPE I or U)'));
       }

@@ -5,11 +5,10 @@
 // number grammar every text format shares.
 import { STLLoader } from 'three/examples/jsm/loaders/STLLoader.js';
 import { Float32Builder, identityIndices } from './buffers';
-import { checkLineLengths } from './lines';
-import { beyondFloat32, toNumber, wordColumn } from './numbers';
-import { tokenError } from './tokenError';
+import { readText } from './lines';
+import { checkedNumber } from './tokenError';
 import { FACE_LIMIT_TEXT, LIMITS, formatCount, countOf } from './limits';
-import { decodeText, firstBinaryByte, quote } from './text';
+import { firstBinaryByte, quote } from './text';
 import { exactArrayBuffer, float32Attribute, withFileColors } from './three';
 import { LoadError, type Parsed } from './types';
 
@@ -25,19 +24,13 @@ function startsWithSolid(bytes: Uint8Array): boolean {
  * that skips what it does not match): facets of exactly three vertices, an 'endsolid', and every
  * coordinate a number by the grammar of numbers.ts. Returns the vertices, 9 values per facet. */
 function readAscii(bytes: Uint8Array): Float32Array {
-  checkLineLengths('stl', bytes);
-  const lines = decodeText(bytes).split('\n');
+  const lines = readText('stl', bytes).split('\n');
   const positions = new Float32Builder(Math.min(lines.length, 3 * LIMITS.maxFaces) * 3);
   let facets = 0;
   let inFacet = false;
   let facetLine = 0;
   let vertices = 0;
   let ended = false;
-  const value = (raw: string, words: string[], k: number, lineNo: number): number => {
-    const v = toNumber(words[k]!);
-    if (v === null || beyondFloat32(v)) throw tokenError('stl', lineNo, wordColumn(raw, k), words[k]!);
-    return v;
-  };
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!;
     const words = raw.trim().split(/\s+/);
@@ -55,7 +48,7 @@ function readAscii(bytes: Uint8Array): Float32Array {
         if (inFacet) throw new LoadError('stl', 'malformed', `facet ${facets} (line ${facetLine}) has no 'endfacet'`);
         if (facets === LIMITS.maxFaces) throw new LoadError('stl', 'too-large', `the file has more than ${formatCount(LIMITS.maxFaces)} facets; ${FACE_LIMIT_TEXT}`);
         // "facet normal nx ny nz": the normal is not used, but it must be numbers too.
-        for (let k = 2; k < words.length; k++) value(raw, words, k, lineNo);
+        for (let k = 2; k < words.length; k++) checkedNumber('stl', raw, words, k, lineNo);
         inFacet = true;
         facetLine = lineNo;
         vertices = 0;
@@ -63,7 +56,7 @@ function readAscii(bytes: Uint8Array): Float32Array {
       case 'vertex':
         if (!inFacet) throw new LoadError('stl', 'malformed', `line ${lineNo}: 'vertex' outside a facet`);
         if (words.length !== 4) throw new LoadError('stl', 'malformed', `line ${lineNo}: a vertex needs 3 coordinates, found ${quote(lines[i]!.trim())}`);
-        if (vertices < 3) positions.push3(value(raw, words, 1, lineNo), value(raw, words, 2, lineNo), value(raw, words, 3, lineNo));
+        if (vertices < 3) positions.push3(checkedNumber('stl', raw, words, 1, lineNo), checkedNumber('stl', raw, words, 2, lineNo), checkedNumber('stl', raw, words, 3, lineNo));
         vertices++;
         break;
       case 'endfacet':
