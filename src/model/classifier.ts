@@ -38,6 +38,17 @@ export interface ClassifyOptions {
   up?: UpAxis;
   /** Point orders to classify and average (votes.ts); default the manifest's `votes`, else 1. */
   votes?: number;
+  /** A head taught in the app (src/teach) that ranks its own classes from the network's
+   * `features` output, in place of the model's own head; the attention is the same either way. */
+  head?: TaughtHead;
+}
+
+/** A taught head as the classifier uses it: the network's features (its own head's input) in,
+ * one logit per taught class out. */
+export interface TaughtHead {
+  name: string;
+  classes: readonly string[];
+  logits(features: Float32Array): Float32Array;
 }
 
 export interface Timings {
@@ -53,8 +64,12 @@ export interface Classification {
   top: RankedClass[];
   /** The mean of the votes' softmax (the softmax of `logits` with one vote). */
   probabilities: Float32Array;
-  /** The network's logits for the cloud in its own point order (vote 0). */
+  /** The network's logits for the cloud in its own point order (vote 0); a taught head's, with one. */
   logits: Float32Array;
+  /** The network's `features` output (its head's input) for vote 0; null when the model has none. */
+  features: Float32Array | null;
+  /** The name of the taught head that ranked `top`; null: the model's own head. */
+  head: string | null;
   /** How many point orders were classified and averaged. */
   votes: number;
   /** The class token's attention to every token, per layer and head. */
@@ -162,6 +177,15 @@ function checkSignature(manifest: ZooManifest, session: ModelSession): void {
   }
 }
 
+/** A taught head's logits from the features output, checked: the model must have that output and
+ * the head must give one logit per class. */
+function taughtLogits(manifest: ZooManifest, head: TaughtHead, features: Float32Array | null): Float32Array {
+  if (!features) throw new Error(`${manifest.id}: the model has no 'features' output, so the taught head "${head.name}" cannot be used with it (export the model again)`);
+  const logits = head.logits(features);
+  if (logits.length !== head.classes.length) throw new Error(`taught head "${head.name}": ${logits.length} logits for ${head.classes.length} classes`);
+  return logits;
+}
+
 class Pipeline implements Classifier {
   readonly manifest: ZooManifest;
   private fallback: string | null;
@@ -230,6 +254,7 @@ class Pipeline implements Classifier {
     const positions = cloud instanceof Float32Array ? cloud : cloud.positions;
     const up = options.up ?? 'z';
     const votes = checkVotes(options.votes ?? manifest.votes ?? 1, `${manifest.id}: classify`);
+    const head = options.head ?? null;
     const start = performance.now();
     let geometryMs = 0;
     let networkMs = 0;
@@ -240,14 +265,16 @@ class Pipeline implements Classifier {
       const outputs = await this.session.run(geometry.feeds);
       geometryMs += t1 - t0;
       networkMs += performance.now() - t1;
+      const features = outputs.features ? (outputs.features.data as Float32Array) : null;
+      if (head) return { ...geometry, outputs, features, logits: taughtLogits(manifest, head, features) };
       const logits = outputs.logits.data as Float32Array;
       if (logits.length !== manifest.classes.length) {
         throw new Error(`${manifest.id}: ${logits.length} logits for ${manifest.classes.length} classes`);
       }
-      return { ...geometry, outputs, logits };
+      return { ...geometry, outputs, features, logits };
     };
     // Vote 0, the cloud as given, supplies the tokens and attention the UI draws.
-    const { tokens, pos, path, outputs, logits } = await once(positions);
+    const { tokens, pos, path, outputs, logits, features } = await once(positions);
     const voted = [softmax(logits)];
     for (let v = 1; v < votes; v++) voted.push(softmax((await once(rolled(positions, v))).logits));
     const probabilities = votes === 1 ? voted[0] : meanProbabilities(voted);
@@ -257,9 +284,11 @@ class Pipeline implements Classifier {
     const tokenOfPoint = nearestToken(normalise(positions, up), tokens);
     const end = performance.now();
     return {
-      top: topK(probabilities, manifest.classes, this.k),
+      top: topK(probabilities, head?.classes ?? manifest.classes, this.k),
       probabilities,
       logits,
+      features,
+      head: head?.name ?? null,
       votes,
       attention,
       tokenOfPoint,

@@ -13,7 +13,7 @@ let opening: Promise<unknown> = Promise.resolve();
 
 /** The arrays of a classification, moved rather than copied to the page. */
 function transferables(r: Classification): Transferable[] {
-  const arrays = [r.probabilities, r.logits, r.attention.data, r.tokenOfPoint, r.tokens, r.pos];
+  const arrays = [r.probabilities, r.logits, r.attention.data, r.tokenOfPoint, r.tokens, r.pos, ...(r.features ? [r.features] : [])];
   return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
 }
 
