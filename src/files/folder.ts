@@ -1,0 +1,280 @@
+// What the user hands over as "many files" -> one flat, sorted list of files the app reads, each
+// with its path and, when the files sit in class sub-folders (<root>/<class>/.../<file>), the class
+// folder's name as its label. Three ways in, one result:
+//   - a FileList: <input multiple> (no folders) or <input webkitdirectory> (webkitRelativePath);
+//   - a drop: the DataTransfer's items as FileSystemEntry trees (webkitGetAsEntry), read in the
+//     drop handler (the items are gone once it returns), listed afterwards;
+//   - a directory handle from showDirectoryPicker, where the browser has one.
+// The root is what the user gave: the picked or dropped folder. When several folders are dropped
+// at once, the drop itself is the root, so each dropped folder is a class. Loose files have no label.
+// Hidden files and folders (a name starting with '.') are passed over; files whose extension no
+// format reads (src/io/formats.ts) are skipped and reported. At most `maxFiles` files are taken.
+import { extensionOf, formatForName } from '../io/formats';
+
+/** The most files one listing takes: results stay small, but a batch of more is hours of work and
+ * more likely a wrong folder (a whole disk) than a data set. */
+export const MAX_FILES = 10_000;
+/** The most entries (files and folders, read or not) a walk visits, so a huge tree of other files
+ * ends the walk instead of the page's patience. */
+export const MAX_VISITED = 200_000;
+/** Folders deeper than this below the root are not read (a guard against link loops). */
+export const MAX_DEPTH = 32;
+/** How many skipped paths a listing keeps to show (the count is exact). */
+const SKIPPED_EXAMPLES = 20;
+
+export interface FolderFile {
+  file: File;
+  /** Path from the root given, the root's own name first when there is one: 'scans/chair/a.ply'. */
+  path: string;
+  /** The class folder: the first folder below the root, when the file is inside one. */
+  label?: string;
+}
+
+export interface FolderListing {
+  /** Sorted by path (numbers in names in numeric order). */
+  files: FolderFile[];
+  /** Files with an extension no format reads. */
+  skipped: { count: number; examples: string[]; extensions: string[] };
+  /** Hidden files and folders passed over (names starting with '.'). */
+  hidden: number;
+  /** Set when the listing stopped at a limit: what was taken is `files`, and why it stopped. */
+  truncated: string | null;
+}
+
+export interface ListOptions {
+  maxFiles?: number;
+  maxVisited?: number;
+}
+
+/** One file a walk found: where it is below the root, and how to get it (only asked for files kept). */
+interface Found {
+  segments: string[];
+  getFile: () => Promise<File>;
+}
+
+/** A walk yields files and, for the visit count, folders (getFile null). */
+type Visit = Found | { segments: string[]; getFile: null };
+
+const collator = new Intl.Collator('en', { numeric: true });
+
+const isHidden = (name: string) => name.startsWith('.');
+
+async function collect(root: string | null, walk: AsyncIterable<Visit>, options: ListOptions = {}): Promise<FolderListing> {
+  const maxFiles = options.maxFiles ?? MAX_FILES;
+  const maxVisited = options.maxVisited ?? MAX_VISITED;
+  const files: FolderFile[] = [];
+  const skipped: FolderListing['skipped'] = { count: 0, examples: [], extensions: [] };
+  let hidden = 0;
+  let visited = 0;
+  let truncated: string | null = null;
+  for await (const found of walk) {
+    if (++visited > maxVisited) {
+      truncated = `Stopped after looking at ${maxVisited.toLocaleString('en')} files and folders; ${files.length.toLocaleString('en')} files taken.`;
+      break;
+    }
+    const { segments } = found;
+    if (found.getFile === null) {
+      if (segments.length > 0 && isHidden(segments[segments.length - 1])) hidden++;
+      continue;
+    }
+    if (segments.some(isHidden)) {
+      hidden++;
+      continue;
+    }
+    const path = (root === null ? segments : [root, ...segments]).join('/');
+    const name = segments[segments.length - 1];
+    if (!formatForName(name)) {
+      skipped.count++;
+      if (skipped.examples.length < SKIPPED_EXAMPLES) skipped.examples.push(path);
+      const ext = extensionOf(name) ? `.${extensionOf(name)}` : '(no extension)';
+      if (!skipped.extensions.includes(ext)) skipped.extensions.push(ext);
+      continue;
+    }
+    if (files.length === maxFiles) {
+      truncated = `Only the first ${maxFiles.toLocaleString('en')} files are taken (the limit of one batch).`;
+      break;
+    }
+    files.push({ file: await found.getFile(), path, ...(segments.length > 1 ? { label: segments[0] } : {}) });
+  }
+  files.sort((a, b) => collator.compare(a.path, b.path));
+  skipped.examples.sort(collator.compare);
+  return { files, skipped, hidden, truncated };
+}
+
+function splitPath(path: string): string[] {
+  return path.split('/').filter((s) => s !== '');
+}
+
+/** A folder, for the visit count. Hidden folders are not entered: their files would all be passed over. */
+function counted(segments: string[]): Visit {
+  return { segments, getFile: null };
+}
+
+// ---------------------------------------------------------------------------------------------
+// FileList: <input multiple> or <input webkitdirectory>
+
+/**
+ * Files from an input. With `webkitdirectory` every file carries its path below the picked
+ * folder's parent ('scans/chair/a.ply'): the first segment is the root. Without it, loose files.
+ */
+export function listFileList(list: ArrayLike<File>, options?: ListOptions): Promise<FolderListing> {
+  const all = Array.from(list);
+  const relative = all.map((f) => splitPath(f.webkitRelativePath ?? ''));
+  const fromFolder = relative.length > 0 && relative.every((r) => r.length >= 2);
+  const root = fromFolder ? relative[0][0] : null;
+  async function* walk(): AsyncIterable<Visit> {
+    for (let i = 0; i < all.length; i++) {
+      const file = all[i];
+      // Files of one picked folder share its name as the first segment.
+      const segments = fromFolder && relative[i][0] === root ? relative[i].slice(1) : [file.name];
+      yield { segments, getFile: async () => file };
+    }
+  }
+  return collect(root, walk(), options);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drag and drop: FileSystemEntry trees
+
+/** The parts of FileSystemEntry this module uses (the DOM's types, narrowed for tests). */
+export interface EntryLike {
+  readonly name: string;
+  readonly isFile: boolean;
+  readonly isDirectory: boolean;
+}
+export interface FileEntryLike extends EntryLike {
+  file(success: (file: File) => void, failure?: (error: DOMException) => void): void;
+}
+export interface DirectoryEntryLike extends EntryLike {
+  createReader(): { readEntries(success: (entries: EntryLike[]) => void, failure?: (error: DOMException) => void): void };
+}
+
+/** What a drop carried, taken in the drop handler: entries where the browser gives them, else files. */
+export interface Dropped {
+  entries: EntryLike[];
+  /** Dropped items without an entry (a DataTransfer made by a page or a test). */
+  files: File[];
+}
+
+/** Call inside the drop handler: a DataTransfer's items are emptied once the handler returns. */
+export function droppedItems(transfer: DataTransfer): Dropped {
+  const entries: EntryLike[] = [];
+  const files: File[] = [];
+  for (const item of Array.from(transfer.items)) {
+    if (item.kind !== 'file') continue;
+    const entry = typeof item.webkitGetAsEntry === 'function' ? item.webkitGetAsEntry() : null;
+    if (entry) entries.push(entry);
+    else {
+      const file = item.getAsFile();
+      if (file) files.push(file);
+    }
+  }
+  if (entries.length === 0 && files.length === 0) files.push(...Array.from(transfer.files));
+  return { entries, files };
+}
+
+/** Many files or a folder make a batch; one plain file opens in the viewer. */
+export function isBatchDrop(dropped: Dropped): boolean {
+  const count = dropped.entries.length + dropped.files.length;
+  return count > 1 || dropped.entries.some((e) => e.isDirectory);
+}
+
+/** The one plain file of a drop that is not a batch. */
+export async function singleDroppedFile(dropped: Dropped): Promise<File | null> {
+  if (dropped.files.length === 1 && dropped.entries.length === 0) return dropped.files[0];
+  const [entry] = dropped.entries;
+  if (dropped.entries.length !== 1 || dropped.files.length > 0 || !entry.isFile) return null;
+  return fileOfEntry(entry as FileEntryLike);
+}
+
+const fileOfEntry = (entry: FileEntryLike) => new Promise<File>((resolve, reject) => entry.file(resolve, reject));
+
+/** A directory reader answers in batches (Chromium: 100 at a time) until an empty one. */
+async function* childrenOf(directory: DirectoryEntryLike): AsyncIterable<EntryLike> {
+  const reader = directory.createReader();
+  for (;;) {
+    const batch = await new Promise<EntryLike[]>((resolve, reject) => reader.readEntries(resolve, reject));
+    if (batch.length === 0) return;
+    yield* batch;
+  }
+}
+
+async function* walkEntry(entry: EntryLike, segments: string[]): AsyncIterable<Visit> {
+  if (entry.isFile) {
+    yield { segments, getFile: () => fileOfEntry(entry as FileEntryLike) };
+    return;
+  }
+  if (!entry.isDirectory) return;
+  yield counted(segments);
+  if (segments.length > MAX_DEPTH || (segments.length > 0 && isHidden(entry.name))) return;
+  for await (const child of childrenOf(entry as DirectoryEntryLike)) yield* walkEntry(child, [...segments, child.name]);
+}
+
+/** Lists a drop. One dropped folder is the root; several items are listed below the drop itself. */
+export function listDropped(dropped: Dropped, options?: ListOptions): Promise<FolderListing> {
+  const { entries, files } = dropped;
+  const oneFolder = entries.length === 1 && files.length === 0 && entries[0].isDirectory;
+  async function* walk(): AsyncIterable<Visit> {
+    if (oneFolder) {
+      yield* walkEntry(entries[0], []);
+      return;
+    }
+    for (const entry of entries) yield* walkEntry(entry, [entry.name]);
+    for (const file of files) yield { segments: [file.name], getFile: async () => file };
+  }
+  return collect(oneFolder ? entries[0].name : null, walk(), options);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The File System Access API: showDirectoryPicker
+
+/** The parts of FileSystemDirectoryHandle this module uses. */
+export interface DirectoryHandleLike {
+  readonly kind: 'directory';
+  readonly name: string;
+  values(): AsyncIterable<DirectoryHandleLike | FileHandleLike>;
+}
+export interface FileHandleLike {
+  readonly kind: 'file';
+  readonly name: string;
+  getFile(): Promise<File>;
+}
+
+async function* walkHandle(handle: DirectoryHandleLike | FileHandleLike, segments: string[]): AsyncIterable<Visit> {
+  if (handle.kind === 'file') {
+    yield { segments, getFile: () => handle.getFile() };
+    return;
+  }
+  yield counted(segments);
+  if (segments.length > MAX_DEPTH || (segments.length > 0 && isHidden(handle.name))) return;
+  for await (const child of handle.values()) yield* walkHandle(child, [...segments, child.name]);
+}
+
+/** Lists a picked folder; the folder is the root. */
+export function listDirectoryHandle(handle: DirectoryHandleLike, options?: ListOptions): Promise<FolderListing> {
+  return collect(handle.name, walkHandle(handle, []), options);
+}
+
+type DirectoryPicker = (options?: { mode?: 'read' }) => Promise<DirectoryHandleLike>;
+
+/** showDirectoryPicker, where the browser has it (Chromium); elsewhere the webkitdirectory input serves. */
+export function directoryPicker(scope: object = globalThis): DirectoryPicker | null {
+  const picker = (scope as { showDirectoryPicker?: DirectoryPicker }).showDirectoryPicker;
+  return typeof picker === 'function' ? picker.bind(scope) : null;
+}
+
+/** The user closing the picker is not an error. */
+export function isPickerAbort(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'AbortError';
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** One line for the page: what was taken, and what was left out and why. */
+export function describeListing(listing: FolderListing): string {
+  const { files, skipped, hidden, truncated } = listing;
+  const parts = [`${files.length.toLocaleString('en')} ${files.length === 1 ? 'file' : 'files'}`];
+  if (skipped.count > 0) parts.push(`${skipped.count.toLocaleString('en')} skipped (not a format the app reads: ${skipped.extensions.join(' ')})`);
+  if (hidden > 0) parts.push(`${hidden.toLocaleString('en')} hidden passed over`);
+  return `${parts.join('; ')}.${truncated ? ` ${truncated}` : ''}`;
+}

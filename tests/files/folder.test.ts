@@ -1,0 +1,234 @@
+// The folder listing: the three ways in (FileList, dropped entries, directory handles) give the same
+// flat, sorted list with class labels; hidden and unreadable files are left out and counted; limits hold.
+import { describe, expect, it } from 'vitest';
+import {
+  describeListing,
+  directoryPicker,
+  droppedItems,
+  isBatchDrop,
+  isPickerAbort,
+  listDirectoryHandle,
+  listDropped,
+  listFileList,
+  singleDroppedFile,
+  type DirectoryEntryLike,
+  type DirectoryHandleLike,
+  type EntryLike,
+  type FileEntryLike,
+  type FileHandleLike,
+} from '../../src/files/folder';
+
+/** A tree written as paths below a root folder. */
+const TREE = [
+  'chair/chair_10.ply',
+  'chair/chair_2.ply',
+  'chair/.DS_Store',
+  'table/table_1.off',
+  'table/notes.md',
+  'table/sub/deep.xyz',
+  '.git/config',
+  'cover.png',
+  'Thumbs.db',
+];
+
+function fileAt(path: string): File {
+  return new File([path], path.split('/').pop()!);
+}
+
+/** A File as <input webkitdirectory> gives it: webkitRelativePath from the picked folder's name. */
+function pickedFile(root: string, path: string): File {
+  const file = fileAt(path);
+  Object.defineProperty(file, 'webkitRelativePath', { value: `${root}/${path}` });
+  return file;
+}
+
+// FileSystemEntry trees as Chromium's drop gives them; the reader answers `batch` entries per call.
+type Node = { [name: string]: Node | string };
+
+function treeOf(paths: string[]): Node {
+  const root: Node = {};
+  for (const path of paths) {
+    const parts = path.split('/');
+    let node = root;
+    for (const part of parts.slice(0, -1)) node = (node[part] ??= {}) as Node;
+    node[parts[parts.length - 1]] = path;
+  }
+  return root;
+}
+
+function entryOf(name: string, node: Node | string, batch = 2): EntryLike {
+  if (typeof node === 'string') {
+    const entry: FileEntryLike = { name, isFile: true, isDirectory: false, file: (ok) => ok(fileAt(node)) };
+    return entry;
+  }
+  const children = Object.entries(node).map(([child, sub]) => entryOf(child, sub, batch));
+  const entry: DirectoryEntryLike = {
+    name,
+    isFile: false,
+    isDirectory: true,
+    createReader() {
+      let at = 0;
+      return {
+        readEntries(ok) {
+          const answer = children.slice(at, at + batch);
+          at += answer.length;
+          setTimeout(() => ok(answer), 0);
+        },
+      };
+    },
+  };
+  return entry;
+}
+
+function handleOf(name: string, node: Node | string): DirectoryHandleLike | FileHandleLike {
+  if (typeof node === 'string') return { kind: 'file', name, getFile: async () => fileAt(node) };
+  return {
+    kind: 'directory',
+    name,
+    async *values() {
+      for (const [child, sub] of Object.entries(node)) yield handleOf(child, sub);
+    },
+  };
+}
+
+const EXPECTED_PATHS = ['chair/chair_2.ply', 'chair/chair_10.ply', 'table/sub/deep.xyz', 'table/table_1.off'];
+const EXPECTED_LABELS = ['chair', 'chair', 'table', 'table'];
+
+describe('the three ways in agree', () => {
+  it('webkitdirectory FileList: root is the picked folder, label the first folder below it', async () => {
+    const listing = await listFileList(TREE.map((p) => pickedFile('scans', p)));
+    expect(listing.files.map((f) => f.path)).toEqual(EXPECTED_PATHS.map((p) => `scans/${p}`));
+    expect(listing.files.map((f) => f.label)).toEqual(EXPECTED_LABELS);
+    // Hidden: .DS_Store and .git/config; skipped: notes.md, cover.png, Thumbs.db.
+    expect(listing.hidden).toBe(2);
+    expect(listing.skipped.count).toBe(3);
+    expect(listing.skipped.examples).toEqual(['scans/cover.png', 'scans/table/notes.md', 'scans/Thumbs.db']);
+    expect(listing.skipped.extensions.sort()).toEqual(['.db', '.md', '.png']);
+    expect(listing.truncated).toBeNull();
+  });
+
+  it('files directly in the picked folder have no label', async () => {
+    const listing = await listFileList(TREE.map((p) => pickedFile('scans', p)));
+    expect(listing.files.every((f) => f.label !== undefined)).toBe(true);
+    const loose = await listFileList([pickedFile('scans', 'a.ply'), pickedFile('scans', 'b.ply')]);
+    expect(loose.files.map((f) => [f.path, f.label])).toEqual([
+      ['scans/a.ply', undefined],
+      ['scans/b.ply', undefined],
+    ]);
+  });
+
+  it('loose files (<input multiple>) have names as paths and no labels', async () => {
+    const listing = await listFileList([fileAt('b.ply'), fileAt('a10.obj'), fileAt('a9.obj'), fileAt('x.doc')]);
+    expect(listing.files.map((f) => f.path)).toEqual(['a9.obj', 'a10.obj', 'b.ply']);
+    expect(listing.files.every((f) => f.label === undefined)).toBe(true);
+    expect(listing.skipped.count).toBe(1);
+  });
+
+  it('one dropped folder is the root; its reader is read batch by batch to the end', async () => {
+    const dropped = { entries: [entryOf('scans', treeOf(TREE), 1)], files: [] };
+    expect(isBatchDrop(dropped)).toBe(true);
+    const listing = await listDropped(dropped);
+    expect(listing.files.map((f) => f.path)).toEqual(EXPECTED_PATHS.map((p) => `scans/${p}`));
+    expect(listing.files.map((f) => f.label)).toEqual(EXPECTED_LABELS);
+    // .DS_Store, and the .git folder (not entered).
+    expect(listing.hidden).toBe(2);
+    expect(listing.skipped.count).toBe(3);
+    // The File objects are the ones the entries hold.
+    expect(await listing.files[0].file.text()).toBe('chair/chair_2.ply');
+  });
+
+  it('several dropped folders: each is a class', async () => {
+    const tree = treeOf(TREE);
+    const dropped = { entries: [entryOf('table', tree.table as Node), entryOf('chair', tree.chair as Node)], files: [] };
+    const listing = await listDropped(dropped);
+    expect(listing.files.map((f) => f.path)).toEqual(EXPECTED_PATHS);
+    expect(listing.files.map((f) => f.label)).toEqual(EXPECTED_LABELS);
+  });
+
+  it('a directory handle lists like the drop', async () => {
+    const listing = await listDirectoryHandle(handleOf('scans', treeOf(TREE)) as DirectoryHandleLike);
+    expect(listing.files.map((f) => f.path)).toEqual(EXPECTED_PATHS.map((p) => `scans/${p}`));
+    expect(listing.files.map((f) => f.label)).toEqual(EXPECTED_LABELS);
+    expect(listing.hidden).toBe(2);
+  });
+});
+
+describe('limits', () => {
+  const many = Array.from({ length: 12 }, (_, i) => pickedFile('root', `c/f${i}.ply`));
+
+  it('stops at maxFiles with a message, keeping the first files found', async () => {
+    const listing = await listFileList(many, { maxFiles: 5 });
+    expect(listing.files).toHaveLength(5);
+    expect(listing.truncated).toMatch(/first 5 files/);
+    expect(describeListing(listing)).toMatch(/^5 files\. Only the first 5 files/);
+  });
+
+  it('exactly maxFiles files is not truncated', async () => {
+    const listing = await listFileList(many.slice(0, 5), { maxFiles: 5 });
+    expect(listing.files).toHaveLength(5);
+    expect(listing.truncated).toBeNull();
+  });
+
+  it('stops a walk after maxVisited entries', async () => {
+    const listing = await listDropped({ entries: [entryOf('scans', treeOf(TREE))], files: [] }, { maxVisited: 4 });
+    expect(listing.truncated).toMatch(/Stopped after looking at 4/);
+    expect(listing.files.length).toBeLessThan(4);
+  });
+});
+
+describe('drops', () => {
+  /** A DataTransfer-shaped object: items with or without entries. */
+  function transfer(items: { entry: EntryLike | null; file: File }[]): DataTransfer {
+    return {
+      items: items.map(({ entry, file }) => ({ kind: 'file', webkitGetAsEntry: () => entry, getAsFile: () => file })),
+      files: items.map((i) => i.file),
+    } as unknown as DataTransfer;
+  }
+
+  it('one plain file is not a batch and opens as it is', async () => {
+    const file = fileAt('a.ply');
+    const dropped = droppedItems(transfer([{ entry: null, file }]));
+    expect(isBatchDrop(dropped)).toBe(false);
+    expect(await singleDroppedFile(dropped)).toBe(file);
+  });
+
+  it('one file entry is not a batch either', async () => {
+    const dropped = droppedItems(transfer([{ entry: entryOf('a.ply', 'a.ply'), file: fileAt('a.ply') }]));
+    expect(isBatchDrop(dropped)).toBe(false);
+    expect(await (await singleDroppedFile(dropped))?.text()).toBe('a.ply');
+  });
+
+  it('two files, or one folder, are a batch', async () => {
+    expect(isBatchDrop(droppedItems(transfer([{ entry: null, file: fileAt('a.ply') }, { entry: null, file: fileAt('b.ply') }])))).toBe(true);
+    const folder = droppedItems(transfer([{ entry: entryOf('d', treeOf(['x.ply'])), file: fileAt('d') }]));
+    expect(isBatchDrop(folder)).toBe(true);
+    expect(await singleDroppedFile(folder)).toBeNull();
+  });
+
+  it('files without entries are listed as loose files', async () => {
+    const listing = await listDropped(droppedItems(transfer([{ entry: null, file: fileAt('b.ply') }, { entry: null, file: fileAt('a.off') }])));
+    expect(listing.files.map((f) => [f.path, f.label])).toEqual([
+      ['a.off', undefined],
+      ['b.ply', undefined],
+    ]);
+  });
+});
+
+describe('the directory picker', () => {
+  it('is offered only where the browser has one', () => {
+    expect(directoryPicker({})).toBeNull();
+    const scope = { showDirectoryPicker: async () => handleOf('x', {}) as DirectoryHandleLike };
+    expect(directoryPicker(scope)).toBeTypeOf('function');
+  });
+
+  it('closing it is not an error', () => {
+    expect(isPickerAbort(new DOMException('closed', 'AbortError'))).toBe(true);
+    expect(isPickerAbort(new DOMException('denied', 'NotAllowedError'))).toBe(false);
+    expect(isPickerAbort(new Error('AbortError'))).toBe(false);
+  });
+});
+
+it('describes what it left out', async () => {
+  const listing = await listFileList(TREE.map((p) => pickedFile('scans', p)));
+  expect(describeListing(listing)).toBe('4 files; 3 skipped (not a format the app reads: .md .png .db); 2 hidden passed over.');
+});
