@@ -28,8 +28,10 @@ export interface TinyClassifierShape {
  * arithmetic:
  *   logits    = mean_n(points) [1, 3] @ W [3, C]        (W is external: `frozen.bin`)
  *   attention = softmax_T(scale[l, h] * rowsum(voxel_mask)[t])     [1, L, H, T]
- * Every other input is consumed by a sum multiplied by zero, so the graph really reads them. */
-export function tinyClassifierModel(s: TinyClassifierShape): {
+ * Every other input is consumed by a sum multiplied by zero, so the graph really reads them.
+ * With `features`, the head's input `mean_n(points)` [1, 3] is an output too (as the zoo's
+ * `features`, which taught heads read). */
+export function tinyClassifierModel(s: TinyClassifierShape, options: { features?: boolean } = {}): {
   model: Uint8Array;
   frozen: Uint8Array;
   w: Float32Array;
@@ -74,11 +76,13 @@ export function tinyClassifierModel(s: TinyClassifierShape): {
   nodes.push({ op: 'Reshape', inputs: ['rows', 'shapeT'], outputs: ['rows4'] });
   nodes.push({ op: 'Mul', inputs: ['rows4', 'scale'], outputs: ['scores'] });
   nodes.push({ op: 'Softmax', inputs: ['scores'], outputs: ['attention'], attrs: { axis: -1 } });
+  if (options.features) nodes.push({ op: 'Identity', inputs: ['mean'], outputs: ['features'] });
   const model = buildModel({
     inputs,
     outputs: [
       { name: 'logits', type: FLOAT, dims: [1, s.classes] },
       { name: 'attention', type: FLOAT, dims: [1, s.layers, s.heads, t] },
+      ...(options.features ? [{ name: 'features', type: FLOAT, dims: [1, 3] } as ValueInfo] : []),
     ],
     initializers,
     nodes,
