@@ -1,0 +1,96 @@
+// What the app answers for one cloud (docs/confidence.md): the automatic up, the model's fitted
+// temperature and "not sure". The twin of training/any2point/decide.py, which measures and fits
+// the same rule on the validation split; both are tested on tests/fixtures/decide.json.
+//
+// 1. P_u = mean over the votes of softmax(logits) for each candidate up u (z first, then y).
+// 2. The up: the u with the largest max_k P_u[k]; a tie keeps the earlier one (z).
+// 3. The answer: Q = mean over the chosen up's votes of softmax(logits / T).
+// 4. "Not sure" when max_k Q[k] < threshold.
+import { softmax, topK, type RankedClass } from './postprocess';
+import { meanProbabilities } from './votes';
+
+/** The up axes the app classifies a cloud under when the up is automatic, in rule order. */
+export const AUTO_UPS = ['z', 'y'] as const;
+export type CandidateUp = (typeof AUTO_UPS)[number];
+
+/** A model's calibration (manifest `calibration`, written by any2point.tools.calibrate). */
+export interface Calibration {
+  temperature: number;
+  /** Below this calibrated top probability the answer is "not sure" (0: never). */
+  threshold: number;
+  /** Votes per candidate up in automatic mode (the app's latency budget, chosen on validation). */
+  votesPerUp?: number;
+}
+
+export const UNCALIBRATED: Calibration = { temperature: 1, threshold: 0 };
+
+export interface UpScore {
+  up: CandidateUp;
+  /** max_k P_u[k] at temperature 1 (step 1 and 2). */
+  confidence: number;
+}
+
+export interface Answer {
+  /** Q: the calibrated probabilities of the chosen up (step 3). */
+  probabilities: Float32Array;
+  top: RankedClass[];
+  /** The up the answer is for. */
+  up: CandidateUp;
+  /** True when the up was chosen by the rule, false when it was forced. */
+  upDetected: boolean;
+  /** Every candidate's confidence, in rule order (one entry when the up was forced). */
+  upScores: UpScore[];
+  temperature: number;
+  threshold: number;
+  /** The top calibrated probability is below the threshold (step 4). */
+  notSure: boolean;
+}
+
+/** The mean of softmax(logits / T) over the votes (step 1 with T = 1, step 3 with the model's T). */
+export function votedProbabilities(voteLogits: readonly Float32Array[], temperature = 1): Float32Array {
+  if (!(temperature > 0) || !Number.isFinite(temperature)) throw new Error(`temperature must be a positive number, got ${temperature}`);
+  const each = voteLogits.map((l) => softmax(temperature === 1 ? l : Array.from(l, (x) => x / temperature)));
+  return each.length === 1 ? each[0] : meanProbabilities(each);
+}
+
+/** Step 2: the index of the candidate with the largest top probability, ties to the earlier. */
+export function pickUp(confidences: readonly number[]): number {
+  if (confidences.length === 0) throw new Error('pickUp: no candidates');
+  let best = 0;
+  for (let i = 1; i < confidences.length; i++) if (confidences[i] > confidences[best]) best = i;
+  return best;
+}
+
+const maxOf = (p: ArrayLike<number>) => {
+  let m = -Infinity;
+  for (let i = 0; i < p.length; i++) m = Math.max(m, p[i]);
+  return m;
+};
+
+/** Steps 1-4 for one cloud: `runs` are the candidate ups (in AUTO_UPS order when detected, or the
+ * one forced up) with the logits of every vote. Returns the answer and the chosen run's index. */
+export function decide(
+  runs: readonly { up: CandidateUp; voteLogits: readonly Float32Array[] }[],
+  labels: readonly string[],
+  calibration: Calibration = UNCALIBRATED,
+  k = 5,
+): { answer: Answer; chosen: number } {
+  if (runs.length === 0) throw new Error('decide: no runs');
+  const upScores = runs.map((r) => ({ up: r.up, confidence: maxOf(votedProbabilities(r.voteLogits)) }));
+  const chosen = pickUp(upScores.map((s) => s.confidence));
+  const probabilities = votedProbabilities(runs[chosen].voteLogits, calibration.temperature);
+  const top = topK(probabilities, labels, k);
+  return {
+    chosen,
+    answer: {
+      probabilities,
+      top,
+      up: runs[chosen].up,
+      upDetected: runs.length > 1,
+      upScores,
+      temperature: calibration.temperature,
+      threshold: calibration.threshold,
+      notSure: (top[0]?.probability ?? 0) < calibration.threshold,
+    },
+  };
+}

@@ -1,0 +1,107 @@
+"""What the app answers for one cloud (docs/confidence.md): the automatic up, the temperature, and
+"not sure". The TypeScript twin is src/model/decide.ts; both are tested on the same hand-worked
+numbers (tests/fixtures/decide.json).
+
+Input: the network's logits L[u, v, k] of one cloud for each candidate up u (the app's order:
+z first, then y; each a turn of the cloud as the up switch makes it) and each vote v (point
+order, votes.ts / index_cache.point_order), k over the classes.
+
+1. P_u = mean over v of softmax(L[u, v]) (temperature 1: the rule measured on validation in
+   docs/pose.md, "max-softmax over +z, +y").
+2. The up: the u with the largest max_k P_u[k]; a tie goes to the earlier candidate (z).
+3. The answer's probabilities: Q = mean over v of softmax(L[up, v] / T), T the model's fitted
+   temperature (1 when the model has none). The up is chosen at T = 1, so a temperature never
+   changes which up, nor (softmax / T is monotonic per vote) usually the top class.
+4. "Not sure" when max_k Q[k] < threshold (the model's calibration threshold, 0 = always sure).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    """softmax over the last axis in float64, the max subtracted first (as postprocess.softmax)."""
+    z = np.asarray(logits, np.float64) / float(temperature)
+    z = z - z.max(-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(-1, keepdims=True)
+
+
+def pick_up(logits: np.ndarray) -> np.ndarray:
+    """logits [U, V, ..., K] -> [...] the index of the chosen up (step 2; ties to the earlier)."""
+    p = softmax(logits).mean(1)          # [U, ..., K]
+    return np.argmax(p.max(-1), axis=0)  # argmax keeps the first of equal maxima
+
+
+def answer(logits: np.ndarray, temperature: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """logits [U, V, S, K] -> (Q [S, K] calibrated probabilities of the chosen up, picks [S])."""
+    logits = np.asarray(logits)
+    picks = pick_up(logits)
+    chosen = logits[picks, :, np.arange(logits.shape[2])]  # [S, V, K]
+    return softmax(chosen, temperature).mean(1), picks
+
+
+def not_sure(q: np.ndarray, threshold: float) -> np.ndarray:
+    """[S, K] -> [S] True where the top probability is below the threshold (step 4)."""
+    return np.asarray(q).max(-1) < threshold
+
+
+def ece(q: np.ndarray, labels: np.ndarray, bins: int = 15) -> float:
+    """Expected calibration error: bins of equal width over the top probability (0, 1], the
+    weighted mean of |accuracy - mean confidence| per bin (Guo et al. 2017, 15 bins)."""
+    conf = np.asarray(q).max(-1)
+    right = np.asarray(q).argmax(-1) == np.asarray(labels)
+    which = np.clip(np.ceil(conf * bins).astype(int) - 1, 0, bins - 1)
+    total = 0.0
+    for b in range(bins):
+        m = which == b
+        if m.any():
+            total += m.mean() * abs(right[m].mean() - conf[m].mean())
+    return float(total)
+
+
+def nll(q: np.ndarray, labels: np.ndarray) -> float:
+    """Mean negative log-likelihood of the true classes."""
+    p = np.asarray(q)[np.arange(len(labels)), np.asarray(labels)]
+    return float(-np.log(np.clip(p, 1e-12, None)).mean())
+
+
+def fit_temperature(chosen: np.ndarray, labels: np.ndarray, lo: float = 0.05, hi: float = 20.0) -> float:
+    """The T minimising the NLL of mean_v softmax(chosen / T); chosen [S, V, K] are the logits of
+    each cloud's chosen up. A golden-section search on log T (the NLL is unimodal in practice;
+    a coarse grid first guards against a second minimum)."""
+    f = lambda log_t: nll(softmax(chosen, float(np.exp(log_t))).mean(1), labels)
+    grid = np.linspace(np.log(lo), np.log(hi), 61)
+    k = int(np.argmin([f(g) for g in grid]))
+    a, b = grid[max(k - 1, 0)], grid[min(k + 1, len(grid) - 1)]
+    r = (np.sqrt(5) - 1) / 2
+    for _ in range(60):
+        c, d = b - r * (b - a), a + r * (b - a)
+        if f(c) <= f(d):
+            b = d
+        else:
+            a = c
+    return float(np.exp((a + b) / 2))
+
+
+def threshold_for_accuracy(q: np.ndarray, labels: np.ndarray, target: float = 0.95) -> float:
+    """The smallest threshold t (one of the top probabilities, or 1.0) at which the answers kept
+    (top probability >= t) are right at least `target` of the time."""
+    conf = np.asarray(q).max(-1)
+    right = (np.asarray(q).argmax(-1) == np.asarray(labels)).astype(np.float64)
+    order = np.argsort(-conf, kind="stable")
+    acc = np.cumsum(right[order]) / np.arange(1, len(order) + 1)  # accuracy of the n most confident
+    ok = np.nonzero(acc >= target)[0]
+    if len(ok) == 0:
+        return 1.0
+    n = ok[-1]  # keep as many as possible
+    return float(conf[order][n])
+
+
+def coverage(q: np.ndarray, labels: np.ndarray, threshold: float) -> dict:
+    """Share of clouds answered (top probability >= threshold) and the accuracy of those answers."""
+    conf = np.asarray(q).max(-1)
+    right = np.asarray(q).argmax(-1) == np.asarray(labels)
+    kept = conf >= threshold
+    return {"coverage": float(kept.mean()), "keptAccuracy": float(right[kept].mean()) if kept.any() else float("nan"),
+            "accuracy": float(right.mean())}

@@ -1,0 +1,175 @@
+"""Temperature and "not sure" threshold of the app's answers, fitted on the validation split.
+
+    PYTHONPATH=training python3 -m any2point.tools.calibrate [checkpoint ...] [--votes 2] [--limit N]
+        [--variants clean,up+y] [--test] [--write]
+
+For every cloud of the validation split (the fixed validation rows of the training split) and
+every variant (default: as stored, and turned y-up, the two poses the app's automatic up
+handles), the network's logits are computed for both candidate ups (z, y) and `--votes` point
+orders: the inputs of the app's rule (any2point.decide, docs/confidence.md). Then, on
+validation only:
+- the temperature T minimising the NLL of the answers (decide.fit_temperature);
+- the threshold: the smallest top probability at which the answers kept are right >= 95 % of
+  the time (decide.threshold_for_accuracy); below it the app says "not sure".
+ECE (15 bins) before (T = 1) and after, coverage and accuracy of the kept answers are reported.
+`--test` measures the same on the test split with the T and threshold fitted on validation
+(read once, at the end; nothing is chosen there). `--write` writes
+training/checkpoints/<id>/calibration.json and the `calibration` block of
+public/models/<id>/manifest.json (export.py copies calibration.json into a re-exported manifest).
+The logits are kept in bench-results/calibration/<id>-<split>.npz and reused by later runs.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Optional, Sequence
+
+import numpy as np
+import torch
+
+from .. import checkpoint as ckpt
+from .. import decide, pose
+from ..batches import batches
+from ..datasets import DEFAULT_MODELNET, REPO, CloudSet
+from .robustness import fresh_indices, parse_variants, split_rows, stored_clouds, variant_clouds, zoo_checkpoints
+
+CACHE = REPO / "bench-results" / "calibration"
+# The app's candidate ups, in its order (z first): decide.py's U axis.
+APP_UPS = ("+z", "+y")
+TARGET_ACCURACY = 0.95
+BINS = 15
+
+
+@torch.no_grad()
+def vote_logits(model: torch.nn.Module, cloud_set: CloudSet, idx, batch_size: int, votes: int) -> np.ndarray:
+    """[V, S, K] logits of every cloud for FPS starts 0 .. votes-1 (as robustness.probabilities)."""
+    rows = np.arange(len(cloud_set))
+    return np.stack([np.concatenate([model(*b.inputs())[0].float().numpy()
+                                     for b in batches(cloud_set, idx, rows, model.spec, batch_size, start=v)])
+                     for v in range(votes)])
+
+
+def logits_of(model, heading: str, split: str, variants: Sequence[str], limit: int, votes: int,
+              batch_size: int, root: Path, log=print) -> dict:
+    """{"labels": [S], "rows": [S], variant: [U, V, S, K]} for the app's ups and `votes` votes."""
+    data, rows = split_rows(split, root, limit)
+    raw = stored_clouds(root, rows, split)
+    labels = data.labels[rows]
+    out = {"labels": labels, "rows": rows}
+    for name in variants:
+        t0 = time.time()
+        clouds = variant_clouds(name, raw, rows, model.spec.points)
+        idx = fresh_indices(clouds, model.spec, votes)
+        per_up = []
+        for turned in pose.up_candidates(clouds, APP_UPS):  # the points turned; FPS / k-NN as given
+            cs = CloudSet(pose.apply_heading(turned, heading), labels, [""] * len(labels), data.classes)
+            per_up.append(vote_logits(model, cs, idx, batch_size, votes))
+        out[name] = np.stack(per_up).astype(np.float32)
+        if log:
+            log(f"  {split} {name}: {len(rows)} clouds x {len(APP_UPS)} ups x {votes} votes, {time.time() - t0:.0f} s")
+    return out
+
+
+def cached_logits(mid: str, model, heading: str, split: str, variants: Sequence[str], limit: int, votes: int,
+                  batch_size: int, root: Path, log=print) -> dict:
+    """logits_of, kept in bench-results/calibration/<id>-<split>[-<limit>].npz with at least
+    `votes` votes and every variant; computed (and stored) when missing."""
+    path = CACHE / f"{mid}-{split}{f'-{limit}' if limit else ''}.npz"
+    if path.exists():
+        z = dict(np.load(path))
+        if all(v in z for v in variants) and all(z[v].shape[1] >= votes for v in variants):
+            return {k: (a[:, :votes] if k not in ("labels", "rows") else a) for k, a in z.items()}
+    got = logits_of(model, heading, split, variants, limit, votes, batch_size, root, log)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(path, **got)
+    return got
+
+
+def measure(logits: dict, variants: Sequence[str], temperature: float, threshold: float) -> dict:
+    """Per variant and pooled: OA, how often z was kept, ECE before / after, NLL, coverage."""
+    labels = logits["labels"]
+    res = {}
+    pooled_q1, pooled_qt, pooled_y = [], [], []
+    for name in variants:
+        q1, picks = decide.answer(logits[name], 1.0)
+        qt, _ = decide.answer(logits[name], temperature)
+        res[name] = {"overallAccuracy": float((qt.argmax(-1) == labels).mean()),
+                     "upPicks": {u: float((picks == i).mean()) for i, u in enumerate(APP_UPS)},
+                     "eceBefore": decide.ece(q1, labels, BINS), "eceAfter": decide.ece(qt, labels, BINS),
+                     **decide.coverage(qt, labels, threshold)}
+        pooled_q1.append(q1), pooled_qt.append(qt), pooled_y.append(labels)
+    q1, qt, y = np.concatenate(pooled_q1), np.concatenate(pooled_qt), np.concatenate(pooled_y)
+    res["pooled"] = {"eceBefore": decide.ece(q1, y, BINS), "eceAfter": decide.ece(qt, y, BINS),
+                     "nllBefore": decide.nll(q1, y), "nllAfter": decide.nll(qt, y), **decide.coverage(qt, y, threshold)}
+    return res
+
+
+def fit(logits: dict, variants: Sequence[str]) -> tuple[float, float]:
+    """T and the threshold from the validation clouds of all `variants` pooled."""
+    chosen, labels = [], []
+    for name in variants:
+        picks = decide.pick_up(logits[name])
+        chosen.append(logits[name][picks, :, np.arange(len(picks))])
+        labels.append(logits["labels"])
+    chosen, labels = np.concatenate(chosen), np.concatenate(labels)
+    t = decide.fit_temperature(chosen, labels)
+    q = decide.softmax(chosen, t).mean(1)
+    return t, decide.threshold_for_accuracy(q, labels, TARGET_ACCURACY)
+
+
+def write(mid: str, checkpoint: Path, block: dict, repo: Path = REPO) -> None:
+    (checkpoint.parent / "calibration.json").write_text(json.dumps(block, indent=1) + "\n")
+    manifest = repo / "public" / "models" / mid / "manifest.json"
+    if manifest.exists():
+        m = json.loads(manifest.read_text())
+        m["calibration"] = manifest_block(block)
+        manifest.write_text(json.dumps(m, indent=2) + "\n")
+
+
+def manifest_block(block: dict) -> dict:
+    """What the app reads (src/model/zoo.ts `calibration`): the rule's numbers and the figures."""
+    keep = ("temperature", "threshold", "votesPerUp", "ups", "rule", "targetAccuracy", "validation", "test")
+    return {k: block[k] for k in keep if k in block}
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    ap = argparse.ArgumentParser(prog="python3 -m any2point.tools.calibrate", description=__doc__.split("\n\n")[0])
+    ap.add_argument("checkpoints", nargs="*", type=Path, help="default: every zoo model's training/checkpoints/<id>/best.pt")
+    ap.add_argument("--votes", type=int, default=2, help="votes per up (the app's: manifest votes / 2)")
+    ap.add_argument("--variants", default="clean,up+y", help="variants of the clouds pooled for the fit (robustness names)")
+    ap.add_argument("--limit", type=int, default=0, help="this many validation clouds (default all)")
+    ap.add_argument("--test", action="store_true", help="also measure on the test split with the fitted T and threshold")
+    ap.add_argument("--test-limit", type=int, default=0)
+    ap.add_argument("--write", action="store_true", help="write calibration.json and the manifest's calibration block")
+    ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--data-root", type=Path, default=DEFAULT_MODELNET)
+    a = ap.parse_args(argv)
+    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
+    variants = parse_variants(a.variants)
+    checkpoints = [(p.parent.name, p) for p in a.checkpoints] if a.checkpoints else zoo_checkpoints()
+    for mid, path in checkpoints:
+        model, cfg, _ = ckpt.load_model(path)
+        print(f"{mid}:")
+        val = cached_logits(mid, model, cfg.heading, "val", variants, a.limit, a.votes, a.batch_size, a.data_root)
+        t, threshold = fit(val, variants)
+        block = {"rule": "docs/confidence.md", "ups": list(APP_UPS), "votesPerUp": a.votes, "temperature": round(t, 4),
+                 "threshold": round(threshold, 4), "targetAccuracy": TARGET_ACCURACY, "bins": BINS,
+                 "fittedOn": {"split": "validation", "clouds": int(len(val["labels"])), "variants": list(variants)},
+                 "validation": measure(val, variants, t, threshold)}
+        if a.test:
+            test = cached_logits(mid, model, cfg.heading, "test", variants, a.test_limit, a.votes, a.batch_size, a.data_root)
+            block["test"] = measure(test, variants, t, threshold)
+            block["test"]["clouds"] = int(len(test["labels"]))
+        print(json.dumps(block, indent=1))
+        if a.write:
+            write(mid, path, block)
+            print(f"wrote {path.parent / 'calibration.json'} and public/models/{mid}/manifest.json's calibration")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
