@@ -39,7 +39,8 @@ for (const modelId of zooModels()) {
       test.setTimeout(10 * 60_000); // SwiftShader runs WebGPU on the CPU
       const ref = referenceOf(modelId)[0];
       // One vote: the logits shown are the first vote's either way, and SwiftShader is slow.
-      await page.goto(`/?model=${modelId}&device=${device}&votes=1`);
+      // Up forced to z: PyTorch's logits are of the cloud as stored (z up).
+      await page.goto(`/?model=${modelId}&device=${device}&votes=1&up=z`);
       await expect(page.getByTestId('model-picker')).toHaveValue(modelId, { timeout: 120_000 });
       await expect(page.getByTestId('model-progress')).toBeHidden({ timeout: 180_000 });
       await dropFile(page, `${ref.id}.ply`, toPly(testCloud(ref.id).points));

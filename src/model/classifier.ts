@@ -20,6 +20,7 @@ import { attentionMaps, nearestToken, softmax, topK, type AttentionMaps, type Ra
 import { combinedDownload, type ProgressCallback } from './progress';
 import { createSession, type Backend, type DeviceChoice, type InputTensor, type ModelSession } from './session';
 import { sharedGpuContext } from './sharedGpu';
+import { AUTO_UPS, decide, UNCALIBRATED, type Answer } from './decide';
 import { checkVotes, meanProbabilities, rolled } from './votes';
 import { loadManifest, type ZooManifest } from './zoo';
 
@@ -34,9 +35,12 @@ export interface ClassifierOptions {
 }
 
 export interface ClassifyOptions {
-  /** The cloud's up axis (default 'z', as the network was trained). */
-  up?: UpAxis;
-  /** Point orders to classify and average (votes.ts); default the manifest's `votes`, else 1. */
+  /** The cloud's up axis (default 'z', as the network was trained), or 'auto': the cloud is
+   * classified z-up and y-up and the more confident kept (decide.ts, docs/confidence.md). */
+  up?: UpAxis | 'auto';
+  /** Point orders to classify and average (votes.ts); default the manifest's `votes`, else 1.
+   * With up 'auto', per candidate up: default the calibration's `votesPerUp`, else half the
+   * manifest's votes (rounded up), so the automatic up costs the default's network runs. */
   votes?: number;
   /** A head taught in the app (src/teach) that ranks its own classes from the network's
    * `features` output, in place of the model's own head; the attention is the same either way. */
@@ -70,8 +74,12 @@ export interface Classification {
   features: Float32Array | null;
   /** The name of the taught head that ranked `top`; null: the model's own head. */
   head: string | null;
-  /** How many point orders were classified and averaged. */
+  /** How many point orders were classified and averaged (per up, with up 'auto'). */
   votes: number;
+  /** Every vote's logits, for the up the result is of (decide.ts works on them). */
+  voteLogits: Float32Array[];
+  /** The app's answer (decide.ts): the up, the calibrated probabilities, and whether it is sure. */
+  answer: Answer;
   /** The class token's attention to every token, per layer and head. */
   attention: AttentionMaps;
   /** For every input point, the token whose value it shows (nearest token centre). */
@@ -249,7 +257,23 @@ class Pipeline implements Classifier {
     await old.dispose().catch(() => undefined);
   }
 
+  /** up 'auto': the cloud classified under each candidate up, the answer of the more confident
+   * (decide.ts); its tokens and attention are those of the chosen up, the timings the sum. */
+  private async runAuto(cloud: PointCloud | Float32Array, options: ClassifyOptions): Promise<Classification> {
+    const { manifest } = this;
+    const start = performance.now();
+    const votes = options.votes ?? manifest.calibration?.votesPerUp ?? Math.ceil((manifest.votes ?? 1) / 2);
+    const runs: Classification[] = [];
+    for (const up of AUTO_UPS) runs.push(await this.run(cloud, { ...options, up, votes }));
+    const labels = options.head?.classes ?? manifest.classes;
+    const calibration = options.head ? UNCALIBRATED : (manifest.calibration ?? UNCALIBRATED);
+    const { answer, chosen } = decide(runs.map((r) => ({ up: r.answer.up, voteLogits: r.voteLogits })), labels, calibration, this.k);
+    const sum = (key: 'geometry' | 'network') => runs.reduce((a, r) => a + r.timings[key], 0);
+    return { ...runs[chosen], answer, timings: { geometry: sum('geometry'), network: sum('network'), total: performance.now() - start } };
+  }
+
   private async run(cloud: PointCloud | Float32Array, options: ClassifyOptions): Promise<Classification> {
+    if (options.up === 'auto') return this.runAuto(cloud, options);
     const { manifest } = this;
     const positions = cloud instanceof Float32Array ? cloud : cloud.positions;
     const up = options.up ?? 'z';
@@ -275,21 +299,27 @@ class Pipeline implements Classifier {
     };
     // Vote 0, the cloud as given, supplies the tokens and attention the UI draws.
     const { tokens, pos, path, outputs, logits, features } = await once(positions);
-    const voted = [softmax(logits)];
-    for (let v = 1; v < votes; v++) voted.push(softmax((await once(rolled(positions, v))).logits));
+    const voteLogits = [logits];
+    for (let v = 1; v < votes; v++) voteLogits.push((await once(rolled(positions, v))).logits);
+    const voted = voteLogits.map((l) => softmax(l));
     const probabilities = votes === 1 ? voted[0] : meanProbabilities(voted);
     const t = tokenCount(manifest.geometry);
     const attention = attentionMaps(outputs.attention.data as Float32Array, manifest.attention.layers, manifest.attention.heads, t);
     // Token of every input point, in the same normalised frame as the token centres.
     const tokenOfPoint = nearestToken(normalise(positions, up), tokens);
+    const labels = head?.classes ?? manifest.classes;
+    // A taught head has its own classes and no fitted temperature: never "not sure".
+    const { answer } = decide([{ up, voteLogits }], labels, head ? UNCALIBRATED : (manifest.calibration ?? UNCALIBRATED), this.k);
     const end = performance.now();
     return {
-      top: topK(probabilities, head?.classes ?? manifest.classes, this.k),
+      top: topK(probabilities, labels, this.k),
       probabilities,
       logits,
       features,
       head: head?.name ?? null,
       votes,
+      voteLogits,
+      answer,
       attention,
       tokenOfPoint,
       tokens,

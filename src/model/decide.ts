@@ -6,12 +6,13 @@
 // 2. The up: the u with the largest max_k P_u[k]; a tie keeps the earlier one (z).
 // 3. The answer: Q = mean over the chosen up's votes of softmax(logits / T).
 // 4. "Not sure" when max_k Q[k] < threshold.
+import type { UpAxis } from '../geometry/normalise';
 import { softmax, topK, type RankedClass } from './postprocess';
 import { meanProbabilities } from './votes';
 
 /** The up axes the app classifies a cloud under when the up is automatic, in rule order. */
-export const AUTO_UPS = ['z', 'y'] as const;
-export type CandidateUp = (typeof AUTO_UPS)[number];
+export const AUTO_UPS: readonly UpAxis[] = ['z', 'y'];
+export type CandidateUp = UpAxis;
 
 /** A model's calibration (manifest `calibration`, written by any2point.tools.calibrate). */
 export interface Calibration {

@@ -5,6 +5,7 @@ import { parseGeometrySpec, type GeometrySpec } from '../geometry/spec';
 import { defaultCache, type FileCache } from './cache';
 import { baseUrl, modelFileUrl } from './fetchFiles';
 import { checkRecipe, type FrozenSpec } from './frozen/assembleFrozen';
+import type { Calibration } from './decide';
 import { isVoteCount, MAX_VOTES } from './votes';
 
 /** The manifest fields the app reads (public/models/<id>/manifest.json; full schema in
@@ -25,6 +26,9 @@ export interface ZooManifest {
   metrics: { testOverallAccuracy: number | null; testMeanClassAccuracy: number | null };
   /** Point orders classify() averages by default (votes.ts), chosen on validation; absent = 1. */
   votes?: number;
+  /** Temperature and "not sure" threshold fitted on validation (any2point.tools.calibrate,
+   * docs/confidence.md); absent = temperature 1, always sure. */
+  calibration?: Calibration;
 }
 
 export interface ZooOptions {
@@ -151,5 +155,16 @@ export function parseManifest(value: unknown, where = 'manifest.json'): ZooManif
       testMeanClassAccuracy: accuracy(metrics.testMeanClassAccuracy, 'metrics.testMeanClassAccuracy'),
     },
     ...(m.votes === undefined ? {} : { votes: isVoteCount(m.votes) ? m.votes : fail('votes', `must be a whole number from 1 to ${MAX_VOTES}`) }),
+    ...(m.calibration === undefined ? {} : { calibration: parseCalibration(obj(m.calibration, 'calibration'), fail) }),
   };
+}
+
+/** The manifest's calibration block: a positive temperature, a threshold in [0, 1], and
+ * optionally the votes per up of the automatic up. */
+function parseCalibration(c: Record<string, unknown>, fail: (field: string, what: string) => never): Calibration {
+  const { temperature, threshold, votesPerUp } = c;
+  if (typeof temperature !== 'number' || !(temperature > 0) || !Number.isFinite(temperature)) fail('calibration.temperature', 'must be a positive number');
+  if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1)) fail('calibration.threshold', 'must be a number in [0, 1]');
+  if (votesPerUp !== undefined && !isVoteCount(votesPerUp)) fail('calibration.votesPerUp', `must be a whole number from 1 to ${MAX_VOTES}`);
+  return { temperature: temperature as number, threshold: threshold as number, ...(votesPerUp === undefined ? {} : { votesPerUp: votesPerUp as number }) };
 }

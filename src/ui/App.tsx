@@ -20,6 +20,7 @@ import { OpenPanel } from './OpenPanel';
 import { useAttentionColours } from './useAttentionColours';
 import { useShownCloud } from './useShownCloud';
 import { useShownFirst } from './useShownFirst';
+import { upFromUrl } from './upChoice';
 import { ViewControls, type ViewSettings } from './ViewControls';
 import type { ColorMode } from './viewer/colorMode';
 import { ViewerErrorBoundary } from './viewer/ViewerErrorBoundary';
@@ -34,7 +35,7 @@ const FORMAT_LABELS = FORMATS.map((f) => f.label).join(' · ');
 export function App() {
   const shownCloud = useShownCloud();
   const { cloud, gallery, loaded, shown: shownPoints } = shownCloud;
-  const [settings, setSettings] = useState<ViewSettings>({ pointSize: 2, colorSource: 'file', up: 'z' });
+  const [settings, setSettings] = useState<ViewSettings>({ pointSize: 2, colorSource: 'file', up: upFromUrl() });
   const [fitRequest, setFitRequest] = useState(0);
   const [attentionView, setAttentionView] = useState<AttentionView>({ enabled: true, layer: 0, head: 'mean' });
   const [hoverPoint, setHoverPoint] = useState<number | null>(null);
@@ -49,11 +50,13 @@ export function App() {
 
   // Attention colours only for the result of the cloud on screen.
   const shown = resultForCloud(classifier.state.result, classifier.state.resultInput, cloud);
+  // With the up automatic, the viewer stands the cloud on the up the model found.
+  const viewUp = settings.up === 'auto' ? (shown?.answer.up ?? 'z') : settings.up;
   const attention = useAttentionColours(shown, attentionView, hoverPoint, shownPoints?.indices ?? null);
   const fileHasColors = Boolean(cloud?.colors);
   const colorMode = useMemo<ColorMode>(
-    () => (settings.colorSource === 'file' && fileHasColors ? { kind: 'file' } : { kind: 'height', up: settings.up }),
-    [settings.colorSource, settings.up, fileHasColors],
+    () => (settings.colorSource === 'file' && fileHasColors ? { kind: 'file' } : { kind: 'height', up: viewUp }),
+    [settings.colorSource, viewUp, fileHasColors],
   );
 
   return (
@@ -93,7 +96,7 @@ export function App() {
               sphere={shownPoints?.sphere}
               totalPoints={cloud?.count}
               colorMode={colorMode}
-              up={settings.up}
+              up={viewUp}
               pointSize={settings.pointSize}
               scalars={attention.scalars}
               fitRequest={fitRequest}

@@ -1,11 +1,13 @@
-import type { UpAxis } from './viewer/colorMode';
+import { UP_CHOICES, type UpChoice } from './upChoice';
 
 export type ColorSource = 'height' | 'file';
+
+const UP_LABELS: Record<UpChoice, string> = { auto: 'Auto', z: 'Z', y: 'Y' };
 
 export interface ViewSettings {
   pointSize: number;
   colorSource: ColorSource;
-  up: UpAxis;
+  up: UpChoice;
 }
 
 export const POINT_SIZE_RANGE = { min: 1, max: 12 } as const;
@@ -51,16 +53,17 @@ export function ViewControls({ settings, fileHasColors, onChange, onResetView }:
       </label>
       <fieldset className="field segmented">
         <legend>Up axis</legend>
-        {(['z', 'y'] as const).map((axis) => (
+        {UP_CHOICES.map((axis) => (
           <label key={axis}>
             <input
               type="radio"
               name="up-axis"
               value={axis}
+              data-testid={`up-${axis}`}
               checked={settings.up === axis}
               onChange={() => set({ up: axis })}
             />
-            <span>{axis.toUpperCase()}</span>
+            <span>{UP_LABELS[axis]}</span>
           </label>
         ))}
       </fieldset>

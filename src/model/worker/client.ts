@@ -34,7 +34,7 @@ export class ModelClient {
   }
 
   /** Classifies a copy of `positions` (the caller keeps its array); `votes`: the manifest's when absent. */
-  async classify(positions: Float32Array, up: UpAxis, votes?: number, onProgress?: (progress: ClassifyProgress) => void): Promise<Classification> {
+  async classify(positions: Float32Array, up: UpAxis | 'auto', votes?: number, onProgress?: (progress: ClassifyProgress) => void): Promise<Classification> {
     // In steps: a huge cloud's copy in one go would hold up the page (copyInSteps.ts).
     const copy = await copyInSteps(positions);
     return this.connection.call('classify', { positions: copy, up, votes }, { transfer: [copy.buffer], onProgress });

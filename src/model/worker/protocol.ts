@@ -25,5 +25,5 @@ export interface ModelApi {
   open: Call<{ modelId: string; device: DeviceChoice }, OpenedModel, LoadProgress>;
   /** Classifies with the open model. `positions` is transferred, and so are the result's arrays.
    * Reports its stage: waiting for a model being opened, then running. */
-  classify: Call<{ positions: Float32Array; up: UpAxis; votes?: number }, Classification, ClassifyProgress>;
+  classify: Call<{ positions: Float32Array; up: UpAxis | 'auto'; votes?: number }, Classification, ClassifyProgress>;
 }

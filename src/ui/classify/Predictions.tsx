@@ -1,5 +1,8 @@
 // Top-5 classes with probability bars, the model (name, test accuracy), timings and the backend
-// that really ran. Plain values ride in data-* attributes for the tests.
+// that really ran. Plain values ride in data-* attributes for the tests. The probabilities are
+// the answer's (src/model/decide.ts: the model's fitted temperature); below the model's threshold
+// the panel says "not sure" and lists the classes as candidates, not as an answer. The up line
+// says which up the cloud was classified in and whether it was found or forced.
 import type { Classification } from '../../model/classifier';
 import type { OpenedModel } from '../../model/worker/protocol';
 import { formatMs } from '../numbers';
@@ -31,8 +34,21 @@ export function Predictions({ opened, result, classifying, parseMs, source }: Pr
       )}
       {result ? (
         <>
-          <ol className="top-classes" data-testid="top-classes" data-logits={JSON.stringify(Array.from(result.logits))}>
-            {result.top.map((c, i) => (
+          <p className="up-line" data-testid="up-line" data-value={result.answer.up} data-detected={result.answer.upDetected}>
+            up: {result.answer.up} {result.answer.upDetected ? '(detected)' : '(set under View)'}
+          </p>
+          {result.answer.notSure && (
+            <p className="not-sure" data-testid="not-sure" role="status" data-threshold={result.answer.threshold}>
+              Not sure: this may not be one of the {result.answer.probabilities.length} classes. The closest candidates:
+            </p>
+          )}
+          <ol
+            className={result.answer.notSure ? 'top-classes candidates' : 'top-classes'}
+            data-testid="top-classes"
+            data-logits={JSON.stringify(Array.from(result.logits))}
+            data-not-sure={result.answer.notSure}
+          >
+            {result.answer.top.map((c, i) => (
               <li key={c.index} data-testid={`class-${i}`} data-label={c.label} data-probability={c.probability}>
                 <span className="class-label">{c.label}</span>
                 <span className="class-bar" aria-hidden="true">

@@ -15,7 +15,7 @@ import { useWorkerClient } from '../useWorkerClient';
 
 export interface ClassifyInput {
   positions: Float32Array;
-  up: UpAxis;
+  up: UpAxis | 'auto';
 }
 
 export interface ClassifierState {
