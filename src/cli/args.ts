@@ -1,0 +1,140 @@
+// The command line: `any2point classify ...` / `any2point teach ...` -> a checked Command, or a
+// UsageError whose message says what is wrong (the CLI prints it with the usage and exits 2).
+import type { UpAxis } from '../geometry/normalise';
+import { MAX_VOTES, parseVotes } from '../model/votes';
+
+export const USAGE = `usage:
+  any2point classify <files or folders>... [--model <id>] [--votes N] [--head head.json]
+                     [--csv out.csv | --json] [--jobs N] [--device auto|webgpu|cpu] [--up z|y]
+  any2point teach <folder of class folders> --out head.json [--model <id>] [--jobs N]
+                     [--device auto|webgpu|cpu] [--up z|y]
+  any2point --help
+
+classify  classifies every file named and every PLY, OBJ, PCD, XYZ, OFF or STL file under the
+          folders named; a file below a sub-folder is labelled with that sub-folder's name (its class).
+          Results go to stdout as JSON (default, or --json) or to a CSV file (--csv out.csv;
+          --csv - writes the CSV to stdout); progress goes to stderr.
+teach     trains a new head on the frozen model's features of the files in <folder>/<class>/
+          and writes it to --out; classify --head uses it instead of the model's own classes.
+
+  --model   a model of public/models (default: the app's default model)
+  --votes   point orders averaged, 1-${MAX_VOTES} (default: the model's)
+  --jobs    worker threads (default: the machine's cores)
+  --device  auto: WebGPU (npm webgpu) when a hardware adapter exists, else CPU (default)
+  --up      the files' up axis, z or y (default z)
+
+exit codes: 0 every file classified, 1 some files failed (the others are reported), 2 usage error`;
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const CLI_DEVICES = ['auto', 'webgpu', 'cpu'] as const;
+export type CliDevice = (typeof CLI_DEVICES)[number];
+// The app's up axes (geometry/normalise.ts): z (ModelNet, CAD) or y (glTF, many scanners).
+const UP_AXES = ['z', 'y'] as const satisfies readonly UpAxis[];
+type Up = (typeof UP_AXES)[number];
+
+interface Common {
+  model: string | null;
+  jobs: number | null;
+  device: CliDevice;
+  up: Up;
+}
+
+export interface ClassifyCommand extends Common {
+  command: 'classify';
+  inputs: string[];
+  votes: number | null;
+  head: string | null;
+  /** 'json' to stdout, or CSV to a file ('-' = stdout). */
+  output: { kind: 'json' } | { kind: 'csv'; file: string };
+}
+
+export interface TeachCommand extends Common {
+  command: 'teach';
+  folder: string;
+  out: string;
+}
+
+export type Command = ClassifyCommand | TeachCommand | { command: 'help' };
+
+const OPTIONS: Record<'classify' | 'teach', readonly string[]> = {
+  classify: ['--model', '--votes', '--head', '--csv', '--json', '--jobs', '--device', '--up'],
+  teach: ['--model', '--out', '--jobs', '--device', '--up'],
+};
+const FLAGS = new Set(['--json']);
+
+function oneOf<T extends string>(option: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${option} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+  return value as T;
+}
+
+function jobsOf(value: string): number {
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 1 && n <= 256)) throw new UsageError(`--jobs must be a whole number from 1 to 256, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+export function parseArgs(argv: readonly string[]): Command {
+  const [command, ...rest] = argv;
+  if (command === undefined) throw new UsageError('no command given (classify or teach)');
+  if (command === '--help' || command === '-h' || command === 'help') return { command: 'help' };
+  if (command !== 'classify' && command !== 'teach') throw new UsageError(`unknown command ${JSON.stringify(command)} (the commands are classify and teach)`);
+  const known = OPTIONS[command];
+  const values = new Map<string, string>();
+  const positional: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (arg === '--help' || arg === '-h') return { command: 'help' };
+    if (arg === '--') {
+      positional.push(...rest.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (!known.includes(name)) throw new UsageError(`unknown option ${name} for ${command} (its options: ${known.join(', ')})`);
+    if (values.has(name)) throw new UsageError(`${name} is given twice`);
+    if (FLAGS.has(name)) {
+      if (eq > 0) throw new UsageError(`${name} takes no value`);
+      values.set(name, '');
+      continue;
+    }
+    const value = eq > 0 ? arg.slice(eq + 1) : rest[++i];
+    if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
+    values.set(name, value);
+  }
+  const common: Common = {
+    model: values.get('--model') ?? null,
+    jobs: values.has('--jobs') ? jobsOf(values.get('--jobs')!) : null,
+    device: oneOf('--device', values.get('--device') ?? 'auto', CLI_DEVICES),
+    up: oneOf('--up', values.get('--up') ?? 'z', UP_AXES),
+  };
+  if (common.model !== null && !/^[a-z0-9][a-z0-9._-]*$/i.test(common.model)) throw new UsageError(`--model must be a model id (a folder name of public/models), got ${JSON.stringify(common.model)}`);
+  if (command === 'teach') {
+    if (positional.length !== 1) throw new UsageError(`teach takes one folder of class folders, got ${positional.length}`);
+    const out = values.get('--out');
+    if (!out) throw new UsageError('teach needs --out <head.json> (where the taught head is written)');
+    return { command, ...common, folder: positional[0], out };
+  }
+  if (positional.length === 0) throw new UsageError('classify needs at least one file or folder');
+  if (values.has('--csv') && values.has('--json')) throw new UsageError('--csv and --json are exclusive: choose one output');
+  let votes: number | null = null;
+  if (values.has('--votes')) {
+    votes = parseVotes(values.get('--votes')!);
+    if (votes === null) throw new UsageError(`--votes must be a whole number from 1 to ${MAX_VOTES}, got ${JSON.stringify(values.get('--votes'))}`);
+  }
+  const csv = values.get('--csv');
+  return {
+    command,
+    ...common,
+    inputs: positional,
+    votes,
+    head: values.get('--head') ?? null,
+    output: csv !== undefined ? { kind: 'csv', file: csv } : { kind: 'json' },
+  };
+}

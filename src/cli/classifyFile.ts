@@ -1,0 +1,58 @@
+// One file through the app's pipeline, in a worker: bytes -> src/io's loadFile (the same loaders,
+// mesh sampling and checks as the parse worker) -> the classifier (src/model) -> the plain record
+// the CLI reports. A file that cannot be read or classified throws; the pool reports it and goes on.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Classifier, TaughtHead } from '../model/classifier';
+import { loadFile } from '../io/index';
+import type { UpAxis } from '../geometry/normalise';
+
+export interface FileOptions {
+  votes: number | null;
+  up: UpAxis;
+  head: TaughtHead | null;
+}
+
+export interface Classified {
+  format: string;
+  kind: 'points' | 'mesh';
+  /** Points classified (a mesh's surface samples). */
+  points: number;
+  warnings: string[];
+  top: { label: string; probability: number }[];
+  /** Vote 0's logits (the taught head's, with one). */
+  logits: number[];
+  votes: number;
+  ms: number;
+}
+
+/** A file's points, as the app reads them (the parse worker's loadFile). */
+export function readCloud(file: string) {
+  const bytes = new Uint8Array(readFileSync(file));
+  const loaded = loadFile(path.basename(file), bytes);
+  return { loaded, positions: loaded.cloud.positions.subarray(0, loaded.cloud.count * 3) };
+}
+
+export async function classifyFile(classifier: Classifier, file: string, options: FileOptions): Promise<Classified> {
+  const start = performance.now();
+  const { loaded, positions } = readCloud(file);
+  const r = await classifier.classify(positions, { up: options.up, votes: options.votes ?? undefined, head: options.head ?? undefined });
+  return {
+    format: loaded.format,
+    kind: loaded.kind,
+    points: loaded.cloud.count,
+    warnings: loaded.warnings,
+    top: r.top.map((c) => ({ label: c.label, probability: c.probability })),
+    logits: Array.from(r.logits),
+    votes: r.votes,
+    ms: performance.now() - start,
+  };
+}
+
+/** The network's `features` output (its head's input) for a file, vote 0, as teach needs it. */
+export async function fileFeatures(classifier: Classifier, file: string, up: UpAxis): Promise<Float32Array> {
+  const { positions } = readCloud(file);
+  const r = await classifier.classify(positions, { up, votes: 1 });
+  if (!r.features) throw new Error(`${classifier.manifest.id} has no 'features' output: export the model again (any2point.export) to teach on it`);
+  return r.features;
+}

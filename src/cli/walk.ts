@@ -1,0 +1,65 @@
+// The files a command line names, as the app's batch takes a dropped folder: every file of a
+// format src/io reads (by extension, the formats table's list) found under a folder, at any depth,
+// sorted by path (numbers in names in numeric order); a file's class is the first folder below
+// the folder given (<folder>/<class>/.../<file>). These are the rules of the app's folder listing
+// (src/files/folder.ts), which works on the browser's File objects instead of a file system. Files named one by one are read whatever
+// their extension (the loaders sniff the content) and have no class. Hidden files and folders
+// (".git", ".DS_Store") are skipped, and links to folders are not followed.
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { ACCEPTED_EXTENSIONS } from '../io/formats';
+
+export interface InputFile {
+  /** Path to read. */
+  path: string;
+  /** How reports name the file: the path as given, or relative to the folder given. */
+  name: string;
+  /** The sub-folder's name (the true class) when found in a folder of class folders; else null. */
+  label: string | null;
+}
+
+export class MissingInputError extends Error {
+  override name = 'MissingInputError';
+}
+
+export interface Walked {
+  files: InputFile[];
+  /** Files under the folders given that no format reads (not classified, counted for the user). */
+  skipped: number;
+}
+
+const collator = new Intl.Collator('en', { numeric: true });
+const readable = (name: string) => ACCEPTED_EXTENSIONS.includes(path.extname(name).toLowerCase());
+
+/** The files behind `inputs` (files or folders), in the order given, each folder's in name order. */
+export function walkInputs(inputs: readonly string[]): Walked {
+  const files: InputFile[] = [];
+  let skipped = 0;
+  for (const input of inputs) {
+    let stats;
+    try {
+      stats = statSync(input);
+    } catch {
+      throw new MissingInputError(`no such file or folder: ${input}`);
+    }
+    if (!stats.isDirectory()) {
+      files.push({ path: input, name: input, label: null });
+      continue;
+    }
+    const found: { rel: string[]; full: string }[] = [];
+    const visit = (dir: string, rel: string[]) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        if (entry.name.startsWith('.')) continue;
+        const full = path.join(dir, entry.name);
+        // Linked folders are not followed (a link to a parent would never end).
+        if (entry.isDirectory()) visit(full, [...rel, entry.name]);
+        else if (!readable(entry.name)) skipped++;
+        else found.push({ rel: [...rel, entry.name], full });
+      }
+    };
+    visit(input, []);
+    found.sort((a, b) => collator.compare(a.rel.join('/'), b.rel.join('/')));
+    for (const f of found) files.push({ path: f.full, name: path.join(input, ...f.rel), label: f.rel.length > 1 ? f.rel[0] : null });
+  }
+  return { files, skipped };
+}
