@@ -33,24 +33,14 @@ import torch
 
 from .. import checkpoint as ckpt
 from .. import decide, pose
-from ..batches import batches
 from ..datasets import DEFAULT_MODELNET, REPO, CloudSet
-from .robustness import fresh_indices, parse_variants, split_rows, stored_clouds, variant_clouds, zoo_checkpoints
+from .robustness import fresh_indices, parse_variants, split_rows, stored_clouds, variant_clouds, vote_logits, zoo_checkpoints
 
 CACHE = REPO / "bench-results" / "calibration"
 # The app's candidate ups, in its order (z first): decide.py's U axis.
 APP_UPS = ("+z", "+y")
 TARGET_ACCURACY = 0.95
 BINS = 15
-
-
-@torch.no_grad()
-def vote_logits(model: torch.nn.Module, cloud_set: CloudSet, idx, batch_size: int, votes: int) -> np.ndarray:
-    """[V, S, K] logits of every cloud for FPS starts 0 .. votes-1 (as robustness.probabilities)."""
-    rows = np.arange(len(cloud_set))
-    return np.stack([np.concatenate([model(*b.inputs())[0].float().numpy()
-                                     for b in batches(cloud_set, idx, rows, model.spec, batch_size, start=v)])
-                     for v in range(votes)])
 
 
 def logits_of(model, heading: str, split: str, variants: Sequence[str], limit: int, votes: int,

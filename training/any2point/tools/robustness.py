@@ -37,7 +37,7 @@ import torch
 
 from .. import checkpoint as ckpt
 from .. import geometry as geo
-from .. import perturb, pose
+from .. import decide, perturb, pose
 from ..batches import batches
 from ..dataset_splits import validation_rows
 from ..datasets import DEFAULT_MODELNET, REPO, CloudSet, load_modelnet40
@@ -147,6 +147,15 @@ def probabilities(model: torch.nn.Module, cloud_set: CloudSet, idx: Indices, bat
     return total
 
 
+@torch.no_grad()
+def vote_logits(model: torch.nn.Module, cloud_set: CloudSet, idx: Indices, batch_size: int, votes: int) -> np.ndarray:
+    """[V, S, K] logits of every cloud of `cloud_set` for FPS starts 0 .. votes-1."""
+    rows = np.arange(len(cloud_set))
+    return np.stack([np.concatenate([model(*b.inputs())[0].float().numpy()
+                                     for b in batches(cloud_set, idx, rows, model.spec, batch_size, start=v)])
+                     for v in range(votes)])
+
+
 def true_up(name: str) -> Optional[str]:
     """The up a cloud of variant `name` has (what an up search should find); None for so3."""
     if name.startswith("up"):
@@ -157,13 +166,22 @@ def true_up(name: str) -> Optional[str]:
 def classify(model: torch.nn.Module, heading: str, clouds: np.ndarray, labels: np.ndarray, classes: list[str],
              idx: Indices, batch_size: int, votes: int, up_search: str, candidates: Sequence[str]) -> tuple[np.ndarray, Optional[np.ndarray]]:
     """Top-1 of every cloud: the model's heading handling on the points, the network; with an up
-    search, every candidate up's turn classified and the most confident kept (pose.pick_up).
+    search, every candidate up's turn classified and the most confident kept: "max" is the app's
+    rule itself (any2point.decide, docs/confidence.md; with --up-candidates +z,+y exactly what
+    the app does with its up on Auto), "entropy" pose.pick_up's alternative.
     Returns the predictions and, with a search, the candidate picked per cloud."""
+    def turned(points: np.ndarray) -> CloudSet:
+        return CloudSet(pose.apply_heading(points, heading), labels, [""] * len(labels), classes)
+
     def probs(points: np.ndarray) -> np.ndarray:
-        turned = CloudSet(pose.apply_heading(points, heading), labels, [""] * len(labels), classes)
-        return probabilities(model, turned, idx, batch_size, votes)
+        return probabilities(model, turned(points), idx, batch_size, votes)
     if up_search == "none":
         return probs(clouds).argmax(-1).astype(np.int64), None
+    if up_search == "max":
+        logits = np.stack([vote_logits(model, turned(c), idx, batch_size, votes)
+                           for c in pose.up_candidates(clouds, tuple(candidates))])
+        q, picks = decide.answer(logits)
+        return q.argmax(-1).astype(np.int64), picks
     per = np.stack([probs(c) for c in pose.up_candidates(clouds, tuple(candidates))])
     picks = pose.pick_up(per / votes, up_search)
     return pose.searched(per, picks=picks).argmax(-1).astype(np.int64), picks

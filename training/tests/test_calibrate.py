@@ -1,0 +1,55 @@
+"""tools/calibrate and the benchmark's up search are the app's rule (any2point.decide) on the
+same logits, on a few real validation clouds with the default model."""
+import json
+
+import numpy as np
+import pytest
+
+from any2point import checkpoint as ckpt
+from any2point import decide
+from any2point.datasets import DEFAULT_MODELNET, REPO
+from any2point.tools import calibrate as C
+from any2point.tools import robustness as R
+
+DEFAULT = REPO / "training" / "checkpoints" / "use-lite-modelnet40" / "best.pt"
+pytestmark = pytest.mark.skipif(not DEFAULT.exists(), reason="the default checkpoint is not in this checkout")
+
+
+def test_benchmark_up_search_is_the_apps_rule_on_the_calibration_logits():
+    model, cfg, _ = ckpt.load_model(DEFAULT)
+    got = C.logits_of(model, cfg.heading, "val", ["up+y"], 5, 2, 64, DEFAULT_MODELNET, log=None)
+    assert got["up+y"].shape == (2, 2, 5, 40)  # [ups z, y][votes][clouds][classes]
+    report = R.run([("default", DEFAULT)], ["up+y"], limit=5, votes=2, split="val", up_search="max",
+                   candidates=list(C.APP_UPS), log=None)
+    v = report["models"][0]["variants"]["up+y"]
+    q, picks = decide.answer(got["up+y"])
+    assert v["predictions"] == q.argmax(-1).tolist()
+    assert v["upPicks"] == [C.APP_UPS[k] for k in picks]
+    # vote 0 is the one-vote benchmark's network input: its logits give the one-vote softmax
+    one = R.run([("default", DEFAULT)], ["up+y"], limit=5, split="val", log=None)["models"][0]["variants"]["up+y"]
+    assert one["predictions"] == got["up+y"][0, 0].argmax(-1).tolist()
+
+
+def test_fit_measure_and_write(tmp_path):
+    rng = np.random.default_rng(1)
+    labels = rng.integers(0, 4, 60)
+    logits = rng.normal(0, 1, (2, 2, 60, 4)).astype(np.float32)
+    logits[0, :, np.arange(60), labels] += 4  # z is right and confident, y is noise
+    data = {"labels": labels, "rows": np.arange(60), "clean": logits}
+    t, threshold = C.fit(data, ["clean"])
+    assert 0.05 < t < 20 and 0 <= threshold <= 1
+    m = C.measure(data, ["clean"], t, threshold)
+    assert m["clean"]["upPicks"]["+z"] > 0.5
+    assert m["pooled"]["nllAfter"] <= m["pooled"]["nllBefore"] + 1e-9  # T minimises the NLL
+    assert m["pooled"]["keptAccuracy"] >= C.TARGET_ACCURACY or m["pooled"]["coverage"] == 0
+    repo = tmp_path / "repo"
+    (repo / "public" / "models" / "x").mkdir(parents=True)
+    (repo / "public" / "models" / "x" / "manifest.json").write_text(json.dumps({"id": "x", "votes": 4}))
+    ck = tmp_path / "ck" / "best.pt"
+    ck.parent.mkdir()
+    block = {"temperature": t, "threshold": threshold, "votesPerUp": 2, "ups": ["+z", "+y"], "validation": m, "bins": 15}
+    C.write("x", ck, block, repo)
+    assert json.loads((ck.parent / "calibration.json").read_text())["temperature"] == t
+    manifest = json.loads((repo / "public" / "models" / "x" / "manifest.json").read_text())
+    assert manifest["votes"] == 4 and manifest["calibration"]["threshold"] == threshold
+    assert "bins" not in manifest["calibration"]
