@@ -105,3 +105,13 @@ def coverage(q: np.ndarray, labels: np.ndarray, threshold: float) -> dict:
     kept = conf >= threshold
     return {"coverage": float(kept.mean()), "keptAccuracy": float(right[kept].mean()) if kept.any() else float("nan"),
             "accuracy": float(right.mean())}
+
+
+# The calibration fields the app reads (src/model/zoo.ts `calibration`) and the figures beside
+# them; tools/calibrate writes them into the manifest, export.py copies them on a re-export.
+MANIFEST_KEYS = ("temperature", "threshold", "votesPerUp", "ups", "rule", "targetAccuracy", "validation", "test")
+
+
+def manifest_block(block: dict) -> dict:
+    """The manifest's `calibration` block from a calibration.json."""
+    return {k: block[k] for k in MANIFEST_KEYS if k in block}

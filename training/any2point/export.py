@@ -29,6 +29,7 @@ import torch
 from . import checkpoint as ckpt
 from .batches import Batch, make_batch
 from .dataset_splits import load_splits
+from .decide import manifest_block
 from .frozen_split import source_info, split_frozen
 from .model import Any2Point, count_parameters
 from .pose import require_as_given
@@ -180,6 +181,9 @@ def export(checkpoint: Path, model_id: str, out_root: Path = REPO / "public" / "
         # The report was measured voting over point orders: the app classifies the same way.
         m["votes"] = int(report["votes"])
     m["parity"] = parity
+    calibration = Path(checkpoint).parent / "calibration.json"
+    if calibration.exists():  # tools/calibrate's temperature and threshold (fitted on validation) survive a re-export
+        m["calibration"] = manifest_block(json.loads(calibration.read_text()))
     (out / "manifest.json").write_text(json.dumps(m, indent=2) + "\n")
     fixtures.mkdir(parents=True, exist_ok=True)
     g = golden(model_id, graph_inputs, kept[:golden_clouds], [test.ids[r] for r in rows[:golden_clouds]],

@@ -116,14 +116,8 @@ def write(mid: str, checkpoint: Path, block: dict, repo: Path = REPO) -> None:
     manifest = repo / "public" / "models" / mid / "manifest.json"
     if manifest.exists():
         m = json.loads(manifest.read_text())
-        m["calibration"] = manifest_block(block)
+        m["calibration"] = decide.manifest_block(block)
         manifest.write_text(json.dumps(m, indent=2) + "\n")
-
-
-def manifest_block(block: dict) -> dict:
-    """What the app reads (src/model/zoo.ts `calibration`): the rule's numbers and the figures."""
-    keep = ("temperature", "threshold", "votesPerUp", "ups", "rule", "targetAccuracy", "validation", "test")
-    return {k: block[k] for k in keep if k in block}
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
