@@ -6,7 +6,8 @@ import type { Classification } from '../classifier';
 import type { ProgressCallback } from '../progress';
 import type { DeviceChoice } from '../session';
 import type { ZooManifest } from '../zoo';
-import type { ClassifyProgress, ModelApi, OpenedModel } from './protocol';
+import type { Examples } from '../../teach/head';
+import type { ClassifyProgress, HeadForModel, ModelApi, OpenedModel, Trained, TrainProgress } from './protocol';
 
 const makeWorker = () => new Worker(new URL('./model.worker.ts', import.meta.url), { type: 'module' });
 
@@ -33,11 +34,17 @@ export class ModelClient {
     return this.connection.call('open', { modelId, device }, { onProgress });
   }
 
-  /** Classifies a copy of `positions` (the caller keeps its array); `votes`: the manifest's when absent. */
-  async classify(positions: Float32Array, up: UpAxis | 'auto', votes?: number, onProgress?: (progress: ClassifyProgress) => void): Promise<Classification> {
+  /** Classifies a copy of `positions` (the caller keeps its array); `votes`: the manifest's when
+   * absent; `head`: a taught head ranks its own classes instead of the model's. */
+  async classify(positions: Float32Array, up: UpAxis | 'auto', votes?: number, onProgress?: (progress: ClassifyProgress) => void, head?: HeadForModel): Promise<Classification> {
     // In steps: a huge cloud's copy in one go would hold up the page (copyInSteps.ts).
     const copy = await copyInSteps(positions);
-    return this.connection.call('classify', { positions: copy, up, votes }, { transfer: [copy.buffer], onProgress });
+    return this.connection.call('classify', { positions: copy, up, votes, head }, { transfer: [copy.buffer], onProgress });
+  }
+
+  /** Teaches and cross-validates a head on feature rows, in the worker. */
+  train(examples: Examples, onProgress?: (progress: TrainProgress) => void): Promise<Trained> {
+    return this.connection.call('train', { examples }, { onProgress });
   }
 
   dispose(): void {

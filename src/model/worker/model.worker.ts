@@ -4,7 +4,10 @@
 import { serve, withTransfer } from '../../worker/transport';
 import { createClassifier, type Classification, type Classifier } from '../classifier';
 import { listModels } from '../zoo';
-import type { ModelApi } from './protocol';
+import { crossValidate } from '../../teach/crossValidate';
+import { trainHead } from '../../teach/head';
+import { taughtHeadFor } from '../taughtHead';
+import type { ModelApi, TrainProgress } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -35,12 +38,25 @@ serve<ModelApi>(self, {
     opening = run.catch(() => undefined);
     return run;
   },
-  async classify({ positions, up, votes }, { progress }) {
+  async classify({ positions, up, votes, head }, { progress }) {
     progress({ stage: 'waiting' });
     await opening;
     progress({ stage: 'running' });
     if (!current) throw new Error('No model is open: choose a model first');
-    const result = await current.classify(positions, { up, votes });
+    const taught = head ? taughtHeadFor(current.manifest, head) : undefined;
+    const result = await current.classify(positions, { up, votes, head: taught });
     return withTransfer(result, transferables(result));
+  },
+  train({ examples }, { progress }) {
+    // A message per step would outnumber the work: every 10th step and the last are reported.
+    const report = (p: TrainProgress) => {
+      if (p.iteration % 10 === 0 || p.iteration === p.iterations) progress(p);
+    };
+    const t0 = performance.now();
+    const cv = crossValidate(examples, { onProgress: (p) => report({ stage: 'cross-validating', ...p }) });
+    const t1 = performance.now();
+    const head = trainHead(examples, { onProgress: (p) => report({ stage: 'training', fold: 1, folds: 1, ...p }) });
+    const answer = { head, cv, ms: { crossValidate: t1 - t0, train: performance.now() - t1 } };
+    return withTransfer(answer, [head.mean.buffer as ArrayBuffer, head.weights.buffer as ArrayBuffer, head.bias.buffer as ArrayBuffer]);
   },
 });

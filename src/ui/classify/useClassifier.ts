@@ -9,7 +9,7 @@ import type { LoadProgress } from '../../model/progress';
 import { DEVICES, type DeviceChoice } from '../../model/session';
 import { parseVotes } from '../../model/votes';
 import { ModelClient } from '../../model/worker/client';
-import type { OpenedModel } from '../../model/worker/protocol';
+import type { HeadForModel, OpenedModel } from '../../model/worker/protocol';
 import type { ZooManifest } from '../../model/zoo';
 import { useWorkerClient } from '../useWorkerClient';
 
@@ -34,6 +34,8 @@ export interface ClassifierState {
   /** The input `result` belongs to. */
   resultInput: ClassifyInput | null;
   error: string | null;
+  /** The taught head classify runs with (src/teach); null: the model's own classes. */
+  head: HeadForModel | null;
 }
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -58,6 +60,7 @@ export function useClassifier() {
   const deviceRef = useRef<DeviceChoice>(start.device);
   const modelRef = useRef<string | null>(null);
   const votesRef = useRef<number | null>(start.votes);
+  const headRef = useRef<HeadForModel | null>(null);
   const openRequest = useRef(0);
   const classifyRequest = useRef(0);
   const [state, setState] = useState<ClassifierState>({
@@ -72,6 +75,7 @@ export function useClassifier() {
     result: null,
     resultInput: null,
     error: null,
+    head: null,
   });
   const set = (patch: Partial<ClassifierState>) => setState((s) => ({ ...s, ...patch }));
 
@@ -84,7 +88,7 @@ export function useClassifier() {
     try {
       const result = await client.classify(input.positions, input.up, votesRef.current ?? undefined, ({ stage }) => {
         if (request === classifyRequest.current) set({ classifyStage: { points, stage } });
-      });
+      }, headRef.current ?? undefined);
       if (request === classifyRequest.current) set({ result, resultInput: input, error: null });
     } catch (e) {
       // The previous result stays; the error is shown beside it.
@@ -166,6 +170,12 @@ export function useClassifier() {
       deviceRef.current = device;
       if (modelRef.current) void open(modelRef.current, device);
       else set({ device });
+    },
+    /** Classify with a taught head (null: the model's own classes); the current cloud runs again. */
+    selectHead: (head: HeadForModel | null) => {
+      headRef.current = head;
+      set({ head });
+      if (openedRef.current && inputRef.current) void run(inputRef.current);
     },
     selectVotes: (votes: number | null) => {
       votesRef.current = votes;
