@@ -2,9 +2,13 @@
 // parse worker, files and gallery shapes), the classification (useClassifier: the model worker),
 // the attention colours (useAttentionColours), and the view settings here. The viewer only
 // receives them as props.
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { FORMATS } from '../io/formats';
+import type { Dropped } from '../files/folder';
 import { resultForCloud, ATTENTION_COLORMAP } from './attentionView';
+import { useBatchMode } from './batch/useBatchMode';
+import { useTaughtHeads } from './teach/useTaughtHeads';
+import { useTeachMode } from './teach/useTeachMode';
 import { AttentionPanel, type AttentionView } from './classify/AttentionPanel';
 import { ClassifyStatus } from './classify/ClassifyStatus';
 import { Gallery } from './classify/Gallery';
@@ -16,7 +20,8 @@ import { WindowDropTarget } from './DropZone';
 import { ErrorBanner } from './ErrorBanner';
 import { FileInfo } from './FileInfo';
 import { GalleryInfo } from './GalleryInfo';
-import { OpenPanel } from './OpenPanel';
+import { ModeTabs, tabId, type ModeTab } from './ModeTabs';
+import { LoadStatus, OpenPanel } from './OpenPanel';
 import { useAttentionColours } from './useAttentionColours';
 import { useShownCloud } from './useShownCloud';
 import { useShownFirst } from './useShownFirst';
@@ -32,6 +37,23 @@ const Viewer = lazy(() => import('./viewer/Viewer').then((m) => ({ default: m.Vi
 
 const FORMAT_LABELS = FORMATS.map((f) => f.label).join(' · ');
 
+// The page's modes, as tabs above the side panel. A mode is an entry here and its view in `views`
+// below (the compiler asks for it): the panel it shows at the top of the side panel, what it shows
+// below the viewer, and what it does with a drop of a folder or several files.
+const MODES = [
+  { id: 'one', label: 'One file' },
+  { id: 'batch', label: 'Batch' },
+  { id: 'teach', label: 'Teach' },
+] as const satisfies readonly ModeTab<string>[];
+type Mode = (typeof MODES)[number]['id'];
+
+interface ModeView {
+  panel: ReactNode;
+  below?: ReactNode;
+  /** A drop of a folder or of several files; the batch mode takes it when a mode has no use for one. */
+  onDropMany?: (dropped: Dropped) => void;
+}
+
 export function App() {
   const shownCloud = useShownCloud();
   const { cloud, gallery, loaded, shown: shownPoints } = shownCloud;
@@ -41,6 +63,7 @@ export function App() {
   const [hoverPoint, setHoverPoint] = useState<number | null>(null);
   const classifier = useClassifier();
   const { classify } = classifier;
+  const [mode, setMode] = useState<Mode>('one');
 
   // Whatever is on screen is classified, once drawn (useShownFirst), again when the up axis changes.
   const shownFirst = useShownFirst(shownPoints?.cloud ?? null);
@@ -59,15 +82,45 @@ export function App() {
     [settings.colorSource, viewUp, fileHasColors],
   );
 
+  const batch = useBatchMode({
+    parseClient: shownCloud.parseClient,
+    modelClient: classifier.client,
+    models: classifier.state.models,
+    modelId: classifier.state.modelId,
+    up: settings.up,
+    votes: classifier.state.votes,
+    openFile: shownCloud.openFile,
+    loadStatus: <LoadStatus loading={shownCloud.loading} onCancel={shownCloud.cancelLoad} />,
+  });
+  // Taught heads live at the page's level: the one in use classifies in every mode.
+  const heads = useTaughtHeads(classifier);
+  const teach = useTeachMode({ modelClient: classifier.client, opened: classifier.state.opened, up: settings.up, heads });
+  const views: Record<Mode, ModeView> = {
+    one: { panel: <OpenPanel loading={shownCloud.loading} onFile={shownCloud.openFile} onCancel={shownCloud.cancelLoad} /> },
+    batch: { panel: batch.panel, below: batch.results, onDropMany: batch.startDropped },
+    teach,
+  };
+  const view = views[mode];
+  const dropMany = (dropped: Dropped) => {
+    if (view.onDropMany) view.onDropMany(dropped);
+    else {
+      setMode('batch');
+      batch.startDropped(dropped);
+    }
+  };
+
   return (
-    <div className="app">
-      <WindowDropTarget onFile={shownCloud.openFile} />
+    <div className={view.below ? 'app with-below' : 'app'}>
+      <WindowDropTarget onFile={shownCloud.openFile} onMany={dropMany} />
       <header className="app-header">
         <h1>Any2Point Web</h1>
         <p className="tagline">3D point clouds and meshes, read and shown on your own machine.</p>
       </header>
       <aside className="sidebar">
-        <OpenPanel loading={shownCloud.loading} onFile={shownCloud.openFile} onCancel={shownCloud.cancelLoad} />
+        <ModeTabs modes={MODES} mode={mode} onMode={setMode} panelId="mode-panel" />
+        <div id="mode-panel" role="tabpanel" aria-labelledby={tabId(mode)}>
+          {view.panel}
+        </div>
         <ModelPicker
           models={classifier.state.models}
           modelId={classifier.state.modelId}
@@ -112,6 +165,7 @@ export function App() {
           </div>
         )}
       </main>
+      {view.below && <div className="stage-below">{view.below}</div>}
       <aside className="results">
         <ClassifyStatus stage={classifier.state.classifyStage} onCancel={classifier.cancelClassify} />
         <Predictions

@@ -1,5 +1,7 @@
 // Drop a file anywhere on the window (with an overlay while dragging) or pick one with a button.
+// A drop of a folder or of several files goes to `onMany` (the batch mode) when it is given.
 import { useEffect, useRef, useState } from 'react';
+import { droppedItems, isBatchDrop, type Dropped } from '../files/folder';
 import { ACCEPT } from '../io/formats';
 
 function carriesFiles(event: DragEvent): boolean {
@@ -7,10 +9,12 @@ function carriesFiles(event: DragEvent): boolean {
 }
 
 /** Listens on the window, so the whole page is the drop target. */
-export function WindowDropTarget({ onFile }: { onFile: (file: File) => void }) {
+export function WindowDropTarget({ onFile, onMany }: { onFile: (file: File) => void; onMany?: (dropped: Dropped) => void }) {
   const [dragging, setDragging] = useState(false);
   const onFileRef = useRef(onFile);
   onFileRef.current = onFile;
+  const onManyRef = useRef(onMany);
+  onManyRef.current = onMany;
 
   useEffect(() => {
     // dragenter/dragleave fire for every child crossed; count them to know when the drag left.
@@ -34,7 +38,14 @@ export function WindowDropTarget({ onFile }: { onFile: (file: File) => void }) {
       event.preventDefault();
       depth = 0;
       setDragging(false);
-      const file = event.dataTransfer?.files[0];
+      if (!event.dataTransfer) return;
+      // The items are read now: they are emptied once this handler returns.
+      const dropped = droppedItems(event.dataTransfer);
+      if (onManyRef.current && isBatchDrop(dropped)) {
+        onManyRef.current(dropped);
+        return;
+      }
+      const file = event.dataTransfer.files[0];
       if (file) onFileRef.current(file);
     };
     window.addEventListener('dragenter', enter);

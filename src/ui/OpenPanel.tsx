@@ -21,13 +21,10 @@ interface Props {
   onCancel: () => void;
 }
 
-export function OpenPanel({ loading, onFile, onCancel }: Props) {
+/** The file being loaded and its Cancel button (also under the batch panel, for a row opened in the viewer). */
+export function LoadStatus({ loading, onCancel }: Pick<Props, 'loading' | 'onCancel'>) {
   return (
-    <section className="panel" aria-labelledby="open-title">
-      <h2 id="open-title">Open</h2>
-      <FilePickerButton onFile={onFile} />
-      <p className="hint">or drop a file anywhere on this page</p>
-      <p className="hint muted">{ACCEPTED_EXTENSIONS.join(' ')}</p>
+    <>
       <p className="status" role="status" data-testid="status" data-stage={loading?.progress?.stage ?? ''}>
         {loading ? statusText(loading) : ''}
       </p>
@@ -36,6 +33,18 @@ export function OpenPanel({ loading, onFile, onCancel }: Props) {
           Cancel
         </button>
       )}
+    </>
+  );
+}
+
+export function OpenPanel({ loading, onFile, onCancel }: Props) {
+  return (
+    <section className="panel" aria-labelledby="open-title">
+      <h2 id="open-title">Open</h2>
+      <FilePickerButton onFile={onFile} />
+      <p className="hint">or drop a file anywhere on this page</p>
+      <p className="hint muted">{ACCEPTED_EXTENSIONS.join(' ')}</p>
+      <LoadStatus loading={loading} onCancel={onCancel} />
     </section>
   );
 }

@@ -58,5 +58,6 @@ export function useLoadedFile(onLoaded: () => void) {
 
   const dismissFailure = useCallback(() => setFailure(null), []);
 
-  return { loaded, loading, failure, openFile, cancelLoad, dismissFailure };
+  // parseClient: the batch mode reads its files through this same worker.
+  return { loaded, loading, failure, openFile, cancelLoad, dismissFailure, parseClient: clientRef };
 }

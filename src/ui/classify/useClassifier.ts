@@ -163,6 +163,8 @@ export function useClassifier() {
 
   return {
     state,
+    /** The model worker's client: the batch mode classifies through it (one model, not two). */
+    client: clientRef,
     classify,
     cancelClassify,
     selectModel: (id: string) => void open(id, deviceRef.current),

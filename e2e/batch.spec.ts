@@ -1,0 +1,231 @@
+// The batch mode in Chromium: a folder of class sub-folders (ModelNet40 test clouds of the parity
+// fixture as PLY and OBJ, folder names spelled as people do, one folder that is no class, a broken
+// file and a file of another kind) picked through the folder input; the table's rows against
+// PyTorch's top-1 (tests/fixtures/models/<id>.json), the failing row's error, the CSV download
+// parsed back, the accuracy and confusion matrix, a cell filtering the table, and a row opened
+// in the viewer. Then several files dropped on the page start a batch from the one-file mode.
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import Papa from 'papaparse';
+import { dropTransfer, saveScreenshot, waitForLoaded } from './helpers';
+import { referenceOf, testCloud, toObj, toPly, zooModel } from './modelnet';
+
+/** Folder -> parity clouds in it. The folder names match the model's classes only loosely. */
+const LAYOUT: Record<string, string[]> = {
+  airplane: ['airplane_0627', 'airplane_0707'],
+  Bed: ['bed_0525', 'bed_0605'],
+  chair: ['chair_0937'],
+  'range-hood': ['range_hood_0119', 'range_hood_0198'],
+  'TV stand': ['tv_stand_0268', 'tv_stand_0348'],
+  // No class of ModelNet40: listed and classified, not scored.
+  mystery: ['flower_pot_0163'],
+};
+const BROKEN = 'chair/broken.ply';
+const ROOT = 'scans';
+
+interface Expected {
+  path: string;
+  folder: string;
+  /** PyTorch's top-1 (one vote, z up). */
+  top1: string;
+  /** The model's class the folder names; null for 'mystery'. */
+  truth: string | null;
+}
+
+/** Writes the folder; returns its path and what each file should come out as. */
+function buildFolder(modelId: string): { dir: string; expected: Expected[] } {
+  const classes = (JSON.parse(readFileSync(path.join('public', 'models', modelId, 'manifest.json'), 'utf8')) as { classes: string[] }).classes;
+  const logits = new Map(referenceOf(modelId).map((p) => [p.id, p.logits]));
+  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'batch-e2e-')), ROOT);
+  const expected: Expected[] = [];
+  let n = 0;
+  for (const [folder, ids] of Object.entries(LAYOUT)) {
+    mkdirSync(path.join(dir, folder), { recursive: true });
+    for (const id of ids) {
+      const cloud = testCloud(id);
+      // Both readers on the way: every other file as OBJ.
+      const name = n++ % 2 === 0 ? `${id}.ply` : `${id}.obj`;
+      writeFileSync(path.join(dir, folder, name), name.endsWith('.ply') ? toPly(cloud.points) : toObj(cloud.points));
+      const row = logits.get(id);
+      if (!row) throw new Error(`${id} is not a parity cloud of ${modelId}`);
+      const top1 = classes[row.reduce((best, v, i) => (v > row[best] ? i : best), 0)];
+      expected.push({ path: `${ROOT}/${folder}/${name}`, folder, top1, truth: folder === 'mystery' ? null : cloud.label });
+    }
+  }
+  // A PLY whose header promises more points than its body holds: its row shows the error.
+  const header = 'ply\nformat binary_little_endian 1.0\nelement vertex 5000\nproperty float x\nproperty float y\nproperty float z\nend_header\n';
+  writeFileSync(path.join(dir, BROKEN), Buffer.concat([Buffer.from(header), Buffer.from(new Float32Array(300).buffer)]));
+  // Not a format the app reads: left out and reported.
+  writeFileSync(path.join(dir, 'notes.md'), '# scans\n');
+  return { dir, expected };
+}
+
+async function openBatchMode(page: Page): Promise<void> {
+  // One vote, z up, wasm: the first vote's logits are PyTorch's reference, and ModelNet40 is z up.
+  await page.goto('/?device=wasm&votes=1&up=z');
+  await expect(page.getByTestId('model-picker').locator('option')).not.toHaveCount(0, { timeout: 120_000 });
+  await expect(page.getByTestId('model-picker')).toHaveValue(zooModel());
+  const tab = page.getByRole('tab', { name: 'Batch' });
+  await tab.click();
+  await expect(tab).toHaveAttribute('aria-selected', 'true');
+}
+
+async function waitForBatch(page: Page, total: number): Promise<void> {
+  const progress = page.getByTestId('batch-progress');
+  await expect(progress).toHaveAttribute('data-total', String(total), { timeout: 120_000 });
+  await expect(progress).toHaveAttribute('data-running', 'false', { timeout: 600_000 });
+  await expect(progress).toHaveAttribute('data-done', String(total));
+}
+
+test('a folder of class sub-folders: rows, a failing file, CSV, accuracy and the confusion matrix', async ({ page }) => {
+  test.setTimeout(20 * 60_000);
+  const modelId = zooModel();
+  const { dir, expected } = buildFolder(modelId);
+  const total = expected.length + 1; // and the broken file
+  await openBatchMode(page);
+
+  await page.getByTestId('batch-folder-input').setInputFiles(dir);
+  await expect(page.getByTestId('batch-listing')).toContainText(`${total} files; 1 skipped (not a format the app reads: .md)`);
+  await waitForBatch(page, total);
+
+  // Every good file: its row, classified as PyTorch classifies it.
+  const rows = page.getByTestId('batch-row');
+  await expect(rows).toHaveCount(total);
+  for (const e of expected) {
+    const row = rows.filter({ has: page.locator(`[title="${e.path}"]`) });
+    await expect(row, e.path).toHaveAttribute('data-status', 'done');
+    await expect(row, e.path).toHaveAttribute('data-top1', e.top1);
+  }
+  // The broken one: its error in its row, the rest went on.
+  const broken = rows.filter({ has: page.locator(`[title="${ROOT}/${BROKEN}"]`) });
+  await expect(broken).toHaveAttribute('data-status', 'failed');
+  await expect(broken.getByTestId('batch-row-error')).toContainText('5,000 vertices');
+
+  // The folder that names no class is reported, the others matched despite case, '-' and ' '.
+  await expect(page.getByTestId('batch-unmatched')).toHaveAttribute('data-folders', JSON.stringify(['mystery']));
+
+  // Accuracy over the scored files (the matching folders), worked out from PyTorch's top-1s.
+  const scored = expected.filter((e) => e.truth !== null);
+  const right = scored.filter((e) => e.top1 === e.truth).length;
+  expect(Number(await page.getByTestId('batch-overall').getAttribute('data-value'))).toBeCloseTo(right / scored.length, 6);
+  const classes = [...new Set(scored.map((e) => e.truth!))];
+  const meanClass = classes.reduce((sum, c) => {
+    const of = scored.filter((e) => e.truth === c);
+    return sum + of.filter((e) => e.top1 === c).length / of.length;
+  }, 0) / classes.length;
+  expect(Number(await page.getByTestId('batch-mean-class').getAttribute('data-value'))).toBeCloseTo(meanClass, 6);
+
+  // The confusion matrix: every pair's count, and nothing else.
+  const pairs = new Map<string, number>();
+  for (const e of scored) pairs.set(`${e.truth}|${e.top1}`, (pairs.get(`${e.truth}|${e.top1}`) ?? 0) + 1);
+  const cells = await page.getByTestId('confusion-cell').evaluateAll((tds) =>
+    tds.map((td) => [`${td.getAttribute('data-truth')}|${td.getAttribute('data-predicted')}`, Number(td.getAttribute('data-count'))] as const),
+  );
+  expect(new Map(cells.filter(([, n]) => n > 0))).toEqual(pairs);
+
+  // A cell filters the table to its files; again shows all.
+  const [firstPair, count] = [...pairs][0];
+  const [truth, predicted] = firstPair.split('|');
+  const cell = page.locator(`[data-testid="confusion-cell"][data-truth="${truth}"][data-predicted="${predicted}"] button`);
+  await cell.click();
+  await expect(page.getByTestId('batch-filter')).toBeVisible();
+  await expect(rows).toHaveCount(count);
+  for (const e of scored.filter((x) => x.truth === truth && x.top1 === predicted)) {
+    await expect(rows.filter({ has: page.locator(`[title="${e.path}"]`) })).toHaveCount(1);
+  }
+  await cell.click();
+  await expect(rows).toHaveCount(total);
+
+  // Sorting by probability, highest first: failed rows last.
+  await page.getByTestId('batch-sort-probability').click();
+  await expect(rows.last()).toHaveAttribute('data-status', 'failed');
+  const probabilities = await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelectorAll('td')[4]?.textContent ?? ''));
+  const values = probabilities.filter((p) => p.endsWith('%')).map((p) => parseFloat(p));
+  expect(values).toEqual([...values].sort((a, b) => b - a));
+
+  // The CSV download, parsed back: one record per file, in batch order, with the error and the top-5.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('batch-csv').click()]);
+  expect(download.suggestedFilename()).toMatch(/^any2point-batch-.*\.csv$/);
+  const csv = Papa.parse<Record<string, string>>(readFileSync(await download.path(), 'utf8'), { header: true, skipEmptyLines: true });
+  expect(csv.errors).toEqual([]);
+  expect(csv.meta.fields).toEqual(['file', 'folder', 'points', 'top1', 'probability1', 'top2', 'probability2', 'top3', 'probability3', 'top4', 'probability4', 'top5', 'probability5', 'correct', 'ms', 'error']);
+  expect(csv.data).toHaveLength(total);
+  for (const e of expected) {
+    const record = csv.data.find((r) => r.file === e.path);
+    expect(record, e.path).toBeDefined();
+    expect(record!.top1).toBe(e.top1);
+    expect(record!.folder).toBe(e.folder);
+    expect(record!.points).toBe('1024');
+    expect(record!.error).toBe('');
+    expect(Number(record!.probability1)).toBeGreaterThan(Number(record!.probability2));
+    expect(record!.correct).toBe(e.truth === null ? '' : e.top1 === e.truth ? 'yes' : 'no');
+  }
+  const brokenRecord = csv.data.find((r) => r.file === `${ROOT}/${BROKEN}`);
+  expect(brokenRecord?.error).toContain('5,000 vertices');
+  expect(brokenRecord?.top1).toBe('');
+
+  // The JSON download holds the same files and the accuracy.
+  const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('batch-json').click()]);
+  const json = JSON.parse(readFileSync(await jsonDownload.path(), 'utf8')) as { meta: { model: string }; files: { file: string }[]; accuracy: { overall: number } };
+  expect(json.meta.model).toBe(modelId);
+  expect(json.files).toHaveLength(total);
+  expect(json.accuracy.overall).toBeCloseTo(right / scored.length, 6);
+
+  // A row opens its file in the viewer, classified the one-file way, with the same top-1.
+  const chosen = expected.find((e) => e.folder === 'chair')!;
+  await rows.filter({ has: page.locator(`[title="${chosen.path}"]`) }).getByRole('button').click();
+  const name = path.basename(chosen.path);
+  await waitForLoaded(page, name);
+  await expect(page.getByTestId('predictions')).toHaveAttribute('data-source', name, { timeout: 120_000 });
+  await expect(page.getByTestId('class-0')).toHaveAttribute('data-label', chosen.top1);
+  await expect(page.getByTestId('attention-panel')).toBeVisible();
+  await saveScreenshot(page, 'batch-folder');
+});
+
+test('several files dropped in the one-file mode start a batch', async ({ page }) => {
+  test.setTimeout(10 * 60_000);
+  await page.goto('/?device=wasm&votes=1&up=z');
+  await expect(page.getByRole('tab', { name: 'One file' })).toHaveAttribute('aria-selected', 'true');
+  const ids = ['chair_0937', 'airplane_0627', 'bed_0525'];
+  const files = ids.map((id) => ({ name: `${id}.ply`, base64: Buffer.from(toPly(testCloud(id).points)).toString('base64') }));
+  const transfer = await page.evaluateHandle((list) => {
+    const dt = new DataTransfer();
+    for (const { name, base64 } of list) dt.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], name));
+    return dt;
+  }, files);
+  await dropTransfer(page, transfer);
+  await expect(page.getByRole('tab', { name: 'Batch' })).toHaveAttribute('aria-selected', 'true');
+  await waitForBatch(page, ids.length);
+  // Loose files: sorted by name, no folder column, no accuracy.
+  const rows = page.getByTestId('batch-row');
+  await expect(rows).toHaveCount(3);
+  expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-path')))).toEqual(['airplane_0627.ply', 'bed_0525.ply', 'chair_0937.ply']);
+  await expect(page.getByTestId('batch-accuracy')).toHaveCount(0);
+  await expect(page.getByTestId('confusion')).toHaveCount(0);
+  // One file dropped still opens in the viewer, as before (the batch mode stays).
+  await dropTransfer(
+    page,
+    await page.evaluateHandle((f) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0))], f.name));
+      return dt;
+    }, files[0]),
+  );
+  await waitForLoaded(page, files[0].name);
+});
+
+test('the mode tabs work from the keyboard', async ({ page }) => {
+  await page.goto('/');
+  const one = page.getByRole('tab', { name: 'One file' });
+  await one.focus();
+  await page.keyboard.press('ArrowRight');
+  const batch = page.getByRole('tab', { name: 'Batch' });
+  await expect(batch).toBeFocused();
+  await expect(batch).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('tabpanel')).toContainText('Classify many files');
+  await page.keyboard.press('Home');
+  await expect(one).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('tabpanel')).toContainText('Open');
+});

@@ -1,0 +1,157 @@
+// The batch side of the page: a listing of files goes through the page's own parse worker and
+// model worker (the clients the one-file path made; no second model), one file at a time
+// (batch/queue.ts). Rows keep the top classes, counts and times, not the clouds; the File handles
+// are kept so a row can be opened again (re-read) in the viewer. The table is refreshed at most a
+// few times a second, so thousands of files do not re-render it thousands of times.
+import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
+import type { BatchMeta } from '../../batch/export';
+import { runQueue, type QueueProgress } from '../../batch/queue';
+import type { BatchRow } from '../../batch/rows';
+import type { FolderListing } from '../../files/folder';
+import { describeListing } from '../../files/folder';
+import type { ModelClient } from '../../model/worker/client';
+import type { ParseClient } from '../../worker/client';
+import { WorkerError } from '../../worker/transport';
+
+export interface BatchSettings {
+  parseClient: RefObject<ParseClient | null>;
+  modelClient: RefObject<ModelClient | null>;
+  /** The open model; a batch stops when it changes (its rows would mix two models). */
+  modelId: string | null;
+  /** What the model worker's classify takes (an axis, or 'auto' where the app finds it). */
+  up: Parameters<ModelClient['classify']>[1];
+  votes: number | null;
+}
+
+export interface BatchState {
+  rows: BatchRow[];
+  progress: QueueProgress | null;
+  running: boolean;
+  /** What the listing took and left out. */
+  listingNote: string | null;
+  /** How the last run ended, when not by finishing (cancelled, model changed). */
+  stopped: string | null;
+  meta: BatchMeta | null;
+}
+
+/** How often, at most, the table sees new rows while a batch runs. */
+const PUBLISH_MS = 250;
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** The one-file path's Cancel replaces the workers; the file under way then fails with 'disposed'. */
+const replacedWorker = (e: unknown) => e instanceof WorkerError && e.kind === 'disposed';
+
+export function useBatch(settings: BatchSettings) {
+  const settingsRef = useRef(settings);
+  settingsRef.current = settings;
+  const rowsRef = useRef<BatchRow[]>([]);
+  const filesRef = useRef<File[]>([]);
+  const runToken = useRef(0);
+  const publishTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const [state, setState] = useState<BatchState>({ rows: [], progress: null, running: false, listingNote: null, stopped: null, meta: null });
+
+  const publish = useCallback((now: boolean) => {
+    const flush = () => {
+      publishTimer.current = null;
+      setState((s) => ({ ...s, rows: [...rowsRef.current] }));
+    };
+    if (now) {
+      if (publishTimer.current !== null) clearTimeout(publishTimer.current);
+      flush();
+    } else if (publishTimer.current === null) publishTimer.current = setTimeout(flush, PUBLISH_MS);
+  }, []);
+  useEffect(() => () => void (publishTimer.current !== null && clearTimeout(publishTimer.current)), []);
+
+  const setRow = (id: number, patch: Partial<BatchRow>) => {
+    rowsRef.current[id] = { ...rowsRef.current[id], ...patch };
+  };
+
+  /** Reads and classifies one file: the parse worker, then the model worker. */
+  const classifyFile = useCallback(async (file: File, token: number): Promise<Pick<BatchRow, 'points' | 'top' | 'ms'>> => {
+    for (let attempt = 0; ; attempt++) {
+      const { parseClient, modelClient, up, votes } = settingsRef.current;
+      const parse = parseClient.current;
+      const model = modelClient.current;
+      if (!parse || !model) throw new Error('The page is closing.');
+      const start = performance.now();
+      try {
+        const { cloud } = (await parse.loadFile(file)).result;
+        const result = await model.classify(cloud.positions.subarray(0, cloud.count * 3), up, votes ?? undefined);
+        return { points: cloud.count, top: result.top.map(({ label, index, probability }) => ({ label, index, probability })), ms: performance.now() - start };
+      } catch (e) {
+        // Once more after a worker was replaced under it, unless the batch itself was stopped.
+        if (attempt === 0 && replacedWorker(e) && token === runToken.current) continue;
+        throw e;
+      }
+    }
+  }, []);
+
+  const run = useCallback(
+    async (listing: FolderListing) => {
+      const token = ++runToken.current;
+      const { modelId, up, votes } = settingsRef.current;
+      filesRef.current = listing.files.map((f) => f.file);
+      rowsRef.current = listing.files.map((f, id) => ({ id, path: f.path, ...(f.label !== undefined ? { folder: f.label } : {}), status: 'queued' }));
+      setState({
+        rows: [...rowsRef.current],
+        progress: null,
+        running: listing.files.length > 0,
+        listingNote: describeListing(listing),
+        stopped: null,
+        meta: { model: modelId ?? '', up, votes, started: new Date().toISOString() },
+      });
+      if (listing.files.length === 0) return;
+      const outcome = await runQueue(filesRef.current, (file) => classifyFile(file, token), {
+        cancelled: () => token !== runToken.current,
+        onStart: (id) => {
+          setRow(id, { status: 'running' });
+          publish(false);
+        },
+        onOutcome: (id, result) => {
+          if (token !== runToken.current) return;
+          setRow(id, result.ok ? { status: 'done', ...result.value } : { status: 'failed', error: message(result.error) });
+          publish(false);
+        },
+        onProgress: (progress) => {
+          if (token === runToken.current) setState((s) => ({ ...s, progress }));
+        },
+      });
+      if (!outcome.cancelled && token === runToken.current) {
+        publish(true);
+        setState((s) => ({ ...s, running: false }));
+      }
+    },
+    [classifyFile, publish],
+  );
+
+  /** Stops before the next file; the rows done so far stay. */
+  const stop = useCallback(
+    (why: string) => {
+      if (!state.running) return;
+      runToken.current++;
+      rowsRef.current = rowsRef.current.map((r) => (r.status === 'running' ? { ...r, status: 'queued' } : r));
+      publish(true);
+      setState((s) => ({ ...s, running: false, stopped: why }));
+    },
+    [state.running, publish],
+  );
+
+  const cancel = useCallback(() => {
+    const done = rowsRef.current.filter((r) => r.status === 'done' || r.status === 'failed').length;
+    stop(`Cancelled after ${done} of ${rowsRef.current.length} files.`);
+  }, [stop]);
+
+  // A model switched mid-batch would classify the rest with another model.
+  const startedWith = state.meta?.model;
+  useEffect(() => {
+    if (state.running && settings.modelId !== null && startedWith && settings.modelId !== startedWith) {
+      stop(`Stopped: the model changed to ${settings.modelId} (the rows so far are ${startedWith}'s). Start the batch again to classify every file with it.`);
+    }
+  }, [settings.modelId, startedWith, state.running, stop]);
+
+  /** The file of a row, to open it again in the viewer. */
+  const fileOf = useCallback((id: number): File | null => filesRef.current[id] ?? null, []);
+
+  return { state, run, cancel, fileOf };
+}
