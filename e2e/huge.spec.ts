@@ -8,15 +8,15 @@ import { expect, test } from '@playwright/test';
 import { SMALLEST_VIEW_BUDGET, VIEW_POINT_BUDGET } from '../src/worker/shownPoints';
 import { longTasksSince, recordLongTasks, writeHugePly } from './hugePly';
 
-// The goal is no task over 200 ms (GOAL_TASK_MS); on this 2-core machine under load the one
-// remaining long task (the first frame's software-GL readback after a new cloud) measures 95-254
-// ms, so the suite holds a bound a loaded CI machine cannot miss by noise and that the old page
-// (a 9.9 s task at 9M points) fails; `npm run bench:huge` prints the longest task against the goal.
-const GOAL_TASK_MS = 200;
-const MAX_TASK_MS = 1000;
+// No main-thread task over 200 ms after the file is picked, on a software GL and under load. The
+// two that were longer: the compositor reading a software GL's canvas back on the main thread while
+// the GL drew the first frame (95-254 ms; now viewer/readbackPresenter.ts) and a 16 MB step of the
+// classify copy (80-120 ms; worker/copyInSteps.ts). What remains is under ~120 ms with two CPU hogs
+// running beside a loaded machine (docs/robustness.md).
+const MAX_TASK_MS = 200;
 
 for (const count of [1_000_000, 9_000_000]) {
-  test(`${count.toLocaleString('en')} points: shown, classified, no main-thread task over ${MAX_TASK_MS} ms (goal ${GOAL_TASK_MS} ms)`, async ({ page }) => {
+  test(`${count.toLocaleString('en')} points: shown, classified, no main-thread task over ${MAX_TASK_MS} ms`, async ({ page }) => {
     test.setTimeout(240_000);
     const file = writeHugePly(count);
     const name = path.basename(file);
@@ -54,7 +54,7 @@ for (const count of [1_000_000, 9_000_000]) {
       const longest = Math.max(0, ...tasks.map((t) => t.duration));
       test.info().annotations.push({ type: 'long tasks', description: `${tasks.length}, longest ${longest.toFixed(0)} ms: ${tasks.map((t) => t.duration.toFixed(0)).join(', ')}` });
       console.log(`${count} points: ${tasks.length} long tasks, longest ${longest.toFixed(0)} ms [${tasks.map((t) => t.duration.toFixed(0)).join(', ')}]`);
-      expect(longest).toBeLessThanOrEqual(MAX_TASK_MS);
+      expect(longest, `long tasks after picking (ms): ${tasks.map((t) => `${t.duration.toFixed(0)} at ${(t.start - since).toFixed(0)}`).join(', ')}`).toBeLessThanOrEqual(MAX_TASK_MS);
     } finally {
       rmSync(path.dirname(file), { recursive: true, force: true });
     }

@@ -4,7 +4,10 @@
 // drawn it (settled), and until the result shows, the longest main-thread task after picking,
 // and peak memory: the page's JS heap (CDP Performance.getMetrics) and the whole browser's
 // resident memory (every process of its tree, from /proc, sampled every 250 ms).
-// Run `vite build` first (the npm script does).   flags: --counts 1000000,9000000 --dist dist
+// --trace: also records a Chrome trace from picking to the result and prints what each long task
+// was doing (scripts/traceLongTasks.ts); tracing slows the page, so the other figures are then not
+// comparable.
+// Run `vite build` first (the npm script does).   flags: --counts 1000000,9000000 --dist dist --trace
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
@@ -12,6 +15,7 @@ import { chromium, type Browser } from 'playwright';
 import { preview } from 'vite';
 import { chromiumArgs } from '../playwright.config';
 import { longTasksSince, recordLongTasks, writeHugePly } from '../e2e/hugePly';
+import { longTaskCauses } from './traceLongTasks';
 
 function flag(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -20,6 +24,8 @@ function flag(name: string): string | undefined {
 
 const COUNTS = (flag('counts') ?? '1000000,9000000').split(',').map(Number);
 const PAGE_SIZE = 4096;
+const TRACE = process.argv.includes('--trace');
+const TRACE_CATEGORIES = ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'gpu', 'cc', 'v8.execute'];
 
 /** Resident bytes of a process and all its descendants (Linux /proc). */
 function treeRss(root: number): number {
@@ -68,6 +74,7 @@ async function benchOne(browser: Browser, browserPid: number, base: string, coun
     };
     const sampler = setInterval(() => void sample().catch(() => undefined), 250);
     const t0 = await page.evaluate(() => performance.now());
+    if (TRACE) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
     const start = Date.now();
     await page.getByTestId('file-input').setInputFiles(file);
     await page.getByTestId('file-name').filter({ hasText: name }).waitFor({ timeout: 300_000 });
@@ -77,6 +84,7 @@ async function benchOne(browser: Browser, browserPid: number, base: string, coun
     await page.waitForSelector(`[data-testid=predictions][data-source="${name}"][aria-busy=false]`, { timeout: 600_000 });
     const resultMs = Date.now() - start;
     clearInterval(sampler);
+    if (TRACE) for (const line of longTaskCauses((await browser.stopTracing()).toString('utf8'))) console.log(`  ${count}: ${line}`);
     await sample();
     const tasks = await longTasksSince(page, t0);
     const drawn = Number(await page.getByTestId('viewer-canvas').getAttribute('data-drawn'));

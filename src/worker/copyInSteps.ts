@@ -1,8 +1,9 @@
 // A copy of a large array made in steps, with a task boundary between steps: copying a 9M-point
 // cloud's positions (108 MB) in one go took over 100 ms of the main thread on a loaded machine.
 
-/** Floats per step: 16 MB, a few ms each. */
-export const COPY_STEP = 1 << 22;
+/** Floats per step: 4 MB. A 16 MB step (a fresh array's pages touched for the first time) took
+ * 80-120 ms of the main thread on a loaded 2-core machine (a Chrome trace of e2e/huge.spec.ts). */
+export const COPY_STEP = 1 << 20;
 
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 

@@ -1,8 +1,7 @@
 // How many points one frame may draw. A hardware GL draws a million points in a few ms. A
-// software GL (SwiftShader, llvmpipe) is another matter: where the compositor is in software too,
-// each frame's canvas is read back on the page's main thread, which waits while the GL draws,
-// about 0.6 ms per thousand points on a loaded 2-core machine (e2e/huge.spec.ts): a million
-// points made 600 ms tasks, so a software GL gets a budget that keeps frames under ~150 ms.
+// software GL (SwiftShader, llvmpipe) is another matter: it draws about 0.6 ms per thousand points
+// on a loaded 2-core machine (e2e/huge.spec.ts), so a software GL gets a budget that keeps frames
+// under ~150 ms (its frames reach the page without blocking it: readbackPresenter.ts).
 import { SMALLEST_VIEW_BUDGET, VIEW_POINT_BUDGET } from '../../worker/shownPoints';
 
 /** A renderer string of a GL that runs on the CPU. */
@@ -13,9 +12,9 @@ export function pointBudgetFor(renderer: string): number {
   return SOFTWARE_GL.test(renderer) ? SMALLEST_VIEW_BUDGET : VIEW_POINT_BUDGET;
 }
 
-export function pointBudgetOf(gl: WebGLRenderingContext | WebGL2RenderingContext): number {
+/** The GL's renderer string (what SOFTWARE_GL is tested on). */
+export function rendererOf(gl: WebGLRenderingContext | WebGL2RenderingContext): string {
   // Chrome and Firefox report the real renderer in RENDERER now; older ones behind the extension.
   const info = gl.getExtension('WEBGL_debug_renderer_info');
-  const renderer = String(gl.getParameter(gl.RENDERER) ?? '') + ' ' + String(info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : '');
-  return pointBudgetFor(renderer);
+  return String(gl.getParameter(gl.RENDERER) ?? '') + ' ' + String(info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : '');
 }

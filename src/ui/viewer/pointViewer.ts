@@ -20,7 +20,8 @@ import { type BoundingSphere, cloudToGeometry, prefixCloud } from './cloudToGeom
 import { type ColorMode, type UpAxis } from './colorMode';
 import type { ColormapId } from './colormaps';
 import { fillCloudColors, fillScalarColors, valueBounds } from './colors';
-import { pointBudgetOf } from './pointBudget';
+import { pointBudgetFor, rendererOf, SOFTWARE_GL } from './pointBudget';
+import { ReadbackPresenter } from './readbackPresenter';
 import { SMALLEST_VIEW_BUDGET } from '../../worker/shownPoints';
 
 /** A large cloud's first frame draws this many points; each following frame doubles it, up to the
@@ -70,6 +71,14 @@ export class PointViewer {
   /** When the previous ramp frame ran (0: none yet). */
   private rampFrom = 0;
   private drawnListener: ((drawn: number) => void) | null = null;
+  /** A frame was asked for since the last one was drawn. */
+  private dirty = false;
+  /** Whether the camera still glided when the last frame was drawn (damping). */
+  private moving = false;
+  /** A software GL's frames reach the page through this, never through a GL canvas (readbackPresenter.ts). */
+  private readonly presenter: ReadbackPresenter | null;
+  /** The canvas in the page: the GL's own, or the presenter's. Pointer events and test attributes live here. */
+  private readonly canvas: HTMLCanvasElement;
   /** The cloud handed to setCloud until a frame has shown it fully (ramp done), then null. */
   private pendingShown: PointCloud | null = null;
   private shownListener: ((cloud: PointCloud) => void) | null = null;
@@ -85,16 +94,20 @@ export class PointViewer {
     this.renderer.outputColorSpace = LinearSRGBColorSpace;
     this.renderer.setClearColor(0x000000, 0);
     this.renderer.setPixelRatio(Math.min(window.devicePixelRatio, 2));
-    this.renderer.domElement.dataset.testid = 'viewer-canvas';
-    this.pointBudget = pointBudgetOf(this.renderer.getContext());
+    const gl = this.renderer.getContext();
+    const renderer = rendererOf(gl);
+    this.pointBudget = pointBudgetFor(renderer);
+    this.presenter = SOFTWARE_GL.test(renderer) && gl instanceof WebGL2RenderingContext ? new ReadbackPresenter(gl) : null;
+    this.canvas = this.presenter?.canvas ?? this.renderer.domElement;
+    this.canvas.dataset.testid = 'viewer-canvas';
     this.warmUp();
-    container.appendChild(this.renderer.domElement);
+    container.appendChild(this.canvas);
     this.controls = this.createControls();
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(container);
     this.resize();
-    this.renderer.domElement.addEventListener('pointermove', this.onPointerMove);
-    this.renderer.domElement.addEventListener('pointerleave', this.onPointerLeave);
+    this.canvas.addEventListener('pointermove', this.onPointerMove);
+    this.canvas.addEventListener('pointerleave', this.onPointerLeave);
   }
 
   /** Called with the index of the point under the pointer, or null (hover read-outs). */
@@ -103,7 +116,7 @@ export class PointViewer {
   }
 
   private readonly onPointerMove = (event: PointerEvent): void => {
-    const rect = this.renderer.domElement.getBoundingClientRect();
+    const rect = this.canvas.getBoundingClientRect();
     this.pointer.set(((event.clientX - rect.left) / rect.width) * 2 - 1, -((event.clientY - rect.top) / rect.height) * 2 + 1);
     // One pick per frame however fast the pointer moves.
     if (this.hoverFrame === 0 && this.hoverListener) this.hoverFrame = requestAnimationFrame(this.pick);
@@ -119,7 +132,7 @@ export class PointViewer {
     if (!this.points || !sphere || !this.hoverListener) return;
     // A pick radius of a few pixels at the cloud's distance.
     const distance = this.camera.position.distanceTo(sphere.center);
-    const pixel = (2 * distance * Math.tan((this.camera.fov * Math.PI) / 360)) / Math.max(1, this.renderer.domElement.clientHeight);
+    const pixel = (2 * distance * Math.tan((this.camera.fov * Math.PI) / 360)) / Math.max(1, this.canvas.clientHeight);
     this.raycaster.params.Points = { threshold: pixel * Math.max(3, this.material.size) };
     this.raycaster.setFromCamera(this.pointer, this.camera);
     const hits = this.raycaster.intersectObject(this.points, false);
@@ -141,7 +154,7 @@ export class PointViewer {
   private setDrawLimit(count: number): void {
     this.drawLimit = count;
     this.points?.geometry.setDrawRange(0, count);
-    this.renderer.domElement.dataset.drawn = String(count);
+    this.canvas.dataset.drawn = String(count);
     this.drawnListener?.(count);
   }
 
@@ -236,12 +249,13 @@ export class PointViewer {
   dispose(): void {
     cancelAnimationFrame(this.frame);
     cancelAnimationFrame(this.hoverFrame);
-    this.renderer.domElement.removeEventListener('pointermove', this.onPointerMove);
-    this.renderer.domElement.removeEventListener('pointerleave', this.onPointerLeave);
+    this.canvas.removeEventListener('pointermove', this.onPointerMove);
+    this.canvas.removeEventListener('pointerleave', this.onPointerLeave);
     this.resizeObserver.disconnect();
     this.controls.dispose();
     this.disposePoints();
     this.material.dispose();
+    this.presenter?.dispose();
     this.renderer.dispose();
     this.renderer.forceContextLoss();
     this.renderer.domElement.remove();
@@ -265,7 +279,7 @@ export class PointViewer {
   }
 
   private createControls(): OrbitControls {
-    const controls = new OrbitControls(this.camera, this.renderer.domElement);
+    const controls = new OrbitControls(this.camera, this.canvas);
     controls.enableDamping = true;
     controls.dampingFactor = 0.15;
     controls.addEventListener('change', this.requestRender);
@@ -290,20 +304,34 @@ export class PointViewer {
     const { clientWidth, clientHeight } = this.container;
     if (clientWidth === 0 || clientHeight === 0) return;
     this.renderer.setSize(clientWidth, clientHeight);
+    this.presenter?.setSize(clientWidth, clientHeight);
     this.camera.aspect = clientWidth / clientHeight;
     this.camera.updateProjectionMatrix();
     this.requestRender();
   }
 
   private readonly requestRender = (): void => {
+    this.dirty = true;
+    // A frame is due: not settled until it is drawn (tests wait on this attribute).
+    this.canvas.dataset.settled = 'false';
     if (this.frame === 0) this.frame = requestAnimationFrame(this.renderFrame);
   };
 
   private readonly renderFrame = (time: number): void => {
     this.frame = 0;
+    if (this.presenter?.pending) {
+      // The GL still draws the previous frame: look again next frame; the page does not wait.
+      if (!this.presenter.present()) {
+        this.frame = requestAnimationFrame(this.renderFrame);
+        return;
+      }
+      this.frameShown();
+    }
+    if (!this.dirty) return;
+    this.dirty = false;
     if (this.ramping) this.rampStep(time);
     // With damping the camera keeps gliding after the pointer stops; update() says whether it moved.
-    const moving = this.controls.update();
+    this.moving = this.controls.update();
     this.renderer.render(this.scene, this.camera);
     if (this.warmPoints) {
       this.scene.remove(this.warmPoints);
@@ -311,19 +339,31 @@ export class PointViewer {
       this.warmPoints = null;
       this.requestRender();
     }
+    if (!this.presenter) {
+      this.frameShown();
+      return;
+    }
+    // The next frame is drawn once this one is on screen, so frames (and the ramp's timing) go at
+    // the GL's pace.
+    this.presenter.capture();
+    if (this.frame === 0) this.frame = requestAnimationFrame(this.renderFrame);
+  };
+
+  /** A frame is on screen: what tests and listeners wait on, and whether another frame follows. */
+  private frameShown(): void {
     this.frames++;
     // What the browser tests wait on instead of the clock: a frame was drawn, and whether the
     // camera still glides (damping) so another one follows.
-    this.renderer.domElement.dataset.frames = String(this.frames);
-    // A cloud whose frames still grow (the ramp) is not settled either.
-    this.renderer.domElement.dataset.settled = String(!moving && !this.ramping);
-    if (moving || this.ramping) this.requestRender();
+    this.canvas.dataset.frames = String(this.frames);
+    // A cloud whose frames still grow (the ramp) is not settled either, nor one with a frame due.
+    if (this.moving || this.ramping) this.requestRender();
+    this.canvas.dataset.settled = String(!this.dirty);
     if (this.pendingShown && !this.ramping) {
       const shown = this.pendingShown;
       this.pendingShown = null;
       this.shownListener?.(shown);
     }
-  };
+  }
 
   private disposePoints(): void {
     if (!this.points) return;
