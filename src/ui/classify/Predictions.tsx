@@ -34,6 +34,11 @@ export function Predictions({ opened, result, classifying, parseMs, source }: Pr
       )}
       {result ? (
         <>
+          {result.head && (
+            <p className="taught-line" data-testid="taught-head" data-value={result.head}>
+              Classes taught here: {result.head}
+            </p>
+          )}
           <p className="up-line" data-testid="up-line" data-value={result.answer.up} data-detected={result.answer.upDetected}>
             up: {result.answer.up} {result.answer.upDetected ? '(detected)' : '(set under View)'}
           </p>
