@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { uniformCloud } from '../../harness/synthetic';
 import { computeGeometryCPU } from '../../src/geometry/cpuPipeline';
 import { openClassifier, type TaughtHead } from '../../src/model/classifier';
+import { modelIdentity, taughtHeadFor } from '../../src/model/taughtHead';
 import { parseManifest } from '../../src/model/zoo';
 import { TINY_SHAPE, tinyZooModel } from '../model/tinyManifest';
 import { tinyClassifierModel } from '../model/tinyModels';
@@ -88,5 +89,28 @@ describe('a taught head in place of the model’s own', () => {
     const short: TaughtHead = { ...signHead, classes: ['plus', 'minus', 'zero'] };
     await expect(withFeatures.classify(cloud, { votes: 1, head: short })).rejects.toThrow(/2 logits for 3 classes/);
     await withFeatures.dispose();
+  });
+});
+
+describe('taughtHeadFor: a head only for the model it was taught on', () => {
+  const own = modelIdentity(manifest);
+  const head = { dim: 3, classes: ['plus', 'minus'], mean: new Float32Array(3), weights: new Float32Array([1, 1, 1, -1, -1, -1]), bias: new Float32Array(2) };
+
+  it('takes the manifest’s id and the sha256 of its ONNX file', () => {
+    expect(own).toEqual({ modelId: 'tiny-test', modelSha256: tinyZooModel().manifest.files['model.onnx'].sha256 });
+  });
+
+  it('refuses another model and another version of the same one, naming both', () => {
+    expect(() => taughtHeadFor(manifest, { name: 'h', ...own, modelId: 'other-model', head })).toThrow(/taught on the model other-model, not on tiny-test/);
+    expect(() => taughtHeadFor(manifest, { name: 'h', ...own, modelSha256: 'f'.repeat(64), head })).toThrow(/another version of tiny-test \(model sha256 ffffffffffff…/);
+  });
+
+  it('applies the head (unit-scaled features, as src/teach/head.ts) and refuses features of another width', () => {
+    const taught = taughtHeadFor(manifest, { name: 'h', ...own, head });
+    // (3, 0, 4) scaled to unit length is (0.6, 0, 0.8): logits 1.4 and -1.4.
+    const logits = taught.logits(new Float32Array([3, 0, 4]));
+    expect(logits[0]).toBeCloseTo(1.4, 6);
+    expect(logits[1]).toBeCloseTo(-1.4, 6);
+    expect(() => taught.logits(new Float32Array(4))).toThrow(/reads 3 features; tiny-test gives 4/);
   });
 });
