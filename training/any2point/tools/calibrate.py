@@ -87,7 +87,9 @@ def measure(logits: dict, variants: Sequence[str], temperature: float, threshold
     for name in variants:
         q1, picks = decide.answer(logits[name], 1.0)
         qt, _ = decide.answer(logits[name], temperature)
-        res[name] = {"overallAccuracy": float((qt.argmax(-1) == labels).mean()),
+        pred = qt.argmax(-1)
+        res[name] = {"overallAccuracy": float((pred == labels).mean()),
+                     "meanClassAccuracy": float(np.mean([(pred[labels == c] == c).mean() for c in np.unique(labels)])),
                      "upPicks": {u: float((picks == i).mean()) for i, u in enumerate(APP_UPS)},
                      "eceBefore": decide.ece(q1, labels, BINS), "eceAfter": decide.ece(qt, labels, BINS),
                      **decide.coverage(qt, labels, threshold)}
@@ -128,6 +130,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--limit", type=int, default=0, help="this many validation clouds (default all)")
     ap.add_argument("--test", action="store_true", help="also measure on the test split with the fitted T and threshold")
     ap.add_argument("--test-limit", type=int, default=0)
+    ap.add_argument("--test-variants", default="clean,up+y,up-y",
+                    help="variants measured on test (the fit's are pooled from --variants on validation)")
     ap.add_argument("--write", action="store_true", help="write calibration.json and the manifest's calibration block")
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--data-root", type=Path, default=DEFAULT_MODELNET)
@@ -145,8 +149,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                  "fittedOn": {"split": "validation", "clouds": int(len(val["labels"])), "variants": list(variants)},
                  "validation": measure(val, variants, t, threshold)}
         if a.test:
-            test = cached_logits(mid, model, cfg.heading, "test", variants, a.test_limit, a.votes, a.batch_size, a.data_root)
-            block["test"] = measure(test, variants, t, threshold)
+            tv = parse_variants(a.test_variants)
+            test = cached_logits(mid, model, cfg.heading, "test", tv, a.test_limit, a.votes, a.batch_size, a.data_root)
+            block["test"] = measure(test, tv, t, threshold)
             block["test"]["clouds"] = int(len(test["labels"]))
         print(json.dumps(block, indent=1))
         if a.write:
