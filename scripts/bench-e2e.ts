@@ -3,6 +3,9 @@
 // start (reload with the service worker's cache), and classification latency of a 1024-point
 // ModelNet40 test cloud, a 100,000-point cloud and glmark2's bunny.obj, median of runs. Then the
 // same model in PyTorch on this CPU (the training package's latency command), for comparison.
+// The 1024-point cloud is also classified with the up forced to z at one vote and at the model's
+// votes, beside the default (up automatic: z and y, the calibration's votes each), so the cost
+// of the automatic up is measured side by side (docs/confidence.md).
 // Prints a table and writes bench-results/e2e.json. Run `vite build` first (the npm script does).
 //   flags: --runs 5 --devices webgpu,wasm --model <id> --votes <n> (default: the manifest's)
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -28,6 +31,11 @@ const BUNNY = '/usr/share/glmark2/models/bunny.obj';
 // Warm-up drops per cloud, not counted: shader compilation, first allocations, and V8 tiering
 // up onnxruntime's wasm in the background (~1.5 s after a model opens, runs are 2-4x slower).
 const WARMUP = 3;
+// The 1024-point cloud's extra settings: what the automatic up (the default) is measured against.
+const UP_SETTINGS: [string, string][] = [
+  ['up z, 1 vote', '&up=z&votes=1'],
+  ['up z, model votes', '&up=z'],
+];
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** The model asked for, or the app's default (the zoo's first). */
@@ -128,7 +136,13 @@ async function benchDevice(browser: Browser, base: string, model: string, device
   for (let i = 0; i < 3; i++) warm.push(await untilModelReady(page, () => page.reload()));
   console.log(`  ${device}: cold start ${coldMs} ms, warm start ${warm.join(' / ')} ms`);
   const latencies: Record<string, Latency> = {};
-  for (const [label, ext, bytes] of clouds) latencies[label] = await latency(page, label, ext, bytes, device === 'webgpu' ? Math.min(RUNS, 3) : RUNS);
+  const runs = device === 'webgpu' ? Math.min(RUNS, 3) : RUNS;
+  for (const [label, ext, bytes] of clouds) latencies[label] = await latency(page, label, ext, bytes, runs);
+  const [label, ext, bytes] = clouds[0];
+  for (const [name, query] of UP_SETTINGS) {
+    await untilModelReady(page, () => page.goto(`${base}/?device=${device}&model=${model}${query}`));
+    latencies[`${label}, ${name}`] = await latency(page, `${label}-${name.replace(/\W+/g, '-')}`, ext, bytes, runs);
+  }
   await context.close();
   return { coldMs, warmMs: median(warm), latencies };
 }

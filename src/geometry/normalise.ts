@@ -82,3 +82,46 @@ export function resample(points: Float32Array, nIn: number): Float32Array {
   for (let j = 0; j < nIn; j++) idx[j] = j % n;
   return gather(points, idx);
 }
+
+/** normalise(points, up) of the points at `indices` only (all of them when null), value for value:
+ * the same centre and radius, taken over the whole cloud in the same order, without a normalised
+ * copy of the whole cloud (the viewer's "what the model sees" draws a huge cloud's subset). */
+export function normaliseSubset(points: Float32Array, up: UpAxis, indices: Uint32Array | null): Float32Array {
+  const n = pointCount(points, 'normaliseSubset');
+  assertFinite(points, 'normaliseSubset');
+  if (up !== 'z' && up !== 'y') throw new Error(`normaliseSubset: up must be 'z' or 'y', got ${JSON.stringify(up)}`);
+  let max = 0;
+  for (let i = 0; i < points.length; i++) max = Math.max(max, Math.abs(points[i]));
+  // overflowSafe's power of two, applied as it does (a float32 product, exact).
+  const scale = max <= 2 ** 100 ? 1 : 2 ** -Math.ceil(Math.log2(max));
+  const f = Math.fround;
+  // The up turn of yUpToZUp, (x, y, z) -> (x, -z, y), read in place.
+  const coord = (i: number, axis: 0 | 1 | 2): number => {
+    const v = up === 'z' ? points[3 * i + axis] : axis === 0 ? points[3 * i] : axis === 1 ? -points[3 * i + 2] : points[3 * i + 1];
+    return scale === 1 ? v : f(v * scale);
+  };
+  let sx = 0;
+  let sy = 0;
+  let sz = 0;
+  for (let i = 0; i < n; i++) {
+    sx += coord(i, 0);
+    sy += coord(i, 1);
+    sz += coord(i, 2);
+  }
+  const c = [sx / n, sy / n, sz / n] as const;
+  let r = 0;
+  for (let i = 0; i < n; i++) {
+    const x = f(coord(i, 0) - c[0]);
+    const y = f(coord(i, 1) - c[1]);
+    const z = f(coord(i, 2) - c[2]);
+    r = Math.max(r, Math.sqrt(x * x + y * y + z * z));
+  }
+  const m = indices ? indices.length : n;
+  const out = new Float32Array(3 * m);
+  if (r === 0) return out;
+  for (let j = 0; j < m; j++) {
+    const i = indices ? indices[j] : j;
+    for (const axis of [0, 1, 2] as const) out[3 * j + axis] = f(coord(i, axis) - c[axis]) / r;
+  }
+  return out;
+}

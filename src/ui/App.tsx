@@ -25,6 +25,7 @@ import { LoadStatus, OpenPanel } from './OpenPanel';
 import { useAttentionColours } from './useAttentionColours';
 import { useShownCloud } from './useShownCloud';
 import { useShownFirst } from './useShownFirst';
+import { useModelView } from './modelView';
 import { upFromUrl } from './upChoice';
 import { ViewControls, type ViewSettings } from './ViewControls';
 import type { ColorMode } from './viewer/colorMode';
@@ -57,7 +58,7 @@ interface ModeView {
 export function App() {
   const shownCloud = useShownCloud();
   const { cloud, gallery, loaded, shown: shownPoints } = shownCloud;
-  const [settings, setSettings] = useState<ViewSettings>({ pointSize: 2, colorSource: 'file', up: upFromUrl() });
+  const [settings, setSettings] = useState<ViewSettings>({ pointSize: 2, colorSource: 'file', up: upFromUrl(), modelView: false });
   const [fitRequest, setFitRequest] = useState(0);
   const [attentionView, setAttentionView] = useState<AttentionView>({ enabled: true, layer: 0, head: 'mean' });
   const [hoverPoint, setHoverPoint] = useState<number | null>(null);
@@ -75,11 +76,14 @@ export function App() {
   const shown = resultForCloud(classifier.state.result, classifier.state.resultInput, cloud);
   // With the up automatic, the viewer stands the cloud on the up the model found.
   const viewUp = settings.up === 'auto' ? (shown?.answer.up ?? 'z') : settings.up;
+  // "What the model sees": the normalised, upright cloud in place of the file's (modelView.ts).
+  const seen = useModelView(settings.modelView, cloud, shownPoints, shown?.answer.up ?? null);
+  const drawUp = seen ? seen.up : viewUp;
   const attention = useAttentionColours(shown, attentionView, hoverPoint, shownPoints?.indices ?? null);
   const fileHasColors = Boolean(cloud?.colors);
   const colorMode = useMemo<ColorMode>(
-    () => (settings.colorSource === 'file' && fileHasColors ? { kind: 'file' } : { kind: 'height', up: viewUp }),
-    [settings.colorSource, viewUp, fileHasColors],
+    () => (settings.colorSource === 'file' && fileHasColors ? { kind: 'file' } : { kind: 'height', up: drawUp }),
+    [settings.colorSource, drawUp, fileHasColors],
   );
 
   const batch = useBatchMode({
@@ -145,16 +149,16 @@ export function App() {
         <ViewerErrorBoundary>
           <Suspense fallback={<div className="viewer-loading muted">Loading the 3D viewer…</div>}>
             <Viewer
-              cloud={shownPoints?.cloud ?? null}
-              sphere={shownPoints?.sphere}
+              cloud={seen?.cloud ?? shownPoints?.cloud ?? null}
+              sphere={seen ? seen.sphere : shownPoints?.sphere}
               totalPoints={cloud?.count}
               colorMode={colorMode}
-              up={viewUp}
+              up={drawUp}
               pointSize={settings.pointSize}
               scalars={attention.scalars}
               fitRequest={fitRequest}
               onHover={setHoverPoint}
-              onShown={shownFirst.onShown}
+              onShown={seen ? undefined : shownFirst.onShown}
             />
           </Suspense>
         </ViewerErrorBoundary>

@@ -8,6 +8,8 @@ export interface ViewSettings {
   pointSize: number;
   colorSource: ColorSource;
   up: UpChoice;
+  /** Draw the cloud as the model got it: normalised and upright (modelView.ts). */
+  modelView: boolean;
 }
 
 export const POINT_SIZE_RANGE = { min: 1, max: 12 } as const;
@@ -67,6 +69,10 @@ export function ViewControls({ settings, fileHasColors, onChange, onResetView }:
           </label>
         ))}
       </fieldset>
+      <label className="field checkbox" title="The cloud centred, scaled into the unit sphere and stood on the up it was classified in">
+        <input type="checkbox" checked={settings.modelView} data-testid="model-view" onChange={(event) => set({ modelView: event.currentTarget.checked })} />
+        <span>What the model sees</span>
+      </label>
       <button type="button" onClick={onResetView}>
         Reset view
       </button>
