@@ -5,9 +5,9 @@ import { MAX_VOTES, parseVotes } from '../model/votes';
 
 export const USAGE = `usage:
   any2point classify <files or folders>... [--model <id>] [--votes N] [--head head.json]
-                     [--csv out.csv | --json] [--jobs N] [--device auto|webgpu|cpu] [--up z|y]
+                     [--csv out.csv | --json] [--jobs N] [--device auto|webgpu|cpu] [--up auto|z|y]
   any2point teach <folder of class folders> --out head.json [--model <id>] [--jobs N]
-                     [--device auto|webgpu|cpu] [--up z|y]
+                     [--device auto|webgpu|cpu] [--up auto|z|y]
   any2point --help
 
 classify  classifies every file named and every PLY, OBJ, PCD, XYZ, OFF or STL file under the
@@ -18,10 +18,11 @@ teach     trains a new head on the frozen model's features of the files in <fold
           and writes it to --out; classify --head uses it instead of the model's own classes.
 
   --model   a model of public/models (default: the app's default model)
-  --votes   point orders averaged, 1-${MAX_VOTES} (default: the model's)
+  --votes   point orders averaged (per up with --up auto), 1-${MAX_VOTES} (default: the model's)
   --jobs    worker threads (default: the machine's cores)
   --device  auto: WebGPU (npm webgpu) when a hardware adapter exists, else CPU (default)
-  --up      the files' up axis, z or y (default z)
+  --up      the files' up axis: auto (as the app: z and y tried, the more confident kept;
+            default), z or y
 
 exit codes: 0 every file classified, 1 some files failed (the others are reported), 2 usage error`;
 
@@ -31,8 +32,9 @@ export class UsageError extends Error {
 
 export const CLI_DEVICES = ['auto', 'webgpu', 'cpu'] as const;
 export type CliDevice = (typeof CLI_DEVICES)[number];
-// The app's up axes (geometry/normalise.ts): z (ModelNet, CAD) or y (glTF, many scanners).
-const UP_AXES = ['z', 'y'] as const satisfies readonly UpAxis[];
+// The app's up choices: auto (classified z-up and y-up, the more confident kept: model/decide.ts),
+// or z (ModelNet, CAD) or y (glTF, many scanners) as geometry/normalise.ts takes them.
+const UP_AXES = ['auto', 'z', 'y'] as const satisfies readonly (UpAxis | 'auto')[];
 type Up = (typeof UP_AXES)[number];
 
 interface Common {
@@ -112,7 +114,7 @@ export function parseArgs(argv: readonly string[]): Command {
     model: values.get('--model') ?? null,
     jobs: values.has('--jobs') ? jobsOf(values.get('--jobs')!) : null,
     device: oneOf('--device', values.get('--device') ?? 'auto', CLI_DEVICES),
-    up: oneOf('--up', values.get('--up') ?? 'z', UP_AXES),
+    up: oneOf('--up', values.get('--up') ?? 'auto', UP_AXES),
   };
   if (common.model !== null && !/^[a-z0-9][a-z0-9._-]*$/i.test(common.model)) throw new UsageError(`--model must be a model id (a folder name of public/models), got ${JSON.stringify(common.model)}`);
   if (command === 'teach') {

@@ -7,9 +7,11 @@ import type { Classifier, TaughtHead } from '../model/classifier';
 import { loadFile } from '../io/index';
 import type { UpAxis } from '../geometry/normalise';
 
+type Up = UpAxis | 'auto';
+
 export interface FileOptions {
   votes: number | null;
-  up: UpAxis;
+  up: Up;
   head: TaughtHead | null;
 }
 
@@ -19,8 +21,13 @@ export interface Classified {
   /** Points classified (a mesh's surface samples). */
   points: number;
   warnings: string[];
-  top: { label: string; probability: number }[];
-  /** Vote 0's logits (the taught head's, with one). */
+  /** The best classes, as the app's batch table ranks them (the mean of the votes' softmax). */
+  top: { label: string; index: number; probability: number }[];
+  /** The up the answer is for (detected with --up auto). */
+  up: UpAxis;
+  /** The app's answer (model/decide.ts, the model's fitted temperature) is "not sure". */
+  notSure: boolean;
+  /** Vote 0's logits for that up (the taught head's, with one). */
   logits: number[];
   votes: number;
   ms: number;
@@ -42,15 +49,18 @@ export async function classifyFile(classifier: Classifier, file: string, options
     kind: loaded.kind,
     points: loaded.cloud.count,
     warnings: loaded.warnings,
-    top: r.top.map((c) => ({ label: c.label, probability: c.probability })),
+    top: r.top.map(({ label, index, probability }) => ({ label, index, probability })),
+    up: r.answer.up,
+    notSure: r.answer.notSure,
     logits: Array.from(r.logits),
     votes: r.votes,
     ms: performance.now() - start,
   };
 }
 
-/** The network's `features` output (its head's input) for a file, vote 0, as teach needs it. */
-export async function fileFeatures(classifier: Classifier, file: string, up: UpAxis): Promise<Float32Array> {
+/** The network's `features` output (its head's input) for a file, vote 0 (of the chosen up with
+ * 'auto'), as teach needs it. */
+export async function fileFeatures(classifier: Classifier, file: string, up: Up): Promise<Float32Array> {
   const { positions } = readCloud(file);
   const r = await classifier.classify(positions, { up, votes: 1 });
   if (!r.features) throw new Error(`${classifier.manifest.id} has no 'features' output: export the model again (any2point.export) to teach on it`);

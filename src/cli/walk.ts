@@ -51,8 +51,9 @@ export function walkInputs(inputs: readonly string[]): Walked {
       for (const entry of readdirSync(dir, { withFileTypes: true })) {
         if (entry.name.startsWith('.')) continue;
         const full = path.join(dir, entry.name);
-        // Linked folders are not followed (a link to a parent would never end).
         if (entry.isDirectory()) visit(full, [...rel, entry.name]);
+        // A link to a file is read; a link to a folder is not followed (one to a parent would never end).
+        else if (entry.isSymbolicLink() && statSync(full, { throwIfNoEntry: false })?.isFile() !== true) continue;
         else if (!readable(entry.name)) skipped++;
         else found.push({ rel: [...rel, entry.name], full });
       }

@@ -1,0 +1,59 @@
+// `any2point classify <files or folders>`: the files listed, the model (and a taught head) read,
+// the worker pool run, every file reported (report.ts).
+import type { ClassifyCommand } from './args';
+import type { Classified } from './classifyFile';
+import type { CliContext } from './context';
+import { readHead } from './head';
+import { chooseModel, readModelFiles } from './models';
+import { outcomeOf, type FileOutcome } from './output';
+import { jobsFor, runPool } from './pool';
+import { Progress } from './progress';
+import { reportClassify } from './report';
+import { UsageError } from './args';
+import { walkInputs } from './walk';
+
+export async function classify(command: ClassifyCommand, { root, workerScript, log }: CliContext): Promise<number> {
+  const started = performance.now();
+  const { files, skipped } = walkInputs(command.inputs);
+  if (skipped) log(`${skipped} file(s) under the folders given are not of a format any2point reads: skipped`);
+  if (!files.length) throw new UsageError(`no files to classify in ${command.inputs.join(', ')}`);
+  const id = chooseModel(root, command.model);
+  const model = await readModelFiles(root, id, log);
+  const head = command.head === null ? null : readHead(command.head, model.manifest);
+  const jobs = jobsFor(command.jobs, files.length);
+  const outcomes: (FileOutcome | null)[] = files.map(() => null);
+  const startedAt = new Date();
+  const progress = new Progress(files.length, log);
+  let device = '';
+  let poolStart = performance.now();
+  await runPool(files.map((f) => f.path), {
+    script: workerScript,
+    setup: { task: 'classify', files: model, device: command.device, votes: command.votes, up: command.up, head },
+    jobs,
+    onReady: (ready) => {
+      poolStart = performance.now();
+      device = ready.backend === 'webgpu' ? 'WebGPU' : 'CPU';
+      const what = head ? `${id} with the taught head ${head.name} (${head.head.classes.length} classes)` : id;
+      log(`${what} on ${device} (network: onnxruntime-web ${ready.backend}, geometry: ${ready.geometry === 'gpu' ? 'WebGPU kernels' : 'CPU twins'}), ${jobs} worker thread(s), ${files.length} file(s)`);
+      if (ready.reason) log(`not on WebGPU: ${ready.reason}`);
+    },
+    onResult: (index, outcome) => {
+      const input = files[index];
+      const done = outcomeOf(index, input, outcome.ok ? { ok: true, value: outcome.value as Classified } : outcome);
+      outcomes[index] = done;
+      const c = done.classified;
+      const top = c?.top[0];
+      const answer = c && top ? `${top.label} ${(top.probability * 100).toFixed(1)} %${c.notSure ? ' (not sure)' : ''}, up ${c.up}` : '';
+      progress.done(input.name, done.row.error ?? answer, done.row.status === 'failed');
+    },
+  });
+  return reportClassify(command, {
+    model: model.manifest,
+    head: head ? { name: head.name, classes: head.head.classes } : null,
+    outcomes: outcomes.filter((o): o is FileOutcome => o !== null),
+    started: startedAt,
+    device,
+    jobs,
+    seconds: { total: (performance.now() - started) / 1000, classify: (performance.now() - poolStart) / 1000 },
+  }, log);
+}

@@ -1,0 +1,124 @@
+// The worker pool: `jobs` worker threads (worker.ts), each with its own classifier, take files one
+// at a time from a shared queue, so a slow file holds up one worker, not the batch. A file that
+// fails is reported and the pool goes on; a worker that dies (out of memory, a crash in native
+// code) fails the file it had and is replaced. If no worker can even open the model, the run
+// fails as a whole (FatalError).
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { FromWorker, Outcome, WorkerSetup } from './protocol';
+
+export class FatalError extends Error {
+  override name = 'FatalError';
+}
+
+export interface PoolReady {
+  backend: string;
+  geometry: 'gpu' | 'cpu';
+  reason: string | null;
+}
+
+export interface PoolOptions {
+  /** bin/any2point.mjs: started as a worker, it loads worker.ts. */
+  script: string;
+  setup: WorkerSetup;
+  jobs: number;
+  /** Called once, when the first worker has opened the model. */
+  onReady?: (ready: PoolReady) => void;
+  /** Called for every file, in the order they finish. */
+  onResult: (index: number, outcome: Outcome) => void;
+}
+
+/** Worker threads for `files` files: as asked (--jobs), else one per core; never more than files. */
+export function jobsFor(asked: number | null, files: number): number {
+  return Math.max(1, Math.min(asked ?? availableParallelism(), files));
+}
+
+/** Most replacements for dead workers before the run is given up. */
+const MAX_RESTARTS = 8;
+
+export function runPool(paths: readonly string[], options: PoolOptions): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let next = 0;
+    let finished = 0;
+    let restarts = 0;
+    let readyOnce = false;
+    let failed = false;
+    const live = new Set<Worker>();
+    const stopAll = () => {
+      for (const w of live) void w.terminate();
+      live.clear();
+    };
+    const fail = (error: Error) => {
+      if (failed) return;
+      failed = true;
+      stopAll();
+      reject(error);
+    };
+    const done = (index: number, outcome: Outcome) => {
+      finished++;
+      options.onResult(index, outcome);
+      if (finished === paths.length) {
+        stopAll();
+        resolve();
+      }
+    };
+
+    const start = () => {
+      const worker = new Worker(options.script, { workerData: options.setup });
+      live.add(worker);
+      let current: number | null = null;
+      let ready = false;
+      const feed = () => {
+        if (next >= paths.length) {
+          current = null;
+          live.delete(worker);
+          void worker.terminate();
+          return;
+        }
+        current = next++;
+        worker.postMessage({ type: 'job', job: { index: current, path: paths[current] } });
+      };
+      worker.on('message', (m: FromWorker) => {
+        if (m.type === 'fatal') {
+          fail(new FatalError(m.error));
+        } else if (m.type === 'ready') {
+          ready = true;
+          if (!readyOnce) {
+            readyOnce = true;
+            options.onReady?.({ backend: m.backend, geometry: m.geometry, reason: m.reason });
+          }
+          feed();
+        } else if (m.type === 'result' && m.index === current) {
+          current = null;
+          done(m.index, m.outcome);
+          if (!failed && finished < paths.length) feed();
+        }
+      });
+      const died = (why: string) => {
+        if (!live.has(worker) || failed) return;
+        live.delete(worker);
+        if (!ready) {
+          fail(new FatalError(`a worker stopped before it opened the model: ${why}`));
+          return;
+        }
+        if (current !== null) {
+          const index = current;
+          current = null;
+          done(index, { ok: false, error: `the worker classifying it stopped: ${why}` });
+        }
+        if (finished < paths.length && next < paths.length) {
+          if (++restarts > MAX_RESTARTS) fail(new FatalError(`workers stopped ${restarts} times; last: ${why}`));
+          else start();
+        }
+      };
+      worker.on('error', (error) => died(error.message));
+      worker.on('exit', (code) => died(`exit code ${code}`));
+    };
+
+    if (paths.length === 0) {
+      resolve();
+      return;
+    }
+    for (let i = 0; i < Math.min(options.jobs, paths.length); i++) start();
+  });
+}

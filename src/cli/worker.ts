@@ -1,0 +1,53 @@
+// A CLI worker thread: opens one classifier (the app's src/model/classifier.ts) on the files the
+// main thread read, says where it runs, then classifies (or computes the features of) one file
+// per job until it is told to close. Started by bin/any2point.mjs (through src/cli/entry.ts); the
+// promise runWorker returns settles when the worker is closed.
+import { parentPort, workerData } from 'node:worker_threads';
+import { openClassifier, type Classifier, type TaughtHead } from '../model/classifier';
+import { modelIdentity, taughtHeadFor } from '../model/taughtHead';
+import { classifyFile, fileFeatures } from './classifyFile';
+import { pickDevice } from './device';
+import type { FromWorker, Outcome, ToWorker, WorkerSetup } from './protocol';
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export async function runWorker(): Promise<void> {
+  let closed!: () => void;
+  const whenClosed = new Promise<void>((resolve) => (closed = resolve));
+  const port = parentPort;
+  if (!port) throw new Error('src/cli/worker.ts runs in a worker thread');
+  const setup = workerData as WorkerSetup;
+  const post = (m: FromWorker) => port.postMessage(m);
+  let classifier: Classifier;
+  let head: TaughtHead | null = null;
+  try {
+    if (setup.head) head = taughtHeadFor(setup.files.manifest, { ...modelIdentity(setup.files.manifest), name: setup.head.name, head: setup.head.head });
+    const pick = await pickDevice(setup.device);
+    classifier = await openClassifier(setup.files, { device: pick.device });
+    post({ type: 'ready', backend: classifier.backend, geometry: pick.device === 'wasm' ? 'cpu' : 'gpu', reason: pick.reason ?? classifier.fallbackReason });
+  } catch (error) {
+    post({ type: 'fatal', error: message(error) });
+    return;
+  }
+  const opened = classifier;
+  port.on('message', async (m: ToWorker) => {
+    if (m.type === 'close') {
+      await opened.dispose();
+      port.close();
+      closed();
+      return;
+    }
+    const { index, path } = m.job;
+    let outcome: Outcome;
+    try {
+      const value = setup.task === 'features'
+        ? await fileFeatures(opened, path, setup.up)
+        : await classifyFile(opened, path, { votes: setup.votes, up: setup.up, head });
+      outcome = { ok: true, value };
+    } catch (error) {
+      outcome = { ok: false, error: message(error) };
+    }
+    post({ type: 'result', index, outcome });
+  });
+  await whenClosed;
+}

@@ -1,0 +1,98 @@
+// `any2point classify` as a user runs it (a child process): a folder of class folders with a bad
+// file inside, JSON on stdout and a CSV file read back, and usage errors.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import Papa from 'papaparse';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CliJsonFile } from '../../src/cli/output';
+import { testIdsOf } from '../../e2e/modelnet';
+import { modelnetFolder, runCli } from './runCli';
+
+const chairs = testIdsOf('chair').slice(0, 2);
+const airplanes = testIdsOf('airplane').slice(0, 1);
+const folder = modelnetFolder({ chair: chairs, airplane: airplanes });
+// A PLY whose header promises more than the file holds, among the good ones.
+const bad = path.join(folder, 'chair', 'broken.ply');
+writeFileSync(bad, 'ply\nformat ascii 1.0\nelement vertex 500\nproperty float x\nproperty float y\nproperty float z\nend_header\n0 0 0\n1 1 1\n');
+writeFileSync(path.join(folder, 'README.md'), 'not a shape');
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+// The app's batch JSON (src/batch/export.ts), the CLI's extras in each file and in `cli`.
+interface JsonOut {
+  meta: { model: string; up: string; votes: number | null };
+  files: CliJsonFile[];
+  accuracy: { files: number; overall: number; classes: string[]; confusion: number[][] } | null;
+  cli: { device: string; summary: { files: number; classified: number; failed: number; cloudsPerSecond: number } };
+}
+
+describe('any2point classify', () => {
+  it('classifies a folder, reports the bad file by name with its error and exits 1; JSON on stdout', async () => {
+    const run = await runCli(['classify', folder, '--jobs', '2', '--votes', '1', '--device', 'cpu']);
+    expect(run.code, run.stderr).toBe(1);
+    const out = JSON.parse(run.stdout) as JsonOut;
+    expect(out.cli.device).toBe('CPU');
+    expect(out.meta.votes).toBe(1);
+    expect(out.meta.up).toBe('auto'); // the app's default: z-up and y-up tried, the more confident kept
+    expect(out.files.map((f) => path.relative(folder, f.file))).toEqual([
+      path.join('airplane', `${airplanes[0]}.ply`),
+      path.join('chair', 'broken.ply'),
+      ...chairs.map((id) => path.join('chair', `${id}.ply`)),
+    ]);
+    const broken = out.files[1];
+    expect(broken.error).toMatch(/^PLY: .*(500|end)/);
+    expect(broken.top).toEqual([]);
+    for (const f of [out.files[0], out.files[2], out.files[3]]) {
+      expect(f.error).toBeNull();
+      expect(f.points).toBe(1024);
+      expect(f.top[0].label).toBe(f.folder);
+      expect(f.top).toHaveLength(5);
+      expect(['z', 'y']).toContain(f.up);
+      expect(typeof f.notSure).toBe('boolean');
+      expect(f.logits).toHaveLength(40);
+    }
+    expect(out.cli.summary).toMatchObject({ files: 4, classified: 3, failed: 1 });
+    expect(out.cli.summary.cloudsPerSecond).toBeGreaterThan(0);
+    expect(out.accuracy).toEqual({ files: 3, overall: 1, meanClass: 1, classes: ['airplane', 'chair'], confusion: [[1, 0], [0, 2]] });
+    // Progress and the failure on stderr; README.md was not a shape and was skipped.
+    expect(run.stderr).toMatch(/\[\d\/4.*broken\.ply: FAILED: PLY/);
+    expect(run.stderr).toMatch(/1 file\(s\) under the folders given are not of a format/);
+    expect(run.stderr).toMatch(/on CPU \(network: onnxruntime-web wasm, geometry: CPU twins\), 2 worker thread/);
+  }, 600_000);
+
+  it('writes CSV (read back with papaparse) and exits 0 when every file is fine', async () => {
+    const csv = path.join(folder, 'out.csv');
+    const run = await runCli(['classify', path.join(folder, 'airplane'), path.join(folder, 'chair', `${chairs[0]}.ply`), '--csv', csv, '--jobs', '1', '--votes', '1', '--device', 'cpu', '--up', 'z']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toBe('');
+    const parsed = Papa.parse<Record<string, string>>(readFileSync(csv, 'utf8'), { header: true, skipEmptyLines: true });
+    expect(parsed.errors).toEqual([]);
+    // The app's batch CSV (src/batch/export.ts).
+    const top = [1, 2, 3, 4, 5].flatMap((k) => [`top${k}`, `probability${k}`]);
+    expect(parsed.meta.fields).toEqual(['file', 'folder', 'points', ...top, 'correct', 'ms', 'error']);
+    expect(parsed.data.map((r) => [path.basename(r.file), r.top1, r.points, r.error])).toEqual([
+      [`${airplanes[0]}.ply`, 'airplane', '1024', ''],
+      [`${chairs[0]}.ply`, 'chair', '1024', ''],
+    ]);
+    // A folder named on its own has no class folders above its files; a file named alone has none.
+    expect(parsed.data.map((r) => [r.folder, r.correct])).toEqual([['', ''], ['', '']]);
+    expect(Number(parsed.data[0].probability1)).toBeGreaterThan(0.5);
+    expect(Number(parsed.data[0].probability5)).toBeGreaterThan(0);
+  }, 600_000);
+
+  it('exits 2 with the reason and the usage for a usage error', async () => {
+    for (const [args, reason] of [
+      [['classify'], /classify needs at least one file or folder/],
+      [['classify', folder, '--votes', '99'], /--votes must be a whole number from 1 to 32/],
+      [['classify', path.join(folder, 'nope')], /no such file or folder: .*nope/],
+      [['classify', folder, '--model', 'no-such-model'], /--model no-such-model: no such model/],
+      [['classify', bad, '--head', path.join(folder, 'README.md')], /--head .*README\.md: head file: not JSON/],
+      [['teach', folder], /teach needs --out/],
+    ] as const) {
+      const run = await runCli(args);
+      expect(run.code, `${args.join(' ')}: ${run.stderr}`).toBe(2);
+      expect(run.stderr).toMatch(reason);
+      expect(run.stderr).toMatch(/usage:\n {2}any2point classify/);
+      expect(run.stdout).toBe('');
+    }
+  }, 600_000);
+});

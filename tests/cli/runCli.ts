@@ -1,0 +1,36 @@
+// Runs the real command line (bin/any2point.mjs, as `npx any2point` does) as a child process.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { testCloud, toPly } from '../../e2e/modelnet';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: readonly string[]): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'any2point.mjs'), ...args], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A temporary folder of class folders holding ModelNet40 test clouds as PLY: { class: [ids] }. */
+export function modelnetFolder(classes: Record<string, string[]>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'any2point-cli-'));
+  for (const [label, ids] of Object.entries(classes)) {
+    mkdirSync(path.join(dir, label), { recursive: true });
+    for (const id of ids) writeFileSync(path.join(dir, label, `${id}.ply`), toPly(testCloud(id).points));
+  }
+  return dir;
+}

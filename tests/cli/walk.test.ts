@@ -1,0 +1,42 @@
+// The Node folder walk follows the app's folder rules (src/files/folder.ts): readable formats
+// only, hidden entries passed over, numeric name order, the first folder below the root as class.
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MissingInputError, walkInputs } from '../../src/cli/walk';
+
+const root = mkdtempSync(path.join(tmpdir(), 'any2point-walk-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const touch = (rel: string) => {
+  mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+  writeFileSync(path.join(root, rel), 'x');
+};
+for (const f of ['chair/c10.ply', 'chair/c9.PLY', 'chair/old/c1.obj', 'lamp/l1.xyz', 'lamp/notes.md', 'loose.stl', '.hidden/h.ply', 'lamp/.l0.ply', 'b.off']) touch(f);
+symlinkSync(root, path.join(root, 'chair', 'loop'));
+
+describe('walkInputs', () => {
+  it('lists a folder: readable files in numeric path order, labelled by their class folder', () => {
+    const { files, skipped } = walkInputs([root]);
+    expect(files.map((f) => [path.relative(root, f.path), f.label])).toEqual([
+      ['b.off', null],
+      ['chair/c9.PLY', 'chair'],
+      ['chair/c10.ply', 'chair'],
+      ['chair/old/c1.obj', 'chair'],
+      ['lamp/l1.xyz', 'lamp'],
+      ['loose.stl', null],
+    ]);
+    expect(files[1].name).toBe(path.join(root, 'chair', 'c9.PLY'));
+    expect(skipped).toBe(1); // notes.md; hidden entries and the link back to the root are not counted
+  });
+
+  it('takes a file named on the command line whatever its extension, without a class', () => {
+    const { files } = walkInputs([path.join(root, 'lamp', 'notes.md'), path.join(root, 'lamp')]);
+    expect(files.map((f) => [path.basename(f.path), f.label])).toEqual([['notes.md', null], ['l1.xyz', null]]);
+  });
+
+  it('names a path that does not exist', () => {
+    expect(() => walkInputs([path.join(root, 'nope')])).toThrow(MissingInputError);
+    expect(() => walkInputs([path.join(root, 'nope')])).toThrow(/no such file or folder: .*nope/);
+  });
+});
