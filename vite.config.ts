@@ -21,10 +21,11 @@ export default defineConfig({
   // (node_modules, ../shared) under backbones/ for assembly in the browser.
   // pwa(): the service worker and web app manifest (scripts/pwa.ts).
   // cspMeta(): the Content-Security-Policy as a meta tag in every built page; pageIntegrity():
-  // SRI on the pages' scripts and stylesheets; sha256Imports(): `file?sha256` imports, the
+  // SRI on the pages' scripts and stylesheets, an import map with every script's digest (and
+  // `vite preview`'s policy header with the map's hash); sha256Imports(): `file?sha256` imports, the
   // build-time digests the app checks onnxruntime's wasm against (scripts/vite-plugin-integrity.ts,
   // docs/security.md).
-  plugins: [react(), zoo(), pwa(Object.values(harnessPages)), cspMeta(), pageIntegrity(), sha256Imports()],
+  plugins: [react(), zoo(), pwa(Object.values(harnessPages)), cspMeta(), pageIntegrity(Object.values(harnessPages)), sha256Imports()],
   // The dev server has no CSP: React's refresh preamble is an inline script and HMR uses ws:.
   server: { headers: isolation, port: 5173, strictPort: false },
   preview: { headers: { ...isolation, 'Content-Security-Policy': CONTENT_SECURITY_POLICY }, port: 4173 },

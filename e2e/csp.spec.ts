@@ -4,14 +4,49 @@
 // precached script) is refused with an error that says which and why.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 
-// Written out by hand (not imported from scripts/vite-plugin-integrity.ts): what the page must say.
+// Written out by hand (not imported from scripts/vite-plugin-integrity.ts): what the page must say,
+// less the hashes of the pages' import maps (the one inline script allowed; they change with
+// every build), which policyOf() adds.
 const POLICY =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; font-src 'self'; " +
   "connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const sri = (bytes: Uint8Array | string) => `sha256-${createHash('sha256').update(bytes).digest('base64')}`;
+
+/** The policy with the hashes of the app's and the harness pages' import maps, as served. */
+async function policyOf(page: Page): Promise<string> {
+  const maps = await Promise.all(
+    ['/', '/kernels.html'].map(async (url) => {
+      const html = await (await page.request.get(url)).text();
+      const map = /<script type="importmap">([^<]*)<\/script>/.exec(html)?.[1];
+      if (!map) throw new Error(`${url} has no import map`);
+      return `'${sri(map)}'`;
+    }),
+  );
+  return POLICY.replace("'wasm-unsafe-eval'", `'wasm-unsafe-eval' ${maps.join(' ')}`);
+}
+
+/** Serves `pattern`'s script with a line added that reports (by a request the test sees) if it ever
+ * runs; returns the original's and the modified copy's SRI digests and whether it ran. */
+async function tamperScript(context: BrowserContext, pattern: RegExp) {
+  const seen = { original: '', modified: '', ran: false };
+  await context.route('**/tampered-script-ran', (route) => {
+    seen.ran = true;
+    return route.fulfill({ body: '' });
+  });
+  await context.route(pattern, async (route) => {
+    const response = await route.fetch();
+    const original = await response.text();
+    const modified = `${original}\n;fetch('/tampered-script-ran');\n`;
+    seen.original = sri(original);
+    seen.modified = sri(modified);
+    await route.fulfill({ response, body: modified });
+  });
+  return seen;
+}
 
 /** The page's CSP reports (Chromium logs each blocked thing to the console). */
 function violations(page: Page): string[] {
@@ -42,8 +77,9 @@ function tampered(bytes: Uint8Array): Buffer {
 
 test('the policy is sent as a header and a meta tag; injected inline script and eval are blocked', async ({ page }) => {
   const response = await page.goto('/');
-  expect(response?.headers()['content-security-policy']).toBe(POLICY);
-  await expect(page.locator('meta[http-equiv="Content-Security-Policy"]')).toHaveAttribute('content', POLICY);
+  const policy = await policyOf(page);
+  expect(response?.headers()['content-security-policy']).toBe(policy);
+  await expect(page.locator('meta[http-equiv="Content-Security-Policy"]')).toHaveAttribute('content', policy);
   await expect(page.getByTestId('gallery-chair')).toBeVisible({ timeout: 120_000 });
 
   // An inline <script> added to the DOM does not run; the browser reports the directive it broke.
@@ -97,7 +133,7 @@ test('offline, under the policy, a gallery shape classifies on webgpu and on was
     const response = await page.goto(`/?device=${device}&votes=1`);
     expect(await page.evaluate(() => navigator.onLine)).toBe(false);
     // The service worker serves index.html with the headers it was cached with, the policy included.
-    expect(response?.headers()['content-security-policy']).toBe(POLICY);
+    expect(response?.headers()['content-security-policy']).toBe(await policyOf(page));
     expect(await classifyChair(page)).toBe(device);
   }
   expect(seen).toEqual([]);
@@ -117,6 +153,32 @@ test.describe('without a service worker, what the app fetches is checked against
     expect((await refused).text()).toMatch(/Failed to find a valid digest in the 'integrity' attribute/);
     await expect(page.locator('#root')).toBeEmpty();
   });
+
+  test('a modified lazily loaded chunk (the 3D viewer) is refused by the import map, and never runs', async ({ page, context }) => {
+    const seen = await tamperScript(context, /\/assets\/Viewer-[^/]+\.js$/);
+    const refused = page.waitForEvent('console', (m) => /integrity/.test(m.text()) && /Viewer-[^/]+\.js/.test(m.text()));
+    await page.goto('/');
+    expect((await refused).text()).toMatch(/Failed to find a valid digest in the 'integrity' attribute/);
+    await expect(page.getByTestId('viewer-error')).toContainText('Failed to fetch dynamically imported module', { timeout: 60_000 });
+    // The workers are not started either: the page checked every script of the build first.
+    const error = page.getByTestId('classify-error');
+    await expect(error).toContainText(/The model worker stopped: script Viewer-[^ ]+\.js does not match the build/, { timeout: 60_000 });
+    await expect(error).toContainText(`sha256 expected ${seen.original}, got ${seen.modified}; the workers were not started`);
+    expect(seen.ran).toBe(false);
+  });
+
+  // The workers' own scripts, and onnxruntime's chunk (loaded by the model worker; its thread workers run it too).
+  for (const script of ['model.worker', 'parse.worker', 'ort.wasm.bundle.min'] as const) {
+    test(`a modified ${script} script is refused before any worker starts, with both digests`, async ({ page, context }) => {
+      const name = script.replaceAll('.', '\\.');
+      const seen = await tamperScript(context, new RegExp(`/assets/${name}-[^/]+\\.js$`));
+      await page.goto('/?device=wasm');
+      const error = page.getByTestId('classify-error');
+      await expect(error).toContainText(new RegExp(`The model worker stopped: script ${name}-[^ ]+\\.js does not match the build`), { timeout: 60_000 });
+      await expect(error).toContainText(`sha256 expected ${seen.original}, got ${seen.modified}; the workers were not started`);
+      expect(seen.ran).toBe(false);
+    });
+  }
 
   // The model worker fetches these files; the context's routes cover its requests.
   test('a modified onnxruntime wasm is refused with both digests', async ({ page, context }) => {

@@ -4,7 +4,8 @@ import { fileSizeRefusal, LIMITS } from '../io/limits';
 import type { LoadResult } from '../io/types';
 import type { ParseApi, ParseProgress } from './protocol';
 import type { ShownPoints } from './shownPoints';
-import { connect, WorkerError, type Connection } from './transport';
+import { connect, WorkerError, type Connection, type Endpoint } from './transport';
+import { VerifiedWorker } from './verifiedWorker';
 
 export interface LoadedFile {
   result: LoadResult;
@@ -16,12 +17,13 @@ export interface LoadedFile {
   totalMs: number;
 }
 
-const makeWorker = () => new Worker(new URL('./parse.worker.ts', import.meta.url), { type: 'module' });
+// Started once the build's scripts match their digests (verifiedWorker.ts).
+const makeWorker = (): Endpoint => new VerifiedWorker(() => new Worker(new URL('./parse.worker.ts', import.meta.url), { type: 'module' }));
 
 export class ParseClient {
   private connection: Connection<ParseApi>;
 
-  constructor(private readonly createWorker: () => Worker = makeWorker) {
+  constructor(private readonly createWorker: () => Endpoint = makeWorker) {
     this.connection = connect<ParseApi>(createWorker(), 'file worker');
   }
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Rollup } from 'vite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY, sha256Imports, withIntegrity } from '../../scripts/vite-plugin-integrity';
+import { CONTENT_SECURITY_POLICY, importMapOf, policyOfPage, policyWith, scriptHashSource, sha256Imports, withImportMap, withIntegrity } from '../../scripts/vite-plugin-integrity';
 
 // FIPS 180-2's example: sha256("abc"), in hex and (for SRI) in base64.
 const ABC_HEX = 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad';
@@ -72,6 +72,32 @@ describe('withIntegrity', () => {
 
   it('fails on a page that names a file the build did not write', () => {
     expect(() => withIntegrity('<script src="/app/assets/gone.js"></script>', '/app/', read)).toThrow('no file assets/gone.js');
+  });
+});
+
+describe('the import map', () => {
+  const page = `<head>\n    <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">\n    <script type="module" src="/assets/main.js"></script>`;
+
+  it('lists digests only (no remapping) and goes right after the policy, before any module script', () => {
+    const map = importMapOf({ '/assets/a.js': ABC_SRI });
+    expect(JSON.parse(map)).toEqual({ integrity: { '/assets/a.js': ABC_SRI } });
+    const policy = policyWith([scriptHashSource(map)]);
+    const html = withImportMap(page, map, policy);
+    expect(html.indexOf(`<script type="importmap">${map}</script>`)).toBeGreaterThan(html.indexOf('Content-Security-Policy'));
+    expect(html.indexOf('<script type="importmap">')).toBeLessThan(html.indexOf('<script type="module"'));
+    expect(policyOfPage(html)).toBe(policy);
+  });
+
+  it('is allowed by its hash in script-src alone; the rest of the policy stays as it was', () => {
+    // The hash of the text 'abc' (FIPS 180-2) as a CSP source.
+    expect(scriptHashSource('abc')).toBe(`'${ABC_SRI}'`);
+    const policy = policyWith([`'${ABC_SRI}'`, "'sha256-other'"]);
+    expect(policy).toBe(CONTENT_SECURITY_POLICY.replace("'wasm-unsafe-eval'", `'wasm-unsafe-eval' '${ABC_SRI}' 'sha256-other'`));
+    expect(policy).not.toContain('unsafe-inline');
+  });
+
+  it('refuses a page without the policy tag to follow', () => {
+    expect(() => withImportMap('<head><script type="module" src="/a.js"></script>', '{}', CONTENT_SECURITY_POLICY)).toThrow('no Content-Security-Policy meta tag');
   });
 });
 

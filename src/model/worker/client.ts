@@ -2,6 +2,7 @@
 import type { UpAxis } from '../../geometry/normalise';
 import { copyInSteps } from '../../worker/copyInSteps';
 import { connect, type Connection } from '../../worker/transport';
+import { VerifiedWorker } from '../../worker/verifiedWorker';
 import type { Classification } from '../classifier';
 import type { ProgressCallback } from '../progress';
 import type { DeviceChoice } from '../session';
@@ -9,7 +10,8 @@ import type { ZooManifest } from '../zoo';
 import type { Examples } from '../../teach/head';
 import type { ClassifyProgress, HeadForModel, ModelApi, OpenedModel, Trained, TrainProgress } from './protocol';
 
-const makeWorker = () => new Worker(new URL('./model.worker.ts', import.meta.url), { type: 'module' });
+// Started once the build's scripts match their digests (worker/verifiedWorker.ts).
+const makeWorker = () => new VerifiedWorker(() => new Worker(new URL('./model.worker.ts', import.meta.url), { type: 'module' }));
 
 /** Failures are the transport's WorkerErrors, named as in the worker (SessionError, FetchFileError, ...). */
 export class ModelClient {
