@@ -7,6 +7,7 @@ import type { UpAxis } from '../../geometry/normalise';
 import type { Classification } from '../../model/classifier';
 import type { LoadProgress } from '../../model/progress';
 import { DEVICES, type DeviceChoice } from '../../model/session';
+import { modelIdentity } from '../../model/taughtHead';
 import { parseVotes } from '../../model/votes';
 import { ModelClient } from '../../model/worker/client';
 import type { HeadForModel, OpenedModel } from '../../model/worker/protocol';
@@ -113,6 +114,13 @@ export function useClassifier() {
         });
         if (request !== openRequest.current) return;
         openedRef.current = opened;
+        // A taught head belongs to one model (file): another one would only be refused by the worker.
+        const head = headRef.current;
+        const own = modelIdentity(opened.manifest);
+        if (head && (head.modelId !== own.modelId || head.modelSha256 !== own.modelSha256)) {
+          headRef.current = null;
+          set({ head: null });
+        }
         set({ opened, progress: null });
         if (inputRef.current) await run(inputRef.current);
       } catch (e) {
