@@ -36,8 +36,11 @@ export interface ModelManifest {
     /** The graph's inputs in order: points, fps_t / knn_t per stage, pos, cell_mask, voxel_mask
      * (a model without blocks has no cell_mask / voxel_mask). */
     inputs: string[];
-    outputs: ['logits', 'attention'];
+    /** features (the head's input, what a taught head is trained on) from the export of issue 25 on. */
+    outputs: ['logits', 'attention'] | ['logits', 'attention', 'features'];
   };
+  /** features output [1, dim], when the model has it. */
+  features?: { dim: number };
   /** attention output [1, layers, heads, T]: the class token's attention to every token. A model
    * without blocks reports one pseudo-layer: each token's share of the head's max pool. */
   attention: { layers: number; heads: number };

@@ -19,7 +19,7 @@ interface GoldenInput {
 interface Golden {
   model: string;
   tolerance: number;
-  clouds: { id: string; label: number; inputs: Record<string, GoldenInput>; logits: number[]; attention: { dims: number[]; data: number[] } }[];
+  clouds: { id: string; label: number; inputs: Record<string, GoldenInput>; logits: number[]; attention: { dims: number[]; data: number[] }; features: number[] }[];
 }
 
 const root = join(__dirname, '..', '..');
@@ -74,6 +74,9 @@ describe('committed models reproduce their golden logits', () => {
           expect(argmax(out.logits.data)).toBe(argmax(cloud.logits));
           expect(out.attention.dims).toEqual(cloud.attention.dims.length === 3 ? [1, ...cloud.attention.dims] : cloud.attention.dims);
           expect(maxAbsDiff(out.attention.data, cloud.attention.data)).toBeLessThan(golden.tolerance);
+          // The head's input, which a taught head is trained on (src/teach/head.ts).
+          expect(out.features.dims).toEqual([1, manifest.features?.dim]);
+          expect(maxAbsDiff(out.features.data, cloud.features)).toBeLessThan(golden.tolerance);
         }
       } finally {
         await session.dispose();

@@ -17,7 +17,10 @@ SPLITS = Path(__file__).resolve().parent / "splits"
 def validation_rows(train: CloudSet, fraction: float = 0.1, seed: int = 0, path: Path = SPLITS / "modelnet40_val.txt") -> np.ndarray:
     """The fixed stratified validation part of a training split: `fraction` of every class,
     chosen once with `seed` and saved as a list of ids (`path`; ModelNet40's is committed) so
-    that every run and every machine validates on the same shapes."""
+    that every run and every machine validates on the same shapes. `fraction` 0: no validation
+    part (few-shot fine-tuning, where every example is needed for training)."""
+    if fraction <= 0:
+        return np.zeros(0, np.int64)
     if path.exists():
         wanted = set(path.read_text().split())
         rows = np.array([i for i, s in enumerate(train.ids) if s in wanted], np.int64)

@@ -7,7 +7,8 @@ Writes public/models/<id>/: model.onnx (opset 17, the ONNX inputs/outputs of doc
 trained weights inside, frozen ones as external data), frozen.bin (NOT committed; rebuilt by
 scripts/assemble-model.mjs from the recipe), manifest.json, report.json; and the golden fixture
 tests/fixtures/models/<id>.json. Checks: onnx.checker, then onnxruntime-web (Node, wasm) against
-PyTorch on 32 test clouds: same top-1 on all, max |logit difference| < 1e-4. A report measured
+PyTorch on 32 test clouds: same top-1 on all, max |logit difference| and max |features difference|
+< 1e-4 (features: the head's input, the output a head taught in the app is trained on). A report measured
 with `any2point.evaluate --votes N` puts `"votes": N` in the manifest: the app then classifies
 every cloud as the mean of N point orders (src/model/votes.ts), the way the figures were measured.
 """
@@ -40,7 +41,8 @@ OPSET = 17
 PARITY_TOLERANCE = 1e-4
 NAMES = {"use-lite": "USE-Lite (language, 1D)", "kwt1": "KWT-1 (audio, 1D)",
          "vit-mnist": "ViT-MNIST (vision, 2D)", "none": "No backbone (baseline)"}
-OUTPUTS = ["logits", "attention"]
+# logits and attention first, as before; features = the head's input [class token, max-pooled tokens].
+OUTPUTS = ["logits", "attention", "features"]
 
 
 def onnx_inputs(batch: Batch) -> list[torch.Tensor]:
@@ -107,6 +109,8 @@ def manifest(model_id: str, model: Any2Point, cfg, classes: list[str], frozen: d
         "geometry": model.spec.to_manifest(),
         "onnx": {"file": "model.onnx", "opset": OPSET, "inputs": onnx_input_names, "outputs": OUTPUTS},
         "attention": {"layers": attention_shape[1], "heads": attention_shape[2]},
+        # features output [1, dim]: what a taught head (src/teach/head.ts) is trained on.
+        "features": {"dim": 2 * bb.width_out},
         "frozen": frozen,
         "files": {f: {"bytes": (out / f).stat().st_size, "sha256": sha256(out / f)}
                   for f in ("model.onnx", "report.json") if (out / f).exists()},
@@ -116,8 +120,8 @@ def manifest(model_id: str, model: Any2Point, cfg, classes: list[str], frozen: d
 
 
 def golden(model_id: str, names: list[str], clouds: list[list[torch.Tensor]], ids: list[str], labels: list[int],
-           logits: np.ndarray, attention: np.ndarray) -> dict:
-    """Clouds -> geometry outputs (the ONNX inputs) -> logits / attention, for the TS tests."""
+           logits: np.ndarray, attention: np.ndarray, features: np.ndarray) -> dict:
+    """Clouds -> geometry outputs (the ONNX inputs) -> logits / attention / features, for the TS tests."""
     entries = []
     for c, inputs in enumerate(clouds):
         entry = {"id": ids[c], "label": labels[c], "inputs": {}}
@@ -126,6 +130,7 @@ def golden(model_id: str, names: list[str], clouds: list[list[torch.Tensor]], id
                                      "dims": list(t.shape), "data": t.reshape(-1).tolist()}
         entry["logits"] = logits[c].reshape(-1).tolist()
         entry["attention"] = {"dims": list(attention[c].shape), "data": attention[c].reshape(-1).tolist()}
+        entry["features"] = features[c].reshape(-1).tolist()
         entries.append(entry)
     return {"model": model_id, "tolerance": PARITY_TOLERANCE, "clouds": entries}
 
@@ -155,17 +160,21 @@ def export(checkpoint: Path, model_id: str, out_root: Path = REPO / "public" / "
         ref = [model(*c) for c in clouds]
     ref_logits = np.stack([r[0][0].numpy() for r in ref])
     ref_attn = np.stack([r[1][0].numpy() for r in ref])
+    ref_feat = np.stack([r[2][0].numpy() for r in ref])
     with tempfile.TemporaryDirectory() as tmp:
         kept = [c[: len(graph_inputs)] if graph_inputs == names[: len(graph_inputs)] else
                 [t for t, nm in zip(c, names) if nm in graph_inputs] for c in clouds]
         got = run_ort(onnx_path, out / frozen["file"] if frozen["recipe"] else None, kept, graph_inputs, Path(tmp))
     diff = float(np.abs(got["logits"] - ref_logits).max())
     attn_diff = float(np.abs(got["attention"] - ref_attn).max())
+    feat_diff = float(np.abs(got["features"] - ref_feat).max())
     same_top1 = int((got["logits"].argmax(-1) == ref_logits.argmax(-1)).sum())
     parity = {"clouds": n, "sameTop1": same_top1, "maxLogitDiff": diff, "maxAttentionDiff": attn_diff,
+              "maxFeatureDiff": feat_diff,
               "runtime": "onnxruntime-web (Node, wasm EP)", "tolerance": PARITY_TOLERANCE}
-    log(f"parity on {n} test clouds: same top-1 {same_top1}/{n}, max |logit diff| {diff:.3g}, max |attention diff| {attn_diff:.3g}")
-    if same_top1 != n or diff >= PARITY_TOLERANCE:
+    log(f"parity on {n} test clouds: same top-1 {same_top1}/{n}, max |logit diff| {diff:.3g}, max |attention diff| {attn_diff:.3g}, "
+        f"max |features diff| {feat_diff:.3g}")
+    if same_top1 != n or diff >= PARITY_TOLERANCE or feat_diff >= PARITY_TOLERANCE:
         raise RuntimeError(f"ONNX parity failed: {parity}")
 
     report = None
@@ -187,7 +196,7 @@ def export(checkpoint: Path, model_id: str, out_root: Path = REPO / "public" / "
     (out / "manifest.json").write_text(json.dumps(m, indent=2) + "\n")
     fixtures.mkdir(parents=True, exist_ok=True)
     g = golden(model_id, graph_inputs, kept[:golden_clouds], [test.ids[r] for r in rows[:golden_clouds]],
-               [int(test.labels[r]) for r in rows[:golden_clouds]], ref_logits, ref_attn)
+               [int(test.labels[r]) for r in rows[:golden_clouds]], ref_logits, ref_attn, ref_feat)
     # PyTorch logits of every parity cloud: the browser tests replay these clouds from the dataset.
     g["parity"] = [{"id": test.ids[r], "logits": ref_logits[i].tolist()} for i, r in enumerate(rows)]
     (fixtures / f"{model_id}.json").write_text(json.dumps(g) + "\n")

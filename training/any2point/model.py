@@ -4,7 +4,8 @@ points + geometry indices -> point tokenizer -> + the backbone's own positional 
 tokens' virtual positions (averaged over M views / lines) -> class token + frozen blocks, each
 with a trainable guided adapter -> head on [class token, max-pooled tokens].
 
-forward() takes exactly the ONNX inputs of docs/geometry.md and returns (logits, attention).
+forward() takes exactly the ONNX inputs of docs/geometry.md and returns (logits, attention,
+features): features are the head's input, which a head taught in the app is trained on.
 """
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ class Any2Point(nn.Module):
         stage = [n for t in range(1, len(self.cfg.stages) + 1) for n in (f"fps_{t}", f"knn_{t}")]
         return ["points", *stage, "pos", "cell_mask", "voxel_mask"]
 
-    def forward(self, points: torch.Tensor, *rest: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(self, points: torch.Tensor, *rest: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         n = len(self.cfg.stages)
         if len(rest) != 2 * n + 3:
             raise ValueError(f"Any2Point.forward: expected {2 * n + 4} inputs ({', '.join(self.input_names())}), got {len(rest) + 1}")
@@ -71,14 +72,15 @@ class Any2Point(nn.Module):
             attn.append(probs[:, :, 0, 1:])  # class token -> every token
         x = self.out_norm(x)
         pooled = x[:, 1:].max(dim=1).values
-        logits = self.head(torch.cat([x[:, 0], pooled], dim=-1))
+        features = torch.cat([x[:, 0], pooled], dim=-1)  # [B, 2 * width_out]
+        logits = self.head(features)
         if attn:
             attention = torch.stack(attn, dim=1)  # [B, layers, heads, T]
         else:
             # No blocks: which tokens win the max pool, as a share of channels (one "layer").
             wins = (x[:, 1:] == pooled[:, None]).float().mean(-1)
             attention = (wins / wins.sum(-1, keepdim=True))[:, None, None]
-        return logits, attention
+        return logits, attention, features
 
 
 def count_parameters(model: nn.Module) -> tuple[int, int]:

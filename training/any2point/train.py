@@ -170,7 +170,7 @@ def train(cfg: TrainConfig, resume: Optional[dict] = None, log: Optional[Callabl
                 g["lr"] = lr_at(progress["global_step"], steps_per_epoch, cfg)
             labels = batch.labels.to(device)
             with autocast(cfg.precision, device):
-                logits, _ = model(*(t.to(device) for t in batch.inputs()))
+                logits = model(*(t.to(device) for t in batch.inputs()))[0]
             loss = loss_fn(logits.float(), labels)
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -203,7 +203,8 @@ def train(cfg: TrainConfig, resume: Optional[dict] = None, log: Optional[Callabl
                   "val_acc": val_acc, "epoch_seconds": time.time() - t_epoch, "val_seconds": time.time() - t_val}
         progress["history"].append(record)
         progress["epoch"], progress["step_in_epoch"] = epoch + 1, 0
-        best = val_acc > progress["best_val"]
+        # Without a validation part (--val_fraction 0) the latest epoch is the one kept as best.pt.
+        best = val_acc > progress["best_val"] if len(val_rows) else True
         if best:
             progress["best_val"], progress["best_epoch"] = val_acc, epoch + 1
             ckpt.save(run / "best.pt", model, cfg, classes, None, progress)

@@ -88,7 +88,7 @@ def seconds_per_step(cfg, backbone_root: Optional[str], steps: int = 14, warm: i
             t = time.time()
         rows = splits.train_rows[i * cfg.batch_size:(i + 1) * cfg.batch_size]
         b = make_batch(splits.train, splits.train_idx, rows, model.spec, gen, cfg.rotate, cfg.jitter)
-        logits, _ = model(*(x.to(dev) for x in b.inputs()))
+        logits = model(*(x.to(dev) for x in b.inputs()))[0]
         loss = torch.nn.functional.cross_entropy(logits, b.labels.to(dev))
         opt.zero_grad()
         loss.backward()
