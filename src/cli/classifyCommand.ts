@@ -32,7 +32,7 @@ export async function classify(command: ClassifyCommand, { root, workerScript, l
     jobs,
     onReady: (ready) => {
       poolStart = performance.now();
-      device = ready.backend === 'webgpu' ? 'WebGPU' : 'CPU';
+      device = ready.geometry === 'gpu' ? 'WebGPU' : 'CPU';
       const what = head ? `${id} with the taught head ${head.name} (${head.head.classes.length} classes)` : id;
       log(`${what} on ${device} (network: onnxruntime-web ${ready.backend}, geometry: ${ready.geometry === 'gpu' ? 'WebGPU kernels' : 'CPU twins'}), ${jobs} worker thread(s), ${files.length} file(s)`);
       if (ready.reason) log(`not on WebGPU: ${ready.reason}`);

@@ -1,14 +1,16 @@
-// Where a CLI worker runs the pipeline. The browser's WebGPU is npm `webgpu` (Dawn) here: when it
+// Where a CLI worker runs the geometry. The browser's WebGPU is npm `webgpu` (Dawn) here: when it
 // finds a hardware adapter, it becomes `navigator.gpu` for this thread, so the app's own modules
-// (src/gpu's device, src/model/session's probe and onnxruntime-web's WebGPU EP) use it unchanged.
-// Otherwise the pipeline runs on the CPU: onnxruntime-web's wasm backend and the CPU twins of
-// the geometry kernels, the path the browser takes without WebGPU. A software adapter (SwiftShader,
-// llvmpipe) counts as none for 'auto', as in the app: it is slower than the CPU path.
+// (src/gpu's device and kernels) use it unchanged; otherwise the CPU twins run, the path the
+// browser takes without WebGPU. A software adapter (SwiftShader, llvmpipe) counts as none for
+// 'auto', as in the app: it is slower than the CPU. The network runs on onnxruntime-web's wasm
+// backend either way: its WebGPU EP fails under Node on a Dawn device (session created, every run
+// "Invalid argument"; none-modelnet40 on SwiftShader, onnxruntime-web 1.30, webgpu 0.6).
 import type { DeviceChoice } from '../model/session';
 import type { CliDevice } from './args';
 
 export interface DevicePick {
-  /** What openClassifier is asked for. */
+  /** What openClassifier is asked for: 'webgpu' puts the geometry kernels on Dawn (the network
+   * stays on wasm), 'wasm' is the all-CPU pipeline. */
   device: DeviceChoice;
   /** Why the CPU path was taken (null when WebGPU was, or --device cpu asked for it). */
   reason: string | null;

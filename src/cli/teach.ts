@@ -38,7 +38,7 @@ export async function teach(command: TeachCommand, { root, workerScript, log }: 
     setup: { task: 'features', files: model, device: command.device, votes: 1, up: command.up, head: null },
     jobs,
     onReady: (ready) => {
-      log(`${id}: features of ${files.length} file(s) in ${classes.length} classes on ${ready.backend === 'webgpu' ? 'WebGPU' : 'CPU'}, ${jobs} worker thread(s)`);
+      log(`${id}: features of ${files.length} file(s) in ${classes.length} classes on ${ready.geometry === 'gpu' ? 'WebGPU (geometry; network on wasm)' : 'CPU'}, ${jobs} worker thread(s)`);
       if (ready.reason) log(`not on WebGPU: ${ready.reason}`);
     },
     onResult: (index, outcome) => {

@@ -23,7 +23,7 @@ export async function runWorker(): Promise<void> {
   try {
     if (setup.head) head = taughtHeadFor(setup.files.manifest, { ...modelIdentity(setup.files.manifest), name: setup.head.name, head: setup.head.head });
     const pick = await pickDevice(setup.device);
-    classifier = await openClassifier(setup.files, { device: pick.device });
+    classifier = await openClassifier(setup.files, { device: pick.device, network: 'wasm' });
     post({ type: 'ready', backend: classifier.backend, geometry: pick.device === 'wasm' ? 'cpu' : 'gpu', reason: pick.reason ?? classifier.fallbackReason });
   } catch (error) {
     post({ type: 'fatal', error: message(error) });

@@ -29,6 +29,9 @@ export interface ClassifierOptions {
   onProgress?: ProgressCallback;
   /** How many classes `classify` ranks (default 5). */
   topK?: number;
+  /** 'wasm': the network on WebAssembly even when the geometry kernels get WebGPU (Node: the CLI's
+   * Dawn runs the kernels, but onnxruntime-web's WebGPU EP fails there, src/cli/device.ts). */
+  network?: 'wasm';
   cache?: FileCache;
   fetch?: typeof fetch;
   base?: string;
@@ -142,7 +145,7 @@ export async function createClassifier(id: string, options: ClassifierOptions = 
 }
 
 /** A classifier from files already in memory (tests, tools). */
-export async function openClassifier(files: ModelFiles, options: Pick<ClassifierOptions, 'device' | 'onProgress' | 'topK'> = {}): Promise<Classifier> {
+export async function openClassifier(files: ModelFiles, options: Pick<ClassifierOptions, 'device' | 'onProgress' | 'topK' | 'network'> = {}): Promise<Classifier> {
   const { manifest } = files;
   if (manifest.frozen && !files.frozen) throw new Error(`${manifest.id}: the manifest lists frozen weights (${manifest.frozen.file}) but none were given`);
   const externalData = manifest.frozen && files.frozen ? [{ path: manifest.frozen.file, data: files.frozen }] : [];
@@ -160,7 +163,7 @@ export async function openClassifier(files: ModelFiles, options: Pick<Classifier
     }
   }
   const session = await createSession(files.model, {
-    device: context ? device : 'wasm',
+    device: context && options.network !== 'wasm' ? device : 'wasm',
     externalData,
     gpuDevice: context?.device,
     gpuAdapterInfo: context ? { isFallbackAdapter: context.adapter.isFallbackAdapter, description: `${context.adapter.vendor} ${context.adapter.architecture} ${context.adapter.description}`.trim() } : undefined,

@@ -7,8 +7,8 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CliJsonFile } from '../../src/cli/output';
-import { referenceOf, testCloud, zooModels } from '../../e2e/modelnet';
-import { modelnetFolder, runCli } from './runCli';
+import { referenceOf, testCloud, zooModel, zooModels } from '../../e2e/modelnet';
+import { modelnetFolder, runCli, SWIFTSHADER_ENV } from './runCli';
 
 const LOGIT_TOLERANCE = 1e-3; // the browser's (e2e/classify.spec.ts)
 const CLOUDS = Number(process.env.CLI_PARITY_CLOUDS ?? 4);
@@ -47,4 +47,23 @@ describe('any2point classify matches PyTorch on the parity clouds', () => {
       expect(maxDiff).toBeLessThan(LOGIT_TOLERANCE);
     }, 900_000);
   }
+
+  it('--device webgpu: the geometry kernels on Dawn (SwiftShader here), the same answers', async () => {
+    const modelId = zooModel();
+    const ref = referenceOf(modelId)[0];
+    const folder = modelnetFolder({ [testCloud(ref.id).label]: [ref.id] });
+    folders.push(folder);
+    const run = await runCli(['classify', folder, '--device', 'webgpu', '--votes', '1', '--up', 'z', '--jobs', '1'], SWIFTSHADER_ENV);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/on WebGPU \(network: onnxruntime-web wasm, geometry: WebGPU kernels\)/);
+    const out = JSON.parse(run.stdout) as { cli: { device: string }; files: CliJsonFile[] };
+    expect(out.cli.device).toBe('WebGPU');
+    const logits = out.files[0].logits!;
+    expect(argmax(logits)).toBe(argmax(ref.logits));
+    expect(Math.max(...logits.map((v, i) => Math.abs(v - ref.logits[i])))).toBeLessThan(LOGIT_TOLERANCE);
+    // 'auto' does not take a software adapter, and says why.
+    const auto = await runCli(['classify', folder, '--votes', '1', '--up', 'z', '--jobs', '1'], SWIFTSHADER_ENV);
+    expect(auto.code, auto.stderr).toBe(0);
+    expect(auto.stderr).toMatch(/on CPU .*\n.*not on WebGPU: the only WebGPU adapter is a software one/);
+  }, 900_000);
 });

@@ -13,9 +13,15 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runCli(args: readonly string[]): Promise<CliRun> {
+/** Dawn (npm webgpu) finds Chromium's SwiftShader Vulkan driver through these (as the kernel tests do). */
+export const SWIFTSHADER_ENV = {
+  LD_LIBRARY_PATH: ['/usr/lib/chromium', process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
+  VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES ?? '/usr/lib/chromium/vk_swiftshader_icd.json',
+};
+
+export function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'any2point.mjs'), ...args], { cwd: ROOT });
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'any2point.mjs'), ...args], { cwd: ROOT, env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
