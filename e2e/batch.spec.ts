@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import Papa from 'papaparse';
-import { dropTransfer, saveScreenshot, waitForLoaded } from './helpers';
-import { referenceOf, testCloud, toObj, toPly, zooModel } from './modelnet';
+import { dropTransfer, framesDrawn, saveScreenshot, waitForFrameAfter, waitForLoaded } from './helpers';
+import { referenceOf, testCloud, testIdsOf, toObj, toPly, zooManifest, zooModel } from './modelnet';
 
 /** Folder -> parity clouds in it. The folder names match the model's classes only loosely. */
 const LAYOUT: Record<string, string[]> = {
@@ -72,10 +72,10 @@ async function openBatchMode(page: Page): Promise<void> {
   await expect(tab).toHaveAttribute('aria-selected', 'true');
 }
 
-async function waitForBatch(page: Page, total: number): Promise<void> {
+async function waitForBatch(page: Page, total: number, timeout = 600_000): Promise<void> {
   const progress = page.getByTestId('batch-progress');
   await expect(progress).toHaveAttribute('data-total', String(total), { timeout: 120_000 });
-  await expect(progress).toHaveAttribute('data-running', 'false', { timeout: 600_000 });
+  await expect(progress).toHaveAttribute('data-running', 'false', { timeout });
   await expect(progress).toHaveAttribute('data-done', String(total));
 }
 
@@ -182,6 +182,19 @@ test('a folder of class sub-folders: rows, a failing file, CSV, accuracy and the
   await expect(page.getByTestId('class-0')).toHaveAttribute('data-label', chosen.top1);
   await expect(page.getByTestId('attention-panel')).toBeVisible();
   await saveScreenshot(page, 'batch-folder');
+
+  // The README's picture: README_SCREENSHOTS=1 (command in docs/app.md).
+  if (process.env.README_SCREENSHOTS) {
+    const frames = await framesDrawn(page);
+    await page.setViewportSize({ width: 1040, height: 720 });
+    await page.getByTestId('batch-sort-file').click();
+    // The summary in view, not the row the click scrolled to.
+    await page.getByTestId('batch-results').evaluate((e) => e.parentElement?.scrollTo(0, 0));
+    // The resize redraws the viewer.
+    await waitForFrameAfter(page, frames);
+    const png = await page.screenshot({ path: path.join('docs', 'images', 'batch.png') });
+    expect(png.length, 'docs/images/batch.png stays small').toBeLessThan(200_000);
+  }
 });
 
 test('several files dropped in the one-file mode start a batch', async ({ page }) => {
@@ -228,4 +241,38 @@ test('the mode tabs work from the keyboard', async ({ page }) => {
   await page.keyboard.press('Home');
   await expect(one).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByRole('tabpanel')).toContainText('Open');
+});
+
+// Throughput of the browser batch, opt-in: BATCH_BENCH=<clouds> (2468 = the whole ModelNet40 test
+// split, in class folders, as PLY), BATCH_VOTES=<n> (default: the model's own). Up is z, as the
+// split is and as any2point.evaluate feeds it. Prints clouds per second and the accuracy, which on
+// the whole split with the model's votes is the manifest's test accuracy.
+const BENCH = Number(process.env.BATCH_BENCH ?? 0);
+test(`batch throughput on ${BENCH || 'N'} ModelNet40 test clouds`, async ({ page }) => {
+  test.skip(!BENCH, 'set BATCH_BENCH=<clouds> to run it');
+  test.setTimeout(4 * 60 * 60_000);
+  const manifest = zooManifest(zooModel()) as ReturnType<typeof zooManifest> & { classes: string[] };
+  const all = manifest.classes.flatMap((label) => testIdsOf(label));
+  // An even pick over the split (every class when BENCH is large enough).
+  const ids = BENCH >= all.length ? all : Array.from({ length: BENCH }, (_, i) => all[Math.floor((i * all.length) / BENCH)]);
+  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'batch-bench-')), 'modelnet40-test');
+  for (const id of ids) {
+    const cloud = testCloud(id);
+    mkdirSync(path.join(dir, cloud.label), { recursive: true });
+    writeFileSync(path.join(dir, cloud.label, `${id}.ply`), toPly(cloud.points));
+  }
+  const votes = process.env.BATCH_VOTES ? `&votes=${process.env.BATCH_VOTES}` : '';
+  await page.goto(`/?device=${process.env.BATCH_DEVICE ?? 'wasm'}&up=z${votes}`);
+  await expect(page.getByTestId('model-picker')).toHaveValue(zooModel(), { timeout: 120_000 });
+  // The model open first, so the files per second are the batch's alone.
+  await expect(page.getByTestId('model-progress')).toBeHidden({ timeout: 120_000 });
+  await page.getByRole('tab', { name: 'Batch' }).click();
+  await page.getByTestId('batch-folder-input').setInputFiles(dir);
+  await waitForBatch(page, ids.length, 4 * 60 * 60_000);
+  const status = await page.getByTestId('batch-progress').getByRole('status').textContent();
+  const overall = Number(await page.getByTestId('batch-overall').getAttribute('data-value'));
+  const meanClass = Number(await page.getByTestId('batch-mean-class').getAttribute('data-value'));
+  const failed = await page.locator('[data-testid="batch-row"][data-status="failed"]').count();
+  console.log(`batch of ${ids.length} clouds (votes ${process.env.BATCH_VOTES ?? `model default ${manifest.votes ?? 1}`}): ${status} overall ${overall.toFixed(4)}, mean class ${meanClass.toFixed(4)}, failed ${failed}`);
+  expect(failed).toBe(0);
 });

@@ -22,7 +22,7 @@ export interface BatchRow {
   points?: number;
   /** Best first; the first is the top-1. */
   top?: RankedLabel[];
-  /** Reading, parsing and classifying the file, on the page's clock. */
+  /** Reading and parsing the file (page's clock) plus the classifier's run (the worker's). */
   ms?: number;
   error?: string;
 }

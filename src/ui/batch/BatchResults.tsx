@@ -48,26 +48,28 @@ export function BatchResults({ rows, labels, summary, selected, onOpen }: Props)
     <section className="batch-results" aria-label="Batch results" data-testid="batch-results">
       {summary && (
         <div className="batch-summary">
-          {accuracy ? (
-            <dl className="facts batch-accuracy" data-testid="batch-accuracy">
-              <dt>Overall accuracy</dt>
-              <dd data-testid="batch-overall" data-value={accuracy.overall}>
-                {percent(accuracy.overall)} <span className="muted">of {accuracy.count} files</span>
-              </dd>
-              <dt>Mean class accuracy</dt>
-              <dd data-testid="batch-mean-class" data-value={accuracy.meanClass}>
-                {percent(accuracy.meanClass)} <span className="muted">over {accuracy.perClass.length} classes</span>
-              </dd>
-            </dl>
-          ) : (
-            <p className="muted">Accuracy shows once files in class folders are classified.</p>
-          )}
-          {summary.matching.unmatched.length > 0 && (
-            <p className="batch-warning" data-testid="batch-unmatched" data-folders={JSON.stringify(summary.matching.unmatched)}>
-              {summary.matching.unmatched.length === 1 ? 'This folder matches' : 'These folders match'} no class of the model, so {summary.matching.unmatched.length === 1 ? 'its files are' : 'their files are'} not scored:{' '}
-              {summary.matching.unmatched.join(', ')}.
-            </p>
-          )}
+          <div className="batch-numbers">
+            {accuracy ? (
+              <dl className="facts batch-accuracy" data-testid="batch-accuracy">
+                <dt>Overall accuracy</dt>
+                <dd data-testid="batch-overall" data-value={accuracy.overall}>
+                  {percent(accuracy.overall)} <span className="muted">of {accuracy.count} files</span>
+                </dd>
+                <dt>Mean class accuracy</dt>
+                <dd data-testid="batch-mean-class" data-value={accuracy.meanClass}>
+                  {percent(accuracy.meanClass)} <span className="muted">over {accuracy.perClass.length} classes</span>
+                </dd>
+              </dl>
+            ) : (
+              <p className="muted">Accuracy shows once files in class folders are classified.</p>
+            )}
+            {summary.matching.unmatched.length > 0 && (
+              <p className="batch-warning" data-testid="batch-unmatched" data-folders={JSON.stringify(summary.matching.unmatched)}>
+                {summary.matching.unmatched.length === 1 ? 'This folder matches' : 'These folders match'} no class of the model, so {summary.matching.unmatched.length === 1 ? 'its files are' : 'their files are'} not scored:{' '}
+                {summary.matching.unmatched.join(', ')}.
+              </p>
+            )}
+          </div>
           {summary.scored.length > 0 && <ConfusionMatrix matrix={summary.confusion} labels={labels} selected={filtered ? cell : null} onCell={onCell} />}
         </div>
       )}

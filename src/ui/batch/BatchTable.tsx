@@ -51,7 +51,9 @@ const Row = memo(function Row({ row, withFolder, correct, selected, onOpen }: Ro
           {top?.label}
         </td>
         <td className="num">{top ? percent(top.probability) : ''}</td>
-        <td className="batch-top5 muted">{row.top?.map((c) => `${c.label} ${(c.probability * 100).toFixed(0)}`).join(', ')}</td>
+        <td className="batch-top5 muted" title={row.top?.map((c) => `${c.label} ${percent(c.probability)}`).join('\n')}>
+          {row.top?.map((c) => `${c.label} ${(c.probability * 100).toFixed(0)}`).join(' · ')}
+        </td>
         <td className="num">{row.ms !== undefined ? formatMs(row.ms) : ''}</td>
       </>
     );

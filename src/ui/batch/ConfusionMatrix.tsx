@@ -70,6 +70,7 @@ export function ConfusionMatrix({ matrix, labels, selected, onCell }: Props) {
           })}
         </tbody>
       </table>
+      <figcaption className="muted">A cell lists its files in the table.</figcaption>
     </figure>
   );
 }
