@@ -229,6 +229,27 @@ test('several files dropped in the one-file mode start a batch', async ({ page }
   await waitForLoaded(page, files[0].name);
 });
 
+test('Cancel stops the batch before the next file; the rows done stay', async ({ page }) => {
+  test.setTimeout(10 * 60_000);
+  await openBatchMode(page);
+  const bytes = Buffer.from(toPly(testCloud('chair_0937').points)).toString('base64');
+  const names = Array.from({ length: 24 }, (_, i) => `chair-${String(i + 1).padStart(2, '0')}.ply`);
+  await page.getByTestId('batch-files-input').setInputFiles(names.map((name) => ({ name, mimeType: 'application/octet-stream', buffer: Buffer.from(bytes, 'base64') })));
+  const progress = page.getByTestId('batch-progress');
+  await expect(progress).toHaveAttribute('data-running', 'true');
+  await expect.poll(async () => Number(await progress.getAttribute('data-done')), { timeout: 120_000 }).toBeGreaterThan(0);
+  await page.getByTestId('batch-cancel').click();
+  await expect(progress).toHaveAttribute('data-running', 'false');
+  await expect(progress.getByRole('status')).toHaveText(/^Cancelled after \d+ of 24 files\.$/);
+  const statuses = await page.getByTestId('batch-row').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-status')));
+  const done = statuses.filter((s) => s === 'done').length;
+  expect(done).toBeGreaterThan(0);
+  expect(statuses.filter((s) => s === 'queued').length).toBe(24 - done);
+  // The first files, in order, are the ones done; nothing runs after the cancel.
+  expect(statuses.slice(0, done).every((s) => s === 'done')).toBe(true);
+  await expect(page.getByTestId('batch-csv')).toBeEnabled();
+});
+
 test('the mode tabs work from the keyboard', async ({ page }) => {
   await page.goto('/');
   const one = page.getByRole('tab', { name: 'One file' });
