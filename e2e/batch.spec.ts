@@ -150,7 +150,7 @@ test('a folder of class sub-folders: rows, a failing file, CSV, accuracy and the
   expect(download.suggestedFilename()).toMatch(/^any2point-batch-.*\.csv$/);
   const csv = Papa.parse<Record<string, string>>(readFileSync(await download.path(), 'utf8'), { header: true, skipEmptyLines: true });
   expect(csv.errors).toEqual([]);
-  expect(csv.meta.fields).toEqual(['file', 'folder', 'points', 'top1', 'probability1', 'top2', 'probability2', 'top3', 'probability3', 'top4', 'probability4', 'top5', 'probability5', 'correct', 'ms', 'error']);
+  expect(csv.meta.fields).toEqual(['file', 'folder', 'points', 'up', 'top1', 'probability1', 'top2', 'probability2', 'top3', 'probability3', 'top4', 'probability4', 'top5', 'probability5', 'sure', 'correct', 'ms', 'error']);
   expect(csv.data).toHaveLength(total);
   for (const e of expected) {
     const record = csv.data.find((r) => r.file === e.path);
@@ -158,6 +158,8 @@ test('a folder of class sub-folders: rows, a failing file, CSV, accuracy and the
     expect(record!.top1).toBe(e.top1);
     expect(record!.folder).toBe(e.folder);
     expect(record!.points).toBe('1024');
+    expect(record!.up).toBe('z');
+    expect(['yes', 'no']).toContain(record!.sure);
     expect(record!.error).toBe('');
     expect(Number(record!.probability1)).toBeGreaterThan(Number(record!.probability2));
     expect(record!.correct).toBe(e.truth === null ? '' : e.top1 === e.truth ? 'yes' : 'no');

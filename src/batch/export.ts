@@ -18,15 +18,16 @@ export interface BatchMeta {
   started: string;
 }
 
-/** Rows for the CSV: file, folder, points, top1, probability1, ..., top5, probability5, correct, ms, error. */
+/** Rows for the CSV: file, folder, points, up, top1, probability1, ..., top5, probability5, sure, correct, ms, error. */
 export function csvRecords(rows: readonly BatchRow[], classOf?: ReadonlyMap<string, number | null>): Record<string, string | number>[] {
   return rows.map((row) => {
-    const record: Record<string, string | number> = { file: row.path, folder: row.folder ?? '', points: row.points ?? '' };
+    const record: Record<string, string | number> = { file: row.path, folder: row.folder ?? '', points: row.points ?? '', up: row.up ?? '' };
     for (let k = 0; k < CSV_TOP; k++) {
       const ranked = row.top?.[k];
       record[`top${k + 1}`] = ranked?.label ?? '';
       record[`probability${k + 1}`] = ranked ? Number(ranked.probability.toFixed(6)) : '';
     }
+    record.sure = row.notSure === undefined ? '' : row.notSure ? 'no' : 'yes';
     record.correct = correctness(row, classOf);
     record.ms = row.ms !== undefined ? Math.round(row.ms) : '';
     record.error = row.error ?? '';
@@ -54,6 +55,8 @@ export interface BatchJson {
     file: string;
     folder: string | null;
     points: number | null;
+    up: string | null;
+    notSure: boolean | null;
     top: { label: string; probability: number }[];
     ms: number | null;
     error: string | null;
@@ -69,6 +72,8 @@ export function toJson(rows: readonly BatchRow[], meta: BatchMeta, labels: reado
       file: row.path,
       folder: row.folder ?? null,
       points: row.points ?? null,
+      up: row.up ?? null,
+      notSure: row.notSure ?? null,
       top: (row.top ?? []).map(({ label, probability }) => ({ label, probability })),
       ms: row.ms ?? null,
       error: row.error ?? null,

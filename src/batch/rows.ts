@@ -20,8 +20,12 @@ export interface BatchRow {
   status: RowStatus;
   /** Points classified (a mesh's sampled points). */
   points?: number;
-  /** Best first; the first is the top-1. */
+  /** The app's answer (model/decide.ts), best first; the first is the top-1. */
   top?: RankedLabel[];
+  /** The up axis the answer is for (found by the model when the app's up is automatic). */
+  up?: string;
+  /** The top-1's calibrated probability is below the model's threshold. */
+  notSure?: boolean;
   /** Reading and parsing the file (page's clock) plus the classifier's run (the worker's). */
   ms?: number;
   error?: string;

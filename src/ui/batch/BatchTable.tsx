@@ -49,6 +49,12 @@ const Row = memo(function Row({ row, withFolder, correct, selected, onOpen }: Ro
         <td className="num">{formatCount(row.points ?? 0)}</td>
         <td className={correct === null ? '' : correct ? 'batch-right' : 'batch-wrong'} data-testid="batch-row-top1">
           {top?.label}
+          {row.notSure && (
+            <span className="muted" title="Below the model's threshold: this may not be one of its classes">
+              {' '}
+              (not sure)
+            </span>
+          )}
         </td>
         <td className="num">{top ? percent(top.probability) : ''}</td>
         <td className="batch-top5 muted" title={row.top?.map((c) => `${c.label} ${percent(c.probability)}`).join('\n')}>

@@ -68,7 +68,7 @@ export function useBatch(settings: BatchSettings) {
   };
 
   /** Reads and classifies one file: the parse worker, then the model worker. */
-  const classifyFile = useCallback(async (file: File, token: number): Promise<Pick<BatchRow, 'points' | 'top' | 'ms'>> => {
+  const classifyFile = useCallback(async (file: File, token: number): Promise<Pick<BatchRow, 'points' | 'top' | 'up' | 'notSure' | 'ms'>> => {
     for (let attempt = 0; ; attempt++) {
       const { parseClient, modelClient, up, votes } = settingsRef.current;
       const parse = parseClient.current;
@@ -81,7 +81,10 @@ export function useBatch(settings: BatchSettings) {
         // The file's own time: reading and parsing, and the classifier's run, without the wait
         // for a model still opening (the first file's would otherwise hold the download).
         const ms = loaded.totalMs + result.timings.total;
-        return { points: cloud.count, top: result.top.map(({ label, index, probability }) => ({ label, index, probability })), ms };
+        // The answer the one-file path shows: calibrated, for the up chosen.
+        const { answer } = result;
+        const top = answer.top.map(({ label, index, probability }) => ({ label, index, probability }));
+        return { points: cloud.count, top, up: answer.up, notSure: answer.notSure, ms };
       } catch (e) {
         // Once more after a worker was replaced under it, unless the batch itself was stopped.
         if (attempt === 0 && replacedWorker(e) && token === runToken.current) continue;
