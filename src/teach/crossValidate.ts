@@ -3,8 +3,8 @@
 // example of every class; with one example of some class no fold could test it while training
 // on it, so the answer is "not possible", never an invented number.
 
-import { checkExamples, classCounts, type Examples } from './examples.ts';
-import { headLogits, trainHead, type TrainOptions, type TrainProgress } from './head.ts';
+import { checkExamples, classCounts, type Examples } from './examples';
+import { headLogits, trainHead, type TrainOptions, type TrainProgress } from './head';
 
 export type CrossValidation =
   | { possible: true; folds: number; correct: number; total: number; accuracy: number; perClass: number[] }

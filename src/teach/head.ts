@@ -13,9 +13,9 @@
 // from zero keeps the weights in the span of the rows (W = A Z), so updating A gives exactly the
 // same iterates at n^2 C instead of 2 n D C per step.
 
-import { checkExamples, type Examples } from './examples.ts';
+import { checkExamples, type Examples } from './examples';
 
-export type { Examples } from './examples.ts';
+export type { Examples } from './examples';
 
 /** A taught head: logits = weights . unit(x - mean) + bias. */
 export interface Head {

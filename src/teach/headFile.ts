@@ -5,7 +5,7 @@
 // for another model is an error. Every field is checked on load: a hand-edited or truncated file
 // fails with the field's name, never later as NaN probabilities.
 
-import type { Head } from './head.ts';
+import type { Head } from './head';
 
 export const HEAD_FORMAT = 'any2point-head';
 export const HEAD_VERSION = 1;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { crossValidate, stratifiedFolds } from '../../src/teach/crossValidate.ts';
-import { blobs } from './toyData.ts';
+import { crossValidate, stratifiedFolds } from '../../src/teach/crossValidate';
+import { blobs } from './toyData';
 
 describe('stratifiedFolds', () => {
   it('deals every class round-robin over the folds, in the given order', () => {

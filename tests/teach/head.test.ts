@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { headLogits, headProbabilities, trainHead, type Head } from '../../src/teach/head.ts';
-import type { Examples } from '../../src/teach/examples.ts';
-import { argmaxRows, blobs } from './toyData.ts';
+import { headLogits, headProbabilities, trainHead, type Head } from '../../src/teach/head';
+import type { Examples } from '../../src/teach/examples';
+import { argmaxRows, blobs } from './toyData';
 
 /** Gradient of (mean cross-entropy + lambda/2 |W|^2) at a head, written out independently. */
 function gradientNorm(head: Head, ex: Examples, lambda: number): number {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { headLogits, trainHead } from '../../src/teach/head.ts';
-import { headFileText, parseHeadFile, type HeadFile } from '../../src/teach/headFile.ts';
-import { blobs } from './toyData.ts';
+import { headLogits, trainHead } from '../../src/teach/head';
+import { headFileText, parseHeadFile, type HeadFile } from '../../src/teach/headFile';
+import { blobs } from './toyData';
 
 const SHA = 'ab'.repeat(32);
 const MODEL = { id: 'use-lite-modelnet40', sha256: SHA };

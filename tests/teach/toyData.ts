@@ -1,6 +1,6 @@
 // Seeded toy feature sets for the head tests: Gaussian blobs around well-separated centres.
-import { createRandom } from '../../src/geometry/random.ts';
-import type { Examples } from '../../src/teach/examples.ts';
+import { createRandom } from '../../src/geometry/random';
+import type { Examples } from '../../src/teach/examples';
 
 /** `perClass[c]` rows of class c around centre c (unit vector along channel c, times `spread`). */
 export function blobs(perClass: number[], dim: number, seed: number, noise = 0.3): Examples {
