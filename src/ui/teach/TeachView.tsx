@@ -18,6 +18,7 @@ interface Props {
 }
 
 const percent = (p: number) => `${(p * 100).toFixed(1)} %`;
+const duration = (ms: number) => (ms < 1000 ? formatMs(ms) : `${(ms / 1000).toFixed(1)} s`);
 
 function Progress({ phase, onCancel }: { phase: TeachPhase; onCancel(): void }) {
   if (phase.kind === 'features') {
@@ -107,8 +108,8 @@ export function TeachView({ teaching, opened, heads }: Props) {
             </ul>
           )}
           <p className="muted" data-testid="teach-timings" data-features-ms={phase.featuresMs} data-train-ms={phase.trainMs} data-shapes={phase.shapes}>
-            Features of {phase.shapes} shapes in {formatMs(phase.featuresMs)} ({phase.computed} computed, the rest remembered); head trained and
-            cross-validated in {formatMs(phase.trainMs)}.
+            Features of {phase.shapes} shapes in {duration(phase.featuresMs)}
+            {phase.computed < phase.shapes ? ` (${phase.computed} computed, the rest remembered)` : ''}; head trained and cross-validated in {duration(phase.trainMs)}.
           </p>
           <button type="button" className="primary" data-testid="teach-use" onClick={() => void heads.save(phase.file, true)}>
             Use this head
