@@ -2,10 +2,10 @@
 // cross-validated accuracy shown, the head kept; then the page reloaded OFFLINE (service worker,
 // as e2e/offline.spec.ts) classifies a held-out cloud with the taught head, attention included.
 // And head files that must be refused: a broken one, and one taught on another model.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { headFileText } from '../src/teach/headFile';
+import { headFileText, parseHeadFile } from '../src/teach/headFile';
 import { dropFile, framesDrawn, saveScreenshot, waitForLoaded } from './helpers';
 import { testCloud, testIdsOf, toPly, zooManifest, zooModel, zooModels } from './modelnet';
 
@@ -15,7 +15,7 @@ const PER_CLASS = 4;
 
 const plyFile = (id: string) => ({ name: `${id}.ply`, mimeType: 'application/octet-stream', buffer: Buffer.from(toPly(testCloud(id).points)) });
 
-/** A screenshot for the README, its colours cut to 6 bits a channel in the page (the viewer's
+/** A screenshot for the README, its colours cut to 5 bits a channel in the page (the viewer's
  * smooth dark gradient is most of a PNG's bytes; banding there is invisible), kept under 200 kB. */
 async function saveReadmeImage(page: Page, file: string, clip: { x: number; y: number; width: number; height: number }) {
   const png = await page.screenshot({ clip });
@@ -27,7 +27,7 @@ async function saveReadmeImage(page: Page, file: string, clip: { x: number; y: n
     if (!context) throw new Error('no 2D context for the README image');
     context.drawImage(bitmap, 0, 0);
     const image = context.getImageData(0, 0, bitmap.width, bitmap.height);
-    for (let i = 0; i < image.data.length; i++) if (i % 4 !== 3) image.data[i] &= 0xfc;
+    for (let i = 0; i < image.data.length; i++) if (i % 4 !== 3) image.data[i] &= 0xf8;
     context.putImageData(image, 0, 0);
     const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
     let text = '';
@@ -132,8 +132,19 @@ test('teach three classes from files, reload offline, classify a new file with t
     // Back to the model's own classes.
     await openTeach(page);
     await page.getByTestId('head-stop').click();
+    await expect(page.getByTestId('saved-head')).toHaveAttribute('data-active', 'false');
     await page.getByRole('tab', { name: 'One file' }).click();
     await expect(page.getByTestId('taught-head')).toHaveCount(0, { timeout: 300_000 });
+
+    // The saved head downloads as a head file that reads back; then it is deleted.
+    await openTeach(page);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('head-download').click()]);
+    const downloaded = parseHeadFile(readFileSync(await download.path(), 'utf8'));
+    expect(downloaded.head.classes).toEqual(CLASSES);
+    expect(downloaded.model.id).toBe(zooModel());
+    expect(downloaded.examplesPerClass).toEqual(CLASSES.map(() => PER_CLASS));
+    await page.getByTestId('head-delete').click();
+    await expect(page.getByTestId('saved-head')).toHaveCount(0);
   } finally {
     await context.setOffline(false);
   }
