@@ -21,7 +21,8 @@ export interface Classified {
   /** Points classified (a mesh's surface samples). */
   points: number;
   warnings: string[];
-  /** The best classes, as the app's batch table ranks them (the mean of the votes' softmax). */
+  /** The app's answer (model/decide.ts): the best classes with the model's fitted temperature, as
+   * the app's one-file panel and batch table show them. */
   top: { label: string; index: number; probability: number }[];
   /** The up the answer is for (detected with --up auto). */
   up: UpAxis;
@@ -49,7 +50,7 @@ export async function classifyFile(classifier: Classifier, file: string, options
     kind: loaded.kind,
     points: loaded.cloud.count,
     warnings: loaded.warnings,
-    top: r.top.map(({ label, index, probability }) => ({ label, index, probability })),
+    top: r.answer.top.map(({ label, index, probability }) => ({ label, index, probability })),
     up: r.answer.up,
     notSure: r.answer.notSure,
     logits: Array.from(r.logits),

@@ -1,7 +1,7 @@
 // What classify reports, in the app's batch formats (src/batch): one row per file (its error when
 // it failed), the accuracy and confusion matrix when files sit in class folders (folder names
 // matched to the model's classes as the app matches them), the CSV the app downloads (papaparse)
-// and the app's JSON, each file with what only the CLI adds (format, up, not sure, logits).
+// and the app's JSON, each file with what only the CLI adds (format, logits, warnings).
 import { toCsv, toJson, type BatchJson } from '../batch/export';
 import type { BatchRow } from '../batch/rows';
 import { summarise } from '../batch/summary';
@@ -18,23 +18,16 @@ export function outcomeOf(id: number, input: InputFile, result: { ok: true; valu
   const base = { id, path: input.name, ...(input.label !== null ? { folder: input.label } : {}) };
   if (!result.ok) return { row: { ...base, status: 'failed', error: result.error }, classified: null };
   const r = result.value;
-  return { row: { ...base, status: 'done', points: r.points, top: r.top, ms: r.ms }, classified: r };
+  return { row: { ...base, status: 'done', points: r.points, top: r.top, up: r.up, notSure: r.notSure, ms: r.ms }, classified: r };
 }
 
-export interface CliJsonFile {
-  file: string;
-  folder: string | null;
-  points: number | null;
-  top: { label: string; probability: number }[];
-  ms: number | null;
-  error: string | null;
+/** A file in the app's batch JSON, with what only the CLI adds. */
+export type CliJsonFile = BatchJson['files'][number] & {
   format: string | null;
-  up: string | null;
-  notSure: boolean | null;
   /** Vote 0's logits (the taught head's with --head). */
   logits: number[] | null;
   warnings: string[];
-}
+};
 
 export function jsonFiles(outcomes: readonly FileOutcome[], meta: BatchJson['meta'], classes: readonly string[]): BatchJson & { files: CliJsonFile[] } {
   const rows = outcomes.map((o) => o.row);
@@ -42,7 +35,7 @@ export function jsonFiles(outcomes: readonly FileOutcome[], meta: BatchJson['met
   const app = toJson(rows, meta, classes, summary?.accuracy ?? null, summary?.confusion ?? null);
   const files = app.files.map((f, i) => {
     const c = outcomes[i].classified;
-    return { ...f, format: c?.format ?? null, up: c?.up ?? null, notSure: c?.notSure ?? null, logits: c?.logits ?? null, warnings: c?.warnings ?? [] };
+    return { ...f, format: c?.format ?? null, logits: c?.logits ?? null, warnings: c?.warnings ?? [] };
   });
   return { ...app, files };
 }

@@ -68,10 +68,10 @@ describe('any2point classify', () => {
     expect(parsed.errors).toEqual([]);
     // The app's batch CSV (src/batch/export.ts).
     const top = [1, 2, 3, 4, 5].flatMap((k) => [`top${k}`, `probability${k}`]);
-    expect(parsed.meta.fields).toEqual(['file', 'folder', 'points', ...top, 'correct', 'ms', 'error']);
-    expect(parsed.data.map((r) => [path.basename(r.file), r.top1, r.points, r.error])).toEqual([
-      [`${airplanes[0]}.ply`, 'airplane', '1024', ''],
-      [`${chairs[0]}.ply`, 'chair', '1024', ''],
+    expect(parsed.meta.fields).toEqual(['file', 'folder', 'points', 'up', ...top, 'sure', 'correct', 'ms', 'error']);
+    expect(parsed.data.map((r) => [path.basename(r.file), r.top1, r.points, r.up, r.error])).toEqual([
+      [`${airplanes[0]}.ply`, 'airplane', '1024', 'z', ''],
+      [`${chairs[0]}.ply`, 'chair', '1024', 'z', ''],
     ]);
     // A folder named on its own has no class folders above its files; a file named alone has none.
     expect(parsed.data.map((r) => [r.folder, r.correct])).toEqual([['', ''], ['', '']]);
