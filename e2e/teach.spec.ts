@@ -2,7 +2,8 @@
 // cross-validated accuracy shown, the head kept; then the page reloaded OFFLINE (service worker,
 // as e2e/offline.spec.ts) classifies a held-out cloud with the taught head, attention included.
 // And head files that must be refused: a broken one, and one taught on another model.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { headFileText, parseHeadFile } from '../src/teach/headFile';
@@ -183,4 +184,25 @@ test('head files that cannot be used are refused with the reason', async ({ page
   await expect(error).toContainText(`not on the loaded ${open}`);
   // Nothing refused was kept.
   await expect(page.getByTestId('saved-head')).toHaveCount(0);
+});
+
+test('a folder of class folders fills the classes; a file outside them is left out and said so', async ({ page }) => {
+  const root = path.join(mkdtempSync(path.join(os.tmpdir(), 'teach-e2e-')), 'shapes');
+  for (const label of ['bottle', 'guitar']) {
+    mkdirSync(path.join(root, label), { recursive: true });
+    for (const id of testIdsOf(label).slice(0, 2)) writeFileSync(path.join(root, label, `${id}.ply`), toPly(testCloud(id).points));
+  }
+  writeFileSync(path.join(root, 'loose.ply'), toPly(testCloud(testIdsOf('bottle')[3]).points));
+  await page.goto('/');
+  await openTeach(page);
+  // The first row named by hand keeps its name; the folder's classes fill the empty row, then a new one.
+  await page.getByTestId('teach-class-name-0').fill('guitar');
+  await page.getByTestId('teach-folder').setInputFiles(root);
+  await expect(page.getByTestId('teach-listing')).toContainText('5 files');
+  await expect(page.getByTestId('teach-listing')).toContainText('1 file outside a class folder left out');
+  await expect(page.getByTestId('teach-class-name-0')).toHaveValue('guitar');
+  await expect(page.getByTestId('teach-class-count-0')).toHaveAttribute('data-value', '2');
+  await expect(page.getByTestId('teach-class-name-1')).toHaveValue('bottle');
+  await expect(page.getByTestId('teach-class-count-1')).toHaveAttribute('data-value', '2');
+  await expect(page.getByTestId('teach-problem')).toHaveCount(0);
 });
