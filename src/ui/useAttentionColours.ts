@@ -4,7 +4,8 @@ import type { Classification } from '../model/classifier';
 import { tokenValues } from '../model/postprocess';
 import { ATTENTION_COLORMAP, clampView } from './attentionView';
 import type { AttentionView } from './classify/AttentionPanel';
-import { shownHover, shownPointValues } from './shownAttention';
+import { shownHover } from './shownAttention';
+import { useShownPointValues } from './useShownPointValues';
 import { valueBounds } from './viewer/colors';
 import type { PointScalars } from './viewer/pointViewer';
 
@@ -13,10 +14,8 @@ import type { PointScalars } from './viewer/pointViewer';
 export function useAttentionColours(shown: Classification | null, view: AttentionView, hoverPoint: number | null, shownIndices: Uint32Array | null = null) {
   const { layer, head } = shown ? clampView(view, shown.attention) : { layer: 0, head: 'mean' as const };
   const perToken = useMemo(() => (shown ? tokenValues(shown.attention, layer, head) : null), [shown, layer, head]);
-  const values = useMemo(
-    () => (shown && perToken ? shownPointValues(perToken, shown.tokenOfPoint, shownIndices) : null),
-    [shown, perToken, shownIndices],
-  );
+  // In steps for a huge cloud (useShownPointValues.ts): null until they are ready.
+  const values = useShownPointValues(perToken, shown?.tokenOfPoint ?? null, shownIndices);
   const scalars = useMemo<PointScalars | null>(() => (values && view.enabled ? { values, colormap: ATTENTION_COLORMAP } : null), [values, view.enabled]);
   const range = useMemo(() => (scalars ? valueBounds(scalars.values) : null), [scalars]);
   return {

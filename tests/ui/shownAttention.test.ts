@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fullIndex, shownHover, shownPointValues } from '../../src/ui/shownAttention';
+import { fullIndex, shownHover, shownPointValues, shownPointValuesInSteps } from '../../src/ui/shownAttention';
 import { pointBudgetFor } from '../../src/ui/viewer/pointBudget';
 import { SMALLEST_VIEW_BUDGET, VIEW_POINT_BUDGET } from '../../src/worker/shownPoints';
 
@@ -13,6 +13,15 @@ describe('attention on a decimated view', () => {
 
   it('gives every point its value when all are shown', () => {
     expect(Array.from(shownPointValues(perToken, tokenOfPoint, null))).toEqual(Array.from(tokenOfPoint, (t) => perToken[t]));
+  });
+
+  it('gives the same values in steps, yielding between them', async () => {
+    const indices = new Uint32Array([5, 2, 4, 0, 1]);
+    let yields = 0;
+    const stepped = await shownPointValuesInSteps(perToken, tokenOfPoint, indices, 2, async () => void yields++);
+    expect(Array.from(stepped)).toEqual(Array.from(shownPointValues(perToken, tokenOfPoint, indices)));
+    expect(yields).toBe(2);
+    expect(Array.from(await shownPointValuesInSteps(perToken, tokenOfPoint, null, 4, async () => undefined))).toEqual(Array.from(tokenOfPoint, (t) => perToken[t]));
   });
 
   it('names the classified point under the pointer, with its token and value', () => {
