@@ -1,0 +1,61 @@
+// `npm run bench:up`: what the automatic up costs, measured side by side in one process. The
+// default model (the zoo's first) on onnxruntime's wasm EP in Node, CPU geometry, one 1024-point
+// ModelNet40 test cloud; each round classifies it with the up forced to z at one vote, with the
+// up on Auto (the calibration's votes per up), and with the up forced to z at the manifest's
+// votes, in turn, so the machine's load falls on all three alike. Prints the medians and the
+// ratios to the one-vote time. Needs public/models/<id>/frozen.bin (scripts/assemble-model.mjs).
+//   flags: --rounds 15 --model <id>
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { testCloud, zooModel } from '../e2e/modelnet';
+import { openClassifier, type ClassifyOptions } from '../src/model/classifier';
+import { parseManifest } from '../src/model/zoo';
+
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const ROUNDS = Number(flag('rounds') ?? 15);
+const WARMUP = 3;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main(): Promise<void> {
+  const id = flag('model') ?? zooModel();
+  const dir = `public/models/${id}`;
+  const manifest = parseManifest(JSON.parse(readFileSync(`${dir}/manifest.json`, 'utf8')), `${dir}/manifest.json`);
+  const frozenPath = manifest.frozen ? `${dir}/${manifest.frozen.file}` : null;
+  if (frozenPath && !existsSync(frozenPath)) throw new Error(`bench:up: ${frozenPath} is missing: assemble it first (node scripts/assemble-model.mjs ${id})`);
+  const clf = await openClassifier(
+    { manifest, model: new Uint8Array(readFileSync(`${dir}/${manifest.onnx.file}`)), frozen: frozenPath ? new Uint8Array(readFileSync(frozenPath)) : null },
+    { device: 'wasm' },
+  );
+  const cloud = testCloud('chair_0890').points;
+  const settings: [string, ClassifyOptions][] = [
+    ['up z, 1 vote', { up: 'z', votes: 1 }],
+    ['Auto (default)', { up: 'auto' }],
+    [`up z, ${manifest.votes ?? 1} votes (manifest)`, { up: 'z' }],
+  ];
+  const times = settings.map(() => ({ total: [] as number[], network: [] as number[], runs: 0 }));
+  console.log(`bench:up: ${id}, ${ROUNDS} rounds (+${WARMUP} warm-up), ${cpus().length} CPUs (${cpus()[0]?.model}), load ${loadavg()[0].toFixed(2)}`);
+  for (let round = -WARMUP; round < ROUNDS; round++) {
+    for (const [i, [, options]] of settings.entries()) {
+      const r = await clf.classify(cloud, options);
+      if (round < 0) continue;
+      times[i].total.push(r.timings.total);
+      times[i].network.push(r.timings.network);
+      times[i].runs = options.up === 'auto' ? 2 * r.votes : r.votes;
+    }
+  }
+  await clf.dispose();
+  const base = median(times[0].total);
+  console.log('\n| setting | network runs | classify (median) | network | x one vote |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  settings.forEach(([label], i) => {
+    const t = median(times[i].total);
+    console.log(`| ${label} | ${times[i].runs} | ${t.toFixed(0)} ms | ${median(times[i].network).toFixed(0)} ms | ${(t / base).toFixed(2)} |`);
+  });
+  console.log(`load at the end ${loadavg()[0].toFixed(2)}`);
+}
+
+await main();
