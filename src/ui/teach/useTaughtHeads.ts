@@ -76,18 +76,21 @@ export function useTaughtHeads(classifier: Classifier) {
     };
   }, [refresh]);
 
-  /** Runs a change on the store, then re-reads it; failures become the panel's error. */
+  /** Runs a change on the store, then re-reads it; a failure becomes the panel's error and is
+   * returned (null when it went through). */
   const change = useCallback(
-    async (what: (store: HeadStore) => Promise<unknown>) => {
+    async (what: (store: HeadStore) => Promise<unknown>): Promise<string | null> => {
       const opening = storeRef.current;
-      if (!opening) return;
+      if (!opening) return 'Saved heads are not available (the page is closing).';
       try {
         const store = await opening;
         await what(store);
         await refresh(store);
         setError(null);
+        return null;
       } catch (e) {
         setError(message(e));
+        return message(e);
       }
     },
     [refresh],
@@ -128,12 +131,10 @@ export function useTaughtHeads(classifier: Classifier) {
         const own = modelIdentity(opened.manifest);
         const text = await file.text();
         parseHeadFile(text, { id: own.modelId, sha256: own.modelSha256 });
-        let failed: string | null = null;
-        await change(async (store) => {
+        return await change(async (store) => {
           const saved = await store.save(text);
           await store.setActive(saved.id);
-        }).catch((e) => (failed = message(e)));
-        return failed;
+        });
       } catch (e) {
         return `${file.name}: ${message(e)}`;
       }

@@ -76,12 +76,11 @@ export function useTeaching(client: RefObject<ModelClient | null>, opened: Opene
             cache.current.set(item.file, { key, features });
             computed++;
           } catch (e) {
-            if (e instanceof TeachStop) throw e;
+            if (e instanceof TeachStop || stale()) throw e;
             failed.push({ path: item.path, message: message(e) });
-            continue;
-          } finally {
-            if (stale()) return;
           }
+          if (stale()) return;
+          if (!features) continue;
         }
         rows.push(features);
         labels.push(item.label);
