@@ -60,6 +60,20 @@ export interface ModelManifest {
   /** Point orders classify() averages by default (src/model/votes.ts), chosen on validation;
    * the metrics were measured with as many. Absent: 1. */
   votes?: number;
+  /** Temperature and "not sure" threshold fitted on validation, with the figures they were judged
+   * by (any2point.tools.calibrate; docs/confidence.md). Absent: temperature 1, never "not sure". */
+  calibration?: {
+    temperature: number;
+    threshold: number;
+    /** Votes per candidate up with the up on Auto. */
+    votesPerUp?: number;
+    ups?: string[];
+    rule?: string;
+    targetAccuracy?: number;
+    /** Per variant and pooled: accuracy, ECE before / after, coverage, ... (fractions). */
+    validation?: Record<string, Record<string, unknown>>;
+    test?: Record<string, unknown>;
+  };
   /** ONNX (onnxruntime-web, wasm) vs PyTorch on test clouds, measured by the export. */
   parity: {
     clouds: number;
