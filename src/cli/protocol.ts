@@ -30,4 +30,4 @@ export type FromWorker =
   | { type: 'fatal'; error: string }
   | { type: 'result'; index: number; outcome: Outcome };
 
-export type ToWorker = { type: 'job'; job: Job } | { type: 'close' };
+export type ToWorker = { type: 'job'; job: Job };

@@ -1,7 +1,8 @@
 // A CLI worker thread: opens one classifier (the app's src/model/classifier.ts) on the files the
 // main thread read, says where it runs, then classifies (or computes the features of) one file
-// per job until it is told to close. Started by bin/any2point.mjs (through src/cli/entry.ts); the
-// promise runWorker returns settles when the worker is closed.
+// per job. Started by bin/any2point.mjs (through src/cli/entry.ts); it runs until the pool
+// terminates the thread (a terminated thread needs no clean-up, and Dawn's objects are never
+// collected while it lives), so the promise runWorker returns only settles if the model fails to open.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openClassifier, type Classifier, type TaughtHead } from '../model/classifier';
 import { modelIdentity, taughtHeadFor } from '../model/taughtHead';
@@ -12,8 +13,6 @@ import type { FromWorker, Outcome, ToWorker, WorkerSetup } from './protocol';
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export async function runWorker(): Promise<void> {
-  let closed!: () => void;
-  const whenClosed = new Promise<void>((resolve) => (closed = resolve));
   const port = parentPort;
   if (!port) throw new Error('src/cli/worker.ts runs in a worker thread');
   const setup = workerData as WorkerSetup;
@@ -31,12 +30,6 @@ export async function runWorker(): Promise<void> {
   }
   const opened = classifier;
   port.on('message', async (m: ToWorker) => {
-    if (m.type === 'close') {
-      await opened.dispose();
-      port.close();
-      closed();
-      return;
-    }
     const { index, path } = m.job;
     let outcome: Outcome;
     try {
@@ -49,5 +42,5 @@ export async function runWorker(): Promise<void> {
     }
     post({ type: 'result', index, outcome });
   });
-  await whenClosed;
+  await new Promise<never>(() => undefined);
 }
