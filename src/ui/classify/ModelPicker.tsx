@@ -29,7 +29,10 @@ const PHASE_LABEL: Record<LoadProgress['phase'], string> = {
 };
 
 export function ModelPicker({ models, modelId, device, votes, progress, onModel, onDevice, onVotes }: Props) {
-  const modelVotes = models.find((m) => m.id === modelId)?.votes ?? 1;
+  const model = models.find((m) => m.id === modelId);
+  const modelVotes = model?.votes ?? 1;
+  // With the up on Auto the default is per candidate up (classifier.ts): the calibration's, else half.
+  const autoVotes = model?.calibration?.votesPerUp ?? Math.ceil(modelVotes / 2);
   return (
     <section className="panel" aria-labelledby="model-title">
       <h2 id="model-title">Model</h2>
@@ -60,7 +63,9 @@ export function ModelPicker({ models, modelId, device, votes, progress, onModel,
           data-testid="votes-picker"
           onChange={(e) => onVotes(e.currentTarget.value === '' ? null : Number(e.currentTarget.value))}
         >
-          <option value="">Model default ({modelVotes})</option>
+          <option value="">
+            Model default ({autoVotes} per up on Auto, {modelVotes} with the up set)
+          </option>
           {VOTE_CHOICES.map((n) => (
             <option key={n} value={n}>
               {votesLabel(n)}

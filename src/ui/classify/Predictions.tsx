@@ -90,7 +90,10 @@ export function Predictions({ opened, result, classifying, parseMs, source }: Pr
             <dt>Total</dt>
             <dd data-testid="time-total" data-value={result.timings.total}>{formatMs(result.timings.total)}</dd>
             <dt title="Point orders classified and averaged: each starts the tokenizer's sampling at another point">Votes</dt>
-            <dd data-testid="votes" data-value={result.votes}>{result.votes}</dd>
+            <dd data-testid="votes" data-value={result.votes}>
+              {result.votes}
+              {result.answer.upDetected ? ' per up (z and y)' : ''}
+            </dd>
           </dl>
         </>
       ) : (
