@@ -1,0 +1,67 @@
+// The worker pool on stand-in workers (plain scripts speaking the pool's protocol): every file is
+// reported once, a worker that dies fails only the file it had and is replaced, and a worker that
+// cannot open the model fails the run.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FatalError, runPool } from '../../src/cli/pool';
+import type { Outcome, WorkerSetup } from '../../src/cli/protocol';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'any2point-pool-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// Answers every job with its path's length; exits (as a crash would) on a path containing "crash".
+const echo = path.join(dir, 'echo.mjs');
+writeFileSync(echo, `import { parentPort } from 'node:worker_threads';
+parentPort.postMessage({ type: 'ready', backend: 'wasm', geometry: 'cpu', reason: null });
+parentPort.on('message', ({ job }) => {
+  if (job.path.includes('crash')) process.exit(3);
+  if (job.path.includes('bad')) parentPort.postMessage({ type: 'result', index: job.index, outcome: { ok: false, error: 'bad file' } });
+  else parentPort.postMessage({ type: 'result', index: job.index, outcome: { ok: true, value: job.path.length } });
+});
+`);
+const fatal = path.join(dir, 'fatal.mjs');
+writeFileSync(fatal, `import { parentPort } from 'node:worker_threads';
+parentPort.postMessage({ type: 'fatal', error: 'the model does not open' });
+`);
+
+const setup = {} as WorkerSetup; // the stand-ins read nothing from it
+
+async function run(script: string, paths: string[], jobs: number) {
+  const results = new Map<number, Outcome>();
+  const ready: string[] = [];
+  await runPool(paths, { script, setup, jobs, onReady: (r) => ready.push(r.backend), onResult: (i, o) => {
+    expect(results.has(i)).toBe(false);
+    results.set(i, o);
+  } });
+  return { results, ready };
+}
+
+describe('runPool', () => {
+  it('reports every file once, in any order, with two workers', async () => {
+    const paths = ['a', 'bb', 'bad', 'dddd', 'eeeee'];
+    const { results, ready } = await run(echo, paths, 2);
+    expect(ready).toEqual(['wasm']);
+    expect(paths.map((_, i) => results.get(i))).toEqual([
+      { ok: true, value: 1 },
+      { ok: true, value: 2 },
+      { ok: false, error: 'bad file' },
+      { ok: true, value: 4 },
+      { ok: true, value: 5 },
+    ]);
+  }, 60_000);
+
+  it('fails only the file a dying worker had, and goes on with a new worker', async () => {
+    const paths = ['a', 'crash', 'ccc', 'crash-again', 'eeeee'];
+    const { results } = await run(echo, paths, 1);
+    expect(results.get(1)).toEqual({ ok: false, error: 'the worker classifying it stopped: exit code 3' });
+    expect(results.get(3)).toEqual({ ok: false, error: 'the worker classifying it stopped: exit code 3' });
+    expect([0, 2, 4].map((i) => results.get(i))).toEqual([{ ok: true, value: 1 }, { ok: true, value: 3 }, { ok: true, value: 5 }]);
+  }, 60_000);
+
+  it('fails the run when a worker cannot open the model', async () => {
+    await expect(run(fatal, ['a', 'b'], 2)).rejects.toThrow(FatalError);
+    await expect(run(fatal, ['a'], 1)).rejects.toThrow('the model does not open');
+  }, 60_000);
+});
