@@ -25,10 +25,10 @@ import { ReadbackPresenter } from './readbackPresenter';
 import { SMALLEST_VIEW_BUDGET } from '../../worker/shownPoints';
 
 /** A large cloud's first frame draws this many points; each following frame doubles it, up to the
- * budget, while frames stay quick. How quick a GL is shows only when it draws, and a software GL
- * blocks the page while it does (pointBudget.ts): a first frame of the whole budget, on a machine
- * busy classifying, took over 200 ms. Large clouds come in random order, so every prefix is a
- * uniform subset. */
+ * budget, while frames stay quick. How quick a GL is shows only when it draws: a software GL's
+ * frame of the whole budget, on a machine busy classifying, took over 200 ms (its frames do not
+ * block the page, readbackPresenter.ts, but a slow frame makes a sluggish viewer). Large clouds
+ * come in random order, so every prefix is a uniform subset. */
 const FIRST_FRAME_POINTS = 25_000;
 /** A ramp frame slower than this (to the next frame) ends the ramp at the last quick size. */
 const RAMP_FRAME_MS = 70;
