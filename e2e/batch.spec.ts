@@ -274,7 +274,10 @@ const BENCH = Number(process.env.BATCH_BENCH ?? 0);
 test(`batch throughput on ${BENCH || 'N'} ModelNet40 test clouds`, async ({ page }) => {
   test.skip(!BENCH, 'set BATCH_BENCH=<clouds> to run it');
   test.setTimeout(4 * 60 * 60_000);
-  const manifest = zooManifest(zooModel()) as ReturnType<typeof zooManifest> & { classes: string[] };
+  const manifest = zooManifest(zooModel()) as ReturnType<typeof zooManifest> & {
+    classes: string[];
+    metrics: { testOverallAccuracy: number | null; testMeanClassAccuracy: number | null };
+  };
   const all = manifest.classes.flatMap((label) => testIdsOf(label));
   // An even pick over the split (every class when BENCH is large enough).
   const ids = BENCH >= all.length ? all : Array.from({ length: BENCH }, (_, i) => all[Math.floor((i * all.length) / BENCH)]);
@@ -298,4 +301,9 @@ test(`batch throughput on ${BENCH || 'N'} ModelNet40 test clouds`, async ({ page
   const failed = await page.locator('[data-testid="batch-row"][data-status="failed"]').count();
   console.log(`batch of ${ids.length} clouds (votes ${process.env.BATCH_VOTES ?? `model default ${manifest.votes ?? 1}`}): ${status} overall ${overall.toFixed(4)}, mean class ${meanClass.toFixed(4)}, failed ${failed}`);
   expect(failed).toBe(0);
+  // The whole split with the model's own votes: what any2point.evaluate measured (the manifest's).
+  if (ids.length === all.length && !process.env.BATCH_VOTES) {
+    expect(overall).toBeCloseTo(manifest.metrics.testOverallAccuracy ?? NaN, 3);
+    expect(meanClass).toBeCloseTo(manifest.metrics.testMeanClassAccuracy ?? NaN, 3);
+  }
 });
