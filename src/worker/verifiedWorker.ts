@@ -72,8 +72,8 @@ export class VerifiedWorker extends EventTarget implements Endpoint {
   /** Why the check failed; every later message is answered with it, so no request waits forever. */
   private failure: string | null = null;
 
-  /** `start` makes the worker (written `() => new Worker(new URL('./x.worker.ts', import.meta.url),
-   * ...)` so the bundler still sees and builds the worker), called once the check passed. */
+  /** `start` makes the worker (written `() => new Worker(new URL('./parse.worker.ts', import.meta.url),
+   * ...)` as in src/worker/client.ts so the bundler still sees and builds the worker), called once the check passed. */
   constructor(start: () => Worker) {
     super();
     checkBuildScripts().then(
