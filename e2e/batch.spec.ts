@@ -3,12 +3,14 @@
 // file and a file of another kind) picked through the folder input; the table's rows against
 // PyTorch's top-1 (tests/fixtures/models/<id>.json), the failing row's error, the CSV download
 // parsed back, the accuracy and confusion matrix, a cell filtering the table, and a row opened
-// in the viewer. Then several files dropped on the page start a batch from the one-file mode.
+// in the viewer. Then several files dropped on the page start a batch from the one-file mode, and
+// a batch with a taught head in use ranks the head's classes (and stops when the head is dropped).
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import Papa from 'papaparse';
+import { headFileText } from '../src/teach/headFile';
 import { dropTransfer, framesDrawn, saveScreenshot, waitForFrameAfter, waitForLoaded } from './helpers';
 import { referenceOf, testCloud, testIdsOf, toObj, toPly, zooManifest, zooModel } from './modelnet';
 
@@ -250,6 +252,69 @@ test('Cancel stops the batch before the next file; the rows done stay', async ({
   // The first files, in order, are the ones done; nothing runs after the cancel.
   expect(statuses.slice(0, done).every((s) => s === 'done')).toBe(true);
   await expect(page.getByTestId('batch-csv')).toBeEnabled();
+});
+
+test('with a taught head in use the batch ranks its classes; dropping the head stops the batch', async ({ page }) => {
+  test.setTimeout(10 * 60_000);
+  const modelId = zooModel();
+  const manifest = zooManifest(modelId) as unknown as { files: Record<string, { sha256: string }>; onnx: { file: string }; features: { dim: number } };
+  // A head for the open model, its weights made up (which class wins does not matter here, only
+  // that the rows are ranked in its classes). 'chair' is one of them; 'airplane' is only the model's.
+  const classes = ['chair', 'lamp', 'bottle'];
+  const dim = manifest.features.dim;
+  const text = headFileText({
+    model: { id: modelId, sha256: manifest.files[manifest.onnx.file].sha256 },
+    created: new Date().toISOString(),
+    head: {
+      dim,
+      classes,
+      mean: new Float32Array(dim),
+      weights: Float32Array.from({ length: classes.length * dim }, (_, i) => Math.sin(i * 1.7)),
+      bias: new Float32Array(classes.length),
+    },
+    examplesPerClass: classes.map(() => 1),
+    crossValidation: null,
+    training: { method: 'logistic-regression', weightDecay: 1e-3, iterations: 300 },
+  });
+  await openBatchMode(page);
+  await expect(page.getByTestId('batch-classes')).toHaveAttribute('data-head', 'false');
+  await expect(page.getByTestId('batch-classes')).toContainText("the model's");
+  // A head is checked against the open model: wait for it to be open.
+  await expect(page.getByTestId('model-name')).toBeVisible({ timeout: 300_000 });
+  await page.getByRole('tab', { name: 'Teach' }).click();
+  await page.getByTestId('head-load').setInputFiles({ name: 'made-up.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+  await expect(page.getByTestId('head-load-error')).toHaveCount(0);
+  await expect(page.getByTestId('head-in-use')).toHaveAttribute('data-value', classes.join(' · '));
+  await page.getByRole('tab', { name: 'Batch' }).click();
+  await expect(page.getByTestId('batch-classes')).toHaveAttribute('data-head', 'true', { timeout: 120_000 });
+  await expect(page.getByTestId('batch-classes')).toContainText(`your head “${classes.join(' · ')}” (3 classes)`);
+
+  const root = path.join(mkdtempSync(path.join(os.tmpdir(), 'batch-head-e2e-')), ROOT);
+  for (const [folder, id] of [['chair', 'chair_0937'], ['airplane', 'airplane_0627']]) {
+    mkdirSync(path.join(root, folder), { recursive: true });
+    writeFileSync(path.join(root, folder, `${id}.ply`), toPly(testCloud(id).points));
+  }
+  await page.getByTestId('batch-folder-input').setInputFiles(root);
+  await waitForBatch(page, 2);
+  const tops = await page.getByTestId('batch-row').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-top1')));
+  expect(tops).toHaveLength(2);
+  for (const top of tops) expect(classes).toContain(top);
+  // Folders are matched against the head's classes: 'airplane' is a class of the model, not of the head.
+  await expect(page.getByTestId('batch-unmatched')).toHaveAttribute('data-folders', JSON.stringify(['airplane']));
+  await expect(page.getByTestId('batch-overall')).toBeVisible();
+
+  // The head dropped mid-batch stops it, as a model switch does.
+  const bytes = Buffer.from(toPly(testCloud('chair_0937').points));
+  const names = Array.from({ length: 24 }, (_, i) => `chair-${String(i + 1).padStart(2, '0')}.ply`);
+  await page.getByTestId('batch-files-input').setInputFiles(names.map((name) => ({ name, mimeType: 'application/octet-stream', buffer: bytes })));
+  const progress = page.getByTestId('batch-progress');
+  await expect(progress).toHaveAttribute('data-running', 'true');
+  await page.getByRole('tab', { name: 'Teach' }).click();
+  await page.getByTestId('head-stop').click();
+  await page.getByRole('tab', { name: 'Batch' }).click();
+  await expect(progress).toHaveAttribute('data-running', 'false', { timeout: 120_000 });
+  await expect(progress.getByRole('status')).toContainText("Stopped: the classes changed to the model's classes");
+  await expect(page.getByTestId('batch-classes')).toContainText(`your head “${classes.join(' · ')}”`);
 });
 
 test('the mode tabs work from the keyboard', async ({ page }) => {

@@ -16,6 +16,8 @@ export interface BatchMeta {
   votes: number | null;
   /** ISO time the batch started. */
   started: string;
+  /** The taught head the batch ranked with (its classes, not the model's); absent: the model's. */
+  head?: { name: string; classes: string[] };
 }
 
 /** Rows for the CSV: file, folder, points, up, top1, probability1, ..., top5, probability5, sure, correct, ms, error. */
@@ -61,7 +63,7 @@ export interface BatchJson {
     ms: number | null;
     error: string | null;
   }[];
-  /** Present when files sat in class folders that match the model's classes. */
+  /** Present when files sat in class folders that match the batch's classes (the model's, or the head's: meta.head). */
   accuracy: { files: number; overall: number; meanClass: number; classes: string[]; confusion: number[][] } | null;
 }
 

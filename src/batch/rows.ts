@@ -4,7 +4,7 @@
 
 export interface RankedLabel {
   label: string;
-  /** The class's index in the model's class list. */
+  /** The class's index in the batch's class list (the model's, or a taught head's). */
   index: number;
   probability: number;
 }

@@ -93,6 +93,7 @@ export function App() {
     modelId: classifier.state.modelId,
     up: settings.up,
     votes: classifier.state.votes,
+    head: classifier.state.head,
     openFile: shownCloud.openFile,
     loadStatus: <LoadStatus loading={shownCloud.loading} onCancel={shownCloud.cancelLoad} />,
   });

@@ -1,6 +1,6 @@
 // The batch mode's side panel: pick a folder (the browser's directory picker, else a webkitdirectory
 // input) or many files, the progress (n of N, time left, Cancel), what the listing left out, and
-// the downloads.
+// the downloads; and which classes the files are classified into (a taught head's or the model's).
 import { useRef, useState, type ReactNode } from 'react';
 import type { QueueProgress } from '../../batch/queue';
 import { directoryPicker, isPickerAbort, listDirectoryHandle, listFileList, type FolderListing } from '../../files/folder';
@@ -10,6 +10,10 @@ import type { BatchState } from './useBatch';
 
 interface Props {
   state: BatchState;
+  /** The classes the batch ranks, in words (batch/batchClasses.ts). */
+  classes: string;
+  /** They are a taught head's. */
+  headInUse: boolean;
   onListing: (listing: FolderListing) => void;
   onCancel: () => void;
   onDownload: (kind: 'csv' | 'json') => void;
@@ -38,7 +42,7 @@ function finishedText(state: BatchState): string {
   return `${formatCount(done)} classified${failed ? `, ${formatCount(failed)} failed` : ''}${time}.`;
 }
 
-export function BatchPanel({ state, onListing, onCancel, onDownload, loadStatus }: Props) {
+export function BatchPanel({ state, classes, headInUse, onListing, onCancel, onDownload, loadStatus }: Props) {
   const folderInput = useRef<HTMLInputElement>(null);
   const filesInput = useRef<HTMLInputElement>(null);
   const [pickError, setPickError] = useState<string | null>(null);
@@ -79,6 +83,9 @@ export function BatchPanel({ state, onListing, onCancel, onDownload, loadStatus 
       <input ref={folderInput} type="file" hidden multiple {...{ webkitdirectory: '' }} data-testid="batch-folder-input" onChange={(e) => fromInput(e.currentTarget)} />
       <input ref={filesInput} type="file" hidden multiple accept={ACCEPT} data-testid="batch-files-input" onChange={(e) => fromInput(e.currentTarget)} />
       <p className="hint">or drop a folder or several files anywhere on this page.</p>
+      <p className="hint" data-testid="batch-classes" data-head={headInUse}>
+        Classified into {classes}.
+      </p>
       <p className="hint muted">Files in sub-folders named after classes (chair/, table/, …) are scored: accuracy and a confusion matrix.</p>
       {pickError && (
         <p className="batch-warning" role="alert">

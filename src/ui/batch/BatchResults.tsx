@@ -10,7 +10,7 @@ const percent = (p: number) => `${(p * 100).toFixed(1)} %`;
 
 interface Props {
   rows: readonly BatchRow[];
-  /** The model's classes (the rows' top-1 indices point into it). */
+  /** The batch's classes, the model's or a taught head's (the rows' top-1 indices point into it). */
   labels: readonly string[];
   summary: LabelledSummary | null;
   selected: number | null;

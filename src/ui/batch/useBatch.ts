@@ -4,12 +4,14 @@
 // are kept so a row can be opened again (re-read) in the viewer. The table is refreshed at most a
 // few times a second, so thousands of files do not re-render it thousands of times.
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
+import { stopReason } from '../../batch/batchClasses';
 import type { BatchMeta } from '../../batch/export';
 import { runQueue, type QueueProgress } from '../../batch/queue';
 import type { BatchRow } from '../../batch/rows';
 import type { FolderListing } from '../../files/folder';
 import { describeListing } from '../../files/folder';
 import type { ModelClient } from '../../model/worker/client';
+import type { HeadForModel } from '../../model/worker/protocol';
 import type { ParseClient } from '../../worker/client';
 import { WorkerError } from '../../worker/transport';
 
@@ -21,6 +23,9 @@ export interface BatchSettings {
   /** What the model worker's classify takes (an axis, or 'auto' where the app finds it). */
   up: Parameters<ModelClient['classify']>[1];
   votes: number | null;
+  /** The taught head in use (the one-file path's): the batch ranks its classes; it stops when
+   * the head changes, as when the model does. null: the model's own classes. */
+  head: HeadForModel | null;
 }
 
 export interface BatchState {
@@ -48,6 +53,8 @@ export function useBatch(settings: BatchSettings) {
   const rowsRef = useRef<BatchRow[]>([]);
   const filesRef = useRef<File[]>([]);
   const runToken = useRef(0);
+  /** The head the batch under way ranks with (the same for every file of it). */
+  const runHead = useRef<HeadForModel | null>(null);
   const publishTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const [state, setState] = useState<BatchState>({ rows: [], progress: null, running: false, listingNote: null, stopped: null, meta: null });
 
@@ -68,7 +75,7 @@ export function useBatch(settings: BatchSettings) {
   };
 
   /** Reads and classifies one file: the parse worker, then the model worker. */
-  const classifyFile = useCallback(async (file: File, token: number): Promise<Pick<BatchRow, 'points' | 'top' | 'up' | 'notSure' | 'ms'>> => {
+  const classifyFile = useCallback(async (file: File, token: number, head: HeadForModel | null): Promise<Pick<BatchRow, 'points' | 'top' | 'up' | 'notSure' | 'ms'>> => {
     for (let attempt = 0; ; attempt++) {
       const { parseClient, modelClient, up, votes } = settingsRef.current;
       const parse = parseClient.current;
@@ -77,7 +84,7 @@ export function useBatch(settings: BatchSettings) {
       try {
         const loaded = await parse.loadFile(file);
         const { cloud } = loaded.result;
-        const result = await model.classify(cloud.positions.subarray(0, cloud.count * 3), up, votes ?? undefined);
+        const result = await model.classify(cloud.positions.subarray(0, cloud.count * 3), up, votes ?? undefined, undefined, head ?? undefined);
         // The file's own time: reading and parsing, and the classifier's run, without the wait
         // for a model still opening (the first file's would otherwise hold the download).
         const ms = loaded.totalMs + result.timings.total;
@@ -96,7 +103,8 @@ export function useBatch(settings: BatchSettings) {
   const run = useCallback(
     async (listing: FolderListing) => {
       const token = ++runToken.current;
-      const { modelId, up, votes } = settingsRef.current;
+      const { modelId, up, votes, head } = settingsRef.current;
+      runHead.current = head;
       filesRef.current = listing.files.map((f) => f.file);
       rowsRef.current = listing.files.map((f, id) => ({ id, path: f.path, ...(f.label !== undefined ? { folder: f.label } : {}), status: 'queued' }));
       setState({
@@ -105,10 +113,10 @@ export function useBatch(settings: BatchSettings) {
         running: listing.files.length > 0,
         listingNote: describeListing(listing),
         stopped: null,
-        meta: { model: modelId ?? '', up, votes, started: new Date().toISOString() },
+        meta: { model: modelId ?? '', up, votes, started: new Date().toISOString(), ...(head ? { head: { name: head.name, classes: [...head.head.classes] } } : {}) },
       });
       if (listing.files.length === 0) return;
-      const outcome = await runQueue(filesRef.current, (file) => classifyFile(file, token), {
+      const outcome = await runQueue(filesRef.current, (file) => classifyFile(file, token, head), {
         cancelled: () => token !== runToken.current,
         onStart: (id) => {
           setRow(id, { status: 'running' });
@@ -148,13 +156,13 @@ export function useBatch(settings: BatchSettings) {
     stop(`Cancelled after ${done} of ${rowsRef.current.length} files.`);
   }, [stop]);
 
-  // A model switched mid-batch would classify the rest with another model.
+  // A model or head switched mid-batch would classify the rest in other classes.
   const startedWith = state.meta?.model;
   useEffect(() => {
-    if (state.running && settings.modelId !== null && startedWith && settings.modelId !== startedWith) {
-      stop(`Stopped: the model changed to ${settings.modelId} (the rows so far are ${startedWith}'s). Start the batch again to classify every file with it.`);
-    }
-  }, [settings.modelId, startedWith, state.running, stop]);
+    if (!state.running) return;
+    const why = stopReason({ model: startedWith ?? null, head: runHead.current }, { model: settings.modelId, head: settings.head });
+    if (why) stop(why);
+  }, [settings.modelId, settings.head, startedWith, state.running, stop]);
 
   /** The file of a row, to open it again in the viewer. */
   const fileOf = useCallback((id: number): File | null => filesRef.current[id] ?? null, []);

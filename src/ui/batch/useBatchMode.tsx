@@ -1,12 +1,14 @@
 // The batch mode put together for App.tsx: the batch (useBatch) over the page's own workers, its
-// summary against the model's classes, the downloads, and a row opened in the viewer through the
+// summary against its classes (a taught head's when one is in use, else the model's), the downloads, and a row opened in the viewer through the
 // one-file path (the file is read again and classified there, with its attention). Returns the
 // side panel and the results, which App lays out in their own places.
 import { useCallback, useMemo, useState, type ReactNode, type RefObject } from 'react';
+import { batchLabels, describeBatchClasses } from '../../batch/batchClasses';
 import { toCsv, toJson } from '../../batch/export';
 import { summarise } from '../../batch/summary';
 import { listDropped, type Dropped, type FolderListing } from '../../files/folder';
 import type { ModelClient } from '../../model/worker/client';
+import type { HeadForModel } from '../../model/worker/protocol';
 import type { ZooManifest } from '../../model/zoo';
 import type { ParseClient } from '../../worker/client';
 import { BatchPanel } from './BatchPanel';
@@ -22,20 +24,25 @@ interface Options {
   modelId: string | null;
   up: Parameters<ModelClient['classify']>[1];
   votes: number | null;
+  /** The taught head in use; the batch ranks its classes. */
+  head: HeadForModel | null;
   /** Opens a file the one-file way (viewer, prediction, attention). */
   openFile: (file: File) => void;
   /** The one-file path's loading line (a row being opened), shown in the batch panel. */
   loadStatus: ReactNode;
 }
 
-export function useBatchMode({ parseClient, modelClient, models, modelId, up, votes, openFile, loadStatus }: Options) {
-  const batch = useBatch({ parseClient, modelClient, modelId, up, votes });
+export function useBatchMode({ parseClient, modelClient, models, modelId, up, votes, head, openFile, loadStatus }: Options) {
+  const batch = useBatch({ parseClient, modelClient, modelId, up, votes, head });
   const { state, run, fileOf } = batch;
   const [opened, setOpened] = useState<number | null>(null);
 
-  // The rows' indices point into the classes of the model the batch ran with.
+  // The rows' indices point into the classes the batch ran with: its head's, else its model's.
+  // Before a batch (no meta), the ones the next batch would use.
   const batchModel = state.meta?.model || modelId;
-  const labels = useMemo(() => models.find((m) => m.id === batchModel)?.classes ?? [], [models, batchModel]);
+  const batchHead = useMemo(() => (state.meta ? (state.meta.head ?? null) : head ? { name: head.name, classes: head.head.classes } : null), [state.meta, head]);
+  const modelClasses = useMemo(() => models.find((m) => m.id === batchModel)?.classes ?? [], [models, batchModel]);
+  const labels = useMemo(() => batchLabels(batchHead, modelClasses), [batchHead, modelClasses]);
   const summary = useMemo(() => summarise(state.rows, labels), [state.rows, labels]);
 
   const start = useCallback(
@@ -70,7 +77,7 @@ export function useBatchMode({ parseClient, modelClient, models, modelId, up, vo
 
   return {
     startDropped,
-    panel: <BatchPanel state={state} onListing={start} onCancel={batch.cancel} onDownload={download} loadStatus={loadStatus} />,
+    panel: <BatchPanel state={state} classes={describeBatchClasses(batchHead, modelClasses)} headInUse={batchHead !== null} onListing={start} onCancel={batch.cancel} onDownload={download} loadStatus={loadStatus} />,
     results: state.rows.length > 0 ? <BatchResults rows={state.rows} labels={labels} summary={summary} selected={opened} onOpen={openRow} /> : null,
   };
 }
