@@ -122,12 +122,12 @@ export function App() {
         <p className="tagline">3D point clouds and meshes, read and shown on your own machine.</p>
       </header>
       <aside className="sidebar">
-        {/* The tabs come after the panel in the page's order, so the first Tab still lands on the
-            mode's own first control (the file picker, as e2e/app.spec.ts asks); CSS draws them on top. */}
+        {/* The tabs first in the page's order as on screen, so the keyboard's order is the one seen
+            (WCAG 2.4.3): the first Tab lands on the selected tab, the next on the mode's own controls. */}
+        <ModeTabs modes={MODES} mode={mode} onMode={setMode} panelId="mode-panel" />
         <div id="mode-panel" role="tabpanel" aria-labelledby={tabId(mode)}>
           {view.panel}
         </div>
-        <ModeTabs modes={MODES} mode={mode} onMode={setMode} panelId="mode-panel" />
         <ModelPicker
           models={classifier.state.models}
           modelId={classifier.state.modelId}
