@@ -21,10 +21,13 @@ interface Props {
   onCancel: () => void;
 }
 
-/** The file being loaded and its Cancel button (also under the batch panel, for a row opened in the viewer). */
+/** The file being loaded and its Cancel button (also under the batch panel, for a row opened in the
+ * viewer). The button sits beside the text, at the row's top, not below it: the text changes with
+ * every progress report and wraps to one line or two, which moved a button below it up and down
+ * while the load ran, so a click (a person's, or Playwright's under load) could land on the text. */
 export function LoadStatus({ loading, onCancel }: Pick<Props, 'loading' | 'onCancel'>) {
   return (
-    <>
+    <div className="load-status">
       <p className="status" role="status" data-testid="status" data-stage={loading?.progress?.stage ?? ''}>
         {loading ? statusText(loading) : ''}
       </p>
@@ -33,7 +36,7 @@ export function LoadStatus({ loading, onCancel }: Pick<Props, 'loading' | 'onCan
           Cancel
         </button>
       )}
-    </>
+    </div>
   );
 }
 
