@@ -28,6 +28,9 @@ export interface BatchSettings {
   head: HeadForModel | null;
 }
 
+/** What one run classifies with, fixed at its start. */
+type RunSettings = Pick<BatchSettings, 'up' | 'votes' | 'head'>;
+
 export interface BatchState {
   rows: BatchRow[];
   progress: QueueProgress | null;
@@ -74,10 +77,12 @@ export function useBatch(settings: BatchSettings) {
     rowsRef.current[id] = { ...rowsRef.current[id], ...patch };
   };
 
-  /** Reads and classifies one file: the parse worker, then the model worker. */
-  const classifyFile = useCallback(async (file: File, token: number, head: HeadForModel | null): Promise<Pick<BatchRow, 'points' | 'top' | 'up' | 'notSure' | 'ms'>> => {
+  /** Reads and classifies one file: the parse worker, then the model worker. The run's up, votes
+   * and head are passed in (taken once at its start), so every row matches the run's record. */
+  const classifyFile = useCallback(async (file: File, token: number, how: RunSettings): Promise<Pick<BatchRow, 'points' | 'top' | 'up' | 'notSure' | 'ms'>> => {
+    const { up, votes, head } = how;
     for (let attempt = 0; ; attempt++) {
-      const { parseClient, modelClient, up, votes } = settingsRef.current;
+      const { parseClient, modelClient } = settingsRef.current;
       const parse = parseClient.current;
       const model = modelClient.current;
       if (!parse || !model) throw new Error('The page is closing.');
@@ -116,7 +121,7 @@ export function useBatch(settings: BatchSettings) {
         meta: { model: modelId ?? '', up, votes, started: new Date().toISOString(), ...(head ? { head: { name: head.name, classes: [...head.head.classes] } } : {}) },
       });
       if (listing.files.length === 0) return;
-      const outcome = await runQueue(filesRef.current, (file) => classifyFile(file, token, head), {
+      const outcome = await runQueue(filesRef.current, (file) => classifyFile(file, token, { up, votes, head }), {
         cancelled: () => token !== runToken.current,
         onStart: (id) => {
           setRow(id, { status: 'running' });
