@@ -2,7 +2,7 @@
 // model worker (the frozen model, vote 0: the cloud as given), then the head trained and
 // cross-validated in the model worker. Features are kept per file and model, so adding a file and
 // teaching again computes only the new one. A file that fails is listed and left out; the rest go on.
-import { useCallback, useRef, useState, type RefObject } from 'react';
+import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import { describeListing, type FolderListing } from '../../files/folder';
 import type { UpAxis } from '../../geometry/normalise';
 import { modelIdentity } from '../../model/taughtHead';
@@ -31,6 +31,16 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 /** Thrown for what stops the whole teaching, not just one file. */
 class TeachStop extends Error {}
 
+const MODEL_CHANGED = 'The model changed while teaching; teach again.';
+
+/** Which model is open (id and ONNX sha256), or null; never throws, unlike modelIdentity. */
+const modelKey = (opened: OpenedModel | null): string | null => {
+  if (!opened) return null;
+  const { manifest } = opened;
+  const sha = manifest.files[manifest.onnx.file]?.sha256;
+  return sha ? `${manifest.id}/${sha}` : null;
+};
+
 export function useTeaching(client: RefObject<ModelClient | null>, opened: OpenedModel | null, up: UpAxis | 'auto') {
   const parser = useWorkerClient(() => new ParseClient());
   const [classes, setClasses] = useState<TeachClass[]>(() => [newClass(), newClass()]);
@@ -40,6 +50,20 @@ export function useTeaching(client: RefObject<ModelClient | null>, opened: Opene
   /** Features per file, for the model (sha256) and up they were computed with. */
   const cache = useRef(new WeakMap<File, { key: string; features: Float32Array }>());
   const run = useRef(0);
+  /** The model the teaching under way started with (modelKey), null when none runs. */
+  const runModel = useRef<string | null>(null);
+  /** The model open now, read after each await: features from another model are never kept. */
+  const openModel = useRef<string | null>(null);
+  openModel.current = modelKey(opened);
+
+  // A model switched mid-teach: the features so far and the head's stamp would be of two models.
+  const openKey = modelKey(opened);
+  useEffect(() => {
+    if (runModel.current === null || runModel.current === openKey) return;
+    run.current++;
+    runModel.current = null;
+    setPhase({ kind: 'failed', message: MODEL_CHANGED });
+  }, [openKey]);
 
   const teach = useCallback(async () => {
     const problem = teachProblem(classes);
@@ -49,6 +73,9 @@ export function useTeaching(client: RefObject<ModelClient | null>, opened: Opene
     if (!opened || !model || !files) return setPhase({ kind: 'failed', message: 'The model is still opening: teach once it is open.' });
     const request = ++run.current;
     const stale = () => request !== run.current;
+    const startedWith = modelKey(opened);
+    runModel.current = startedWith;
+    const modelChanged = () => openModel.current !== startedWith;
     const used = usedClasses(classes);
     const identity = modelIdentity(opened.manifest);
     const key = `${identity.modelSha256}/${up}`;
@@ -72,6 +99,8 @@ export function useTeaching(client: RefObject<ModelClient | null>, opened: Opene
             if (!result.features) {
               throw new TeachStop(`${opened.manifest.name} has no 'features' output, so it cannot be taught: export it again (python -m any2point.export).`);
             }
+            if (stale()) return;
+            if (modelChanged()) throw new TeachStop(MODEL_CHANGED);
             features = result.features;
             cache.current.set(item.file, { key, features });
             computed++;
@@ -98,6 +127,7 @@ export function useTeaching(client: RefObject<ModelClient | null>, opened: Opene
         if (!stale()) setPhase({ kind: 'training', progress });
       });
       if (stale()) return;
+      if (modelChanged()) throw new TeachStop(MODEL_CHANGED);
       const file: HeadFile = {
         model: { id: identity.modelId, sha256: identity.modelSha256 },
         created: new Date().toISOString(),
@@ -111,6 +141,8 @@ export function useTeaching(client: RefObject<ModelClient | null>, opened: Opene
       if (stale()) return;
       setFailures(failed);
       setPhase({ kind: 'failed', message: message(e) });
+    } finally {
+      if (!stale()) runModel.current = null;
     }
   }, [classes, client, parser, opened, up]);
 
@@ -125,6 +157,7 @@ export function useTeaching(client: RefObject<ModelClient | null>, opened: Opene
   /** Stops the teaching under way (the file being read finishes in the background). */
   const cancel = useCallback(() => {
     run.current++;
+    runModel.current = null;
     setPhase({ kind: 'idle' });
   }, []);
 
