@@ -11,6 +11,7 @@ import type { OpenedModel, Trained, TrainProgress } from '../../model/worker/pro
 import { DEFAULT_ITERATIONS, DEFAULT_WEIGHT_DECAY } from '../../teach/head';
 import type { HeadFile } from '../../teach/headFile';
 import { ParseClient } from '../../worker/client';
+import { WorkerError } from '../../worker/transport';
 import { useWorkerClient } from '../useWorkerClient';
 import { mergeListing, newClass, teachProblem, usedClasses, type TeachClass } from './teachClasses';
 
@@ -30,6 +31,9 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Thrown for what stops the whole teaching, not just one file. */
 class TeachStop extends Error {}
+
+/** The one-file path's Cancel replaces the model worker; the file under way then fails with 'disposed'. */
+const replacedWorker = (e: unknown) => e instanceof WorkerError && e.kind === 'disposed';
 
 const MODEL_CHANGED = 'The model changed while teaching; teach again.';
 
@@ -86,6 +90,25 @@ export function useTeaching(client: RefObject<ModelClient | null>, opened: Opene
     setFailures([]);
     const start = performance.now();
     let computed = 0;
+    /** One file's features; once more on the new worker after the model worker was replaced under it. */
+    const featuresOf = async (file: File): Promise<Float32Array> => {
+      for (let attempt = 0; ; attempt++) {
+        const worker = attempt === 0 ? model : client.current;
+        if (!worker) throw new Error('The page is closing.');
+        try {
+          const loaded = await files.loadFile(file);
+          const { cloud } = loaded.result;
+          const result = await worker.classify(cloud.positions.subarray(0, cloud.count * 3), up, 1);
+          if (!result.features) {
+            throw new TeachStop(`${opened.manifest.name} has no 'features' output, so it cannot be taught: export it again (python -m any2point.export).`);
+          }
+          return result.features;
+        } catch (e) {
+          if (attempt === 0 && replacedWorker(e) && !stale()) continue;
+          throw e;
+        }
+      }
+    };
     try {
       for (let i = 0; i < items.length; i++) {
         const item = items[i];
@@ -93,15 +116,10 @@ export function useTeaching(client: RefObject<ModelClient | null>, opened: Opene
         let features = cache.current.get(item.file)?.key === key ? cache.current.get(item.file)!.features : null;
         if (!features) {
           try {
-            const loaded = await files.loadFile(item.file);
-            const { cloud } = loaded.result;
-            const result = await model.classify(cloud.positions.subarray(0, cloud.count * 3), up, 1);
-            if (!result.features) {
-              throw new TeachStop(`${opened.manifest.name} has no 'features' output, so it cannot be taught: export it again (python -m any2point.export).`);
-            }
+            const computedNow = await featuresOf(item.file);
             if (stale()) return;
             if (modelChanged()) throw new TeachStop(MODEL_CHANGED);
-            features = result.features;
+            features = computedNow;
             cache.current.set(item.file, { key, features });
             computed++;
           } catch (e) {
@@ -123,7 +141,10 @@ export function useTeaching(client: RefObject<ModelClient | null>, opened: Opene
       const features = new Float32Array(rows.length * dim);
       rows.forEach((r, i) => features.set(r, i * dim));
       setPhase({ kind: 'training', progress: null });
-      const trained = await model.train({ features, dim, labels, classes: used.map((c) => c.name) }, (progress) => {
+      // The worker now, not the one at the start: a one-file Cancel may have replaced it.
+      const trainer = client.current;
+      if (!trainer) throw new Error('The page is closing.');
+      const trained = await trainer.train({ features, dim, labels, classes: used.map((c) => c.name) }, (progress) => {
         if (!stale()) setPhase({ kind: 'training', progress });
       });
       if (stale()) return;
