@@ -80,7 +80,8 @@ export function runPool(paths: readonly string[], options: PoolOptions): Promise
       };
       worker.on('message', (m: FromWorker) => {
         if (m.type === 'fatal') {
-          fail(new FatalError(m.error));
+          void worker.terminate();
+          died(m.error, m.error);
         } else if (m.type === 'ready') {
           ready = true;
           if (!readyOnce) {
@@ -94,13 +95,17 @@ export function runPool(paths: readonly string[], options: PoolOptions): Promise
           if (!failed && finished < paths.length) feed();
         }
       });
-      const died = (why: string) => {
+      const died = (why: string, unopened = `a worker stopped before it opened the model: ${why}`) => {
         if (!live.has(worker) || failed) return;
         live.delete(worker);
-        if (!ready) {
-          fail(new FatalError(`a worker stopped before it opened the model: ${why}`));
+        if (!ready && !readyOnce) {
+          // No worker has opened the model yet: the run fails once none is left that still might
+          // (with several starting, one whose device setup failed does not sink the others).
+          if (live.size === 0) fail(new FatalError(unopened));
           return;
         }
+        // Once a worker has opened the model it can be opened, so a later one that dies before it
+        // is ready (a replacement, a slow starter) counts as a death like any other.
         if (current !== null) {
           const index = current;
           current = null;

@@ -1,9 +1,10 @@
 // The worker pool on stand-in workers (plain scripts speaking the pool's protocol): every file is
-// reported once, a worker that dies fails only the file it had and is replaced, and a worker that
-// cannot open the model fails the run.
+// reported once, a worker that dies fails only the file it had and is replaced, a worker that
+// cannot open the model while another can is only a dead worker, and the run fails when none can.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FatalError, runPool } from '../../src/cli/pool';
 import type { Outcome, WorkerSetup } from '../../src/cli/protocol';
@@ -26,12 +27,24 @@ writeFileSync(fatal, `import { parentPort } from 'node:worker_threads';
 parentPort.postMessage({ type: 'fatal', error: 'the model does not open' });
 `);
 
+// The second worker started (found by the marker files it creates in workerData.dir) cannot open
+// the model: it says so (workerData.how 'fatal') or exits ('exit'); every other one is echo.mjs.
+const second = path.join(dir, 'second.mjs');
+writeFileSync(second, `import { openSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+const claim = (name) => { try { openSync(workerData.dir + '/' + name, 'wx'); return true; } catch { return false; } };
+if (!claim('first') && claim('second')) {
+  if (workerData.how === 'exit') process.exit(4);
+  parentPort.postMessage({ type: 'fatal', error: 'no device for this one' });
+} else await import(${JSON.stringify(pathToFileURL(echo).href)});
+`);
+
 const setup = {} as WorkerSetup; // the stand-ins read nothing from it
 
-async function run(script: string, paths: string[], jobs: number) {
+async function run(script: string, paths: string[], jobs: number, data: WorkerSetup = setup) {
   const results = new Map<number, Outcome>();
   const ready: string[] = [];
-  await runPool(paths, { script, setup, jobs, onReady: (r) => ready.push(r.backend), onResult: (i, o) => {
+  await runPool(paths, { script, setup: data, jobs, onReady: (r) => ready.push(r.backend), onResult: (i, o) => {
     expect(results.has(i)).toBe(false);
     results.set(i, o);
   } });
@@ -58,6 +71,24 @@ describe('runPool', () => {
     expect(results.get(1)).toEqual({ ok: false, error: 'the worker classifying it stopped: exit code 3' });
     expect(results.get(3)).toEqual({ ok: false, error: 'the worker classifying it stopped: exit code 3' });
     expect([0, 2, 4].map((i) => results.get(i))).toEqual([{ ok: true, value: 1 }, { ok: true, value: 3 }, { ok: true, value: 5 }]);
+  }, 60_000);
+
+  it('goes on when one worker cannot open the model but another can', async () => {
+    for (const how of ['fatal', 'exit']) {
+      // One of two starting workers fails: the other classifies every file.
+      const both = mkdtempSync(path.join(dir, 'jobs-'));
+      const { results } = await run(second, ['a', 'bb', 'ccc'], 2, { dir: both, how } as unknown as WorkerSetup);
+      expect([0, 1, 2].map((i) => results.get(i)), how).toEqual([{ ok: true, value: 1 }, { ok: true, value: 2 }, { ok: true, value: 3 }]);
+      // The replacement for a crashed worker fails: replaced in turn, as a dead worker is.
+      const after = mkdtempSync(path.join(dir, 'crash-'));
+      const { results: replaced } = await run(second, ['a', 'crash', 'ccc', 'dddd'], 1, { dir: after, how } as unknown as WorkerSetup);
+      expect([0, 1, 2, 3].map((i) => replaced.get(i)), how).toEqual([
+        { ok: true, value: 1 },
+        { ok: false, error: 'the worker classifying it stopped: exit code 3' },
+        { ok: true, value: 3 },
+        { ok: true, value: 4 },
+      ]);
+    }
   }, 60_000);
 
   it('fails the run when a worker cannot open the model', async () => {
