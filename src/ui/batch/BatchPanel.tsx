@@ -52,7 +52,9 @@ export function BatchPanel({ state, classes, headInUse, onListing, onCancel, onD
     const files = Array.from(input.files ?? []);
     // Cleared so picking the same folder again still fires a change.
     input.value = '';
-    if (files.length > 0) void listFileList(files).then(onListing);
+    if (files.length === 0) return;
+    setPickError(null);
+    void listFileList(files).then(onListing, (e: unknown) => setPickError(`Could not read the folder: ${e instanceof Error ? e.message : String(e)}`));
   };
 
   const pickFolder = async () => {

@@ -169,8 +169,13 @@ export function useBatch(settings: BatchSettings) {
     if (why) stop(why);
   }, [settings.modelId, settings.head, startedWith, state.running, stop]);
 
+  /** A folder or files that could not be listed: said where the listing note goes. */
+  const listingFailed = useCallback((e: unknown) => {
+    setState((s) => ({ ...s, listingNote: `Could not read the folder: ${message(e)}` }));
+  }, []);
+
   /** The file of a row, to open it again in the viewer. */
   const fileOf = useCallback((id: number): File | null => filesRef.current[id] ?? null, []);
 
-  return { state, run, cancel, fileOf };
+  return { state, run, cancel, fileOf, listingFailed };
 }

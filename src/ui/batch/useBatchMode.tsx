@@ -34,7 +34,7 @@ interface Options {
 
 export function useBatchMode({ parseClient, modelClient, models, modelId, up, votes, head, openFile, loadStatus }: Options) {
   const batch = useBatch({ parseClient, modelClient, modelId, up, votes, head });
-  const { state, run, fileOf } = batch;
+  const { state, run, fileOf, listingFailed } = batch;
   const [opened, setOpened] = useState<number | null>(null);
 
   // The rows' indices point into the classes the batch ran with: its head's, else its model's.
@@ -54,7 +54,7 @@ export function useBatchMode({ parseClient, modelClient, models, modelId, up, vo
   );
 
   /** A drop of a folder or several files (WindowDropTarget); read here, after the drop event. */
-  const startDropped = useCallback((dropped: Dropped) => void listDropped(dropped).then(start), [start]);
+  const startDropped = useCallback((dropped: Dropped) => void listDropped(dropped).then(start, listingFailed), [start, listingFailed]);
 
   const openRow = useCallback(
     (id: number) => {

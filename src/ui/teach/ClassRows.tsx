@@ -10,13 +10,15 @@ interface Props {
   onChange(classes: TeachClass[]): void;
   /** A folder of class folders (picked here, or dropped on the page). */
   onListing(listing: FolderListing): void;
+  /** The folder could not be listed. */
+  onListingError(error: unknown): void;
   /** What the last folder gave, in words. */
   note: string | null;
 }
 
 const ACCEPT = FORMATS.flatMap((f) => f.extensions.map((e) => `.${e}`)).join(',');
 
-export function ClassRows({ classes, disabled, onChange, onListing, note }: Props) {
+export function ClassRows({ classes, disabled, onChange, onListing, onListingError, note }: Props) {
   const update = (key: number, patch: Partial<TeachClass>) => onChange(classes.map((c) => (c.key === key ? { ...c, ...patch } : c)));
 
   return (
@@ -74,7 +76,7 @@ export function ClassRows({ classes, disabled, onChange, onListing, note }: Prop
             onChange={(e) => {
               const list = Array.from(e.target.files ?? []);
               e.target.value = '';
-              void listFileList(list).then(onListing);
+              void listFileList(list).then(onListing, onListingError);
             }}
           />
         </label>

@@ -59,7 +59,7 @@ export function TeachView({ teaching, opened, heads }: Props) {
         Name two or more classes and give each a few files. {opened ? opened.manifest.name : 'The model'} stays as it is: its features of
         your files train a small new head here, in seconds, and nothing leaves your machine.
       </p>
-      <ClassRows classes={teaching.classes} disabled={teaching.busy} onChange={teaching.setClasses} onListing={teaching.addListing} note={teaching.listingNote} />
+      <ClassRows classes={teaching.classes} disabled={teaching.busy} onChange={teaching.setClasses} onListing={teaching.addListing} onListingError={teaching.listingFailed} note={teaching.listingNote} />
       <p className="teach-go">
         <button type="button" className="primary" data-testid="teach-start" disabled={teaching.busy || problem !== null || !opened} onClick={() => void teaching.teach()}>
           Teach

@@ -44,6 +44,6 @@ export function useTeachMode({ modelClient, opened, up, heads }: Options) {
       </section>
     ),
     below: <TeachView teaching={teaching} opened={opened} heads={heads} />,
-    onDropMany: (dropped: Dropped) => void listDropped(dropped).then(teaching.addListing),
+    onDropMany: (dropped: Dropped) => void listDropped(dropped).then(teaching.addListing, teaching.listingFailed),
   };
 }

@@ -175,6 +175,9 @@ export function useTeaching(client: RefObject<ModelClient | null>, opened: Opene
     setListingNote(`${describeListing(listing)}${outside}`);
   }, []);
 
+  /** A folder that could not be listed: said where the listing note goes. */
+  const listingFailed = useCallback((e: unknown) => setListingNote(`Could not read the folder: ${message(e)}`), []);
+
   /** Stops the teaching under way (the file being read finishes in the background). */
   const cancel = useCallback(() => {
     run.current++;
@@ -182,7 +185,7 @@ export function useTeaching(client: RefObject<ModelClient | null>, opened: Opene
     setPhase({ kind: 'idle' });
   }, []);
 
-  return { classes, setClasses, addListing, listingNote, phase, failures, teach, cancel, busy: phase.kind === 'features' || phase.kind === 'training' };
+  return { classes, setClasses, addListing, listingFailed, listingNote, phase, failures, teach, cancel, busy: phase.kind === 'features' || phase.kind === 'training' };
 }
 
 export type Teaching = ReturnType<typeof useTeaching>;
