@@ -33,7 +33,8 @@ export function reportClassify(command: ClassifyCommand, run: ClassifyRun, log: 
   };
   const labelled = summarise(run.outcomes.map((o) => o.row), classes);
   if (command.output.kind === 'json') {
-    const meta = { model: run.model.id, up: command.up, votes: command.votes, started: run.started.toISOString() };
+    // As the app's batch JSON: meta.head names the taught head and its classes when one ranked.
+    const meta = { model: run.model.id, up: command.up, votes: command.votes, started: run.started.toISOString(), ...(run.head ? { head: { name: run.head.name, classes: [...run.head.classes] } } : {}) };
     const out = { ...jsonFiles(run.outcomes, meta, classes), cli: { head: run.head?.name ?? null, device: run.device, jobs: run.jobs, summary } };
     process.stdout.write(`${JSON.stringify(out, null, 1)}\n`);
   } else if (command.output.file === '-') {

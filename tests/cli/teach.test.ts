@@ -43,8 +43,9 @@ describe('any2point teach', () => {
 
     const classified = await runCli(['classify', unseen, '--head', headPath, '--jobs', '2', '--device', 'cpu']);
     expect(classified.code, classified.stderr).toBe(0);
-    const out = JSON.parse(classified.stdout) as { cli: { head: string }; files: CliJsonFile[]; accuracy: { files: number; overall: number } };
+    const out = JSON.parse(classified.stdout) as { meta: { head?: { name: string; classes: string[] } }; cli: { head: string }; files: CliJsonFile[]; accuracy: { files: number; overall: number } };
     expect(out.cli.head).toBe('head.json');
+    expect(out.meta.head).toEqual({ name: 'head.json', classes: CLASSES }); // as the app's batch JSON
     expect(out.files).toHaveLength(6);
     for (const f of out.files) {
       expect(f.top.map((t) => t.label).sort()).toEqual(CLASSES);
