@@ -2,6 +2,7 @@
 // sub-folders (picked or dropped) fills them at once (src/files/folder.ts gives the labels).
 import { listFileList, type FolderListing } from '../../files/folder';
 import { FORMATS } from '../../io/formats';
+import { FileButton } from './FileButton';
 import { newClass, type TeachClass } from './teachClasses';
 
 interface Props {
@@ -35,22 +36,15 @@ export function ClassRows({ classes, disabled, onChange, onListing, onListingErr
               disabled={disabled}
               onChange={(e) => update(c.key, { name: e.target.value })}
             />
-            <label className="button-like">
+            <FileButton
+              multiple
+              accept={ACCEPT}
+              testId={`teach-class-files-${i}`}
+              disabled={disabled}
+              onFiles={(picked) => update(c.key, { files: [...c.files, ...picked.filter((f) => !c.files.some((t) => t.file === f)).map((file) => ({ file, path: file.name }))] })}
+            >
               Add files
-              <input
-                type="file"
-                multiple
-                accept={ACCEPT}
-                hidden
-                data-testid={`teach-class-files-${i}`}
-                disabled={disabled}
-                onChange={(e) => {
-                  const picked = Array.from(e.target.files ?? []);
-                  e.target.value = '';
-                  update(c.key, { files: [...c.files, ...picked.filter((f) => !c.files.some((t) => t.file === f)).map((file) => ({ file, path: file.name }))] });
-                }}
-              />
-            </label>
+            </FileButton>
             <span className="muted" data-testid={`teach-class-count-${i}`} data-value={c.files.length} title={c.files.map((f) => f.path).join('\n')}>
               {c.files.length} file{c.files.length === 1 ? '' : 's'}
             </span>
@@ -64,22 +58,10 @@ export function ClassRows({ classes, disabled, onChange, onListing, onListingErr
         <button type="button" disabled={disabled} onClick={() => onChange([...classes, newClass()])} data-testid="teach-add-class">
           Add a class
         </button>
-        <label className="button-like">
+        {/* A folder picker: every file below it, with its relative path (folder.ts reads the labels). */}
+        <FileButton folder testId="teach-folder" disabled={disabled} onFiles={(list) => void listFileList(list).then(onListing, onListingError)}>
           Add a folder of class folders…
-          <input
-            type="file"
-            hidden
-            data-testid="teach-folder"
-            disabled={disabled}
-            // A folder picker: every file below it, with its relative path (folder.ts reads the labels).
-            {...{ webkitdirectory: '' }}
-            onChange={(e) => {
-              const list = Array.from(e.target.files ?? []);
-              e.target.value = '';
-              void listFileList(list).then(onListing, onListingError);
-            }}
-          />
-        </label>
+        </FileButton>
         <span className="muted">or drop one here</span>
       </p>
       {note && (

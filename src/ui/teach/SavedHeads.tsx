@@ -3,6 +3,7 @@
 // and against the open model, with the reason shown when it is refused.
 import { useState } from 'react';
 import type { OpenedModel } from '../../model/worker/protocol';
+import { FileButton } from './FileButton';
 import { refusalFor, type SavedEntry, type TaughtHeads } from './useTaughtHeads';
 
 interface Props {
@@ -70,20 +71,15 @@ export function SavedHeads({ heads, opened }: Props) {
           })}
         </ul>
       )}
-      <label className="button-like">
+      <FileButton
+        accept=".json,application/json"
+        testId="head-load"
+        onFiles={([file]) => {
+          if (file) void heads.load(file).then(setLoadError);
+        }}
+      >
         Load a head file…
-        <input
-          type="file"
-          accept=".json,application/json"
-          hidden
-          data-testid="head-load"
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            e.target.value = '';
-            if (file) void heads.load(file).then(setLoadError);
-          }}
-        />
-      </label>
+      </FileButton>
       {loadError && (
         <p className="classify-error" role="alert" data-testid="head-load-error">
           {loadError}
