@@ -1,6 +1,7 @@
 // The batch mode's results, below the viewer: accuracy and the confusion matrix when the files sit
 // in class folders (and which folders match no class), then the table, which a confusion cell filters.
 import { useCallback, useMemo, useState } from 'react';
+import type { BatchHead } from '../../batch/batchClasses';
 import type { BatchRow, SortOrder } from '../../batch/rows';
 import { cellRows, type LabelledSummary } from '../../batch/summary';
 import { BatchTable } from './BatchTable';
@@ -12,12 +13,14 @@ interface Props {
   rows: readonly BatchRow[];
   /** The batch's classes, the model's or a taught head's (the rows' top-1 indices point into it). */
   labels: readonly string[];
+  /** The taught head the batch ran with, null for the model's own classes. */
+  head: BatchHead | null;
   summary: LabelledSummary | null;
   selected: number | null;
   onOpen: (id: number) => void;
 }
 
-export function BatchResults({ rows, labels, summary, selected, onOpen }: Props) {
+export function BatchResults({ rows, labels, head, summary, selected, onOpen }: Props) {
   const [order, setOrder] = useState<SortOrder>({ key: 'file', descending: false });
   const [cell, setCell] = useState<{ truth: number; predicted: number } | null>(null);
 
@@ -65,7 +68,7 @@ export function BatchResults({ rows, labels, summary, selected, onOpen }: Props)
             )}
             {summary.matching.unmatched.length > 0 && (
               <p className="batch-warning" data-testid="batch-unmatched" data-folders={JSON.stringify(summary.matching.unmatched)}>
-                {summary.matching.unmatched.length === 1 ? 'This folder matches' : 'These folders match'} no class of the model, so {summary.matching.unmatched.length === 1 ? 'its files are' : 'their files are'} not scored:{' '}
+                {summary.matching.unmatched.length === 1 ? 'This folder matches' : 'These folders match'} no class of {head ? `your head “${head.name}”` : 'the model'}, so {summary.matching.unmatched.length === 1 ? 'its files are' : 'their files are'} not scored:{' '}
                 {summary.matching.unmatched.join(', ')}.
               </p>
             )}

@@ -78,6 +78,6 @@ export function useBatchMode({ parseClient, modelClient, models, modelId, up, vo
   return {
     startDropped,
     panel: <BatchPanel state={state} classes={describeBatchClasses(batchHead, modelClasses)} headInUse={batchHead !== null} onListing={start} onCancel={batch.cancel} onDownload={download} loadStatus={loadStatus} />,
-    results: state.rows.length > 0 ? <BatchResults rows={state.rows} labels={labels} summary={summary} selected={opened} onOpen={openRow} /> : null,
+    results: state.rows.length > 0 ? <BatchResults rows={state.rows} labels={labels} head={batchHead} summary={summary} selected={opened} onOpen={openRow} /> : null,
   };
 }
