@@ -4,7 +4,7 @@
 import { useState } from 'react';
 import type { OpenedModel } from '../../model/worker/protocol';
 import { FileButton } from './FileButton';
-import { refusalFor, type SavedEntry, type TaughtHeads } from './useTaughtHeads';
+import type { SavedEntry, TaughtHeads } from './useTaughtHeads';
 
 interface Props {
   heads: TaughtHeads;
@@ -38,7 +38,7 @@ export function SavedHeads({ heads, opened }: Props) {
         <ul>
           {heads.entries.map((entry) => {
             const active = entry.saved.id === heads.activeId;
-            const refusal = refusalFor(entry, opened);
+            const refusal = heads.refusals.get(entry.saved.id) ?? null;
             const cv = entry.file?.crossValidation;
             return (
               <li key={entry.saved.id} data-testid="saved-head" data-active={active} data-name={entry.name}>

@@ -2,7 +2,7 @@
 // putting that one in the classifier whenever it fits the open model, so a reload (online or
 // offline) classifies with it again. Lives at the page's level, not in the teach view: the head
 // in use matters in every mode.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { modelIdentity } from '../../model/taughtHead';
 import type { HeadForModel, OpenedModel } from '../../model/worker/protocol';
 import { headFileText, parseHeadFile, type HeadFile } from '../../teach/headFile';
@@ -100,8 +100,11 @@ export function useTaughtHeads(classifier: Classifier) {
   const { opened, head } = classifier.state;
   const selectHead = useRef(classifier.selectHead);
   selectHead.current = classifier.selectHead;
+  // Each entry's refusal parses its stored text: done once per list and open model, not per render.
+  // `opened` is the classifier's state: a new object only when a model (re)opens.
+  const refusals = useMemo(() => new Map(entries.map((e) => [e.saved.id, refusalFor(e, opened)])), [entries, opened]);
   const active = entries.find((e) => e.saved.id === activeId) ?? null;
-  const activeRefusal = active ? refusalFor(active, opened) : null;
+  const activeRefusal = active ? (refusals.get(active.saved.id) ?? null) : null;
   useEffect(() => {
     if (!ready || !opened) return;
     const wanted = active && !activeRefusal ? active.forModel : null;
@@ -113,6 +116,8 @@ export function useTaughtHeads(classifier: Classifier) {
     activeId,
     /** Why the head in use is not applied (it is for another model), or null. */
     activeRefusal,
+    /** Why each saved head (by id) cannot be used with the open model, or null when it can. */
+    refusals,
     error,
     /** Saves a freshly taught head and, with `use`, classifies with it from now on. */
     save: (file: HeadFile, use: boolean) =>
