@@ -37,6 +37,10 @@ export async function classify(command: ClassifyCommand, { root, workerScript, l
       log(`${what} on ${device} (network: onnxruntime-web ${ready.backend}, geometry: ${ready.geometry === 'gpu' ? 'WebGPU kernels' : 'CPU twins'}), ${jobs} worker thread(s), ${files.length} file(s)`);
       if (ready.reason) log(`not on WebGPU: ${ready.reason}`);
     },
+    onMixed: (ready) => {
+      device = 'WebGPU and CPU';
+      log(`workers differ: one runs the geometry on ${ready.geometry === 'gpu' ? 'WebGPU' : `the CPU${ready.reason ? ` (${ready.reason})` : ''}`}`);
+    },
     onResult: (index, outcome) => {
       const input = files[index];
       const done = outcomeOf(index, input, outcome.ok ? { ok: true, value: outcome.value as Classified } : outcome);

@@ -24,6 +24,9 @@ export interface PoolOptions {
   jobs: number;
   /** Called once, when the first worker has opened the model. */
   onReady?: (ready: PoolReady) => void;
+  /** Called once if a later worker runs the geometry elsewhere than the first (each worker picks
+   * its device itself: with --device auto one may find no adapter while another does). */
+  onMixed?: (ready: PoolReady) => void;
   /** Called for every file, in the order they finish. */
   onResult: (index: number, outcome: Outcome) => void;
 }
@@ -42,6 +45,8 @@ export function runPool(paths: readonly string[], options: PoolOptions): Promise
     let finished = 0;
     let restarts = 0;
     let readyOnce = false;
+    let firstGeometry: PoolReady['geometry'] | null = null;
+    let mixed = false;
     let failed = false;
     const live = new Set<Worker>();
     const stopAll = () => {
@@ -86,7 +91,11 @@ export function runPool(paths: readonly string[], options: PoolOptions): Promise
           ready = true;
           if (!readyOnce) {
             readyOnce = true;
+            firstGeometry = m.geometry;
             options.onReady?.({ backend: m.backend, geometry: m.geometry, reason: m.reason });
+          } else if (m.geometry !== firstGeometry && !mixed) {
+            mixed = true;
+            options.onMixed?.({ backend: m.backend, geometry: m.geometry, reason: m.reason });
           }
           feed();
         } else if (m.type === 'result' && m.index === current) {

@@ -41,6 +41,7 @@ export async function teach(command: TeachCommand, { root, workerScript, log }: 
       log(`${id}: features of ${files.length} file(s) in ${classes.length} classes on ${ready.geometry === 'gpu' ? 'WebGPU (geometry; network on wasm)' : 'CPU'}, ${jobs} worker thread(s)`);
       if (ready.reason) log(`not on WebGPU: ${ready.reason}`);
     },
+    onMixed: (ready) => log(`workers differ: one runs the geometry on ${ready.geometry === 'gpu' ? 'WebGPU' : `the CPU${ready.reason ? ` (${ready.reason})` : ''}`}`),
     onResult: (index, outcome) => {
       const name = files[index].name;
       if (outcome.ok) features[index] = outcome.value as Float32Array;

@@ -39,6 +39,27 @@ if (!claim('first') && claim('second')) {
 } else await import(${JSON.stringify(pathToFileURL(echo).href)});
 `);
 
+// The first worker started runs the geometry on the CPU, every later one on WebGPU (--device auto
+// where one worker's Dawn finds no adapter).
+const mixed = path.join(dir, 'mixed.mjs');
+writeFileSync(mixed, `import { openSync, readdirSync } from 'node:fs';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
+let first = true;
+try { openSync(workerData.dir + '/first', 'wx'); } catch { first = false; }
+parentPort.postMessage({ type: 'ready', backend: 'wasm', geometry: first ? 'cpu' : 'gpu', reason: first ? 'no adapter' : null });
+openSync(workerData.dir + '/ready-' + threadId, 'w');
+// No file is answered before all three workers are ready, so none is stopped before it says where it runs.
+const allReady = () => new Promise((done) => {
+  const poll = setInterval(() => {
+    if (readdirSync(workerData.dir).filter((n) => n.startsWith('ready-')).length >= 3) { clearInterval(poll); done(); }
+  }, 10);
+});
+parentPort.on('message', async ({ job }) => {
+  await allReady();
+  parentPort.postMessage({ type: 'result', index: job.index, outcome: { ok: true, value: 0 } });
+});
+`);
+
 const setup = {} as WorkerSetup; // the stand-ins read nothing from it
 
 async function run(script: string, paths: string[], jobs: number, data: WorkerSetup = setup) {
@@ -89,6 +110,18 @@ describe('runPool', () => {
         { ok: true, value: 4 },
       ]);
     }
+  }, 60_000);
+
+  it('says once when a later worker runs the geometry elsewhere than the first', async () => {
+    const seen: string[] = [];
+    const data = { dir: mkdtempSync(path.join(dir, 'mixed-')) } as unknown as WorkerSetup;
+    await runPool(['a', 'b', 'c', 'd', 'e', 'f'], { script: mixed, setup: data, jobs: 3, onReady: (r) => seen.push(`ready ${r.geometry}`), onMixed: (r) => seen.push(`mixed ${r.geometry}`), onResult: () => undefined });
+    // Which of the two speaks first is a race: one ready, then one mixed, on the two devices.
+    expect(seen.map((x) => x.split(' ')[0])).toEqual(['ready', 'mixed']);
+    expect(seen.map((x) => x.split(' ')[1]).sort()).toEqual(['cpu', 'gpu']);
+    const same: string[] = [];
+    await runPool(['a', 'b', 'c'], { script: echo, setup, jobs: 3, onMixed: (r) => same.push(r.geometry), onResult: () => undefined });
+    expect(same).toEqual([]);
   }, 60_000);
 
   it('fails the run when a worker cannot open the model', async () => {
