@@ -58,10 +58,21 @@ function openDb(factory: IDBFactory, name: string): Promise<IDBDatabase> {
       if (!db.objectStoreNames.contains(HEADS)) db.createObjectStore(HEADS, { keyPath: 'id' });
       if (!db.objectStoreNames.contains(SETTINGS)) db.createObjectStore(SETTINGS);
     };
-    request.onsuccess = () => resolve(request.result);
+    let refused = false;
+    request.onsuccess = () => {
+      const db = request.result;
+      // Refused already (blocked): the caller has no handle to close it, so close it here.
+      if (refused) return db.close();
+      // A newer version of the app in another tab wants to upgrade: let it, rather than block it.
+      db.onversionchange = () => db.close();
+      resolve(db);
+    };
     request.onerror = () => reject(new Error(`The browser's storage (IndexedDB) could not be opened: ${request.error?.message ?? 'unknown error'}`));
     // Another tab holds an older version open: say so rather than wait forever.
-    request.onblocked = () => reject(new Error("The browser's storage is held by another tab of this app with an older version; close it and reload."));
+    request.onblocked = () => {
+      refused = true;
+      reject(new Error("The browser's storage is held by another tab of this app with an older version; close it and reload."));
+    };
   });
 }
 
