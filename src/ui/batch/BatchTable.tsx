@@ -70,7 +70,8 @@ const Row = memo(function Row({ row, withFolder, correct, selected, onOpen }: Ro
       data-path={row.path}
       data-status={row.status}
       data-top1={top?.label ?? ''}
-      aria-selected={selected}
+      // The row open in the viewer; aria-selected is only valid in a grid, not a plain table.
+      aria-current={selected ? 'true' : undefined}
       onClick={() => onOpen(row.id)}
     >
       <td className="batch-file">
