@@ -85,6 +85,9 @@ test('teach three classes from files, reload offline, classify a new file with t
   await page.getByTestId('teach-use').click();
   const saved = page.getByTestId('saved-head');
   await expect(saved).toHaveCount(1);
+  // Saved once: pressed again it would keep a duplicate.
+  await expect(page.getByTestId('teach-use')).toBeDisabled();
+  await expect(page.getByTestId('teach-use')).toHaveText('Saved');
   await expect(saved).toHaveAttribute('data-active', 'true');
   await expect(saved).toHaveAttribute('data-name', CLASSES.join(' · '));
   await expect(page.getByTestId('head-in-use')).toHaveAttribute('data-value', CLASSES.join(' · '));

@@ -2,7 +2,9 @@
 // folders); the frozen model computes every file's features, a head is trained and
 // cross-validated in seconds, and "Use this head" keeps it (IndexedDB) and classifies with it
 // from then on, in the one-file view too, with the model's attention as before.
+import { useState } from 'react';
 import type { OpenedModel } from '../../model/worker/protocol';
+import type { HeadFile } from '../../teach/headFile';
 import { formatMs } from '../numbers';
 import { ClassRows } from './ClassRows';
 import { SavedHeads } from './SavedHeads';
@@ -52,6 +54,15 @@ function Progress({ phase, onCancel }: { phase: TeachPhase; onCancel(): void }) 
 export function TeachView({ teaching, opened, heads }: Props) {
   const { phase } = teaching;
   const problem = teachProblem(teaching.classes);
+  // The head taught last, once "Use this head" was pressed: pressed again it would save a duplicate.
+  const [saving, setSaving] = useState<{ file: HeadFile; done: boolean } | null>(null);
+  const saveState = phase.kind === 'trained' && saving?.file === phase.file ? (saving.done ? 'saved' : 'saving') : null;
+  const saveHead = async (file: HeadFile) => {
+    setSaving({ file, done: false });
+    // A failed save (the panel shows why) may be tried again.
+    const error = await heads.save(file, true);
+    setSaving(error ? null : { file, done: true });
+  };
   return (
     <section className="panel teach" data-testid="teach" aria-labelledby="teach-title">
       <h2 id="teach-title">Teach your own classes</h2>
@@ -111,8 +122,8 @@ export function TeachView({ teaching, opened, heads }: Props) {
             Features of {phase.shapes} shapes in {duration(phase.featuresMs)}
             {phase.computed < phase.shapes ? ` (${phase.computed} computed, the rest remembered)` : ''}; head trained and cross-validated in {duration(phase.trainMs)}.
           </p>
-          <button type="button" className="primary" data-testid="teach-use" onClick={() => void heads.save(phase.file, true)}>
-            Use this head
+          <button type="button" className="primary" data-testid="teach-use" disabled={saveState !== null} onClick={() => void saveHead(phase.file)}>
+            {saveState === 'saved' ? 'Saved' : saveState === 'saving' ? 'Saving…' : 'Use this head'}
           </button>{' '}
           <span className="muted">It is kept in this browser; open files in “One file” to classify them with it.</span>
         </div>
