@@ -81,6 +81,23 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def calibration_of(checkpoint: Path, log=print) -> Optional[dict]:
+    """The manifest's `calibration` block from tools/calibrate's calibration.json beside the
+    checkpoint (temperature and threshold fitted on validation survive a re-export), only when it
+    was fitted on this very checkpoint file (its checkpointSha256): another checkpoint's would
+    mislabel the new model's answers as sure or not sure."""
+    path = checkpoint.parent / "calibration.json"
+    if not path.exists():
+        return None
+    block = json.loads(path.read_text())
+    fitted_on, exported = block.get("checkpointSha256"), ckpt.file_sha256(checkpoint)
+    if fitted_on != exported:
+        log(f"warning: {path} was fitted on checkpoint sha256 {fitted_on or '(not recorded)'}, not on "
+            f"{checkpoint} ({exported}): left out of the manifest; run any2point.tools.calibrate --write again")
+        return None
+    return manifest_block(block)
+
+
 def heads_of(model: Any2Point) -> list[int]:
     return [int(b.heads) for b in model.backbone.blocks]
 
@@ -190,9 +207,9 @@ def export(checkpoint: Path, model_id: str, out_root: Path = REPO / "public" / "
         # The report was measured voting over point orders: the app classifies the same way.
         m["votes"] = int(report["votes"])
     m["parity"] = parity
-    calibration = Path(checkpoint).parent / "calibration.json"
-    if calibration.exists():  # tools/calibrate's temperature and threshold (fitted on validation) survive a re-export
-        m["calibration"] = manifest_block(json.loads(calibration.read_text()))
+    calibration = calibration_of(Path(checkpoint), log)
+    if calibration is not None:
+        m["calibration"] = calibration
     (out / "manifest.json").write_text(json.dumps(m, indent=2) + "\n")
     fixtures.mkdir(parents=True, exist_ok=True)
     g = golden(model_id, graph_inputs, kept[:golden_clouds], [test.ids[r] for r in rows[:golden_clouds]],

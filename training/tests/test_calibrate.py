@@ -53,3 +53,30 @@ def test_fit_measure_and_write(tmp_path):
     manifest = json.loads((repo / "public" / "models" / "x" / "manifest.json").read_text())
     assert manifest["votes"] == 4 and manifest["calibration"]["threshold"] == threshold
     assert "bins" not in manifest["calibration"]
+
+
+def test_cached_logits_are_those_of_the_same_checkpoint_file(tmp_path, monkeypatch):
+    computed = []
+
+    def fake_logits_of(model, heading, split, variants, limit, votes, batch_size, root, log=print):
+        computed.append(model)
+        return {"labels": np.arange(3), "rows": np.arange(3), "clean": np.full((2, votes, 3, 4), len(computed), np.float32)}
+
+    monkeypatch.setattr(C, "CACHE", tmp_path)
+    monkeypatch.setattr(C, "logits_of", fake_logits_of)
+    get = lambda model, sha: C.cached_logits("x", model, "none", "val", ["clean"], 0, 2, 8, tmp_path, sha, log=None)
+    first = get("a", "sha-a")
+    assert get("a", "sha-a")["clean"][0, 0, 0, 0] == first["clean"][0, 0, 0, 0] == 1  # reused
+    assert "checkpointSha256" not in get("a", "sha-a")
+    assert get("b", "sha-b")["clean"][0, 0, 0, 0] == 2  # another checkpoint file: computed again
+    assert computed == ["a", "b"]
+    old = dict(np.load(tmp_path / "x-val.npz"))  # a cache from before the sha was kept is not trusted
+    old.pop("checkpointSha256")
+    np.savez_compressed(tmp_path / "x-val.npz", **old)
+    get("b", "sha-b")
+    assert computed == ["a", "b", "b"]
+
+
+def test_the_zoos_calibrations_name_their_checkpoint_files():
+    for cal in sorted((REPO / "training" / "checkpoints").glob("*/calibration.json")):
+        assert json.loads(cal.read_text())["checkpointSha256"] == ckpt.file_sha256(cal.parent / "best.pt"), cal

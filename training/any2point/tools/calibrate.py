@@ -16,7 +16,9 @@ ECE (15 bins) before (T = 1) and after, coverage and accuracy of the kept answer
 (read once, at the end; nothing is chosen there). `--write` writes
 training/checkpoints/<id>/calibration.json and the `calibration` block of
 public/models/<id>/manifest.json (export.py copies calibration.json into a re-exported manifest).
-The logits are kept in bench-results/calibration/<id>-<split>.npz and reused by later runs.
+The logits are kept in bench-results/calibration/<id>-<split>.npz and reused by later runs of the
+same checkpoint file (its sha256 is in the cache and in calibration.json as checkpointSha256:
+export.py copies only a calibration.json fitted on the checkpoint it exports).
 """
 from __future__ import annotations
 
@@ -65,17 +67,19 @@ def logits_of(model, heading: str, split: str, variants: Sequence[str], limit: i
 
 
 def cached_logits(mid: str, model, heading: str, split: str, variants: Sequence[str], limit: int, votes: int,
-                  batch_size: int, root: Path, log=print) -> dict:
+                  batch_size: int, root: Path, sha256: str, log=print) -> dict:
     """logits_of, kept in bench-results/calibration/<id>-<split>[-<limit>].npz with at least
-    `votes` votes and every variant; computed (and stored) when missing."""
+    `votes` votes and every variant; computed (and stored) when missing, or when the cache holds
+    the logits of another checkpoint file (`sha256`: the checkpoint's; a retrained best.pt)."""
     path = CACHE / f"{mid}-{split}{f'-{limit}' if limit else ''}.npz"
     if path.exists():
         z = dict(np.load(path))
-        if all(v in z for v in variants) and all(z[v].shape[1] >= votes for v in variants):
+        same = str(z.pop("checkpointSha256", "")) == sha256
+        if same and all(v in z for v in variants) and all(z[v].shape[1] >= votes for v in variants):
             return {k: (a[:, :votes] if k not in ("labels", "rows") else a) for k, a in z.items()}
     got = logits_of(model, heading, split, variants, limit, votes, batch_size, root, log)
     path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(path, **got)
+    np.savez_compressed(path, checkpointSha256=np.array(sha256), **got)
     return got
 
 
@@ -141,16 +145,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     checkpoints = [(p.parent.name, p) for p in a.checkpoints] if a.checkpoints else zoo_checkpoints()
     for mid, path in checkpoints:
         model, cfg, _ = ckpt.load_model(path)
+        sha = ckpt.file_sha256(path)
         print(f"{mid}:")
-        val = cached_logits(mid, model, cfg.heading, "val", variants, a.limit, a.votes, a.batch_size, a.data_root)
+        val = cached_logits(mid, model, cfg.heading, "val", variants, a.limit, a.votes, a.batch_size, a.data_root, sha)
         t, threshold = fit(val, variants)
-        block = {"rule": "docs/confidence.md", "ups": list(APP_UPS), "votesPerUp": a.votes, "temperature": round(t, 4),
+        block = {"checkpointSha256": sha, "rule": "docs/confidence.md", "ups": list(APP_UPS), "votesPerUp": a.votes, "temperature": round(t, 4),
                  "threshold": round(threshold, 4), "targetAccuracy": TARGET_ACCURACY, "bins": BINS,
                  "fittedOn": {"split": "validation", "clouds": int(len(val["labels"])), "variants": list(variants)},
                  "validation": measure(val, variants, t, threshold)}
         if a.test:
             tv = parse_variants(a.test_variants)
-            test = cached_logits(mid, model, cfg.heading, "test", tv, a.test_limit, a.votes, a.batch_size, a.data_root)
+            test = cached_logits(mid, model, cfg.heading, "test", tv, a.test_limit, a.votes, a.batch_size, a.data_root, sha)
             block["test"] = measure(test, tv, t, threshold)
             block["test"]["clouds"] = int(len(test["labels"]))
         print(json.dumps(block, indent=1))
