@@ -62,14 +62,16 @@ const isHidden = (name: string) => name.startsWith('.');
 async function collect(root: string | null, walk: AsyncIterable<Visit>, options: ListOptions = {}): Promise<FolderListing> {
   const maxFiles = options.maxFiles ?? MAX_FILES;
   const maxVisited = options.maxVisited ?? MAX_VISITED;
-  const files: FolderFile[] = [];
+  // Every file of a known format is noted first (bounded by maxVisited), sorted by path, then cut
+  // to maxFiles: the files kept are the first by path, not the first the walk happened to reach.
+  const taken: (Omit<FolderFile, 'file'> & { getFile: () => Promise<File> })[] = [];
   const skipped: FolderListing['skipped'] = { count: 0, examples: [], extensions: [] };
   let hidden = 0;
   let visited = 0;
-  let truncated: string | null = null;
+  let stoppedWalk = false;
   for await (const found of walk) {
     if (++visited > maxVisited) {
-      truncated = `Stopped after looking at ${maxVisited.toLocaleString('en')} files and folders; ${files.length.toLocaleString('en')} files taken.`;
+      stoppedWalk = true;
       break;
     }
     const { segments } = found;
@@ -90,15 +92,19 @@ async function collect(root: string | null, walk: AsyncIterable<Visit>, options:
       if (!skipped.extensions.includes(ext)) skipped.extensions.push(ext);
       continue;
     }
-    if (files.length === maxFiles) {
-      truncated = `Only the first ${maxFiles.toLocaleString('en')} files are taken (the limit of one batch).`;
-      break;
-    }
-    files.push({ file: await found.getFile(), path, ...(segments.length > 1 ? { label: segments[0] } : {}) });
+    taken.push({ getFile: found.getFile, path, ...(segments.length > 1 ? { label: segments[0] } : {}) });
   }
-  files.sort((a, b) => collator.compare(a.path, b.path));
+  taken.sort((a, b) => collator.compare(a.path, b.path));
+  const kept = taken.slice(0, maxFiles);
+  const files: FolderFile[] = [];
+  for (const { getFile, ...rest } of kept) files.push({ file: await getFile(), ...rest });
+  const notes: string[] = [];
+  if (stoppedWalk) notes.push(`Stopped after looking at ${maxVisited.toLocaleString('en')} files and folders; ${files.length.toLocaleString('en')} files taken.`);
+  if (taken.length > maxFiles) {
+    notes.push(`Only the first ${maxFiles.toLocaleString('en')} files by path are taken (the limit of one batch); ${(taken.length - maxFiles).toLocaleString('en')} more left out.`);
+  }
   skipped.examples.sort(collator.compare);
-  return { files, skipped, hidden, truncated };
+  return { files, skipped, hidden, truncated: notes.length > 0 ? notes.join(' ') : null };
 }
 
 function splitPath(path: string): string[] {

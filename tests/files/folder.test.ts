@@ -163,6 +163,12 @@ describe('limits', () => {
     expect(describeListing(listing)).toMatch(/^5 files\. Only the first 5 files/);
   });
 
+  it('keeps the first maxFiles by path, whatever order the walk finds them in', async () => {
+    const listing = await listFileList([...many].reverse(), { maxFiles: 5 });
+    expect(listing.files.map((f) => f.path)).toEqual([0, 1, 2, 3, 4].map((i) => `root/c/f${i}.ply`));
+    expect(listing.truncated).toMatch(/by path.*7 more left out/);
+  });
+
   it('exactly maxFiles files is not truncated', async () => {
     const listing = await listFileList(many.slice(0, 5), { maxFiles: 5 });
     expect(listing.files).toHaveLength(5);
