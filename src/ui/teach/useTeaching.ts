@@ -56,12 +56,12 @@ export function useTeaching(client: RefObject<ModelClient | null>, opened: Opene
   const run = useRef(0);
   /** The model the teaching under way started with (modelKey), null when none runs. */
   const runModel = useRef<string | null>(null);
+  const openKey = modelKey(opened);
   /** The model open now, read after each await: features from another model are never kept. */
   const openModel = useRef<string | null>(null);
-  openModel.current = modelKey(opened);
+  openModel.current = openKey;
 
   // A model switched mid-teach: the features so far and the head's stamp would be of two models.
-  const openKey = modelKey(opened);
   useEffect(() => {
     if (runModel.current === null || runModel.current === openKey) return;
     run.current++;
