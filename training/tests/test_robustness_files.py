@@ -1,5 +1,7 @@
 """The robustness variants written as PLY files (tools/variant_files) are the clouds the Python
 benchmark measures: same rows, same seeded perturbation, bit for bit."""
+import json
+
 import numpy as np
 import pytest
 
@@ -16,6 +18,9 @@ def test_written_variant_files_read_back_to_the_perturbed_points(tmp_path):
     test = load_modelnet40("test")
     rows = R.spread_rows(len(test), 3)
     assert count == 3
+    listed = json.loads((tmp_path / "clouds.json").read_text())
+    assert listed["rows"] == rows.tolist() and listed["ids"] == [test.ids[r] for r in rows]
+    assert listed["labels"] == test.labels[rows].tolist() and listed["classes"] == test.classes
     raw = R.stored_clouds(DEFAULT_MODELNET, rows)
     for name in ("clean", "up+y", "points256"):
         files = sorted((tmp_path / name).glob("*/*.ply"))

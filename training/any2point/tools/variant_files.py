@@ -4,14 +4,15 @@
         [--split test|val] [--limit N]
 
 Writes variant `name` of every measured cloud as DIR/<name>/<class>/<id>.ply (binary float32 PLY,
-fewshot.write_ply): the same rows (--limit N spread evenly over the split) and the same seeded
-perturbation (perturb.apply, seeded by the cloud's row) as `any2point.tools.robustness` measures,
-before normalisation, which is the app's own step. `npm run bench:robustness` classifies these
+fewshot.write_ply), and DIR/clouds.json naming the clouds: the same rows (--limit N spread evenly
+over the split) and the same seeded perturbation (perturb.apply, seeded by the cloud's row) as
+`any2point.tools.robustness` measures, before normalisation, which is the app's own step. `npm run bench:robustness` classifies these
 folders with the CLI (docs/robustness.md, "Through the app's path").
 """
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Optional, Sequence
@@ -24,9 +25,14 @@ from .robustness import SPLITS, parse_variants, split_rows, stored_clouds
 
 def write_variants(out: Path, variants: Sequence[str], limit: int = 0, split: str = "test",
                    root: Path = DEFAULT_MODELNET) -> int:
-    """Writes every variant's clouds under `out`; returns the number of clouds per variant."""
+    """Writes every variant's clouds under `out`, and out/clouds.json (the clouds' rows in the split,
+    ids and labels, in the order of the Python report's "predictions"); returns the cloud count."""
     data, rows = split_rows(split, root, limit)
     raw = stored_clouds(root, rows, split)
+    Path(out).mkdir(parents=True, exist_ok=True)
+    (Path(out) / "clouds.json").write_text(json.dumps({
+        "split": split, "classes": data.classes, "rows": rows.tolist(),
+        "ids": [data.ids[r] for r in rows], "labels": data.labels[rows].tolist()}) + "\n")
     for name in variants:
         for cloud, r in zip(raw, rows):
             folder = Path(out) / name / data.classes[data.labels[r]]
