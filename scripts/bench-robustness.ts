@@ -8,8 +8,9 @@
 // their accuracy, the Python figures, and on how many clouds the two top-1s differ.
 //   flags: --limit 200 (clouds spread evenly over the test split) --variants clean,up+y,heading
 //          --up auto|z --votes 1 --out <dir> (default: a temporary folder) --no-python
+// Leaves in <dir>: the PLY folders, clouds.json, <variant>.app.json (the CLI's) and python.json.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -48,7 +49,9 @@ const clouds = JSON.parse(readFileSync(path.join(out, 'clouds.json'), 'utf8')) a
 const app = new Map<string, CliJson>();
 for (const v of VARIANTS) {
   console.error(`bench:robustness: classifying ${v} with the CLI`);
-  app.set(v, JSON.parse(run('node', ['bin/any2point.mjs', 'classify', path.join(out, v), '--json', '--up', UP, '--votes', VOTES])) as CliJson);
+  const json = run('node', ['bin/any2point.mjs', 'classify', path.join(out, v), '--json', '--up', UP, '--votes', VOTES]);
+  writeFileSync(path.join(out, `${v}.app.json`), json); // kept beside the clouds, for a look at single files
+  app.set(v, JSON.parse(json) as CliJson);
 }
 const model = app.get(VARIANTS[0])!.meta.model;
 let py: Record<string, PyVariant> | null = null;
