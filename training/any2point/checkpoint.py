@@ -3,7 +3,6 @@ and where training stood, plus the config, so that a run resumes exactly and a m
 rebuilt from the file alone."""
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 from typing import Any, Optional
@@ -12,15 +11,6 @@ import torch
 
 from .config import TrainConfig
 from .model import Any2Point, create_model
-
-
-def file_sha256(path: Path) -> str:
-    """The checkpoint file's sha256: what a calibration (and its cached logits) was fitted on."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def is_frozen(key: str) -> bool:

@@ -15,7 +15,6 @@ every cloud as the mean of N point orders (src/model/votes.ts), the way the figu
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import subprocess
 import sys
@@ -28,6 +27,7 @@ import onnx
 import torch
 
 from . import checkpoint as ckpt
+from .backbones.sources import sha256_of
 from .batches import Batch, make_batch
 from .dataset_splits import load_splits
 from .decide import manifest_block
@@ -77,10 +77,6 @@ def run_ort(model_path: Path, frozen: Optional[Path], inputs: list[list[torch.Te
     return {n: np.fromfile(work / f"out.{n}.bin", np.float32).reshape(len(inputs), *dims[n][1:]) for n in OUTPUTS}
 
 
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def calibration_of(checkpoint: Path, log=print) -> Optional[dict]:
     """The manifest's `calibration` block from tools/calibrate's calibration.json beside the
     checkpoint (temperature and threshold fitted on validation survive a re-export), only when it
@@ -90,7 +86,7 @@ def calibration_of(checkpoint: Path, log=print) -> Optional[dict]:
     if not path.exists():
         return None
     block = json.loads(path.read_text())
-    fitted_on, exported = block.get("checkpointSha256"), ckpt.file_sha256(checkpoint)
+    fitted_on, exported = block.get("checkpointSha256"), sha256_of(checkpoint)
     if fitted_on != exported:
         log(f"warning: {path} was fitted on checkpoint sha256 {fitted_on or '(not recorded)'}, not on "
             f"{checkpoint} ({exported}): left out of the manifest; run any2point.tools.calibrate --write again")
@@ -129,7 +125,7 @@ def manifest(model_id: str, model: Any2Point, cfg, classes: list[str], frozen: d
         # features output [1, dim]: what a taught head (src/teach/head.ts) is trained on.
         "features": {"dim": 2 * bb.width_out},
         "frozen": frozen,
-        "files": {f: {"bytes": (out / f).stat().st_size, "sha256": sha256(out / f)}
+        "files": {f: {"bytes": (out / f).stat().st_size, "sha256": sha256_of(out / f)}
                   for f in ("model.onnx", "report.json") if (out / f).exists()},
         "parameters": {"trainable": trainable, "total": total},
         "metrics": metrics,

@@ -7,6 +7,7 @@ import pytest
 
 from any2point import checkpoint as ckpt
 from any2point import decide
+from any2point.backbones.sources import sha256_of
 from any2point.datasets import DEFAULT_MODELNET, REPO
 from any2point.tools import calibrate as C
 from any2point.tools import robustness as R
@@ -79,4 +80,4 @@ def test_cached_logits_are_those_of_the_same_checkpoint_file(tmp_path, monkeypat
 
 def test_the_zoos_calibrations_name_their_checkpoint_files():
     for cal in sorted((REPO / "training" / "checkpoints").glob("*/calibration.json")):
-        assert json.loads(cal.read_text())["checkpointSha256"] == ckpt.file_sha256(cal.parent / "best.pt"), cal
+        assert json.loads(cal.read_text())["checkpointSha256"] == sha256_of(cal.parent / "best.pt"), cal

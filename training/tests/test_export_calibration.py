@@ -2,14 +2,14 @@
 fitted on the checkpoint file being exported (checkpointSha256), and warns when it leaves it out."""
 import json
 
-from any2point import checkpoint as ckpt
+from any2point.backbones.sources import sha256_of
 from any2point.export import calibration_of
 
 
 def test_calibration_is_kept_only_for_its_own_checkpoint(tmp_path):
     ck = tmp_path / "best.pt"
     ck.write_bytes(b"the checkpoint that was calibrated")
-    block = {"checkpointSha256": ckpt.file_sha256(ck), "temperature": 0.8, "threshold": 0.84, "votesPerUp": 1,
+    block = {"checkpointSha256": sha256_of(ck), "temperature": 0.8, "threshold": 0.84, "votesPerUp": 1,
              "ups": ["+z", "+y"], "bins": 15}
     (tmp_path / "calibration.json").write_text(json.dumps(block))
     said = []

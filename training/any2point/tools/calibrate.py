@@ -34,6 +34,7 @@ import numpy as np
 import torch
 
 from .. import checkpoint as ckpt
+from ..backbones.sources import sha256_of
 from .. import decide, pose
 from ..datasets import DEFAULT_MODELNET, REPO, CloudSet
 from .robustness import fresh_indices, parse_variants, split_rows, stored_clouds, variant_clouds, vote_logits, zoo_checkpoints
@@ -145,7 +146,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     checkpoints = [(p.parent.name, p) for p in a.checkpoints] if a.checkpoints else zoo_checkpoints()
     for mid, path in checkpoints:
         model, cfg, _ = ckpt.load_model(path)
-        sha = ckpt.file_sha256(path)
+        sha = sha256_of(path)
         print(f"{mid}:")
         val = cached_logits(mid, model, cfg.heading, "val", variants, a.limit, a.votes, a.batch_size, a.data_root, sha)
         t, threshold = fit(val, variants)
