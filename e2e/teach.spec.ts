@@ -92,9 +92,9 @@ test('teach three classes from files, reload offline, classify a new file with t
   await expect(saved).toHaveAttribute('data-name', CLASSES.join(' · '));
   await expect(page.getByTestId('head-in-use')).toHaveAttribute('data-value', CLASSES.join(' · '));
 
-  if (process.env.README_IMAGES) {
+  if (process.env.README_SCREENSHOTS) {
     // The README's picture: a held-out guitar in the viewer, ranked by the taught head, above the
-    // teach view with its accuracy and the saved head (`README_IMAGES=1 npx playwright test e2e/teach.spec.ts`).
+    // teach view with its accuracy and the saved head (`README_SCREENSHOTS=1 npx playwright test e2e/teach.spec.ts`).
     const id = heldOut.guitar;
     // Dropped in the teach mode, a single file opens in the viewer (the load status is the
     // one-file panel's, so the prediction's source is what is waited on).
