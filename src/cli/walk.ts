@@ -2,12 +2,12 @@
 // format src/io reads (by extension, the formats table's list) found under a folder, at any depth,
 // sorted by path (numbers in names in numeric order); a file's class is the first folder below
 // the folder given (<folder>/<class>/.../<file>). These are the rules of the app's folder listing
-// (src/files/folder.ts), which works on the browser's File objects instead of a file system. Files named one by one are read whatever
+// (src/files/pathRules.ts, shared with src/files/folder.ts). Files named one by one are read whatever
 // their extension (the loaders sniff the content) and have no class. Hidden files and folders
 // (".git", ".DS_Store") are skipped, and links to folders are not followed.
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { ACCEPTED_EXTENSIONS } from '../io/formats';
+import { classOf, comparePaths, isHidden, isReadableName } from '../files/pathRules';
 
 export interface InputFile {
   /** Path to read. */
@@ -28,9 +28,6 @@ export interface Walked {
   skipped: number;
 }
 
-const collator = new Intl.Collator('en', { numeric: true });
-const readable = (name: string) => ACCEPTED_EXTENSIONS.includes(path.extname(name).toLowerCase());
-
 /** The files behind `inputs` (files or folders), in the order given, each folder's in name order. */
 export function walkInputs(inputs: readonly string[]): Walked {
   const files: InputFile[] = [];
@@ -49,18 +46,18 @@ export function walkInputs(inputs: readonly string[]): Walked {
     const found: { rel: string[]; full: string }[] = [];
     const visit = (dir: string, rel: string[]) => {
       for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        if (entry.name.startsWith('.')) continue;
+        if (isHidden(entry.name)) continue;
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) visit(full, [...rel, entry.name]);
         // A link to a file is read; a link to a folder is not followed (one to a parent would never end).
         else if (entry.isSymbolicLink() && statSync(full, { throwIfNoEntry: false })?.isFile() !== true) continue;
-        else if (!readable(entry.name)) skipped++;
+        else if (!isReadableName(entry.name)) skipped++;
         else found.push({ rel: [...rel, entry.name], full });
       }
     };
     visit(input, []);
-    found.sort((a, b) => collator.compare(a.rel.join('/'), b.rel.join('/')));
-    for (const f of found) files.push({ path: f.full, name: path.join(input, ...f.rel), label: f.rel.length > 1 ? f.rel[0] : null });
+    found.sort((a, b) => comparePaths(a.rel.join('/'), b.rel.join('/')));
+    for (const f of found) files.push({ path: f.full, name: path.join(input, ...f.rel), label: classOf(f.rel) ?? null });
   }
   return { files, skipped };
 }

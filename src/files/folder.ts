@@ -9,7 +9,8 @@
 // at once, the drop itself is the root, so each dropped folder is a class. Loose files have no label.
 // Hidden files and folders (a name starting with '.') are passed over; files whose extension no
 // format reads (src/io/formats.ts) are skipped and reported. At most `maxFiles` files are taken.
-import { extensionOf, formatForName } from '../io/formats';
+import { extensionOf } from '../io/formats';
+import { classOf, comparePaths, isHidden, isReadableName } from './pathRules';
 
 /** The most files one listing takes: results stay small, but a batch of more is hours of work and
  * more likely a wrong folder (a whole disk) than a data set. */
@@ -55,10 +56,6 @@ interface Found {
 /** A walk yields files and, for the visit count, folders (getFile null). */
 type Visit = Found | { segments: string[]; getFile: null };
 
-const collator = new Intl.Collator('en', { numeric: true });
-
-const isHidden = (name: string) => name.startsWith('.');
-
 async function collect(root: string | null, walk: AsyncIterable<Visit>, options: ListOptions = {}): Promise<FolderListing> {
   const maxFiles = options.maxFiles ?? MAX_FILES;
   const maxVisited = options.maxVisited ?? MAX_VISITED;
@@ -85,16 +82,17 @@ async function collect(root: string | null, walk: AsyncIterable<Visit>, options:
     }
     const path = (root === null ? segments : [root, ...segments]).join('/');
     const name = segments[segments.length - 1];
-    if (!formatForName(name)) {
+    if (!isReadableName(name)) {
       skipped.count++;
       if (skipped.examples.length < SKIPPED_EXAMPLES) skipped.examples.push(path);
       const ext = extensionOf(name) ? `.${extensionOf(name)}` : '(no extension)';
       if (!skipped.extensions.includes(ext)) skipped.extensions.push(ext);
       continue;
     }
-    taken.push({ getFile: found.getFile, path, ...(segments.length > 1 ? { label: segments[0] } : {}) });
+    const label = classOf(segments);
+    taken.push({ getFile: found.getFile, path, ...(label !== undefined ? { label } : {}) });
   }
-  taken.sort((a, b) => collator.compare(a.path, b.path));
+  taken.sort((a, b) => comparePaths(a.path, b.path));
   const kept = taken.slice(0, maxFiles);
   const files: FolderFile[] = [];
   for (const { getFile, ...rest } of kept) files.push({ file: await getFile(), ...rest });
@@ -103,7 +101,7 @@ async function collect(root: string | null, walk: AsyncIterable<Visit>, options:
   if (taken.length > maxFiles) {
     notes.push(`Only the first ${maxFiles.toLocaleString('en')} files by path are taken (the limit of one batch); ${(taken.length - maxFiles).toLocaleString('en')} more left out.`);
   }
-  skipped.examples.sort(collator.compare);
+  skipped.examples.sort(comparePaths);
   return { files, skipped, hidden, truncated: notes.length > 0 ? notes.join(' ') : null };
 }
 

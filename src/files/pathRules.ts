@@ -1,0 +1,16 @@
+// How a folder of files is read, the same in the page (files/folder.ts, File objects) and the
+// command line (cli/walk.ts, the file system): hidden names passed over, files of a format the app
+// reads (by extension), sorted by path with numbers in numeric order, and a file's class the first
+// folder below the folder given (<folder>/<class>/.../<file>).
+import { formatForName } from '../io/formats';
+
+export const isHidden = (name: string): boolean => name.startsWith('.');
+
+export const isReadableName = (name: string): boolean => formatForName(name) !== undefined;
+
+const collator = new Intl.Collator('en', { numeric: true });
+
+export const comparePaths = (a: string, b: string): number => collator.compare(a, b);
+
+/** The class of a file at `segments` below the folder given: its first folder, if it is in one. */
+export const classOf = (segments: readonly string[]): string | undefined => (segments.length > 1 ? segments[0] : undefined);
