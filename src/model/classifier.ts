@@ -18,7 +18,7 @@ import type { FileCache } from './cache';
 import { fetchFile, modelFileUrl } from './fetchFiles';
 import { attentionMaps, nearestToken, softmax, topK, type AttentionMaps, type RankedClass } from './postprocess';
 import { combinedDownload, type ProgressCallback } from './progress';
-import { createSession, type Backend, type DeviceChoice, type InputTensor, type ModelSession } from './session';
+import { createSession, type Backend, type DeviceChoice, type InputTensor, type ModelSession, type OutputTensor } from './session';
 import { sharedGpuContext } from './sharedGpu';
 import { AUTO_UPS, decide, UNCALIBRATED, type Answer } from './decide';
 import { checkVotes, meanProbabilities, rolled } from './votes';
@@ -197,6 +197,17 @@ function taughtLogits(manifest: ZooManifest, head: TaughtHead, features: Float32
   return logits;
 }
 
+/** One up's geometry and network over every vote (Pipeline.infer). */
+interface Inference {
+  up: UpAxis;
+  votes: number;
+  voteLogits: Float32Array[];
+  /** Vote 0, the cloud as given: what the UI draws. */
+  first: { tokens: Float32Array; pos: Float32Array; path: 'gpu' | 'cpu'; outputs: Record<string, OutputTensor>; logits: Float32Array; features: Float32Array | null };
+  geometryMs: number;
+  networkMs: number;
+}
+
 class Pipeline implements Classifier {
   readonly manifest: ZooManifest;
   private fallback: string | null;
@@ -261,28 +272,46 @@ class Pipeline implements Classifier {
   }
 
   /** up 'auto': the cloud classified under each candidate up, the answer of the more confident
-   * (decide.ts); its tokens and attention are those of the chosen up, the timings the sum. */
+   * (decide.ts); its tokens and attention are those of the chosen up (worked out for it alone),
+   * the timings the sum. */
   private async runAuto(cloud: PointCloud | Float32Array, options: ClassifyOptions): Promise<Classification> {
     const { manifest } = this;
     const start = performance.now();
-    const votes = options.votes ?? manifest.calibration?.votesPerUp ?? Math.ceil((manifest.votes ?? 1) / 2);
-    const runs: Classification[] = [];
-    for (const up of AUTO_UPS) runs.push(await this.run(cloud, { ...options, up, votes }));
-    const labels = options.head?.classes ?? manifest.classes;
-    const calibration = options.head ? UNCALIBRATED : (manifest.calibration ?? UNCALIBRATED);
-    const { answer, chosen } = decide(runs.map((r) => ({ up: r.answer.up, voteLogits: r.voteLogits })), labels, calibration, this.k);
-    const sum = (key: 'geometry' | 'network') => runs.reduce((a, r) => a + r.timings[key], 0);
-    return { ...runs[chosen], answer, timings: { geometry: sum('geometry'), network: sum('network'), total: performance.now() - start } };
+    const positions = cloud instanceof Float32Array ? cloud : cloud.positions;
+    const votes = checkVotes(options.votes ?? manifest.calibration?.votesPerUp ?? Math.ceil((manifest.votes ?? 1) / 2), `${manifest.id}: classify`);
+    const head = options.head ?? null;
+    const runs: Inference[] = [];
+    for (const up of AUTO_UPS) runs.push(await this.infer(positions, up, votes, head));
+    const { answer, chosen } = decide(runs.map((r) => ({ up: r.up, voteLogits: r.voteLogits })), this.labels(head), this.calibration(head), this.k);
+    const sum = (key: 'geometryMs' | 'networkMs') => runs.reduce((a, r) => a + r[key], 0);
+    return this.finish(positions, runs[chosen], head, answer, start, sum('geometryMs'), sum('networkMs'));
   }
 
   private async run(cloud: PointCloud | Float32Array, options: ClassifyOptions): Promise<Classification> {
     if (options.up === 'auto') return this.runAuto(cloud, options);
     const { manifest } = this;
+    const start = performance.now();
     const positions = cloud instanceof Float32Array ? cloud : cloud.positions;
-    const up = options.up ?? 'z';
     const votes = checkVotes(options.votes ?? manifest.votes ?? 1, `${manifest.id}: classify`);
     const head = options.head ?? null;
-    const start = performance.now();
+    const inferred = await this.infer(positions, options.up ?? 'z', votes, head);
+    const { answer } = decide([{ up: inferred.up, voteLogits: inferred.voteLogits }], this.labels(head), this.calibration(head), this.k);
+    return this.finish(positions, inferred, head, answer, start, inferred.geometryMs, inferred.networkMs);
+  }
+
+  private labels(head: TaughtHead | null): readonly string[] {
+    return head?.classes ?? this.manifest.classes;
+  }
+
+  /** A taught head has its own classes and no fitted temperature: never "not sure". */
+  private calibration(head: TaughtHead | null) {
+    return head ? UNCALIBRATED : (this.manifest.calibration ?? UNCALIBRATED);
+  }
+
+  /** Geometry and network for every vote under one up: the logits of each vote, and vote 0's
+   * (the cloud as given) tokens, outputs and features, which the UI draws. */
+  private async infer(positions: Float32Array, up: UpAxis, votes: number, head: TaughtHead | null): Promise<Inference> {
+    const { manifest } = this;
     let geometryMs = 0;
     let networkMs = 0;
     const once = async (points: Float32Array) => {
@@ -300,22 +329,26 @@ class Pipeline implements Classifier {
       }
       return { ...geometry, outputs, features, logits };
     };
-    // Vote 0, the cloud as given, supplies the tokens and attention the UI draws.
-    const { tokens, pos, path, outputs, logits, features } = await once(positions);
-    const voteLogits = [logits];
+    const first = await once(positions);
+    const voteLogits = [first.logits];
     for (let v = 1; v < votes; v++) voteLogits.push((await once(rolled(positions, v))).logits);
+    return { up, votes, first, voteLogits, geometryMs, networkMs };
+  }
+
+  /** The result of one up's inference: probabilities, attention maps and every point's token. */
+  private finish(positions: Float32Array, inferred: Inference, head: TaughtHead | null, answer: Answer, start: number, geometryMs: number, networkMs: number): Classification {
+    const { manifest } = this;
+    const { up, votes, voteLogits } = inferred;
+    const { tokens, pos, path, outputs, logits, features } = inferred.first;
     const voted = voteLogits.map((l) => softmax(l));
     const probabilities = votes === 1 ? voted[0] : meanProbabilities(voted);
     const t = tokenCount(manifest.geometry);
     const attention = attentionMaps(outputs.attention.data as Float32Array, manifest.attention.layers, manifest.attention.heads, t);
     // Token of every input point, in the same normalised frame as the token centres.
     const tokenOfPoint = nearestToken(normalise(positions, up), tokens);
-    const labels = head?.classes ?? manifest.classes;
-    // A taught head has its own classes and no fitted temperature: never "not sure".
-    const { answer } = decide([{ up, voteLogits }], labels, head ? UNCALIBRATED : (manifest.calibration ?? UNCALIBRATED), this.k);
     const end = performance.now();
     return {
-      top: topK(probabilities, labels, this.k),
+      top: topK(probabilities, this.labels(head), this.k),
       probabilities,
       logits,
       features,
