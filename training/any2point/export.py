@@ -8,7 +8,10 @@ trained weights inside, frozen ones as external data), frozen.bin (NOT committed
 scripts/assemble-model.mjs from the recipe), manifest.json, report.json; and the golden fixture
 tests/fixtures/models/<id>.json. Checks: onnx.checker, then onnxruntime-web (Node, wasm) against
 PyTorch on 32 test clouds: same top-1 on all, max |logit difference| and max |features difference|
-< 1e-4 (features: the head's input, the output a head taught in the app is trained on). A report measured
+< 1e-4 (features: the head's input, the output a head taught in the app is trained on). Every input
+and output has a dynamic batch axis ("batch"): the app runs all passes of one classify (candidate
+ups x votes) as one batch, so the same clouds also run 3 at a time and must match PyTorch and their
+batch-1 runs to the same tolerance. A report measured
 with `any2point.evaluate --votes N` puts `"votes": N` in the manifest: the app then classifies
 every cloud as the mean of N point orders (src/model/votes.ts), the way the figures were measured.
 """
@@ -43,6 +46,8 @@ NAMES = {"use-lite": "USE-Lite (language, 1D)", "kwt1": "KWT-1 (audio, 1D)",
          "vit-mnist": "ViT-MNIST (vision, 2D)", "none": "No backbone (baseline)"}
 # logits and attention first, as before; features = the head's input [class token, max-pooled tokens].
 OUTPUTS = ["logits", "attention", "features"]
+BATCH_AXIS = "batch"  # dim_param of axis 0 of every input and output
+PARITY_BATCH = 3  # clouds per run in the batched parity check
 
 
 def onnx_inputs(batch: Batch) -> list[torch.Tensor]:
@@ -51,16 +56,35 @@ def onnx_inputs(batch: Batch) -> list[torch.Tensor]:
 
 
 def export_onnx(model: Any2Point, example: list[torch.Tensor], path: Path) -> None:
+    """Traced on `example` (a batch of more than one cloud, so that no size-1 axis is taken for a
+    constant), with axis 0 of every input and output symbolic."""
     model.eval()
+    names = model.input_names()
+    dynamic = {n: {0: BATCH_AXIS} for n in [*names, *OUTPUTS]}
     with torch.no_grad(), graph_trig():  # sin/cos as arithmetic: WebGPU's may be coarse (trig.py)
         torch.onnx.export(model, tuple(example), str(path), opset_version=OPSET,
-                          input_names=model.input_names(), output_names=OUTPUTS,
+                          input_names=names, output_names=OUTPUTS, dynamic_axes=dynamic,
                           do_constant_folding=False)  # keeps initializer names = parameter names
 
 
-def run_ort(model_path: Path, frozen: Optional[Path], inputs: list[list[torch.Tensor]], names: list[str], work: Path) -> dict[str, np.ndarray]:
-    """Outputs of onnxruntime-web (Node, wasm EP) for each cloud's inputs ([cloud][input])."""
-    req = {"count": len(inputs), "inputs": [], "out": "out"}
+def check_batch_axis(path: Path) -> None:
+    """Every graph input and output has the symbolic batch axis (the app stacks its passes on it)."""
+    graph = onnx.load(str(path), load_external_data=False).graph
+    fixed = [v.name for v in [*graph.input, *graph.output] if v.type.tensor_type.shape.dim[0].dim_param != BATCH_AXIS]
+    if fixed:
+        raise RuntimeError(f"ONNX export: no '{BATCH_AXIS}' axis on {fixed}")
+
+
+def stacked(clouds: list[list[torch.Tensor]]) -> list[torch.Tensor]:
+    """Clouds' inputs ([cloud][input], batch 1 each) as one batch."""
+    return [torch.cat(ts, dim=0) for ts in zip(*clouds)]
+
+
+def run_ort(model_path: Path, frozen: Optional[Path], inputs: list[list[torch.Tensor]], names: list[str], work: Path,
+            batch: int = 1) -> dict[str, np.ndarray]:
+    """Outputs of onnxruntime-web (Node, wasm EP) for each cloud's inputs ([cloud][input], batch 1
+    each), run `batch` clouds at a time (stacked along the batch axis)."""
+    req = {"count": len(inputs), "batch": batch, "inputs": [], "out": "out"}
     for j, name in enumerate(names):
         first = inputs[0][j]
         typ = "int32" if first.dtype == torch.int32 else "float32"
@@ -73,7 +97,7 @@ def run_ort(model_path: Path, frozen: Optional[Path], inputs: list[list[torch.Te
     if res.returncode != 0:
         raise RuntimeError(f"onnxruntime-web run failed: {res.stderr.strip() or res.stdout.strip()}")
     dims = json.loads((work / "out.json").read_text())["dims"]
-    # Every cloud runs at batch 1; drop that axis: [clouds, ...].
+    # Dims are one cloud's (batch 1); drop that axis: [clouds, ...].
     return {n: np.fromfile(work / f"out.{n}.bin", np.float32).reshape(len(inputs), *dims[n][1:]) for n in OUTPUTS}
 
 
@@ -164,9 +188,10 @@ def export(checkpoint: Path, model_id: str, out_root: Path = REPO / "public" / "
     out = out_root / model_id
     out.mkdir(parents=True, exist_ok=True)
     onnx_path = out / "model.onnx"
-    export_onnx(model, clouds[0], onnx_path)
+    export_onnx(model, stacked(clouds[:PARITY_BATCH]), onnx_path)
     frozen = split_frozen(onnx_path, model.backbone)
     onnx.checker.check_model(str(onnx_path))
+    check_batch_axis(onnx_path)
     graph_inputs = [i.name for i in onnx.load(str(onnx_path), load_external_data=False).graph.input]
 
     with torch.no_grad():
@@ -177,18 +202,30 @@ def export(checkpoint: Path, model_id: str, out_root: Path = REPO / "public" / "
     with tempfile.TemporaryDirectory() as tmp:
         kept = [c[: len(graph_inputs)] if graph_inputs == names[: len(graph_inputs)] else
                 [t for t, nm in zip(c, names) if nm in graph_inputs] for c in clouds]
-        got = run_ort(onnx_path, out / frozen["file"] if frozen["recipe"] else None, kept, graph_inputs, Path(tmp))
+        frozen_file = out / frozen["file"] if frozen["recipe"] else None
+        got = run_ort(onnx_path, frozen_file, kept, graph_inputs, Path(tmp))
+        batched = run_ort(onnx_path, frozen_file, kept, graph_inputs, Path(tmp), batch=PARITY_BATCH)
     diff = float(np.abs(got["logits"] - ref_logits).max())
     attn_diff = float(np.abs(got["attention"] - ref_attn).max())
     feat_diff = float(np.abs(got["features"] - ref_feat).max())
     same_top1 = int((got["logits"].argmax(-1) == ref_logits.argmax(-1)).sum())
+    # The same clouds PARITY_BATCH to a run: against PyTorch, and against their own batch-1 runs.
+    batch_diff = max(float(np.abs(batched[o] - r).max()) for o, r in
+                     (("logits", ref_logits), ("attention", ref_attn), ("features", ref_feat)))
+    batch_vs_single = max(float(np.abs(batched[o] - got[o]).max()) for o in OUTPUTS)
+    batch_top1 = int((batched["logits"].argmax(-1) == ref_logits.argmax(-1)).sum())
     parity = {"clouds": n, "sameTop1": same_top1, "maxLogitDiff": diff, "maxAttentionDiff": attn_diff,
               "maxFeatureDiff": feat_diff,
+              "batched": {"batch": PARITY_BATCH, "sameTop1": batch_top1, "maxDiff": batch_diff,
+                          "maxDiffToBatch1": batch_vs_single},
               "runtime": "onnxruntime-web (Node, wasm EP)", "tolerance": PARITY_TOLERANCE}
     log(f"parity on {n} test clouds: same top-1 {same_top1}/{n}, max |logit diff| {diff:.3g}, max |attention diff| {attn_diff:.3g}, "
-        f"max |features diff| {feat_diff:.3g}")
+        f"max |features diff| {feat_diff:.3g}; {PARITY_BATCH} per run: same top-1 {batch_top1}/{n}, max |diff| to PyTorch "
+        f"{batch_diff:.3g}, to batch 1 {batch_vs_single:.3g}")
     if same_top1 != n or diff >= PARITY_TOLERANCE or feat_diff >= PARITY_TOLERANCE:
         raise RuntimeError(f"ONNX parity failed: {parity}")
+    if batch_top1 != n or batch_diff >= PARITY_TOLERANCE or batch_vs_single >= PARITY_TOLERANCE:
+        raise RuntimeError(f"ONNX parity at batch {PARITY_BATCH} failed: {parity['batched']}")
 
     report = None
     if report_path:

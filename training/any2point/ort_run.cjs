@@ -1,9 +1,11 @@
 // Runs an exported model with onnxruntime-web (its Node build, wasm EP) on inputs written by
 // export.py, for the ONNX-vs-PyTorch parity check (there is no Python onnxruntime here).
 //   node ort_run.cjs <model.onnx> <frozen.bin|-> <request.json>
-// request.json: { count, inputs: [{ name, type: 'float32'|'int32', dims, file }], out }
-// Each input file holds `count` clouds back to back; the outputs of every cloud are written
-// back to back to out.<name>.bin (float32), with their dims in out.json.
+// request.json: { count, batch?, inputs: [{ name, type: 'float32'|'int32', dims, file }], out }
+// Each input file holds `count` clouds back to back (dims: one cloud's, batch axis 1); they run
+// `batch` at a time (default 1), stacked along the batch axis, as the app runs its passes; the
+// outputs of every cloud are written back to back to out.<name>.bin (float32), with one cloud's
+// dims in out.json.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -26,19 +28,22 @@ async function main() {
   const buffers = req.inputs.map((i) => fs.readFileSync(path.join(base, i.file)));
   const outChunks = {};
   const outDims = {};
-  for (let c = 0; c < req.count; c++) {
+  const batch = req.batch ?? 1;
+  for (let c = 0; c < req.count; c += batch) {
+    const size = Math.min(batch, req.count - c);
     const feeds = {};
     req.inputs.forEach((inp, j) => {
       const per = inp.dims.reduce((a, b) => a * b, 1);
       const Ctor = inp.type === 'int32' ? Int32Array : Float32Array;
       const buf = buffers[j];
       const all = new Ctor(buf.buffer, buf.byteOffset, buf.byteLength / 4);
-      feeds[inp.name] = new ort.Tensor(inp.type, all.slice(c * per, (c + 1) * per), inp.dims);
+      feeds[inp.name] = new ort.Tensor(inp.type, all.slice(c * per, (c + size) * per), [size, ...inp.dims.slice(1)]);
     });
     const out = await session.run(feeds);
     for (const name of session.outputNames) {
+      if (out[name].dims[0] !== size) throw new Error(`output ${name}: batch ${out[name].dims[0]} for ${size} clouds`);
       (outChunks[name] ??= []).push(Buffer.from(new Float32Array(out[name].data).buffer));
-      outDims[name] = out[name].dims;
+      outDims[name] = [1, ...out[name].dims.slice(1)];
     }
   }
   for (const name of Object.keys(outChunks)) {
