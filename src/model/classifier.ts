@@ -22,6 +22,7 @@ import { createSession, type Backend, type DeviceChoice, type InputTensor, type 
 import { sharedGpuContext } from './sharedGpu';
 import { AUTO_UPS, decide, UNCALIBRATED, type Answer } from './decide';
 import { checkVotes, meanProbabilities, rolled } from './votes';
+import { GpuBatch, MAX_PASSES_PER_RUN, splitOutputs, stackFeeds } from './batchFeeds';
 import { loadManifest, type ZooManifest } from './zoo';
 
 export interface ClassifierOptions {
@@ -63,6 +64,9 @@ export interface Timings {
   geometry: number;
   /** onnxruntime runs, including moving inputs and outputs (all votes). */
   network: number;
+  /** How many onnxruntime runs that took: every pass (ups x votes) of a classify goes in one
+   * batched run (at most MAX_PASSES_PER_RUN passes each); one per pass for a batch-1 model. */
+  runs: number;
   /** The whole classify() call. */
   total: number;
 }
@@ -197,15 +201,35 @@ function taughtLogits(manifest: ZooManifest, head: TaughtHead, features: Float32
   return logits;
 }
 
-/** One up's geometry and network over every vote (Pipeline.infer). */
+/** One up's results over every vote (Pipeline.infer). */
 interface Inference {
   up: UpAxis;
   votes: number;
   voteLogits: Float32Array[];
   /** Vote 0, the cloud as given: what the UI draws. */
   first: { tokens: Float32Array; pos: Float32Array; path: 'gpu' | 'cpu'; outputs: Record<string, OutputTensor>; logits: Float32Array; features: Float32Array | null };
+}
+
+/** Every up's inference, with the time and runs they took together. */
+interface Inferences {
+  byUp: Inference[];
   geometryMs: number;
   networkMs: number;
+  runs: number;
+}
+
+/** One network pass: the cloud rolled for a vote, under one up. */
+interface Pass {
+  up: UpAxis;
+  vote: number;
+}
+
+/** What a pass's geometry gives the network, and vote 0's drawing data. */
+interface PassGeometry {
+  feeds: Record<string, InputTensor>;
+  tokens: Float32Array;
+  pos: Float32Array;
+  path: 'gpu' | 'cpu';
 }
 
 class Pipeline implements Classifier {
@@ -213,6 +237,8 @@ class Pipeline implements Classifier {
   private fallback: string | null;
   /** The kernels whose output buffers feed the WebGPU session (kept: buffers reused per run). */
   private gpuGeometry: GpuGeometry | null = null;
+  /** Where the passes' GPU inputs are stacked for one batched run (kept between runs). */
+  private gpuBatch: GpuBatch | null = null;
 
   constructor(
     private readonly files: ModelFiles,
@@ -264,6 +290,7 @@ class Pipeline implements Classifier {
   private async fallBackToWasm(reason: string): Promise<void> {
     this.context = null;
     this.gpuGeometry = null; // its device is gone, and its buffers with it
+    this.gpuBatch = null;
     this.fallback = reason;
     if (this.session.backend === 'wasm') return;
     const old = this.session;
@@ -280,11 +307,9 @@ class Pipeline implements Classifier {
     const positions = cloud instanceof Float32Array ? cloud : cloud.positions;
     const votes = checkVotes(options.votes ?? manifest.calibration?.votesPerUp ?? Math.ceil((manifest.votes ?? 1) / 2), `${manifest.id}: classify`);
     const head = options.head ?? null;
-    const runs: Inference[] = [];
-    for (const up of AUTO_UPS) runs.push(await this.infer(positions, up, votes, head));
-    const { answer, chosen } = decide(runs.map((r) => ({ up: r.up, voteLogits: r.voteLogits })), this.labels(head), this.calibration(head), this.k);
-    const sum = (key: 'geometryMs' | 'networkMs') => runs.reduce((a, r) => a + r[key], 0);
-    return this.finish(positions, runs[chosen], head, answer, start, sum('geometryMs'), sum('networkMs'));
+    const inferred = await this.infer(positions, AUTO_UPS, votes, head);
+    const { answer, chosen } = decide(inferred.byUp.map((r) => ({ up: r.up, voteLogits: r.voteLogits })), this.labels(head), this.calibration(head), this.k);
+    return this.finish(positions, inferred.byUp[chosen], head, answer, start, inferred);
   }
 
   private async run(cloud: PointCloud | Float32Array, options: ClassifyOptions): Promise<Classification> {
@@ -294,9 +319,10 @@ class Pipeline implements Classifier {
     const positions = cloud instanceof Float32Array ? cloud : cloud.positions;
     const votes = checkVotes(options.votes ?? manifest.votes ?? 1, `${manifest.id}: classify`);
     const head = options.head ?? null;
-    const inferred = await this.infer(positions, options.up ?? 'z', votes, head);
-    const { answer } = decide([{ up: inferred.up, voteLogits: inferred.voteLogits }], this.labels(head), this.calibration(head), this.k);
-    return this.finish(positions, inferred, head, answer, start, inferred.geometryMs, inferred.networkMs);
+    const inferred = await this.infer(positions, [options.up ?? 'z'], votes, head);
+    const [only] = inferred.byUp;
+    const { answer } = decide([{ up: only.up, voteLogits: only.voteLogits }], this.labels(head), this.calibration(head), this.k);
+    return this.finish(positions, only, head, answer, start, inferred);
   }
 
   private labels(head: TaughtHead | null): readonly string[] {
@@ -308,35 +334,72 @@ class Pipeline implements Classifier {
     return head ? UNCALIBRATED : (this.manifest.calibration ?? UNCALIBRATED);
   }
 
-  /** Geometry and network for every vote under one up: the logits of each vote, and vote 0's
-   * (the cloud as given) tokens, outputs and features, which the UI draws. */
-  private async infer(positions: Float32Array, up: UpAxis, votes: number, head: TaughtHead | null): Promise<Inference> {
-    const { manifest } = this;
+  /** Geometry and network for every pass (each up x each vote): the logits of each vote per up,
+   * and vote 0's (the cloud as given) tokens, outputs and features, which the UI draws. The
+   * passes go through the network together, stacked on the batch axis (batchFeeds.ts), at most
+   * MAX_PASSES_PER_RUN to a run; a model exported with batch 1 runs them one by one. */
+  private async infer(positions: Float32Array, ups: readonly UpAxis[], votes: number, head: TaughtHead | null): Promise<Inferences> {
+    const passes: Pass[] = ups.flatMap((up) => Array.from({ length: votes }, (_, vote) => ({ up, vote })));
+    const perRun = this.session.batched ? MAX_PASSES_PER_RUN : 1;
+    const outputs: Record<string, OutputTensor>[] = [];
+    const drawn = new Map<UpAxis, PassGeometry>();
     let geometryMs = 0;
     let networkMs = 0;
-    const once = async (points: Float32Array) => {
+    let runs = 0;
+    for (let from = 0; from < passes.length; from += perRun) {
+      const chunk = passes.slice(from, from + perRun);
       const t0 = performance.now();
-      const geometry = await this.geometry(points, up);
+      const feeds = await this.batchGeometry(positions, chunk, drawn);
       const t1 = performance.now();
-      const outputs = await this.session.run(geometry.feeds);
+      const out = await this.session.run(feeds);
       geometryMs += t1 - t0;
       networkMs += performance.now() - t1;
-      const features = outputs.features ? (outputs.features.data as Float32Array) : null;
-      if (head) return { ...geometry, outputs, features, logits: taughtLogits(manifest, head, features) };
-      const logits = outputs.logits.data as Float32Array;
-      if (logits.length !== manifest.classes.length) {
-        throw new Error(`${manifest.id}: ${logits.length} logits for ${manifest.classes.length} classes`);
+      runs++;
+      outputs.push(...(chunk.length === 1 ? [out] : splitOutputs(out, chunk.length)));
+    }
+    const byUp = ups.map((up, u): Inference => {
+      const results = outputs.slice(u * votes, (u + 1) * votes).map((o) => this.passResult(o, head));
+      const geometry = drawn.get(up)!;
+      return { up, votes, voteLogits: results.map((r) => r.logits), first: { ...geometry, ...results[0], outputs: outputs[u * votes] } };
+    });
+    return { byUp, geometryMs, networkMs, runs };
+  }
+
+  /** The geometry of a run's passes as the network's inputs, stacked when there are several;
+   * vote 0's of each up kept in `drawn`. */
+  private async batchGeometry(positions: Float32Array, chunk: readonly Pass[], drawn: Map<UpAxis, PassGeometry>): Promise<Record<string, InputTensor>> {
+    const each: Record<string, InputTensor>[] = [];
+    for (const [slot, pass] of chunk.entries()) {
+      const g = await this.geometry(pass.vote === 0 ? positions : rolled(positions, pass.vote), pass.up);
+      if (pass.vote === 0) drawn.set(pass.up, g);
+      if (chunk.length === 1) return g.feeds;
+      const onGpu = Object.values(g.feeds).some((f) => 'gpuBuffer' in f);
+      if (onGpu) {
+        // The kernels overwrite their buffers on the next pass: copied into the batch first.
+        this.gpuBatch ??= new GpuBatch(this.context!);
+        await this.gpuBatch.put(slot, chunk.length, g.feeds);
+        if (slot === chunk.length - 1) return this.gpuBatch.feeds(chunk.length, g.feeds);
+      } else {
+        each.push(g.feeds);
       }
-      return { ...geometry, outputs, features, logits };
-    };
-    const first = await once(positions);
-    const voteLogits = [first.logits];
-    for (let v = 1; v < votes; v++) voteLogits.push((await once(rolled(positions, v))).logits);
-    return { up, votes, first, voteLogits, geometryMs, networkMs };
+    }
+    return stackFeeds(each);
+  }
+
+  /** A pass's logits (the model's head, or a taught head's from the features) and features. */
+  private passResult(outputs: Record<string, OutputTensor>, head: TaughtHead | null): { logits: Float32Array; features: Float32Array | null } {
+    const { manifest } = this;
+    const features = outputs.features ? (outputs.features.data as Float32Array) : null;
+    if (head) return { features, logits: taughtLogits(manifest, head, features) };
+    const logits = outputs.logits.data as Float32Array;
+    if (logits.length !== manifest.classes.length) {
+      throw new Error(`${manifest.id}: ${logits.length} logits for ${manifest.classes.length} classes`);
+    }
+    return { features, logits };
   }
 
   /** The result of one up's inference: probabilities, attention maps and every point's token. */
-  private finish(positions: Float32Array, inferred: Inference, head: TaughtHead | null, answer: Answer, start: number, geometryMs: number, networkMs: number): Classification {
+  private finish(positions: Float32Array, inferred: Inference, head: TaughtHead | null, answer: Answer, start: number, all: Inferences): Classification {
     const { manifest } = this;
     const { up, votes, voteLogits } = inferred;
     const { tokens, pos, path, outputs, logits, features } = inferred.first;
@@ -360,7 +423,7 @@ class Pipeline implements Classifier {
       tokenOfPoint,
       tokens,
       pos,
-      timings: { geometry: geometryMs, network: networkMs, total: end - start },
+      timings: { geometry: all.geometryMs, network: all.networkMs, runs: all.runs, total: end - start },
       backend: this.session.backend,
       geometryPath: path,
       fallbackReason: this.fallback,
@@ -370,7 +433,7 @@ class Pipeline implements Classifier {
   /** The network's inputs. With the network on WebGPU they stay in the kernels' GPU buffers (same
    * device, no CPU round trip; only the token centres and positions come back, for drawing);
    * otherwise the geometry runs where it can (GPU kernels or CPU twins) and is read back. */
-  private async geometry(positions: Float32Array, up: UpAxis) {
+  private async geometry(positions: Float32Array, up: UpAxis): Promise<PassGeometry> {
     const spec = this.manifest.geometry;
     if (this.context && this.session.backend === 'webgpu') {
       this.gpuGeometry ??= createGeometry(this.context);
@@ -418,6 +481,8 @@ class Pipeline implements Classifier {
     // The GPU context is shared by every classifier of this worker (sharedGpu.ts): kept.
     this.gpuGeometry?.dispose();
     this.gpuGeometry = null;
+    this.gpuBatch?.dispose();
+    this.gpuBatch = null;
     this.context = null;
     await this.session.dispose();
   }

@@ -62,6 +62,10 @@ export interface ModelSession {
   readonly outputNames: readonly string[];
   /** The GPUDevice the webgpu backend runs on (the one given, else ORT's own). */
   readonly gpuDevice: GPUDevice | null;
+  /** True when axis 0 of every input is symbolic (the 'batch' axis of the zoo's exports): one run
+   * can take several clouds stacked along it. False for a model exported with batch 1 (an old
+   * cached one), which takes one cloud per run. */
+  readonly batched: boolean;
   /** Runs the model; calls are queued, one at a time. Outputs are copied to the CPU. */
   run(feeds: Record<string, InputTensor>): Promise<Record<string, OutputTensor>>;
   dispose(): Promise<void>;
@@ -178,6 +182,7 @@ async function open(
 class Session implements ModelSession {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
+  readonly batched: boolean;
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
 
@@ -190,6 +195,7 @@ class Session implements ModelSession {
   ) {
     this.inputNames = inner.inputNames;
     this.outputNames = inner.outputNames;
+    this.batched = inner.inputMetadata.length > 0 && inner.inputMetadata.every((m) => m.isTensor && m.shape.length > 0 && typeof m.shape[0] === 'string');
   }
 
   run(feeds: Record<string, InputTensor>): Promise<Record<string, OutputTensor>> {
@@ -203,13 +209,15 @@ class Session implements ModelSession {
    * page the first run of use-lite-modelnet40 took ~260 ms and the next ones 50-100 ms for about a
    * second, then ~21 ms per cloud (Chromium, 2 threads, accuracy.html). Running once at open starts
    * that tier-up (and allocates ORT's buffers) before the first cloud comes; a cloud that comes
-   * sooner waits behind it in the queue. A model with symbolic dimensions, or one that rejects
-   * zeros, is left alone (its error is dropped: no result depends on this run). */
+   * sooner waits behind it in the queue. A symbolic batch axis (axis 0) warms up at 1; a model
+   * with other symbolic dimensions, or one that rejects zeros, is left alone (its error is
+   * dropped: no result depends on this run). */
   warmUp(): void {
     const feeds: Record<string, OrtModule.Tensor> = {};
     for (const meta of this.inner.inputMetadata) {
       if (!meta.isTensor || (meta.type !== 'float32' && meta.type !== 'int32')) return;
-      const dims = meta.shape.filter((d): d is number => typeof d === 'number');
+      const shape = this.batched ? [1, ...meta.shape.slice(1)] : meta.shape;
+      const dims = shape.filter((d): d is number => typeof d === 'number');
       if (dims.length !== meta.shape.length) return;
       const size = dims.reduce((a, b) => a * b, 1);
       feeds[meta.name] = meta.type === 'float32'
