@@ -12,7 +12,9 @@ order, votes.ts / index_cache.point_order), k over the classes.
 3. The answer's probabilities: Q = mean over v of softmax(L[up, v] / T), T the model's fitted
    temperature (1 when the model has none). The up is chosen at T = 1, so a temperature never
    changes which up, nor (softmax / T is monotonic per vote) usually the top class.
-4. "Not sure" when max_k Q[k] < threshold (the model's calibration threshold, 0 = always sure).
+4. "Not sure" when max_k Q[k] < threshold (the model's calibration threshold, 0 = always sure),
+   or, with the up on Auto and the model's novelty block, when the turn similarity of the two
+   ups' features is above the novelty threshold (any2point.novelty: unlike any training shape).
 """
 from __future__ import annotations
 
@@ -44,6 +46,16 @@ def answer(logits: np.ndarray, temperature: float = 1.0) -> tuple[np.ndarray, np
 def not_sure(q: np.ndarray, threshold: float) -> np.ndarray:
     """[S, K] -> [S] True where the top probability is below the threshold (step 4)."""
     return np.asarray(q).max(-1) < threshold
+
+
+def not_sure_either(q: np.ndarray, threshold: float, similarity: np.ndarray | None = None,
+                    novelty_threshold: float | None = None) -> dict:
+    """Step 4 with both checks: {"lowConfidence", "unlikeTraining", "notSure"} [S] each (the
+    novelty check only with a similarity and a threshold, as decide.ts with the up on Auto)."""
+    low = not_sure(q, threshold)
+    unlike = (np.asarray(similarity) > novelty_threshold if similarity is not None and novelty_threshold is not None
+              else np.zeros_like(low))
+    return {"lowConfidence": low, "unlikeTraining": unlike, "notSure": low | unlike}
 
 
 def ece(q: np.ndarray, labels: np.ndarray, bins: int = 15) -> float:

@@ -34,6 +34,7 @@ from .backbones.sources import sha256_of
 from .batches import Batch, make_batch
 from .dataset_splits import load_splits
 from .decide import manifest_block
+from .novelty import manifest_block as novelty_block
 from .frozen_split import source_info, split_frozen
 from .model import Any2Point, count_parameters
 from .pose import require_as_given
@@ -101,21 +102,31 @@ def run_ort(model_path: Path, frozen: Optional[Path], inputs: list[list[torch.Te
     return {n: np.fromfile(work / f"out.{n}.bin", np.float32).reshape(len(inputs), *dims[n][1:]) for n in OUTPUTS}
 
 
-def calibration_of(checkpoint: Path, log=print) -> Optional[dict]:
-    """The manifest's `calibration` block from tools/calibrate's calibration.json beside the
-    checkpoint (temperature and threshold fitted on validation survive a re-export), only when it
-    was fitted on this very checkpoint file (its checkpointSha256): another checkpoint's would
-    mislabel the new model's answers as sure or not sure."""
-    path = checkpoint.parent / "calibration.json"
+def fitted_block(checkpoint: Path, name: str, to_manifest, tool: str, log=print) -> Optional[dict]:
+    """The manifest block from `name` (a tool's output beside the checkpoint: calibration.json,
+    novelty.json), only when it was fitted on this very checkpoint file (its checkpointSha256):
+    another checkpoint's figures would mislabel the new model's answers as sure or not sure."""
+    path = checkpoint.parent / name
     if not path.exists():
         return None
     block = json.loads(path.read_text())
     fitted_on, exported = block.get("checkpointSha256"), sha256_of(checkpoint)
     if fitted_on != exported:
         log(f"warning: {path} was fitted on checkpoint sha256 {fitted_on or '(not recorded)'}, not on "
-            f"{checkpoint} ({exported}): left out of the manifest; run any2point.tools.calibrate --write again")
+            f"{checkpoint} ({exported}): left out of the manifest; run {tool} --write again")
         return None
-    return manifest_block(block)
+    return to_manifest(block)
+
+
+def calibration_of(checkpoint: Path, log=print) -> Optional[dict]:
+    """The manifest's `calibration` block from tools/calibrate's calibration.json (temperature and
+    threshold fitted on validation survive a re-export)."""
+    return fitted_block(checkpoint, "calibration.json", manifest_block, "any2point.tools.calibrate", log)
+
+
+def novelty_of(checkpoint: Path, log=print) -> Optional[dict]:
+    """The manifest's `novelty` block from tools/novelty's novelty.json (the same rule)."""
+    return fitted_block(checkpoint, "novelty.json", novelty_block, "any2point.tools.novelty", log)
 
 
 def heads_of(model: Any2Point) -> list[int]:
@@ -243,6 +254,9 @@ def export(checkpoint: Path, model_id: str, out_root: Path = REPO / "public" / "
     calibration = calibration_of(Path(checkpoint), log)
     if calibration is not None:
         m["calibration"] = calibration
+    novelty = novelty_of(Path(checkpoint), log)
+    if novelty is not None:
+        m["novelty"] = novelty
     (out / "manifest.json").write_text(json.dumps(m, indent=2) + "\n")
     fixtures.mkdir(parents=True, exist_ok=True)
     g = golden(model_id, graph_inputs, kept[:golden_clouds], [test.ids[r] for r in rows[:golden_clouds]],
