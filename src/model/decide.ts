@@ -5,10 +5,13 @@
 // 1. P_u = mean over the votes of softmax(logits) for each candidate up u (z first, then y).
 // 2. The up: the u with the largest max_k P_u[k]; a tie keeps the earlier one (z).
 // 3. The answer: Q = mean over the chosen up's votes of softmax(logits / T).
-// 4. "Not sure" when max_k Q[k] < threshold.
+// 4. "Not sure" when max_k Q[k] < threshold (low confidence), or, with the up on Auto and the
+//    model's novelty check, when the features of the two ups are too alike (novelty.ts: the cloud
+//    has no up, unlike any training shape). Either reason is reported.
 import type { UpAxis } from '../geometry/normalise';
 import { softmax, topK, type RankedClass } from './postprocess';
 import { meanProbabilities } from './votes';
+import { turnSimilarity, unlikeTraining, type Novelty } from './novelty';
 
 /** The up axes the app classifies a cloud under when the up is automatic, in rule order. */
 export const AUTO_UPS: readonly UpAxis[] = ['z', 'y'];
@@ -43,8 +46,15 @@ export interface Answer {
   upScores: UpScore[];
   temperature: number;
   threshold: number;
-  /** The top calibrated probability is below the threshold (step 4). */
+  /** Either check fired (step 4): the UI says "not sure" and shows candidates. */
   notSure: boolean;
+  /** The top calibrated probability is below the threshold. */
+  lowConfidence: boolean;
+  /** cos(features at up z, features at up y) (novelty.ts); null when not computed (up forced,
+   * no novelty check in the manifest, a taught head, or no features output). */
+  turnSimilarity: number | null;
+  /** The turn similarity is above the model's novelty threshold: unlike any training shape. */
+  unlikeTraining: boolean;
 }
 
 /** The mean of softmax(logits / T) over the votes (step 1 with T = 1, step 3 with the model's T). */
@@ -68,19 +78,32 @@ const maxOf = (p: ArrayLike<number>) => {
   return m;
 };
 
+/** The novelty score of automatic-up runs: the turn similarity of vote 0's features of up z and
+ * up y, or null when the runs are not exactly those two or a run has no features. */
+function similarityOf(runs: readonly { up: CandidateUp; features?: Float32Array | null }[]): number | null {
+  if (runs.length !== 2 || runs[0].up !== 'z' || runs[1].up !== 'y') return null;
+  const [z, y] = runs.map((r) => r.features);
+  return z && y ? turnSimilarity(z, y) : null;
+}
+
 /** Steps 1-4 for one cloud: `runs` are the candidate ups (in AUTO_UPS order when detected, or the
- * one forced up) with the logits of every vote. Returns the answer and the chosen run's index. */
+ * one forced up) with the logits of every vote and, for the novelty check, vote 0's features.
+ * Returns the answer and the chosen run's index. */
 export function decide(
-  runs: readonly { up: CandidateUp; voteLogits: readonly Float32Array[] }[],
+  runs: readonly { up: CandidateUp; voteLogits: readonly Float32Array[]; features?: Float32Array | null }[],
   labels: readonly string[],
   calibration: Calibration = UNCALIBRATED,
   k = 5,
+  novelty: Novelty | null = null,
 ): { answer: Answer; chosen: number } {
   if (runs.length === 0) throw new Error('decide: no runs');
   const upScores = runs.map((r) => ({ up: r.up, confidence: maxOf(votedProbabilities(r.voteLogits)) }));
   const chosen = pickUp(upScores.map((s) => s.confidence));
   const probabilities = votedProbabilities(runs[chosen].voteLogits, calibration.temperature);
   const top = topK(probabilities, labels, k);
+  const lowConfidence = (top[0]?.probability ?? 0) < calibration.threshold;
+  const similarity = novelty ? similarityOf(runs) : null;
+  const unlike = novelty !== null && similarity !== null && unlikeTraining(similarity, novelty);
   return {
     chosen,
     answer: {
@@ -91,7 +114,10 @@ export function decide(
       upScores,
       temperature: calibration.temperature,
       threshold: calibration.threshold,
-      notSure: (top[0]?.probability ?? 0) < calibration.threshold,
+      notSure: lowConfidence || unlike,
+      lowConfidence,
+      turnSimilarity: similarity,
+      unlikeTraining: unlike,
     },
   };
 }

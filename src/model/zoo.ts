@@ -6,6 +6,7 @@ import { defaultCache, type FileCache } from './cache';
 import { baseUrl, modelFileUrl } from './fetchFiles';
 import { checkRecipe, type FrozenSpec } from './frozen/assembleFrozen';
 import type { Calibration } from './decide';
+import type { Novelty } from './novelty';
 import { isVoteCount, MAX_VOTES } from './votes';
 
 /** The manifest fields the app reads (public/models/<id>/manifest.json; full schema in
@@ -29,6 +30,9 @@ export interface ZooManifest {
   /** Temperature and "not sure" threshold fitted on validation (any2point.tools.calibrate,
    * docs/confidence.md); absent = temperature 1, always sure. */
   calibration?: Calibration;
+  /** The novelty check's threshold fitted on validation (any2point.tools.novelty,
+   * docs/confidence.md); absent = no such check. */
+  novelty?: Novelty;
 }
 
 export interface ZooOptions {
@@ -156,6 +160,7 @@ export function parseManifest(value: unknown, where = 'manifest.json'): ZooManif
     },
     ...(m.votes === undefined ? {} : { votes: isVoteCount(m.votes) ? m.votes : fail('votes', `must be a whole number from 1 to ${MAX_VOTES}`) }),
     ...(m.calibration === undefined ? {} : { calibration: parseCalibration(obj(m.calibration, 'calibration'), fail) }),
+    ...(m.novelty === undefined ? {} : { novelty: parseNovelty(obj(m.novelty, 'novelty'), fail) }),
   };
 }
 
@@ -167,4 +172,13 @@ function parseCalibration(c: Record<string, unknown>, fail: (field: string, what
   if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1)) fail('calibration.threshold', 'must be a number in [0, 1]');
   if (votesPerUp !== undefined && !isVoteCount(votesPerUp)) fail('calibration.votesPerUp', `must be a whole number from 1 to ${MAX_VOTES}`);
   return { temperature: temperature as number, threshold: threshold as number, ...(votesPerUp === undefined ? {} : { votesPerUp: votesPerUp as number }) };
+}
+
+/** The manifest's novelty block: a turn-similarity threshold (a cosine, so in [-1, 1]) for the
+ * candidate ups the app compares, +z and +y in that order (the score is defined on those two). */
+function parseNovelty(n: Record<string, unknown>, fail: (field: string, what: string) => never): Novelty {
+  const { threshold, ups } = n;
+  if (typeof threshold !== 'number' || !(threshold >= -1 && threshold <= 1)) fail('novelty.threshold', 'must be a number in [-1, 1]');
+  if (!Array.isArray(ups) || ups.length !== 2 || ups[0] !== '+z' || ups[1] !== '+y') fail('novelty.ups', 'must be ["+z", "+y"] (the ups the score compares)');
+  return { threshold: threshold as number };
 }

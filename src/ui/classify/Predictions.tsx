@@ -1,9 +1,11 @@
 // Top-5 classes with probability bars, the model (name, test accuracy), timings and the backend
 // that really ran. Plain values ride in data-* attributes for the tests. The probabilities are
 // the answer's (src/model/decide.ts: the model's fitted temperature); below the model's threshold
-// the panel says "not sure" and lists the classes as candidates, not as an answer. The up line
+// or when the cloud looks alike whichever way up it stands (src/model/novelty.ts) the panel says
+// "not sure", says which check fired, and lists the classes as candidates, not as an answer. The up line
 // says which up the cloud was classified in and whether it was found or forced.
 import type { Classification } from '../../model/classifier';
+import type { Answer } from '../../model/decide';
 import type { OpenedModel } from '../../model/worker/protocol';
 import { formatMs } from '../numbers';
 
@@ -18,6 +20,14 @@ interface Props {
 }
 
 const percent = (p: number) => `${(p * 100).toFixed(1)} %`;
+
+/** Why the answer is "not sure": each check that fired, in words (docs/confidence.md). */
+function notSureReasons(answer: Answer): { key: 'novelty' | 'confidence'; text: string }[] {
+  return [
+    ...(answer.unlikeTraining ? [{ key: 'novelty' as const, text: 'it looks alike to the model whichever way up it stands, unlike any training shape' }] : []),
+    ...(answer.lowConfidence ? [{ key: 'confidence' as const, text: `the model's confidence is low (${percent(answer.top[0]?.probability ?? 0)})` }] : []),
+  ];
+}
 
 export function Predictions({ opened, result, classifying, parseMs, source }: Props) {
   const accuracy = opened?.manifest.metrics.testOverallAccuracy;
@@ -43,8 +53,16 @@ export function Predictions({ opened, result, classifying, parseMs, source }: Pr
             up: {result.answer.up} {result.answer.upDetected ? '(detected)' : '(set under View)'}
           </p>
           {result.answer.notSure && (
-            <p className="not-sure" data-testid="not-sure" role="status" data-threshold={result.answer.threshold}>
-              Not sure: this may not be one of the {result.answer.probabilities.length} classes. The closest candidates:
+            <p
+              className="not-sure"
+              data-testid="not-sure"
+              role="status"
+              data-threshold={result.answer.threshold}
+              data-reasons={notSureReasons(result.answer).map((r) => r.key).join(' ')}
+              data-turn-similarity={result.answer.turnSimilarity ?? ''}
+            >
+              Not sure: this may not be one of the {result.answer.probabilities.length} classes
+              {` (${notSureReasons(result.answer).map((r) => r.text).join('; ')})`}. The closest candidates:
             </p>
           )}
           <ol
