@@ -5,9 +5,13 @@
 // same model in PyTorch on this CPU (the training package's latency command), for comparison.
 // The 1024-point cloud is also classified with the up forced to z at one vote and at the model's
 // votes, beside the default (up automatic: z and y, the calibration's votes each), so the cost
-// of the automatic up is measured side by side (docs/confidence.md).
-// Prints a table and writes bench-results/e2e.json. Run `vite build` first (the npm script does).
+// of the automatic up is measured side by side (docs/confidence.md): a last table gives, per
+// device, the default's whole classify against the one-vote z time (the ratio; all the default's
+// network passes go in one batched onnxruntime run, src/model/batchFeeds.ts) and PyTorch's time
+// for one pass and for the default's passes one after another.
+// Prints the tables and writes bench-results/e2e.json. Run `vite build` first (the npm script does).
 //   flags: --runs 5 --devices webgpu,wasm --model <id> --votes <n> (default: the manifest's)
+//          --clouds modelnet-1024 (only these of modelnet-1024, dense-100k, bunny; default all)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -17,6 +21,7 @@ import { chromiumArgs } from '../playwright.config';
 import { testCloud, toPly, zooModel } from '../e2e/modelnet';
 import { createRandom } from '../src/geometry/random';
 import { MAX_VOTES, parseVotes } from '../src/model/votes';
+import { AUTO_UPS } from '../src/model/decide';
 
 function flag(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -26,6 +31,7 @@ function flag(name: string): string | undefined {
 const RUNS = Number(flag('runs') ?? 5);
 const DEVICES = (flag('devices') ?? 'webgpu,wasm').split(',') as ('webgpu' | 'wasm')[];
 const VOTES = flag('votes');
+const CLOUDS = flag('clouds')?.split(',');
 if (VOTES !== undefined && parseVotes(VOTES) === null) throw new Error(`bench:e2e: --votes must be a whole number from 1 to ${MAX_VOTES}, got ${VOTES}`);
 const BUNNY = '/usr/share/glmark2/models/bunny.obj';
 // Warm-up drops per cloud, not counted: shader compilation, first allocations, and V8 tiering
@@ -90,8 +96,10 @@ interface Latency {
   /** Drop to prediction on screen: reading, parsing (and for meshes sampling), classifying. */
   endToEndMs: number;
   backend: string;
-  /** Point orders classify() averaged (the manifest's votes): network and geometry ran this often. */
+  /** Point orders classify() averaged per up (the manifest's votes, or the calibration's per up). */
   votes: number;
+  /** Network passes: votes x the candidate ups when the up was found automatically. */
+  passes: number;
 }
 
 async function latency(page: Page, label: string, ext: string, bytes: Uint8Array, runs: number): Promise<Latency> {
@@ -110,7 +118,9 @@ async function latency(page: Page, label: string, ext: string, bytes: Uint8Array
       endToEndMs,
       backend: (await page.getByTestId('backend').getAttribute('data-value')) ?? '',
       votes: await value('votes'),
+      passes: 0,
     };
+    row.passes = row.votes * ((await page.getByTestId('up-line').getAttribute('data-detected')) === 'true' ? AUTO_UPS.length : 1);
     if (run > 0) rows.push(row);
     console.log(`    ${name}: classify ${row.classifyMs.toFixed(0)} ms (network ${row.networkMs.toFixed(0)}), end to end ${endToEndMs} ms${run <= 0 ? ' (warm-up, not counted)' : ''}`);
   }
@@ -121,6 +131,7 @@ async function latency(page: Page, label: string, ext: string, bytes: Uint8Array
     endToEndMs: median(rows.map((r) => r.endToEndMs)),
     backend: rows[0].backend,
     votes: rows[0].votes,
+    passes: rows[0].passes,
   };
 }
 
@@ -138,7 +149,7 @@ async function benchDevice(browser: Browser, base: string, model: string, device
   const latencies: Record<string, Latency> = {};
   const runs = device === 'webgpu' ? Math.min(RUNS, 3) : RUNS;
   for (const [label, ext, bytes] of clouds) latencies[label] = await latency(page, label, ext, bytes, runs);
-  const [label, ext, bytes] = clouds[0];
+  const [label, ext, bytes] = clouds.find(([l]) => l === 'modelnet-1024')!;
   for (const [name, query] of UP_SETTINGS) {
     await untilModelReady(page, () => page.goto(`${base}/?device=${device}&model=${model}${query}`));
     latencies[`${label}, ${name}`] = await latency(page, `${label}-${name.replace(/\W+/g, '-')}`, ext, bytes, runs);
@@ -159,6 +170,26 @@ function pytorchLatency(model: string): { medianMs: number; threads: number } | 
   return JSON.parse(out.trim().split('\n').at(-1)!) as { medianMs: number; threads: number };
 }
 
+/** Per device: the default's classify of the 1024-point cloud against one vote z up, and PyTorch's
+ * time for one pass and for the default's passes run one after another. */
+function summary(results: Record<string, Awaited<ReturnType<typeof benchDevice>>>, torch: ReturnType<typeof pytorchLatency>) {
+  const pytorchOneMs = typeof torch === 'string' ? null : torch.medianMs;
+  return Object.entries(results).map(([device, r]) => {
+    const def = r.latencies['modelnet-1024'];
+    const one = r.latencies['modelnet-1024, up z, 1 vote'];
+    return {
+      device,
+      backend: def.backend,
+      passes: def.passes,
+      defaultMs: def.classifyMs,
+      oneVoteMs: one.classifyMs,
+      ratio: def.classifyMs / one.classifyMs,
+      pytorchOneMs,
+      pytorchDefaultMs: pytorchOneMs === null ? null : pytorchOneMs * def.passes,
+    };
+  });
+}
+
 async function main(): Promise<void> {
   const model = modelId();
   if (!existsSync('dist/index.html')) throw new Error('bench:e2e: run `vite build` first (dist/ is missing)');
@@ -169,6 +200,7 @@ async function main(): Promise<void> {
   ];
   if (existsSync(BUNNY)) clouds.push(['bunny', 'obj', new Uint8Array(readFileSync(BUNNY))]);
   else console.log(`  ${BUNNY} missing (Debian package glmark2-data): bunny not measured`);
+  const measured = CLOUDS ? clouds.filter(([l]) => l === 'modelnet-1024' || CLOUDS.includes(l)) : clouds;
 
   const server = await preview({ logLevel: 'warn', preview: { host: '127.0.0.1', port: 4190, strictPort: false } });
   const address = server.httpServer.address();
@@ -178,7 +210,7 @@ async function main(): Promise<void> {
   const results: Record<string, Awaited<ReturnType<typeof benchDevice>>> = {};
   try {
     console.log(`bench:e2e: model ${model}, ${RUNS} runs (WebGPU ${Math.min(RUNS, 3)}), Chromium ${browser.version()}, ${cpus().length} CPUs (${cpus()[0]?.model}), load ${loadavg()[0].toFixed(2)}`);
-    for (const device of DEVICES) results[device] = await benchDevice(browser, base, model, device, clouds);
+    for (const device of DEVICES) results[device] = await benchDevice(browser, base, model, device, measured);
   } finally {
     await browser.close();
     await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
@@ -193,8 +225,17 @@ async function main(): Promise<void> {
     }
   }
   console.log(typeof torch === 'string' ? `\nPyTorch: ${torch}` : `\nPyTorch (same model, ${torch.threads} threads, this CPU): ${torch.medianMs.toFixed(1)} ms per cloud and vote`);
+  const defaults = summary(results, torch);
+  console.log('\nThe default (up automatic, its votes) against one vote z up, modelnet-1024, medians:');
+  console.log('| device | default: passes | default: classify | one vote z: classify | default / one vote | PyTorch: one pass | PyTorch: the default\'s passes | default / PyTorch |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const d of defaults) {
+    const ms = (x: number | null) => (x === null ? 'n/a' : `${x.toFixed(0)} ms`);
+    console.log(`| ${d.device} (${d.backend}) | ${d.passes} | ${ms(d.defaultMs)} | ${ms(d.oneVoteMs)} | ${d.ratio.toFixed(2)} | ${ms(d.pytorchOneMs)} | ${ms(d.pytorchDefaultMs)} | ${d.pytorchDefaultMs ? (d.defaultMs / d.pytorchDefaultMs).toFixed(2) : 'n/a'} |`);
+  }
+  console.log(`load at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   mkdirSync('bench-results', { recursive: true });
-  writeFileSync('bench-results/e2e.json', `${JSON.stringify({ model, runs: RUNS, results, pytorch: torch, cpus: cpus().length, when: new Date().toISOString() }, null, 2)}\n`);
+  writeFileSync('bench-results/e2e.json', `${JSON.stringify({ model, runs: RUNS, results, defaults, pytorch: torch, cpus: cpus().length, load: loadavg(), when: new Date().toISOString() }, null, 2)}\n`);
   console.log('wrote bench-results/e2e.json');
 }
 

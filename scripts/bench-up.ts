@@ -3,7 +3,8 @@
 // ModelNet40 test cloud; each round classifies it with the up forced to z at one vote, with the
 // up on Auto (the calibration's votes per up), and with the up forced to z at the manifest's
 // votes, in turn, so the machine's load falls on all three alike. Prints the medians and the
-// ratios to the one-vote time. Needs public/models/<id>/frozen.bin (scripts/assemble-model.mjs).
+// ratios to the one-vote time. A setting's network passes (ups x votes) go through onnxruntime
+// in one batched run (src/model/batchFeeds.ts); the table says how many passes and runs. Needs public/models/<id>/frozen.bin (scripts/assemble-model.mjs).
 //   flags: --rounds 15 --model <id>
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
     ['Auto (default)', { up: 'auto' }],
     [`up z, ${manifest.votes ?? 1} votes (manifest)`, { up: 'z' }],
   ];
-  const times = settings.map(() => ({ total: [] as number[], network: [] as number[], runs: 0 }));
+  const times = settings.map(() => ({ total: [] as number[], network: [] as number[], passes: 0, runs: 0 }));
   console.log(`bench:up: ${id}, ${ROUNDS} rounds (+${WARMUP} warm-up), ${cpus().length} CPUs (${cpus()[0]?.model}), load ${loadavg()[0].toFixed(2)}`);
   for (let round = -WARMUP; round < ROUNDS; round++) {
     for (const [i, [, options]] of settings.entries()) {
@@ -44,16 +45,17 @@ async function main(): Promise<void> {
       if (round < 0) continue;
       times[i].total.push(r.timings.total);
       times[i].network.push(r.timings.network);
-      times[i].runs = options.up === 'auto' ? 2 * r.votes : r.votes;
+      times[i].passes = options.up === 'auto' ? 2 * r.votes : r.votes;
+      times[i].runs = r.timings.runs;
     }
   }
   await clf.dispose();
   const base = median(times[0].total);
-  console.log('\n| setting | network runs | classify (median) | network | x one vote |');
-  console.log('| --- | ---: | ---: | ---: | ---: |');
+  console.log('\n| setting | network passes | onnxruntime runs | classify (median) | network | x one vote |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   settings.forEach(([label], i) => {
     const t = median(times[i].total);
-    console.log(`| ${label} | ${times[i].runs} | ${t.toFixed(0)} ms | ${median(times[i].network).toFixed(0)} ms | ${(t / base).toFixed(2)} |`);
+    console.log(`| ${label} | ${times[i].passes} | ${times[i].runs} | ${t.toFixed(0)} ms | ${median(times[i].network).toFixed(0)} ms | ${(t / base).toFixed(2)} |`);
   });
   console.log(`load at the end ${loadavg()[0].toFixed(2)}`);
 }
