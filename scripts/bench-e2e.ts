@@ -12,6 +12,7 @@
 // Prints the tables and writes bench-results/e2e.json. Run `vite build` first (the npm script does).
 //   flags: --runs 5 --devices webgpu,wasm --model <id> --votes <n> (default: the manifest's)
 //          --clouds modelnet-1024 (only these of modelnet-1024, dense-100k, bunny; default all)
+//   E2E_DIST=<dir>: serve that build (vite build --outDir <dir>) instead of dist/, as the e2e tests do.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -192,7 +193,8 @@ function summary(results: Record<string, Awaited<ReturnType<typeof benchDevice>>
 
 async function main(): Promise<void> {
   const model = modelId();
-  if (!existsSync('dist/index.html')) throw new Error('bench:e2e: run `vite build` first (dist/ is missing)');
+  const dist = process.env.E2E_DIST ?? 'dist';
+  if (!existsSync(`${dist}/index.html`)) throw new Error(`bench:e2e: run \`vite build\` first (${dist}/index.html is missing)`);
   const chair = testCloud('chair_0890');
   const clouds: [string, string, Uint8Array][] = [
     ['modelnet-1024', 'ply', toPly(chair.points)],
@@ -202,7 +204,7 @@ async function main(): Promise<void> {
   else console.log(`  ${BUNNY} missing (Debian package glmark2-data): bunny not measured`);
   const measured = CLOUDS ? clouds.filter(([l]) => l === 'modelnet-1024' || CLOUDS.includes(l)) : clouds;
 
-  const server = await preview({ logLevel: 'warn', preview: { host: '127.0.0.1', port: 4190, strictPort: false } });
+  const server = await preview({ logLevel: 'warn', build: { outDir: dist }, preview: { host: '127.0.0.1', port: 4190, strictPort: false } });
   const address = server.httpServer.address();
   if (!address || typeof address === 'string') throw new Error('bench:e2e: the preview server has no TCP address');
   const base = `http://127.0.0.1:${address.port}`;
