@@ -1,7 +1,9 @@
 // Any pose (issue 23), end to end through the UI with the default model on wasm: a ModelNet40
 // z-up test chair saved y-up (as OBJ / glTF / PLY files from the web are) is found y-up and
 // classified right with the up on Auto, the default; forced to z it gets the old wrong answer;
-// a box of random points is answered "not sure" (the model's calibration, docs/confidence.md);
+// a box of random points is answered "not sure" (the model's calibration, docs/confidence.md), and
+// so is a Gaussian blob, which the network calls a plant with high confidence, by the second check
+// (the features alike whichever way up, src/model/novelty.ts);
 // "what the model sees" redraws the cloud normalised and upright without classifying it again.
 import { expect, test, type Page } from '@playwright/test';
 import { dropFile, framesDrawn, saveScreenshot, waitForFrameAfter } from './helpers';
@@ -22,6 +24,19 @@ function yUp(points: Float32Array): Float32Array {
 function noiseBox(n: number, seed: number): Float32Array {
   const r = createRandom(seed);
   return Float32Array.from({ length: 3 * n }, (_, i) => (r() * 2 - 1) * [1, 0.6, 0.8][i % 3]);
+}
+
+/** n points from an isotropic standard normal (Box-Muller): a blob, no shape of any class. */
+function gaussianBlob(n: number, seed: number): Float32Array {
+  const r = createRandom(seed);
+  const out = new Float32Array(3 * n);
+  for (let i = 0; i < out.length; i += 2) {
+    const m = Math.sqrt(-2 * Math.log(1 - r()));
+    const a = 2 * Math.PI * r();
+    out[i] = m * Math.cos(a);
+    if (i + 1 < out.length) out[i + 1] = m * Math.sin(a);
+  }
+  return out;
 }
 
 async function open(page: Page, up: 'auto' | 'z' | 'y'): Promise<void> {
@@ -49,6 +64,8 @@ async function classify(page: Page, name: string, points: Float32Array) {
 test.beforeAll(() => {
   // The "not sure" check needs the model's fitted threshold (any2point.tools.calibrate --write).
   expect(zooManifest(zooModel()).calibration?.threshold ?? 0, 'the default model has a calibration').toBeGreaterThan(0);
+  // The second check needs the novelty block (any2point.tools.novelty --write).
+  expect(zooManifest(zooModel()).novelty?.threshold, 'the default model has a novelty check').toBeDefined();
 });
 
 test('a z-up chair saved y-up: Auto finds y and says chair; forced to z it is the old wrong answer', async ({ page }) => {
@@ -98,6 +115,23 @@ test('a box of random points is answered "not sure", with candidates', async ({ 
   await saveScreenshot(page, 'pose-not-sure');
   // A clear shape is answered, not "not sure".
   const chair = await classify(page, `${CHAIR}.ply`, testCloud(CHAIR).points);
+  expect(chair.notSure).toBe('false');
+  await expect(page.getByTestId('not-sure')).toHaveCount(0);
+});
+
+test('a Gaussian blob is "not sure" by the novelty check; a real chair is still answered', async ({ page }) => {
+  test.setTimeout(10 * 60_000);
+  await open(page, 'auto');
+  const blob = await classify(page, 'gaussian-blob.ply', gaussianBlob(1024, 23));
+  expect(blob.notSure).toBe('true');
+  const notSure = page.getByTestId('not-sure');
+  await expect(notSure).toHaveAttribute('data-reasons', /(^| )novelty( |$)/);
+  await expect(notSure).toContainText('unlike any training shape');
+  const similarity = Number(await notSure.getAttribute('data-turn-similarity'));
+  expect(similarity).toBeGreaterThan(zooManifest(zooModel()).novelty!.threshold);
+  await saveScreenshot(page, 'pose-not-sure-blob');
+  const chair = await classify(page, `${CHAIR}.ply`, testCloud(CHAIR).points);
+  expect(chair.top1).toBe('chair');
   expect(chair.notSure).toBe('false');
   await expect(page.getByTestId('not-sure')).toHaveCount(0);
 });
