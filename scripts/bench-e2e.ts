@@ -4,8 +4,9 @@
 // ModelNet40 test cloud, a 100,000-point cloud and glmark2's bunny.obj, median of runs. Then the
 // same model in PyTorch on this CPU (the training package's latency command), for comparison.
 // The 1024-point cloud is also classified with the up forced to z at one vote and at the model's
-// votes, beside the default (up automatic: z and y, the calibration's votes each), so the cost
-// of the automatic up is measured side by side (docs/confidence.md): a last table gives, per
+// votes, beside the default (up automatic: z and y, the calibration's votes each), one page per
+// setting, dropped on in turn every round (interleaved, so that the load falls on all alike), so
+// the cost of the automatic up is measured side by side (docs/confidence.md): a last table gives, per
 // device, the default's whole classify against the one-vote z time (the ratio; all the default's
 // network passes go in one batched onnxruntime run, src/model/batchFeeds.ts) and PyTorch's time
 // for one pass and for the default's passes one after another.
@@ -103,28 +104,27 @@ interface Latency {
   passes: number;
 }
 
-async function latency(page: Page, label: string, ext: string, bytes: Uint8Array, runs: number): Promise<Latency> {
-  const rows: Latency[] = [];
-  for (let run = 1 - WARMUP; run <= runs; run++) {
-    const name = `${label}-${run + WARMUP}.${ext}`;
-    const start = Date.now();
-    await drop(page, name, bytes);
-    await page.locator(`[data-testid="predictions"][data-source="${name}"][aria-busy="false"]`).waitFor({ timeout: 600_000 });
-    const endToEndMs = Date.now() - start;
-    const value = async (id: string) => Number(await page.getByTestId(id).getAttribute('data-value'));
-    const row = {
-      classifyMs: await value('time-total'),
-      networkMs: await value('time-network'),
-      geometryMs: await value('time-geometry'),
-      endToEndMs,
-      backend: (await page.getByTestId('backend').getAttribute('data-value')) ?? '',
-      votes: await value('votes'),
-      passes: 0,
-    };
-    row.passes = row.votes * ((await page.getByTestId('up-line').getAttribute('data-detected')) === 'true' ? AUTO_UPS.length : 1);
-    if (run > 0) rows.push(row);
-    console.log(`    ${name}: classify ${row.classifyMs.toFixed(0)} ms (network ${row.networkMs.toFixed(0)}), end to end ${endToEndMs} ms${run <= 0 ? ' (warm-up, not counted)' : ''}`);
-  }
+/** One drop of `bytes` as `name`, timed, until its prediction is shown. */
+async function dropOnce(page: Page, name: string, bytes: Uint8Array): Promise<Latency> {
+  const start = Date.now();
+  await drop(page, name, bytes);
+  await page.locator(`[data-testid="predictions"][data-source="${name}"][aria-busy="false"]`).waitFor({ timeout: 600_000 });
+  const endToEndMs = Date.now() - start;
+  const value = async (id: string) => Number(await page.getByTestId(id).getAttribute('data-value'));
+  const votes = await value('votes');
+  const detected = (await page.getByTestId('up-line').getAttribute('data-detected')) === 'true';
+  return {
+    classifyMs: await value('time-total'),
+    networkMs: await value('time-network'),
+    geometryMs: await value('time-geometry'),
+    endToEndMs,
+    backend: (await page.getByTestId('backend').getAttribute('data-value')) ?? '',
+    votes,
+    passes: votes * (detected ? AUTO_UPS.length : 1),
+  };
+}
+
+function medians(rows: Latency[]): Latency {
   return {
     classifyMs: median(rows.map((r) => r.classifyMs)),
     networkMs: median(rows.map((r) => r.networkMs)),
@@ -134,6 +134,23 @@ async function latency(page: Page, label: string, ext: string, bytes: Uint8Array
     votes: rows[0].votes,
     passes: rows[0].passes,
   };
+}
+
+/** The same cloud dropped on every page (one page per setting, each with its own model session)
+ * in turn, round after round, so that the machine's load falls on every setting alike. */
+async function latencies(pages: [string, Page][], label: string, ext: string, bytes: Uint8Array, runs: number): Promise<Record<string, Latency>> {
+  const rows = new Map<string, Latency[]>(pages.map(([setting]) => [setting, []]));
+  for (let run = 1 - WARMUP; run <= runs; run++) {
+    for (const [setting, page] of pages) {
+      const name = `${label}-${setting.replace(/\W+/g, '-')}-${run + WARMUP}.${ext}`;
+      // Only the front tab draws at full rate (the others' animation frames are throttled).
+      if (pages.length > 1) await page.bringToFront();
+      const row = await dropOnce(page, name, bytes);
+      if (run > 0) rows.get(setting)!.push(row);
+      console.log(`    ${name}: classify ${row.classifyMs.toFixed(0)} ms (network ${row.networkMs.toFixed(0)}), end to end ${row.endToEndMs} ms${run <= 0 ? ' (warm-up, not counted)' : ''}`);
+    }
+  }
+  return Object.fromEntries([...rows].map(([setting, r]) => [setting, medians(r)]));
 }
 
 async function benchDevice(browser: Browser, base: string, model: string, device: string, clouds: [string, string, Uint8Array][]) {
@@ -147,16 +164,23 @@ async function benchDevice(browser: Browser, base: string, model: string, device
   const warm: number[] = [];
   for (let i = 0; i < 3; i++) warm.push(await untilModelReady(page, () => page.reload()));
   console.log(`  ${device}: cold start ${coldMs} ms, warm start ${warm.join(' / ')} ms`);
-  const latencies: Record<string, Latency> = {};
   const runs = device === 'webgpu' ? Math.min(RUNS, 3) : RUNS;
-  for (const [label, ext, bytes] of clouds) latencies[label] = await latency(page, label, ext, bytes, runs);
-  const [label, ext, bytes] = clouds.find(([l]) => l === 'modelnet-1024')!;
-  for (const [name, query] of UP_SETTINGS) {
-    await untilModelReady(page, () => page.goto(`${base}/?device=${device}&model=${model}${query}`));
-    latencies[`${label}, ${name}`] = await latency(page, `${label}-${name.replace(/\W+/g, '-')}`, ext, bytes, runs);
+  const byCloud: Record<string, Latency> = {};
+  for (const [label, ext, bytes] of clouds.filter(([l]) => l !== 'modelnet-1024')) {
+    Object.assign(byCloud, Object.fromEntries(Object.entries(await latencies([[label, page]], label, ext, bytes, runs))));
   }
+  // The 1024-point cloud: the default and the UP_SETTINGS, one page each, interleaved.
+  const [label, ext, bytes] = clouds.find(([l]) => l === 'modelnet-1024')!;
+  const pages: [string, Page][] = [[label, page]];
+  for (const [name, query] of UP_SETTINGS) {
+    const other = await context.newPage();
+    other.on('pageerror', (e) => console.error(`  page error: ${e.message}`));
+    await untilModelReady(other, () => other.goto(`${base}/?device=${device}&model=${model}${query}`));
+    pages.push([`${label}, ${name}`, other]);
+  }
+  Object.assign(byCloud, await latencies(pages, label, ext, bytes, runs));
   await context.close();
-  return { coldMs, warmMs: median(warm), latencies };
+  return { coldMs, warmMs: median(warm), latencies: byCloud };
 }
 
 /** The training package's per-cloud PyTorch latency of the same model, when it has the command. */
