@@ -74,6 +74,21 @@ export interface ModelManifest {
     validation?: Record<string, Record<string, unknown>>;
     test?: Record<string, unknown>;
   };
+  /** The novelty check ("unlike any training shape"): the turn similarity's threshold fitted on
+   * validation, with the figures it was judged by (any2point.tools.novelty; docs/confidence.md).
+   * Absent: no such check. */
+  novelty?: {
+    score: string;
+    ups: string[];
+    threshold: number;
+    /** Share of validation clouds the threshold was set to flag. */
+    flagRate: number;
+    checkpointSha256?: string;
+    flaggedVal?: Record<string, unknown>;
+    junkCaught?: Record<string, number>;
+    withConfidence?: Record<string, unknown>;
+    test?: Record<string, unknown>;
+  };
   /** ONNX (onnxruntime-web, wasm) vs PyTorch on test clouds, measured by the export. */
   parity: {
     clouds: number;
