@@ -8,7 +8,7 @@ import pytest
 
 from any2point import decide, junk, novelty
 from any2point.backbones.sources import sha256_of
-from any2point.datasets import REPO
+from any2point.datasets import DEFAULT_MODELNET, REPO
 from any2point.export import novelty_of
 from any2point.tools import novelty as T
 
@@ -117,7 +117,6 @@ def test_default_model_tells_a_ball_from_real_shapes():
     way up (similarity above the manifest's threshold); real validation clouds do not."""
     from any2point import checkpoint as ckpt
     from any2point import geometry as geo
-    from any2point.datasets import DEFAULT_MODELNET
     from any2point.tools.robustness import split_rows, stored_clouds
     manifest = json.loads((REPO / "public" / "models" / "use-lite-modelnet40" / "manifest.json").read_text())
     if "novelty" not in manifest:
@@ -131,3 +130,14 @@ def test_default_model_tells_a_ball_from_real_shapes():
     assert out["features"].shape == (2, 6, 1024)
     s = T.turn_similarity(out)
     assert (s[:2] > threshold).all() and (s[2:] < threshold).all()
+
+
+@pytest.mark.skipif(not (DEFAULT_MODELNET / "train_labels.u8").exists(), reason="ModelNet40 is not here")
+def test_reference_clouds_come_from_the_training_part_only():
+    from any2point.dataset_splits import validation_rows
+    from any2point.datasets import load_modelnet40
+    train = load_modelnet40("train")
+    rows = T.reference_rows(train, 5)
+    assert len(set(rows.tolist()) & set(validation_rows(train).tolist())) == 0
+    assert np.bincount(train.labels[rows], minlength=40).tolist() == [5] * 40
+    np.testing.assert_array_equal(rows, T.reference_rows(train, 5))  # seeded
