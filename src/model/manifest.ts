@@ -57,6 +57,9 @@ export interface ModelManifest {
     /** The evaluation report beside the manifest (report.json), when there is one. */
     report: string | null;
   };
+  /** How the model was trained to see poses: rotate "z" = every heading about the up axis
+   * (zooOrder.ts ranks such models first). Absent in manifests exported before 2026-12-02. */
+  training?: { rotate: string };
   /** Point orders classify() averages by default (src/model/votes.ts), chosen on validation;
    * the metrics were measured with as many. Absent: 1. */
   votes?: number;

@@ -23,6 +23,16 @@ describe('zooOrder (the default model first)', () => {
     expect(order).toEqual(['kwt1-modelnet40', 'unevaluated', 'none-modelnet40']);
   });
 
+  it('puts models trained on every heading first among backbone models, whatever they score as stored', () => {
+    const order = zooOrder([
+      { id: 'kwt1-modelnet40', backbone: { name: 'kwt1' }, metrics: { testOverallAccuracy: 0.8772 } },
+      { id: 'use-lite-modelnet40', backbone: { name: 'use-lite' }, metrics: { testOverallAccuracy: 0.8768 }, training: { rotate: 'z' } },
+      { id: 'z90', backbone: { name: 'use-lite' }, metrics: { testOverallAccuracy: 0.95 }, training: { rotate: 'z90' } },
+      { id: 'none-modelnet40', backbone: { name: 'none' }, metrics: { testOverallAccuracy: 0.9 }, training: { rotate: 'z' } },
+    ]);
+    expect(order).toEqual(['use-lite-modelnet40', 'z90', 'kwt1-modelnet40', 'none-modelnet40']);
+  });
+
   it('does not reorder its input array', () => {
     const input = [{ id: 'b', metrics: { testOverallAccuracy: 0.1 } }, { id: 'a', metrics: { testOverallAccuracy: 0.2 } }];
     expect(zooOrder(input)).toEqual(['a', 'b']);

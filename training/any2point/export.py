@@ -164,6 +164,9 @@ def manifest(model_id: str, model: Any2Point, cfg, classes: list[str], frozen: d
                   for f in ("model.onnx", "report.json") if (out / f).exists()},
         "parameters": {"trainable": trainable, "total": total},
         "metrics": metrics,
+        # How it was trained to see poses: "z" = every heading about the up axis. The app's zoo order
+        # (src/model/zooOrder.ts) puts such models first: users' files come in any heading.
+        "training": {"rotate": cfg.rotate},
     }
 
 
