@@ -33,6 +33,8 @@ export interface ZooManifest {
   /** The novelty check's threshold fitted on validation (any2point.tools.novelty,
    * docs/confidence.md); absent = no such check. */
   novelty?: Novelty;
+  /** How it was trained to see poses (rotate "z": every heading; zooOrder.ts ranks those first). */
+  training?: { rotate: string };
 }
 
 export interface ZooOptions {
@@ -161,6 +163,7 @@ export function parseManifest(value: unknown, where = 'manifest.json'): ZooManif
     ...(m.votes === undefined ? {} : { votes: isVoteCount(m.votes) ? m.votes : fail('votes', `must be a whole number from 1 to ${MAX_VOTES}`) }),
     ...(m.calibration === undefined ? {} : { calibration: parseCalibration(obj(m.calibration, 'calibration'), fail) }),
     ...(m.novelty === undefined ? {} : { novelty: parseNovelty(obj(m.novelty, 'novelty'), fail) }),
+    ...(m.training === undefined ? {} : { training: { rotate: str(obj(m.training, 'training').rotate, 'training.rotate') } }),
   };
 }
 

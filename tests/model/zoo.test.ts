@@ -18,6 +18,10 @@ describe('parseManifest', () => {
     expect(m.metrics.testOverallAccuracy).toBe(0.5);
     expect(m.votes).toBeUndefined();
     expect(parseManifest({ ...good, votes: 8 }).votes).toBe(8);
+    // The zoo order reads training.rotate from parsed manifests (the CLI's default model): kept.
+    expect(m.training).toBeUndefined();
+    expect(parseManifest({ ...good, training: { rotate: 'z' } }).training).toEqual({ rotate: 'z' });
+    expect(edit((m) => (m.training = { rotate: 3 }))).toThrow('training.rotate');
   });
   it('allows a model without frozen weights and without metrics', () => {
     const m = parseManifest({ ...good, frozen: null, metrics: { testOverallAccuracy: null } });
