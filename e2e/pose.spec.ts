@@ -1,6 +1,6 @@
 // Any pose (issue 23), end to end through the UI with the default model on wasm: a ModelNet40
 // z-up test chair saved y-up (as OBJ / glTF / PLY files from the web are) is found y-up and
-// classified right with the up on Auto, the default; forced to z it gets the old wrong answer;
+// classified right with the up on Auto, the default; forced to z the up is the one set;
 // a box of random points is answered "not sure" (the model's calibration, docs/confidence.md), and
 // so is a Gaussian blob, which the network calls a plant with high confidence, by the second check
 // (the features alike whichever way up, src/model/novelty.ts);
@@ -79,7 +79,7 @@ test.beforeAll(() => {
   expect(zooManifest(zooModel()).novelty?.threshold, 'the default model has a novelty check').toBeDefined();
 });
 
-test('a z-up chair saved y-up: Auto finds y and says chair; forced to z it is the old wrong answer', async ({ page }) => {
+test('a z-up chair saved y-up: Auto finds y and says chair; forced to z the up is the one set', async ({ page }) => {
   test.setTimeout(10 * 60_000);
   const chair = testCloud(CHAIR);
   expect(chair.label).toBe('chair');
@@ -101,12 +101,13 @@ test('a z-up chair saved y-up: Auto finds y and says chair; forced to z it is th
   await saveScreenshot(page, 'pose-chair-model-view');
   await page.getByTestId('model-view').uncheck();
 
-  // The same file, the up forced to z under View: the answer the app gave before the automatic up.
+  // The same file, the up forced to z under View: classified again as set (the default model,
+  // trained on every heading, with the manifest's 4 votes, still calls this chair lying on its
+  // back a chair; the model before its heading fine-tune called it a vase).
   await page.getByTestId('up-z').check();
   await expect(page.getByTestId('up-line')).toHaveAttribute('data-value', 'z', { timeout: 300_000 });
   await expect(page.getByTestId('predictions')).toHaveAttribute('aria-busy', 'false', { timeout: 300_000 });
   await expect(page.getByTestId('up-line')).toHaveAttribute('data-detected', 'false');
-  expect(await page.getByTestId('class-0').getAttribute('data-label')).not.toBe('chair');
 
   // And z-up as stored, on Auto: z is kept.
   await page.getByTestId('up-auto').check();
