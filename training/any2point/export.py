@@ -35,6 +35,7 @@ from .batches import Batch, make_batch
 from .dataset_splits import load_splits
 from .decide import manifest_block
 from .novelty import manifest_block as novelty_block
+from .fitted import fitted_block
 from .frozen_split import source_info, split_frozen
 from .model import Any2Point, count_parameters
 from .pose import require_as_given
@@ -100,22 +101,6 @@ def run_ort(model_path: Path, frozen: Optional[Path], inputs: list[list[torch.Te
     dims = json.loads((work / "out.json").read_text())["dims"]
     # Dims are one cloud's (batch 1); drop that axis: [clouds, ...].
     return {n: np.fromfile(work / f"out.{n}.bin", np.float32).reshape(len(inputs), *dims[n][1:]) for n in OUTPUTS}
-
-
-def fitted_block(checkpoint: Path, name: str, to_manifest, tool: str, log=print) -> Optional[dict]:
-    """The manifest block from `name` (a tool's output beside the checkpoint: calibration.json,
-    novelty.json), only when it was fitted on this very checkpoint file (its checkpointSha256):
-    another checkpoint's figures would mislabel the new model's answers as sure or not sure."""
-    path = checkpoint.parent / name
-    if not path.exists():
-        return None
-    block = json.loads(path.read_text())
-    fitted_on, exported = block.get("checkpointSha256"), sha256_of(checkpoint)
-    if fitted_on != exported:
-        log(f"warning: {path} was fitted on checkpoint sha256 {fitted_on or '(not recorded)'}, not on "
-            f"{checkpoint} ({exported}): left out of the manifest; run {tool} --write again")
-        return None
-    return to_manifest(block)
 
 
 def calibration_of(checkpoint: Path, log=print) -> Optional[dict]:

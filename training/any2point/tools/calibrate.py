@@ -36,6 +36,7 @@ import torch
 from .. import checkpoint as ckpt
 from ..backbones.sources import sha256_of
 from .. import decide, pose
+from ..fitted import write_fitted_block
 from ..datasets import DEFAULT_MODELNET, REPO, CloudSet
 from .robustness import fresh_indices, parse_variants, split_rows, stored_clouds, variant_clouds, vote_logits, zoo_checkpoints
 
@@ -119,12 +120,7 @@ def fit(logits: dict, variants: Sequence[str]) -> tuple[float, float]:
 
 
 def write(mid: str, checkpoint: Path, block: dict, repo: Path = REPO) -> None:
-    (checkpoint.parent / "calibration.json").write_text(json.dumps(block, indent=1) + "\n")
-    manifest = repo / "public" / "models" / mid / "manifest.json"
-    if manifest.exists():
-        m = json.loads(manifest.read_text())
-        m["calibration"] = decide.manifest_block(block)
-        manifest.write_text(json.dumps(m, indent=2) + "\n")
+    write_fitted_block(checkpoint, "calibration.json", "calibration", block, decide.manifest_block, mid, repo)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -40,6 +40,7 @@ from .. import decide, junk, novelty, pose
 from ..backbones.sources import sha256_of
 from ..batches import batches
 from ..dataset_splits import validation_rows
+from ..fitted import write_fitted_block
 from ..datasets import DEFAULT_MODELNET, REPO, CloudSet, load_modelnet40
 from .calibrate import APP_UPS
 from .robustness import fresh_indices, split_rows, stored_clouds, variant_clouds, zoo_checkpoints
@@ -233,12 +234,7 @@ def evaluate(mid: str, path: Path, per_class: int, rate: float, n_junk: int, tes
 
 
 def write(mid: str, checkpoint: Path, block: dict, repo: Path = REPO) -> None:
-    (checkpoint.parent / "novelty.json").write_text(json.dumps(block, indent=1) + "\n")
-    manifest = repo / "public" / "models" / mid / "manifest.json"
-    if manifest.exists():
-        m = json.loads(manifest.read_text())  # re-read now: others may have re-exported it meanwhile
-        m["novelty"] = novelty.manifest_block(block)
-        manifest.write_text(json.dumps(m, indent=2) + "\n")
+    write_fitted_block(checkpoint, "novelty.json", "novelty", block, novelty.manifest_block, mid, repo)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
