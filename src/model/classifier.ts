@@ -308,9 +308,10 @@ class Pipeline implements Classifier {
     const votes = checkVotes(options.votes ?? manifest.calibration?.votesPerUp ?? Math.ceil((manifest.votes ?? 1) / 2), `${manifest.id}: classify`);
     const head = options.head ?? null;
     const inferred = await this.infer(positions, AUTO_UPS, votes, head);
-    // The novelty check compares the two ups' features (novelty.ts); a taught head is never marked by it.
+    // The novelty check compares the two ups' features (novelty.ts) and the learned up picker scores
+    // them (upright.ts); both were fitted on the model's own head, so a taught head uses neither.
     const runs = inferred.byUp.map((r) => ({ up: r.up, voteLogits: r.voteLogits, features: r.first.features }));
-    const { answer, chosen } = decide(runs, this.labels(head), this.calibration(head), this.k, head ? null : (manifest.novelty ?? null));
+    const { answer, chosen } = decide(runs, this.labels(head), this.calibration(head), this.k, head ? null : (manifest.novelty ?? null), head ? null : (manifest.upright ?? null));
     return this.finish(positions, inferred.byUp[chosen], head, answer, start, inferred);
   }
 

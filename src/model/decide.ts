@@ -3,7 +3,9 @@
 // the same rule on the validation split; both are tested on tests/fixtures/decide.json.
 //
 // 1. P_u = mean over the votes of softmax(logits) for each candidate up u (z first, then y).
-// 2. The up: the u with the largest max_k P_u[k]; a tie keeps the earlier one (z).
+// 2. The up: the u with the largest max_k P_u[k]; a tie keeps the earlier one (z). With the
+//    model's learned up picker (upright.ts) and every run's features, the u with the largest
+//    learned score instead (same tie rule).
 // 3. The answer: Q = mean over the chosen up's votes of softmax(logits / T).
 // 4. "Not sure" when max_k Q[k] < threshold (low confidence), or, with the up on Auto and the
 //    model's novelty check, when the features of the two ups are too alike (novelty.ts: the cloud
@@ -12,6 +14,7 @@ import type { UpAxis } from '../geometry/normalise';
 import { softmax, topK, type RankedClass } from './postprocess';
 import { meanProbabilities } from './votes';
 import { turnSimilarity, unlikeTraining, type Novelty } from './novelty';
+import { uprightScores, type Upright } from './upright';
 
 /** The up axes the app classifies a cloud under when the up is automatic, in rule order. */
 export const AUTO_UPS: readonly UpAxis[] = ['z', 'y'];
@@ -32,7 +35,13 @@ export interface UpScore {
   up: CandidateUp;
   /** max_k P_u[k] at temperature 1 (step 1 and 2). */
   confidence: number;
+  /** The learned up picker's score (upright.ts), when that rule picked the up. */
+  score?: number;
 }
+
+/** How the up was picked: the model's learned up picker, the larger top probability, or the one
+ * up the user set. */
+export type UpRule = 'learned' | 'confidence' | 'forced';
 
 export interface Answer {
   /** Q: the calibrated probabilities of the chosen up (step 3). */
@@ -42,6 +51,8 @@ export interface Answer {
   up: CandidateUp;
   /** True when the up was chosen by the rule, false when it was forced. */
   upDetected: boolean;
+  /** Which rule chose the up (step 2): 'learned' (each upScores entry then has its score). */
+  upRule: UpRule;
   /** Every candidate's confidence, in rule order (one entry when the up was forced). */
   upScores: UpScore[];
   temperature: number;
@@ -87,18 +98,23 @@ function similarityOf(runs: readonly { up: CandidateUp; features?: Float32Array 
 }
 
 /** Steps 1-4 for one cloud: `runs` are the candidate ups (in AUTO_UPS order when detected, or the
- * one forced up) with the logits of every vote and, for the novelty check, vote 0's features.
- * Returns the answer and the chosen run's index. */
+ * one forced up) with the logits of every vote and, for the novelty check and the learned up
+ * picker, vote 0's features. `upright` (null: max-softmax) applies only with more than one run,
+ * each with features of the weights' length. Returns the answer and the chosen run's index. */
 export function decide(
   runs: readonly { up: CandidateUp; voteLogits: readonly Float32Array[]; features?: Float32Array | null }[],
   labels: readonly string[],
   calibration: Calibration = UNCALIBRATED,
   k = 5,
   novelty: Novelty | null = null,
+  upright: Upright | null = null,
 ): { answer: Answer; chosen: number } {
   if (runs.length === 0) throw new Error('decide: no runs');
-  const upScores = runs.map((r) => ({ up: r.up, confidence: maxOf(votedProbabilities(r.voteLogits)) }));
-  const chosen = pickUp(upScores.map((s) => s.confidence));
+  const confidences = runs.map((r) => maxOf(votedProbabilities(r.voteLogits)));
+  const learned = uprightScores(runs.map((r, i) => ({ features: r.features, confidence: confidences[i] })), upright);
+  const upScores: UpScore[] = runs.map((r, i) => ({ up: r.up, confidence: confidences[i], ...(learned ? { score: learned[i] } : {}) }));
+  const chosen = pickUp(learned ?? confidences);
+  const upRule: UpRule = runs.length === 1 ? 'forced' : learned ? 'learned' : 'confidence';
   const probabilities = votedProbabilities(runs[chosen].voteLogits, calibration.temperature);
   const top = topK(probabilities, labels, k);
   const lowConfidence = (top[0]?.probability ?? 0) < calibration.threshold;
@@ -111,6 +127,7 @@ export function decide(
       top,
       up: runs[chosen].up,
       upDetected: runs.length > 1,
+      upRule,
       upScores,
       temperature: calibration.temperature,
       threshold: calibration.threshold,

@@ -92,6 +92,21 @@ export interface ModelManifest {
     withConfidence?: Record<string, unknown>;
     test?: Record<string, unknown>;
   };
+  /** The learned up picker (any2point.tools.upright; docs/pose.md "E"): each candidate up scores
+   * weights . features(vote 0) + confidenceWeight * ln(max softmax), the highest score's up is
+   * kept. Fitted on validation, with the figures it was judged by. Absent: the more confident up. */
+  upright?: {
+    rule?: string;
+    score?: string;
+    ups: ['+z', '+y'];
+    /** One per feature (features.dim). */
+    weights: number[];
+    confidenceWeight: number;
+    lambda?: number;
+    checkpointSha256?: string;
+    validation?: Record<string, unknown>;
+    test?: Record<string, unknown>;
+  };
   /** ONNX (onnxruntime-web, wasm) vs PyTorch on test clouds, measured by the export. */
   parity: {
     clouds: number;

@@ -7,6 +7,7 @@ import { baseUrl, modelFileUrl } from './fetchFiles';
 import { checkRecipe, type FrozenSpec } from './frozen/assembleFrozen';
 import type { Calibration } from './decide';
 import type { Novelty } from './novelty';
+import type { Upright } from './upright';
 import { isVoteCount, MAX_VOTES } from './votes';
 
 /** The manifest fields the app reads (public/models/<id>/manifest.json; full schema in
@@ -33,6 +34,9 @@ export interface ZooManifest {
   /** The novelty check's threshold fitted on validation (any2point.tools.novelty,
    * docs/confidence.md); absent = no such check. */
   novelty?: Novelty;
+  /** The learned up picker fitted on validation (any2point.tools.upright, docs/pose.md "E");
+   * absent = the more confident up. */
+  upright?: Upright;
   /** How it was trained to see poses (rotate "z": every heading; zooOrder.ts ranks those first). */
   training?: { rotate: string };
 }
@@ -163,6 +167,7 @@ export function parseManifest(value: unknown, where = 'manifest.json'): ZooManif
     ...(m.votes === undefined ? {} : { votes: isVoteCount(m.votes) ? m.votes : fail('votes', `must be a whole number from 1 to ${MAX_VOTES}`) }),
     ...(m.calibration === undefined ? {} : { calibration: parseCalibration(obj(m.calibration, 'calibration'), fail) }),
     ...(m.novelty === undefined ? {} : { novelty: parseNovelty(obj(m.novelty, 'novelty'), fail) }),
+    ...(m.upright === undefined ? {} : { upright: parseUpright(obj(m.upright, 'upright'), featuresDim(m, fail), fail) }),
     ...(m.training === undefined ? {} : { training: { rotate: str(obj(m.training, 'training').rotate, 'training.rotate') } }),
   };
 }
@@ -184,4 +189,29 @@ function parseNovelty(n: Record<string, unknown>, fail: (field: string, what: st
   if (typeof threshold !== 'number' || !(threshold >= -1 && threshold <= 1)) fail('novelty.threshold', 'must be a number in [-1, 1]');
   if (!Array.isArray(ups) || ups.length !== 2 || ups[0] !== '+z' || ups[1] !== '+y') fail('novelty.ups', 'must be ["+z", "+y"] (the ups the score compares)');
   return { threshold: threshold as number };
+}
+
+/** The length of the model's `features` output (features.dim), which the upright block's weights
+ * must match; a model without that output cannot have the block. */
+function featuresDim(m: Record<string, unknown>, fail: (field: string, what: string) => never): number {
+  const outputs = (m.onnx as { outputs?: unknown }).outputs;
+  if (!Array.isArray(outputs) || !outputs.includes('features')) fail('upright', "needs the model's 'features' output (onnx.outputs has none): export the model again");
+  const features = m.features as { dim?: unknown } | undefined;
+  const dim = typeof features === 'object' && features !== null ? features.dim : undefined;
+  if (!Number.isInteger(dim) || (dim as number) < 1) fail('features.dim', 'must be a whole number above 0 (the upright block\'s weights are checked against it)');
+  return dim as number;
+}
+
+/** The manifest's upright block: one finite weight per feature and a finite confidence weight, for
+ * the candidate ups +z and +y in that order (the ups the app classifies under on Auto). */
+function parseUpright(u: Record<string, unknown>, dim: number, fail: (field: string, what: string) => never): Upright {
+  const { ups, weights, confidenceWeight } = u;
+  if (!Array.isArray(ups) || ups.length !== 2 || ups[0] !== '+z' || ups[1] !== '+y') fail('upright.ups', 'must be ["+z", "+y"] (the ups the app scores on Auto)');
+  if (!Array.isArray(weights) || weights.length === 0) fail('upright.weights', 'must be a non-empty list of numbers');
+  const list = weights as unknown[];
+  const bad = list.findIndex((w) => typeof w !== 'number' || !Number.isFinite(w));
+  if (bad >= 0) fail(`upright.weights[${bad}]`, `must be a finite number, got ${JSON.stringify(list[bad])}`);
+  if (list.length !== dim) fail('upright.weights', `has ${list.length} numbers, the features output has ${dim} (features.dim)`);
+  if (typeof confidenceWeight !== 'number' || !Number.isFinite(confidenceWeight)) fail('upright.confidenceWeight', 'must be a finite number');
+  return { weights: list as number[], confidenceWeight: confidenceWeight as number };
 }

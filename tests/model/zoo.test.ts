@@ -38,4 +38,37 @@ describe('parseManifest', () => {
     expect(edit((m) => (m.votes = 0))).toThrow('models/x/manifest.json: votes must be a whole number from 1 to 32');
     expect(edit((m) => (m.votes = 2.5))).toThrow('votes must be a whole number from 1 to 32');
   });
+
+  describe('the upright block (the learned up picker)', () => {
+    // A model with a features output of 3 numbers, and its fitted block as the Python tool writes it.
+    const withFeatures = { ...structuredClone(good), onnx: { ...good.onnx, outputs: ['logits', 'attention', 'features'] }, features: { dim: 3 } };
+    const block = { rule: 'docs/pose.md', score: 'w . f', ups: ['+z', '+y'], weights: [0.5, -1.5, 0.75], confidenceWeight: 1.25, lambda: 0.001, validation: { pooled: 0.95 } };
+    const upright = (f: (u: Record<string, any>, m: Record<string, any>) => void) => {
+      const m = structuredClone({ ...withFeatures, upright: block }) as Record<string, any>;
+      f(m.upright, m);
+      return () => parseManifest(m, 'models/x/manifest.json');
+    };
+
+    it('keeps the weights and the confidence weight; absent, none', () => {
+      expect(parseManifest({ ...withFeatures, upright: block }).upright).toEqual({ weights: [0.5, -1.5, 0.75], confidenceWeight: 1.25 });
+      expect(parseManifest(withFeatures).upright).toBeUndefined();
+      expect(parseManifest(good).upright).toBeUndefined();
+    });
+    it('refuses a bad block, naming the field', () => {
+      expect(upright((u) => (u.ups = ['+y', '+z']))).toThrow('models/x/manifest.json: upright.ups must be ["+z", "+y"]');
+      expect(upright((u) => delete u.ups)).toThrow('upright.ups');
+      expect(upright((u) => (u.weights[1] = null))).toThrow('upright.weights[1] must be a finite number, got null');
+      expect(upright((u) => (u.weights[2] = 'x'))).toThrow('upright.weights[2] must be a finite number');
+      expect(upright((u) => (u.weights = []))).toThrow('upright.weights must be a non-empty list of numbers');
+      expect(upright((u) => (u.weights = [1, 2]))).toThrow('upright.weights has 2 numbers, the features output has 3 (features.dim)');
+      expect(upright((u) => (u.weights = [1, 2, 3, 4]))).toThrow('upright.weights has 4 numbers');
+      expect(upright((u) => (u.confidenceWeight = Infinity))).toThrow('upright.confidenceWeight must be a finite number');
+      expect(upright((u) => delete u.confidenceWeight)).toThrow('upright.confidenceWeight must be a finite number');
+      expect(upright((_, m) => (m.upright = [1]))).toThrow('upright must be an object');
+    });
+    it('refuses it on a model without a features output, or without features.dim', () => {
+      expect(upright((_, m) => (m.onnx.outputs = ['logits', 'attention']))).toThrow("upright needs the model's 'features' output");
+      expect(upright((_, m) => delete m.features)).toThrow('features.dim must be a whole number above 0');
+    });
+  });
 });
