@@ -8,7 +8,9 @@ order, votes.ts / index_cache.point_order), k over the classes.
 
 1. P_u = mean over v of softmax(L[u, v]) (temperature 1: the rule measured on validation in
    docs/pose.md, "max-softmax over +z, +y").
-2. The up: the u with the largest max_k P_u[k]; a tie goes to the earlier candidate (z).
+2. The up: the u with the largest max_k P_u[k]; a tie goes to the earlier candidate (z). With the
+   model's learned up picker (any2point.upright, manifest `upright`) and every candidate's vote-0
+   features: the u with the highest score w . f_u + c ln max_k P_u[k] (ties to z again).
 3. The answer's probabilities: Q = mean over v of softmax(L[up, v] / T), T the model's fitted
    temperature (1 when the model has none). The up is chosen at T = 1, so a temperature never
    changes which up, nor (softmax / T is monotonic per vote) usually the top class.
@@ -20,6 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import upright as learned
+
 
 def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     """softmax over the last axis in float64, the max subtracted first (as postprocess.softmax)."""
@@ -29,16 +33,22 @@ def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     return e / e.sum(-1, keepdims=True)
 
 
-def pick_up(logits: np.ndarray) -> np.ndarray:
-    """logits [U, V, ..., K] -> [...] the index of the chosen up (step 2; ties to the earlier)."""
-    p = softmax(logits).mean(1)          # [U, ..., K]
-    return np.argmax(p.max(-1), axis=0)  # argmax keeps the first of equal maxima
+def pick_up(logits: np.ndarray, features: np.ndarray | None = None, upright: dict | None = None) -> np.ndarray:
+    """logits [U, V, ..., K] -> [...] the index of the chosen up (step 2; ties to the earlier).
+    With an `upright` block ({"weights", "confidenceWeight"}) and vote-0 `features` [U, ..., D],
+    the learned picker's; otherwise the most confident candidate."""
+    confidence = softmax(logits).mean(1).max(-1)  # [U, ...]
+    if upright is not None and features is not None:
+        return learned.pick(features, confidence, upright["weights"], upright["confidenceWeight"])
+    return np.argmax(confidence, axis=0)  # argmax keeps the first of equal maxima
 
 
-def answer(logits: np.ndarray, temperature: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-    """logits [U, V, S, K] -> (Q [S, K] calibrated probabilities of the chosen up, picks [S])."""
+def answer(logits: np.ndarray, temperature: float = 1.0, features: np.ndarray | None = None,
+           upright: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """logits [U, V, S, K] (and vote-0 features [U, S, D] for a learned picker) -> (Q [S, K]
+    calibrated probabilities of the chosen up, picks [S])."""
     logits = np.asarray(logits)
-    picks = pick_up(logits)
+    picks = pick_up(logits, features, upright)
     chosen = logits[picks, :, np.arange(logits.shape[2])]  # [S, V, K]
     return softmax(chosen, temperature).mean(1), picks
 

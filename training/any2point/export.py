@@ -35,6 +35,7 @@ from .batches import Batch, make_batch
 from .dataset_splits import load_splits
 from .decide import manifest_block
 from .novelty import manifest_block as novelty_block
+from .upright import manifest_block as upright_block
 from .fitted import fitted_block
 from .frozen_split import source_info, split_frozen
 from .model import Any2Point, count_parameters
@@ -112,6 +113,11 @@ def calibration_of(checkpoint: Path, log=print) -> Optional[dict]:
 def novelty_of(checkpoint: Path, log=print) -> Optional[dict]:
     """The manifest's `novelty` block from tools/novelty's novelty.json (the same rule)."""
     return fitted_block(checkpoint, "novelty.json", novelty_block, "any2point.tools.novelty", log)
+
+
+def upright_of(checkpoint: Path, log=print) -> Optional[dict]:
+    """The manifest's `upright` block (the learned up picker) from tools/upright's upright.json."""
+    return fitted_block(checkpoint, "upright.json", upright_block, "any2point.tools.upright", log)
 
 
 def heads_of(model: Any2Point) -> list[int]:
@@ -245,6 +251,9 @@ def export(checkpoint: Path, model_id: str, out_root: Path = REPO / "public" / "
     novelty = novelty_of(Path(checkpoint), log)
     if novelty is not None:
         m["novelty"] = novelty
+    picker = upright_of(Path(checkpoint), log)
+    if picker is not None:
+        m["upright"] = picker
     (out / "manifest.json").write_text(json.dumps(m, indent=2) + "\n")
     fixtures.mkdir(parents=True, exist_ok=True)
     g = golden(model_id, graph_inputs, kept[:golden_clouds], [test.ids[r] for r in rows[:golden_clouds]],

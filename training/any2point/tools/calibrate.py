@@ -6,8 +6,9 @@
 For every cloud of the validation split (the fixed validation rows of the training split) and
 every variant (default: as stored, and turned y-up, the two poses the app's automatic up
 handles), the network's logits are computed for both candidate ups (z, y) and `--votes` point
-orders: the inputs of the app's rule (any2point.decide, docs/confidence.md). Then, on
-validation only:
+orders, and vote 0's features: the inputs of the app's rule (any2point.decide, docs/confidence.md;
+the up picked by the model's learned picker when its upright.json was fitted on this checkpoint,
+tools/upright, so run that first). Then, on validation only:
 - the temperature T minimising the NLL of the answers (decide.fit_temperature);
 - the threshold: the smallest top probability at which the answers kept are right >= 95 % of
   the time (decide.threshold_for_accuracy); below it the app says "not sure".
@@ -38,18 +39,21 @@ from ..backbones.sources import sha256_of
 from .. import decide, pose
 from ..fitted import write_fitted_block
 from ..datasets import DEFAULT_MODELNET, REPO, CloudSet
-from .robustness import fresh_indices, parse_variants, split_rows, stored_clouds, variant_clouds, vote_logits, zoo_checkpoints
+from .robustness import (app_picker, fresh_indices, parse_variants, split_rows, stored_clouds, variant_clouds,
+                         vote_outputs, zoo_checkpoints)
 
 CACHE = REPO / "bench-results" / "calibration"
 # The app's candidate ups, in its order (z first): decide.py's U axis.
 APP_UPS = ("+z", "+y")
 TARGET_ACCURACY = 0.95
+FEATURES = ".features"  # the key suffix of a variant's vote-0 features
 BINS = 15
 
 
 def logits_of(model, heading: str, split: str, variants: Sequence[str], limit: int, votes: int,
               batch_size: int, root: Path, log=print) -> dict:
-    """{"labels": [S], "rows": [S], variant: [U, V, S, K]} for the app's ups and `votes` votes."""
+    """{"labels": [S], "rows": [S], variant: [U, V, S, K], variant + FEATURES: [U, S, D] (vote 0)}
+    for the app's ups and `votes` votes."""
     data, rows = split_rows(split, root, limit)
     raw = stored_clouds(root, rows, split)
     labels = data.labels[rows]
@@ -61,8 +65,9 @@ def logits_of(model, heading: str, split: str, variants: Sequence[str], limit: i
         per_up = []
         for turned in pose.up_candidates(clouds, APP_UPS):  # the points turned; FPS / k-NN as given
             cs = CloudSet(pose.apply_heading(turned, heading), labels, [""] * len(labels), data.classes)
-            per_up.append(vote_logits(model, cs, idx, batch_size, votes))
-        out[name] = np.stack(per_up).astype(np.float32)
+            per_up.append(vote_outputs(model, cs, idx, batch_size, votes))
+        out[name] = np.stack([o[0] for o in per_up]).astype(np.float32)
+        out[name + FEATURES] = np.stack([o[1] for o in per_up]).astype(np.float32)
         if log:
             log(f"  {split} {name}: {len(rows)} clouds x {len(APP_UPS)} ups x {votes} votes, {time.time() - t0:.0f} s")
     return out
@@ -77,22 +82,24 @@ def cached_logits(mid: str, model, heading: str, split: str, variants: Sequence[
     if path.exists():
         z = dict(np.load(path))
         same = str(z.pop("checkpointSha256", "")) == sha256
-        if same and all(v in z for v in variants) and all(z[v].shape[1] >= votes for v in variants):
-            return {k: (a[:, :votes] if k not in ("labels", "rows") else a) for k, a in z.items()}
+        if same and all(v in z and v + FEATURES in z for v in variants) and all(z[v].shape[1] >= votes for v in variants):
+            return {k: (a[:, :votes] if k not in ("labels", "rows") and not k.endswith(FEATURES) else a) for k, a in z.items()}
     got = logits_of(model, heading, split, variants, limit, votes, batch_size, root, log)
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(path, checkpointSha256=np.array(sha256), **got)
     return got
 
 
-def measure(logits: dict, variants: Sequence[str], temperature: float, threshold: float) -> dict:
-    """Per variant and pooled: OA, how often z was kept, ECE before / after, NLL, coverage."""
+def measure(logits: dict, variants: Sequence[str], temperature: float, threshold: float,
+            picker: Optional[dict] = None) -> dict:
+    """Per variant and pooled: OA, how often z was kept, ECE before / after, NLL, coverage (the
+    up picked by `picker`, or the most confident without one)."""
     labels = logits["labels"]
     res = {}
     pooled_q1, pooled_qt, pooled_y = [], [], []
     for name in variants:
-        q1, picks = decide.answer(logits[name], 1.0)
-        qt, _ = decide.answer(logits[name], temperature)
+        q1, picks = decide.answer(logits[name], 1.0, logits[name + FEATURES], picker)
+        qt, _ = decide.answer(logits[name], temperature, logits[name + FEATURES], picker)
         pred = qt.argmax(-1)
         res[name] = {"overallAccuracy": float((pred == labels).mean()),
                      "meanClassAccuracy": float(np.mean([(pred[labels == c] == c).mean() for c in np.unique(labels)])),
@@ -106,11 +113,12 @@ def measure(logits: dict, variants: Sequence[str], temperature: float, threshold
     return res
 
 
-def fit(logits: dict, variants: Sequence[str]) -> tuple[float, float]:
-    """T and the threshold from the validation clouds of all `variants` pooled."""
+def fit(logits: dict, variants: Sequence[str], picker: Optional[dict] = None) -> tuple[float, float]:
+    """T and the threshold from the validation clouds of all `variants` pooled (each cloud's up
+    picked by `picker`, or the most confident)."""
     chosen, labels = [], []
     for name in variants:
-        picks = decide.pick_up(logits[name])
+        picks = decide.pick_up(logits[name], logits[name + FEATURES], picker)
         chosen.append(logits[name][picks, :, np.arange(len(picks))])
         labels.append(logits["labels"])
     chosen, labels = np.concatenate(chosen), np.concatenate(labels)
@@ -144,16 +152,19 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         model, cfg, _ = ckpt.load_model(path)
         sha = sha256_of(path)
         print(f"{mid}:")
+        picker = app_picker(path, APP_UPS)
         val = cached_logits(mid, model, cfg.heading, "val", variants, a.limit, a.votes, a.batch_size, a.data_root, sha)
-        t, threshold = fit(val, variants)
-        block = {"checkpointSha256": sha, "rule": "docs/confidence.md", "ups": list(APP_UPS), "votesPerUp": a.votes, "temperature": round(t, 4),
+        t, threshold = fit(val, variants, picker)
+        block = {"checkpointSha256": sha, "rule": "docs/confidence.md", "ups": list(APP_UPS),
+                 "upPicker": "learned (upright.json)" if picker else "max-softmax",
+                 "votesPerUp": a.votes, "temperature": round(t, 4),
                  "threshold": round(threshold, 4), "targetAccuracy": TARGET_ACCURACY, "bins": BINS,
                  "fittedOn": {"split": "validation", "clouds": int(len(val["labels"])), "variants": list(variants)},
-                 "validation": measure(val, variants, t, threshold)}
+                 "validation": measure(val, variants, t, threshold, picker)}
         if a.test:
             tv = parse_variants(a.test_variants)
             test = cached_logits(mid, model, cfg.heading, "test", tv, a.test_limit, a.votes, a.batch_size, a.data_root, sha)
-            block["test"] = measure(test, tv, t, threshold)
+            block["test"] = measure(test, tv, t, threshold, picker)
             block["test"]["clouds"] = int(len(test["labels"]))
         print(json.dumps(block, indent=1))
         if a.write:

@@ -43,7 +43,7 @@ from ..dataset_splits import validation_rows
 from ..fitted import write_fitted_block
 from ..datasets import DEFAULT_MODELNET, REPO, CloudSet, load_modelnet40
 from .calibrate import APP_UPS
-from .robustness import fresh_indices, split_rows, stored_clouds, variant_clouds, zoo_checkpoints
+from .robustness import app_picker, fresh_indices, split_rows, stored_clouds, variant_clouds, zoo_checkpoints
 from .. import geometry as geo
 
 CACHE = REPO / "bench-results" / "novelty"
@@ -72,10 +72,10 @@ def outputs(model, clouds: np.ndarray, heading: str, ups: Sequence[str], batch_s
     return {"logits": np.stack(logits), "features": np.stack(feats)}
 
 
-def chosen(out: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The app's rule on one-vote outputs: (features [S, D] and logits [S, K] of the chosen up,
-    the pick [S])."""
-    picks = decide.pick_up(out["logits"][:, None])  # [U, 1, S, K]: one vote
+def chosen(out: dict, picker: Optional[dict] = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The app's rule on one-vote outputs (the up picked by the model's learned `picker`, or the
+    most confident): (features [S, D] and logits [S, K] of the chosen up, the pick [S])."""
+    picks = decide.pick_up(out["logits"][:, None], out["features"], picker)  # [U, 1, S, K]: one vote
     s = np.arange(len(picks))
     return out["features"][picks, s], out["logits"][picks, s], picks
 
@@ -140,9 +140,9 @@ def confidence_flags(logits: np.ndarray, calibration: Optional[dict]) -> Optiona
     return decide.not_sure(decide.softmax(logits, calibration["temperature"]), calibration["threshold"])
 
 
-def app_not_sure(out: dict, calibration: dict, threshold: float) -> np.ndarray:
+def app_not_sure(out: dict, calibration: dict, threshold: float, picker: Optional[dict] = None) -> np.ndarray:
     """What the app says "not sure" to (decide.not_sure_either, both checks) on one-vote outputs."""
-    q = decide.softmax(chosen(out)[1], calibration["temperature"])
+    q = decide.softmax(chosen(out, picker)[1], calibration["temperature"])
     return decide.not_sure_either(q, calibration["threshold"], turn_similarity(out), threshold)["notSure"]
 
 
@@ -162,6 +162,7 @@ def evaluate(mid: str, path: Path, per_class: int, rate: float, n_junk: int, tes
     bank = cached(mid, f"reference-{per_class}", sha, lambda: outputs(model, train.points[rows], heading, ("+z",)), log)
     bank = bank["features"][0]
     reference = novelty.prototypes(bank, train.labels[rows], len(train.classes))
+    picker = app_picker(path, APP_UPS, log)
     cal_path = path.parent / "calibration.json"
     calibration = json.loads(cal_path.read_text()) if cal_path.exists() else None
     if calibration and calibration.get("checkpointSha256") != sha:
@@ -169,12 +170,12 @@ def evaluate(mid: str, path: Path, per_class: int, rate: float, n_junk: int, tes
         calibration = None
 
     val = real_parts(mid, model, heading, "val", VAL_VARIANTS, limit, root, sha, log)
-    val_chosen = [chosen(val[v]) for v in VAL_VARIANTS]
+    val_chosen = [chosen(val[v], picker) for v in VAL_VARIANTS]
     val_feat = np.concatenate([c[0] for c in val_chosen])
     val_logits = np.concatenate([c[1] for c in val_chosen])
     val_sim = np.concatenate([turn_similarity(val[v]) for v in VAL_VARIANTS])
     jk, kinds = junk_part(mid, model, heading, range(n_junk), sha, log)
-    jk_feat, jk_logits, _ = chosen(jk)
+    jk_feat, jk_logits, _ = chosen(jk, picker)
 
     # Every candidate score, each with its own threshold flagging `rate` of validation; the junk
     # of seeds 0 .. n_junk-1 chooses between them (docs/confidence.md).
@@ -217,18 +218,18 @@ def evaluate(mid: str, path: Path, per_class: int, rate: float, n_junk: int, tes
     }
     conf_val = confidence_flags(val_logits, calibration)
     if conf_val is not None:
-        conf_junk = confidence_flags(chosen(check)[1], calibration)
+        conf_junk = confidence_flags(chosen(check, picker)[1], calibration)
         block["withConfidence"] = {
             "notSureVal": round(float(conf_val.mean()), 4),
             "notSureValEither": round(float((conf_val | val_flags).mean()), 4),
             "junkCaught": caught(conf_junk, check_kinds),
-            "junkCaughtEither": caught(app_not_sure(check, calibration, threshold), check_kinds)}
+            "junkCaughtEither": caught(app_not_sure(check, calibration, threshold, picker), check_kinds)}
     if test:
         t = real_parts(mid, model, heading, "test", TEST_VARIANTS, 0, root, sha, log)
         block["test"] = {v: round(float(novelty.flagged(turn_similarity(t[v]), threshold).mean()), 4) for v in TEST_VARIANTS}
         block["test"]["clouds"] = int(len(t["labels"]))
         if calibration:
-            either = [app_not_sure(t[v], calibration, threshold) for v in TEST_VARIANTS]
+            either = [app_not_sure(t[v], calibration, threshold, picker) for v in TEST_VARIANTS]
             block["test"]["notSureEither"] = {v: round(float(e.mean()), 4) for v, e in zip(TEST_VARIANTS, either)}
     return block
 

@@ -1,7 +1,7 @@
 """The robustness benchmark: accuracy of trained models on perturbed ModelNet40 test clouds.
 
     PYTHONPATH=training python3 -m any2point.tools.robustness [checkpoint ...] [--variants all|name,...]
-        [--split test|val] [--limit N] [--votes N] [--up-search none|max|entropy] [--up-candidates +z,+y,...]
+        [--split test|val] [--limit N] [--votes N] [--up-search none|app|max|entropy] [--up-candidates +z,+y,...]
         [--out bench-results/robustness.json] [--markdown]
     PYTHONPATH=training python3 -m any2point.tools.robustness --table-from bench-results/robustness.json --markdown
 
@@ -19,7 +19,9 @@ sorted by class). The variants and seeds are described in docs/robustness.md.
 rows of dataset_splits.validation_rows), each seeded by its row in the training split as a test
 cloud is by its row in the test split: what settings are chosen on. A model trained with a
 canonical heading (TrainConfig.heading) gets it after normalisation, and --up-search classifies
-every cloud turned upright for each candidate up and keeps the most confident (docs/pose.md);
+every cloud turned upright for each candidate up and keeps the most confident (docs/pose.md), or
+with `app` (candidates +z,+y) picks as the app does: the model's learned up picker when its
+upright.json was fitted on this very checkpoint (any2point.upright), else the most confident;
 both turn the points only: the FPS / k-NN are those of the cloud as given (rotations keep them).
 """
 from __future__ import annotations
@@ -40,6 +42,8 @@ from .. import geometry as geo
 from .. import decide, perturb, pose
 from ..batches import batches
 from ..dataset_splits import validation_rows
+from ..fitted import fitted_block
+from ..upright import manifest_block as upright_block
 from ..datasets import DEFAULT_MODELNET, REPO, CloudSet, load_modelnet40
 from ..index_cache import Indices, point_order
 from ..metrics import scores
@@ -148,12 +152,37 @@ def probabilities(model: torch.nn.Module, cloud_set: CloudSet, idx: Indices, bat
 
 
 @torch.no_grad()
+def vote_outputs(model: torch.nn.Module, cloud_set: CloudSet, idx: Indices, batch_size: int,
+                 votes: int) -> tuple[np.ndarray, np.ndarray]:
+    """([V, S, K] logits for FPS starts 0 .. votes-1, [S, D] features of start 0) of every cloud
+    of `cloud_set`: what the app's rule reads (decide.py)."""
+    rows = np.arange(len(cloud_set))
+    logits, features = [], None
+    for v in range(votes):
+        lo, fe = [], []
+        for b in batches(cloud_set, idx, rows, model.spec, batch_size, start=v):
+            out = model(*b.inputs())
+            lo.append(out[0].float().numpy())
+            if v == 0:
+                fe.append(out[2].float().numpy())
+        logits.append(np.concatenate(lo))
+        if v == 0:
+            features = np.concatenate(fe)
+    return np.stack(logits), features
+
+
 def vote_logits(model: torch.nn.Module, cloud_set: CloudSet, idx: Indices, batch_size: int, votes: int) -> np.ndarray:
     """[V, S, K] logits of every cloud of `cloud_set` for FPS starts 0 .. votes-1."""
-    rows = np.arange(len(cloud_set))
-    return np.stack([np.concatenate([model(*b.inputs())[0].float().numpy()
-                                     for b in batches(cloud_set, idx, rows, model.spec, batch_size, start=v)])
-                     for v in range(votes)])
+    return vote_outputs(model, cloud_set, idx, batch_size, votes)[0]
+
+
+def app_picker(checkpoint: Path, candidates: Sequence[str], log=print) -> Optional[dict]:
+    """The learned up picker the app uses with this checkpoint (its upright.json, when fitted on
+    this very file), or None (the app then keeps the most confident up). Only for the app's
+    candidates +z, +y."""
+    if tuple(candidates) != ("+z", "+y"):
+        raise ValueError(f"--up-search app: the app's candidates are +z,+y, got {','.join(candidates)}")
+    return fitted_block(checkpoint, "upright.json", upright_block, "any2point.tools.upright", log)
 
 
 def true_up(name: str) -> Optional[str]:
@@ -164,11 +193,13 @@ def true_up(name: str) -> Optional[str]:
 
 
 def classify(model: torch.nn.Module, heading: str, clouds: np.ndarray, labels: np.ndarray, classes: list[str],
-             idx: Indices, batch_size: int, votes: int, up_search: str, candidates: Sequence[str]) -> tuple[np.ndarray, Optional[np.ndarray]]:
+             idx: Indices, batch_size: int, votes: int, up_search: str, candidates: Sequence[str],
+             upright: Optional[dict] = None) -> tuple[np.ndarray, Optional[np.ndarray]]:
     """Top-1 of every cloud: the model's heading handling on the points, the network; with an up
-    search, every candidate up's turn classified and the most confident kept: "max" is the app's
-    rule itself (any2point.decide, docs/confidence.md; with --up-candidates +z,+y exactly what
-    the app does with its up on Auto), "entropy" pose.pick_up's alternative.
+    search, every candidate up's turn classified and one kept: "max" the most confident
+    (any2point.decide without a learned picker), "app" the app's rule itself (decide.py with the
+    model's `upright` picker when it has one: exactly what the app does with its up on Auto),
+    "entropy" pose.pick_up's alternative.
     Returns the predictions and, with a search, the candidate picked per cloud."""
     def turned(points: np.ndarray) -> CloudSet:
         return CloudSet(pose.apply_heading(points, heading), labels, [""] * len(labels), classes)
@@ -177,10 +208,10 @@ def classify(model: torch.nn.Module, heading: str, clouds: np.ndarray, labels: n
         return probabilities(model, turned(points), idx, batch_size, votes)
     if up_search == "none":
         return probs(clouds).argmax(-1).astype(np.int64), None
-    if up_search == "max":
-        logits = np.stack([vote_logits(model, turned(c), idx, batch_size, votes)
-                           for c in pose.up_candidates(clouds, tuple(candidates))])
-        q, picks = decide.answer(logits)
+    if up_search in ("max", "app"):
+        outs = [vote_outputs(model, turned(c), idx, batch_size, votes) for c in pose.up_candidates(clouds, tuple(candidates))]
+        logits, features = np.stack([o[0] for o in outs]), np.stack([o[1] for o in outs])
+        q, picks = decide.answer(logits, 1.0, features, upright if up_search == "app" else None)
         return q.argmax(-1).astype(np.int64), picks
     per = np.stack([probs(c) for c in pose.up_candidates(clouds, tuple(candidates))])
     picks = pose.pick_up(per / votes, up_search)
@@ -192,10 +223,12 @@ def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit:
         up_search: str = "none", candidates: Sequence[str] = pose.UP_CANDIDATES) -> dict:
     """The benchmark: for every variant (clean first), every model's overall and mean class
     accuracy on the same perturbed clouds. Models sharing a geometry spec share its FPS / k-NN."""
-    models = []
+    models, pickers = [], {}
     for mid, path in checkpoints:
         model, cfg, _ = ckpt.load_model(Path(path))
         models.append((mid, Path(path), model, cfg.heading))
+        if up_search == "app":
+            pickers[mid] = app_picker(Path(path), candidates, log)
     test, rows = split_rows(split, root, limit)  # labels, ids, classes (and a check of the files)
     raw = stored_clouds(root, rows, split)
     labels = test.labels[rows]
@@ -213,7 +246,7 @@ def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit:
                 t0 = time.time()
             cloud_set, idx, geometry_s = shared[key]
             pred, picks = classify(model, heading, cloud_set.points, labels, test.classes, idx, batch_size, votes,
-                                   up_search, candidates)
+                                   up_search, candidates, pickers.get(mid))
             s = scores(labels, pred, test.classes)
             results[mid][name] = {"overallAccuracy": s["overallAccuracy"], "meanClassAccuracy": s["meanClassAccuracy"],
                                   "count": s["count"], "geometrySeconds": round(geometry_s, 1),
@@ -233,7 +266,10 @@ def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit:
         "benchmark": "robustness (docs/robustness.md)",
         "split": "ModelNet40 test" if split == "test" else "ModelNet40 validation (part of the training split)",
         "heading": {mid: heading for mid, _, _, heading in models},
-        "upSearch": up_search if up_search == "none" else {"rule": up_search, "candidates": list(candidates)},
+        "upSearch": up_search if up_search == "none" else {
+            "rule": up_search, "candidates": list(candidates),
+            **({"picker": {mid: "learned" if pickers.get(mid) else "max-softmax" for mid, _, _, _ in models}}
+               if up_search == "app" else {})},
         "clouds": int(len(rows)),
         "rows": rows.tolist(),  # the clouds' rows in the split; "predictions" follow this order
         "labels": labels.tolist(),
@@ -291,8 +327,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--split", choices=SPLITS, default="test",
                     help="test (default) or val: the validation part of the training split, where settings are chosen")
     ap.add_argument("--limit", type=int, default=0, help="this many clouds, spread evenly over the split (default: all)")
-    ap.add_argument("--up-search", choices=("none", "max", "entropy"), default="none",
-                    help="classify every candidate up and keep the most confident (largest max-softmax or lowest entropy)")
+    ap.add_argument("--up-search", choices=("none", "app", "max", "entropy"), default="none",
+                    help="classify every candidate up and keep one: the app's rule (its learned picker; candidates +z,+y), "
+                         "the most confident (largest max-softmax) or the lowest entropy")
     ap.add_argument("--up-candidates", default=",".join(pose.UP_CANDIDATES),
                     help=f"the candidate ups of --up-search (default {','.join(pose.UP_CANDIDATES)})")
     ap.add_argument("--votes", type=int, default=1, help="mean softmax over this many FPS starts per cloud (default 1)")
@@ -321,6 +358,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if missing:
         print(f"robustness: checkpoint(s) not found: {', '.join(missing)}", file=sys.stderr)
         return 1
+    if a.up_search == "app" and tuple(candidates) != ("+z", "+y"):
+        if a.up_candidates != ",".join(pose.UP_CANDIDATES):
+            ap.error(f"--up-search app: the app's candidates are +z,+y, got {a.up_candidates!r}")
+        candidates = ["+z", "+y"]
     report = run(checkpoints, variants, a.limit, a.votes, a.batch_size, a.data_root, split=a.split,
                  up_search=a.up_search, candidates=candidates)
     a.out.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,173 @@
+"""The learned up picker (any2point.upright, docs/pose.md "E"), fitted for one checkpoint.
+
+    PYTHONPATH=training python3 -m any2point.tools.upright [checkpoint ...] [--limit N] [--test] [--write]
+
+1. Validation: every validation cloud in four poses a file arrives in: as stored (z up), turned
+   y-up, turned by a random heading about z, and that heading then y-up (a file from the web);
+   each classified under both candidate ups (z, y) at one vote, as the app does. The true up of
+   each is known (z for the first and third, y for the others).
+2. The penalty: 5-fold cross-validation over the clouds (the four poses of a cloud stay in one
+   fold), for each of upright.LAMBDAS; the one with the highest mean top-1 over the poses (of the
+   up each picks) is kept, and the picker refitted on all validation clouds with it. The
+   weights are rounded to 7 significant digits, and every figure is of the rounded weights.
+3. Reported: per pose, top-1 and the share of true ups found by the most confident up (the
+   rule without a picker) and by the picker (validation: cross-validated; `--test`: the test
+   split, read once at the end, nothing chosen there).
+`--write` writes training/checkpoints/<id>/upright.json and the manifest's `upright` block
+(export.py copies upright.json into a re-exported manifest when its checkpointSha256 is the
+exported checkpoint's). Fit it before tools/calibrate and tools/novelty: their figures follow
+the up the app picks. Outputs are cached with tools/novelty's (bench-results/novelty/).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Optional, Sequence
+
+import numpy as np
+import torch
+
+from .. import checkpoint as ckpt
+from .. import decide, perturb, upright
+from .. import geometry as geo
+from ..backbones.sources import sha256_of
+from ..datasets import DEFAULT_MODELNET, REPO
+from ..fitted import write_fitted_block
+from .calibrate import APP_UPS
+from .novelty import cached, outputs
+from .robustness import split_rows, stored_clouds, variant_clouds, zoo_checkpoints
+
+# The poses fitted and reported, each with its true up's index in APP_UPS.
+POSES = {"clean": 0, "up+y": 1, "heading": 0, "heading+y": 1}
+FOLDS = 5
+SIGNIFICANT = 7
+
+
+def pose_clouds(pose: str, raw: np.ndarray, rows: np.ndarray, n_in: int) -> np.ndarray:
+    """The clouds of one pose, normalised as the app does: the benchmark's variants, and
+    "heading+y": the benchmark's random heading of the cloud (same seed), then turned y-up."""
+    if pose != "heading+y":
+        return variant_clouds(pose, raw, rows, n_in)
+    to_y = perturb.up_to("+y")
+    return np.stack([geo.normalise(to_y(perturb.apply("heading", c, int(r)), None), n_in) for c, r in zip(raw, rows)])
+
+
+def split_outputs(mid: str, model, heading: str, split: str, limit: int, root: Path, sha: str, log=print) -> dict:
+    """{"labels": [S], pose: {"logits": [U, S, K], "features": [U, S, D]}} for every pose."""
+    data, rows = split_rows(split, root, limit)
+    raw = stored_clouds(root, rows, split)
+    res = {"labels": data.labels[rows]}
+    for p in POSES:
+        res[p] = cached(mid, f"{split}{f'-{limit}' if limit else ''}-{p}", sha,
+                        lambda: outputs(model, pose_clouds(p, raw, rows, model.spec.points), heading, APP_UPS), log)
+    return res
+
+
+def confidence(out: dict) -> np.ndarray:
+    """[U, S] max softmax at temperature 1 (one vote)."""
+    return decide.softmax(out["logits"]).max(-1)
+
+
+def figures(out: dict, labels: np.ndarray, true_up: int, picker: Optional[dict]) -> dict:
+    """Top-1 and the share of true ups found with `picker` (None: the most confident up)."""
+    picks = decide.pick_up(out["logits"][:, None], out["features"], picker)
+    s = np.arange(len(picks))
+    pred = out["logits"][picks, s].argmax(-1)
+    return {"overallAccuracy": round(float((pred == labels).mean()), 4), "upFound": round(float((picks == true_up).mean()), 4)}
+
+
+def fit_on(parts: dict, mask: np.ndarray, lam: float) -> dict:
+    """The picker fitted on the clouds of `mask` in every pose; weights rounded."""
+    feats = np.concatenate([parts[p]["features"][:, mask] for p in POSES], 1)
+    conf = np.concatenate([confidence(parts[p])[:, mask] for p in POSES], 1)
+    true_up = np.concatenate([np.full(int(mask.sum()), u) for u in POSES.values()])
+    w, c = upright.fit(feats, conf, true_up, lam)
+    r = lambda x: float(f"{x:.{SIGNIFICANT}g}")
+    return {"weights": [r(x) for x in w], "confidenceWeight": r(c)}
+
+
+def sub(out: dict, mask: np.ndarray) -> dict:
+    return {k: v[:, mask] for k, v in out.items()}
+
+
+def cross_validate(parts: dict, lambdas: Sequence[float], seed: int = 0) -> dict:
+    """{lam: {pose: figures of the held-out folds pooled}}."""
+    labels = parts["labels"]
+    fold = np.random.default_rng(seed).permutation(len(labels)) % FOLDS
+    res = {}
+    for lam in lambdas:
+        picks = {p: np.zeros(len(labels), np.int64) for p in POSES}
+        for k in range(FOLDS):
+            picker = fit_on(parts, fold != k, lam)
+            for p in POSES:
+                o = sub(parts[p], fold == k)
+                picks[p][fold == k] = decide.pick_up(o["logits"][:, None], o["features"], picker)
+        res[lam] = {}
+        for p, u in POSES.items():
+            pred = parts[p]["logits"][picks[p], np.arange(len(labels))].argmax(-1)
+            res[lam][p] = {"overallAccuracy": round(float((pred == labels).mean()), 4),
+                           "upFound": round(float((picks[p] == u).mean()), 4)}
+    return res
+
+
+def mean_oa(per_pose: dict) -> float:
+    return float(np.mean([per_pose[p]["overallAccuracy"] for p in POSES]))
+
+
+def evaluate(mid: str, path: Path, limit: int, test: bool, root: Path, log=print) -> dict:
+    model, cfg, _ = ckpt.load_model(path)
+    sha = sha256_of(path)
+    log(f"{mid}:")
+    val = split_outputs(mid, model, cfg.heading, "val", limit, root, sha, log)
+    cv = cross_validate(val, upright.LAMBDAS)
+    lam = max(upright.LAMBDAS, key=lambda x: (mean_oa(cv[x]), x))  # equal means: the larger penalty
+    picker = fit_on(val, np.ones(len(val["labels"]), bool), lam)
+    block = {
+        "checkpointSha256": sha, "rule": "docs/pose.md", "score": upright.SCORE, "ups": list(APP_UPS),
+        **picker, "lambda": lam,
+        "fittedOn": {"split": "validation", "clouds": int(len(val["labels"])), "poses": dict(POSES), "votes": 1},
+        "validation": {p: {"maxSoftmax": figures(val[p], val["labels"], u, None), "learnedCrossValidated": cv[lam][p]}
+                       for p, u in POSES.items()},
+        "crossValidation": {str(x): {"meanOverallAccuracy": round(mean_oa(cv[x]), 4)} for x in upright.LAMBDAS},
+    }
+    if test:
+        t = split_outputs(mid, model, cfg.heading, "test", 0, root, sha, log)
+        block["test"] = {p: {"maxSoftmax": figures(t[p], t["labels"], u, None), "learned": figures(t[p], t["labels"], u, picker)}
+                         for p, u in POSES.items()}
+        block["test"]["clouds"] = int(len(t["labels"]))
+    return block
+
+
+def write(mid: str, checkpoint: Path, block: dict, repo: Path = REPO) -> None:
+    write_fitted_block(checkpoint, "upright.json", "upright", block, upright.manifest_block, mid, repo)
+
+
+def summary(block: dict) -> str:
+    """The figures without the weights, for the terminal."""
+    return json.dumps({k: v for k, v in block.items() if k != "weights"}, indent=1)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    ap = argparse.ArgumentParser(prog="python3 -m any2point.tools.upright", description=__doc__.split("\n\n")[0])
+    ap.add_argument("checkpoints", nargs="*", type=Path, help="default: every zoo model's training/checkpoints/<id>/best.pt")
+    ap.add_argument("--limit", type=int, default=0, help="this many validation clouds (default all)")
+    ap.add_argument("--test", action="store_true", help="also report the test split with the fitted picker")
+    ap.add_argument("--write", action="store_true", help="write upright.json and the manifest's upright block")
+    ap.add_argument("--data-root", type=Path, default=DEFAULT_MODELNET)
+    a = ap.parse_args(argv)
+    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
+    checkpoints = [(p.parent.name, p) for p in a.checkpoints] if a.checkpoints else zoo_checkpoints()
+    for mid, path in checkpoints:
+        block = evaluate(mid, path, a.limit, a.test, a.data_root)
+        print(summary(block))
+        if a.write:
+            write(mid, path, block)
+            print(f"wrote {path.parent / 'upright.json'} and public/models/{mid}/manifest.json's upright")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""The learned up picker (docs/pose.md "E"): which candidate up shows the cloud standing upright?
+The TypeScript twin is src/model/upright.ts (used by decide.ts); both are tested on the same hand-worked numbers
+(tests/fixtures/upright.json).
+
+The automatic up classifies the cloud under each candidate up (z, then y). Picking the more
+confident one (max-softmax, decide.py's default) keeps the wrong up for about one cloud in ten:
+a model that has seen only upright shapes is sometimes confidently wrong about a shape on its
+side. The network's own `features` (its head's input) say more about "upright or not" than its
+top probability does, so each candidate u gets a linear score
+
+    score_u = w . f_u + c * ln(max_k P_u[k])
+
+f_u the features of the candidate's vote 0 (float32, as the network gives them), P_u its
+softmax at temperature 1 averaged over its votes (decide.py step 1), w and c fitted on
+validation clouds in known poses by a logistic regression on the score difference of the true
+up and the other candidate, without an intercept: the rule is the same whichever candidate comes
+first, and ranks any number of candidates. The up is the candidate with the highest score; a tie
+keeps the earlier one (z). Scores are computed in float64, features in index order.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+SCORE = "w . features(vote 0) + confidenceWeight * ln(max softmax), the highest score's up"
+# The L2 penalties the validation cross-validation chooses from (tools/upright).
+LAMBDAS = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2)
+
+
+def design(features: np.ndarray, confidence: np.ndarray) -> np.ndarray:
+    """[..., D] features and [...] top probabilities -> [..., D + 1] the score's inputs
+    (features, ln confidence) in float64."""
+    f = np.asarray(features, np.float64)
+    c = np.log(np.clip(np.asarray(confidence, np.float64), 1e-300, None))
+    return np.concatenate([f, c[..., None]], -1)
+
+
+def scores(features: np.ndarray, confidence: np.ndarray, weights: np.ndarray, confidence_weight: float) -> np.ndarray:
+    """[U, S, D], [U, S] -> [U, S] every candidate's score."""
+    return design(features, confidence) @ np.append(np.asarray(weights, np.float64), float(confidence_weight))
+
+
+def pick(features: np.ndarray, confidence: np.ndarray, weights: np.ndarray, confidence_weight: float) -> np.ndarray:
+    """[U, S, D], [U, S] -> [S] the index of the chosen up (argmax keeps the first of equal maxima)."""
+    return np.argmax(scores(features, confidence, weights, confidence_weight), axis=0)
+
+
+def fit(features: np.ndarray, confidence: np.ndarray, true_up: np.ndarray, lam: float,
+        steps: int = 50) -> tuple[np.ndarray, float]:
+    """Logistic regression on pairs, without an intercept: features [2, S, D] and confidence
+    [2, S] of two candidates, true_up [S] (0 or 1) -> (w [D], c). Minimises the mean of
+    log(1 + exp(-(score_true - score_other))) + lam / 2 |(w, c)|^2 by Newton's method (the loss
+    is strictly convex, so the result does not depend on a start or a learning rate)."""
+    x = design(features, confidence)
+    true_up = np.asarray(true_up)
+    if x.shape[0] != 2 or not np.isin(true_up, (0, 1)).all():
+        raise ValueError("upright.fit: two candidates, and a true up of 0 or 1 per cloud")
+    s = np.arange(x.shape[1])
+    d = x[true_up, s] - x[1 - true_up, s]  # [S, D + 1]: the true up's inputs minus the other's
+    theta = np.zeros(d.shape[1])
+    n = len(d)
+    for _ in range(steps):
+        m = d @ theta
+        p = 1.0 / (1.0 + np.exp(m))  # d loss / d margin = -p
+        grad = -(d.T @ p) / n + lam * theta
+        hess = (d * (p * (1.0 - p))[:, None]).T @ d / n + lam * np.eye(len(theta))
+        step = np.linalg.solve(hess, grad)
+        theta -= step
+        if np.abs(step).max() < 1e-10:
+            break
+    return theta[:-1], float(theta[-1])
+
+
+# The fields of the manifest's `upright` block (src/model/zoo.ts reads `weights`,
+# `confidenceWeight` and `ups`); tools/upright writes it, export.py copies it from upright.json.
+MANIFEST_KEYS = ("rule", "score", "ups", "weights", "confidenceWeight", "lambda", "checkpointSha256",
+                 "validation", "test")
+
+
+def manifest_block(block: dict) -> dict:
+    """The manifest's `upright` block from an upright.json."""
+    return {k: block[k] for k in MANIFEST_KEYS if k in block}
