@@ -2,7 +2,8 @@
 // path. any2point.tools.variant_files writes the seeded variant clouds the Python benchmark
 // measures as PLY class folders; the CLI (bin/any2point.mjs: the app's loaders, geometry, ONNX
 // model and answer rule) classifies each variant's folder; any2point.tools.robustness measures the
-// same clouds in PyTorch with the app's rule (--up auto: --up-search max over +z,+y, docs/confidence.md).
+// same clouds in PyTorch with the app's rule (--up auto: --up-search app over +z,+y, the model's
+// learned up picker when it has one, else the more confident; docs/pose.md "E").
 // Prints one Markdown row per variant: the CLI's OA and mean class accuracy (every cloud's top-1,
 // "not sure" included, as the Python figures count), how many answers were not "not sure" and
 // their accuracy, the Python figures, and on how many clouds the two top-1s differ.
@@ -57,7 +58,7 @@ const model = app.get(VARIANTS[0])!.meta.model;
 let py: Record<string, PyVariant> | null = null;
 if (!process.argv.includes('--no-python')) {
   const report = path.join(out, 'python.json');
-  const search = UP === 'auto' ? ['--up-search', 'max', '--up-candidates', '+z,+y'] : ['--up-search', 'none'];
+  const search = UP === 'auto' ? ['--up-search', 'app', '--up-candidates', '+z,+y'] : ['--up-search', 'none'];
   run(PY, ['-m', 'any2point.tools.robustness', `training/checkpoints/${model}/best.pt`, '--variants', VARIANTS.join(','),
     '--limit', LIMIT, '--votes', VOTES, ...search, '--out', report], pyEnv);
   py = (JSON.parse(readFileSync(report, 'utf8')) as { models: { variants: Record<string, PyVariant> }[] }).models[0].variants;

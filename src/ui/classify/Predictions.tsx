@@ -49,7 +49,8 @@ export function Predictions({ opened, result, classifying, parseMs, source }: Pr
               Classes taught here: {result.head}
             </p>
           )}
-          <p className="up-line" data-testid="up-line" data-value={result.answer.up} data-detected={result.answer.upDetected}>
+          <p className="up-line" data-testid="up-line" data-value={result.answer.up} data-detected={result.answer.upDetected}
+            data-up-rule={result.answer.upRule}>
             up: {result.answer.up} {result.answer.upDetected ? '(detected)' : '(set under View)'}
           </p>
           {result.answer.notSure && (
