@@ -92,6 +92,8 @@ def test_the_web_pose_is_the_heading_then_y_up():
         np.testing.assert_array_equal(got[i], want)
     np.testing.assert_array_equal(T.pose_clouds("up+y", raw, rows, 256)[0],
                                   geo.normalise(perturb.apply("up+y", raw[0], 5), 256))
+    cut_y = perturb.up_to("+y")(perturb.apply("cut", raw[1], 9), None)  # any variant, then y-up
+    np.testing.assert_array_equal(T.pose_clouds("cut+y", raw, rows, 256)[1], geo.normalise(cut_y, 256))
 
 
 def synthetic_parts(n=200, seed=0):

@@ -2,17 +2,19 @@
 
     PYTHONPATH=training python3 -m any2point.tools.upright [checkpoint ...] [--limit N] [--test] [--write]
 
-1. Validation: every validation cloud in four poses a file arrives in: as stored (z up), turned
-   y-up, turned by a random heading about z, and that heading then y-up (a file from the web);
-   each classified under both candidate ups (z, y) at one vote, as the app does. The true up of
-   each is known (z for the first and third, y for the others).
-2. The penalty: 5-fold cross-validation over the clouds (the four poses of a cloud stay in one
-   fold), for each of upright.LAMBDAS; the one with the highest mean top-1 over the poses (of the
-   up each picks) is kept, and the picker refitted on all validation clouds with it. The
-   weights are rounded to 7 significant digits, and every figure is of the rounded weights.
+1. Validation: every validation cloud in the poses a file arrives in (POSES): as stored (z up),
+   turned y-up, turned by a random heading about z, that heading then y-up (a file from the
+   web), and a partial or sparse scan (the benchmark's plane cut, single viewpoint, 256 points)
+   z-up and y-up; each classified under both candidate ups (z, y) at one vote, as the app does.
+   The true up of each is known.
+2. The penalty: 5-fold cross-validation over the clouds (all poses of a cloud stay in one fold),
+   for each of upright.LAMBDAS; the one with the highest mean top-1 over the poses (of the up each
+   picks) is kept, and the picker refitted on all validation clouds with it. The weights are
+   rounded to 7 significant digits, and every figure is of the rounded weights.
 3. Reported: per pose, top-1 and the share of true ups found by the most confident up (the
-   rule without a picker) and by the picker (validation: cross-validated; `--test`: the test
-   split, read once at the end, nothing chosen there).
+   rule without a picker) and by the picker (validation: cross-validated; `--test`: the four
+   whole-shape poses of the test split, read once at the end, nothing chosen there; the
+   damaged ones are the robustness benchmark's rows, `tools/robustness --up-search app`).
 `--write` writes training/checkpoints/<id>/upright.json and the manifest's `upright` block
 (export.py copies upright.json into a re-exported manifest when its checkpointSha256 is the
 exported checkpoint's). Fit it before tools/calibrate and tools/novelty: their figures follow
@@ -40,27 +42,32 @@ from .calibrate import APP_UPS
 from .novelty import cached, outputs
 from .robustness import split_rows, stored_clouds, variant_clouds, zoo_checkpoints
 
-# The poses fitted and reported, each with its true up's index in APP_UPS.
-POSES = {"clean": 0, "up+y": 1, "heading": 0, "heading+y": 1}
+# The poses fitted and reported, each with its true up's index in APP_UPS ("<variant>+y": the
+# benchmark's variant, then turned y-up), and the ones --test reports.
+POSES = {"clean": 0, "up+y": 1, "heading": 0, "heading+y": 1,
+         "cut": 0, "cut+y": 1, "view": 0, "view+y": 1, "points256": 0, "points256+y": 1}
+TEST_POSES = ("clean", "up+y", "heading", "heading+y")
 FOLDS = 5
 SIGNIFICANT = 7
 
 
 def pose_clouds(pose: str, raw: np.ndarray, rows: np.ndarray, n_in: int) -> np.ndarray:
     """The clouds of one pose, normalised as the app does: the benchmark's variants, and
-    "heading+y": the benchmark's random heading of the cloud (same seed), then turned y-up."""
-    if pose != "heading+y":
+    "<variant>+y" (e.g. "heading+y"): the benchmark's variant of the cloud (same seed), then
+    turned y-up."""
+    if not pose.endswith("+y") or pose == "up+y":
         return variant_clouds(pose, raw, rows, n_in)
-    to_y = perturb.up_to("+y")
-    return np.stack([geo.normalise(to_y(perturb.apply("heading", c, int(r)), None), n_in) for c, r in zip(raw, rows)])
+    base, to_y = pose[:-2], perturb.up_to("+y")
+    return np.stack([geo.normalise(to_y(perturb.apply(base, c, int(r)), None), n_in) for c, r in zip(raw, rows)])
 
 
-def split_outputs(mid: str, model, heading: str, split: str, limit: int, root: Path, sha: str, log=print) -> dict:
+def split_outputs(mid: str, model, heading: str, split: str, limit: int, root: Path, sha: str,
+                  poses: Sequence[str] = tuple(POSES), log=print) -> dict:
     """{"labels": [S], pose: {"logits": [U, S, K], "features": [U, S, D]}} for every pose."""
     data, rows = split_rows(split, root, limit)
     raw = stored_clouds(root, rows, split)
     res = {"labels": data.labels[rows]}
-    for p in POSES:
+    for p in poses:
         res[p] = cached(mid, f"{split}{f'-{limit}' if limit else ''}-{p}", sha,
                         lambda: outputs(model, pose_clouds(p, raw, rows, model.spec.points), heading, APP_UPS), log)
     return res
@@ -121,7 +128,7 @@ def evaluate(mid: str, path: Path, limit: int, test: bool, root: Path, log=print
     model, cfg, _ = ckpt.load_model(path)
     sha = sha256_of(path)
     log(f"{mid}:")
-    val = split_outputs(mid, model, cfg.heading, "val", limit, root, sha, log)
+    val = split_outputs(mid, model, cfg.heading, "val", limit, root, sha, log=log)
     cv = cross_validate(val, upright.LAMBDAS)
     lam = max(upright.LAMBDAS, key=lambda x: (mean_oa(cv[x]), x))  # equal means: the larger penalty
     picker = fit_on(val, np.ones(len(val["labels"]), bool), lam)
@@ -134,9 +141,9 @@ def evaluate(mid: str, path: Path, limit: int, test: bool, root: Path, log=print
         "crossValidation": {str(x): {"meanOverallAccuracy": round(mean_oa(cv[x]), 4)} for x in upright.LAMBDAS},
     }
     if test:
-        t = split_outputs(mid, model, cfg.heading, "test", 0, root, sha, log)
-        block["test"] = {p: {"maxSoftmax": figures(t[p], t["labels"], u, None), "learned": figures(t[p], t["labels"], u, picker)}
-                         for p, u in POSES.items()}
+        t = split_outputs(mid, model, cfg.heading, "test", 0, root, sha, TEST_POSES, log)
+        block["test"] = {p: {"maxSoftmax": figures(t[p], t["labels"], POSES[p], None),
+                             "learned": figures(t[p], t["labels"], POSES[p], picker)} for p in TEST_POSES}
         block["test"]["clouds"] = int(len(t["labels"]))
     return block
 
