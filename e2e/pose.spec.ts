@@ -67,6 +67,7 @@ async function classify(page: Page, name: string, points: Float32Array) {
     top1: (await page.getByTestId('class-0').getAttribute('data-label')) ?? '',
     up: await upLine.getAttribute('data-value'),
     detected: await upLine.getAttribute('data-detected'),
+    upRule: await upLine.getAttribute('data-up-rule'),
     upText: (await upLine.textContent()) ?? '',
     notSure: await page.getByTestId('top-classes').getAttribute('data-not-sure'),
   };
@@ -77,6 +78,8 @@ test.beforeAll(() => {
   expect(zooManifest(zooModel()).calibration?.threshold ?? 0, 'the default model has a calibration').toBeGreaterThan(0);
   // The second check needs the novelty block (any2point.tools.novelty --write).
   expect(zooManifest(zooModel()).novelty?.threshold, 'the default model has a novelty check').toBeDefined();
+  // Auto picks the up with the model's learned picker (any2point.tools.upright --write).
+  expect(zooManifest(zooModel()).upright?.weights.length, 'the default model has a learned up picker').toBeGreaterThan(0);
 });
 
 test('a z-up chair saved y-up: Auto finds y and says chair; forced to z the up is the one set', async ({ page }) => {
@@ -88,6 +91,7 @@ test('a z-up chair saved y-up: Auto finds y and says chair; forced to z the up i
   expect(auto.top1).toBe('chair');
   expect(auto.up).toBe('y');
   expect(auto.detected).toBe('true');
+  expect(auto.upRule).toBe('learned');
   expect(auto.upText).toBe('up: y (detected)');
   await saveScreenshot(page, 'pose-chair-y-up-auto');
 
@@ -108,6 +112,7 @@ test('a z-up chair saved y-up: Auto finds y and says chair; forced to z the up i
   await expect(page.getByTestId('up-line')).toHaveAttribute('data-value', 'z', { timeout: 300_000 });
   await expect(page.getByTestId('predictions')).toHaveAttribute('aria-busy', 'false', { timeout: 300_000 });
   await expect(page.getByTestId('up-line')).toHaveAttribute('data-detected', 'false');
+  await expect(page.getByTestId('up-line')).toHaveAttribute('data-up-rule', 'forced');
 
   // And z-up as stored, on Auto: z is kept.
   await page.getByTestId('up-auto').check();
