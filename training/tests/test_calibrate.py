@@ -29,6 +29,14 @@ def test_benchmark_up_search_is_the_apps_rule_on_the_calibration_logits():
     # vote 0 is the one-vote benchmark's network input: its logits give the one-vote softmax
     one = R.run([("default", DEFAULT)], ["up+y"], limit=5, split="val", log=None)["models"][0]["variants"]["up+y"]
     assert one["predictions"] == got["up+y"][0, 0].argmax(-1).tolist()
+    # --up-search app: the model's learned up picker on vote 0's features, as calibrate picks
+    picker = R.app_picker(DEFAULT, C.APP_UPS)
+    assert got["up+y" + C.FEATURES].shape[:2] == (2, 5)
+    app = R.run([("default", DEFAULT)], ["up+y"], limit=5, votes=2, split="val", up_search="app",
+                candidates=list(C.APP_UPS), log=None)
+    q, picks = decide.answer(got["up+y"], 1.0, got["up+y" + C.FEATURES], picker)
+    assert app["models"][0]["variants"]["up+y"]["predictions"] == q.argmax(-1).tolist()
+    assert app["upSearch"]["picker"]["default"] == ("learned" if picker else "max-softmax")
 
 
 def test_fit_measure_and_write(tmp_path):
@@ -36,7 +44,8 @@ def test_fit_measure_and_write(tmp_path):
     labels = rng.integers(0, 4, 60)
     logits = rng.normal(0, 1, (2, 2, 60, 4)).astype(np.float32)
     logits[0, :, np.arange(60), labels] += 4  # z is right and confident, y is noise
-    data = {"labels": labels, "rows": np.arange(60), "clean": logits}
+    data = {"labels": labels, "rows": np.arange(60), "clean": logits,
+            "clean" + C.FEATURES: rng.normal(0, 1, (2, 60, 3)).astype(np.float32)}
     t, threshold = C.fit(data, ["clean"])
     assert 0.05 < t < 20 and 0 <= threshold <= 1
     m = C.measure(data, ["clean"], t, threshold)
@@ -61,7 +70,8 @@ def test_cached_logits_are_those_of_the_same_checkpoint_file(tmp_path, monkeypat
 
     def fake_logits_of(model, heading, split, variants, limit, votes, batch_size, root, log=print):
         computed.append(model)
-        return {"labels": np.arange(3), "rows": np.arange(3), "clean": np.full((2, votes, 3, 4), len(computed), np.float32)}
+        return {"labels": np.arange(3), "rows": np.arange(3), "clean": np.full((2, votes, 3, 4), len(computed), np.float32),
+                "clean" + C.FEATURES: np.zeros((2, 3, 5), np.float32)}
 
     monkeypatch.setattr(C, "CACHE", tmp_path)
     monkeypatch.setattr(C, "logits_of", fake_logits_of)
