@@ -1,4 +1,4 @@
-"""Blocks a tool fits on a checkpoint (calibration.json, novelty.json) and the manifest keeps.
+"""Blocks a tool fits on a checkpoint (calibration.json, novelty.json, upright.json) and the manifest keeps.
 
 Both sides of one rule: a tool writes its block beside the checkpoint (with the checkpoint's
 sha256 inside) and into the exported manifest; export copies it into a re-exported manifest only
@@ -27,7 +27,7 @@ def write_fitted_block(checkpoint: Path, name: str, key: str, block: dict, to_ma
 
 def fitted_block(checkpoint: Path, name: str, to_manifest: Callable[[dict], dict], tool: str, log=print) -> Optional[dict]:
     """The manifest block from `name` (a tool's output beside the checkpoint: calibration.json,
-    novelty.json), only when it was fitted on this very checkpoint file (its checkpointSha256):
+    novelty.json, upright.json), only when it was fitted on this very checkpoint file (its checkpointSha256):
     another checkpoint's figures would mislabel the new model's answers as sure or not sure."""
     path = checkpoint.parent / name
     if not path.exists():

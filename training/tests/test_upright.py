@@ -103,8 +103,7 @@ def synthetic_parts(n=200, seed=0):
     labels = rng.integers(0, 3, n)
     parts = {"labels": labels}
     for p, u in T.POSES.items():
-        f, _, _ = separable(n, 5, seed + len(p))
-        f[:, :, :] = rng.normal(size=f.shape)
+        f = rng.normal(size=(2, n, 5))
         f[u, :, 0] += 2.5
         logits = rng.normal(size=(2, n, 3))
         logits[u, np.arange(n), labels] += 3.0

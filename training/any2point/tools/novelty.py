@@ -38,12 +38,11 @@ import torch
 from .. import checkpoint as ckpt
 from .. import decide, junk, novelty, pose
 from ..backbones.sources import sha256_of
-from ..batches import batches
 from ..dataset_splits import validation_rows
 from ..fitted import write_fitted_block
 from ..datasets import DEFAULT_MODELNET, REPO, CloudSet, load_modelnet40
 from .calibrate import APP_UPS
-from .robustness import app_picker, fresh_indices, split_rows, stored_clouds, variant_clouds, zoo_checkpoints
+from .robustness import app_picker, fresh_indices, split_rows, stored_clouds, variant_clouds, vote_outputs, zoo_checkpoints
 from .. import geometry as geo
 
 CACHE = REPO / "bench-results" / "novelty"
@@ -59,16 +58,12 @@ def outputs(model, clouds: np.ndarray, heading: str, ups: Sequence[str], batch_s
     cloud turned upright for every candidate up (the points turned; FPS / k-NN of the cloud as
     given, as tools/calibrate), point order 0 (one vote)."""
     idx = fresh_indices(clouds, model.spec, 1)
-    rows = np.arange(len(clouds))
     zeros = np.zeros(len(clouds), np.int64)
     logits, feats = [], []
     for turned in pose.up_candidates(clouds, tuple(ups)):
         cs = CloudSet(pose.apply_heading(turned, heading), zeros, [""] * len(clouds), [])
-        lo, fe = [], []
-        for b in batches(cs, idx, rows, model.spec, batch_size):
-            out = model(*b.inputs())
-            lo.append(out[0].float().numpy()), fe.append(out[2].float().numpy())
-        logits.append(np.concatenate(lo)), feats.append(np.concatenate(fe))
+        lo, fe = vote_outputs(model, cs, idx, batch_size, 1)
+        logits.append(lo[0]), feats.append(fe)
     return {"logits": np.stack(logits), "features": np.stack(feats)}
 
 

@@ -171,11 +171,6 @@ def vote_outputs(model: torch.nn.Module, cloud_set: CloudSet, idx: Indices, batc
     return np.stack(logits), features
 
 
-def vote_logits(model: torch.nn.Module, cloud_set: CloudSet, idx: Indices, batch_size: int, votes: int) -> np.ndarray:
-    """[V, S, K] logits of every cloud of `cloud_set` for FPS starts 0 .. votes-1."""
-    return vote_outputs(model, cloud_set, idx, batch_size, votes)[0]
-
-
 def app_picker(checkpoint: Path, candidates: Sequence[str], log=print) -> Optional[dict]:
     """The learned up picker the app uses with this checkpoint (its upright.json, when fitted on
     this very file), or None (the app then keeps the most confident up). Only for the app's
