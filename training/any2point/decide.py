@@ -24,6 +24,9 @@ import numpy as np
 
 from . import upright as learned
 
+# The app's candidate ups, in its order (z first): the U axis of the logits here.
+APP_UPS = ("+z", "+y")
+
 
 def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     """softmax over the last axis in float64, the max subtracted first (as postprocess.softmax)."""
@@ -44,11 +47,13 @@ def pick_up(logits: np.ndarray, features: np.ndarray | None = None, upright: dic
 
 
 def answer(logits: np.ndarray, temperature: float = 1.0, features: np.ndarray | None = None,
-           upright: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+           upright: dict | None = None, picks: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """logits [U, V, S, K] (and vote-0 features [U, S, D] for a learned picker) -> (Q [S, K]
-    calibrated probabilities of the chosen up, picks [S])."""
+    calibrated probabilities of the chosen up, picks [S]). Given `picks` [S] replace step 2 (the
+    fitting tools pass a held-out picker's: tools/upright.held_out_picks)."""
     logits = np.asarray(logits)
-    picks = pick_up(logits, features, upright)
+    if picks is None:
+        picks = pick_up(logits, features, upright)
     chosen = logits[picks, :, np.arange(logits.shape[2])]  # [S, V, K]
     return softmax(chosen, temperature).mean(1), picks
 

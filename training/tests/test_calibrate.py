@@ -65,6 +65,27 @@ def test_fit_measure_and_write(tmp_path):
     assert "bins" not in manifest["calibration"]
 
 
+def test_fit_and_measure_follow_the_held_out_picks():
+    """With picks given (the held-out picker's), T, the threshold and the figures use those ups,
+    not the picker's own."""
+    rng = np.random.default_rng(2)
+    labels = rng.integers(0, 4, 80)
+    logits = rng.normal(0, 1, (2, 1, 80, 4)).astype(np.float32)
+    logits[0, :, np.arange(80), labels] += 4  # z right, y noise
+    data = {"labels": labels, "rows": np.arange(80), "clean": logits,
+            "clean" + C.FEATURES: rng.normal(0, 1, (2, 80, 3)).astype(np.float32)}
+    picker = {"weights": [0.0, 0.0, 0.0], "confidenceWeight": 1.0}  # = the most confident: mostly z
+    wrong = np.arange(80) % 4 == 0  # a held-out picker that takes y for one cloud in four
+    held = {"clean": wrong.astype(np.int64)}
+    m_in, m_held = C.measure(data, ["clean"], 1.0, 0.0, picker), C.measure(data, ["clean"], 1.0, 0.0, picker, held)
+    assert m_held["clean"]["upPicks"]["+y"] == 0.25 and m_in["clean"]["upPicks"]["+y"] < 0.05
+    assert m_held["clean"]["overallAccuracy"] < m_in["clean"]["overallAccuracy"]
+    chosen = np.where(wrong[:, None], logits[1, 0], logits[0, 0])
+    t, threshold = C.fit(data, ["clean"], picker, held)
+    assert t == pytest.approx(decide.fit_temperature(chosen[:, None], labels))
+    assert threshold == pytest.approx(decide.threshold_for_accuracy(decide.softmax(chosen, t), labels, C.TARGET_ACCURACY))
+
+
 def test_cached_logits_are_those_of_the_same_checkpoint_file(tmp_path, monkeypatch):
     computed = []
 

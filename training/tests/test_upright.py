@@ -124,6 +124,23 @@ def test_cross_validation_and_the_fit_on_made_up_outputs():
     assert fig["upFound"] > 0.9
 
 
+def test_held_out_picks_come_from_the_fold_that_left_the_cloud_out():
+    parts = synthetic_parts()
+    n = len(parts["labels"])
+    fold = T.folds(n)
+    assert sorted(np.bincount(fold)) == [n // T.FOLDS] * T.FOLDS
+    pickers = T.fold_pickers(parts, fold, 1e-3)
+    o = parts["heading+y"]
+    picks = T.held_out_picks(pickers, fold, o["logits"][:, None], o["features"])
+    for k in range(T.FOLDS):  # each fold's clouds by the picker fitted on the other folds only
+        m = fold == k
+        np.testing.assert_array_equal(picks[m], decide.pick_up(o["logits"][:, None, m], o["features"][:, m], pickers[k]))
+        assert pickers[k] == T.fit_on(parts, fold != k, 1e-3)
+    # the cross-validation's figures are those of these picks
+    cv = T.cross_validate(parts, (1e-3,))[1e-3]["heading+y"]
+    assert cv["upFound"] == round(float((picks == 1).mean()), 4)
+
+
 def test_export_keeps_upright_only_for_its_own_checkpoint(tmp_path):
     ck = tmp_path / "best.pt"
     ck.write_bytes(b"the checkpoint that was fitted")

@@ -8,7 +8,8 @@ every variant (default: as stored, and turned y-up, the two poses the app's auto
 handles), the network's logits are computed for both candidate ups (z, y) and `--votes` point
 orders, and vote 0's features: the inputs of the app's rule (any2point.decide, docs/confidence.md;
 the up picked by the model's learned picker when its upright.json was fitted on this checkpoint,
-tools/upright, so run that first). Then, on validation only:
+tools/upright, so run that first; on validation each cloud's up is picked by the picker fitted
+without it, from tools/upright's cross-validation folds). Then, on validation only:
 - the temperature T minimising the NLL of the answers (decide.fit_temperature);
 - the threshold: the smallest top probability at which the answers kept are right >= 95 % of
   the time (decide.threshold_for_accuracy); below it the app says "not sure".
@@ -37,14 +38,14 @@ import torch
 from .. import checkpoint as ckpt
 from ..backbones.sources import sha256_of
 from .. import decide, pose
+from ..decide import APP_UPS
 from ..fitted import write_fitted_block
 from ..datasets import DEFAULT_MODELNET, REPO, CloudSet
+from . import upright as upright_tool
 from .robustness import (app_picker, fresh_indices, parse_variants, split_rows, stored_clouds, variant_clouds,
                          vote_outputs, zoo_checkpoints)
 
 CACHE = REPO / "bench-results" / "calibration"
-# The app's candidate ups, in its order (z first): decide.py's U axis.
-APP_UPS = ("+z", "+y")
 TARGET_ACCURACY = 0.95
 FEATURES = ".features"  # the key suffix of a variant's vote-0 features
 BINS = 15
@@ -91,15 +92,17 @@ def cached_logits(mid: str, model, heading: str, split: str, variants: Sequence[
 
 
 def measure(logits: dict, variants: Sequence[str], temperature: float, threshold: float,
-            picker: Optional[dict] = None) -> dict:
+            picker: Optional[dict] = None, held_out: Optional[dict] = None) -> dict:
     """Per variant and pooled: OA, how often z was kept, ECE before / after, NLL, coverage (the
-    up picked by `picker`, or the most confident without one)."""
+    up picked by `picker`, or the most confident without one; `held_out`: {variant: picks} given
+    instead, the held-out picker's on validation)."""
     labels = logits["labels"]
     res = {}
     pooled_q1, pooled_qt, pooled_y = [], [], []
     for name in variants:
-        q1, picks = decide.answer(logits[name], 1.0, logits[name + FEATURES], picker)
-        qt, _ = decide.answer(logits[name], temperature, logits[name + FEATURES], picker)
+        given = held_out[name] if held_out else None
+        q1, picks = decide.answer(logits[name], 1.0, logits[name + FEATURES], picker, given)
+        qt, _ = decide.answer(logits[name], temperature, logits[name + FEATURES], picker, given)
         pred = qt.argmax(-1)
         res[name] = {"overallAccuracy": float((pred == labels).mean()),
                      "meanClassAccuracy": float(np.mean([(pred[labels == c] == c).mean() for c in np.unique(labels)])),
@@ -113,18 +116,32 @@ def measure(logits: dict, variants: Sequence[str], temperature: float, threshold
     return res
 
 
-def fit(logits: dict, variants: Sequence[str], picker: Optional[dict] = None) -> tuple[float, float]:
+def fit(logits: dict, variants: Sequence[str], picker: Optional[dict] = None,
+        held_out: Optional[dict] = None) -> tuple[float, float]:
     """T and the threshold from the validation clouds of all `variants` pooled (each cloud's up
-    picked by `picker`, or the most confident)."""
+    picked by `picker`, or the most confident; `held_out`: {variant: picks} given instead)."""
     chosen, labels = [], []
     for name in variants:
-        picks = decide.pick_up(logits[name], logits[name + FEATURES], picker)
+        picks = held_out[name] if held_out else decide.pick_up(logits[name], logits[name + FEATURES], picker)
         chosen.append(logits[name][picks, :, np.arange(len(picks))])
         labels.append(logits["labels"])
     chosen, labels = np.concatenate(chosen), np.concatenate(labels)
     t = decide.fit_temperature(chosen, labels)
     q = decide.softmax(chosen, t).mean(1)
     return t, decide.threshold_for_accuracy(q, labels, TARGET_ACCURACY)
+
+
+def held_out_picks(mid: str, model, heading: str, val: dict, variants: Sequence[str], limit: int, root: Path,
+                   sha: str, picker: Optional[dict], log=print) -> Optional[dict]:
+    """{variant: [S] picks} of the validation clouds by the learned picker fitted WITHOUT each
+    cloud (its cross-validation folds, at its penalty; tools/upright.validation_held_out), so that
+    T and the threshold see the up mistakes a user's cloud gets; None without a picker."""
+    if picker is None:
+        return None
+    labels, fold, pickers = upright_tool.validation_held_out(mid, model, heading, limit, root, sha, picker["lambda"], log)
+    if not np.array_equal(labels, val["labels"]):
+        raise ValueError("calibrate: tools/upright's validation clouds are not calibrate's (another --limit?)")
+    return {v: upright_tool.held_out_picks(pickers, fold, val[v], val[v + FEATURES]) for v in variants}
 
 
 def write(mid: str, checkpoint: Path, block: dict, repo: Path = REPO) -> None:
@@ -154,13 +171,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"{mid}:")
         picker = app_picker(path, APP_UPS)
         val = cached_logits(mid, model, cfg.heading, "val", variants, a.limit, a.votes, a.batch_size, a.data_root, sha)
-        t, threshold = fit(val, variants, picker)
+        held = held_out_picks(mid, model, cfg.heading, val, variants, a.limit, a.data_root, sha, picker)
+        t, threshold = fit(val, variants, picker, held)
         block = {"checkpointSha256": sha, "rule": "docs/confidence.md", "ups": list(APP_UPS),
-                 "upPicker": "learned (upright.json)" if picker else "max-softmax",
+                 "upPicker": "learned (upright.json), held out on validation" if picker else "max-softmax",
                  "votesPerUp": a.votes, "temperature": round(t, 4),
                  "threshold": round(threshold, 4), "targetAccuracy": TARGET_ACCURACY, "bins": BINS,
                  "fittedOn": {"split": "validation", "clouds": int(len(val["labels"])), "variants": list(variants)},
-                 "validation": measure(val, variants, t, threshold, picker)}
+                 "validation": measure(val, variants, t, threshold, picker, held)}
         if a.test:
             tv = parse_variants(a.test_variants)
             test = cached_logits(mid, model, cfg.heading, "test", tv, a.test_limit, a.votes, a.batch_size, a.data_root, sha)

@@ -41,7 +41,7 @@ from ..backbones.sources import sha256_of
 from ..dataset_splits import validation_rows
 from ..fitted import write_fitted_block
 from ..datasets import DEFAULT_MODELNET, REPO, CloudSet, load_modelnet40
-from .calibrate import APP_UPS
+from ..decide import APP_UPS
 from .robustness import app_picker, fresh_indices, split_rows, stored_clouds, variant_clouds, vote_outputs, zoo_checkpoints
 from .. import geometry as geo
 

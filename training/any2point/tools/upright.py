@@ -38,7 +38,7 @@ from .. import geometry as geo
 from ..backbones.sources import sha256_of
 from ..datasets import DEFAULT_MODELNET, REPO
 from ..fitted import write_fitted_block
-from .calibrate import APP_UPS
+from ..decide import APP_UPS
 from .novelty import cached, outputs
 from .robustness import split_rows, stored_clouds, variant_clouds, zoo_checkpoints
 
@@ -100,24 +100,51 @@ def sub(out: dict, mask: np.ndarray) -> dict:
     return {k: v[:, mask] for k, v in out.items()}
 
 
+def folds(n: int, seed: int = 0) -> np.ndarray:
+    """[n] the cross-validation fold of each cloud (all poses of a cloud in one fold)."""
+    return np.random.default_rng(seed).permutation(n) % FOLDS
+
+
+def fold_pickers(parts: dict, fold: np.ndarray, lam: float) -> list[dict]:
+    """One picker per fold k, fitted on the clouds of the other folds."""
+    return [fit_on(parts, fold != k, lam) for k in range(FOLDS)]
+
+
+def held_out_picks(pickers: list[dict], fold: np.ndarray, logits: np.ndarray, features: np.ndarray) -> np.ndarray:
+    """logits [U, V, S, K] and vote-0 features [U, S, D] of the validation clouds (in the order
+    `fold` numbers them) -> [S] each cloud's up as picked by the picker that was NOT fitted on it."""
+    picks = np.zeros(len(fold), np.int64)
+    for k, picker in enumerate(pickers):
+        m = fold == k
+        picks[m] = decide.pick_up(logits[:, :, m], features[:, m], picker)
+    return picks
+
+
 def cross_validate(parts: dict, lambdas: Sequence[float], seed: int = 0) -> dict:
     """{lam: {pose: figures of the held-out folds pooled}}."""
     labels = parts["labels"]
-    fold = np.random.default_rng(seed).permutation(len(labels)) % FOLDS
+    fold = folds(len(labels), seed)
     res = {}
     for lam in lambdas:
-        picks = {p: np.zeros(len(labels), np.int64) for p in POSES}
-        for k in range(FOLDS):
-            picker = fit_on(parts, fold != k, lam)
-            for p in POSES:
-                o = sub(parts[p], fold == k)
-                picks[p][fold == k] = decide.pick_up(o["logits"][:, None], o["features"], picker)
+        pickers = fold_pickers(parts, fold, lam)
         res[lam] = {}
         for p, u in POSES.items():
-            pred = parts[p]["logits"][picks[p], np.arange(len(labels))].argmax(-1)
+            picks = held_out_picks(pickers, fold, parts[p]["logits"][:, None], parts[p]["features"])
+            pred = parts[p]["logits"][picks, np.arange(len(labels))].argmax(-1)
             res[lam][p] = {"overallAccuracy": round(float((pred == labels).mean()), 4),
-                           "upFound": round(float((picks[p] == u).mean()), 4)}
+                           "upFound": round(float((picks == u).mean()), 4)}
     return res
+
+
+def validation_held_out(mid: str, model, heading: str, limit: int, root: Path, sha: str, lam: float,
+                        log=print) -> tuple[np.ndarray, np.ndarray, list[dict]]:
+    """(labels, fold, pickers) of the validation clouds: what held_out_picks needs to pick each
+    validation cloud's up out of sample, as the picker (fitted on all of them) picks a user's
+    cloud. For tools/calibrate: a threshold fitted on in-sample picks is too lenient, since the
+    picker finds the true up of its own fitting clouds more often than of new ones."""
+    val = split_outputs(mid, model, heading, "val", limit, root, sha, log=log)
+    fold = folds(len(val["labels"]))
+    return val["labels"], fold, fold_pickers(val, fold, lam)
 
 
 def mean_oa(per_pose: dict) -> float:
