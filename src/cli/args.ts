@@ -1,13 +1,13 @@
 // The command line: `any2point classify ...` / `any2point teach ...` -> a checked Command, or a
 // UsageError whose message says what is wrong (the CLI prints it with the usage and exits 2).
-import type { UpAxis } from '../geometry/normalise';
+import { UP_AXES as FORCED_UPS } from '../geometry/upTurn';
 import { MAX_VOTES, parseVotes } from '../model/votes';
 
 export const USAGE = `usage:
   any2point classify <files or folders>... [--model <id>] [--votes N] [--head head.json]
-                     [--csv out.csv | --json] [--jobs N] [--device auto|webgpu|cpu] [--up auto|z|y]
+                     [--csv out.csv | --json] [--jobs N] [--device auto|webgpu|cpu] [--up auto|z|y|...]
   any2point teach <folder of class folders> --out head.json [--model <id>] [--jobs N]
-                     [--device auto|webgpu|cpu] [--up auto|z|y]
+                     [--device auto|webgpu|cpu] [--up auto|z|y|...]
   any2point --help
 
 classify  classifies every file named and every PLY, OBJ, PCD, XYZ, OFF or STL file under the
@@ -22,7 +22,8 @@ teach     trains a new head on the frozen model's features of the files in <fold
   --jobs    worker threads (default: the machine's cores)
   --device  auto: WebGPU (npm webgpu) when a hardware adapter exists, else CPU (default)
   --up      the files' up axis: auto (as the app: z and y tried, the more confident kept;
-            default), z or y
+            default), or forced: z, y, -y, x, -x or -z (the file axis that points up;
+            --up -x or --up=-x)
 
 exit codes: 0 every file classified, 1 some files failed (the others are reported), 2 usage error`;
 
@@ -33,8 +34,9 @@ export class UsageError extends Error {
 export const CLI_DEVICES = ['auto', 'webgpu', 'cpu'] as const;
 export type CliDevice = (typeof CLI_DEVICES)[number];
 // The app's up choices: auto (classified z-up and y-up, the more confident kept: model/decide.ts),
-// or z (ModelNet, CAD) or y (glTF, many scanners) as geometry/normalise.ts takes them.
-const UP_AXES = ['auto', 'z', 'y'] as const satisfies readonly (UpAxis | 'auto')[];
+// or a forced up, the file axis that points up: z (ModelNet, CAD), y (glTF, many scanners) or
+// one of the other four as geometry/upTurn.ts turns them.
+const UP_AXES = ['auto', ...FORCED_UPS] as const;
 type Up = (typeof UP_AXES)[number];
 
 interface Common {

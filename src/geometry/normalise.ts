@@ -2,15 +2,16 @@
 // float64 sums in index order, float32 results.
 import { fps } from './fps';
 import { assertCount, assertFinite, gather, pointCount } from './points';
+import { turnUpright, type UpAxis, upTurn } from './upTurn';
 
-export type UpAxis = 'z' | 'y';
+export type { UpAxis } from './upTurn';
 
 /** Turns the file's up axis into z, centres on the mean and scales into the unit sphere. */
 export function normalise(points: Float32Array, up: UpAxis = 'z'): Float32Array {
   const n = pointCount(points, 'normalise');
   assertFinite(points, 'normalise');
-  if (up !== 'z' && up !== 'y') throw new Error(`normalise: up must be 'z' or 'y', got ${JSON.stringify(up)}`);
-  const p = overflowSafe(up === 'z' ? points : yUpToZUp(points));
+  upTurn(up, 'normalise');
+  const p = overflowSafe(up === 'z' ? points : turnUpright(points, up));
   let sx = 0;
   let sy = 0;
   let sz = 0;
@@ -61,17 +62,6 @@ function overflowSafe(points: Float32Array): Float32Array {
   return out;
 }
 
-/** (x, y, z) -> (x, -z, y). */
-function yUpToZUp(points: Float32Array): Float32Array {
-  const out = new Float32Array(points.length);
-  for (let i = 0; i < points.length; i += 3) {
-    out[i] = points[i];
-    out[i + 1] = -points[i + 2];
-    out[i + 2] = points[i + 1];
-  }
-  return out;
-}
-
 /** N_in points: FPS order when N > N_in, cyclic repeat when N < N_in, unchanged when equal. */
 export function resample(points: Float32Array, nIn: number): Float32Array {
   const n = pointCount(points, 'resample');
@@ -89,15 +79,15 @@ export function resample(points: Float32Array, nIn: number): Float32Array {
 export function normaliseSubset(points: Float32Array, up: UpAxis, indices: Uint32Array | null): Float32Array {
   const n = pointCount(points, 'normaliseSubset');
   assertFinite(points, 'normaliseSubset');
-  if (up !== 'z' && up !== 'y') throw new Error(`normaliseSubset: up must be 'z' or 'y', got ${JSON.stringify(up)}`);
+  const { source, sign } = upTurn(up, 'normaliseSubset');
   let max = 0;
   for (let i = 0; i < points.length; i++) max = Math.max(max, Math.abs(points[i]));
   // overflowSafe's power of two, applied as it does (a float32 product, exact).
   const scale = max <= 2 ** 100 ? 1 : 2 ** -Math.ceil(Math.log2(max));
   const f = Math.fround;
-  // The up turn of yUpToZUp, (x, y, z) -> (x, -z, y), read in place.
+  // The up turn of turnUpright, read in place.
   const coord = (i: number, axis: 0 | 1 | 2): number => {
-    const v = up === 'z' ? points[3 * i + axis] : axis === 0 ? points[3 * i] : axis === 1 ? -points[3 * i + 2] : points[3 * i + 1];
+    const v = sign[axis] * points[3 * i + source[axis]];
     return scale === 1 ? v : f(v * scale);
   };
   let sx = 0;

@@ -1,8 +1,8 @@
-import { UP_CHOICES, type UpChoice } from './upChoice';
+import { OTHER_UP_CHOICES, RADIO_UP_CHOICES, type UpChoice } from './upChoice';
 
 export type ColorSource = 'height' | 'file';
 
-const UP_LABELS: Record<UpChoice, string> = { auto: 'Auto', z: 'Z', y: 'Y' };
+const UP_LABELS: Record<UpChoice, string> = { auto: 'Auto', z: 'Z', y: 'Y', '-y': '-Y', x: 'X', '-x': '-X', '-z': '-Z' };
 
 export interface ViewSettings {
   pointSize: number;
@@ -55,7 +55,7 @@ export function ViewControls({ settings, fileHasColors, onChange, onResetView }:
       </label>
       <fieldset className="field segmented">
         <legend>Up axis</legend>
-        {UP_CHOICES.map((axis) => (
+        {RADIO_UP_CHOICES.map((axis) => (
           <label key={axis}>
             <input
               type="radio"
@@ -68,6 +68,26 @@ export function ViewControls({ settings, fileHasColors, onChange, onResetView }:
             <span>{UP_LABELS[axis]}</span>
           </label>
         ))}
+        {/* The other four axis-aligned ups (scanners, CAD exports, a file upside down): forced only,
+            so a list beside the row rather than four more radios. */}
+        <select
+          aria-label="Other up axis"
+          title="The file axis that points up, when it is none of the above"
+          data-testid="up-other"
+          style={{ marginLeft: 8 }}
+          value={(OTHER_UP_CHOICES as readonly UpChoice[]).includes(settings.up) ? settings.up : ''}
+          onChange={(event) => {
+            const up = event.currentTarget.value as UpChoice;
+            if (up) set({ up });
+          }}
+        >
+          <option value="">other…</option>
+          {OTHER_UP_CHOICES.map((axis) => (
+            <option key={axis} value={axis}>
+              {UP_LABELS[axis]}
+            </option>
+          ))}
+        </select>
       </fieldset>
       <label className="field checkbox" title="The cloud centred, scaled into the unit sphere and stood on the up it was classified in">
         <input type="checkbox" checked={settings.modelView} data-testid="model-view" onChange={(event) => set({ modelView: event.currentTarget.checked })} />

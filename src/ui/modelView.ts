@@ -6,7 +6,7 @@ import { useMemo } from 'react';
 import { normaliseSubset } from '../geometry/normalise';
 import type { PointCloud } from '../types/cloud';
 import type { BoundingSphere } from './viewer/cloudToGeometry';
-import type { UpAxis } from './viewer/colorMode';
+import type { UpAxis } from '../geometry/upTurn';
 
 export interface ModelView {
   cloud: PointCloud;

@@ -30,6 +30,13 @@ describe('parseArgs', () => {
     expect(parseArgs(['classify', '--', '--odd-name.ply'])).toMatchObject({ inputs: ['--odd-name.ply'] });
   });
 
+  it('takes the four other forced ups, a leading minus included', () => {
+    for (const up of ['x', '-x', '-y', '-z']) {
+      expect(parseArgs(['classify', 'a.ply', '--up', up])).toMatchObject({ up, inputs: ['a.ply'] });
+      expect(parseArgs(['teach', 'classes', '--out', 'h.json', `--up=${up}`])).toMatchObject({ up, folder: 'classes' });
+    }
+  });
+
   it('reads teach and help', () => {
     expect(parseArgs(['teach', 'classes', '--out', 'head.json'])).toEqual({ command: 'teach', folder: 'classes', out: 'head.json', model: null, jobs: null, device: 'auto', up: 'auto' });
     expect(parseArgs(['--help'])).toEqual({ command: 'help' });
@@ -49,7 +56,9 @@ describe('parseArgs', () => {
     expect(usage(['classify', 'x', '--csv', 'a.csv', '--json'])).toMatch(/exclusive/);
     expect(usage(['classify', 'x', '--json=yes'])).toMatch(/--json takes no value/);
     expect(usage(['classify', 'x', '--device', 'tpu'])).toMatch(/--device must be one of auto, webgpu, cpu, got "tpu"/);
-    expect(usage(['classify', 'x', '--up', 'x'])).toMatch(/--up must be one of auto, z, y/);
+    expect(usage(['classify', 'x', '--up', 'w'])).toMatch(/--up must be one of auto, z, y, -y, x, -x, -z, got "w"/);
+    expect(usage(['classify', 'x', '--up', '+x'])).toMatch(/--up must be one of auto, z, y, -y, x, -x, -z, got "\+x"/);
+    expect(usage(['classify', 'x', '--up'])).toMatch(/--up needs a value/);
     expect(usage(['classify', 'x', '--model', '../etc'])).toMatch(/--model must be a model id/);
     expect(usage(['classify', 'x', '--jobs', '2', '--jobs', '3'])).toMatch(/--jobs is given twice/);
     expect(usage(['teach', 'classes'])).toMatch(/teach needs --out/);

@@ -5,7 +5,7 @@ import { normalise, normaliseSubset } from '../../src/geometry/normalise';
 describe('normaliseSubset (what the model sees, for the points the viewer draws)', () => {
   const cloud = uniformCloud(3000, 4).map((v, i) => v * 7 + (i % 3) * 3); // off centre, not unit size
 
-  it.each(['z', 'y'] as const)('equals normalise() bit for bit, all points and a subset (up %s)', (up) => {
+  it.each(['z', 'y', '-y', 'x', '-x', '-z'] as const)('equals normalise() bit for bit, all points and a subset (up %s)', (up) => {
     const want = normalise(cloud, up);
     expect(Array.from(normaliseSubset(cloud, up, null))).toEqual(Array.from(want));
     const indices = Uint32Array.from([2999, 0, 17, 1500, 17]);

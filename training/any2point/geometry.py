@@ -14,6 +14,7 @@ from typing import Literal, Optional, Sequence
 import numpy as np
 import torch
 
+from .pose import up_rotation
 from .views import DEFAULT_LINES, DEFAULT_VIEWS
 
 
@@ -32,19 +33,37 @@ def sq(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 
 # --- 1. normalise -----------------------------------------------------------------------------
 
-def normalise(points: np.ndarray, n_in: int, up: Literal["z", "y"] = "z") -> np.ndarray:
+# The app's names of the six axis-aligned ups (the file axis that points up; src/geometry/upTurn.ts)
+# -> pose.py's names. "z" and "y" are the original two; the app's automatic up tries only those.
+UP_AXES: dict[str, str] = {"z": "+z", "y": "+y", "-y": "-y", "x": "+x", "-x": "-x", "-z": "-z"}
+UpAxis = Literal["z", "y", "-y", "x", "-x", "-z"]
+
+
+def up_turn(up: str) -> tuple[np.ndarray, np.ndarray]:
+    """The up turn of `up` as the TypeScript twin applies it: upright coordinate k = sign[k] *
+    file coordinate source[k]. Read off pose.up_rotation (a signed permutation matrix), so the one
+    table stays perturb.UP_ROTATIONS."""
+    if up not in UP_AXES:
+        raise ValueError(f"normalise: up must be one of {', '.join(map(repr, UP_AXES))}, got {up!r}")
+    r = up_rotation(UP_AXES[up])
+    source = np.abs(r).argmax(axis=1)
+    return source, r[np.arange(3), source].astype(np.float32)
+
+
+def normalise(points: np.ndarray, n_in: int, up: UpAxis = "z") -> np.ndarray:
     """[N, 3] finite float -> [n_in, 3] float32: up axis, centre (float64 mean), unit sphere,
-    resample (FPS when N > n_in, cyclic repeat when N < n_in)."""
+    resample (FPS when N > n_in, cyclic repeat when N < n_in). `up` is the file axis that points
+    up (UP_AXES); the cloud is turned by pose.up_rotation of it, as a copy with negations (exact,
+    and the sign of a zero as the TypeScript twin's)."""
     p = np.asarray(points)
     if p.ndim != 2 or p.shape[1] != 3 or p.shape[0] == 0:
         raise ValueError(f"normalise: expected a non-empty [N, 3] cloud, got shape {p.shape}")
     if not np.isfinite(p).all():
         raise ValueError("normalise: cloud has non-finite coordinates")
     p = p.astype(np.float32)
-    if up == "y":
-        p = np.stack([p[:, 0], -p[:, 2], p[:, 1]], axis=1)
-    elif up != "z":
-        raise ValueError(f"normalise: up must be 'z' or 'y', got {up!r}")
+    source, sign = up_turn(up)
+    if up != "z":
+        p = p[:, source] * sign
     # Sequential float64 sums (cumsum is left to right), as the TypeScript twin adds.
     c = np.cumsum(p.astype(np.float64), axis=0)[-1] / p.shape[0]
     q = (p.astype(np.float64) - c).astype(np.float32)

@@ -108,3 +108,84 @@ def test_typescript_twin_matches_the_fixtures():
                          capture_output=True, text=True, timeout=600, env={**os.environ, "CI": "1"})
     assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]
     assert "passed" in res.stdout
+
+
+# --- the six forced ups (src/geometry/upTurn.ts, docs/geometry.md section 1) ---------------------
+
+UP_TURNS_FIXTURE = REPO / "tests" / "fixtures" / "up-turns.json"
+
+
+def up_turns_fixture() -> dict:
+    """tests/fixtures/up-turns.json, which tests/geometry/upTurn.test.ts replays: hand-picked points
+    turned by pose.up_rotation (perturb.turn: a float64 matrix product, an implementation apart
+    from geometry.up_turn's copy-and-negate and from the TypeScript table), and one cloud through
+    geometry.normalise under each up. Rewrite it with
+    `PYTHONPATH=training /usr/bin/python3 training/tests/test_geometry.py`."""
+    from any2point import perturb, pose
+
+    # No zero coordinate: a matrix product and a negation may give zeros of different signs.
+    points = np.array([[1, 2, 3], [-0.5, 0.25, 4], [7.5, -3, -1.125], [1e-3, -2e3, 0.1]], np.float32)
+    rng = np.random.default_rng(23)
+    cloud = (rng.normal(size=(40, 3)) * [1.0, 0.6, 0.3] + [0.3, -0.2, 1.5]).astype(np.float32)
+    f = lambda a: [float(v) for v in np.asarray(a, np.float32).reshape(-1)]
+    return {
+        "generator": "training/tests/test_geometry.py up_turns_fixture()",
+        "points": f(points),
+        "turns": {up: f(perturb.turn(points, pose.up_rotation(name))) for up, name in geo.UP_AXES.items()},
+        "cloud": f(cloud),
+        "normalised": {up: f(geo.normalise(cloud, len(cloud), up)) for up in geo.UP_AXES},
+    }
+
+
+def test_up_turns_fixture_is_what_python_computes():
+    committed = json.loads(UP_TURNS_FIXTURE.read_text())
+    assert committed == up_turns_fixture(), "tests/fixtures/up-turns.json is stale: see up_turns_fixture()"
+    # and the copy-and-negate turn read off pose.up_rotation agrees with its matrix product
+    p = np.asarray(committed["points"], np.float32).reshape(-1, 3)
+    for up, turned in committed["turns"].items():
+        source, sign = geo.up_turn(up)
+        assert np.array_equal(p[:, source] * sign, np.asarray(turned, np.float32).reshape(-1, 3)), up
+
+
+@pytest.mark.parametrize("up", ["z", "y", "-y", "x", "-x", "-z"])
+def test_normalise_with_each_up_is_normalise_z_of_the_cloud_turned_upright(up):
+    from any2point import perturb, pose
+
+    rng = np.random.default_rng(5)
+    raw = (rng.normal(size=(300, 3)) * [2.0, 1.0, 0.5] + [1.0, -4.0, 2.0]).astype(np.float32)
+    upright = perturb.turn(raw, pose.up_rotation(geo.UP_AXES[up]))
+    for n_in in (300, 128, 512):
+        assert np.array_equal(geo.normalise(raw, n_in, up), geo.normalise(upright, n_in, "z")), n_in
+
+
+def test_normalise_with_y_up_is_the_original_turn():
+    """'y' keeps its bits: (x, y, z) -> (x, -z, y), as before the other four ups came."""
+    raw = np.array([[1, 2, 3], [-4, 5, 0.5], [2, -1, -6]], np.float32)
+    want = geo.normalise(np.stack([raw[:, 0], -raw[:, 2], raw[:, 1]], 1), 3, "z")
+    assert np.array_equal(geo.normalise(raw, 3, "y"), want)
+
+
+def test_a_file_turned_by_the_benchmark_stands_upright_again_under_its_forced_up():
+    """perturb's "up<axis>" (how a file with that up arrives) undone by normalise(up=axis)."""
+    from any2point import perturb
+
+    rng = np.random.default_rng(6)
+    raw = (rng.normal(size=(200, 3)) * [2.0, 1.0, 0.5]).astype(np.float32)
+    for up, name in geo.UP_AXES.items():
+        if name == "+z":
+            continue
+        arrived = perturb.apply(f"up{name}", raw, 0)
+        assert np.array_equal(geo.normalise(arrived, 128, up), geo.normalise(raw, 128, "z")), up
+
+
+def test_normalise_refuses_an_unknown_up():
+    with pytest.raises(ValueError, match=r"up must be one of 'z', 'y', '-y', 'x', '-x', '-z', got '\+x'"):
+        geo.normalise(np.ones((4, 3)), 4, "+x")  # type: ignore[arg-type]
+
+
+if __name__ == "__main__":
+    # one line per key (and per up), not one per number
+    body = {k: ({u: json.dumps(a) for u, a in v.items()} if isinstance(v, dict) else json.dumps(v)) for k, v in up_turns_fixture().items()}
+    lines = [f" {json.dumps(k)}: " + ("{\n" + ",\n".join(f"  {json.dumps(u)}: {a}" for u, a in v.items()) + "\n }" if isinstance(v, dict) else v) for k, v in body.items()]
+    UP_TURNS_FIXTURE.write_text("{\n" + ",\n".join(lines) + "\n}\n")
+    print(f"wrote {UP_TURNS_FIXTURE}")

@@ -3,7 +3,8 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { PointCloud } from '../../types/cloud';
 import type { BoundingSphere } from './cloudToGeometry';
-import type { ColorMode, UpAxis } from './colorMode';
+import type { ColorMode } from './colorMode';
+import type { UpAxis } from '../../geometry/upTurn';
 import { type PointScalars, PointViewer } from './pointViewer';
 import { ShownPointsNote } from './ShownPointsNote';
 

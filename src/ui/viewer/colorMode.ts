@@ -1,7 +1,11 @@
-/** Which axis points up: the geometry contract's default is z (ModelNet40); many meshes are y-up. */
-export type UpAxis = 'y' | 'z';
+import { type UpAxis, upTurn } from '../../geometry/upTurn';
 
-export const UP_AXIS_INDEX: Record<UpAxis, 1 | 2> = { y: 1, z: 2 };
+/** Height for colouring under each up axis (geometry/upTurn.ts): the upright z, which is the file's
+ * coordinate `axis` times `sign` (x up colours by x, -z up by -z). */
+export function heightAxis(up: UpAxis): { axis: 0 | 1 | 2; sign: 1 | -1 } {
+  const { source, sign } = upTurn(up, 'heightAxis');
+  return { axis: source[2], sign: sign[2] };
+}
 
 /** How points are coloured when no per-point scalars (attention) are shown. */
 export type ColorMode = { kind: 'height'; up: UpAxis } | { kind: 'file' };

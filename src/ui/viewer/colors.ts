@@ -1,7 +1,7 @@
 // Writes per-point colours into an existing Float32Array (count * 3), so the viewer can update
 // its colour attribute in place instead of allocating a new one.
 import type { PointCloud } from '../../types/cloud';
-import { type ColorMode, UP_AXIS_INDEX } from './colorMode';
+import { type ColorMode, heightAxis } from './colorMode';
 import { COLORMAP_SIZE, type ColormapId, colormapTable } from './colormaps';
 
 const HEIGHT_COLORMAP: ColormapId = 'viridis';
@@ -36,18 +36,18 @@ export function fillScalarColors(target: Float32Array, values: Float32Array, col
   }
 }
 
-function fillHeightColors(target: Float32Array, positions: Float32Array, count: number, axis: number): void {
+function fillHeightColors(target: Float32Array, positions: Float32Array, count: number, axis: number, sign: 1 | -1): void {
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < count; i++) {
-    const h = positions[i * 3 + axis];
+    const h = sign * positions[i * 3 + axis];
     if (h < min) min = h;
     if (h > max) max = h;
   }
   const table = colormapTable(HEIGHT_COLORMAP);
   const scale = max > min ? (COLORMAP_SIZE - 1) / (max - min) : 0;
   for (let i = 0; i < count; i++) {
-    const entry = Math.round((positions[i * 3 + axis] - min) * scale) * 3;
+    const entry = Math.round((sign * positions[i * 3 + axis] - min) * scale) * 3;
     target[i * 3] = table[entry];
     target[i * 3 + 1] = table[entry + 1];
     target[i * 3 + 2] = table[entry + 2];
@@ -64,5 +64,6 @@ export function fillCloudColors(target: Float32Array, cloud: PointCloud, mode: C
     return;
   }
   const up = mode.kind === 'height' ? mode.up : 'z';
-  fillHeightColors(target, cloud.positions, cloud.count, UP_AXIS_INDEX[up]);
+  const { axis, sign } = heightAxis(up);
+  fillHeightColors(target, cloud.positions, cloud.count, axis, sign);
 }

@@ -17,7 +17,8 @@ import {
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { PointCloud } from '../../types/cloud';
 import { type BoundingSphere, cloudToGeometry, prefixCloud } from './cloudToGeometry';
-import { type ColorMode, type UpAxis } from './colorMode';
+import { type ColorMode } from './colorMode';
+import { fromUpright, UP_AXES, type UpAxis } from '../../geometry/upTurn';
 import type { ColormapId } from './colormaps';
 import { fillCloudColors, fillScalarColors, valueBounds } from './colors';
 import { pointBudgetFor, rendererOf, SOFTWARE_GL } from './pointBudget';
@@ -39,12 +40,12 @@ export interface PointScalars {
   colormap: ColormapId;
 }
 
-const UP_VECTORS: Record<UpAxis, Vector3> = { y: new Vector3(0, 1, 0), z: new Vector3(0, 0, 1) };
-// Where the camera looks from, relative to the up axis: front-right and a little above.
-const VIEW_DIRECTIONS: Record<UpAxis, Vector3> = {
-  y: new Vector3(0.9, 0.55, 1.3).normalize(),
-  z: new Vector3(0.9, -1.3, 0.55).normalize(),
-};
+// The camera's up and where it looks from, for each up axis: the upright frame's +z and a
+// direction front-right and a little above, turned back into the file's own coordinates by the
+// geometry contract's up turn (geometry/upTurn.ts), so every up sees the cloud as z-up does.
+const UPRIGHT_VIEW_DIRECTION = [0.9, -1.3, 0.55] as const;
+const UP_VECTORS = Object.fromEntries(UP_AXES.map((up) => [up, new Vector3(...fromUpright([0, 0, 1], up))])) as Record<UpAxis, Vector3>;
+const VIEW_DIRECTIONS = Object.fromEntries(UP_AXES.map((up) => [up, new Vector3(...fromUpright(UPRIGHT_VIEW_DIRECTION, up)).normalize()])) as Record<UpAxis, Vector3>;
 
 export class PointViewer {
   private readonly renderer: WebGLRenderer;
