@@ -74,14 +74,14 @@ export function ViewControls({ settings, fileHasColors, onChange, onResetView }:
           aria-label="Other up axis"
           title="The file axis that points up, when it is none of the above"
           data-testid="up-other"
-          style={{ marginLeft: 8 }}
+          style={{ marginLeft: 6, padding: '5px 2px' }}
           value={(OTHER_UP_CHOICES as readonly UpChoice[]).includes(settings.up) ? settings.up : ''}
           onChange={(event) => {
             const up = event.currentTarget.value as UpChoice;
             if (up) set({ up });
           }}
         >
-          <option value="">other…</option>
+          <option value="">other</option>
           {OTHER_UP_CHOICES.map((axis) => (
             <option key={axis} value={axis}>
               {UP_LABELS[axis]}
