@@ -152,6 +152,7 @@ test('a z-up chair saved +x up: forced to x under View it is a chair and the up 
   // The radio row shows no choice of its own while a listed up is set.
   for (const up of ['auto', 'z', 'y']) await expect(page.getByTestId(`up-${up}`)).not.toBeChecked();
   await expect(page.getByTestId('up-other')).toHaveValue('x');
+  await other.scrollIntoViewIfNeeded();
   await saveScreenshot(page, 'pose-chair-x-up-forced');
 });
 
