@@ -74,7 +74,7 @@ export function ViewControls({ settings, fileHasColors, onChange, onResetView }:
           aria-label="Other up axis"
           title="The file axis that points up, when it is none of the above"
           data-testid="up-other"
-          style={{ marginLeft: 6, padding: '5px 2px' }}
+          className="up-other"
           value={(OTHER_UP_CHOICES as readonly UpChoice[]).includes(settings.up) ? settings.up : ''}
           onChange={(event) => {
             const up = event.currentTarget.value as UpChoice;
