@@ -1,0 +1,125 @@
+"""The up-search probes' numerical helpers (training/probes/up_rules.py), on synthetic data: the
+height features see only heights, the fits find what separable data says, the two-way picker
+does not depend on the candidates' order, and cross-validation holds out every pose of a cloud
+together."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "probes"))
+
+import up_rules as R  # noqa: E402  (needs the path above)
+from any2point import pose  # noqa: E402
+from any2point.perturb import UP_ROTATIONS, turn  # noqa: E402
+
+
+def cone(n: int = 600, seed: int = 0) -> np.ndarray:
+    """A solid cone standing on its base (wide at the bottom, a point at the top), slightly
+    elliptic so that its heading is defined: not the same upside down."""
+    rng = np.random.default_rng(seed)
+    h = 1 - np.sqrt(rng.uniform(0, 1, n))  # more points near the base
+    a = rng.uniform(0, 2 * np.pi, n)
+    r = (1 - h) * np.sqrt(rng.uniform(0, 1, n))
+    return np.stack([1.3 * r * np.cos(a), r * np.sin(a), h - 0.5], -1).astype(np.float32)
+
+
+def about(axis: str, angle: float) -> np.ndarray:
+    """The rotation by `angle` about the direction `axis` ("+x", ...)."""
+    c, s = np.cos(angle), np.sin(angle)
+    rz = np.array([[c, -s, 0], [s, c, 0], [0, 0, 1]])
+    to_z = pose.up_rotation(axis)  # axis -> +z
+    return to_z.T @ rz @ to_z
+
+
+@pytest.mark.parametrize("axis", pose.UP_CANDIDATES)
+def test_height_features_ignore_a_turn_about_their_up(axis):
+    cloud = cone()[None]
+    k = pose.UP_CANDIDATES.index(axis)
+    before = R.height_features(cloud)
+    after = R.height_features(turn(cloud, about(axis, 0.7)))
+    opposite = pose.UP_CANDIDATES.index(("-" if axis[0] == "+" else "+") + axis[1])
+    for j in (k, opposite):  # the same axis read either way up: the same heights
+        np.testing.assert_allclose(after[j], before[j], atol=1e-5)
+    # the other candidates see the cone from another side: the turn changes them
+    others = [j for j in range(6) if j not in (k, opposite)]
+    assert all(np.abs(after[j] - before[j]).max() > 0.1 for j in others)
+
+
+def test_height_features_tell_upright_from_upside_down():
+    cloud = cone()[None]
+    upside_down = turn(cloud, UP_ROTATIONS["-z"])  # a cloud whose up is -z
+    f, g = R.height_features(cloud), R.height_features(upside_down)
+    assert np.abs(f[0] - g[0]).max() > 0.1  # read +z up, the two differ
+    assert f[0, 0, 0] > f[0, 0, R.BINS - 1]  # the base (bottom slice) holds more points than the tip
+    assert g[0, 0, 0] < g[0, 0, R.BINS - 1]
+    np.testing.assert_allclose(g[5], f[0], atol=1e-12)  # the -z candidate turns it upright again
+    assert f.shape == (6, 1, 2 * R.BINS + 4)
+
+
+def separable(u: int = 6, s: int = 200, f: int = 5, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """x [u, s, f] random but for the true candidate of each cloud, which has feature 0 raised by 5."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(u, s, f))
+    true = rng.integers(0, u, s)
+    x[true, np.arange(s), 0] += 5.0
+    return x, true
+
+
+def test_conditional_logit_recovers_the_true_candidate():
+    x, true = separable(s=600)
+    w = R.fit_conditional_logit(x, true, 1e-2)
+    assert w[0] > 5 * np.abs(w[1:]).max()  # the informative feature carries the weight
+    assert ((x @ w).argmax(0) == true).mean() > 0.98
+    # the optimum: the gradient of the penalised log-likelihood vanishes there
+    z = x @ w
+    p = np.exp(z - z.max(0))
+    p /= p.sum(0)
+    grad = -(x[true, np.arange(x.shape[1])] - (p[..., None] * x).sum(0)).mean(0) + 1e-2 * w
+    assert np.abs(grad).max() < 1e-8
+
+
+def test_two_way_fit_does_not_depend_on_the_order_of_the_candidates():
+    x, true = separable(u=2, s=300)
+    w = R.fit_two_way(x, true, 1e-3)
+    assert ((x @ w).argmax(0) == true).mean() > 0.95
+    w_swapped = R.fit_two_way(x[::-1], 1 - true, 1e-3)
+    np.testing.assert_allclose(w_swapped, w, atol=1e-9)
+    margin = (x[0] - x[1]) @ w
+    np.testing.assert_allclose((x[::-1][0] - x[::-1][1]) @ w_swapped, -margin, atol=1e-8)
+    with pytest.raises(ValueError):
+        R.fit_two_way(x, true + 1, 1e-3)
+
+
+def test_cloud_folds_are_balanced_and_seeded():
+    fold = R.cloud_folds(23, 5)
+    assert sorted(np.bincount(fold)) == [4, 4, 5, 5, 5]
+    np.testing.assert_array_equal(fold, R.cloud_folds(23, 5))
+    assert not np.array_equal(fold, R.cloud_folds(23, 5, seed=1))
+
+
+def test_cross_validation_holds_out_every_pose_of_a_cloud_together():
+    # Two poses of the same 40 clouds; a fit that memorises its training clouds by their
+    # feature columns would score a held-out cloud non-zero only if some pose of it was fitted on.
+    s = 40
+    ident = np.eye(s)
+    poses = {"a": np.stack([ident, 0 * ident]), "b": np.stack([2 * ident, 0 * ident])}
+    fitted_on: list[np.ndarray] = []
+
+    def memorise(x: np.ndarray, true: np.ndarray, lam: float) -> np.ndarray:
+        seen = x[0].any(0)  # the clouds (columns) present in this training set
+        fitted_on.append(seen)
+        assert x.shape[1] == 2 * seen.sum()  # both poses of every training cloud, nothing else
+        return seen.astype(float)
+
+    fold = R.cloud_folds(s, 5)
+    scores = R.cross_validated_scores(poses, np.zeros(s, np.int64), fold, memorise, 0.0)
+    assert len(fitted_on) == 5
+    for name in poses:
+        assert scores[name].shape == (2, s)
+        np.testing.assert_array_equal(scores[name], 0.0)  # no cloud was scored by a fit that saw it
+    for k, seen in enumerate(fitted_on):
+        np.testing.assert_array_equal(seen, fold != k)
