@@ -168,6 +168,10 @@ def test_weight_averaging_means_the_tensors_and_evaluates(folder, tmp_path):
     torch.save(out, tmp_path / "swa.pt")
     r = evaluate(tmp_path / "swa.pt", log=lambda s: None)
     assert 0 <= r["test"]["overallAccuracy"] <= 1
+    # Another training recipe (a soup of runs from one checkpoint) is fine; another model is not.
+    recipe = dict(blob, config=dict(blob["config"], aug_cut=0.25, lr=1e-4, seed=7))
+    torch.save(recipe, tmp_path / "recipe.pt")
+    assert torch.equal(average([tmp_path / "e1.pt", tmp_path / "recipe.pt"])["model"][changed[0]], a[changed[0]])
     other = dict(blob, config=dict(blob["config"], head_hidden=64))
     torch.save(other, tmp_path / "other.pt")
     with pytest.raises(ValueError, match="different model config"):

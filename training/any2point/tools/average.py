@@ -1,4 +1,5 @@
-"""Average the trained weights of several checkpoints of one run (stochastic weight averaging).
+"""Average the trained weights of several checkpoints (stochastic weight averaging within a run;
+a "model soup" of runs fine-tuned from one checkpoint).
 
     PYTHONPATH=training /usr/bin/python3 -m any2point.tools.average run/ep44.pt run/ep45.pt ... --out run/swa.pt
 
@@ -13,12 +14,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import fields
 from pathlib import Path
 from typing import Optional, Sequence
 
 import torch
 
-from ..config import RENAMED_KEYS, RESUMABLE_KEYS
+from ..config import RENAMED_KEYS, ModelConfig
 
 
 def average(paths: Sequence[Path]) -> dict:
@@ -48,9 +50,14 @@ def average(paths: Sequence[Path]) -> dict:
 
 
 def _arch(cfg: dict) -> dict:
-    """The parts of a config that decide the model's tensors (run length and paths may differ)."""
-    skip = RESUMABLE_KEYS | {"run_dir", "cache_dir", "data_root"}
-    return {RENAMED_KEYS.get(k, k): v for k, v in cfg.items() if k not in skip}
+    """The parts of a config that decide the model and what it is given: the model settings
+    (ModelConfig's fields), the backbone, the data set (its classes) and the heading handling.
+    The training recipe (learning rate, seed, augmentation and damage, run length, paths) may
+    differ: runs fine-tuned from one checkpoint with different recipes sit in one basin too (a
+    "model soup"), and their mean is as much a model of this architecture as one run's epochs."""
+    cfg = {RENAMED_KEYS.get(k, k): v for k, v in cfg.items()}
+    keys = {f.name for f in fields(ModelConfig)} | {"backbone", "dataset", "heading"}
+    return {k: cfg.get(k) for k in sorted(keys)}
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
