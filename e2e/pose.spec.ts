@@ -162,6 +162,8 @@ test('a box of random points is answered "not sure", with candidates', async ({ 
   const junk = await classify(page, 'noise-box.ply', noiseBox(1024, 23));
   expect(junk.notSure).toBe('true');
   await expect(page.getByTestId('not-sure')).toContainText('Not sure: this may not be one of the 40 classes');
+  await expect(page.getByTestId('not-sure')).toHaveAttribute('data-reasons', /(^| )confidence( |$)/);
+  await expect(page.getByTestId('not-sure')).toContainText("the model's confidence is low");
   await expect(page.getByTestId('top-classes').locator('li')).toHaveCount(5);
   await saveScreenshot(page, 'pose-not-sure');
   // A clear shape is answered, not "not sure".

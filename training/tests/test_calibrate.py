@@ -109,6 +109,34 @@ def test_cached_logits_are_those_of_the_same_checkpoint_file(tmp_path, monkeypat
     assert computed == ["a", "b", "b"]
 
 
+def test_cached_logits_compute_only_the_variants_missing(tmp_path, monkeypatch):
+    asked = []
+
+    def fake_logits_of(model, heading, split, variants, limit, votes, batch_size, root, log=print):
+        asked.append((list(variants), votes))
+        out = {"labels": np.arange(3), "rows": np.arange(3)}
+        for i, v in enumerate(variants):
+            out[v] = np.full((2, votes, 3, 4), len(asked) * 10 + i, np.float32)
+            out[v + C.FEATURES] = np.zeros((2, 3, 5), np.float32)
+        return out
+
+    monkeypatch.setattr(C, "CACHE", tmp_path)
+    monkeypatch.setattr(C, "logits_of", fake_logits_of)
+    get = lambda variants, votes=1, sha="s": C.cached_logits("x", "m", "none", "val", variants, 0, votes, 8, tmp_path, sha, log=None)
+    get(["clean", "cut"])
+    both = get(["cut", "view", "clean"])  # only view is new
+    assert asked == [(["clean", "cut"], 1), (["view"], 1)]
+    assert (both["clean"] == 10).all() and (both["cut"] == 11).all() and (both["view"] == 20).all()
+    assert sorted(both) == sorted(["labels", "rows", "cut", "view", "clean"] + [v + C.FEATURES for v in ("cut", "view", "clean")])
+    assert (get(["view"])["view"] == 20).all() and len(asked) == 2  # all three kept in the cache
+    get(["clean", "view"], votes=2)  # more votes than cached: both computed again
+    assert asked[-1] == (["clean", "view"], 2)
+    assert (get(["cut"])["cut"] == 11).all() and len(asked) == 3
+    get(["cut"], sha="other")  # another checkpoint file: nothing reused
+    assert asked[-1] == (["cut"], 1)
+    assert "clean" not in dict(np.load(tmp_path / "x-val.npz"))
+
+
 def test_the_zoos_calibrations_name_their_checkpoint_files():
     for cal in sorted((REPO / "training" / "checkpoints").glob("*/calibration.json")):
         assert json.loads(cal.read_text())["checkpointSha256"] == sha256_of(cal.parent / "best.pt"), cal

@@ -1,15 +1,16 @@
 """Temperature and "not sure" threshold of the app's answers, fitted on the validation split.
 
     PYTHONPATH=training python3 -m any2point.tools.calibrate [checkpoint ...] [--votes 2] [--limit N]
-        [--variants clean,up+y] [--test] [--write]
+        [--variants clean,up+y,...] [--test] [--write]
 
 For every cloud of the validation split (the fixed validation rows of the training split) and
-every variant (default: as stored, and turned y-up, the two poses the app's automatic up
-handles), the network's logits are computed for both candidate ups (z, y) and `--votes` point
-orders, and vote 0's features: the inputs of the app's rule (any2point.decide, docs/confidence.md;
-the up picked by the model's learned picker when its upright.json was fitted on this checkpoint,
-tools/upright, so run that first; on validation each cloud's up is picked by the picker fitted
-without it, from tools/upright's cross-validation folds). Then, on validation only:
+every variant (default USER_VARIANTS: as stored, turned y-up, any heading, cut, seen from one
+viewpoint, 256 points, jittered, with outliers, stretched), the network's logits are computed
+for both candidate ups (z, y) and `--votes` point orders, and vote 0's features: the inputs of
+the app's rule (any2point.decide, docs/confidence.md; the up picked by the model's learned picker
+when its upright.json was fitted on this checkpoint, tools/upright, so run that first; on
+validation each cloud's up is picked by the picker fitted without it, from tools/upright's
+cross-validation folds). Then, on validation only:
 - the temperature T minimising the NLL of the answers (decide.fit_temperature);
 - the threshold: the smallest top probability at which the answers kept are right >= 95 % of
   the time (decide.threshold_for_accuracy); below it the app says "not sure".
@@ -49,6 +50,10 @@ CACHE = REPO / "bench-results" / "calibration"
 TARGET_ACCURACY = 0.95
 FEATURES = ".features"  # the key suffix of a variant's vote-0 features
 BINS = 15
+# What the fit pools by default: the benchmark's rows a user's file may be in (any of the app's
+# ups, any heading, partial, sparse, noisy, stretched; docs/confidence.md), so that "95 % of the
+# answers right" holds for such files too, not only for whole shapes as stored.
+USER_VARIANTS = "clean,up+y,heading,cut,view,points256,jitter2,outliers5,scale"
 
 
 def logits_of(model, heading: str, split: str, variants: Sequence[str], limit: int, votes: int,
@@ -76,19 +81,28 @@ def logits_of(model, heading: str, split: str, variants: Sequence[str], limit: i
 
 def cached_logits(mid: str, model, heading: str, split: str, variants: Sequence[str], limit: int, votes: int,
                   batch_size: int, root: Path, sha256: str, log=print) -> dict:
-    """logits_of, kept in bench-results/calibration/<id>-<split>[-<limit>].npz with at least
-    `votes` votes and every variant; computed (and stored) when missing, or when the cache holds
-    the logits of another checkpoint file (`sha256`: the checkpoint's; a retrained best.pt)."""
+    """logits_of for `variants`, kept in bench-results/calibration/<id>-<split>[-<limit>].npz:
+    a variant cached for the same checkpoint file (`sha256`: the checkpoint's; a retrained
+    best.pt is another) with at least `votes` votes is reused, only the others are computed and
+    added to the cache (another checkpoint's cache is replaced)."""
     path = CACHE / f"{mid}-{split}{f'-{limit}' if limit else ''}.npz"
+    kept = {}
     if path.exists():
         z = dict(np.load(path))
-        same = str(z.pop("checkpointSha256", "")) == sha256
-        if same and all(v in z and v + FEATURES in z for v in variants) and all(z[v].shape[1] >= votes for v in variants):
-            return {k: (a[:, :votes] if k not in ("labels", "rows") and not k.endswith(FEATURES) else a) for k, a in z.items()}
-    got = logits_of(model, heading, split, variants, limit, votes, batch_size, root, log)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(path, checkpointSha256=np.array(sha256), **got)
-    return got
+        if str(z.pop("checkpointSha256", "")) == sha256:
+            kept = z  # the same checkpoint file: its variants with enough votes are reused
+    have = [v for v in kept if v not in ("labels", "rows") and not v.endswith(FEATURES)
+            and v + FEATURES in kept and kept[v].shape[1] >= votes]
+    missing = [v for v in variants if v not in have]
+    if missing:
+        got = logits_of(model, heading, split, missing, limit, votes, batch_size, root, log)
+        if have and not np.array_equal(got["rows"], kept["rows"]):
+            raise ValueError(f"calibrate: {path} holds other clouds than this split's rows")
+        kept.update(got)  # a variant recomputed (with more votes) replaces its cached one; the others stay
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(path, checkpointSha256=np.array(sha256), **kept)
+    keys = ["labels", "rows", *variants, *(v + FEATURES for v in variants)]
+    return {k: (kept[k][:, :votes] if k in variants else kept[k]) for k in keys}
 
 
 def measure(logits: dict, variants: Sequence[str], temperature: float, threshold: float,
@@ -152,11 +166,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap = argparse.ArgumentParser(prog="python3 -m any2point.tools.calibrate", description=__doc__.split("\n\n")[0])
     ap.add_argument("checkpoints", nargs="*", type=Path, help="default: every zoo model's training/checkpoints/<id>/best.pt")
     ap.add_argument("--votes", type=int, default=2, help="votes per up (the app's: manifest votes / 2)")
-    ap.add_argument("--variants", default="clean,up+y", help="variants of the clouds pooled for the fit (robustness names)")
+    ap.add_argument("--variants", default=USER_VARIANTS, help="variants of the clouds pooled for the fit (robustness names)")
     ap.add_argument("--limit", type=int, default=0, help="this many validation clouds (default all)")
     ap.add_argument("--test", action="store_true", help="also measure on the test split with the fitted T and threshold")
     ap.add_argument("--test-limit", type=int, default=0)
-    ap.add_argument("--test-variants", default="clean,up+y,up-y",
+    ap.add_argument("--test-variants", default=USER_VARIANTS,
                     help="variants measured on test (the fit's are pooled from --variants on validation)")
     ap.add_argument("--write", action="store_true", help="write calibration.json and the manifest's calibration block")
     ap.add_argument("--batch-size", type=int, default=64)
