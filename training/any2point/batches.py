@@ -114,9 +114,12 @@ def damage_cloud(points: np.ndarray, rng: np.random.Generator, damage: Damage) -
 
 
 def damage_batch(points: torch.Tensor, fps: list[torch.Tensor], knn: list[torch.Tensor], spec: geo.GeometrySpec,
-                 gen: torch.Generator, damage: Damage) -> tuple[torch.Tensor, list[torch.Tensor], list[torch.Tensor]]:
+                 gen: torch.Generator, damage: Damage, geometry_device: Optional[torch.device] = None
+                 ) -> tuple[torch.Tensor, list[torch.Tensor], list[torch.Tensor]]:
     """Damage each cloud of a batch (damage_cloud, seeded from `gen`), normalise the damaged ones
-    to the input count as the app does (geometry.normalise) and give them fresh FPS / k-NN."""
+    to the input count as the app does (geometry.normalise) and give them fresh FPS / k-NN,
+    computed on `geometry_device` when given (training on a GPU: the FPS loop of a whole batch
+    there takes a fraction of the CPU's 5 ms a cloud, which would otherwise bound the step)."""
     seeds = torch.randint(0, 2 ** 62, (points.shape[0],), generator=gen).tolist()
     hit, fresh = [], []
     for i, seed in enumerate(seeds):
@@ -127,7 +130,8 @@ def damage_batch(points: torch.Tensor, fps: list[torch.Tensor], knn: list[torch.
     if not hit:
         return points, fps, knn
     x = torch.from_numpy(np.stack(fresh))
-    f_new, k_new, _ = geo.hierarchy(x, spec.stages)
+    f_new, k_new, _ = geo.hierarchy(x if geometry_device is None else x.to(geometry_device), spec.stages)
+    f_new, k_new = [f.cpu() for f in f_new], [k.cpu() for k in k_new]
     points, fps, knn = points.clone(), [f.clone() for f in fps], [k.clone() for k in knn]
     rows = torch.tensor(hit)
     points[rows] = x
@@ -139,12 +143,13 @@ def damage_batch(points: torch.Tensor, fps: list[torch.Tensor], knn: list[torch.
 
 def make_batch(data: CloudSet, idx: Indices, rows: np.ndarray, spec: geo.GeometrySpec,
                gen: Optional[torch.Generator] = None, rotate: str = "none", jitter: float = 0.0,
-               start: int = 0, heading: str = "none", damage: Optional[Damage] = None) -> Batch:
+               start: int = 0, heading: str = "none", damage: Optional[Damage] = None,
+               geometry_device: Optional[torch.device] = None) -> Batch:
     """Gather cached indices, augment when `gen` is given (with a random FPS start per cloud when
     `idx` has several; training damage first when `damage` is active), compute the per-batch
     geometry. Without `gen`, every cloud takes FPS start `start`. `heading` "canonical" turns
     every cloud into its canonical heading last, after every augmentation (pose.py), so that the
-    network sees only canonical headings, as at inference."""
+    network sees only canonical headings, as at inference. `geometry_device`: damage_batch's."""
     pts = torch.from_numpy(data.points[rows])
     starts = np.full(len(rows), start) if start else None
     if gen is not None:
@@ -153,7 +158,7 @@ def make_batch(data: CloudSet, idx: Indices, rows: np.ndarray, spec: geo.Geometr
     fps, knn = idx.rows(rows, starts)
     if gen is not None:
         if damage is not None and damage.active:
-            pts, fps, knn = damage_batch(pts, fps, knn, spec, gen, damage)
+            pts, fps, knn = damage_batch(pts, fps, knn, spec, gen, damage, geometry_device)
         pts = augment(pts, gen, rotate, jitter)
     if heading != "none":
         pts = torch.from_numpy(apply_heading(pts.numpy(), heading))

@@ -86,9 +86,10 @@ def fps(points: torch.Tensor, s: int) -> torch.Tensor:
     lowest index (torch.argmax returns the first maximum). N < S repeats the order cyclically."""
     *lead, n, _ = points.shape
     take = min(n, s)
-    idx = torch.zeros(*lead, take, dtype=torch.long)
-    d = torch.full((*lead, n), math.inf, dtype=torch.float32)
-    chosen = torch.zeros(*lead, n, dtype=torch.bool)
+    dev = points.device  # any device (training damage may run it on the GPU); the app's contract is the CPU's
+    idx = torch.zeros(*lead, take, dtype=torch.long, device=dev)
+    d = torch.full((*lead, n), math.inf, dtype=torch.float32, device=dev)
+    chosen = torch.zeros(*lead, n, dtype=torch.bool, device=dev)
     chosen[..., 0] = True
     for i in range(1, take):
         c = idx[..., i - 1]
@@ -99,7 +100,7 @@ def fps(points: torch.Tensor, s: int) -> torch.Tensor:
         idx[..., i] = nxt
         chosen.scatter_(-1, nxt[..., None], True)
     if take < s:
-        idx = idx[..., torch.arange(s) % take]
+        idx = idx[..., torch.arange(s, device=dev) % take]
     return idx
 
 
@@ -129,14 +130,14 @@ def knn(points: torch.Tensor, centres: torch.Tensor, k: int) -> torch.Tensor:
         tie = (vals[..., take - 1] == vals[..., take]).reshape(-1)
         if bool(tie.any()):
             flat_d = d.reshape(-1, n)[tie]
-            exact = torch.topk(_keys(flat_d, torch.arange(n).expand_as(flat_d), n), take, dim=-1, largest=False, sorted=True).indices
+            exact = torch.topk(_keys(flat_d, torch.arange(n, device=d.device).expand_as(flat_d), n), take, dim=-1, largest=False, sorted=True).indices
             flat = nbr.reshape(-1, take).clone()
             flat[tie] = exact
             nbr = flat.reshape(nbr.shape)
     else:
-        nbr = torch.topk(_keys(d, torch.arange(n).expand_as(d), n), take, dim=-1, largest=False, sorted=True).indices
+        nbr = torch.topk(_keys(d, torch.arange(n, device=d.device).expand_as(d), n), take, dim=-1, largest=False, sorted=True).indices
     if take < k:
-        nbr = nbr[..., torch.arange(k) % take]
+        nbr = nbr[..., torch.arange(k, device=d.device) % take]
     return nbr
 
 

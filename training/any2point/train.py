@@ -138,6 +138,7 @@ def train(cfg: TrainConfig, resume: Optional[dict] = None, log: Optional[Callabl
         turned[val_rows] = apply_heading(turned[val_rows], cfg.heading)
         val_set = CloudSet(turned, splits.train.labels, splits.train.ids, splits.train.classes)
     damage = Damage.of(cfg)
+    geometry_device = device if device.type == "cuda" else None  # damaged clouds' fresh FPS / k-NN
     trainable, total = count_parameters(model)
     steps_per_epoch = len(train_rows) // cfg.batch_size
     if steps_per_epoch == 0:
@@ -165,7 +166,7 @@ def train(cfg: TrainConfig, resume: Optional[dict] = None, log: Optional[Callabl
             rows = order[step * cfg.batch_size:(step + 1) * cfg.batch_size]
             gen = batch_generator(cfg, epoch, step) if cfg.augment else None
             batch = make_batch(splits.train, splits.train_idx, rows, model.spec, gen, cfg.rotate, cfg.jitter,
-                               heading=cfg.heading, damage=damage)
+                               heading=cfg.heading, damage=damage, geometry_device=geometry_device)
             for g in opt.param_groups:
                 g["lr"] = lr_at(progress["global_step"], steps_per_epoch, cfg)
             labels = batch.labels.to(device)

@@ -121,6 +121,24 @@ def test_damaged_clouds_are_normalised_again_and_get_fresh_geometry(data, indice
     assert torch.equal(pts, torch.from_numpy(test.points[ROWS]))  # the inputs are not modified
 
 
+def test_damaged_geometry_on_another_device_is_the_same(data, indices):
+    # On a GPU, train.py computes the damaged clouds' FPS / k-NN there (geometry_device); CI has
+    # no GPU, so: the CPU as that device gives the same batch, and FPS / k-NN keep every working
+    # tensor on their input's device (the meta device runs the same code with no data).
+    test, spec = data
+    pts = torch.from_numpy(test.points[ROWS])
+    fps, knn = indices[0].rows(ROWS)
+    damage = B.Damage((0.3, 0.3, 0.2, 0.0, 0.0))
+    plain = B.damage_batch(pts, fps, knn, spec, torch.Generator().manual_seed(5), damage)
+    moved = B.damage_batch(pts, fps, knn, spec, torch.Generator().manual_seed(5), damage, torch.device("cpu"))
+    for a, b in zip([plain[0], *plain[1], *plain[2]], [moved[0], *moved[1], *moved[2]]):
+        assert torch.equal(a, b)
+    assert geo.fps(torch.empty(2, 64, 3, device="meta"), 16).device.type == "meta"
+    assert geo.fps(torch.empty(2, 8, 3, device="meta"), 16).shape == (2, 16)  # fewer points than centres
+    centres = torch.zeros(2, 4, dtype=torch.long, device="meta")
+    assert geo.knn(torch.empty(2, 8, 3, device="meta"), centres, 12).device.type == "meta"
+
+
 def test_canonical_heading_is_applied_last_in_the_one_path(data, indices):
     test, spec = data
     plain = B.make_batch(test, indices[0], ROWS, spec, heading="canonical")

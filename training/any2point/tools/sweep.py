@@ -8,9 +8,10 @@ there whole (backbones.registry.load_backbone with root <carry>/<name>.pt, passe
 train.train). The driver unpacks the training split into a dataset folder, builds the geometry cache once, then starts one process per run (a name -> list of
 train options in the JSON file) on the same GPU. Each process times a few training steps of its
 configuration while the others run, then trains with as many epochs as fit before the budget
-ends (at most --max-epochs; the cosine schedule is stretched over them). Every 20 s, each run's
-best.pt, log.txt, config.json and probe.json are packed into <out>/<name>.tar, so a run cut off
-by the machine's limit still returns its best checkpoint.
+ends (at most --max-epochs; the cosine schedule is stretched over them; the steps timed are the
+run's own, training damage included). Every 20 s, each run's best.pt, last.pt, log.txt,
+config.json and probe.json are packed into <out>/<name>.tar, so a run cut off by the machine's
+limit still returns its best checkpoint.
 
 The stand-in test split is the first 64 training clouds: training never reads the test split,
 and the real one is evaluated on the CPU machine afterwards (any2point.evaluate).
@@ -33,7 +34,7 @@ import numpy as np
 from .carry import POINTS, dequantise
 
 DATA, CACHE, RUNS = Path("/tmp/any2point-sweep/data"), Path("/tmp/any2point-sweep/cache"), Path("/tmp/any2point-sweep/runs")
-PACKED = ("best.pt", "log.txt", "config.json", "probe.json")
+PACKED = ("best.pt", "last.pt", "log.txt", "config.json", "probe.json")  # last.pt: the end of the schedule (pose rules judge it)
 
 
 def log(t0: float, msg: str) -> None:
@@ -71,7 +72,7 @@ def config_for(name: str, options: list[str], device: str):
 def seconds_per_step(cfg, backbone_root: Optional[str], steps: int = 14, warm: int = 4) -> tuple[float, int]:
     """Time a few training steps of this configuration (with the other runs competing)."""
     import torch
-    from ..batches import make_batch
+    from ..batches import Damage, make_batch
     from ..checkpoint import build_model
     from ..dataset_splits import load_splits
     from ..train import spec_for
@@ -87,7 +88,8 @@ def seconds_per_step(cfg, backbone_root: Optional[str], steps: int = 14, warm: i
             sync()
             t = time.time()
         rows = splits.train_rows[i * cfg.batch_size:(i + 1) * cfg.batch_size]
-        b = make_batch(splits.train, splits.train_idx, rows, model.spec, gen, cfg.rotate, cfg.jitter)
+        b = make_batch(splits.train, splits.train_idx, rows, model.spec, gen, cfg.rotate, cfg.jitter, heading=cfg.heading,
+                       damage=Damage.of(cfg), geometry_device=dev if dev.type == "cuda" else None)  # as train.py's steps
         logits = model(*(x.to(dev) for x in b.inputs()))[0]
         loss = torch.nn.functional.cross_entropy(logits, b.labels.to(dev))
         opt.zero_grad()
