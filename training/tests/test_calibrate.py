@@ -140,3 +140,27 @@ def test_cached_logits_compute_only_the_variants_missing(tmp_path, monkeypatch):
 def test_the_zoos_calibrations_name_their_checkpoint_files():
     for cal in sorted((REPO / "training" / "checkpoints").glob("*/calibration.json")):
         assert json.loads(cal.read_text())["checkpointSha256"] == sha256_of(cal.parent / "best.pt"), cal
+
+
+def test_zoo_table_reads_each_models_test_rows(tmp_path):
+    def model(mid, rows):
+        (tmp_path / "public" / "models" / mid).mkdir(parents=True)
+        (tmp_path / "public" / "models" / mid / "manifest.json").write_text(json.dumps({"id": mid}))
+        (tmp_path / "training" / "checkpoints" / mid).mkdir(parents=True)
+        test = {v: {"overallAccuracy": oa, "meanClassAccuracy": oa - 0.1, "coverage": 0.5, "keptAccuracy": 0.95}
+                for v, oa in rows.items()}
+        test["pooled"] = {"coverage": 0.5}
+        (tmp_path / "training" / "checkpoints" / mid / "calibration.json").write_text(json.dumps({"test": {**test, "clouds": 9}}))
+
+    model("a", {"clean": 0.9, "cut": 0.6, "view": 0.5})
+    model("b", {"clean": 0.8, "cut": 0.4})
+    table = C.zoo_table(tmp_path)
+    lines = table.splitlines()
+    assert lines[0] == "| variant | a OA / mAcc | b OA / mAcc |"
+    assert lines[2] == "| clean (as stored: z up, ModelNet40's heading) | 90.0 / 80.0 | 80.0 / 70.0 |"
+    assert lines[3].startswith("| plane cut") and lines[3].endswith("| 60.0 / 50.0 | 40.0 / 30.0 |")
+    assert "single viewpoint" not in table  # a row every model has, only
+    assert "| a answered / right | b answered / right |" in table and "| 50.0 / 95.0 | 50.0 / 95.0 |" in table
+    (tmp_path / "training" / "checkpoints" / "b" / "calibration.json").write_text(json.dumps({"temperature": 1.0}))
+    with pytest.raises(ValueError, match="no test rows"):
+        C.zoo_table(tmp_path)

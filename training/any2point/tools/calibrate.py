@@ -2,6 +2,7 @@
 
     PYTHONPATH=training python3 -m any2point.tools.calibrate [checkpoint ...] [--votes 2] [--limit N]
         [--variants clean,up+y,...] [--test] [--write]
+    PYTHONPATH=training python3 -m any2point.tools.calibrate --table   # the zoo's test rows, as written
 
 For every cloud of the validation split (the fixed validation rows of the training split) and
 every variant (default USER_VARIANTS: as stored, turned y-up, any heading, cut, seen from one
@@ -43,8 +44,8 @@ from ..decide import APP_UPS
 from ..fitted import write_fitted_block
 from ..datasets import DEFAULT_MODELNET, REPO, CloudSet
 from . import upright as upright_tool
-from .robustness import (app_picker, fresh_indices, parse_variants, split_rows, stored_clouds, variant_clouds,
-                         vote_outputs, zoo_checkpoints)
+from .robustness import (LABELS, app_picker, fresh_indices, markdown_table, parse_variants, split_rows, stored_clouds,
+                         variant_clouds, vote_outputs, zoo_checkpoints)
 
 CACHE = REPO / "bench-results" / "calibration"
 TARGET_ACCURACY = 0.95
@@ -162,6 +163,26 @@ def write(mid: str, checkpoint: Path, block: dict, repo: Path = REPO) -> None:
     write_fitted_block(checkpoint, "calibration.json", "calibration", block, decide.manifest_block, mid, repo)
 
 
+def zoo_table(repo: Path = REPO) -> str:
+    """Markdown tables of every zoo model's test rows, read from its calibration.json (`--test`):
+    OA / mean class accuracy through the app's rule, then answered / right when answered."""
+    models = []
+    for mid, path in zoo_checkpoints(repo):
+        cal = json.loads((path.parent / "calibration.json").read_text())
+        test = cal.get("test")
+        if not test:
+            raise ValueError(f"calibrate: {path.parent / 'calibration.json'} has no test rows (run it with --test)")
+        models.append({"id": mid, "variants": {v: r for v, r in test.items() if isinstance(r, dict) and v != "pooled"}})
+    names = [v for v in models[0]["variants"] if all(v in m["variants"] for m in models)]
+    acc = markdown_table({"models": models, "variants": names})
+    head = "| variant | " + " | ".join(f"{m['id']} answered / right" for m in models) + " |"
+    lines = [head, "| --- |" + " ---: |" * len(models)]
+    for v in names:
+        cells = [f"{100 * m['variants'][v]['coverage']:.1f} / {100 * m['variants'][v]['keptAccuracy']:.1f}" for m in models]
+        lines.append(f"| {LABELS.get(v, v)} | " + " | ".join(cells) + " |")
+    return acc + "\n\n" + "\n".join(lines)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     ap = argparse.ArgumentParser(prog="python3 -m any2point.tools.calibrate", description=__doc__.split("\n\n")[0])
     ap.add_argument("checkpoints", nargs="*", type=Path, help="default: every zoo model's training/checkpoints/<id>/best.pt")
@@ -175,7 +196,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--write", action="store_true", help="write calibration.json and the manifest's calibration block")
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--data-root", type=Path, default=DEFAULT_MODELNET)
+    ap.add_argument("--table", action="store_true",
+                    help="print the zoo's test rows from every calibration.json (no network run) and stop")
     a = ap.parse_args(argv)
+    if a.table:
+        print(zoo_table())
+        return 0
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
     variants = parse_variants(a.variants)
     checkpoints = [(p.parent.name, p) for p in a.checkpoints] if a.checkpoints else zoo_checkpoints()
