@@ -20,6 +20,8 @@ order, votes.ts / index_cache.point_order), k over the classes.
 """
 from __future__ import annotations
 
+from typing import Optional
+
 import numpy as np
 
 from . import upright as learned
@@ -111,18 +113,21 @@ def fit_temperature(chosen: np.ndarray, labels: np.ndarray, lo: float = 0.05, hi
     return float(np.exp((a + b) / 2))
 
 
+def score_threshold(score: np.ndarray, right: np.ndarray, target: float = 0.95) -> Optional[float]:
+    """The smallest threshold t (one of the scores) at which the answers kept (score >= t) are
+    right at least `target` of the time; None when not even the highest score's are."""
+    score = np.asarray(score)
+    order = np.argsort(-score, kind="stable")
+    acc = np.cumsum(np.asarray(right, np.float64)[order]) / np.arange(1, len(order) + 1)  # accuracy of the n highest
+    ok = np.nonzero(acc >= target)[0]
+    return float(score[order][ok[-1]]) if len(ok) else None  # keep as many as possible
+
+
 def threshold_for_accuracy(q: np.ndarray, labels: np.ndarray, target: float = 0.95) -> float:
     """The smallest threshold t (one of the top probabilities, or 1.0) at which the answers kept
     (top probability >= t) are right at least `target` of the time."""
-    conf = np.asarray(q).max(-1)
-    right = (np.asarray(q).argmax(-1) == np.asarray(labels)).astype(np.float64)
-    order = np.argsort(-conf, kind="stable")
-    acc = np.cumsum(right[order]) / np.arange(1, len(order) + 1)  # accuracy of the n most confident
-    ok = np.nonzero(acc >= target)[0]
-    if len(ok) == 0:
-        return 1.0
-    n = ok[-1]  # keep as many as possible
-    return float(conf[order][n])
+    t = score_threshold(np.asarray(q).max(-1), np.asarray(q).argmax(-1) == np.asarray(labels), target)
+    return 1.0 if t is None else t
 
 
 def coverage(q: np.ndarray, labels: np.ndarray, threshold: float) -> dict:

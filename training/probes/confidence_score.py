@@ -64,11 +64,10 @@ def fit_logistic(x: np.ndarray, right: np.ndarray, lam: float):
 
 
 def kept_at(score: np.ndarray, right: np.ndarray, accuracy: float = C.TARGET_ACCURACY) -> np.ndarray:
-    """The answers kept at the lowest score whose kept answers are right >= `accuracy`."""
-    order = np.argsort(-score, kind="stable")
-    running = np.cumsum(right[order]) / np.arange(1, len(order) + 1)
-    ok = np.nonzero(running >= accuracy)[0]
-    return score >= (score[order][ok[-1]] if len(ok) else np.inf)
+    """The answers kept at the lowest score whose kept answers are right >= `accuracy` (the app's
+    threshold rule, decide.score_threshold, on any score)."""
+    t = decide.score_threshold(score, right, accuracy)
+    return score >= t if t is not None else np.zeros(len(score), bool)
 
 
 def main(argv=None) -> int:

@@ -83,13 +83,14 @@ def seconds_per_step(cfg, backbone_root: Optional[str], steps: int = 14, warm: i
     model = build_model(cfg, len(splits.train.classes), backbone_root).to(dev).train()
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-4)
     gen = torch.Generator().manual_seed(0)
+    damage, geometry_device = Damage.of(cfg), (dev if dev.type == "cuda" else None)  # as train.py's steps
     for i in range(steps):
         if i == warm:
             sync()
             t = time.time()
         rows = splits.train_rows[i * cfg.batch_size:(i + 1) * cfg.batch_size]
         b = make_batch(splits.train, splits.train_idx, rows, model.spec, gen, cfg.rotate, cfg.jitter, heading=cfg.heading,
-                       damage=Damage.of(cfg), geometry_device=dev if dev.type == "cuda" else None)  # as train.py's steps
+                       damage=damage, geometry_device=geometry_device)
         logits = model(*(x.to(dev) for x in b.inputs()))[0]
         loss = torch.nn.functional.cross_entropy(logits, b.labels.to(dev))
         opt.zero_grad()
