@@ -145,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
             ap.error("the npz records no checkpoint: give --upright")
         path = Path(str(d["checkpoint"])).parent / "upright.json"
     picker = load_picker(path, str(d["checkpoint_sha256"]) if "checkpoint_sha256" in d.files else None)
+    for v in variants:
+        if f"{v}_trueUp" in d.files and int(d[f"{v}_trueUp"]) != 0:
+            ap.error(f"variant {v!r}: these rules assume the true up is +z (candidate 0); cascade_ups.py takes any up")
     labels = d["labels"]
     fold = R.cloud_folds(len(labels), args.folds)
     print(f"{args.npz}: {len(labels)} clouds, variants {','.join(variants)}; picker {path}", flush=True)
