@@ -20,7 +20,7 @@ import { attentionMaps, nearestToken, softmax, topK, type AttentionMaps, type Ra
 import { combinedDownload, type ProgressCallback } from './progress';
 import { createSession, type Backend, type DeviceChoice, type InputTensor, type ModelSession, type OutputTensor } from './session';
 import { sharedGpuContext } from './sharedGpu';
-import { AUTO_UPS, decide, UNCALIBRATED, type Answer } from './decide';
+import { AUTO_UPS, decide, UNCALIBRATED, wantsSecondLook, type Answer } from './decide';
 import { checkVotes, meanProbabilities, rolled } from './votes';
 import { GpuBatch, MAX_PASSES_PER_RUN, splitOutputs, stackFeeds } from './batchFeeds';
 import { loadManifest, type ZooManifest } from './zoo';
@@ -298,20 +298,28 @@ class Pipeline implements Classifier {
     await old.dispose().catch(() => undefined);
   }
 
-  /** up 'auto': the cloud classified under each candidate up, the answer of the more confident
-   * (decide.ts); its tokens and attention are those of the chosen up (worked out for it alone),
-   * the timings the sum. */
+  /** up 'auto': the cloud classified under each candidate up (z, y, and with the learned picker's
+   * second look the other four when neither looks upright), the answer of decide.ts; its tokens and
+   * attention are those of the chosen up (worked out for it alone), the timings the sum. */
   private async runAuto(cloud: PointCloud | Float32Array, options: ClassifyOptions): Promise<Classification> {
     const { manifest } = this;
     const start = performance.now();
     const positions = cloud instanceof Float32Array ? cloud : cloud.positions;
     const votes = checkVotes(options.votes ?? manifest.calibration?.votesPerUp ?? Math.ceil((manifest.votes ?? 1) / 2), `${manifest.id}: classify`);
     const head = options.head ?? null;
-    const inferred = await this.infer(positions, AUTO_UPS, votes, head);
     // The novelty check compares the two ups' features (novelty.ts) and the learned up picker scores
     // them (upright.ts); both were fitted on the model's own head, so a taught head uses neither.
-    const runs = inferred.byUp.map((r) => ({ up: r.up, voteLogits: r.voteLogits, features: r.first.features }));
-    const { answer, chosen } = decide(runs, this.labels(head), this.calibration(head), this.k, head ? null : (manifest.novelty ?? null), head ? null : (manifest.upright ?? null));
+    const upright = head ? null : (manifest.upright ?? null);
+    const asRuns = (all: Inferences) => all.byUp.map((r) => ({ up: r.up, voteLogits: r.voteLogits, features: r.first.features }));
+    let inferred = await this.infer(positions, AUTO_UPS, votes, head);
+    // Neither z nor y looks upright: the picker's second look classifies the other four ups too,
+    // in one more batched run (docs/pose.md "H").
+    if (upright?.secondLook && wantsSecondLook(asRuns(inferred), upright)) {
+      const more = await this.infer(positions, upright.secondLook.ups, votes, head);
+      inferred = { byUp: [...inferred.byUp, ...more.byUp], geometryMs: inferred.geometryMs + more.geometryMs,
+        networkMs: inferred.networkMs + more.networkMs, runs: inferred.runs + more.runs };
+    }
+    const { answer, chosen } = decide(asRuns(inferred), this.labels(head), this.calibration(head), this.k, head ? null : (manifest.novelty ?? null), upright);
     return this.finish(positions, inferred.byUp[chosen], head, answer, start, inferred);
   }
 

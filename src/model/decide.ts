@@ -5,7 +5,8 @@
 // 1. P_u = mean over the votes of softmax(logits) for each candidate up u (z first, then y).
 // 2. The up: the u with the largest max_k P_u[k]; a tie keeps the earlier one (z). With the
 //    model's learned up picker (upright.ts) and every run's features, the u with the largest
-//    learned score instead (same tie rule).
+//    learned score instead (same tie rule). With the picker's second look, runs of -y, x, -x, -z
+//    after z and y, and both z and y scoring below its threshold: the largest score of all six.
 // 3. The answer: Q = mean over the chosen up's votes of softmax(logits / T).
 // 4. "Not sure" when max_k Q[k] < threshold (low confidence), or, with the up on Auto and the
 //    model's novelty check, when the features of the two ups are too alike (novelty.ts: the cloud
@@ -14,7 +15,7 @@ import type { UpAxis } from '../geometry/normalise';
 import { softmax, topK, type RankedClass } from './postprocess';
 import { meanProbabilities } from './votes';
 import { turnSimilarity, unlikeTraining, type Novelty } from './novelty';
-import { uprightScores, type Upright } from './upright';
+import { needsSecondLook, pickWithSecondLook, uprightScores, type Upright } from './upright';
 
 /** The up axes the app classifies a cloud under when the up is automatic, in rule order. */
 export const AUTO_UPS: readonly UpAxis[] = ['z', 'y'];
@@ -51,6 +52,8 @@ export interface Answer {
   up: CandidateUp;
   /** True when the up was chosen by the rule, false when it was forced. */
   upDetected: boolean;
+  /** The other four ups were classified too (the learned picker's second look). */
+  secondLook: boolean;
   /** Which rule chose the up (step 2): 'learned' (each upScores entry then has its score). */
   upRule: UpRule;
   /** Every candidate's confidence, in rule order (one entry when the up was forced). */
@@ -90,15 +93,27 @@ const maxOf = (p: ArrayLike<number>) => {
 };
 
 /** The novelty score of automatic-up runs: the turn similarity of vote 0's features of up z and
- * up y, or null when the runs are not exactly those two or a run has no features. */
+ * up y (the first two runs, as Auto orders them), or null when the runs do not start with those two
+ * or one of them has no features. */
 function similarityOf(runs: readonly { up: CandidateUp; features?: Float32Array | null }[]): number | null {
-  if (runs.length !== 2 || runs[0].up !== 'z' || runs[1].up !== 'y') return null;
-  const [z, y] = runs.map((r) => r.features);
+  if (runs.length < 2 || runs[0].up !== 'z' || runs[1].up !== 'y') return null;
+  const [z, y] = runs.slice(0, 2).map((r) => r.features);
   return z && y ? turnSimilarity(z, y) : null;
 }
 
-/** Steps 1-4 for one cloud: `runs` are the candidate ups (in AUTO_UPS order when detected, or the
- * one forced up) with the logits of every vote and, for the novelty check and the learned up
+/** Step 2's learned scores of the first two runs (z, y), to ask before classifying the other
+ * ups whether the picker's second look is wanted (upright.ts needsSecondLook). */
+export function wantsSecondLook(
+  runs: readonly { up: CandidateUp; voteLogits: readonly Float32Array[]; features?: Float32Array | null }[],
+  upright: Upright | null,
+): boolean {
+  if (!upright?.secondLook || runs.length !== 2 || runs[0].up !== 'z' || runs[1].up !== 'y') return false;
+  const scores = uprightScores(runs.map((r) => ({ features: r.features, confidence: maxOf(votedProbabilities(r.voteLogits)) })), upright);
+  return needsSecondLook(scores, upright);
+}
+
+/** Steps 1-4 for one cloud: `runs` are the candidate ups (in AUTO_UPS order when detected, then
+ * those of a second look when it was taken, or the one forced up) with the logits of every vote and, for the novelty check and the learned up
  * picker, vote 0's features. `upright` (null: max-softmax) applies only with more than one run,
  * each with features of the weights' length. Returns the answer and the chosen run's index. */
 export function decide(
@@ -113,7 +128,8 @@ export function decide(
   const confidences = runs.map((r) => maxOf(votedProbabilities(r.voteLogits)));
   const learned = uprightScores(runs.map((r, i) => ({ features: r.features, confidence: confidences[i] })), upright);
   const upScores: UpScore[] = runs.map((r, i) => ({ up: r.up, confidence: confidences[i], ...(learned ? { score: learned[i] } : {}) }));
-  const chosen = pickUp(learned ?? confidences);
+  const looked = learned !== null && upright?.secondLook !== undefined && runs.length > 2;
+  const chosen = looked ? pickWithSecondLook(learned, upright!) : pickUp(learned ?? confidences);
   const upRule: UpRule = runs.length === 1 ? 'forced' : learned ? 'learned' : 'confidence';
   const probabilities = votedProbabilities(runs[chosen].voteLogits, calibration.temperature);
   const top = topK(probabilities, labels, k);
@@ -127,6 +143,7 @@ export function decide(
       top,
       up: runs[chosen].up,
       upDetected: runs.length > 1,
+      secondLook: looked,
       upRule,
       upScores,
       temperature: calibration.temperature,

@@ -9,12 +9,46 @@
 // alone keeps the wrong up for about one cloud in ten: a model that saw only upright shapes can be
 // confidently wrong about one on its side, and its features say more about "upright or not".
 
+import type { UpAxis } from '../geometry/upTurn';
+
+/** The second look (docs/pose.md "H"): when neither +z nor +y scores `below` or more (neither looks
+ * upright), the cloud is also classified under `ups` (-y, x, -x, -z) and the best score of all six
+ * is kept. Fitted on validation by any2point.tools.second_look. */
+export interface SecondLook {
+  below: number;
+  ups: readonly UpAxis[];
+}
+
 /** A model's learned up picker (manifest `upright`, written by any2point.tools.upright). */
 export interface Upright {
   /** One weight per feature (the manifest's features.dim). */
   weights: readonly number[];
   /** The weight of ln(the candidate's top probability). */
   confidenceWeight: number;
+  /** The other four ups, scored only when the first two both score below a threshold. */
+  secondLook?: SecondLook;
+}
+
+/** The ups of a second look, in the order of pose.py UP_CANDIDATES after +z, +y. */
+export const SECOND_LOOK_UPS: readonly UpAxis[] = ['-y', 'x', '-x', '-z'];
+
+/** Does a cloud whose first two candidates (+z, +y) scored `scores` need the second look? */
+export function needsSecondLook(scores: readonly number[] | null, upright: Upright | null): boolean {
+  if (!upright?.secondLook || !scores || scores.length !== 2) return false;
+  return Math.max(scores[0], scores[1]) < upright.secondLook.below;
+}
+
+/** The chosen candidate: the highest score of +z, +y (the first two), or, with a second look's
+ * scores after them and both first scores below the threshold, the highest of all; ties to the
+ * earlier candidate (decide.ts pickUp). */
+export function pickWithSecondLook(scores: readonly number[], upright: Upright): number {
+  const argmax = (n: number) => {
+    let best = 0;
+    for (let i = 1; i < n; i++) if (scores[i] > scores[best]) best = i;
+    return best;
+  };
+  if (scores.length <= 2 || !needsSecondLook(scores.slice(0, 2), upright)) return argmax(Math.min(2, scores.length));
+  return argmax(scores.length);
 }
 
 /** One candidate's score, in float64: the features in index order, then the confidence term. */

@@ -7,7 +7,7 @@ import { baseUrl, modelFileUrl } from './fetchFiles';
 import { checkRecipe, type FrozenSpec } from './frozen/assembleFrozen';
 import type { Calibration } from './decide';
 import type { Novelty } from './novelty';
-import type { Upright } from './upright';
+import { SECOND_LOOK_UPS, type SecondLook, type Upright } from './upright';
 import { isVoteCount, MAX_VOTES } from './votes';
 
 /** The manifest fields the app reads (public/models/<id>/manifest.json; full schema in
@@ -213,5 +213,21 @@ function parseUpright(u: Record<string, unknown>, dim: number, fail: (field: str
   if (bad >= 0) fail(`upright.weights[${bad}]`, `must be a finite number, got ${JSON.stringify(list[bad])}`);
   if (list.length !== dim) fail('upright.weights', `has ${list.length} numbers, the features output has ${dim} (features.dim)`);
   if (typeof confidenceWeight !== 'number' || !Number.isFinite(confidenceWeight)) fail('upright.confidenceWeight', 'must be a finite number');
-  return { weights: list as number[], confidenceWeight: confidenceWeight as number };
+  const look = u.secondLook;
+  if (look !== undefined && (typeof look !== 'object' || look === null || Array.isArray(look))) fail('upright.secondLook', 'must be an object');
+  const secondLook = look === undefined ? undefined : parseSecondLook(look as Record<string, unknown>, fail);
+  return { weights: list as number[], confidenceWeight: confidenceWeight as number, ...(secondLook ? { secondLook } : {}) };
+}
+
+/** The manifest names of the second look's ups, in its order (pose.py UP_CANDIDATES after +z, +y). */
+const SECOND_LOOK_NAMES = ['-y', '+x', '-x', '-z'];
+
+/** upright.secondLook: a finite score threshold, and the other four ups in their order. */
+function parseSecondLook(l: Record<string, unknown>, fail: (field: string, what: string) => never): SecondLook {
+  const { below, ups } = l;
+  if (typeof below !== 'number' || !Number.isFinite(below)) fail('upright.secondLook.below', 'must be a finite number (a learned up score)');
+  if (!Array.isArray(ups) || ups.length !== SECOND_LOOK_NAMES.length || ups.some((a, i) => a !== SECOND_LOOK_NAMES[i])) {
+    fail('upright.secondLook.ups', `must be ${JSON.stringify(SECOND_LOOK_NAMES)} (the ups scored after +z and +y)`);
+  }
+  return { below: below as number, ups: SECOND_LOOK_UPS };
 }

@@ -6,14 +6,17 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { uniformCloud } from '../../harness/synthetic';
 import { openClassifier, type TaughtHead } from '../../src/model/classifier';
-import { decide, pickUp } from '../../src/model/decide';
-import { uprightScore, uprightScores } from '../../src/model/upright';
+import { decide, pickUp, wantsSecondLook } from '../../src/model/decide';
+import { needsSecondLook, pickWithSecondLook, SECOND_LOOK_UPS, uprightScore, uprightScores } from '../../src/model/upright';
 import { parseManifest } from '../../src/model/zoo';
 import { TINY_SHAPE, tinyZooModel } from './tinyManifest';
 import { tinyClassifierModel } from './tinyModels';
 
 interface Case { features: number[][]; confidence: number[]; weights: number[]; confidenceWeight: number; scores: number[]; pick: number }
-const cases: Case[] = JSON.parse(readFileSync(new URL('../fixtures/upright.json', import.meta.url), 'utf8')).cases;
+interface LookCase { scores: number[]; below: number; look: boolean; pick: number }
+const fixtures = JSON.parse(readFileSync(new URL('../fixtures/upright.json', import.meta.url), 'utf8'));
+const cases: Case[] = fixtures.cases;
+const lookCases: LookCase[] = fixtures.secondLook;
 
 describe('upright (the learned up picker)', () => {
   it.each(cases.map((c, i) => [i, c] as const))('case %i: the hand-worked scores and pick', (_, c) => {
@@ -37,6 +40,43 @@ describe('upright (the learned up picker)', () => {
     expect(uprightScores([z, { ...y, features: undefined }], upright)).toBeNull();
     expect(uprightScores([z, { ...y, features: Float32Array.from([2, 0, 1]) }], upright)).toBeNull();
     expect(() => uprightScore([1, 2, 3], 0.5, upright)).toThrow('3 features for 2 weights');
+  });
+});
+
+describe('the second look (docs/pose.md "H")', () => {
+  it.each(lookCases.map((c, i) => [i, c] as const))('case %i: the hand-worked look and pick', (_, c) => {
+    const upright = { weights: [1], confidenceWeight: 0, secondLook: { below: c.below, ups: SECOND_LOOK_UPS } };
+    expect(needsSecondLook(c.scores.slice(0, 2), upright)).toBe(c.look);
+    expect(pickWithSecondLook(c.scores, upright)).toBe(c.pick);
+    expect(needsSecondLook(c.scores.slice(0, 2), { weights: [1], confidenceWeight: 0 })).toBe(false);
+  });
+
+  // One feature with weight 1 and no confidence term: each run's score is its feature.
+  const labels = ['a', 'b', 'c'];
+  const ups = ['z', 'y', ...SECOND_LOOK_UPS] as const;
+  const featureOf = [0.5, 0.75, 3, -1, 0, 2]; // exact in float32
+  const runs = ups.map((up, u) => ({ up, voteLogits: [Float32Array.from([u % 3 === 0 ? 1 : 0, u % 3 === 1 ? 1 : 0, u % 3 === 2 ? 1 : 0])], features: Float32Array.from([featureOf[u]]) }));
+  const look = (below: number) => ({ weights: [1], confidenceWeight: 0, secondLook: { below, ups: SECOND_LOOK_UPS } });
+
+  it('asks for the look only when both z and y score below the threshold', () => {
+    expect(wantsSecondLook(runs.slice(0, 2), look(0.8))).toBe(true);
+    expect(wantsSecondLook(runs.slice(0, 2), look(0.75))).toBe(false); // y scores exactly 0.75: not below
+    expect(wantsSecondLook(runs.slice(0, 2), { weights: [1], confidenceWeight: 0 })).toBe(false);
+    expect(wantsSecondLook(runs.slice(0, 2), null)).toBe(false);
+    expect(wantsSecondLook(runs.slice(1, 3), look(0.8))).toBe(false); // not Auto's z, y
+  });
+
+  it('decide keeps the best of six after a look, reports every up, and the turn similarity of z and y', () => {
+    const { answer, chosen } = decide(runs, labels, undefined, 5, { threshold: 0.99 }, look(0.8));
+    expect(chosen).toBe(2);
+    expect(answer).toMatchObject({ up: '-y', upRule: 'learned', upDetected: true, secondLook: true });
+    expect(answer.upScores.map((s) => s.up)).toEqual([...ups]);
+    expect(answer.upScores.map((s) => s.score)).toEqual(featureOf);
+    expect(answer.turnSimilarity).not.toBeNull();
+    // Six runs but a threshold y clears: the pick stays with z or y.
+    expect(decide(runs, labels, undefined, 5, null, look(0.6)).answer.up).toBe('y');
+    // Two runs: no look.
+    expect(decide(runs.slice(0, 2), labels, undefined, 5, null, look(0.8)).answer).toMatchObject({ up: 'y', secondLook: false });
   });
 });
 
@@ -105,6 +145,32 @@ describe('the classifier and the manifest\'s upright block (tiny model, wasm)', 
   // normalised points) have a direction, and the y turn moves it.
   const cloud = uniformCloud(400, 3);
   for (let i = 0; i < 400; i++) if (i % 4 !== 0) for (let k = 0; k < 3; k++) cloud[3 * i + k] = Math.abs(cloud[3 * i + k]);
+
+  it('takes the second look only when z and y both score below its threshold, and keeps the best of six', async () => {
+    const plain = await open(null);
+    const forced = new Map<string, Awaited<ReturnType<typeof plain.classify>>>();
+    for (const up of ['z', 'y', ...SECOND_LOOK_UPS] as const) forced.set(up, await plain.classify(cloud, { up, votes: 1 }));
+    await plain.dispose();
+    // Weights toward the -x run's features: it scores highest of the six.
+    const fz = forced.get('z')!.features!;
+    const toward = Array.from(forced.get('-x')!.features!, (f, i) => 100 * (f - fz[i]));
+    const withLook = (below: number) => openClassifier({ manifest: { ...base, upright: { weights: toward, confidenceWeight: 0.5, secondLook: { below, ups: SECOND_LOOK_UPS } } }, model: built.model, frozen: built.frozen }, { device: 'wasm' });
+    const always = await withLook(1e12);
+    const looked = await always.classify(cloud, { up: 'auto', votes: 1 });
+    expect(looked.answer).toMatchObject({ up: '-x', upRule: 'learned', upDetected: true, secondLook: true });
+    expect(looked.answer.upScores.map((u) => u.up)).toEqual(['z', 'y', '-y', 'x', '-x', '-z']);
+    expect(Array.from(looked.logits)).toEqual(Array.from(forced.get('-x')!.logits));
+    // A taught head never takes it (the picker was fitted on the model's own head).
+    const head: TaughtHead = { name: 'sign', classes: ['plus', 'minus'], logits: (f) => new Float32Array([f[0], -f[0]]) };
+    expect((await always.classify(cloud, { up: 'auto', votes: 1, head })).answer.upScores).toHaveLength(2);
+    await always.dispose();
+    const never = await withLook(-1e12);
+    const plainAuto = await never.classify(cloud, { up: 'auto', votes: 1 });
+    expect(plainAuto.answer.secondLook).toBe(false);
+    expect(plainAuto.answer.upScores).toHaveLength(2);
+    expect(plainAuto.timings.runs).toBeLessThan(looked.timings.runs);
+    await never.dispose();
+  });
 
   it('scores Auto\'s two ups with their features and keeps the learned pick\'s outputs; a taught head ignores it', async () => {
     const plain = await open(null);

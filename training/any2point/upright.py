@@ -44,6 +44,26 @@ def pick(features: np.ndarray, confidence: np.ndarray, weights: np.ndarray, conf
     return np.argmax(scores(features, confidence, weights, confidence_weight), axis=0)
 
 
+# The second look (docs/pose.md "H"): the ups scored after +z, +y (pose.UP_CANDIDATES' order) when
+# neither of those two scores `below` or more; any2point.tools.second_look fits the threshold.
+SECOND_LOOK_UPS = ("-y", "+x", "-x", "-z")
+
+
+def needs_second_look(scores: np.ndarray, below: float) -> np.ndarray:
+    """[U >= 2, S] scores (+z, +y first) -> [S] True where both +z and +y score below `below`."""
+    return np.asarray(scores)[:2].max(0) < below
+
+
+def pick_with_second_look(scores: np.ndarray, below: float) -> np.ndarray:
+    """[U, S] scores of +z, +y and then the second look's ups -> [S] the chosen index: the higher of
+    +z and +y, or, where both score below `below`, the highest of all U (ties to the earlier)."""
+    scores = np.asarray(scores)
+    two = np.argmax(scores[:2], axis=0)
+    if len(scores) <= 2:
+        return two
+    return np.where(needs_second_look(scores, below), np.argmax(scores, axis=0), two)
+
+
 def fit(features: np.ndarray, confidence: np.ndarray, true_up: np.ndarray, lam: float,
         steps: int = 50) -> tuple[np.ndarray, float]:
     """Logistic regression on pairs, without an intercept: features [2, S, D] and confidence
@@ -73,9 +93,16 @@ def fit(features: np.ndarray, confidence: np.ndarray, true_up: np.ndarray, lam: 
 # The fields of the manifest's `upright` block (src/model/zoo.ts reads `weights`,
 # `confidenceWeight` and `ups`); tools/upright writes it, export.py copies it from upright.json.
 MANIFEST_KEYS = ("rule", "score", "ups", "weights", "confidenceWeight", "lambda", "checkpointSha256",
-                 "validation", "test")
+                 "validation", "test", "secondLook")
+
+
+# What the manifest keeps of a second look (the per-row validation figures stay in upright.json).
+SECOND_LOOK_MANIFEST_KEYS = ("below", "ups", "rule", "validationMeans")
 
 
 def manifest_block(block: dict) -> dict:
     """The manifest's `upright` block from an upright.json."""
-    return {k: block[k] for k in MANIFEST_KEYS if k in block}
+    out = {k: block[k] for k in MANIFEST_KEYS if k in block}
+    if "secondLook" in out:
+        out["secondLook"] = {k: out["secondLook"][k] for k in SECOND_LOOK_MANIFEST_KEYS if k in out["secondLook"]}
+    return out

@@ -13,7 +13,8 @@ from any2point.datasets import DEFAULT_MODELNET, REPO
 from any2point.export import upright_of
 from any2point.tools import upright as T
 
-FIXTURE = json.loads((REPO / "tests" / "fixtures" / "upright.json").read_text())["cases"]
+FIXTURES = json.loads((REPO / "tests" / "fixtures" / "upright.json").read_text())
+FIXTURE = FIXTURES["cases"]
 DEFAULT = REPO / "training" / "checkpoints" / "use-lite-modelnet40" / "best.pt"
 
 
@@ -24,6 +25,29 @@ def test_scores_and_pick_on_the_shared_fixture(case):
     s = upright.scores(f, conf, case["weights"], case["confidenceWeight"])[:, 0]
     np.testing.assert_allclose(s, case["scores"], rtol=0, atol=1e-12)
     assert upright.pick(f, conf, case["weights"], case["confidenceWeight"])[0] == case["pick"]
+
+
+@pytest.mark.parametrize("case", FIXTURES["secondLook"])
+def test_second_look_on_the_shared_fixture(case):
+    sc = np.array(case["scores"], np.float64)[:, None]  # [6 ups, 1 cloud]
+    assert bool(upright.needs_second_look(sc, case["below"])[0]) == case["look"]
+    assert upright.pick_with_second_look(sc, case["below"])[0] == case["pick"]
+    # Without the four other ups' scores the rule is the two-up pick.
+    assert upright.pick_with_second_look(sc[:2], case["below"])[0] == int(np.argmax(sc[:2, 0]))
+
+
+def test_decide_takes_the_second_look_only_with_the_block_and_six_candidates():
+    # Features of one dimension with weight 1, confidence weight 0: the score is the feature.
+    feats = np.array([0.5, 0.7, 3.0, -1.0, 0.0, 2.0])[:, None, None]  # [6, 1 cloud, 1]
+    logits = np.zeros((6, 1, 1, 3))
+    logits[np.arange(6), 0, 0, np.arange(6) % 3] = 1.0
+    block = {"weights": [1.0], "confidenceWeight": 0.0}
+    assert decide.pick_up(logits, feats, block)[0] == 2  # no second look: the plain argmax of all
+    look = {**block, "secondLook": {"below": 0.8, "ups": list(upright.SECOND_LOOK_UPS)}}
+    assert decide.pick_up(logits, feats, look)[0] == 2  # both first scores below 0.8
+    look["secondLook"]["below"] = 0.6  # +y (0.7) looks upright: no look
+    assert decide.pick_up(logits, feats, look)[0] == 1
+    assert decide.pick_up(logits[:2], feats[:2], look)[0] == 1
 
 
 def separable(n=400, d=6, seed=0):

@@ -50,8 +50,8 @@ export function Predictions({ opened, result, classifying, parseMs, source }: Pr
             </p>
           )}
           <p className="up-line" data-testid="up-line" data-value={result.answer.up} data-detected={result.answer.upDetected}
-            data-up-rule={result.answer.upRule}>
-            up: {result.answer.up} {result.answer.upDetected ? '(detected)' : '(set under View)'}
+            data-up-rule={result.answer.upRule} data-second-look={result.answer.secondLook}>
+            up: {result.answer.up} {result.answer.upDetected ? (result.answer.secondLook ? '(detected; neither z nor y looked upright, so all six ups were tried)' : '(detected)') : '(set under View)'}
           </p>
           {result.answer.notSure && (
             <p
@@ -111,7 +111,7 @@ export function Predictions({ opened, result, classifying, parseMs, source }: Pr
             <dt title="Point orders classified and averaged: each starts the tokenizer's sampling at another point">Votes</dt>
             <dd data-testid="votes" data-value={result.votes}>
               {result.votes}
-              {result.answer.upDetected ? ' per up (z and y)' : ''}
+              {result.answer.upDetected ? ` per up (${result.answer.upScores.map((u) => u.up).join(', ')})` : ''}
             </dd>
           </dl>
         </>

@@ -43,6 +43,7 @@ from .. import decide, perturb, pose
 from ..batches import batches
 from ..dataset_splits import validation_rows
 from ..fitted import fitted_block
+from .. import upright as learned
 from ..upright import manifest_block as upright_block
 from ..datasets import DEFAULT_MODELNET, REPO, CloudSet, load_modelnet40
 from ..index_cache import Indices, point_order
@@ -189,13 +190,13 @@ def true_up(name: str) -> Optional[str]:
 
 def classify(model: torch.nn.Module, heading: str, clouds: np.ndarray, labels: np.ndarray, classes: list[str],
              idx: Indices, batch_size: int, votes: int, up_search: str, candidates: Sequence[str],
-             upright: Optional[dict] = None) -> tuple[np.ndarray, Optional[np.ndarray]]:
+             upright: Optional[dict] = None) -> tuple[np.ndarray, Optional[list[str]]]:
     """Top-1 of every cloud: the model's heading handling on the points, the network; with an up
     search, every candidate up's turn classified and one kept: "max" the most confident
     (any2point.decide without a learned picker), "app" the app's rule itself (decide.py with the
     model's `upright` picker when it has one: exactly what the app does with its up on Auto),
     "entropy" pose.pick_up's alternative.
-    Returns the predictions and, with a search, the candidate picked per cloud."""
+    Returns the predictions and, with a search, the candidate up picked per cloud (its name)."""
     def turned(points: np.ndarray) -> CloudSet:
         return CloudSet(pose.apply_heading(points, heading), labels, [""] * len(labels), classes)
 
@@ -204,13 +205,18 @@ def classify(model: torch.nn.Module, heading: str, clouds: np.ndarray, labels: n
     if up_search == "none":
         return probs(clouds).argmax(-1).astype(np.int64), None
     if up_search in ("max", "app"):
+        if up_search == "app" and upright and upright.get("secondLook"):
+            # The picker's second look: every cloud under all six ups, the rule uses the four
+            # others only where neither +z nor +y looks upright (as the app, which classifies them
+            # only then: the same answers).
+            candidates = (*candidates, *learned.SECOND_LOOK_UPS)
         outs = [vote_outputs(model, turned(c), idx, batch_size, votes) for c in pose.up_candidates(clouds, tuple(candidates))]
         logits, features = np.stack([o[0] for o in outs]), np.stack([o[1] for o in outs])
         q, picks = decide.answer(logits, 1.0, features, upright if up_search == "app" else None)
-        return q.argmax(-1).astype(np.int64), picks
+        return q.argmax(-1).astype(np.int64), [candidates[k] for k in picks]
     per = np.stack([probs(c) for c in pose.up_candidates(clouds, tuple(candidates))])
     picks = pose.pick_up(per / votes, up_search)
-    return pose.searched(per, picks=picks).argmax(-1).astype(np.int64), picks
+    return pose.searched(per, picks=picks).argmax(-1).astype(np.int64), [candidates[k] for k in picks]
 
 
 def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit: int = 0, votes: int = 1,
@@ -249,9 +255,11 @@ def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit:
             found = ""
             if picks is not None:
                 want = true_up(name)
-                results[mid][name]["upPicks"] = [candidates[k] for k in picks]
-                if want in candidates:
-                    right = float(np.mean([candidates[k] == want for k in picks]))
+                results[mid][name]["upPicks"] = picks
+                picker = pickers.get(mid)
+                considered = (*candidates, *(learned.SECOND_LOOK_UPS if picker and picker.get("secondLook") else ()))
+                if want in considered:
+                    right = float(np.mean([k == want for k in picks]))
                     results[mid][name]["upFound"] = right
                     found = f", up {want} found for {100 * right:.1f} %"
             if log:
@@ -263,7 +271,9 @@ def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit:
         "heading": {mid: heading for mid, _, _, heading in models},
         "upSearch": up_search if up_search == "none" else {
             "rule": up_search, "candidates": list(candidates),
-            **({"picker": {mid: "learned" if pickers.get(mid) else "max-softmax" for mid, _, _, _ in models}}
+            **({"picker": {mid: ("learned, second look below " + str(pickers[mid]["secondLook"]["below"])
+                                 if pickers.get(mid) and pickers[mid].get("secondLook") else
+                                 "learned" if pickers.get(mid) else "max-softmax") for mid, _, _, _ in models}}
                if up_search == "app" else {})},
         "clouds": int(len(rows)),
         "rows": rows.tolist(),  # the clouds' rows in the split; "predictions" follow this order

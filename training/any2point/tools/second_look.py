@@ -1,0 +1,189 @@
+"""The learned up picker's second look (docs/pose.md "H"), fitted for one checkpoint.
+
+    PYTHONPATH=training python3 -m any2point.tools.second_look [checkpoint] [--write]
+
+Auto scores +z and +y with the learned up picker (any2point.upright); a file whose up is -y, +x,
+-x or -z is then read on its side. The second look: when both scores are below a threshold tau
+(neither looks upright), the cloud is also classified under the other four ups and the best
+score of all six is kept (upright.pick_with_second_look, twin src/model/upright.ts). Files whose
+up is +z or +y rarely pay for the four extra passes.
+
+1. Every validation cloud in each of the benchmark's variants with a known up (VARIANTS: the six
+   ups, a random heading, the partial, sparse and noisy ones) classified under all six candidate
+   ups at one vote (cached with tools/novelty's outputs, bench-results/novelty/).
+2. Out-of-sample scores, as a user's file is scored: each cloud by the picker fitted on the other
+   four folds (tools/upright.validation_held_out, the shipped picker's penalty).
+3. tau (RULE-cascade.md): among the thresholds (quantiles of the pooled +z / +y scores, and
+   "never"), those that keep every one of the app's nine rows (NINE) within SLACK points of the
+   two-up rule; of those the one with the highest mean over all the rows; equal means: the lower.
+4. Reported per row: OA and up found with the two ups, all six, the second look at tau, and the
+   whole procedure cross-validated (tau chosen on four folds, applied to the fifth), with the
+   share of clouds that took the look.
+`--write` adds the `secondLook` block to the checkpoint's upright.json and the manifest's upright
+block. Run it after tools/upright (which rewrites upright.json without it: a threshold belongs to
+the weights it was fitted with) and before tools/calibrate and tools/novelty.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Optional, Sequence
+
+import numpy as np
+import torch
+
+from .. import checkpoint as ckpt
+from .. import decide, pose, upright
+from ..backbones.sources import sha256_of
+from ..datasets import DEFAULT_MODELNET, REPO
+from .novelty import cached, outputs
+from .robustness import split_rows, stored_clouds, true_up, variant_clouds
+from .upright import validation_held_out, write
+
+NINE = ("clean", "up+y", "heading", "cut", "view", "points256", "jitter2", "outliers5", "scale")
+OTHER_UPS = ("up-y", "up+x", "up-x", "up-z")
+VARIANTS = (*NINE[:2], *OTHER_UPS, *NINE[2:])
+SLACK = 0.5  # points a nine row may lose to the two-up rule
+QUANTILES = np.linspace(0.0, 0.6, 121)  # candidate thresholds: quantiles of the pooled +z / +y score
+SIGNIFICANT = 7
+
+
+def six_up_outputs(mid: str, model, heading: str, root: Path, sha: str, variants: Sequence[str], log=print) -> dict:
+    """{"labels": [S], variant: {"logits": [6, S, K], "features": [6, S, D], "trueUp": index}} of
+    the validation clouds under every candidate up (pose.UP_CANDIDATES order)."""
+    data, rows = split_rows("val", root, 0)
+    raw = stored_clouds(root, rows, "val")
+    res: dict = {"labels": data.labels[rows]}
+    for v in variants:
+        res[v] = cached(mid, f"val-six-{v}", sha, lambda: outputs(
+            model, variant_clouds(v, raw, rows, model.spec.points), heading, pose.UP_CANDIDATES), log)
+        res[v]["trueUp"] = pose.UP_CANDIDATES.index(true_up(v))
+    return res
+
+
+def held_out_scores(out: dict, variants: Sequence[str], fold: np.ndarray, pickers: list[dict]) -> dict:
+    """{variant: [6, S] scores}, each cloud scored by the picker not fitted on it."""
+    res = {}
+    for v in variants:
+        conf = decide.softmax(out[v]["logits"]).max(-1)
+        sc = np.zeros(conf.shape)
+        for k, p in enumerate(pickers):
+            m = fold == k
+            sc[:, m] = upright.scores(out[v]["features"][:, m], conf[:, m], p["weights"], p["confidenceWeight"])
+        res[v] = sc
+    return res
+
+
+def figures(out: dict, v: str, labels: np.ndarray, picks: np.ndarray, m: Optional[np.ndarray] = None) -> dict:
+    """OA and up found (%) of `picks` [S] on the clouds m."""
+    m = np.ones(len(labels), bool) if m is None else m
+    s = np.arange(len(labels))[m]
+    pred = out[v]["logits"].argmax(-1)[picks[m], s]
+    return {"OA": round(100 * float((pred == labels[m]).mean()), 4),
+            "upFound": round(100 * float((picks[m] == out[v]["trueUp"]).mean()), 4)}
+
+
+def choose(out: dict, variants: Sequence[str], labels: np.ndarray, scores: dict, m: np.ndarray) -> float:
+    """The rule's tau on the clouds m (-inf: never look)."""
+    pooled = np.concatenate([scores[v][:2, m].max(0) for v in variants])
+    taus = [-np.inf] + sorted(set(np.quantile(pooled, QUANTILES).tolist()))
+    oa = lambda v, tau: figures(out, v, labels, upright.pick_with_second_look(scores[v], tau), m)["OA"]
+    base = {v: oa(v, -np.inf) for v in variants}
+    best, best_mean = -np.inf, -np.inf
+    for tau in taus:
+        rows = {v: oa(v, tau) for v in variants}
+        if any(rows[v] < base[v] - SLACK for v in NINE if v in rows):
+            continue
+        mean = float(np.mean(list(rows.values())))
+        if mean > best_mean + 1e-9:
+            best, best_mean = tau, mean
+    return best
+
+
+def round_to(x: float, digits: int = SIGNIFICANT) -> float:
+    return float(f"{x:.{digits - 1}e}")
+
+
+def evaluate(mid: str, path: Path, root: Path, variants: Sequence[str] = VARIANTS, log=print) -> dict:
+    shipped_path = path.parent / "upright.json"
+    if not shipped_path.exists():
+        raise SystemExit(f"{shipped_path}: no learned up picker; run any2point.tools.upright {path} --write first")
+    shipped = json.loads(shipped_path.read_text())
+    sha = sha256_of(path)
+    if shipped.get("checkpointSha256") != sha:
+        raise SystemExit(f"{shipped_path} was fitted on another checkpoint; run any2point.tools.upright {path} --write first")
+    model, cfg, _ = ckpt.load_model(path)
+    out = six_up_outputs(mid, model, cfg.heading, root, sha, variants, log)
+    labels, fold, pickers = validation_held_out(mid, model, cfg.heading, 0, root, sha, shipped["lambda"], log)
+    if not np.array_equal(labels, out["labels"]):
+        raise SystemExit("the six-up outputs are not of the validation clouds tools/upright fits on")
+    scores = held_out_scores(out, variants, fold, pickers)
+    tau = choose(out, variants, labels, scores, np.ones(len(labels), bool))
+    if not np.isfinite(tau):
+        log(f"{mid}: no threshold keeps the nine rows within {SLACK} points: no second look")
+        return {"below": None}
+    tau = round_to(tau)
+    cv_picks = {v: np.zeros(len(labels), np.int64) for v in variants}
+    cv_taus = []
+    for k in range(int(fold.max()) + 1):
+        t = choose(out, variants, labels, scores, fold != k)
+        cv_taus.append(t if np.isfinite(t) else None)
+        for v in variants:
+            cv_picks[v][fold == k] = upright.pick_with_second_look(scores[v][:, fold == k], t)
+    rows = {}
+    for v in variants:
+        look = upright.pick_with_second_look(scores[v], tau)
+        rows[v] = {"twoUps": figures(out, v, labels, scores[v][:2].argmax(0)),
+                   "allSix": figures(out, v, labels, scores[v].argmax(0)),
+                   "secondLook": figures(out, v, labels, look),
+                   "crossValidated": figures(out, v, labels, cv_picks[v]),
+                   "looked": round(100 * float(upright.needs_second_look(scores[v], tau).mean()), 2)}
+    means = {name: {k: round(float(np.mean([rows[v][k]["OA"] for v in group])), 4)
+                    for k in ("twoUps", "allSix", "secondLook", "crossValidated")}
+             for name, group in (("nine", [v for v in NINE if v in variants]),
+                                 ("otherUps", [v for v in OTHER_UPS if v in variants]), ("all", list(variants)))}
+    return {"below": tau, "ups": list(upright.SECOND_LOOK_UPS), "rule": "docs/pose.md H (RULE-cascade.md)",
+            "fittedOn": {"split": "validation", "clouds": int(len(labels)), "variants": list(variants), "votes": 1,
+                         "scores": "out of sample: each cloud by the picker fitted on the other four folds",
+                         "slack": SLACK},
+            "crossValidatedTaus": cv_taus, "validation": rows, "validationMeans": means}
+
+
+def table(look: dict) -> str:
+    f = lambda r: f"{r['OA']:5.1f} ({r['upFound']:5.1f})"
+    lines = [f"tau {look['below']}; cross-validated taus {look['crossValidatedTaus']}",
+             f"{'OA % (up found %)':18s} {'two ups':>14s} {'all six':>14s} {'second look':>14s} {'cross-val':>14s} {'looked':>7s}"]
+    for v, r in look["validation"].items():
+        lines.append(f"{v:18s} {f(r['twoUps']):>14s} {f(r['allSix']):>14s} {f(r['secondLook']):>14s} "
+                     f"{f(r['crossValidated']):>14s} {r['looked']:6.1f}%")
+    for name, m in look["validationMeans"].items():
+        lines.append(f"mean {name:13s} " + "  ".join(f"{k} {x:.2f}" for k, x in m.items()))
+    return "\n".join(lines)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    ap = argparse.ArgumentParser(prog="python3 -m any2point.tools.second_look", description=__doc__.split("\n\n")[0])
+    ap.add_argument("checkpoint", nargs="?", type=Path,
+                    default=REPO / "training" / "checkpoints" / "use-lite-modelnet40" / "best.pt")
+    ap.add_argument("--write", action="store_true", help="add the block to upright.json and the manifest's upright")
+    ap.add_argument("--data-root", type=Path, default=DEFAULT_MODELNET)
+    a = ap.parse_args(argv)
+    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
+    mid, path = a.checkpoint.parent.name, a.checkpoint
+    look = evaluate(mid, path, a.data_root)
+    if look["below"] is None:
+        return 0
+    print(table(look))
+    if a.write:
+        block = json.loads((path.parent / "upright.json").read_text())
+        block["secondLook"] = look
+        write(mid, path, block)
+        print(f"wrote the secondLook block to {path.parent / 'upright.json'} and public/models/{mid}/manifest.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
