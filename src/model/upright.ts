@@ -11,11 +11,16 @@
 
 import type { UpAxis } from '../geometry/upTurn';
 
-/** The second look (docs/pose.md "H"): when neither +z nor +y scores `below` or more (neither looks
- * upright), the cloud is also classified under `ups` (-y, x, -x, -z) and the best score of all six
- * is kept. Fitted on validation by any2point.tools.second_look. */
+/** The second look (docs/pose.md "H"): an uprightness score per candidate up,
+ * u = weights . f + confidenceWeight * ln(max softmax) + bias (a logistic regression with an
+ * intercept, fitted on validation by any2point.tools.second_look: "does this turn show the cloud
+ * upright?"). When u(z) and u(y) are both below `below`, the cloud is also classified under `ups`
+ * (-y, x, -x, -z) and the highest u of all six is kept. */
 export interface SecondLook {
   below: number;
+  weights: readonly number[];
+  confidenceWeight: number;
+  bias: number;
   ups: readonly UpAxis[];
 }
 
@@ -32,27 +37,37 @@ export interface Upright {
 /** The ups of a second look, in the order of pose.py UP_CANDIDATES after +z, +y. */
 export const SECOND_LOOK_UPS: readonly UpAxis[] = ['-y', 'x', '-x', '-z'];
 
-/** Does a cloud whose first two candidates (+z, +y) scored `scores` need the second look? */
-export function needsSecondLook(scores: readonly number[] | null, upright: Upright | null): boolean {
-  if (!upright?.secondLook || !scores || scores.length !== 2) return false;
-  return Math.max(scores[0], scores[1]) < upright.secondLook.below;
+/** Every candidate's uprightness (the second look's score), or null when the rule does not apply
+ * (no second look, or a candidate without features of the weights' length). */
+export function uprightness(candidates: readonly { features?: ArrayLike<number> | null; confidence: number }[], upright: Upright | null): number[] | null {
+  const look = upright?.secondLook;
+  if (!look) return null;
+  if (!candidates.every((c) => c.features != null && c.features.length === look.weights.length)) return null;
+  return candidates.map((c) => uprightScore(c.features!, c.confidence, look) + look.bias);
 }
 
-/** The chosen candidate: the highest score of +z, +y (the first two), or, with a second look's
- * scores after them and both first scores below the threshold, the highest of all; ties to the
- * earlier candidate (decide.ts pickUp). */
-export function pickWithSecondLook(scores: readonly number[], upright: Upright): number {
-  const argmax = (n: number) => {
-    let best = 0;
-    for (let i = 1; i < n; i++) if (scores[i] > scores[best]) best = i;
-    return best;
-  };
-  if (scores.length <= 2 || !needsSecondLook(scores.slice(0, 2), upright)) return argmax(Math.min(2, scores.length));
-  return argmax(scores.length);
+/** Does a cloud whose first two candidates (z, y) have uprightness `u` need the second look? */
+export function needsSecondLook(u: readonly number[] | null, upright: Upright | null): boolean {
+  if (!upright?.secondLook || !u || u.length < 2) return false;
+  return Math.max(u[0], u[1]) < upright.secondLook.below;
+}
+
+const argmax = (xs: readonly number[], n = xs.length) => {
+  let best = 0;
+  for (let i = 1; i < n; i++) if (xs[i] > xs[best]) best = i;
+  return best;
+};
+
+/** The chosen candidate: the picker's choice of z and y (the first two `scores`), or, when both
+ * first uprightness values are below the threshold and the other ups were classified, the highest
+ * uprightness of all; ties to the earlier candidate (decide.ts pickUp). */
+export function pickWithSecondLook(scores: readonly number[], u: readonly number[], upright: Upright): number {
+  if (u.length <= 2 || !needsSecondLook(u, upright)) return argmax(scores, Math.min(2, scores.length));
+  return argmax(u);
 }
 
 /** One candidate's score, in float64: the features in index order, then the confidence term. */
-export function uprightScore(features: ArrayLike<number>, confidence: number, upright: Upright): number {
+export function uprightScore(features: ArrayLike<number>, confidence: number, upright: Pick<Upright, 'weights' | 'confidenceWeight'>): number {
   const { weights, confidenceWeight } = upright;
   if (features.length !== weights.length) throw new Error(`uprightScore: ${features.length} features for ${weights.length} weights`);
   let score = 0;

@@ -215,19 +215,25 @@ function parseUpright(u: Record<string, unknown>, dim: number, fail: (field: str
   if (typeof confidenceWeight !== 'number' || !Number.isFinite(confidenceWeight)) fail('upright.confidenceWeight', 'must be a finite number');
   const look = u.secondLook;
   if (look !== undefined && (typeof look !== 'object' || look === null || Array.isArray(look))) fail('upright.secondLook', 'must be an object');
-  const secondLook = look === undefined ? undefined : parseSecondLook(look as Record<string, unknown>, fail);
+  const secondLook = look === undefined ? undefined : parseSecondLook(look as Record<string, unknown>, dim, fail);
   return { weights: list as number[], confidenceWeight: confidenceWeight as number, ...(secondLook ? { secondLook } : {}) };
 }
 
 /** The manifest names of the second look's ups, in its order (pose.py UP_CANDIDATES after +z, +y). */
 const SECOND_LOOK_NAMES = ['-y', '+x', '-x', '-z'];
 
-/** upright.secondLook: a finite score threshold, and the other four ups in their order. */
-function parseSecondLook(l: Record<string, unknown>, fail: (field: string, what: string) => never): SecondLook {
-  const { below, ups } = l;
-  if (typeof below !== 'number' || !Number.isFinite(below)) fail('upright.secondLook.below', 'must be a finite number (a learned up score)');
+/** upright.secondLook: a finite threshold, the uprightness weights (one per feature), confidence
+ * weight and bias, and the other four ups in their order. */
+function parseSecondLook(l: Record<string, unknown>, dim: number, fail: (field: string, what: string) => never): SecondLook {
+  const { below, weights, confidenceWeight, bias, ups } = l;
+  const finite = (v: unknown, field: string, what = 'must be a finite number') => (typeof v === 'number' && Number.isFinite(v) ? v : fail(`upright.secondLook.${field}`, what));
+  finite(below, 'below', 'must be a finite number (an uprightness threshold)');
+  if (!Array.isArray(weights) || weights.length !== dim) fail('upright.secondLook.weights', `must be a list of ${dim} numbers (features.dim)`);
+  (weights as unknown[]).forEach((w, i) => finite(w, `weights[${i}]`));
+  finite(confidenceWeight, 'confidenceWeight');
+  finite(bias, 'bias');
   if (!Array.isArray(ups) || ups.length !== SECOND_LOOK_NAMES.length || ups.some((a, i) => a !== SECOND_LOOK_NAMES[i])) {
     fail('upright.secondLook.ups', `must be ${JSON.stringify(SECOND_LOOK_NAMES)} (the ups scored after +z and +y)`);
   }
-  return { below: below as number, ups: SECOND_LOOK_UPS };
+  return { below: below as number, weights: weights as number[], confidenceWeight: confidenceWeight as number, bias: bias as number, ups: SECOND_LOOK_UPS };
 }

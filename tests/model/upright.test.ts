@@ -7,13 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { uniformCloud } from '../../harness/synthetic';
 import { openClassifier, type TaughtHead } from '../../src/model/classifier';
 import { decide, pickUp, wantsSecondLook } from '../../src/model/decide';
-import { needsSecondLook, pickWithSecondLook, SECOND_LOOK_UPS, uprightScore, uprightScores } from '../../src/model/upright';
+import { needsSecondLook, pickWithSecondLook, SECOND_LOOK_UPS, uprightness, uprightScore, uprightScores, type Upright } from '../../src/model/upright';
 import { parseManifest } from '../../src/model/zoo';
 import { TINY_SHAPE, tinyZooModel } from './tinyManifest';
 import { tinyClassifierModel } from './tinyModels';
 
 interface Case { features: number[][]; confidence: number[]; weights: number[]; confidenceWeight: number; scores: number[]; pick: number }
-interface LookCase { scores: number[]; below: number; look: boolean; pick: number }
+interface LookCase { features: number[][]; confidence: number[]; picker: { weights: number[]; confidenceWeight: number }; secondLook: { weights: number[]; confidenceWeight: number; bias: number; below: number }; pickerScores: number[]; uprightness: number[]; look: boolean; pick: number }
 const fixtures = JSON.parse(readFileSync(new URL('../fixtures/upright.json', import.meta.url), 'utf8'));
 const cases: Case[] = fixtures.cases;
 const lookCases: LookCase[] = fixtures.secondLook;
@@ -44,39 +44,38 @@ describe('upright (the learned up picker)', () => {
 });
 
 describe('the second look (docs/pose.md "H")', () => {
-  it.each(lookCases.map((c, i) => [i, c] as const))('case %i: the hand-worked look and pick', (_, c) => {
-    const upright = { weights: [1], confidenceWeight: 0, secondLook: { below: c.below, ups: SECOND_LOOK_UPS } };
-    expect(needsSecondLook(c.scores.slice(0, 2), upright)).toBe(c.look);
-    expect(pickWithSecondLook(c.scores, upright)).toBe(c.pick);
-    expect(needsSecondLook(c.scores.slice(0, 2), { weights: [1], confidenceWeight: 0 })).toBe(false);
+  const withLook = (c: LookCase): Upright => ({ ...c.picker, secondLook: { ...c.secondLook, ups: SECOND_LOOK_UPS } });
+  it.each(lookCases.map((c, i) => [i, c] as const))('case %i: the hand-worked uprightness, look and pick', (_, c) => {
+    const upright = withLook(c);
+    const candidates = c.features.map((f, u) => ({ features: Float32Array.from(f), confidence: c.confidence[u] }));
+    const u = uprightness(candidates, upright)!;
+    u.forEach((x, i) => expect(Math.abs(x - c.uprightness[i])).toBeLessThan(1e-12));
+    const scores = uprightScores(candidates, upright)!;
+    scores.forEach((x, i) => expect(Math.abs(x - c.pickerScores[i])).toBeLessThan(1e-12));
+    expect(needsSecondLook(u.slice(0, 2), upright)).toBe(c.look);
+    expect(pickWithSecondLook(scores, u, upright)).toBe(c.pick);
+    expect(needsSecondLook(u.slice(0, 2), c.picker)).toBe(false);
+    expect(uprightness(candidates, c.picker)).toBeNull();
+    // decide() from logits whose top probability is the case's confidence: the same pick.
+    const runs = (['z', 'y', ...SECOND_LOOK_UPS] as const).map((up, i) => {
+      const p = c.confidence[i];
+      return { up, voteLogits: [Float32Array.from([Math.log(p), Math.log((1 - p) / 2), Math.log((1 - p) / 2)])], features: candidates[i].features };
+    });
+    expect(wantsSecondLook(runs.slice(0, 2), upright)).toBe(c.look);
+    const { chosen, answer } = decide(c.look ? runs : runs.slice(0, 2), ['a', 'b', 'c'], undefined, 5, null, upright);
+    expect(chosen).toBe(c.pick);
+    expect(answer.secondLook).toBe(c.look);
   });
 
-  // One feature with weight 1 and no confidence term: each run's score is its feature.
-  const labels = ['a', 'b', 'c'];
-  const ups = ['z', 'y', ...SECOND_LOOK_UPS] as const;
-  const featureOf = [0.5, 0.75, 3, -1, 0, 2]; // exact in float32
-  const runs = ups.map((up, u) => ({ up, voteLogits: [Float32Array.from([u % 3 === 0 ? 1 : 0, u % 3 === 1 ? 1 : 0, u % 3 === 2 ? 1 : 0])], features: Float32Array.from([featureOf[u]]) }));
-  const look = (below: number) => ({ weights: [1], confidenceWeight: 0, secondLook: { below, ups: SECOND_LOOK_UPS } });
-
-  it('asks for the look only when both z and y score below the threshold', () => {
-    expect(wantsSecondLook(runs.slice(0, 2), look(0.8))).toBe(true);
-    expect(wantsSecondLook(runs.slice(0, 2), look(0.75))).toBe(false); // y scores exactly 0.75: not below
-    expect(wantsSecondLook(runs.slice(0, 2), { weights: [1], confidenceWeight: 0 })).toBe(false);
-    expect(wantsSecondLook(runs.slice(0, 2), null)).toBe(false);
-    expect(wantsSecondLook(runs.slice(1, 3), look(0.8))).toBe(false); // not Auto's z, y
-  });
-
-  it('decide keeps the best of six after a look, reports every up, and the turn similarity of z and y', () => {
-    const { answer, chosen } = decide(runs, labels, undefined, 5, { threshold: 0.99 }, look(0.8));
-    expect(chosen).toBe(2);
-    expect(answer).toMatchObject({ up: '-y', upRule: 'learned', upDetected: true, secondLook: true });
-    expect(answer.upScores.map((s) => s.up)).toEqual([...ups]);
-    expect(answer.upScores.map((s) => s.score)).toEqual(featureOf);
-    expect(answer.turnSimilarity).not.toBeNull();
-    // Six runs but a threshold y clears: the pick stays with z or y.
-    expect(decide(runs, labels, undefined, 5, null, look(0.6)).answer.up).toBe('y');
-    // Two runs: no look.
-    expect(decide(runs.slice(0, 2), labels, undefined, 5, null, look(0.8)).answer).toMatchObject({ up: 'y', secondLook: false });
+  it('needs features of the weights\' length and Auto\'s z, y first', () => {
+    const c = lookCases[1];
+    const upright = withLook(c);
+    const runs = (['z', 'y'] as const).map((up, i) => ({ up, voteLogits: [Float32Array.from([0, 0, 1])], features: Float32Array.from(c.features[i]) }));
+    expect(wantsSecondLook(runs, upright)).toBe(true);
+    expect(wantsSecondLook([runs[0], { ...runs[1], features: null }], upright)).toBe(false);
+    expect(wantsSecondLook([runs[0], { ...runs[1], features: Float32Array.from([1, 2, 3]) }], upright)).toBe(false);
+    expect(wantsSecondLook([runs[1], runs[0]], upright)).toBe(false);
+    expect(wantsSecondLook(runs, null)).toBe(false);
   });
 });
 
@@ -151,10 +150,10 @@ describe('the classifier and the manifest\'s upright block (tiny model, wasm)', 
     const forced = new Map<string, Awaited<ReturnType<typeof plain.classify>>>();
     for (const up of ['z', 'y', ...SECOND_LOOK_UPS] as const) forced.set(up, await plain.classify(cloud, { up, votes: 1 }));
     await plain.dispose();
-    // Weights toward the -x run's features: it scores highest of the six.
+    // Picker and uprightness weights toward the -x run's features: it scores highest of the six.
     const fz = forced.get('z')!.features!;
     const toward = Array.from(forced.get('-x')!.features!, (f, i) => 100 * (f - fz[i]));
-    const withLook = (below: number) => openClassifier({ manifest: { ...base, upright: { weights: toward, confidenceWeight: 0.5, secondLook: { below, ups: SECOND_LOOK_UPS } } }, model: built.model, frozen: built.frozen }, { device: 'wasm' });
+    const withLook = (below: number) => openClassifier({ manifest: { ...base, upright: { weights: toward, confidenceWeight: 0.5, secondLook: { below, weights: toward, confidenceWeight: 0, bias: 0, ups: SECOND_LOOK_UPS } } }, model: built.model, frozen: built.frozen }, { device: 'wasm' });
     const always = await withLook(1e12);
     const looked = await always.classify(cloud, { up: 'auto', votes: 1 });
     expect(looked.answer).toMatchObject({ up: '-x', upRule: 'learned', upDetected: true, secondLook: true });

@@ -66,14 +66,19 @@ describe('parseManifest', () => {
       expect(upright((u) => delete u.confidenceWeight)).toThrow('upright.confidenceWeight must be a finite number');
       expect(upright((_, m) => (m.upright = [1]))).toThrow('upright must be an object');
     });
-    it('keeps a second look (threshold and the other four ups) and refuses a bad one', () => {
-      const look = { below: -1.5, ups: ['-y', '+x', '-x', '-z'], validation: { tau: -1.5 } };
-      expect(parseManifest({ ...withFeatures, upright: { ...block, secondLook: look } }).upright)
-        .toEqual({ weights: [0.5, -1.5, 0.75], confidenceWeight: 1.25, secondLook: { below: -1.5, ups: ['-y', 'x', '-x', '-z'] } });
+    it('keeps a second look (threshold, uprightness weights, the other four ups) and refuses a bad one', () => {
+      const look = { below: -1.5, weights: [1, 0, -1], confidenceWeight: 0.5, bias: -2, ups: ['-y', '+x', '-x', '-z'], rule: 'docs/pose.md H' };
+      expect(parseManifest({ ...withFeatures, upright: { ...block, secondLook: look } }).upright).toEqual({
+        weights: [0.5, -1.5, 0.75], confidenceWeight: 1.25,
+        secondLook: { below: -1.5, weights: [1, 0, -1], confidenceWeight: 0.5, bias: -2, ups: ['-y', 'x', '-x', '-z'] },
+      });
       expect(upright((u) => (u.secondLook = { ...look, below: NaN }))).toThrow('upright.secondLook.below must be a finite number');
       expect(upright((u) => (u.secondLook = { ...look, below: '1' }))).toThrow('upright.secondLook.below must be a finite number');
+      expect(upright((u) => (u.secondLook = { ...look, weights: [1, 2] }))).toThrow('upright.secondLook.weights must be a list of 3 numbers (features.dim)');
+      expect(upright((u) => (u.secondLook = { ...look, weights: [1, null, 2] }))).toThrow('upright.secondLook.weights[1] must be a finite number');
+      expect(upright((u) => (u.secondLook = { ...look, bias: Infinity }))).toThrow('upright.secondLook.bias must be a finite number');
+      expect(upright((u) => (u.secondLook = { ...look, confidenceWeight: undefined }))).toThrow('upright.secondLook.confidenceWeight');
       expect(upright((u) => (u.secondLook = { ...look, ups: ['+x', '-y', '-x', '-z'] }))).toThrow('upright.secondLook.ups must be ["-y","+x","-x","-z"]');
-      expect(upright((u) => (u.secondLook = { below: 1 }))).toThrow('upright.secondLook.ups');
       expect(upright((u) => (u.secondLook = 3))).toThrow('upright.secondLook must be an object');
     });
     it('refuses it on a model without a features output, or without features.dim', () => {

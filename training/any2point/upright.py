@@ -44,24 +44,54 @@ def pick(features: np.ndarray, confidence: np.ndarray, weights: np.ndarray, conf
     return np.argmax(scores(features, confidence, weights, confidence_weight), axis=0)
 
 
-# The second look (docs/pose.md "H"): the ups scored after +z, +y (pose.UP_CANDIDATES' order) when
-# neither of those two scores `below` or more; any2point.tools.second_look fits the threshold.
+# The second look (docs/pose.md "H"): Auto picks between +z and +y with the picker above; a
+# second score, the uprightness u = w' . f + c' ln(max softmax) + bias (a logistic regression with
+# an intercept, fitted by any2point.tools.second_look on every candidate of validation clouds:
+# "does this turn show the cloud upright?"), decides whether to look further: where both u(+z) and
+# u(+y) are below the threshold `below`, the cloud is also classified under these four ups
+# (pose.UP_CANDIDATES' order) and the candidate with the highest u of all six is kept.
 SECOND_LOOK_UPS = ("-y", "+x", "-x", "-z")
 
 
-def needs_second_look(scores: np.ndarray, below: float) -> np.ndarray:
-    """[U >= 2, S] scores (+z, +y first) -> [S] True where both +z and +y score below `below`."""
-    return np.asarray(scores)[:2].max(0) < below
+def uprightness(features: np.ndarray, confidence: np.ndarray, look: dict) -> np.ndarray:
+    """[U, S, D], [U, S] -> [U, S] the second look's uprightness logit of every candidate."""
+    return scores(features, confidence, look["weights"], look["confidenceWeight"]) + float(look["bias"])
 
 
-def pick_with_second_look(scores: np.ndarray, below: float) -> np.ndarray:
-    """[U, S] scores of +z, +y and then the second look's ups -> [S] the chosen index: the higher of
-    +z and +y, or, where both score below `below`, the highest of all U (ties to the earlier)."""
-    scores = np.asarray(scores)
-    two = np.argmax(scores[:2], axis=0)
-    if len(scores) <= 2:
+def needs_second_look(u: np.ndarray, below: float) -> np.ndarray:
+    """[U >= 2, S] uprightness (+z, +y first) -> [S] True where both +z and +y are below `below`."""
+    return np.asarray(u)[:2].max(0) < below
+
+
+def pick_with_second_look(picker_scores: np.ndarray, u: np.ndarray, below: float) -> np.ndarray:
+    """[U, S] the picker's scores and the uprightness of +z, +y, then the second look's ups -> [S]
+    the chosen index: the picker's choice of +z and +y, or, where both are below `below` in
+    uprightness, the highest uprightness of all U (ties to the earlier)."""
+    two = np.argmax(np.asarray(picker_scores)[:2], axis=0)
+    u = np.asarray(u)
+    if len(u) <= 2:
         return two
-    return np.where(needs_second_look(scores, below), np.argmax(scores, axis=0), two)
+    return np.where(needs_second_look(u, below), np.argmax(u, axis=0), two)
+
+
+def fit_uprightness(x: np.ndarray, y: np.ndarray, lam: float, steps: int = 25) -> tuple[np.ndarray, float, float]:
+    """Logistic regression with an intercept: x [n, D + 1] (design(): features, ln confidence), y
+    [n] in {0, 1} (is this candidate the true up?) -> (w [D], c, bias). Minimises the mean
+    log-loss + lam / 2 |(w, c)|^2 (the intercept unpenalised) by Newton's method."""
+    x = np.concatenate([np.asarray(x, np.float64), np.ones((len(x), 1))], 1)
+    y = np.asarray(y, np.float64)
+    theta = np.zeros(x.shape[1])
+    pen = np.full(x.shape[1], float(lam))
+    pen[-1] = 0.0
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-(x @ theta)))
+        grad = x.T @ (p - y) / len(y) + pen * theta
+        hess = (x * (p * (1.0 - p))[:, None]).T @ x / len(y) + np.diag(pen) + 1e-12 * np.eye(len(theta))
+        step = np.linalg.solve(hess, grad)
+        theta -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return theta[:-2], float(theta[-2]), float(theta[-1])
 
 
 def fit(features: np.ndarray, confidence: np.ndarray, true_up: np.ndarray, lam: float,
@@ -97,7 +127,7 @@ MANIFEST_KEYS = ("rule", "score", "ups", "weights", "confidenceWeight", "lambda"
 
 
 # What the manifest keeps of a second look (the per-row validation figures stay in upright.json).
-SECOND_LOOK_MANIFEST_KEYS = ("below", "ups", "rule", "validationMeans")
+SECOND_LOOK_MANIFEST_KEYS = ("below", "weights", "confidenceWeight", "bias", "ups", "lambda", "rule", "validationMeans")
 
 
 def manifest_block(block: dict) -> dict:

@@ -154,10 +154,10 @@ def probabilities(model: torch.nn.Module, cloud_set: CloudSet, idx: Indices, bat
 
 @torch.no_grad()
 def vote_outputs(model: torch.nn.Module, cloud_set: CloudSet, idx: Indices, batch_size: int,
-                 votes: int) -> tuple[np.ndarray, np.ndarray]:
+                 votes: int, rows: Optional[np.ndarray] = None) -> tuple[np.ndarray, np.ndarray]:
     """([V, S, K] logits for FPS starts 0 .. votes-1, [S, D] features of start 0) of every cloud
-    of `cloud_set`: what the app's rule reads (decide.py)."""
-    rows = np.arange(len(cloud_set))
+    of `cloud_set` (or of its `rows` only, in their order): what the app's rule reads (decide.py)."""
+    rows = np.arange(len(cloud_set)) if rows is None else rows
     logits, features = [], None
     for v in range(votes):
         lo, fe = [], []
@@ -205,18 +205,42 @@ def classify(model: torch.nn.Module, heading: str, clouds: np.ndarray, labels: n
     if up_search == "none":
         return probs(clouds).argmax(-1).astype(np.int64), None
     if up_search in ("max", "app"):
-        if up_search == "app" and upright and upright.get("secondLook"):
-            # The picker's second look: every cloud under all six ups, the rule uses the four
-            # others only where neither +z nor +y looks upright (as the app, which classifies them
-            # only then: the same answers).
-            candidates = (*candidates, *learned.SECOND_LOOK_UPS)
         outs = [vote_outputs(model, turned(c), idx, batch_size, votes) for c in pose.up_candidates(clouds, tuple(candidates))]
         logits, features = np.stack([o[0] for o in outs]), np.stack([o[1] for o in outs])
-        q, picks = decide.answer(logits, 1.0, features, upright if up_search == "app" else None)
-        return q.argmax(-1).astype(np.int64), [candidates[k] for k in picks]
+        look = upright.get("secondLook") if up_search == "app" and upright else None
+        if look is None:
+            q, picks = decide.answer(logits, 1.0, features, upright if up_search == "app" else None)
+            return q.argmax(-1).astype(np.int64), [candidates[k] for k in picks]
+        # The picker's second look, as the app takes it: the other four ups classified only for
+        # the clouds where neither +z nor +y looks upright (docs/pose.md "H").
+        pred, names = second_look(model, turned, clouds, idx, batch_size, votes, logits, features, upright)
+        return pred, names
     per = np.stack([probs(c) for c in pose.up_candidates(clouds, tuple(candidates))])
     picks = pose.pick_up(per / votes, up_search)
     return pose.searched(per, picks=picks).argmax(-1).astype(np.int64), [candidates[k] for k in picks]
+
+
+def second_look(model, turned, clouds: np.ndarray, idx: Indices, batch_size: int, votes: int,
+                logits: np.ndarray, features: np.ndarray, upright: dict) -> tuple[np.ndarray, list[str]]:
+    """decide.py's rule with the picker's second look, from the +z, +y outputs (logits [2, V, S, K],
+    features [2, S, D]): the four other ups classified for the clouds that need them only.
+    Returns the top-1 and the up kept, per cloud."""
+    ups = (*decide.APP_UPS, *learned.SECOND_LOOK_UPS)
+    conf = decide.softmax(logits).mean(1).max(-1)
+    need = np.nonzero(learned.needs_second_look(learned.uprightness(features, conf, upright["secondLook"]),
+                                                upright["secondLook"]["below"]))[0]
+    q, picks = decide.answer(logits, 1.0, features, upright)
+    pred, names = q.argmax(-1).astype(np.int64), [ups[k] for k in picks]
+    if len(need):
+        more = [vote_outputs(model, turned(c), idx, batch_size, votes, need)
+                for c in pose.up_candidates(clouds, learned.SECOND_LOOK_UPS)]
+        all_logits = np.concatenate([logits[:, :, need], np.stack([o[0] for o in more])])
+        all_features = np.concatenate([features[:, need], np.stack([o[1] for o in more])])
+        q6, picks6 = decide.answer(all_logits, 1.0, all_features, upright)
+        pred[need] = q6.argmax(-1)
+        for i, k in zip(need, picks6):
+            names[i] = ups[k]
+    return pred, names
 
 
 def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit: int = 0, votes: int = 1,

@@ -2,26 +2,31 @@
 
     PYTHONPATH=training python3 -m any2point.tools.second_look [checkpoint] [--write]
 
-Auto scores +z and +y with the learned up picker (any2point.upright); a file whose up is -y, +x,
--x or -z is then read on its side. The second look: when both scores are below a threshold tau
-(neither looks upright), the cloud is also classified under the other four ups and the best
-score of all six is kept (upright.pick_with_second_look, twin src/model/upright.ts). Files whose
-up is +z or +y rarely pay for the four extra passes.
+Auto picks between +z and +y with the learned up picker (any2point.upright); a file whose up is
+-y, +x, -x or -z is then read on its side. The second look: an uprightness score u per candidate
+(a logistic regression with an intercept on the network's features and ln confidence: "does this
+turn show the cloud upright?"); when both u(+z) and u(+y) are below a threshold tau, the cloud is
+also classified under the other four ups and the highest u of all six is kept
+(upright.pick_with_second_look, twin src/model/upright.ts). Files whose up is +z or +y rarely pay
+for the four extra passes.
 
 1. Every validation cloud in each of the benchmark's variants with a known up (VARIANTS: the six
    ups, a random heading, the partial, sparse and noisy ones) classified under all six candidate
    ups at one vote (cached with tools/novelty's outputs, bench-results/novelty/).
-2. Out-of-sample scores, as a user's file is scored: each cloud by the picker fitted on the other
-   four folds (tools/upright.validation_held_out, the shipped picker's penalty).
-3. tau (RULE-cascade.md): among the thresholds (quantiles of the pooled +z / +y scores, and
-   "never"), those that keep every one of the app's nine rows (NINE) within SLACK points of the
-   two-up rule; of those the one with the highest mean over all the rows; equal means: the lower.
-4. Reported per row: OA and up found with the two ups, all six, the second look at tau, and the
-   whole procedure cross-validated (tau chosen on four folds, applied to the fifth), with the
-   share of clouds that took the look.
+2. u fitted on every candidate of every cloud of every variant (labelled: the true up or not);
+   the penalty from LAMBDAS by 5-fold cross-validation over the clouds (held-out log-loss), each
+   cloud's held-out u kept; the picker's held-out scores from tools/upright.validation_held_out.
+3. tau (RULE-cascade.md, RULE-cascade2.md) on the held-out values: among the thresholds (quantiles
+   of the pooled u(+z), u(+y) maxima, and "never"), those that keep every one of the app's nine
+   rows (NINE) within SLACK points of the two-up rule; of those the one with the highest mean over
+   all the rows; equal means: the lower.
+4. Reported per row: OA and up found with the two ups, the highest u of all six, the second look
+   at tau, and the whole procedure cross-validated (tau chosen on four folds, applied to the
+   fifth), with the share of clouds that took the look. u is then refitted on every validation
+   cloud (weights rounded to 7 significant digits) for the app.
 `--write` adds the `secondLook` block to the checkpoint's upright.json and the manifest's upright
-block. Run it after tools/upright (which rewrites upright.json without it: a threshold belongs to
-the weights it was fitted with) and before tools/calibrate and tools/novelty.
+block. Run it after tools/upright (which rewrites upright.json without it: the look belongs to
+the picker it was fitted beside) and before tools/calibrate and tools/novelty.
 """
 from __future__ import annotations
 
@@ -47,7 +52,8 @@ NINE = ("clean", "up+y", "heading", "cut", "view", "points256", "jitter2", "outl
 OTHER_UPS = ("up-y", "up+x", "up-x", "up-z")
 VARIANTS = (*NINE[:2], *OTHER_UPS, *NINE[2:])
 SLACK = 0.5  # points a nine row may lose to the two-up rule
-QUANTILES = np.linspace(0.0, 0.6, 121)  # candidate thresholds: quantiles of the pooled +z / +y score
+QUANTILES = np.linspace(0.0, 0.6, 121)  # candidate thresholds: quantiles of the pooled max(u(+z), u(+y))
+LAMBDAS = (1e-3, 1e-2)  # the uprightness fit's penalties (RULE-cascade2.md)
 SIGNIFICANT = 7
 
 
@@ -65,7 +71,7 @@ def six_up_outputs(mid: str, model, heading: str, root: Path, sha: str, variants
 
 
 def held_out_scores(out: dict, variants: Sequence[str], fold: np.ndarray, pickers: list[dict]) -> dict:
-    """{variant: [6, S] scores}, each cloud scored by the picker not fitted on it."""
+    """{variant: [6, S] picker scores}, each cloud scored by the picker not fitted on it."""
     res = {}
     for v in variants:
         conf = decide.softmax(out[v]["logits"]).max(-1)
@@ -77,6 +83,43 @@ def held_out_scores(out: dict, variants: Sequence[str], fold: np.ndarray, picker
     return res
 
 
+def inputs(out: dict, variants: Sequence[str], m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(x [n, D + 1], y [n]) of every candidate of the clouds m in every variant."""
+    xs, ys = [], []
+    for v in variants:
+        x = upright.design(out[v]["features"][:, m], decide.softmax(out[v]["logits"][:, m]).max(-1))
+        xs.append(x.reshape(-1, x.shape[-1]))
+        ys.append((np.arange(6)[:, None] == out[v]["trueUp"]).repeat(int(m.sum()), 1).reshape(-1))
+    return np.concatenate(xs), np.concatenate(ys).astype(np.float64)
+
+
+def look_of(fit: tuple[np.ndarray, float, float]) -> dict:
+    w, c, b = fit
+    return {"weights": w, "confidenceWeight": c, "bias": b}
+
+
+def held_out_uprightness(out: dict, variants: Sequence[str], fold: np.ndarray, log=print) -> tuple[dict, float, dict]:
+    """({variant: [6, S] u}, the penalty, {penalty: held-out log-loss}): each cloud's u from the fit
+    on the other folds, with the penalty of the lowest held-out log-loss."""
+    loss, held = {}, {}
+    for lam in LAMBDAS:
+        u = {v: np.zeros((6, len(fold))) for v in variants}
+        total, count = 0.0, 0
+        for k in range(int(fold.max()) + 1):
+            look = look_of(upright.fit_uprightness(*inputs(out, variants, fold != k), lam))
+            for v in variants:
+                te = fold == k
+                z = upright.uprightness(out[v]["features"][:, te], decide.softmax(out[v]["logits"][:, te]).max(-1), look)
+                u[v][:, te] = z
+                y = (np.arange(6)[:, None] == out[v]["trueUp"]).repeat(int(te.sum()), 1)
+                total += float(np.sum(np.logaddexp(0, z) - y * z))
+                count += y.size
+        loss[lam], held[lam] = total / count, u
+        log(f"  uprightness, penalty {lam:g}: held-out log-loss {loss[lam]:.4f}")
+    lam = min(LAMBDAS, key=lambda x: (loss[x], -x))
+    return held[lam], lam, loss
+
+
 def figures(out: dict, v: str, labels: np.ndarray, picks: np.ndarray, m: Optional[np.ndarray] = None) -> dict:
     """OA and up found (%) of `picks` [S] on the clouds m."""
     m = np.ones(len(labels), bool) if m is None else m
@@ -86,11 +129,11 @@ def figures(out: dict, v: str, labels: np.ndarray, picks: np.ndarray, m: Optiona
             "upFound": round(100 * float((picks[m] == out[v]["trueUp"]).mean()), 4)}
 
 
-def choose(out: dict, variants: Sequence[str], labels: np.ndarray, scores: dict, m: np.ndarray) -> float:
+def choose(out: dict, variants: Sequence[str], labels: np.ndarray, scores: dict, u: dict, m: np.ndarray) -> float:
     """The rule's tau on the clouds m (-inf: never look)."""
-    pooled = np.concatenate([scores[v][:2, m].max(0) for v in variants])
+    pooled = np.concatenate([u[v][:2, m].max(0) for v in variants])
     taus = [-np.inf] + sorted(set(np.quantile(pooled, QUANTILES).tolist()))
-    oa = lambda v, tau: figures(out, v, labels, upright.pick_with_second_look(scores[v], tau), m)["OA"]
+    oa = lambda v, tau: figures(out, v, labels, upright.pick_with_second_look(scores[v], u[v], tau), m)["OA"]
     base = {v: oa(v, -np.inf) for v in variants}
     best, best_mean = -np.inf, -np.inf
     for tau in taus:
@@ -121,7 +164,8 @@ def evaluate(mid: str, path: Path, root: Path, variants: Sequence[str] = VARIANT
     if not np.array_equal(labels, out["labels"]):
         raise SystemExit("the six-up outputs are not of the validation clouds tools/upright fits on")
     scores = held_out_scores(out, variants, fold, pickers)
-    tau = choose(out, variants, labels, scores, np.ones(len(labels), bool))
+    u, lam, loss = held_out_uprightness(out, variants, fold, log)
+    tau = choose(out, variants, labels, scores, u, np.ones(len(labels), bool))
     if not np.isfinite(tau):
         log(f"{mid}: no threshold keeps the nine rows within {SLACK} points: no second look")
         return {"below": None}
@@ -129,33 +173,38 @@ def evaluate(mid: str, path: Path, root: Path, variants: Sequence[str] = VARIANT
     cv_picks = {v: np.zeros(len(labels), np.int64) for v in variants}
     cv_taus = []
     for k in range(int(fold.max()) + 1):
-        t = choose(out, variants, labels, scores, fold != k)
+        t = choose(out, variants, labels, scores, u, fold != k)
         cv_taus.append(t if np.isfinite(t) else None)
         for v in variants:
-            cv_picks[v][fold == k] = upright.pick_with_second_look(scores[v][:, fold == k], t)
+            te = fold == k
+            cv_picks[v][te] = upright.pick_with_second_look(scores[v][:, te], u[v][:, te], t)
     rows = {}
     for v in variants:
-        look = upright.pick_with_second_look(scores[v], tau)
         rows[v] = {"twoUps": figures(out, v, labels, scores[v][:2].argmax(0)),
-                   "allSix": figures(out, v, labels, scores[v].argmax(0)),
-                   "secondLook": figures(out, v, labels, look),
+                   "allSix": figures(out, v, labels, u[v].argmax(0)),
+                   "secondLook": figures(out, v, labels, upright.pick_with_second_look(scores[v], u[v], tau)),
                    "crossValidated": figures(out, v, labels, cv_picks[v]),
-                   "looked": round(100 * float(upright.needs_second_look(scores[v], tau).mean()), 2)}
+                   "looked": round(100 * float(upright.needs_second_look(u[v], tau).mean()), 2)}
     means = {name: {k: round(float(np.mean([rows[v][k]["OA"] for v in group])), 4)
                     for k in ("twoUps", "allSix", "secondLook", "crossValidated")}
              for name, group in (("nine", [v for v in NINE if v in variants]),
                                  ("otherUps", [v for v in OTHER_UPS if v in variants]), ("all", list(variants)))}
-    return {"below": tau, "ups": list(upright.SECOND_LOOK_UPS), "rule": "docs/pose.md H (RULE-cascade.md)",
+    w, c, b = upright.fit_uprightness(*inputs(out, variants, np.ones(len(labels), bool)), lam)
+    return {"below": tau, "weights": [round_to(x) for x in w], "confidenceWeight": round_to(c), "bias": round_to(b),
+            "ups": list(upright.SECOND_LOOK_UPS), "lambda": lam, "rule": "docs/pose.md H (RULE-cascade2.md)",
+            "score": "uprightness: weights . features(vote 0) + confidenceWeight * ln(max softmax) + bias",
             "fittedOn": {"split": "validation", "clouds": int(len(labels)), "variants": list(variants), "votes": 1,
-                         "scores": "out of sample: each cloud by the picker fitted on the other four folds",
+                         "heldOut": "u, tau and the picker's scores of each cloud from fits on the other four folds",
                          "slack": SLACK},
+            "heldOutLogLoss": {str(k): round(x, 5) for k, x in loss.items()},
             "crossValidatedTaus": cv_taus, "validation": rows, "validationMeans": means}
 
 
 def table(look: dict) -> str:
     f = lambda r: f"{r['OA']:5.1f} ({r['upFound']:5.1f})"
-    lines = [f"tau {look['below']}; cross-validated taus {look['crossValidatedTaus']}",
-             f"{'OA % (up found %)':18s} {'two ups':>14s} {'all six':>14s} {'second look':>14s} {'cross-val':>14s} {'looked':>7s}"]
+    lines = [f"tau {look['below']} (penalty {look['lambda']:g}); cross-validated taus "
+             f"{', '.join('never' if t is None else f'{t:.3f}' for t in look['crossValidatedTaus'])}",
+             f"{'OA % (up found %)':18s} {'two ups':>14s} {'best u of six':>14s} {'second look':>14s} {'cross-val':>14s} {'looked':>7s}"]
     for v, r in look["validation"].items():
         lines.append(f"{v:18s} {f(r['twoUps']):>14s} {f(r['allSix']):>14s} {f(r['secondLook']):>14s} "
                      f"{f(r['crossValidated']):>14s} {r['looked']:6.1f}%")
