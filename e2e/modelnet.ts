@@ -115,3 +115,11 @@ export function zooModelWithReference(): { modelId: string; parity: ParityEntry[
   }
   throw new Error(`no model in public/models has a fixture in ${FIXTURES} with a 'parity' list (PyTorch logits of test clouds, written by training/any2point/export.py)`);
 }
+
+/** The cloud turned from z up to +x up: (x, y, z) -> (z, y, -x), the benchmark's `up+x`
+ * (perturb.UP_ROTATIONS["+x"]), as some scanners and CAD exports save it. */
+export function xUp(points: Float32Array): Float32Array {
+  const out = new Float32Array(points.length);
+  for (let i = 0; i < points.length; i += 3) [out[i], out[i + 1], out[i + 2]] = [points[i + 2], points[i + 1], -points[i]];
+  return out;
+}

@@ -7,7 +7,7 @@
 // "what the model sees" redraws the cloud normalised and upright without classifying it again.
 import { expect, test, type Page } from '@playwright/test';
 import { dropFile, framesDrawn, saveScreenshot, waitForFrameAfter } from './helpers';
-import { testCloud, toPly, zooManifest, zooModel } from './modelnet';
+import { testCloud, toPly, xUp, zooManifest, zooModel } from './modelnet';
 import { createRandom } from '../src/geometry/random';
 
 // chair_0890: z-up it is a chair; saved y-up and read as z-up the network calls it a vase.
@@ -17,14 +17,6 @@ const CHAIR = 'chair_0890';
 function yUp(points: Float32Array): Float32Array {
   const out = new Float32Array(points.length);
   for (let i = 0; i < points.length; i += 3) [out[i], out[i + 1], out[i + 2]] = [points[i], points[i + 2], -points[i + 1]];
-  return out;
-}
-
-/** The cloud turned from z up to +x up: (x, y, z) -> (z, y, -x), the benchmark's `up+x`
- * (perturb.UP_ROTATIONS["+x"]), as some scanners and CAD exports save it. */
-function xUp(points: Float32Array): Float32Array {
-  const out = new Float32Array(points.length);
-  for (let i = 0; i < points.length; i += 3) [out[i], out[i + 1], out[i + 2]] = [points[i + 2], points[i + 1], -points[i]];
   return out;
 }
 

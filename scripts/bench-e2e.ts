@@ -12,7 +12,7 @@
 // for one pass and for the default's passes one after another.
 // Prints the tables and writes bench-results/e2e.json. Run `vite build` first (the npm script does).
 //   flags: --runs 5 --devices webgpu,wasm --model <id> --votes <n> (default: the manifest's)
-//          --clouds modelnet-1024 (only these of modelnet-1024, dense-100k, bunny; default all)
+//          --clouds modelnet-1024 (only these of modelnet-1024, dense-100k, modelnet-1024-x-up, bunny; default all)
 //   E2E_DIST=<dir>: serve that build (vite build --outDir <dir>) instead of dist/, as the e2e tests do.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ import { cpus, loadavg } from 'node:os';
 import { chromium, type Browser, type Page } from 'playwright';
 import { preview } from 'vite';
 import { chromiumArgs } from '../playwright.config';
-import { testCloud, toPly, zooModel } from '../e2e/modelnet';
+import { testCloud, toPly, xUp, zooModel } from '../e2e/modelnet';
 import { createRandom } from '../src/geometry/random';
 import { MAX_VOTES, parseVotes } from '../src/model/votes';
 import { AUTO_UPS } from '../src/model/decide';
@@ -223,6 +223,9 @@ async function main(): Promise<void> {
   const clouds: [string, string, Uint8Array][] = [
     ['modelnet-1024', 'ply', toPly(chair.points)],
     ['dense-100k', 'ply', denseCloud(100_000)],
+    // The same chair saved +x up: on Auto neither z nor y looks upright, so the second look
+    // classifies the other four ups too (docs/pose.md "H"): six passes in two batched runs.
+    ['modelnet-1024-x-up', 'ply', toPly(xUp(chair.points))],
   ];
   if (existsSync(BUNNY)) clouds.push(['bunny', 'obj', new Uint8Array(readFileSync(BUNNY))]);
   else console.log(`  ${BUNNY} missing (Debian package glmark2-data): bunny not measured`);
