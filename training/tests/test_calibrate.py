@@ -36,7 +36,9 @@ def test_benchmark_up_search_is_the_apps_rule_on_the_calibration_logits():
                 candidates=list(C.APP_UPS), log=None)
     q, picks = decide.answer(got["up+y"], 1.0, got["up+y" + C.FEATURES], picker)
     assert app["models"][0]["variants"]["up+y"]["predictions"] == q.argmax(-1).tolist()
-    assert app["upSearch"]["picker"]["default"] == ("learned" if picker else "max-softmax")
+    look = (picker or {}).get("secondLook")
+    assert app["upSearch"]["picker"]["default"] == (
+        f"learned, second look below {look['below']}" if look else "learned" if picker else "max-softmax")
 
 
 def test_fit_measure_and_write(tmp_path):
