@@ -213,8 +213,7 @@ def classify(model: torch.nn.Module, heading: str, clouds: np.ndarray, labels: n
             return q.argmax(-1).astype(np.int64), [candidates[k] for k in picks]
         # The picker's second look, as the app takes it: the other four ups classified only for
         # the clouds where neither +z nor +y looks upright (docs/pose.md "H").
-        pred, names = second_look(model, turned, clouds, idx, batch_size, votes, logits, features, upright)
-        return pred, names
+        return second_look(model, turned, clouds, idx, batch_size, votes, logits, features, upright)
     per = np.stack([probs(c) for c in pose.up_candidates(clouds, tuple(candidates))])
     picks = pose.pick_up(per / votes, up_search)
     return pose.searched(per, picks=picks).argmax(-1).astype(np.int64), [candidates[k] for k in picks]
