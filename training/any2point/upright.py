@@ -74,23 +74,31 @@ def pick_with_second_look(picker_scores: np.ndarray, u: np.ndarray, below: float
     return np.where(needs_second_look(u, below), np.argmax(u, axis=0), two)
 
 
+def newton_logistic(x: np.ndarray, y: np.ndarray, penalty: np.ndarray, steps: int) -> np.ndarray:
+    """theta minimising the mean log-loss of sigmoid(x @ theta) against y (x [n, P], y [n] in
+    [0, 1]) + 1/2 sum(penalty * theta^2), by Newton's method from zero (the loss is strictly
+    convex where the penalty is positive, so the result depends on neither a start nor a
+    learning rate). The one solver of fit and fit_uprightness."""
+    theta = np.zeros(x.shape[1])
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-(x @ theta)))
+        grad = x.T @ (p - y) / len(y) + penalty * theta
+        hess = (x * (p * (1.0 - p))[:, None]).T @ x / len(y) + np.diag(penalty) + 1e-12 * np.eye(len(theta))
+        step = np.linalg.solve(hess, grad)
+        theta -= step
+        if np.abs(step).max() < 1e-10:
+            break
+    return theta
+
+
 def fit_uprightness(x: np.ndarray, y: np.ndarray, lam: float, steps: int = 25) -> tuple[np.ndarray, float, float]:
     """Logistic regression with an intercept: x [n, D + 1] (design(): features, ln confidence), y
     [n] in {0, 1} (is this candidate the true up?) -> (w [D], c, bias). Minimises the mean
-    log-loss + lam / 2 |(w, c)|^2 (the intercept unpenalised) by Newton's method."""
+    log-loss + lam / 2 |(w, c)|^2 (the intercept unpenalised)."""
     x = np.concatenate([np.asarray(x, np.float64), np.ones((len(x), 1))], 1)
-    y = np.asarray(y, np.float64)
-    theta = np.zeros(x.shape[1])
     pen = np.full(x.shape[1], float(lam))
     pen[-1] = 0.0
-    for _ in range(steps):
-        p = 1.0 / (1.0 + np.exp(-(x @ theta)))
-        grad = x.T @ (p - y) / len(y) + pen * theta
-        hess = (x * (p * (1.0 - p))[:, None]).T @ x / len(y) + np.diag(pen) + 1e-12 * np.eye(len(theta))
-        step = np.linalg.solve(hess, grad)
-        theta -= step
-        if np.abs(step).max() < 1e-8:
-            break
+    theta = newton_logistic(x, np.asarray(y, np.float64), pen, steps)
     return theta[:-2], float(theta[-2]), float(theta[-1])
 
 
@@ -98,25 +106,15 @@ def fit(features: np.ndarray, confidence: np.ndarray, true_up: np.ndarray, lam: 
         steps: int = 50) -> tuple[np.ndarray, float]:
     """Logistic regression on pairs, without an intercept: features [2, S, D] and confidence
     [2, S] of two candidates, true_up [S] (0 or 1) -> (w [D], c). Minimises the mean of
-    log(1 + exp(-(score_true - score_other))) + lam / 2 |(w, c)|^2 by Newton's method (the loss
-    is strictly convex, so the result does not depend on a start or a learning rate)."""
+    log(1 + exp(-(score_true - score_other))) + lam / 2 |(w, c)|^2: the log-loss of the pair's
+    difference labelled 1."""
     x = design(features, confidence)
     true_up = np.asarray(true_up)
     if x.shape[0] != 2 or not np.isin(true_up, (0, 1)).all():
         raise ValueError("upright.fit: two candidates, and a true up of 0 or 1 per cloud")
     s = np.arange(x.shape[1])
     d = x[true_up, s] - x[1 - true_up, s]  # [S, D + 1]: the true up's inputs minus the other's
-    theta = np.zeros(d.shape[1])
-    n = len(d)
-    for _ in range(steps):
-        m = d @ theta
-        p = 1.0 / (1.0 + np.exp(m))  # d loss / d margin = -p
-        grad = -(d.T @ p) / n + lam * theta
-        hess = (d * (p * (1.0 - p))[:, None]).T @ d / n + lam * np.eye(len(theta))
-        step = np.linalg.solve(hess, grad)
-        theta -= step
-        if np.abs(step).max() < 1e-10:
-            break
+    theta = newton_logistic(d, np.ones(len(d)), np.full(d.shape[1], float(lam)), steps)
     return theta[:-1], float(theta[-1])
 
 
