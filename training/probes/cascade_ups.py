@@ -31,6 +31,29 @@ from any2point.tools import second_look as S
 from any2point.tools.upright import validation_held_out
 
 
+def load(npz: Path, data: Path, error) -> tuple[dict, np.ndarray, np.ndarray, dict]:
+    """(outputs {"labels", variant: {"logits", "features", "trueUp"}}, labels, fold, {variant: [6, S]
+    held-out picker scores}) of six_ups_outputs.py's npz, checked against the shipped picker."""
+    d = np.load(npz)
+    if tuple(str(u) for u in d["ups"]) != pose.UP_CANDIDATES:
+        error("the npz's candidate ups are not pose.UP_CANDIDATES")
+    variants = [k[: -len("_logits")] for k in d.files if k.endswith("_logits")]
+    if any(f"{v}_trueUp" not in d.files for v in variants):
+        error(f"{npz} has no true up for every variant: rerun six_ups_outputs.py")
+    out = {"labels": d["labels"], **{v: {"logits": d[f"{v}_logits"], "features": d[f"{v}_features"],
+                                         "trueUp": int(d[f"{v}_trueUp"])} for v in variants}}
+    path = Path(str(d["checkpoint"]))
+    shipped = json.loads((path.parent / "upright.json").read_text())
+    sha = str(d["checkpoint_sha256"])
+    if shipped["checkpointSha256"] != sha:
+        error("the checkpoint's upright.json was fitted on another checkpoint than the npz's")
+    model, cfg, _ = ckpt.load_model(path)
+    labels, fold, pickers = validation_held_out(path.parent.name, model, cfg.heading, 0, data, sha, shipped["lambda"])
+    if not np.array_equal(labels, out["labels"]):
+        error("the npz's clouds are not the validation clouds tools/upright fits on (use --limit 0)")
+    return out, labels, fold, S.held_out_scores(out, variants, fold, pickers)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("npz", type=Path, help="the outputs of six_ups_outputs.py (validation, limit 0)")
@@ -38,24 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=DEFAULT_MODELNET)
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args(argv)
-    d = np.load(args.npz)
-    if tuple(str(u) for u in d["ups"]) != pose.UP_CANDIDATES:
-        ap.error("the npz's candidate ups are not pose.UP_CANDIDATES")
-    variants = [k[: -len("_logits")] for k in d.files if k.endswith("_logits")]
-    if any(f"{v}_trueUp" not in d.files for v in variants):
-        ap.error(f"{args.npz} has no true up for every variant: rerun six_ups_outputs.py")
-    out = {"labels": d["labels"], **{v: {"logits": d[f"{v}_logits"], "features": d[f"{v}_features"],
-                                         "trueUp": int(d[f"{v}_trueUp"])} for v in variants}}
-    path = Path(str(d["checkpoint"]))
-    shipped = json.loads((path.parent / "upright.json").read_text())
-    sha = str(d["checkpoint_sha256"])
-    if shipped["checkpointSha256"] != sha:
-        ap.error("the checkpoint's upright.json was fitted on another checkpoint than the npz's")
-    model, cfg, _ = ckpt.load_model(path)
-    labels, fold, pickers = validation_held_out(path.parent.name, model, cfg.heading, 0, args.data, sha, shipped["lambda"])
-    if not np.array_equal(labels, out["labels"]):
-        ap.error("the npz's clouds are not the validation clouds tools/upright fits on (use --limit 0)")
-    scores = S.held_out_scores(out, variants, fold, pickers)
+    out, labels, fold, scores = load(args.npz, args.data, ap.error)
+    variants = [k for k in out if k != "labels"]
     u = scores if args.score == "picker" else S.held_out_uprightness(out, variants, fold)[0]
     tau = S.choose(out, variants, labels, scores, u, np.ones(len(labels), bool))
     cv = {v: np.zeros(len(labels), np.int64) for v in variants}
