@@ -129,7 +129,7 @@ test('a z-up chair saved +x up: Auto takes a second look and finds x; forced to 
   test.setTimeout(10 * 60_000);
   const chair = testCloud(CHAIR);
   await open(page, 'auto');
-  // Neither z nor y looks upright (the second look's uprightness, docs/pose.md "H"): the other four
+  // Neither z nor y looks upright (the second look's trigger, docs/pose.md "H"): the other four
   // ups are classified too, and x, the one that stands the chair up, is kept.
   expect(zooManifest(zooModel()).upright?.secondLook, 'the default model has a second look').toBeDefined();
   const auto = await classify(page, `${CHAIR}-x-up.ply`, xUp(chair.points));

@@ -6,8 +6,8 @@
 // 2. The up: the u with the largest max_k P_u[k]; a tie keeps the earlier one (z). With the
 //    model's learned up picker (upright.ts) and every run's features, the u with the largest
 //    learned score instead (same tie rule). With the picker's second look, runs of -y, x, -x, -z
-//    after z and y (classified because z and y both had an uprightness below its threshold): the
-//    largest uprightness of all six.
+//    after z and y (classified because its trigger on z and y was below its threshold): the
+//    largest choice score of all six.
 // 3. The answer: Q = mean over the chosen up's votes of softmax(logits / T).
 // 4. "Not sure" when max_k Q[k] < threshold (low confidence), or, with the up on Auto and the
 //    model's novelty check, when the features of the two ups are too alike (novelty.ts: the cloud
@@ -16,7 +16,7 @@ import type { UpAxis } from '../geometry/normalise';
 import { softmax, topK, type RankedClass } from './postprocess';
 import { meanProbabilities } from './votes';
 import { turnSimilarity, unlikeTraining, type Novelty } from './novelty';
-import { needsSecondLook, pickWithSecondLook, uprightness, uprightScores, type Upright } from './upright';
+import { lookChoice, lookTrigger, needsSecondLook, pickWithSecondLook, uprightScores, type Upright } from './upright';
 
 /** The up axes the app classifies a cloud under when the up is automatic, in rule order. */
 export const AUTO_UPS: readonly UpAxis[] = ['z', 'y'];
@@ -39,8 +39,8 @@ export interface UpScore {
   confidence: number;
   /** The learned up picker's score (upright.ts), when that rule picked the up. */
   score?: number;
-  /** The second look's uprightness (upright.ts), when the other four ups were classified. */
-  uprightness?: number;
+  /** The second look's choice score (upright.ts), when the other four ups were classified. */
+  choice?: number;
 }
 
 /** How the up was picked: the model's learned up picker, the larger top probability, or the one
@@ -111,8 +111,8 @@ export function wantsSecondLook(
   upright: Upright | null,
 ): boolean {
   if (!upright?.secondLook || runs.length !== 2 || runs[0].up !== 'z' || runs[1].up !== 'y') return false;
-  const u = uprightness(runs.map((r) => ({ features: r.features, confidence: maxOf(votedProbabilities(r.voteLogits)) })), upright);
-  return needsSecondLook(u, upright);
+  const g = lookTrigger(runs.map((r) => ({ features: r.features, confidence: maxOf(votedProbabilities(r.voteLogits)) })), upright);
+  return needsSecondLook(g, upright);
 }
 
 /** Steps 1-4 for one cloud: `runs` are the candidate ups (in AUTO_UPS order when detected, then
@@ -130,10 +130,12 @@ export function decide(
   if (runs.length === 0) throw new Error('decide: no runs');
   const confidences = runs.map((r) => maxOf(votedProbabilities(r.voteLogits)));
   const learned = uprightScores(runs.map((r, i) => ({ features: r.features, confidence: confidences[i] })), upright);
-  const u = learned && runs.length > 2 ? uprightness(runs.map((r, i) => ({ features: r.features, confidence: confidences[i] })), upright) : null;
-  const upScores: UpScore[] = runs.map((r, i) => ({ up: r.up, confidence: confidences[i], ...(learned ? { score: learned[i] } : {}), ...(u ? { uprightness: u[i] } : {}) }));
-  const looked = u !== null;
-  const chosen = u ? pickWithSecondLook(learned!, u, upright!) : pickUp(learned ?? confidences);
+  const candidates = runs.map((r, i) => ({ features: r.features, confidence: confidences[i] }));
+  const choice = learned && runs.length > 2 ? lookChoice(candidates, upright) : null;
+  const trigger = choice ? lookTrigger(candidates, upright) : null;
+  const upScores: UpScore[] = runs.map((r, i) => ({ up: r.up, confidence: confidences[i], ...(learned ? { score: learned[i] } : {}), ...(choice ? { choice: choice[i] } : {}) }));
+  const looked = choice !== null && trigger !== null;
+  const chosen = looked ? pickWithSecondLook(learned!, trigger!, choice!, upright!) : pickUp(learned ?? confidences);
   const upRule: UpRule = runs.length === 1 ? 'forced' : learned ? 'learned' : 'confidence';
   const probabilities = votedProbabilities(runs[chosen].voteLogits, calibration.temperature);
   const top = topK(probabilities, labels, k);

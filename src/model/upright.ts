@@ -11,16 +11,16 @@
 
 import type { UpAxis } from '../geometry/upTurn';
 
-/** The second look (docs/pose.md "H"): an uprightness score per candidate up,
- * u = weights . f + confidenceWeight * ln(max softmax) + bias (a logistic regression with an
- * intercept, fitted on validation by any2point.tools.second_look: "does this turn show the cloud
- * upright?"). When u(z) and u(y) are both below `below`, the cloud is also classified under `ups`
- * (-y, x, -x, -z) and the highest u of all six is kept. */
+/** The second look (docs/pose.md "H", RULE-cascade3.md), fitted on validation by
+ * any2point.tools.second_look. A trigger on the first two candidates at once,
+ * g = weights[0] . f_z + confidenceWeights[0] ln(conf_z) + weights[1] . f_y + confidenceWeights[1] ln(conf_y) + bias
+ * ("is the true up z or y?"); where g is below `below` the cloud is also classified under `ups`
+ * (-y, x, -x, -z) and the candidate of all six with the highest choice score
+ * choice.weights . f + choice.confidenceWeight ln(conf) is kept. */
 export interface SecondLook {
   below: number;
-  weights: readonly number[];
-  confidenceWeight: number;
-  bias: number;
+  trigger: { weights: readonly [readonly number[], readonly number[]]; confidenceWeights: readonly [number, number]; bias: number };
+  choice: { weights: readonly number[]; confidenceWeight: number };
   ups: readonly UpAxis[];
 }
 
@@ -37,19 +37,33 @@ export interface Upright {
 /** The ups of a second look, in the order of pose.py UP_CANDIDATES after +z, +y. */
 export const SECOND_LOOK_UPS: readonly UpAxis[] = ['-y', 'x', '-x', '-z'];
 
-/** Every candidate's uprightness (the second look's score), or null when the rule does not apply
- * (no second look, or a candidate without features of the weights' length). */
-export function uprightness(candidates: readonly { features?: ArrayLike<number> | null; confidence: number }[], upright: Upright | null): number[] | null {
+type Candidate = { features?: ArrayLike<number> | null; confidence: number };
+
+const hasFeatures = (c: Candidate, dim: number) => c.features != null && c.features.length === dim;
+
+/** The second look's trigger from the first two candidates (z, y), or null when the rule does not
+ * apply (no second look, fewer than two candidates, or one without features of the weights' length). */
+export function lookTrigger(candidates: readonly Candidate[], upright: Upright | null): number | null {
   const look = upright?.secondLook;
-  if (!look) return null;
-  if (!candidates.every((c) => c.features != null && c.features.length === look.weights.length)) return null;
-  return candidates.map((c) => uprightScore(c.features!, c.confidence, look) + look.bias);
+  if (!look || candidates.length < 2) return null;
+  const { weights, confidenceWeights, bias } = look.trigger;
+  if (!candidates.slice(0, 2).every((c, i) => hasFeatures(c, weights[i].length))) return null;
+  const [z, y] = candidates;
+  return uprightScore(z.features!, z.confidence, { weights: weights[0], confidenceWeight: confidenceWeights[0] })
+    + uprightScore(y.features!, y.confidence, { weights: weights[1], confidenceWeight: confidenceWeights[1] }) + bias;
 }
 
-/** Does a cloud whose first two candidates (z, y) have uprightness `u` need the second look? */
-export function needsSecondLook(u: readonly number[] | null, upright: Upright | null): boolean {
-  if (!upright?.secondLook || !u || u.length < 2) return false;
-  return Math.max(u[0], u[1]) < upright.secondLook.below;
+/** Every candidate's choice score of the second look, or null when the rule does not apply. */
+export function lookChoice(candidates: readonly Candidate[], upright: Upright | null): number[] | null {
+  const look = upright?.secondLook;
+  if (!look || !candidates.every((c) => hasFeatures(c, look.choice.weights.length))) return null;
+  return candidates.map((c) => uprightScore(c.features!, c.confidence, look.choice));
+}
+
+/** Does a cloud whose first two candidates (z, y) have this trigger need the second look? */
+export function needsSecondLook(trigger: number | null, upright: Upright | null): boolean {
+  if (!upright?.secondLook || trigger === null) return false;
+  return trigger < upright.secondLook.below;
 }
 
 const argmax = (xs: readonly number[], n = xs.length) => {
@@ -58,12 +72,12 @@ const argmax = (xs: readonly number[], n = xs.length) => {
   return best;
 };
 
-/** The chosen candidate: the picker's choice of z and y (the first two `scores`), or, when both
- * first uprightness values are below the threshold and the other ups were classified, the highest
- * uprightness of all; ties to the earlier candidate (decide.ts pickUp). */
-export function pickWithSecondLook(scores: readonly number[], u: readonly number[], upright: Upright): number {
-  if (u.length <= 2 || !needsSecondLook(u, upright)) return argmax(scores, Math.min(2, scores.length));
-  return argmax(u);
+/** The chosen candidate: the picker's choice of z and y (the first two `scores`), or, when the
+ * trigger is below the threshold and the other ups were classified, the highest choice score of
+ * all; ties to the earlier candidate (decide.ts pickUp). */
+export function pickWithSecondLook(scores: readonly number[], trigger: number, choice: readonly number[], upright: Upright): number {
+  if (choice.length <= 2 || !needsSecondLook(trigger, upright)) return argmax(scores, Math.min(2, scores.length));
+  return argmax(choice);
 }
 
 /** One candidate's score, in float64: the features in index order, then the confidence term. */

@@ -222,18 +222,35 @@ function parseUpright(u: Record<string, unknown>, dim: number, fail: (field: str
 /** The manifest names of the second look's ups, in its order (pose.py UP_CANDIDATES after +z, +y). */
 const SECOND_LOOK_NAMES = ['-y', '+x', '-x', '-z'];
 
-/** upright.secondLook: a finite threshold, the uprightness weights (one per feature), confidence
- * weight and bias, and the other four ups in their order. */
+/** upright.secondLook: a finite threshold, the trigger (one weight per feature for each of +z and
+ * +y, their confidence weights, a bias), the choice (one weight per feature and a confidence
+ * weight), and the other four ups in their order. */
 function parseSecondLook(l: Record<string, unknown>, dim: number, fail: (field: string, what: string) => never): SecondLook {
-  const { below, weights, confidenceWeight, bias, ups } = l;
+  const { below, trigger, choice, ups } = l;
   const finite = (v: unknown, field: string, what = 'must be a finite number') => (typeof v === 'number' && Number.isFinite(v) ? v : fail(`upright.secondLook.${field}`, what));
-  finite(below, 'below', 'must be a finite number (an uprightness threshold)');
-  if (!Array.isArray(weights) || weights.length !== dim) fail('upright.secondLook.weights', `must be a list of ${dim} numbers (features.dim)`);
-  (weights as unknown[]).forEach((w, i) => finite(w, `weights[${i}]`));
-  finite(confidenceWeight, 'confidenceWeight');
-  finite(bias, 'bias');
+  const object = (v: unknown, field: string) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : fail(`upright.secondLook.${field}`, 'must be an object'));
+  const featureWeights = (v: unknown, field: string) => {
+    if (!Array.isArray(v) || v.length !== dim) fail(`upright.secondLook.${field}`, `must be a list of ${dim} numbers (features.dim)`);
+    (v as unknown[]).forEach((w, i) => finite(w, `${field}[${i}]`));
+    return v as number[];
+  };
+  finite(below, 'below', 'must be a finite number (a trigger threshold)');
+  const t = object(trigger, 'trigger');
+  if (!Array.isArray(t.weights) || t.weights.length !== 2) fail('upright.secondLook.trigger.weights', 'must be two lists of weights (+z, +y)');
+  const tw = (t.weights as unknown[]).map((w, i) => featureWeights(w, `trigger.weights[${i}]`));
+  if (!Array.isArray(t.confidenceWeights) || t.confidenceWeights.length !== 2) fail('upright.secondLook.trigger.confidenceWeights', 'must be two numbers (+z, +y)');
+  const tc = (t.confidenceWeights as unknown[]).map((w, i) => finite(w, `trigger.confidenceWeights[${i}]`) as number);
+  const bias = finite(t.bias, 'trigger.bias') as number;
+  const c = object(choice, 'choice');
+  const cw = featureWeights(c.weights, 'choice.weights');
+  const cc = finite(c.confidenceWeight, 'choice.confidenceWeight') as number;
   if (!Array.isArray(ups) || ups.length !== SECOND_LOOK_NAMES.length || ups.some((a, i) => a !== SECOND_LOOK_NAMES[i])) {
     fail('upright.secondLook.ups', `must be ${JSON.stringify(SECOND_LOOK_NAMES)} (the ups scored after +z and +y)`);
   }
-  return { below: below as number, weights: weights as number[], confidenceWeight: confidenceWeight as number, bias: bias as number, ups: SECOND_LOOK_UPS };
+  return {
+    below: below as number,
+    trigger: { weights: [tw[0], tw[1]], confidenceWeights: [tc[0], tc[1]], bias },
+    choice: { weights: cw, confidenceWeight: cc },
+    ups: SECOND_LOOK_UPS,
+  };
 }

@@ -7,13 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { uniformCloud } from '../../harness/synthetic';
 import { openClassifier, type TaughtHead } from '../../src/model/classifier';
 import { decide, pickUp, wantsSecondLook } from '../../src/model/decide';
-import { needsSecondLook, pickWithSecondLook, SECOND_LOOK_UPS, uprightness, uprightScore, uprightScores, type Upright } from '../../src/model/upright';
+import { lookChoice, lookTrigger, needsSecondLook, pickWithSecondLook, SECOND_LOOK_UPS, uprightScore, uprightScores, type SecondLook, type Upright } from '../../src/model/upright';
 import { parseManifest } from '../../src/model/zoo';
 import { TINY_SHAPE, tinyZooModel } from './tinyManifest';
 import { tinyClassifierModel } from './tinyModels';
 
 interface Case { features: number[][]; confidence: number[]; weights: number[]; confidenceWeight: number; scores: number[]; pick: number }
-interface LookCase { features: number[][]; confidence: number[]; picker: { weights: number[]; confidenceWeight: number }; secondLook: { weights: number[]; confidenceWeight: number; bias: number; below: number }; pickerScores: number[]; uprightness: number[]; look: boolean; pick: number }
+interface LookCase { features: number[][]; confidence: number[]; picker: { weights: number[]; confidenceWeight: number }; secondLook: Omit<SecondLook, 'ups'>; pickerScores: number[]; trigger: number; choice: number[]; look: boolean; pick: number }
 const fixtures = JSON.parse(readFileSync(new URL('../fixtures/upright.json', import.meta.url), 'utf8'));
 const cases: Case[] = fixtures.cases;
 const lookCases: LookCase[] = fixtures.secondLook;
@@ -45,17 +45,21 @@ describe('upright (the learned up picker)', () => {
 
 describe('the second look (docs/pose.md "H")', () => {
   const withLook = (c: LookCase): Upright => ({ ...c.picker, secondLook: { ...c.secondLook, ups: SECOND_LOOK_UPS } });
-  it.each(lookCases.map((c, i) => [i, c] as const))('case %i: the hand-worked uprightness, look and pick', (_, c) => {
+  it.each(lookCases.map((c, i) => [i, c] as const))('case %i: the hand-worked trigger, choice, look and pick', (_, c) => {
     const upright = withLook(c);
     const candidates = c.features.map((f, u) => ({ features: Float32Array.from(f), confidence: c.confidence[u] }));
-    const u = uprightness(candidates, upright)!;
-    u.forEach((x, i) => expect(Math.abs(x - c.uprightness[i])).toBeLessThan(1e-12));
+    const g = lookTrigger(candidates, upright)!;
+    expect(Math.abs(g - c.trigger)).toBeLessThan(1e-12);
+    expect(lookTrigger(candidates.slice(0, 2), upright)).toBe(g);
+    const choice = lookChoice(candidates, upright)!;
+    choice.forEach((x, i) => expect(Math.abs(x - c.choice[i])).toBeLessThan(1e-12));
     const scores = uprightScores(candidates, upright)!;
     scores.forEach((x, i) => expect(Math.abs(x - c.pickerScores[i])).toBeLessThan(1e-12));
-    expect(needsSecondLook(u.slice(0, 2), upright)).toBe(c.look);
-    expect(pickWithSecondLook(scores, u, upright)).toBe(c.pick);
-    expect(needsSecondLook(u.slice(0, 2), c.picker)).toBe(false);
-    expect(uprightness(candidates, c.picker)).toBeNull();
+    expect(needsSecondLook(g, upright)).toBe(c.look);
+    expect(pickWithSecondLook(scores, g, choice, upright)).toBe(c.pick);
+    expect(needsSecondLook(g, c.picker)).toBe(false);
+    expect(lookTrigger(candidates, c.picker)).toBeNull();
+    expect(lookChoice(candidates, c.picker)).toBeNull();
     // decide() from logits whose top probability is the case's confidence: the same pick.
     const runs = (['z', 'y', ...SECOND_LOOK_UPS] as const).map((up, i) => {
       const p = c.confidence[i];
@@ -145,15 +149,15 @@ describe('the classifier and the manifest\'s upright block (tiny model, wasm)', 
   const cloud = uniformCloud(400, 3);
   for (let i = 0; i < 400; i++) if (i % 4 !== 0) for (let k = 0; k < 3; k++) cloud[3 * i + k] = Math.abs(cloud[3 * i + k]);
 
-  it('takes the second look only when z and y both score below its threshold, and keeps the best of six', async () => {
+  it('takes the second look only when its trigger on z and y is below its threshold, and keeps the best of six', async () => {
     const plain = await open(null);
     const forced = new Map<string, Awaited<ReturnType<typeof plain.classify>>>();
     for (const up of ['z', 'y', ...SECOND_LOOK_UPS] as const) forced.set(up, await plain.classify(cloud, { up, votes: 1 }));
     await plain.dispose();
-    // Picker and uprightness weights toward the -x run's features: it scores highest of the six.
+    // Picker and choice weights toward the -x run's features: it scores highest of the six.
     const fz = forced.get('z')!.features!;
     const toward = Array.from(forced.get('-x')!.features!, (f, i) => 100 * (f - fz[i]));
-    const withLook = (below: number) => openClassifier({ manifest: { ...base, upright: { weights: toward, confidenceWeight: 0.5, secondLook: { below, weights: toward, confidenceWeight: 0, bias: 0, ups: SECOND_LOOK_UPS } } }, model: built.model, frozen: built.frozen }, { device: 'wasm' });
+    const withLook = (below: number) => openClassifier({ manifest: { ...base, upright: { weights: toward, confidenceWeight: 0.5, secondLook: { below, trigger: { weights: [toward, toward], confidenceWeights: [0, 0], bias: 0 }, choice: { weights: toward, confidenceWeight: 0 }, ups: SECOND_LOOK_UPS } } }, model: built.model, frozen: built.frozen }, { device: 'wasm' });
     const always = await withLook(1e12);
     const looked = await always.classify(cloud, { up: 'auto', votes: 1 });
     expect(looked.answer).toMatchObject({ up: '-x', upRule: 'learned', upDetected: true, secondLook: true });

@@ -66,19 +66,27 @@ describe('parseManifest', () => {
       expect(upright((u) => delete u.confidenceWeight)).toThrow('upright.confidenceWeight must be a finite number');
       expect(upright((_, m) => (m.upright = [1]))).toThrow('upright must be an object');
     });
-    it('keeps a second look (threshold, uprightness weights, the other four ups) and refuses a bad one', () => {
-      const look = { below: -1.5, weights: [1, 0, -1], confidenceWeight: 0.5, bias: -2, ups: ['-y', '+x', '-x', '-z'], rule: 'docs/pose.md H' };
+    it('keeps a second look (threshold, trigger, choice, the other four ups) and refuses a bad one', () => {
+      const trigger = { weights: [[1, 0, -1], [0, 2, 0]], confidenceWeights: [0.5, -0.25], bias: -2 };
+      const choice = { weights: [0, 1, 0], confidenceWeight: 0.75 };
+      const look = { below: -1.5, trigger, choice, ups: ['-y', '+x', '-x', '-z'], rule: 'docs/pose.md H' };
       expect(parseManifest({ ...withFeatures, upright: { ...block, secondLook: look } }).upright).toEqual({
         weights: [0.5, -1.5, 0.75], confidenceWeight: 1.25,
-        secondLook: { below: -1.5, weights: [1, 0, -1], confidenceWeight: 0.5, bias: -2, ups: ['-y', 'x', '-x', '-z'] },
+        secondLook: { below: -1.5, trigger, choice, ups: ['-y', 'x', '-x', '-z'] },
       });
-      expect(upright((u) => (u.secondLook = { ...look, below: NaN }))).toThrow('upright.secondLook.below must be a finite number');
-      expect(upright((u) => (u.secondLook = { ...look, below: '1' }))).toThrow('upright.secondLook.below must be a finite number');
-      expect(upright((u) => (u.secondLook = { ...look, weights: [1, 2] }))).toThrow('upright.secondLook.weights must be a list of 3 numbers (features.dim)');
-      expect(upright((u) => (u.secondLook = { ...look, weights: [1, null, 2] }))).toThrow('upright.secondLook.weights[1] must be a finite number');
-      expect(upright((u) => (u.secondLook = { ...look, bias: Infinity }))).toThrow('upright.secondLook.bias must be a finite number');
-      expect(upright((u) => (u.secondLook = { ...look, confidenceWeight: undefined }))).toThrow('upright.secondLook.confidenceWeight');
-      expect(upright((u) => (u.secondLook = { ...look, ups: ['+x', '-y', '-x', '-z'] }))).toThrow('upright.secondLook.ups must be ["-y","+x","-x","-z"]');
+      const bad = (change: Record<string, unknown>) => upright((u) => (u.secondLook = { ...look, ...change }));
+      expect(bad({ below: NaN })).toThrow('upright.secondLook.below must be a finite number');
+      expect(bad({ below: '1' })).toThrow('upright.secondLook.below must be a finite number');
+      expect(bad({ trigger: undefined })).toThrow('upright.secondLook.trigger must be an object');
+      expect(bad({ trigger: { ...trigger, weights: [[1, 0, -1]] } })).toThrow('upright.secondLook.trigger.weights must be two lists of weights (+z, +y)');
+      expect(bad({ trigger: { ...trigger, weights: [[1, 0, -1], [1, 2]] } })).toThrow('upright.secondLook.trigger.weights[1] must be a list of 3 numbers (features.dim)');
+      expect(bad({ trigger: { ...trigger, weights: [[1, null, -1], [0, 2, 0]] } })).toThrow('upright.secondLook.trigger.weights[0][1] must be a finite number');
+      expect(bad({ trigger: { ...trigger, confidenceWeights: [1] } })).toThrow('upright.secondLook.trigger.confidenceWeights must be two numbers (+z, +y)');
+      expect(bad({ trigger: { ...trigger, bias: Infinity } })).toThrow('upright.secondLook.trigger.bias must be a finite number');
+      expect(bad({ choice: [1, 2, 3] })).toThrow('upright.secondLook.choice must be an object');
+      expect(bad({ choice: { ...choice, weights: [1, 2] } })).toThrow('upright.secondLook.choice.weights must be a list of 3 numbers (features.dim)');
+      expect(bad({ choice: { ...choice, confidenceWeight: undefined } })).toThrow('upright.secondLook.choice.confidenceWeight');
+      expect(bad({ ups: ['+x', '-y', '-x', '-z'] })).toThrow('upright.secondLook.ups must be ["-y","+x","-x","-z"]');
       expect(upright((u) => (u.secondLook = 3))).toThrow('upright.secondLook must be an object');
     });
     it('refuses it on a model without a features output, or without features.dim', () => {

@@ -12,7 +12,7 @@ order, votes.ts / index_cache.point_order), k over the classes.
    model's learned up picker (any2point.upright, manifest `upright`) and every candidate's vote-0
    features: the u with the highest score w . f_u + c ln max_k P_u[k] (ties to z again). With the
    picker's second look (its `secondLook` block) and the logits of -y, +x, -x, -z after +z, +y:
-   where both +z and +y have an uprightness below its threshold, the highest uprightness of all six.
+   where its trigger on +z and +y is below its threshold, the highest choice score of all six.
 3. The answer's probabilities: Q = mean over v of softmax(L[up, v] / T), T the model's fitted
    temperature (1 when the model has none). The up is chosen at T = 1, so a temperature never
    changes which up, nor (softmax / T is monotonic per vote) usually the top class.
@@ -49,7 +49,8 @@ def pick_up(logits: np.ndarray, features: np.ndarray | None = None, upright: dic
         look = upright.get("secondLook")
         if look is not None and len(confidence) > 2:  # +z, +y, then the second look's ups
             sc = learned.scores(features, confidence, upright["weights"], upright["confidenceWeight"])
-            return learned.pick_with_second_look(sc, learned.uprightness(features, confidence, look), look["below"])
+            return learned.pick_with_second_look(sc, learned.look_trigger(features, confidence, look),
+                                                 learned.look_choice(features, confidence, look), look["below"])
         return learned.pick(features, confidence, upright["weights"], upright["confidenceWeight"])
     return np.argmax(confidence, axis=0)  # argmax keeps the first of equal maxima
 

@@ -44,41 +44,92 @@ def pick(features: np.ndarray, confidence: np.ndarray, weights: np.ndarray, conf
     return np.argmax(scores(features, confidence, weights, confidence_weight), axis=0)
 
 
-# The second look (docs/pose.md "H"): Auto picks between +z and +y with the picker above; a
-# second score, the uprightness u = w' . f + c' ln(max softmax) + bias (a logistic regression with
-# an intercept, fitted by any2point.tools.second_look on every candidate of validation clouds:
-# "does this turn show the cloud upright?"), decides whether to look further: where both u(+z) and
-# u(+y) are below the threshold `below`, the cloud is also classified under these four ups
-# (pose.UP_CANDIDATES' order) and the candidate with the highest u of all six is kept.
+# The second look (docs/pose.md "H", RULE-cascade3.md): Auto picks between +z and +y with the
+# picker above; a trigger decides whether to look further, and where it says so the cloud is also
+# classified under these four ups (pose.UP_CANDIDATES' order) and a choice score picks among all
+# six. Both fitted by any2point.tools.second_look on validation clouds:
+# - trigger g = wz . f_z + cz ln conf_z + wy . f_y + cy ln conf_y + bias: one logistic regression
+#   on both first-run candidates at once ("is the true up +z or +y?"); look where g < `below`;
+# - choice s = w . f + c ln conf per candidate, a conditional logit (softmax over a cloud's six
+#   candidates); the highest s of the six is kept (ties to the earlier).
 SECOND_LOOK_UPS = ("-y", "+x", "-x", "-z")
 
 
-def uprightness(features: np.ndarray, confidence: np.ndarray, look: dict) -> np.ndarray:
-    """[U, S, D], [U, S] -> [U, S] the second look's uprightness logit of every candidate."""
-    return scores(features, confidence, look["weights"], look["confidenceWeight"]) + float(look["bias"])
+def look_trigger(features: np.ndarray, confidence: np.ndarray, look: dict) -> np.ndarray:
+    """[U >= 2, S, D], [U >= 2, S] (+z, +y first) -> [S] the second look's trigger logit."""
+    t = look["trigger"]
+    x = design(np.asarray(features)[:2], np.asarray(confidence)[:2])
+    w = np.asarray(t["weights"], np.float64)
+    return (x[0] @ np.append(w[0], float(t["confidenceWeights"][0])) + x[1] @ np.append(w[1], float(t["confidenceWeights"][1]))
+            + float(t["bias"]))
 
 
-def needs_second_look(u: np.ndarray, below: float) -> np.ndarray:
-    """[U >= 2, S] uprightness (+z, +y first) -> [S] True where both +z and +y are below `below`."""
-    return np.asarray(u)[:2].max(0) < below
+def look_choice(features: np.ndarray, confidence: np.ndarray, look: dict) -> np.ndarray:
+    """[U, S, D], [U, S] -> [U, S] the second look's choice score of every candidate."""
+    return scores(features, confidence, look["choice"]["weights"], look["choice"]["confidenceWeight"])
 
 
-def pick_with_second_look(picker_scores: np.ndarray, u: np.ndarray, below: float) -> np.ndarray:
-    """[U, S] the picker's scores and the uprightness of +z, +y, then the second look's ups -> [S]
-    the chosen index: the picker's choice of +z and +y, or, where both are below `below` in
-    uprightness, the highest uprightness of all U (ties to the earlier)."""
+def needs_second_look(trigger: np.ndarray, below: float) -> np.ndarray:
+    """[S] trigger logits -> [S] True where the trigger is below `below` (the true up is likely
+    neither +z nor +y)."""
+    return np.asarray(trigger) < below
+
+
+def pick_with_second_look(picker_scores: np.ndarray, trigger: np.ndarray, choice: np.ndarray, below: float) -> np.ndarray:
+    """[U, S] the picker's scores (+z, +y first), [S] the trigger, [U, S] the choice scores ->
+    [S] the chosen index: the picker's choice of +z and +y, or, where the trigger is below
+    `below` and U > 2, the highest choice score of all U (ties to the earlier)."""
     two = np.argmax(np.asarray(picker_scores)[:2], axis=0)
-    u = np.asarray(u)
-    if len(u) <= 2:
+    choice = np.asarray(choice)
+    if len(choice) <= 2:
         return two
-    return np.where(needs_second_look(u, below), np.argmax(u, axis=0), two)
+    return np.where(needs_second_look(trigger, below), np.argmax(choice, axis=0), two)
+
+
+def trigger_inputs(features: np.ndarray, confidence: np.ndarray) -> np.ndarray:
+    """[U >= 2, S, D], [U >= 2, S] -> [S, 2 (D + 1) + 1] the trigger's inputs (+z's, +y's, 1)."""
+    x = design(np.asarray(features)[:2], np.asarray(confidence)[:2])
+    return np.concatenate([x[0], x[1], np.ones((x.shape[1], 1))], 1)
+
+
+def fit_trigger(x: np.ndarray, y: np.ndarray, lam: float, steps: int = 25) -> dict:
+    """x [n, 2 (D + 1) + 1] (trigger_inputs), y [n] in {0, 1} (is the true up +z or +y?) -> the
+    trigger block. Mean log-loss + lam / 2 |theta|^2, the intercept unpenalised."""
+    pen = np.full(x.shape[1], float(lam))
+    pen[-1] = 0.0
+    theta = newton_logistic(np.asarray(x, np.float64), np.asarray(y, np.float64), pen, steps)
+    d = (len(theta) - 1) // 2
+    return {"weights": [theta[: d - 1], theta[d: 2 * d - 1]], "confidenceWeights": [float(theta[d - 1]), float(theta[2 * d - 1])],
+            "bias": float(theta[-1])}
+
+
+def fit_choice(x: np.ndarray, true_up: np.ndarray, lam: float, steps: int = 30) -> dict:
+    """x [n, U, D + 1] (design() of every candidate), true_up [n] -> the choice block: a
+    conditional logit, minimising the mean of -log softmax(x theta)[true] + lam / 2 |theta|^2 by
+    Newton's method."""
+    x = np.asarray(x, np.float64)
+    n, c, p = x.shape
+    t = np.asarray(true_up)
+    theta = np.zeros(p)
+    for _ in range(steps):
+        s = x @ theta
+        q = np.exp(s - s.max(1, keepdims=True))
+        q /= q.sum(1, keepdims=True)
+        mean = np.einsum("nc,ncp->np", q, x)
+        grad = (mean - x[np.arange(n), t]).sum(0) / n + lam * theta
+        hess = sum((x[:, k] * q[:, k, None]).T @ x[:, k] for k in range(c)) / n - mean.T @ mean / n + lam * np.eye(p)
+        step = np.linalg.solve(hess, grad)
+        theta -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return {"weights": theta[:-1], "confidenceWeight": float(theta[-1])}
 
 
 def newton_logistic(x: np.ndarray, y: np.ndarray, penalty: np.ndarray, steps: int) -> np.ndarray:
     """theta minimising the mean log-loss of sigmoid(x @ theta) against y (x [n, P], y [n] in
     [0, 1]) + 1/2 sum(penalty * theta^2), by Newton's method from zero (the loss is strictly
     convex where the penalty is positive, so the result depends on neither a start nor a
-    learning rate). The one solver of fit and fit_uprightness."""
+    learning rate). The one solver of fit and fit_trigger."""
     theta = np.zeros(x.shape[1])
     for _ in range(steps):
         p = 1.0 / (1.0 + np.exp(-(x @ theta)))
@@ -89,17 +140,6 @@ def newton_logistic(x: np.ndarray, y: np.ndarray, penalty: np.ndarray, steps: in
         if np.abs(step).max() < 1e-10:
             break
     return theta
-
-
-def fit_uprightness(x: np.ndarray, y: np.ndarray, lam: float, steps: int = 25) -> tuple[np.ndarray, float, float]:
-    """Logistic regression with an intercept: x [n, D + 1] (design(): features, ln confidence), y
-    [n] in {0, 1} (is this candidate the true up?) -> (w [D], c, bias). Minimises the mean
-    log-loss + lam / 2 |(w, c)|^2 (the intercept unpenalised)."""
-    x = np.concatenate([np.asarray(x, np.float64), np.ones((len(x), 1))], 1)
-    pen = np.full(x.shape[1], float(lam))
-    pen[-1] = 0.0
-    theta = newton_logistic(x, np.asarray(y, np.float64), pen, steps)
-    return theta[:-2], float(theta[-2]), float(theta[-1])
 
 
 def fit(features: np.ndarray, confidence: np.ndarray, true_up: np.ndarray, lam: float,
@@ -125,7 +165,7 @@ MANIFEST_KEYS = ("rule", "score", "ups", "weights", "confidenceWeight", "lambda"
 
 
 # What the manifest keeps of a second look (the per-row validation figures stay in upright.json).
-SECOND_LOOK_MANIFEST_KEYS = ("below", "weights", "confidenceWeight", "bias", "ups", "lambda", "rule", "validationMeans")
+SECOND_LOOK_MANIFEST_KEYS = ("below", "trigger", "choice", "ups", "lambda", "rule", "validationMeans")
 
 
 def manifest_block(block: dict) -> dict:

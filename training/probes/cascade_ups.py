@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from any2point import checkpoint as ckpt
-from any2point import pose
+from any2point import pose, upright
 from any2point.datasets import DEFAULT_MODELNET
 from any2point.tools import second_look as S
 from any2point.tools.upright import validation_held_out
@@ -54,6 +54,37 @@ def load(npz: Path, data: Path, error) -> tuple[dict, np.ndarray, np.ndarray, di
     return out, labels, fold, S.held_out_scores(out, variants, fold, pickers)
 
 
+def held_out_uprightness(out: dict, variants, fold: np.ndarray) -> dict:
+    """{variant: [6, S] u}: RULE-cascade2's pointwise uprightness (a logistic regression with an
+    intercept on every candidate, "is this turn the true up?"), each cloud's from the fit on the
+    other folds, with the penalty of the lowest held-out log-loss."""
+    def inputs(m):
+        x = np.concatenate([upright.design(out[v]["features"][:, m], S.confidence(out, v)[:, m]).reshape(-1, out[v]["features"].shape[-1] + 1)
+                            for v in variants])
+        y = np.concatenate([(np.arange(6)[:, None] == out[v]["trueUp"]).repeat(int(m.sum()), 1).reshape(-1) for v in variants])
+        return np.concatenate([x, np.ones((len(x), 1))], 1), y.astype(np.float64)
+    best = None
+    for lam in S.LAMBDAS:
+        u = {v: np.zeros((6, len(fold))) for v in variants}
+        total, count = 0.0, 0
+        for k in range(int(fold.max()) + 1):
+            x, y = inputs(fold != k)
+            pen = np.full(x.shape[1], lam)
+            pen[-1] = 0.0
+            theta = upright.newton_logistic(x, y, pen, 25)
+            for v in variants:
+                te = fold == k
+                z = upright.design(out[v]["features"][:, te], S.confidence(out, v)[:, te]) @ theta[:-1] + theta[-1]
+                u[v][:, te] = z
+                t = (np.arange(6)[:, None] == out[v]["trueUp"])
+                total += float(np.sum(np.logaddexp(0, z) - t * z))
+                count += z.size
+        print(f"  uprightness, penalty {lam:g}: held-out log-loss {total / count:.4f}", flush=True)
+        if best is None or total / count < best[0]:
+            best = (total / count, u)
+    return best[1]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("npz", type=Path, help="the outputs of six_ups_outputs.py (validation, limit 0)")
@@ -63,25 +94,26 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     out, labels, fold, scores = load(args.npz, args.data, ap.error)
     variants = [k for k in out if k != "labels"]
-    u = scores if args.score == "picker" else S.held_out_uprightness(out, variants, fold)[0]
-    tau = S.choose(out, variants, labels, scores, u, np.ones(len(labels), bool))
+    u = scores if args.score == "picker" else held_out_uprightness(out, variants, fold)
+    trig = {v: u[v][:2].max(0) for v in variants}
+    tau = S.choose(out, variants, labels, scores, trig, u, np.ones(len(labels), bool))
     cv = {v: np.zeros(len(labels), np.int64) for v in variants}
     taus = []
     for k in range(int(fold.max()) + 1):
-        t = S.choose(out, variants, labels, scores, u, fold != k)
+        t = S.choose(out, variants, labels, scores, trig, u, fold != k)
         taus.append(t)
         for v in variants:
             te = fold == k
-            cv[v][te] = S.upright.pick_with_second_look(scores[v][:, te], u[v][:, te], t)
+            cv[v][te] = upright.pick_with_second_look(scores[v][:, te], trig[v][te], u[v][:, te], t)
     res = {"score": args.score, "tau": tau, "cvTaus": taus, "rows": {}}
     print(f"{args.score}: tau {tau:.4f}; per fold {', '.join(f'{t:.3f}' for t in taus)}")
     f = lambda r: f"{r['OA']:5.1f} ({r['upFound']:5.1f})"
     for v in variants:
         r = {"twoUps": S.figures(out, v, labels, scores[v][:2].argmax(0)),
              "allSix": S.figures(out, v, labels, u[v].argmax(0)),
-             "secondLook": S.figures(out, v, labels, S.upright.pick_with_second_look(scores[v], u[v], tau)),
+             "secondLook": S.figures(out, v, labels, upright.pick_with_second_look(scores[v], trig[v], u[v], tau)),
              "crossValidated": S.figures(out, v, labels, cv[v]),
-             "looked": 100 * float(S.upright.needs_second_look(u[v], tau).mean())}
+             "looked": 100 * float(upright.needs_second_look(trig[v], tau).mean())}
         res["rows"][v] = r
         print(f"{v:10s} two {f(r['twoUps'])}  six {f(r['allSix'])}  look {f(r['secondLook'])}  "
               f"cv {f(r['crossValidated'])}  looked {r['looked']:.1f} %", flush=True)

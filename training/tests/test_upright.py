@@ -32,31 +32,52 @@ def test_second_look_on_the_shared_fixture(case):
     f = np.array(case["features"], np.float64)[:, None]  # [6 ups, 1 cloud, D]
     conf = np.array(case["confidence"])[:, None]
     look = case["secondLook"]
-    u = upright.uprightness(f, conf, look)
-    np.testing.assert_allclose(u[:, 0], case["uprightness"], rtol=0, atol=1e-12)
+    g = upright.look_trigger(f, conf, look)
+    np.testing.assert_allclose(g, [case["trigger"]], rtol=0, atol=1e-12)
+    s = upright.look_choice(f, conf, look)
+    np.testing.assert_allclose(s[:, 0], case["choice"], rtol=0, atol=1e-12)
     ps = upright.scores(f, conf, case["picker"]["weights"], case["picker"]["confidenceWeight"])
     np.testing.assert_allclose(ps[:, 0], case["pickerScores"], rtol=0, atol=1e-12)
-    assert bool(upright.needs_second_look(u, look["below"])[0]) == case["look"]
-    assert upright.pick_with_second_look(ps, u, look["below"])[0] == case["pick"]
+    assert bool(upright.needs_second_look(g, look["below"])[0]) == case["look"]
+    assert upright.pick_with_second_look(ps, g, s, look["below"])[0] == case["pick"]
+    # The trigger reads +z and +y only: the same from their outputs alone.
+    np.testing.assert_array_equal(upright.look_trigger(f[:2], conf[:2], look), g)
     # decide.py reaches the same pick from logits whose top probability is the case's confidence.
     logits = np.log(np.stack([conf[:, 0], (1 - conf[:, 0]) / 2, (1 - conf[:, 0]) / 2], -1))[:, None, None]  # [6, 1, 1, 3]
     block = {**case["picker"], "secondLook": look}
     assert decide.pick_up(logits, f, block)[0] == case["pick"]
     # Without the other four ups' outputs: the picker's choice of +z and +y.
-    assert upright.pick_with_second_look(ps[:2], u[:2], look["below"])[0] == int(np.argmax(ps[:2, 0]))
+    assert upright.pick_with_second_look(ps[:2], g, s[:2], look["below"])[0] == int(np.argmax(ps[:2, 0]))
 
 
-def test_the_uprightness_fit_separates_and_keeps_an_intercept():
+def test_the_trigger_fit_reads_both_candidates_and_keeps_an_intercept():
     rng = np.random.default_rng(0)
-    n, d = 3000, 4
-    y = (rng.uniform(size=n) < 0.2).astype(float)  # one candidate in five upright
-    x = rng.normal(size=(n, d + 1))
-    x[:, 0] += 2.0 * y  # feature 0 says "upright"
-    w, c, b = upright.fit_uprightness(x, y, 1e-3)
-    assert w[0] > 1.0 and abs(w[1:]).max() < 0.3 and abs(c) < 0.3
-    assert b < -1.0  # most candidates are not upright: a negative intercept
-    z = x[:, :d] @ w + x[:, d] * c + b
-    assert ((z > 0) == (y > 0)).mean() > 0.8
+    n, d = 3000, 3
+    y = (rng.uniform(size=n) < 0.7).astype(float)  # the true up is +z or +y for most clouds
+    f = rng.normal(size=(2, n, d))
+    f[0, :, 0] += 2.0 * y  # +z's feature 0 and +y's feature 1 say "the up is one of us"
+    f[1, :, 1] += 2.0 * y
+    conf = np.full((2, n), 0.5)
+    t = upright.fit_trigger(upright.trigger_inputs(f, conf), y, 1e-3)
+    assert t["weights"][0][0] > 1.0 and t["weights"][1][1] > 1.0
+    assert abs(t["weights"][0][1:]).max() < 0.3 and abs(t["weights"][1][[0, 2]]).max() < 0.3
+    g = upright.look_trigger(f, conf, {"trigger": t})
+    assert ((g > 0) == (y > 0)).mean() > 0.8
+
+
+def test_the_choice_fit_finds_the_true_up_among_six():
+    rng = np.random.default_rng(1)
+    n, d = 2000, 3
+    true = rng.integers(0, 6, n)
+    x = rng.normal(size=(n, 6, d + 1))
+    x[np.arange(n), true, 1] += 3.0  # feature 1 marks the true up's turn
+    c = upright.fit_choice(x, true, 1e-3)
+    assert c["weights"][1] > 1.0 and abs(c["weights"][[0, 2]]).max() < 0.3
+    s = x @ np.append(c["weights"], c["confidenceWeight"])
+    assert (s.argmax(1) == true).mean() > 0.8
+    # A shift common to a cloud's six candidates changes nothing (a softmax over them).
+    x2 = x + rng.normal(size=(n, 1, d + 1))
+    np.testing.assert_allclose(upright.fit_choice(x2, true, 1e-3)["weights"], c["weights"], atol=0.2)
 
 
 def separable(n=400, d=6, seed=0):

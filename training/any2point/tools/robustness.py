@@ -212,7 +212,7 @@ def classify(model: torch.nn.Module, heading: str, clouds: np.ndarray, labels: n
             q, picks = decide.answer(logits, 1.0, features, upright if up_search == "app" else None)
             return q.argmax(-1).astype(np.int64), [candidates[k] for k in picks]
         # The picker's second look, as the app takes it: the other four ups classified only for
-        # the clouds where neither +z nor +y looks upright (docs/pose.md "H").
+        # the clouds where the trigger says the up is likely neither +z nor +y (docs/pose.md "H").
         return second_look(model, turned, clouds, idx, batch_size, votes, logits, features, upright)
     per = np.stack([probs(c) for c in pose.up_candidates(clouds, tuple(candidates))])
     picks = pose.pick_up(per / votes, up_search)
@@ -226,7 +226,7 @@ def second_look(model, turned, clouds: np.ndarray, idx: Indices, batch_size: int
     Returns the top-1 and the up kept, per cloud."""
     ups = (*decide.APP_UPS, *learned.SECOND_LOOK_UPS)
     conf = decide.softmax(logits).mean(1).max(-1)
-    need = np.nonzero(learned.needs_second_look(learned.uprightness(features, conf, upright["secondLook"]),
+    need = np.nonzero(learned.needs_second_look(learned.look_trigger(features, conf, upright["secondLook"]),
                                                 upright["secondLook"]["below"]))[0]
     q, picks = decide.answer(logits, 1.0, features, upright)
     pred, names = q.argmax(-1).astype(np.int64), [ups[k] for k in picks]

@@ -3,27 +3,27 @@
     PYTHONPATH=training python3 -m any2point.tools.second_look [checkpoint] [--write]
 
 Auto picks between +z and +y with the learned up picker (any2point.upright); a file whose up is
--y, +x, -x or -z is then read on its side. The second look: an uprightness score u per candidate
-(a logistic regression with an intercept on the network's features and ln confidence: "does this
-turn show the cloud upright?"); when both u(+z) and u(+y) are below a threshold tau, the cloud is
-also classified under the other four ups and the highest u of all six is kept
-(upright.pick_with_second_look, twin src/model/upright.ts). Files whose up is +z or +y rarely pay
-for the four extra passes.
+-y, +x, -x or -z is then read on its side. The second look (RULE-cascade3.md): a trigger g on the
+two first-run candidates at once (a logistic regression with an intercept on [f_z, ln conf_z,
+f_y, ln conf_y]: "is the true up +z or +y?"); where g is below a threshold tau, the cloud is also
+classified under the other four ups and a choice score s (a conditional logit over a cloud's six
+candidates on f and ln conf) picks among all six (upright.pick_with_second_look, twin
+src/model/upright.ts). Files whose up is +z or +y rarely pay for the four extra passes.
 
 1. Every validation cloud in each of the benchmark's variants with a known up (VARIANTS: the six
    ups, a random heading, the partial, sparse and noisy ones) classified under all six candidate
    ups at one vote (cached with tools/novelty's outputs, bench-results/novelty/).
-2. u fitted on every candidate of every cloud of every variant (labelled: the true up or not);
-   the penalty from LAMBDAS by 5-fold cross-validation over the clouds (held-out log-loss), each
-   cloud's held-out u kept; the picker's held-out scores from tools/upright.validation_held_out.
-3. tau (RULE-cascade.md, RULE-cascade2.md) on the held-out values: among the thresholds (quantiles
-   of the pooled u(+z), u(+y) maxima, and "never"), those that keep every one of the app's nine
+2. The trigger and the choice fitted on every cloud of every variant; each penalty from LAMBDAS
+   by 5-fold cross-validation over the clouds (held-out loss), each cloud's held-out values kept;
+   the picker's held-out scores from tools/upright.validation_held_out.
+3. tau (RULE-cascade.md .. RULE-cascade3.md) on the held-out values: among the thresholds
+   (quantiles of the pooled trigger, and "never"), those that keep every one of the app's nine
    rows (NINE) within SLACK points of the two-up rule; of those the one with the highest mean over
    all the rows; equal means: the lower.
-4. Reported per row: OA and up found with the two ups, the highest u of all six, the second look
-   at tau, and the whole procedure cross-validated (tau chosen on four folds, applied to the
-   fifth), with the share of clouds that took the look. u is then refitted on every validation
-   cloud (weights rounded to 7 significant digits) for the app.
+4. Reported per row: OA and up found with the two ups, the best choice of all six, the second
+   look at tau, and the whole procedure cross-validated (tau chosen on four folds, applied to the
+   fifth), with the share of clouds that took the look. Both are then refitted on every
+   validation cloud (weights rounded to 7 significant digits) for the app.
 `--write` adds the `secondLook` block to the checkpoint's upright.json and the manifest's upright
 block. Run it after tools/upright (which rewrites upright.json without it: the look belongs to
 the picker it was fitted beside) and before tools/calibrate and tools/novelty.
@@ -52,8 +52,8 @@ NINE = ("clean", "up+y", "heading", "cut", "view", "points256", "jitter2", "outl
 OTHER_UPS = ("up-y", "up+x", "up-x", "up-z")
 VARIANTS = (*NINE[:2], *OTHER_UPS, *NINE[2:])
 SLACK = 0.5  # points a nine row may lose to the two-up rule
-QUANTILES = np.linspace(0.0, 0.6, 121)  # candidate thresholds: quantiles of the pooled max(u(+z), u(+y))
-LAMBDAS = (1e-3, 1e-2)  # the uprightness fit's penalties (RULE-cascade2.md)
+QUANTILES = np.linspace(0.0, 0.6, 121)  # candidate thresholds: quantiles of the pooled trigger
+LAMBDAS = (1e-3, 1e-2)  # the trigger's and the choice's penalties (RULE-cascade3.md)
 SIGNIFICANT = 7
 
 
@@ -83,39 +83,50 @@ def held_out_scores(out: dict, variants: Sequence[str], fold: np.ndarray, picker
     return res
 
 
-def inputs(out: dict, variants: Sequence[str], m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(x [n, D + 1], y [n]) of every candidate of the clouds m in every variant."""
-    xs, ys = [], []
-    for v in variants:
-        x = upright.design(out[v]["features"][:, m], decide.softmax(out[v]["logits"][:, m]).max(-1))
-        xs.append(x.reshape(-1, x.shape[-1]))
-        ys.append((np.arange(6)[:, None] == out[v]["trueUp"]).repeat(int(m.sum()), 1).reshape(-1))
-    return np.concatenate(xs), np.concatenate(ys).astype(np.float64)
+def confidence(out: dict, v: str) -> np.ndarray:
+    return decide.softmax(out[v]["logits"]).max(-1)
 
 
-def look_of(fit: tuple[np.ndarray, float, float]) -> dict:
-    w, c, b = fit
-    return {"weights": w, "confidenceWeight": c, "bias": b}
+def fit_trigger(out: dict, variants: Sequence[str], m: np.ndarray, lam: float) -> dict:
+    """The trigger fitted on the clouds m of every variant (labelled: is the true up +z or +y?)."""
+    x = np.concatenate([upright.trigger_inputs(out[v]["features"][:, m], confidence(out, v)[:, m]) for v in variants])
+    y = np.concatenate([np.full(int(m.sum()), float(out[v]["trueUp"] in (0, 1))) for v in variants])
+    return upright.fit_trigger(x, y, lam)
 
 
-def held_out_uprightness(out: dict, variants: Sequence[str], fold: np.ndarray, log=print) -> tuple[dict, float, dict]:
-    """({variant: [6, S] u}, the penalty, {penalty: held-out log-loss}): each cloud's u from the fit
-    on the other folds, with the penalty of the lowest held-out log-loss."""
+def fit_choice(out: dict, variants: Sequence[str], m: np.ndarray, lam: float) -> dict:
+    """The choice fitted on the clouds m of every variant (a softmax over each cloud's six ups)."""
+    x = np.concatenate([upright.design(out[v]["features"][:, m], confidence(out, v)[:, m]).transpose(1, 0, 2)
+                        for v in variants])
+    t = np.concatenate([np.full(int(m.sum()), out[v]["trueUp"]) for v in variants])
+    return upright.fit_choice(x, t, lam)
+
+
+def held_out(out: dict, variants: Sequence[str], fold: np.ndarray, part: str, log=print) -> tuple[dict, float, dict]:
+    """({variant: held-out values}, the penalty, {penalty: held-out loss}) of the trigger ([S]
+    logits) or the choice ([6, S] scores): each cloud's from the fit on the other folds, with the
+    penalty of the lowest held-out loss (log-loss, or the choice's cross-entropy over six)."""
     loss, held = {}, {}
     for lam in LAMBDAS:
-        u = {v: np.zeros((6, len(fold))) for v in variants}
+        vals = {v: np.zeros(len(fold)) if part == "trigger" else np.zeros((6, len(fold))) for v in variants}
         total, count = 0.0, 0
         for k in range(int(fold.max()) + 1):
-            look = look_of(upright.fit_uprightness(*inputs(out, variants, fold != k), lam))
+            te = fold == k
+            look = {part: (fit_trigger if part == "trigger" else fit_choice)(out, variants, fold != k, lam)}
             for v in variants:
-                te = fold == k
-                z = upright.uprightness(out[v]["features"][:, te], decide.softmax(out[v]["logits"][:, te]).max(-1), look)
-                u[v][:, te] = z
-                y = (np.arange(6)[:, None] == out[v]["trueUp"]).repeat(int(te.sum()), 1)
-                total += float(np.sum(np.logaddexp(0, z) - y * z))
-                count += y.size
-        loss[lam], held[lam] = total / count, u
-        log(f"  uprightness, penalty {lam:g}: held-out log-loss {loss[lam]:.4f}")
+                f, c = out[v]["features"][:, te], confidence(out, v)[:, te]
+                if part == "trigger":
+                    z = upright.look_trigger(f, c, look)
+                    y = float(out[v]["trueUp"] in (0, 1))
+                    total += float(np.sum(np.logaddexp(0, z) - y * z))
+                    vals[v][te] = z
+                else:
+                    z = upright.look_choice(f, c, look)
+                    total -= float(np.sum(z[out[v]["trueUp"]] - np.logaddexp.reduce(z, axis=0)))
+                    vals[v][:, te] = z
+                count += int(te.sum())
+        loss[lam], held[lam] = total / count, vals
+        log(f"  {part}, penalty {lam:g}: held-out loss {loss[lam]:.4f}", flush=True)
     lam = min(LAMBDAS, key=lambda x: (loss[x], -x))
     return held[lam], lam, loss
 
@@ -129,11 +140,12 @@ def figures(out: dict, v: str, labels: np.ndarray, picks: np.ndarray, m: Optiona
             "upFound": round(100 * float((picks[m] == out[v]["trueUp"]).mean()), 4)}
 
 
-def choose(out: dict, variants: Sequence[str], labels: np.ndarray, scores: dict, u: dict, m: np.ndarray) -> float:
+def choose(out: dict, variants: Sequence[str], labels: np.ndarray, scores: dict, trigger: dict, choice: dict,
+           m: np.ndarray) -> float:
     """The rule's tau on the clouds m (-inf: never look)."""
-    pooled = np.concatenate([u[v][:2, m].max(0) for v in variants])
+    pooled = np.concatenate([trigger[v][m] for v in variants])
     taus = [-np.inf] + sorted(set(np.quantile(pooled, QUANTILES).tolist()))
-    oa = lambda v, tau: figures(out, v, labels, upright.pick_with_second_look(scores[v], u[v], tau), m)["OA"]
+    oa = lambda v, tau: figures(out, v, labels, upright.pick_with_second_look(scores[v], trigger[v], choice[v], tau), m)["OA"]
     base = {v: oa(v, -np.inf) for v in variants}
     best, best_mean = -np.inf, -np.inf
     for tau in taus:
@@ -164,8 +176,9 @@ def evaluate(mid: str, path: Path, root: Path, variants: Sequence[str] = VARIANT
     if not np.array_equal(labels, out["labels"]):
         raise SystemExit("the six-up outputs are not of the validation clouds tools/upright fits on")
     scores = held_out_scores(out, variants, fold, pickers)
-    u, lam, loss = held_out_uprightness(out, variants, fold, log)
-    tau = choose(out, variants, labels, scores, u, np.ones(len(labels), bool))
+    trigger, lam_t, loss_t = held_out(out, variants, fold, "trigger", log)
+    choice, lam_c, loss_c = held_out(out, variants, fold, "choice", log)
+    tau = choose(out, variants, labels, scores, trigger, choice, np.ones(len(labels), bool))
     if not np.isfinite(tau):
         log(f"{mid}: no threshold keeps the nine rows within {SLACK} points: no second look")
         return {"below": None}
@@ -173,38 +186,45 @@ def evaluate(mid: str, path: Path, root: Path, variants: Sequence[str] = VARIANT
     cv_picks = {v: np.zeros(len(labels), np.int64) for v in variants}
     cv_taus = []
     for k in range(int(fold.max()) + 1):
-        t = choose(out, variants, labels, scores, u, fold != k)
+        t = choose(out, variants, labels, scores, trigger, choice, fold != k)
         cv_taus.append(t if np.isfinite(t) else None)
         for v in variants:
             te = fold == k
-            cv_picks[v][te] = upright.pick_with_second_look(scores[v][:, te], u[v][:, te], t)
+            cv_picks[v][te] = upright.pick_with_second_look(scores[v][:, te], trigger[v][te], choice[v][:, te], t)
     rows = {}
     for v in variants:
         rows[v] = {"twoUps": figures(out, v, labels, scores[v][:2].argmax(0)),
-                   "allSix": figures(out, v, labels, u[v].argmax(0)),
-                   "secondLook": figures(out, v, labels, upright.pick_with_second_look(scores[v], u[v], tau)),
+                   "allSix": figures(out, v, labels, choice[v].argmax(0)),
+                   "secondLook": figures(out, v, labels, upright.pick_with_second_look(scores[v], trigger[v], choice[v], tau)),
                    "crossValidated": figures(out, v, labels, cv_picks[v]),
-                   "looked": round(100 * float(upright.needs_second_look(u[v], tau).mean()), 2)}
+                   "looked": round(100 * float(upright.needs_second_look(trigger[v], tau).mean()), 2)}
     means = {name: {k: round(float(np.mean([rows[v][k]["OA"] for v in group])), 4)
                     for k in ("twoUps", "allSix", "secondLook", "crossValidated")}
              for name, group in (("nine", [v for v in NINE if v in variants]),
                                  ("otherUps", [v for v in OTHER_UPS if v in variants]), ("all", list(variants)))}
-    w, c, b = upright.fit_uprightness(*inputs(out, variants, np.ones(len(labels), bool)), lam)
-    return {"below": tau, "weights": [round_to(x) for x in w], "confidenceWeight": round_to(c), "bias": round_to(b),
-            "ups": list(upright.SECOND_LOOK_UPS), "lambda": lam, "rule": "docs/pose.md H (RULE-cascade2.md)",
-            "score": "uprightness: weights . features(vote 0) + confidenceWeight * ln(max softmax) + bias",
+    every = np.ones(len(labels), bool)
+    t, c = fit_trigger(out, variants, every, lam_t), fit_choice(out, variants, every, lam_c)
+    return {"below": tau,
+            "trigger": {"weights": [[round_to(x) for x in w] for w in t["weights"]],
+                        "confidenceWeights": [round_to(x) for x in t["confidenceWeights"]], "bias": round_to(t["bias"])},
+            "choice": {"weights": [round_to(x) for x in c["weights"]], "confidenceWeight": round_to(c["confidenceWeight"])},
+            "ups": list(upright.SECOND_LOOK_UPS), "lambda": {"trigger": lam_t, "choice": lam_c},
+            "rule": "docs/pose.md H (RULE-cascade3.md)",
+            "score": "trigger: weights[0] . features(+z) + confidenceWeights[0] ln(max softmax(+z)) + the same of +y + bias, "
+                     "look below `below`; choice: weights . features + confidenceWeight ln(max softmax), the highest of six",
             "fittedOn": {"split": "validation", "clouds": int(len(labels)), "variants": list(variants), "votes": 1,
-                         "heldOut": "u, tau and the picker's scores of each cloud from fits on the other four folds",
+                         "heldOut": "trigger, choice, tau and the picker's scores of each cloud from fits on the other four folds",
                          "slack": SLACK},
-            "heldOutLogLoss": {str(k): round(x, 5) for k, x in loss.items()},
+            "heldOutLoss": {"trigger": {str(k): round(x, 5) for k, x in loss_t.items()},
+                            "choice": {str(k): round(x, 5) for k, x in loss_c.items()}},
             "crossValidatedTaus": cv_taus, "validation": rows, "validationMeans": means}
 
 
 def table(look: dict) -> str:
     f = lambda r: f"{r['OA']:5.1f} ({r['upFound']:5.1f})"
-    lines = [f"tau {look['below']} (penalty {look['lambda']:g}); cross-validated taus "
+    lines = [f"tau {look['below']} (penalties {look['lambda']}); cross-validated taus "
              f"{', '.join('never' if t is None else f'{t:.3f}' for t in look['crossValidatedTaus'])}",
-             f"{'OA % (up found %)':18s} {'two ups':>14s} {'best u of six':>14s} {'second look':>14s} {'cross-val':>14s} {'looked':>7s}"]
+             f"{'OA % (up found %)':18s} {'two ups':>14s} {'best of six':>14s} {'second look':>14s} {'cross-val':>14s} {'looked':>7s}"]
     for v, r in look["validation"].items():
         lines.append(f"{v:18s} {f(r['twoUps']):>14s} {f(r['allSix']):>14s} {f(r['secondLook']):>14s} "
                      f"{f(r['crossValidated']):>14s} {r['looked']:6.1f}%")
