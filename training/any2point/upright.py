@@ -58,10 +58,10 @@ SECOND_LOOK_UPS = ("-y", "+x", "-x", "-z")
 def look_trigger(features: np.ndarray, confidence: np.ndarray, look: dict) -> np.ndarray:
     """[U >= 2, S, D], [U >= 2, S] (+z, +y first) -> [S] the second look's trigger logit."""
     t = look["trigger"]
-    x = design(np.asarray(features)[:2], np.asarray(confidence)[:2])
     w = np.asarray(t["weights"], np.float64)
-    return (x[0] @ np.append(w[0], float(t["confidenceWeights"][0])) + x[1] @ np.append(w[1], float(t["confidenceWeights"][1]))
-            + float(t["bias"]))
+    c = t["confidenceWeights"]
+    theta = np.concatenate([w[0], [float(c[0])], w[1], [float(c[1])], [float(t["bias"])]])
+    return trigger_inputs(features, confidence) @ theta
 
 
 def look_choice(features: np.ndarray, confidence: np.ndarray, look: dict) -> np.ndarray:
