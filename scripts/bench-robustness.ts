@@ -6,7 +6,8 @@
 // learned up picker when it has one, else the more confident; docs/pose.md "E").
 // Prints one Markdown row per variant: the CLI's OA and mean class accuracy (every cloud's top-1,
 // "not sure" included, as the Python figures count), how many answers were not "not sure" and
-// their accuracy, the Python figures, and on how many clouds the two top-1s differ.
+// their accuracy, the Python figures, and on how many clouds the two top-1s differ and the two
+// "not sure" verdicts differ (with --up auto, where Python applies the app's calibration and novelty checks).
 //   flags: --limit 200 (clouds spread evenly over the test split) --variants clean,up+y,heading
 //          --up auto|z --votes 1 --out <dir> (default: a temporary folder) --no-python
 // Leaves in <dir>: the PLY folders, clouds.json, <variant>.app.json (the CLI's) and python.json.
@@ -40,7 +41,7 @@ interface CliJson {
   files: { file: string; notSure: boolean | null; top: { label: string }[]; error: string | null }[];
   accuracy: { files: number; overall: number; meanClass: number } | null;
 }
-interface PyVariant { overallAccuracy: number; meanClassAccuracy: number; predictions: number[] }
+interface PyVariant { overallAccuracy: number; meanClassAccuracy: number; predictions: number[]; sure?: boolean[] }
 interface Clouds { classes: string[]; ids: string[]; labels: number[] }
 
 const pct = (x: number) => (100 * x).toFixed(1);
@@ -65,8 +66,8 @@ if (!process.argv.includes('--no-python')) {
 }
 
 console.log(`\n${model}, ${clouds.ids.length} ModelNet40 test clouds (--limit ${LIMIT}), up ${UP}, ${VOTES} vote(s); files in ${out}`);
-console.log('\n| variant | app OA % | app mAcc % | answered (not "not sure") | OA of answered % | PyTorch OA % | PyTorch mAcc % | top-1 differs |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log('\n| variant | app OA % | app mAcc % | answered (not "not sure") | OA of answered % | PyTorch OA % | PyTorch mAcc % | top-1 differs | "not sure" differs |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const v of VARIANTS) {
   const j = app.get(v)!;
   if (!j.accuracy) throw new Error(`bench:robustness: no accuracy block for ${v}`);
@@ -75,11 +76,13 @@ for (const v of VARIANTS) {
   const top1 = new Map(j.files.map((f) => [path.basename(f.file, '.ply'), f.top[0]?.label]));
   const answered = j.files.filter((f) => f.notSure === false);
   const right = answered.filter((f) => f.top[0]?.label === path.basename(path.dirname(f.file))).length;
-  let pyCells = '| – | – | – |';
+  let pyCells = '| – | – | – | – |';
   if (py) {
     const p = py[v];
     const differs = clouds.ids.filter((id, i) => top1.get(id) !== clouds.classes[p.predictions[i]]).length;
-    pyCells = `| ${pct(p.overallAccuracy)} | ${pct(p.meanClassAccuracy)} | ${differs} |`;
+    const shown = new Map(j.files.map((f) => [path.basename(f.file, '.ply'), f.notSure === false]));
+    const sureDiffers = p.sure ? String(clouds.ids.filter((id, i) => shown.get(id) !== p.sure![i]).length) : '–';
+    pyCells = `| ${pct(p.overallAccuracy)} | ${pct(p.meanClassAccuracy)} | ${differs} | ${sureDiffers} |`;
   }
   console.log(`| ${v} | ${pct(j.accuracy.overall)} | ${pct(j.accuracy.meanClass)} | ${answered.length} / ${j.files.length} | ${answered.length ? pct(right / answered.length) : '–'} ${pyCells}`);
 }

@@ -9,6 +9,7 @@ from any2point import checkpoint as ckpt
 from any2point import decide
 from any2point.backbones.sources import sha256_of
 from any2point.datasets import DEFAULT_MODELNET, REPO
+from any2point.fitted import fitted_block
 from any2point.tools import calibrate as C
 from any2point.tools import robustness as R
 
@@ -34,8 +35,12 @@ def test_benchmark_up_search_is_the_apps_rule_on_the_calibration_logits():
     assert got["up+y" + C.FEATURES].shape[:2] == (2, 5)
     app = R.run([("default", DEFAULT)], ["up+y"], limit=5, votes=2, split="val", up_search="app",
                 candidates=list(C.APP_UPS), log=None)
-    q, picks = decide.answer(got["up+y"], 1.0, got["up+y" + C.FEATURES], picker)
-    assert app["models"][0]["variants"]["up+y"]["predictions"] == q.argmax(-1).tolist()
+    # ... and its answer at the model's fitted temperature (the app's Q), shown as sure as the app does
+    calibration = fitted_block(DEFAULT, "calibration.json", decide.manifest_block, "calibrate", log=None)
+    q, picks = decide.answer(got["up+y"], calibration["temperature"], got["up+y" + C.FEATURES], picker)
+    row = app["models"][0]["variants"]["up+y"]
+    assert row["predictions"] == q.argmax(-1).tolist()
+    assert 0 <= row["wrongShownSure"] <= row["shownSure"] <= 1
     look = (picker or {}).get("secondLook")
     assert app["upSearch"]["picker"]["default"] == (
         f"learned, second look below {look['below']}" if look else "learned" if picker else "max-softmax")

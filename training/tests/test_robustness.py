@@ -72,6 +72,17 @@ def test_benchmark_end_to_end_matches_evaluation_on_clean_clouds(tmp_path, capsy
     assert capsys.readouterr().out.strip() == table[table.index("| variant"):table.index("wrote")].strip()
 
 
+def test_answered_counts_what_a_user_sees():
+    right = np.array([True, False, True, False, True])
+    sure = np.array([True, True, False, False, True])
+    got = R.answered(right, sure)
+    assert got == {"shownSure": pytest.approx(0.6), "rightWhenSure": pytest.approx(2 / 3),
+                   "wrongShownSure": pytest.approx(0.2)}
+    assert R.answered(right, np.zeros(5, bool))["rightWhenSure"] is None
+    row = {"shownSure": 0.6, "rightWhenSure": None, "wrongShownSure": 0.0}
+    assert R.sure_text(row) == "shown as sure 60.0 % (right - %; wrong and shown as sure 0.0 %)"
+
+
 def test_unknown_variant_and_missing_checkpoint_are_clear_errors(tmp_path, capsys):
     with pytest.raises(SystemExit):
         R.main(["--variants", "clean,tilt"])

@@ -254,21 +254,26 @@ def test_the_benchmarks_second_look_equals_scoring_all_six_and_finds_sideways_up
     if "secondLook" not in manifest.get("upright", {}):
         pytest.skip("the default manifest has no second look yet")
     from any2point import checkpoint as ckpt
-    from any2point import pose
+    from any2point import novelty, pose
     from any2point.tools.novelty import outputs
     from any2point.tools.robustness import classify, fresh_indices, split_rows, stored_clouds, variant_clouds
     model, cfg, _ = ckpt.load_model(DEFAULT)
     data, rows = split_rows("val", DEFAULT_MODELNET, 24)
     raw = stored_clouds(DEFAULT_MODELNET, rows, "val")
-    block = manifest["upright"]
+    block, calibration, seen = manifest["upright"], manifest["calibration"], manifest["novelty"]
     for v in ("clean", "up+x"):
         clouds = variant_clouds(v, raw, rows, model.spec.points)
         idx = fresh_indices(clouds, model.spec, 1)
-        pred, names = classify(model, cfg.heading, clouds, data.labels[rows], data.classes, idx, 24, 1, "app",
-                               ("+z", "+y"), block)
+        pred, names, sure = classify(model, cfg.heading, clouds, data.labels[rows], data.classes, idx, 24, 1, "app",
+                                     ("+z", "+y"), block, calibration, seen)
         six = outputs(model, clouds, cfg.heading, pose.UP_CANDIDATES)
-        q, picks = decide.answer(six["logits"][:, None], 1.0, six["features"], block)
+        q, picks = decide.answer(six["logits"][:, None], calibration["temperature"], six["features"], block)
         assert pred.tolist() == q.argmax(-1).tolist()
         assert names == [pose.UP_CANDIDATES[k] for k in picks]
+        # "not sure" as the app says it: the calibrated top probability, and the turn similarity
+        # of the +z and +y features (the first two candidates)
+        similarity = novelty.turn_similarity(six["features"][0], six["features"][1])
+        unsure = decide.not_sure_either(q, calibration["threshold"], similarity, seen["threshold"])["notSure"]
+        assert sure.tolist() == (~unsure).tolist()
         if v == "up+x":
             assert names.count("+x") >= 3

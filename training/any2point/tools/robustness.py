@@ -39,7 +39,7 @@ import torch
 
 from .. import checkpoint as ckpt
 from .. import geometry as geo
-from .. import decide, perturb, pose
+from .. import decide, novelty, perturb, pose
 from ..batches import batches
 from ..dataset_splits import validation_rows
 from ..fitted import fitted_block
@@ -188,58 +188,80 @@ def true_up(name: str) -> Optional[str]:
     return None if name == "so3" else "+z"
 
 
+def shown_sure(q: np.ndarray, features: np.ndarray, calibration: Optional[dict], novelty_block: Optional[dict]
+               ) -> Optional[np.ndarray]:
+    """[S] True where the app shows the answer as an answer, not as "not sure" (decide.py step 4:
+    the calibrated top probability of q [S, K] at least the calibration threshold and, with a
+    novelty block, the turn similarity of the +z, +y features [2, S, D] at most its threshold);
+    None for a model without a calibration."""
+    if calibration is None:
+        return None
+    similarity = novelty.turn_similarity(features[0], features[1]) if novelty_block else None
+    checks = decide.not_sure_either(q, calibration["threshold"], similarity,
+                                    novelty_block["threshold"] if novelty_block else None)
+    return ~checks["notSure"]
+
+
 def classify(model: torch.nn.Module, heading: str, clouds: np.ndarray, labels: np.ndarray, classes: list[str],
              idx: Indices, batch_size: int, votes: int, up_search: str, candidates: Sequence[str],
-             upright: Optional[dict] = None) -> tuple[np.ndarray, Optional[list[str]]]:
+             upright: Optional[dict] = None, calibration: Optional[dict] = None, novelty_block: Optional[dict] = None
+             ) -> tuple[np.ndarray, Optional[list[str]], Optional[np.ndarray]]:
     """Top-1 of every cloud: the model's heading handling on the points, the network; with an up
     search, every candidate up's turn classified and one kept: "max" the most confident
     (any2point.decide without a learned picker), "app" the app's rule itself (decide.py with the
-    model's `upright` picker when it has one: exactly what the app does with its up on Auto),
-    "entropy" pose.pick_up's alternative.
-    Returns the predictions and, with a search, the candidate up picked per cloud (its name)."""
+    model's `upright` picker when it has one, its `calibration` temperature and its "not sure"
+    checks: exactly what the app does with its up on Auto), "entropy" pose.pick_up's alternative.
+    Returns the predictions, with a search the candidate up picked per cloud (its name), and with
+    "app" and a calibration whether the app shows each answer as sure (shown_sure)."""
     def turned(points: np.ndarray) -> CloudSet:
         return CloudSet(pose.apply_heading(points, heading), labels, [""] * len(labels), classes)
 
     def probs(points: np.ndarray) -> np.ndarray:
         return probabilities(model, turned(points), idx, batch_size, votes)
     if up_search == "none":
-        return probs(clouds).argmax(-1).astype(np.int64), None
+        return probs(clouds).argmax(-1).astype(np.int64), None, None
     if up_search in ("max", "app"):
         outs = [vote_outputs(model, turned(c), idx, batch_size, votes) for c in pose.up_candidates(clouds, tuple(candidates))]
         logits, features = np.stack([o[0] for o in outs]), np.stack([o[1] for o in outs])
-        look = upright.get("secondLook") if up_search == "app" and upright else None
+        app = up_search == "app"
+        t = calibration["temperature"] if app and calibration else 1.0
+        look = upright.get("secondLook") if app and upright else None
         if look is None:
-            q, picks = decide.answer(logits, 1.0, features, upright if up_search == "app" else None)
-            return q.argmax(-1).astype(np.int64), [candidates[k] for k in picks]
-        # The picker's second look, as the app takes it: the other four ups classified only for
-        # the clouds where the trigger says the up is likely neither +z nor +y (docs/pose.md "H").
-        return second_look(model, turned, clouds, idx, batch_size, votes, logits, features, upright)
+            q, picks = decide.answer(logits, t, features, upright if app else None)
+            names = [candidates[k] for k in picks]
+        else:
+            # The picker's second look, as the app takes it: the other four ups classified only for
+            # the clouds where the trigger says the up is likely neither +z nor +y (docs/pose.md "H").
+            q, names = second_look(model, turned, clouds, idx, batch_size, votes, logits, features, upright, t)
+        sure = shown_sure(q, features, calibration, novelty_block) if app else None
+        return q.argmax(-1).astype(np.int64), names, sure
     per = np.stack([probs(c) for c in pose.up_candidates(clouds, tuple(candidates))])
     picks = pose.pick_up(per / votes, up_search)
-    return pose.searched(per, picks=picks).argmax(-1).astype(np.int64), [candidates[k] for k in picks]
+    return pose.searched(per, picks=picks).argmax(-1).astype(np.int64), [candidates[k] for k in picks], None
 
 
 def second_look(model, turned, clouds: np.ndarray, idx: Indices, batch_size: int, votes: int,
-                logits: np.ndarray, features: np.ndarray, upright: dict) -> tuple[np.ndarray, list[str]]:
+                logits: np.ndarray, features: np.ndarray, upright: dict, temperature: float = 1.0
+                ) -> tuple[np.ndarray, list[str]]:
     """decide.py's rule with the picker's second look, from the +z, +y outputs (logits [2, V, S, K],
     features [2, S, D]): the four other ups classified for the clouds that need them only.
-    Returns the top-1 and the up kept, per cloud."""
+    Returns the answer's probabilities Q [S, K] at `temperature` and the up kept, per cloud."""
     ups = (*decide.APP_UPS, *learned.SECOND_LOOK_UPS)
     conf = decide.softmax(logits).mean(1).max(-1)
     need = np.nonzero(learned.needs_second_look(learned.look_trigger(features, conf, upright["secondLook"]),
                                                 upright["secondLook"]["below"]))[0]
-    q, picks = decide.answer(logits, 1.0, features, upright)
-    pred, names = q.argmax(-1).astype(np.int64), [ups[k] for k in picks]
+    q, picks = decide.answer(logits, temperature, features, upright)
+    names = [ups[k] for k in picks]
     if len(need):
         more = [vote_outputs(model, turned(c), idx, batch_size, votes, need)
                 for c in pose.up_candidates(clouds, learned.SECOND_LOOK_UPS)]
         all_logits = np.concatenate([logits[:, :, need], np.stack([o[0] for o in more])])
         all_features = np.concatenate([features[:, need], np.stack([o[1] for o in more])])
-        q6, picks6 = decide.answer(all_logits, 1.0, all_features, upright)
-        pred[need] = q6.argmax(-1)
+        q6, picks6 = decide.answer(all_logits, temperature, all_features, upright)
+        q[need] = q6
         for i, k in zip(need, picks6):
             names[i] = ups[k]
-    return pred, names
+    return q, names
 
 
 def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit: int = 0, votes: int = 1,
@@ -247,12 +269,14 @@ def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit:
         up_search: str = "none", candidates: Sequence[str] = pose.UP_CANDIDATES) -> dict:
     """The benchmark: for every variant (clean first), every model's overall and mean class
     accuracy on the same perturbed clouds. Models sharing a geometry spec share its FPS / k-NN."""
-    models, pickers = [], {}
+    models, pickers, checks = [], {}, {}
     for mid, path in checkpoints:
         model, cfg, _ = ckpt.load_model(Path(path))
         models.append((mid, Path(path), model, cfg.heading))
         if up_search == "app":
             pickers[mid] = app_picker(Path(path), candidates, log)
+            checks[mid] = (fitted_block(Path(path), "calibration.json", decide.manifest_block, "any2point.tools.calibrate", log),
+                           fitted_block(Path(path), "novelty.json", novelty.manifest_block, "any2point.tools.novelty", log))
     test, rows = split_rows(split, root, limit)  # labels, ids, classes (and a check of the files)
     raw = stored_clouds(root, rows, split)
     labels = test.labels[rows]
@@ -269,13 +293,16 @@ def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit:
                 shared[key] = (cloud_set, fresh_indices(clouds, model.spec, votes), time.time() - t0)
                 t0 = time.time()
             cloud_set, idx, geometry_s = shared[key]
-            pred, picks = classify(model, heading, cloud_set.points, labels, test.classes, idx, batch_size, votes,
-                                   up_search, candidates, pickers.get(mid))
+            pred, picks, sure = classify(model, heading, cloud_set.points, labels, test.classes, idx, batch_size, votes,
+                                         up_search, candidates, pickers.get(mid), *checks.get(mid, (None, None)))
             s = scores(labels, pred, test.classes)
             results[mid][name] = {"overallAccuracy": s["overallAccuracy"], "meanClassAccuracy": s["meanClassAccuracy"],
                                   "count": s["count"], "geometrySeconds": round(geometry_s, 1),
                                   "modelSeconds": round(time.time() - t0, 1), "predictions": pred.tolist()}
             found = ""
+            if sure is not None:
+                results[mid][name].update(answered(pred == labels, sure), sure=sure.tolist())
+                found += ", " + sure_text(results[mid][name])
             if picks is not None:
                 want = true_up(name)
                 results[mid][name]["upPicks"] = picks
@@ -284,7 +311,7 @@ def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit:
                 if want in considered:
                     right = float(np.mean([k == want for k in picks]))
                     results[mid][name]["upFound"] = right
-                    found = f", up {want} found for {100 * right:.1f} %"
+                    found += f", up {want} found for {100 * right:.1f} %"
             if log:
                 log(f"{mid} {name}: OA {s['overallAccuracy']:.4f}, mean class {s['meanClassAccuracy']:.4f} "
                     f"({len(rows)} clouds; geometry {geometry_s:.1f} s, model {time.time() - t0:.1f} s{found})")
@@ -308,8 +335,23 @@ def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit:
     }
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:.1f}"
+def answered(right: np.ndarray, sure: np.ndarray) -> dict:
+    """What a user sees (right [S], sure [S] bool): the share of answers shown as sure, how often
+    those are right (None when none is), and the share of all clouds given a wrong answer shown as
+    sure (a wrong answer presented as an answer)."""
+    right, sure = np.asarray(right, bool), np.asarray(sure, bool)
+    return {"shownSure": float(sure.mean()),
+            "rightWhenSure": float(right[sure].mean()) if sure.any() else None,
+            "wrongShownSure": float((sure & ~right).mean())}
+
+
+def _pct(x: Optional[float]) -> str:
+    return "-" if x is None else f"{100 * x:.1f}"
+
+
+def sure_text(row: dict) -> str:
+    return (f"shown as sure {_pct(row['shownSure'])} % (right {_pct(row['rightWhenSure'])} %; "
+            f"wrong and shown as sure {_pct(row['wrongShownSure'])} %)")
 
 
 def text_table(report: dict) -> str:
@@ -321,6 +363,7 @@ def text_table(report: dict) -> str:
         for name, r in m["variants"].items():
             delta = 100 * (r["overallAccuracy"] - clean["overallAccuracy"])
             found = f"  up found {_pct(r['upFound'])} %" if "upFound" in r else ""
+            found += f"  {sure_text(r)}" if "shownSure" in r else ""
             lines.append(f"  {name:<12} {_pct(r['overallAccuracy']):>6} {_pct(r['meanClassAccuracy']):>7} {delta:>+11.1f}{found}")
     return "\n".join(lines)
 
@@ -333,6 +376,23 @@ def markdown_table(report: dict) -> str:
     for name in report["variants"]:
         cells = [f"{_pct(m['variants'][name]['overallAccuracy'])} / {_pct(m['variants'][name]['meanClassAccuracy'])}"
                  for m in models]
+        lines.append(f"| {LABELS.get(name, name)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines + ["", sure_table(report)] if any("shownSure" in r for m in models for r in m["variants"].values())
+                     else lines)
+
+
+def sure_table(report: dict) -> str:
+    """What a user sees with the app's rule: per variant and model, the answers shown as sure (%),
+    how often those are right (%), and the clouds given a wrong answer shown as sure (%)."""
+    models = [m for m in report["models"] if any("shownSure" in r for r in m["variants"].values())]
+    head = "| variant | " + " | ".join(f"{m['id']} shown sure / right when sure / wrong shown sure" for m in models) + " |"
+    lines = [head, "| --- |" + " ---: |" * len(models)]
+    for name in report["variants"]:
+        cells = []
+        for m in models:
+            r = m["variants"][name]
+            cells.append(f"{_pct(r['shownSure'])} / {_pct(r['rightWhenSure'])} / {_pct(r['wrongShownSure'])}"
+                         if "shownSure" in r else "-")
         lines.append(f"| {LABELS.get(name, name)} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
