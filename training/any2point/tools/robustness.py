@@ -23,6 +23,8 @@ every cloud turned upright for each candidate up and keeps the most confident (d
 with `app` (candidates +z,+y) picks as the app does: the model's learned up picker when its
 upright.json was fitted on this very checkpoint (any2point.upright), else the most confident;
 both turn the points only: the FPS / k-NN are those of the cloud as given (rotations keep them).
+With `app` each row also counts what a user sees (the model's calibration and novelty checks, as
+the app applies them): answers shown as sure, right when sure, wrong and shown as sure.
 """
 from __future__ import annotations
 
