@@ -60,8 +60,8 @@ def main(path: Path) -> None:
     rows = {}
     for v in S.VARIANTS:
         P = decide.softmax(out[v]["logits"])
-        look = trigger[v] < tau
-        picks = np.where(look, choice[v].argmax(0), scores[v][:2].argmax(0))
+        look = upright.needs_second_look(trigger[v], tau)
+        picks = upright.pick_with_second_look(scores[v], trigger[v], choice[v], tau)
         picked = P[picks, s].argmax(-1)
         mixed = mixture(P, scores[v][:2], choice[v], look).argmax(-1)
         rows[v] = (100 * float((picked == labels).mean()), 100 * float((mixed == labels).mean()), 100 * float(look.mean()))
