@@ -8,7 +8,12 @@
 //    learned score instead (same tie rule). With the picker's second look, runs of -y, x, -x, -z
 //    after z and y (classified because its trigger on z and y was below its threshold): the
 //    largest choice score of all six.
-// 3. The answer: Q = mean over the chosen up's votes of softmax(logits / T).
+// 3. The answer: Q = mean over the chosen up's votes of softmax(logits / T). With the learned
+//    picker and a calibration fitted on mixtures (`answer: 'mixture'`, docs/pose.md "I"), the up
+//    is marginalised instead: Q = sum over u of W_u mean over u's votes of softmax(logits / T),
+//    W the softmax of the scores that picked the up (the picker's over z and y, the others 0; the
+//    second look's choice scores over all six when it was taken). The up shown is still the
+//    picked one, the largest W.
 // 4. "Not sure" when max_k Q[k] < threshold (low confidence), or, with the up on Auto and the
 //    model's novelty check, when the features of the two ups are too alike (novelty.ts: the cloud
 //    has no up, unlike any training shape). Either reason is reported.
@@ -29,6 +34,9 @@ export interface Calibration {
   threshold: number;
   /** Votes per candidate up in automatic mode (the app's latency budget, chosen on validation). */
   votesPerUp?: number;
+  /** What the temperature and threshold were fitted on: the mixture over the ups (step 3, with
+   * a learned picker) or the picked up's answer alone (the default). */
+  answer?: 'mixture' | 'picked';
 }
 
 export const UNCALIBRATED: Calibration = { temperature: 1, threshold: 0 };
@@ -41,6 +49,8 @@ export interface UpScore {
   score?: number;
   /** The second look's choice score (upright.ts), when the other four ups were classified. */
   choice?: number;
+  /** W_u, this up's share of a mixed answer (step 3), when the answer is one. */
+  weight?: number;
 }
 
 /** How the up was picked: the model's learned up picker, the larger top probability, or the one
@@ -48,8 +58,10 @@ export interface UpScore {
 export type UpRule = 'learned' | 'confidence' | 'forced';
 
 export interface Answer {
-  /** Q: the calibrated probabilities of the chosen up (step 3). */
+  /** Q: the calibrated probabilities of the chosen up, or of the mixture over the ups (step 3). */
   probabilities: Float32Array;
+  /** Q is the mixture over the candidate ups (step 3), not the chosen up's alone. */
+  mixed: boolean;
   top: RankedClass[];
   /** The up the answer is for. */
   up: CandidateUp;
@@ -79,6 +91,30 @@ export function votedProbabilities(voteLogits: readonly Float32Array[], temperat
   if (!(temperature > 0) || !Number.isFinite(temperature)) throw new Error(`temperature must be a positive number, got ${temperature}`);
   const each = voteLogits.map((l) => softmax(temperature === 1 ? l : Array.from(l, (x) => x / temperature)));
   return each.length === 1 ? each[0] : meanProbabilities(each);
+}
+
+/** Step 3's W: each candidate's probability of being the true up, the softmax of the learned
+ * scores that picked it (`scores` over the first two when `all` is false, the rest 0). */
+export function upWeights(scores: readonly number[], all: boolean): number[] {
+  const n = all ? scores.length : Math.min(2, scores.length);
+  const top = Math.max(...scores.slice(0, n));
+  const e = scores.map((s, i) => (i < n ? Math.exp(s - top) : 0));
+  const total = e.reduce((a, b) => a + b, 0);
+  return e.map((x) => x / total);
+}
+
+/** Step 3's mixture: sum over u of weights[u] times the voted probabilities of run u at T. */
+export function mixedProbabilities(runs: readonly { voteLogits: readonly Float32Array[] }[], weights: readonly number[], temperature: number): Float32Array {
+  if (weights.length !== runs.length) throw new Error(`mixedProbabilities: ${weights.length} weights for ${runs.length} runs`);
+  let q: Float64Array | null = null;
+  runs.forEach((r, u) => {
+    if (weights[u] === 0) return;
+    const p = votedProbabilities(r.voteLogits, temperature);
+    q ??= new Float64Array(p.length);
+    for (let k = 0; k < p.length; k++) q[k] += weights[u] * p[k];
+  });
+  if (q === null) throw new Error('mixedProbabilities: every weight is 0');
+  return Float32Array.from(q);
 }
 
 /** Step 2: the index of the candidate with the largest top probability, ties to the earlier. */
@@ -133,11 +169,20 @@ export function decide(
   const candidates = runs.map((r, i) => ({ features: r.features, confidence: confidences[i] }));
   const choice = learned && runs.length > 2 ? lookChoice(candidates, upright) : null;
   const trigger = choice ? lookTrigger(candidates, upright) : null;
-  const upScores: UpScore[] = runs.map((r, i) => ({ up: r.up, confidence: confidences[i], ...(learned ? { score: learned[i] } : {}), ...(choice ? { choice: choice[i] } : {}) }));
   const looked = choice !== null && trigger !== null;
   const chosen = looked ? pickWithSecondLook(learned!, trigger!, choice!, upright!) : pickUp(learned ?? confidences);
+  const weights = calibration.answer === 'mixture' && learned
+    ? (looked && needsSecondLook(trigger, upright) ? upWeights(choice!, true) : upWeights(learned, false))
+    : null;
+  const upScores: UpScore[] = runs.map((r, i) => ({
+    up: r.up,
+    confidence: confidences[i],
+    ...(learned ? { score: learned[i] } : {}),
+    ...(choice ? { choice: choice[i] } : {}),
+    ...(weights ? { weight: weights[i] } : {}),
+  }));
   const upRule: UpRule = runs.length === 1 ? 'forced' : learned ? 'learned' : 'confidence';
-  const probabilities = votedProbabilities(runs[chosen].voteLogits, calibration.temperature);
+  const probabilities = weights ? mixedProbabilities(runs, weights, calibration.temperature) : votedProbabilities(runs[chosen].voteLogits, calibration.temperature);
   const top = topK(probabilities, labels, k);
   const lowConfidence = (top[0]?.probability ?? 0) < calibration.threshold;
   const similarity = novelty ? similarityOf(runs) : null;
@@ -146,6 +191,7 @@ export function decide(
     chosen,
     answer: {
       probabilities,
+      mixed: weights !== null,
       top,
       up: runs[chosen].up,
       upDetected: runs.length > 1,

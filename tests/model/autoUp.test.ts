@@ -56,5 +56,8 @@ describe('classify with up "auto" (tiny model, wasm)', () => {
     expect(() => parseManifest({ ...tiny.manifest, calibration: { temperature: 0, threshold: 0.5 } })).toThrow('calibration.temperature must be a positive number');
     expect(() => parseManifest({ ...tiny.manifest, calibration: { temperature: 1, threshold: 2 } })).toThrow('calibration.threshold must be a number in [0, 1]');
     expect(() => parseManifest({ ...tiny.manifest, calibration: { temperature: 1, threshold: 0.5, votesPerUp: 0 } })).toThrow('calibration.votesPerUp');
+    const mixed = parseManifest({ ...tiny.manifest, calibration: { temperature: 0.8, threshold: 0.6, answer: 'mixture' } });
+    expect(mixed.calibration).toEqual({ temperature: 0.8, threshold: 0.6, answer: 'mixture' });
+    expect(() => parseManifest({ ...tiny.manifest, calibration: { temperature: 1, threshold: 0.5, answer: 'soft' } })).toThrow('calibration.answer must be "mixture" or "picked"');
   });
 });

@@ -16,6 +16,11 @@ order, votes.ts / index_cache.point_order), k over the classes.
 3. The answer's probabilities: Q = mean over v of softmax(L[up, v] / T), T the model's fitted
    temperature (1 when the model has none). The up is chosen at T = 1, so a temperature never
    changes which up, nor (softmax / T is monotonic per vote) usually the top class.
+   With a learned picker and a calibration fitted for it (`"answer": "mixture"`, docs/pose.md
+   "I"), the up is marginalised instead: Q = sum over u of W[u] mean_v softmax(L[u, v] / T), W the
+   softmax of the scores that picked the up (the picker's on +z, +y, zero for the others; the
+   second look's choice scores over all six where it was taken). The up shown is still the
+   picked one (the largest W).
 4. "Not sure" when max_k Q[k] < threshold (the model's calibration threshold, 0 = always sure),
    or, with the up on Auto and the model's novelty block, when the turn similarity of the two
    ups' features is above the novelty threshold (any2point.novelty: unlike any training shape).
@@ -55,12 +60,43 @@ def pick_up(logits: np.ndarray, features: np.ndarray | None = None, upright: dic
     return np.argmax(confidence, axis=0)  # argmax keeps the first of equal maxima
 
 
+def up_weights(logits: np.ndarray, features: np.ndarray | None = None, upright: dict | None = None) -> np.ndarray:
+    """logits [U, V, ..., K] -> [U, ...] each candidate up's probability of being the true one
+    (step 3's mixture): the softmax of the learned scores that pick the up (the picker's over +z,
+    +y, the others 0; the second look's choice scores over all U where its trigger fired), or,
+    without a learned picker, all of it on the picked up. The largest is pick_up's choice."""
+    confidence = softmax(logits).mean(1).max(-1)  # [U, ...]
+    if upright is None or features is None:
+        picks = np.argmax(confidence, axis=0)
+        return (np.arange(len(confidence)).reshape((-1,) + (1,) * picks.ndim) == picks).astype(np.float64)
+    over_ups = lambda sc: np.moveaxis(softmax(np.moveaxis(sc, 0, -1)), -1, 0)
+    two = learned.scores(np.asarray(features)[:2], confidence[:2], upright["weights"], upright["confidenceWeight"])
+    w = np.concatenate([over_ups(two), np.zeros((len(confidence) - 2,) + two.shape[1:])])
+    look = upright.get("secondLook")
+    if look is not None and len(confidence) > 2:
+        six = over_ups(learned.look_choice(features, confidence, look))
+        w = np.where(learned.needs_second_look(learned.look_trigger(features, confidence, look), look["below"]), six, w)
+    return w
+
+
+def mixed(logits: np.ndarray, weights: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    """logits [U, V, S, K], weights [U, S] -> [S, K] sum over u of W[u] mean_v softmax(L[u, v] / T)."""
+    return np.einsum("us,usk->sk", np.asarray(weights, np.float64), softmax(logits, temperature).mean(1))
+
+
 def answer(logits: np.ndarray, temperature: float = 1.0, features: np.ndarray | None = None,
-           upright: dict | None = None, picks: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+           upright: dict | None = None, picks: np.ndarray | None = None, mixture: bool = False,
+           weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """logits [U, V, S, K] (and vote-0 features [U, S, D] for a learned picker) -> (Q [S, K]
     calibrated probabilities of the chosen up, picks [S]). Given `picks` [S] replace step 2 (the
-    fitting tools pass a held-out picker's: tools/upright.held_out_picks)."""
+    fitting tools pass a held-out picker's: tools/upright.held_out_picks). With `mixture` Q is
+    step 3's mixture over the ups, by `weights` [U, S] when given (a held-out picker's), else
+    up_weights'; the picks are then the largest weights."""
     logits = np.asarray(logits)
+    if mixture:
+        if weights is None:
+            weights = up_weights(logits, features, upright)
+        return mixed(logits, weights, temperature), np.argmax(weights, axis=0)
     if picks is None:
         picks = pick_up(logits, features, upright)
     chosen = logits[picks, :, np.arange(logits.shape[2])]  # [S, V, K]
@@ -102,11 +138,15 @@ def nll(q: np.ndarray, labels: np.ndarray) -> float:
     return float(-np.log(np.clip(p, 1e-12, None)).mean())
 
 
-def fit_temperature(chosen: np.ndarray, labels: np.ndarray, lo: float = 0.05, hi: float = 20.0) -> float:
+def fit_temperature(chosen: np.ndarray, labels: np.ndarray, lo: float = 0.05, hi: float = 20.0,
+                    weights: np.ndarray | None = None) -> float:
     """The T minimising the NLL of mean_v softmax(chosen / T); chosen [S, V, K] are the logits of
-    each cloud's chosen up. A golden-section search on log T (the NLL is unimodal in practice;
-    a coarse grid first guards against a second minimum)."""
-    f = lambda log_t: nll(softmax(chosen, float(np.exp(log_t))).mean(1), labels)
+    each cloud's chosen up (with `weights` [U, S]: chosen are every up's logits [U, V, S, K] and
+    the NLL is of their mixture, step 3). A golden-section search on log T (the NLL is unimodal
+    in practice; a coarse grid first guards against a second minimum)."""
+    def q_at(t: float) -> np.ndarray:
+        return softmax(chosen, t).mean(1) if weights is None else mixed(chosen, weights, t)
+    f = lambda log_t: nll(q_at(float(np.exp(log_t))), labels)
     grid = np.linspace(np.log(lo), np.log(hi), 61)
     k = int(np.argmin([f(g) for g in grid]))
     a, b = grid[max(k - 1, 0)], grid[min(k + 1, len(grid) - 1)]
@@ -148,7 +188,7 @@ def coverage(q: np.ndarray, labels: np.ndarray, threshold: float) -> dict:
 
 # The calibration fields the app reads (src/model/zoo.ts `calibration`) and the figures beside
 # them; tools/calibrate writes them into the manifest, export.py copies them on a re-export.
-MANIFEST_KEYS = ("temperature", "threshold", "votesPerUp", "ups", "rule", "targetAccuracy", "validation", "test")
+MANIFEST_KEYS = ("temperature", "threshold", "votesPerUp", "ups", "rule", "answer", "targetAccuracy", "validation", "test")
 
 
 def manifest_block(block: dict) -> dict:

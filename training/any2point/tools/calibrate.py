@@ -107,17 +107,19 @@ def cached_logits(mid: str, model, heading: str, split: str, variants: Sequence[
 
 
 def measure(logits: dict, variants: Sequence[str], temperature: float, threshold: float,
-            picker: Optional[dict] = None, held_out: Optional[dict] = None) -> dict:
+            picker: Optional[dict] = None, held_out: Optional[dict] = None, mixture: bool = False) -> dict:
     """Per variant and pooled: OA, how often z was kept, ECE before / after, NLL, coverage (the
     up picked by `picker`, or the most confident without one; `held_out`: {variant: picks} given
-    instead, the held-out picker's on validation)."""
+    instead, the held-out picker's on validation; with `mixture` the answer is the mixture over
+    the ups, decide.py step 3, and `held_out` gives {variant: up weights})."""
     labels = logits["labels"]
     res = {}
     pooled_q1, pooled_qt, pooled_y = [], [], []
     for name in variants:
         given = held_out[name] if held_out else None
-        q1, picks = decide.answer(logits[name], 1.0, logits[name + FEATURES], picker, given)
-        qt, _ = decide.answer(logits[name], temperature, logits[name + FEATURES], picker, given)
+        how = {"mixture": True, "weights": given} if mixture else {"picks": given}
+        q1, picks = decide.answer(logits[name], 1.0, logits[name + FEATURES], picker, **how)
+        qt, _ = decide.answer(logits[name], temperature, logits[name + FEATURES], picker, **how)
         pred = qt.argmax(-1)
         res[name] = {"overallAccuracy": float((pred == labels).mean()),
                      "meanClassAccuracy": float(np.mean([(pred[labels == c] == c).mean() for c in np.unique(labels)])),
@@ -132,31 +134,40 @@ def measure(logits: dict, variants: Sequence[str], temperature: float, threshold
 
 
 def fit(logits: dict, variants: Sequence[str], picker: Optional[dict] = None,
-        held_out: Optional[dict] = None) -> tuple[float, float]:
+        held_out: Optional[dict] = None, mixture: bool = False) -> tuple[float, float]:
     """T and the threshold from the validation clouds of all `variants` pooled (each cloud's up
-    picked by `picker`, or the most confident; `held_out`: {variant: picks} given instead)."""
-    chosen, labels = [], []
+    picked by `picker`, or the most confident; `held_out`: {variant: picks} given instead; with
+    `mixture` the answers are mixtures over the ups and `held_out` gives their weights)."""
+    labels = np.concatenate([logits["labels"]] * len(variants))
+    if mixture:
+        every = np.concatenate([logits[v] for v in variants], axis=2)  # [U, V, S * variants, K]
+        weights = np.concatenate([held_out[v] if held_out else decide.up_weights(logits[v], logits[v + FEATURES], picker)
+                                  for v in variants], axis=1)
+        t = decide.fit_temperature(every, labels, weights=weights)
+        return t, decide.threshold_for_accuracy(decide.mixed(every, weights, t), labels, TARGET_ACCURACY)
+    chosen = []
     for name in variants:
         picks = held_out[name] if held_out else decide.pick_up(logits[name], logits[name + FEATURES], picker)
         chosen.append(logits[name][picks, :, np.arange(len(picks))])
-        labels.append(logits["labels"])
-    chosen, labels = np.concatenate(chosen), np.concatenate(labels)
+    chosen = np.concatenate(chosen)
     t = decide.fit_temperature(chosen, labels)
     q = decide.softmax(chosen, t).mean(1)
     return t, decide.threshold_for_accuracy(q, labels, TARGET_ACCURACY)
 
 
 def held_out_picks(mid: str, model, heading: str, val: dict, variants: Sequence[str], limit: int, root: Path,
-                   sha: str, picker: Optional[dict], log=print) -> Optional[dict]:
+                   sha: str, picker: Optional[dict], log=print, mixture: bool = False) -> Optional[dict]:
     """{variant: [S] picks} of the validation clouds by the learned picker fitted WITHOUT each
     cloud (its cross-validation folds, at its penalty; tools/upright.validation_held_out), so that
-    T and the threshold see the up mistakes a user's cloud gets; None without a picker."""
+    T and the threshold see the up mistakes a user's cloud gets; None without a picker. With
+    `mixture` {variant: [U, S] up weights} of the same held-out pickers instead."""
     if picker is None:
         return None
     labels, fold, pickers = upright_tool.validation_held_out(mid, model, heading, limit, root, sha, picker["lambda"], log)
     if not np.array_equal(labels, val["labels"]):
         raise ValueError("calibrate: tools/upright's validation clouds are not calibrate's (another --limit?)")
-    return {v: upright_tool.held_out_picks(pickers, fold, val[v], val[v + FEATURES]) for v in variants}
+    of = upright_tool.held_out_weights if mixture else upright_tool.held_out_picks
+    return {v: of(pickers, fold, val[v], val[v + FEATURES]) for v in variants}
 
 
 def write(mid: str, checkpoint: Path, block: dict, repo: Path = REPO) -> None:
@@ -193,6 +204,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--test-limit", type=int, default=0)
     ap.add_argument("--test-variants", default=USER_VARIANTS,
                     help="variants measured on test (the fit's are pooled from --variants on validation)")
+    ap.add_argument("--answer", choices=("mixture", "picked"), default="picked",
+                    help="the answer fitted: the mixture over the ups (docs/pose.md \"I\"; needs a learned picker) "
+                         "or the picked up's alone")
     ap.add_argument("--write", action="store_true", help="write calibration.json and the manifest's calibration block")
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--data-root", type=Path, default=DEFAULT_MODELNET)
@@ -210,19 +224,21 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         sha = sha256_of(path)
         print(f"{mid}:")
         picker = app_picker(path, APP_UPS)
+        mixture = a.answer == "mixture" and picker is not None  # no picker, no up probabilities: picked
         val = cached_logits(mid, model, cfg.heading, "val", variants, a.limit, a.votes, a.batch_size, a.data_root, sha)
-        held = held_out_picks(mid, model, cfg.heading, val, variants, a.limit, a.data_root, sha, picker)
-        t, threshold = fit(val, variants, picker, held)
+        held = held_out_picks(mid, model, cfg.heading, val, variants, a.limit, a.data_root, sha, picker, mixture=mixture)
+        t, threshold = fit(val, variants, picker, held, mixture)
         block = {"checkpointSha256": sha, "rule": "docs/confidence.md", "ups": list(APP_UPS),
                  "upPicker": "learned (upright.json), held out on validation" if picker else "max-softmax",
+                 **({"answer": "mixture"} if mixture else {}),
                  "votesPerUp": a.votes, "temperature": round(t, 4),
                  "threshold": round(threshold, 4), "targetAccuracy": TARGET_ACCURACY, "bins": BINS,
                  "fittedOn": {"split": "validation", "clouds": int(len(val["labels"])), "variants": list(variants)},
-                 "validation": measure(val, variants, t, threshold, picker, held)}
+                 "validation": measure(val, variants, t, threshold, picker, held, mixture)}
         if a.test:
             tv = parse_variants(a.test_variants)
             test = cached_logits(mid, model, cfg.heading, "test", tv, a.test_limit, a.votes, a.batch_size, a.data_root, sha)
-            block["test"] = measure(test, tv, t, threshold, picker)
+            block["test"] = measure(test, tv, t, threshold, picker, mixture=mixture)
             block["test"]["clouds"] = int(len(test["labels"]))
         print(json.dumps(block, indent=1))
         if a.write:

@@ -227,14 +227,15 @@ def classify(model: torch.nn.Module, heading: str, clouds: np.ndarray, labels: n
         logits, features = np.stack([o[0] for o in outs]), np.stack([o[1] for o in outs])
         app = up_search == "app"
         t = calibration["temperature"] if app and calibration else 1.0
+        mix = app and upright is not None and calibration is not None and calibration.get("answer") == "mixture"
         look = upright.get("secondLook") if app and upright else None
         if look is None:
-            q, picks = decide.answer(logits, t, features, upright if app else None)
+            q, picks = decide.answer(logits, t, features, upright if app else None, mixture=mix)
             names = [candidates[k] for k in picks]
         else:
             # The picker's second look, as the app takes it: the other four ups classified only for
             # the clouds where the trigger says the up is likely neither +z nor +y (docs/pose.md "H").
-            q, names = second_look(model, turned, clouds, idx, batch_size, votes, logits, features, upright, t)
+            q, names = second_look(model, turned, clouds, idx, batch_size, votes, logits, features, upright, t, mix)
         sure = shown_sure(q, features, calibration, novelty_block) if app else None
         return q.argmax(-1).astype(np.int64), names, sure
     per = np.stack([probs(c) for c in pose.up_candidates(clouds, tuple(candidates))])
@@ -243,23 +244,24 @@ def classify(model: torch.nn.Module, heading: str, clouds: np.ndarray, labels: n
 
 
 def second_look(model, turned, clouds: np.ndarray, idx: Indices, batch_size: int, votes: int,
-                logits: np.ndarray, features: np.ndarray, upright: dict, temperature: float = 1.0
-                ) -> tuple[np.ndarray, list[str]]:
+                logits: np.ndarray, features: np.ndarray, upright: dict, temperature: float = 1.0,
+                mixture: bool = False) -> tuple[np.ndarray, list[str]]:
     """decide.py's rule with the picker's second look, from the +z, +y outputs (logits [2, V, S, K],
     features [2, S, D]): the four other ups classified for the clouds that need them only.
-    Returns the answer's probabilities Q [S, K] at `temperature` and the up kept, per cloud."""
+    Returns the answer's probabilities Q [S, K] at `temperature` (with `mixture`: over the ups,
+    decide.py step 3) and the up kept, per cloud."""
     ups = (*decide.APP_UPS, *learned.SECOND_LOOK_UPS)
     conf = decide.softmax(logits).mean(1).max(-1)
     need = np.nonzero(learned.needs_second_look(learned.look_trigger(features, conf, upright["secondLook"]),
                                                 upright["secondLook"]["below"]))[0]
-    q, picks = decide.answer(logits, temperature, features, upright)
+    q, picks = decide.answer(logits, temperature, features, upright, mixture=mixture)
     names = [ups[k] for k in picks]
     if len(need):
         more = [vote_outputs(model, turned(c), idx, batch_size, votes, need)
                 for c in pose.up_candidates(clouds, learned.SECOND_LOOK_UPS)]
         all_logits = np.concatenate([logits[:, :, need], np.stack([o[0] for o in more])])
         all_features = np.concatenate([features[:, need], np.stack([o[1] for o in more])])
-        q6, picks6 = decide.answer(all_logits, temperature, all_features, upright)
+        q6, picks6 = decide.answer(all_logits, temperature, all_features, upright, mixture=mixture)
         q[need] = q6
         for i, k in zip(need, picks6):
             names[i] = ups[k]

@@ -120,6 +120,16 @@ def held_out_picks(pickers: list[dict], fold: np.ndarray, logits: np.ndarray, fe
     return picks
 
 
+def held_out_weights(pickers: list[dict], fold: np.ndarray, logits: np.ndarray, features: np.ndarray) -> np.ndarray:
+    """As held_out_picks, but [U, S] each cloud's up probabilities (decide.up_weights, the mixture
+    of docs/pose.md "I") by the picker that was NOT fitted on it."""
+    weights = np.zeros(logits.shape[:1] + (len(fold),))
+    for k, picker in enumerate(pickers):
+        m = fold == k
+        weights[:, m] = decide.up_weights(logits[:, :, m], features[:, m], picker)
+    return weights
+
+
 def cross_validate(parts: dict, lambdas: Sequence[float], seed: int = 0) -> dict:
     """{lam: {pose: figures of the held-out folds pooled}}."""
     labels = parts["labels"]
