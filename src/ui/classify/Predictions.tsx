@@ -29,6 +29,20 @@ function notSureReasons(answer: Answer): { key: 'novelty' | 'confidence'; text: 
   ];
 }
 
+/** The chosen up's share of a mixed answer (decide.ts step 3), or null when the answer is the
+ * chosen up's alone. */
+function upWeight(answer: Answer): number | null {
+  if (!answer.mixed) return null;
+  return answer.upScores.find((s) => s.up === answer.up)?.weight ?? null;
+}
+
+function upText(answer: Answer): string {
+  if (!answer.upDetected) return '(set under View)';
+  const w = upWeight(answer);
+  const likely = w === null ? '' : `, ${percent(w)} likely`;
+  return answer.secondLook ? `(detected${likely}; neither z nor y looked upright, so all six ups were tried)` : `(detected${likely})`;
+}
+
 export function Predictions({ opened, result, classifying, parseMs, source }: Props) {
   const accuracy = opened?.manifest.metrics.testOverallAccuracy;
   return (
@@ -50,8 +64,8 @@ export function Predictions({ opened, result, classifying, parseMs, source }: Pr
             </p>
           )}
           <p className="up-line" data-testid="up-line" data-value={result.answer.up} data-detected={result.answer.upDetected}
-            data-up-rule={result.answer.upRule} data-second-look={result.answer.secondLook}>
-            up: {result.answer.up} {result.answer.upDetected ? (result.answer.secondLook ? '(detected; neither z nor y looked upright, so all six ups were tried)' : '(detected)') : '(set under View)'}
+            data-up-rule={result.answer.upRule} data-second-look={result.answer.secondLook} data-up-weight={upWeight(result.answer) ?? ''}>
+            up: {result.answer.up} {upText(result.answer)}
           </p>
           {result.answer.notSure && (
             <p
