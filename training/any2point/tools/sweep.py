@@ -122,6 +122,26 @@ def worker(a: argparse.Namespace, name: str, options: list[str]) -> None:
     T.train(cfg, backbone_root=backbone_root)
 
 
+# What a run's config says about the GPU machine rather than the model: its unpacked dataset and
+# cache under /tmp, its device. Packed runs leave with the defaults, so that evaluate / export /
+# the fitting tools read the dataset from its usual place wherever the run is brought.
+MACHINE_LOCAL = {"data_root": "", "cache_dir": "", "device": "auto"}
+
+
+def portable(path: Path) -> bytes:
+    """A packed file's bytes, a checkpoint's embedded config and config.json with MACHINE_LOCAL."""
+    if path.suffix == ".pt":
+        import torch
+        blob = torch.load(path, map_location="cpu", weights_only=False)
+        blob["config"] = {**blob["config"], **MACHINE_LOCAL}
+        buf = io.BytesIO()
+        torch.save(blob, buf)
+        return buf.getvalue()
+    if path.name == "config.json":
+        return (json.dumps({**json.loads(path.read_text()), **MACHINE_LOCAL}, indent=2) + "\n").encode()
+    return path.read_bytes()
+
+
 def pack(out: Path, names: list[str]) -> None:
     for name in names:
         run = RUNS / name
@@ -131,7 +151,10 @@ def pack(out: Path, names: list[str]) -> None:
         with tarfile.open(fileobj=buf, mode="w") as tar:
             for f in PACKED:
                 if (run / f).exists():
-                    tar.add(run / f, arcname=f"{name}/{f}")
+                    data = portable(run / f)
+                    info = tarfile.TarInfo(f"{name}/{f}")
+                    info.size, info.mtime = len(data), int((run / f).stat().st_mtime)
+                    tar.addfile(info, io.BytesIO(data))
         tmp = out / f".{name}.tar.tmp"
         tmp.write_bytes(buf.getvalue())
         os.replace(tmp, out / f"{name}.tar")
