@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional, Sequence
 
 import numpy as np
 import torch
+import torch.utils.data
 
 from . import geometry as geo
 from . import perturb
@@ -113,13 +114,10 @@ def damage_cloud(points: np.ndarray, rng: np.random.Generator, damage: Damage) -
     return perturb.outliers(rng.uniform(0.0, damage.outliers_max))(points, rng)
 
 
-def damage_batch(points: torch.Tensor, fps: list[torch.Tensor], knn: list[torch.Tensor], spec: geo.GeometrySpec,
-                 gen: torch.Generator, damage: Damage, geometry_device: Optional[torch.device] = None
-                 ) -> tuple[torch.Tensor, list[torch.Tensor], list[torch.Tensor]]:
-    """Damage each cloud of a batch (damage_cloud, seeded from `gen`), normalise the damaged ones
-    to the input count as the app does (geometry.normalise) and give them fresh FPS / k-NN,
-    computed on `geometry_device` when given (training on a GPU: the FPS loop of a whole batch
-    there takes a fraction of the CPU's 5 ms a cloud, which would otherwise bound the step)."""
+def damage_draws(points: torch.Tensor, spec: geo.GeometrySpec, gen: torch.Generator, damage: Damage
+                 ) -> tuple[list[int], Optional[torch.Tensor]]:
+    """The batch's damage (damage_cloud per cloud, seeded from `gen`): the rows damaged and their
+    clouds normalised to the input count as the app does (geometry.normalise), or None."""
     seeds = torch.randint(0, 2 ** 62, (points.shape[0],), generator=gen).tolist()
     hit, fresh = [], []
     for i, seed in enumerate(seeds):
@@ -127,18 +125,86 @@ def damage_batch(points: torch.Tensor, fps: list[torch.Tensor], knn: list[torch.
         if d is not None:
             hit.append(i)
             fresh.append(geo.normalise(d, spec.points))
+    return hit, (torch.from_numpy(np.stack(fresh)) if hit else None)
+
+
+def fresh_geometry(fps: list[torch.Tensor], knn: list[torch.Tensor], hit: Sequence[int], x: torch.Tensor,
+                   spec: geo.GeometrySpec, geometry_device: Optional[torch.device] = None
+                   ) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
+    """Copies of `fps` / `knn` with rows `hit` replaced by the FPS / k-NN of clouds `x`, computed on
+    `geometry_device` when given (training on a GPU: the FPS loop of a whole batch there takes a
+    fraction of the CPU's 5 ms a cloud, which would otherwise bound the step)."""
+    f_new, k_new, _ = geo.hierarchy(x if geometry_device is None else x.to(geometry_device), spec.stages)
+    rows = torch.as_tensor(list(hit))
+    fps, knn = [f.clone() for f in fps], [k.clone() for k in knn]
+    for t in range(len(fps)):
+        fps[t][rows] = f_new[t].cpu().to(fps[t].dtype)
+        knn[t][rows] = k_new[t].cpu().to(knn[t].dtype)
+    return fps, knn
+
+
+def damage_batch(points: torch.Tensor, fps: list[torch.Tensor], knn: list[torch.Tensor], spec: geo.GeometrySpec,
+                 gen: torch.Generator, damage: Damage, geometry_device: Optional[torch.device] = None
+                 ) -> tuple[torch.Tensor, list[torch.Tensor], list[torch.Tensor]]:
+    """Damage each cloud of a batch (damage_draws) and give the damaged ones fresh FPS / k-NN
+    (fresh_geometry). The inputs are not modified."""
+    hit, x = damage_draws(points, spec, gen, damage)
     if not hit:
         return points, fps, knn
-    x = torch.from_numpy(np.stack(fresh))
-    f_new, k_new, _ = geo.hierarchy(x if geometry_device is None else x.to(geometry_device), spec.stages)
-    f_new, k_new = [f.cpu() for f in f_new], [k.cpu() for k in k_new]
-    points, fps, knn = points.clone(), [f.clone() for f in fps], [k.clone() for k in knn]
-    rows = torch.tensor(hit)
-    points[rows] = x
-    for t in range(len(fps)):
-        fps[t][rows] = f_new[t].to(fps[t].dtype)
-        knn[t][rows] = k_new[t].to(knn[t].dtype)
-    return points, fps, knn
+    points = points.clone()
+    points[torch.as_tensor(hit)] = x
+    return (points, *fresh_geometry(fps, knn, hit, x, spec, geometry_device))
+
+
+@dataclass
+class Draft:
+    """A training batch before its damaged clouds' FPS / k-NN: everything drawn from the batch's
+    generator (draft_batch), so that worker processes can prepare it ahead of the step
+    (drafts) while the main process keeps the work that belongs on the training device
+    (finish_batch)."""
+
+    points: torch.Tensor  # augmented and turned as the network sees them
+    fps: list[torch.Tensor]  # the cached indices; a damaged row's are replaced by finish_batch
+    knn: list[torch.Tensor]
+    labels: torch.Tensor
+    hit: list[int]  # the damaged rows
+    fresh: Optional[torch.Tensor]  # their clouds before augmentation, whose FPS / k-NN they get
+
+
+def draft_batch(data: CloudSet, idx: Indices, rows: np.ndarray, spec: geo.GeometrySpec,
+                gen: Optional[torch.Generator] = None, rotate: str = "none", jitter: float = 0.0,
+                start: int = 0, heading: str = "none", damage: Optional[Damage] = None) -> Draft:
+    """make_batch's first part: gather the cached indices, augment when `gen` is given (with a
+    random FPS start per cloud when `idx` has several; training damage first when `damage` is
+    active), turn into the canonical heading when `heading` says so."""
+    pts = torch.from_numpy(data.points[rows])
+    starts = np.full(len(rows), start) if start else None
+    if gen is not None:
+        if idx.starts > 1:
+            starts = torch.randint(0, idx.starts, (len(rows),), generator=gen).numpy()
+    fps, knn = idx.rows(rows, starts)
+    hit, x = [], None
+    if gen is not None:
+        if damage is not None and damage.active:
+            hit, x = damage_draws(pts, spec, gen, damage)
+            if hit:
+                pts = pts.clone()
+                pts[torch.as_tensor(hit)] = x
+        pts = augment(pts, gen, rotate, jitter)
+    if heading != "none":
+        pts = torch.from_numpy(apply_heading(pts.numpy(), heading))
+    return Draft(pts, fps, knn, torch.from_numpy(data.labels[rows]), hit, x)
+
+
+def finish_batch(draft: Draft, spec: geo.GeometrySpec, geometry_device: Optional[torch.device] = None) -> Batch:
+    """make_batch's second part: the damaged clouds' fresh FPS / k-NN (on `geometry_device` when
+    given), then the per-batch geometry of the token centres."""
+    fps, knn = draft.fps, draft.knn
+    if draft.hit:
+        fps, knn = fresh_geometry(fps, knn, draft.hit, draft.fresh, spec, geometry_device)
+    centres = geo.gather_centres(draft.points, fps)
+    pos, cell_mask, voxel_mask = geo.project(spec, centres)
+    return Batch(draft.points, fps, knn, pos, cell_mask, voxel_mask, draft.labels)
 
 
 def make_batch(data: CloudSet, idx: Indices, rows: np.ndarray, spec: geo.GeometrySpec,
@@ -149,22 +215,31 @@ def make_batch(data: CloudSet, idx: Indices, rows: np.ndarray, spec: geo.Geometr
     `idx` has several; training damage first when `damage` is active), compute the per-batch
     geometry. Without `gen`, every cloud takes FPS start `start`. `heading` "canonical" turns
     every cloud into its canonical heading last, after every augmentation (pose.py), so that the
-    network sees only canonical headings, as at inference. `geometry_device`: damage_batch's."""
-    pts = torch.from_numpy(data.points[rows])
-    starts = np.full(len(rows), start) if start else None
-    if gen is not None:
-        if idx.starts > 1:
-            starts = torch.randint(0, idx.starts, (len(rows),), generator=gen).numpy()
-    fps, knn = idx.rows(rows, starts)
-    if gen is not None:
-        if damage is not None and damage.active:
-            pts, fps, knn = damage_batch(pts, fps, knn, spec, gen, damage, geometry_device)
-        pts = augment(pts, gen, rotate, jitter)
-    if heading != "none":
-        pts = torch.from_numpy(apply_heading(pts.numpy(), heading))
-    centres = geo.gather_centres(pts, fps)
-    pos, cell_mask, voxel_mask = geo.project(spec, centres)
-    return Batch(pts, fps, knn, pos, cell_mask, voxel_mask, torch.from_numpy(data.labels[rows]))
+    network sees only canonical headings, as at inference. `geometry_device`: fresh_geometry's."""
+    return finish_batch(draft_batch(data, idx, rows, spec, gen, rotate, jitter, start, heading, damage), spec, geometry_device)
+
+
+class _StepDrafts(torch.utils.data.Dataset):
+    def __init__(self, make: Callable[[int], Draft], steps: Sequence[int]):
+        self.make, self.steps = make, list(steps)
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def __getitem__(self, i: int) -> Draft:
+        return self.make(self.steps[i])
+
+
+def drafts(make: Callable[[int], Draft], steps: Sequence[int], workers: int = 0) -> Iterator[Draft]:
+    """make(step) for each of `steps`, in order. With `workers` > 0 they are made ahead in that
+    many worker processes (forked, so `make` may be a closure over the data), a few steps ahead
+    of the one being trained; the batches are the same, since each is a function of its step."""
+    if workers <= 0:
+        return (make(s) for s in steps)
+    loader = torch.utils.data.DataLoader(_StepDrafts(make, steps), batch_size=None, shuffle=False, num_workers=workers,
+                                         prefetch_factor=2, multiprocessing_context="fork",
+                                         generator=torch.Generator().manual_seed(0))  # not the global RNG (dropout's)
+    return iter(loader)
 
 
 def batches(data: CloudSet, idx: Indices, rows: np.ndarray, spec: geo.GeometrySpec, batch_size: int,

@@ -15,7 +15,7 @@ RENAMED_KEYS = {"fps_variants": "fps_starts"}
 
 # Keys that only decide how long a run goes, how it logs and what it runs on: --resume may change
 # them (the model, the data and the optimisation stay those the run started with).
-RESUMABLE_KEYS = frozenset({"epochs", "max_steps", "checkpoint_minutes", "log_every", "threads", "device", "precision"})
+RESUMABLE_KEYS = frozenset({"epochs", "max_steps", "checkpoint_minutes", "log_every", "threads", "device", "precision", "batch_workers"})
 PRECISIONS = ("fp32", "bf16")
 ROTATIONS = ("none", "z90", "z")
 HEADINGS = ("none", "canonical")  # what pose.apply_heading does
@@ -87,6 +87,7 @@ class TrainConfig:
     log_every: int = 20
     checkpoint_minutes: float = 10.0  # also checkpoint inside an epoch this often
     threads: int = 0  # torch threads; 0 = $OMP_NUM_THREADS or 2
+    batch_workers: int = 0  # processes preparing the next batches (augmentation, damage) while a step trains; 0 = none (docs/training.md)
     device: str = "auto"  # "auto" (cuda when there is one), "cpu", "cuda", "cuda:1", ...
     precision: str = "fp32"  # training matmuls: "fp32" or "bf16" (autocast; weights and evaluation stay fp32)
 
@@ -97,6 +98,8 @@ class TrainConfig:
             raise ValueError(f"config rotate: {self.rotate!r} is not one of {', '.join(ROTATIONS)}")
         if self.fps_starts < 1:
             raise ValueError(f"config fps_starts: {self.fps_starts} must be at least 1")
+        if self.batch_workers < 0:
+            raise ValueError(f"config batch_workers: {self.batch_workers} must be 0 or more")
         if not self.jitter >= 0.0:
             raise ValueError(f"config jitter: {self.jitter} must be a number >= 0")
         if self.heading not in HEADINGS:

@@ -22,7 +22,7 @@ import numpy as np
 import torch
 
 from . import checkpoint as ckpt
-from .batches import Damage, make_batch
+from .batches import Damage, Draft, draft_batch, drafts, finish_batch
 from .datasets import CloudSet
 from .pose import apply_heading
 from .dataset_splits import load_splits
@@ -161,12 +161,18 @@ def train(cfg: TrainConfig, resume: Optional[dict] = None, log: Optional[Callabl
         # for the GPU instead of preparing the next batch while the GPU works.
         correct_sum = torch.zeros((), dtype=torch.long, device=device)
         loss_sum = torch.zeros((), dtype=torch.float64, device=device)
-        for step in range(progress["step_in_epoch"], steps_per_epoch):
-            t0 = time.time()
+        def draft(step: int, epoch: int = epoch, order: np.ndarray = order) -> Draft:
             rows = order[step * cfg.batch_size:(step + 1) * cfg.batch_size]
             gen = batch_generator(cfg, epoch, step) if cfg.augment else None
-            batch = make_batch(splits.train, splits.train_idx, rows, model.spec, gen, cfg.rotate, cfg.jitter,
-                               heading=cfg.heading, damage=damage, geometry_device=geometry_device)
+            return draft_batch(splits.train, splits.train_idx, rows, model.spec, gen, cfg.rotate, cfg.jitter,
+                               heading=cfg.heading, damage=damage)
+
+        steps = range(progress["step_in_epoch"], steps_per_epoch)
+        made = drafts(draft, steps, cfg.batch_workers)  # ahead, in worker processes, when batch_workers > 0
+        for step in steps:
+            t0 = time.time()
+            rows = order[step * cfg.batch_size:(step + 1) * cfg.batch_size]
+            batch = finish_batch(next(made), model.spec, geometry_device)
             for g in opt.param_groups:
                 g["lr"] = lr_at(progress["global_step"], steps_per_epoch, cfg)
             labels = batch.labels.to(device)

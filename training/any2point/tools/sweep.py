@@ -72,7 +72,7 @@ def config_for(name: str, options: list[str], device: str):
 def seconds_per_step(cfg, backbone_root: Optional[str], steps: int = 14, warm: int = 4) -> tuple[float, int]:
     """Time a few training steps of this configuration (with the other runs competing)."""
     import torch
-    from ..batches import Damage, make_batch
+    from ..batches import Damage, draft_batch, drafts, finish_batch
     from ..checkpoint import build_model
     from ..dataset_splits import load_splits
     from ..train import spec_for
@@ -82,15 +82,19 @@ def seconds_per_step(cfg, backbone_root: Optional[str], steps: int = 14, warm: i
     splits = load_splits("modelnet40", spec_for(cfg, backbone_root), cfg.data_root, cfg.cache_dir, log=None, fps_starts=cfg.fps_starts)
     model = build_model(cfg, len(splits.train.classes), backbone_root).to(dev).train()
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-4)
-    gen = torch.Generator().manual_seed(0)
     damage, geometry_device = Damage.of(cfg), (dev if dev.type == "cuda" else None)  # as train.py's steps
+
+    def draft(i: int):
+        rows = splits.train_rows[i * cfg.batch_size:(i + 1) * cfg.batch_size]
+        return draft_batch(splits.train, splits.train_idx, rows, model.spec, torch.Generator().manual_seed(i), cfg.rotate,
+                           cfg.jitter, heading=cfg.heading, damage=damage)
+
+    made = drafts(draft, range(steps), cfg.batch_workers)  # with the run's batch workers, as its steps will be
     for i in range(steps):
         if i == warm:
             sync()
             t = time.time()
-        rows = splits.train_rows[i * cfg.batch_size:(i + 1) * cfg.batch_size]
-        b = make_batch(splits.train, splits.train_idx, rows, model.spec, gen, cfg.rotate, cfg.jitter, heading=cfg.heading,
-                       damage=damage, geometry_device=geometry_device)
+        b = finish_batch(next(made), model.spec, geometry_device)
         logits = model(*(x.to(dev) for x in b.inputs()))[0]
         loss = torch.nn.functional.cross_entropy(logits, b.labels.to(dev))
         opt.zero_grad()
@@ -105,6 +109,8 @@ def worker(a: argparse.Namespace, name: str, options: list[str]) -> None:
     from .. import train as T
 
     cfg = config_for(name, options, a.device)
+    if "--batch_workers" not in options:
+        cfg.batch_workers = a.batch_workers
     backbone_root = carried_backbone(Path(a.carry), cfg.backbone)
     sps, steps = seconds_per_step(cfg, backbone_root)
     left = a.t0 + a.budget - time.time()
@@ -116,6 +122,26 @@ def worker(a: argparse.Namespace, name: str, options: list[str]) -> None:
     T.train(cfg, backbone_root=backbone_root)
 
 
+# What a run's config says about the GPU machine rather than the model: its unpacked dataset and
+# cache under /tmp, its device. Packed runs leave with the defaults, so that evaluate / export /
+# the fitting tools read the dataset from its usual place wherever the run is brought.
+MACHINE_LOCAL = {"data_root": "", "cache_dir": "", "device": "auto"}
+
+
+def portable(path: Path) -> bytes:
+    """A packed file's bytes, a checkpoint's embedded config and config.json with MACHINE_LOCAL."""
+    if path.suffix == ".pt":
+        import torch
+        blob = torch.load(path, map_location="cpu", weights_only=False)
+        blob["config"] = {**blob["config"], **MACHINE_LOCAL}
+        buf = io.BytesIO()
+        torch.save(blob, buf)
+        return buf.getvalue()
+    if path.name == "config.json":
+        return (json.dumps({**json.loads(path.read_text()), **MACHINE_LOCAL}, indent=2) + "\n").encode()
+    return path.read_bytes()
+
+
 def pack(out: Path, names: list[str]) -> None:
     for name in names:
         run = RUNS / name
@@ -125,7 +151,10 @@ def pack(out: Path, names: list[str]) -> None:
         with tarfile.open(fileobj=buf, mode="w") as tar:
             for f in PACKED:
                 if (run / f).exists():
-                    tar.add(run / f, arcname=f"{name}/{f}")
+                    data = portable(run / f)
+                    info = tarfile.TarInfo(f"{name}/{f}")
+                    info.size, info.mtime = len(data), int((run / f).stat().st_mtime)
+                    tar.addfile(info, io.BytesIO(data))
         tmp = out / f".{name}.tar.tmp"
         tmp.write_bytes(buf.getvalue())
         os.replace(tmp, out / f"{name}.tar")
@@ -154,8 +183,12 @@ def drive(a: argparse.Namespace, runs: dict[str, list[str]]) -> None:
                     log=None, fps_starts=cfg.fps_starts, workers=max(1, min(8, (os.cpu_count() or 2) // 2)))  # starts side by side
     log(a.t0, "data unpacked, geometry cache built")
     env = dict(os.environ, OMP_NUM_THREADS="2", PYTHONUNBUFFERED="1")
+    # Each run's batches are prepared ahead in worker processes: the damage drawn per cloud on the
+    # CPU, not the GPU, bound the step of the 2026-12-04 sweep (docs/training.md).
+    workers = a.batch_workers if a.batch_workers >= 0 else max(0, min(3, ((os.cpu_count() or 2) - len(runs)) // len(runs)))
+    log(a.t0, f"{len(runs)} runs, {workers} batch workers each")
     argv = [sys.executable, "-m", "any2point.tools.sweep", "--carry", a.carry, "--budget", str(a.budget), "--t0", str(a.t0),
-            "--device", a.device, "--max-epochs", str(a.max_epochs)]
+            "--device", a.device, "--max-epochs", str(a.max_epochs), "--batch-workers", str(workers)]
     procs = {name: subprocess.Popen([*argv, "--worker", name, "--options", json.dumps(options)], env=env,
                                     stdout=open(RUNS.parent / f"{name}.out", "w"), stderr=subprocess.STDOUT)
              for name, options in runs.items()}
@@ -179,6 +212,8 @@ def main(argv: list[str]) -> None:
     ap.add_argument("--budget", type=float, default=505.0, help="seconds from the start by which training ends")
     ap.add_argument("--max-epochs", type=int, default=300)
     ap.add_argument("--device", default="cuda")
+    ap.add_argument("--batch-workers", type=int, default=-1,
+                    help="processes preparing each run's next batches (default: the cores left over by the runs, at most 3)")
     ap.add_argument("--out", default=os.environ.get("OUT", "/tmp/any2point-sweep/out"))
     ap.add_argument("--t0", type=float, default=time.time())
     ap.add_argument("--worker")
