@@ -151,9 +151,14 @@ def damage_batch(points: torch.Tensor, fps: list[torch.Tensor], knn: list[torch.
     hit, x = damage_draws(points, spec, gen, damage)
     if not hit:
         return points, fps, knn
+    return (with_rows(points, hit, x), *fresh_geometry(fps, knn, hit, x, spec, geometry_device))
+
+
+def with_rows(points: torch.Tensor, hit: Sequence[int], x: torch.Tensor) -> torch.Tensor:
+    """A copy of `points` with rows `hit` replaced by `x`."""
     points = points.clone()
-    points[torch.as_tensor(hit)] = x
-    return (points, *fresh_geometry(fps, knn, hit, x, spec, geometry_device))
+    points[torch.as_tensor(list(hit))] = x
+    return points
 
 
 @dataclass
@@ -188,8 +193,7 @@ def draft_batch(data: CloudSet, idx: Indices, rows: np.ndarray, spec: geo.Geomet
         if damage is not None and damage.active:
             hit, x = damage_draws(pts, spec, gen, damage)
             if hit:
-                pts = pts.clone()
-                pts[torch.as_tensor(hit)] = x
+                pts = with_rows(pts, hit, x)
         pts = augment(pts, gen, rotate, jitter)
     if heading != "none":
         pts = torch.from_numpy(apply_heading(pts.numpy(), heading))

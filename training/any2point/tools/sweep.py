@@ -108,9 +108,7 @@ def seconds_per_step(cfg, backbone_root: Optional[str], steps: int = 14, warm: i
 def worker(a: argparse.Namespace, name: str, options: list[str]) -> None:
     from .. import train as T
 
-    cfg = config_for(name, options, a.device)
-    if "--batch_workers" not in options:
-        cfg.batch_workers = a.batch_workers
+    cfg = config_for(name, ["--batch_workers", str(a.batch_workers), *options], a.device)  # a run's own option wins
     backbone_root = carried_backbone(Path(a.carry), cfg.backbone)
     sps, steps = seconds_per_step(cfg, backbone_root)
     left = a.t0 + a.budget - time.time()
