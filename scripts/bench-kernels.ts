@@ -1,12 +1,11 @@
 // `npm run bench:kernels`: the WGSL geometry kernels on Node (Dawn) and in Chromium (both on the
 // machine's WebGPU adapter: SwiftShader here) against their CPU twins. Prints a table and writes
 // bench-results/kernels.json. Flags: --sizes 1024,10000 --runs 3 --kernels fps,knn --no-browser
+// --out <file>
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { chromium } from 'playwright';
-import { createServer } from 'vite';
+import { dirname } from 'node:path';
 import { create, globals } from 'webgpu';
-import { chromiumArgs } from '../playwright.config';
 import { benchKernels, type BenchKernel, type BenchRow } from '../harness/kernelBench';
 import { acquireGpu } from '../src/gpu/device';
 import type { AdapterDescription } from '../src/gpu/tuning';
@@ -37,6 +36,11 @@ async function benchNode(): Promise<{ adapter: AdapterDescription; rows: BenchRo
 }
 
 async function benchChromium(): Promise<{ adapter: AdapterDescription; rows: BenchRow[] }> {
+  // Imported here, so that `--no-browser` runs with Node and the webgpu package alone (a GPU
+  // machine gets this script bundled: docs/performance.md).
+  const { chromium } = await import('playwright');
+  const { createServer } = await import('vite');
+  const { chromiumArgs } = await import('../playwright.config');
   const server = await createServer({ logLevel: 'warn', server: { host: '127.0.0.1', port: 0 } });
   await server.listen();
   const address = server.httpServer?.address();
@@ -90,12 +94,13 @@ async function main(): Promise<void> {
   for (const r of table) {
     console.log(`| ${r.kernel} | ${r.n} | ${r.detail} | ${fmt(r.cpuMs)} | ${fmt(r.dawnMs)} | ${fmt(r.chromiumMs)} | ${ratio(r.cpuMs, r.dawnMs)} | ${ratio(r.cpuMs, r.chromiumMs)} |`);
   }
-  mkdirSync('bench-results', { recursive: true });
+  const outFile = flag('out') ?? 'bench-results/kernels.json';
+  mkdirSync(dirname(outFile), { recursive: true });
   const load = { before: loadBefore, after: loadavg()[0] };
   console.log(`load average before ${load.before.toFixed(1)}, after ${load.after.toFixed(1)}`);
   const out = { date: new Date().toISOString(), cores: cpus().length, cpu: cpus()[0]?.model, load, runs, adapters: { dawn: node.adapter, chromium: browser?.adapter ?? null }, rows: table };
-  writeFileSync('bench-results/kernels.json', JSON.stringify(out, null, 2));
-  console.log('\nwrote bench-results/kernels.json');
+  writeFileSync(outFile, JSON.stringify(out, null, 2));
+  console.log(`\nwrote ${outFile}`);
 }
 
 await main();

@@ -16,6 +16,7 @@ import numpy as np
 import torch
 import torch.utils.data
 
+from . import fps_graph
 from . import geometry as geo
 from . import perturb
 from .config import DAMAGES, ROTATIONS, TrainConfig
@@ -133,8 +134,9 @@ def fresh_geometry(fps: list[torch.Tensor], knn: list[torch.Tensor], hit: Sequen
                    ) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
     """Copies of `fps` / `knn` with rows `hit` replaced by the FPS / k-NN of clouds `x`, computed on
     `geometry_device` when given (training on a GPU: the FPS loop of a whole batch there takes a
-    fraction of the CPU's 5 ms a cloud, which would otherwise bound the step)."""
-    f_new, k_new, _ = geo.hierarchy(x if geometry_device is None else x.to(geometry_device), spec.stages)
+    fraction of the CPU's 5 ms a cloud, which would otherwise bound the step; replayed as a CUDA
+    graph, fps_graph)."""
+    f_new, k_new, _ = geo.hierarchy(x if geometry_device is None else x.to(geometry_device), spec.stages, fps_graph.fps)
     rows = torch.as_tensor(list(hit))
     fps, knn = [f.clone() for f in fps], [k.clone() for k in knn]
     for t in range(len(fps)):
@@ -151,9 +153,14 @@ def damage_batch(points: torch.Tensor, fps: list[torch.Tensor], knn: list[torch.
     hit, x = damage_draws(points, spec, gen, damage)
     if not hit:
         return points, fps, knn
+    return (with_rows(points, hit, x), *fresh_geometry(fps, knn, hit, x, spec, geometry_device))
+
+
+def with_rows(points: torch.Tensor, hit: Sequence[int], x: torch.Tensor) -> torch.Tensor:
+    """A copy of `points` with rows `hit` replaced by `x`."""
     points = points.clone()
-    points[torch.as_tensor(hit)] = x
-    return (points, *fresh_geometry(fps, knn, hit, x, spec, geometry_device))
+    points[torch.as_tensor(list(hit))] = x
+    return points
 
 
 @dataclass
@@ -188,8 +195,7 @@ def draft_batch(data: CloudSet, idx: Indices, rows: np.ndarray, spec: geo.Geomet
         if damage is not None and damage.active:
             hit, x = damage_draws(pts, spec, gen, damage)
             if hit:
-                pts = pts.clone()
-                pts[torch.as_tensor(hit)] = x
+                pts = with_rows(pts, hit, x)
         pts = augment(pts, gen, rotate, jitter)
     if heading != "none":
         pts = torch.from_numpy(apply_heading(pts.numpy(), heading))

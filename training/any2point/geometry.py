@@ -149,13 +149,15 @@ class Stage:
     k: int
 
 
-def hierarchy(points: torch.Tensor, stages: Sequence[Stage]) -> tuple[list[torch.Tensor], list[torch.Tensor], torch.Tensor]:
+def hierarchy(points: torch.Tensor, stages: Sequence[Stage], fps_of=None
+              ) -> tuple[list[torch.Tensor], list[torch.Tensor], torch.Tensor]:
     """points [..., N_in, 3] -> (fps indices per stage, knn indices per stage, token centres
-    [..., T, 3]). Stage t indexes into the centres of stage t-1."""
+    [..., T, 3]). Stage t indexes into the centres of stage t-1. `fps_of`: another implementation
+    of fps with the same results (training on a GPU: fps_graph.fps)."""
     x = points
     fps_all, knn_all = [], []
     for st in stages:
-        f = fps(x, st.centers)
+        f = (fps_of or fps)(x, st.centers)
         fps_all.append(f)
         knn_all.append(knn(x, f, st.k))
         x = torch.gather(x, -2, f[..., None].expand(*f.shape, 3))

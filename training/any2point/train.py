@@ -171,7 +171,6 @@ def train(cfg: TrainConfig, resume: Optional[dict] = None, log: Optional[Callabl
         made = drafts(draft, steps, cfg.batch_workers)  # ahead, in worker processes, when batch_workers > 0
         for step in steps:
             t0 = time.time()
-            rows = order[step * cfg.batch_size:(step + 1) * cfg.batch_size]
             batch = finish_batch(next(made), model.spec, geometry_device)
             for g in opt.param_groups:
                 g["lr"] = lr_at(progress["global_step"], steps_per_epoch, cfg)
@@ -187,9 +186,9 @@ def train(cfg: TrainConfig, resume: Optional[dict] = None, log: Optional[Callabl
             progress["global_step"] += 1
             progress["step_in_epoch"] = step + 1
             progress["train_seconds"] += time.time() - t0
-            seen += len(rows)
+            seen += len(labels)
             correct_sum += (logits.argmax(-1) == labels).sum()
-            loss_sum += loss.detach().double() * len(rows)
+            loss_sum += loss.detach().double() * len(labels)
             if (step + 1) % cfg.log_every == 0 or step + 1 == steps_per_epoch:
                 el = time.time() - t_epoch
                 log(f"epoch {epoch + 1}/{cfg.epochs} step {step + 1}/{steps_per_epoch} loss {float(loss_sum) / seen:.4f} "

@@ -132,13 +132,13 @@ def test_cached_logits_compute_only_the_variants_missing(tmp_path, monkeypatch):
     get = lambda variants, votes=1, sha="s": C.cached_logits("x", "m", "none", "val", variants, 0, votes, 8, tmp_path, sha, log=None)
     get(["clean", "cut"])
     both = get(["cut", "view", "clean"])  # only view is new
-    assert asked == [(["clean", "cut"], 1), (["view"], 1)]
-    assert (both["clean"] == 10).all() and (both["cut"] == 11).all() and (both["view"] == 20).all()
+    assert asked == [(["clean"], 1), (["cut"], 1), (["view"], 1)]  # one variant a call, each kept as it comes
+    assert (both["clean"] == 10).all() and (both["cut"] == 20).all() and (both["view"] == 30).all()
     assert sorted(both) == sorted(["labels", "rows", "cut", "view", "clean"] + [v + C.FEATURES for v in ("cut", "view", "clean")])
-    assert (get(["view"])["view"] == 20).all() and len(asked) == 2  # all three kept in the cache
+    assert (get(["view"])["view"] == 30).all() and len(asked) == 3  # all three kept in the cache
     get(["clean", "view"], votes=2)  # more votes than cached: both computed again
-    assert asked[-1] == (["clean", "view"], 2)
-    assert (get(["cut"])["cut"] == 11).all() and len(asked) == 3
+    assert asked[-2:] == [(["clean"], 2), (["view"], 2)]
+    assert (get(["cut"])["cut"] == 20).all() and len(asked) == 5
     get(["cut"], sha="other")  # another checkpoint file: nothing reused
     assert asked[-1] == (["cut"], 1)
     assert "clean" not in dict(np.load(tmp_path / "x-val.npz"))
@@ -171,3 +171,23 @@ def test_zoo_table_reads_each_models_test_rows(tmp_path):
     (tmp_path / "training" / "checkpoints" / "b" / "calibration.json").write_text(json.dumps({"temperature": 1.0}))
     with pytest.raises(ValueError, match="no test rows"):
         C.zoo_table(tmp_path)
+
+
+def test_a_stopped_run_keeps_the_variants_it_finished(tmp_path, monkeypatch):
+    asked = []
+
+    def fake_logits_of(model, heading, split, variants, limit, votes, batch_size, root, log=print):
+        asked.append(list(variants))
+        if variants == ["view"]:
+            raise KeyboardInterrupt  # the session ended while this variant was computed
+        return {"labels": np.arange(3), "rows": np.arange(3), variants[0]: np.ones((2, votes, 3, 4), np.float32),
+                variants[0] + C.FEATURES: np.zeros((2, 3, 5), np.float32)}
+
+    monkeypatch.setattr(C, "CACHE", tmp_path)
+    monkeypatch.setattr(C, "logits_of", fake_logits_of)
+    get = lambda variants: C.cached_logits("x", "m", "none", "test", variants, 0, 1, 8, tmp_path, "s", log=None)
+    with pytest.raises(KeyboardInterrupt):
+        get(["clean", "cut", "view"])
+    assert sorted(v for v in dict(np.load(tmp_path / "x-test.npz")) if v in ("clean", "cut", "view")) == ["clean", "cut"]
+    get(["clean", "cut"])
+    assert asked == [["clean"], ["cut"], ["view"]]  # the two finished ones were not computed again

@@ -85,7 +85,7 @@ def cached_logits(mid: str, model, heading: str, split: str, variants: Sequence[
     """logits_of for `variants`, kept in bench-results/calibration/<id>-<split>[-<limit>].npz:
     a variant cached for the same checkpoint file (`sha256`: the checkpoint's; a retrained
     best.pt is another) with at least `votes` votes is reused, only the others are computed and
-    added to the cache (another checkpoint's cache is replaced)."""
+    added to the cache, each as soon as it is (another checkpoint's cache is replaced)."""
     path = CACHE / f"{mid}-{split}{f'-{limit}' if limit else ''}.npz"
     kept = {}
     if path.exists():
@@ -95,9 +95,9 @@ def cached_logits(mid: str, model, heading: str, split: str, variants: Sequence[
     have = [v for v in kept if v not in ("labels", "rows") and not v.endswith(FEATURES)
             and v + FEATURES in kept and kept[v].shape[1] >= votes]
     missing = [v for v in variants if v not in have]
-    if missing:
-        got = logits_of(model, heading, split, missing, limit, votes, batch_size, root, log)
-        if have and not np.array_equal(got["rows"], kept["rows"]):
+    for v in missing:  # one at a time, each kept as it comes: a stopped run loses only the variant it was on
+        got = logits_of(model, heading, split, [v], limit, votes, batch_size, root, log)
+        if "rows" in kept and not np.array_equal(got["rows"], kept["rows"]):
             raise ValueError(f"calibrate: {path} holds other clouds than this split's rows")
         kept.update(got)  # a variant recomputed (with more votes) replaces its cached one; the others stay
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,11 @@ run's own, training damage included). Every 20 s, each run's best.pt, last.pt, l
 config.json and probe.json are packed into <out>/<name>.tar, so a run cut off by the machine's
 limit still returns its best checkpoint.
 
+A run whose options name `--epochs` keeps that schedule even when it is longer than the call; the
+next call, given the earlier call's tars with `--resume-from <folder>`, continues every run that
+has one there from its last.pt (optimiser, RNG and step: exactly as `train --resume`), so a
+150-epoch schedule can span calls (and sessions: the tars are what the call brings back).
+
 The stand-in test split is the first 64 training clouds: training never reads the test split,
 and the real one is evaluated on the CPU machine afterwards (any2point.evaluate).
 """
@@ -105,20 +110,52 @@ def seconds_per_step(cfg, backbone_root: Optional[str], steps: int = 14, warm: i
     return (time.time() - t) / (steps - warm), max(1, train_rows // cfg.batch_size)
 
 
+def resumed(resume_from: str, name: str) -> Optional[dict]:
+    """`name`'s packed files from an earlier call (<resume_from>/<name>.tar, that call's $OUT),
+    unpacked into its run folder here; the blob of its last.pt, or None when there is none."""
+    import torch
+
+    packed = Path(resume_from) / f"{name}.tar" if resume_from else None
+    if packed is None or not packed.is_file():
+        return None
+    run = RUNS / name
+    run.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(packed) as tar:
+        for m in tar.getmembers():
+            if m.isfile() and m.name.startswith(f"{name}/") and Path(m.name).name in PACKED:
+                (run / Path(m.name).name).write_bytes(tar.extractfile(m).read())
+    if not (run / "last.pt").is_file():
+        return None
+    return torch.load(run / "last.pt", map_location="cpu", weights_only=False)
+
+
 def worker(a: argparse.Namespace, name: str, options: list[str]) -> None:
     from .. import train as T
+    from ..config import TrainConfig
 
-    cfg = config_for(name, options, a.device)
-    if "--batch_workers" not in options:
-        cfg.batch_workers = a.batch_workers
+    blob = resumed(a.resume_from, name)
+    if blob is not None:  # an earlier call's run goes on: its own schedule, this machine's paths
+        cfg = TrainConfig.from_dict(blob["config"])
+        cfg.data_root, cfg.cache_dir, cfg.device, cfg.run_dir = str(DATA), str(CACHE), a.device, str(RUNS / name)
+        cfg.batch_workers = a.batch_workers if "--batch_workers" not in options else cfg.batch_workers
+        log(a.t0, f"{name}: resumed at epoch {blob['progress'].get('epoch', 0)} of {cfg.epochs}")
+        T.train(cfg, resume=blob, backbone_root=carried_backbone(Path(a.carry), cfg.backbone))
+        return
+    cfg = config_for(name, ["--batch_workers", str(a.batch_workers), *options], a.device)  # a run's own option wins
     backbone_root = carried_backbone(Path(a.carry), cfg.backbone)
     sps, steps = seconds_per_step(cfg, backbone_root)
     left = a.t0 + a.budget - time.time()
-    cfg.epochs = max(1, min(a.max_epochs, int(left / (sps * steps * 1.25 + 1.0))))  # + validation, slack
+    fits = int(left / (sps * steps * 1.25 + 1.0))  # + validation, slack
+    # A run that names its --epochs keeps them (a schedule longer than one call, resumed by the
+    # next call's --resume-from); the others stretch their cosine over what this call allows.
+    fixed = "--epochs" in options
+    if not fixed:
+        cfg.epochs = max(1, min(a.max_epochs, fits))
     Path(cfg.run_dir).mkdir(parents=True, exist_ok=True)
-    probe = {"s_per_step": sps, "steps_per_epoch": steps, "left_s": left, "epochs": cfg.epochs, "options": options}
+    probe = {"s_per_step": sps, "steps_per_epoch": steps, "left_s": left, "epochs": cfg.epochs, "fixed": fixed, "options": options}
     (Path(cfg.run_dir) / "probe.json").write_text(json.dumps(probe) + "\n")
-    log(a.t0, f"{name}: {sps * 1000:.1f} ms a step, {steps} steps an epoch -> {cfg.epochs} epochs")
+    log(a.t0, f"{name}: {sps * 1000:.1f} ms a step, {steps} steps an epoch -> {cfg.epochs} epochs"
+        + (f" (fixed; about {fits} in this call)" if fixed else ""))
     T.train(cfg, backbone_root=backbone_root)
 
 
@@ -188,7 +225,7 @@ def drive(a: argparse.Namespace, runs: dict[str, list[str]]) -> None:
     workers = a.batch_workers if a.batch_workers >= 0 else max(0, min(3, ((os.cpu_count() or 2) - len(runs)) // len(runs)))
     log(a.t0, f"{len(runs)} runs, {workers} batch workers each")
     argv = [sys.executable, "-m", "any2point.tools.sweep", "--carry", a.carry, "--budget", str(a.budget), "--t0", str(a.t0),
-            "--device", a.device, "--max-epochs", str(a.max_epochs), "--batch-workers", str(workers)]
+            "--device", a.device, "--max-epochs", str(a.max_epochs), "--batch-workers", str(workers), "--resume-from", a.resume_from]
     procs = {name: subprocess.Popen([*argv, "--worker", name, "--options", json.dumps(options)], env=env,
                                     stdout=open(RUNS.parent / f"{name}.out", "w"), stderr=subprocess.STDOUT)
              for name, options in runs.items()}
@@ -215,6 +252,8 @@ def main(argv: list[str]) -> None:
     ap.add_argument("--batch-workers", type=int, default=-1,
                     help="processes preparing each run's next batches (default: the cores left over by the runs, at most 3)")
     ap.add_argument("--out", default=os.environ.get("OUT", "/tmp/any2point-sweep/out"))
+    ap.add_argument("--resume-from", default="",
+                    help="an earlier call's $OUT (carried): a run with a <name>.tar there continues from its last.pt")
     ap.add_argument("--t0", type=float, default=time.time())
     ap.add_argument("--worker")
     ap.add_argument("--options")
