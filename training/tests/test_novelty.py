@@ -141,3 +141,23 @@ def test_reference_clouds_come_from_the_training_part_only():
     assert len(set(rows.tolist()) & set(validation_rows(train).tolist())) == 0
     assert np.bincount(train.labels[rows], minlength=40).tolist() == [5] * 40
     np.testing.assert_array_equal(rows, T.reference_rows(train, 5))  # seeded
+
+
+def test_not_sure_reads_the_answer_the_calibration_was_fitted_on():
+    # One-vote outputs of +z, +y for 6 clouds: with a mixture calibration the first check reads
+    # the mixture over the ups (what the app shows), with a picked one the chosen up's softmax.
+    rng = np.random.default_rng(3)
+    out = {"logits": rng.normal(size=(2, 6, 5)) * 3, "features": rng.normal(size=(2, 6, 4))}
+    picker = {"weights": rng.normal(size=4).tolist(), "confidenceWeight": 1.5}
+    picked = {"temperature": 0.7, "threshold": 0.8}
+    mixed = {**picked, "answer": "mixture"}
+    w = decide.up_weights(out["logits"][:, None], out["features"], picker)
+    want_mixed = np.einsum("us,usk->sk", w, decide.softmax(out["logits"], 0.7))
+    np.testing.assert_allclose(T.app_answer(out, mixed, picker), want_mixed, rtol=1e-12)
+    _, logits, _ = T.chosen(out, picker)
+    np.testing.assert_allclose(T.app_answer(out, picked, picker), decide.softmax(logits, 0.7), rtol=1e-12)
+    assert not np.allclose(want_mixed, decide.softmax(logits, 0.7))  # the two answers differ here
+    np.testing.assert_array_equal(T.confidence_flags(out, mixed, picker), want_mixed.max(-1) < 0.8)
+    # Without a learned picker there are no up probabilities: the answer stays the picked up's.
+    _, logits0, _ = T.chosen(out, None)
+    np.testing.assert_allclose(T.app_answer(out, mixed, None), decide.softmax(logits0, 0.7), rtol=1e-12)

@@ -128,16 +128,25 @@ def caught(flags: np.ndarray, kinds: list[str]) -> dict:
     return {"all": round(float(flags.mean()), 4), **{n: round(float(flags[k == n].mean()), 4) for n in junk.KINDS}}
 
 
-def confidence_flags(logits: np.ndarray, calibration: Optional[dict]) -> Optional[np.ndarray]:
-    """The first check (calibrated top probability below its threshold) on one-vote chosen logits."""
+def app_answer(out: dict, calibration: dict, picker: Optional[dict] = None) -> np.ndarray:
+    """The probabilities the app shows for one-vote outputs of the ups (z, y): decide.py's answer
+    at the calibration's temperature, the chosen up's or, when the calibration was fitted on
+    mixtures (`"answer": "mixture"`, with a learned picker), the mixture over the ups. [S, K]"""
+    mixture = calibration.get("answer") == "mixture" and picker is not None
+    return decide.answer(out["logits"][:, None], calibration["temperature"], out["features"], picker,
+                         mixture=mixture)[0]
+
+
+def confidence_flags(out: dict, calibration: Optional[dict], picker: Optional[dict] = None) -> Optional[np.ndarray]:
+    """The first check (the app's calibrated top probability below its threshold) on one-vote outputs."""
     if not calibration:
         return None
-    return decide.not_sure(decide.softmax(logits, calibration["temperature"]), calibration["threshold"])
+    return decide.not_sure(app_answer(out, calibration, picker), calibration["threshold"])
 
 
 def app_not_sure(out: dict, calibration: dict, threshold: float, picker: Optional[dict] = None) -> np.ndarray:
     """What the app says "not sure" to (decide.not_sure_either, both checks) on one-vote outputs."""
-    q = decide.softmax(chosen(out, picker)[1], calibration["temperature"])
+    q = app_answer(out, calibration, picker)
     return decide.not_sure_either(q, calibration["threshold"], turn_similarity(out), threshold)["notSure"]
 
 
@@ -211,9 +220,9 @@ def evaluate(mid: str, path: Path, per_class: int, rate: float, n_junk: int, tes
                      "reportedJunkSeeds": [CHECK_SEED, CHECK_SEED + n_junk]},
         "compared": compared,
     }
-    conf_val = confidence_flags(val_logits, calibration)
-    if conf_val is not None:
-        conf_junk = confidence_flags(chosen(check, picker)[1], calibration)
+    if calibration:
+        conf_val = np.concatenate([confidence_flags(val[v], calibration, picker) for v in VAL_VARIANTS])
+        conf_junk = confidence_flags(check, calibration, picker)
         block["withConfidence"] = {
             "notSureVal": round(float(conf_val.mean()), 4),
             "notSureValEither": round(float((conf_val | val_flags).mean()), 4),
