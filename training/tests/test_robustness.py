@@ -94,3 +94,41 @@ def test_unknown_variant_and_missing_checkpoint_are_clear_errors(tmp_path, capsy
 def test_zoo_checkpoints_are_the_manifests_models():
     zoo = dict(R.zoo_checkpoints())
     assert "use-lite-modelnet40" in zoo and zoo["use-lite-modelnet40"] == DEFAULT
+
+
+def test_a_stopped_run_resumes_from_its_report(tmp_path, capsys):
+    # The report is written after every variant; a rerun with --resume keeps those variants and
+    # computes only the rest, giving the report an uninterrupted run gives.
+    whole = tmp_path / "whole.json"
+    assert R.main([str(DEFAULT), "--limit", "4", "--variants", "up+y,cut", "--out", str(whole)]) == 0
+    full = json.loads(whole.read_text())
+    assert full["complete"] is True
+
+    class Stop(Exception):
+        pass
+
+
+    def stop_after_first(report):
+        stopped.write_text(json.dumps(report))
+        raise Stop
+
+    stopped = tmp_path / "stopped.json"
+    with pytest.raises(Stop):
+        R.run([("use-lite-modelnet40", DEFAULT)], ["up+y", "cut"], limit=4, log=None, on_variant=stop_after_first)
+    partial = json.loads(stopped.read_text())
+    assert partial["complete"] is False and partial["variants"] == ["clean"]
+    # Tamper with the kept row: a resumed run must keep it, not recompute it.
+    partial["models"][0]["variants"]["clean"]["overallAccuracy"] = -1.0
+    stopped.write_text(json.dumps(partial))
+    capsys.readouterr()
+    assert R.main([str(DEFAULT), "--limit", "4", "--variants", "up+y,cut", "--out", str(stopped), "--resume"]) == 0
+    assert "kept from the earlier report: clean" in capsys.readouterr().out
+    resumed = json.loads(stopped.read_text())
+    assert resumed["complete"] is True and resumed["variants"] == ["clean", "up+y", "cut"]
+    assert resumed["models"][0]["variants"]["clean"]["overallAccuracy"] == -1.0
+    for name in ("up+y", "cut"):
+        assert resumed["models"][0]["variants"][name]["predictions"] == full["models"][0]["variants"][name]["predictions"]
+
+    # Another setting (here the number of clouds) is refused, not mixed in.
+    assert R.main([str(DEFAULT), "--limit", "3", "--variants", "up+y", "--out", str(stopped), "--resume"]) == 1
+    assert "differs in 'clouds'" in capsys.readouterr().err

@@ -29,12 +29,13 @@ the app applies them): answers shown as sure, right when sure, wrong and shown a
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import sys
 import time
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 import torch
@@ -50,6 +51,7 @@ from ..upright import manifest_block as upright_block
 from ..datasets import DEFAULT_MODELNET, REPO, CloudSet, load_modelnet40
 from ..index_cache import Indices, point_order
 from ..metrics import scores
+from ..backbones.sources import sha256_of
 
 DEFAULT_OUT = REPO / "bench-results" / "robustness.json"
 CHUNK = 32  # clouds per FPS / k-NN call: k-NN's [chunk, centres, points] tables stay small
@@ -270,9 +272,13 @@ def second_look(model, turned, clouds: np.ndarray, idx: Indices, batch_size: int
 
 def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit: int = 0, votes: int = 1,
         batch_size: int = 64, root: Path = DEFAULT_MODELNET, log=print, split: str = "test",
-        up_search: str = "none", candidates: Sequence[str] = pose.UP_CANDIDATES) -> dict:
+        up_search: str = "none", candidates: Sequence[str] = pose.UP_CANDIDATES,
+        on_variant: Optional[Callable[[dict], None]] = None, earlier: Optional[dict] = None) -> dict:
     """The benchmark: for every variant (clean first), every model's overall and mean class
-    accuracy on the same perturbed clouds. Models sharing a geometry spec share its FPS / k-NN."""
+    accuracy on the same perturbed clouds. Models sharing a geometry spec share its FPS / k-NN.
+    After each variant `on_variant` gets the report so far ("complete": false until the last);
+    the variants of an `earlier` such report of the same run (resumable(): the same clouds,
+    settings, checkpoint files and fitted blocks) are kept instead of computed again."""
     models, pickers, checks = [], {}, {}
     for mid, path in checkpoints:
         model, cfg, _ = ckpt.load_model(Path(path))
@@ -286,7 +292,39 @@ def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit:
     labels = test.labels[rows]
     names = ["clean", *[v for v in variants if v != "clean"]]
     results: dict[str, dict] = {mid: {} for mid, _, _, _ in models}
+    fitted = {mid: fitted_fingerprint(path, pickers.get(mid), *checks.get(mid, (None, None))) for mid, path, _, _ in models}
+
+    def report(complete: bool) -> dict:
+        return {
+            "benchmark": "robustness (docs/robustness.md)",
+            "split": "ModelNet40 test" if split == "test" else "ModelNet40 validation (part of the training split)",
+            "heading": {mid: heading for mid, _, _, heading in models},
+            "upSearch": up_search if up_search == "none" else {
+                "rule": up_search, "candidates": list(candidates),
+                **({"picker": {mid: ("learned, second look below " + str(pickers[mid]["secondLook"]["below"])
+                                     if pickers.get(mid) and pickers[mid].get("secondLook") else
+                                     "learned" if pickers.get(mid) else "max-softmax") for mid, _, _, _ in models}}
+                   if up_search == "app" else {})},
+            "clouds": int(len(rows)),
+            "rows": rows.tolist(),  # the clouds' rows in the split; "predictions" follow this order
+            "labels": labels.tolist(),
+            "votes": votes,
+            "seed": perturb.BASE_SEED,
+            "variants": names if complete else [n for n in names if all(n in results[m] for m in results)],
+            "complete": complete,
+            "models": [{"id": mid, "checkpoint": str(path), "fitted": fitted[mid], "variants": results[mid]}
+                       for mid, path, _, _ in models],
+        }
+
+    if earlier is not None:
+        kept = resumable(earlier, report(False))
+        for mid in results:
+            results[mid].update({n: kept[mid][n] for n in names if n in kept.get(mid, {})})
+        if log and any(results.values()):
+            log(f"kept from the earlier report: {', '.join(n for n in names if all(n in results[m] for m in results))}")
     for name in names:
+        if all(name in results[mid] for mid in results):
+            continue
         shared: dict[tuple, tuple[CloudSet, Indices, float]] = {}
         for mid, path, model, heading in models:
             t0 = time.time()
@@ -319,24 +357,37 @@ def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit:
             if log:
                 log(f"{mid} {name}: OA {s['overallAccuracy']:.4f}, mean class {s['meanClassAccuracy']:.4f} "
                     f"({len(rows)} clouds; geometry {geometry_s:.1f} s, model {time.time() - t0:.1f} s{found})")
-    return {
-        "benchmark": "robustness (docs/robustness.md)",
-        "split": "ModelNet40 test" if split == "test" else "ModelNet40 validation (part of the training split)",
-        "heading": {mid: heading for mid, _, _, heading in models},
-        "upSearch": up_search if up_search == "none" else {
-            "rule": up_search, "candidates": list(candidates),
-            **({"picker": {mid: ("learned, second look below " + str(pickers[mid]["secondLook"]["below"])
-                                 if pickers.get(mid) and pickers[mid].get("secondLook") else
-                                 "learned" if pickers.get(mid) else "max-softmax") for mid, _, _, _ in models}}
-               if up_search == "app" else {})},
-        "clouds": int(len(rows)),
-        "rows": rows.tolist(),  # the clouds' rows in the split; "predictions" follow this order
-        "labels": labels.tolist(),
-        "votes": votes,
-        "seed": perturb.BASE_SEED,
-        "variants": names,
-        "models": [{"id": mid, "checkpoint": str(path), "variants": results[mid]} for mid, path, _, _ in models],
-    }
+        if on_variant is not None and name != names[-1]:
+            on_variant(report(False))
+    return report(True)
+
+
+def fitted_fingerprint(path: Path, picker: Optional[dict], calibration: Optional[dict], novelty_block: Optional[dict]) -> str:
+    """sha256 of what a row depends on besides the clouds: the checkpoint file and the blocks fitted
+    for it that the app's rule reads (picker, calibration, novelty)."""
+    blocks = json.dumps([picker, calibration, novelty_block], sort_keys=True, default=str)
+    return hashlib.sha256((sha256_of(path) + blocks).encode()).hexdigest()
+
+
+RUN_KEYS = ("split", "heading", "upSearch", "clouds", "rows", "votes", "seed")
+
+
+def resumable(earlier: dict, now: dict) -> dict:
+    """{model id: {variant: result}} of an earlier report that this run may keep: the same split,
+    clouds, votes, seed and up rule, and per model the same checkpoint file and fitted blocks
+    (fitted_fingerprint). Raises ValueError saying what differs otherwise."""
+    for k in RUN_KEYS:
+        if earlier.get(k) != now.get(k):
+            raise ValueError(f"the earlier report differs in {k!r}: start a fresh run (another --out)")
+    fitted = {m["id"]: m.get("fitted") for m in earlier.get("models", [])}
+    out = {}
+    for m in now["models"]:
+        if m["id"] not in fitted:
+            continue
+        if fitted[m["id"]] != m["fitted"]:
+            raise ValueError(f"the earlier report's {m['id']} was another checkpoint or fitted block: start a fresh run")
+        out[m["id"]] = next(e["variants"] for e in earlier["models"] if e["id"] == m["id"])
+    return out
 
 
 def answered(right: np.ndarray, sure: np.ndarray) -> dict:
@@ -428,6 +479,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--data-root", type=Path, default=DEFAULT_MODELNET)
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"JSON report (default {DEFAULT_OUT.relative_to(REPO)})")
+    ap.add_argument("--resume", action="store_true",
+                    help="keep the variants of --out written by an earlier, stopped run of the same settings "
+                         "(the report is written after every variant)")
     ap.add_argument("--markdown", action="store_true", help="print the table as Markdown (for the README)")
     ap.add_argument("--table-from", type=Path, metavar="JSON", help="only print the table of a report written earlier")
     a = ap.parse_args(argv)
@@ -454,10 +508,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if a.up_candidates != ",".join(pose.UP_CANDIDATES):
             ap.error(f"--up-search app: the app's candidates are +z,+y, got {a.up_candidates!r}")
         candidates = ["+z", "+y"]
-    report = run(checkpoints, variants, a.limit, a.votes, a.batch_size, a.data_root, split=a.split,
-                 up_search=a.up_search, candidates=candidates)
     a.out.parent.mkdir(parents=True, exist_ok=True)
-    a.out.write_text(json.dumps(report, indent=1) + "\n")
+    earlier = None
+    if a.resume and a.out.exists():
+        earlier = json.loads(a.out.read_text())
+    save = lambda r: a.out.write_text(json.dumps(r, indent=1) + "\n")
+    try:
+        report = run(checkpoints, variants, a.limit, a.votes, a.batch_size, a.data_root, split=a.split,
+                     up_search=a.up_search, candidates=candidates, on_variant=save, earlier=earlier)
+    except ValueError as e:
+        print(f"robustness: --resume {a.out}: {e}", file=sys.stderr)
+        return 1
+    save(report)
     print(markdown_table(report) if a.markdown else text_table(report))
     print(f"wrote {a.out}")
     return 0
