@@ -37,7 +37,8 @@ def test_benchmark_up_search_is_the_apps_rule_on_the_calibration_logits():
                 candidates=list(C.APP_UPS), log=None)
     # ... and its answer at the model's fitted temperature (the app's Q), shown as sure as the app does
     calibration = fitted_block(DEFAULT, "calibration.json", decide.manifest_block, "calibrate", log=None)
-    q, picks = decide.answer(got["up+y"], calibration["temperature"], got["up+y" + C.FEATURES], picker)
+    q, picks = decide.answer(got["up+y"], calibration["temperature"], got["up+y" + C.FEATURES], picker,
+                             mixture=calibration.get("answer") == "mixture" and picker is not None)
     row = app["models"][0]["variants"]["up+y"]
     assert row["predictions"] == q.argmax(-1).tolist()
     assert 0 <= row["wrongShownSure"] <= row["shownSure"] <= 1

@@ -267,7 +267,8 @@ def test_the_benchmarks_second_look_equals_scoring_all_six_and_finds_sideways_up
         pred, names, sure = classify(model, cfg.heading, clouds, data.labels[rows], data.classes, idx, 24, 1, "app",
                                      ("+z", "+y"), block, calibration, seen)
         six = outputs(model, clouds, cfg.heading, pose.UP_CANDIDATES)
-        q, picks = decide.answer(six["logits"][:, None], calibration["temperature"], six["features"], block)
+        q, picks = decide.answer(six["logits"][:, None], calibration["temperature"], six["features"], block,
+                                 mixture=calibration.get("answer") == "mixture")  # the answer it was fitted on
         assert pred.tolist() == q.argmax(-1).tolist()
         assert names == [pose.UP_CANDIDATES[k] for k in picks]
         # "not sure" as the app says it: the calibrated top probability, and the turn similarity
