@@ -75,8 +75,10 @@ async function classify(page: Page, name: string, points: Float32Array) {
 
 /** The up line of a detected up: with a calibration fitted on mixtures (decide.ts step 3) it also
  * says how likely that up is. */
+const answersMixture = () => zooManifest(zooModel()).calibration?.answer === 'mixture';
+
 function expectDetected(upText: string, up: string) {
-  if (zooManifest(zooModel()).calibration?.answer === 'mixture') expect(upText).toMatch(new RegExp(`^up: ${up} \\(detected, \\d+\\.\\d % likely\\)$`));
+  if (answersMixture()) expect(upText).toMatch(new RegExp(`^up: ${up} \\(detected, \\d+\\.\\d % likely\\)$`));
   else expect(upText).toBe(`up: ${up} (detected)`);
 }
 
@@ -143,7 +145,7 @@ test('a z-up chair saved +x up: Auto takes a second look and finds x; forced to 
   expect(auto).toMatchObject({ top1: 'chair', up: 'x', detected: 'true', upRule: 'learned' });
   await expect(page.getByTestId('up-line')).toHaveAttribute('data-second-look', 'true');
   // With a calibration fitted on mixtures the line also says how likely the up is (decide.ts step 3).
-  const likely = zooManifest(zooModel()).calibration?.answer === 'mixture' ? ', \\d+\\.\\d % likely' : '';
+  const likely = answersMixture() ? ', \\d+\\.\\d % likely' : '';
   expect(auto.upText).toMatch(new RegExp(`^up: x \\(detected${likely}; neither z nor y looked upright`));
   await expect(page.getByTestId('votes')).toContainText('per up (z, y, -y, x, -x, -z)');
   await saveScreenshot(page, 'pose-chair-x-up-auto');

@@ -60,6 +60,12 @@ def pick_up(logits: np.ndarray, features: np.ndarray | None = None, upright: dic
     return np.argmax(confidence, axis=0)  # argmax keeps the first of equal maxima
 
 
+def answers_mixture(calibration: dict | None, upright: dict | None) -> bool:
+    """Whether the app answers with step 3's mixture: its calibration was fitted on mixtures and
+    there is a learned picker to give the ups' probabilities (else the picked up's answer)."""
+    return bool(calibration) and upright is not None and calibration.get("answer") == "mixture"
+
+
 def up_weights(logits: np.ndarray, features: np.ndarray | None = None, upright: dict | None = None) -> np.ndarray:
     """logits [U, V, ..., K] -> [U, ...] each candidate up's probability of being the true one
     (step 3's mixture): the softmax of the learned scores that pick the up (the picker's over +z,

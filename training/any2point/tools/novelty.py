@@ -132,9 +132,8 @@ def app_answer(out: dict, calibration: dict, picker: Optional[dict] = None) -> n
     """The probabilities the app shows for one-vote outputs of the ups (z, y): decide.py's answer
     at the calibration's temperature, the chosen up's or, when the calibration was fitted on
     mixtures (`"answer": "mixture"`, with a learned picker), the mixture over the ups. [S, K]"""
-    mixture = calibration.get("answer") == "mixture" and picker is not None
     return decide.answer(out["logits"][:, None], calibration["temperature"], out["features"], picker,
-                         mixture=mixture)[0]
+                         mixture=decide.answers_mixture(calibration, picker))[0]
 
 
 def confidence_flags(out: dict, calibration: Optional[dict], picker: Optional[dict] = None) -> Optional[np.ndarray]:

@@ -229,7 +229,7 @@ def classify(model: torch.nn.Module, heading: str, clouds: np.ndarray, labels: n
         logits, features = np.stack([o[0] for o in outs]), np.stack([o[1] for o in outs])
         app = up_search == "app"
         t = calibration["temperature"] if app and calibration else 1.0
-        mix = app and upright is not None and calibration is not None and calibration.get("answer") == "mixture"
+        mix = app and decide.answers_mixture(calibration, upright)
         look = upright.get("secondLook") if app and upright else None
         if look is None:
             q, picks = decide.answer(logits, t, features, upright if app else None, mixture=mix)
