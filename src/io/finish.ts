@@ -3,6 +3,7 @@
 // see about what came out (one point, identical points, too few points).
 import { createSurfaceSampler } from '../geometry/sampleSurface';
 import { LIMITS, POINT_LIMIT_TEXT, formatCount, countOf } from './limits';
+import { findStrays } from './strays';
 import type { Bounds, Mesh, PointCloud } from '../types/cloud';
 import type { FormatId } from './formats';
 import { LoadError, type LoadResult, type Parsed } from './types';
@@ -54,6 +55,19 @@ function finitePoints(format: FormatId, cloud: PointCloud, warnings: string[]): 
   const dropped = cloud.count - kept;
   warnings.push(`${formatCount(dropped)} of ${formatCount(cloud.count)} points had NaN or infinite coordinates and were dropped`);
   return selectRows(cloud, keep, kept);
+}
+
+/** Leaves out the small pieces that lie apart from the shape (strays.ts), with a warning. */
+function withoutStrays(cloud: PointCloud, warnings: string[]): PointCloud {
+  const { drop, points, pieces } = findStrays(cloud.positions);
+  if (drop === null) return cloud;
+  const keep = new Uint8Array(cloud.count);
+  for (let i = 0; i < cloud.count; i++) keep[i] = drop[i] === 1 ? 0 : 1;
+  warnings.push(
+    `${countOf(points, 'point')} in ${countOf(pieces, 'small piece')} apart from the rest of the shape ` +
+      `${points === 1 ? 'was' : 'were'} left out (a stray bit would shrink the shape the model sees)`,
+  );
+  return selectRows(cloud, keep, cloud.count - points);
 }
 
 function checkIndices(format: FormatId, mesh: Mesh): void {
@@ -157,6 +171,7 @@ export function finish(format: FormatId, parsed: Parsed, options: FinishOptions)
   if (cloud.count > LIMITS.maxPoints) {
     throw new LoadError(format, 'too-large', `the file holds ${formatCount(cloud.count)} points; ${POINT_LIMIT_TEXT}`);
   }
+  cloud = withoutStrays(cloud, warnings);
   cleanColors(cloud);
   const bounds = boundsOf(cloud);
   shapeWarnings(cloud, bounds, warnings);

@@ -7,6 +7,8 @@ from typing import Optional
 
 import numpy as np
 
+from . import strays
+
 _PLY_TYPES = {
     "char": "i1", "int8": "i1", "uchar": "u1", "uint8": "u1", "short": "i2", "int16": "i2",
     "ushort": "u2", "uint16": "u2", "int": "i4", "int32": "i4", "uint": "u4", "uint32": "u4",
@@ -15,7 +17,8 @@ _PLY_TYPES = {
 
 
 def read_cloud(path: Path, n: int, rng: np.random.Generator) -> np.ndarray:
-    """Points of a .ply / .obj file as float [N, 3]; meshes are sampled to `n` surface points."""
+    """Points of a .ply / .obj file as float [N, 3]; meshes are sampled to `n` surface points. Small
+    pieces apart from the shape are left out, as the app's loaders leave them out (strays.py)."""
     path = Path(path)
     ext = path.suffix.lower()
     if ext == ".ply":
@@ -28,9 +31,8 @@ def read_cloud(path: Path, n: int, rng: np.random.Generator) -> np.ndarray:
         raise ValueError(f"{path}: no vertices")
     if not np.isfinite(verts).all():
         raise ValueError(f"{path}: non-finite vertex coordinates")
-    if faces is not None and len(faces):
-        return sample_surface(verts, faces, n, rng)
-    return verts
+    points = sample_surface(verts, faces, n, rng) if faces is not None and len(faces) else verts
+    return strays.without_strays(points)[0]
 
 
 def sample_surface(verts: np.ndarray, faces: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:

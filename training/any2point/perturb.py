@@ -202,6 +202,24 @@ def anisotropic_scale(lo: float = 0.7, hi: float = 1.3) -> Perturbation:
     return scale
 
 
+def strays(count: int = 3, lo: float = 1.5, hi: float = 3.0) -> Perturbation:
+    """`count` points, chosen uniformly without replacement, moved to a distance uniform in
+    [lo, hi] x the cloud's radius (its farthest point from the float64 mean) from that mean, each
+    in its own uniform random direction: a scan's floaters or a stray vertex. The count stays N."""
+    def move(points: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        p = _cloud(points)
+        out = p.copy()
+        p64 = p.astype(np.float64)
+        centre = p64.mean(0)
+        radius = float(np.sqrt(((p64 - centre) ** 2).sum(1)).max())
+        rows = rng.choice(len(p), min(count, len(p)), replace=False)
+        direction = rng.normal(size=(len(rows), 3))
+        direction /= np.linalg.norm(direction, axis=1, keepdims=True)
+        out[rows] = (centre + direction * radius * rng.uniform(lo, hi, (len(rows), 1))).astype(np.float32)
+        return out
+    return move
+
+
 # The benchmark's variants, in the order of its table. "clean" is the cloud as given.
 VARIANTS: dict[str, Perturbation] = {
     "clean": lambda points, rng: _cloud(points).copy(),
@@ -216,6 +234,7 @@ VARIANTS: dict[str, Perturbation] = {
     "jitter2": jitter(0.02),
     "outliers5": outliers(0.05),
     "scale": anisotropic_scale(0.7, 1.3),
+    "strays3": strays(3, 1.5, 3.0),
 }
 
 BASE_SEED = 23  # the issue that asked for the benchmark; changing it changes every variant cloud

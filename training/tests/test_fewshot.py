@@ -43,7 +43,8 @@ def test_draw_is_seeded_nested_and_leaves_out_the_excluded_rows():
 
 
 def test_written_ply_reads_back_exactly(tmp_path):
-    pts = torch.randn(1024, 3, generator=torch.Generator().manual_seed(0)).numpy().astype(np.float32)
+    pts = torch.randn(1024, 3, generator=torch.Generator().manual_seed(0)).numpy()
+    pts = (pts / np.linalg.norm(pts, axis=1, keepdims=True)).astype(np.float32)  # a surface: no stray pieces
     write_ply(tmp_path / "a.ply", pts)
     back = read_cloud(tmp_path / "a.ply", 1024, np.random.default_rng(0))
     assert np.array_equal(back.astype(np.float32), pts)

@@ -7,8 +7,9 @@
 
 Every test cloud (as stored, before normalisation) is perturbed once per variant by
 any2point.perturb, seeded by the variant's name and the cloud's row in the split, so every model
-and every run sees the same clouds. The perturbed cloud then goes through the app's preprocessing:
-geometry.normalise (centre, unit sphere, to the model's input count) and FPS / k-NN computed for
+and every run sees the same clouds. The perturbed cloud then goes through the app's loaders' last
+step (strays.py: small pieces apart from the shape left out) and its
+preprocessing: geometry.normalise (centre, unit sphere, to the model's input count) and FPS / k-NN computed for
 that cloud (the cached test geometry belongs to the clean clouds and is not used). The "clean"
 row runs the unperturbed clouds through the same path; it is always measured, as the reference.
 Without checkpoints, every zoo model (public/models/*/manifest.json) is run from
@@ -42,7 +43,7 @@ import torch
 
 from .. import checkpoint as ckpt
 from .. import geometry as geo
-from .. import decide, novelty, perturb, pose
+from .. import decide, novelty, perturb, pose, strays
 from ..batches import batches
 from ..dataset_splits import validation_rows
 from ..fitted import fitted_block
@@ -71,6 +72,11 @@ LABELS = {
     "outliers5": "5 % outlier points",
     "scale": "anisotropic scale 0.7-1.3 per axis",
 }
+
+
+# What the loaders do to a variant cloud before normalisation (reports before session 45 had no
+# such key: their clouds were normalised as perturbed).
+LOADER = "stray pieces left out (strays.py)"
 
 
 def zoo_checkpoints(repo: Path = REPO) -> list[tuple[str, Path]]:
@@ -114,8 +120,10 @@ def split_rows(split: str, root: Path, limit: int) -> tuple[CloudSet, np.ndarray
 
 
 def variant_clouds(name: str, clouds: np.ndarray, rows: np.ndarray, n_in: int) -> np.ndarray:
-    """Variant `name` of every cloud (seeded by its row), normalised as the app does: [S, n_in, 3]."""
-    return np.stack([geo.normalise(perturb.apply(name, c, int(r)), n_in) for c, r in zip(clouds, rows)])
+    """Variant `name` of every cloud (seeded by its row) as the app's loaders hand it on (stray
+    pieces left out, strays.py), normalised as the app does: [S, n_in, 3]."""
+    return np.stack([geo.normalise(strays.without_strays(perturb.apply(name, c, int(r)))[0], n_in)
+                     for c, r in zip(clouds, rows)])
 
 
 def fresh_indices(clouds: np.ndarray, spec: geo.GeometrySpec, starts: int = 1) -> Indices:
@@ -310,6 +318,7 @@ def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit:
             "labels": labels.tolist(),
             "votes": votes,
             "seed": perturb.BASE_SEED,
+            "loader": LOADER,
             "variants": names if complete else [n for n in names if all(n in results[m] for m in results)],
             "complete": complete,
             "models": [{"id": mid, "checkpoint": str(path), "fitted": fitted[mid], "variants": results[mid]}
@@ -369,7 +378,7 @@ def fitted_fingerprint(path: Path, picker: Optional[dict], calibration: Optional
     return hashlib.sha256((sha256_of(path) + blocks).encode()).hexdigest()
 
 
-RUN_KEYS = ("split", "heading", "upSearch", "clouds", "rows", "votes", "seed")
+RUN_KEYS = ("split", "heading", "upSearch", "clouds", "rows", "votes", "seed", "loader")
 
 
 def resumable(earlier: dict, now: dict) -> dict:
