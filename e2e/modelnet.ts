@@ -2,6 +2,7 @@
 // the PyTorch reference outputs the export wrote for them (tests/fixtures/models/<id>.json).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { findStrays } from '../src/io/strays';
 import { zooOrder, type RankedManifest } from '../src/model/zooOrder';
 
 const SHARED = process.env.ANY2POINT_SHARED ?? path.resolve('..', 'shared');
@@ -103,6 +104,18 @@ export function referenceOf(modelId: string): ParityEntry[] {
   const parity = (JSON.parse(readFileSync(fixture, 'utf8')) as { parity?: ParityEntry[] }).parity;
   if (!parity?.length) throw new Error(`${fixture} has no 'parity' list (PyTorch logits of test clouds); re-run the export`);
   return parity;
+}
+
+/** Whether the loaders keep this test cloud whole when it comes as a file (src/io/strays.ts): the
+ * export's PyTorch logits are of the stored cloud, so a cloud the loaders trim (of the parity
+ * clouds, chair_0937: a 3-point piece) cannot be held to them logit for logit. */
+export function keptWhole(id: string): boolean {
+  return findStrays(testCloud(id).points).drop === null;
+}
+
+/** The points the app classifies of this test cloud as a file: the stored ones less stray pieces. */
+export function loadedCount(id: string): number {
+  return POINTS - findStrays(testCloud(id).points).points;
 }
 
 /** A committed model and the PyTorch logits of its parity clouds. */
