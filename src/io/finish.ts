@@ -61,8 +61,7 @@ function finitePoints(format: FormatId, cloud: PointCloud, warnings: string[]): 
 function withoutStrays(cloud: PointCloud, warnings: string[]): PointCloud {
   const { drop, points, pieces } = findStrays(cloud.positions);
   if (drop === null) return cloud;
-  const keep = new Uint8Array(cloud.count);
-  for (let i = 0; i < cloud.count; i++) keep[i] = drop[i] === 1 ? 0 : 1;
+  const keep = drop.map((d) => 1 - d);
   warnings.push(
     `${countOf(points, 'point')} in ${countOf(pieces, 'small piece')} apart from the rest of the shape ` +
       `${points === 1 ? 'was' : 'were'} left out (a stray bit would shrink the shape the model sees)`,

@@ -8,8 +8,8 @@
 Every test cloud (as stored, before normalisation) is perturbed once per variant by
 any2point.perturb, seeded by the variant's name and the cloud's row in the split, so every model
 and every run sees the same clouds. The perturbed cloud then goes through the app's loaders' last
-step (strays.py: small pieces apart from the shape left out) and its
-preprocessing: geometry.normalise (centre, unit sphere, to the model's input count) and FPS / k-NN computed for
+step (strays.py: small pieces apart from the shape left out) and its preprocessing:
+geometry.normalise (centre, unit sphere, to the model's input count) and FPS / k-NN computed for
 that cloud (the cached test geometry belongs to the clean clouds and is not used). The "clean"
 row runs the unperturbed clouds through the same path; it is always measured, as the reference.
 Without checkpoints, every zoo model (public/models/*/manifest.json) is run from
