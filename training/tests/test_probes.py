@@ -123,3 +123,19 @@ def test_cross_validation_holds_out_every_pose_of_a_cloud_together():
         np.testing.assert_array_equal(scores[name], 0.0)  # no cloud was scored by a fit that saw it
     for k, seen in enumerate(fitted_on):
         np.testing.assert_array_equal(seen, fold != k)
+
+
+def test_up_net_scores_follow_the_turn():
+    """probes/up_net.py: a cloud turned so that its up is `axis` gets, at that candidate, the score
+    the upright cloud gets at +z (the six turns are exact, so the scores are equal)."""
+    import torch
+    import up_net
+
+    torch.manual_seed(0)
+    net = up_net.UpNet().eval()
+    cloud = np.random.default_rng(3).normal(size=(1, 64, 3)).astype(np.float32)
+    upright = up_net.six_scores(net, torch.from_numpy(cloud)).detach().numpy()[0]
+    for axis, r in UP_ROTATIONS.items():
+        turned = turn(cloud, r)
+        s = up_net.six_scores(net, torch.from_numpy(turned)).detach().numpy()[0]
+        assert s[pose.UP_CANDIDATES.index(axis)] == pytest.approx(upright[0], abs=1e-5)
