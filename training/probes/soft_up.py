@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -31,7 +32,7 @@ from any2point import decide, upright
 from any2point.backbones.sources import sha256_of
 from any2point.datasets import DEFAULT_MODELNET
 from any2point.tools import second_look as S
-from any2point.tools.upright import validation_held_out
+from any2point.tools.upright import folds, validation_held_out
 
 
 def mixture(P: np.ndarray, pair: np.ndarray, choice: np.ndarray, look: np.ndarray) -> np.ndarray:
@@ -44,14 +45,25 @@ def mixture(P: np.ndarray, pair: np.ndarray, choice: np.ndarray, look: np.ndarra
     return np.where(look[:, None], six, two)
 
 
-def main(path: Path) -> None:
+def six_up_validation(path: Path) -> tuple[dict, np.ndarray, np.ndarray, Callable[[], dict]]:
+    """(tools/second_look's cached six-up outputs, labels, fold, a function giving the held-out
+    picker scores {variant: [6, S]}) of checkpoint `path`; the pickers' fits (15-25 minutes on
+    the 2-core CPU) happen only when that function is called."""
     mid, sha = path.parent.name, sha256_of(path)
     shipped = json.loads((path.parent / "upright.json").read_text())
     model, cfg, _ = ckpt.load_model(path)
     out = S.six_up_outputs(mid, model, cfg.heading, DEFAULT_MODELNET, sha, S.VARIANTS, log=None)
-    labels, fold, pickers = validation_held_out(mid, model, cfg.heading, 0, DEFAULT_MODELNET, sha, shipped["lambda"],
-                                                log=None)
-    scores = S.held_out_scores(out, S.VARIANTS, fold, pickers)
+
+    def scores() -> dict:
+        _, fold, pickers = validation_held_out(mid, model, cfg.heading, 0, DEFAULT_MODELNET, sha, shipped["lambda"],
+                                               log=None)
+        return S.held_out_scores(out, S.VARIANTS, fold, pickers)
+    return out, out["labels"], folds(len(out["labels"])), scores
+
+
+def main(path: Path) -> None:
+    out, labels, fold, held_out_scores = six_up_validation(path)
+    scores = held_out_scores()
     trigger, _, _ = S.held_out(out, S.VARIANTS, fold, "trigger", log=print)
     choice, _, _ = S.held_out(out, S.VARIANTS, fold, "choice", log=print)
     taus = [S.choose(out, S.VARIANTS, labels, scores, trigger, choice, fold != k) for k in range(int(fold.max()) + 1)]

@@ -18,22 +18,15 @@ probes/soft_up.py (picker, trigger, choice, tau: fits on the other four folds):
 """
 from __future__ import annotations
 
-import sys
+import argparse
+import json
 from pathlib import Path
 
 import numpy as np
-
-from any2point import checkpoint as ckpt
-from any2point import decide, upright
-from any2point.backbones.sources import sha256_of
-from any2point.datasets import DEFAULT_MODELNET
-from any2point.tools import second_look as S
-from any2point.tools.upright import validation_held_out
-
-import argparse
-import json
-
 import soft_up
+
+from any2point import decide, upright
+from any2point.tools import second_look as S
 
 BIASES = (0.0, 0.5, 1.0, 2.0, 3.0, 4.0)
 
@@ -57,19 +50,14 @@ def fit_pair(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def main(npz: Path, path: Path, today_from: Path | None) -> None:
     z = np.load(npz)
-    mid, sha = path.parent.name, sha256_of(path)
-    shipped = json.loads((path.parent / "upright.json").read_text())
-    model, cfg, _ = ckpt.load_model(path)
-    out = S.six_up_outputs(mid, model, cfg.heading, DEFAULT_MODELNET, sha, S.VARIANTS, log=None)
-    labels, fold, pickers = validation_held_out(mid, model, cfg.heading, 0, DEFAULT_MODELNET, sha, shipped["lambda"],
-                                                log=None)
+    out, labels, fold, held_out_scores = soft_up.six_up_validation(path)
     if not np.array_equal(labels, z["labels"]):
         raise SystemExit("the up-net's scores are not of the same validation clouds")
     cache = npz.parent / "picker-held-out.npz"  # the pickers' fits take 15-25 minutes on this CPU
     if cache.exists():
         scores = dict(np.load(cache))
     else:
-        scores = S.held_out_scores(out, S.VARIANTS, fold, pickers)
+        scores = held_out_scores()
         np.savez(cache, **scores)
     if today_from is None:  # the second look's held-out fits: about 40 minutes on two loaded threads
         trigger, _, _ = S.held_out(out, S.VARIANTS, fold, "trigger", log=None)
