@@ -8,20 +8,19 @@ transformer classifies could be the up-net's best two instead of +z and +y.
 
 The up-net scores one turned cloud (PointNet: per-point x, y, z and the distance from the up
 axis, three shared layers, the mean over the points, two layers to one number; trained on 256
-random points of each cloud a step, read on all 1,024); the six turns of a
-cloud go through it and a softmax over them is trained towards the turn that stands the cloud
-upright. Training clouds: the training rows that are not validation rows, each epoch a fresh
-damage drawn from the benchmark's own functions (perturb: clean, plane cut, single viewpoint,
-256 / 512 points, jitter 1 / 2 %, outliers, anisotropic scale), the loaders' stray step, a
-heading (half of them a quarter turn, so that a wrong turn lies flat on a face as an
-axis-aligned file on its side does; half uniform) and a random mirror (and each of the six turns a random spin about its new up),
-normalised to 1,024 points as the app does. Validation:
-the benchmark's seeded variant clouds of the 985 validation rows (tools/robustness
-variant_clouds), scored on all six candidates; written to an npz for the rules that combine it
-with the transformer (probes/up_net_rules.py).
+random points of each cloud a step, read on all 1,024); the six turns of a cloud go through it
+and a softmax over them is trained towards the turn that stands the cloud upright. Training
+clouds: the training rows that are not validation rows, each epoch a fresh damage drawn from the
+benchmark's own functions (perturb: clean, plane cut, single viewpoint, 256 / 512 points, jitter
+1 / 2 %, outliers, anisotropic scale), the loaders' stray step, a heading (half of them a quarter
+turn, so that a wrong turn lies flat on a face as an axis-aligned file on its side does; half
+uniform), a random mirror, and each of the six turns a random spin about its new up; normalised
+to 1,024 points as the app does. Validation: the benchmark's seeded variant clouds of the 985
+validation rows (tools/robustness variant_clouds), scored on all six candidates; written to an
+npz for the rules that combine it with the transformer (probes/up_net_rules.py).
 
     PYTHONPATH=training OMP_NUM_THREADS=2 /usr/bin/python3 training/probes/up_net.py \
-        --out /tmp/upnet --epochs 12
+        --out /work/upnet-run --epochs 12
 """
 from __future__ import annotations
 
@@ -40,10 +39,9 @@ from any2point import perturb, pose, strays
 from any2point.datasets import DEFAULT_MODELNET, load_modelnet40
 from any2point.dataset_splits import validation_rows
 from any2point.tools.robustness import stored_clouds, true_up, variant_clouds
+from any2point.tools.second_look import VARIANTS  # the thirteen rows with a known up
 
 DAMAGE = ("clean", "clean", "cut", "view", "points256", "points512", "jitter1", "jitter2", "outliers5", "scale")
-VARIANTS = ("clean", "up+y", "up-y", "up+x", "up-x", "up-z", "heading", "cut", "view", "points256",
-            "jitter2", "outliers5", "scale")
 TURNS = torch.from_numpy(np.stack([pose.up_rotation(a) for a in pose.UP_CANDIDATES]).astype(np.float32))  # [6, 3, 3]
 
 
@@ -78,10 +76,9 @@ def six_scores(net: UpNet, clouds: torch.Tensor, spin: bool = False) -> torch.Te
     b, n, _ = clouds.shape
     turns = TURNS.expand(b, 6, 3, 3)
     if spin:
-        a = torch.rand(b, 6) * (2 * math.pi)
-        c, s_, o, i = torch.cos(a), torch.sin(a), torch.zeros(b, 6), torch.ones(b, 6)
-        about_z = torch.stack([torch.stack([c, -s_, o], -1), torch.stack([s_, c, o], -1), torch.stack([o, o, i], -1)], -2)
-        turns = about_z @ turns
+        angles = (torch.rand(b, 6) * (2 * math.pi)).flatten().tolist()
+        about_z = torch.from_numpy(np.stack([perturb.rotation_z(t) for t in angles]).astype(np.float32))
+        turns = about_z.reshape(b, 6, 3, 3) @ turns
     turned = torch.einsum("buij,bnj->buni", turns, clouds).reshape(b * 6, n, 3)
     return net(turned).reshape(b, 6)
 

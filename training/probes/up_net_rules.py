@@ -13,8 +13,8 @@ probes/soft_up.py (picker, trigger, choice, tau: fits on the other four folds):
   up-net's, (1, alpha) scaled by one factor: both fitted per fold (pairs whose true up is one of
   the two, log-loss).
 
-    cd training && OMP_NUM_THREADS=1 PYTHONPATH=. python3 probes/up_net_rules.py /tmp/upnet/val-scores.npz
-    [--today-from an earlier rules.json: skips the second look's held-out fits, 40 min]
+    cd training && OMP_NUM_THREADS=1 PYTHONPATH=. python3 probes/up_net_rules.py /work/upnet-run/val-scores.npz \
+        [--today-from an earlier rules.json: its "today" column instead of the second look's held-out fits, 40 min]
 """
 from __future__ import annotations
 
