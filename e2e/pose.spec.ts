@@ -178,11 +178,14 @@ test('a box of random points is answered "not sure", with candidates', async ({ 
   await expect(page.getByTestId('not-sure')).toHaveAttribute('data-reasons', /(^| )confidence( |$)/);
   await expect(page.getByTestId('not-sure')).toContainText("the model's confidence is low");
   await expect(page.getByTestId('top-classes').locator('li')).toHaveCount(5);
+  // With the up found on Auto, the panel points to the up setting (a wrong up is a common cause).
+  await expect(page.getByTestId('up-hint')).toContainText('set its up under View');
   await saveScreenshot(page, 'pose-not-sure');
-  // A clear shape is answered, not "not sure".
+  // A clear shape is answered, not "not sure", and gets no hint.
   const chair = await classify(page, `${CHAIR}.ply`, testCloud(CHAIR).points);
   expect(chair.notSure).toBe('false');
   await expect(page.getByTestId('not-sure')).toHaveCount(0);
+  await expect(page.getByTestId('up-hint')).toHaveCount(0);
 });
 
 test('a Gaussian blob is "not sure" by the novelty check; a real chair is still answered', async ({ page }) => {

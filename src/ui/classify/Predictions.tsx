@@ -96,6 +96,12 @@ export function Predictions({ opened, result, classifying, parseMs, source }: Pr
               </li>
             ))}
           </ol>
+          {result.answer.notSure && result.answer.upDetected && (
+            <p className="hint muted up-hint" data-testid="up-hint">
+              Auto often misses the up of a file lying on its side or upside down: if the shape does not stand upright
+              under “What the model sees”, set its up under View.
+            </p>
+          )}
           <p className="backend-line">
             <span className={`badge badge-${result.backend}`} data-testid="backend" data-value={result.backend}>
               {result.backend === 'webgpu' ? 'WebGPU' : 'WebAssembly'}
