@@ -22,19 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
+from any2point import decide
 from any2point.tools import robustness as R
 
 ROWS = "clean,up+y,up-y,up+x,up-x,up-z,heading,cut,view,points256,jitter2,outliers5,scale"
-
-
-def needed_threshold(top: np.ndarray, right: np.ndarray, target: float = 0.95) -> float:
-    """The lowest threshold t (one of the tops) with right-when-sure (top >= t) at least `target`;
-    1.0 when none reaches it."""
-    order = np.argsort(-top, kind="stable")
-    hits = np.cumsum(right[order]) / np.arange(1, len(order) + 1)
-    ok = np.nonzero(hits >= target)[0]
-    # the largest prefix that still meets the target
-    return float(top[order][ok.max()]) if len(ok) else 1.0
 
 
 def main() -> int:
@@ -44,19 +35,13 @@ def main() -> int:
     ap.add_argument("--out", type=Path, required=True)
     a = ap.parse_args()
     captured: list[tuple[np.ndarray, np.ndarray]] = []
-    looked: list[np.ndarray] = []
-    inner_need, inner_look = R.learned.needs_second_look, R.second_look
-
-    def need(*args, **kw):
-        m = inner_need(*args, **kw)
-        looked.append(np.asarray(m, bool))
-        return m
+    inner = R.second_look
 
     def look(*args, **kw):
-        q, names = inner_look(*args, **kw)
-        captured.append((q, looked[-1]))
-        return q, names
-    R.learned.needs_second_look, R.second_look = need, look
+        q, names, looked = inner(*args, **kw)
+        captured.append((q, looked))
+        return q, names, looked
+    R.second_look = look
     report_path = a.out.with_suffix(".json")
     R.main([a.checkpoint, "--split", "val", "--up-search", "app", "--variants", a.variants, "--out", str(report_path)])
     report = json.loads(report_path.read_text())
@@ -76,7 +61,8 @@ def main() -> int:
     lk = np.concatenate([arrays[n + "/looked"] for n in rows])
     top = np.concatenate([arrays[n + "/top"] for n in rows])[lk]
     right = np.concatenate([arrays[n + "/right"] for n in rows])[lk]
-    t = needed_threshold(top, right)
+    t = decide.score_threshold(top, right)  # None: not even the most confident are right 95 % of the time
+    t = 1.0 if t is None else t
     print(f"pooled looked answers: {lk.sum()}; right when sure at the base threshold "
           f"{100 * right[top >= threshold].mean():.1f} % of {int((top >= threshold).sum())}; "
           f"95 % right needs top >= {t:.4f} ({int((top >= t).sum())} shown as sure)")
