@@ -14,8 +14,7 @@
 //    W the softmax of the scores that picked the up (the picker's over z and y, the others 0; the
 //    second look's choice scores over all six when it was taken). The up shown is still the
 //    picked one, the largest W.
-// 4. "Not sure" when max_k Q[k] < threshold (low confidence; an answer the second look found
-//    needs the calibration's lookThreshold where it has one), or, with the up on Auto and the
+// 4. "Not sure" when max_k Q[k] < threshold (low confidence), or, with the up on Auto and the
 //    model's novelty check, when the features of the two ups are too alike (novelty.ts: the cloud
 //    has no up, unlike any training shape). Either reason is reported.
 import type { UpAxis } from '../geometry/normalise';
@@ -38,16 +37,6 @@ export interface Calibration {
   /** What the temperature and threshold were fitted on: the mixture over the ups (step 3, with
    * a learned picker) or the picked up's answer alone (the default). */
   answer?: 'mixture' | 'picked';
-  /** The bar of an answer found by the picker's second look (never below `threshold`): such
-   * answers were not part of the threshold's fit and are right less often at the same confidence
-   * (any2point.tools.look_threshold, RULE-look-threshold). Absent: `threshold`. */
-  lookThreshold?: number;
-}
-
-/** The calibrated top probability an answer needs to be shown as sure: the second look's bar
- * when the look was taken, else the threshold. */
-export function sureBar(calibration: Calibration, lookTaken: boolean): number {
-  return lookTaken && calibration.lookThreshold !== undefined ? Math.max(calibration.threshold, calibration.lookThreshold) : calibration.threshold;
 }
 
 export const UNCALIBRATED: Calibration = { temperature: 1, threshold: 0 };
@@ -85,7 +74,6 @@ export interface Answer {
   /** Every candidate's confidence, in rule order (one entry when the up was forced). */
   upScores: UpScore[];
   temperature: number;
-  /** The bar this answer was held to (sureBar: the second look's where it was taken). */
   threshold: number;
   /** Either check fired (step 4): the UI says "not sure" and shows candidates. */
   notSure: boolean;
@@ -183,9 +171,8 @@ export function decide(
   const trigger = choice ? lookTrigger(candidates, upright) : null;
   const looked = choice !== null && trigger !== null;
   const chosen = looked ? pickWithSecondLook(learned!, trigger!, choice!, upright!) : pickUp(learned ?? confidences);
-  const lookTaken = looked && needsSecondLook(trigger, upright);
   const weights = calibration.answer === 'mixture' && learned
-    ? (lookTaken ? upWeights(choice!, true) : upWeights(learned, false))
+    ? (looked && needsSecondLook(trigger, upright) ? upWeights(choice!, true) : upWeights(learned, false))
     : null;
   const upScores: UpScore[] = runs.map((r, i) => ({
     up: r.up,
@@ -197,8 +184,7 @@ export function decide(
   const upRule: UpRule = runs.length === 1 ? 'forced' : learned ? 'learned' : 'confidence';
   const probabilities = weights ? mixedProbabilities(runs, weights, calibration.temperature) : votedProbabilities(runs[chosen].voteLogits, calibration.temperature);
   const top = topK(probabilities, labels, k);
-  const threshold = sureBar(calibration, lookTaken);
-  const lowConfidence = (top[0]?.probability ?? 0) < threshold;
+  const lowConfidence = (top[0]?.probability ?? 0) < calibration.threshold;
   const similarity = novelty ? similarityOf(runs) : null;
   const unlike = novelty !== null && similarity !== null && unlikeTraining(similarity, novelty);
   return {
@@ -213,7 +199,7 @@ export function decide(
       upRule,
       upScores,
       temperature: calibration.temperature,
-      threshold,
+      threshold: calibration.threshold,
       notSure: lowConfidence || unlike,
       lowConfidence,
       turnSimilarity: similarity,

@@ -173,23 +173,18 @@ export function parseManifest(value: unknown, where = 'manifest.json'): ZooManif
 }
 
 /** The manifest's calibration block: a positive temperature, a threshold in [0, 1], and
- * optionally the votes per up of the automatic up, the answer they were fitted on and the second
- * look's own bar in [0, 1]. */
+ * optionally the votes per up of the automatic up and the answer they were fitted on. */
 function parseCalibration(c: Record<string, unknown>, fail: (field: string, what: string) => never): Calibration {
-  const { temperature, threshold, votesPerUp, answer, lookThreshold } = c;
+  const { temperature, threshold, votesPerUp, answer } = c;
   if (typeof temperature !== 'number' || !(temperature > 0) || !Number.isFinite(temperature)) fail('calibration.temperature', 'must be a positive number');
   if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1)) fail('calibration.threshold', 'must be a number in [0, 1]');
   if (votesPerUp !== undefined && !isVoteCount(votesPerUp)) fail('calibration.votesPerUp', `must be a whole number from 1 to ${MAX_VOTES}`);
   if (answer !== undefined && answer !== 'mixture' && answer !== 'picked') fail('calibration.answer', 'must be "mixture" or "picked" (the answer the temperature was fitted on)');
-  if (lookThreshold !== undefined && (typeof lookThreshold !== 'number' || !(lookThreshold >= 0 && lookThreshold <= 1))) {
-    fail('calibration.lookThreshold', 'must be a number in [0, 1]');
-  }
   return {
     temperature: temperature as number,
     threshold: threshold as number,
     ...(votesPerUp === undefined ? {} : { votesPerUp: votesPerUp as number }),
     ...(answer === undefined ? {} : { answer: answer as 'mixture' | 'picked' }),
-    ...(lookThreshold === undefined ? {} : { lookThreshold: lookThreshold as number }),
   };
 }
 

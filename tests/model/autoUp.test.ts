@@ -59,9 +59,5 @@ describe('classify with up "auto" (tiny model, wasm)', () => {
     const mixed = parseManifest({ ...tiny.manifest, calibration: { temperature: 0.8, threshold: 0.6, answer: 'mixture' } });
     expect(mixed.calibration).toEqual({ temperature: 0.8, threshold: 0.6, answer: 'mixture' });
     expect(() => parseManifest({ ...tiny.manifest, calibration: { temperature: 1, threshold: 0.5, answer: 'soft' } })).toThrow('calibration.answer must be "mixture" or "picked"');
-    const look = parseManifest({ ...tiny.manifest, calibration: { temperature: 0.8, threshold: 0.6, lookThreshold: 0.9 } });
-    expect(look.calibration).toEqual({ temperature: 0.8, threshold: 0.6, lookThreshold: 0.9 });
-    expect(() => parseManifest({ ...tiny.manifest, calibration: { temperature: 1, threshold: 0.5, lookThreshold: 1.5 } })).toThrow('calibration.lookThreshold must be a number in [0, 1]');
-    expect(() => parseManifest({ ...tiny.manifest, calibration: { temperature: 1, threshold: 0.5, lookThreshold: '0.9' } })).toThrow('calibration.lookThreshold');
   });
 });

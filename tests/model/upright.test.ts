@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { uniformCloud } from '../../harness/synthetic';
 import { openClassifier, type TaughtHead } from '../../src/model/classifier';
-import { decide, pickUp, sureBar, wantsSecondLook } from '../../src/model/decide';
+import { decide, pickUp, wantsSecondLook } from '../../src/model/decide';
 import { lookChoice, lookTrigger, needsSecondLook, pickWithSecondLook, SECOND_LOOK_UPS, uprightScore, uprightScores, type SecondLook, type Upright } from '../../src/model/upright';
 import { parseManifest } from '../../src/model/zoo';
 import { TINY_SHAPE, tinyZooModel } from './tinyManifest';
@@ -69,27 +69,6 @@ describe('the second look (docs/pose.md "H")', () => {
     const { chosen, answer } = decide(c.look ? runs : runs.slice(0, 2), ['a', 'b', 'c'], undefined, 5, null, upright);
     expect(chosen).toBe(c.pick);
     expect(answer.secondLook).toBe(c.look);
-  });
-
-  it('an answer the second look found is held to the calibration\'s lookThreshold, the others to the threshold', () => {
-    const taken = lookCases.find((c) => c.look)!;
-    const notTaken = lookCases.find((c) => !c.look)!;
-    const runsOf = (c: LookCase) => (['z', 'y', ...SECOND_LOOK_UPS] as const).map((up, i) => {
-      const p = c.confidence[i];
-      return { up, voteLogits: [Float32Array.from([Math.log(p), Math.log((1 - p) / 2), Math.log((1 - p) / 2)])], features: Float32Array.from(c.features[i]) };
-    });
-    const strict = { temperature: 1, threshold: 0.2, lookThreshold: 1 };
-    const looked = decide(runsOf(taken), ['a', 'b', 'c'], strict, 5, null, withLook(taken)).answer;
-    expect(looked).toMatchObject({ secondLook: true, threshold: 1, lowConfidence: true, notSure: true });
-    // the same answer without a bar of its own: the threshold (0.2 < its top probability)
-    const plain = decide(runsOf(taken), ['a', 'b', 'c'], { temperature: 1, threshold: 0.2 }, 5, null, withLook(taken)).answer;
-    expect(plain).toMatchObject({ secondLook: true, threshold: 0.2, lowConfidence: false, notSure: false });
-    // a lookThreshold below the threshold never lowers the bar
-    expect(sureBar({ temperature: 1, threshold: 0.8, lookThreshold: 0.5 }, true)).toBe(0.8);
-    expect(sureBar({ temperature: 1, threshold: 0.8, lookThreshold: 0.9 }, false)).toBe(0.8);
-    // no look taken (only z and y classified): the threshold, whatever the look's bar
-    const two = decide(runsOf(notTaken).slice(0, 2), ['a', 'b', 'c'], strict, 5, null, withLook(notTaken)).answer;
-    expect(two).toMatchObject({ secondLook: false, threshold: 0.2, lowConfidence: false });
   });
 
   it('needs features of the weights\' length and Auto\'s z, y first', () => {

@@ -21,9 +21,7 @@ order, votes.ts / index_cache.point_order), k over the classes.
    softmax of the scores that picked the up (the picker's on +z, +y, zero for the others; the
    second look's choice scores over all six where it was taken). The up shown is still the
    picked one (the largest W).
-4. "Not sure" when max_k Q[k] < threshold (the model's calibration threshold, 0 = always sure;
-   where the second look was taken, its own `lookThreshold` when the calibration has one, never
-   below the threshold: sure_bar),
+4. "Not sure" when max_k Q[k] < threshold (the model's calibration threshold, 0 = always sure),
    or, with the up on Auto and the model's novelty block, when the turn similarity of the two
    ups' features is above the novelty threshold (any2point.novelty: unlike any training shape).
 """
@@ -111,21 +109,12 @@ def answer(logits: np.ndarray, temperature: float = 1.0, features: np.ndarray | 
     return softmax(chosen, temperature).mean(1), picks
 
 
-def not_sure(q: np.ndarray, threshold: float | np.ndarray) -> np.ndarray:
-    """[S, K] -> [S] True where the top probability is below the threshold (one, or one per
-    cloud: sure_bar) (step 4)."""
+def not_sure(q: np.ndarray, threshold: float) -> np.ndarray:
+    """[S, K] -> [S] True where the top probability is below the threshold (step 4)."""
     return np.asarray(q).max(-1) < threshold
 
 
-def sure_bar(calibration: dict, looked: np.ndarray | bool = False) -> np.ndarray:
-    """The top probability an answer needs to be shown as sure (step 4), per cloud: the
-    calibration's lookThreshold (never below its threshold) where the second look was taken."""
-    t = float(calibration["threshold"])
-    look = calibration.get("lookThreshold")
-    return np.where(np.asarray(looked, bool), t if look is None else max(t, float(look)), t)
-
-
-def not_sure_either(q: np.ndarray, threshold: float | np.ndarray, similarity: np.ndarray | None = None,
+def not_sure_either(q: np.ndarray, threshold: float, similarity: np.ndarray | None = None,
                     novelty_threshold: float | None = None) -> dict:
     """Step 4 with both checks: {"lowConfidence", "unlikeTraining", "notSure"} [S] each (the
     novelty check only with a similarity and a threshold, as decide.ts with the up on Auto)."""
@@ -205,8 +194,7 @@ def coverage(q: np.ndarray, labels: np.ndarray, threshold: float) -> dict:
 
 # The calibration fields the app reads (src/model/zoo.ts `calibration`) and the figures beside
 # them; tools/calibrate writes them into the manifest, export.py copies them on a re-export.
-MANIFEST_KEYS = ("temperature", "threshold", "lookThreshold", "votesPerUp", "ups", "rule", "answer", "targetAccuracy",
-                 "validation", "test")
+MANIFEST_KEYS = ("temperature", "threshold", "votesPerUp", "ups", "rule", "answer", "targetAccuracy", "validation", "test")
 
 
 def manifest_block(block: dict) -> dict:

@@ -81,35 +81,3 @@ def test_temperature_fit_of_a_mixture_with_one_hot_weights_is_the_picked_fit():
     one_hot = (np.arange(2)[:, None] == picks).astype(float)
     chosen = logits[picks, :, np.arange(600)]
     assert decide.fit_temperature(logits, labels, weights=one_hot) == pytest.approx(decide.fit_temperature(chosen, labels), rel=1e-6)
-
-
-def test_an_answer_the_second_look_found_is_held_to_its_own_bar():
-    """The twin of tests/model/upright.test.ts's case: lookThreshold for looked answers only, and
-    never below the threshold."""
-    cal = {"temperature": 1.0, "threshold": 0.8, "lookThreshold": 0.9}
-    assert decide.sure_bar(cal, np.array([True, False])).tolist() == [0.9, 0.8]
-    assert decide.sure_bar({**cal, "lookThreshold": 0.5}, np.array([True])).tolist() == [0.8]
-    assert decide.sure_bar({"temperature": 1.0, "threshold": 0.8}, np.array([True])).tolist() == [0.8]
-    q = np.array([[0.85, 0.15], [0.85, 0.15], [0.95, 0.05]])
-    assert decide.not_sure(q, decide.sure_bar(cal, np.array([True, False, True]))).tolist() == [True, False, False]
-    assert "lookThreshold" in decide.manifest_block({**cal, "rows": {}})
-    assert "lookFit" not in decide.manifest_block({**cal, "lookFit": {}})
-
-
-def test_look_threshold_fit_worked_by_hand():
-    """Five looked answers (tops .99, .95, .9, .85, .8; the .9 one wrong) and five without the look:
-    95 % right needs top >= .95 (two kept); at threshold .8 all five looked are shown, 80 % right."""
-    from any2point.tools import look_threshold as L
-    answers = {"a/top": np.array([0.99, 0.95, 0.9, 0.85, 0.8, 0.99, 0.9, 0.85, 0.7, 0.6]),
-               "a/right": np.array([1, 1, 0, 1, 1, 1, 1, 0, 1, 0], bool),
-               "a/looked": np.array([1, 1, 1, 1, 1, 0, 0, 0, 0, 0], bool)}
-    block = L.fit(answers, ["a"], threshold=0.8)
-    assert block["lookThreshold"] == 0.95 and block["looked"] == 5
-    assert block["lookedRightWhenSureAtThreshold"] == 0.8 and block["lookedShownSureAtLookThreshold"] == 0.4
-    row = block["rows"]["a"]
-    assert row["shownSureBefore"] == 0.8 and row["shownSureAfter"] == 0.5  # 3 looked answers hidden
-    assert row["wrongShownSureBefore"] == 0.2 and row["wrongShownSureAfter"] == 0.1
-    # never below the threshold, and 1.0 when not even the surest looked answers reach the target
-    assert L.fit(answers, ["a"], threshold=0.97)["lookThreshold"] == 0.97
-    wrong = {**answers, "a/right": np.zeros(10, bool)}
-    assert L.fit(wrong, ["a"], threshold=0.8)["lookThreshold"] == 1.0

@@ -139,3 +139,21 @@ def test_up_net_scores_follow_the_turn():
         turned = turn(cloud, r)
         s = up_net.six_scores(net, torch.from_numpy(turned)).detach().numpy()[0]
         assert s[pose.UP_CANDIDATES.index(axis)] == pytest.approx(upright[0], abs=1e-5)
+
+
+def test_look_sure_fit_worked_by_hand():
+    """Five looked answers (tops .99, .95, .9, .85, .8; the .9 one wrong) and five without the look:
+    95 % right needs top >= .95 (two kept); at threshold .8 all five looked are shown, 80 % right."""
+    import look_sure as L
+    answers = {"a/top": np.array([0.99, 0.95, 0.9, 0.85, 0.8, 0.99, 0.9, 0.85, 0.7, 0.6]),
+               "a/right": np.array([1, 1, 0, 1, 1, 1, 1, 0, 1, 0], bool),
+               "a/looked": np.array([1, 1, 1, 1, 1, 0, 0, 0, 0, 0], bool)}
+    block = L.fit(answers, ["a"], threshold=0.8)
+    assert block["lookThreshold"] == 0.95 and block["looked"] == 5
+    assert block["lookedRightWhenSureAtThreshold"] == 0.8 and block["lookedShownSureAtLookThreshold"] == 0.4
+    row = block["rows"]["a"]
+    assert row["shownSureBefore"] == 0.8 and row["shownSureAfter"] == 0.5  # 3 looked answers hidden
+    assert row["wrongShownSureBefore"] == 0.2 and row["wrongShownSureAfter"] == 0.1
+    # never below the threshold, and 1.0 when not even the surest looked answers reach the target
+    assert L.fit(answers, ["a"], threshold=0.97)["lookThreshold"] == 0.97
+    assert L.fit({**answers, "a/right": np.zeros(10, bool)}, ["a"], threshold=0.8)["lookThreshold"] == 1.0

@@ -25,7 +25,7 @@ const percent = (p: number) => `${(p * 100).toFixed(1)} %`;
 function notSureReasons(answer: Answer): { key: 'novelty' | 'confidence'; text: string }[] {
   return [
     ...(answer.unlikeTraining ? [{ key: 'novelty' as const, text: 'it looks alike to the model whichever way up it stands, unlike any training shape' }] : []),
-    ...(answer.lowConfidence ? [{ key: 'confidence' as const, text: `the model's confidence is low, ${percent(answer.top[0]?.probability ?? 0)}, ${answer.secondLook ? `below the ${percent(answer.threshold)} an answer found by the second look needs` : 'as it is for many partial, sparse or noisy scans'}` }] : []),
+    ...(answer.lowConfidence ? [{ key: 'confidence' as const, text: `the model's confidence is low, ${percent(answer.top[0]?.probability ?? 0)}, as it is for many partial, sparse or noisy scans` }] : []),
   ];
 }
 

@@ -200,18 +200,16 @@ def true_up(name: str) -> Optional[str]:
     return None if name == "so3" else "+z"
 
 
-def shown_sure(q: np.ndarray, features: np.ndarray, calibration: Optional[dict], novelty_block: Optional[dict],
-               looked: Optional[np.ndarray] = None) -> Optional[np.ndarray]:
+def shown_sure(q: np.ndarray, features: np.ndarray, calibration: Optional[dict], novelty_block: Optional[dict]
+               ) -> Optional[np.ndarray]:
     """[S] True where the app shows the answer as an answer, not as "not sure" (decide.py step 4:
-    the calibrated top probability of q [S, K] at least the calibration's bar (sure_bar: its
-    lookThreshold where the second look was taken, `looked` [S]) and, with a novelty block, the
-    turn similarity of the +z, +y features [2, S, D] at most its threshold); None for a model
-    without a calibration."""
+    the calibrated top probability of q [S, K] at least the calibration threshold and, with a
+    novelty block, the turn similarity of the +z, +y features [2, S, D] at most its threshold);
+    None for a model without a calibration."""
     if calibration is None:
         return None
     similarity = novelty.turn_similarity(features[0], features[1]) if novelty_block else None
-    bar = decide.sure_bar(calibration, np.zeros(len(q), bool) if looked is None else looked)
-    checks = decide.not_sure_either(q, bar, similarity,
+    checks = decide.not_sure_either(q, calibration["threshold"], similarity,
                                     novelty_block["threshold"] if novelty_block else None)
     return ~checks["notSure"]
 
@@ -241,15 +239,14 @@ def classify(model: torch.nn.Module, heading: str, clouds: np.ndarray, labels: n
         t = calibration["temperature"] if app and calibration else 1.0
         mix = app and decide.answers_mixture(calibration, upright)
         look = upright.get("secondLook") if app and upright else None
-        looked = None
         if look is None:
             q, picks = decide.answer(logits, t, features, upright if app else None, mixture=mix)
             names = [candidates[k] for k in picks]
         else:
             # The picker's second look, as the app takes it: the other four ups classified only for
             # the clouds where the trigger says the up is likely neither +z nor +y (docs/pose.md "H").
-            q, names, looked = second_look(model, turned, clouds, idx, batch_size, votes, logits, features, upright, t, mix)
-        sure = shown_sure(q, features, calibration, novelty_block, looked) if app else None
+            q, names = second_look(model, turned, clouds, idx, batch_size, votes, logits, features, upright, t, mix)
+        sure = shown_sure(q, features, calibration, novelty_block) if app else None
         return q.argmax(-1).astype(np.int64), names, sure
     per = np.stack([probs(c) for c in pose.up_candidates(clouds, tuple(candidates))])
     picks = pose.pick_up(per / votes, up_search)
@@ -258,11 +255,11 @@ def classify(model: torch.nn.Module, heading: str, clouds: np.ndarray, labels: n
 
 def second_look(model, turned, clouds: np.ndarray, idx: Indices, batch_size: int, votes: int,
                 logits: np.ndarray, features: np.ndarray, upright: dict, temperature: float = 1.0,
-                mixture: bool = False) -> tuple[np.ndarray, list[str], np.ndarray]:
+                mixture: bool = False) -> tuple[np.ndarray, list[str]]:
     """decide.py's rule with the picker's second look, from the +z, +y outputs (logits [2, V, S, K],
     features [2, S, D]): the four other ups classified for the clouds that need them only.
     Returns the answer's probabilities Q [S, K] at `temperature` (with `mixture`: over the ups,
-    decide.py step 3), the up kept, and whether the look was taken [S], per cloud."""
+    decide.py step 3) and the up kept, per cloud."""
     ups = (*decide.APP_UPS, *learned.SECOND_LOOK_UPS)
     conf = decide.softmax(logits).mean(1).max(-1)
     need = np.nonzero(learned.needs_second_look(learned.look_trigger(features, conf, upright["secondLook"]),
@@ -278,9 +275,7 @@ def second_look(model, turned, clouds: np.ndarray, idx: Indices, batch_size: int
         q[need] = q6
         for i, k in zip(need, picks6):
             names[i] = ups[k]
-    looked = np.zeros(len(names), bool)
-    looked[need] = True
-    return q, names, looked
+    return q, names
 
 
 def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit: int = 0, votes: int = 1,
