@@ -3,8 +3,9 @@
 Today a cloud of fewer than 1024 points is repeated cyclically (geometry contract 1.5), so a
 256-point scan reaches the tokenizer as four copies of each point: stage 1's 24 neighbours are
 six distinct points. Densifying instead adds points on the segments to each point's nearest
-neighbours, so the groups hold 24 distinct points over the same area. Smoothing moves each point
-toward the mean of its neighbours, gated by a noise estimate so a clean cloud is left alone.
+neighbours, so the groups hold 24 distinct points over the same area. Smoothing moves every point
+to the mean of itself and its neighbours (not gated); "rough" leaves the cloud as it is and
+records a noise estimate per cloud, to see whether a gate could tell noisy clouds from clean.
 
 Measured at the true up (+z, no up search), one vote, on the benchmark's seeded validation
 variants; no training, nothing fitted on test.
