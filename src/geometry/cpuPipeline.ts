@@ -12,11 +12,13 @@ import { pointCount } from './points';
 export interface GeometryOptions {
   /** The file's up axis (default 'z'). */
   up?: UpAxis;
+  /** A cloud of at most N_in / 3 points grown instead of repeated (grow.ts; default false). */
+  grow?: boolean;
 }
 
 /** Raw cloud (N x 3, any N >= 1) -> everything the network needs, for one cloud (batch = 1). */
 export function computeGeometryCPU(points: Float32Array, spec: GeometrySpec, options: GeometryOptions = {}): GeometryOutput {
-  const x0 = resample(normalise(points, options.up ?? 'z'), spec.points);
+  const x0 = resample(normalise(points, options.up ?? 'z'), spec.points, options.grow);
   return geometryOfNormalisedCPU(x0, spec);
 }
 

@@ -1,6 +1,7 @@
 // Normalisation and resampling (docs/geometry.md section 1), CPU only. Matches the PyTorch twin:
 // float64 sums in index order, float32 results.
 import { fps } from './fps';
+import { grow, grows } from './grow';
 import { assertCount, assertFinite, gather, pointCount } from './points';
 import { turnUpright, type UpAxis, upTurn } from './upTurn';
 
@@ -12,9 +13,11 @@ export function normalise(points: Float32Array, up: UpAxis = 'z'): Float32Array 
   assertFinite(points, 'normalise');
   upTurn(up, 'normalise');
   const p = overflowSafe(up === 'z' ? points : turnUpright(points, up));
-  let sx = 0;
-  let sy = 0;
-  let sz = 0;
+  // -0, the identity of IEEE addition: a column of -0 (a flat cloud turned up) sums to -0, as
+  // PyTorch's cumsum from its first element does, so the centred zeros get the twin's sign.
+  let sx = -0;
+  let sy = -0;
+  let sz = -0;
   for (let i = 0; i < n; i++) {
     sx += p[3 * i];
     sy += p[3 * i + 1];
@@ -62,12 +65,14 @@ function overflowSafe(points: Float32Array): Float32Array {
   return out;
 }
 
-/** N_in points: FPS order when N > N_in, cyclic repeat when N < N_in, unchanged when equal. */
-export function resample(points: Float32Array, nIn: number): Float32Array {
+/** N_in points: FPS order when N > N_in, cyclic repeat when N < N_in, unchanged when equal; with
+ * `growSparse`, a cloud of at most N_in / 3 points grown instead of repeated (grow.ts). */
+export function resample(points: Float32Array, nIn: number, growSparse = false): Float32Array {
   const n = pointCount(points, 'resample');
   assertCount(nIn, 1, 'resample: N_in');
   if (n === nIn) return points;
   if (n > nIn) return gather(points, fps(points, nIn));
+  if (growSparse && grows(n, nIn)) return grow(points, nIn);
   const idx = new Uint32Array(nIn);
   for (let j = 0; j < nIn; j++) idx[j] = j % n;
   return gather(points, idx);
@@ -90,9 +95,9 @@ export function normaliseSubset(points: Float32Array, up: UpAxis, indices: Uint3
     const v = sign[axis] * points[3 * i + source[axis]];
     return scale === 1 ? v : f(v * scale);
   };
-  let sx = 0;
-  let sy = 0;
-  let sz = 0;
+  let sx = -0; // as normalise: -0 is the identity of addition
+  let sy = -0;
+  let sz = -0;
   for (let i = 0; i < n; i++) {
     sx += coord(i, 0);
     sy += coord(i, 1);

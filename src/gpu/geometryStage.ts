@@ -137,13 +137,13 @@ export function createGeometry(ctx: GpuContext): GpuGeometry {
     async runCloud(points, spec, options = {}) {
       const x = normalise(points, options.up ?? 'z');
       const n = x.length / 3;
-      if (n <= spec.points) return this.run(resample(x, spec.points), spec);
+      if (n <= spec.points) return this.run(resample(x, spec.points, options.grow), spec);
       return execute(await planFor(spec, 1, n), x, 1, spec);
     },
     async runCloudToBuffers(points, spec, options = {}) {
       const x = normalise(points, options.up ?? 'z');
       const n = x.length / 3;
-      const input = n <= spec.points ? resample(x, spec.points) : x;
+      const input = n <= spec.points ? resample(x, spec.points, options.grow) : x;
       assertFinite(input, 'geometry');
       return toBuffers(await planFor(spec, 1, Math.max(n, spec.points)), input, spec);
     },

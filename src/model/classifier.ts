@@ -20,7 +20,8 @@ import { attentionMaps, nearestToken, softmax, topK, type AttentionMaps, type Ra
 import { combinedDownload, type ProgressCallback } from './progress';
 import { createSession, type Backend, type DeviceChoice, type InputTensor, type ModelSession, type OutputTensor } from './session';
 import { sharedGpuContext } from './sharedGpu';
-import { AUTO_UPS, decide, UNCALIBRATED, wantsSecondLook, type Answer } from './decide';
+import { answerFrom, AUTO_UPS, decide, UNCALIBRATED, wantsSecondLook, type Answer } from './decide';
+import { grows } from '../geometry/grow';
 import { checkVotes, meanProbabilities, rolled } from './votes';
 import { GpuBatch, MAX_PASSES_PER_RUN, splitOutputs, stackFeeds } from './batchFeeds';
 import { loadManifest, type ZooManifest } from './zoo';
@@ -320,7 +321,21 @@ class Pipeline implements Classifier {
         networkMs: inferred.networkMs + more.networkMs, runs: inferred.runs + more.runs };
     }
     const { answer, chosen } = decide(asRuns(inferred), this.labels(head), this.calibration(head), this.k, head ? null : (manifest.novelty ?? null), upright);
-    return this.finish(positions, inferred.byUp[chosen], head, answer, start, inferred);
+    if (!this.growsAnswer(positions, head)) return this.finish(positions, inferred.byUp[chosen], head, answer, start, inferred);
+    // A sparse cloud: the up was found on it as given (repeated, as the picker was fitted); its
+    // answer is read from the same ups' passes of the cloud grown (decide.ts step 5), one more run.
+    const ups = answer.upScores.filter((s) => (answer.mixed ? (s.weight ?? 0) > 0 : s.up === answer.up)).map((s) => s.up);
+    const grown = await this.infer(positions, ups, votes, head, true);
+    const regrown = answerFrom(answer, asRuns(grown), this.labels(head), this.calibration(head), this.k);
+    const all = { byUp: [...inferred.byUp, ...grown.byUp], geometryMs: inferred.geometryMs + grown.geometryMs,
+      networkMs: inferred.networkMs + grown.networkMs, runs: inferred.runs + grown.runs };
+    return this.finish(positions, grown.byUp.find((r) => r.up === answer.up)!, head, regrown, start, all);
+  }
+
+  /** Whether this cloud's answer is read from it grown (decide.ts step 5): a model whose
+   * calibration says so, its own head, and at most N_in / 3 points. */
+  private growsAnswer(positions: Float32Array, head: TaughtHead | null): boolean {
+    return !head && this.manifest.calibration?.sparse === 'grown' && grows(positions.length / 3, this.manifest.geometry.points);
   }
 
   private async run(cloud: PointCloud | Float32Array, options: ClassifyOptions): Promise<Classification> {
@@ -330,10 +345,12 @@ class Pipeline implements Classifier {
     const positions = cloud instanceof Float32Array ? cloud : cloud.positions;
     const votes = checkVotes(options.votes ?? manifest.votes ?? 1, `${manifest.id}: classify`);
     const head = options.head ?? null;
-    const inferred = await this.infer(positions, [options.up ?? 'z'], votes, head);
+    // A forced up needs no picker: a sparse cloud is classified grown directly (decide.ts step 5).
+    const grow = this.growsAnswer(positions, head);
+    const inferred = await this.infer(positions, [options.up ?? 'z'], votes, head, grow);
     const [only] = inferred.byUp;
     const { answer } = decide([{ up: only.up, voteLogits: only.voteLogits }], this.labels(head), this.calibration(head), this.k);
-    return this.finish(positions, only, head, answer, start, inferred);
+    return this.finish(positions, only, head, { ...answer, grown: grow }, start, inferred);
   }
 
   private labels(head: TaughtHead | null): readonly string[] {
@@ -349,7 +366,7 @@ class Pipeline implements Classifier {
    * and vote 0's (the cloud as given) tokens, outputs and features, which the UI draws. The
    * passes go through the network together, stacked on the batch axis (batchFeeds.ts), at most
    * MAX_PASSES_PER_RUN to a run; a model exported with batch 1 runs them one by one. */
-  private async infer(positions: Float32Array, ups: readonly UpAxis[], votes: number, head: TaughtHead | null): Promise<Inferences> {
+  private async infer(positions: Float32Array, ups: readonly UpAxis[], votes: number, head: TaughtHead | null, grow = false): Promise<Inferences> {
     const passes: Pass[] = ups.flatMap((up) => Array.from({ length: votes }, (_, vote) => ({ up, vote })));
     const perRun = this.session.batched ? MAX_PASSES_PER_RUN : 1;
     const outputs: Record<string, OutputTensor>[] = [];
@@ -360,7 +377,7 @@ class Pipeline implements Classifier {
     for (let from = 0; from < passes.length; from += perRun) {
       const chunk = passes.slice(from, from + perRun);
       const t0 = performance.now();
-      const feeds = await this.batchGeometry(positions, chunk, drawn);
+      const feeds = await this.batchGeometry(positions, chunk, drawn, grow);
       const t1 = performance.now();
       const out = await this.session.run(feeds);
       geometryMs += t1 - t0;
@@ -378,10 +395,10 @@ class Pipeline implements Classifier {
 
   /** The geometry of a run's passes as the network's inputs, stacked when there are several;
    * vote 0's of each up kept in `drawn`. */
-  private async batchGeometry(positions: Float32Array, chunk: readonly Pass[], drawn: Map<UpAxis, PassGeometry>): Promise<Record<string, InputTensor>> {
+  private async batchGeometry(positions: Float32Array, chunk: readonly Pass[], drawn: Map<UpAxis, PassGeometry>, grow: boolean): Promise<Record<string, InputTensor>> {
     const each: Record<string, InputTensor>[] = [];
     for (const [slot, pass] of chunk.entries()) {
-      const g = await this.geometry(pass.vote === 0 ? positions : rolled(positions, pass.vote), pass.up);
+      const g = await this.geometry(pass.vote === 0 ? positions : rolled(positions, pass.vote), pass.up, grow);
       if (pass.vote === 0) drawn.set(pass.up, g);
       if (chunk.length === 1) return g.feeds;
       const onGpu = Object.values(g.feeds).some((f) => 'gpuBuffer' in f);
@@ -444,11 +461,11 @@ class Pipeline implements Classifier {
   /** The network's inputs. With the network on WebGPU they stay in the kernels' GPU buffers (same
    * device, no CPU round trip; only the token centres and positions come back, for drawing);
    * otherwise the geometry runs where it can (GPU kernels or CPU twins) and is read back. */
-  private async geometry(positions: Float32Array, up: UpAxis): Promise<PassGeometry> {
+  private async geometry(positions: Float32Array, up: UpAxis, grow: boolean): Promise<PassGeometry> {
     const spec = this.manifest.geometry;
     if (this.context && this.session.backend === 'webgpu') {
       this.gpuGeometry ??= createGeometry(this.context);
-      const g = await this.gpuGeometry.runCloudToBuffers(positions, spec, { up });
+      const g = await this.gpuGeometry.runCloudToBuffers(positions, spec, { up, grow });
       const feeds: Record<string, InputTensor> = {};
       const byName = new Map(g.inputs.map((i) => [i.name, i]));
       for (const name of this.session.inputNames) {
@@ -458,7 +475,7 @@ class Pipeline implements Classifier {
       }
       return { feeds, tokens: g.tokens, pos: g.pos, path: 'gpu' as const };
     }
-    const geometry = await runGeometry(positions, spec, this.context ? { context: this.context, up } : { prefer: 'cpu', up });
+    const geometry = await runGeometry(positions, spec, this.context ? { context: this.context, up, grow } : { prefer: 'cpu', up, grow });
     if (this.context && geometry.path === 'cpu') throw new DeviceLostError('lost', geometry.fallbackReason ?? 'the geometry kernels fell back to the CPU');
     return { feeds: this.feeds(geometry.output), tokens: geometry.output.tokens, pos: geometry.output.pos, path: geometry.path };
   }

@@ -17,6 +17,10 @@
 // 4. "Not sure" when max_k Q[k] < threshold (low confidence), or, with the up on Auto and the
 //    model's novelty check, when the features of the two ups are too alike (novelty.ts: the cloud
 //    has no up, unlike any training shape). Either reason is reported.
+// 5. A sparse cloud (at most N_in / 3 points) with a model whose calibration says `sparse:
+//    'grown'` (RULE-grow-answer): steps 1-2 and the novelty check read the cloud as given (repeated
+//    to N_in, as the picker was fitted), then step 3 and the threshold read the same ups' passes of
+//    the cloud grown instead (answerFrom).
 import type { UpAxis } from '../geometry/normalise';
 import { softmax, topK, type RankedClass } from './postprocess';
 import { meanProbabilities } from './votes';
@@ -37,6 +41,8 @@ export interface Calibration {
   /** What the temperature and threshold were fitted on: the mixture over the ups (step 3, with
    * a learned picker) or the picked up's answer alone (the default). */
   answer?: 'mixture' | 'picked';
+  /** 'grown': a cloud of at most N_in / 3 points is answered from its grown passes (step 5). */
+  sparse?: 'grown' | 'repeated';
 }
 
 export const UNCALIBRATED: Calibration = { temperature: 1, threshold: 0 };
@@ -79,6 +85,8 @@ export interface Answer {
   notSure: boolean;
   /** The top calibrated probability is below the threshold. */
   lowConfidence: boolean;
+  /** Q was read from the cloud grown, not repeated (step 5: a sparse cloud). */
+  grown: boolean;
   /** cos(features at up z, features at up y) (novelty.ts); null when not computed (up forced,
    * no novelty check in the manifest, a taught head, or no features output). */
   turnSimilarity: number | null;
@@ -202,8 +210,36 @@ export function decide(
       threshold: calibration.threshold,
       notSure: lowConfidence || unlike,
       lowConfidence,
+      grown: false,
       turnSimilarity: similarity,
       unlikeTraining: unlike,
     },
   };
+}
+
+/** Step 5: `answer` (of decide) with Q read from `runs`, other passes of its ups (the cloud grown):
+ * the mixture over the same ups with the same weights, or the same up's votes; the top classes
+ * and the low-confidence check follow Q, the up, its scores and the novelty check stay. */
+export function answerFrom(
+  answer: Answer,
+  runs: readonly { up: CandidateUp; voteLogits: readonly Float32Array[] }[],
+  labels: readonly string[],
+  calibration: Calibration = UNCALIBRATED,
+  k = 5,
+): Answer {
+  const runOf = (up: CandidateUp) => {
+    const run = runs.find((r) => r.up === up);
+    if (!run) throw new Error(`answerFrom: no run of up ${up}`);
+    return run;
+  };
+  let probabilities: Float32Array;
+  if (answer.mixed) {
+    const weighted = answer.upScores.filter((s) => (s.weight ?? 0) > 0);
+    probabilities = mixedProbabilities(weighted.map((s) => runOf(s.up)), weighted.map((s) => s.weight!), calibration.temperature);
+  } else {
+    probabilities = votedProbabilities(runOf(answer.up).voteLogits, calibration.temperature);
+  }
+  const top = topK(probabilities, labels, k);
+  const lowConfidence = (top[0]?.probability ?? 0) < calibration.threshold;
+  return { ...answer, probabilities, top, lowConfidence, notSure: lowConfidence || answer.unlikeTraining, grown: true };
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClassifier, openClassifier } from '../../src/model/classifier';
 import { memoryCache } from '../../src/model/cache';
 import { computeGeometryCPU } from '../../src/geometry/cpuPipeline';
-import { normalise } from '../../src/geometry/normalise';
+import { normalise, type UpAxis } from '../../src/geometry/normalise';
 import { uniformCloud } from '../../harness/synthetic';
 import { softmax } from '../../src/model/postprocess';
 import { rolled } from '../../src/model/votes';
@@ -11,8 +11,8 @@ import { startServer, type TestServer } from './httpServer';
 import { TINY_CLASSES, TINY_SHAPE, tinyZooModel } from './tinyManifest';
 
 /** What the tiny model computes, from the CPU geometry (see tinyModels.ts). */
-function expected(points: Float32Array, w: Float32Array, scale: Float32Array) {
-  const g = computeGeometryCPU(points, parseManifest(tinyZooModel().manifest).geometry);
+function expected(points: Float32Array, w: Float32Array, scale: Float32Array, options: { up?: UpAxis; grow?: boolean } = {}) {
+  const g = computeGeometryCPU(points, parseManifest(tinyZooModel().manifest).geometry, options);
   const n = TINY_SHAPE.points;
   const mean = [0, 1, 2].map((c) => {
     let s = 0;
@@ -127,6 +127,37 @@ describe('openClassifier on the tiny model (wasm EP, CPU geometry)', () => {
     await expect(openClassifier({ manifest: bad, model: tiny.model, frozen: tiny.frozen }, { device: 'wasm' })).rejects.toThrow(
       'tiny-test: the model takes [points,fps_1,knn_1,fps_2,knn_2,pos,cell_mask,voxel_mask], the manifest says [points]',
     );
+  });
+
+  it('a sparse cloud is answered from it grown when the calibration says so; the up is found on it as given', async () => {
+    const sparse = parseManifest({ ...tiny.manifest, calibration: { temperature: 1, threshold: 0, sparse: 'grown' } });
+    const plain = await openClassifier({ manifest, model: tiny.model, frozen: tiny.frozen }, { device: 'wasm' });
+    const clf = await openClassifier({ manifest: sparse, model: tiny.model, frozen: tiny.frozen }, { device: 'wasm' });
+    const n = TINY_SHAPE.points / 3; // at most N_in / 3 points: grown
+    const cloud = uniformCloud(Math.floor(n), 5);
+    const forced = await clf.classify(cloud, { up: 'y' });
+    const grownLogits = expected(cloud, tiny.w, tiny.scale, { up: 'y', grow: true }).logits;
+    const repeatedLogits = expected(cloud, tiny.w, tiny.scale, { up: 'y' }).logits;
+    expect(Math.max(...grownLogits.map((v, j) => Math.abs(v - repeatedLogits[j])))).toBeGreaterThan(1e-3);
+    grownLogits.forEach((v, j) => expect(forced.logits[j]).toBeCloseTo(v, 5));
+    expect(forced.answer.grown).toBe(true);
+    expect((await plain.classify(cloud, { up: 'y' })).answer.grown).toBe(false);
+    // Auto: the same up as without growing (chosen on the repeated cloud), the grown cloud's answer.
+    const auto = await clf.classify(cloud, { up: 'auto' });
+    const before = await plain.classify(cloud, { up: 'auto' });
+    expect(auto.answer.up).toBe(before.answer.up);
+    expect(auto.answer.upScores).toEqual(before.answer.upScores);
+    expect(auto.answer.grown).toBe(true);
+    const want = softmax(expected(cloud, tiny.w, tiny.scale, { up: auto.answer.up, grow: true }).logits);
+    want.forEach((v, j) => expect(auto.answer.probabilities[j]).toBeCloseTo(v, 5));
+    expect(auto.timings.runs).toBeGreaterThan(before.timings.runs);
+    // One point more than N_in / 3: repeated, as before.
+    const more = uniformCloud(Math.floor(n) + 1, 5);
+    const r = await clf.classify(more, { up: 'auto' });
+    expect(r.answer.grown).toBe(false);
+    expect(Array.from(r.answer.probabilities)).toEqual(Array.from((await plain.classify(more, { up: 'auto' })).answer.probabilities));
+    await clf.dispose();
+    await plain.dispose();
   });
 
   it('small clouds are repeated up to N_in, and a single point still classifies', async () => {

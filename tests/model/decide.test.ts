@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AUTO_UPS, decide, mixedProbabilities, pickUp, upWeights, votedProbabilities } from '../../src/model/decide';
+import { answerFrom, AUTO_UPS, decide, mixedProbabilities, pickUp, upWeights, votedProbabilities } from '../../src/model/decide';
 import type { Upright } from '../../src/model/upright';
 import type { UpAxis } from '../../src/geometry/upTurn';
 
@@ -100,5 +100,32 @@ describe('decide (the automatic up, temperature and "not sure")', () => {
     upWeights([Math.log(3), 0, 5], false).forEach((w, i) => expect(w).toBeCloseTo([0.75, 0.25, 0][i], 12));
     upWeights([0, Math.log(2), Math.log(5)], true).forEach((w, i) => expect(w).toBeCloseTo([1 / 8, 2 / 8, 5 / 8][i], 12));
     expect(() => mixedProbabilities([{ voteLogits: [Float32Array.from([0, 0])] }], [0.5, 0.5], 1)).toThrow(/2 weights for 1 runs/);
+  });
+});
+
+describe('answerFrom (step 5: a sparse cloud answered from its grown passes)', () => {
+  const labels = ['a', 'b', 'c'];
+  const run = (up: UpAxis, logits: number[]) => ({ up, voteLogits: [Float32Array.from(logits)] });
+
+  it('keeps the up and its weights, mixes the grown passes with them, and re-checks the threshold', () => {
+    // Given (repeated): z is picked with weight 3/4 (learned scores ln 3, 0 over z, y).
+    const given = decide([run('z', [0, 0, 0]), run('y', [0, 0, 0])], labels, { temperature: 1, threshold: 0.5, answer: 'mixture' }).answer;
+    const answer = { ...given, mixed: true, upScores: [{ up: 'z' as UpAxis, confidence: 1 / 3, weight: 0.75 }, { up: 'y' as UpAxis, confidence: 1 / 3, weight: 0.25 }] };
+    expect(answer.notSure).toBe(true); // 1/3 < 0.5
+    // Grown: z says a with probability e^2 / (e^2 + 2), y says b likewise.
+    const grown = [run('y', [0, 2, 0]), run('z', [2, 0, 0])];
+    const r = answerFrom(answer, grown, labels, { temperature: 1, threshold: 0.5 });
+    const p = Math.exp(2) / (Math.exp(2) + 2);
+    const q = 1 / (Math.exp(2) + 2);
+    [0.75 * p + 0.25 * q, 0.75 * q + 0.25 * p, q].forEach((v, k) => expect(r.probabilities[k]).toBeCloseTo(v, 6));
+    expect(r.top[0].label).toBe('a');
+    expect([r.up, r.grown, r.lowConfidence, r.notSure]).toEqual(['z', true, false, false]);
+    expect(r.upScores).toEqual(answer.upScores);
+    // Not mixed: the answer's own up, at the temperature; the novelty verdict stays.
+    const picked = { ...answer, mixed: false, up: 'y' as UpAxis, unlikeTraining: true };
+    const s = answerFrom(picked, grown, labels, { temperature: 2, threshold: 0 });
+    expect(Array.from(s.probabilities)).toEqual(Array.from(votedProbabilities(grown[0].voteLogits, 2)));
+    expect([s.top[0].label, s.lowConfidence, s.notSure]).toEqual(['b', false, true]);
+    expect(() => answerFrom(picked, [grown[1]], labels)).toThrow(/no run of up y/);
   });
 });

@@ -11,6 +11,8 @@ import { parseGeometrySpec } from '../../src/geometry/spec';
 interface FixtureCase {
   name: string;
   up: 'z' | 'y';
+  /** A sparse cloud grown instead of repeated (grow.ts); absent: false. */
+  grow?: boolean;
   spec: unknown;
   raw: number[];
   points: number[];
@@ -46,7 +48,7 @@ describe('geometry twin vs PyTorch fixtures', () => {
     for (const c of cases) {
       it(`${file}: ${c.name}`, () => {
         const spec = parseGeometrySpec(c.spec);
-        const g = computeGeometryCPU(new Float32Array(c.raw), spec, { up: c.up });
+        const g = computeGeometryCPU(new Float32Array(c.raw), spec, { up: c.up, grow: c.grow ?? false });
         expectSame('normalised points', g.points, c.points);
         expect(g.stages.length).toBe(c.stages.length);
         c.stages.forEach((s, t) => {

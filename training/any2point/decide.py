@@ -24,6 +24,11 @@ order, votes.ts / index_cache.point_order), k over the classes.
 4. "Not sure" when max_k Q[k] < threshold (the model's calibration threshold, 0 = always sure),
    or, with the up on Auto and the model's novelty block, when the turn similarity of the two
    ups' features is above the novelty threshold (any2point.novelty: unlike any training shape).
+5. A sparse cloud (at most N_in / 3 points, geometry.grows) of a model whose calibration says
+   `"sparse": "grown"` (RULE-grow-answer): steps 1-2 and the novelty check read the cloud as given
+   (repeated to N_in), step 3 and the threshold read the same ups' passes of the cloud grown
+   (geometry.grow): mixed() of the grown logits with step 3's weights (tools/robustness.grown_answer;
+   decide.ts answerFrom).
 """
 from __future__ import annotations
 

@@ -32,9 +32,9 @@ def _spec_2d(points: int, stages, grid: int = 7, cell: int = 2, vox: int = 4) ->
                             geo.Projection("2d", cell, grid=grid, distance=3.0, views=DEFAULT_VIEWS), vox)
 
 
-def case(name: str, raw: np.ndarray, spec: geo.GeometrySpec, up: str = "z") -> dict:
-    """One cloud through the whole geometry stage."""
-    x0 = geo.normalise(raw, spec.points, up)  # type: ignore[arg-type]
+def case(name: str, raw: np.ndarray, spec: geo.GeometrySpec, up: str = "z", grow: bool = False) -> dict:
+    """One cloud through the whole geometry stage (with `grow`, a sparse cloud grown, geometry.grow)."""
+    x0 = geo.normalise(raw, spec.points, up, grow_sparse=grow)  # type: ignore[arg-type]
     fps, knn, centres = geo.hierarchy(torch.from_numpy(x0), spec.stages)
     pos, _, _ = geo.project(spec, centres)
     cells = geo.cells_of(spec, pos)
@@ -42,6 +42,7 @@ def case(name: str, raw: np.ndarray, spec: geo.GeometrySpec, up: str = "z") -> d
     return {
         "name": name,
         "up": up,
+        "grow": grow,
         "spec": spec.to_manifest(),
         "raw": raw.astype(np.float32).reshape(-1).tolist(),
         "points": x0.reshape(-1).tolist(),
@@ -69,7 +70,9 @@ def cases() -> dict[str, list[dict]]:
     flat = np.concatenate([rng.uniform(-1, 1, size=(90, 2)), np.zeros((90, 1))], 1).astype(np.float32)
     same = np.full((5, 3), 0.25, np.float32)  # r == 0: all zeros, degenerate projection
     return {
-        "modelnet-1d.json": [case("modelnet40 test 700, 1D default", chair, _spec_1d(1024, [(256, 24), (64, 16)]))],
+        "modelnet-1d.json": [case("modelnet40 test 700, 1D default", chair, _spec_1d(1024, [(256, 24), (64, 16)])),
+                             case("modelnet40 test 700, its first 256 points grown, 1D default", chair[:256],
+                                  _spec_1d(1024, [(256, 24), (64, 16)]), grow=True)],
         "modelnet-2d.json": [case("modelnet40 test 0, 2D 7x7", airplane, _spec_2d(1024, [(256, 24), (64, 16)]))],
         "edge.json": [
             case("raw 700 points, resampled to 512, 1D", big, _spec_1d(512, [(128, 16), (32, 8)], length=98, cell=12)),
@@ -79,6 +82,12 @@ def cases() -> dict[str, list[dict]]:
             case("flat cloud, 2D", flat, _spec_2d(64, [(32, 8), (8, 4)], grid=14, cell=3)),
             case("all points identical", same, _spec_2d(16, [(8, 4), (4, 4)])),
             case("all points identical, 1D", same, _spec_1d(16, [(8, 4), (4, 4)])),
+            case("10 points grown (6 rounds of neighbours)", small, _spec_1d(64, [(32, 8), (8, 4)]), grow=True),
+            case("2 points grown, then repeated (1 round only)", small[:2], _spec_1d(16, [(8, 4), (4, 4)]), grow=True),
+            case("duplicates grown: distance ties", dups[:40], _spec_1d(128, [(64, 12), (16, 8)], length=128, cell=16, vox=3),
+                 grow=True),
+            case("all points identical, grown", same, _spec_2d(16, [(8, 4), (4, 4)]), grow=True),
+            case("flat cloud, y-up, grown", flat[:21], _spec_2d(64, [(32, 8), (8, 4)], grid=14, cell=3), up="y", grow=True),
         ],
     }
 

@@ -50,9 +50,43 @@ def up_turn(up: str) -> tuple[np.ndarray, np.ndarray]:
     return source, r[np.arange(3), source].astype(np.float32)
 
 
-def normalise(points: np.ndarray, n_in: int, up: UpAxis = "z") -> np.ndarray:
+# A sparse cloud is grown (instead of repeated) when it has at most n_in / GROW_BELOW points.
+GROW_BELOW = 3
+# A grown point lies this far along the segment from a point to its r-th nearest other point (a
+# third, not a half, so that the pairs (i, j) and (j, i) give two points).
+GROW_ALONG = 1.0 / 3.0
+
+
+def grows(n: int, n_in: int) -> bool:
+    """Whether normalise(..., grow=True) grows a cloud of n points (docs/geometry.md 1.5)."""
+    return 2 <= n and GROW_BELOW * n <= n_in
+
+
+def grow(points: np.ndarray, n_in: int) -> np.ndarray:
+    """[N, 3] float32 with GROW_BELOW * N <= n_in -> [n_in, 3] float32: the points, then round r =
+    1, 2, ... adds for every point i (in index order) the point GROW_ALONG of the way to its r-th
+    nearest other point (by float64 squared distance ((dx*dx + dy*dy) + dz*dz), ties to the lower
+    index), float64 arithmetic rounded to float32, until n_in points; when the N - 1 rounds are
+    not enough, the grown cloud repeats cyclically. The TypeScript twin is src/geometry/grow.ts."""
+    p = np.asarray(points, np.float32)
+    n = len(p)
+    if not grows(n, n_in):
+        raise ValueError(f"grow: {n} points is not a sparse cloud for N_in {n_in}")
+    rounds = min(-(-(n_in - n) // n), n - 1)
+    p64 = p.astype(np.float64)
+    d = [p64[None, :, k] - p64[:, None, k] for k in range(3)]
+    d2 = (d[0] * d[0] + d[1] * d[1]) + d[2] * d[2]  # [N, N]
+    np.fill_diagonal(d2, np.inf)
+    order = np.argsort(d2, axis=1, kind="stable")[:, :rounds]  # stable: ties to the lower index
+    new = [(p64 + GROW_ALONG * (p64[order[:, r]] - p64)).astype(np.float32) for r in range(rounds)]
+    out = np.concatenate([p] + new)[:n_in]
+    return out[np.arange(n_in) % len(out)]
+
+
+def normalise(points: np.ndarray, n_in: int, up: UpAxis = "z", grow_sparse: bool = False) -> np.ndarray:
     """[N, 3] finite float -> [n_in, 3] float32: up axis, centre (float64 mean), unit sphere,
-    resample (FPS when N > n_in, cyclic repeat when N < n_in). `up` is the file axis that points
+    resample (FPS when N > n_in, cyclic repeat when N < n_in; with `grow_sparse` a cloud of at
+    most n_in / 3 points is grown instead, grow()). `up` is the file axis that points
     up (UP_AXES); the cloud is turned by pose.up_rotation of it, as a copy with negations (exact,
     and the sign of a zero as the TypeScript twin's)."""
     p = np.asarray(points)
@@ -74,6 +108,8 @@ def normalise(points: np.ndarray, n_in: int, up: UpAxis = "z") -> np.ndarray:
     if n > n_in:
         idx = fps(torch.from_numpy(out), n_in).numpy()
         out = out[idx]
+    elif grow_sparse and grows(n, n_in):
+        out = grow(out, n_in)
     elif n < n_in:
         out = out[np.arange(n_in) % n]
     return np.ascontiguousarray(out, dtype=np.float32)

@@ -93,6 +93,30 @@ def test_normalise_centres_scales_and_resamples():
         geo.normalise(np.zeros((4, 2)), 4)
 
 
+def test_grow_by_hand():
+    """The hand-worked clouds of tests/geometry/grow.test.ts (the TypeScript twin's)."""
+    tri = np.array([[0, 0, 0], [3, 0, 0], [0, 6, 0]], np.float32)
+    want = np.array([[0, 0, 0], [3, 0, 0], [0, 6, 0], [1, 0, 0], [2, 0, 0], [0, 4, 0], [0, 2, 0], [2, 2, 0], [1, 4, 0]],
+                    np.float32)
+    assert np.array_equal(geo.grow(tri, 9), want)
+    ties = np.array([[0, 0, 0], [1, 0, 0], [-1, 0, 0], [0, 0, 3]], np.float32)
+    third = np.float32(1 / 3)
+    got = geo.grow(ties, 14)
+    assert got.shape == (14, 3)
+    assert np.array_equal(got[4:8, 0], np.array([1 / 3, 2 / 3, -2 / 3, 0], np.float32))
+    assert np.array_equal(got[8:12], np.array([[-third, 0, 0], [third, 0, 0], [-third, 0, 0], [third, 0, 2]], np.float32))
+    assert np.array_equal(got[12:], np.array([[0, 0, 1], [2 / 3, 0, 1]], np.float32))
+    two = geo.grow(np.array([[0, 0, 0], [0, 0, 3]], np.float32), 12)
+    assert np.array_equal(two[:, 2], np.array([0, 3, 1, 2] * 3, np.float32))
+    assert [geo.grows(n, 1024) for n in (1, 2, 341, 342)] == [False, True, True, False]
+    with pytest.raises(ValueError, match="not a sparse cloud"):
+        geo.grow(np.zeros((342, 3), np.float32), 1024)
+    raw = np.random.default_rng(3).normal(size=(100, 3))
+    assert np.array_equal(geo.normalise(raw, 256, grow_sparse=True), geo.normalise(raw, 256))  # 300 > 256: repeated
+    grown = geo.normalise(raw, 300, grow_sparse=True)
+    assert np.array_equal(grown[:100], geo.normalise(raw, 300)[:100]) and len(np.unique(grown, axis=0)) == 300
+
+
 def test_committed_fixtures_are_what_this_twin_computes():
     """The files the TypeScript test reads are exactly this package's output."""
     for name, text in fixtures.render(fixtures.cases()).items():

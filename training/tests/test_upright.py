@@ -278,3 +278,34 @@ def test_the_benchmarks_second_look_equals_scoring_all_six_and_finds_sideways_up
         assert sure.tolist() == (~unsure).tolist()
         if v == "up+x":
             assert names.count("+x") >= 3
+
+
+@pytest.mark.skipif(not DEFAULT.exists() or not (DEFAULT_MODELNET / "train_labels.u8").exists(),
+                    reason="needs the default checkpoint and ModelNet40 (../shared)")
+def test_the_benchmarks_grown_answer_mixes_the_ups_as_the_app_rule_does():
+    """RULE-grow-answer in tools/robustness: given the very clouds the up was found on as the
+    'grown' ones, grown_answer's weights and mixture give the app rule's answers exactly (second
+    look included); with the clouds really grown, the ups found stay and only the answers move."""
+    manifest = json.loads((REPO / "public" / "models" / "use-lite-modelnet40" / "manifest.json").read_text())
+    from any2point import checkpoint as ckpt
+    from any2point.tools import robustness as R
+    model, cfg, _ = ckpt.load_model(DEFAULT)
+    data, rows = R.split_rows("val", DEFAULT_MODELNET, 24)
+    raw = R.stored_clouds(DEFAULT_MODELNET, rows, "val")
+    block, calibration, seen = manifest["upright"], manifest["calibration"], manifest["novelty"]
+    labels = data.labels[rows]
+    for v in ("up+x", "points256"):
+        points = R.variant_points(v, raw, rows)
+        clouds = np.stack([geo.normalise(p, model.spec.points) for p in points])
+        idx = R.fresh_indices(clouds, model.spec, 1)
+        args = (model, cfg.heading, clouds, labels, data.classes, idx, 24, 1, "app", ("+z", "+y"), block, calibration, seen)
+        pred, names, sure = R.classify(*args)
+        same = R.Grown.__new__(R.Grown)
+        same.rows, same.clouds, same.idx = np.arange(len(rows)), clouds, idx
+        assert R.classify(*args, grown=same)[0].tolist() == pred.tolist()
+        grown = R.Grown(points, model.spec, 1)
+        assert grown.rows.tolist() == ([] if v == "up+x" else list(range(len(rows))))
+        pred_g, names_g, _ = R.classify(*args, grown=grown)
+        assert names_g == names
+        if v == "points256":
+            assert pred_g.tolist() != pred.tolist()  # 24 clouds of 256 points: some answers move

@@ -119,11 +119,29 @@ def split_rows(split: str, root: Path, limit: int) -> tuple[CloudSet, np.ndarray
     raise ValueError(f"split {split!r} is not one of {', '.join(SPLITS)}")
 
 
-def variant_clouds(name: str, clouds: np.ndarray, rows: np.ndarray, n_in: int) -> np.ndarray:
+def variant_points(name: str, clouds: np.ndarray, rows: np.ndarray) -> list[np.ndarray]:
     """Variant `name` of every cloud (seeded by its row) as the app's loaders hand it on (stray
-    pieces left out, strays.py), normalised as the app does: [S, n_in, 3]."""
-    return np.stack([geo.normalise(strays.without_strays(perturb.apply(name, c, int(r)))[0], n_in)
-                     for c, r in zip(clouds, rows)])
+    pieces left out, strays.py), before normalisation."""
+    return [strays.without_strays(perturb.apply(name, c, int(r)))[0] for c, r in zip(clouds, rows)]
+
+
+def variant_clouds(name: str, clouds: np.ndarray, rows: np.ndarray, n_in: int, grow_sparse: bool = False) -> np.ndarray:
+    """variant_points normalised as the app does: [S, n_in, 3] (with `grow_sparse` a sparse cloud
+    grown instead of repeated, geometry.grow)."""
+    return np.stack([geo.normalise(p, n_in, grow_sparse=grow_sparse) for p in variant_points(name, clouds, rows)])
+
+
+class Grown:
+    """The sparse clouds of a variant grown (geometry.grow) for the app's answer (RULE-grow-answer):
+    `rows` the clouds (indices into the variant) with at most N_in / 3 points, `clouds` those
+    clouds grown [R, n_in, 3] and `idx` their FPS / k-NN."""
+
+    def __init__(self, points: Sequence[np.ndarray], spec: geo.GeometrySpec, votes: int):
+        n_in = spec.points
+        self.rows = np.array([i for i, p in enumerate(points) if geo.grows(len(p), n_in)], dtype=np.int64)
+        self.clouds = (np.stack([geo.normalise(points[i], n_in, grow_sparse=True) for i in self.rows])
+                       if len(self.rows) else np.zeros((0, n_in, 3), np.float32))
+        self.idx = fresh_indices(self.clouds, spec, votes) if len(self.rows) else None
 
 
 def fresh_indices(clouds: np.ndarray, spec: geo.GeometrySpec, starts: int = 1) -> Indices:
@@ -216,15 +234,17 @@ def shown_sure(q: np.ndarray, features: np.ndarray, calibration: Optional[dict],
 
 def classify(model: torch.nn.Module, heading: str, clouds: np.ndarray, labels: np.ndarray, classes: list[str],
              idx: Indices, batch_size: int, votes: int, up_search: str, candidates: Sequence[str],
-             upright: Optional[dict] = None, calibration: Optional[dict] = None, novelty_block: Optional[dict] = None
-             ) -> tuple[np.ndarray, Optional[list[str]], Optional[np.ndarray]]:
+             upright: Optional[dict] = None, calibration: Optional[dict] = None, novelty_block: Optional[dict] = None,
+             grown: Optional[Grown] = None) -> tuple[np.ndarray, Optional[list[str]], Optional[np.ndarray]]:
     """Top-1 of every cloud: the model's heading handling on the points, the network; with an up
     search, every candidate up's turn classified and one kept: "max" the most confident
     (any2point.decide without a learned picker), "app" the app's rule itself (decide.py with the
     model's `upright` picker when it has one, its `calibration` temperature and its "not sure"
     checks: exactly what the app does with its up on Auto), "entropy" pose.pick_up's alternative.
     Returns the predictions, with a search the candidate up picked per cloud (its name), and with
-    "app" and a calibration whether the app shows each answer as sure (shown_sure)."""
+    "app" and a calibration whether the app shows each answer as sure (shown_sure). With "app" and
+    `grown`, the answer of those clouds is read from their grown passes under the same up weights
+    (grown_answer)."""
     def turned(points: np.ndarray) -> CloudSet:
         return CloudSet(pose.apply_heading(points, heading), labels, [""] * len(labels), classes)
 
@@ -242,10 +262,14 @@ def classify(model: torch.nn.Module, heading: str, clouds: np.ndarray, labels: n
         if look is None:
             q, picks = decide.answer(logits, t, features, upright if app else None, mixture=mix)
             names = [candidates[k] for k in picks]
+            weights = answer_weights(logits, features, upright if app else None, mix)
         else:
             # The picker's second look, as the app takes it: the other four ups classified only for
             # the clouds where the trigger says the up is likely neither +z nor +y (docs/pose.md "H").
-            q, names = second_look(model, turned, clouds, idx, batch_size, votes, logits, features, upright, t, mix)
+            q, names, weights = second_look(model, turned, clouds, idx, batch_size, votes, logits, features, upright, t, mix)
+        if app and grown is not None and len(grown.rows):
+            q[grown.rows] = grown_answer(model, heading, grown, labels, classes, batch_size, votes,
+                                         weights[:, grown.rows], t, (*candidates, *learned.SECOND_LOOK_UPS))
         sure = shown_sure(q, features, calibration, novelty_block) if app else None
         return q.argmax(-1).astype(np.int64), names, sure
     per = np.stack([probs(c) for c in pose.up_candidates(clouds, tuple(candidates))])
@@ -253,19 +277,48 @@ def classify(model: torch.nn.Module, heading: str, clouds: np.ndarray, labels: n
     return pose.searched(per, picks=picks).argmax(-1).astype(np.int64), [candidates[k] for k in picks], None
 
 
+def answer_weights(logits: np.ndarray, features: np.ndarray, upright: Optional[dict], mixture: bool) -> np.ndarray:
+    """[U, S]: how much each candidate up's passes weigh in the answer (decide.py step 3): the
+    mixture's up weights, or all of it on the picked up."""
+    if mixture:
+        return decide.up_weights(logits, features, upright)
+    picks = decide.pick_up(logits, features, upright)
+    return (np.arange(len(logits))[:, None] == picks[None]).astype(np.float64)
+
+
+def grown_answer(model, heading: str, grown: Grown, labels: np.ndarray, classes: list[str], batch_size: int,
+                 votes: int, weights: np.ndarray, temperature: float, ups: Sequence[str]) -> np.ndarray:
+    """Q [R, K] of the grown clouds: sum over u of W[u] mean_v softmax(L_u / T), L_u the logits of
+    the grown cloud turned to up u, for the ups with a weight (RULE-grow-answer: the weights, from
+    the cloud as given, say which ups; the grown passes give the probabilities)."""
+    sub_labels = labels[grown.rows]
+    q = np.zeros((len(grown.rows), len(classes)))
+    for u, turned in enumerate(pose.up_candidates(grown.clouds, tuple(ups))):
+        need = np.nonzero(weights[u] > 0)[0]
+        if not len(need):
+            continue
+        cs = CloudSet(pose.apply_heading(turned, heading), sub_labels, [""] * len(sub_labels), classes)
+        lo, _ = vote_outputs(model, cs, grown.idx, batch_size, votes, need)
+        q[need] += weights[u, need, None] * decide.softmax(lo, temperature).mean(0)
+    return q
+
+
 def second_look(model, turned, clouds: np.ndarray, idx: Indices, batch_size: int, votes: int,
                 logits: np.ndarray, features: np.ndarray, upright: dict, temperature: float = 1.0,
-                mixture: bool = False) -> tuple[np.ndarray, list[str]]:
+                mixture: bool = False) -> tuple[np.ndarray, list[str], np.ndarray]:
     """decide.py's rule with the picker's second look, from the +z, +y outputs (logits [2, V, S, K],
     features [2, S, D]): the four other ups classified for the clouds that need them only.
     Returns the answer's probabilities Q [S, K] at `temperature` (with `mixture`: over the ups,
-    decide.py step 3) and the up kept, per cloud."""
+    decide.py step 3), the up kept, per cloud, and the weights [6, S] of the six ups in Q
+    (answer_weights; zero for the ups not classified)."""
     ups = (*decide.APP_UPS, *learned.SECOND_LOOK_UPS)
     conf = decide.softmax(logits).mean(1).max(-1)
     need = np.nonzero(learned.needs_second_look(learned.look_trigger(features, conf, upright["secondLook"]),
                                                 upright["secondLook"]["below"]))[0]
     q, picks = decide.answer(logits, temperature, features, upright, mixture=mixture)
     names = [ups[k] for k in picks]
+    weights = np.zeros((len(ups), len(picks)))
+    weights[:2] = answer_weights(logits, features, upright, mixture)
     if len(need):
         more = [vote_outputs(model, turned(c), idx, batch_size, votes, need)
                 for c in pose.up_candidates(clouds, learned.SECOND_LOOK_UPS)]
@@ -273,20 +326,23 @@ def second_look(model, turned, clouds: np.ndarray, idx: Indices, batch_size: int
         all_features = np.concatenate([features[:, need], np.stack([o[1] for o in more])])
         q6, picks6 = decide.answer(all_logits, temperature, all_features, upright, mixture=mixture)
         q[need] = q6
+        weights[:, need] = answer_weights(all_logits, all_features, upright, mixture)
         for i, k in zip(need, picks6):
             names[i] = ups[k]
-    return q, names
+    return q, names, weights
 
 
 def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit: int = 0, votes: int = 1,
         batch_size: int = 64, root: Path = DEFAULT_MODELNET, log=print, split: str = "test",
         up_search: str = "none", candidates: Sequence[str] = pose.UP_CANDIDATES,
-        on_variant: Optional[Callable[[dict], None]] = None, earlier: Optional[dict] = None) -> dict:
+        on_variant: Optional[Callable[[dict], None]] = None, earlier: Optional[dict] = None,
+        grow_answer: bool = False) -> dict:
     """The benchmark: for every variant (clean first), every model's overall and mean class
     accuracy on the same perturbed clouds. Models sharing a geometry spec share its FPS / k-NN.
     After each variant `on_variant` gets the report so far ("complete": false until the last);
     the variants of an `earlier` such report of the same run (resumable(): the same clouds,
-    settings, checkpoint files and fitted blocks) are kept instead of computed again."""
+    settings, checkpoint files and fitted blocks) are kept instead of computed again. With
+    `grow_answer` (and the app's rule) a sparse cloud's answer is read from it grown (Grown)."""
     models, pickers, checks = [], {}, {}
     for mid, path in checkpoints:
         model, cfg, _ = ckpt.load_model(Path(path))
@@ -319,6 +375,7 @@ def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit:
             "votes": votes,
             "seed": perturb.BASE_SEED,
             "loader": LOADER,
+            **({"sparse": "grown for the answer (RULE-grow-answer)"} if grow_answer and up_search == "app" else {}),
             "variants": names if complete else [n for n in names if all(n in results[m] for m in results)],
             "complete": complete,
             "models": [{"id": mid, "checkpoint": str(path), "fitted": fitted[mid], "variants": results[mid]}
@@ -334,18 +391,20 @@ def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit:
     for name in names:
         if all(name in results[mid] for mid in results):
             continue
-        shared: dict[tuple, tuple[CloudSet, Indices, float]] = {}
+        shared: dict[tuple, tuple[CloudSet, Indices, float, Optional[Grown]]] = {}
         for mid, path, model, heading in models:
             t0 = time.time()
             key = (model.spec.points, model.spec.stages)
             if key not in shared:
-                clouds = variant_clouds(name, raw, rows, model.spec.points)
+                points = variant_points(name, raw, rows)
+                clouds = np.stack([geo.normalise(p, model.spec.points) for p in points])
                 cloud_set = CloudSet(clouds, labels, [test.ids[r] for r in rows], test.classes)
-                shared[key] = (cloud_set, fresh_indices(clouds, model.spec, votes), time.time() - t0)
+                grown = Grown(points, model.spec, votes) if grow_answer and up_search == "app" else None
+                shared[key] = (cloud_set, fresh_indices(clouds, model.spec, votes), time.time() - t0, grown)
                 t0 = time.time()
-            cloud_set, idx, geometry_s = shared[key]
+            cloud_set, idx, geometry_s, grown = shared[key]
             pred, picks, sure = classify(model, heading, cloud_set.points, labels, test.classes, idx, batch_size, votes,
-                                         up_search, candidates, pickers.get(mid), *checks.get(mid, (None, None)))
+                                         up_search, candidates, pickers.get(mid), *checks.get(mid, (None, None)), grown=grown)
             s = scores(labels, pred, test.classes)
             results[mid][name] = {"overallAccuracy": s["overallAccuracy"], "meanClassAccuracy": s["meanClassAccuracy"],
                                   "count": s["count"], "geometrySeconds": round(geometry_s, 1),
@@ -378,7 +437,7 @@ def fitted_fingerprint(path: Path, picker: Optional[dict], calibration: Optional
     return hashlib.sha256((sha256_of(path) + blocks).encode()).hexdigest()
 
 
-RUN_KEYS = ("split", "heading", "upSearch", "clouds", "rows", "votes", "seed", "loader")
+RUN_KEYS = ("split", "heading", "upSearch", "clouds", "rows", "votes", "seed", "loader", "sparse")
 
 
 def resumable(earlier: dict, now: dict) -> dict:
@@ -484,6 +543,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                          "the most confident (largest max-softmax) or the lowest entropy")
     ap.add_argument("--up-candidates", default=",".join(pose.UP_CANDIDATES),
                     help=f"the candidate ups of --up-search (default {','.join(pose.UP_CANDIDATES)})")
+    ap.add_argument("--grow-answer", action="store_true",
+                    help="with --up-search app: a cloud of at most N_in / 3 points answered from its grown passes "
+                         "(the up found on it as given; RULE-grow-answer)")
     ap.add_argument("--votes", type=int, default=1, help="mean softmax over this many FPS starts per cloud (default 1)")
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--data-root", type=Path, default=DEFAULT_MODELNET)
@@ -524,7 +586,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     save = lambda r: a.out.write_text(json.dumps(r, indent=1) + "\n")
     try:
         report = run(checkpoints, variants, a.limit, a.votes, a.batch_size, a.data_root, split=a.split,
-                     up_search=a.up_search, candidates=candidates, on_variant=save, earlier=earlier)
+                     up_search=a.up_search, candidates=candidates, on_variant=save, earlier=earlier,
+                     grow_answer=a.grow_answer)
     except ValueError as e:
         print(f"robustness: --resume {a.out}: {e}", file=sys.stderr)
         return 1
