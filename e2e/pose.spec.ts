@@ -4,7 +4,8 @@
 // a box of random points is answered "not sure" (the model's calibration, docs/confidence.md), and
 // so is a Gaussian blob, which the network calls a plant with high confidence, by the second check
 // (the features alike whichever way up, src/model/novelty.ts);
-// "what the model sees" redraws the cloud normalised and upright without classifying it again.
+// "what the model sees" redraws the cloud normalised and upright without classifying it again;
+// a sparse scan is answered from it grown.
 import { expect, test, type Page } from '@playwright/test';
 import { dropFile, framesDrawn, saveScreenshot, waitForFrameAfter } from './helpers';
 import { testCloud, toPly, xUp, zooManifest, zooModel } from './modelnet';
@@ -167,6 +168,25 @@ test('a z-up chair saved +x up: Auto takes a second look and finds x; forced to 
   await expect(page.getByTestId('up-other')).toHaveValue('x');
   await other.scrollIntoViewIfNeeded();
   await saveScreenshot(page, 'pose-chair-x-up-forced');
+});
+
+// A sparse scan: the first 256 of a test guitar's points (the stored FPS order, an even sample).
+// Repeated four times to the 1,024 points the model reads, PyTorch's app rule calls it a keyboard
+// and not sure; filled in between neighbours (decide.ts step 5, RULE-grow-answer) a guitar, sure.
+test('a 256-point scan is answered from it grown: the guitar is a guitar, and the panel says so', async ({ page }) => {
+  test.setTimeout(10 * 60_000);
+  expect(zooManifest(zooModel()).calibration?.sparse, 'the default model answers sparse clouds grown').toBe('grown');
+  const guitar = testCloud('guitar_0192');
+  expect(guitar.label).toBe('guitar');
+  await open(page, 'auto');
+  const sparse = await classify(page, 'guitar_0192-256.ply', guitar.points.slice(0, 3 * 256));
+  expect(sparse).toMatchObject({ top1: 'guitar', up: 'z', notSure: 'false' });
+  await expect(page.getByTestId('grown-line')).toHaveAttribute('data-points', '256');
+  await expect(page.getByTestId('grown-line')).toContainText('Sparse cloud: its 256 points were filled in between neighbours to the 1024 the model reads');
+  await saveScreenshot(page, 'pose-sparse-guitar');
+  // A whole cloud is not grown.
+  expect((await classify(page, 'guitar_0192.ply', guitar.points)).top1).toBe('guitar');
+  await expect(page.getByTestId('grown-line')).toHaveCount(0);
 });
 
 test('a box of random points is answered "not sure", with candidates', async ({ page }) => {

@@ -199,7 +199,8 @@ def coverage(q: np.ndarray, labels: np.ndarray, threshold: float) -> dict:
 
 # The calibration fields the app reads (src/model/zoo.ts `calibration`) and the figures beside
 # them; tools/calibrate writes them into the manifest, export.py copies them on a re-export.
-MANIFEST_KEYS = ("temperature", "threshold", "votesPerUp", "ups", "rule", "answer", "targetAccuracy", "validation", "test")
+MANIFEST_KEYS = ("temperature", "threshold", "votesPerUp", "ups", "rule", "answer", "sparse", "targetAccuracy", "validation",
+                 "test")
 
 
 def manifest_block(block: dict) -> dict:

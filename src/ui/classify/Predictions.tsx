@@ -3,7 +3,8 @@
 // the answer's (src/model/decide.ts: the model's fitted temperature); below the model's threshold
 // or when the cloud looks alike whichever way up it stands (src/model/novelty.ts) the panel says
 // "not sure", says which check fired, and lists the classes as candidates, not as an answer. The up line
-// says which up the cloud was classified in and whether it was found or forced.
+// says which up the cloud was classified in and whether it was found or forced; a sparse cloud
+// answered from it grown (decide.ts step 5) says so.
 import type { Classification } from '../../model/classifier';
 import type { Answer } from '../../model/decide';
 import type { OpenedModel } from '../../model/worker/protocol';
@@ -67,6 +68,12 @@ export function Predictions({ opened, result, classifying, parseMs, source }: Pr
             data-up-rule={result.answer.upRule} data-second-look={result.answer.secondLook} data-up-weight={upWeight(result.answer) ?? ''}>
             up: {result.answer.up} {upText(result.answer)}
           </p>
+          {result.answer.grown && (
+            <p className="hint muted grown-line" data-testid="grown-line" data-points={result.tokenOfPoint.length}>
+              Sparse cloud: its {result.tokenOfPoint.length} points were filled in between neighbours to the
+              {opened ? ` ${opened.manifest.geometry.points}` : ''} the model reads (the up was found on the points as given).
+            </p>
+          )}
           {result.answer.notSure && (
             <p
               className="not-sure"

@@ -170,6 +170,15 @@ def held_out_picks(mid: str, model, heading: str, val: dict, variants: Sequence[
     return {v: of(pickers, fold, val[v], val[v + FEATURES]) for v in variants}
 
 
+def sparse_rule(checkpoint: Path, asked: Optional[str]) -> str:
+    """How the app answers a sparse cloud (decide.py step 5): `asked`, else what the checkpoint's
+    calibration.json says (a refit keeps an adopted rule), else "repeated"."""
+    if asked is not None:
+        return asked
+    path = checkpoint.parent / "calibration.json"
+    return json.loads(path.read_text()).get("sparse", "repeated") if path.exists() else "repeated"
+
+
 def write(mid: str, checkpoint: Path, block: dict, repo: Path = REPO) -> None:
     write_fitted_block(checkpoint, "calibration.json", "calibration", block, decide.manifest_block, mid, repo)
 
@@ -207,6 +216,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--answer", choices=("mixture", "picked"), default="picked",
                     help="the answer fitted: the mixture over the ups (docs/pose.md \"I\"; needs a learned picker) "
                          "or the picked up's alone")
+    ap.add_argument("--sparse", choices=("grown", "repeated"),
+                    help="how the app answers a cloud of at most N_in / 3 points (decide.py step 5, RULE-grow-answer): "
+                         "recorded in the block (default: what the checkpoint's calibration.json says, else repeated); "
+                         "the fit itself reads the clouds as given")
     ap.add_argument("--write", action="store_true", help="write calibration.json and the manifest's calibration block")
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--data-root", type=Path, default=DEFAULT_MODELNET)
@@ -231,6 +244,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         block = {"checkpointSha256": sha, "rule": "docs/confidence.md", "ups": list(APP_UPS),
                  "upPicker": "learned (upright.json), held out on validation" if picker else "max-softmax",
                  **({"answer": "mixture"} if mixture else {}),
+                 **({"sparse": "grown"} if sparse_rule(path, a.sparse) == "grown" else {}),
                  "votesPerUp": a.votes, "temperature": round(t, 4),
                  "threshold": round(threshold, 4), "targetAccuracy": TARGET_ACCURACY, "bins": BINS,
                  "fittedOn": {"split": "validation", "clouds": int(len(val["labels"])), "variants": list(variants)},

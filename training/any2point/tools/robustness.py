@@ -351,6 +351,10 @@ def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit:
             pickers[mid] = app_picker(Path(path), candidates, log)
             checks[mid] = (fitted_block(Path(path), "calibration.json", decide.manifest_block, "any2point.tools.calibrate", log),
                            fitted_block(Path(path), "novelty.json", novelty.manifest_block, "any2point.tools.novelty", log))
+    # How each model's app rule answers a sparse cloud (decide.py step 5): its calibration's rule,
+    # or grown for every model with `grow_answer` (a candidate measured before its adoption).
+    sparse = {mid: "grown" if up_search == "app" and (grow_answer or (checks[mid][0] or {}).get("sparse") == "grown")
+              else "repeated" for mid, _, _, _ in models}
     test, rows = split_rows(split, root, limit)  # labels, ids, classes (and a check of the files)
     raw = stored_clouds(root, rows, split)
     labels = test.labels[rows]
@@ -375,7 +379,7 @@ def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit:
             "votes": votes,
             "seed": perturb.BASE_SEED,
             "loader": LOADER,
-            **({"sparse": "grown for the answer (RULE-grow-answer)"} if grow_answer and up_search == "app" else {}),
+            **({"sparse": sparse} if up_search == "app" else {}),
             "variants": names if complete else [n for n in names if all(n in results[m] for m in results)],
             "complete": complete,
             "models": [{"id": mid, "checkpoint": str(path), "fitted": fitted[mid], "variants": results[mid]}
@@ -391,7 +395,8 @@ def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit:
     for name in names:
         if all(name in results[mid] for mid in results):
             continue
-        shared: dict[tuple, tuple[CloudSet, Indices, float, Optional[Grown]]] = {}
+        shared: dict[tuple, tuple[CloudSet, Indices, float, list[np.ndarray]]] = {}
+        grown_of: dict[tuple, Grown] = {}
         for mid, path, model, heading in models:
             t0 = time.time()
             key = (model.spec.points, model.spec.stages)
@@ -399,10 +404,14 @@ def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit:
                 points = variant_points(name, raw, rows)
                 clouds = np.stack([geo.normalise(p, model.spec.points) for p in points])
                 cloud_set = CloudSet(clouds, labels, [test.ids[r] for r in rows], test.classes)
-                grown = Grown(points, model.spec, votes) if grow_answer and up_search == "app" else None
-                shared[key] = (cloud_set, fresh_indices(clouds, model.spec, votes), time.time() - t0, grown)
+                shared[key] = (cloud_set, fresh_indices(clouds, model.spec, votes), time.time() - t0, points)
                 t0 = time.time()
-            cloud_set, idx, geometry_s, grown = shared[key]
+            cloud_set, idx, geometry_s, points = shared[key]
+            grown = None
+            if sparse[mid] == "grown":
+                if key not in grown_of:
+                    grown_of[key] = Grown(points, model.spec, votes)
+                grown = grown_of[key]
             pred, picks, sure = classify(model, heading, cloud_set.points, labels, test.classes, idx, batch_size, votes,
                                          up_search, candidates, pickers.get(mid), *checks.get(mid, (None, None)), grown=grown)
             s = scores(labels, pred, test.classes)
