@@ -73,6 +73,20 @@ def test_fit_measure_and_write(tmp_path):
     assert "bins" not in manifest["calibration"]
 
 
+def test_the_sparse_rule_is_kept_across_refits_and_reaches_the_manifest(tmp_path):
+    """calibrate --sparse (decide.py step 5): asked for, it is what the block says; not asked for,
+    the checkpoint's calibration.json keeps its adopted rule; neither: repeated."""
+    ck = tmp_path / "ck" / "best.pt"
+    ck.parent.mkdir()
+    assert C.sparse_rule(ck, None) == "repeated"
+    repo = tmp_path / "repo"
+    (repo / "public" / "models" / "x").mkdir(parents=True)
+    (repo / "public" / "models" / "x" / "manifest.json").write_text(json.dumps({"id": "x"}))
+    C.write("x", ck, {"temperature": 1.0, "threshold": 0.5, "sparse": "grown", "bins": 15}, repo)
+    assert C.sparse_rule(ck, None) == "grown" and C.sparse_rule(ck, "repeated") == "repeated"
+    assert json.loads((repo / "public" / "models" / "x" / "manifest.json").read_text())["calibration"]["sparse"] == "grown"
+
+
 def test_fit_and_measure_follow_the_held_out_picks():
     """With picks given (the held-out picker's), T, the threshold and the figures use those ups,
     not the picker's own."""
