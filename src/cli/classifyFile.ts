@@ -28,6 +28,8 @@ export interface Classified {
   up: UpAxis;
   /** The app's answer (model/decide.ts, the model's fitted temperature) is "not sure". */
   notSure: boolean;
+  /** The answer was read from the cloud grown (a sparse cloud, decide.ts step 5). */
+  grown: boolean;
   /** Vote 0's logits for that up (the taught head's, with one). */
   logits: number[];
   votes: number;
@@ -53,6 +55,7 @@ export async function classifyFile(classifier: Classifier, file: string, options
     top: r.answer.top.map(({ label, index, probability }) => ({ label, index, probability })),
     up: r.answer.up,
     notSure: r.answer.notSure,
+    grown: r.answer.grown,
     logits: Array.from(r.logits),
     votes: r.votes,
     ms: performance.now() - start,

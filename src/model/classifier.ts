@@ -321,7 +321,7 @@ class Pipeline implements Classifier {
         networkMs: inferred.networkMs + more.networkMs, runs: inferred.runs + more.runs };
     }
     const { answer, chosen } = decide(asRuns(inferred), this.labels(head), this.calibration(head), this.k, head ? null : (manifest.novelty ?? null), upright);
-    if (!this.growsAnswer(positions, head)) return this.finish(positions, inferred.byUp[chosen], head, answer, start, inferred);
+    if (!this.growsAnswer(positions)) return this.finish(positions, inferred.byUp[chosen], head, answer, start, inferred);
     // A sparse cloud: the up was found on it as given (repeated, as the picker was fitted); its
     // answer is read from the same ups' passes of the cloud grown (decide.ts step 5), one more run.
     const ups = answer.upScores.filter((s) => (answer.mixed ? (s.weight ?? 0) > 0 : s.up === answer.up)).map((s) => s.up);
@@ -333,9 +333,11 @@ class Pipeline implements Classifier {
   }
 
   /** Whether this cloud's answer is read from it grown (decide.ts step 5): a model whose
-   * calibration says so, its own head, and at most N_in / 3 points. */
-  private growsAnswer(positions: Float32Array, head: TaughtHead | null): boolean {
-    return !head && this.manifest.calibration?.sparse === 'grown' && grows(positions.length / 3, this.manifest.geometry.points);
+   * calibration says so and at most N_in / 3 points. A taught head too, so that the features it
+   * was taught from (a result's `features`, those of the passes answered from) and the features it
+   * reads are of the same cloud. */
+  private growsAnswer(positions: Float32Array): boolean {
+    return this.manifest.calibration?.sparse === 'grown' && grows(positions.length / 3, this.manifest.geometry.points);
   }
 
   private async run(cloud: PointCloud | Float32Array, options: ClassifyOptions): Promise<Classification> {
@@ -346,7 +348,7 @@ class Pipeline implements Classifier {
     const votes = checkVotes(options.votes ?? manifest.votes ?? 1, `${manifest.id}: classify`);
     const head = options.head ?? null;
     // A forced up needs no picker: a sparse cloud is classified grown directly (decide.ts step 5).
-    const grow = this.growsAnswer(positions, head);
+    const grow = this.growsAnswer(positions);
     const inferred = await this.infer(positions, [options.up ?? 'z'], votes, head, grow);
     const [only] = inferred.byUp;
     const { answer } = decide([{ up: only.up, voteLogits: only.voteLogits }], this.labels(head), this.calibration(head), this.k);
