@@ -1,5 +1,6 @@
 // createGeometry().runCloudToBuffers: the ONNX inputs left in GPU buffers, read back here and
-// compared with the CPU twin (computeGeometryCPU), for a cloud below and one above N_in.
+// compared with the CPU twin (computeGeometryCPU), for a cloud below and one above N_in, and a
+// sparse one grown.
 import { describe, expect, it } from 'vitest';
 import { computeGeometryCPU } from '../../src/geometry/cpuPipeline';
 import { createGeometry, type GpuTensorInput } from '../../src/gpu/geometryStage';
@@ -15,16 +16,17 @@ async function readBack(ctx: GpuContext, input: GpuTensorInput): Promise<Float32
 }
 
 describe('GPU geometry left in GPU buffers = CPU twin', () => {
-  for (const [name, spec, cloud] of [
-    ['1D, 3000 points (GPU resample)', SPEC_1D, sphereCloud(3000, 7)],
-    ['2D, 700 points (CPU resample)', SPEC_2D, uniformCloud(700, 8)],
+  for (const [name, spec, cloud, grow] of [
+    ['1D, 3000 points (GPU resample)', SPEC_1D, sphereCloud(3000, 7), false],
+    ['2D, 700 points (CPU resample)', SPEC_2D, uniformCloud(700, 8), false],
+    ['1D, 200 points grown (CPU resample, grow.ts)', SPEC_1D, uniformCloud(200, 9), true],
   ] as const) {
     it(name, async () => {
       const ctx = await nodeGpu();
       const geometry = createGeometry(ctx);
       try {
-        const { inputs, tokens, pos } = await geometry.runCloudToBuffers(cloud, spec);
-        const cpu = computeGeometryCPU(cloud, spec);
+        const { inputs, tokens, pos } = await geometry.runCloudToBuffers(cloud, spec, { grow });
+        const cpu = computeGeometryCPU(cloud, spec, { grow });
         const want: [string, Float32Array | Int32Array][] = [
           ['points', cpu.points],
           ...spec.stages.flatMap((_, i): [string, Int32Array][] => [

@@ -69,6 +69,11 @@ describe('createGeometry = computeGeometryCPU', () => {
         ] as const) {
           expectSame(await geometry.runCloud(cloud, spec, { up }), computeGeometryCPU(cloud, spec, { up }));
         }
+        // A sparse cloud grown instead of repeated (grow.ts), on both paths.
+        const sparse = uniformCloud(Math.floor(spec.points / 3), 5);
+        const grown = computeGeometryCPU(sparse, spec, { up: 'y', grow: true });
+        expect(Array.from(grown.points)).not.toEqual(Array.from(computeGeometryCPU(sparse, spec, { up: 'y' }).points));
+        expectSame(await geometry.runCloud(sparse, spec, { up: 'y', grow: true }), grown);
       } finally {
         geometry.dispose();
       }
