@@ -26,6 +26,8 @@ export type CliJsonFile = BatchJson['files'][number] & {
   format: string | null;
   /** Vote 0's logits (the taught head's with --head). */
   logits: number[] | null;
+  /** The answer was read from the cloud grown (a sparse cloud, decide.ts step 5); null: failed. */
+  grown: boolean | null;
   warnings: string[];
 };
 
@@ -35,7 +37,7 @@ export function jsonFiles(outcomes: readonly FileOutcome[], meta: BatchJson['met
   const app = toJson(rows, meta, classes, summary?.accuracy ?? null, summary?.confusion ?? null);
   const files = app.files.map((f, i) => {
     const c = outcomes[i].classified;
-    return { ...f, format: c?.format ?? null, logits: c?.logits ?? null, warnings: c?.warnings ?? [] };
+    return { ...f, format: c?.format ?? null, logits: c?.logits ?? null, grown: c?.grown ?? null, warnings: c?.warnings ?? [] };
   });
   return { ...app, files };
 }

@@ -49,7 +49,9 @@ describe('any2point classify', () => {
       expect(['z', 'y']).toContain(f.up);
       expect(typeof f.notSure).toBe('boolean');
       expect(f.logits).toHaveLength(40);
+      expect(f.grown).toBe(false); // 1024 points: read as given
     }
+    expect(broken.grown).toBeNull();
     expect(out.cli.summary).toMatchObject({ files: 4, classified: 3, failed: 1 });
     expect(out.cli.summary.cloudsPerSecond).toBeGreaterThan(0);
     expect(out.accuracy).toEqual({ files: 3, overall: 1, meanClass: 1, classes: ['airplane', 'chair'], confusion: [[1, 0], [0, 2]] });
