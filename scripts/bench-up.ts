@@ -2,7 +2,8 @@
 // default model (the zoo's first) on onnxruntime's wasm EP in Node, CPU geometry, one 1024-point
 // ModelNet40 test cloud; each round classifies it with the up forced to z at one vote, with the
 // up on Auto (the calibration's votes per up), and with the up forced to z at the manifest's
-// votes, and the same chair saved +x up on Auto (the second look), in turn, so the machine's load
+// votes, the same chair saved +x up on Auto (the second look), and 256 of its points on Auto (a
+// sparse cloud, answered grown: decide.ts step 5), in turn, so the machine's load
 // falls on all alike. Prints the medians and the
 // ratios to the one-vote time. A setting's network passes (ups x votes) go through onnxruntime
 // in one batched run (src/model/batchFeeds.ts); the table says how many passes and runs. Needs public/models/<id>/frozen.bin (scripts/assemble-model.mjs).
@@ -41,6 +42,9 @@ async function main(): Promise<void> {
     // Saved +x up, on Auto: neither z nor y looks upright, so the second look classifies the
     // other four ups too (docs/pose.md "H"), when the manifest has one.
     ['Auto, the chair saved +x up', { up: 'auto' }, sideways],
+    // 256 of its points: the up found on them as given, the answer read from them grown in one
+    // more run (decide.ts step 5), when the calibration says so.
+    ['Auto, 256 of its points', { up: 'auto' }, cloud.slice(0, 3 * 256)],
   ];
   const times = settings.map(() => ({ total: [] as number[], network: [] as number[], passes: 0, runs: 0, up: '' }));
   console.log(`bench:up: ${id}, ${ROUNDS} rounds (+${WARMUP} warm-up), ${cpus().length} CPUs (${cpus()[0]?.model}), load ${loadavg()[0].toFixed(2)}`);
@@ -50,7 +54,8 @@ async function main(): Promise<void> {
       if (round < 0) continue;
       times[i].total.push(r.timings.total);
       times[i].network.push(r.timings.network);
-      times[i].passes = r.answer.upScores.length * r.votes;
+      const grownUps = r.answer.grown ? (r.answer.mixed ? r.answer.upScores.filter((s) => (s.weight ?? 0) > 0).length : 1) : 0;
+      times[i].passes = (r.answer.upScores.length + grownUps) * r.votes;
       times[i].runs = r.timings.runs;
       times[i].up = `${r.answer.up}, ${r.top[0].label}`;
     }
