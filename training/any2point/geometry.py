@@ -58,7 +58,7 @@ GROW_ALONG = 1.0 / 3.0
 
 
 def grows(n: int, n_in: int) -> bool:
-    """Whether normalise(..., grow=True) grows a cloud of n points (docs/geometry.md 1.5)."""
+    """Whether normalise(..., grow_sparse=True) grows a cloud of n points (docs/geometry.md 1.5)."""
     return 2 <= n and GROW_BELOW * n <= n_in
 
 

@@ -125,10 +125,14 @@ def variant_points(name: str, clouds: np.ndarray, rows: np.ndarray) -> list[np.n
     return [strays.without_strays(perturb.apply(name, c, int(r)))[0] for c, r in zip(clouds, rows)]
 
 
-def variant_clouds(name: str, clouds: np.ndarray, rows: np.ndarray, n_in: int, grow_sparse: bool = False) -> np.ndarray:
-    """variant_points normalised as the app does: [S, n_in, 3] (with `grow_sparse` a sparse cloud
-    grown instead of repeated, geometry.grow)."""
-    return np.stack([geo.normalise(p, n_in, grow_sparse=grow_sparse) for p in variant_points(name, clouds, rows)])
+def normalised(points: Sequence[np.ndarray], n_in: int) -> np.ndarray:
+    """Clouds normalised as the app does (a sparse one repeated): [S, n_in, 3]."""
+    return np.stack([geo.normalise(p, n_in) for p in points])
+
+
+def variant_clouds(name: str, clouds: np.ndarray, rows: np.ndarray, n_in: int) -> np.ndarray:
+    """variant_points normalised as the app does: [S, n_in, 3]."""
+    return normalised(variant_points(name, clouds, rows), n_in)
 
 
 class Grown:
@@ -402,7 +406,7 @@ def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit:
             key = (model.spec.points, model.spec.stages)
             if key not in shared:
                 points = variant_points(name, raw, rows)
-                clouds = np.stack([geo.normalise(p, model.spec.points) for p in points])
+                clouds = normalised(points, model.spec.points)
                 cloud_set = CloudSet(clouds, labels, [test.ids[r] for r in rows], test.classes)
                 shared[key] = (cloud_set, fresh_indices(clouds, model.spec, votes), time.time() - t0, points)
                 t0 = time.time()
