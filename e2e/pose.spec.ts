@@ -170,22 +170,42 @@ test('a z-up chair saved +x up: Auto takes a second look and finds x; forced to 
   await saveScreenshot(page, 'pose-chair-x-up-forced');
 });
 
-// A sparse scan: the first 256 of a test guitar's points (the stored FPS order, an even sample).
-// Repeated four times to the 1,024 points the model reads, PyTorch's app rule calls it a keyboard
-// and not sure; filled in between neighbours (decide.ts step 5, RULE-grow-answer) a guitar, sure.
-test('a 256-point scan is answered from it grown: the guitar is a guitar, and the panel says so', async ({ page }) => {
+// A sparse scan: the first 256 of a test sofa's points (the stored FPS order, an even sample).
+// Repeated four times to the 1,024 points the model reads, PyTorch's app rule calls it a bed and
+// not sure; filled in between neighbours (decide.ts step 5, RULE-grow-answer) a sofa, sure. Its
+// points lie farther apart (spacing 0.061) than the model's own clouds' (growSpacing 0.0437,
+// RULE-grow-spacing), which is why it is filled in.
+test('a 256-point scan is answered from it grown: the sofa is a sofa, and the panel says so', async ({ page }) => {
   test.setTimeout(10 * 60_000);
-  expect(zooManifest(zooModel()).calibration?.sparse, 'the default model answers sparse clouds grown').toBe('grown');
-  const guitar = testCloud('guitar_0192');
-  expect(guitar.label).toBe('guitar');
+  const calibration = zooManifest(zooModel()).calibration;
+  expect(calibration?.sparse, 'the default model answers sparse clouds grown').toBe('grown');
+  expect(calibration?.growSpacing, 'when their points lie farther apart than its own').toBeGreaterThan(0);
+  const sofa = testCloud('sofa_0762');
+  expect(sofa.label).toBe('sofa');
   await open(page, 'auto');
-  const sparse = await classify(page, 'guitar_0192-256.ply', guitar.points.slice(0, 3 * 256));
-  expect(sparse).toMatchObject({ top1: 'guitar', up: 'z', notSure: 'false' });
+  const sparse = await classify(page, 'sofa_0762-256.ply', sofa.points.slice(0, 3 * 256));
+  expect(sparse).toMatchObject({ top1: 'sofa', up: 'z', notSure: 'false' });
   await expect(page.getByTestId('grown-line')).toHaveAttribute('data-points', '256');
   await expect(page.getByTestId('grown-line')).toContainText('Sparse cloud: its 256 points were filled in between neighbours to the 1024 the model reads');
-  await saveScreenshot(page, 'pose-sparse-guitar');
+  await saveScreenshot(page, 'pose-sparse-sofa');
   // A whole cloud is not grown.
-  expect((await classify(page, 'guitar_0192.ply', guitar.points)).top1).toBe('guitar');
+  expect((await classify(page, 'sofa_0762.ply', sofa.points)).top1).toBe('sofa');
+  await expect(page.getByTestId('grown-line')).toHaveCount(0);
+});
+
+// A partial scan as sparse: the 300 points of a test bed with the largest x, as a depth camera on
+// that side would see it, at the model's own density (spacing 0.031). Repeated, the app's rule
+// calls it a bed, sure; grown it would be a bench, not sure. RULE-grow-spacing keeps it repeated.
+test('a sparse partial scan with the model\'s own spacing is read as given, not filled in: the bed stays a bed', async ({ page }) => {
+  test.setTimeout(10 * 60_000);
+  const bed = testCloud('bed_0551');
+  expect(bed.label).toBe('bed');
+  const n = bed.points.length / 3;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => bed.points[3 * b] - bed.points[3 * a] || a - b);
+  const kept = order.slice(0, 300).sort((a, b) => a - b);
+  const side = new Float32Array(kept.flatMap((i) => [bed.points[3 * i], bed.points[3 * i + 1], bed.points[3 * i + 2]]));
+  await open(page, 'auto');
+  expect(await classify(page, 'bed_0551-side.ply', side)).toMatchObject({ top1: 'bed', up: 'z', notSure: 'false' });
   await expect(page.getByTestId('grown-line')).toHaveCount(0);
 });
 

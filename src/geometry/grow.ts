@@ -8,7 +8,7 @@ export const GROW_BELOW = 3;
  * third, not a half, so that the pairs (i, j) and (j, i) give two points). */
 export const GROW_ALONG = 1 / 3;
 
-/** Whether a cloud of `n` points is grown for an input of `nIn`. */
+/** Whether a cloud of `n` points is grown for an input of `nIn` (when asked: growSparse). */
 export function grows(n: number, nIn: number): boolean {
   return n >= 2 && GROW_BELOW * n <= nIn;
 }
@@ -59,3 +59,4 @@ function nearestOthers(points: Float32Array, n: number, k: number): Uint32Array 
   }
   return out;
 }
+

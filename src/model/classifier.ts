@@ -21,7 +21,7 @@ import { combinedDownload, type ProgressCallback } from './progress';
 import { createSession, type Backend, type DeviceChoice, type InputTensor, type ModelSession, type OutputTensor } from './session';
 import { sharedGpuContext } from './sharedGpu';
 import { answerFrom, AUTO_UPS, decide, UNCALIBRATED, wantsSecondLook, type Answer } from './decide';
-import { grows } from '../geometry/grow';
+import { answersGrown } from '../geometry/spacing';
 import { checkVotes, meanProbabilities, rolled } from './votes';
 import { GpuBatch, MAX_PASSES_PER_RUN, splitOutputs, stackFeeds } from './batchFeeds';
 import { loadManifest, type ZooManifest } from './zoo';
@@ -333,11 +333,13 @@ class Pipeline implements Classifier {
   }
 
   /** Whether this cloud's answer is read from it grown (decide.ts step 5): a model whose
-   * calibration says so and at most N_in / 3 points. A taught head too, so that the features it
+   * calibration says so, at most N_in / 3 points and, with the calibration's growSpacing, points
+   * farther apart than it (spacing.ts). A taught head too, so that the features it
    * was taught from (a result's `features`, those of the passes answered from) and the features it
    * reads are of the same cloud. */
   private growsAnswer(positions: Float32Array): boolean {
-    return this.manifest.calibration?.sparse === 'grown' && grows(positions.length / 3, this.manifest.geometry.points);
+    const c = this.manifest.calibration;
+    return c?.sparse === 'grown' && answersGrown(positions, this.manifest.geometry.points, c.growSpacing);
   }
 
   private async run(cloud: PointCloud | Float32Array, options: ClassifyOptions): Promise<Classification> {

@@ -18,7 +18,9 @@
 //    model's novelty check, when the features of the two ups are too alike (novelty.ts: the cloud
 //    has no up, unlike any training shape). Either reason is reported.
 // 5. A sparse cloud (at most N_in / 3 points) with a model whose calibration says `sparse:
-//    'grown'` (RULE-grow-answer): steps 1-2 and the novelty check read the cloud as given (repeated
+//    'grown'` (RULE-grow-answer) and, with a `growSpacing`, whose points lie farther apart than it
+//    once normalised (spacing.ts answersGrown; RULE-grow-spacing: a partial scan whose points are
+//    as close as the model's own stays repeated): steps 1-2 and the novelty check read the cloud as given (repeated
 //    to N_in, as the picker was fitted), then step 3 and the threshold read the same ups' passes of
 //    the cloud grown instead (answerFrom).
 import type { UpAxis } from '../geometry/normalise';
@@ -43,6 +45,9 @@ export interface Calibration {
   answer?: 'mixture' | 'picked';
   /** 'grown': a cloud of at most N_in / 3 points is answered from its grown passes (step 5). */
   sparse?: 'grown' | 'repeated';
+  /** With sparse 'grown': only a cloud whose points lie farther apart than this once normalised
+   * (spacing.ts; RULE-grow-spacing) is grown; absent: every sparse cloud. */
+  growSpacing?: number;
 }
 
 export const UNCALIBRATED: Calibration = { temperature: 1, threshold: 0 };

@@ -174,20 +174,24 @@ export function parseManifest(value: unknown, where = 'manifest.json'): ZooManif
 
 /** The manifest's calibration block: a positive temperature, a threshold in [0, 1], and
  * optionally the votes per up of the automatic up, the answer they were fitted on, and how a
- * sparse cloud is answered (decide.ts step 5). */
+ * sparse cloud is answered (decide.ts step 5: grown, above which spacing). */
 function parseCalibration(c: Record<string, unknown>, fail: (field: string, what: string) => never): Calibration {
-  const { temperature, threshold, votesPerUp, answer, sparse } = c;
+  const { temperature, threshold, votesPerUp, answer, sparse, growSpacing } = c;
   if (typeof temperature !== 'number' || !(temperature > 0) || !Number.isFinite(temperature)) fail('calibration.temperature', 'must be a positive number');
   if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1)) fail('calibration.threshold', 'must be a number in [0, 1]');
   if (votesPerUp !== undefined && !isVoteCount(votesPerUp)) fail('calibration.votesPerUp', `must be a whole number from 1 to ${MAX_VOTES}`);
   if (answer !== undefined && answer !== 'mixture' && answer !== 'picked') fail('calibration.answer', 'must be "mixture" or "picked" (the answer the temperature was fitted on)');
   if (sparse !== undefined && sparse !== 'grown' && sparse !== 'repeated') fail('calibration.sparse', 'must be "grown" or "repeated" (how a cloud of at most N_in / 3 points is answered)');
+  if (growSpacing !== undefined && (typeof growSpacing !== 'number' || !(growSpacing >= 0) || !Number.isFinite(growSpacing))) {
+    fail('calibration.growSpacing', 'must be a finite number >= 0 (the spacing above which a sparse cloud is answered grown)');
+  }
   return {
     temperature: temperature as number,
     threshold: threshold as number,
     ...(votesPerUp === undefined ? {} : { votesPerUp: votesPerUp as number }),
     ...(answer === undefined ? {} : { answer: answer as 'mixture' | 'picked' }),
     ...(sparse === undefined ? {} : { sparse: sparse as 'grown' | 'repeated' }),
+    ...(growSpacing === undefined ? {} : { growSpacing: growSpacing as number }),
   };
 }
 

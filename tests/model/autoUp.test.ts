@@ -59,5 +59,11 @@ describe('classify with up "auto" (tiny model, wasm)', () => {
     const mixed = parseManifest({ ...tiny.manifest, calibration: { temperature: 0.8, threshold: 0.6, answer: 'mixture' } });
     expect(mixed.calibration).toEqual({ temperature: 0.8, threshold: 0.6, answer: 'mixture' });
     expect(() => parseManifest({ ...tiny.manifest, calibration: { temperature: 1, threshold: 0.5, answer: 'soft' } })).toThrow('calibration.answer must be "mixture" or "picked"');
+    const spaced = parseManifest({ ...tiny.manifest, calibration: { temperature: 1, threshold: 0.5, sparse: 'grown', growSpacing: 0.04 } });
+    expect(spaced.calibration).toEqual({ temperature: 1, threshold: 0.5, sparse: 'grown', growSpacing: 0.04 });
+    for (const growSpacing of [-0.1, Infinity, '0.04', null]) {
+      expect(() => parseManifest({ ...tiny.manifest, calibration: { temperature: 1, threshold: 0.5, sparse: 'grown', growSpacing } }))
+        .toThrow('calibration.growSpacing must be a finite number >= 0');
+    }
   });
 });

@@ -3,6 +3,7 @@ import { createClassifier, openClassifier } from '../../src/model/classifier';
 import { memoryCache } from '../../src/model/cache';
 import { computeGeometryCPU } from '../../src/geometry/cpuPipeline';
 import { normalise, type UpAxis } from '../../src/geometry/normalise';
+import { spacing } from '../../src/geometry/spacing';
 import { uniformCloud } from '../../harness/synthetic';
 import { softmax } from '../../src/model/postprocess';
 import { rolled } from '../../src/model/votes';
@@ -158,6 +159,29 @@ describe('openClassifier on the tiny model (wasm EP, CPU geometry)', () => {
     expect(Array.from(r.answer.probabilities)).toEqual(Array.from((await plain.classify(more, { up: 'auto' })).answer.probabilities));
     await clf.dispose();
     await plain.dispose();
+  });
+
+  it('with a growSpacing, only a sparse cloud whose points lie farther apart than it is grown (RULE-grow-spacing)', async () => {
+    const n = Math.floor(TINY_SHAPE.points / 3);
+    const cloud = uniformCloud(n, 5);
+    const s = spacing(normalise(cloud));
+    const open = (growSpacing: number) => openClassifier({
+      manifest: parseManifest({ ...tiny.manifest, calibration: { temperature: 1, threshold: 0, sparse: 'grown', growSpacing } }),
+      model: tiny.model, frozen: tiny.frozen,
+    }, { device: 'wasm' });
+    const plain = await openClassifier({ manifest, model: tiny.model, frozen: tiny.frozen }, { device: 'wasm' });
+    const repeated = { y: await plain.classify(cloud, { up: 'y' }), auto: await plain.classify(cloud, { up: 'auto' }) };
+    await plain.dispose();
+    const below = await open(s * 0.99); // the points farther apart than the bar: grown
+    for (const up of ['y', 'auto'] as const) expect((await below.classify(cloud, { up })).answer.grown).toBe(true);
+    await below.dispose();
+    const above = await open(s); // as close as the bar (a partial scan at the model's density): repeated
+    for (const up of ['y', 'auto'] as const) {
+      const kept = await above.classify(cloud, { up });
+      expect(kept.answer.grown).toBe(false);
+      expect(Array.from(kept.answer.probabilities)).toEqual(Array.from(repeated[up].answer.probabilities));
+    }
+    await above.dispose();
   });
 
   it('small clouds are repeated up to N_in, and a single point still classifies', async () => {

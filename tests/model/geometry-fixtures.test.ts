@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeGeometryCPU } from '../../src/geometry/cpuPipeline';
 import { sameIdMask } from '../../src/geometry/cells';
+import { normalise } from '../../src/geometry/normalise';
+import { spacing } from '../../src/geometry/spacing';
 import { parseGeometrySpec } from '../../src/geometry/spec';
 
 interface FixtureCase {
@@ -21,6 +23,8 @@ interface FixtureCase {
   pos: number[];
   cells: number[];
   voxels: number[];
+  /** grow.ts `spacing` of the cloud normalised (grown cases only; RULE-grow-spacing). */
+  spacing?: number;
 }
 
 const dir = join(__dirname, '..', 'fixtures', 'geometry');
@@ -61,6 +65,7 @@ describe('geometry twin vs PyTorch fixtures', () => {
         expectSame('voxels', g.voxels, c.voxels);
         const t = c.voxels.length;
         expectSame('voxel mask', g.voxelMask, Array.from(sameIdMask(new Uint32Array(c.voxels), t)));
+        if (c.grow) expectSame('spacing', [spacing(normalise(new Float32Array(c.raw), c.up))], [c.spacing!]);
       });
     }
   }

@@ -25,7 +25,9 @@ order, votes.ts / index_cache.point_order), k over the classes.
    or, with the up on Auto and the model's novelty block, when the turn similarity of the two
    ups' features is above the novelty threshold (any2point.novelty: unlike any training shape).
 5. A sparse cloud (at most N_in / 3 points, geometry.grows) of a model whose calibration says
-   `"sparse": "grown"` (RULE-grow-answer): steps 1-2 and the novelty check read the cloud as given
+   `"sparse": "grown"` (RULE-grow-answer) and, when the calibration has a `growSpacing`, whose
+   points lie farther apart than it once normalised (geometry.answers_grown, RULE-grow-spacing: a
+   partial scan with the model's own spacing stays repeated): steps 1-2 and the novelty check read the cloud as given
    (repeated to N_in), step 3 and the threshold read the same ups' passes of the cloud grown
    (geometry.grow): mixed() of the grown logits with step 3's weights (tools/robustness.grown_answer;
    decide.ts answerFrom).
@@ -199,8 +201,8 @@ def coverage(q: np.ndarray, labels: np.ndarray, threshold: float) -> dict:
 
 # The calibration fields the app reads (src/model/zoo.ts `calibration`) and the figures beside
 # them; tools/calibrate writes them into the manifest, export.py copies them on a re-export.
-MANIFEST_KEYS = ("temperature", "threshold", "votesPerUp", "ups", "rule", "answer", "sparse", "targetAccuracy", "validation",
-                 "test")
+MANIFEST_KEYS = ("temperature", "threshold", "votesPerUp", "ups", "rule", "answer", "sparse", "growSpacing",
+                 "targetAccuracy", "validation", "test")
 
 
 def manifest_block(block: dict) -> dict:

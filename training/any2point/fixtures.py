@@ -51,6 +51,8 @@ def case(name: str, raw: np.ndarray, spec: geo.GeometrySpec, up: str = "z", grow
         "pos": pos.reshape(-1).tolist(),
         "cells": cells.reshape(-1).tolist(),
         "voxels": vox.tolist(),
+        # how far apart the sparse cloud's points lie once normalised (RULE-grow-spacing)
+        **({"spacing": geo.spacing(geo.normalise(raw, len(raw), up))} if grow else {}),  # type: ignore[arg-type]
     }
 
 

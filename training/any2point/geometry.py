@@ -83,6 +83,32 @@ def grow(points: np.ndarray, n_in: int) -> np.ndarray:
     return out[np.arange(n_in) % len(out)]
 
 
+def spacing(points: np.ndarray) -> float:
+    """[N, 3] float32, normalised (centred, farthest point at 1) -> the lower median over its points
+    of the float64 distance sqrt((dx*dx + dy*dy) + dz*dz) to the nearest point at another position
+    (points at one position have none and are left out; 0.0 when no point has one): how far apart
+    the points lie (RULE-grow-spacing). The TypeScript twin is src/geometry/grow.ts `spacing`."""
+    p64 = np.asarray(points, np.float32).astype(np.float64)
+    d = [p64[None, :, k] - p64[:, None, k] for k in range(3)]
+    d2 = (d[0] * d[0] + d[1] * d[1]) + d[2] * d[2]
+    d2[d2 == 0] = np.inf  # itself, and points at the same position
+    nearest = np.sqrt(d2.min(axis=1))
+    nearest = np.sort(nearest[np.isfinite(nearest)])
+    return float(nearest[(len(nearest) - 1) // 2]) if len(nearest) else 0.0
+
+
+def answers_grown(points: np.ndarray, n_in: int, min_spacing: Optional[float] = None) -> bool:
+    """Whether the app answers this cloud (any scale, as the loaders give it) from it grown
+    (decide.py step 5): at most n_in / 3 points (grows) and, with `min_spacing` (a calibration's
+    growSpacing, RULE-grow-spacing), its spacing once normalised above it: a partial scan whose
+    points are as close as the model's own stays repeated. The TypeScript twin is
+    src/model/classifier.ts `growsAnswer`."""
+    n = len(points)
+    if not grows(n, n_in):
+        return False
+    return min_spacing is None or spacing(normalise(points, n)) > min_spacing
+
+
 def normalise(points: np.ndarray, n_in: int, up: UpAxis = "z", grow_sparse: bool = False) -> np.ndarray:
     """[N, 3] finite float -> [n_in, 3] float32: up axis, centre (float64 mean), unit sphere,
     resample (FPS when N > n_in, cyclic repeat when N < n_in; with `grow_sparse` a cloud of at

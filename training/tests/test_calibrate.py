@@ -7,6 +7,7 @@ import pytest
 
 from any2point import checkpoint as ckpt
 from any2point import decide
+from any2point import geometry as geo
 from any2point.backbones.sources import sha256_of
 from any2point.datasets import DEFAULT_MODELNET, REPO
 from any2point.fitted import fitted_block
@@ -85,6 +86,26 @@ def test_the_sparse_rule_is_kept_across_refits_and_reaches_the_manifest(tmp_path
     C.write("x", ck, {"temperature": 1.0, "threshold": 0.5, "sparse": "grown", "bins": 15}, repo)
     assert C.sparse_rule(ck, None) == "grown" and C.sparse_rule(ck, "repeated") == "repeated"
     assert json.loads((repo / "public" / "models" / "x" / "manifest.json").read_text())["calibration"]["sparse"] == "grown"
+    # RULE-grow-spacing: a block with a growSpacing is "spaced"; --keep-fit swaps only the rule's keys
+    C.write("x", ck, {"checkpointSha256": "abc", "temperature": 1.0, "threshold": 0.5, "sparse": "grown",
+                      "growSpacing": 0.04, "votesPerUp": 1, "bins": 15}, repo)
+    assert C.sparse_rule(ck, None) == "spaced"
+    assert json.loads((repo / "public" / "models" / "x" / "manifest.json").read_text())["calibration"]["growSpacing"] == 0.04
+    assert C.with_sparse_rule(ck, "abc", "grown", 1024) == {"checkpointSha256": "abc", "temperature": 1.0, "threshold": 0.5,
+                                                            "sparse": "grown", "votesPerUp": 1, "bins": 15}
+    assert "sparse" not in C.with_sparse_rule(ck, "abc", "repeated", 1024)
+    with pytest.raises(ValueError, match="was not fitted on"):
+        C.with_sparse_rule(ck, "another file", "grown", 1024)
+
+
+def test_grow_spacing_is_the_95th_percentile_of_the_validation_clouds_as_stored():
+    """growSpacing (RULE-grow-spacing): geometry.spacing of each validation cloud, normalised."""
+    _, rows = R.split_rows("val", DEFAULT_MODELNET, 40)
+    clouds = R.stored_clouds(DEFAULT_MODELNET, rows, "val")
+    each = [geo.spacing(geo.normalise(c, 1024)) for c in clouds]
+    assert C.grow_spacing(1024, limit=40) == pytest.approx(float(np.percentile(each, 95)), abs=0)
+    assert 0.02 < C.grow_spacing(1024, limit=40) < 0.06  # a point's nearest neighbour, the sphere's radius 1
+    assert C.sparse_block("spaced", 1024)["sparse"] == "grown" and C.sparse_block("repeated", 1024) == {}
 
 
 def test_fit_and_measure_follow_the_held_out_picks():

@@ -117,6 +117,23 @@ def test_grow_by_hand():
     assert np.array_equal(grown[:100], geo.normalise(raw, 300)[:100]) and len(np.unique(grown, axis=0)) == 300
 
 
+def test_spacing_by_hand():
+    """The hand-worked clouds of tests/geometry/spacing.test.ts (the TypeScript twin's)."""
+    def cloud(*p):
+        return np.array(p, np.float32)
+    assert geo.spacing(cloud([0, 0, 0], [3, 0, 0], [0, 4, 0], [3, 0, 0])) == 3  # 3 3 4 and the copy's 3
+    assert geo.spacing(cloud([0, 0, 0], [1, 0, 0], [3, 0, 0])) == 1
+    assert geo.spacing(cloud([0, 0, 0], [1, 0, 0], [3, 0, 0], [7, 0, 0])) == 1  # 1 1 2 4: the lower middle
+    assert geo.spacing(cloud([0, 0, 0], [0, 0, 2])) == 2
+    assert geo.spacing(cloud([1, 2, 3], [1, 2, 3], [1, 2, 3])) == 0
+    line = np.array([[i, 0, 0] for i in range(10)], np.float32)
+    s = geo.spacing(geo.normalise(line, 10))
+    assert s == pytest.approx(1 / 4.5, abs=1e-6)
+    assert geo.spacing(geo.normalise(1000 * line, 10)) == pytest.approx(s, abs=1e-6)
+    assert geo.answers_grown(line, 30, s - 1e-9) and not geo.answers_grown(line, 30, s)
+    assert geo.answers_grown(line, 30) and not geo.answers_grown(line, 29)
+
+
 def test_committed_fixtures_are_what_this_twin_computes():
     """The files the TypeScript test reads are exactly this package's output."""
     for name, text in fixtures.render(fixtures.cases()).items():

@@ -132,3 +132,26 @@ def test_a_stopped_run_resumes_from_its_report(tmp_path, capsys):
     # Another setting (here the number of clouds) is refused, not mixed in.
     assert R.main([str(DEFAULT), "--limit", "3", "--variants", "up+y", "--out", str(stopped), "--resume"]) == 1
     assert "differs in 'clouds'" in capsys.readouterr().err
+
+
+def test_the_sparse_rule_follows_the_calibration_and_grows_only_spaced_clouds():
+    """RULE-grow-spacing in the benchmark: a calibration with a growSpacing grows only the sparse
+    clouds whose points lie farther apart than it (geometry.answers_grown); 256-point clouds mostly
+    are, a sparse single view (the model's own spacing) mostly is not."""
+    assert R.sparse_rule(None) == "repeated" and R.sparse_rule({"sparse": "repeated"}) == "repeated"
+    assert R.sparse_rule({"sparse": "grown"}) == "grown" and R.sparse_rule(None, grow_answer=True) == "grown"
+    rule = R.sparse_rule({"sparse": "grown", "growSpacing": 0.043681376545928984})
+    assert rule == "grown above spacing 0.043681376545928984"
+    assert R.sparse_spacing(rule) == 0.043681376545928984 and R.sparse_spacing("grown") is None
+    spec = geo.GeometrySpec(1024, (geo.Stage(256, 24), geo.Stage(64, 16)), geo.Projection("1d", 16, length=512), 4)
+    _, rows = R.split_rows("val", DEFAULT_MODELNET, 60)
+    raw = R.stored_clouds(DEFAULT_MODELNET, rows, "val")
+    share = {}
+    for v in ("points256", "view"):
+        points = R.variant_points(v, raw, rows)
+        sparse = [i for i, p in enumerate(points) if geo.grows(len(p), 1024)]
+        kept = R.Grown(points, spec, 1, R.sparse_spacing(rule)).rows.tolist()
+        assert set(kept) <= set(sparse)
+        assert kept == [i for i in sparse if geo.spacing(geo.normalise(points[i], len(points[i]))) > R.sparse_spacing(rule)]
+        share[v] = len(kept) / max(len(sparse), 1)
+    assert share["points256"] > 0.6 and share["view"] < 0.4

@@ -40,6 +40,7 @@ import torch
 from .. import checkpoint as ckpt
 from ..backbones.sources import sha256_of
 from .. import decide, pose
+from .. import geometry as geo
 from ..decide import APP_UPS
 from ..fitted import write_fitted_block
 from ..datasets import DEFAULT_MODELNET, REPO, CloudSet
@@ -172,11 +173,55 @@ def held_out_picks(mid: str, model, heading: str, val: dict, variants: Sequence[
 
 def sparse_rule(checkpoint: Path, asked: Optional[str]) -> str:
     """How the app answers a sparse cloud (decide.py step 5): `asked`, else what the checkpoint's
-    calibration.json says (a refit keeps an adopted rule), else "repeated"."""
+    calibration.json says (a refit keeps an adopted rule: "spaced" when it has a growSpacing),
+    else "repeated". "grown": every cloud of at most N_in / 3 points answered grown; "spaced": only
+    those whose points are farther apart than growSpacing (RULE-grow-spacing)."""
     if asked is not None:
         return asked
     path = checkpoint.parent / "calibration.json"
-    return json.loads(path.read_text()).get("sparse", "repeated") if path.exists() else "repeated"
+    if not path.exists():
+        return "repeated"
+    block = json.loads(path.read_text())
+    if block.get("sparse") != "grown":
+        return "repeated"
+    return "spaced" if "growSpacing" in block else "grown"
+
+
+# RULE-grow-spacing: a sparse cloud is grown only when its points are farther apart than in this
+# share of the validation clouds as stored (the clouds the model reads whole).
+SPACING_PERCENTILE = 95.0
+
+
+def grow_spacing(n_in: int, root: Path = DEFAULT_MODELNET, limit: int = 0) -> float:
+    """growSpacing: the SPACING_PERCENTILE-th percentile (numpy's linear) of geometry.spacing over
+    the validation clouds as stored, each normalised as the app does (RULE-grow-spacing)."""
+    _, rows = split_rows("val", root, limit)
+    clouds = stored_clouds(root, rows, "val")
+    return float(np.percentile([geo.spacing(geo.normalise(c, len(c))) for c in clouds[:, :n_in]], SPACING_PERCENTILE))
+
+
+def sparse_block(rule: str, n_in: int, root: Path = DEFAULT_MODELNET) -> dict:
+    """The calibration block's keys for a sparse_rule()."""
+    if rule == "repeated":
+        return {}
+    return {"sparse": "grown", **({"growSpacing": grow_spacing(n_in, root)} if rule == "spaced" else {})}
+
+
+def with_sparse_rule(checkpoint: Path, sha: str, rule: str, n_in: int, root: Path = DEFAULT_MODELNET) -> dict:
+    """The checkpoint's calibration.json (fitted on this very file: `sha`) with its sparse rule
+    replaced by `rule`'s keys (sparse_block), in the order a fit writes them."""
+    path = checkpoint.parent / "calibration.json"
+    block = json.loads(path.read_text()) if path.exists() else {}
+    if block.get("checkpointSha256") != sha:
+        raise ValueError(f"calibrate --keep-fit: {path} was not fitted on {checkpoint} (run the fit first)")
+    out: dict = {}
+    for k, v in block.items():
+        if k in ("sparse", "growSpacing"):
+            continue
+        if k == "votesPerUp":  # where a fit puts the sparse keys
+            out.update(sparse_block(rule, n_in, root))
+        out[k] = v
+    return out
 
 
 def write(mid: str, checkpoint: Path, block: dict, repo: Path = REPO) -> None:
@@ -216,10 +261,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--answer", choices=("mixture", "picked"), default="picked",
                     help="the answer fitted: the mixture over the ups (docs/pose.md \"I\"; needs a learned picker) "
                          "or the picked up's alone")
-    ap.add_argument("--sparse", choices=("grown", "repeated"),
-                    help="how the app answers a cloud of at most N_in / 3 points (decide.py step 5, RULE-grow-answer): "
-                         "recorded in the block (default: what the checkpoint's calibration.json says, else repeated); "
-                         "the fit itself reads the clouds as given")
+    ap.add_argument("--sparse", choices=("spaced", "grown", "repeated"),
+                    help="how the app answers a cloud of at most N_in / 3 points (decide.py step 5): grown "
+                         "(RULE-grow-answer), grown only when its points are farther apart than the validation "
+                         "clouds' (spaced, RULE-grow-spacing: writes growSpacing) or repeated; recorded in the block "
+                         "(default: what the checkpoint's calibration.json says, else repeated); the fit itself reads "
+                         "the clouds as given")
+    ap.add_argument("--keep-fit", action="store_true",
+                    help="no refit: the checkpoint's calibration.json (fitted on this very file) with only its sparse "
+                         "rule replaced by --sparse's (the fit reads the clouds as given, so the rule does not change it)")
     ap.add_argument("--write", action="store_true", help="write calibration.json and the manifest's calibration block")
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--data-root", type=Path, default=DEFAULT_MODELNET)
@@ -236,6 +286,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         model, cfg, _ = ckpt.load_model(path)
         sha = sha256_of(path)
         print(f"{mid}:")
+        if a.keep_fit:
+            block = with_sparse_rule(path, sha, sparse_rule(path, a.sparse), model.spec.points, a.data_root)
+            print(json.dumps({k: v for k, v in block.items() if not isinstance(v, dict)}, indent=1))
+            if a.write:
+                write(mid, path, block)
+                print(f"wrote {path.parent / 'calibration.json'} and public/models/{mid}/manifest.json's calibration")
+            continue
         picker = app_picker(path, APP_UPS)
         mixture = a.answer == "mixture" and picker is not None  # no picker, no up probabilities: picked
         val = cached_logits(mid, model, cfg.heading, "val", variants, a.limit, a.votes, a.batch_size, a.data_root, sha)
@@ -244,7 +301,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         block = {"checkpointSha256": sha, "rule": "docs/confidence.md", "ups": list(APP_UPS),
                  "upPicker": "learned (upright.json), held out on validation" if picker else "max-softmax",
                  **({"answer": "mixture"} if mixture else {}),
-                 **({"sparse": "grown"} if sparse_rule(path, a.sparse) == "grown" else {}),
+                 **sparse_block(sparse_rule(path, a.sparse), model.spec.points, a.data_root),
                  "votesPerUp": a.votes, "temperature": round(t, 4),
                  "threshold": round(threshold, 4), "targetAccuracy": TARGET_ACCURACY, "bins": BINS,
                  "fittedOn": {"split": "validation", "clouds": int(len(val["labels"])), "variants": list(variants)},

@@ -137,12 +137,15 @@ def variant_clouds(name: str, clouds: np.ndarray, rows: np.ndarray, n_in: int) -
 
 class Grown:
     """The sparse clouds of a variant grown (geometry.grow) for the app's answer (RULE-grow-answer):
-    `rows` the clouds (indices into the variant) with at most N_in / 3 points, `clouds` those
-    clouds grown [R, n_in, 3] and `idx` their FPS / k-NN."""
+    `rows` the clouds (indices into the variant) with at most N_in / 3 points (and, with
+    `min_spacing`, their points farther apart than it: geometry.answers_grown, RULE-grow-spacing),
+    `clouds` those clouds grown [R, n_in, 3] and `idx` their FPS / k-NN."""
 
-    def __init__(self, points: Sequence[np.ndarray], spec: geo.GeometrySpec, votes: int):
+    def __init__(self, points: Sequence[np.ndarray], spec: geo.GeometrySpec, votes: int,
+                 min_spacing: Optional[float] = None):
         n_in = spec.points
-        self.rows = np.array([i for i, p in enumerate(points) if geo.grows(len(p), n_in)], dtype=np.int64)
+        self.rows = np.array([i for i, p in enumerate(points) if geo.answers_grown(p, n_in, min_spacing)],
+                             dtype=np.int64)
         self.clouds = (np.stack([geo.normalise(points[i], n_in, grow_sparse=True) for i in self.rows])
                        if len(self.rows) else np.zeros((0, n_in, 3), np.float32))
         self.idx = fresh_indices(self.clouds, spec, votes) if len(self.rows) else None
@@ -355,10 +358,11 @@ def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit:
             pickers[mid] = app_picker(Path(path), candidates, log)
             checks[mid] = (fitted_block(Path(path), "calibration.json", decide.manifest_block, "any2point.tools.calibrate", log),
                            fitted_block(Path(path), "novelty.json", novelty.manifest_block, "any2point.tools.novelty", log))
-    # How each model's app rule answers a sparse cloud (decide.py step 5): its calibration's rule,
-    # or grown for every model with `grow_answer` (a candidate measured before its adoption).
-    sparse = {mid: "grown" if up_search == "app" and (grow_answer or (checks[mid][0] or {}).get("sparse") == "grown")
-              else "repeated" for mid, _, _, _ in models}
+    # How each model's app rule answers a sparse cloud (decide.py step 5): its calibration's rule
+    # ("grown", or "grown above spacing s" with a growSpacing), or grown for every model with
+    # `grow_answer` (a candidate measured before its adoption; the calibration's spacing kept).
+    sparse = {mid: sparse_rule(checks[mid][0], grow_answer) if up_search == "app" else "repeated"
+              for mid, _, _, _ in models}
     test, rows = split_rows(split, root, limit)  # labels, ids, classes (and a check of the files)
     raw = stored_clouds(root, rows, split)
     labels = test.labels[rows]
@@ -412,10 +416,11 @@ def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit:
                 t0 = time.time()
             cloud_set, idx, geometry_s, points = shared[key]
             grown = None
-            if sparse[mid] == "grown":
-                if key not in grown_of:
-                    grown_of[key] = Grown(points, model.spec, votes)
-                grown = grown_of[key]
+            if sparse[mid] != "repeated":
+                spaced = (key, sparse[mid])
+                if spaced not in grown_of:
+                    grown_of[spaced] = Grown(points, model.spec, votes, sparse_spacing(sparse[mid]))
+                grown = grown_of[spaced]
             pred, picks, sure = classify(model, heading, cloud_set.points, labels, test.classes, idx, batch_size, votes,
                                          up_search, candidates, pickers.get(mid), *checks.get(mid, (None, None)), grown=grown)
             s = scores(labels, pred, test.classes)
@@ -441,6 +446,21 @@ def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit:
         if on_variant is not None and name != names[-1]:
             on_variant(report(False))
     return report(True)
+
+
+def sparse_rule(calibration: Optional[dict], grow_answer: bool = False) -> str:
+    """How the app answers a model's sparse clouds (decide.py step 5), as a report names it:
+    "repeated", "grown", or "grown above spacing <growSpacing>" (RULE-grow-spacing)."""
+    calibration = calibration or {}
+    if not grow_answer and calibration.get("sparse") != "grown":
+        return "repeated"
+    spacing = calibration.get("growSpacing")
+    return "grown" if spacing is None else f"grown above spacing {spacing!r}"
+
+
+def sparse_spacing(rule: str) -> Optional[float]:
+    """The growSpacing of a sparse_rule() name (None: every sparse cloud grown)."""
+    return float(rule.rsplit(" ", 1)[1]) if rule.startswith("grown above spacing ") else None
 
 
 def fitted_fingerprint(path: Path, picker: Optional[dict], calibration: Optional[dict], novelty_block: Optional[dict]) -> str:
