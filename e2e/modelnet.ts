@@ -83,7 +83,7 @@ export function zooModels(): string[] {
 }
 
 /** The manifest fields the browser tests read. */
-type TestedManifest = RankedManifest & { votes?: number; calibration?: { temperature: number; threshold: number; votesPerUp?: number; answer?: 'mixture' | 'picked'; sparse?: 'grown' | 'repeated' }; novelty?: { threshold: number }; upright?: { weights: number[]; secondLook?: { below: number } } };
+type TestedManifest = RankedManifest & { votes?: number; calibration?: { temperature: number; threshold: number; votesPerUp?: number; answer?: 'mixture' | 'picked'; sparse?: 'grown' | 'repeated'; growSpacing?: number }; novelty?: { threshold: number }; upright?: { weights: number[]; secondLook?: { below: number } } };
 
 /** A committed model's manifest (public/models/<id>/manifest.json). */
 export function zooManifest(modelId: string): TestedManifest {
