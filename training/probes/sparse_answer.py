@@ -53,14 +53,14 @@ def sparse_answers(model, heading, points, labels, classes, manifest, batch_size
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--checkpoint", default=str(REPO / "training/checkpoints/use-lite-modelnet40/best.pt"))
+    ap.add_argument("--model", default="use-lite-modelnet40", help="a zoo model id (its best.pt and manifest)")
     ap.add_argument("--variants", default="view")
     ap.add_argument("--seeds", default="23,24,25,26")
     ap.add_argument("--limit", type=int, default=0, help="validation clouds per seed (default all 985)")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
-    manifest = json.loads((REPO / "public/models/use-lite-modelnet40/manifest.json").read_text())
-    model, cfg, _ = ckpt.load_model(a.checkpoint)
+    manifest = json.loads((REPO / "public/models" / a.model / "manifest.json").read_text())
+    model, cfg, _ = ckpt.load_model(REPO / "training/checkpoints" / a.model / "best.pt")
     data, rows = R.split_rows("val", DEFAULT_MODELNET, a.limit)
     raw = R.stored_clouds(DEFAULT_MODELNET, rows, "val")
     labels_all = data.labels[rows]
