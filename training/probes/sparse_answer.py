@@ -2,8 +2,8 @@
 more seeds than the benchmark's one: is the answer better read from the cloud repeated, grown
 (RULE-grow-answer, the default since session 48), or from the mean of the two?
 
-Each seed s replaces perturb.BASE_SEED (23, the benchmark's) for every variant drawn here, so
-seeds other than 23 give new validation clouds of the same variant. Only the clouds that the
+Each seed s draws the variants in place of perturb.BASE_SEED (23, the benchmark's;
+tools/robustness --seed), so seeds other than 23 give new validation clouds of the same variant. Only the clouds that the
 app would grow are classified. Per cloud it keeps the answer Q (the app's up weights, its
 temperature) read repeated and grown, and the same at the true up (+z) with one pass each, to
 tell the up weights from the reading apart.
@@ -19,7 +19,7 @@ import time
 
 import numpy as np
 
-from any2point import checkpoint as ckpt, decide, geometry as geo, perturb, pose
+from any2point import checkpoint as ckpt, decide, geometry as geo, pose
 from any2point import upright as learned
 from any2point.datasets import DEFAULT_MODELNET, REPO, CloudSet
 from any2point.tools import robustness as R
@@ -68,8 +68,7 @@ def main() -> None:
     for variant in a.variants.split(","):
         for seed in [int(s) for s in a.seeds.split(",")]:
             t0 = time.time()
-            perturb.BASE_SEED = seed
-            points = R.variant_points(variant, raw, rows)
+            points = R.variant_points(variant, raw, rows, seed)
             keep = [i for i, p in enumerate(points) if geo.grows(len(p), model.spec.points)]
             if not keep:
                 continue

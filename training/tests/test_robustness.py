@@ -32,6 +32,24 @@ def test_variant_clouds_depend_on_the_row_not_on_the_subset():
     assert np.array_equal(together[1], geo.normalise(perturb.apply("jitter1", raw[1], 700), 1024))
 
 
+
+def test_another_seed_draws_other_clouds_of_the_same_variant_on_validation_only(tmp_path, capsys):
+    """--seed (perturb.variant_rng): the benchmark's seed is the default; another draws other
+    variant clouds (more validation draws, as RULE-grow-spacing needed); test is drawn once."""
+    rows = np.array([0, 700])
+    raw = R.stored_clouds(DEFAULT_MODELNET, rows)
+    same = R.variant_points("view", raw, rows)
+    assert all(np.array_equal(a, b) for a, b in zip(same, R.variant_points("view", raw, rows, perturb.BASE_SEED)))
+    other = R.variant_points("view", raw, rows, 24)
+    assert not any(len(a) == len(b) and np.array_equal(a, b) for a, b in zip(same, other))
+    assert not np.array_equal(perturb.apply("jitter1", raw[1], 700, 24), perturb.apply("jitter1", raw[1], 700))
+    with pytest.raises(ValueError, match="drawn with seed 23 only"):
+        R.run([], ["clean"], split="test", seed=24)
+    with pytest.raises(SystemExit):
+        R.main(["--seed", "24", "--out", str(tmp_path / "r.json")])
+    assert "the test rows are drawn with seed 23 only" in capsys.readouterr().err
+
+
 def test_clean_clouds_are_the_evaluated_ones_and_fresh_geometry_equals_the_cache(tmp_path):
     model, _, _ = ckpt.load_model(DEFAULT)
     rows = R.spread_rows(2468, 6)

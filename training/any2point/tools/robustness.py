@@ -119,10 +119,10 @@ def split_rows(split: str, root: Path, limit: int) -> tuple[CloudSet, np.ndarray
     raise ValueError(f"split {split!r} is not one of {', '.join(SPLITS)}")
 
 
-def variant_points(name: str, clouds: np.ndarray, rows: np.ndarray) -> list[np.ndarray]:
-    """Variant `name` of every cloud (seeded by its row) as the app's loaders hand it on (stray
-    pieces left out, strays.py), before normalisation."""
-    return [strays.without_strays(perturb.apply(name, c, int(r)))[0] for c, r in zip(clouds, rows)]
+def variant_points(name: str, clouds: np.ndarray, rows: np.ndarray, seed: Optional[int] = None) -> list[np.ndarray]:
+    """Variant `name` of every cloud (seeded by its row, and `seed`: perturb.variant_rng) as the
+    app's loaders hand it on (stray pieces left out, strays.py), before normalisation."""
+    return [strays.without_strays(perturb.apply(name, c, int(r), seed))[0] for c, r in zip(clouds, rows)]
 
 
 def normalised(points: Sequence[np.ndarray], n_in: int) -> np.ndarray:
@@ -343,13 +343,17 @@ def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit:
         batch_size: int = 64, root: Path = DEFAULT_MODELNET, log=print, split: str = "test",
         up_search: str = "none", candidates: Sequence[str] = pose.UP_CANDIDATES,
         on_variant: Optional[Callable[[dict], None]] = None, earlier: Optional[dict] = None,
-        grow_answer: bool = False) -> dict:
+        grow_answer: bool = False, seed: int = perturb.BASE_SEED) -> dict:
     """The benchmark: for every variant (clean first), every model's overall and mean class
     accuracy on the same perturbed clouds. Models sharing a geometry spec share its FPS / k-NN.
     After each variant `on_variant` gets the report so far ("complete": false until the last);
     the variants of an `earlier` such report of the same run (resumable(): the same clouds,
     settings, checkpoint files and fitted blocks) are kept instead of computed again. With
-    `grow_answer` (and the app's rule) a sparse cloud's answer is read from it grown (Grown)."""
+    `grow_answer` (and the app's rule) a sparse cloud's answer is read from it grown (Grown).
+    `seed` draws the variants (perturb.variant_rng): the benchmark's is BASE_SEED; others give
+    more validation draws of the same variants (a rule judged on one draw can be lucky)."""
+    if split == "test" and seed != perturb.BASE_SEED:
+        raise ValueError(f"the test rows are drawn with seed {perturb.BASE_SEED} only (other draws: --split val)")
     models, pickers, checks = [], {}, {}
     for mid, path in checkpoints:
         model, cfg, _ = ckpt.load_model(Path(path))
@@ -385,7 +389,7 @@ def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit:
             "rows": rows.tolist(),  # the clouds' rows in the split; "predictions" follow this order
             "labels": labels.tolist(),
             "votes": votes,
-            "seed": perturb.BASE_SEED,
+            "seed": seed,
             "loader": LOADER,
             **({"sparse": sparse} if up_search == "app" else {}),
             "variants": names if complete else [n for n in names if all(n in results[m] for m in results)],
@@ -409,7 +413,7 @@ def run(checkpoints: Sequence[tuple[str, Path]], variants: Sequence[str], limit:
             t0 = time.time()
             key = (model.spec.points, model.spec.stages)
             if key not in shared:
-                points = variant_points(name, raw, rows)
+                points = variant_points(name, raw, rows, seed)
                 clouds = normalised(points, model.spec.points)
                 cloud_set = CloudSet(clouds, labels, [test.ids[r] for r in rows], test.classes)
                 shared[key] = (cloud_set, fresh_indices(clouds, model.spec, votes), time.time() - t0, points)
@@ -579,6 +583,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--grow-answer", action="store_true",
                     help="with --up-search app: a cloud of at most N_in / 3 points answered from its grown passes "
                          "(the up found on it as given; RULE-grow-answer)")
+    ap.add_argument("--seed", type=int, default=perturb.BASE_SEED,
+                    help=f"with --split val: draw the variants with this seed instead of the benchmark's {perturb.BASE_SEED} "
+                         "(more validation draws of the same variants)")
     ap.add_argument("--votes", type=int, default=1, help="mean softmax over this many FPS starts per cloud (default 1)")
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--data-root", type=Path, default=DEFAULT_MODELNET)
@@ -600,6 +607,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         ap.error(str(e))
     if a.votes < 1:
         ap.error(f"--votes must be at least 1, got {a.votes}")
+    if a.seed != perturb.BASE_SEED and a.split != "val":
+        ap.error(f"--seed: the test rows are drawn with seed {perturb.BASE_SEED} only; other draws are for --split val")
     candidates = [c.strip() for c in a.up_candidates.split(",") if c.strip()]
     if not candidates or any(c not in pose.UP_CANDIDATES for c in candidates) or len(set(candidates)) < len(candidates):
         ap.error(f"--up-candidates: a comma list of distinct ups from {','.join(pose.UP_CANDIDATES)}, got {a.up_candidates!r}")
@@ -620,7 +629,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         report = run(checkpoints, variants, a.limit, a.votes, a.batch_size, a.data_root, split=a.split,
                      up_search=a.up_search, candidates=candidates, on_variant=save, earlier=earlier,
-                     grow_answer=a.grow_answer)
+                     grow_answer=a.grow_answer, seed=a.seed)
     except ValueError as e:
         print(f"robustness: --resume {a.out}: {e}", file=sys.stderr)
         return 1
