@@ -87,7 +87,7 @@ def spacing(points: np.ndarray) -> float:
     """[N, 3] float32, normalised (centred, farthest point at 1) -> the lower median over its points
     of the float64 distance sqrt((dx*dx + dy*dy) + dz*dz) to the nearest point at another position
     (points at one position have none and are left out; 0.0 when no point has one): how far apart
-    the points lie (RULE-grow-spacing). The TypeScript twin is src/geometry/grow.ts `spacing`."""
+    the points lie (RULE-grow-spacing). The TypeScript twin is src/geometry/spacing.ts `spacing`."""
     p64 = np.asarray(points, np.float32).astype(np.float64)
     d = [p64[None, :, k] - p64[:, None, k] for k in range(3)]
     d2 = (d[0] * d[0] + d[1] * d[1]) + d[2] * d[2]
@@ -102,7 +102,7 @@ def answers_grown(points: np.ndarray, n_in: int, min_spacing: Optional[float] = 
     (decide.py step 5): at most n_in / 3 points (grows) and, with `min_spacing` (a calibration's
     growSpacing, RULE-grow-spacing), its spacing once normalised above it: a partial scan whose
     points are as close as the model's own stays repeated. The TypeScript twin is
-    src/model/classifier.ts `growsAnswer`."""
+    src/geometry/spacing.ts `answersGrown` (the classifier's `growsAnswer` calls it)."""
     n = len(points)
     if not grows(n, n_in):
         return False
