@@ -3,6 +3,8 @@
     PYTHONPATH=training python3 -m any2point.tools.calibrate [checkpoint ...] [--votes 2] [--limit N]
         [--variants clean,up+y,...] [--test] [--write]
     PYTHONPATH=training python3 -m any2point.tools.calibrate --table   # the zoo's test rows, as written
+    PYTHONPATH=training python3 -m any2point.tools.calibrate best.pt --sparse spaced --keep-fit --write
+        # only the sparse rule changed (decide.py step 5, RULE-grow-spacing), T and threshold kept
 
 For every cloud of the validation split (the fixed validation rows of the training split) and
 every variant (default USER_VARIANTS: as stored, turned y-up, any heading, cut, seen from one
