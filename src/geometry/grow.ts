@@ -59,4 +59,3 @@ function nearestOthers(points: Float32Array, n: number, k: number): Uint32Array 
   }
   return out;
 }
-

@@ -216,14 +216,9 @@ def with_sparse_rule(checkpoint: Path, sha: str, rule: str, n_in: int, root: Pat
     block = json.loads(path.read_text()) if path.exists() else {}
     if block.get("checkpointSha256") != sha:
         raise ValueError(f"calibrate --keep-fit: {path} was not fitted on {checkpoint} (run the fit first)")
-    out: dict = {}
-    for k, v in block.items():
-        if k in ("sparse", "growSpacing"):
-            continue
-        if k == "votesPerUp":  # where a fit puts the sparse keys
-            out.update(sparse_block(rule, n_in, root))
-        out[k] = v
-    return out
+    kept = [(k, v) for k, v in block.items() if k not in ("sparse", "growSpacing")]
+    at = next((i for i, (k, _) in enumerate(kept) if k == "votesPerUp"), len(kept))  # where a fit puts them
+    return dict(kept[:at] + list(sparse_block(rule, n_in, root).items()) + kept[at:])
 
 
 def write(mid: str, checkpoint: Path, block: dict, repo: Path = REPO) -> None:
