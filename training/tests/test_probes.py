@@ -157,3 +157,72 @@ def test_look_sure_fit_worked_by_hand():
     # never below the threshold, and 1.0 when not even the surest looked answers reach the target
     assert L.fit(answers, ["a"], threshold=0.97)["lookThreshold"] == 0.97
     assert L.fit({**answers, "a/right": np.zeros(10, bool)}, ["a"], threshold=0.8)["lookThreshold"] == 1.0
+
+
+def fake_outputs(poses, s: int, ups: int = 2, d: int = 3, k: int = 4, seed: int = 0) -> dict:
+    rng = np.random.default_rng(seed)
+    return {"labels": rng.integers(0, k, s),
+            **{p: {"logits": rng.normal(size=(ups, s, k)), "features": rng.normal(size=(ups, s, d))} for p in poses}}
+
+
+def test_picker_data_never_fits_a_fold_on_its_own_clouds_and_always_on_the_extra_ones(monkeypatch):
+    import picker_data as P
+    s, extra_s = 30, 7
+    val, extra = fake_outputs(P.POSES, s), fake_outputs(P.POSES, extra_s, seed=1)
+    pools = []
+
+    def recording_fit(pool, lam):
+        pools.append([(parts is extra, mask.copy()) for parts, mask in pool])
+        return {"weights": np.zeros(3), "confidenceWeight": 1.0}
+
+    monkeypatch.setattr(P, "fit_pool", recording_fit)
+    fold = np.arange(s) % 5
+    res = P.held_out(val, fold, [(extra, np.ones(extra_s, bool))], False, 1e-3)
+    assert len(pools) == 5 and set(res) == set(P.POSES)
+    for k, pool in enumerate(pools):
+        (is_extra0, m0), (is_extra1, m1) = pool
+        assert not is_extra0 and is_extra1
+        np.testing.assert_array_equal(m0, fold != k)
+        assert m1.all()
+    pools.clear()
+    P.held_out(val, fold, [], True, 1e-3)  # half: a fixed subset of the other folds
+    halves = [pool[0][1] for pool in pools]
+    assert all(not (h & (fold == k)).any() for k, h in enumerate(halves))
+    assert 0 < sum(h.sum() for h in halves) < sum((fold != k).sum() for k in range(5))
+
+
+def test_picker_data_fit_pool_of_validation_alone_is_the_tools_fit():
+    import picker_data as P
+    from any2point.tools import upright as T
+    rng = np.random.default_rng(3)
+    parts = {"labels": np.zeros(60, np.int64)}
+    for p, u in P.POSES.items():
+        f = rng.normal(size=(2, 60, 5))
+        f[u, :, 0] += 1.5  # the true up's first feature higher
+        parts[p] = {"logits": rng.normal(size=(2, 60, 4)), "features": f}
+    mask = np.arange(60) % 3 != 0
+    mine, tools = P.fit_pool([(parts, mask)], 1e-2), T.fit_on(parts, mask, 1e-2)
+    np.testing.assert_allclose(mine["weights"], tools["weights"], rtol=1e-6, atol=1e-7)
+    assert mine["weights"][0] > 0
+    more = P.fit_pool([(parts, mask), (parts, ~mask)], 1e-2)
+    assert not np.allclose(more["weights"], mine["weights"])
+
+
+def test_look_data_appends_the_extra_clouds_and_holds_out_only_validation_ones(monkeypatch):
+    import look_data as L
+    s, extra_s = 20, 6
+    val, extra = fake_outputs(L.S.VARIANTS, s, ups=6), fake_outputs(L.S.VARIANTS, extra_s, ups=6, seed=2)
+    for v in L.S.VARIANTS:
+        val[v]["trueUp"] = extra[v]["trueUp"] = 0
+    both = L.joined(val, extra)
+    assert both["labels"].shape == (s + extra_s,)
+    np.testing.assert_array_equal(both["up+x"]["features"][:, s:], extra["up+x"]["features"])
+    masks = []
+    monkeypatch.setattr(L.S, "fit_trigger", lambda out, variants, m, lam: masks.append(m.copy()) or {
+        "weights": np.zeros((2, 3)), "confidenceWeights": np.zeros(2), "bias": 0.0})
+    fold = np.arange(s) % 5
+    vals = L.held_out(both, val, fold, np.ones(s + extra_s, bool), "trigger", 1e-3)
+    assert set(vals) == set(L.S.VARIANTS) and vals["clean"].shape == (s,)
+    for k, m in enumerate(masks):
+        np.testing.assert_array_equal(m[:s], fold != k)
+        assert m[s:].all()

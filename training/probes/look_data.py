@@ -1,0 +1,132 @@
+"""Probe: does the second look (docs/pose.md "H2") gain from more clouds in its fits?
+
+The second look's trigger (2 x 1,025 + 1 weights) and choice (1,025) are fitted on the 985
+validation clouds in the benchmark's thirteen rows with a known up. Its trigger fires for only
+31-60 % of the sideways and upside-down clouds. Is that a shortage of fitting clouds? The whole
+procedure of tools/second_look's cross-validated column (the picker's held-out scores, the
+trigger and the choice fitted on four folds, tau chosen on four folds and applied to the fifth)
+with the trigger and the choice fitted on:
+  all: the other folds' validation clouds (the tool's own figures);
+  half: a seeded half of them (the learning curve);
+  +train: all of them and `--train-per-class` training clouds of every class (validation rows
+     left out; the same variants and seeds), which the network was trained on.
+tau is always chosen on validation clouds only. Reported: each row's cross-validated OA, the
+means over the app's nine rows and over the other four ups.
+
+    cd training && OMP_NUM_THREADS=2 PYTHONPATH=. python3 probes/look_data.py [--train-per-class 25]
+
+Outputs cached with tools/novelty's (bench-results/novelty/<id>-val-six-<v>.npz, and
+<id>-trainfit-six-<n>-<v>.npz).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from any2point import checkpoint as ckpt
+from any2point import pose, upright
+from any2point.backbones.sources import sha256_of
+from any2point.datasets import DEFAULT_MODELNET, REPO, load_modelnet40
+from any2point.tools import second_look as S
+from any2point.tools.novelty import cached, outputs, reference_rows
+from any2point.tools.robustness import stored_clouds, true_up, variant_clouds
+from any2point.tools.upright import validation_held_out
+
+DEFAULT = REPO / "training/checkpoints/use-lite-modelnet40/best.pt"
+
+
+def train_six_outputs(mid, model, heading, root, sha, per_class, log=print) -> dict:
+    """S.six_up_outputs of `per_class` training clouds of every class (validation rows left out)."""
+    data = load_modelnet40("train", root)
+    rows = reference_rows(data, per_class, seed=1)
+    raw = stored_clouds(root, rows, "val")
+    res: dict = {"labels": data.labels[rows]}
+    for v in S.VARIANTS:
+        res[v] = cached(mid, f"trainfit-six-{per_class}-{v}", sha, lambda: outputs(
+            model, variant_clouds(v, raw, rows, model.spec.points), heading, pose.UP_CANDIDATES), log)
+        res[v]["trueUp"] = pose.UP_CANDIDATES.index(true_up(v))
+    return res
+
+
+def joined(val: dict, extra: dict) -> dict:
+    """The validation outputs with `extra`'s clouds appended (after them) in every variant."""
+    out = {"labels": np.concatenate([val["labels"], extra["labels"]])}
+    for v in S.VARIANTS:
+        out[v] = {k: np.concatenate([val[v][k], extra[v][k]], 1) for k in ("logits", "features")}
+        out[v]["trueUp"] = val[v]["trueUp"]
+    return out
+
+
+def held_out(fit_out: dict, val: dict, fold: np.ndarray, keep: np.ndarray, part: str, lam: float) -> dict:
+    """{variant: held-out trigger [S] / choice [6, S] values of the validation clouds}; each fold's
+    fit on the clouds of fit_out selected by keep (its first len(fold) are the validation clouds)
+    minus that fold."""
+    n = len(fold)
+    vals = {v: np.zeros(n) if part == "trigger" else np.zeros((6, n)) for v in S.VARIANTS}
+    for k in range(int(fold.max()) + 1):
+        m = keep.copy()
+        m[:n] &= fold != k
+        look = {part: (S.fit_trigger if part == "trigger" else S.fit_choice)(fit_out, S.VARIANTS, m, lam)}
+        te = fold == k
+        for v in S.VARIANTS:
+            f, c = val[v]["features"][:, te], S.confidence(val, v)[:, te]
+            if part == "trigger":
+                vals[v][te] = upright.look_trigger(f, c, look)
+            else:
+                vals[v][:, te] = upright.look_choice(f, c, look)
+    return vals
+
+
+def cross_validated(val: dict, labels: np.ndarray, fold: np.ndarray, scores: dict, trigger: dict, choice: dict) -> dict:
+    """{variant: OA %} of the whole procedure, tau chosen on four folds and applied to the fifth."""
+    picks = {v: np.zeros(len(labels), np.int64) for v in S.VARIANTS}
+    for k in range(int(fold.max()) + 1):
+        t = S.choose(val, S.VARIANTS, labels, scores, trigger, choice, fold != k)
+        te = fold == k
+        for v in S.VARIANTS:
+            picks[v][te] = upright.pick_with_second_look(scores[v][:, te], trigger[v][te], choice[v][:, te], t)
+    return {v: S.figures(val, v, labels, picks[v])["OA"] for v in S.VARIANTS}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("checkpoint", nargs="?", type=Path, default=DEFAULT)
+    ap.add_argument("--train-per-class", type=int, default=0, help="also fit with this many training clouds a class")
+    ap.add_argument("--lambda", dest="lam", type=float, default=1e-3, help="the trigger's and the choice's penalty")
+    ap.add_argument("--out", type=Path)
+    a = ap.parse_args()
+    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
+    mid, sha = a.checkpoint.parent.name, sha256_of(a.checkpoint)
+    shipped = json.loads((a.checkpoint.parent / "upright.json").read_text())
+    model, cfg, _ = ckpt.load_model(a.checkpoint)
+    val = S.six_up_outputs(mid, model, cfg.heading, DEFAULT_MODELNET, sha, S.VARIANTS)
+    labels, fold, pickers = validation_held_out(mid, model, cfg.heading, 0, DEFAULT_MODELNET, sha, shipped["lambda"])
+    scores = S.held_out_scores(val, S.VARIANTS, fold, pickers)
+    n = len(labels)
+    settings = {"all": (val, np.ones(n, bool)), "half": (val, np.random.default_rng(5).random(n) < 0.5)}
+    if a.train_per_class:
+        extra = train_six_outputs(mid, model, cfg.heading, DEFAULT_MODELNET, sha, a.train_per_class)
+        settings["+train"] = (joined(val, extra), np.ones(n + len(extra["labels"]), bool))
+    report = {}
+    for name, (fit_out, keep) in settings.items():
+        t0 = time.time()
+        trig = held_out(fit_out, val, fold, keep, "trigger", a.lam)
+        choice = held_out(fit_out, val, fold, keep, "choice", a.lam)
+        rows = cross_validated(val, labels, fold, scores, trig, choice)
+        means = {g: round(float(np.mean([rows[v] for v in group])), 2)
+                 for g, group in (("nine", S.NINE), ("otherUps", S.OTHER_UPS))}
+        report[name] = {"means": means, "rows": rows}
+        print(f"{name}: {means} {rows} ({time.time() - t0:.0f} s)", flush=True)
+    if a.out:
+        a.out.write_text(json.dumps(report, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
