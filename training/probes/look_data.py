@@ -9,7 +9,8 @@ with the trigger and the choice fitted on:
   all: the other folds' validation clouds (the tool's own figures);
   half: a seeded half of them (the learning curve);
   +train: all of them and `--train-per-class` training clouds of every class (validation rows
-     left out; the same variants and seeds), which the network was trained on.
+     left out; the same variants and seeds), which the network was trained on (also in the
+     trigger's fit only, or in the choice's only: `--settings`).
 tau is always chosen on validation clouds only. Reported: each row's cross-validated OA, the
 means over the app's nine rows and over the other four ups.
 
@@ -30,37 +31,13 @@ import numpy as np
 import torch
 
 from any2point import checkpoint as ckpt
-from any2point import pose, upright
+from any2point import upright
 from any2point.backbones.sources import sha256_of
-from any2point.datasets import DEFAULT_MODELNET, REPO, load_modelnet40
+from any2point.datasets import DEFAULT_MODELNET, REPO
 from any2point.tools import second_look as S
-from any2point.tools.novelty import cached, outputs, reference_rows
-from any2point.tools.robustness import stored_clouds, true_up, variant_clouds
 from any2point.tools.upright import validation_held_out
 
 DEFAULT = REPO / "training/checkpoints/use-lite-modelnet40/best.pt"
-
-
-def train_six_outputs(mid, model, heading, root, sha, per_class, log=print) -> dict:
-    """S.six_up_outputs of `per_class` training clouds of every class (validation rows left out)."""
-    data = load_modelnet40("train", root)
-    rows = reference_rows(data, per_class, seed=1)
-    raw = stored_clouds(root, rows, "val")
-    res: dict = {"labels": data.labels[rows]}
-    for v in S.VARIANTS:
-        res[v] = cached(mid, f"trainfit-six-{per_class}-{v}", sha, lambda: outputs(
-            model, variant_clouds(v, raw, rows, model.spec.points), heading, pose.UP_CANDIDATES), log)
-        res[v]["trueUp"] = pose.UP_CANDIDATES.index(true_up(v))
-    return res
-
-
-def joined(val: dict, extra: dict) -> dict:
-    """The validation outputs with `extra`'s clouds appended (after them) in every variant."""
-    out = {"labels": np.concatenate([val["labels"], extra["labels"]])}
-    for v in S.VARIANTS:
-        out[v] = {k: np.concatenate([val[v][k], extra[v][k]], 1) for k in ("logits", "features")}
-        out[v]["trueUp"] = val[v]["trueUp"]
-    return out
 
 
 def held_out(fit_out: dict, val: dict, fold: np.ndarray, keep: np.ndarray, part: str, lam: float) -> dict:
@@ -99,6 +76,8 @@ def main() -> int:
     ap.add_argument("checkpoint", nargs="?", type=Path, default=DEFAULT)
     ap.add_argument("--train-per-class", type=int, default=0, help="also fit with this many training clouds a class")
     ap.add_argument("--lambda", dest="lam", type=float, default=1e-3, help="the trigger's and the choice's penalty")
+    ap.add_argument("--settings", default="all,half,+train",
+                    help="of all, half, +train, '+train trigger only', '+train choice only'")
     ap.add_argument("--out", type=Path)
     a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
@@ -109,15 +88,18 @@ def main() -> int:
     labels, fold, pickers = validation_held_out(mid, model, cfg.heading, 0, DEFAULT_MODELNET, sha, shipped["lambda"])
     scores = S.held_out_scores(val, S.VARIANTS, fold, pickers)
     n = len(labels)
-    settings = {"all": (val, np.ones(n, bool)), "half": (val, np.random.default_rng(5).random(n) < 0.5)}
+    alone, half = (val, np.ones(n, bool)), (val, np.random.default_rng(5).random(n) < 0.5)
+    settings = {"all": (alone, alone), "half": (half, half)}  # name: (the trigger's, the choice's fit clouds)
     if a.train_per_class:
-        extra = train_six_outputs(mid, model, cfg.heading, DEFAULT_MODELNET, sha, a.train_per_class)
-        settings["+train"] = (joined(val, extra), np.ones(n + len(extra["labels"]), bool))
+        extra = S.training_six_up_outputs(mid, model, cfg.heading, DEFAULT_MODELNET, sha, a.train_per_class, S.VARIANTS)
+        both = (S.joined(val, extra), np.ones(n + len(extra["labels"]), bool))
+        settings.update({"+train": (both, both), "+train trigger only": (both, alone), "+train choice only": (alone, both)})
     report = {}
-    for name, (fit_out, keep) in settings.items():
+    for name in a.settings.split(","):
         t0 = time.time()
-        trig = held_out(fit_out, val, fold, keep, "trigger", a.lam)
-        choice = held_out(fit_out, val, fold, keep, "choice", a.lam)
+        (trig_out, trig_keep), (choice_out, choice_keep) = settings[name]
+        trig = held_out(trig_out, val, fold, trig_keep, "trigger", a.lam)
+        choice = held_out(choice_out, val, fold, choice_keep, "choice", a.lam)
         rows = cross_validated(val, labels, fold, scores, trig, choice)
         means = {g: round(float(np.mean([rows[v] for v in group])), 2)
                  for g, group in (("nine", S.NINE), ("otherUps", S.OTHER_UPS))}
