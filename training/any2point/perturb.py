@@ -248,8 +248,28 @@ def variant_rng(name: str, index: int, seed: Optional[int] = None) -> np.random.
     return np.random.default_rng([BASE_SEED if seed is None else seed, zlib.crc32(name.encode()), index])
 
 
+def turned_variant(name: str) -> Optional[tuple[str, str]]:
+    """(variant, axis) of a turned variant "<variant><axis>", e.g. "heading+x" -> ("heading", "+x"):
+    that variant's cloud (the same seed), then turned so that its up points along the axis, as a
+    file of it saved on its side would arrive. None for any other name."""
+    base, axis = name[:-2], name[-2:]
+    if axis in UP_ROTATIONS and base in VARIANTS and not base.startswith("up") and base != "so3":
+        return base, axis
+    return None
+
+
+def known(name: str) -> bool:
+    """A variant apply() draws: one of VARIANTS, or a turned one (turned_variant)."""
+    return name in VARIANTS or turned_variant(name) is not None
+
+
 def apply(name: str, points: np.ndarray, index: int, seed: Optional[int] = None) -> np.ndarray:
     """Variant `name` of cloud number `index` (its row in the split), seeded by variant_rng."""
-    if name not in VARIANTS:
-        raise ValueError(f"unknown variant {name!r}; the variants are {', '.join(VARIANTS)}")
-    return VARIANTS[name](points, variant_rng(name, index, seed))
+    if name in VARIANTS:
+        return VARIANTS[name](points, variant_rng(name, index, seed))
+    turned = turned_variant(name)
+    if turned is None:
+        raise ValueError(f"unknown variant {name!r}; the variants are {', '.join(VARIANTS)}, "
+                         f"or one of them (not an up or so3) followed by an up axis: {', '.join(UP_ROTATIONS)}")
+    base, axis = turned
+    return up_to(axis)(apply(base, points, index, seed), None)

@@ -10,7 +10,10 @@ with the trigger and the choice fitted on:
   half: a seeded half of them (the learning curve);
   +train: all of them and `--train-per-class` training clouds of every class (validation rows
      left out; the same variants and seeds), which the network was trained on (also in the
-     trigger's fit only, or in the choice's only: `--settings`).
+     trigger's fit only, or in the choice's only: `--settings`);
+  +turned: the validation clouds in more rows (`--turned`, e.g. a random heading laid on its side,
+     "heading+x": how sideways files really come), the trigger and the choice fitted and tau chosen
+     on the thirteen rows and those (RULE-look-turned.md).
 tau is always chosen on validation clouds only. Reported: each row's cross-validated OA, the
 means over the app's nine rows and over the other four ups.
 
@@ -40,18 +43,19 @@ from any2point.tools.upright import validation_held_out
 DEFAULT = REPO / "training/checkpoints/use-lite-modelnet40/best.pt"
 
 
-def held_out(fit_out: dict, val: dict, fold: np.ndarray, keep: np.ndarray, part: str, lam: float) -> dict:
-    """{variant: held-out trigger [S] / choice [6, S] values of the validation clouds}; each fold's
-    fit on the clouds of fit_out selected by keep (its first len(fold) are the validation clouds)
-    minus that fold."""
+def held_out(fit_out: dict, val: dict, fold: np.ndarray, keep: np.ndarray, part: str, lam: float,
+             fit_rows=S.VARIANTS, rows=S.VARIANTS) -> dict:
+    """{row: held-out trigger [S] / choice [6, S] values of the validation clouds in `rows`}; each
+    fold's fit on the rows fit_rows of the clouds of fit_out selected by keep (its first len(fold)
+    are the validation clouds) minus that fold."""
     n = len(fold)
-    vals = {v: np.zeros(n) if part == "trigger" else np.zeros((6, n)) for v in S.VARIANTS}
+    vals = {v: np.zeros(n) if part == "trigger" else np.zeros((6, n)) for v in rows}
     for k in range(int(fold.max()) + 1):
         m = keep.copy()
         m[:n] &= fold != k
-        look = {part: (S.fit_trigger if part == "trigger" else S.fit_choice)(fit_out, S.VARIANTS, m, lam)}
+        look = {part: (S.fit_trigger if part == "trigger" else S.fit_choice)(fit_out, fit_rows, m, lam)}
         te = fold == k
-        for v in S.VARIANTS:
+        for v in rows:
             f, c = val[v]["features"][:, te], S.confidence(val, v)[:, te]
             if part == "trigger":
                 vals[v][te] = upright.look_trigger(f, c, look)
@@ -60,15 +64,17 @@ def held_out(fit_out: dict, val: dict, fold: np.ndarray, keep: np.ndarray, part:
     return vals
 
 
-def cross_validated(val: dict, labels: np.ndarray, fold: np.ndarray, scores: dict, trigger: dict, choice: dict) -> dict:
-    """{variant: OA %} of the whole procedure, tau chosen on four folds and applied to the fifth."""
-    picks = {v: np.zeros(len(labels), np.int64) for v in S.VARIANTS}
+def cross_validated(val: dict, labels: np.ndarray, fold: np.ndarray, scores: dict, trigger: dict, choice: dict,
+                    tau_rows=S.VARIANTS, rows=S.VARIANTS) -> dict:
+    """{row: OA %} of the whole procedure on `rows`, tau chosen on four folds of tau_rows and
+    applied to the fifth."""
+    picks = {v: np.zeros(len(labels), np.int64) for v in rows}
     for k in range(int(fold.max()) + 1):
-        t = S.choose(val, S.VARIANTS, labels, scores, trigger, choice, fold != k)
+        t = S.choose(val, tau_rows, labels, scores, trigger, choice, fold != k)
         te = fold == k
-        for v in S.VARIANTS:
+        for v in rows:
             picks[v][te] = upright.pick_with_second_look(scores[v][:, te], trigger[v][te], choice[v][:, te], t)
-    return {v: S.figures(val, v, labels, picks[v])["OA"] for v in S.VARIANTS}
+    return {v: S.figures(val, v, labels, picks[v])["OA"] for v in rows}
 
 
 def main() -> int:
@@ -76,33 +82,42 @@ def main() -> int:
     ap.add_argument("checkpoint", nargs="?", type=Path, default=DEFAULT)
     ap.add_argument("--train-per-class", type=int, default=0, help="also fit with this many training clouds a class")
     ap.add_argument("--lambda", dest="lam", type=float, default=1e-3, help="the trigger's and the choice's penalty")
+    ap.add_argument("--turned", default="", help="more rows, e.g. heading+x,heading-z (perturb.turned_variant): "
+                    "every setting is read on them too, and the setting '+turned' is fitted on them as well")
     ap.add_argument("--settings", default="all,half,+train",
-                    help="of all, half, +train, '+train trigger only', '+train choice only'")
+                    help="of all, half, +train, '+train trigger only', '+train choice only', +turned")
     ap.add_argument("--out", type=Path)
     a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
     mid, sha = a.checkpoint.parent.name, sha256_of(a.checkpoint)
     shipped = json.loads((a.checkpoint.parent / "upright.json").read_text())
     model, cfg, _ = ckpt.load_model(a.checkpoint)
-    val = S.six_up_outputs(mid, model, cfg.heading, DEFAULT_MODELNET, sha, S.VARIANTS)
+    turned = tuple(v for v in a.turned.split(",") if v)
+    every = (*S.VARIANTS, *turned)
+    val = S.six_up_outputs(mid, model, cfg.heading, DEFAULT_MODELNET, sha, every)
     labels, fold, pickers = validation_held_out(mid, model, cfg.heading, 0, DEFAULT_MODELNET, sha, shipped["lambda"])
-    scores = S.held_out_scores(val, S.VARIANTS, fold, pickers)
+    scores = S.held_out_scores(val, every, fold, pickers)
     n = len(labels)
     alone, half = (val, np.ones(n, bool)), (val, np.random.default_rng(5).random(n) < 0.5)
-    settings = {"all": (alone, alone), "half": (half, half)}  # name: (the trigger's, the choice's fit clouds)
+    # name: (the trigger's fit clouds, the choice's, the rows both are fitted and tau is chosen on)
+    settings = {"all": (alone, alone, S.VARIANTS), "half": (half, half, S.VARIANTS)}
     if a.train_per_class:
         extra = S.training_six_up_outputs(mid, model, cfg.heading, DEFAULT_MODELNET, sha, a.train_per_class, S.VARIANTS)
         both = (S.joined(val, extra), np.ones(n + len(extra["labels"]), bool))
-        settings.update({"+train": (both, both), "+train trigger only": (both, alone), "+train choice only": (alone, both)})
+        settings.update({"+train": (both, both, S.VARIANTS), "+train trigger only": (both, alone, S.VARIANTS),
+                         "+train choice only": (alone, both, S.VARIANTS)})
+    if turned:
+        settings["+turned"] = (alone, alone, every)
+    groups = (("nine", S.NINE), ("otherUps", S.OTHER_UPS), *((("turned", turned), ("sideways", S.OTHER_UPS + turned))
+                                                             if turned else ()))
     report = {}
     for name in a.settings.split(","):
         t0 = time.time()
-        (trig_out, trig_keep), (choice_out, choice_keep) = settings[name]
-        trig = held_out(trig_out, val, fold, trig_keep, "trigger", a.lam)
-        choice = held_out(choice_out, val, fold, choice_keep, "choice", a.lam)
-        rows = cross_validated(val, labels, fold, scores, trig, choice)
-        means = {g: round(float(np.mean([rows[v] for v in group])), 2)
-                 for g, group in (("nine", S.NINE), ("otherUps", S.OTHER_UPS))}
+        (trig_out, trig_keep), (choice_out, choice_keep), fit_rows = settings[name]
+        trig = held_out(trig_out, val, fold, trig_keep, "trigger", a.lam, fit_rows, every)
+        choice = held_out(choice_out, val, fold, choice_keep, "choice", a.lam, fit_rows, every)
+        rows = cross_validated(val, labels, fold, scores, trig, choice, fit_rows, every)
+        means = {g: round(float(np.mean([rows[v] for v in group])), 2) for g, group in groups}
         report[name] = {"means": means, "rows": rows}
         print(f"{name}: {means} {rows} ({time.time() - t0:.0f} s)", flush=True)
     if a.out:

@@ -156,3 +156,23 @@ def test_variant_seeds_differ_between_variants():
     assert P.variant_rng("jitter1", 5).random() != P.variant_rng("jitter2", 5).random()
     with pytest.raises(ValueError, match="unknown variant 'tilt'"):
         P.apply("tilt", cloud(), 0)
+
+
+@pytest.mark.parametrize("name, base, axis", [("heading+x", "heading", "+x"), ("cut-z", "cut", "-z"),
+                                              ("points256-y", "points256", "-y")])
+def test_a_turned_variant_is_its_variants_cloud_laid_on_the_axis(name, base, axis):
+    from any2point.tools.robustness import true_up
+    p = cloud()
+    assert P.turned_variant(name) == (base, axis) and P.known(name)
+    np.testing.assert_array_equal(P.apply(name, p, 3), P.up_to(axis)(P.apply(base, p, 3), None))
+    np.testing.assert_array_equal(P.apply(name, p, 3, seed=9), P.up_to(axis)(P.apply(base, p, 3, seed=9), None))
+    assert true_up(name) == axis and true_up(base) == "+z"
+
+
+@pytest.mark.parametrize("name", ["up+x-z", "so3+x", "heading+q", "tilt+x", "heading"])
+def test_only_a_benchmark_variant_and_an_up_axis_make_a_turned_one(name):
+    assert P.turned_variant(name) is None
+    if name != "heading":
+        assert not P.known(name)
+        with pytest.raises(ValueError, match="followed by an up axis"):
+            P.apply(name, cloud(), 0)

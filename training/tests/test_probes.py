@@ -226,3 +226,20 @@ def test_look_data_appends_the_extra_clouds_and_holds_out_only_validation_ones(m
     for k, m in enumerate(masks):
         np.testing.assert_array_equal(m[:s], fold != k)
         assert m[s:].all()
+
+
+def test_look_data_reads_turned_rows_it_was_not_fitted_on(monkeypatch):
+    import look_data as L
+    s, rows = 15, (*L.S.VARIANTS, "heading+x")
+    val = fake_outputs(rows, s, ups=6)
+    for v in rows:
+        val[v]["trueUp"] = 0
+    fitted = []
+    monkeypatch.setattr(L.S, "fit_choice", lambda out, variants, m, lam: fitted.append(tuple(variants)) or {
+        "weights": np.ones(3), "confidenceWeight": 0.0})
+    fold = np.arange(s) % 5
+    vals = L.held_out(val, val, fold, np.ones(s, bool), "choice", 1e-3, L.S.VARIANTS, rows)
+    assert set(fitted) == {L.S.VARIANTS} and len(fitted) == 5
+    np.testing.assert_allclose(vals["heading+x"], val["heading+x"]["features"].sum(-1))  # scored: w . f
+    L.held_out(val, val, fold, np.ones(s, bool), "choice", 1e-3, rows, rows)
+    assert set(fitted[5:]) == {rows}

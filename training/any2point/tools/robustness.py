@@ -222,6 +222,9 @@ def true_up(name: str) -> Optional[str]:
     """The up a cloud of variant `name` has (what an up search should find); None for so3."""
     if name.startswith("up"):
         return name[2:]
+    turned = perturb.turned_variant(name)
+    if turned:
+        return turned[1]
     return None if name == "so3" else "+z"
 
 
@@ -561,10 +564,11 @@ def parse_variants(spec: str) -> list[str]:
     if spec == "all":
         return list(perturb.VARIANTS)
     names = [v.strip() for v in spec.split(",") if v.strip()]
-    unknown = [v for v in names if v not in perturb.VARIANTS]
+    unknown = [v for v in names if not perturb.known(v)]
     if unknown or not names:
         raise ValueError(f"unknown variant(s) {', '.join(unknown) or '(none given)'}; "
-                         f"choose 'all' or from {', '.join(perturb.VARIANTS)}")
+                         f"choose 'all' or from {', '.join(perturb.VARIANTS)} (or one followed by an up axis: "
+                         f"heading+x is a random heading, then turned to +x up)")
     return names
 
 
