@@ -176,3 +176,12 @@ def test_only_a_benchmark_variant_and_an_up_axis_make_a_turned_one(name):
         assert not P.known(name)
         with pytest.raises(ValueError, match="followed by an up axis"):
             P.apply(name, cloud(), 0)
+
+
+def test_the_table_names_a_turned_variant_after_its_variant():
+    from any2point.tools.robustness import label, parse_variants
+    assert label("heading+x") == "random heading about the up axis, then laid with its up along +x"
+    assert label("up+x") == "up turned to +x"
+    assert parse_variants("clean,heading-z") == ["clean", "heading-z"]
+    with pytest.raises(ValueError, match="unknown variant"):
+        parse_variants("heading+q")

@@ -47,7 +47,7 @@ from ..decide import APP_UPS
 from ..fitted import write_fitted_block
 from ..datasets import DEFAULT_MODELNET, REPO, CloudSet
 from . import upright as upright_tool
-from .robustness import (LABELS, app_picker, fresh_indices, markdown_table, parse_variants, split_rows, stored_clouds,
+from .robustness import (app_picker, fresh_indices, label, markdown_table, parse_variants, split_rows, stored_clouds,
                          variant_clouds, vote_outputs, zoo_checkpoints)
 
 CACHE = REPO / "bench-results" / "calibration"
@@ -241,7 +241,7 @@ def zoo_table(repo: Path = REPO) -> str:
     lines = [head, "| --- |" + " ---: |" * len(models)]
     for v in names:
         cells = [f"{100 * m['variants'][v]['coverage']:.1f} / {100 * m['variants'][v]['keptAccuracy']:.1f}" for m in models]
-        lines.append(f"| {LABELS.get(v, v)} | " + " | ".join(cells) + " |")
+        lines.append(f"| {label(v)} | " + " | ".join(cells) + " |")
     return acc + "\n\n" + "\n".join(lines)
 
 

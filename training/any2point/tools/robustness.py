@@ -74,6 +74,14 @@ LABELS = {
 }
 
 
+def label(name: str) -> str:
+    """How the table names a variant; a turned one (perturb.turned_variant) after its variant."""
+    turned = perturb.turned_variant(name)
+    if turned:
+        return f"{LABELS.get(turned[0], turned[0])}, then laid with its up along {turned[1]}"
+    return LABELS.get(name, name)
+
+
 # What the loaders do to a variant cloud before normalisation (reports before session 45 had no
 # such key: their clouds were normalised as perturbed).
 LOADER = "stray pieces left out (strays.py)"
@@ -539,7 +547,7 @@ def markdown_table(report: dict) -> str:
     for name in report["variants"]:
         cells = [f"{_pct(m['variants'][name]['overallAccuracy'])} / {_pct(m['variants'][name]['meanClassAccuracy'])}"
                  for m in models]
-        lines.append(f"| {LABELS.get(name, name)} | " + " | ".join(cells) + " |")
+        lines.append(f"| {label(name)} | " + " | ".join(cells) + " |")
     return "\n".join(lines + ["", sure_table(report)] if any("shownSure" in r for m in models for r in m["variants"].values())
                      else lines)
 
@@ -556,7 +564,7 @@ def sure_table(report: dict) -> str:
             r = m["variants"][name]
             cells.append(f"{_pct(r['shownSure'])} / {_pct(r['rightWhenSure'])} / {_pct(r['wrongShownSure'])}"
                          if "shownSure" in r else "-")
-        lines.append(f"| {LABELS.get(name, name)} | " + " | ".join(cells) + " |")
+        lines.append(f"| {label(name)} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
