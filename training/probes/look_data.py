@@ -34,13 +34,37 @@ import numpy as np
 import torch
 
 from any2point import checkpoint as ckpt
-from any2point import upright
+from any2point import pose, upright
 from any2point.backbones.sources import sha256_of
-from any2point.datasets import DEFAULT_MODELNET, REPO
+from any2point.datasets import DEFAULT_MODELNET, REPO, load_modelnet40
 from any2point.tools import second_look as S
+from any2point.tools.novelty import cached, outputs, reference_rows
+from any2point.tools.robustness import stored_clouds, true_up, variant_clouds
 from any2point.tools.upright import validation_held_out
 
 DEFAULT = REPO / "training/checkpoints/use-lite-modelnet40/best.pt"
+
+
+def train_six_outputs(mid, model, heading, root, sha, per_class, log=print) -> dict:
+    """S.six_up_outputs of `per_class` training clouds of every class (validation rows left out)."""
+    data = load_modelnet40("train", root)
+    rows = reference_rows(data, per_class, seed=1)
+    raw = stored_clouds(root, rows, "val")
+    res: dict = {"labels": data.labels[rows]}
+    for v in S.VARIANTS:
+        res[v] = cached(mid, f"trainfit-six-{per_class}-{v}", sha, lambda: outputs(
+            model, variant_clouds(v, raw, rows, model.spec.points), heading, pose.UP_CANDIDATES), log)
+        res[v]["trueUp"] = pose.UP_CANDIDATES.index(true_up(v))
+    return res
+
+
+def joined(val: dict, extra: dict) -> dict:
+    """The validation outputs with `extra`'s clouds appended (after them) in every variant."""
+    out = {"labels": np.concatenate([val["labels"], extra["labels"]])}
+    for v in S.VARIANTS:
+        out[v] = {k: np.concatenate([val[v][k], extra[v][k]], 1) for k in ("logits", "features")}
+        out[v]["trueUp"] = val[v]["trueUp"]
+    return out
 
 
 def held_out(fit_out: dict, val: dict, fold: np.ndarray, keep: np.ndarray, part: str, lam: float,
@@ -102,8 +126,8 @@ def main() -> int:
     # name: (the trigger's fit clouds, the choice's, the rows both are fitted and tau is chosen on)
     settings = {"all": (alone, alone, S.VARIANTS), "half": (half, half, S.VARIANTS)}
     if a.train_per_class:
-        extra = S.training_six_up_outputs(mid, model, cfg.heading, DEFAULT_MODELNET, sha, a.train_per_class, S.VARIANTS)
-        both = (S.joined(val, extra), np.ones(n + len(extra["labels"]), bool))
+        extra = train_six_outputs(mid, model, cfg.heading, DEFAULT_MODELNET, sha, a.train_per_class)
+        both = (joined(val, extra), np.ones(n + len(extra["labels"]), bool))
         settings.update({"+train": (both, both, S.VARIANTS), "+train trigger only": (both, alone, S.VARIANTS),
                          "+train choice only": (alone, both, S.VARIANTS)})
     if turned:

@@ -214,7 +214,7 @@ def test_look_data_appends_the_extra_clouds_and_holds_out_only_validation_ones(m
     val, extra = fake_outputs(L.S.VARIANTS, s, ups=6), fake_outputs(L.S.VARIANTS, extra_s, ups=6, seed=2)
     for v in L.S.VARIANTS:
         val[v]["trueUp"] = extra[v]["trueUp"] = 0
-    both = L.S.joined(val, extra)
+    both = L.joined(val, extra)
     assert both["labels"].shape == (s + extra_s,)
     np.testing.assert_array_equal(both["up+x"]["features"][:, s:], extra["up+x"]["features"])
     masks = []

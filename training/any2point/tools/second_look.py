@@ -15,9 +15,7 @@ src/model/upright.ts). Files whose up is +z or +y rarely pay for the four extra 
    ups at one vote (cached with tools/novelty's outputs, bench-results/novelty/).
 2. The trigger and the choice fitted on every cloud of every variant; each penalty from LAMBDAS
    by 5-fold cross-validation over the clouds (held-out loss), each cloud's held-out values kept;
-   the picker's held-out scores from tools/upright.validation_held_out. With `--train-per-class N`
-   the fits (every fold's, and the app's) also take N training clouds of every class in the same
-   variants (RULE-look-data.md); the held-out values, losses and tau stay those of validation.
+   the picker's held-out scores from tools/upright.validation_held_out.
 3. tau (RULE-cascade.md .. RULE-cascade3.md) on the held-out values: among the thresholds
    (quantiles of the pooled trigger, and "never"), those that keep every one of the app's nine
    rows (NINE) within SLACK points of the two-up rule; of those the one with the highest mean over
@@ -45,8 +43,8 @@ import torch
 from .. import checkpoint as ckpt
 from .. import decide, pose, upright
 from ..backbones.sources import sha256_of
-from ..datasets import DEFAULT_MODELNET, REPO, load_modelnet40
-from .novelty import cached, outputs, reference_rows
+from ..datasets import DEFAULT_MODELNET, REPO
+from .novelty import cached, outputs
 from .robustness import split_rows, stored_clouds, true_up, variant_clouds
 from .upright import validation_held_out, write
 
@@ -70,37 +68,6 @@ def six_up_outputs(mid: str, model, heading: str, root: Path, sha: str, variants
             model, variant_clouds(v, raw, rows, model.spec.points), heading, pose.UP_CANDIDATES), log)
         res[v]["trueUp"] = pose.UP_CANDIDATES.index(true_up(v))
     return res
-
-
-def training_six_up_outputs(mid: str, model, heading: str, root: Path, sha: str, per_class: int,
-                            variants: Sequence[str], log=print) -> dict:
-    """six_up_outputs of `per_class` training clouds of every class (validation rows left out;
-    tools/novelty.reference_rows with seed 1), the same variants and seeds: extra clouds for the
-    trigger's and the choice's fits (RULE-look-data.md), never for tau."""
-    data = load_modelnet40("train", root)
-    rows = reference_rows(data, per_class, seed=1)
-    raw = stored_clouds(root, rows, "val")
-    res: dict = {"labels": data.labels[rows]}
-    for v in variants:
-        res[v] = cached(mid, f"trainfit-six-{per_class}-{v}", sha, lambda: outputs(
-            model, variant_clouds(v, raw, rows, model.spec.points), heading, pose.UP_CANDIDATES), log)
-        res[v]["trueUp"] = pose.UP_CANDIDATES.index(true_up(v))
-    return res
-
-
-def joined(val: dict, extra: dict, variants: Sequence[str] = VARIANTS) -> dict:
-    """The validation outputs with `extra`'s clouds appended (after them) in every variant."""
-    out = {"labels": np.concatenate([val["labels"], extra["labels"]])}
-    for v in variants:
-        out[v] = {k: np.concatenate([val[v][k], extra[v][k]], 1) for k in ("logits", "features")}
-        out[v]["trueUp"] = val[v]["trueUp"]
-    return out
-
-
-def fit_mask(fold: np.ndarray, k: int, total: int) -> np.ndarray:
-    """The clouds a fold's fit uses: the validation clouds (the first len(fold)) not in fold k, and
-    every extra cloud after them."""
-    return np.concatenate([fold != k, np.ones(total - len(fold), bool)])
 
 
 def held_out_scores(out: dict, variants: Sequence[str], fold: np.ndarray, pickers: list[dict]) -> dict:
@@ -135,21 +102,17 @@ def fit_choice(out: dict, variants: Sequence[str], m: np.ndarray, lam: float) ->
     return upright.fit_choice(x, t, lam)
 
 
-def held_out(out: dict, variants: Sequence[str], fold: np.ndarray, part: str, log=print,
-             fit_out: Optional[dict] = None) -> tuple[dict, float, dict]:
+def held_out(out: dict, variants: Sequence[str], fold: np.ndarray, part: str, log=print) -> tuple[dict, float, dict]:
     """({variant: held-out values}, the penalty, {penalty: held-out loss}) of the trigger ([S]
-    logits) or the choice ([6, S] scores) of the validation clouds `out`: each cloud's from the fit
-    on the other folds (and on fit_out's extra clouds, after the validation ones, when given), with
-    the penalty of the lowest held-out loss (log-loss, or the choice's cross-entropy over six)."""
-    fit_out = out if fit_out is None else fit_out
-    n_fit = len(fit_out["labels"])
+    logits) or the choice ([6, S] scores): each cloud's from the fit on the other folds, with the
+    penalty of the lowest held-out loss (log-loss, or the choice's cross-entropy over six)."""
     loss, held = {}, {}
     for lam in LAMBDAS:
         vals = {v: np.zeros(len(fold)) if part == "trigger" else np.zeros((6, len(fold))) for v in variants}
         total, count = 0.0, 0
         for k in range(int(fold.max()) + 1):
             te = fold == k
-            look = {part: (fit_trigger if part == "trigger" else fit_choice)(fit_out, variants, fit_mask(fold, k, n_fit), lam)}
+            look = {part: (fit_trigger if part == "trigger" else fit_choice)(out, variants, fold != k, lam)}
             for v in variants:
                 f, c = out[v]["features"][:, te], confidence(out, v)[:, te]
                 if part == "trigger":
@@ -199,8 +162,7 @@ def round_to(x: float, digits: int = SIGNIFICANT) -> float:
     return float(f"{x:.{digits - 1}e}")
 
 
-def evaluate(mid: str, path: Path, root: Path, variants: Sequence[str] = VARIANTS, train_per_class: int = 0,
-             log=print) -> dict:
+def evaluate(mid: str, path: Path, root: Path, variants: Sequence[str] = VARIANTS, log=print) -> dict:
     shipped_path = path.parent / "upright.json"
     if not shipped_path.exists():
         raise SystemExit(f"{shipped_path}: no learned up picker; run any2point.tools.upright {path} --write first")
@@ -214,12 +176,8 @@ def evaluate(mid: str, path: Path, root: Path, variants: Sequence[str] = VARIANT
     if not np.array_equal(labels, out["labels"]):
         raise SystemExit("the six-up outputs are not of the validation clouds tools/upright fits on")
     scores = held_out_scores(out, variants, fold, pickers)
-    fit_out = out
-    if train_per_class:
-        fit_out = joined(out, training_six_up_outputs(mid, model, cfg.heading, root, sha, train_per_class, variants, log),
-                         variants)
-    trigger, lam_t, loss_t = held_out(out, variants, fold, "trigger", log, fit_out)
-    choice, lam_c, loss_c = held_out(out, variants, fold, "choice", log, fit_out)
+    trigger, lam_t, loss_t = held_out(out, variants, fold, "trigger", log)
+    choice, lam_c, loss_c = held_out(out, variants, fold, "choice", log)
     tau = choose(out, variants, labels, scores, trigger, choice, np.ones(len(labels), bool))
     if not np.isfinite(tau):
         log(f"{mid}: no threshold keeps the nine rows within {SLACK} points: no second look")
@@ -244,13 +202,8 @@ def evaluate(mid: str, path: Path, root: Path, variants: Sequence[str] = VARIANT
                     for k in ("twoUps", "allSix", "secondLook", "crossValidated")}
              for name, group in (("nine", [v for v in NINE if v in variants]),
                                  ("otherUps", [v for v in OTHER_UPS if v in variants]), ("all", list(variants)))}
-    every = np.ones(len(fit_out["labels"]), bool)
-    t, c = fit_trigger(fit_out, variants, every, lam_t), fit_choice(fit_out, variants, every, lam_c)
-    extra = len(fit_out["labels"]) - len(labels)
-    training = ({"trainingClouds": extra, "trainingPerClass": train_per_class,
-                 "trainingRows": "tools/novelty.reference_rows(train, trainingPerClass, seed 1): in the trigger's and "
-                                 "the choice's fits (every fold's), never in tau's choice (RULE-look-data.md)"}
-                if extra else {})
+    every = np.ones(len(labels), bool)
+    t, c = fit_trigger(out, variants, every, lam_t), fit_choice(out, variants, every, lam_c)
     return {"below": tau,
             "trigger": {"weights": [[round_to(x) for x in w] for w in t["weights"]],
                         "confidenceWeights": [round_to(x) for x in t["confidenceWeights"]], "bias": round_to(t["bias"])},
@@ -261,7 +214,7 @@ def evaluate(mid: str, path: Path, root: Path, variants: Sequence[str] = VARIANT
                      "look below `below`; choice: weights . features + confidenceWeight ln(max softmax), the highest of six",
             "fittedOn": {"split": "validation", "clouds": int(len(labels)), "variants": list(variants), "votes": 1,
                          "heldOut": "trigger, choice, tau and the picker's scores of each cloud from fits on the other four folds",
-                         "slack": SLACK, **training},
+                         "slack": SLACK},
             "heldOutLoss": {"trigger": {str(k): round(x, 5) for k, x in loss_t.items()},
                             "choice": {str(k): round(x, 5) for k, x in loss_c.items()}},
             "crossValidatedTaus": cv_taus, "validation": rows, "validationMeans": means}
@@ -286,12 +239,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                     default=REPO / "training" / "checkpoints" / "use-lite-modelnet40" / "best.pt")
     ap.add_argument("--write", action="store_true", help="add the block to upright.json and the manifest's upright")
     ap.add_argument("--data-root", type=Path, default=DEFAULT_MODELNET)
-    ap.add_argument("--train-per-class", type=int, default=0,
-                    help="also fit the trigger and the choice on this many training clouds a class (RULE-look-data.md)")
     a = ap.parse_args(argv)
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
     mid, path = a.checkpoint.parent.name, a.checkpoint
-    look = evaluate(mid, path, a.data_root, train_per_class=a.train_per_class)
+    look = evaluate(mid, path, a.data_root)
     if look["below"] is None:
         return 0
     print(table(look))
