@@ -57,8 +57,7 @@ def pose_clouds(pose: str, raw: np.ndarray, rows: np.ndarray, n_in: int) -> np.n
     turned y-up."""
     if not pose.endswith("+y") or pose == "up+y":
         return variant_clouds(pose, raw, rows, n_in)
-    base, to_y = pose[:-2], perturb.up_to("+y")
-    return np.stack([geo.normalise(to_y(perturb.apply(base, c, int(r)), None), n_in) for c, r in zip(raw, rows)])
+    return np.stack([geo.normalise(perturb.apply(pose, c, int(r)), n_in) for c, r in zip(raw, rows)])  # a turned variant
 
 
 def split_outputs(mid: str, model, heading: str, split: str, limit: int, root: Path, sha: str,
