@@ -13,7 +13,9 @@ with the trigger and the choice fitted on:
      trigger's fit only, or in the choice's only: `--settings`);
   +turned: the validation clouds in more rows (`--turned`, e.g. a random heading laid on its side,
      "heading+x": how sideways files really come), the trigger and the choice fitted and tau chosen
-     on the thirteen rows and those (RULE-look-turned.md).
+     on the thirteen rows and those (RULE-look-turned.md);
+  ... penalty chosen: "all" or "+turned" with each part's penalty chosen from `--lambdas` by its
+     held-out loss on the rows it is fitted on, as tools/second_look chooses it (RULE-look-penalty.md).
 tau is always chosen on validation clouds only. Reported: each row's cross-validated OA, the
 means over the app's nine rows and over the other four ups.
 
@@ -88,6 +90,19 @@ def held_out(fit_out: dict, val: dict, fold: np.ndarray, keep: np.ndarray, part:
     return vals
 
 
+def chosen_penalty(val: dict, fold: np.ndarray, part: str, lambdas, fit_rows, rows, log=print) -> dict:
+    """held_out's values of `rows` with the penalty of `lambdas` whose fits on fit_rows have the
+    lowest held-out loss on fit_rows (S.held_out's choice, read on more rows)."""
+    best, best_loss = None, np.inf
+    for lam in lambdas:
+        vals = held_out(val, val, fold, np.ones(len(fold), bool), part, lam, fit_rows, rows)
+        loss = sum(S.loss_sum(val, v, part, vals[v]) for v in fit_rows) / (len(fold) * len(fit_rows))
+        log(f"  {part}, penalty {lam:g}: held-out loss {loss:.4f}", flush=True)
+        if loss < best_loss - 1e-12:
+            best, best_loss = vals, loss
+    return best
+
+
 def cross_validated(val: dict, labels: np.ndarray, fold: np.ndarray, scores: dict, trigger: dict, choice: dict,
                     tau_rows=S.VARIANTS, rows=S.VARIANTS) -> dict:
     """{row: OA %} of the whole procedure on `rows`, tau chosen on four folds of tau_rows and
@@ -106,10 +121,13 @@ def main() -> int:
     ap.add_argument("checkpoint", nargs="?", type=Path, default=DEFAULT)
     ap.add_argument("--train-per-class", type=int, default=0, help="also fit with this many training clouds a class")
     ap.add_argument("--lambda", dest="lam", type=float, default=1e-3, help="the trigger's and the choice's penalty")
+    ap.add_argument("--lambdas", default="1e-4,3e-4,1e-3,3e-3",
+                    help="the grid of the settings '... penalty chosen' (each part's by its held-out loss)")
     ap.add_argument("--turned", default="", help="more rows, e.g. heading+x,heading-z (perturb.turned_variant): "
                     "every setting is read on them too, and the setting '+turned' is fitted on them as well")
     ap.add_argument("--settings", default="all,half,+train",
-                    help="of all, half, +train, '+train trigger only', '+train choice only', +turned")
+                    help="of all, half, +train, '+train trigger only', '+train choice only', +turned, "
+                    "'all, penalty chosen', '+turned, penalty chosen'")
     ap.add_argument("--out", type=Path)
     a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
@@ -132,14 +150,22 @@ def main() -> int:
                          "+train choice only": (alone, both, S.VARIANTS)})
     if turned:
         settings["+turned"] = (alone, alone, every)
+    chosen = {"all, penalty chosen": S.VARIANTS, "+turned, penalty chosen": every if turned else None}
+    lambdas = [float(x) for x in a.lambdas.split(",")]
     groups = (("nine", S.NINE), ("otherUps", S.OTHER_UPS), *((("turned", turned), ("sideways", S.OTHER_UPS + turned))
                                                              if turned else ()))
     report = {}
     for name in a.settings.split(","):
         t0 = time.time()
-        (trig_out, trig_keep), (choice_out, choice_keep), fit_rows = settings[name]
-        trig = held_out(trig_out, val, fold, trig_keep, "trigger", a.lam, fit_rows, every)
-        choice = held_out(choice_out, val, fold, choice_keep, "choice", a.lam, fit_rows, every)
+        if name in chosen:
+            fit_rows = chosen[name]
+            if fit_rows is None:
+                raise SystemExit(f"{name!r} needs --turned")
+            trig, choice = (chosen_penalty(val, fold, part, lambdas, fit_rows, every) for part in ("trigger", "choice"))
+        else:
+            (trig_out, trig_keep), (choice_out, choice_keep), fit_rows = settings[name]
+            trig = held_out(trig_out, val, fold, trig_keep, "trigger", a.lam, fit_rows, every)
+            choice = held_out(choice_out, val, fold, choice_keep, "choice", a.lam, fit_rows, every)
         rows = cross_validated(val, labels, fold, scores, trig, choice, fit_rows, every)
         means = {g: round(float(np.mean([rows[v] for v in group])), 2) for g, group in groups}
         report[name] = {"means": means, "rows": rows}

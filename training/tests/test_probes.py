@@ -243,3 +243,21 @@ def test_look_data_reads_turned_rows_it_was_not_fitted_on(monkeypatch):
     np.testing.assert_allclose(vals["heading+x"], val["heading+x"]["features"].sum(-1))  # scored: w . f
     L.held_out(val, val, fold, np.ones(s, bool), "choice", 1e-3, rows, rows)
     assert set(fitted[5:]) == {rows}
+
+
+def test_look_data_chosen_penalty_is_the_tools_choice_read_on_more_rows():
+    import look_data as L
+    s, rows = 40, (*L.S.VARIANTS, "heading+x")
+    val = fake_outputs(rows, s, ups=6)
+    rng = np.random.default_rng(3)
+    for v in rows:
+        val[v]["trueUp"] = int(rng.integers(6))
+        val[v]["features"][val[v]["trueUp"], :, 0] += 2.0  # the true up's first feature higher
+    fold, grid = np.arange(s) % 5, (1e-3, 1e3)
+    for part in ("trigger", "choice"):
+        tools, lam, loss = L.S.held_out(val, L.S.VARIANTS, fold, part, log=lambda *a, **k: None, lambdas=grid)
+        assert lam == 1e-3 and loss[1e-3] < loss[1e3]
+        mine = L.chosen_penalty(val, fold, part, grid, L.S.VARIANTS, rows, log=lambda *a, **k: None)
+        assert set(mine) == set(rows)
+        for v in L.S.VARIANTS:
+            np.testing.assert_allclose(mine[v], tools[v], rtol=1e-9, atol=1e-12)

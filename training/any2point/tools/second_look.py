@@ -102,12 +102,13 @@ def fit_choice(out: dict, variants: Sequence[str], m: np.ndarray, lam: float) ->
     return upright.fit_choice(x, t, lam)
 
 
-def held_out(out: dict, variants: Sequence[str], fold: np.ndarray, part: str, log=print) -> tuple[dict, float, dict]:
+def held_out(out: dict, variants: Sequence[str], fold: np.ndarray, part: str, log=print,
+             lambdas: Sequence[float] = LAMBDAS) -> tuple[dict, float, dict]:
     """({variant: held-out values}, the penalty, {penalty: held-out loss}) of the trigger ([S]
     logits) or the choice ([6, S] scores): each cloud's from the fit on the other folds, with the
-    penalty of the lowest held-out loss (log-loss, or the choice's cross-entropy over six)."""
+    penalty of `lambdas` of the lowest held-out loss (log-loss, or the choice's cross-entropy over six)."""
     loss, held = {}, {}
-    for lam in LAMBDAS:
+    for lam in lambdas:
         vals = {v: np.zeros(len(fold)) if part == "trigger" else np.zeros((6, len(fold))) for v in variants}
         total, count = 0.0, 0
         for k in range(int(fold.max()) + 1):
@@ -116,19 +117,24 @@ def held_out(out: dict, variants: Sequence[str], fold: np.ndarray, part: str, lo
             for v in variants:
                 f, c = out[v]["features"][:, te], confidence(out, v)[:, te]
                 if part == "trigger":
-                    z = upright.look_trigger(f, c, look)
-                    y = float(out[v]["trueUp"] in (0, 1))
-                    total += float(np.sum(np.logaddexp(0, z) - y * z))
-                    vals[v][te] = z
+                    vals[v][te] = z = upright.look_trigger(f, c, look)
                 else:
-                    z = upright.look_choice(f, c, look)
-                    total -= float(np.sum(z[out[v]["trueUp"]] - np.logaddexp.reduce(z, axis=0)))
-                    vals[v][:, te] = z
+                    vals[v][:, te] = z = upright.look_choice(f, c, look)
+                total += loss_sum(out, v, part, z)
                 count += int(te.sum())
         loss[lam], held[lam] = total / count, vals
         log(f"  {part}, penalty {lam:g}: held-out loss {loss[lam]:.4f}", flush=True)
-    lam = min(LAMBDAS, key=lambda x: (loss[x], -x))
+    lam = min(lambdas, key=lambda x: (loss[x], -x))
     return held[lam], lam, loss
+
+
+def loss_sum(out: dict, v: str, part: str, z: np.ndarray) -> float:
+    """The summed loss of the trigger's logits z [S] (log-loss against "the true up is +z or +y")
+    or of the choice's scores z [6, S] (cross-entropy over six) on row v's clouds."""
+    if part == "trigger":
+        y = float(out[v]["trueUp"] in (0, 1))
+        return float(np.sum(np.logaddexp(0, z) - y * z))
+    return -float(np.sum(z[out[v]["trueUp"]] - np.logaddexp.reduce(z, axis=0)))
 
 
 def figures(out: dict, v: str, labels: np.ndarray, picks: np.ndarray, m: Optional[np.ndarray] = None) -> dict:
