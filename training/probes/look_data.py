@@ -14,7 +14,7 @@ with the trigger and the choice fitted on:
   +turned: the validation clouds in more rows (`--turned`, e.g. a random heading laid on its side,
      "heading+x": how sideways files really come), the trigger and the choice fitted and tau chosen
      on the thirteen rows and those (RULE-look-turned.md);
-  ... penalty chosen: "all" or "+turned" with each part's penalty chosen from `--lambdas` by its
+  ... (penalty chosen): "all" or "+turned" with each part's penalty chosen from `--lambdas` by its
      held-out loss on the rows it is fitted on, as tools/second_look chooses it (RULE-look-penalty.md).
 tau is always chosen on validation clouds only. Reported: each row's cross-validated OA, the
 means over the app's nine rows and over the other four ups.
@@ -122,12 +122,12 @@ def main() -> int:
     ap.add_argument("--train-per-class", type=int, default=0, help="also fit with this many training clouds a class")
     ap.add_argument("--lambda", dest="lam", type=float, default=1e-3, help="the trigger's and the choice's penalty")
     ap.add_argument("--lambdas", default="1e-4,3e-4,1e-3,3e-3",
-                    help="the grid of the settings '... penalty chosen' (each part's by its held-out loss)")
+                    help="the grid of the settings '... (penalty chosen)' (each part's by its held-out loss)")
     ap.add_argument("--turned", default="", help="more rows, e.g. heading+x,heading-z (perturb.turned_variant): "
                     "every setting is read on them too, and the setting '+turned' is fitted on them as well")
     ap.add_argument("--settings", default="all,half,+train",
                     help="of all, half, +train, '+train trigger only', '+train choice only', +turned, "
-                    "'all, penalty chosen', '+turned, penalty chosen'")
+                    "'all (penalty chosen)', '+turned (penalty chosen)'")
     ap.add_argument("--out", type=Path)
     a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
@@ -150,7 +150,7 @@ def main() -> int:
                          "+train choice only": (alone, both, S.VARIANTS)})
     if turned:
         settings["+turned"] = (alone, alone, every)
-    chosen = {"all, penalty chosen": S.VARIANTS, "+turned, penalty chosen": every if turned else None}
+    chosen = {"all (penalty chosen)": S.VARIANTS, "+turned (penalty chosen)": every if turned else None}
     lambdas = [float(x) for x in a.lambdas.split(",")]
     groups = (("nine", S.NINE), ("otherUps", S.OTHER_UPS), *((("turned", turned), ("sideways", S.OTHER_UPS + turned))
                                                              if turned else ()))
