@@ -11,8 +11,10 @@ candidates on f and ln conf) picks among all six (upright.pick_with_second_look,
 src/model/upright.ts). Files whose up is +z or +y rarely pay for the four extra passes.
 
 1. Every validation cloud in each of the benchmark's variants with a known up (VARIANTS: the six
-   ups, a random heading, the partial, sparse and noisy ones) classified under all six candidate
-   ups at one vote (cached with tools/novelty's outputs, bench-results/novelty/).
+   ups, a random heading, the partial, sparse and noisy ones) and in four sideways rows turned
+   about their up too (TURNED: a random heading laid with its up along -y, +x, -x, -z, how a
+   user's sideways file comes; RULE-look-penalty.md) classified under all six candidate ups at one
+   vote (cached with tools/novelty's outputs, bench-results/novelty/).
 2. The trigger and the choice fitted on every cloud of every variant; each penalty from LAMBDAS
    by 5-fold cross-validation over the clouds (held-out loss), each cloud's held-out values kept;
    the picker's held-out scores from tools/upright.validation_held_out.
@@ -51,9 +53,13 @@ from .upright import validation_held_out, write
 NINE = ("clean", "up+y", "heading", "cut", "view", "points256", "jitter2", "outliers5", "scale")
 OTHER_UPS = ("up-y", "up+x", "up-x", "up-z")
 VARIANTS = (*NINE[:2], *OTHER_UPS, *NINE[2:])
+# A random heading laid on its side (perturb.turned_variant): how a user's sideways file comes
+# (RULE-look-turned.md, RULE-look-penalty.md). The trigger and the choice are fitted on FITTED.
+TURNED = ("heading-y", "heading+x", "heading-x", "heading-z")
+FITTED = (*VARIANTS, *TURNED)
 SLACK = 0.5  # points a nine row may lose to the two-up rule
 QUANTILES = np.linspace(0.0, 0.6, 121)  # candidate thresholds: quantiles of the pooled trigger
-LAMBDAS = (1e-3, 1e-2)  # the trigger's and the choice's penalties (RULE-cascade3.md)
+LAMBDAS = (1e-4, 3e-4, 1e-3, 3e-3)  # the trigger's and the choice's penalties (RULE-look-penalty.md)
 SIGNIFICANT = 7
 
 
@@ -168,7 +174,7 @@ def round_to(x: float, digits: int = SIGNIFICANT) -> float:
     return float(f"{x:.{digits - 1}e}")
 
 
-def evaluate(mid: str, path: Path, root: Path, variants: Sequence[str] = VARIANTS, log=print) -> dict:
+def evaluate(mid: str, path: Path, root: Path, variants: Sequence[str] = FITTED, log=print) -> dict:
     shipped_path = path.parent / "upright.json"
     if not shipped_path.exists():
         raise SystemExit(f"{shipped_path}: no learned up picker; run any2point.tools.upright {path} --write first")
@@ -207,7 +213,10 @@ def evaluate(mid: str, path: Path, root: Path, variants: Sequence[str] = VARIANT
     means = {name: {k: round(float(np.mean([rows[v][k]["OA"] for v in group])), 4)
                     for k in ("twoUps", "allSix", "secondLook", "crossValidated")}
              for name, group in (("nine", [v for v in NINE if v in variants]),
-                                 ("otherUps", [v for v in OTHER_UPS if v in variants]), ("all", list(variants)))}
+                                 ("otherUps", [v for v in OTHER_UPS if v in variants]),
+                                 ("turned", [v for v in TURNED if v in variants]),
+                                 ("sideways", [v for v in (*OTHER_UPS, *TURNED) if v in variants]), ("all", list(variants)))
+             if group}
     every = np.ones(len(labels), bool)
     t, c = fit_trigger(out, variants, every, lam_t), fit_choice(out, variants, every, lam_c)
     return {"below": tau,
@@ -215,7 +224,7 @@ def evaluate(mid: str, path: Path, root: Path, variants: Sequence[str] = VARIANT
                         "confidenceWeights": [round_to(x) for x in t["confidenceWeights"]], "bias": round_to(t["bias"])},
             "choice": {"weights": [round_to(x) for x in c["weights"]], "confidenceWeight": round_to(c["confidenceWeight"])},
             "ups": list(upright.SECOND_LOOK_UPS), "lambda": {"trigger": lam_t, "choice": lam_c},
-            "rule": "docs/pose.md H (RULE-cascade3.md)",
+            "rule": "docs/pose.md H (RULE-cascade3.md, RULE-look-penalty.md)",
             "score": "trigger: weights[0] . features(+z) + confidenceWeights[0] ln(max softmax(+z)) + the same of +y + bias, "
                      "look below `below`; choice: weights . features + confidenceWeight ln(max softmax), the highest of six",
             "fittedOn": {"split": "validation", "clouds": int(len(labels)), "variants": list(variants), "votes": 1,
