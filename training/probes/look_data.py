@@ -6,7 +6,8 @@ validation clouds in the benchmark's thirteen rows with a known up. Its trigger 
 procedure of tools/second_look's cross-validated column (the picker's held-out scores, the
 trigger and the choice fitted on four folds, tau chosen on four folds and applied to the fifth)
 with the trigger and the choice fitted on:
-  all: the other folds' validation clouds (the tool's own figures);
+  all: the other folds' validation clouds in the thirteen rows at penalty `--lambda` (the tool's
+     own figures until RULE-look-penalty, session 52);
   half: a seeded half of them (the learning curve);
   +train: all of them and `--train-per-class` training clouds of every class (validation rows
      left out; the same variants and seeds), which the network was trained on (also in the
