@@ -335,3 +335,18 @@ def test_the_second_look_is_the_tools_fit_on_the_turned_rows_too(mid):
     assert shipped["secondLook"]["below"] == look["below"]
     np.testing.assert_array_equal(shipped["secondLook"]["choice"]["weights"], look["choice"]["weights"])
     np.testing.assert_array_equal(shipped["secondLook"]["trigger"]["weights"], look["trigger"]["weights"])
+
+
+def test_second_look_outputs_names_its_rows_before_loading_anything(capsys):
+    """--outputs takes the fitted rows and "picker"; a misspelt row is refused with the known ones
+    (before the checkpoint is read: a missing file would otherwise be the error shown)."""
+    from any2point.tools import second_look as S
+    assert S.rows_named("picker, heading+x,clean") == ["picker", "heading+x", "clean"]
+    with pytest.raises(SystemExit) as e:
+        S.main(["no/such/best.pt", "--outputs", "picker,sideways"])
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert "unknown rows sideways" in err and "heading-z" in err
+    with pytest.raises(SystemExit):
+        S.main(["no/such/best.pt", "--outputs", ","])
+    assert "(none given)" in capsys.readouterr().err

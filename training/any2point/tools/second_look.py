@@ -29,6 +29,9 @@ src/model/upright.ts). Files whose up is +z or +y rarely pay for the four extra 
 `--write` adds the `secondLook` block to the checkpoint's upright.json and the manifest's upright
 block. Run it after tools/upright (which rewrites upright.json without it: the look belongs to
 the picker it was fitted beside) and before tools/calibrate and tools/novelty.
+The network outputs take most of the time (about 7-11 min a row on one CPU thread): `--outputs
+picker,clean,...` only computes and caches the named rows ("picker": the picker's validation
+poses), so that several one-thread workers can share them out before the fit.
 """
 from __future__ import annotations
 
@@ -48,7 +51,7 @@ from ..backbones.sources import sha256_of
 from ..datasets import DEFAULT_MODELNET, REPO
 from .novelty import cached, outputs
 from .robustness import split_rows, stored_clouds, true_up, variant_clouds
-from .upright import validation_held_out, write
+from .upright import split_outputs, validation_held_out, write
 
 NINE = ("clean", "up+y", "heading", "cut", "view", "points256", "jitter2", "outliers5", "scale")
 OTHER_UPS = ("up-y", "up+x", "up-x", "up-z")
@@ -248,15 +251,41 @@ def table(look: dict) -> str:
     return "\n".join(lines)
 
 
+def rows_named(text: str) -> list[str]:
+    """--outputs' rows, each one of FITTED or "picker"."""
+    rows = [r.strip() for r in text.split(",") if r.strip()]
+    unknown = [r for r in rows if r != "picker" and r not in FITTED]
+    if not rows or unknown:
+        raise argparse.ArgumentTypeError(f"unknown rows {', '.join(unknown) or '(none given)'}; "
+                                         f"known: picker, {', '.join(FITTED)}")
+    return rows
+
+
+def cache_outputs(mid: str, path: Path, root: Path, rows: Sequence[str], log=print) -> None:
+    """The network outputs evaluate reads, computed into the cache row by row."""
+    model, cfg, _ = ckpt.load_model(path)
+    sha = sha256_of(path)
+    for r in rows:
+        if r == "picker":
+            split_outputs(mid, model, cfg.heading, "val", 0, root, sha, log=log)
+        else:
+            six_up_outputs(mid, model, cfg.heading, root, sha, [r], log)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     ap = argparse.ArgumentParser(prog="python3 -m any2point.tools.second_look", description=__doc__.split("\n\n")[0])
     ap.add_argument("checkpoint", nargs="?", type=Path,
                     default=REPO / "training" / "checkpoints" / "use-lite-modelnet40" / "best.pt")
     ap.add_argument("--write", action="store_true", help="add the block to upright.json and the manifest's upright")
     ap.add_argument("--data-root", type=Path, default=DEFAULT_MODELNET)
+    ap.add_argument("--outputs", type=rows_named, metavar="ROWS",
+                    help="only cache these rows' outputs (comma list of FITTED rows and 'picker'), then stop")
     a = ap.parse_args(argv)
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
     mid, path = a.checkpoint.parent.name, a.checkpoint
+    if a.outputs:
+        cache_outputs(mid, path, a.data_root, a.outputs)
+        return 0
     look = evaluate(mid, path, a.data_root)
     if look["below"] is None:
         return 0
