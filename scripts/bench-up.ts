@@ -6,13 +6,13 @@
 // sparse cloud, answered grown: decide.ts step 5), in turn, so the machine's load
 // falls on all alike. Prints the medians and the
 // ratios to the one-vote time. A setting's network passes (ups x votes) go through onnxruntime
-// in one batched run (src/model/batchFeeds.ts); the table says how many passes and runs. Needs public/models/<id>/frozen.bin (scripts/assemble-model.mjs).
+// in one batched run (src/model/batchFeeds.ts); the table says how many passes and runs. The model's files are read and checked as the CLI reads
+// them (src/cli/models.ts): frozen.bin is assembled from ../shared on the first run.
 //   flags: --rounds 15 --model <id>
-import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { testCloud, xUp, zooModel } from '../e2e/modelnet';
 import { openClassifier, type ClassifyOptions } from '../src/model/classifier';
-import { parseManifest } from '../src/model/zoo';
+import { readModelFiles } from '../src/cli/models';
 
 function flag(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,14 +25,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function main(): Promise<void> {
   const id = flag('model') ?? zooModel();
-  const dir = `public/models/${id}`;
-  const manifest = parseManifest(JSON.parse(readFileSync(`${dir}/manifest.json`, 'utf8')), `${dir}/manifest.json`);
-  const frozenPath = manifest.frozen ? `${dir}/${manifest.frozen.file}` : null;
-  if (frozenPath && !existsSync(frozenPath)) throw new Error(`bench:up: ${frozenPath} is missing: assemble it first (node scripts/assemble-model.mjs ${id})`);
-  const clf = await openClassifier(
-    { manifest, model: new Uint8Array(readFileSync(`${dir}/${manifest.onnx.file}`)), frozen: frozenPath ? new Uint8Array(readFileSync(frozenPath)) : null },
-    { device: 'wasm' },
-  );
+  const files = await readModelFiles(process.cwd(), id, (line) => console.log(line));
+  const { manifest } = files;
+  const clf = await openClassifier(files, { device: 'wasm' });
   const cloud = testCloud('chair_0890').points;
   const sideways = xUp(cloud);
   const settings: [string, ClassifyOptions, Float32Array][] = [
