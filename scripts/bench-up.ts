@@ -6,8 +6,9 @@
 // sparse cloud, answered grown: decide.ts step 5), in turn, so the machine's load
 // falls on all alike. Prints the medians and the
 // ratios to the one-vote time. A setting's network passes (ups x votes) go through onnxruntime
-// in one batched run (src/model/batchFeeds.ts); the table says how many passes and runs. The model's files are read and checked as the CLI reads
-// them (src/cli/models.ts): frozen.bin is assembled from ../shared on the first run.
+// in one batched run (src/model/batchFeeds.ts); the table says how many passes and runs. The
+// model's files are read and checked as the CLI reads them (src/cli/models.ts): frozen.bin is
+// assembled from ../shared on the first run.
 //   flags: --rounds 15 --model <id>
 import { cpus, loadavg } from 'node:os';
 import { testCloud, xUp, zooModel } from '../e2e/modelnet';

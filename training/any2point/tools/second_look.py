@@ -262,14 +262,15 @@ def rows_named(text: str) -> list[str]:
 
 
 def cache_outputs(mid: str, path: Path, root: Path, rows: Sequence[str], log=print) -> None:
-    """The network outputs evaluate reads, computed into the cache row by row."""
+    """The network outputs evaluate reads, computed into the cache (the validation clouds read once
+    for the six-up rows)."""
     model, cfg, _ = ckpt.load_model(path)
     sha = sha256_of(path)
-    for r in rows:
-        if r == "picker":
-            split_outputs(mid, model, cfg.heading, "val", 0, root, sha, log=log)
-        else:
-            six_up_outputs(mid, model, cfg.heading, root, sha, [r], log)
+    if "picker" in rows:
+        split_outputs(mid, model, cfg.heading, "val", 0, root, sha, log=log)
+    six = [r for r in rows if r != "picker"]
+    if six:
+        six_up_outputs(mid, model, cfg.heading, root, sha, six, log)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
