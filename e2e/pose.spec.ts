@@ -59,7 +59,11 @@ async function open(page: Page, up: 'auto' | 'z' | 'y'): Promise<void> {
 }
 
 async function classify(page: Page, name: string, points: Float32Array) {
-  await dropFile(page, name, toPly(points));
+  return classifyFile(page, name, toPly(points));
+}
+
+async function classifyFile(page: Page, name: string, bytes: Uint8Array) {
+  await dropFile(page, name, bytes);
   const panel = page.getByTestId('predictions');
   await expect(panel).toHaveAttribute('data-source', name, { timeout: 300_000 });
   await expect(panel).toHaveAttribute('aria-busy', 'false', { timeout: 300_000 });
@@ -168,6 +172,28 @@ test('a z-up chair saved +x up: Auto takes a second look and finds x; forced to 
   await expect(page.getByTestId('up-other')).toHaveValue('x');
   await other.scrollIntoViewIfNeeded();
   await saveScreenshot(page, 'pose-chair-x-up-forced');
+});
+
+// A scan in a map's coordinates (easting, northing, height in metres, as survey and photogrammetry
+// tools write them): the chair half a metre tall, 512 km east and 5,401 km north, as XYZ text to a
+// tenth of a millimetre. Stored as float32 where it lies (a step of 0.5 there) it reached the model
+// snapped to a grid, and the app said "table, not sure" (the CLI, before src/io/origin.ts); held
+// relative to its first point it is the chair it was at the origin, and the file panel still
+// gives the file's own coordinates.
+test('a chair in a map\'s coordinates is still a chair, and the file panel says where it lies', async ({ page }) => {
+  test.setTimeout(10 * 60_000);
+  const chair = testCloud(CHAIR);
+  const lines: string[] = [];
+  for (let i = 0; i < chair.points.length; i += 3) {
+    lines.push([512345.678, 5401234.321, 250.5].map((o, k) => (o + 0.5 * chair.points[i + k]).toFixed(4)).join(' '));
+  }
+  await open(page, 'auto');
+  const survey = await classifyFile(page, 'chair-survey.xyz', new TextEncoder().encode(`${lines.join('\n')}\n`));
+  expect(survey).toMatchObject({ top1: 'chair', up: 'z', notSure: 'false' });
+  const first = lines[0].split(' ').map((v) => Math.round(Number(v)));
+  await expect(page.getByTestId('warnings')).toContainText(`coordinates far from zero (around ${first.join(', ')})`);
+  await expect(page.getByTestId('bounds')).toContainText('540123');
+  await saveScreenshot(page, 'pose-chair-map-coordinates');
 });
 
 // A sparse scan: the first 256 of a test sofa's points (the stored FPS order, an even sample).

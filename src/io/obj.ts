@@ -11,6 +11,7 @@ import { quote } from './text';
 import { checkedNumber } from './tokenError';
 import { float32Attribute, withFileColors } from './three';
 import type { Mesh } from '../types/cloud';
+import { Origin } from './origin';
 import { LoadError, type Parsed } from './types';
 
 interface Scan {
@@ -25,6 +26,8 @@ interface Scan {
   lines: number;
   unknown: number;
   firstUnknown: string;
+  /** Subtracted from the 'v' lines handed to three when the file's points lie far from zero. */
+  origin: Origin;
 }
 
 const IGNORED = new Set(['o', 'g', 's', 'usemtl', 'mtllib', 'vp', 'cstype', 'deg', 'curv', 'curv2', 'surf', 'parm', 'trim', 'hole', 'end', 'mg', 'bevel', 'c_interp', 'd_interp', 'lod', 'shadow_obj', 'trace_obj', 'usemap', 'maplib']);
@@ -60,13 +63,24 @@ function vertexRef(corner: string, vertices: number, face: number, lineNo: numbe
 }
 
 /** Every value of a v / vt / vn line is a number in full (numbers.ts): three's OBJLoader reads
- * them with parseFloat, which takes "0x1f" as 0 and "1.5abc" as 1.5. */
-function checkNumbers(raw: string, words: string[], lineNo: number): void {
-  for (let k = 1; k < words.length; k++) checkedNumber('obj', raw, words, k, lineNo);
+ * them with parseFloat, which takes "0x1f" as 0 and "1.5abc" as 1.5. Returns the values. */
+function checkNumbers(raw: string, words: string[], lineNo: number): number[] {
+  const values: number[] = [];
+  for (let k = 1; k < words.length; k++) values.push(checkedNumber('obj', raw, words, k, lineNo));
+  return values;
+}
+
+/** A 'v' line as three should read it: as written, or moved by the origin (origin.ts) with the
+ * differences written in full (String gives the shortest text that parses back to the double). */
+function vertexLine(line: string, words: string[], values: number[], origin: Origin): string {
+  origin.see(values[0]!, values[1]!, values[2]!);
+  if (origin.offset === undefined) return line;
+  const moved = [values[0]! - origin.x, values[1]! - origin.y, values[2]! - origin.z].map(String);
+  return ['v', ...moved, ...words.slice(4)].join(' ');
 }
 
 function scan(text: string): Scan {
-  const s: Scan = { kept: [], vertices: 0, coloredVertices: 0, faces: 0, triangles: 0, degenerateFaces: 0, points: 0, lines: 0, unknown: 0, firstUnknown: '' };
+  const s: Scan = { kept: [], vertices: 0, coloredVertices: 0, faces: 0, triangles: 0, degenerateFaces: 0, points: 0, lines: 0, unknown: 0, firstUnknown: '', origin: new Origin() };
   const rows = text.split('\n');
   for (let i = 0; i < rows.length; i++) {
     const lineNo = i + 1;
@@ -82,11 +96,11 @@ function scan(text: string): Scan {
         if (words.length < 4) {
           throw new LoadError('obj', 'malformed', `vertex ${s.vertices + 1} (line ${lineNo}) needs x y z numbers, found ${quote(line)}`);
         }
-        checkNumbers(raw, words, lineNo);
+        const values = checkNumbers(raw, words, lineNo);
         if (s.vertices === LIMITS.maxPoints) throw new LoadError('obj', 'too-large', `the file has more than ${formatCount(LIMITS.maxPoints)} vertices; ${POINT_LIMIT_TEXT}`);
         s.vertices++;
         if (words.length >= 7) s.coloredVertices++;
-        s.kept.push(line);
+        s.kept.push(vertexLine(line, words, values, s.origin));
         break;
       }
       case 'vt':
@@ -156,7 +170,7 @@ export function parseObj(text: string): Parsed {
     throw new LoadError('obj', 'malformed', `three.js's OBJLoader returned ${group.children.length} objects with ${positions?.length ?? 0} coordinates; expected ${formatCount(expected)}`);
   }
   if (s.faces === 0) {
-    return { kind: 'points', cloud: { positions, colors, count: s.vertices }, fileVertexCount: s.vertices, warnings };
+    return { kind: 'points', cloud: { positions, colors, count: s.vertices }, fileVertexCount: s.vertices, warnings, offset: s.origin.offset };
   }
   const mesh: Mesh = {
     positions,
@@ -165,5 +179,5 @@ export function parseObj(text: string): Parsed {
     vertexCount: s.triangles * 3,
     faceCount: s.triangles,
   };
-  return { kind: 'mesh', mesh, fileVertexCount: s.vertices, fileFaceCount: s.faces + s.degenerateFaces, warnings };
+  return { kind: 'mesh', mesh, fileVertexCount: s.vertices, fileFaceCount: s.faces + s.degenerateFaces, warnings, offset: s.origin.offset };
 }

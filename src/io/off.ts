@@ -5,6 +5,7 @@ import { Uint32Builder } from './buffers';
 import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, countOf, formatCount } from './limits';
 import { quote, toCount } from './text';
 import { checkedNumber } from './tokenError';
+import { Origin, storeShifted } from './origin';
 import { LoadError, type Parsed } from './types';
 
 interface Variant {
@@ -113,6 +114,7 @@ export function parseOff(text: string): Parsed {
   // One vertex per line: a file with fewer lines cannot hold the declared vertices.
   const capacity = Math.min(vertexCount, lines.remainingLines());
   const positions = new Float32Array(capacity * 3);
+  const origin = new Origin();
   const rawColors = variant.colors ? new Float32Array(capacity * 3) : undefined;
   const colorOffset = 3 + (variant.normals ? 3 : 0);
   const needed = 3 + (variant.normals ? 3 : 0) + (variant.colors ? 3 : 0) + (variant.texture ? 2 : 0);
@@ -126,7 +128,7 @@ export function parseOff(text: string): Parsed {
       throw new LoadError('off', 'malformed', `vertex ${v} (line ${line.lineNo}) has ${line.words.length} values; this OFF variant needs ${needed}`);
     }
     for (let k = 3; k < needed; k++) number(line, k); // normals, colours, texture: numbers too
-    for (let k = 0; k < 3; k++) positions[3 * v + k] = number(line, k);
+    storeShifted(origin, positions, v, number(line, 0), number(line, 1), number(line, 2));
     if (rawColors !== undefined) {
       for (let k = 0; k < 3; k++) {
         const value = number(line, colorOffset + k);
@@ -172,7 +174,7 @@ export function parseOff(text: string): Parsed {
   const warnings: string[] = [];
   if (skipped > 0) warnings.push(`OFF: ${countOf(skipped, 'face')} with fewer than 3 vertices skipped`);
   if (faceCount === 0) {
-    return { kind: 'points', cloud: { positions, colors: rawColors, count: vertexCount }, fileVertexCount: vertexCount, warnings };
+    return { kind: 'points', cloud: { positions, colors: rawColors, count: vertexCount }, fileVertexCount: vertexCount, warnings, offset: origin.offset };
   }
   const indices = triangles.finish();
   return {
@@ -181,5 +183,6 @@ export function parseOff(text: string): Parsed {
     fileVertexCount: vertexCount,
     fileFaceCount: faceCount,
     warnings,
+    offset: origin.offset,
   };
 }

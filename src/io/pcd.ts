@@ -8,6 +8,7 @@ import { beyondFloat32, tokenMessage, wordColumn } from './numbers';
 import { checkedNumber } from './tokenError';
 import { type PcdHeader, canonicalHeader, parsePcdHeader } from './pcdHeader';
 import { float32Attribute, withFileColors } from './three';
+import { Origin } from './origin';
 import { LoadError, type Parsed } from './types';
 
 /** LZF's best case: a 3-byte back-reference expands to 264 bytes. */
@@ -17,17 +18,34 @@ function truncated(header: PcdHeader, complete: number): LoadError {
   return new LoadError('pcd', 'truncated', `header declares ${formatCount(header.points)} points but the file ends after ${formatCount(complete)}`);
 }
 
+/** Where x, y and z sit in a point's values (ASCII) and in its bytes (binary). */
+function axisPlaces(header: PcdHeader): { column: number; offset: number; field: number }[] {
+  return ['x', 'y', 'z'].map((axis) => {
+    const field = header.fields.indexOf(axis);
+    let column = 0;
+    let offset = 0;
+    for (let g = 0; g < field; g++) {
+      column += header.counts[g]!;
+      offset += header.sizes[g]! * header.counts[g]!;
+    }
+    return { column, offset, field };
+  });
+}
+
 /** ASCII: one point per line with every declared value, each a number by the grammar of
  * numbers.ts (integers for I and U fields). three splits lines on "\n" and values on blanks after
- * trimming, as this check does, except for lone CR line ends (old Mac files): then this returns
- * the checked values one point per "\n"-ended line for three to read instead of the body. */
-function checkAscii(header: PcdHeader, body: Uint8Array): string | undefined {
+ * trimming, as this check does, except for lone CR line ends (old Mac files) and points far from
+ * zero (origin.ts): then this returns the checked values one point per "\n"-ended line for three
+ * to read instead of the body, x y z less the origin. */
+function checkAscii(header: PcdHeader, body: Uint8Array, origin: Origin): string | undefined {
   const firstLine = header.text.split('\n').length;
   checkLineLengths('pcd', body, 0, firstLine);
   const lines = new TextDecoder('latin1').decode(body).split(/\r\n|\r|\n/);
   const integer = header.types.flatMap((type, f) => Array<boolean>(header.counts[f]!).fill(type !== 'F'));
   const loneCr = hasLoneCr(body);
   const out: string[] = [];
+  const xyz = axisPlaces(header).map((p) => p.column);
+  let rewrite = loneCr;
   let rows = 0;
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!;
@@ -46,17 +64,29 @@ function checkAscii(header: PcdHeader, body: Uint8Array): string | undefined {
     if (words.length !== header.rowValues) {
       throw new LoadError('pcd', 'malformed', `point ${rows} (line ${lineNo}) has ${words.length} values; the header declares ${header.rowValues} per point`);
     }
+    const point = [0, 0, 0];
     for (let k = 0; k < words.length; k++) {
       const value = checkedNumber('pcd', raw, words, k, lineNo);
       if (integer[k] && !Number.isInteger(value)) {
         throw new LoadError('pcd', 'malformed', tokenMessage(lineNo, wordColumn(raw, k), words[k]!, 'is not an integer (the field is TYPE I or U)'));
       }
+      const axis = xyz.indexOf(k);
+      if (axis >= 0) point[axis] = value;
     }
-    if (loneCr) out.push(words.join(' '));
+    // Rows before the origin is settled (x y z not all finite) are kept as they are, in case a
+    // later row settles on a shift; once it is settled without one, only lone CRs need a copy.
+    const unsettled = !origin.settled;
+    origin.see(point[0]!, point[1]!, point[2]!);
+    rewrite ||= origin.offset !== undefined;
+    if (rewrite || unsettled) {
+      const shift = [origin.x, origin.y, origin.z];
+      if (origin.offset !== undefined) xyz.forEach((k, a) => (words[k] = String(point[a]! - shift[a]!)));
+      out.push(words.join(' '));
+    }
     rows++;
   }
   if (rows < header.points) throw truncated(header, rows);
-  if (!loneCr) return undefined;
+  if (!rewrite) return undefined;
   out.push('');
   return out.join('\n');
 }
@@ -66,8 +96,9 @@ function hasLoneCr(body: Uint8Array): boolean {
   return false;
 }
 
-/** Binary: exactly the declared points; float64 x, y, z within float32's range. */
-function checkBinary(header: PcdHeader, body: Uint8Array): void {
+/** Binary: exactly the declared points; float64 x, y, z within float32's range. When x, y and z
+ * are all float64 and lie far from zero, returns a copy of the body with them less the origin. */
+function checkBinary(header: PcdHeader, body: Uint8Array, origin: Origin): Uint8Array | undefined {
   const needed = header.points * header.rowBytes;
   if (body.length < needed) throw truncated(header, Math.floor(body.length / header.rowBytes));
   if (body.length > needed) {
@@ -90,6 +121,25 @@ function checkBinary(header: PcdHeader, body: Uint8Array): void {
       }
     }
   }
+  return shiftedDoubles(header, body, origin);
+}
+
+function shiftedDoubles(header: PcdHeader, body: Uint8Array, origin: Origin): Uint8Array | undefined {
+  const places = axisPlaces(header);
+  if (!places.every((p) => header.types[p.field] === 'F' && header.sizes[p.field] === 8)) return undefined;
+  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  const at = (i: number, a: number): number => i * header.rowBytes + places[a]!.offset;
+  for (let i = 0; i < header.points && !origin.settled; i++) {
+    origin.see(view.getFloat64(at(i, 0), true), view.getFloat64(at(i, 1), true), view.getFloat64(at(i, 2), true));
+  }
+  if (origin.offset === undefined) return undefined;
+  const copy = body.slice();
+  const out = new DataView(copy.buffer);
+  const shift = [origin.x, origin.y, origin.z];
+  for (let i = 0; i < header.points; i++) {
+    for (let a = 0; a < 3; a++) out.setFloat64(at(i, a), view.getFloat64(at(i, a), true) - shift[a]!, true);
+  }
+  return copy;
 }
 
 function checkCompressed(header: PcdHeader, body: Uint8Array): void {
@@ -113,12 +163,13 @@ export function parsePcd(bytes: Uint8Array): Parsed {
   const header = parsePcdHeader(bytes);
   const body = bytes.subarray(header.bodyOffset);
   const warnings: string[] = [];
+  const origin = new Origin();
   let data = body;
   if (header.encoding === 'ascii') {
-    const rewritten = checkAscii(header, body);
+    const rewritten = checkAscii(header, body, origin);
     if (rewritten !== undefined) data = new TextEncoder().encode(rewritten);
   }
-  else if (header.encoding === 'binary') checkBinary(header, body);
+  else if (header.encoding === 'binary') data = checkBinary(header, body, origin) ?? body;
   else checkCompressed(header, body);
 
   // three gets a header in the one spelling it parses reliably, followed by the body (for ascii,
@@ -151,5 +202,6 @@ export function parsePcd(bytes: Uint8Array): Parsed {
     },
     fileVertexCount: header.points,
     warnings,
+    offset: origin.offset,
   };
 }

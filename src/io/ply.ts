@@ -11,6 +11,7 @@ import { beyondFloat32, showToken } from './numbers';
 import { checkByteOrder } from './plyByteOrder';
 import { type PlyElement, type PlyHeader, type PlyScalar, SCALAR_BYTES, describeCount, parsePlyHeader } from './plyHeader';
 import { AsciiValues, BadPlyToken, BinaryValues, type PlyValueSource, readScalar } from './plyValues';
+import { type Offset, Origin, storeShifted } from './origin';
 import { LoadError, type Parsed } from './types';
 
 /** Property names per vertex slot: x y z, nx ny nz, r g b. */
@@ -109,6 +110,8 @@ interface Vertices {
   positions: Float32Array;
   normals?: Float32Array;
   colors?: Float32Array;
+  /** Subtracted from every position (origin.ts); undefined when none was. */
+  offset?: Offset;
 }
 
 function readVertices(element: PlyElement, body: Body): Vertices {
@@ -126,10 +129,14 @@ function readVertices(element: PlyElement, body: Body): Vertices {
   const colors = hasColors ? new Float32Array(capacity * 3) : undefined;
   const row = new Float64Array(SLOT_NAMES.length);
   const { source } = body;
-  const out = { positions, normals, colors, colorScale };
+  // Coordinates stored as float32 in the file lose nothing more here, and a shift would not give
+  // back what they lost; ASCII and any other type are shifted when far from zero (origin.ts).
+  const xyzTypes = [0, 1, 2].map((slot) => props[slotOf.indexOf(slot)]?.type);
+  const origin = !body.ascii && xyzTypes.every((t) => t === 'float32') ? undefined : new Origin();
+  const out: VertexArrays = { positions, normals, colors, colorScale, origin };
   if (source instanceof BinaryValues && props.every((p) => p.countType === undefined)) {
     readFixedVertices(element, source, slotOf, out);
-    return { positions, normals, colors };
+    return { positions, normals, colors, offset: origin?.offset };
   }
 
   let i = 0;
@@ -154,11 +161,12 @@ function readVertices(element: PlyElement, body: Body): Vertices {
   } catch (error) {
     throw withContext(error, element, i);
   }
-  return { positions, normals, colors };
+  return { positions, normals, colors, offset: origin?.offset };
 }
 
 interface VertexArrays extends Vertices {
   colorScale: number;
+  origin: Origin | undefined;
 }
 
 const SLOT_LABELS = ['x', 'y', 'z', 'nx', 'ny', 'nz'];
@@ -171,10 +179,14 @@ function storeRow(row: Float64Array, i: number, out: VertexArrays): void {
       throw new LoadError('ply', 'float-range', `vertex ${i}: ${SLOT_LABELS[k]} = ${row[k]} is out of float32 range (largest magnitude 3.4028235e38)`);
     }
   }
-  const { positions, normals, colors, colorScale } = out;
-  positions[o] = row[0]!;
-  positions[o + 1] = row[1]!;
-  positions[o + 2] = row[2]!;
+  const { positions, normals, colors, colorScale, origin } = out;
+  if (origin === undefined) {
+    positions[o] = row[0]!;
+    positions[o + 1] = row[1]!;
+    positions[o + 2] = row[2]!;
+  } else {
+    storeShifted(origin, positions, i, row[0]!, row[1]!, row[2]!);
+  }
   if (normals !== undefined) {
     normals[o] = row[3]!;
     normals[o + 1] = row[4]!;
@@ -363,6 +375,7 @@ export function parsePly(bytes: Uint8Array): Parsed {
       fileVertexCount: vertexCount,
       fileFaceCount: face.count,
       warnings,
+      offset: vertices.offset,
     };
   }
   return {
@@ -370,5 +383,6 @@ export function parsePly(bytes: Uint8Array): Parsed {
     cloud: { positions: vertices.positions, normals: vertices.normals, colors: vertices.colors, count: vertexCount },
     fileVertexCount: vertexCount,
     warnings,
+    offset: vertices.offset,
   };
 }

@@ -10,6 +10,7 @@ import { checkedNumber } from './tokenError';
 import { FACE_LIMIT_TEXT, LIMITS, formatCount, countOf } from './limits';
 import { firstBinaryByte, quote } from './text';
 import { exactArrayBuffer, float32Attribute, withFileColors } from './three';
+import { type Offset, Origin } from './origin';
 import { LoadError, type Parsed } from './types';
 
 const HEADER_BYTES = 84;
@@ -22,10 +23,12 @@ function startsWithSolid(bytes: Uint8Array): boolean {
 
 /** Reads an ASCII STL ourselves (three's STLLoader picks vertices out with a regular expression
  * that skips what it does not match): facets of exactly three vertices, an 'endsolid', and every
- * coordinate a number by the grammar of numbers.ts. Returns the vertices, 9 values per facet. */
-function readAscii(bytes: Uint8Array): Float32Array {
+ * coordinate a number by the grammar of numbers.ts. Returns the vertices, 9 values per facet, less
+ * the origin subtracted when they lie far from zero (origin.ts). */
+function readAscii(bytes: Uint8Array): { positions: Float32Array; offset: Offset | undefined } {
   const lines = readText('stl', bytes).split('\n');
   const positions = new Float32Builder(Math.min(lines.length, 3 * LIMITS.maxFaces) * 3);
+  const origin = new Origin();
   let facets = 0;
   let inFacet = false;
   let facetLine = 0;
@@ -56,7 +59,11 @@ function readAscii(bytes: Uint8Array): Float32Array {
       case 'vertex':
         if (!inFacet) throw new LoadError('stl', 'malformed', `line ${lineNo}: 'vertex' outside a facet`);
         if (words.length !== 4) throw new LoadError('stl', 'malformed', `line ${lineNo}: a vertex needs 3 coordinates, found ${quote(lines[i]!.trim())}`);
-        if (vertices < 3) positions.push3(checkedNumber('stl', raw, words, 1, lineNo), checkedNumber('stl', raw, words, 2, lineNo), checkedNumber('stl', raw, words, 3, lineNo));
+        if (vertices < 3) {
+          const [x, y, z] = [1, 2, 3].map((k) => checkedNumber('stl', raw, words, k, lineNo)) as [number, number, number];
+          origin.see(x, y, z);
+          positions.push3(x - origin.x, y - origin.y, z - origin.z);
+        }
         vertices++;
         break;
       case 'endfacet':
@@ -76,7 +83,7 @@ function readAscii(bytes: Uint8Array): Float32Array {
   if (inFacet) throw new LoadError('stl', 'truncated', `the file ends inside facet ${facets} (line ${facetLine})`);
   if (!ended) throw new LoadError('stl', 'truncated', `the file ends after ${countOf(facets, 'facet')} without 'endsolid'`);
   if (facets === 0) throw new LoadError('stl', 'empty', 'the file has no facets');
-  return positions.finish();
+  return { positions: positions.finish(), offset: origin.offset };
 }
 
 /** Checks a binary STL's size against its triangle count; returns the bytes three should read. */
@@ -116,9 +123,10 @@ export function parseStl(bytes: Uint8Array): Parsed {
     HEADER_BYTES + FACET_BYTES * new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(80, true) === bytes.length;
   let positions: Float32Array | undefined;
   let colors: Float32Array | undefined;
+  let offset: Offset | undefined;
   let triangles: number;
   if (!sizeMatches && startsWithSolid(bytes) && firstBinaryByte(bytes) < 0) {
-    positions = readAscii(bytes);
+    ({ positions, offset } = readAscii(bytes));
     triangles = positions.length / 9;
   } else {
     const binary = checkBinary(bytes);
@@ -137,5 +145,6 @@ export function parseStl(bytes: Uint8Array): Parsed {
     fileVertexCount: triangles * 3,
     fileFaceCount: triangles,
     warnings: [],
+    offset,
   };
 }

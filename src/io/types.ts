@@ -2,6 +2,7 @@
 // every loader throws.
 import type { Bounds, Mesh, PointCloud } from '../types/cloud';
 import { type FormatId, formatLabel } from './formats';
+import type { Offset } from './origin';
 
 export interface LoadResult {
   /** The points to classify: the file's points, or samples of a mesh's surface (then each
@@ -18,6 +19,9 @@ export interface LoadResult {
   warnings: string[];
   /** Bounds of `cloud`. */
   bounds: Bounds;
+  /** Subtracted from the file's coordinates to keep a far-off shape's detail (origin.ts):
+   * `cloud` + `offset` is where the file put it. Undefined when nothing was subtracted. */
+  offset?: Offset;
 }
 
 export type LoadErrorReason =
@@ -47,5 +51,5 @@ export class LoadError extends Error {
 
 /** What one format parser hands to the shared checks in finish.ts. */
 export type Parsed =
-  | { kind: 'points'; cloud: PointCloud; fileVertexCount: number; warnings: string[] }
-  | { kind: 'mesh'; mesh: Mesh; fileVertexCount: number; fileFaceCount: number; warnings: string[] };
+  | { kind: 'points'; cloud: PointCloud; fileVertexCount: number; warnings: string[]; offset?: Offset }
+  | { kind: 'mesh'; mesh: Mesh; fileVertexCount: number; fileFaceCount: number; warnings: string[]; offset?: Offset };

@@ -11,6 +11,7 @@ import { quote } from './text';
 import { DECIMAL_COMMA, beyondFloat32, toNumber, tokenMessage, wordColumn } from './numbers';
 import { tokenError } from './tokenError';
 import type { PointCloud } from '../types/cloud';
+import { Origin } from './origin';
 import { LoadError, type Parsed } from './types';
 
 const SEPARATOR = /\s*[,;]\s*|\s+/;
@@ -86,6 +87,7 @@ export function parseXyz(text: string): Parsed {
   const lines = text.split('\n');
   const warnings: string[] = [];
   const positions = new Float32Builder(Math.min(LIMITS.maxPoints, lines.length) * 3);
+  const origin = new Origin();
   let extra: Float32Builder | undefined;
   let columns = 0;
   let firstDataLine = 0;
@@ -132,7 +134,9 @@ export function parseXyz(text: string): Parsed {
     if (rows === LIMITS.maxPoints) {
       throw new LoadError('xyz', 'too-large', `the file has more than ${formatCount(LIMITS.maxPoints)} rows; ${POINT_LIMIT_TEXT}`);
     }
-    positions.push3(values[0]!, values[1]!, values[2]!);
+    const [x, y, z] = values as [number, number, number];
+    origin.see(x, y, z);
+    positions.push3(x - origin.x, y - origin.y, z - origin.z);
     if (extra !== undefined) extra.push3(values[3]!, values[4]!, values[5]!);
     rows++;
   }
@@ -152,5 +156,5 @@ export function parseXyz(text: string): Parsed {
     const from = columns < 6 ? 4 : 7;
     warnings.push(`XYZ: column${columns === from ? '' : 's'} ${from}${columns === from ? '' : ` to ${columns}`} ignored`);
   }
-  return { kind: 'points', cloud, fileVertexCount: rows, warnings };
+  return { kind: 'points', cloud, fileVertexCount: rows, warnings, offset: origin.offset };
 }

@@ -12,7 +12,10 @@ const AXES = ['x', 'y', 'z'] as const;
 
 export function FileInfo({ entry }: { entry: LoadedEntry }) {
   const { result } = entry;
-  const { min, max } = result.bounds;
+  // The file's own coordinates: a far-off shape is held relative to an origin (io/origin.ts).
+  const shift = result.offset ?? [0, 0, 0];
+  const min = result.bounds.min.map((v, i) => v + shift[i]!);
+  const max = result.bounds.max.map((v, i) => v + shift[i]!);
   return (
     <section className="panel" aria-labelledby="file-info-title" data-testid="file-info">
       <h2 id="file-info-title">File</h2>
@@ -65,9 +68,9 @@ export function FileInfo({ entry }: { entry: LoadedEntry }) {
           {AXES.map((axis, i) => (
             <tr key={axis}>
               <th scope="row">{axis}</th>
-              <td>{formatCoordinate(min[i])}</td>
-              <td>{formatCoordinate(max[i])}</td>
-              <td>{formatCoordinate(max[i] - min[i])}</td>
+              <td>{formatCoordinate(min[i]!)}</td>
+              <td>{formatCoordinate(max[i]!)}</td>
+              <td>{formatCoordinate(result.bounds.max[i]! - result.bounds.min[i]!)}</td>
             </tr>
           ))}
         </tbody>

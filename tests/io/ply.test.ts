@@ -67,17 +67,22 @@ describe('PLY, files like real exporters write (tests/io/fixtures/ply.ts)', () =
   test('binary doubles, uchar colours, an int label (22,300 points)', () => {
     const r = load('b9_training.ply', b9TrainingPly());
     expect([r.kind, r.vertexCount, r.cloud.count]).toEqual(['points', 22300, 22300]);
-    expect(Array.from(r.cloud.positions.subarray(0, 3))).toEqual([596732.4375, 243629.125, Math.fround(76.76165009)]);
-    expect(Array.from(r.cloud.positions.subarray(-3))).toEqual([596697.8125, 243629.640625, Math.fround(88.838974)]);
-    expect(r.bounds.min[0]).toBe(596648.0625);
-    expect(r.bounds.max[0]).toBe(596738.9375);
+    // Map coordinates: held relative to the first point, rounded (io/origin.ts), so float32 keeps
+    // them to 1e-8 instead of the 1/16 it has at 596,732.
+    expect(r.offset).toEqual([596732, 243629, 77]);
+    expect(r.warnings).toEqual(['coordinates far from zero (around 596732, 243629, 77): the shape is held relative to that point, so that 32-bit floats keep its detail']);
+    const inFile = (i: number) => [0, 1, 2].map((k) => r.cloud.positions[3 * i + k]! + r.offset![k]!);
+    expect(inFile(0)).toEqual([596732.4375, 243629.125, expect.closeTo(76.76165009, 7)]);
+    expect(inFile(22299)).toEqual([596697.8125, 243629.640625, expect.closeTo(88.838974, 6)]);
+    expect(r.bounds.min[0] + 596732).toBe(596648.0625);
+    expect(r.bounds.max[0] + 596732).toBe(596738.9375);
     // Colours (0,0,0) x 19853, (0,255,27) x 314, (245,180,0) x 1567, (255,0,170) x 566; the first
     // (255,0,170) is record 14 (B9_FACTS).
     const c = r.cloud.colors!;
     const black = Array.from({ length: r.cloud.count }, (_, i) => c[3 * i] === 0 && c[3 * i + 1] === 0 && c[3 * i + 2] === 0);
     expect(black.filter(Boolean).length).toBe(19853);
     expect(Array.from(c.subarray(42, 45))).toEqual([1, 0, 170 / 255].map(Math.fround));
-    expect(Array.from(r.cloud.positions.subarray(42, 44))).toEqual([596709, 243669.609375]);
+    expect(inFile(14).slice(0, 2)).toEqual([596709, 243669.609375]);
   });
 
   test('ASCII, 100000 points with normals', () => {

@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { nineColumnsXyz, PLAIN_XYZ, unitNormalsXyz, zeroNormalsXyz } from './fixtures/xyz';
 import { expectError, load } from './expectLoad';
 import { text } from './generate';
+import { shiftWarning } from '../../src/io/origin';
 
 describe('XYZ, files like real scanners write (tests/io/fixtures/xyz.ts)', () => {
   test('5210 rows of x y z nx ny nz (unit normals)', () => {
@@ -26,7 +27,9 @@ describe('XYZ, files like real scanners write (tests/io/fixtures/xyz.ts)', () =>
     test(`${name}: ${rows} points`, () => {
       const r = load('p.xyz', bytes());
       expect([r.kind, r.cloud.count]).toEqual(['points', rows]);
-      expect(r.warnings).toEqual([]);
+      // Coordinates up to 1e5 are held relative to the first point (io/origin.ts), and say so.
+      expect(r.offset === undefined).toBe(!name.includes('large coordinates'));
+      expect(r.warnings).toEqual(r.offset === undefined ? [] : [shiftWarning(r.offset)]);
     });
   }
 

@@ -31,8 +31,23 @@ def read_cloud(path: Path, n: int, rng: np.random.Generator) -> np.ndarray:
         raise ValueError(f"{path}: no vertices")
     if not np.isfinite(verts).all():
         raise ValueError(f"{path}: non-finite vertex coordinates")
+    verts = verts - far_origin(verts[0])
     points = sample_surface(verts, faces, n, rng) if faces is not None and len(faces) else verts
     return strays.without_strays(points)[0]
+
+
+FAR_COORDINATE, SHIFT_LIMIT = 4096.0, 2.0 ** 40
+
+
+def far_origin(first: np.ndarray) -> np.ndarray:
+    """What the app's readers subtract from a file's points (src/io/origin.ts): its first point
+    rounded to whole units (half up, as JavaScript's Math.round) when a coordinate of it is 4096
+    or more in size (and under 2^40), else zero. Normalising casts to float32 first, which at map
+    coordinates (5.4 million: a step of 0.5) would snap a 1-unit shape to a grid."""
+    far = float(np.abs(first).max())
+    if far < FAR_COORDINATE or far >= SHIFT_LIMIT:
+        return np.zeros(3)
+    return np.floor(np.asarray(first, np.float64) + 0.5)
 
 
 def sample_surface(verts: np.ndarray, faces: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:

@@ -46,3 +46,21 @@ def test_bad_files_name_what_is_wrong(tmp_path):
         read_cloud(nohead, 10, RNG)
     with pytest.raises(ValueError, match="unsupported extension"):
         read_cloud(tmp_path / "d.stl", 10, RNG)
+
+
+def test_a_shape_far_from_zero_keeps_its_detail(tmp_path):
+    """Map coordinates (5.4 million: float32 steps of 0.5) are moved near zero before normalising,
+    as the app's readers do (src/io/origin.ts), so the shape normalises as it would at the origin."""
+    from any2point.geometry import normalise
+    from any2point.meshio import far_origin
+
+    shape = np.random.default_rng(3).random((200, 3))
+    far = shape + [512345.678, 5401234.321, 250.5]
+    for name, pts in (("near.obj", shape), ("far.obj", far)):
+        (tmp_path / name).write_text("".join(f"v {x!r} {y!r} {z!r}\n" for x, y, z in pts))
+    near_cloud = normalise(read_cloud(tmp_path / "near.obj", 256, RNG), 256)
+    far_cloud = normalise(read_cloud(tmp_path / "far.obj", 256, RNG), 256)
+    assert np.abs(far_cloud - near_cloud).max() < 1e-5
+    assert np.abs(normalise(far, 256) - near_cloud).max() > 0.1  # what normalising the raw file gave
+    assert far_origin(np.array([512345.5, -5401234.5, 250.4])).tolist() == [512346, -5401234, 250]  # half up, as Math.round
+    assert far_origin(shape[0]).tolist() == [0, 0, 0] and far_origin(np.array([3e38, 0, 0])).tolist() == [0, 0, 0]
