@@ -63,19 +63,19 @@ function vertexRef(corner: string, vertices: number, face: number, lineNo: numbe
 }
 
 /** Every value of a v / vt / vn line is a number in full (numbers.ts): three's OBJLoader reads
- * them with parseFloat, which takes "0x1f" as 0 and "1.5abc" as 1.5. Returns the values. */
-function checkNumbers(raw: string, words: string[], lineNo: number): number[] {
-  const values: number[] = [];
-  for (let k = 1; k < words.length; k++) values.push(checkedNumber('obj', raw, words, k, lineNo));
-  return values;
+ * them with parseFloat, which takes "0x1f" as 0 and "1.5abc" as 1.5. */
+function checkNumbers(raw: string, words: string[], lineNo: number): void {
+  for (let k = 1; k < words.length; k++) checkedNumber('obj', raw, words, k, lineNo);
 }
 
 /** A 'v' line as three should read it: as written, or moved by the origin (origin.ts) with the
  * differences written in full (String gives the shortest text that parses back to the double). */
-function vertexLine(line: string, words: string[], values: number[], origin: Origin): string {
-  origin.see(values[0]!, values[1]!, values[2]!);
+function vertexLine(raw: string, line: string, words: string[], lineNo: number, origin: Origin): string {
+  if (origin.settled && origin.offset === undefined) return line; // the common case: no numbers read again
+  const [x, y, z] = [1, 2, 3].map((k) => checkedNumber('obj', raw, words, k, lineNo)) as [number, number, number];
+  origin.see(x, y, z);
   if (origin.offset === undefined) return line;
-  const moved = [values[0]! - origin.x, values[1]! - origin.y, values[2]! - origin.z].map(String);
+  const moved = [x - origin.x, y - origin.y, z - origin.z].map(String);
   return ['v', ...moved, ...words.slice(4)].join(' ');
 }
 
@@ -96,11 +96,11 @@ function scan(text: string): Scan {
         if (words.length < 4) {
           throw new LoadError('obj', 'malformed', `vertex ${s.vertices + 1} (line ${lineNo}) needs x y z numbers, found ${quote(line)}`);
         }
-        const values = checkNumbers(raw, words, lineNo);
+        checkNumbers(raw, words, lineNo);
         if (s.vertices === LIMITS.maxPoints) throw new LoadError('obj', 'too-large', `the file has more than ${formatCount(LIMITS.maxPoints)} vertices; ${POINT_LIMIT_TEXT}`);
         s.vertices++;
         if (words.length >= 7) s.coloredVertices++;
-        s.kept.push(vertexLine(line, words, values, s.origin));
+        s.kept.push(vertexLine(raw, line, words, lineNo, s.origin));
         break;
       }
       case 'vt':
