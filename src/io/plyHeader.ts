@@ -182,6 +182,16 @@ export function parsePlyHeader(bytes: Uint8Array): PlyHeader {
 
   const vertex = elements.find((e) => e.name === 'vertex');
   if (vertex === undefined) throw malformed(`the header declares no 'vertex' element`);
+  // Some exporters name them X, Y, Z (or Red, NX): a name is read in lower case unless the
+  // element also has that lower-case name itself.
+  const names = new Set(vertex.properties.map((p) => p.name));
+  for (const p of vertex.properties) {
+    const lower = p.name.toLowerCase();
+    if (lower !== p.name && !names.has(lower)) {
+      names.add(lower);
+      p.name = lower;
+    }
+  }
   for (const axis of ['x', 'y', 'z']) {
     const p = vertex.properties.find((q) => q.name === axis);
     if (p === undefined) throw malformed(`the vertex element has no '${axis}' property`);

@@ -248,4 +248,17 @@ describe('PLY, generated', () => {
     expectError('a.ply', text('ply\nformat ascii 1.0\nelement vertex 1\n'), 'truncated', `PLY: the file ends (after 38 bytes) before 'end_header'`);
     expectError('a.ply', header('format ascii 1.0\nelement vertex 0\nproperty float x\nproperty float y\nproperty float z'), 'empty', 'PLY: the file contains no points');
   });
+
+  test('X, Y, Z (and Red, NX) in upper case are read as x, y, z; an element with both spellings keeps its own x', () => {
+    const upper = load('upper.ply', plyFile({
+      encoding: 'binary_big_endian',
+      vertexProps: [['X', 'double'], ['Y', 'double'], ['Z', 'double'], ['NX', 'float'], ['NY', 'float'], ['NZ', 'float'], ['Red', 'uchar'], ['Green', 'uchar'], ['Blue', 'uchar']],
+      vertices: [[1, 2, 3, 0, 0, 1, 255, 0, 0], [4, 5, 6, 0, 1, 0, 0, 255, 0]],
+    }));
+    expect(Array.from(upper.cloud.positions)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(Array.from(upper.cloud.normals!)).toEqual([0, 0, 1, 0, 1, 0]);
+    expect(Array.from(upper.cloud.colors!)).toEqual([1, 0, 0, 0, 1, 0]);
+    const both = load('both.ply', plyFile({ encoding: 'ascii', vertexProps: [['X', 'float'], ['x', 'float'], ['y', 'float'], ['z', 'float']], vertices: [[9, 1, 2, 3]] }));
+    expect(Array.from(both.cloud.positions)).toEqual([1, 2, 3]);
+  });
 });

@@ -155,6 +155,9 @@ def _read_ply(path: Path) -> tuple[np.ndarray, Optional[np.ndarray]]:
 def _collect(path, name, props, rows, verts, faces):
     names = [p[0] for p in props]
     if name == "vertex":
+        # X, Y, Z (some exporters' spelling) read as x, y, z unless the element has those too,
+        # as the app's reader does (src/io/plyHeader.ts).
+        names = [n.lower() if n.lower() not in names else n for n in names]
         try:
             cols = [names.index(a) for a in ("x", "y", "z")]
         except ValueError:

@@ -64,3 +64,14 @@ def test_a_shape_far_from_zero_keeps_its_detail(tmp_path):
     assert np.abs(normalise(far, 256) - near_cloud).max() > 0.1  # what normalising the raw file gave
     assert far_origin(np.array([512345.5, -5401234.5, 250.4])).tolist() == [512346, -5401234, 250]  # half up, as Math.round
     assert far_origin(shape[0]).tolist() == [0, 0, 0] and far_origin(np.array([3e38, 0, 0])).tolist() == [0, 0, 0]
+
+
+def test_upper_case_axis_names(tmp_path):
+    p = tmp_path / "u.ply"
+    p.write_text("ply\nformat ascii 1.0\nelement vertex 2\nproperty double X\nproperty double Y\nproperty double Z\n"
+                 "end_header\n1 2 3\n4 5 6\n")
+    assert read_cloud(p, 8, RNG).tolist() == [[1, 2, 3], [4, 5, 6]]
+    both = tmp_path / "b.ply"
+    both.write_text("ply\nformat ascii 1.0\nelement vertex 1\nproperty float X\nproperty float x\nproperty float y\n"
+                    "property float z\nend_header\n9 1 2 3\n")
+    assert read_cloud(both, 8, RNG).tolist() == [[1, 2, 3]]
