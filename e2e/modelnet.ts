@@ -64,6 +64,37 @@ export function toPly(points: Float32Array): Uint8Array {
   return out;
 }
 
+/** A .glb holding the points as one primitive of mode 0 (POINTS), float32 positions: the
+ * smallest valid binary glTF 2.0 (written here from the specification, not by src/io). */
+export function toGlb(points: Float32Array): Uint8Array {
+  const n = points.length / 3;
+  const json = JSON.stringify({
+    asset: { version: '2.0', generator: 'any2point e2e' },
+    buffers: [{ byteLength: points.byteLength }],
+    bufferViews: [{ buffer: 0, byteLength: points.byteLength }],
+    accessors: [{ bufferView: 0, componentType: 5126, count: n, type: 'VEC3' }],
+    meshes: [{ primitives: [{ attributes: { POSITION: 0 }, mode: 0 }] }],
+    nodes: [{ mesh: 0 }],
+    scenes: [{ nodes: [0] }],
+    scene: 0,
+  });
+  const jsonBytes = new TextEncoder().encode(json + ' '.repeat((4 - (json.length % 4)) % 4));
+  const total = 12 + 8 + jsonBytes.length + 8 + points.byteLength;
+  const out = new Uint8Array(total);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, 0x46546c67, true); // "glTF"
+  view.setUint32(4, 2, true);
+  view.setUint32(8, total, true);
+  view.setUint32(12, jsonBytes.length, true);
+  view.setUint32(16, 0x4e4f534a, true); // "JSON"
+  out.set(jsonBytes, 20);
+  const binAt = 20 + jsonBytes.length;
+  view.setUint32(binAt, points.byteLength, true);
+  view.setUint32(binAt + 4, 0x004e4942, true); // "BIN\0"
+  out.set(new Uint8Array(points.buffer, points.byteOffset, points.byteLength), binAt + 8);
+  return out;
+}
+
 /** OBJ with one `v` line per point (a point set: no faces). float32 values printed exactly. */
 export function toObj(points: Float32Array): Uint8Array {
   const lines: string[] = ['# ModelNet40 test cloud, points only'];

@@ -8,7 +8,7 @@
 // a sparse scan is answered from it grown.
 import { expect, test, type Page } from '@playwright/test';
 import { dropFile, framesDrawn, saveScreenshot, waitForFrameAfter } from './helpers';
-import { testCloud, toPly, xUp, zooManifest, zooModel } from './modelnet';
+import { testCloud, toGlb, toPly, xUp, zooManifest, zooModel } from './modelnet';
 import { createRandom } from '../src/geometry/random';
 
 // chair_0890: z-up it is a chair; saved y-up and read as z-up the network calls it a vase.
@@ -194,6 +194,18 @@ test('a chair in a map\'s coordinates is still a chair, and the file panel says 
   await expect(page.getByTestId('warnings')).toContainText(`coordinates far from zero (around ${first.join(', ')})`);
   await expect(page.getByTestId('bounds')).toContainText('540123');
   await saveScreenshot(page, 'pose-chair-map-coordinates');
+});
+
+// glTF is +Y up by the format's definition: the chair saved y-up as a .glb (as web viewers and
+// Sketchfab hand them out) is read, found y-up by Auto, and a chair.
+test('a y-up chair saved as glTF (.glb) is read and is a chair, up y', async ({ page }) => {
+  test.setTimeout(10 * 60_000);
+  const chair = testCloud(CHAIR);
+  await open(page, 'auto');
+  const glb = await classifyFile(page, `${CHAIR}.glb`, toGlb(yUp(chair.points)));
+  expect(glb).toMatchObject({ top1: 'chair', up: 'y', detected: 'true' });
+  await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'gltf');
+  await expect(page.getByTestId('format')).toContainText('glTF point cloud');
 });
 
 // A sparse scan: the first 256 of a test sofa's points (the stored FPS order, an even sample).

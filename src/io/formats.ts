@@ -5,6 +5,8 @@
 // three's loaders) into the main bundle; the parsers run in the parse worker.
 import { type FileHead, hasPointRow, isBinaryStl } from './content';
 
+const isGlb = (b: Uint8Array): boolean => b[0] === 0x67 && b[1] === 0x6c && b[2] === 0x54 && b[3] === 0x46;
+
 /** How strong a content test's evidence is. Sniffing tries every format's 'signature' test first,
  * then every 'keyword' test, and so on; within one kind, table order decides. Only 'signature'
  * tests see binary content: the others read text. */
@@ -57,6 +59,13 @@ const TABLE = {
       signature: ({ bytes }) => isBinaryStl(bytes),
       keyword: ({ text, lines }) => /^solid(\s|$)/i.test(lines[0] ?? '') && /^\s*(facet|endsolid)\b/im.test(text),
     },
+  },
+  gltf: {
+    label: 'glTF',
+    extensions: ['glb', 'gltf'],
+    text: false,
+    // A .glb starts with "glTF"; a .gltf is a JSON object with an "asset" (exporters write it first).
+    sniff: { signature: ({ bytes, text }) => isGlb(bytes) || (/^\s*\{/.test(text) && /"asset"\s*:/.test(text)) },
   },
 } satisfies Record<string, FormatSpec>;
 

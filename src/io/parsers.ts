@@ -1,6 +1,7 @@
 // The parser of every format in the table (formats.ts), by id. Kept apart from the table because
 // only the parse worker needs the parsers; the type makes a format without a parser a compile error.
 import type { FormatId } from './formats';
+import { parseGltf } from './gltf';
 import { parseObj } from './obj';
 import { parseOff } from './off';
 import { parsePcd } from './pcd';
@@ -17,4 +18,5 @@ export const PARSERS: Readonly<Record<FormatId, (bytes: Uint8Array) => Parsed>> 
   xyz: (bytes) => parseXyz(readText('xyz', bytes)),
   off: (bytes) => parseOff(readText('off', bytes)),
   stl: parseStl,
+  gltf: parseGltf,
 };

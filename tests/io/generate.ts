@@ -216,3 +216,26 @@ export function garbage(n: number, seed = 7): Uint8Array {
   }
   return out;
 }
+
+/** A binary glTF (.glb): the JSON chunk (padded with spaces) and, when given, the binary chunk
+ * (padded with zeros), each 4-byte aligned as the specification requires. */
+export function glbFile(json: object, bin?: Uint8Array): Uint8Array {
+  const pad = (b: Uint8Array, fill: number) => concat(b, new Uint8Array((4 - (b.length % 4)) % 4).fill(fill));
+  const jsonChunk = pad(text(JSON.stringify(json)), 0x20);
+  const binChunk = bin === undefined ? undefined : pad(bin, 0);
+  const chunkHeader = (length: number, type: number) => {
+    const h = new Uint8Array(8);
+    new DataView(h.buffer).setUint32(0, length, true);
+    new DataView(h.buffer).setUint32(4, type, true);
+    return h;
+  };
+  const parts = [chunkHeader(jsonChunk.length, 0x4e4f534a), jsonChunk];
+  if (binChunk !== undefined) parts.push(chunkHeader(binChunk.length, 0x004e4942), binChunk);
+  const body = concat(...parts);
+  const header = new Uint8Array(12);
+  const view = new DataView(header.buffer);
+  view.setUint32(0, 0x46546c67, true);
+  view.setUint32(4, 2, true);
+  view.setUint32(8, 12 + body.length, true);
+  return concat(header, body);
+}

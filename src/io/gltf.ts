@@ -1,0 +1,336 @@
+// glTF 2.0: .glb (the binary container) and .gltf (JSON whose buffers are embedded as data: URIs).
+// Our own reader, not three.js's GLTFLoader: that one is asynchronous and fetches textures and
+// separate files through the page; the geometry is all a classifier reads. Read: every mesh
+// primitive of the scene (the file's default, else its first; a file without scenes: every mesh),
+// placed by its nodes' matrices or translation / rotation / scale, as triangles (list, strip, fan)
+// or points; POSITION as float32 or, with KHR_mesh_quantization, integers (normalized or not);
+// indices as u8 / u16 / u32. Lines are skipped with a warning. Refused, saying why: Draco or
+// meshopt compression, sparse or missing positions, buffers in separate files, and anything
+// outside its buffer. glTF's +Y is up by the format's definition; the app still finds the up by
+// itself (Auto), as for every format.
+import { Uint32Builder } from './buffers';
+import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, countOf, formatCount } from './limits';
+import { Origin, storeShifted } from './origin';
+import { quote } from './text';
+import { LoadError, type Parsed } from './types';
+
+const GLB_MAGIC = 0x46546c67; // "glTF"
+const CHUNK_JSON = 0x4e4f534a;
+const CHUNK_BIN = 0x004e4942;
+
+/** Bytes per component of each componentType, and how a normalized value is scaled to -1..1 / 0..1. */
+const COMPONENTS: Record<number, { bytes: number; name: string; scale: number; read: (v: DataView, at: number) => number }> = {
+  5120: { bytes: 1, name: 'int8', scale: 127, read: (v, at) => v.getInt8(at) },
+  5121: { bytes: 1, name: 'uint8', scale: 255, read: (v, at) => v.getUint8(at) },
+  5122: { bytes: 2, name: 'int16', scale: 32767, read: (v, at) => v.getInt16(at, true) },
+  5123: { bytes: 2, name: 'uint16', scale: 65535, read: (v, at) => v.getUint16(at, true) },
+  5125: { bytes: 4, name: 'uint32', scale: 4294967295, read: (v, at) => v.getUint32(at, true) },
+  5126: { bytes: 4, name: 'float32', scale: 1, read: (v, at) => v.getFloat32(at, true) },
+};
+
+const UNSUPPORTED_EXTENSIONS: Record<string, string> = {
+  KHR_draco_mesh_compression: 'Draco-compressed meshes',
+  EXT_meshopt_compression: 'meshopt-compressed buffers',
+  KHR_meshopt_compression: 'meshopt-compressed buffers',
+};
+
+/* The parts of glTF's JSON this reader uses (everything else is ignored). */
+interface Json {
+  asset?: { version?: unknown };
+  extensionsRequired?: unknown;
+  buffers?: { byteLength?: unknown; uri?: unknown }[];
+  bufferViews?: { buffer?: unknown; byteOffset?: unknown; byteLength?: unknown; byteStride?: unknown }[];
+  accessors?: { bufferView?: unknown; byteOffset?: unknown; componentType?: unknown; normalized?: unknown; count?: unknown; type?: unknown; sparse?: unknown }[];
+  meshes?: { primitives?: Primitive[] }[];
+  nodes?: { mesh?: unknown; children?: unknown; matrix?: unknown; translation?: unknown; rotation?: unknown; scale?: unknown }[];
+  scenes?: { nodes?: unknown }[];
+  scene?: unknown;
+}
+
+interface Primitive {
+  attributes?: { POSITION?: unknown };
+  indices?: unknown;
+  mode?: unknown;
+  extensions?: Record<string, unknown>;
+}
+
+type Matrix = number[]; // 4 x 4, column-major, as glTF writes it
+
+const IDENTITY: Matrix = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
+
+function malformed(detail: string): LoadError {
+  return new LoadError('gltf', 'malformed', detail);
+}
+
+function isIndex(v: unknown, length: number): v is number {
+  return Number.isInteger(v) && (v as number) >= 0 && (v as number) < length;
+}
+
+function count(v: unknown, what: string): number {
+  if (v === undefined) return 0;
+  if (!Number.isInteger(v) || (v as number) < 0) throw malformed(`${what} is ${JSON.stringify(v)}, not a count`);
+  return v as number;
+}
+
+/** The JSON and the binary chunk of a .glb, or the JSON of a .gltf. */
+function container(bytes: Uint8Array): { json: Json; bin: Uint8Array | undefined } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length >= 4 && view.getUint32(0, true) === GLB_MAGIC) {
+    if (bytes.length < 20) throw new LoadError('gltf', 'truncated', `the file has ${bytes.length} bytes; a .glb needs a 12-byte header and a JSON chunk`);
+    const version = view.getUint32(4, true);
+    if (version !== 2) throw new LoadError('gltf', 'unsupported', `binary glTF version ${version}; only version 2 is read`);
+    const length = view.getUint32(8, true);
+    if (length > bytes.length) throw new LoadError('gltf', 'truncated', `the header declares ${formatCount(length)} bytes but the file has ${formatCount(bytes.length)}`);
+    const chunks: { type: number; data: Uint8Array }[] = [];
+    for (let at = 12; at + 8 <= length; ) {
+      const size = view.getUint32(at, true);
+      const type = view.getUint32(at + 4, true);
+      if (at + 8 + size > length) throw new LoadError('gltf', 'truncated', `chunk ${chunks.length} declares ${formatCount(size)} bytes but the file ends ${formatCount(length - at - 8)} bytes after its header`);
+      chunks.push({ type, data: bytes.subarray(at + 8, at + 8 + size) });
+      at += 8 + size;
+    }
+    if (chunks[0]?.type !== CHUNK_JSON) throw malformed('the first chunk is not the JSON chunk');
+    return { json: parseJson(new TextDecoder().decode(chunks[0].data)), bin: chunks.find((c) => c.type === CHUNK_BIN)?.data };
+  }
+  return { json: parseJson(new TextDecoder().decode(bytes)), bin: undefined };
+}
+
+function parseJson(text: string): Json {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw malformed(`the JSON cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw malformed('the JSON is not an object');
+  const j = json as Json;
+  if (j.asset === undefined) throw malformed(`the JSON has no "asset" (every glTF file has one)`);
+  const version = String(j.asset.version ?? '');
+  if (!version.startsWith('2.')) throw new LoadError('gltf', 'unsupported', `glTF version ${quote(version)}; only 2.x is read`);
+  return j;
+}
+
+/** Each buffer's bytes: the .glb's binary chunk, or a base64 data: URI. */
+function buffers(json: Json, bin: Uint8Array | undefined): Uint8Array[] {
+  return (json.buffers ?? []).map((b, i) => {
+    const declared = count(b.byteLength, `buffer ${i}'s byteLength`);
+    let data: Uint8Array;
+    if (b.uri === undefined) {
+      if (i !== 0 || bin === undefined) throw malformed(`buffer ${i} has no uri and the file has no binary chunk for it`);
+      data = bin;
+    } else if (typeof b.uri === 'string' && b.uri.startsWith('data:')) {
+      const comma = b.uri.indexOf(',');
+      if (comma < 0 || !/;base64$/.test(b.uri.slice(0, comma))) throw malformed(`buffer ${i}'s data URI is not base64`);
+      try {
+        data = Uint8Array.from(atob(b.uri.slice(comma + 1)), (c) => c.charCodeAt(0));
+      } catch {
+        throw malformed(`buffer ${i}'s data URI is not valid base64`);
+      }
+    } else {
+      throw new LoadError('gltf', 'unsupported', `buffer ${i} is a separate file (${quote(String(b.uri))}); open the .glb, or a .gltf with its buffers embedded`);
+    }
+    if (data.length < declared) throw new LoadError('gltf', 'truncated', `buffer ${i} declares ${formatCount(declared)} bytes but holds ${formatCount(data.length)}`);
+    return data;
+  });
+}
+
+/** An accessor's values, `size` per element, as doubles (normalized integers scaled). */
+function readAccessor(json: Json, data: Uint8Array[], index: unknown, what: string, size: number, allowed: readonly number[]): { values: Float64Array; count: number } {
+  const accessors = json.accessors ?? [];
+  if (!isIndex(index, accessors.length)) throw malformed(`${what} refers to accessor ${JSON.stringify(index)} of ${accessors.length}`);
+  const a = accessors[index];
+  const type = COMPONENTS[a.componentType as number];
+  if (type === undefined || !allowed.includes(a.componentType as number)) {
+    throw new LoadError('gltf', 'unsupported', `${what} (accessor ${index}) has componentType ${JSON.stringify(a.componentType)}; read are ${allowed.map((t) => COMPONENTS[t]!.name).join(', ')}`);
+  }
+  const expectedType = size === 3 ? 'VEC3' : 'SCALAR';
+  if (a.type !== expectedType) throw malformed(`${what} (accessor ${index}) is ${JSON.stringify(a.type)}, not ${expectedType}`);
+  if (a.sparse !== undefined) throw new LoadError('gltf', 'unsupported', `${what} (accessor ${index}) is sparse; sparse accessors are not read`);
+  const n = count(a.count, `accessor ${index}'s count`);
+  const values = new Float64Array(n * size);
+  if (a.bufferView === undefined) return { values, count: n }; // all zeros, by the specification
+  const views = json.bufferViews ?? [];
+  if (!isIndex(a.bufferView, views.length)) throw malformed(`accessor ${index} refers to bufferView ${JSON.stringify(a.bufferView)} of ${views.length}`);
+  const bv = views[a.bufferView];
+  if (!isIndex(bv.buffer, data.length)) throw malformed(`bufferView ${a.bufferView} refers to buffer ${JSON.stringify(bv.buffer)} of ${data.length}`);
+  const buffer = data[bv.buffer]!;
+  const viewStart = count(bv.byteOffset, `bufferView ${a.bufferView}'s byteOffset`);
+  const viewLength = count(bv.byteLength, `bufferView ${a.bufferView}'s byteLength`);
+  if (viewStart + viewLength > buffer.length) {
+    throw malformed(`bufferView ${a.bufferView} (bytes ${formatCount(viewStart)} to ${formatCount(viewStart + viewLength)}) lies outside buffer ${bv.buffer} (${formatCount(buffer.length)} bytes)`);
+  }
+  const element = type.bytes * size;
+  const stride = bv.byteStride === undefined ? element : count(bv.byteStride, `bufferView ${a.bufferView}'s byteStride`);
+  if (stride < element) throw malformed(`bufferView ${a.bufferView}'s byteStride ${stride} is less than an element (${element} bytes)`);
+  const start = count(a.byteOffset, `accessor ${index}'s byteOffset`);
+  if (n > 0 && start + stride * (n - 1) + element > viewLength) {
+    throw malformed(`${what} (accessor ${index}): ${formatCount(n)} elements of ${element} bytes from byte ${formatCount(start)} do not fit bufferView ${a.bufferView} (${formatCount(viewLength)} bytes)`);
+  }
+  const view = new DataView(buffer.buffer, buffer.byteOffset + viewStart, viewLength);
+  const scale = a.normalized === true ? type.scale : 1;
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < size; k++) {
+      const v = type.read(view, start + i * stride + k * type.bytes) / scale;
+      values[i * size + k] = scale === 1 ? v : Math.max(v, -1); // normalized signed: -128 / 127 reads as -1
+    }
+  }
+  return { values, count: n };
+}
+
+function multiply(a: Matrix, b: Matrix): Matrix {
+  const out = new Array<number>(16).fill(0);
+  for (let c = 0; c < 4; c++) for (let r = 0; r < 4; r++) for (let k = 0; k < 4; k++) out[c * 4 + r]! += a[k * 4 + r]! * b[c * 4 + k]!;
+  return out;
+}
+
+function numbers(v: unknown, n: number, what: string): number[] {
+  if (!Array.isArray(v) || v.length !== n || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+    throw malformed(`${what} is not ${n} finite numbers`);
+  }
+  return v as number[];
+}
+
+/** A node's own transform: its matrix, or translation x rotation x scale. */
+function localMatrix(node: NonNullable<Json['nodes']>[number], i: number): Matrix {
+  if (node.matrix !== undefined) return numbers(node.matrix, 16, `node ${i}'s matrix`);
+  const [tx, ty, tz] = node.translation === undefined ? [0, 0, 0] : numbers(node.translation, 3, `node ${i}'s translation`);
+  const [x, y, z, w] = node.rotation === undefined ? [0, 0, 0, 1] : numbers(node.rotation, 4, `node ${i}'s rotation`);
+  const [sx, sy, sz] = node.scale === undefined ? [1, 1, 1] : numbers(node.scale, 3, `node ${i}'s scale`);
+  // Columns of the rotation (unit quaternion), scaled per axis, then the translation.
+  return [
+    (1 - 2 * (y * y + z * z)) * sx, 2 * (x * y + z * w) * sx, 2 * (x * z - y * w) * sx, 0,
+    2 * (x * y - z * w) * sy, (1 - 2 * (x * x + z * z)) * sy, 2 * (y * z + x * w) * sy, 0,
+    2 * (x * z + y * w) * sz, 2 * (y * z - x * w) * sz, (1 - 2 * (x * x + y * y)) * sz, 0,
+    tx, ty, tz, 1,
+  ];
+}
+
+/** (mesh index, world matrix) for every mesh the scene places. */
+function placedMeshes(json: Json): { mesh: number; matrix: Matrix }[] {
+  const nodes = json.nodes ?? [];
+  const meshes = json.meshes ?? [];
+  const scenes = json.scenes ?? [];
+  if (scenes.length === 0) return meshes.map((_, mesh) => ({ mesh, matrix: IDENTITY }));
+  const sceneIndex = json.scene === undefined ? 0 : json.scene;
+  if (!isIndex(sceneIndex, scenes.length)) throw malformed(`"scene" is ${JSON.stringify(json.scene)} of ${scenes.length} scenes`);
+  const out: { mesh: number; matrix: Matrix }[] = [];
+  const visiting = new Set<number>();
+  const visit = (i: unknown, parent: Matrix): void => {
+    if (!isIndex(i, nodes.length)) throw malformed(`a node list refers to node ${JSON.stringify(i)} of ${nodes.length}`);
+    if (visiting.has(i)) throw malformed(`node ${i} is its own ancestor`);
+    visiting.add(i);
+    const node = nodes[i]!;
+    const matrix = multiply(parent, localMatrix(node, i));
+    if (node.mesh !== undefined) {
+      if (!isIndex(node.mesh, meshes.length)) throw malformed(`node ${i} refers to mesh ${JSON.stringify(node.mesh)} of ${meshes.length}`);
+      out.push({ mesh: node.mesh, matrix });
+    }
+    if (node.children !== undefined) {
+      if (!Array.isArray(node.children)) throw malformed(`node ${i}'s children is not a list`);
+      for (const child of node.children) visit(child, matrix);
+    }
+    visiting.delete(i);
+  };
+  const roots = scenes[sceneIndex]!.nodes ?? [];
+  if (!Array.isArray(roots)) throw malformed(`scene ${sceneIndex}'s nodes is not a list`);
+  for (const root of roots) visit(root, IDENTITY);
+  return out;
+}
+
+/** Triangles of a primitive's vertex order, for modes 4 (list), 5 (strip) and 6 (fan). */
+function triangleCorners(mode: number, order: ArrayLike<number>, push: (a: number, b: number, c: number) => void): void {
+  const n = order.length;
+  if (mode === 4) for (let i = 0; i + 2 < n; i += 3) push(order[i]!, order[i + 1]!, order[i + 2]!);
+  else if (mode === 5) for (let i = 0; i + 2 < n; i++) i % 2 === 0 ? push(order[i]!, order[i + 1]!, order[i + 2]!) : push(order[i + 1]!, order[i]!, order[i + 2]!);
+  else for (let i = 1; i + 1 < n; i++) push(order[0]!, order[i]!, order[i + 1]!);
+}
+
+export function parseGltf(bytes: Uint8Array): Parsed {
+  const { json, bin } = container(bytes);
+  const required = Array.isArray(json.extensionsRequired) ? json.extensionsRequired.map(String) : [];
+  const blocking = required.filter((e) => e in UNSUPPORTED_EXTENSIONS);
+  if (blocking.length > 0) {
+    throw new LoadError('gltf', 'unsupported', `the file needs ${blocking.map((e) => `${UNSUPPORTED_EXTENSIONS[e]} (${e})`).join(', ')}, which this app does not read`);
+  }
+  const data = buffers(json, bin);
+  const positions: number[] = [];
+  const triangles = new Uint32Builder();
+  const pointRows: number[] = [];
+  let skippedLines = 0;
+  let primitiveCount = 0;
+  const origin = new Origin();
+  let vertexTotal = 0;
+
+  for (const { mesh, matrix } of placedMeshes(json)) {
+    const primitives = json.meshes![mesh]!.primitives ?? [];
+    primitives.forEach((p, k) => {
+      const what = `mesh ${mesh} primitive ${k}`;
+      const compressed = Object.keys(p.extensions ?? {}).find((e) => e in UNSUPPORTED_EXTENSIONS);
+      if (compressed !== undefined) throw new LoadError('gltf', 'unsupported', `${what} holds ${UNSUPPORTED_EXTENSIONS[compressed]} (${compressed}), which this app does not read`);
+      const mode = p.mode === undefined ? 4 : (p.mode as number);
+      if (![0, 1, 2, 3, 4, 5, 6].includes(mode)) throw malformed(`${what} has mode ${JSON.stringify(p.mode)}`);
+      if (mode >= 1 && mode <= 3) {
+        skippedLines++;
+        return;
+      }
+      if (p.attributes?.POSITION === undefined) throw malformed(`${what} has no POSITION`);
+      const pos = readAccessor(json, data, p.attributes.POSITION, `${what}'s POSITION`, 3, [5126, 5120, 5121, 5122, 5123]);
+      vertexTotal += pos.count;
+      if (vertexTotal > LIMITS.maxPoints) throw new LoadError('gltf', 'too-large', `the file has more than ${formatCount(LIMITS.maxPoints)} vertices; ${POINT_LIMIT_TEXT}`);
+      const base = positions.length / 3;
+      const m = matrix;
+      for (let i = 0; i < pos.count; i++) {
+        const [x, y, z] = [pos.values[3 * i]!, pos.values[3 * i + 1]!, pos.values[3 * i + 2]!];
+        positions.push(m[0]! * x + m[4]! * y + m[8]! * z + m[12]!, m[1]! * x + m[5]! * y + m[9]! * z + m[13]!, m[2]! * x + m[6]! * y + m[10]! * z + m[14]!);
+      }
+      let order: ArrayLike<number>;
+      if (p.indices === undefined) order = Array.from({ length: pos.count }, (_, i) => i);
+      else {
+        const idx = readAccessor(json, data, p.indices, `${what}'s indices`, 1, [5121, 5123, 5125]).values;
+        const bad = idx.findIndex((v) => v >= pos.count);
+        if (bad >= 0) throw new LoadError('gltf', 'out-of-range', `${what}: index ${bad} refers to vertex ${idx[bad]} of ${formatCount(pos.count)}`);
+        order = idx;
+      }
+      primitiveCount++;
+      if (mode === 0) {
+        for (let i = 0; i < order.length; i++) pointRows.push(base + order[i]!);
+        return;
+      }
+      // A mirroring transform (negative determinant) turns the winding; sampling ignores it.
+      triangleCorners(mode, order, (a, b, c) => {
+        if (triangles.length / 3 >= LIMITS.maxFaces) throw new LoadError('gltf', 'too-large', `the file has more than ${formatCount(LIMITS.maxFaces)} triangles; ${FACE_LIMIT_TEXT}`);
+        triangles.push3(base + a, base + b, base + c);
+      });
+    });
+  }
+
+  const warnings: string[] = [];
+  if (skippedLines > 0) warnings.push(`glTF: ${countOf(skippedLines, 'primitive')} of lines skipped`);
+  if (primitiveCount === 0) {
+    throw new LoadError('gltf', 'empty', skippedLines > 0 ? 'the file has only lines, no triangles or points' : 'the scene places no mesh with triangles or points');
+  }
+  const store = (rows: ArrayLike<number>, pick: (i: number) => number): Float32Array => {
+    const out = new Float32Array(rows.length * 3);
+    for (let i = 0; i < rows.length; i++) {
+      const v = pick(i);
+      storeShifted(origin, out, i, positions[3 * v]!, positions[3 * v + 1]!, positions[3 * v + 2]!);
+    }
+    return out;
+  };
+  const indices = triangles.finish();
+  if (indices.length === 0) {
+    const cloud = store(pointRows, (i) => pointRows[i]!);
+    return { kind: 'points', cloud: { positions: cloud, count: pointRows.length }, fileVertexCount: vertexTotal, warnings, offset: origin.offset };
+  }
+  if (pointRows.length > 0) warnings.push(`glTF: ${countOf(pointRows.length, 'point')} of point primitives ignored beside the triangles`);
+  const vertexCount = positions.length / 3;
+  const stored = store({ length: vertexCount }, (i) => i);
+  return {
+    kind: 'mesh',
+    mesh: { positions: stored, indices, vertexCount, faceCount: indices.length / 3 },
+    fileVertexCount: vertexTotal,
+    fileFaceCount: indices.length / 3,
+    warnings,
+    offset: origin.offset,
+  };
+}
