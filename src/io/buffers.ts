@@ -1,6 +1,6 @@
 // Growable typed arrays for parsers that learn the element count only while reading.
 
-type GrowableArray = Float32Array | Uint32Array;
+type GrowableArray = Float32Array | Float64Array | Uint32Array;
 
 class TypedBuilder<T extends GrowableArray> {
   private data: T;
@@ -37,6 +37,13 @@ class TypedBuilder<T extends GrowableArray> {
 export class Float32Builder extends TypedBuilder<Float32Array> {
   constructor(initialCapacity = 1024) {
     super((n) => new Float32Array(n), initialCapacity);
+  }
+}
+
+/** Doubles, for coordinates still to be transformed before they are stored as float32. */
+export class Float64Builder extends TypedBuilder<Float64Array> {
+  constructor(initialCapacity = 1024) {
+    super((n) => new Float64Array(n), initialCapacity);
   }
 }
 

@@ -8,7 +8,7 @@
 // meshopt compression, sparse or missing positions, buffers in separate files, and anything
 // outside its buffer. glTF's +Y is up by the format's definition; the app still finds the up by
 // itself (Auto), as for every format.
-import { Uint32Builder } from './buffers';
+import { Float64Builder, Uint32Builder } from './buffers';
 import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, countOf, formatCount } from './limits';
 import { Origin, storeShifted } from './origin';
 import { quote } from './text';
@@ -253,7 +253,7 @@ export function parseGltf(bytes: Uint8Array): Parsed {
     throw new LoadError('gltf', 'unsupported', `the file needs ${blocking.map((e) => `${UNSUPPORTED_EXTENSIONS[e]} (${e})`).join(', ')}, which this app does not read`);
   }
   const data = buffers(json, bin);
-  const positions: number[] = [];
+  const world = new Float64Builder();
   const triangles = new Uint32Builder();
   const pointRows: number[] = [];
   let skippedLines = 0;
@@ -277,11 +277,11 @@ export function parseGltf(bytes: Uint8Array): Parsed {
       const pos = readAccessor(json, data, p.attributes.POSITION, `${what}'s POSITION`, 3, [5126, 5120, 5121, 5122, 5123]);
       vertexTotal += pos.count;
       if (vertexTotal > LIMITS.maxPoints) throw new LoadError('gltf', 'too-large', `the file has more than ${formatCount(LIMITS.maxPoints)} vertices; ${POINT_LIMIT_TEXT}`);
-      const base = positions.length / 3;
+      const base = world.length / 3;
       const m = matrix;
       for (let i = 0; i < pos.count; i++) {
         const [x, y, z] = [pos.values[3 * i]!, pos.values[3 * i + 1]!, pos.values[3 * i + 2]!];
-        positions.push(m[0]! * x + m[4]! * y + m[8]! * z + m[12]!, m[1]! * x + m[5]! * y + m[9]! * z + m[13]!, m[2]! * x + m[6]! * y + m[10]! * z + m[14]!);
+        world.push3(m[0]! * x + m[4]! * y + m[8]! * z + m[12]!, m[1]! * x + m[5]! * y + m[9]! * z + m[13]!, m[2]! * x + m[6]! * y + m[10]! * z + m[14]!);
       }
       let order: ArrayLike<number>;
       if (p.indices === undefined) order = Array.from({ length: pos.count }, (_, i) => i);
@@ -309,6 +309,7 @@ export function parseGltf(bytes: Uint8Array): Parsed {
   if (primitiveCount === 0) {
     throw new LoadError('gltf', 'empty', skippedLines > 0 ? 'the file has only lines, no triangles or points' : 'the scene places no mesh with triangles or points');
   }
+  const positions = world.finish();
   const store = (rows: ArrayLike<number>, pick: (i: number) => number): Float32Array => {
     const out = new Float32Array(rows.length * 3);
     for (let i = 0; i < rows.length; i++) {
