@@ -50,7 +50,8 @@ const TABLE = {
     // optional header row of names and an optional point-count row).
     sniff: { numbers: ({ lines }) => hasPointRow(lines) },
   },
-  off: { label: 'OFF', extensions: ['off'], text: true, sniff: { signature: ({ lines }) => /^(ST)?C?N?4?n?OFF(\s|$)/.test(lines[0] ?? '') } },
+  // ModelNet40 writes some files with the vertex count run onto the keyword ("OFF490 518 0").
+  off: { label: 'OFF', extensions: ['off'], text: true, sniff: { signature: ({ lines }) => /^(ST)?C?N?4?n?OFF(\s|\d|$)/.test(lines[0] ?? '') } },
   stl: {
     label: 'STL',
     extensions: ['stl'],

@@ -15,6 +15,9 @@ interface Variant {
 }
 
 const KEYWORD = /^(ST)?(C)?(N)?(4)?(n)?OFF$/;
+/** The keyword with the vertex count run onto it, as many of ModelNet40's files write it
+ * ("OFF490 518 0"). */
+const KEYWORD_AND_COUNT = /^((?:ST)?C?N?OFF)(\d+)$/;
 
 /** Significant lines: comments ('#' to the end of the line) and blank lines removed. */
 class Lines {
@@ -58,6 +61,8 @@ class Lines {
 function readHeader(lines: Lines): { variant: Variant; words: string[]; lineNo: number } {
   const first = lines.next();
   if (first === undefined) throw new LoadError('off', 'empty', 'the file has no content');
+  const joined = KEYWORD_AND_COUNT.exec(first.words[0]!);
+  if (joined !== null) first.words.splice(0, 1, joined[1]!, joined[2]!);
   const match = KEYWORD.exec(first.words[0]!);
   let counts = first.words;
   let lineNo = first.lineNo;

@@ -70,6 +70,13 @@ describe('OFF, generated', () => {
     expect(load('a.off', text(`3 1 0\n${tri}3 0 1 2\n`)).kind).toBe('mesh'); // no keyword, named .off
   });
 
+  test('the vertex count run onto the keyword, as in many of ModelNet40\'s files ("OFF490 518 0")', () => {
+    const joined = load('a.off', text(`OFF3 1 0\n${tri}3 0 1 2\n`));
+    expect([joined.kind, joined.vertexCount, joined.faceCount, joined.warnings]).toEqual(['mesh', 3, 1, []]);
+    expect(load('model', text(`COFF3 1 0\n0 0 0 9 9 9\n1 0 0 9 9 9\n0 1 0 9 9 9\n3 0 1 2\n`)).format).toBe('off'); // found by content
+    expectError('a.off', text(`OFF3\n${tri}`), 'malformed', `OFF: line 1: expected '<vertices> <faces> <edges>', found '3'`);
+  });
+
   test('4OFF and nOFF are unsupported', () => {
     expectError('a.off', text('4OFF\n1 0 0\n0 0 0 1\n'), 'unsupported', `OFF: '4OFF' (4D or n-dimensional vertices) is not supported`);
     expectError('a.off', text('nOFF\n4\n1 0 0\n0 0 0 1\n'), 'unsupported', `OFF: 'nOFF' (4D or n-dimensional vertices) is not supported`);

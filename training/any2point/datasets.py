@@ -1,5 +1,5 @@
-"""Reading datasets: ModelNet40 (../shared/datasets/modelnet40) and folders of labelled PLY/OBJ
-files, every cloud run through the same normalise as the browser."""
+"""Reading datasets: ModelNet40 (../shared/datasets/modelnet40) and folders of labelled PLY, OBJ,
+OFF, STL or XYZ files, every cloud run through the same normalise as the browser."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from . import geometry as geo
-from .meshio import read_cloud
+from .meshio import EXTENSIONS, read_cloud
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_MODELNET = REPO.parent / "shared" / "datasets" / "modelnet40"
@@ -52,7 +52,7 @@ def load_modelnet40(split: str, root: Path = DEFAULT_MODELNET, n_in: int = 1024)
 
 
 def load_folder(root: Path, n_in: int = 1024, seed: int = 0) -> CloudSet:
-    """A folder whose sub-folders are classes, each holding .ply / .obj files."""
+    """A folder whose sub-folders are classes, each holding files meshio reads (meshio.EXTENSIONS)."""
     root = Path(root)
     if not root.is_dir():
         raise FileNotFoundError(f"folder dataset: {root} is not a directory")
@@ -63,11 +63,11 @@ def load_folder(root: Path, n_in: int = 1024, seed: int = 0) -> CloudSet:
     rng = np.random.default_rng(seed)
     for ci, c in enumerate(classes):
         for f in sorted((root / c).iterdir()):
-            if f.suffix.lower() not in (".ply", ".obj"):
+            if f.suffix.lower() not in EXTENSIONS:
                 continue
             clouds.append(geo.normalise(read_cloud(f, n_in, rng), n_in))
             labels.append(ci)
             ids.append(f"{c}/{f.name}")
     if not clouds:
-        raise ValueError(f"folder dataset: no .ply or .obj files under {root}")
+        raise ValueError(f"folder dataset: no {', '.join(EXTENSIONS)} files under {root}")
     return CloudSet(np.stack(clouds), np.array(labels, np.int64), ids, classes)

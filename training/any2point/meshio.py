@@ -1,7 +1,10 @@
-"""A small PLY / OBJ reader for folder datasets: vertices, and triangles when the file has
-faces (then the surface is sampled uniformly by area, like the browser's mesh loader)."""
+"""A small reader for folder datasets: PLY, OBJ, OFF, STL and XYZ / TXT / CSV / PTS files give
+vertices, and triangles when the file has faces (then the surface is sampled uniformly by area,
+like the browser's mesh loader). The browser's readers (src/io/) are the strict ones; these read
+the same files for training and say what is wrong with one they cannot."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Optional
 
@@ -17,16 +20,14 @@ _PLY_TYPES = {
 
 
 def read_cloud(path: Path, n: int, rng: np.random.Generator) -> np.ndarray:
-    """Points of a .ply / .obj file as float [N, 3]; meshes are sampled to `n` surface points. Small
+    """Points of a file (EXTENSIONS) as float [N, 3]; meshes are sampled to `n` surface points. Small
     pieces apart from the shape are left out, as the app's loaders leave them out (strays.py)."""
     path = Path(path)
     ext = path.suffix.lower()
-    if ext == ".ply":
-        verts, faces = _read_ply(path)
-    elif ext == ".obj":
-        verts, faces = _read_obj(path)
-    else:
-        raise ValueError(f"{path}: unsupported extension {ext!r} (expected .ply or .obj)")
+    reader = READERS.get(ext)
+    if reader is None:
+        raise ValueError(f"{path}: unsupported extension {ext!r} (expected one of {', '.join(EXTENSIONS)})")
+    verts, faces = reader(path)
     if len(verts) == 0:
         raise ValueError(f"{path}: no vertices")
     if not np.isfinite(verts).all():
@@ -168,3 +169,79 @@ def _collect(path, name, props, rows, verts, faces):
         if li is not None:
             faces = _triangulate([r[li] for r in rows])
     return verts, faces
+
+
+_NUMBER_SPLIT = re.compile(r"[\s,;]+")
+
+
+def _read_xyz(path: Path) -> tuple[np.ndarray, None]:
+    """Rows of x y z [more columns], separated by blanks, commas or semicolons; comment lines
+    ('#', '//', '%'), one header row of names and a point-count row (.pts) are skipped."""
+    rows = []
+    for ln, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
+        s = line.strip()
+        if not s or s.startswith(("#", "//", "%")):
+            continue
+        words = [w for w in _NUMBER_SPLIT.split(s) if w]
+        try:
+            values = [float(w) for w in words]
+        except ValueError:
+            if not rows and all(re.fullmatch(r"[A-Za-z_][\w/]*", w) for w in words):
+                continue  # a header row of column names
+            raise ValueError(f"XYZ {path}: line {ln} is not numbers: {s[:60]!r}") from None
+        if not rows and len(values) == 1:
+            continue  # a point-count row
+        if len(values) < 3:
+            raise ValueError(f"XYZ {path}: line {ln} has {len(values)} values; each row needs x y z")
+        rows.append(values[:3])
+    return np.array(rows, np.float64).reshape(-1, 3), None
+
+
+def _read_off(path: Path) -> tuple[np.ndarray, Optional[np.ndarray]]:
+    """OFF and its variants ([ST][C][N][4][n]OFF); ModelNet's files that run the counts onto the
+    keyword line ("OFF490 518 0") too."""
+    lines = [ln.split("#", 1)[0].split() for ln in path.read_text(errors="replace").splitlines()]
+    lines = [w for w in lines if w]
+    if not lines:
+        raise ValueError(f"OFF {path}: the file is empty")
+    head = re.fullmatch(r"(ST)?C?N?4?n?OFF(.*)", lines[0][0])
+    if head is None:
+        raise ValueError(f"OFF {path}: the first line does not start with OFF")
+    rest = ([head.group(2)] if head.group(2) else []) + lines[0][1:]
+    body = lines[1:]
+    if not rest:
+        rest, body = body[0], body[1:]
+    try:
+        nv, nf = int(rest[0]), int(rest[1])
+    except (IndexError, ValueError):
+        raise ValueError(f"OFF {path}: no vertex and face counts after the keyword") from None
+    if len(body) < nv + nf:
+        raise ValueError(f"OFF {path}: the counts declare {nv} vertices and {nf} faces but the file has {len(body)} lines after them")
+    verts = np.array([[float(x) for x in w[:3]] for w in body[:nv]], np.float64).reshape(-1, 3)
+    polys = [[int(i) for i in w[1:1 + int(w[0])]] for w in body[nv:nv + nf]]
+    f = _triangulate([p for p in polys if len(p) >= 3])
+    if f is not None and (f.min() < 0 or f.max() >= len(verts)):
+        raise ValueError(f"OFF {path}: a face refers to a vertex that does not exist")
+    return verts, f
+
+
+def _read_stl(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """Binary STL when the size matches its triangle count (84 + 50 n bytes), else ASCII."""
+    data = path.read_bytes()
+    n = int.from_bytes(data[80:84], "little") if len(data) >= 84 else -1
+    if n >= 0 and len(data) == 84 + 50 * n:
+        rec = np.frombuffer(data, np.dtype([("normal", "<f4", 3), ("v", "<f4", (3, 3)), ("attr", "<u2")]), n, 84)
+        verts = rec["v"].reshape(-1, 3).astype(np.float64)
+    else:
+        text = data.decode("ascii", errors="replace")
+        if not text.lstrip().lower().startswith("solid"):
+            raise ValueError(f"STL {path}: neither binary ({len(data)} bytes for {n} triangles) nor ASCII ('solid')")
+        verts = np.array(re.findall(r"vertex\s+(\S+)\s+(\S+)\s+(\S+)", text), np.float64).reshape(-1, 3)
+    if len(verts) == 0 or len(verts) % 3:
+        raise ValueError(f"STL {path}: {len(verts)} vertices do not make whole triangles")
+    return verts, np.arange(len(verts), dtype=np.int64).reshape(-1, 3)
+
+
+READERS = {".ply": _read_ply, ".obj": _read_obj, ".off": _read_off, ".stl": _read_stl,
+           **{e: _read_xyz for e in (".xyz", ".txt", ".csv", ".pts", ".asc", ".xyzn", ".xyzrgb")}}
+EXTENSIONS = tuple(READERS)

@@ -45,7 +45,7 @@ def test_bad_files_name_what_is_wrong(tmp_path):
     with pytest.raises(ValueError, match="end_header"):
         read_cloud(nohead, 10, RNG)
     with pytest.raises(ValueError, match="unsupported extension"):
-        read_cloud(tmp_path / "d.stl", 10, RNG)
+        read_cloud(tmp_path / "d.3mf", 10, RNG)
 
 
 def test_a_shape_far_from_zero_keeps_its_detail(tmp_path):
@@ -75,3 +75,31 @@ def test_upper_case_axis_names(tmp_path):
     both.write_text("ply\nformat ascii 1.0\nelement vertex 1\nproperty float X\nproperty float x\nproperty float y\n"
                     "property float z\nend_header\n9 1 2 3\n")
     assert read_cloud(both, 8, RNG).tolist() == [[1, 2, 3]]
+
+
+def test_off_xyz_and_stl_read_as_the_app_reads_them(tmp_path):
+    square = [[0, 0, 0], [1, 0, 0], [1, 1, 0], [0, 1, 0]]
+    # ModelNet40's OFF files sometimes run the counts onto the keyword line.
+    for name, head in (("a.off", "OFF\n4 1 0\n"), ("b.off", "OFF4 1 0\n"), ("c.off", "# made by hand\nCOFF\n4 1 0\n")):
+        (tmp_path / name).write_text(head + "".join(f"{x} {y} {z} 255 0 0 255\n" for x, y, z in square) + "4 0 1 2 3\n")
+        pts = read_cloud(tmp_path / name, 300, RNG)
+        assert pts.shape == (300, 3) and np.all(pts[:, 2] == 0) and pts[:, :2].min() >= 0 and pts[:, :2].max() <= 1, name
+    (tmp_path / "p.csv").write_text("X,Y,Z,Intensity\n0.5,1.5,-2,7\n3,4,5,8\n-1,0,0.25,9\n")
+    (tmp_path / "p.pts").write_text("3\n0.5 1.5 -2 7 1 2 3\n3 4 5 8 1 2 3\n-1 0 0.25 9 1 2 3\n")
+    (tmp_path / "p.txt").write_text("// x;y;z\n0.5;1.5;-2\n3;4;5\n-1;0;0.25\n")
+    for name in ("p.csv", "p.pts", "p.txt"):
+        assert read_cloud(tmp_path / name, 8, RNG).tolist() == [[0.5, 1.5, -2], [3, 4, 5], [-1, 0, 0.25]], name
+    tri = np.array([[0, 0, 0], [2, 0, 0], [0, 2, 0]], "<f4")
+    binary = b"x" * 80 + np.uint32(1).tobytes() + np.zeros(3, "<f4").tobytes() + tri.tobytes() + b"\0\0"
+    (tmp_path / "t.stl").write_bytes(binary)
+    (tmp_path / "u.stl").write_text("solid t\nfacet normal 0 0 1\nouter loop\nvertex 0 0 0\nvertex 2 0 0\nvertex 0 2 0\n"
+                                   "endloop\nendfacet\nendsolid t\n")
+    for name in ("t.stl", "u.stl"):
+        pts = read_cloud(tmp_path / name, 200, RNG)
+        assert pts.shape == (200, 3) and np.all(pts[:, 2] == 0) and (pts[:, 0] + pts[:, 1]).max() <= 2 + 1e-6, name
+    (tmp_path / "bad.xyz").write_text("1 2 3\n4 five 6\n")
+    with pytest.raises(ValueError, match="line 2 is not numbers"):
+        read_cloud(tmp_path / "bad.xyz", 8, RNG)
+    (tmp_path / "bad.off").write_text("OFF\n4 1 0\n0 0 0\n")
+    with pytest.raises(ValueError, match="declare 4 vertices and 1 faces but the file has 1 lines"):
+        read_cloud(tmp_path / "bad.off", 8, RNG)
