@@ -148,20 +148,21 @@ function float32Step(v: number): number {
   return 2 ** (Math.floor(Math.log2(v)) - 23);
 }
 
-/** A shape far from zero in a file that stores float32 (binary PLY / STL / PCD): the file itself
- * snapped it to float32's step there. Said when that step is over 1/1000 of the shape's size
- * (ModelNet40's points lie about 3/100 of it apart), with what to do about it. */
+/** A shape far from zero stored as float32: a binary file's own float32 (PLY, STL, PCD; a shift
+ * cannot give back what the file rounded), or, rarely, a small shape under origin.ts's
+ * FAR_COORDINATE. Said when float32's step there is over 1/100 of the shape's size (ModelNet40's
+ * points lie about 3/100 of it apart), with what to do about it. */
 function coarseStorageWarning(bounds: Bounds, warnings: string[]): void {
   const far = Math.max(...bounds.min.map(Math.abs), ...bounds.max.map(Math.abs));
   const size = Math.max(...bounds.max.map((v, k) => v - bounds.min[k]!));
   if (!(size > 0) || !(far > 0)) return;
   const step = float32Step(far);
-  if (step <= size / 1000) return;
+  if (step <= size / 100) return;
   const short = (v: number): string => String(Number(v.toPrecision(3)));
   warnings.push(
-    `coordinates reach ${short(far)} for a shape ${short(size)} across: as the 32-bit floats this file stores, ` +
-      `they step by ${short(step)} there (${short((100 * step) / size)} % of the shape's size), so its detail is lost; ` +
-      'saved nearer zero, or with 64-bit coordinates or as text, it keeps it',
+    `coordinates reach ${short(far)} for a shape ${short(size)} across: in 32-bit floats they step by ${short(step)} ` +
+      `there (${short((100 * step) / size)} % of the shape's size), so its detail is lost; saved nearer zero, or with ` +
+      '64-bit coordinates, it keeps it',
   );
 }
 

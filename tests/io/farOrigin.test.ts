@@ -97,7 +97,7 @@ describe('what a shift cannot give back', () => {
     expect(r.offset).toBeUndefined();
     expect(Array.from(r.cloud.positions)).toEqual(at(FAR).flat().map(Math.fround));
     expect(r.warnings).toEqual([
-      "coordinates reach 5400000 for a shape 1.01 across: as the 32-bit floats this file stores, they step by 0.5 there (49.7 % of the shape's size), so its detail is lost; saved nearer zero, or with 64-bit coordinates or as text, it keeps it",
+      "coordinates reach 5400000 for a shape 1.01 across: in 32-bit floats they step by 0.5 there (49.7 % of the shape's size), so its detail is lost; saved nearer zero, or with 64-bit coordinates, it keeps it",
     ]);
   });
 
@@ -106,6 +106,15 @@ describe('what a shift cannot give back', () => {
     const r = load('wall.stl', binaryStl(t));
     expect(r.offset).toBeUndefined();
     expect(r.warnings).toEqual([expect.stringMatching(/^coordinates reach 5400000 for a shape .* they step by 0\.5 there/)]);
+  });
+
+  test('a step over 1/100 of the shape\'s size is warned of, one under it is not', () => {
+    // At 5e6 float32 steps by 0.5: a 40-unit shape is 1.25 % of a step apart, a 60-unit one 0.83 %.
+    for (const [size, warned] of [[40, true], [60, false]] as const) {
+      const points = shape().map((p) => p.map((v) => 5e6 + v * size));
+      const r = load('s.ply', plyFile({ encoding: 'binary_little_endian', vertexProps: [['x', 'float'], ['y', 'float'], ['z', 'float']], vertices: points }));
+      expect(r.warnings.length, `size ${size}`).toBe(warned ? 1 : 0);
+    }
   });
 
   test('a float32 file near zero, and one merely large, get no warning', () => {
