@@ -10,8 +10,9 @@ how many files the two answers differ.
 
     cd training && PYTHONPATH=. /usr/bin/python3 probes/far_origin.py [--shapes 40] [--seed 0]
 
-Before src/io/origin.ts, on 40 test clouds (2026-12-06, by hand): 34 of 40 right near zero,
-6 of 40 at the map coordinates.
+`--shapes 100` (2026-12-06, 26 s): near 90 of 100 right, map 90 of 100, no answer differs; with
+src/io as it was before origin.ts (`git checkout d42c671 -- src/io`): near 90, map 6 of 100, 92
+answers differ.
 """
 from __future__ import annotations
 
