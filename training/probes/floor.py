@@ -4,8 +4,8 @@
 Phone and depth-camera scans keep a patch of the floor around the object. The app reads it as part
 of the shape: validation clouds with a square floor patch 1.5 x the object's footprint under them
 (`floored` below, at its lowest point along the up axis, 0.3 % of its size thick), through the
-app's CLI (training/probes/far_origin.py's way; /tmp script of session 56): 86 of 100 right
-without, 59 with 15 % of the points on the floor, 40 with 30 % (wrong but shown as sure: 6, 10, 14).
+app's CLI (`--cli 100`, 1 min): 86 of 100 right without, 60 with 15 % of the points on the floor,
+43 with 30 % (wrong but shown as sure: 6, 10, 15).
 
 A candidate rule, deterministic and without the up axis: for each of the six axis directions,
 the slab of points within EPS x the cloud's largest extent of the extreme there; it is a floor
@@ -16,7 +16,7 @@ inside its footprint, so it stays. This probe counts, on the 985 validation clou
 rule fires on every benchmark row (it should not: each firing changes what the model sees), and
 how much of an added floor it finds (recall: floor points left out; cost: object points with them).
 
-    cd training && PYTHONPATH=. /usr/bin/python3 probes/floor.py [--limit 985] [--outside 0.4]
+    cd training && PYTHONPATH=. /usr/bin/python3 probes/floor.py [--limit 985] [--outside 0.4] [--cli 100]
 
 Session 56 (5 s a setting): no OUTSIDE separates the two. Fires on the 985 clean clouds / finds a
 15 % floor (floor points left out, object points left out with them a cloud): OUTSIDE 0.2: 77 /
@@ -28,6 +28,10 @@ a benchmark row would change the figures of both twins. Not built.
 from __future__ import annotations
 
 import argparse
+import csv
+import subprocess
+import tempfile
+from pathlib import Path
 
 import numpy as np
 
@@ -73,14 +77,38 @@ def floored(p: np.ndarray, share: float, rng: np.random.Generator) -> tuple[np.n
     return np.vstack([p, f]).astype(np.float32), n
 
 
+def through_the_app(train, rows: np.ndarray, shares: tuple[float, ...]) -> None:
+    """Each share's floored clouds written as XYZ and classified by the app's CLI (default model,
+    Auto up, wasm): right, and wrong but shown as sure."""
+    cli = Path(__file__).resolve().parents[2] / "bin" / "any2point.mjs"
+    truth = {f"{j:03d}": train.classes[train.labels[r]] for j, r in enumerate(rows)}
+    with tempfile.TemporaryDirectory() as tmp:
+        for share in shares:
+            rng = np.random.default_rng(5)
+            folder = Path(tmp) / f"floor-{share}"
+            folder.mkdir()
+            for j, r in enumerate(rows):
+                p = train.points[r].astype(np.float64)
+                np.savetxt(folder / f"{j:03d}.xyz", floored(p, share, rng)[0] if share else p, fmt="%.5f")
+            out = folder.with_suffix(".csv")
+            subprocess.run(["node", str(cli), "classify", str(folder), "--device", "cpu", "--csv", str(out)], check=True, stderr=subprocess.DEVNULL)
+            got = {Path(x["file"]).stem: x for x in csv.DictReader(out.open())}
+            right = sum(got[k]["top1"] == t for k, t in truth.items())
+            sure_wrong = sum(got[k]["top1"] != t and got[k]["sure"] == "yes" for k, t in truth.items())
+            print(f"through the app, floor {share:.2f}: {right} of {len(rows)} right, {sure_wrong} wrong but shown as sure")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--limit", type=int, default=985)
     ap.add_argument("--outside", type=float, default=OUTSIDE)
     ap.add_argument("--min-share", type=float, default=MIN_SHARE)
+    ap.add_argument("--cli", type=int, default=0, help="also classify this many floored clouds through the app's CLI")
     args = ap.parse_args()
     train = load_modelnet40("train")
     rows = validation_rows(train)[: args.limit]
+    if args.cli:
+        through_the_app(train, np.random.default_rng(1).choice(rows, args.cli, replace=False), (0.0, 0.15, 0.3))
     print(f"{len(rows)} validation clouds; EPS {EPS}, min share {args.min_share}, outside {args.outside}, ABOVE {ABOVE}")
     for name in ("clean", "up+y", "heading", "cut", "view", "points256", "jitter2", "outliers5", "scale"):
         fired = [int(r) for r in rows if find_floor(perturb.apply(name, train.points[r], int(r)), args.outside, args.min_share) is not None]
