@@ -4,7 +4,8 @@
 import { chromium, expect, test, type Page } from '@playwright/test';
 import { chromiumArgs } from '../playwright.config';
 import { LIMITS } from '../src/io/limits';
-import { BUNNY_FACTS, bunnyObj } from '../tests/io/fixtures/obj';
+import { BUNNY_FACTS, bunnyMesh, bunnyObj } from '../tests/io/fixtures/obj';
+import { threeMfFile } from '../tests/io/generate';
 import { B9_FACTS, b9TrainingPly, cubePly, truncatedPondPly } from '../tests/io/fixtures/ply';
 import { dropFile, dropTransfer, framesDrawn, paintedShare, saveScreenshot, valueOf, waitForFrameAfter, waitForLoaded } from './helpers';
 
@@ -51,6 +52,17 @@ test('a dropped binary PLY point cloud shows its points, counts and colours', as
   expect((await page.getByTestId('viewer').screenshot()).equals(fileColours)).toBe(false);
   await saveScreenshot(page, 'b9-ply-height');
   expect(await paintedShare(page)).toBeGreaterThan(0.02);
+});
+
+test('a 3MF package (as slicers save them) is unzipped in the worker, sampled and classified', async ({ page }) => {
+  await open(page);
+  await dropFile(page, 'bunny.3mf', threeMfFile(bunnyMesh()));
+  await waitForLoaded(page, 'bunny.3mf');
+  await expect(page.getByTestId('format')).toHaveAttribute('data-value', '3mf');
+  await expect(page.getByTestId('format')).toContainText('3MF mesh');
+  expect(await valueOf(page, 'vertex-count')).toBe(BUNNY_FACTS.vertices);
+  expect(await valueOf(page, 'face-count')).toBe(BUNNY_FACTS.faces);
+  await expect(page.getByTestId('predictions')).toHaveAttribute('data-source', 'bunny.3mf', { timeout: 300_000 });
 });
 
 test('a dropped OBJ mesh is sampled and reports the mesh counts', async ({ page }) => {

@@ -68,6 +68,14 @@ const TABLE = {
     // A .glb starts with "glTF"; a .gltf is a JSON object with an "asset" (exporters write it first).
     sniff: { signature: ({ bytes, text }) => isGlb(bytes) || (/^\s*\{/.test(text) && /"asset"\s*:/.test(text)) },
   },
+  '3mf': {
+    label: '3MF',
+    extensions: ['3mf'],
+    text: false,
+    // A zip that names a model part among its first entries (names are plain text in a zip; an
+    // Office file has [Content_Types].xml too, but no 3D/*.model).
+    sniff: { signature: ({ bytes, text }) => bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 3 && bytes[3] === 4 && /3D\/[^/\0]*\.model/i.test(text) },
+  },
 } satisfies Record<string, FormatSpec>;
 
 export type FormatId = keyof typeof TABLE;

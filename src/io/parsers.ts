@@ -2,6 +2,7 @@
 // only the parse worker needs the parsers; the type makes a format without a parser a compile error.
 import type { FormatId } from './formats';
 import { parseGltf } from './gltf';
+import { parse3mf } from './threemf';
 import { parseObj } from './obj';
 import { parseOff } from './off';
 import { parsePcd } from './pcd';
@@ -19,4 +20,5 @@ export const PARSERS: Readonly<Record<FormatId, (bytes: Uint8Array) => Parsed>> 
   off: (bytes) => parseOff(readText('off', bytes)),
   stl: parseStl,
   gltf: parseGltf,
+  '3mf': parse3mf,
 };

@@ -51,7 +51,7 @@ describe('bad input', () => {
 
   test('binary garbage: unknown name, or a format name it does not match', () => {
     const junk = garbage(4096);
-    expectError('junk.bin', junk, 'unsupported', /^junk\.bin: unrecognised format \(extension \.bin; the content is none of PLY, OBJ, PCD, XYZ, OFF, STL, glTF; it starts with 0x[0-9a-f]{2}( 0x[0-9a-f]{2}){7}\)$/);
+    expectError('junk.bin', junk, 'unsupported', /^junk\.bin: unrecognised format \(extension \.bin; the content is none of PLY, OBJ, PCD, XYZ, OFF, STL, glTF, 3MF; it starts with 0x[0-9a-f]{2}( 0x[0-9a-f]{2}){7}\)$/);
     expectError('junk.ply', junk, 'malformed', `PLY: the file does not start with the line 'ply'`);
     expectError('junk.obj', junk, 'malformed', /^OBJ: the file is binary \(byte 0x[0-9a-f]{2} at offset \d+\), not OBJ text$/);
     expectError('junk.off', junk, 'malformed', /^OFF: the file is binary/);

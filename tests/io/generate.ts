@@ -1,5 +1,7 @@
 // Writers for the files the tests generate: PLY in every encoding, PCD in every encoding (with an
-// LZF compressor for binary_compressed), binary STL. Written independently of src/io.
+// LZF compressor for binary_compressed), binary STL, binary glTF, 3MF (zipped by three's fflate). Written independently of src/io.
+
+import { zipSync } from 'three/examples/jsm/libs/fflate.module.js';
 
 const encoder = new TextEncoder();
 
@@ -238,4 +240,13 @@ export function glbFile(json: object, bin?: Uint8Array): Uint8Array {
   view.setUint32(4, 2, true);
   view.setUint32(8, 12 + body.length, true);
   return concat(header, body);
+}
+
+/** A 3MF package (zip) of one mesh object placed once by the build, as a slicer saves it; faces
+ * are fan-triangulated. */
+export function threeMfFile(mesh: { vertices: number[][]; faces: number[][] }): Uint8Array {
+  const vertices = mesh.vertices.map(([x, y, z]) => `<vertex x="${x}" y="${y}" z="${z}"/>`).join('');
+  const triangles = mesh.faces.flatMap((f) => f.slice(1, -1).map((_, k) => `<triangle v1="${f[0]}" v2="${f[k + 1]}" v3="${f[k + 2]}"/>`)).join('');
+  const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<model unit="millimeter" xmlns="http://schemas.microsoft.com/3dmanufacturing/core/2015/02"><resources><object id="1" type="model"><mesh><vertices>${vertices}</vertices><triangles>${triangles}</triangles></mesh></object></resources><build><item objectid="1"/></build></model>`;
+  return zipSync({ '[Content_Types].xml': text('<Types/>'), '3D/3dmodel.model': text(xml) });
 }
