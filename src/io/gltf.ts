@@ -58,6 +58,12 @@ type Matrix = number[]; // 4 x 4, column-major, as glTF writes it
 
 const IDENTITY: Matrix = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
 
+/** Deeper node trees are refused rather than walked (no exporter nests anywhere near this). */
+const MAX_DEPTH = 256;
+/** Node visits in all: a node listed as the child of many (which glTF forbids) could otherwise
+ * multiply the walk without bound. */
+const MAX_VISITS = 1_000_000;
+
 function malformed(detail: string): LoadError {
   return new LoadError('gltf', 'malformed', detail);
 }
@@ -147,8 +153,11 @@ function readAccessor(json: Json, data: Uint8Array[], index: unknown, what: stri
   if (a.type !== expectedType) throw malformed(`${what} (accessor ${index}) is ${JSON.stringify(a.type)}, not ${expectedType}`);
   if (a.sparse !== undefined) throw new LoadError('gltf', 'unsupported', `${what} (accessor ${index}) is sparse; sparse accessors are not read`);
   const n = count(a.count, `accessor ${index}'s count`);
-  const values = new Float64Array(n * size);
-  if (a.bufferView === undefined) return { values, count: n }; // all zeros, by the specification
+  // Checked before anything is allocated: a count the file cannot hold is refused, not tried.
+  if (n > (size === 3 ? LIMITS.maxPoints : 3 * LIMITS.maxFaces)) {
+    throw new LoadError('gltf', 'too-large', `${what} (accessor ${index}) declares ${formatCount(n)} elements; ${size === 3 ? POINT_LIMIT_TEXT : FACE_LIMIT_TEXT}`);
+  }
+  if (a.bufferView === undefined) return { values: new Float64Array(n * size), count: n }; // all zeros, by the specification
   const views = json.bufferViews ?? [];
   if (!isIndex(a.bufferView, views.length)) throw malformed(`accessor ${index} refers to bufferView ${JSON.stringify(a.bufferView)} of ${views.length}`);
   const bv = views[a.bufferView];
@@ -166,6 +175,7 @@ function readAccessor(json: Json, data: Uint8Array[], index: unknown, what: stri
   if (n > 0 && start + stride * (n - 1) + element > viewLength) {
     throw malformed(`${what} (accessor ${index}): ${formatCount(n)} elements of ${element} bytes from byte ${formatCount(start)} do not fit bufferView ${a.bufferView} (${formatCount(viewLength)} bytes)`);
   }
+  const values = new Float64Array(n * size);
   const view = new DataView(buffer.buffer, buffer.byteOffset + viewStart, viewLength);
   const scale = a.normalized === true ? type.scale : 1;
   for (let i = 0; i < n; i++) {
@@ -215,9 +225,12 @@ function placedMeshes(json: Json): { mesh: number; matrix: Matrix }[] {
   if (!isIndex(sceneIndex, scenes.length)) throw malformed(`"scene" is ${JSON.stringify(json.scene)} of ${scenes.length} scenes`);
   const out: { mesh: number; matrix: Matrix }[] = [];
   const visiting = new Set<number>();
+  let visits = 0;
   const visit = (i: unknown, parent: Matrix): void => {
+    if (++visits > MAX_VISITS) throw new LoadError('gltf', 'too-large', `the scene places more than ${formatCount(MAX_VISITS)} nodes`);
     if (!isIndex(i, nodes.length)) throw malformed(`a node list refers to node ${JSON.stringify(i)} of ${nodes.length}`);
     if (visiting.has(i)) throw malformed(`node ${i} is its own ancestor`);
+    if (visiting.size >= MAX_DEPTH) throw new LoadError('gltf', 'unsupported', `the node tree is more than ${MAX_DEPTH} levels deep`);
     visiting.add(i);
     const node = nodes[i]!;
     const matrix = multiply(parent, localMatrix(node, i));

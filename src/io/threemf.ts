@@ -18,6 +18,11 @@ type Transform = number[];
 
 const IDENTITY: Transform = [1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0];
 
+/** Deeper component trees are refused rather than walked (no slicer nests anywhere near this). */
+const MAX_DEPTH = 256;
+/** Objects placed in all: a component list repeated down a tree multiplies without bound. */
+const MAX_PLACED = 1_000_000;
+
 interface Component {
   path: string;
   objectId: string;
@@ -191,11 +196,14 @@ export function parse3mf(bytes: Uint8Array): Parsed {
   const world = new Float64Builder();
   const triangles = new Uint32Builder();
   const placing = new Set<string>();
+  let placed = 0;
   const place = (ref: Component, transform: Transform, what: string): void => {
+    if (++placed > MAX_PLACED) throw new LoadError('3mf', 'too-large', `the build places more than ${formatCount(MAX_PLACED)} objects`);
     const key = `${ref.path}#${ref.objectId}`;
     const object = part(ref.path, what).objects.get(ref.objectId);
     if (object === undefined) throw malformed(`${what} refers to object ${quote(ref.objectId)}, which ${ref.path} does not define`);
     if (placing.has(key)) throw malformed(`object ${ref.objectId} of ${ref.path} contains itself`);
+    if (placing.size >= MAX_DEPTH) throw new LoadError('3mf', 'unsupported', `the components are nested more than ${MAX_DEPTH} deep`);
     placing.add(key);
     const t = compose(ref.transform, transform);
     const v = object.vertices ?? [];

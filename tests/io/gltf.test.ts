@@ -141,6 +141,17 @@ describe('glTF files refused, saying why', () => {
     expectError('a.glb', glbFile({ ...json, nodes: [{ children: [1] }, { mesh: 0, children: [0] }] }, bin), 'malformed', 'glTF: node 0 is its own ancestor');
   });
 
+  test('a count no file could hold is refused before anything is allocated; trees too deep or too wide', () => {
+    const { json, bin } = base();
+    const accessors = json.accessors as object[];
+    expectError('a.glb', glbFile({ ...json, accessors: [{ ...accessors[0], count: 2e9 }, accessors[1]] }, bin), 'too-large', "glTF: mesh 0 primitive 0's POSITION (accessor 0) declares 2,000,000,000 elements; the limit is 10,000,000 points (LIMITS.maxPoints)");
+    const chain = Array.from({ length: 300 }, (_, i) => (i === 299 ? { mesh: 0 } : { children: [i + 1] }));
+    expectError('a.glb', glbFile({ ...json, nodes: chain }, bin), 'unsupported', 'glTF: the node tree is more than 256 levels deep');
+    // 12 levels of 4 nodes, each listing all 4 of the next level: 4^12 paths.
+    const wide = Array.from({ length: 48 }, (_, i) => (i >= 44 ? { mesh: 0 } : { children: [0, 1, 2, 3].map((k) => 4 * (Math.floor(i / 4) + 1) + k) }));
+    expectError('a.glb', glbFile({ ...json, nodes: wide, scenes: [{ nodes: [0, 1, 2, 3] }] }, bin), 'too-large', /^glTF: (the scene places more than 1,000,000 nodes|the file has more than 10,000,000 vertices)/);
+  });
+
   test('truncated, another version, not JSON, only lines', () => {
     const whole = glb({ positions: SQUARE, indices: [0, 1, 2, 0, 2, 3] });
     expectError('a.glb', whole.subarray(0, whole.length - 10), 'truncated', /^glTF: the header declares [\d,]+ bytes but the file has [\d,]+$/);

@@ -74,6 +74,9 @@ describe('3MF', () => {
     expectError('a.3mf', root(`<object id="1"><mesh><vertices><vertex x="0" y="zero" z="0"/></vertices></mesh></object>`, '<item objectid="1"/>'), 'malformed', `3MF: /3D/3dmodel.model: object 1 vertex 0 y is 'zero', not a number`);
     expectError('a.3mf', root(`<object id="1"><components><component objectid="1"/></components></object>`, '<item objectid="1"/>'), 'malformed', '3MF: object 1 of /3D/3dmodel.model contains itself');
     expectError('a.3mf', root(`<object id="1">${SQUARE}</object>`, ''), 'empty', '3MF: the build has no items');
+    // 10 levels of 10 components each, over an empty object: 10^10 placements, refused early.
+    const levels = Array.from({ length: 10 }, (_, i) => `<object id="${i + 2}"><components>${`<component objectid="${i + 3}"/>`.repeat(10)}</components></object>`).join('');
+    expectError('a.3mf', root(`${levels}<object id="12"><mesh><vertices/></mesh></object>`, '<item objectid="2"/>'), 'too-large', '3MF: the build places more than 1,000,000 objects');
     expectError('a.3mf', text('PK\u0003\u0004 broken zip'), 'malformed', /^3MF: the zip package cannot be read: /);
   });
 });
