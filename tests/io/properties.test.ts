@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { loadFile } from '../../src/io/index';
 import { LoadError, type LoadResult } from '../../src/io/types';
-import { binaryStl, pcdFile, plyFile, text } from './generate';
+import { binaryStl, glbFile, pcdFile, plyFile, text, threeMfFile } from './generate';
 
 type Point = [number, number, number];
 
@@ -236,4 +236,42 @@ describe('loader mutation properties', () => {
       );
     });
   });
+});
+
+// Container formats (glTF's chunks and JSON, 3MF's zip and XML): a byte change can make another
+// valid file (a different offset, another number), so only the first half of the property holds
+// for them: truncated or with a byte flipped, a load is a LoadError or a well-formed cloud, never
+// another exception.
+describe('container formats: truncated or flipped, a LoadError or a cloud, never another exception', () => {
+  const glb = (() => {
+    const pos = new Float32Array(POINTS.flat());
+    const json = JSON.stringify({
+      asset: { version: '2.0' },
+      buffers: [{ byteLength: pos.byteLength }],
+      bufferViews: [{ buffer: 0, byteLength: pos.byteLength }],
+      accessors: [{ bufferView: 0, componentType: 5126, count: n, type: 'VEC3' }],
+      meshes: [{ primitives: [{ attributes: { POSITION: 0 }, mode: 0 }] }],
+    });
+    return glbFile(JSON.parse(json), new Uint8Array(pos.buffer));
+  })();
+  const tmf = threeMfFile({ vertices: POINTS.slice(0, 4), faces: [[0, 1, 2], [0, 2, 3]] });
+  for (const [name, bytes] of [['points.glb', glb], ['square.3mf', tmf]] as const) {
+    test(`${name}`, () => {
+      const whole = attempt(name, bytes);
+      expect(whole).not.toBeInstanceOf(LoadError);
+      for (let cut = 0; cut < bytes.length; cut += Math.max(1, Math.floor(bytes.length / 400))) {
+        const r = attempt(name, bytes.subarray(0, cut));
+        if (!(r instanceof LoadError)) expect(pointsOf(r).every((p) => p.every(Number.isFinite))).toBe(true);
+      }
+      fc.assert(
+        fc.property(fc.nat(bytes.length - 1), fc.integer({ min: 0, max: 255 }), (at, value) => {
+          const changed = bytes.slice();
+          changed[at] = value;
+          const r = attempt(name, changed);
+          if (!(r instanceof LoadError)) expect(pointsOf(r).every((p) => p.every(Number.isFinite))).toBe(true);
+        }),
+        { numRuns: RUNS, seed: 24 },
+      );
+    });
+  }
 });
