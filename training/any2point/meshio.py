@@ -1,6 +1,6 @@
-"""A small reader for folder datasets: PLY, OBJ, OFF, STL and XYZ / TXT / CSV / PTS files give
-vertices, and triangles when the file has faces (then the surface is sampled uniformly by area,
-like the browser's mesh loader). The browser's readers (src/io/) are the strict ones; these read
+"""A small reader for folder datasets: PLY, OBJ, OFF, STL, PCD, .glb, 3MF and XYZ / TXT / CSV /
+PTS files give vertices, and triangles when the file has faces (then the surface is sampled
+uniformly by area, like the browser's mesh loader). The browser's readers (src/io/) are the strict ones; these read
 the same files for training and say what is wrong with one they cannot."""
 from __future__ import annotations
 
@@ -242,6 +242,173 @@ def _read_stl(path: Path) -> tuple[np.ndarray, np.ndarray]:
     return verts, np.arange(len(verts), dtype=np.int64).reshape(-1, 3)
 
 
+def _read_pcd(path: Path) -> tuple[np.ndarray, None]:
+    """PCD (Point Cloud Library), ascii or binary (binary_compressed is read by the app only)."""
+    data = path.read_bytes()
+    fields, sizes, types, counts, points, encoding, at = [], [], [], [], 0, "", 0
+    while at < len(data):
+        end = data.find(b"\n", at)
+        end = len(data) if end < 0 else end
+        words = data[at:end].decode("ascii", errors="replace").split()
+        at = end + 1
+        if not words or words[0].startswith("#"):
+            continue
+        key, rest = words[0].upper(), words[1:]
+        if key == "FIELDS":
+            fields = rest
+        elif key == "SIZE":
+            sizes = [int(w) for w in rest]
+        elif key == "TYPE":
+            types = rest
+        elif key == "COUNT":
+            counts = [int(w) for w in rest]
+        elif key == "POINTS":
+            points = int(rest[0])
+        elif key == "DATA":
+            encoding = rest[0].lower() if rest else ""
+            break
+    counts = counts or [1] * len(fields)
+    if not all(a in fields for a in ("x", "y", "z")):
+        raise ValueError(f"PCD {path}: FIELDS has no x, y and z")
+    cols = [sum(counts[:fields.index(a)]) for a in ("x", "y", "z")]
+    if encoding == "ascii":
+        rows = [ln.split() for ln in data[at:].decode("ascii", errors="replace").splitlines() if ln.strip()]
+        if len(rows) < points:
+            raise ValueError(f"PCD {path}: the header declares {points} points but the data has {len(rows)} rows")
+        return np.array([[float(r[c]) for c in cols] for r in rows[:points]], np.float64).reshape(-1, 3), None
+    if encoding == "binary":
+        kinds = {("F", 4): "<f4", ("F", 8): "<f8", ("I", 1): "i1", ("I", 2): "<i2", ("I", 4): "<i4", ("U", 1): "u1", ("U", 2): "<u2", ("U", 4): "<u4"}
+        dt = np.dtype([(f"f{i}", kinds[(t, s)], (c,)) for i, (t, s, c) in enumerate(zip(types, sizes, counts))])
+        if len(data) - at < dt.itemsize * points:
+            raise ValueError(f"PCD {path}: the header declares {points} points but the data holds {(len(data) - at) // dt.itemsize}")
+        rec = np.frombuffer(data, dt, points, at)
+        return np.stack([rec[f"f{fields.index(a)}"][:, 0] for a in ("x", "y", "z")], 1).astype(np.float64), None
+    raise ValueError(f"PCD {path}: DATA {encoding or '(none)'} is not read here (ascii and binary are; the app reads binary_compressed)")
+
+
+def _transformed(v: np.ndarray, m: np.ndarray) -> np.ndarray:
+    return v @ m[:3, :3].T + m[:3, 3]
+
+
+def _read_glb(path: Path) -> tuple[np.ndarray, Optional[np.ndarray]]:
+    """Binary glTF (.glb): the default scene's triangle meshes, float32 positions, placed by their
+    nodes (src/io/gltf.ts reads more: .gltf, strips and fans, points, quantized positions)."""
+    import json
+
+    data = path.read_bytes()
+    if data[:4] != b"glTF" or len(data) < 20:
+        raise ValueError(f"glTF {path}: not a binary glTF (.glb)")
+    jlen = int.from_bytes(data[12:16], "little")
+    doc = json.loads(data[20:20 + jlen])
+    bin_at = 20 + jlen + 8
+    views, accessors = doc.get("bufferViews", []), doc.get("accessors", [])
+
+    def read(index: int, kind: str) -> np.ndarray:
+        a = accessors[index]
+        v = views[a["bufferView"]]
+        width = {"VEC3": 3, "SCALAR": 1}[a["type"]]
+        dt = np.dtype({5126: "<f4", 5125: "<u4", 5123: "<u2", 5121: "u1"}[a["componentType"]])
+        stride = v.get("byteStride", dt.itemsize * width)
+        start = bin_at + v.get("byteOffset", 0) + a.get("byteOffset", 0)
+        rows = np.lib.stride_tricks.as_strided(np.frombuffer(data, np.uint8, len(data) - start, start),
+                                               (a["count"], dt.itemsize * width), (stride, 1))
+        return np.ascontiguousarray(rows).view(dt).reshape(a["count"], width).astype(np.float64 if kind == "pos" else np.int64)
+
+    def local(node: dict) -> np.ndarray:
+        if "matrix" in node:
+            return np.array(node["matrix"], np.float64).reshape(4, 4).T
+        x, y, z, w = node.get("rotation", [0, 0, 0, 1])
+        r = np.array([[1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
+                      [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
+                      [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)]])
+        m = np.eye(4)
+        m[:3, :3] = r * np.array(node.get("scale", [1, 1, 1]))
+        m[:3, 3] = node.get("translation", [0, 0, 0])
+        return m
+
+    verts, faces = [], []
+
+    def visit(i: int, parent: np.ndarray, depth: int) -> None:
+        if depth > 256:
+            raise ValueError(f"glTF {path}: the node tree is more than 256 levels deep")
+        node = doc["nodes"][i]
+        m = parent @ local(node)
+        for p in doc["meshes"][node["mesh"]]["primitives"] if "mesh" in node else []:
+            if p.get("mode", 4) != 4 or "extensions" in p:
+                continue
+            v = _transformed(read(p["attributes"]["POSITION"], "pos"), m)
+            f = read(p["indices"], "idx").reshape(-1, 3) if "indices" in p else np.arange(len(v)).reshape(-1, 3)
+            faces.append(f + sum(len(x) for x in verts))
+            verts.append(v)
+        for c in node.get("children", []):
+            visit(c, m, depth + 1)
+
+    scenes = doc.get("scenes", [])
+    roots = scenes[doc.get("scene", 0)]["nodes"] if scenes else []
+    for r in roots:
+        visit(r, np.eye(4), 0)
+    if not verts:
+        raise ValueError(f"glTF {path}: the scene places no triangle mesh this reader takes")
+    return np.concatenate(verts), np.concatenate(faces)
+
+
+def _read_3mf(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """3MF: the build's objects, meshes and components (in other parts too), transforms composed,
+    as src/io/threemf.ts reads them."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = {"/" + n.lstrip("/"): z.read(n).decode("utf-8", errors="replace") for n in z.namelist() if n.lower().endswith(".model")}
+    attr = lambda tag, name: (re.search(rf'(?:^|\s)(?:\w+:)?{name}\s*=\s*"([^"]*)"', tag) or [None, None])[1]  # noqa: E731
+
+    def part(p: str) -> tuple[dict, list]:
+        objects, items, current = {}, [], None
+        for m in re.finditer(r"<(/?)(?:\w+:)?(object|vertex|triangle|component|item)\b([^>]*)>", parts[p]):
+            closing, name, rest = m.groups()
+            if closing:
+                current = None if name == "object" else current
+                continue
+            if name == "object":
+                current = objects.setdefault(attr(rest, "id"), {"v": [], "t": [], "c": []})
+            elif name == "vertex" and current is not None:
+                current["v"].append([float(attr(rest, k)) for k in ("x", "y", "z")])
+            elif name == "triangle" and current is not None:
+                current["t"].append([int(attr(rest, k)) for k in ("v1", "v2", "v3")])
+            elif name == "item" or (name == "component" and current is not None):
+                t = [float(x) for x in (attr(rest, "transform") or "1 0 0 0 1 0 0 0 1 0 0 0").split()]
+                entry = (attr(rest, "path") or p, attr(rest, "objectid"), np.array(t).reshape(4, 3))
+                (items if name == "item" else current["c"]).append(entry)
+        return objects, items
+
+    cache: dict = {}
+    verts, faces = [], []
+
+    def place(ref, parent: np.ndarray, depth: int) -> None:
+        if depth > 256:
+            raise ValueError(f"3MF {path}: components nested more than 256 deep")
+        p, oid, t = ref
+        if p not in parts or oid not in cache.setdefault(p, part(p))[0]:
+            raise ValueError(f"3MF {path}: object {oid!r} of {p} is not in the package")
+        obj = cache[p][0][oid]
+        m = np.vstack([t[:3] @ parent[:3], t[3] @ parent[:3] + parent[3]])
+        if obj["v"]:
+            v = np.array(obj["v"], np.float64)
+            faces.append(np.array(obj["t"], np.int64).reshape(-1, 3) + sum(len(x) for x in verts))
+            verts.append(v @ m[:3] + m[3])
+        for c in obj["c"]:
+            place(c, m, depth + 1)
+
+    root = "/3D/3dmodel.model" if "/3D/3dmodel.model" in parts else next(iter(parts), None)
+    if root is None:
+        raise ValueError(f"3MF {path}: the package has no model part")
+    for item in cache.setdefault(root, part(root))[1]:
+        place(item, np.vstack([np.eye(3), np.zeros(3)]), 0)
+    if not verts:
+        raise ValueError(f"3MF {path}: the build places no mesh")
+    return np.concatenate(verts), np.concatenate(faces)
+
+
 READERS = {".ply": _read_ply, ".obj": _read_obj, ".off": _read_off, ".stl": _read_stl,
+           ".pcd": _read_pcd, ".glb": _read_glb, ".3mf": _read_3mf,
            **{e: _read_xyz for e in (".xyz", ".txt", ".csv", ".pts", ".asc", ".xyzn", ".xyzrgb")}}
 EXTENSIONS = tuple(READERS)

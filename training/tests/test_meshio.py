@@ -45,7 +45,7 @@ def test_bad_files_name_what_is_wrong(tmp_path):
     with pytest.raises(ValueError, match="end_header"):
         read_cloud(nohead, 10, RNG)
     with pytest.raises(ValueError, match="unsupported extension"):
-        read_cloud(tmp_path / "d.3mf", 10, RNG)
+        read_cloud(tmp_path / "d.fbx", 10, RNG)
 
 
 def test_a_shape_far_from_zero_keeps_its_detail(tmp_path):
@@ -103,3 +103,57 @@ def test_off_xyz_and_stl_read_as_the_app_reads_them(tmp_path):
     (tmp_path / "bad.off").write_text("OFF\n4 1 0\n0 0 0\n")
     with pytest.raises(ValueError, match="declare 4 vertices and 1 faces but the file has 1 lines"):
         read_cloud(tmp_path / "bad.off", 8, RNG)
+
+
+def test_pcd_glb_and_3mf(tmp_path):
+    import json
+    import zipfile
+
+    pts = np.array([[0.5, 1.5, -2], [3, 4, 5], [-1, 0, 0.25]])
+    head = "# .PCD v0.7\nVERSION 0.7\nFIELDS x y z rgb\nSIZE 4 4 4 4\nTYPE F F F U\nCOUNT 1 1 1 1\nWIDTH 3\nHEIGHT 1\nPOINTS 3\n"
+    (tmp_path / "a.pcd").write_text(head + "DATA ascii\n" + "".join(f"{x} {y} {z} 7\n" for x, y, z in pts))
+    rows = np.zeros(3, np.dtype([("p", "<f4", 3), ("c", "<u4")]))
+    rows["p"] = pts
+    (tmp_path / "b.pcd").write_bytes((head + "DATA binary\n").encode() + rows.tobytes())
+    for name in ("a.pcd", "b.pcd"):
+        assert read_cloud(tmp_path / name, 8, RNG).tolist() == pts.tolist(), name
+    (tmp_path / "c.pcd").write_bytes((head + "DATA binary_compressed\n").encode() + b"\0" * 8)
+    with pytest.raises(ValueError, match="binary_compressed is not read here"):
+        read_cloud(tmp_path / "c.pcd", 8, RNG)
+
+    # A unit square, two triangles, placed by a node: a quarter turn about x, scale 2, moved by 10 in x.
+    square = np.array([[0, 0, 0], [1, 0, 0], [1, 1, 0], [0, 1, 0]], "<f4")
+    idx = np.array([0, 1, 2, 0, 2, 3], "<u2")
+    binary = square.tobytes() + idx.tobytes()
+    s = float(np.sqrt(0.5))
+    doc = {"asset": {"version": "2.0"}, "buffers": [{"byteLength": len(binary)}],
+           "bufferViews": [{"buffer": 0, "byteLength": 48}, {"buffer": 0, "byteOffset": 48, "byteLength": 12}],
+           "accessors": [{"bufferView": 0, "componentType": 5126, "count": 4, "type": "VEC3"},
+                         {"bufferView": 1, "componentType": 5123, "count": 6, "type": "SCALAR"}],
+           "meshes": [{"primitives": [{"attributes": {"POSITION": 0}, "indices": 1}]}],
+           "nodes": [{"mesh": 0, "translation": [10, 0, 0], "rotation": [s, 0, 0, s], "scale": [2, 2, 2]}],
+           "scenes": [{"nodes": [0]}], "scene": 0}
+    js = json.dumps(doc).encode()
+    js += b" " * (-len(js) % 4)
+    binary += b"\0" * (-len(binary) % 4)
+    glb = (b"glTF" + (2).to_bytes(4, "little") + (28 + len(js) + len(binary)).to_bytes(4, "little")
+           + len(js).to_bytes(4, "little") + b"JSON" + js + len(binary).to_bytes(4, "little") + b"BIN\0" + binary)
+    (tmp_path / "s.glb").write_bytes(glb)
+    got = read_cloud(tmp_path / "s.glb", 500, RNG)
+    assert np.allclose(got.min(0), [10, 0, 0], atol=0.1) and np.allclose(got.max(0), [12, 0, 2], atol=0.1)
+    assert np.abs(got[:, 1]).max() < 1e-6
+
+    # 3MF: the square in another part, placed twice by components (once moved by 5), the item scaled by 2.
+    mesh = ('<mesh><vertices><vertex x="0" y="0" z="0"/><vertex x="1" y="0" z="0"/><vertex x="1" y="1" z="0"/>'
+            '<vertex x="0" y="1" z="0"/></vertices><triangles><triangle v1="0" v2="1" v3="2"/><triangle v1="0" v2="2" v3="3"/>'
+            '</triangles></mesh>')
+    ns = 'xmlns="http://schemas.microsoft.com/3dmanufacturing/core/2015/02" xmlns:p="http://schemas.microsoft.com/3dmanufacturing/production/2015/06"'
+    root = (f'<model {ns}><resources><object id="2"><components><component p:path="/3D/Objects/sq.model" objectid="7"/>'
+            '<component p:path="/3D/Objects/sq.model" objectid="7" transform="1 0 0 0 1 0 0 0 1 5 0 0"/></components></object>'
+            '</resources><build><item objectid="2" transform="2 0 0 0 2 0 0 0 2 0 0 0"/></build></model>')
+    with zipfile.ZipFile(tmp_path / "p.3mf", "w") as z:
+        z.writestr("3D/3dmodel.model", root)
+        z.writestr("3D/Objects/sq.model", f'<model {ns}><resources><object id="7">{mesh}</object></resources><build/></model>')
+    got = read_cloud(tmp_path / "p.3mf", 1000, RNG)
+    assert np.allclose(got.min(0), [0, 0, 0], atol=0.1) and np.allclose(got.max(0), [12, 2, 0], atol=0.1)
+    assert not ((got[:, 0] > 2.2) & (got[:, 0] < 9.8)).any()  # two copies, 10 apart after the scale
