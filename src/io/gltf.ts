@@ -10,7 +10,7 @@
 // itself (Auto), as for every format.
 import { Float64Builder, Uint32Builder } from './buffers';
 import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, countOf, formatCount } from './limits';
-import { Origin, storeShifted } from './origin';
+import { shiftedFloat32 } from './origin';
 import { quote } from './text';
 import { LoadError, type Parsed } from './types';
 
@@ -271,7 +271,6 @@ export function parseGltf(bytes: Uint8Array): Parsed {
   const pointRows: number[] = [];
   let skippedLines = 0;
   let primitiveCount = 0;
-  const origin = new Origin();
   let vertexTotal = 0;
 
   for (const { mesh, matrix } of placedMeshes(json)) {
@@ -322,29 +321,19 @@ export function parseGltf(bytes: Uint8Array): Parsed {
   if (primitiveCount === 0) {
     throw new LoadError('gltf', 'empty', skippedLines > 0 ? 'the file has only lines, no triangles or points' : 'the scene places no mesh with triangles or points');
   }
-  const positions = world.finish();
-  const store = (rows: ArrayLike<number>, pick: (i: number) => number): Float32Array => {
-    const out = new Float32Array(rows.length * 3);
-    for (let i = 0; i < rows.length; i++) {
-      const v = pick(i);
-      storeShifted(origin, out, i, positions[3 * v]!, positions[3 * v + 1]!, positions[3 * v + 2]!);
-    }
-    return out;
-  };
   const indices = triangles.finish();
   if (indices.length === 0) {
-    const cloud = store(pointRows, (i) => pointRows[i]!);
-    return { kind: 'points', cloud: { positions: cloud, count: pointRows.length }, fileVertexCount: vertexTotal, warnings, offset: origin.offset };
+    const { positions, offset } = shiftedFloat32(world.finish(), pointRows);
+    return { kind: 'points', cloud: { positions, count: pointRows.length }, fileVertexCount: vertexTotal, warnings, offset };
   }
   if (pointRows.length > 0) warnings.push(`glTF: ${countOf(pointRows.length, 'point')} of point primitives ignored beside the triangles`);
-  const vertexCount = positions.length / 3;
-  const stored = store({ length: vertexCount }, (i) => i);
+  const { positions, offset } = shiftedFloat32(world.finish());
   return {
     kind: 'mesh',
-    mesh: { positions: stored, indices, vertexCount, faceCount: indices.length / 3 },
+    mesh: { positions, indices, vertexCount: positions.length / 3, faceCount: indices.length / 3 },
     fileVertexCount: vertexTotal,
     fileFaceCount: indices.length / 3,
     warnings,
-    offset: origin.offset,
+    offset,
   };
 }

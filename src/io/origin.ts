@@ -19,7 +19,8 @@ export const SHIFT_LIMIT = 2 ** 40;
 export type Offset = readonly [number, number, number];
 
 export class Origin {
-  private decided = false;
+  /** Whether a finite point has been seen (and the origin decided). */
+  settled = false;
   /** What is subtracted from every x, y, z (0 until a far first point is seen). */
   x = 0;
   y = 0;
@@ -27,8 +28,8 @@ export class Origin {
 
   /** Looks at a point in file order; the first finite one decides the origin. */
   see(x: number, y: number, z: number): void {
-    if (this.decided || !(Number.isFinite(x) && Number.isFinite(y) && Number.isFinite(z))) return;
-    this.decided = true;
+    if (this.settled || !(Number.isFinite(x) && Number.isFinite(y) && Number.isFinite(z))) return;
+    this.settled = true;
     const far = Math.max(Math.abs(x), Math.abs(y), Math.abs(z));
     if (far < FAR_COORDINATE || far >= SHIFT_LIMIT) return;
     // Rounded (and + 0 turns -0 into 0): the message shows whole numbers, and what is left after
@@ -36,11 +37,6 @@ export class Origin {
     this.x = Math.round(x) + 0;
     this.y = Math.round(y) + 0;
     this.z = Math.round(z) + 0;
-  }
-
-  /** Whether a finite point has been seen (and the origin decided). */
-  get settled(): boolean {
-    return this.decided;
   }
 
   /** The offset subtracted, or undefined when the file's coordinates were stored as written. */
@@ -63,4 +59,17 @@ export function storeShifted(origin: Origin, positions: Float32Array, i: number,
   positions[3 * i] = x - origin.x;
   positions[3 * i + 1] = y - origin.y;
   positions[3 * i + 2] = z - origin.z;
+}
+
+/** Points placed in doubles (x y z per point; only the points `rows` names, when given) as the
+ * float32 positions every cloud is stored in, less their origin. */
+export function shiftedFloat32(world: Float64Array, rows?: ArrayLike<number>): { positions: Float32Array; offset: Offset | undefined } {
+  const origin = new Origin();
+  const count = rows === undefined ? world.length / 3 : rows.length;
+  const positions = new Float32Array(count * 3);
+  for (let i = 0; i < count; i++) {
+    const v = rows === undefined ? i : rows[i]!;
+    storeShifted(origin, positions, i, world[3 * v]!, world[3 * v + 1]!, world[3 * v + 2]!);
+  }
+  return { positions, offset: origin.offset };
 }

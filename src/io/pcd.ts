@@ -109,11 +109,9 @@ function checkBinary(header: PcdHeader, body: Uint8Array, origin: Origin): Uint8
     );
   }
   const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
-  for (const axis of ['x', 'y', 'z']) {
-    const f = header.fields.indexOf(axis);
-    if (header.types[f] !== 'F' || header.sizes[f] !== 8) continue;
-    let offset = 0;
-    for (let g = 0; g < f; g++) offset += header.sizes[g]! * header.counts[g]!;
+  for (const [a, { field, offset }] of axisPlaces(header).entries()) {
+    if (header.types[field] !== 'F' || header.sizes[field] !== 8) continue;
+    const axis = 'xyz'[a];
     for (let i = 0; i < header.points; i++) {
       const v = view.getFloat64(i * header.rowBytes + offset, true);
       if (beyondFloat32(v)) {

@@ -60,7 +60,9 @@ function readAscii(bytes: Uint8Array): { positions: Float32Array; offset: Offset
         if (!inFacet) throw new LoadError('stl', 'malformed', `line ${lineNo}: 'vertex' outside a facet`);
         if (words.length !== 4) throw new LoadError('stl', 'malformed', `line ${lineNo}: a vertex needs 3 coordinates, found ${quote(lines[i]!.trim())}`);
         if (vertices < 3) {
-          const [x, y, z] = [1, 2, 3].map((k) => checkedNumber('stl', raw, words, k, lineNo)) as [number, number, number];
+          const x = checkedNumber('stl', raw, words, 1, lineNo);
+          const y = checkedNumber('stl', raw, words, 2, lineNo);
+          const z = checkedNumber('stl', raw, words, 3, lineNo);
           origin.see(x, y, z);
           positions.push3(x - origin.x, y - origin.y, z - origin.z);
         }

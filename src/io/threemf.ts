@@ -9,7 +9,7 @@
 import { unzipSync } from 'three/examples/jsm/libs/fflate.module.js';
 import { Float64Builder, Uint32Builder } from './buffers';
 import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, formatCount } from './limits';
-import { Origin, storeShifted } from './origin';
+import { shiftedFloat32 } from './origin';
 import { quote } from './text';
 import { LoadError, type Parsed } from './types';
 
@@ -224,18 +224,15 @@ export function parse3mf(bytes: Uint8Array): Parsed {
   };
   model.items.forEach((item, i) => place(item, IDENTITY, `build item ${i}`));
 
-  const positions = world.finish();
   const indices = triangles.finish();
   if (indices.length === 0) throw new LoadError('3mf', 'empty', 'the build places no triangles');
-  const origin = new Origin();
-  const stored = new Float32Array(positions.length);
-  for (let i = 0; i < positions.length / 3; i++) storeShifted(origin, stored, i, positions[3 * i]!, positions[3 * i + 1]!, positions[3 * i + 2]!);
+  const { positions, offset } = shiftedFloat32(world.finish());
   return {
     kind: 'mesh',
-    mesh: { positions: stored, indices, vertexCount: positions.length / 3, faceCount: indices.length / 3 },
+    mesh: { positions, indices, vertexCount: positions.length / 3, faceCount: indices.length / 3 },
     fileVertexCount: positions.length / 3,
     fileFaceCount: indices.length / 3,
     warnings: [],
-    offset: origin.offset,
+    offset,
   };
 }
