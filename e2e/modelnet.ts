@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { findStrays } from '../src/io/strays';
+import { findFloor } from '../src/io/floor';
 import { zooOrder, type RankedManifest } from '../src/model/zooOrder';
 
 const SHARED = process.env.ANY2POINT_SHARED ?? path.resolve('..', 'shared');
@@ -137,16 +138,28 @@ export function referenceOf(modelId: string): ParityEntry[] {
   return parity;
 }
 
-/** Whether the loaders keep this test cloud whole when it comes as a file (src/io/strays.ts): the
- * export's PyTorch logits are of the stored cloud, so a cloud the loaders trim (of the parity
- * clouds, chair_0937: a 3-point piece) cannot be held to them logit for logit. */
-export function keptWhole(id: string): boolean {
-  return findStrays(testCloud(id).points).drop === null;
+/** How many of this test cloud's points the loaders leave out when it comes as a file: stray
+ * pieces (src/io/strays.ts), then a floor (src/io/floor.ts). */
+function leftOut(id: string): number {
+  const points = testCloud(id).points;
+  const strays = findStrays(points);
+  if (strays.drop === null) return findFloor(points).points;
+  const kept = new Float32Array(3 * (POINTS - strays.points));
+  for (let i = 0, j = 0; i < POINTS; i++) if (strays.drop[i] === 0) kept.set(points.subarray(3 * i, 3 * i + 3), 3 * j++);
+  return strays.points + findFloor(kept).points;
 }
 
-/** The points the app classifies of this test cloud as a file: the stored ones less stray pieces. */
+/** Whether the loaders keep this test cloud whole when it comes as a file: the export's PyTorch
+ * logits are of the stored cloud, so a cloud the loaders trim (of the parity clouds, chair_0937: a
+ * 3-point piece) cannot be held to them logit for logit. */
+export function keptWhole(id: string): boolean {
+  return leftOut(id) === 0;
+}
+
+/** The points the app classifies of this test cloud as a file: the stored ones less stray pieces
+ * and a floor. */
 export function loadedCount(id: string): number {
-  return POINTS - findStrays(testCloud(id).points).points;
+  return POINTS - leftOut(id);
 }
 
 /** A committed model and the PyTorch logits of its parity clouds. */

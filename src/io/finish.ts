@@ -4,6 +4,7 @@
 import { createSurfaceSampler } from '../geometry/sampleSurface';
 import { LIMITS, POINT_LIMIT_TEXT, formatCount, countOf } from './limits';
 import { findStrays } from './strays';
+import { findFloor } from './floor';
 import { shiftWarning } from './origin';
 import type { Bounds, Mesh, PointCloud } from '../types/cloud';
 import type { FormatId } from './formats';
@@ -68,6 +69,18 @@ function withoutStrays(cloud: PointCloud, warnings: string[]): PointCloud {
       `${points === 1 ? 'was' : 'were'} left out (a stray bit would shrink the shape the model sees)`,
   );
   return selectRows(cloud, keep, cloud.count - points);
+}
+
+/** Leaves out the flat floor a scanned shape stands on (floor.ts), with a warning. */
+function withoutFloor(cloud: PointCloud, warnings: string[]): PointCloud {
+  const { drop, points, axis } = findFloor(cloud.positions);
+  if (drop === null) return cloud;
+  const share = Math.round((100 * points) / cloud.count);
+  warnings.push(
+    `${formatCount(points)} points of a flat floor under the shape (${share} % of the cloud, ${axis} up) were left out ` +
+      '(the model knows shapes, not the ground they stand on)',
+  );
+  return selectRows(cloud, drop.map((d) => 1 - d), cloud.count - points);
 }
 
 function checkIndices(format: FormatId, mesh: Mesh): void {
@@ -196,6 +209,7 @@ export function finish(format: FormatId, parsed: Parsed, options: FinishOptions)
     throw new LoadError(format, 'too-large', `the file holds ${formatCount(cloud.count)} points; ${POINT_LIMIT_TEXT}`);
   }
   cloud = withoutStrays(cloud, warnings);
+  cloud = withoutFloor(cloud, warnings);
   cleanColors(cloud);
   const bounds = boundsOf(cloud);
   shapeWarnings(cloud, bounds, warnings);

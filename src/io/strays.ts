@@ -5,6 +5,8 @@
 // the same fixture (tests/fixtures/strays.json), so a folder trained on in Python is the cloud
 // the app shows.
 
+import { select } from './orderStatistics';
+
 export const STRAYS = {
   /** Clouds with fewer points are kept whole. */
   minPoints: 32,
@@ -28,37 +30,6 @@ export interface Strays {
 
 const SIDE = 2 * STRAYS.gridHalf + 1;
 const NONE: Strays = { drop: null, points: 0, pieces: 0 };
-
-/** The element of rank k of `values` (reordered in place): iterative quickselect. */
-function select(values: Float64Array, k: number): number {
-  let lo = 0;
-  let hi = values.length - 1;
-  while (hi > lo) {
-    const mid = (lo + hi) >>> 1;
-    const pivot = median3(values[lo]!, values[mid]!, values[hi]!);
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (values[i]! < pivot) i++;
-      while (values[j]! > pivot) j--;
-      if (i <= j) {
-        const t = values[i]!;
-        values[i] = values[j]!;
-        values[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return values[k]!;
-  }
-  return values[k]!;
-}
-
-function median3(a: number, b: number, c: number): number {
-  return a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
-}
 
 /** The stray pieces of a cloud of `positions` (xyz float32): which points, how many pieces. */
 export function findStrays(positions: Float32Array): Strays {

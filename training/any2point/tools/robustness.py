@@ -8,10 +8,11 @@
 Every test cloud (as stored, before normalisation) is perturbed once per variant by
 any2point.perturb, seeded by the variant's name and the cloud's row in the split, so every model
 and every run sees the same clouds. The perturbed cloud then goes through the app's loaders' last
-step (strays.py: small pieces apart from the shape left out) and its preprocessing:
-geometry.normalise (centre, unit sphere, to the model's input count) and FPS / k-NN computed for
-that cloud (the cached test geometry belongs to the clean clouds and is not used). The "clean"
-row runs the unperturbed clouds through the same path; it is always measured, as the reference.
+steps (strays.py: small pieces apart from the shape left out; floor.py: then a floor it stands
+on) and its preprocessing: geometry.normalise (centre, unit sphere, to the model's input count)
+and FPS / k-NN computed for that cloud (the cached test geometry belongs to the clean clouds and
+is not used). The "clean" row runs the unperturbed clouds through the same path; it is always
+measured, as the reference.
 Without checkpoints, every zoo model (public/models/*/manifest.json) is run from
 training/checkpoints/<id>/best.pt. --limit N takes N rows spread evenly over the split (it is
 sorted by class). The variants and seeds are described in docs/robustness.md.
@@ -43,7 +44,7 @@ import torch
 
 from .. import checkpoint as ckpt
 from .. import geometry as geo
-from .. import decide, novelty, perturb, pose, strays
+from .. import decide, floor, novelty, perturb, pose, strays
 from ..batches import batches
 from ..dataset_splits import validation_rows
 from ..fitted import fitted_block
@@ -84,7 +85,7 @@ def label(name: str) -> str:
 
 # What the loaders do to a variant cloud before normalisation (reports before session 45 had no
 # such key: their clouds were normalised as perturbed).
-LOADER = "stray pieces left out (strays.py)"
+LOADER = "stray pieces, then a floor left out (strays.py, floor.py)"
 
 
 def zoo_checkpoints(repo: Path = REPO) -> list[tuple[str, Path]]:
@@ -129,8 +130,10 @@ def split_rows(split: str, root: Path, limit: int) -> tuple[CloudSet, np.ndarray
 
 def variant_points(name: str, clouds: np.ndarray, rows: np.ndarray, seed: Optional[int] = None) -> list[np.ndarray]:
     """Variant `name` of every cloud (seeded by its row, and `seed`: perturb.variant_rng) as the
-    app's loaders hand it on (stray pieces left out, strays.py), before normalisation."""
-    return [strays.without_strays(perturb.apply(name, c, int(r), seed))[0] for c, r in zip(clouds, rows)]
+    app's loaders hand it on (stray pieces, then a floor left out: strays.py, floor.py), before
+    normalisation."""
+    return [floor.without_floor(strays.without_strays(perturb.apply(name, c, int(r), seed))[0])[0]
+            for c, r in zip(clouds, rows)]
 
 
 def normalised(points: Sequence[np.ndarray], n_in: int) -> np.ndarray:
