@@ -80,11 +80,19 @@ function plane(u: Float64Array, v: Float64Array, h: Float64Array, at: ArrayLike<
   ];
 }
 
-/** The indices of the points where `keep` holds. */
-function where(n: number, keep: (i: number) => boolean): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) if (keep(i)) out.push(i);
-  return out;
+/** The indices i < n where `keep(i)` holds, in order. */
+function where(n: number, keep: (i: number) => boolean): Int32Array {
+  const out = new Int32Array(n);
+  let k = 0;
+  for (let i = 0; i < n; i++) if (keep(i)) out[k++] = i;
+  return out.subarray(0, k);
+}
+
+/** values[i] - (a u[i] + b v[i] + c) for every i. */
+function residuals(h: Float64Array, u: Float64Array, v: Float64Array, [a, b, c]: Plane): Float64Array {
+  const r = new Float64Array(h.length);
+  for (let i = 0; i < h.length; i++) r[i] = h[i]! - (a * u[i]! + b * v[i]! + c);
+  return r;
 }
 
 function medianOf(values: ArrayLike<number>, at: ArrayLike<number>, minus = 0, abs = false): number {
@@ -115,10 +123,14 @@ function cellLowest(u: Float64Array, v: Float64Array, h: Float64Array): number[]
 }
 
 /** The slab's smallest overhang beyond the footprint of the points above, per footprint width. */
-function overhang(p: Float32Array, axes: readonly [number, number], rest: number[], slab: number[]): number {
+function overhang(p: Float32Array, axes: readonly [number, number], rest: Int32Array, slab: Int32Array): number {
   let smallest = Infinity;
   for (const a of axes) {
-    const column = (at: number[]) => Float64Array.from(at, (i) => p[3 * i + a]!);
+    const column = (at: Int32Array) => {
+      const out = new Float64Array(at.length);
+      for (let j = 0; j < at.length; j++) out[j] = p[3 * at[j]! + a]!;
+      return out;
+    };
     const r = column(rest);
     const s = column(slab);
     const flo = quantile(r, FLOOR.restQ);
@@ -132,12 +144,14 @@ function overhang(p: Float32Array, axes: readonly [number, number], rest: number
 }
 
 /** The floor at the low side of `axis`: its points and smallest overhang, or null. */
-function floorAlong(p: Float32Array, n: number, axis: number, size: number): { slab: number[]; overhang: number } | null {
+function floorAlong(p: Float32Array, n: number, axis: number, size: number): { slab: Int32Array; overhang: number } | null {
   const [a, b] = [0, 1, 2].filter((k) => k !== axis) as [number, number];
   const shifted = (k: number) => {
     let lo = Infinity;
-    for (let i = 0; i < n; i++) lo = Math.min(lo, p[3 * i + k]!);
-    return Float64Array.from({ length: n }, (_, i) => p[3 * i + k]! - lo);
+    for (let i = 0; i < n; i++) if (p[3 * i + k]! < lo) lo = p[3 * i + k]!;
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = p[3 * i + k]! - lo;
+    return out;
   };
   const u = shifted(a), v = shifted(b), h = shifted(axis);
 
@@ -145,14 +159,13 @@ function floorAlong(p: Float32Array, n: number, axis: number, size: number): { s
   const lu = Float64Array.from(lowest, (i) => u[i]!);
   const lv = Float64Array.from(lowest, (i) => v[i]!);
   const lh = Float64Array.from(lowest, (i) => h[i]!);
-  const all = lowest.map((_, j) => j);
-  let sel: number[] = all;
+  const all = Int32Array.from(lowest, (_, j) => j);
+  let sel: Int32Array = all;
   let c: Plane | null = null;
   for (let round = 0; round < FLOOR.fitRounds; round++) {
     c = plane(lu, lv, lh, sel);
     if (c === null) return null;
-    const [ca, cb, cc] = c;
-    const r = Float64Array.from(all, (j) => lh[j]! - (ca * lu[j]! + cb * lv[j]! + cc));
+    const r = residuals(lh, lu, lv, c);
     const m = medianOf(r, all);
     const mad = medianOf(r, all, m, true);
     const limit = Math.max(3 * MAD_SCALE * mad, FLOOR.fitMin * size);
@@ -161,13 +174,12 @@ function floorAlong(p: Float32Array, n: number, axis: number, size: number): { s
   }
   if (Math.abs(c![0]) > FLOOR.slope || Math.abs(c![1]) > FLOOR.slope) return null;
 
-  const residuals = (q: Plane) => Float64Array.from(h, (hi, i) => hi - (q[0] * u[i]! + q[1] * v[i]! + q[2]));
-  const spread = (r: Float64Array, near: number[]) => {
+  const spread = (r: Float64Array, near: Int32Array) => {
     const med = medianOf(r, near);
     const sig = MAD_SCALE * medianOf(r, near, med, true);
     return { med, tol: Math.min(Math.max(3 * sig, FLOOR.tolMin * size), FLOOR.tolMax * size) };
   };
-  let r = residuals(c!);
+  let r = residuals(h, u, v, c!);
   let near = where(n, (i) => Math.abs(r[i]!) <= FLOOR.near * size);
   for (let round = 0; round < 2; round++) {
     if (near.length === 0) return null;
@@ -175,7 +187,7 @@ function floorAlong(p: Float32Array, n: number, axis: number, size: number): { s
     near = where(n, (i) => Math.abs(r[i]! - med) <= tol);
     const q = plane(u, v, h, near);
     if (q === null) return null;
-    r = residuals(q);
+    r = residuals(h, u, v, q);
   }
   const { med, tol } = spread(r, near);
   const slab = where(n, (i) => Math.abs(r[i]! - med) <= tol);
@@ -201,7 +213,7 @@ export function findFloor(positions: Float32Array): Floor {
     size = Math.max(size, hi - lo);
   }
   if (!(size > 0)) return NONE;
-  let best: { slab: number[]; axis: 'z' | 'y' } | null = null;
+  let best: { slab: Int32Array; axis: 'z' | 'y' } | null = null;
   let bestOverhang: number = FLOOR.margin;
   for (const [axis, name] of [[2, 'z'], [1, 'y']] as const) {
     const found = floorAlong(positions, n, axis, size);
