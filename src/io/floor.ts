@@ -122,9 +122,12 @@ function cellLowest(u: Float64Array, v: Float64Array, h: Float64Array): number[]
   return Array.from(lowest).filter((i) => i >= 0);
 }
 
-/** The slab's smallest overhang beyond the footprint of the points above, per footprint width. */
-function overhang(p: Float32Array, axes: readonly [number, number], rest: Int32Array, slab: Int32Array): number {
+/** The slab's smallest overhang beyond the footprint of the points above, per footprint width,
+ * and the footprint's low and high corner on the two axes. */
+function overhang(p: Float32Array, axes: readonly [number, number], rest: Int32Array, slab: Int32Array) {
   let smallest = Infinity;
+  const lo: number[] = [];
+  const hi: number[] = [];
   for (const a of axes) {
     const column = (at: Int32Array) => {
       const out = new Float64Array(at.length);
@@ -139,11 +142,14 @@ function overhang(p: Float32Array, axes: readonly [number, number], rest: Int32A
     const shi = quantile(s, 1 - FLOOR.slabQ);
     const w = Math.max(fhi - flo, 1e-12);
     smallest = Math.min(smallest, (flo - slo) / w, (shi - fhi) / w);
+    lo.push(flo);
+    hi.push(fhi);
   }
-  return smallest;
+  return { smallest, lo, hi };
 }
 
-/** The floor at the low side of `axis`: its points and smallest overhang, or null. */
+/** The floor at the low side of `axis`: its points (the slab and its fringe) and the slab's
+ * smallest overhang, or null. */
 function floorAlong(p: Float32Array, n: number, axis: number, size: number): { slab: Int32Array; overhang: number } | null {
   const [a, b] = [0, 1, 2].filter((k) => k !== axis) as [number, number];
   const shifted = (k: number) => {
@@ -195,7 +201,14 @@ function floorAlong(p: Float32Array, n: number, axis: number, size: number): { s
   let under = 0;
   for (let i = 0; i < n; i++) if (r[i]! - med < -tol) under++;
   if (slab.length < FLOOR.minShare * n || rest.length < FLOOR.restShare * n || under > FLOOR.below * n) return null;
-  return { slab, overhang: overhang(p, [a, b], rest, slab) };
+  // The floor: the slab and its fringe (points outside the footprint no higher than above x tol).
+  const { smallest, lo, hi } = overhang(p, [a, b], rest, slab);
+  const outside = (i: number) => {
+    const x = p[3 * i + a]!, y = p[3 * i + b]!;
+    return x < lo[0]! || y < lo[1]! || x > hi[0]! || y > hi[1]!;
+  };
+  const floor = where(n, (i) => Math.abs(r[i]! - med) <= tol || (outside(i) && r[i]! - med <= FLOOR.above * tol));
+  return { slab: floor, overhang: smallest };
 }
 
 /** The floor a scanned shape stands on, looked for under z up, then y up (positions: xyz float32). */

@@ -33,7 +33,9 @@ u, v are the other two axes in order):
    overhangs (divided by the footprint's width on that axis, at least 1e-12) is at least MARGIN.
    A box's, a bottle's or a bowl's own bottom lies within what stands on it; a floor spreads
    around it. Of z and y, the one whose smallest overhang is larger (z on a tie).
-6. The slab's points are left out.
+6. The slab's points are left out, and with them the floor's fringe: the points outside the
+   footprint that lie no higher than ABOVE x tol over it (its noise's tail, or lower: a lone
+   floor point out at a corner would otherwise set the scale of what the model sees).
 
 The constants were chosen on the 985 validation clouds (training/probes/floor.py, session 57): on
 them as stored, the rule finds one floor (a traffic cone's square base plate).
@@ -101,17 +103,18 @@ def _cell_lowest(u: np.ndarray, v: np.ndarray, h: np.ndarray) -> np.ndarray:
     return order[np.r_[True, cs[1:] != cs[:-1]]]
 
 
-def _overhang(p_rest: np.ndarray, p_slab: np.ndarray) -> float:
-    """The slab's smallest overhang beyond the footprint of the points above, as a share of the
-    footprint's width (step 5)."""
+def _overhang(p_rest: np.ndarray, p_slab: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    """(the slab's smallest overhang beyond the footprint of the points above, as a share of the
+    footprint's width; the footprint's low and high corner) (step 5)."""
     flo, fhi = np.quantile(p_rest, REST_Q, axis=0), np.quantile(p_rest, 1 - REST_Q, axis=0)
     slo, shi = np.quantile(p_slab, SLAB_Q, axis=0), np.quantile(p_slab, 1 - SLAB_Q, axis=0)
     w = np.maximum(fhi - flo, 1e-12)
-    return float(min(((flo - slo) / w).min(), ((shi - fhi) / w).min()))
+    return float(min(((flo - slo) / w).min(), ((shi - fhi) / w).min())), flo, fhi
 
 
 def _floor_along(p: np.ndarray, axis: int, size: float) -> Optional[tuple[np.ndarray, float]]:
-    """(the slab's mask, its smallest overhang) when there is a floor at the low side of `axis`."""
+    """(the floor's mask: the slab and its fringe; the slab's smallest overhang) when there is a
+    floor at the low side of `axis`."""
     a, b = [k for k in range(3) if k != axis]
     u, v, h = p[:, a] - p[:, a].min(), p[:, b] - p[:, b].min(), p[:, axis] - p[:, axis].min()
     lowest = _cell_lowest(u, v, h)
@@ -152,7 +155,10 @@ def _floor_along(p: np.ndarray, axis: int, size: float) -> Optional[tuple[np.nda
     rest = r - med > ABOVE * tol
     if slab.sum() < MIN_SHARE * n or rest.sum() < REST_SHARE * n or (r - med < -tol).sum() > BELOW * n:
         return None
-    return slab, _overhang(p[rest][:, [a, b]], p[slab][:, [a, b]])
+    overhang, flo, fhi = _overhang(p[rest][:, [a, b]], p[slab][:, [a, b]])
+    uv = p[:, [a, b]]
+    outside = np.any(uv < flo, axis=1) | np.any(uv > fhi, axis=1)
+    return slab | (outside & (r - med <= ABOVE * tol)), overhang
 
 
 def floor_mask(points: np.ndarray) -> tuple[np.ndarray, Optional[int]]:
