@@ -31,7 +31,8 @@ export const FLOOR = {
   /** Quantiles that bound the slab and the footprint of what stands on it. */
   slabQ: 0.02,
   restQ: 0.005,
-  /** Each of the slab's four overhangs beyond the footprint, as a share of the footprint's width. */
+  /** The slab's overhang beyond the footprint on at least three of its four sides, as a share of
+   * the footprint's width. */
   margin: 0.1,
 } as const;
 
@@ -122,10 +123,10 @@ function cellLowest(u: Float64Array, v: Float64Array, h: Float64Array): number[]
   return Array.from(lowest).filter((i) => i >= 0);
 }
 
-/** The slab's smallest overhang beyond the footprint of the points above, per footprint width,
- * and the footprint's low and high corner on the two axes. */
+/** The slab's second smallest overhang beyond the footprint of the points above (of the four
+ * sides, each per footprint width), and the footprint's low and high corner on the two axes. */
 function overhang(p: Float32Array, axes: readonly [number, number], rest: Int32Array, slab: Int32Array) {
-  let smallest = Infinity;
+  const overhangs: number[] = [];
   const lo: number[] = [];
   const hi: number[] = [];
   for (const a of axes) {
@@ -141,15 +142,16 @@ function overhang(p: Float32Array, axes: readonly [number, number], rest: Int32A
     const slo = quantile(s, FLOOR.slabQ);
     const shi = quantile(s, 1 - FLOOR.slabQ);
     const w = Math.max(fhi - flo, 1e-12);
-    smallest = Math.min(smallest, (flo - slo) / w, (shi - fhi) / w);
+    overhangs.push((flo - slo) / w, (shi - fhi) / w);
     lo.push(flo);
     hi.push(fhi);
   }
-  return { smallest, lo, hi };
+  overhangs.sort((x, y) => x - y);
+  return { secondSmallest: overhangs[1]!, lo, hi };
 }
 
 /** The floor at the low side of `axis`: its points (the slab and its fringe) and the slab's
- * smallest overhang, or null. */
+ * second smallest overhang, or null. */
 function floorAlong(p: Float32Array, n: number, axis: number, size: number): { slab: Int32Array; overhang: number } | null {
   const [a, b] = [0, 1, 2].filter((k) => k !== axis) as [number, number];
   const shifted = (k: number) => {
@@ -202,13 +204,13 @@ function floorAlong(p: Float32Array, n: number, axis: number, size: number): { s
   for (let i = 0; i < n; i++) if (r[i]! - med < -tol) under++;
   if (slab.length < FLOOR.minShare * n || rest.length < FLOOR.restShare * n || under > FLOOR.below * n) return null;
   // The floor: the slab and its fringe (points outside the footprint no higher than above x tol).
-  const { smallest, lo, hi } = overhang(p, [a, b], rest, slab);
+  const { secondSmallest, lo, hi } = overhang(p, [a, b], rest, slab);
   const outside = (i: number) => {
     const x = p[3 * i + a]!, y = p[3 * i + b]!;
     return x < lo[0]! || y < lo[1]! || x > hi[0]! || y > hi[1]!;
   };
   const floor = where(n, (i) => Math.abs(r[i]! - med) <= tol || (outside(i) && r[i]! - med <= FLOOR.above * tol));
-  return { slab: floor, overhang: smallest };
+  return { slab: floor, overhang: secondSmallest };
 }
 
 /** The floor a scanned shape stands on, looked for under z up, then y up (positions: xyz float32). */

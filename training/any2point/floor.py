@@ -27,12 +27,14 @@ u, v are the other two axes in order):
    near and r recomputed. Then med, sig and tol once more from the last near and the last r.
 5. It is a floor when the slab (|r - med| <= tol) holds at least MIN_SHARE of the points, the
    points above it (r - med > ABOVE x tol) at least REST_SHARE, the points under it (r - med <
-   -tol) at most BELOW, and the slab reaches beyond the footprint of what stands on it on all
-   four sides: with the footprint's extent in u and v from the REST_Q and 1 - REST_Q quantiles of
-   the points above, and the slab's from its SLAB_Q and 1 - SLAB_Q quantiles, each of the four
-   overhangs (divided by the footprint's width on that axis, at least 1e-12) is at least MARGIN.
-   A box's, a bottle's or a bowl's own bottom lies within what stands on it; a floor spreads
-   around it. Of z and y, the one whose smallest overhang is larger (z on a tie).
+   -tol) at most BELOW, and the slab reaches beyond the footprint of what stands on it on at
+   least three of its four sides: with the footprint's extent in u and v from the REST_Q and
+   1 - REST_Q quantiles of the points above, and the slab's from its SLAB_Q and 1 - SLAB_Q
+   quantiles, the second smallest of the four overhangs (each divided by the footprint's width on
+   its axis, at least 1e-12) is at least MARGIN. A box's, a bottle's or a bowl's own bottom lies
+   within what stands on it; a floor spreads around it, or (seen from one side, the floor behind
+   the object hidden by it) around three sides of it. Of z and y, the one whose second smallest
+   overhang is larger (z on a tie).
 6. The slab's points are left out, and with them the floor's fringe: the points outside the
    footprint that lie no higher than ABOVE x tol over it (its noise's tail, or lower: a lone
    floor point out at a corner would otherwise set the scale of what the model sees).
@@ -104,17 +106,17 @@ def _cell_lowest(u: np.ndarray, v: np.ndarray, h: np.ndarray) -> np.ndarray:
 
 
 def _overhang(p_rest: np.ndarray, p_slab: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-    """(the slab's smallest overhang beyond the footprint of the points above, as a share of the
-    footprint's width; the footprint's low and high corner) (step 5)."""
+    """(the slab's second smallest overhang beyond the footprint of the points above, as a share of
+    the footprint's width; the footprint's low and high corner) (step 5)."""
     flo, fhi = np.quantile(p_rest, REST_Q, axis=0), np.quantile(p_rest, 1 - REST_Q, axis=0)
     slo, shi = np.quantile(p_slab, SLAB_Q, axis=0), np.quantile(p_slab, 1 - SLAB_Q, axis=0)
     w = np.maximum(fhi - flo, 1e-12)
-    return float(min(((flo - slo) / w).min(), ((shi - fhi) / w).min())), flo, fhi
+    return float(np.sort(np.r_[(flo - slo) / w, (shi - fhi) / w])[1]), flo, fhi
 
 
 def _floor_along(p: np.ndarray, axis: int, size: float) -> Optional[tuple[np.ndarray, float]]:
-    """(the floor's mask: the slab and its fringe; the slab's smallest overhang) when there is a
-    floor at the low side of `axis`."""
+    """(the floor's mask: the slab and its fringe; the slab's second smallest overhang) when there
+    is a floor at the low side of `axis`."""
     a, b = [k for k in range(3) if k != axis]
     u, v, h = p[:, a] - p[:, a].min(), p[:, b] - p[:, b].min(), p[:, axis] - p[:, axis].min()
     lowest = _cell_lowest(u, v, h)

@@ -41,13 +41,18 @@ def bowl(n: int, rng: np.random.Generator) -> np.ndarray:
     return d * 0.5 + [0, 0, 0.5]
 
 
-def with_floor(p: np.ndarray, share: float, rng: np.random.Generator, size=1.8, noise=0.003, tilt=0.0) -> tuple[np.ndarray, int]:
+def with_floor(p: np.ndarray, share: float, rng: np.random.Generator, size=1.8, noise=0.003, tilt=0.0,
+               one_side=False) -> tuple[np.ndarray, int]:
     """p (z up) on a square floor patch `size` x its footprint holding `share` of the points, at
-    its lowest point, with Gaussian noise (x its largest side) and tilted by `tilt` degrees."""
+    its lowest point, with Gaussian noise (x its largest side) and tilted by `tilt` degrees; with
+    `one_side`, without the part behind it (beyond its largest y), as a camera in front sees it."""
     n = int(round(share * len(p) / (1 - share)))
     lo, hi = p.min(0), p.max(0)
     half = size / 2 * float((hi - lo)[:2].max())
     x, y = rng.uniform(-half, half, n), rng.uniform(-half, half, n)
+    if one_side:
+        front = (lo[1] + hi[1]) / 2 + y <= hi[1]
+        x, y, n = x[front], y[front], int(front.sum())
     z = lo[2] + rng.normal(0, noise * float((hi - lo).max()), n) + np.tan(np.radians(tilt)) * x
     centre = (lo + hi) / 2
     return np.vstack([p, np.column_stack([centre[0] + x, centre[1] + y, z])]), n
@@ -72,6 +77,18 @@ def test_a_floor_is_found_y_up_tilted_noisy_and_at_any_scale():
     for q, want in ((p, 2), (y_up(p), 1), (p * 300 - 1000, 2), (p * 1e-3, 2)):
         drop, axis = floor.floor_mask(q.astype(np.float32))
         assert axis == want and drop[-n:].mean() > 0.9 and drop[:-n].mean() < 0.02
+
+
+def test_a_floor_seen_from_one_side_is_found_one_beside_the_shape_is_not():
+    rng = np.random.default_rng(6)
+    p, n = with_floor(box(1500, rng, bottom=False), 0.25, rng, size=2.0, one_side=True)
+    drop, axis = floor.floor_mask(p)
+    assert axis == 2 and drop[-n:].mean() > 0.95 and drop[:-n].mean() < 0.02
+    # A floor on two sides only (the shape in a corner of it) is not told from a shape's own wide base.
+    q = p[: len(p) - n]
+    f = p[len(p) - n:]
+    lo = q.min(0)
+    assert floor.floor_mask(np.vstack([q, f[(f[:, 0] >= lo[0])]]))[1] is None
 
 
 def test_shapes_without_a_floor_keep_every_point():
@@ -121,6 +138,7 @@ def fixture() -> dict:
         y_up(with_floor(cylinder(900, rng), 0.3, rng, tilt=2.0, noise=0.008)[0]),
         with_floor(bowl(900, rng), 0.15, rng, size=2.5)[0] * 250 - 1500,
         with_floor(box(700, rng), 0.1, rng, size=1.15)[0],
+        with_floor(box(800, rng, bottom=False), 0.25, rng, size=2.2, one_side=True)[0],
         box(900, rng),
         bowl(900, rng),
         -with_floor(cylinder(800, rng), 0.2, rng)[0],
