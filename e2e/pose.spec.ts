@@ -230,14 +230,28 @@ function onFloor(points: Float32Array, share: number, side: number, seed: number
 // patch twice its footprint holding 30 % of the points, saved y up: the app read the floor as part
 // of the shape and said "table", shown as sure (the CLI, before src/io/floor.ts); the loaders now
 // leave the floor out and say so, and the stool is a stool, up y.
-test('a y-up scan of a stool on the floor: the floor is left out, and it is a stool', async ({ page }) => {
+test('a y-up scan of a stool on the floor: the floor is left out, and it is a stool; every point can be kept', async ({ page }) => {
   test.setTimeout(10 * 60_000);
   const stool = testCloud('stool_0095');
   await open(page, 'auto');
-  const scan = await classifyFile(page, 'stool-scan.xyz', toXyz(yUp(onFloor(stool.points, 0.3, 2, 7))));
+  const points = yUp(onFloor(stool.points, 0.3, 2, 7));
+  const scanPoints = points.length / 3;
+  const scan = await classifyFile(page, 'stool-scan.xyz', toXyz(points));
   expect(scan).toMatchObject({ top1: 'stool', up: 'y', notSure: 'false' });
   await expect(page.getByTestId('warnings')).toContainText(/\d+ points of a flat floor under the shape \(\d+ % of the cloud, y up\) were left out/);
+  const cleaned = Number(await page.getByTestId('point-count').getAttribute('data-value'));
   await saveScreenshot(page, 'pose-stool-scan-floor');
+  // The user can have every point back (the file read again without the clean-up), and undo it.
+  const keep = page.getByTestId('keep-every-point');
+  await expect(keep).toHaveText('Keep every point of the file');
+  await keep.click();
+  await expect(page.getByTestId('point-count')).toHaveAttribute('data-value', String(scanPoints), { timeout: 120_000 });
+  await expect(page.getByTestId('warnings')).toHaveCount(0);
+  await expect(keep).toHaveAttribute('aria-pressed', 'true');
+  await keep.click();
+  await expect(page.getByTestId('point-count')).toHaveAttribute('data-value', String(cleaned), { timeout: 120_000 });
+  await expect(page.getByTestId('predictions')).toHaveAttribute('aria-busy', 'false', { timeout: 300_000 });
+  await expect(page.getByTestId('class-0')).toHaveAttribute('data-label', 'stool');
 });
 
 // glTF is +Y up by the format's definition: the chair saved y-up as a .glb (as web viewers and

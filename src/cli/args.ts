@@ -6,8 +6,9 @@ import { MAX_VOTES, parseVotes } from '../model/votes';
 export const USAGE = `usage:
   any2point classify <files or folders>... [--model <id>] [--votes N] [--head head.json]
                      [--csv out.csv | --json] [--jobs N] [--device auto|webgpu|cpu] [--up auto|z|y|...]
+                     [--keep-every-point]
   any2point teach <folder of class folders> --out head.json [--model <id>] [--jobs N]
-                     [--device auto|webgpu|cpu] [--up auto|z|y|...]
+                     [--device auto|webgpu|cpu] [--up auto|z|y|...] [--keep-every-point]
   any2point --help
 
 classify  classifies every file named and every PLY, OBJ, PCD, XYZ, OFF, STL, glTF or 3MF file
@@ -25,6 +26,10 @@ teach     trains a new head on the frozen model's features of the files in <fold
   --up      the files' up axis: auto (as the app: z and y tried, the more confident kept;
             default), or forced: z, y, -y, x, -x or -z (the file axis that points up;
             --up -x or --up=-x)
+  --keep-every-point
+            read every point of each file: without it, as in the app, small pieces apart from
+            the shape and a flat floor under a scanned shape are left out (each file's
+            warnings say what was)
 
 exit codes: 0 every file classified, 1 some files failed (the others are reported), 2 usage error`;
 
@@ -45,6 +50,8 @@ interface Common {
   jobs: number | null;
   device: CliDevice;
   up: Up;
+  /** --keep-every-point: the loaders' clean-up (stray pieces, a floor) off. */
+  keepEveryPoint: boolean;
 }
 
 export interface ClassifyCommand extends Common {
@@ -65,10 +72,10 @@ export interface TeachCommand extends Common {
 export type Command = ClassifyCommand | TeachCommand | { command: 'help' };
 
 const OPTIONS: Record<'classify' | 'teach', readonly string[]> = {
-  classify: ['--model', '--votes', '--head', '--csv', '--json', '--jobs', '--device', '--up'],
-  teach: ['--model', '--out', '--jobs', '--device', '--up'],
+  classify: ['--model', '--votes', '--head', '--csv', '--json', '--jobs', '--device', '--up', '--keep-every-point'],
+  teach: ['--model', '--out', '--jobs', '--device', '--up', '--keep-every-point'],
 };
-const FLAGS = new Set(['--json']);
+const FLAGS = new Set(['--json', '--keep-every-point']);
 
 function oneOf<T extends string>(option: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${option} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
@@ -118,6 +125,7 @@ export function parseArgs(argv: readonly string[]): Command {
     jobs: values.has('--jobs') ? jobsOf(values.get('--jobs')!) : null,
     device: oneOf('--device', values.get('--device') ?? 'auto', CLI_DEVICES),
     up: oneOf('--up', values.get('--up') ?? 'auto', UP_AXES),
+    keepEveryPoint: values.has('--keep-every-point'),
   };
   if (common.model !== null && !/^[a-z0-9][a-z0-9._-]*$/i.test(common.model)) throw new UsageError(`--model must be a model id (a folder name of public/models), got ${JSON.stringify(common.model)}`);
   if (command === 'teach') {

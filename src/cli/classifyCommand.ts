@@ -28,7 +28,7 @@ export async function classify(command: ClassifyCommand, { root, workerScript, l
   let poolStart = performance.now();
   await runPool(files.map((f) => f.path), {
     script: workerScript,
-    setup: { task: 'classify', files: model, device: command.device, votes: command.votes, up: command.up, head },
+    setup: { task: 'classify', files: model, device: command.device, votes: command.votes, up: command.up, keepEveryPoint: command.keepEveryPoint, head },
     jobs,
     onReady: (ready) => {
       poolStart = performance.now();

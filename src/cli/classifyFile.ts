@@ -13,6 +13,8 @@ export interface FileOptions {
   votes: number | null;
   up: Up;
   head: TaughtHead | null;
+  /** Read every point: the loaders' clean-up (stray pieces, a floor) off. */
+  keepEveryPoint?: boolean;
 }
 
 export interface Classified {
@@ -37,15 +39,15 @@ export interface Classified {
 }
 
 /** A file's points, as the app reads them (the parse worker's loadFile). */
-export function readCloud(file: string) {
+export function readCloud(file: string, keepEveryPoint = false) {
   const bytes = new Uint8Array(readFileSync(file));
-  const loaded = loadFile(path.basename(file), bytes);
+  const loaded = loadFile(path.basename(file), bytes, { keepEveryPoint });
   return { loaded, positions: loaded.cloud.positions.subarray(0, loaded.cloud.count * 3) };
 }
 
 export async function classifyFile(classifier: Classifier, file: string, options: FileOptions): Promise<Classified> {
   const start = performance.now();
-  const { loaded, positions } = readCloud(file);
+  const { loaded, positions } = readCloud(file, options.keepEveryPoint);
   const r = await classifier.classify(positions, { up: options.up, votes: options.votes ?? undefined, head: options.head ?? undefined });
   return {
     format: loaded.format,
@@ -64,8 +66,8 @@ export async function classifyFile(classifier: Classifier, file: string, options
 
 /** The network's `features` output (its head's input) for a file, vote 0 (of the chosen up with
  * 'auto'), as teach needs it. */
-export async function fileFeatures(classifier: Classifier, file: string, up: Up): Promise<Float32Array> {
-  const { positions } = readCloud(file);
+export async function fileFeatures(classifier: Classifier, file: string, up: Up, keepEveryPoint = false): Promise<Float32Array> {
+  const { positions } = readCloud(file, keepEveryPoint);
   const r = await classifier.classify(positions, { up, votes: 1 });
   if (!r.features) throw new Error(`${classifier.manifest.id} has no 'features' output: export the model again (any2point.export) to teach on it`);
   return r.features;

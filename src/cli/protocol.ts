@@ -14,6 +14,8 @@ export interface WorkerSetup {
   device: CliDevice;
   votes: number | null;
   up: UpAxis | 'auto';
+  /** --keep-every-point: files read without the loaders' clean-up. */
+  keepEveryPoint: boolean;
   /** classify --head: the taught head that ranks the classes instead of the model's own. */
   head: CliHead | null;
 }

@@ -34,8 +34,8 @@ export async function runWorker(): Promise<void> {
     let outcome: Outcome;
     try {
       const value = setup.task === 'features'
-        ? await fileFeatures(opened, path, setup.up)
-        : await classifyFile(opened, path, { votes: setup.votes, up: setup.up, head });
+        ? await fileFeatures(opened, path, setup.up, setup.keepEveryPoint)
+        : await classifyFile(opened, path, { votes: setup.votes, up: setup.up, head, keepEveryPoint: setup.keepEveryPoint });
       outcome = { ok: true, value };
     } catch (error) {
       outcome = { ok: false, error: message(error) };

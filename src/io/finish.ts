@@ -13,6 +13,8 @@ import { LoadError, type LoadResult, type Parsed } from './types';
 export interface FinishOptions {
   meshSamples: number;
   seed: number;
+  /** Skip the clean-up: stray pieces and a floor are kept. */
+  keepEveryPoint: boolean;
 }
 
 function isFiniteAt(p: Float32Array, i: number): boolean {
@@ -208,8 +210,9 @@ export function finish(format: FormatId, parsed: Parsed, options: FinishOptions)
   if (cloud.count > LIMITS.maxPoints) {
     throw new LoadError(format, 'too-large', `the file holds ${formatCount(cloud.count)} points; ${POINT_LIMIT_TEXT}`);
   }
-  cloud = withoutStrays(cloud, warnings);
-  cloud = withoutFloor(cloud, warnings);
+  const before = cloud.count;
+  if (!options.keepEveryPoint) cloud = withoutFloor(withoutStrays(cloud, warnings), warnings);
+  const leftOut = before - cloud.count;
   cleanColors(cloud);
   const bounds = boundsOf(cloud);
   shapeWarnings(cloud, bounds, warnings);
@@ -223,5 +226,6 @@ export function finish(format: FormatId, parsed: Parsed, options: FinishOptions)
     warnings,
     bounds,
     ...(parsed.offset === undefined ? {} : { offset: parsed.offset }),
+    ...(leftOut === 0 ? {} : { leftOut }),
   };
 }

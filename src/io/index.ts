@@ -19,6 +19,8 @@ export interface LoadOptions {
   meshSamples?: number;
   /** Seed of the surface sampling; same seed, same points (default 0). */
   seed?: number;
+  /** Keep the points the clean-up would leave out (stray pieces, a floor; default false). */
+  keepEveryPoint?: boolean;
 }
 
 export function loadFile(name: string, bytes: Uint8Array, options: LoadOptions = {}): LoadResult {
@@ -39,7 +41,7 @@ export function loadFile(name: string, bytes: Uint8Array, options: LoadOptions =
   const { entry, warnings } = chooseFormat(name, content);
   const parsed = PARSERS[entry.id](content);
   parsed.warnings.unshift(...encodingWarnings, ...warnings);
-  return finish(entry.id, parsed, { meshSamples, seed });
+  return finish(entry.id, parsed, { meshSamples, seed, keepEveryPoint: options.keepEveryPoint === true });
 }
 
 /** UTF-16 / UTF-32 text converted to UTF-8, with a warning naming the encoding; other bytes as

@@ -22,6 +22,9 @@ export interface LoadResult {
   /** Subtracted from the file's coordinates to keep a far-off shape's detail (origin.ts):
    * `cloud` + `offset` is where the file put it. Undefined when nothing was subtracted. */
   offset?: Offset;
+  /** Points the loaders' clean-up left out (stray pieces, a floor: strays.ts, floor.ts); undefined
+   * when none was, or when the file was loaded with every point kept. */
+  leftOut?: number;
 }
 
 export type LoadErrorReason =

@@ -139,7 +139,7 @@ export function App() {
           onVotes={classifier.selectVotes}
         />
         <Gallery onShape={shownCloud.openShape} />
-        {gallery ? <GalleryInfo gallery={gallery} /> : loaded && <FileInfo entry={loaded} />}
+        {gallery ? <GalleryInfo gallery={gallery} /> : loaded && <FileInfo entry={loaded} onKeepEveryPoint={shownCloud.reopen} />}
         <ViewControls settings={settings} fileHasColors={fileHasColors} onChange={setSettings} onResetView={() => setFitRequest((n) => n + 1)} />
       </aside>
       <main className="stage">

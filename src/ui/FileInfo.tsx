@@ -6,11 +6,15 @@ import { formatBytes, formatCoordinate, formatCount, formatMs } from './numbers'
 export interface LoadedEntry extends LoadedFile {
   fileName: string;
   fileBytes: number;
+  /** The file itself, to read it again (with every point kept, or not). */
+  file: File;
+  /** Read with the loaders' clean-up off (stray pieces and a floor kept). */
+  keptEveryPoint: boolean;
 }
 
 const AXES = ['x', 'y', 'z'] as const;
 
-export function FileInfo({ entry }: { entry: LoadedEntry }) {
+export function FileInfo({ entry, onKeepEveryPoint }: { entry: LoadedEntry; onKeepEveryPoint: (keep: boolean) => void }) {
   const { result } = entry;
   // The file's own coordinates: a far-off shape is held relative to an origin (io/origin.ts).
   const shift = result.offset ?? [0, 0, 0];
@@ -84,6 +88,19 @@ export function FileInfo({ entry }: { entry: LoadedEntry }) {
             ))}
           </ul>
         </div>
+      )}
+      {/* Offered when the clean-up left points out, and kept once chosen, so it can be undone: the
+          file is read again either way. */}
+      {(result.leftOut !== undefined || entry.keptEveryPoint) && (
+        <button
+          type="button"
+          className="keep-every-point"
+          data-testid="keep-every-point"
+          aria-pressed={entry.keptEveryPoint}
+          onClick={() => onKeepEveryPoint(!entry.keptEveryPoint)}
+        >
+          {entry.keptEveryPoint ? 'Leave out stray pieces and the floor again' : 'Keep every point of the file'}
+        </button>
       )}
     </section>
   );

@@ -1,6 +1,7 @@
 // The file side of the app: files go to the parse worker; only the latest file counts, and a
 // failure leaves the previous file in place with a banner. A load reports its stage and can be
-// cancelled (the worker is replaced; the previous file stays).
+// cancelled (the worker is replaced; the previous file stays). The file shown can be read again
+// with every point kept (the loaders' clean-up off: stray pieces and a floor stay), or not.
 import { useCallback, useRef, useState } from 'react';
 import { ParseClient } from '../worker/client';
 import { toWorkerFailure } from '../worker/failure';
@@ -24,18 +25,22 @@ export function useLoadedFile(onLoaded: () => void) {
   const [failure, setFailure] = useState<ShownFailure | null>(null);
 
   const openFile = useCallback(
-    async (file: File) => {
+    async (file: File, keepEveryPoint = false) => {
       const client = clientRef.current;
       if (!client) return;
       // Only the latest file counts when several are dropped in quick succession.
       const request = ++latestRequest.current;
       setLoading({ fileName: file.name, progress: null });
       try {
-        const answer = await client.loadFile(file, (progress) => {
-          if (request === latestRequest.current) setLoading({ fileName: file.name, progress });
-        });
+        const answer = await client.loadFile(
+          file,
+          (progress) => {
+            if (request === latestRequest.current) setLoading({ fileName: file.name, progress });
+          },
+          keepEveryPoint,
+        );
         if (request !== latestRequest.current) return;
-        setLoaded({ ...answer, fileName: file.name, fileBytes: file.size });
+        setLoaded({ ...answer, fileName: file.name, fileBytes: file.size, file, keptEveryPoint: keepEveryPoint });
         onLoadedRef.current();
         setFailure(null);
       } catch (error) {
@@ -58,6 +63,11 @@ export function useLoadedFile(onLoaded: () => void) {
 
   const dismissFailure = useCallback(() => setFailure(null), []);
 
+  /** Reads the file shown again, with every point kept or with the clean-up. */
+  const reopen = useCallback((keepEveryPoint: boolean) => {
+    if (loaded) void openFile(loaded.file, keepEveryPoint);
+  }, [loaded, openFile]);
+
   // parseClient: the batch mode reads its files through this same worker.
-  return { loaded, loading, failure, openFile, cancelLoad, dismissFailure, parseClient: clientRef };
+  return { loaded, loading, failure, openFile, reopen, cancelLoad, dismissFailure, parseClient: clientRef };
 }

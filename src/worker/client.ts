@@ -30,7 +30,7 @@ export class ParseClient {
   /** Checks the size first, so a file over the limit is never read. The worker reads the file
    * itself, so its bytes never pass through the page. Failures are WorkerErrors whose kind is a
    * FailureReason (failure.ts reads them). */
-  async loadFile(file: File, onProgress?: (progress: ParseProgress) => void): Promise<LoadedFile> {
+  async loadFile(file: File, onProgress?: (progress: ParseProgress) => void, keepEveryPoint = false): Promise<LoadedFile> {
     if (file.size > LIMITS.maxFileBytes) {
       throw new WorkerError({
         name: 'LoadError',
@@ -40,7 +40,7 @@ export class ParseClient {
       });
     }
     const start = performance.now();
-    const { result, ms, shown } = await this.connection.call('load', { name: file.name, file }, { onProgress });
+    const { result, ms, shown } = await this.connection.call('load', { name: file.name, file, keepEveryPoint }, { onProgress });
     return { result, shown, parseMs: ms, totalMs: performance.now() - start };
   }
 

@@ -39,7 +39,7 @@ serve<ParseApi>(
       const bytes = 'file' in payload ? await readBlob(payload.file, progress) : new Uint8Array(payload.bytes);
       progress({ stage: 'parse' });
       const start = performance.now();
-      const result = loadFile(payload.name, bytes);
+      const result = loadFile(payload.name, bytes, { keepEveryPoint: payload.keepEveryPoint === true });
       const ms = performance.now() - start;
       progress({ stage: 'view' });
       const shown = shownPoints(result.cloud);

@@ -11,7 +11,11 @@ export type ParseProgress = { stage: 'read'; loaded: number; total: number } | {
 export interface ParseApi {
   /** Parses a file (a Blob, read in the worker, or its bytes, transferred) into a cloud, and the
    * points the viewer draws (shownPoints.ts); every array comes back transferred. */
-  load: Call<{ name: string; file: Blob } | { name: string; bytes: ArrayBuffer }, { result: LoadResult; ms: number; shown: ShownPoints }, ParseProgress>;
+  load: Call<
+    ({ name: string; file: Blob } | { name: string; bytes: ArrayBuffer }) & { keepEveryPoint?: boolean },
+    { result: LoadResult; ms: number; shown: ShownPoints },
+    ParseProgress
+  >;
 }
 
 /** Why a request failed: a loader's reason, or the worker itself failing. */

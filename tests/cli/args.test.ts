@@ -25,6 +25,7 @@ describe('parseArgs', () => {
       jobs: 4,
       device: 'cpu',
       up: 'y',
+      keepEveryPoint: false,
     });
     expect(parseArgs(['classify', 'x', '--json', '--head', 'h.json'])).toMatchObject({ output: { kind: 'json' }, head: 'h.json', votes: null, jobs: null, device: 'auto', up: 'auto' });
     expect(parseArgs(['classify', '--', '--odd-name.ply'])).toMatchObject({ inputs: ['--odd-name.ply'] });
@@ -38,7 +39,9 @@ describe('parseArgs', () => {
   });
 
   it('reads teach and help', () => {
-    expect(parseArgs(['teach', 'classes', '--out', 'head.json'])).toEqual({ command: 'teach', folder: 'classes', out: 'head.json', model: null, jobs: null, device: 'auto', up: 'auto' });
+    expect(parseArgs(['teach', 'classes', '--out', 'head.json'])).toEqual({ command: 'teach', folder: 'classes', out: 'head.json', model: null, jobs: null, device: 'auto', up: 'auto', keepEveryPoint: false });
+    expect(parseArgs(['teach', 'classes', '--out', 'head.json', '--keep-every-point'])).toMatchObject({ keepEveryPoint: true });
+    expect(parseArgs(['classify', 'x', '--keep-every-point'])).toMatchObject({ keepEveryPoint: true, inputs: ['x'] });
     expect(parseArgs(['--help'])).toEqual({ command: 'help' });
     expect(parseArgs(['classify', 'x', '-h'])).toEqual({ command: 'help' });
   });
@@ -55,6 +58,7 @@ describe('parseArgs', () => {
     expect(usage(['classify', 'x', '--jobs', '0'])).toMatch(/--jobs must be a whole number from 1 to 256/);
     expect(usage(['classify', 'x', '--csv', 'a.csv', '--json'])).toMatch(/exclusive/);
     expect(usage(['classify', 'x', '--json=yes'])).toMatch(/--json takes no value/);
+    expect(usage(['classify', 'x', '--keep-every-point=1'])).toMatch(/--keep-every-point takes no value/);
     expect(usage(['classify', 'x', '--device', 'tpu'])).toMatch(/--device must be one of auto, webgpu, cpu, got "tpu"/);
     expect(usage(['classify', 'x', '--up', 'w'])).toMatch(/--up must be one of auto, z, y, -y, x, -x, -z, got "w"/);
     expect(usage(['classify', 'x', '--up', '+x'])).toMatch(/--up must be one of auto, z, y, -y, x, -x, -z, got "\+x"/);

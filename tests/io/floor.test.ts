@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { findFloor, FLOOR } from '../../src/io/floor';
 import { median, quantile } from '../../src/io/orderStatistics';
+import { loadFile } from '../../src/io/index';
 import { load } from './expectLoad';
 import { text } from './generate';
 
@@ -97,6 +98,13 @@ describe('the loaders leave a floor out', () => {
     expect(r.cloud.count).toBe(1200);
     expect(Array.from(r.cloud.positions)).toEqual(rows.slice(0, 1200).flat().map(Math.fround)); // the box, in file order
     expect([r.bounds.min[0], r.bounds.max[0]]).toEqual([Math.fround(-0.3), Math.fround(0.3)].map((x) => expect.closeTo(x, 2)));
+  });
+
+  test('read with every point kept, the floor stays and nothing is said', () => {
+    const rows = boxOnFloor(1200, 400);
+    const r = loadFile('scan.xyz', xyz(rows), { keepEveryPoint: true });
+    expect([r.cloud.count, r.warnings, r.leftOut]).toEqual([1600, [], undefined]);
+    expect(load('scan.xyz', xyz(rows)).leftOut).toBe(400);
   });
 
   test('the same scan saved y up loses the same floor', () => {
