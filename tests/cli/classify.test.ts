@@ -1,11 +1,13 @@
 // `any2point classify` as a user runs it (a child process): a folder of class folders with a bad
-// file inside, JSON on stdout and a CSV file read back, and usage errors.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+// file inside, JSON on stdout and a CSV file read back, usage errors, and a scan on a floor with
+// and without --keep-every-point.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Papa from 'papaparse';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CliJsonFile } from '../../src/cli/output';
-import { testIdsOf } from '../../e2e/modelnet';
+import { testCloud, testIdsOf } from '../../e2e/modelnet';
 import { modelnetFolder, runCli } from './runCli';
 
 const chairs = testIdsOf('chair').slice(0, 2);
@@ -96,5 +98,29 @@ describe('any2point classify', () => {
       expect(run.stderr).toMatch(/usage:\n {2}any2point classify/);
       expect(run.stdout).toBe('');
     }
+  }, 600_000);
+
+  it('leaves a floor under a scan out, as the app does, and keeps it with --keep-every-point', async () => {
+    // A test chair standing on a square floor patch twice its width (600 points, XYZ text).
+    const chair = testCloud(chairs[0]!).points;
+    let minZ = Infinity;
+    for (let i = 2; i < chair.length; i += 3) minZ = Math.min(minZ, chair[i]!);
+    const rows: string[] = [];
+    for (let i = 0; i < chair.length; i += 3) rows.push(`${chair[i]} ${chair[i + 1]} ${chair[i + 2]}`);
+    for (let i = 0; i < 600; i++) rows.push(`${(((i * 37) % 600) / 300 - 1) * 1.4} ${((i % 25) / 12 - 1) * 1.4} ${minZ}`);
+    const dir = mkdtempSync(path.join(tmpdir(), 'any2point-floor-'));
+    const scan = path.join(dir, 'scan.xyz');
+    writeFileSync(scan, `${rows.join('\n')}\n`);
+    const points = async (...extra: string[]) => {
+      const run = await runCli(['classify', scan, '--jobs', '1', '--votes', '1', '--device', 'cpu', ...extra]);
+      expect(run.code, run.stderr).toBe(0);
+      const file = (JSON.parse(run.stdout) as JsonOut).files[0]!;
+      return { points: file.points, warnings: file.warnings };
+    };
+    const cleaned = await points();
+    expect(cleaned.points).toBeLessThan(1024);
+    expect(cleaned.warnings.join(' ')).toMatch(/points of a flat floor under the shape \(\d+ % of the cloud, z up\) were left out/);
+    expect(await points('--keep-every-point')).toEqual({ points: 1624, warnings: [] });
+    rmSync(dir, { recursive: true, force: true });
   }, 600_000);
 });
