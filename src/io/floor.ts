@@ -89,7 +89,7 @@ function where(n: number, keep: (i: number) => boolean): Int32Array {
   return out.subarray(0, k);
 }
 
-/** values[i] - (a u[i] + b v[i] + c) for every i. */
+/** h[i] - (a u[i] + b v[i] + c) for every i: the residuals of the plane (a, b, c). */
 function residuals(h: Float64Array, u: Float64Array, v: Float64Array, [a, b, c]: Plane): Float64Array {
   const r = new Float64Array(h.length);
   for (let i = 0; i < h.length; i++) r[i] = h[i]! - (a * u[i]! + b * v[i]! + c);
