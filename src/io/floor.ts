@@ -26,7 +26,7 @@ export const FLOOR = {
   above: 2,
   /** Shares of the points: the slab at least, what stands on it at least, what lies under it at most. */
   minShare: 0.05,
-  restShare: 0.1,
+  restShare: 0.02,
   below: 0.02,
   /** Quantiles that bound the slab and the footprint of what stands on it. */
   slabQ: 0.02,

@@ -35,7 +35,7 @@ KINDS = {  # floor kinds: patch size x the footprint, noise x the shape's size, 
     # seen from one side (the floor behind the shape, +y of it, hidden), y up
     "1.5x": dict(size=1.5), "2.5x": dict(size=2.5), "1.2x": dict(size=1.2),
     "noisy 1 %": dict(noise=0.01), "tilted 3 deg": dict(tilt=3.0), "one side 2x": dict(size=2.0, one_side=True),
-    "y up": dict(y_up=True),
+    "room 5x": dict(size=5.0), "y up": dict(y_up=True),
 }
 
 
@@ -92,7 +92,7 @@ def main() -> None:
         picked = np.random.default_rng(1).choice(rows, args.cli, replace=False)
         through_the_app(train, picked, [("1.5x", 0.0), ("1.5x", 0.15), ("1.5x", 0.3), ("2.5x", 0.3),
                                         ("noisy 1 %", 0.15), ("tilted 3 deg", 0.15), ("one side 2x", 0.3),
-                                        ("y up", 0.15)])
+                                        ("room 5x", 0.9), ("y up", 0.15)])
     print(f"{len(rows)} validation clouds, strays left out first; the rule fires on:", flush=True)
     for name in VARIANTS:
         fired = [int(r) for r in rows
@@ -101,7 +101,7 @@ def main() -> None:
         print(f"{name:>10}: {len(fired)} ({', '.join(classes)})", flush=True)
     for kind in KINDS:
         rng = np.random.default_rng(5)
-        for share in (0.05, 0.15, 0.3):
+        for share in (0.05, 0.15, 0.3) if kind != "room 5x" else (0.6, 0.9):
             found = object_out = hit = 0
             for r in rows:
                 p, n = floored(train.points[r].astype(np.float64), share, rng, **KINDS[kind])

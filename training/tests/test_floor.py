@@ -79,6 +79,14 @@ def test_a_floor_is_found_y_up_tilted_noisy_and_at_any_scale():
         assert axis == want and drop[-n:].mean() > 0.9 and drop[:-n].mean() < 0.02
 
 
+def test_a_room_sized_floor_is_found():
+    """A room scan's floor, 5 x the shape's width, holds most of the points: 90 % of them here."""
+    rng = np.random.default_rng(7)
+    p, n = with_floor(cylinder(500, rng), 0.9, rng, size=5.0)
+    drop, axis = floor.floor_mask(p)
+    assert axis == 2 and drop[-n:].mean() > 0.95 and drop[:-n].mean() < 0.05
+
+
 def test_a_floor_seen_from_one_side_is_found_one_beside_the_shape_is_not():
     rng = np.random.default_rng(6)
     p, n = with_floor(box(1500, rng, bottom=False), 0.25, rng, size=2.0, one_side=True)
@@ -143,6 +151,7 @@ def fixture() -> dict:
         bowl(900, rng),
         -with_floor(cylinder(800, rng), 0.2, rng)[0],
         with_floor(box(60, rng), 0.2, rng)[0][:63],
+        with_floor(cylinder(200, rng), 0.9, rng, size=5.0)[0],
     ]
     cases = []
     for p in clouds:
