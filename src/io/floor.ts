@@ -24,10 +24,13 @@ export const FLOOR = {
   tolMax: 0.02,
   /** What stands on the floor: points more than above x tol over it. */
   above: 2,
-  /** Shares of the points: the slab at least, what stands on it at least, what lies under it at most. */
+  /** Shares of the points: the slab at least, what stands on it at least (fewRest), what lies under it at most. */
   minShare: 0.05,
-  restShare: 0.02,
+  fewRest: 0.02,
   below: 0.02,
+  /** When what stands on it is under restShare of the points, it must rise rise x the footprint's larger width. */
+  restShare: 0.1,
+  rise: 0.3,
   /** Quantiles that bound the slab and the footprint of what stands on it. */
   slabQ: 0.02,
   restQ: 0.005,
@@ -202,9 +205,14 @@ function floorAlong(p: Float32Array, n: number, axis: number, size: number): { s
   const rest = where(n, (i) => r[i]! - med > FLOOR.above * tol);
   let under = 0;
   for (let i = 0; i < n; i++) if (r[i]! - med < -tol) under++;
-  if (slab.length < FLOOR.minShare * n || rest.length < FLOOR.restShare * n || under > FLOOR.below * n) return null;
-  // The floor: the slab and its fringe (points outside the footprint no higher than above x tol).
+  if (slab.length < FLOOR.minShare * n || rest.length < FLOOR.fewRest * n || under > FLOOR.below * n) return null;
   const { secondSmallest, lo, hi } = overhang(p, [a, b], rest, slab);
+  if (rest.length < FLOOR.restShare * n) {
+    let top = -Infinity;
+    for (const i of rest) if (r[i]! > top) top = r[i]!;
+    if (top - med < FLOOR.rise * Math.max(hi[0]! - lo[0]!, hi[1]! - lo[1]!)) return null;
+  }
+  // The floor: the slab and its fringe (points outside the footprint no higher than above x tol).
   const outside = (i: number) => {
     const x = p[3 * i + a]!, y = p[3 * i + b]!;
     return x < lo[0]! || y < lo[1]! || x > hi[0]! || y > hi[1]!;

@@ -26,9 +26,12 @@ u, v are the other two axes in order):
    3 x sig clamped to [TOL_MIN, TOL_MAX] x size; near = |r - med| <= tol; the plane refitted on
    near and r recomputed. Then med, sig and tol once more from the last near and the last r.
 5. It is a floor when the slab (|r - med| <= tol) holds at least MIN_SHARE of the points, the
-   points above it (r - med > ABOVE x tol) at least REST_SHARE, the points under it (r - med <
-   -tol) at most BELOW, and the slab reaches beyond the footprint of what stands on it on at
-   least three of its four sides: with the footprint's extent in u and v from the REST_Q and
+   points above it (r - med > ABOVE x tol) at least FEW_REST, the points under it (r - med <
+   -tol) at most BELOW; when the points above are fewer than REST_SHARE (a room scan's floor
+   holds most of the points, and so does a guitar's body lying flat), their highest must rise at
+   least RISE x the footprint's larger width (below) over the slab's median (a chair does, a
+   guitar's strings do not); and the slab reaches beyond the footprint of what stands on it on
+   at least three of its four sides: with the footprint's extent in u and v from the REST_Q and
    1 - REST_Q quantiles of the points above, and the slab's from its SLAB_Q and 1 - SLAB_Q
    quantiles, the second smallest of the four overhangs (each divided by the footprint's width on
    its axis, at least 1e-12) is at least MARGIN. A box's, a bottle's or a bowl's own bottom lies
@@ -58,11 +61,13 @@ TOL_MIN = 0.003
 TOL_MAX = 0.02
 ABOVE = 2.0
 MIN_SHARE = 0.05
-REST_SHARE = 0.02
+REST_SHARE = 0.1
+FEW_REST = 0.02
 BELOW = 0.02
 SLAB_Q = 0.02
 REST_Q = 0.005
 MARGIN = 0.1
+RISE = 0.3
 AXES = (2, 1)  # z up, then y up
 MAD_SCALE = 1.4826
 
@@ -155,9 +160,11 @@ def _floor_along(p: np.ndarray, axis: int, size: float) -> Optional[tuple[np.nda
     n = len(p)
     slab = np.abs(r - med) <= tol
     rest = r - med > ABOVE * tol
-    if slab.sum() < MIN_SHARE * n or rest.sum() < REST_SHARE * n or (r - med < -tol).sum() > BELOW * n:
+    if slab.sum() < MIN_SHARE * n or rest.sum() < FEW_REST * n or (r - med < -tol).sum() > BELOW * n:
         return None
     overhang, flo, fhi = _overhang(p[rest][:, [a, b]], p[slab][:, [a, b]])
+    if rest.sum() < REST_SHARE * n and float(np.max(r[rest])) - med < RISE * float(np.max(fhi - flo)):
+        return None
     uv = p[:, [a, b]]
     outside = np.any(uv < flo, axis=1) | np.any(uv > fhi, axis=1)
     return slab | (outside & (r - med <= ABOVE * tol)), overhang

@@ -33,6 +33,14 @@ def cylinder(n: int, rng: np.random.Generator, radius=0.3, height=1.0) -> np.nda
     return np.column_stack([radius * np.cos(a), radius * np.sin(a), z])
 
 
+def board(n: int, rng: np.random.Generator, bumps: int = 40) -> np.ndarray:
+    """A flat board 1 x 0.4 (a guitar's body lying down, a tray) with `bumps` points of low things
+    on it (strings, a bridge): 0.05 high over its middle 0.8 x 0.2."""
+    flat = np.column_stack([rng.uniform(-0.5, 0.5, n), rng.uniform(-0.2, 0.2, n), rng.normal(0, 0.001, n)])
+    low = np.column_stack([rng.uniform(-0.4, 0.4, bumps), rng.uniform(-0.1, 0.1, bumps), rng.uniform(0.02, 0.05, bumps)])
+    return np.vstack([flat, low])
+
+
 def bowl(n: int, rng: np.random.Generator) -> np.ndarray:
     """An open half sphere resting on its pole: its bottom is narrower than its rim."""
     d = rng.normal(size=(n, 3))
@@ -85,6 +93,11 @@ def test_a_room_sized_floor_is_found():
     p, n = with_floor(cylinder(500, rng), 0.9, rng, size=5.0)
     drop, axis = floor.floor_mask(p)
     assert axis == 2 and drop[-n:].mean() > 0.95 and drop[:-n].mean() < 0.05
+
+
+def test_a_flat_board_with_low_things_on_it_is_not_a_floor():
+    """Its slab overhangs what lies on it as a floor would, but what lies on it is few and low."""
+    assert floor.floor_mask(board(900, np.random.default_rng(8)))[1] is None
 
 
 def test_a_floor_seen_from_one_side_is_found_one_beside_the_shape_is_not():
@@ -152,6 +165,7 @@ def fixture() -> dict:
         -with_floor(cylinder(800, rng), 0.2, rng)[0],
         with_floor(box(60, rng), 0.2, rng)[0][:63],
         with_floor(cylinder(200, rng), 0.9, rng, size=5.0)[0],
+        board(900, rng),
     ]
     cases = []
     for p in clouds:
