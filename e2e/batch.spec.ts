@@ -98,6 +98,14 @@ test('a folder of class sub-folders: rows, a failing file, CSV, accuracy and the
   // Every good file: its row, classified as PyTorch classifies it.
   const rows = page.getByTestId('batch-row');
   await expect(rows).toHaveCount(total);
+  // A file the loaders trimmed (chair_0937's 3-point stray piece) says so beside its points.
+  const trimmed = expected.filter((e) => e.points < 1024);
+  expect(trimmed.length).toBeGreaterThan(0);
+  for (const e of trimmed) {
+    const cell = rows.filter({ has: page.locator(`[title="${e.path}"]`) }).getByTestId('batch-row-warnings');
+    await expect(cell).toHaveText(`(${1024 - e.points} left out)`);
+    await expect(cell).toHaveAttribute('title', /small piece.* apart from the rest of the shape/);
+  }
   for (const e of expected) {
     const row = rows.filter({ has: page.locator(`[title="${e.path}"]`) });
     await expect(row, e.path).toHaveAttribute('data-status', 'done');

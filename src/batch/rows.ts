@@ -20,6 +20,9 @@ export interface BatchRow {
   status: RowStatus;
   /** Points classified (a mesh's sampled points). */
   points?: number;
+  /** Points the loaders' clean-up left out (stray pieces, a floor), and what the loaders said. */
+  leftOut?: number;
+  warnings?: string[];
   /** The app's answer (model/decide.ts), best first; the first is the top-1. */
   top?: RankedLabel[];
   /** The up axis the answer is for (found by the model when the app's up is automatic). */

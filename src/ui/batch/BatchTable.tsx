@@ -2,6 +2,7 @@
 // click or Enter on a row opens the file in the viewer. A failed file shows its error in its row.
 import { memo } from 'react';
 import { sortRows, type BatchRow, type SortKey, type SortOrder } from '../../batch/rows';
+import { countOf } from '../../io/limits';
 import { formatCount, formatMs } from '../numbers';
 
 const percent = (p: number) => `${(p * 100).toFixed(1)} %`;
@@ -46,7 +47,15 @@ const Row = memo(function Row({ row, withFolder, correct, selected, onOpen }: Ro
       </td>
     ) : (
       <>
-        <td className="num">{formatCount(row.points ?? 0)}</td>
+        <td className="num">
+          {formatCount(row.points ?? 0)}
+          {row.warnings && (
+            <span className="muted" data-testid="batch-row-warnings" title={row.warnings.join('\n')}>
+              {' '}
+              {row.leftOut ? `(${formatCount(row.leftOut)} left out)` : `(${countOf(row.warnings.length, 'warning')})`}
+            </span>
+          )}
+        </td>
         <td className={correct === null ? '' : correct ? 'batch-right' : 'batch-wrong'} data-testid="batch-row-top1">
           {top?.label}
           {row.notSure && (

@@ -79,7 +79,7 @@ export function useBatch(settings: BatchSettings) {
 
   /** Reads and classifies one file: the parse worker, then the model worker. The run's up, votes
    * and head are passed in (taken once at its start), so every row matches the run's record. */
-  const classifyFile = useCallback(async (file: File, token: number, how: RunSettings): Promise<Pick<BatchRow, 'points' | 'top' | 'up' | 'notSure' | 'ms'>> => {
+  const classifyFile = useCallback(async (file: File, token: number, how: RunSettings): Promise<Pick<BatchRow, 'points' | 'leftOut' | 'warnings' | 'top' | 'up' | 'notSure' | 'ms'>> => {
     const { up, votes, head } = how;
     for (let attempt = 0; ; attempt++) {
       const { parseClient, modelClient } = settingsRef.current;
@@ -96,7 +96,8 @@ export function useBatch(settings: BatchSettings) {
         // The answer the one-file path shows: calibrated, for the up chosen.
         const { answer } = result;
         const top = answer.top.map(({ label, index, probability }) => ({ label, index, probability }));
-        return { points: cloud.count, top, up: answer.up, notSure: answer.notSure, ms };
+        const { leftOut, warnings } = loaded.result;
+        return { points: cloud.count, leftOut, warnings: warnings.length > 0 ? warnings : undefined, top, up: answer.up, notSure: answer.notSure, ms };
       } catch (e) {
         // Once more after a worker was replaced under it, unless the batch itself was stopped.
         if (attempt === 0 && replacedWorker(e) && token === runToken.current) continue;
