@@ -2,8 +2,7 @@
 // the PyTorch reference outputs the export wrote for them (tests/fixtures/models/<id>.json).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { findStrays } from '../src/io/strays';
-import { findFloor } from '../src/io/floor';
+import { loadFile } from '../src/io/index';
 import { zooOrder, type RankedManifest } from '../src/model/zooOrder';
 
 const SHARED = process.env.ANY2POINT_SHARED ?? path.resolve('..', 'shared');
@@ -138,15 +137,10 @@ export function referenceOf(modelId: string): ParityEntry[] {
   return parity;
 }
 
-/** How many of this test cloud's points the loaders leave out when it comes as a file: stray
- * pieces (src/io/strays.ts), then a floor (src/io/floor.ts). */
+/** How many of this test cloud's points the loaders leave out when it comes as a file (stray
+ * pieces, a floor: src/io/finish.ts), by loading it as one. */
 function leftOut(id: string): number {
-  const points = testCloud(id).points;
-  const strays = findStrays(points);
-  if (strays.drop === null) return findFloor(points).points;
-  const kept = new Float32Array(3 * (POINTS - strays.points));
-  for (let i = 0, j = 0; i < POINTS; i++) if (strays.drop[i] === 0) kept.set(points.subarray(3 * i, 3 * i + 3), 3 * j++);
-  return strays.points + findFloor(kept).points;
+  return loadFile(`${id}.ply`, toPly(testCloud(id).points)).leftOut ?? 0;
 }
 
 /** Whether the loaders keep this test cloud whole when it comes as a file: the export's PyTorch

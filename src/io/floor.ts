@@ -154,17 +154,11 @@ function overhang(p: Float32Array, axes: readonly [number, number], rest: Int32A
 }
 
 /** The floor at the low side of `axis`: its points (the slab and its fringe) and the slab's
- * second smallest overhang, or null. */
-function floorAlong(p: Float32Array, n: number, axis: number, size: number): { slab: Int32Array; overhang: number } | null {
+ * second smallest overhang, or null. `shifted` holds each coordinate less its minimum. */
+function floorAlong(p: Float32Array, shifted: readonly Float64Array[], axis: number, size: number): { points: Int32Array; overhang: number } | null {
+  const n = shifted[0]!.length;
   const [a, b] = [0, 1, 2].filter((k) => k !== axis) as [number, number];
-  const shifted = (k: number) => {
-    let lo = Infinity;
-    for (let i = 0; i < n; i++) if (p[3 * i + k]! < lo) lo = p[3 * i + k]!;
-    const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) out[i] = p[3 * i + k]! - lo;
-    return out;
-  };
-  const u = shifted(a), v = shifted(b), h = shifted(axis);
+  const u = shifted[a]!, v = shifted[b]!, h = shifted[axis]!;
 
   const lowest = cellLowest(u, v, h);
   const lu = Float64Array.from(lowest, (i) => u[i]!);
@@ -218,15 +212,16 @@ function floorAlong(p: Float32Array, n: number, axis: number, size: number): { s
     return x < lo[0]! || y < lo[1]! || x > hi[0]! || y > hi[1]!;
   };
   const floor = where(n, (i) => Math.abs(r[i]! - med) <= tol || (outside(i) && r[i]! - med <= FLOOR.above * tol));
-  return { slab: floor, overhang: secondSmallest };
+  return { points: floor, overhang: secondSmallest };
 }
 
 /** The floor a scanned shape stands on, looked for under z up, then y up (positions: xyz float32). */
 export function findFloor(positions: Float32Array): Floor {
   const n = Math.floor(positions.length / 3);
   if (n < FLOOR.minPoints) return NONE;
+  // Each coordinate less its minimum, once for both ups; size: the bounding box's largest side.
   let size = 0;
-  for (let k = 0; k < 3; k++) {
+  const shifted = [0, 1, 2].map((k) => {
     let lo = Infinity, hi = -Infinity;
     for (let i = 0; i < n; i++) {
       const x = positions[3 * i + k]!;
@@ -234,20 +229,23 @@ export function findFloor(positions: Float32Array): Floor {
       if (x > hi) hi = x;
     }
     size = Math.max(size, hi - lo);
-  }
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = positions[3 * i + k]! - lo;
+    return out;
+  });
   if (!(size > 0)) return NONE;
-  let best: { slab: Int32Array; axis: 'z' | 'y' } | null = null;
+  let best: { points: Int32Array; axis: 'z' | 'y' } | null = null;
   let bestOverhang: number = FLOOR.margin;
   for (const [axis, name] of [[2, 'z'], [1, 'y']] as const) {
-    const found = floorAlong(positions, n, axis, size);
+    const found = floorAlong(positions, shifted, axis, size);
     if (found === null) continue;
     if (found.overhang > bestOverhang || (found.overhang === bestOverhang && best === null)) {
-      best = { slab: found.slab, axis: name };
+      best = { points: found.points, axis: name };
       bestOverhang = found.overhang;
     }
   }
   if (best === null) return NONE;
   const drop = new Uint8Array(n);
-  for (const i of best.slab) drop[i] = 1;
-  return { drop, points: best.slab.length, axis: best.axis };
+  for (const i of best.points) drop[i] = 1;
+  return { drop, points: best.points.length, axis: best.axis };
 }

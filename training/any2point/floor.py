@@ -119,11 +119,11 @@ def _overhang(p_rest: np.ndarray, p_slab: np.ndarray) -> tuple[float, np.ndarray
     return float(np.sort(np.r_[(flo - slo) / w, (shi - fhi) / w])[1]), flo, fhi
 
 
-def _floor_along(p: np.ndarray, axis: int, size: float) -> Optional[tuple[np.ndarray, float]]:
+def _floor_along(p: np.ndarray, shifted: np.ndarray, axis: int, size: float) -> Optional[tuple[np.ndarray, float]]:
     """(the floor's mask: the slab and its fringe; the slab's second smallest overhang) when there
-    is a floor at the low side of `axis`."""
+    is a floor at the low side of `axis`. `shifted` is p less its minimum on each axis."""
     a, b = [k for k in range(3) if k != axis]
-    u, v, h = p[:, a] - p[:, a].min(), p[:, b] - p[:, b].min(), p[:, axis] - p[:, axis].min()
+    u, v, h = shifted[:, a], shifted[:, b], shifted[:, axis]
     lowest = _cell_lowest(u, v, h)
     lu, lv, lh = u[lowest], v[lowest], h[lowest]
     sel = np.ones(len(lowest), bool)
@@ -180,13 +180,14 @@ def floor_mask(points: np.ndarray) -> tuple[np.ndarray, Optional[int]]:
     if len(p32) < MIN_POINTS:
         return none
     p = p32.astype(np.float64)
-    size = float((p.max(0) - p.min(0)).max())
+    shifted = p - p.min(0)  # once for both ups
+    size = float(shifted.max(0).max())
     if not size > 0:
         return none
     best: tuple[np.ndarray, Optional[int]] = none
     best_overhang = MARGIN
     for axis in AXES:
-        found = _floor_along(p, axis, size)
+        found = _floor_along(p, shifted, axis, size)
         if found is not None and (found[1] > best_overhang or (found[1] == best_overhang and best[1] is None)):
             best, best_overhang = (found[0], axis), found[1]
     return best
