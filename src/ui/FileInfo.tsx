@@ -4,9 +4,7 @@ import { formatLabel } from '../io/formats';
 import { formatBytes, formatCoordinate, formatCount, formatMs } from './numbers';
 
 export interface LoadedEntry extends LoadedFile {
-  fileName: string;
-  fileBytes: number;
-  /** The file itself, to read it again (with every point kept, or not). */
+  /** The file itself (its name and size are shown; it is read again to keep every point, or not). */
   file: File;
   /** Read with the loaders' clean-up off (stray pieces and a floor kept). */
   keptEveryPoint: boolean;
@@ -23,13 +21,13 @@ export function FileInfo({ entry, onKeepEveryPoint }: { entry: LoadedEntry; onKe
   return (
     <section className="panel" aria-labelledby="file-info-title" data-testid="file-info">
       <h2 id="file-info-title">File</h2>
-      <p className="file-name" data-testid="file-name" title={entry.fileName}>
-        {entry.fileName}
+      <p className="file-name" data-testid="file-name" title={entry.file.name}>
+        {entry.file.name}
       </p>
       <dl className="facts">
         <dt>Format</dt>
         <dd data-testid="format" data-value={result.format}>
-          {formatLabel(result.format)} {result.kind === 'mesh' ? 'mesh' : 'point cloud'} · {formatBytes(entry.fileBytes)}
+          {formatLabel(result.format)} {result.kind === 'mesh' ? 'mesh' : 'point cloud'} · {formatBytes(entry.file.size)}
         </dd>
         <dt>{result.kind === 'mesh' ? 'Sampled points' : 'Points'}</dt>
         <dd data-testid="point-count" data-value={result.cloud.count}>

@@ -40,7 +40,7 @@ export function useLoadedFile(onLoaded: () => void) {
           keepEveryPoint,
         );
         if (request !== latestRequest.current) return;
-        setLoaded({ ...answer, fileName: file.name, fileBytes: file.size, file, keptEveryPoint: keepEveryPoint });
+        setLoaded({ ...answer, file, keptEveryPoint: keepEveryPoint });
         onLoadedRef.current();
         setFailure(null);
       } catch (error) {

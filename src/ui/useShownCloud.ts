@@ -40,7 +40,7 @@ export function useShownCloud() {
     cloud: galleryCloud ?? file.loaded?.result.cloud ?? null,
     shown,
     /** How the predictions panel names the source (tests read it). */
-    source: gallery ? `gallery:${gallery.shape.id}` : (file.loaded?.fileName ?? null),
+    source: gallery ? `gallery:${gallery.shape.id}` : (file.loaded?.file.name ?? null),
     /** The worker's parse time of the file shown; none for a gallery shape. */
     parseMs: gallery ? null : (file.loaded?.parseMs ?? null),
   };
