@@ -5,6 +5,15 @@
 // three's loaders) into the main bundle; the parsers run in the parse worker.
 import { type FileHead, hasPointRow, isBinaryStl } from './content';
 
+const startsWith = (b: Uint8Array, signature: string): boolean => [...signature].every((c, i) => b[i] === c.charCodeAt(0));
+
+/** The name of a zip's first entry (its local header: the name's length at byte 26, the name at 30). */
+function firstZipEntry(b: Uint8Array): string | undefined {
+  if (!startsWith(b, 'PK\x03\x04') || b.length < 30) return undefined;
+  const length = b[26]! | (b[27]! << 8);
+  return String.fromCharCode(...b.subarray(30, 30 + Math.min(length, 256)));
+}
+
 const isGlb = (b: Uint8Array): boolean => b[0] === 0x67 && b[1] === 0x6c && b[2] === 0x54 && b[3] === 0x46;
 
 /** How strong a content test's evidence is. Sniffing tries every format's 'signature' test first,
@@ -76,6 +85,16 @@ const TABLE = {
     // Office file has [Content_Types].xml too, but no 3D/*.model).
     sniff: { signature: ({ bytes, text }) => bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 3 && bytes[3] === 4 && /3D\/[^/\0]*\.model/i.test(text) },
   },
+  // LAS starts with "LASF"; LAZ is LAS with LASzip-compressed points, named so that it gets the
+  // LAS reader's refusal that says how to decompress it rather than "unrecognised format".
+  las: { label: 'LAS', extensions: ['las', 'laz'], text: false, sniff: { signature: ({ bytes }) => startsWith(bytes, 'LASF') } },
+  // NumPy's .npy (one array) and .npz (a zip of .npy arrays, as np.savez writes it).
+  npy: {
+    label: 'NumPy',
+    extensions: ['npy', 'npz'],
+    text: false,
+    sniff: { signature: ({ bytes }) => startsWith(bytes, '\x93NUMPY') || /\.npy$/.test(firstZipEntry(bytes) ?? '') },
+  },
 } satisfies Record<string, FormatSpec>;
 
 export type FormatId = keyof typeof TABLE;
@@ -100,6 +119,41 @@ export function extensionOf(name: string): string {
   const dot = name.lastIndexOf('.');
   return dot < 0 || dot === name.length - 1 ? '' : name.slice(dot + 1).toLowerCase();
 }
+
+const EXPORT_MESH = 'export the model as glTF (.glb), OBJ, PLY or STL';
+const EXPORT_SCAN = 'export the scan as PLY, LAS or XYZ';
+
+/** Formats people have that are not read, by extension, with what to export instead: the refusal
+ * of an unrecognised file says so rather than only "unrecognised". */
+export const UNREAD_FORMATS: Readonly<Record<string, string>> = {
+  e57: `E57 scans are not read; ${EXPORT_SCAN}`,
+  rcp: `ReCap projects are not read; ${EXPORT_SCAN}`,
+  rcs: `ReCap scans are not read; ${EXPORT_SCAN}`,
+  ptx: `PTX scans are not read; ${EXPORT_SCAN}`,
+  usdz: `USDZ files are not read; ${EXPORT_MESH}`,
+  usd: `USD files are not read; ${EXPORT_MESH}`,
+  usda: `USD files are not read; ${EXPORT_MESH}`,
+  usdc: `USD files are not read; ${EXPORT_MESH}`,
+  fbx: `FBX files are not read; ${EXPORT_MESH}`,
+  blend: `Blender files are not read; ${EXPORT_MESH} (File > Export)`,
+  dae: `COLLADA files are not read; ${EXPORT_MESH}`,
+  '3ds': `3DS files are not read; ${EXPORT_MESH}`,
+  max: `3ds Max files are not read; ${EXPORT_MESH}`,
+  skp: `SketchUp files are not read; ${EXPORT_MESH}`,
+  step: `CAD files (STEP) are not read; ${EXPORT_MESH}`,
+  stp: `CAD files (STEP) are not read; ${EXPORT_MESH}`,
+  iges: `CAD files (IGES) are not read; ${EXPORT_MESH}`,
+  igs: `CAD files (IGES) are not read; ${EXPORT_MESH}`,
+  dwg: `CAD drawings (DWG) are not read; ${EXPORT_MESH}`,
+  dxf: `CAD drawings (DXF) are not read; ${EXPORT_MESH}`,
+  ifc: `IFC building models are not read; ${EXPORT_MESH}`,
+  wrl: `VRML files are not read; ${EXPORT_MESH}`,
+  x3d: `X3D files are not read; ${EXPORT_MESH}`,
+  h5: 'HDF5 files are not read; save the cloud as a NumPy array (np.save(\'cloud.npy\', points))',
+  hdf5: 'HDF5 files are not read; save the cloud as a NumPy array (np.save(\'cloud.npy\', points))',
+  pt: 'PyTorch tensors (.pt) are not read; save the cloud as a NumPy array (np.save(\'cloud.npy\', points.numpy()))',
+  pth: 'PyTorch tensors (.pth) are not read; save the cloud as a NumPy array (np.save(\'cloud.npy\', points.numpy()))',
+};
 
 /** The entry a file name's extension suggests (the parse worker sniffs the content too). */
 export function formatForName(name: string): FormatEntry | undefined {

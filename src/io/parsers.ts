@@ -2,6 +2,8 @@
 // only the parse worker needs the parsers; the type makes a format without a parser a compile error.
 import type { FormatId } from './formats';
 import { parseGltf } from './gltf';
+import { parseLas } from './las';
+import { parseNpy } from './npy';
 import { parse3mf } from './threemf';
 import { parseObj } from './obj';
 import { parseOff } from './off';
@@ -21,4 +23,6 @@ export const PARSERS: Readonly<Record<FormatId, (bytes: Uint8Array) => Parsed>> 
   stl: parseStl,
   gltf: parseGltf,
   '3mf': parse3mf,
+  las: parseLas,
+  npy: parseNpy,
 };

@@ -1,7 +1,7 @@
 // Which format a file is: its content, by the format table's tests, and then its name. The content
 // wins over the extension; a mismatch becomes a warning.
 import { readHead } from './content';
-import { EVIDENCE, type FormatEntry, type FormatId, FORMATS, extensionOf, formatForName, formatLabel } from './formats';
+import { EVIDENCE, type FormatEntry, type FormatId, FORMATS, UNREAD_FORMATS, extensionOf, formatForName, formatLabel } from './formats';
 import { formatCount } from './limits';
 import { firstBinaryByte, hexByte } from './text';
 import { LoadError } from './types';
@@ -42,6 +42,8 @@ export function chooseFormat(name: string, bytes: Uint8Array): { entry: FormatEn
     return { entry: byName, warnings: [] };
   }
   const ext = extensionOf(name);
+  const unread = UNREAD_FORMATS[ext];
+  if (unread !== undefined) throw new LoadError('unknown', 'unsupported', `${name}: ${unread}`);
   const known = FORMATS.map((f) => f.label).join(', ');
   const start = Array.from(bytes.subarray(0, 8), hexByte).join(' ');
   throw new LoadError(

@@ -16,7 +16,7 @@ import { LoadError, type Parsed } from './types';
 
 const SEPARATOR = /\s*[,;]\s*|\s+/;
 
-type Extra = 'colors255' | 'colors1' | 'normals' | 'ignored';
+export type Extra = 'colors255' | 'colors1' | 'normals' | 'ignored';
 
 const COLOR_NAMES = [['r', 'red'], ['g', 'green'], ['b', 'blue']];
 const NORMAL_NAMES = [['nx', 'normal_x'], ['ny', 'normal_y'], ['nz', 'normal_z']];
@@ -59,8 +59,8 @@ function extraFromNames(names: string[]): Extra | undefined {
   return undefined;
 }
 
-/** Without names: integers up to 255 (one above 1) are colours; unit or zero vectors are normals. */
-function inferExtra(extra: Float32Array, rows: number): Extra {
+/** Without names (shared with npy.ts): integers up to 255 (one above 1) are colours; unit or zero vectors are normals. */
+export function inferExtra(extra: Float32Array, rows: number): Extra {
   let integers = true;
   let max = -Infinity;
   let min = Infinity;

@@ -49,10 +49,20 @@ describe('bad input', () => {
     expect([txt.format, txt.warnings.filter((w) => w.includes('named'))]).toEqual(['xyz', []]);
   });
 
+  test('formats people have that are not read say what to export instead', () => {
+    expectError('room.e57', garbage(64), 'unsupported', 'room.e57: E57 scans are not read; export the scan as PLY, LAS or XYZ');
+    expectError('chair.usdz', garbage(64), 'unsupported', 'chair.usdz: USDZ files are not read; export the model as glTF (.glb), OBJ, PLY or STL');
+    expectError('batch.h5', garbage(64), 'unsupported', "batch.h5: HDF5 files are not read; save the cloud as a NumPy array (np.save('cloud.npy', points))");
+    // What the content shows still wins over the name.
+    expect(load('chair.fbx', text('v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n')).format).toBe('obj');
+  });
+
   test('binary garbage: unknown name, or a format name it does not match', () => {
     const junk = garbage(4096);
-    expectError('junk.bin', junk, 'unsupported', /^junk\.bin: unrecognised format \(extension \.bin; the content is none of PLY, OBJ, PCD, XYZ, OFF, STL, glTF, 3MF; it starts with 0x[0-9a-f]{2}( 0x[0-9a-f]{2}){7}\)$/);
+    expectError('junk.bin', junk, 'unsupported', /^junk\.bin: unrecognised format \(extension \.bin; the content is none of PLY, OBJ, PCD, XYZ, OFF, STL, glTF, 3MF, LAS, NumPy; it starts with 0x[0-9a-f]{2}( 0x[0-9a-f]{2}){7}\)$/);
     expectError('junk.ply', junk, 'malformed', `PLY: the file does not start with the line 'ply'`);
+    expectError('junk.las', junk, 'malformed', 'LAS: the file does not start with "LASF" (every LAS file does)');
+    expectError('junk.npy', junk, 'malformed', `NumPy: the file does not start with NumPy's "\\x93NUMPY" (every .npy file does)`);
     expectError('junk.obj', junk, 'malformed', /^OBJ: the file is binary \(byte 0x[0-9a-f]{2} at offset \d+\), not OBJ text$/);
     expectError('junk.off', junk, 'malformed', /^OFF: the file is binary/);
     expectError('junk.xyz', junk, 'malformed', /^XYZ: the file is binary/);

@@ -9,6 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { loadFile } from '../../src/io/index';
 import { LoadError, type LoadResult } from '../../src/io/types';
 import { binaryStl, glbFile, pcdFile, plyFile, text, threeMfFile } from './generate';
+import { fixture } from './loaderFixtures';
 
 type Point = [number, number, number];
 
@@ -238,9 +239,9 @@ describe('loader mutation properties', () => {
   });
 });
 
-// Container formats (glTF's chunks and JSON, 3MF's zip and XML): a byte change can make another
-// valid file (a different offset, another number), so only the first half of the property holds
-// for them: truncated or with a byte flipped, a load is a LoadError or a well-formed cloud, never
+// Container and header-described binary formats (glTF's chunks and JSON, 3MF's zip and XML, LAS's
+// header and records, NumPy's header, .npz's zip): a byte change can make another valid file (a
+// different offset, another number), so only the first half of the property holds for them: truncated or with a byte flipped, a load is a LoadError or a well-formed cloud, never
 // another exception.
 describe('container formats: truncated or flipped, a LoadError or a cloud, never another exception', () => {
   const glb = (() => {
@@ -255,7 +256,8 @@ describe('container formats: truncated or flipped, a LoadError or a cloud, never
     return glbFile(JSON.parse(json), new Uint8Array(pos.buffer));
   })();
   const tmf = threeMfFile({ vertices: POINTS.slice(0, 4), faces: [[0, 1, 2], [0, 2, 3]] });
-  for (const [name, bytes] of [['points.glb', glb], ['square.3mf', tmf]] as const) {
+  const files = [['points.glb', glb], ['square.3mf', tmf], ['scan.las', fixture('format3-rgb8-vlr.las')], ['cloud.npy', fixture('rows-f4.npy')], ['cloud.npz', fixture('named.npz')]] as const;
+  for (const [name, bytes] of files) {
     test(`${name}`, () => {
       const whole = attempt(name, bytes);
       expect(whole).not.toBeInstanceOf(LoadError);

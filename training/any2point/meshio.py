@@ -1,5 +1,5 @@
-"""A small reader for folder datasets: PLY, OBJ, OFF, STL, PCD, .glb, 3MF and XYZ / TXT / CSV /
-PTS files give vertices, and triangles when the file has faces (then the surface is sampled
+"""A small reader for folder datasets: PLY, OBJ, OFF, STL, PCD, .glb, 3MF, LAS, NumPy (.npy / .npz)
+and XYZ / TXT / CSV / PTS files give vertices, and triangles when the file has faces (then the surface is sampled
 uniformly by area, like the browser's mesh loader). The browser's readers (src/io/) are the strict ones; these read
 the same files for training and say what is wrong with one they cannot."""
 from __future__ import annotations
@@ -409,7 +409,66 @@ def _read_3mf(path: Path) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(verts), np.concatenate(faces)
 
 
+_LAS_RECORD_MIN = (20, 28, 26, 34, 57, 63, 30, 36, 38, 59, 67)
+
+
+def _read_las(path: Path) -> tuple[np.ndarray, None]:
+    """LAS 1.0-1.4 (src/io/las.ts): int32 x, y, z at the start of each point record, times the
+    header's scale plus its offset; points flagged withheld left out; LAZ (compressed) refused."""
+    data = path.read_bytes()
+    if data[:4] != b"LASF" or len(data) < 227:
+        raise ValueError(f"LAS {path}: not a LAS file (no 'LASF' and a 227-byte header)")
+    minor = data[25]
+    header_size, points_at = int.from_bytes(data[94:96], "little"), int.from_bytes(data[96:100], "little")
+    fmt, length = data[104], int.from_bytes(data[105:107], "little")
+    if fmt & 0xC0:
+        raise ValueError(f"LAS {path}: the points are LAZ-compressed; decompress to LAS first (laszip -i in.laz -o out.las)")
+    if fmt > 10 or length < _LAS_RECORD_MIN[fmt]:
+        raise ValueError(f"LAS {path}: point format {fmt} with {length}-byte records is not LAS 1.0-1.4")
+    count = int.from_bytes(data[107:111], "little")
+    if minor >= 4 and header_size >= 375:
+        count = int.from_bytes(data[247:255], "little") or count
+    if points_at + count * length > len(data):
+        raise ValueError(f"LAS {path}: the header declares {count} points but the file ends before them")
+    rec = np.frombuffer(data, np.dtype({"names": ["xyz", "flags"], "formats": [("<i4", 3), "u1"],
+                                        "offsets": [0, 15], "itemsize": length}), count, points_at)
+    scale = np.frombuffer(data, "<f8", 3, 131)
+    offset = np.frombuffer(data, "<f8", 3, 155)
+    keep = (rec["flags"] & (0x80 if fmt < 6 else 0x04)) == 0
+    return rec["xyz"][keep] * scale + offset, None
+
+
+_CLOUD_NAMES = ("points", "point_cloud", "pointcloud", "cloud", "pc", "xyz", "pos", "positions", "coords",
+                "vertices", "verts", "data")
+
+
+def _read_npy(path: Path) -> tuple[np.ndarray, None]:
+    """NumPy .npy / .npz (src/io/npy.ts): one cloud, N x C with x, y, z first, or C x N (channels
+    first) when 3 <= C <= 16 and N > C; leading axes of length 1 dropped; an .npz's only array or the
+    one named like a cloud."""
+    if path.suffix.lower() == ".npz":
+        with np.load(path, allow_pickle=False) as arrays:
+            names = list(arrays.keys())
+            chosen = names[0] if len(names) == 1 else next((n for n in _CLOUD_NAMES if n in names), None)
+            if chosen is None:
+                raise ValueError(f"NumPy {path}: arrays {names}, none named like a cloud (e.g. 'points')")
+            a = arrays[chosen]
+    else:
+        a = np.load(path, allow_pickle=False)
+    shape = a.shape
+    while a.ndim > 2 and a.shape[0] == 1:
+        a = a[0]
+    if a.ndim != 2 or a.dtype.kind not in "fiu":
+        raise ValueError(f"NumPy {path}: shape {shape} of {a.dtype} is not one cloud of x, y, z rows")
+    if 3 <= a.shape[0] <= 16 and a.shape[1] > a.shape[0]:
+        a = a.T
+    if a.shape[1] < 3 or a.shape[0] == 0:
+        raise ValueError(f"NumPy {path}: shape {shape} has no x, y, z rows")
+    return a[:, :3].astype(np.float64), None
+
+
 READERS = {".ply": _read_ply, ".obj": _read_obj, ".off": _read_off, ".stl": _read_stl,
-           ".pcd": _read_pcd, ".glb": _read_glb, ".3mf": _read_3mf,
+           ".pcd": _read_pcd, ".glb": _read_glb, ".3mf": _read_3mf, ".las": _read_las,
+           ".npy": _read_npy, ".npz": _read_npy,
            **{e: _read_xyz for e in (".xyz", ".txt", ".csv", ".pts", ".asc", ".xyzn", ".xyzrgb")}}
 EXTENSIONS = tuple(READERS)

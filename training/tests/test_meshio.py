@@ -157,3 +157,55 @@ def test_pcd_glb_and_3mf(tmp_path):
     got = read_cloud(tmp_path / "p.3mf", 1000, RNG)
     assert np.allclose(got.min(0), [0, 0, 0], atol=0.1) and np.allclose(got.max(0), [12, 2, 0], atol=0.1)
     assert not ((got[:, 0] > 2.2) & (got[:, 0] < 9.8)).any()  # two copies, 10 apart after the scale
+
+
+# LAS and NumPy: the files tests/io/las.test.ts and npy.test.ts read too (loader_fixtures.py).
+from any2point.tools import loader_fixtures as lf  # noqa: E402
+
+FIX = lf.OUT
+
+
+@pytest.mark.parametrize("name", ["rows-f4.npy", "rows-f8-fortran-v2.npy", "big-endian-f8.npy", "channels-first-f4.npy",
+                                  "batch-of-one-normals.npy", "named.npz", "compressed.npz"])
+def test_numpy_files_give_the_spiral(name):
+    got = read_cloud(FIX / name, 8, RNG)
+    assert np.abs(got - lf.spiral()).max() < 1e-6
+
+
+def test_numpy_far_coordinates_are_shifted_like_the_app():
+    got = read_cloud(FIX / "far-f8.npy", 8, RNG)
+    assert np.abs(got + np.array([512346, 5401234, 100]) - (lf.spiral() + lf.FAR)).max() < 1e-6
+
+
+@pytest.mark.parametrize("name", ["batch.npy", "flat.npy", "structured.npy", "objects.npy", "unnamed.npz"])
+def test_numpy_files_that_are_not_one_cloud_are_refused(name):
+    with pytest.raises(ValueError):
+        read_cloud(FIX / name, 8, RNG)
+
+
+@pytest.mark.parametrize("name", ["format0-v12.las", "format3-rgb8-vlr.las", "format7-v14-rgb16-extra.las"])
+def test_las_files_give_the_spiral(name):
+    assert np.abs(read_cloud(FIX / name, 8, RNG) - lf.spiral()).max() <= 0.0005 + 1e-9
+
+
+def test_las_withheld_points_are_left_out_and_map_coordinates_shifted():
+    got = read_cloud(FIX / "withheld-far.las", 8, RNG)
+    assert got.shape == (97, 3)
+    assert np.abs(got + np.array([512346, 5401235, 100]) - (lf.spiral()[3:] + lf.FAR)).max() <= 0.0005 + 1e-6
+
+
+@pytest.mark.parametrize("name", ["compressed.laz", "truncated.las"])
+def test_las_compressed_or_short_is_refused(name, tmp_path):
+    path = tmp_path / name.replace(".laz", ".las")
+    path.write_bytes((FIX / name).read_bytes())
+    with pytest.raises(ValueError, match="LAZ-compressed|ends before"):
+        read_cloud(path, 8, RNG)
+
+
+def test_loader_fixtures_are_what_the_script_writes(tmp_path, monkeypatch):
+    """The committed files are the script's output (npz aside: zip entries carry the time)."""
+    monkeypatch.setattr(lf, "OUT", tmp_path)
+    lf.main()
+    for f in sorted(tmp_path.iterdir()):
+        if f.suffix != ".npz":
+            assert f.read_bytes() == (FIX / f.name).read_bytes(), f.name

@@ -1,0 +1,162 @@
+// LAS (ASPRS LAS 1.0 to 1.4): the point format lidar scanners, phone-scanning apps (Polycam,
+// SiteScape) and survey software export. A fixed header (signature "LASF", the version, where the
+// points start, their record format and length, their count, and per axis a scale and an offset),
+// then one fixed-length record a point whose first 12 bytes are x, y, z as int32:
+// coordinate = integer * scale + offset, in doubles. Read here, byte by byte against the header.
+//
+// What a record holds beyond x, y, z depends on its format (0 to 10); used here: the "withheld"
+// flag (the spec: such points are to be treated as deleted; they are left out, with a warning)
+// and, for formats with colour, 16-bit R, G, B. LAZ (LASzip-compressed LAS) sets the top bits of
+// the format byte: refused with how to decompress it. Bytes after the points (LAS 1.3 / 1.4
+// waveforms and extended records) are not read.
+import { LIMITS, POINT_LIMIT_TEXT, countOf, formatCount } from './limits';
+import { FLOAT32_MAX } from './numbers';
+import { Origin, storeShifted } from './origin';
+import { LoadError, type Parsed } from './types';
+
+/** The header every LAS version has (1.0-1.2: 227 bytes; 1.3 adds 8, 1.4 another 140). */
+const HEADER_MIN = 227;
+/** Where LAS 1.4's 64-bit point count sits, and the header size that holds it. */
+const COUNT64_AT = 247;
+const HEADER_14 = 375;
+
+/** The shortest record of each point format, 0 to 10 (a file may add extra bytes to each). */
+const RECORD_MIN = [20, 28, 26, 34, 57, 63, 30, 36, 38, 59, 67];
+
+/** Where R, G, B sit in a record of the formats that have them. */
+const RGB_AT: Readonly<Record<number, number>> = { 2: 20, 3: 28, 5: 28, 7: 30, 8: 30, 10: 30 };
+
+/** The withheld flag: formats 0-5 keep it in bit 7 of byte 15 (the classification byte),
+ * formats 6-10 in bit 2 of byte 15 (the classification flags). */
+const withheldMask = (format: number): number => (format < 6 ? 0x80 : 0x04);
+
+interface LasHeader {
+  version: string;
+  format: number;
+  recordLength: number;
+  pointsAt: number;
+  count: number;
+  scale: [number, number, number];
+  offset: [number, number, number];
+}
+
+function readHeader(bytes: Uint8Array): LasHeader {
+  if (bytes.length < 4 || String.fromCharCode(...bytes.subarray(0, 4)) !== 'LASF') {
+    throw new LoadError('las', 'malformed', 'the file does not start with "LASF" (every LAS file does)');
+  }
+  if (bytes.length < HEADER_MIN) {
+    throw new LoadError('las', 'truncated', `the file has ${countOf(bytes.length, 'byte')}; a LAS header alone is ${HEADER_MIN}`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const major = bytes[24]!;
+  const minor = bytes[25]!;
+  const version = `${major}.${minor}`;
+  if (major !== 1 || minor > 4) throw new LoadError('las', 'unsupported', `version ${version}; LAS 1.0 to 1.4 are read`);
+  const headerSize = view.getUint16(94, true);
+  const pointsAt = view.getUint32(96, true);
+  const formatByte = bytes[104]!;
+  const recordLength = view.getUint16(105, true);
+  if (headerSize < HEADER_MIN) throw new LoadError('las', 'malformed', `the header declares its own size as ${headerSize} bytes; a LAS header is at least ${HEADER_MIN}`);
+  if (pointsAt < headerSize) throw new LoadError('las', 'malformed', `the points are said to start at byte ${formatCount(pointsAt)}, inside the ${headerSize}-byte header`);
+  if ((formatByte & 0xc0) !== 0) {
+    throw new LoadError(
+      'las',
+      'unsupported',
+      'the points are LAZ-compressed (LASzip); decompress the file to plain LAS first, e.g. `laszip -i scan.laz -o scan.las` or `pdal translate scan.laz scan.las`, or export LAS or PLY from the scanning app',
+    );
+  }
+  const format = formatByte;
+  if (format >= RECORD_MIN.length) throw new LoadError('las', 'unsupported', `point format ${format}; LAS defines formats 0 to 10`);
+  if (recordLength < RECORD_MIN[format]!) {
+    throw new LoadError('las', 'malformed', `point format ${format} needs at least ${RECORD_MIN[format]} bytes a point, but the header declares ${recordLength}`);
+  }
+  let count = view.getUint32(107, true);
+  if (minor >= 4 && headerSize >= HEADER_14) {
+    const count64 = view.getBigUint64(COUNT64_AT, true);
+    if (count64 > BigInt(Number.MAX_SAFE_INTEGER)) throw new LoadError('las', 'too-large', `header declares ${count64} points; ${POINT_LIMIT_TEXT}`);
+    if (count64 > 0n) count = Number(count64);
+  }
+  const numbers = (at: number): [number, number, number] => [view.getFloat64(at, true), view.getFloat64(at + 8, true), view.getFloat64(at + 16, true)];
+  const scale = numbers(131);
+  const offset = numbers(155);
+  scale.forEach((s, a) => {
+    if (!Number.isFinite(s) || s === 0) throw new LoadError('las', 'malformed', `the ${'xyz'[a]} scale factor is ${s}; coordinates are integer x scale + offset`);
+  });
+  offset.forEach((o, a) => {
+    if (!Number.isFinite(o)) throw new LoadError('las', 'malformed', `the ${'xyz'[a]} offset is ${o}`);
+  });
+  return { version, format, recordLength, pointsAt, count, scale, offset };
+}
+
+/** 16-bit colours, or 8-bit values written into 16-bit fields (as many programs do), to 0..1;
+ * undefined when every colour is black (a format with colour fields the writer left at zero). */
+function colorsOf(view: DataView, header: LasHeader, records: Uint32Array): Float32Array | undefined {
+  const at = RGB_AT[header.format];
+  if (at === undefined) return undefined;
+  const colors = new Float32Array(records.length * 3);
+  let max = 0;
+  for (let i = 0; i < records.length; i++) {
+    const base = header.pointsAt + records[i]! * header.recordLength + at;
+    for (let c = 0; c < 3; c++) {
+      const v = view.getUint16(base + 2 * c, true);
+      colors[3 * i + c] = v;
+      if (v > max) max = v;
+    }
+  }
+  if (max === 0) return undefined;
+  const full = max > 255 ? 65535 : 255;
+  for (let i = 0; i < colors.length; i++) colors[i]! /= full;
+  return colors;
+}
+
+/** integer x scale + offset can land beyond what float32 holds (a scale of 1e35, say). */
+function outOfRange(point: number, xyz: number[]): LoadError {
+  const a = xyz.findIndex((v) => !(Math.abs(v) <= FLOAT32_MAX));
+  return new LoadError('las', 'float-range', `point ${point}: ${'xyz'[a]} = ${xyz[a]} is out of float32 range (largest magnitude 3.4028235e38)`);
+}
+
+export function parseLas(bytes: Uint8Array): Parsed {
+  const header = readHeader(bytes);
+  const { count, recordLength, pointsAt } = header;
+  if (count === 0) throw new LoadError('las', 'empty', `the header (LAS ${header.version}) declares no points`);
+  if (count > LIMITS.maxPoints) throw new LoadError('las', 'too-large', `header declares ${formatCount(count)} points; ${POINT_LIMIT_TEXT}`);
+  const needed = pointsAt + count * recordLength;
+  if (needed > bytes.length) {
+    const whole = Math.max(0, Math.floor((bytes.length - pointsAt) / recordLength));
+    throw new LoadError(
+      'las',
+      'truncated',
+      `header declares ${formatCount(count)} points but the file ends after ${formatCount(whole)} (${formatCount(bytes.length)} of ${formatCount(needed)} bytes)`,
+    );
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const withheld = withheldMask(header.format);
+  const all = new Uint32Array(count);
+  let kept = 0;
+  for (let i = 0; i < count; i++) if ((bytes[pointsAt + i * recordLength + 15]! & withheld) === 0) all[kept++] = i;
+  const records = all.subarray(0, kept);
+  if (kept === 0) throw new LoadError('las', 'empty', `all ${formatCount(count)} points are flagged withheld (deleted)`);
+
+  const origin = new Origin();
+  const positions = new Float32Array(records.length * 3);
+  const [sx, sy, sz] = header.scale;
+  const [ox, oy, oz] = header.offset;
+  for (let i = 0; i < records.length; i++) {
+    const base = pointsAt + records[i]! * recordLength;
+    const x = view.getInt32(base, true) * sx + ox;
+    const y = view.getInt32(base + 4, true) * sy + oy;
+    const z = view.getInt32(base + 8, true) * sz + oz;
+    if (!(Math.abs(x) <= FLOAT32_MAX && Math.abs(y) <= FLOAT32_MAX && Math.abs(z) <= FLOAT32_MAX)) throw outOfRange(records[i]!, [x, y, z]);
+    storeShifted(origin, positions, i, x, y, z);
+  }
+  const warnings: string[] = [];
+  const dropped = count - records.length;
+  if (dropped > 0) warnings.push(`${countOf(dropped, 'point')} of ${formatCount(count)} flagged withheld (deleted, by the LAS spec) ${dropped === 1 ? 'was' : 'were'} left out`);
+  return {
+    kind: 'points',
+    cloud: { positions, colors: colorsOf(view, header, records), count: records.length },
+    fileVertexCount: count,
+    warnings,
+    offset: origin.offset,
+  };
+}

@@ -1,0 +1,225 @@
+// NumPy arrays: .npy (one array, as np.save writes it) and .npz (a zip of them, np.savez). What
+// people who work with point clouds in Python have at hand. A .npy is a magic string, a version,
+// a header that is a Python dict literal ({'descr': '<f4', 'fortran_order': False, 'shape':
+// (1024, 3), }), then the values. Read here: float and integer arrays of one cloud, N x C with x,
+// y, z in the first three columns and, as in XYZ files, normals or colours in the next three;
+// C x N (channels first, as PyTorch code lays points out) is recognised when C is 3 to 16 and N
+// larger; leading axes of length 1 (a batch of one) are dropped. A batch of several clouds,
+// structured arrays and pickled objects are refused with what to save instead.
+import { unzipSync } from 'three/examples/jsm/libs/fflate.module.js';
+import { LIMITS, POINT_LIMIT_TEXT, formatCount } from './limits';
+import { FLOAT32_MAX } from './numbers';
+import { Origin, storeShifted } from './origin';
+import { quote } from './text';
+import { LoadError, type Parsed } from './types';
+import { inferExtra } from './xyz';
+import type { PointCloud } from '../types/cloud';
+
+const MAGIC = '\x93NUMPY';
+
+/** Channels first is recognised for 3 to this many channels (x y z, normals, colours, extras). */
+const MAX_CHANNELS_FIRST = 16;
+
+/** Names an .npz's cloud goes by, in the order they are preferred when it holds several arrays. */
+const CLOUD_NAMES = ['points', 'point_cloud', 'pointcloud', 'cloud', 'pc', 'xyz', 'pos', 'positions', 'coords', 'vertices', 'verts', 'data'];
+
+interface Dtype {
+  text: string;
+  size: number;
+  read: (view: DataView, at: number) => number;
+  /** Holds more digits than float32 keeps, so far-off coordinates are shifted (origin.ts). */
+  wide: boolean;
+}
+
+function parseDtype(descr: string): Dtype | undefined {
+  const m = /^([<>|=])([fiu])(\d+)$/.exec(descr);
+  if (m === null) return undefined;
+  const little = m[1] !== '>';
+  const size = Number(m[3]);
+  const kind = `${m[2]}${size}`;
+  const readers: Record<string, (v: DataView, at: number) => number> = {
+    f2: (v, at) => half(v.getUint16(at, little)),
+    f4: (v, at) => v.getFloat32(at, little),
+    f8: (v, at) => v.getFloat64(at, little),
+    i1: (v, at) => v.getInt8(at),
+    u1: (v, at) => v.getUint8(at),
+    i2: (v, at) => v.getInt16(at, little),
+    u2: (v, at) => v.getUint16(at, little),
+    i4: (v, at) => v.getInt32(at, little),
+    u4: (v, at) => v.getUint32(at, little),
+    i8: (v, at) => Number(v.getBigInt64(at, little)),
+    u8: (v, at) => Number(v.getBigUint64(at, little)),
+  };
+  const read = readers[kind];
+  if (read === undefined) return undefined;
+  return { text: descr, size, read, wide: ['f8', 'i4', 'u4', 'i8', 'u8'].includes(kind) };
+}
+
+/** IEEE half precision to a number. */
+function half(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >> 10) & 0x1f;
+  const fraction = bits & 0x3ff;
+  if (exponent === 0) return sign * fraction * 2 ** -24;
+  if (exponent === 0x1f) return fraction === 0 ? sign * Infinity : NaN;
+  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
+}
+
+const shapeText = (shape: readonly number[]): string => `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`;
+
+interface Layout {
+  points: number;
+  columns: number;
+  /** Flat index of a point's column. */
+  index: (point: number, column: number) => number;
+  note?: string;
+}
+
+/** How an array's shape holds one cloud. */
+function layoutOf(shape: readonly number[], fortran: boolean, where: string): Layout {
+  const dims = [...shape];
+  while (dims.length > 2 && dims[0] === 1) dims.shift();
+  if (dims.length === 3) {
+    throw new LoadError(
+      'npy',
+      'unsupported',
+      `${where}has shape ${shapeText(shape)}: ${formatCount(dims[0]!)} clouds; the app classifies one cloud a file (save one, e.g. np.save('cloud.npy', clouds[0]), or each to its own file and drop the folder)`,
+    );
+  }
+  if (dims.length === 0) throw new LoadError('npy', 'malformed', `${where}is a single number (shape ()), not a cloud of x, y, z rows`);
+  if (dims.length === 1) {
+    throw new LoadError('npy', 'unsupported', `${where}is a flat array of ${formatCount(dims[0]!)} values; save the points as rows of x, y, z (e.g. a.reshape(-1, 3))`);
+  }
+  if (dims.length > 3) throw new LoadError('npy', 'unsupported', `${where}has shape ${shapeText(shape)}; a cloud is N x 3 (x, y, z rows)`);
+  const [a, b] = dims as [number, number];
+  const flat = (r: number, c: number): number => (fortran ? r + c * a : r * b + c);
+  if (a >= 3 && a <= MAX_CHANNELS_FIRST && b > a) {
+    return {
+      points: b,
+      columns: a,
+      index: (p, c) => flat(c, p),
+      note: `is read as channels first (shape ${shapeText(shape)}: ${a} rows of ${formatCount(b)} values, x y z first), as PyTorch code lays points out`,
+    };
+  }
+  if (b < 3) throw new LoadError('npy', 'malformed', `${where}has shape ${shapeText(shape)}: rows of ${b} value${b === 1 ? '' : 's'}; each point needs x, y, z`);
+  return { points: a, columns: b, index: flat };
+}
+
+/** One .npy file's cloud; `where` names the array in an .npz ("the array 'points' "). */
+function readArray(bytes: Uint8Array, where = 'the array '): Parsed {
+  const magic = String.fromCharCode(...bytes.subarray(0, 6));
+  if (magic !== MAGIC) throw new LoadError('npy', 'malformed', `${where === 'the array ' ? 'the file ' : where}does not start with NumPy's "\\x93NUMPY" (every .npy file does)`);
+  if (bytes.length < 10) throw new LoadError('npy', 'truncated', `${where}ends inside its header (${bytes.length} bytes)`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const major = bytes[6]!;
+  if (major < 1 || major > 3) throw new LoadError('npy', 'unsupported', `${where}is .npy format version ${major}.${bytes[7]}; versions 1 to 3 are read`);
+  const headerLength = major === 1 ? view.getUint16(8, true) : bytes.length >= 12 ? view.getUint32(8, true) : Infinity;
+  const dataAt = (major === 1 ? 10 : 12) + headerLength;
+  if (dataAt > bytes.length) throw new LoadError('npy', 'truncated', `${where}ends inside its header (${formatCount(bytes.length)} bytes)`);
+  const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(major === 1 ? 10 : 12, dataAt));
+
+  if (/'descr'\s*:\s*\[/.test(header)) {
+    throw new LoadError('npy', 'unsupported', `${where}is a structured array (named fields); save x, y, z as a plain N x 3 array, e.g. np.stack([a['x'], a['y'], a['z']], axis=1)`);
+  }
+  const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
+  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
+  const shapeMatch = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
+  if (descr === undefined || fortran === undefined || shapeMatch === undefined) {
+    throw new LoadError('npy', 'malformed', `${where}has a header without 'descr', 'fortran_order' and 'shape': ${quote(header.trim(), 80)}`);
+  }
+  const shape = shapeMatch.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
+  if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new LoadError('npy', 'malformed', `${where}has shape (${shapeMatch}), not a tuple of sizes`);
+  const dtype = parseDtype(descr);
+  if (dtype === undefined) {
+    const what = descr.includes('O') ? 'Python objects (pickled), which are not read' : `values of type '${descr}'; floats and integers are read`;
+    throw new LoadError('npy', 'unsupported', `${where}holds ${what}`);
+  }
+  const layout = layoutOf(shape, fortran === 'True', where);
+  const values = shape.reduce((n, d) => n * d, 1);
+  if (values === 0) throw new LoadError('npy', 'empty', `${where}has shape ${shapeText(shape)}: no points`);
+  if (layout.points > LIMITS.maxPoints) throw new LoadError('npy', 'too-large', `${where}has ${formatCount(layout.points)} points; ${POINT_LIMIT_TEXT}`);
+  const needed = values * dtype.size;
+  const have = bytes.length - dataAt;
+  if (have < needed) {
+    throw new LoadError('npy', 'truncated', `${where}has shape ${shapeText(shape)} of '${descr}' (${formatCount(needed)} bytes of values), but the file ends after ${formatCount(have)}`);
+  }
+  if (have > needed) {
+    throw new LoadError('npy', 'malformed', `${where}has shape ${shapeText(shape)} of '${descr}' (${formatCount(needed)} bytes of values), but ${formatCount(have)} follow the header (${formatCount(have - needed)} more)`);
+  }
+
+  const { points, columns, index } = layout;
+  const value = (p: number, c: number): number => dtype.read(view, dataAt + index(p, c) * dtype.size);
+  const origin = new Origin();
+  const positions = new Float32Array(points * 3);
+  for (let p = 0; p < points; p++) {
+    const x = value(p, 0);
+    const y = value(p, 1);
+    const z = value(p, 2);
+    if (Math.abs(x) > FLOAT32_MAX || Math.abs(y) > FLOAT32_MAX || Math.abs(z) > FLOAT32_MAX) {
+      const bad = [x, y, z].findIndex((v) => Math.abs(v) > FLOAT32_MAX && Number.isFinite(v));
+      if (bad >= 0) throw new LoadError('npy', 'float-range', `${where}point ${p}: ${'xyz'[bad]} = ${[x, y, z][bad]} is out of float32 range (largest magnitude 3.4028235e38)`);
+    }
+    if (dtype.wide) storeShifted(origin, positions, p, x, y, z);
+    else {
+      positions[3 * p] = x;
+      positions[3 * p + 1] = y;
+      positions[3 * p + 2] = z;
+    }
+  }
+  const cloud: PointCloud = { positions, count: points };
+  const warnings: string[] = [];
+  if (layout.note !== undefined) warnings.push(`NumPy: ${where}${layout.note}`);
+  if (columns >= 6) {
+    const extra = new Float32Array(points * 3);
+    for (let p = 0; p < points; p++) for (let c = 0; c < 3; c++) extra[3 * p + c] = value(p, 3 + c);
+    const kind = inferExtra(extra, points);
+    if (kind === 'colors255') for (let i = 0; i < extra.length; i++) extra[i]! /= 255;
+    if (kind === 'colors255' || kind === 'colors1') cloud.colors = extra;
+    else if (kind === 'normals') cloud.normals = extra;
+    else warnings.push(`NumPy: columns 4 to 6 are neither colours nor unit normals and were ignored`);
+  }
+  if (columns > 6 || (columns > 3 && columns < 6)) {
+    const from = columns < 6 ? 4 : 7;
+    warnings.push(`NumPy: column${columns === from ? '' : 's'} ${from}${columns === from ? '' : ` to ${columns}`} ignored`);
+  }
+  return { kind: 'points', cloud, fileVertexCount: points, warnings, offset: origin.offset };
+}
+
+/** An .npz: the one array it holds, or the one named like a cloud. */
+function readArchive(bytes: Uint8Array): Parsed {
+  let files: Record<string, Uint8Array>;
+  let total = 0;
+  try {
+    files = unzipSync(bytes, {
+      filter: (f) => {
+        if (!f.name.endsWith('.npy')) return false;
+        total += f.originalSize;
+        if (total > LIMITS.maxFileBytes) {
+          throw new LoadError('npy', 'too-large', `its arrays unpack to more than ${formatCount(LIMITS.maxFileBytes)} bytes (LIMITS.maxFileBytes)`);
+        }
+        return true;
+      },
+    });
+  } catch (error) {
+    if (error instanceof LoadError) throw error;
+    throw new LoadError('npy', 'malformed', `the .npz (zip) cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const names = Object.keys(files).map((n) => n.replace(/\.npy$/, ''));
+  if (names.length === 0) throw new LoadError('npy', 'empty', 'the .npz holds no arrays');
+  const chosen = names.length === 1 ? names[0]! : CLOUD_NAMES.find((n) => names.includes(n));
+  if (chosen === undefined) {
+    throw new LoadError(
+      'npy',
+      'unsupported',
+      `the .npz holds ${names.length} arrays (${names.map((n) => `'${n}'`).join(', ')}) and none is named like a cloud; save the cloud as 'points' (np.savez('cloud.npz', points=xyz))`,
+    );
+  }
+  const parsed = readArray(files[`${chosen}.npy`]!, names.length === 1 ? undefined : `the array '${chosen}' `);
+  if (names.length > 1) parsed.warnings.unshift(`NumPy: read the array '${chosen}' of ${names.map((n) => `'${n}'`).join(', ')}`);
+  return parsed;
+}
+
+export function parseNpy(bytes: Uint8Array): Parsed {
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b) return readArchive(bytes);
+  return readArray(bytes);
+}
