@@ -95,6 +95,43 @@ export function toGlb(points: Float32Array): Uint8Array {
   return out;
 }
 
+/** LAS 1.2, point format 0, at `offset` (a map's coordinates): a 227-byte header and 20-byte
+ * records, x y z as int32 in millimetres (written here from the ASPRS spec's tables, not by src/io). */
+export function toLas(points: Float32Array, offset: readonly [number, number, number]): Uint8Array {
+  const n = points.length / 3;
+  const out = new Uint8Array(227 + 20 * n);
+  const view = new DataView(out.buffer);
+  out.set(new TextEncoder().encode('LASF'), 0);
+  out[24] = 1;
+  out[25] = 2;
+  view.setUint16(94, 227, true); // header size
+  view.setUint32(96, 227, true); // offset to the points
+  view.setUint16(105, 20, true); // record length (format 0, byte 104, is already 0)
+  view.setUint32(107, n, true);
+  for (let a = 0; a < 3; a++) {
+    view.setFloat64(131 + 8 * a, 0.001, true);
+    view.setFloat64(155 + 8 * a, offset[a]!, true);
+  }
+  for (let i = 0; i < n; i++) for (let a = 0; a < 3; a++) view.setInt32(227 + 20 * i + 4 * a, Math.round(points[3 * i + a]! / 0.001), true);
+  return out;
+}
+
+/** A NumPy .npy (format 1.0) of float32 values, laid out channels first (3 x N, as PyTorch code
+ * keeps clouds), as np.save writes it. */
+export function toChannelsFirstNpy(points: Float32Array): Uint8Array {
+  const n = points.length / 3;
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (3, ${n}), }`;
+  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+  const out = new Uint8Array(10 + header.length + points.byteLength);
+  out.set([0x93, ...new TextEncoder().encode('NUMPY'), 1, 0], 0);
+  new DataView(out.buffer).setUint16(8, header.length, true);
+  out.set(new TextEncoder().encode(header), 10);
+  const values = new Float32Array(3 * n);
+  for (let i = 0; i < n; i++) for (let a = 0; a < 3; a++) values[a * n + i] = points[3 * i + a]!;
+  out.set(new Uint8Array(values.buffer), 10 + header.length);
+  return out;
+}
+
 /** OBJ with one `v` line per point (a point set: no faces). float32 values printed exactly. */
 export function toObj(points: Float32Array): Uint8Array {
   const lines: string[] = ['# ModelNet40 test cloud, points only'];

@@ -8,7 +8,7 @@
 // a sparse scan is answered from it grown; a y-up scan standing on a floor patch loses the floor.
 import { expect, test, type Page } from '@playwright/test';
 import { dropFile, framesDrawn, saveScreenshot, waitForFrameAfter } from './helpers';
-import { testCloud, toGlb, toPly, xUp, zooManifest, zooModel } from './modelnet';
+import { testCloud, toChannelsFirstNpy, toGlb, toLas, toPly, xUp, zooManifest, zooModel } from './modelnet';
 import { createRandom } from '../src/geometry/random';
 
 // chair_0890: z-up it is a chair; saved y-up and read as z-up the network calls it a vase.
@@ -264,6 +264,21 @@ test('a y-up chair saved as glTF (.glb) is read and is a chair, up y', async ({ 
   expect(glb).toMatchObject({ top1: 'chair', up: 'y', detected: 'true' });
   await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'gltf');
   await expect(page.getByTestId('format')).toContainText('glTF point cloud');
+});
+
+// Lidar and Python: a test airplane as a LAS scan in a map's coordinates (z up, as LAS is), and
+// the y-up chair as a NumPy array laid out channels first (3 x N, as PyTorch code keeps clouds).
+test('a LAS scan in map coordinates and a channels-first NumPy array are read and answered right', async ({ page }) => {
+  test.setTimeout(10 * 60_000);
+  await open(page, 'auto');
+  const las = await classifyFile(page, 'airplane_0627.las', toLas(testCloud('airplane_0627').points, [512345, 5401234, 100]));
+  expect(las).toMatchObject({ top1: 'airplane', up: 'z' });
+  await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'las');
+  await expect(page.getByTestId('warnings')).toContainText('coordinates far from zero');
+  const npy = await classifyFile(page, `${CHAIR}.npy`, toChannelsFirstNpy(yUp(testCloud(CHAIR).points)));
+  expect(npy).toMatchObject({ top1: 'chair', up: 'y', detected: 'true' });
+  await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'npy');
+  await expect(page.getByTestId('warnings')).toContainText('read as channels first (shape (3, 1024)');
 });
 
 // A sparse scan: the first 256 of a test sofa's points (the stored FPS order, an even sample).
