@@ -4,7 +4,7 @@
 import { createSurfaceSampler } from '../geometry/sampleSurface';
 import { LIMITS, POINT_LIMIT_TEXT, formatCount, countOf } from './limits';
 import { findStrays } from './strays';
-import { findFloor } from './floor';
+import { findRoom } from './room';
 import { shiftWarning } from './origin';
 import type { Bounds, Mesh, PointCloud } from '../types/cloud';
 import type { FormatId } from './formats';
@@ -13,7 +13,7 @@ import { LoadError, type LoadResult, type Parsed } from './types';
 export interface FinishOptions {
   meshSamples: number;
   seed: number;
-  /** Skip the clean-up: stray pieces and a floor are kept. */
+  /** Skip the clean-up: stray pieces, a floor and walls are kept. */
   keepEveryPoint: boolean;
 }
 
@@ -73,16 +73,24 @@ function withoutStrays(cloud: PointCloud, warnings: string[]): PointCloud {
   return selectRows(cloud, keep, cloud.count - points);
 }
 
-/** Leaves out the flat floor a scanned shape stands on (floor.ts), with a warning. */
-function withoutFloor(cloud: PointCloud, warnings: string[]): PointCloud {
-  const { drop, points, axis } = findFloor(cloud.positions);
+/** Leaves out the flat floor a scanned shape stands on and the walls behind it (room.ts, floor.ts),
+ * with a warning for each. */
+function withoutRoom(cloud: PointCloud, warnings: string[]): PointCloud {
+  const { drop, floorPoints, wallPoints, walls, axis } = findRoom(cloud.positions);
   if (drop === null) return cloud;
-  const share = Math.round((100 * points) / cloud.count);
+  const share = (points: number) => Math.round((100 * points) / cloud.count);
   warnings.push(
-    `${formatCount(points)} points of a flat floor under the shape (${share} % of the cloud, ${axis} up) were left out ` +
+    `${formatCount(floorPoints)} points of a flat floor under the shape (${share(floorPoints)} % of the cloud, ${axis} up) were left out ` +
       '(the model knows shapes, not the ground they stand on)',
   );
-  return selectRows(cloud, drop.map((d) => 1 - d), cloud.count - points);
+  if (walls > 0) {
+    warnings.push(
+      `${formatCount(wallPoints)} points of ${walls === 1 ? 'a wall' : 'two walls (a corner)'} behind the shape (${share(wallPoints)} % of the cloud) were left out ` +
+        '(the model knows shapes, not the room they stand in)',
+    );
+  }
+  const dropped = floorPoints + wallPoints;
+  return selectRows(cloud, drop.map((d) => 1 - d), cloud.count - dropped);
 }
 
 function checkIndices(format: FormatId, mesh: Mesh): void {
@@ -211,7 +219,7 @@ export function finish(format: FormatId, parsed: Parsed, options: FinishOptions)
     throw new LoadError(format, 'too-large', `the file holds ${formatCount(cloud.count)} points; ${POINT_LIMIT_TEXT}`);
   }
   const before = cloud.count;
-  if (!options.keepEveryPoint) cloud = withoutFloor(withoutStrays(cloud, warnings), warnings);
+  if (!options.keepEveryPoint) cloud = withoutRoom(withoutStrays(cloud, warnings), warnings);
   const leftOut = before - cloud.count;
   cleanColors(cloud);
   const bounds = boundsOf(cloud);

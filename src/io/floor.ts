@@ -85,7 +85,7 @@ function plane(u: Float64Array, v: Float64Array, h: Float64Array, at: ArrayLike<
 }
 
 /** The indices i < n where `keep(i)` holds, in order. */
-function where(n: number, keep: (i: number) => boolean): Int32Array {
+export function where(n: number, keep: (i: number) => boolean): Int32Array {
   const out = new Int32Array(n);
   let k = 0;
   for (let i = 0; i < n; i++) if (keep(i)) out[k++] = i;
@@ -128,7 +128,7 @@ function cellLowest(u: Float64Array, v: Float64Array, h: Float64Array): number[]
 
 /** The slab's second smallest overhang beyond the footprint of the points above (of the four
  * sides, each per footprint width), and the footprint's low and high corner on the two axes. */
-function overhang(p: Float32Array, axes: readonly [number, number], rest: Int32Array, slab: Int32Array) {
+function overhang(p: Float32Array, axes: readonly [number, number], rest: Int32Array, slab: Int32Array, sides: number) {
   const overhangs: number[] = [];
   const lo: number[] = [];
   const hi: number[] = [];
@@ -150,16 +150,14 @@ function overhang(p: Float32Array, axes: readonly [number, number], rest: Int32A
     hi.push(fhi);
   }
   overhangs.sort((x, y) => x - y);
-  return { secondSmallest: overhangs[1]!, lo, hi };
+  return { kth: overhangs[4 - sides]!, lo, hi };
 }
 
-/** The floor at the low side of `axis`: its points (the slab and its fringe) and the slab's
- * second smallest overhang, or null. `shifted` holds each coordinate less its minimum. */
-function floorAlong(p: Float32Array, shifted: readonly Float64Array[], axis: number, size: number): { points: Int32Array; overhang: number } | null {
-  const n = shifted[0]!.length;
-  const [a, b] = [0, 1, 2].filter((k) => k !== axis) as [number, number];
-  const u = shifted[a]!, v = shifted[b]!, h = shifted[axis]!;
-
+/** Steps 2-4 (also the walls' fit, room.ts): the residuals r of the plane h = a u + b v + c fitted
+ * to the lowest points and refined on every point, the slab's median residual and half thickness;
+ * null when there is no nearly level plane. */
+export function fitSlab(u: Float64Array, v: Float64Array, h: Float64Array, size: number): { r: Float64Array; med: number; tol: number } | null {
+  const n = h.length;
   const lowest = cellLowest(u, v, h);
   const lu = Float64Array.from(lowest, (i) => u[i]!);
   const lv = Float64Array.from(lowest, (i) => v[i]!);
@@ -195,12 +193,26 @@ function floorAlong(p: Float32Array, shifted: readonly Float64Array[], axis: num
     r = residuals(h, u, v, q);
   }
   const { med, tol } = spread(r, near);
+  return { r, med, tol };
+}
+
+/** The floor at the low side of `axis`: its points (the slab and its fringe) and the slab's
+ * overhang on its `sides`-th best side (3: the second smallest of four; fewer where walls found
+ * first bound the floor, room.ts), or null. `shifted` holds each coordinate less its minimum. */
+export function floorAlong(p: Float32Array, shifted: readonly Float64Array[], axis: number, size: number, sides = 3): { points: Int32Array; overhang: number } | null {
+  const n = shifted[0]!.length;
+  const [a, b] = [0, 1, 2].filter((k) => k !== axis) as [number, number];
+  const u = shifted[a]!, v = shifted[b]!, h = shifted[axis]!;
+
+  const fit = fitSlab(u, v, h, size);
+  if (fit === null) return null;
+  const { r, med, tol } = fit;
   const slab = where(n, (i) => Math.abs(r[i]! - med) <= tol);
   const rest = where(n, (i) => r[i]! - med > FLOOR.above * tol);
   let under = 0;
   for (let i = 0; i < n; i++) if (r[i]! - med < -tol) under++;
   if (slab.length < FLOOR.minShare * n || rest.length < FLOOR.fewRest * n || under > FLOOR.below * n) return null;
-  const { secondSmallest, lo, hi } = overhang(p, [a, b], rest, slab);
+  const { kth, lo, hi } = overhang(p, [a, b], rest, slab, sides);
   if (rest.length < FLOOR.restShare * n) {
     let top = -Infinity;
     for (const i of rest) if (r[i]! > top) top = r[i]!;
@@ -212,14 +224,12 @@ function floorAlong(p: Float32Array, shifted: readonly Float64Array[], axis: num
     return x < lo[0]! || y < lo[1]! || x > hi[0]! || y > hi[1]!;
   };
   const floor = where(n, (i) => Math.abs(r[i]! - med) <= tol || (outside(i) && r[i]! - med <= FLOOR.above * tol));
-  return { points: floor, overhang: secondSmallest };
+  return { points: floor, overhang: kth };
 }
 
-/** The floor a scanned shape stands on, looked for under z up, then y up (positions: xyz float32). */
-export function findFloor(positions: Float32Array): Floor {
+/** Each coordinate less its minimum (once for both ups), and the bounding box's largest side. */
+export function shiftedCoordinates(positions: Float32Array): { shifted: Float64Array[]; size: number } {
   const n = Math.floor(positions.length / 3);
-  if (n < FLOOR.minPoints) return NONE;
-  // Each coordinate less its minimum, once for both ups; size: the bounding box's largest side.
   let size = 0;
   const shifted = [0, 1, 2].map((k) => {
     let lo = Infinity, hi = -Infinity;
@@ -233,6 +243,14 @@ export function findFloor(positions: Float32Array): Floor {
     for (let i = 0; i < n; i++) out[i] = positions[3 * i + k]! - lo;
     return out;
   });
+  return { shifted, size };
+}
+
+/** The floor a scanned shape stands on, looked for under z up, then y up (positions: xyz float32). */
+export function findFloor(positions: Float32Array): Floor {
+  const n = Math.floor(positions.length / 3);
+  if (n < FLOOR.minPoints) return NONE;
+  const { shifted, size } = shiftedCoordinates(positions);
   if (!(size > 0)) return NONE;
   let best: { points: Int32Array; axis: 'z' | 'y' } | null = null;
   let bestOverhang: number = FLOOR.margin;

@@ -110,20 +110,19 @@ def _cell_lowest(u: np.ndarray, v: np.ndarray, h: np.ndarray) -> np.ndarray:
     return order[np.r_[True, cs[1:] != cs[:-1]]]
 
 
-def _overhang(p_rest: np.ndarray, p_slab: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-    """(the slab's second smallest overhang beyond the footprint of the points above, as a share of
-    the footprint's width; the footprint's low and high corner) (step 5)."""
+def _overhang(p_rest: np.ndarray, p_slab: np.ndarray, sides: int = 3) -> tuple[float, np.ndarray, np.ndarray]:
+    """(the slab's overhang beyond the footprint of the points above on its `sides`-th best side
+    (3: the second smallest of the four), as a share of the footprint's width; the footprint's low
+    and high corner) (step 5)."""
     flo, fhi = np.quantile(p_rest, REST_Q, axis=0), np.quantile(p_rest, 1 - REST_Q, axis=0)
     slo, shi = np.quantile(p_slab, SLAB_Q, axis=0), np.quantile(p_slab, 1 - SLAB_Q, axis=0)
     w = np.maximum(fhi - flo, 1e-12)
-    return float(np.sort(np.r_[(flo - slo) / w, (shi - fhi) / w])[1]), flo, fhi
+    return float(np.sort(np.r_[(flo - slo) / w, (shi - fhi) / w])[4 - sides]), flo, fhi
 
 
-def _floor_along(p: np.ndarray, shifted: np.ndarray, axis: int, size: float) -> Optional[tuple[np.ndarray, float]]:
-    """(the floor's mask: the slab and its fringe; the slab's second smallest overhang) when there
-    is a floor at the low side of `axis`. `shifted` is p less its minimum on each axis."""
-    a, b = [k for k in range(3) if k != axis]
-    u, v, h = shifted[:, a], shifted[:, b], shifted[:, axis]
+def fit_slab(u: np.ndarray, v: np.ndarray, h: np.ndarray, size: float) -> Optional[tuple[np.ndarray, float, float]]:
+    """Steps 2-4 (also the walls' fit, room.py): (r, med, tol) of the plane h = a u + b v + c fitted
+    to the lowest points and refined on every point, or None (no nearly level plane there)."""
     lowest = _cell_lowest(u, v, h)
     lu, lv, lh = u[lowest], v[lowest], h[lowest]
     sel = np.ones(len(lowest), bool)
@@ -157,12 +156,25 @@ def _floor_along(p: np.ndarray, shifted: np.ndarray, axis: int, size: float) -> 
             return None
         r = h - (c[0] * u + c[1] * v + c[2])
     med, tol = spread(r, near)
+    return r, med, tol
+
+
+def floor_along(p: np.ndarray, shifted: np.ndarray, axis: int, size: float, sides: int = 3) -> Optional[tuple[np.ndarray, float]]:
+    """(the floor's mask: the slab and its fringe; the slab's overhang on its `sides`-th best side)
+    when there is a floor at the low side of `axis`. `shifted` is p less its minimum on each axis.
+    `sides` is 3 (step 5), or fewer where walls found first bound the floor (room.py)."""
+    a, b = [k for k in range(3) if k != axis]
+    u, v, h = shifted[:, a], shifted[:, b], shifted[:, axis]
+    fit = fit_slab(u, v, h, size)
+    if fit is None:
+        return None
+    r, med, tol = fit
     n = len(p)
     slab = np.abs(r - med) <= tol
     rest = r - med > ABOVE * tol
     if slab.sum() < MIN_SHARE * n or rest.sum() < FEW_REST * n or (r - med < -tol).sum() > BELOW * n:
         return None
-    overhang, flo, fhi = _overhang(p[rest][:, [a, b]], p[slab][:, [a, b]])
+    overhang, flo, fhi = _overhang(p[rest][:, [a, b]], p[slab][:, [a, b]], sides)
     if rest.sum() < REST_SHARE * n and float(np.max(r[rest])) - med < RISE * float(np.max(fhi - flo)):
         return None
     uv = p[:, [a, b]]
@@ -187,7 +199,7 @@ def floor_mask(points: np.ndarray) -> tuple[np.ndarray, Optional[int]]:
     best: tuple[np.ndarray, Optional[int]] = none
     best_overhang = MARGIN
     for axis in AXES:
-        found = _floor_along(p, shifted, axis, size)
+        found = floor_along(p, shifted, axis, size)
         if found is not None and (found[1] > best_overhang or (found[1] == best_overhang and best[1] is None)):
             best, best_overhang = (found[0], axis), found[1]
     return best

@@ -10,7 +10,7 @@ from typing import Optional
 
 import numpy as np
 
-from . import floor, strays
+from . import room, strays
 
 _PLY_TYPES = {
     "char": "i1", "int8": "i1", "uchar": "u1", "uint8": "u1", "short": "i2", "int16": "i2",
@@ -21,8 +21,8 @@ _PLY_TYPES = {
 
 def read_cloud(path: Path, n: int, rng: np.random.Generator) -> np.ndarray:
     """Points of a file (EXTENSIONS) as float [N, 3]; meshes are sampled to `n` surface points. Small
-    pieces apart from the shape and then a floor it stands on are left out, as the app's loaders
-    leave them out (strays.py, floor.py)."""
+    pieces apart from the shape, then a floor it stands on and walls behind it are left out, as the
+    app's loaders leave them out (strays.py, room.py)."""
     path = Path(path)
     ext = path.suffix.lower()
     reader = READERS.get(ext)
@@ -35,7 +35,7 @@ def read_cloud(path: Path, n: int, rng: np.random.Generator) -> np.ndarray:
         raise ValueError(f"{path}: non-finite vertex coordinates")
     verts = verts - far_origin(verts[0])
     points = sample_surface(verts, faces, n, rng) if faces is not None and len(faces) else verts
-    return floor.without_floor(strays.without_strays(points)[0])[0]
+    return room.without_room(strays.without_strays(points)[0])
 
 
 FAR_COORDINATE, SHIFT_LIMIT = 4096.0, 2.0 ** 40

@@ -8,8 +8,8 @@
 Every test cloud (as stored, before normalisation) is perturbed once per variant by
 any2point.perturb, seeded by the variant's name and the cloud's row in the split, so every model
 and every run sees the same clouds. The perturbed cloud then goes through the app's loaders' last
-steps (strays.py: small pieces apart from the shape left out; floor.py: then a floor it stands
-on) and its preprocessing: geometry.normalise (centre, unit sphere, to the model's input count)
+steps (strays.py: small pieces apart from the shape left out; room.py: then a floor it stands
+on and walls behind it) and its preprocessing: geometry.normalise (centre, unit sphere, to the model's input count)
 and FPS / k-NN computed for that cloud (the cached test geometry belongs to the clean clouds and
 is not used). The "clean" row runs the unperturbed clouds through the same path; it is always
 measured, as the reference.
@@ -44,7 +44,7 @@ import torch
 
 from .. import checkpoint as ckpt
 from .. import geometry as geo
-from .. import decide, floor, novelty, perturb, pose, strays
+from .. import decide, novelty, perturb, pose, room, strays
 from ..batches import batches
 from ..dataset_splits import validation_rows
 from ..fitted import fitted_block
@@ -85,7 +85,7 @@ def label(name: str) -> str:
 
 # What the loaders do to a variant cloud before normalisation (reports before session 45 had no
 # such key: their clouds were normalised as perturbed).
-LOADER = "stray pieces, then a floor left out (strays.py, floor.py)"
+LOADER = "stray pieces, then a floor and walls left out (strays.py, room.py)"
 
 
 def zoo_checkpoints(repo: Path = REPO) -> list[tuple[str, Path]]:
@@ -130,9 +130,9 @@ def split_rows(split: str, root: Path, limit: int) -> tuple[CloudSet, np.ndarray
 
 def variant_points(name: str, clouds: np.ndarray, rows: np.ndarray, seed: Optional[int] = None) -> list[np.ndarray]:
     """Variant `name` of every cloud (seeded by its row, and `seed`: perturb.variant_rng) as the
-    app's loaders hand it on (stray pieces, then a floor left out: strays.py, floor.py), before
-    normalisation."""
-    return [floor.without_floor(strays.without_strays(perturb.apply(name, c, int(r), seed))[0])[0]
+    app's loaders hand it on (stray pieces, then a floor and walls left out: strays.py, room.py),
+    before normalisation."""
+    return [room.without_room(strays.without_strays(perturb.apply(name, c, int(r), seed))[0])
             for c, r in zip(clouds, rows)]
 
 

@@ -1,0 +1,127 @@
+"""Probe: walls behind a scanned shape, found and left out with the floor by the loaders
+(any2point/room.py, src/io/room.ts; docs/io.md "Walls behind the shape").
+
+Measures on the validation clouds as the loaders see them (strays left out first): how often a
+wall is taken on every benchmark row (it should not be), how often it is found in synthetic rooms
+(a floor patch and a wall behind the shape, or two walls in a corner, y up too), how many of the
+shape's own points go with it, and (`--cli N`) what the app's CLI answers for N of them.
+
+    cd training && PYTHONPATH=. /usr/bin/python3 probes/room.py [--limit 985] [--cli 100]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib.util
+import subprocess
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from any2point import perturb, room, strays
+from any2point.dataset_splits import validation_rows
+from any2point.datasets import load_modelnet40
+
+_spec = importlib.util.spec_from_file_location("floor_probe", Path(__file__).with_name("floor.py"))
+_floor_probe = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_floor_probe)
+floored = _floor_probe.floored
+
+VARIANTS = ("clean", "up+y", "heading", "cut", "view", "points256", "points512", "jitter1", "jitter2",
+            "outliers5", "scale", "strays3", "up-y", "up+x", "up-x", "up-z")
+
+
+def walled(p: np.ndarray, share: float, rng: np.random.Generator, obj: int, corner: bool = False,
+           gap: float = 0.02, height: float = 1.3) -> np.ndarray:
+    """p (z up; its first `obj` rows the shape, the rest a floor) with a wall behind the shape
+    (beyond its largest y; with `corner`, a second beyond its largest x) holding `share` of the
+    points: 1.5 x the shape's width wide, from its lowest point up to `height` x its height, `gap`
+    x its width away, noise 0.3 %. The floor behind a wall is cut away, and corner walls end where
+    they meet, as a scan sees them."""
+    o = p[:obj]
+    lo, hi = o.min(0), o.max(0)
+    ext, c = hi - lo, (lo + hi) / 2
+    size = float(ext[:2].max())
+    n = int(round(share * len(p) / (1 - share)))
+
+    def wall(axis: int, m: int) -> np.ndarray:
+        along = rng.uniform(-0.75 * size, 0.75 * size, m)
+        z = lo[2] + rng.uniform(0, height * ext[2], m)
+        w = hi[axis] + gap * size + rng.normal(0, 0.003 * size, m)
+        return np.column_stack([c[0] + along, w, z]) if axis == 1 else np.column_stack([w, c[1] + along, z])
+
+    keep = p[:, 1] <= hi[1] + gap * size
+    if not corner:
+        return np.vstack([p[keep], wall(1, n)])
+    keep &= p[:, 0] <= hi[0] + gap * size
+    a, b = wall(1, n // 2), wall(0, n - n // 2)
+    return np.vstack([p[keep], a[a[:, 0] <= hi[0] + gap * size], b[b[:, 1] <= hi[1] + gap * size]])
+
+
+CASES = {  # name: (floor share, wall share, corner, y up, floor size, wall height)
+    "floor 15 % + wall 15 %": (0.15, 0.15, False, False, 1.5, 1.3),
+    "floor 15 % + wall 30 %, tall": (0.15, 0.3, False, False, 1.5, 2.0),
+    "corner: floor 15 % + walls 30 %": (0.15, 0.3, True, False, 1.5, 1.3),
+    "room: floor 3x 40 % + wall 30 %": (0.4, 0.3, False, False, 3.0, 2.0),
+    "floor 15 % + wall 15 %, y up": (0.15, 0.15, False, True, 1.5, 1.3),
+}
+
+
+def scene(p: np.ndarray, case: str, rng: np.random.Generator) -> np.ndarray:
+    fshare, wshare, corner, y_up, fsize, height = CASES[case]
+    q = walled(floored(p, fshare, rng, size=fsize)[0].astype(np.float64), wshare, rng, len(p), corner, height=height)
+    return (q @ perturb.UP_ROTATIONS["+y"].T if y_up else q).astype(np.float32)
+
+
+def through_the_app(train, rows: np.ndarray) -> None:
+    cli = Path(__file__).resolve().parents[2] / "bin" / "any2point.mjs"
+    truth = {f"{j:03d}": train.classes[train.labels[r]] for j, r in enumerate(rows)}
+    with tempfile.TemporaryDirectory() as tmp:
+        for case in ["none", *CASES]:
+            rng = np.random.default_rng(5)
+            folder = Path(tmp) / case.replace(" ", "_").replace("%", "pc").replace(":", "").replace(",", "")
+            folder.mkdir()
+            for j, r in enumerate(rows):
+                p = train.points[r].astype(np.float64)
+                np.savetxt(folder / f"{j:03d}.xyz", p if case == "none" else scene(p, case, rng), fmt="%.5f")
+            out = folder.with_suffix(".csv")
+            subprocess.run(["node", str(cli), "classify", str(folder), "--device", "cpu", "--csv", str(out)],
+                           check=True, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+            got = {Path(x["file"]).stem: x for x in csv.DictReader(out.open())}
+            right = sum(got[k]["top1"] == t for k, t in truth.items())
+            sure_wrong = sum(got[k]["top1"] != t and got[k]["sure"] == "yes" for k, t in truth.items())
+            print(f"through the app, {case}: {right} of {len(rows)} right, {sure_wrong} wrong but shown as sure", flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--limit", type=int, default=985)
+    ap.add_argument("--cli", type=int, default=0, help="also classify this many clouds in rooms through the app's CLI")
+    ap.add_argument("--variants", default=",".join(VARIANTS))
+    args = ap.parse_args()
+    train = load_modelnet40("train")
+    rows = validation_rows(train)[: args.limit]
+    if args.cli:
+        through_the_app(train, np.random.default_rng(1).choice(validation_rows(train), args.cli, replace=False))
+    for case in CASES:
+        rng = np.random.default_rng(5)
+        found = lost = 0
+        left = []
+        for r in rows:
+            p = train.points[r]
+            q = scene(p.astype(np.float64), case, rng)
+            floor, wall, _, walls = room.room_mask(q)
+            found += walls > 0
+            lost += int((floor | wall)[: len(p)].sum())
+            left.append(int((~(floor | wall))[len(p):].sum()))
+        print(f"{case}: walls found in {found} of {len(rows)}; shape points left out {lost / len(rows):.1f} a cloud "
+              f"(of 1,024), added points left in (median) {np.median(left):.0f}", flush=True)
+    print(f"{len(rows)} validation clouds, strays left out first; walls taken on:", flush=True)
+    for name in args.variants.split(","):
+        fired = [int(r) for r in rows if room.room_mask(strays.without_strays(perturb.apply(name, train.points[r], int(r)))[0])[3]]
+        print(f"{name:>10}: {len(fired)} ({', '.join(sorted({train.classes[train.labels[r]] for r in fired}))})", flush=True)
+
+
+if __name__ == "__main__":
+    main()
