@@ -51,7 +51,7 @@ export interface Floor {
 
 const NONE: Floor = { drop: null, points: 0, axis: null };
 
-type Plane = readonly [number, number, number];
+export type Plane = readonly [number, number, number];
 
 function det3(a: number, b: number, c: number, d: number, e: number, f: number, g: number, k: number, m: number): number {
   return a * (e * m - f * k) - b * (d * m - f * g) + c * (d * k - e * g);
@@ -156,7 +156,7 @@ function overhang(p: Float32Array, axes: readonly [number, number], rest: Int32A
 /** Steps 2-4 (also the walls' fit, room.ts): the residuals r of the plane h = a u + b v + c fitted
  * to the lowest points and refined on every point, the slab's median residual and half thickness;
  * null when there is no nearly level plane. */
-export function fitSlab(u: Float64Array, v: Float64Array, h: Float64Array, size: number): { r: Float64Array; med: number; tol: number } | null {
+export function fitSlab(u: Float64Array, v: Float64Array, h: Float64Array, size: number): { r: Float64Array; med: number; tol: number; plane: Plane } | null {
   const n = h.length;
   const lowest = cellLowest(u, v, h);
   const lu = Float64Array.from(lowest, (i) => u[i]!);
@@ -188,12 +188,12 @@ export function fitSlab(u: Float64Array, v: Float64Array, h: Float64Array, size:
     if (near.length === 0) return null;
     const { med, tol } = spread(r, near);
     near = where(n, (i) => Math.abs(r[i]! - med) <= tol);
-    const q = plane(u, v, h, near);
-    if (q === null) return null;
-    r = residuals(h, u, v, q);
+    c = plane(u, v, h, near);
+    if (c === null) return null;
+    r = residuals(h, u, v, c);
   }
   const { med, tol } = spread(r, near);
-  return { r, med, tol };
+  return { r, med, tol, plane: c! };
 }
 
 /** The floor at the low side of `axis`: its points (the slab and its fringe) and the slab's

@@ -6,7 +6,7 @@
 //
 // A wall is taken only with a floor under the same up: a shape on its own has vertical faces that
 // look like a wall from behind (a bookshelf's back, an aeroplane's wings under the wrong up).
-import { FLOOR, findFloor, fitSlab, floorAlong, shiftedCoordinates, where } from './floor';
+import { FLOOR, type Plane, findFloor, fitSlab, floorAlong, shiftedCoordinates, where } from './floor';
 import { quantile } from './orderStatistics';
 
 export const ROOM = {
@@ -30,6 +30,8 @@ export const ROOM = {
   ground: 0.1,
   tall: 0.5,
   maxWalls: 2,
+  /** The wall is looked for on at most about this many of the points (every k-th). */
+  sample: 4096,
 } as const;
 
 /** Unit directions from integer pairs round(1000 cos t), round(1000 sin t), t = 2 pi k / headings
@@ -65,41 +67,45 @@ function column(values: Float64Array, rows: Int32Array): Float64Array {
   return Float64Array.from(rows, (i) => values[i]!);
 }
 
-/** The wall behind the shape under `up` (room.py step 3): its points, indices into `p`, or null. */
+/** The wall behind the shape under `up` (room.py step 3): its points, indices into `p`, or null.
+ * Looked for on every k-th point, k = ceil(n / sample), then drawn on every point. */
 function wallIn(p: Float32Array, up: number, size: number): Int32Array | null {
   const n = p.length / 3;
   const [a, b] = [0, 1, 2].filter((k) => k !== up) as [number, number];
+  const step = Math.ceil(n / ROOM.sample);
+  const m = Math.ceil(n / step);
+  const at = (j: number, k: number) => p[3 * j * step + k]!;
   let vmin = Infinity;
-  for (let i = 0; i < n; i++) vmin = Math.min(vmin, p[3 * i + up]!);
-  const v = Float64Array.from({ length: n }, (_, i) => p[3 * i + up]! - vmin);
-  let best: Int32Array | null = null;
+  for (let j = 0; j < m; j++) vmin = Math.min(vmin, at(j, up));
+  const v = Float64Array.from({ length: m }, (_, j) => at(j, up) - vmin);
+  let best: { da: number; db: number; pmax: number; umin: number; plane: Plane; med: number; tol: number; rl: number; rh: number } | null = null;
   let bestOver = -Infinity;
-  const proj = new Float64Array(n);
-  const along = new Float64Array(n);
+  const proj = new Float64Array(m);
+  const along = new Float64Array(m);
   for (const [da, db] of DIRECTIONS) {
     let pmax = -Infinity, umin = Infinity;
-    for (let i = 0; i < n; i++) {
-      const x = p[3 * i + a]!, y = p[3 * i + b]!;
-      proj[i] = x * da + y * db;
-      along[i] = x * -db + y * da;
-      if (proj[i]! > pmax) pmax = proj[i]!;
-      if (along[i]! < umin) umin = along[i]!;
+    for (let j = 0; j < m; j++) {
+      const x = at(j, a), y = at(j, b);
+      proj[j] = x * da + y * db;
+      along[j] = x * -db + y * da;
+      if (proj[j]! > pmax) pmax = proj[j]!;
+      if (along[j]! < umin) umin = along[j]!;
     }
     const h = Float64Array.from(proj, (x) => pmax - x);
     const u = Float64Array.from(along, (x) => x - umin);
     const fit = fitSlab(u, v, h, size);
     if (fit === null) continue;
     const { r, med, tol } = fit;
-    const slab = where(n, (i) => Math.abs(r[i]! - med) <= tol);
-    const front = where(n, (i) => r[i]! - med > FLOOR.above * tol);
+    const slab = where(m, (i) => Math.abs(r[i]! - med) <= tol);
+    const front = where(m, (i) => r[i]! - med > FLOOR.above * tol);
     let behind = 0;
-    for (let i = 0; i < n; i++) if (r[i]! - med < -tol) behind++;
-    if (slab.length < ROOM.minShare * n || front.length < ROOM.restShare * n || behind > ROOM.below * n) continue;
+    for (let i = 0; i < m; i++) if (r[i]! - med < -tol) behind++;
+    if (slab.length < ROOM.minShare * m || front.length < ROOM.restShare * m || behind > ROOM.below * m) continue;
     const frontV = column(v, front);
     const vlo = quantile(frontV, FLOOR.restQ);
     const vhi = quantile(frontV, 1 - FLOOR.restQ);
     const shape = front.filter((i) => v[i]! - vlo > ROOM.lift * size);
-    if (shape.length < ROOM.few * n) continue;
+    if (shape.length < ROOM.few * m) continue;
     const shapeU = column(u, shape);
     const slabU = column(u, slab);
     const rl = quantile(shapeU, FLOOR.restQ);
@@ -118,11 +124,19 @@ function wallIn(p: Float32Array, up: number, size: number): Int32Array | null {
     const over = Math.max(left, right);
     if (over > bestOver) {
       bestOver = over;
-      // The slab, and beside the shape the points no further than above x tol in front of it.
-      best = where(n, (i) => Math.abs(r[i]! - med) <= tol || (r[i]! - med <= FLOOR.above * tol && (u[i]! < rl || u[i]! > rh)));
+      best = { da, db, pmax, umin, plane: fit.plane, med, tol, rl, rh };
     }
   }
-  return best;
+  if (best === null) return null;
+  // Step 4 on every point: the slab, and beside the shape what is no further than above x tol in front.
+  const { da, db, pmax, umin, plane: [ca, cb, cc], med, tol, rl, rh } = best;
+  return where(n, (i) => {
+    const x = p[3 * i + a]!, y = p[3 * i + b]!;
+    const h = pmax - (x * da + y * db);
+    const u = (x * -db + y * da) - umin;
+    const r = h - (ca * u + cb * (p[3 * i + up]! - vmin) + cc);
+    return Math.abs(r - med) <= tol || (r - med <= FLOOR.above * tol && (u < rl || u > rh));
+  });
 }
 
 /** Up to maxWalls walls under `up` among the points whose `drop` is 0; marks them 1 in `drop`. */

@@ -120,9 +120,10 @@ def _overhang(p_rest: np.ndarray, p_slab: np.ndarray, sides: int = 3) -> tuple[f
     return float(np.sort(np.r_[(flo - slo) / w, (shi - fhi) / w])[4 - sides]), flo, fhi
 
 
-def fit_slab(u: np.ndarray, v: np.ndarray, h: np.ndarray, size: float) -> Optional[tuple[np.ndarray, float, float]]:
-    """Steps 2-4 (also the walls' fit, room.py): (r, med, tol) of the plane h = a u + b v + c fitted
-    to the lowest points and refined on every point, or None (no nearly level plane there)."""
+def fit_slab(u: np.ndarray, v: np.ndarray, h: np.ndarray, size: float) -> Optional[tuple[np.ndarray, float, float, tuple]]:
+    """Steps 2-4 (also the walls' fit, room.py): (r, med, tol, (a, b, c)) of the plane h = a u +
+    b v + c fitted to the lowest points and refined on every point, or None (no nearly level plane
+    there)."""
     lowest = _cell_lowest(u, v, h)
     lu, lv, lh = u[lowest], v[lowest], h[lowest]
     sel = np.ones(len(lowest), bool)
@@ -156,7 +157,7 @@ def fit_slab(u: np.ndarray, v: np.ndarray, h: np.ndarray, size: float) -> Option
             return None
         r = h - (c[0] * u + c[1] * v + c[2])
     med, tol = spread(r, near)
-    return r, med, tol
+    return r, med, tol, c
 
 
 def floor_along(p: np.ndarray, shifted: np.ndarray, axis: int, size: float, sides: int = 3) -> Optional[tuple[np.ndarray, float]]:
@@ -168,7 +169,7 @@ def floor_along(p: np.ndarray, shifted: np.ndarray, axis: int, size: float, side
     fit = fit_slab(u, v, h, size)
     if fit is None:
         return None
-    r, med, tol = fit
+    r, med, tol, _ = fit
     n = len(p)
     slab = np.abs(r - med) <= tol
     rest = r - med > ABOVE * tol

@@ -62,32 +62,41 @@ REACH = -0.1
 GROUND = 0.1
 TALL = 0.5
 MAX_WALLS = 2
+# The wall is looked for on at most about this many of the points (every k-th).
+SAMPLE = 4096
 
 
 def _wall(p: np.ndarray, up: int, size: float) -> Optional[np.ndarray]:
-    """The mask of the wall behind the shape under `up` (step 3), or None."""
+    """The mask of the wall behind the shape under `up` (step 3), or None. Looked for on every
+    k-th point, k = ceil(n / SAMPLE) (a million-point scan has a wall in its every 245th point as
+    well), and then drawn on every point with what was found there."""
     n = len(p)
     a, b = [k for k in range(3) if k != up]
-    v = p[:, up] - p[:, up].min()
+    s = p[::-(-n // SAMPLE)]
+    m = len(s)
+    vmin = s[:, up].min()
+    v = s[:, up] - vmin
     best, best_over = None, -np.inf
     for ia, ib in DIRECTIONS:
         norm = math.sqrt(ia * ia + ib * ib)
         da, db = ia / norm, ib / norm
-        proj = p[:, a] * da + p[:, b] * db
-        h = proj.max() - proj
-        u = p[:, a] * -db + p[:, b] * da
-        u = u - u.min()
+        proj = s[:, a] * da + s[:, b] * db
+        pmax = proj.max()
+        h = pmax - proj
+        along = s[:, a] * -db + s[:, b] * da
+        umin = along.min()
+        u = along - umin
         fit = fl.fit_slab(u, v, h, size)
         if fit is None:
             continue
-        r, med, tol = fit
+        r, med, tol, c = fit
         slab = np.abs(r - med) <= tol
         front = r - med > fl.ABOVE * tol
-        if slab.sum() < MIN_SHARE * n or front.sum() < REST_SHARE * n or (r - med < -tol).sum() > BELOW * n:
+        if slab.sum() < MIN_SHARE * m or front.sum() < REST_SHARE * m or (r - med < -tol).sum() > BELOW * m:
             continue
         vlo, vhi = np.quantile(v[front], fl.REST_Q), np.quantile(v[front], 1 - fl.REST_Q)
         shape = front & (v - vlo > LIFT * size)
-        if shape.sum() < FEW * n:
+        if shape.sum() < FEW * m:
             continue
         rl, rh = np.quantile(u[shape], fl.REST_Q), np.quantile(u[shape], 1 - fl.REST_Q)
         sl, sh = np.quantile(u[slab], fl.SLAB_Q), np.quantile(u[slab], 1 - fl.SLAB_Q)
@@ -101,8 +110,15 @@ def _wall(p: np.ndarray, up: int, size: float) -> Optional[np.ndarray]:
             continue
         over = max(left, right)
         if over > best_over:
-            best, best_over = slab | ((r - med <= fl.ABOVE * tol) & ((u < rl) | (u > rh))), over
-    return best
+            best, best_over = (da, db, pmax, umin, c, med, tol, rl, rh), over
+    if best is None:
+        return None
+    # Step 4 on every point: the slab, and beside the shape what is no further than ABOVE x tol in front.
+    da, db, pmax, umin, c, med, tol, rl, rh = best
+    h = pmax - (p[:, a] * da + p[:, b] * db)
+    u = (p[:, a] * -db + p[:, b] * da) - umin
+    r = h - (c[0] * u + c[1] * (p[:, up] - vmin) + c[2])
+    return (np.abs(r - med) <= tol) | ((r - med <= fl.ABOVE * tol) & ((u < rl) | (u > rh)))
 
 
 def _walls(p: np.ndarray, keep: np.ndarray, up: int, size: float) -> list[np.ndarray]:

@@ -101,7 +101,8 @@ def test_validation_clouds_keep_their_walls_and_rooms_are_found():
 
 def fixture() -> dict:
     """tests/fixtures/room.json, which tests/io/room.test.ts replays: rooms with one wall and a
-    corner, z up and y up, far from zero, a wall without a floor, shapes without walls, and the
+    corner, z up and y up, far from zero, a wall without a floor, shapes without walls, a room of
+    more than SAMPLE points, and the
     points room.room_mask leaves out. Rewrite it with
     `PYTHONPATH=training /usr/bin/python3 training/tests/test_room.py`."""
     rng = np.random.default_rng(58)
@@ -112,6 +113,8 @@ def fixture() -> dict:
         with_walls(box(700, rng, bottom=False), 700, 0.2, rng)[0],
         with_floor(box(900, rng, size=(1.0, 0.3, 1.2)), 0.2, rng)[0],
         cylinder(600, rng),
+        # more than room.SAMPLE points: the wall is looked for on every 2nd point, drawn on all
+        with_walls(with_floor(cylinder(4000, rng), 0.15, rng, size=1.8)[0], 4000, 0.2, rng)[0],
     ]
     cases = []
     for p in clouds:
