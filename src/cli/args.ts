@@ -28,8 +28,8 @@ teach     trains a new head on the frozen model's features of the files in <fold
             --up -x or --up=-x)
   --keep-every-point
             read every point of each file: without it, as in the app, small pieces apart from
-            the shape and a flat floor under a scanned shape are left out (each file's
-            warnings say what was)
+            the shape, a flat floor under a scanned shape and walls behind it are left out
+            (each file's warnings say what was)
 
 exit codes: 0 every file classified, 1 some files failed (the others are reported), 2 usage error`;
 
@@ -50,7 +50,7 @@ interface Common {
   jobs: number | null;
   device: CliDevice;
   up: Up;
-  /** --keep-every-point: the loaders' clean-up (stray pieces, a floor) off. */
+  /** --keep-every-point: the loaders' clean-up (stray pieces, a floor, walls) off. */
   keepEveryPoint: boolean;
 }
 

@@ -13,7 +13,7 @@ export interface FileOptions {
   votes: number | null;
   up: Up;
   head: TaughtHead | null;
-  /** Read every point: the loaders' clean-up (stray pieces, a floor) off. */
+  /** Read every point: the loaders' clean-up (stray pieces, a floor, walls) off. */
   keepEveryPoint?: boolean;
 }
 

@@ -6,7 +6,7 @@ import { formatBytes, formatCoordinate, formatCount, formatMs } from './numbers'
 export interface LoadedEntry extends LoadedFile {
   /** The file itself (its name and size are shown; it is read again to keep every point, or not). */
   file: File;
-  /** Read with the loaders' clean-up off (stray pieces and a floor kept). */
+  /** Read with the loaders' clean-up off (stray pieces, a floor and walls kept). */
   keptEveryPoint: boolean;
 }
 
@@ -97,7 +97,7 @@ export function FileInfo({ entry, onKeepEveryPoint }: { entry: LoadedEntry; onKe
           aria-pressed={entry.keptEveryPoint}
           onClick={() => onKeepEveryPoint(!entry.keptEveryPoint)}
         >
-          {entry.keptEveryPoint ? 'Leave out stray pieces and the floor again' : 'Keep every point of the file'}
+          {entry.keptEveryPoint ? 'Leave out stray pieces, the floor and walls again' : 'Keep every point of the file'}
         </button>
       )}
     </section>

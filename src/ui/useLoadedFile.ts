@@ -1,7 +1,7 @@
 // The file side of the app: files go to the parse worker; only the latest file counts, and a
 // failure leaves the previous file in place with a banner. A load reports its stage and can be
 // cancelled (the worker is replaced; the previous file stays). The file shown can be read again
-// with every point kept (the loaders' clean-up off: stray pieces and a floor stay), or not.
+// with every point kept (the loaders' clean-up off: stray pieces, a floor and walls stay), or not.
 import { useCallback, useRef, useState } from 'react';
 import { ParseClient } from '../worker/client';
 import { toWorkerFailure } from '../worker/failure';
