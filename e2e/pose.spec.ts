@@ -279,8 +279,7 @@ function againstWall(points: Float32Array, shape: number, share: number, seed: n
 
 // A lamp scanned where it stands, against a wall, exported y up: the floor and the wall are left
 // out and it is a lamp, sure. Before src/io/room.ts the floor went but the wall stayed (the floor
-// rule alone), and the app answered "tent", shown as sure (the CLI; of 36 test shapes of 12
-// classes scanned so, 13 right before, 27 after).
+// rule alone), and the app answered "tent", shown as sure (this test with ROOM.maxWalls set to 0).
 test('a y-up scan of a lamp against a wall: the floor and the wall are left out, and it is a lamp', async ({ page }) => {
   test.setTimeout(10 * 60_000);
   const lamp = testCloud('lamp_0127');
