@@ -29,6 +29,10 @@ export const ROOM = {
    * tall x that height. */
   ground: 0.1,
   tall: 0.5,
+  /** A wall's points fill at least cover of the cells of a coverGrid x coverGrid grid over it (an L
+   * of two faces puts a strip of points along the far side, not a plane). */
+  coverGrid: 8,
+  cover: 0.5,
   maxWalls: 2,
   /** The wall is looked for on at most about this many of the points (every k-th). */
   sample: 4096,
@@ -65,6 +69,18 @@ function subset(positions: Float32Array, rows: Int32Array): Float32Array {
 
 function column(values: Float64Array, rows: Int32Array): Float64Array {
   return Float64Array.from(rows, (i) => values[i]!);
+}
+
+/** The share of the coverGrid x coverGrid cells over [ulo, uhi] x [vlo, vhi] that hold a point
+ * (points outside count in the edge cells): a wall is a filled plane, not the edges of two. */
+function cover(u: Float64Array, v: Float64Array, ulo: number, uhi: number, vlo: number, vhi: number): number {
+  const g = ROOM.coverGrid;
+  const cell = (x: number, lo: number, hi: number) => (hi > lo ? Math.min(Math.max(Math.floor(((x - lo) / (hi - lo)) * g), 0), g - 1) : 0);
+  const seen = new Uint8Array(g * g);
+  for (let i = 0; i < u.length; i++) seen[cell(u[i]!, ulo, uhi) * g + cell(v[i]!, vlo, vhi)] = 1;
+  let k = 0;
+  for (const x of seen) k += x;
+  return k / (g * g);
 }
 
 /** The wall behind the shape under `up` (room.py step 3): its points, indices into `p`, or null.
@@ -121,6 +137,8 @@ function wallIn(p: Float32Array, up: number, size: number): Int32Array | null {
     const svl = quantile(slabV, FLOOR.slabQ);
     const svh = quantile(slabV, 1 - FLOOR.slabQ);
     if (svl - vlo > ROOM.ground * height || svh - vlo < ROOM.tall * height) continue;
+    // quantile() reorders the arrays it is given, so the pairs are taken afresh.
+    if (cover(column(u, slab), column(v, slab), sl, sh, svl, svh) < ROOM.cover) continue;
     const over = Math.max(left, right);
     if (over > bestOver) {
       bestOver = over;

@@ -30,8 +30,10 @@ up; on the 985 validation clouds and every benchmark row, none is taken):
    quantiles) by at least MARGIN x the shape's width on one side and REACH (negative: a corner's
    wall ends at the other wall) on the other; the slab reaches down to within GROUND x the front's
    height of the front's low end (a wall stands on the floor; a monitor's screen does not) and up
-   at least TALL x that height. Of all directions, the one with the largest overhang (the first
-   on a tie).
+   at least TALL x that height; and it is filled: its points occupy at least COVER of the cells
+   of a COVER_GRID x COVER_GRID grid over its SLAB_Q quantile box in u and v (an L of two faces
+   puts a strip of points along the far side, not a plane). Of all directions, the one with the
+   largest overhang (the first on a tie).
 4. The wall's points: the slab, and the points beside the shape (outside its u range) no further
    than ABOVE x tol in front of it (its noise's tail).
 
@@ -62,8 +64,22 @@ REACH = -0.1
 GROUND = 0.1
 TALL = 0.5
 MAX_WALLS = 2
+# A wall's points fill at least COVER of the cells of a COVER_GRID x COVER_GRID grid over it.
+COVER_GRID = 8
+COVER = 0.5
 # The wall is looked for on at most about this many of the points (every k-th).
 SAMPLE = 4096
+
+
+def _cover(u: np.ndarray, v: np.ndarray, ulo: float, uhi: float, vlo: float, vhi: float) -> float:
+    """The share of the COVER_GRID x COVER_GRID cells over [ulo, uhi] x [vlo, vhi] that hold a
+    point (points outside count in the edge cells): a wall is a filled plane, not the edges of
+    two (an L of two faces has a strip of points along the line where both meet the far side)."""
+    def cell(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
+        if not hi > lo:
+            return np.zeros(len(x), np.int64)
+        return np.clip(np.floor((x - lo) / (hi - lo) * COVER_GRID), 0, COVER_GRID - 1).astype(np.int64)
+    return len(np.unique(cell(u, ulo, uhi) * COVER_GRID + cell(v, vlo, vhi))) / COVER_GRID ** 2
 
 
 def _wall(p: np.ndarray, up: int, size: float) -> Optional[np.ndarray]:
@@ -107,6 +123,8 @@ def _wall(p: np.ndarray, up: int, size: float) -> Optional[np.ndarray]:
         height = max(vhi - vlo, 1e-12)
         svl, svh = np.quantile(v[slab], fl.SLAB_Q), np.quantile(v[slab], 1 - fl.SLAB_Q)
         if svl - vlo > GROUND * height or svh - vlo < TALL * height:
+            continue
+        if _cover(u[slab], v[slab], sl, sh, svl, svh) < COVER:
             continue
         over = max(left, right)
         if over > best_over:
