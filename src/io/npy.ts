@@ -12,7 +12,7 @@ import { FLOAT32_MAX } from './numbers';
 import { Origin, storeShifted } from './origin';
 import { quote } from './text';
 import { LoadError, type Parsed } from './types';
-import { inferExtra } from './xyz';
+import { inferExtra, useExtraColumns, warnUnreadColumns } from './columns';
 import type { PointCloud } from '../types/cloud';
 
 const MAGIC = '\x93NUMPY';
@@ -172,16 +172,9 @@ function readArray(bytes: Uint8Array, where = 'the array '): Parsed {
   if (columns >= 6) {
     const extra = new Float32Array(points * 3);
     for (let p = 0; p < points; p++) for (let c = 0; c < 3; c++) extra[3 * p + c] = value(p, 3 + c);
-    const kind = inferExtra(extra, points);
-    if (kind === 'colors255') for (let i = 0; i < extra.length; i++) extra[i]! /= 255;
-    if (kind === 'colors255' || kind === 'colors1') cloud.colors = extra;
-    else if (kind === 'normals') cloud.normals = extra;
-    else warnings.push(`NumPy: columns 4 to 6 are neither colours nor unit normals and were ignored`);
+    useExtraColumns('NumPy', cloud, extra, inferExtra(extra, points), warnings);
   }
-  if (columns > 6 || (columns > 3 && columns < 6)) {
-    const from = columns < 6 ? 4 : 7;
-    warnings.push(`NumPy: column${columns === from ? '' : 's'} ${from}${columns === from ? '' : ` to ${columns}`} ignored`);
-  }
+  warnUnreadColumns('NumPy', columns, warnings);
   return { kind: 'points', cloud, fileVertexCount: points, warnings, offset: origin.offset };
 }
 

@@ -11,12 +11,12 @@ import { quote } from './text';
 import { DECIMAL_COMMA, beyondFloat32, toNumber, tokenMessage, wordColumn } from './numbers';
 import { tokenError } from './tokenError';
 import type { PointCloud } from '../types/cloud';
+import { type Extra, inferExtra, useExtraColumns, warnUnreadColumns } from './columns';
 import { Origin } from './origin';
 import { LoadError, type Parsed } from './types';
 
 const SEPARATOR = /\s*[,;]\s*|\s+/;
 
-export type Extra = 'colors255' | 'colors1' | 'normals' | 'ignored';
 
 const COLOR_NAMES = [['r', 'red'], ['g', 'green'], ['b', 'blue']];
 const NORMAL_NAMES = [['nx', 'normal_x'], ['ny', 'normal_y'], ['nz', 'normal_z']];
@@ -57,30 +57,6 @@ function extraFromNames(names: string[]): Extra | undefined {
   if (matches(COLOR_NAMES)) return 'colors255'; // refined to 0..1 below if every value is <= 1
   if (matches(NORMAL_NAMES)) return 'normals';
   return undefined;
-}
-
-/** Without names (shared with npy.ts): integers up to 255 (one above 1) are colours; unit or zero vectors are normals. */
-export function inferExtra(extra: Float32Array, rows: number): Extra {
-  let integers = true;
-  let max = -Infinity;
-  let min = Infinity;
-  let unitOrZero = true;
-  for (let i = 0; i < rows; i++) {
-    const a = extra[3 * i]!;
-    const b = extra[3 * i + 1]!;
-    const c = extra[3 * i + 2]!;
-    for (const v of [a, b, c]) {
-      if (!Number.isInteger(v)) integers = false;
-      if (v > max) max = v;
-      if (v < min) min = v;
-    }
-    const len2 = a * a + b * b + c * c;
-    if (len2 !== 0 && Math.abs(len2 - 1) > 0.02) unitOrZero = false;
-  }
-  if (integers && min >= 0 && max <= 255 && max > 1) return 'colors255';
-  if (unitOrZero) return 'normals';
-  if (min >= 0 && max <= 1) return 'colors1';
-  return 'ignored';
 }
 
 export function parseXyz(text: string): Parsed {
@@ -147,14 +123,8 @@ export function parseXyz(text: string): Parsed {
     const values = extra.finish();
     let kind = (names && extraFromNames(names)) ?? inferExtra(values, rows);
     if (kind === 'colors255' && names !== undefined && values.every((v) => v <= 1)) kind = 'colors1';
-    if (kind === 'colors255') for (let i = 0; i < values.length; i++) values[i]! /= 255;
-    if (kind === 'colors255' || kind === 'colors1') cloud.colors = values;
-    else if (kind === 'normals') cloud.normals = values;
-    else warnings.push(`XYZ: columns 4 to 6 are neither colours nor unit normals and were ignored`);
+    useExtraColumns('XYZ', cloud, values, kind, warnings);
   }
-  if (columns > 6 || (columns > 3 && columns < 6)) {
-    const from = columns < 6 ? 4 : 7;
-    warnings.push(`XYZ: column${columns === from ? '' : 's'} ${from}${columns === from ? '' : ` to ${columns}`} ignored`);
-  }
+  warnUnreadColumns('XYZ', columns, warnings);
   return { kind: 'points', cloud, fileVertexCount: rows, warnings, offset: origin.offset };
 }

@@ -31,6 +31,7 @@ from any2point.datasets import load_modelnet40
 
 VARIANTS = ("clean", "up+y", "heading", "cut", "view", "points256", "points512", "jitter1", "jitter2",
             "outliers5", "scale", "strays3", "up-y", "up+x", "up-x", "up-z")
+CLI = Path(__file__).resolve().parents[2] / "bin" / "any2point.mjs"
 KINDS = {  # floor kinds: patch size x the footprint, noise x the shape's size, tilt in degrees,
     # seen from one side (the floor behind the shape, +y of it, hidden), y up
     "1.5x": dict(size=1.5), "2.5x": dict(size=2.5), "1.2x": dict(size=1.2),
@@ -58,10 +59,20 @@ def floored(p: np.ndarray, share: float, rng: np.random.Generator, size: float =
     return (out @ perturb.UP_ROTATIONS["+y"].T if y_up else out).astype(np.float32), n
 
 
+def cli_answers(folder: Path, truth: dict[str, str]) -> tuple[int, int]:
+    """The app's CLI (default model, Auto up, wasm) on a folder of clouds named by `truth`'s keys:
+    how many are right, and how many wrong but shown as sure."""
+    out = folder.with_suffix(".csv")
+    subprocess.run(["node", str(CLI), "classify", str(folder), "--device", "cpu", "--csv", str(out)],
+                   check=True, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    got = {Path(x["file"]).stem: x for x in csv.DictReader(out.open())}
+    right = sum(got[k]["top1"] == t for k, t in truth.items())
+    return right, sum(got[k]["top1"] != t and got[k]["sure"] == "yes" for k, t in truth.items())
+
+
 def through_the_app(train, rows: np.ndarray, cases: list[tuple[str, float]]) -> None:
     """Each (kind, share)'s floored clouds written as XYZ and classified by the app's CLI (default
     model, Auto up, wasm): right, wrong but shown as sure, and floors the loaders reported."""
-    cli = Path(__file__).resolve().parents[2] / "bin" / "any2point.mjs"
     truth = {f"{j:03d}": train.classes[train.labels[r]] for j, r in enumerate(rows)}
     with tempfile.TemporaryDirectory() as tmp:
         for kind, share in cases:
@@ -71,12 +82,7 @@ def through_the_app(train, rows: np.ndarray, cases: list[tuple[str, float]]) -> 
             for j, r in enumerate(rows):
                 p = train.points[r].astype(np.float64)
                 np.savetxt(folder / f"{j:03d}.xyz", floored(p, share, rng, **KINDS[kind])[0] if share else p, fmt="%.5f")
-            out = folder.with_suffix(".csv")
-            subprocess.run(["node", str(cli), "classify", str(folder), "--device", "cpu", "--csv", str(out)],
-                           check=True, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
-            got = {Path(x["file"]).stem: x for x in csv.DictReader(out.open())}
-            right = sum(got[k]["top1"] == t for k, t in truth.items())
-            sure_wrong = sum(got[k]["top1"] != t and got[k]["sure"] == "yes" for k, t in truth.items())
+            right, sure_wrong = cli_answers(folder, truth)
             label = f"floor {kind}, {share:.0%} of the points" if share else "no floor"
             print(f"through the app, {label}: {right} of {len(rows)} right, {sure_wrong} wrong but shown as sure", flush=True)
 

@@ -11,9 +11,7 @@ shape's own points go with it, and (`--cli N`) what the app's CLI answers for N 
 from __future__ import annotations
 
 import argparse
-import csv
 import importlib.util
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -23,40 +21,23 @@ from any2point import perturb, room, strays
 from any2point.dataset_splits import validation_rows
 from any2point.datasets import load_modelnet40
 
-_spec = importlib.util.spec_from_file_location("floor_probe", Path(__file__).with_name("floor.py"))
-_floor_probe = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_floor_probe)
-floored = _floor_probe.floored
+
+
+def _module(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# The floor probe's floor patches, and test_room's walls (a wall behind the shape, or a corner; the
+# floor behind a wall cut away, as a scan sees it).
+_floor_probe = _module("floor_probe", Path(__file__).with_name("floor.py"))
+floored, through_cli = _floor_probe.floored, _floor_probe.cli_answers
+with_walls = _module("test_room", Path(__file__).resolve().parents[1] / "tests" / "test_room.py").with_walls
 
 VARIANTS = ("clean", "up+y", "heading", "cut", "view", "points256", "points512", "jitter1", "jitter2",
             "outliers5", "scale", "strays3", "up-y", "up+x", "up-x", "up-z")
-
-
-def walled(p: np.ndarray, share: float, rng: np.random.Generator, obj: int, corner: bool = False,
-           gap: float = 0.02, height: float = 1.3) -> np.ndarray:
-    """p (z up; its first `obj` rows the shape, the rest a floor) with a wall behind the shape
-    (beyond its largest y; with `corner`, a second beyond its largest x) holding `share` of the
-    points: 1.5 x the shape's width wide, from its lowest point up to `height` x its height, `gap`
-    x its width away, noise 0.3 %. The floor behind a wall is cut away, and corner walls end where
-    they meet, as a scan sees them."""
-    o = p[:obj]
-    lo, hi = o.min(0), o.max(0)
-    ext, c = hi - lo, (lo + hi) / 2
-    size = float(ext[:2].max())
-    n = int(round(share * len(p) / (1 - share)))
-
-    def wall(axis: int, m: int) -> np.ndarray:
-        along = rng.uniform(-0.75 * size, 0.75 * size, m)
-        z = lo[2] + rng.uniform(0, height * ext[2], m)
-        w = hi[axis] + gap * size + rng.normal(0, 0.003 * size, m)
-        return np.column_stack([c[0] + along, w, z]) if axis == 1 else np.column_stack([w, c[1] + along, z])
-
-    keep = p[:, 1] <= hi[1] + gap * size
-    if not corner:
-        return np.vstack([p[keep], wall(1, n)])
-    keep &= p[:, 0] <= hi[0] + gap * size
-    a, b = wall(1, n // 2), wall(0, n - n // 2)
-    return np.vstack([p[keep], a[a[:, 0] <= hi[0] + gap * size], b[b[:, 1] <= hi[1] + gap * size]])
 
 
 CASES = {  # name: (floor share, wall share, corner, y up, floor size, wall height)
@@ -70,12 +51,11 @@ CASES = {  # name: (floor share, wall share, corner, y up, floor size, wall heig
 
 def scene(p: np.ndarray, case: str, rng: np.random.Generator) -> np.ndarray:
     fshare, wshare, corner, y_up, fsize, height = CASES[case]
-    q = walled(floored(p, fshare, rng, size=fsize)[0].astype(np.float64), wshare, rng, len(p), corner, height=height)
+    q = with_walls(floored(p, fshare, rng, size=fsize)[0].astype(np.float64), len(p), wshare, rng, corner, height=height)[0]
     return (q @ perturb.UP_ROTATIONS["+y"].T if y_up else q).astype(np.float32)
 
 
 def through_the_app(train, rows: np.ndarray) -> None:
-    cli = Path(__file__).resolve().parents[2] / "bin" / "any2point.mjs"
     truth = {f"{j:03d}": train.classes[train.labels[r]] for j, r in enumerate(rows)}
     with tempfile.TemporaryDirectory() as tmp:
         for case in ["none", *CASES]:
@@ -85,12 +65,7 @@ def through_the_app(train, rows: np.ndarray) -> None:
             for j, r in enumerate(rows):
                 p = train.points[r].astype(np.float64)
                 np.savetxt(folder / f"{j:03d}.xyz", p if case == "none" else scene(p, case, rng), fmt="%.5f")
-            out = folder.with_suffix(".csv")
-            subprocess.run(["node", str(cli), "classify", str(folder), "--device", "cpu", "--csv", str(out)],
-                           check=True, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
-            got = {Path(x["file"]).stem: x for x in csv.DictReader(out.open())}
-            right = sum(got[k]["top1"] == t for k, t in truth.items())
-            sure_wrong = sum(got[k]["top1"] != t and got[k]["sure"] == "yes" for k, t in truth.items())
+            right, sure_wrong = through_cli(folder, truth)
             print(f"through the app, {case}: {right} of {len(rows)} right, {sure_wrong} wrong but shown as sure", flush=True)
 
 
