@@ -122,6 +122,7 @@ export function extensionOf(name: string): string {
 
 const EXPORT_MESH = 'export the model as glTF (.glb), OBJ, PLY or STL';
 const EXPORT_SCAN = 'export the scan as PLY, LAS or XYZ';
+const TO_NUMPY = "save the cloud as a NumPy array (np.save('cloud.npy', points))";
 
 /** Formats people have that are not read, by extension, with what to export instead: the refusal
  * of an unrecognised file says so rather than only "unrecognised". */
@@ -149,10 +150,10 @@ export const UNREAD_FORMATS: Readonly<Record<string, string>> = {
   ifc: `IFC building models are not read; ${EXPORT_MESH}`,
   wrl: `VRML files are not read; ${EXPORT_MESH}`,
   x3d: `X3D files are not read; ${EXPORT_MESH}`,
-  h5: 'HDF5 files are not read; save the cloud as a NumPy array (np.save(\'cloud.npy\', points))',
-  hdf5: 'HDF5 files are not read; save the cloud as a NumPy array (np.save(\'cloud.npy\', points))',
-  pt: 'PyTorch tensors (.pt) are not read; save the cloud as a NumPy array (np.save(\'cloud.npy\', points.numpy()))',
-  pth: 'PyTorch tensors (.pth) are not read; save the cloud as a NumPy array (np.save(\'cloud.npy\', points.numpy()))',
+  h5: `HDF5 files are not read; ${TO_NUMPY}`,
+  hdf5: `HDF5 files are not read; ${TO_NUMPY}`,
+  pt: `PyTorch files (.pt) are not read; ${TO_NUMPY}`,
+  pth: `PyTorch files (.pth) are not read; ${TO_NUMPY}`,
 };
 
 /** The entry a file name's extension suggests (the parse worker sniffs the content too). */
