@@ -230,20 +230,35 @@ export function floorAlong(p: Float32Array, shifted: readonly Float64Array[], ax
 /** Each coordinate less its minimum (once for both ups), and the bounding box's largest side. */
 export function shiftedCoordinates(positions: Float32Array): { shifted: Float64Array[]; size: number } {
   const n = Math.floor(positions.length / 3);
-  let size = 0;
   const shifted = [0, 1, 2].map((k) => {
-    let lo = Infinity, hi = -Infinity;
-    for (let i = 0; i < n; i++) {
-      const x = positions[3 * i + k]!;
-      if (x < lo) lo = x;
-      if (x > hi) hi = x;
-    }
-    size = Math.max(size, hi - lo);
+    const [lo] = axisRange(positions, k);
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) out[i] = positions[3 * i + k]! - lo;
     return out;
   });
-  return { shifted, size };
+  return { shifted, size: largestSide(positions) };
+}
+
+/** The smallest and largest coordinate `k` (0 x, 1 y, 2 z) of xyz positions. */
+function axisRange(positions: Float32Array, k: number): [number, number] {
+  const n = Math.floor(positions.length / 3);
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const x = positions[3 * i + k]!;
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  return [lo, hi];
+}
+
+/** The bounding box's largest side. */
+export function largestSide(positions: Float32Array): number {
+  let size = 0;
+  for (let k = 0; k < 3; k++) {
+    const [lo, hi] = axisRange(positions, k);
+    size = Math.max(size, hi - lo);
+  }
+  return size;
 }
 
 /** The floor a scanned shape stands on, looked for under z up, then y up (positions: xyz float32). */

@@ -6,7 +6,7 @@
 //
 // A wall is taken only with a floor under the same up: a shape on its own has vertical faces that
 // look like a wall from behind (a bookshelf's back, an aeroplane's wings under the wrong up).
-import { FLOOR, type Plane, findFloor, fitSlab, floorAlong, shiftedCoordinates, where } from './floor';
+import { FLOOR, type Plane, findFloor, fitSlab, floorAlong, largestSide, shiftedCoordinates, where } from './floor';
 import { quantile } from './orderStatistics';
 
 export const ROOM = {
@@ -176,27 +176,12 @@ function count(drop: Uint8Array): number {
   return k;
 }
 
-/** The bounding box's largest side (as floor.ts's shiftedCoordinates, without the copies). */
-function largestSide(positions: Float32Array, n: number): number {
-  let size = 0;
-  for (let k = 0; k < 3; k++) {
-    let lo = Infinity, hi = -Infinity;
-    for (let i = 0; i < n; i++) {
-      const x = positions[3 * i + k]!;
-      if (x < lo) lo = x;
-      if (x > hi) hi = x;
-    }
-    size = Math.max(size, hi - lo);
-  }
-  return size;
-}
-
 /** The floor and the walls around a scanned shape (positions: xyz float32). */
 export function findRoom(positions: Float32Array): Room {
   const n = Math.floor(positions.length / 3);
   const floor = findFloor(positions);
   if (n < FLOOR.minPoints) return NONE;
-  const size = largestSide(positions, n);
+  const size = largestSide(positions);
   if (floor.drop !== null) {
     const drop = floor.drop.slice();
     const walls = wallsAmong(positions, drop, floor.axis === 'z' ? 2 : 1, size);
