@@ -188,14 +188,14 @@ test('a file over the size limit is refused before it is read', async ({ page })
   const transfer = await page.evaluateHandle(() => {
     const chunk = new Blob([new Uint8Array(1024 * 1024)]);
     const transfer = new DataTransfer();
-    transfer.items.add(new File(new Array<Blob>(300).fill(chunk), 'huge.ply'));
+    transfer.items.add(new File(new Array<Blob>(300).fill(chunk), 'huge.xyz'));
     return transfer;
   });
   await dropTransfer(page, transfer);
   const error = page.getByTestId('error');
   await expect(error).toHaveAttribute('data-reason', 'too-large');
   await expect(page.getByTestId('error-message')).toHaveText(
-    'huge.ply: the file is 314,572,800 bytes (300 MiB); the limit is 268,435,456 bytes (256 MiB, LIMITS.maxFileBytes), so it was not read.',
+    'huge.xyz: the file is 314,572,800 bytes (300 MiB); the limit is 268,435,456 bytes (256 MiB, LIMITS.maxFileBytes), so it was not read.',
   );
 });
 

@@ -1,10 +1,12 @@
 // One file through the app's pipeline, in a worker: bytes -> src/io's loadFile (the same loaders,
 // mesh sampling and checks as the parse worker) -> the classifier (src/model) -> the plain record
 // the CLI reports. A file that cannot be read or classified throws; the pool reports it and goes on.
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Classifier, TaughtHead } from '../model/classifier';
-import { loadFile } from '../io/index';
+import { formatOfName } from '../io/formats';
+import { LIMITS, loadFile } from '../io/index';
+import { loadLargePly } from '../io/largePly';
 import type { UpAxis } from '../geometry/normalise';
 
 type Up = UpAxis | 'auto';
@@ -38,16 +40,33 @@ export interface Classified {
   ms: number;
 }
 
-/** A file's points, as the app reads them (the parse worker's loadFile). */
-export function readCloud(file: string, keepEveryPoint = false) {
-  const bytes = new Uint8Array(readFileSync(file));
-  const loaded = loadFile(path.basename(file), bytes, { keepEveryPoint });
+/** A file's points, as the app reads them (the parse worker's loadFile, or loadLargePly for a
+ * binary PLY over LIMITS.maxFileBytes). */
+export async function readCloud(file: string, keepEveryPoint = false) {
+  const name = path.basename(file);
+  const size = statSync(file).size;
+  let loaded;
+  if (size > LIMITS.maxFileBytes && formatOfName(name) === 'ply') {
+    const fd = openSync(file, 'r');
+    try {
+      const read = async (start: number, end: number) => {
+        const bytes = new Uint8Array(end - start);
+        const got = readSync(fd, bytes, 0, bytes.length, start);
+        return bytes.subarray(0, got);
+      };
+      loaded = await loadLargePly(name, size, read, { keepEveryPoint });
+    } finally {
+      closeSync(fd);
+    }
+  } else {
+    loaded = loadFile(name, new Uint8Array(readFileSync(file)), { keepEveryPoint });
+  }
   return { loaded, positions: loaded.cloud.positions.subarray(0, loaded.cloud.count * 3) };
 }
 
 export async function classifyFile(classifier: Classifier, file: string, options: FileOptions): Promise<Classified> {
   const start = performance.now();
-  const { loaded, positions } = readCloud(file, options.keepEveryPoint);
+  const { loaded, positions } = await readCloud(file, options.keepEveryPoint);
   const r = await classifier.classify(positions, { up: options.up, votes: options.votes ?? undefined, head: options.head ?? undefined });
   return {
     format: loaded.format,
@@ -67,7 +86,7 @@ export async function classifyFile(classifier: Classifier, file: string, options
 /** The network's `features` output (its head's input) for a file, vote 0 (of the chosen up with
  * 'auto'), as teach needs it. */
 export async function fileFeatures(classifier: Classifier, file: string, up: Up, keepEveryPoint = false): Promise<Float32Array> {
-  const { positions } = readCloud(file, keepEveryPoint);
+  const { positions } = await readCloud(file, keepEveryPoint);
   const r = await classifier.classify(positions, { up, votes: 1 });
   if (!r.features) throw new Error(`${classifier.manifest.id} has no 'features' output: export the model again (any2point.export) to teach on it`);
   return r.features;

@@ -6,6 +6,7 @@ import { LIMITS, POINT_LIMIT_TEXT, formatCount, countOf } from './limits';
 import { findStrays } from './strays';
 import { findRoom } from './room';
 import { shiftWarning } from './origin';
+import { opaqueSplats, transparentWarning } from './splats';
 import type { Bounds, Mesh, PointCloud } from '../types/cloud';
 import type { FormatId } from './formats';
 import { LoadError, type LoadResult, type Parsed } from './types';
@@ -58,6 +59,14 @@ function finitePoints(format: FormatId, cloud: PointCloud, warnings: string[]): 
   }
   const dropped = cloud.count - kept;
   warnings.push(`${formatCount(dropped)} of ${formatCount(cloud.count)} points had NaN or infinite coordinates and were dropped`);
+  return selectRows(cloud, keep, kept);
+}
+
+/** Leaves out nearly transparent Gaussian splats (splats.ts), with a warning. */
+function withoutTransparent(cloud: PointCloud, opacity: Float32Array, warnings: string[]): PointCloud {
+  const { keep, kept } = opaqueSplats(opacity);
+  if (kept === cloud.count) return cloud;
+  warnings.push(transparentWarning(cloud.count - kept, cloud.count));
   return selectRows(cloud, keep, kept);
 }
 
@@ -195,6 +204,7 @@ export function finish(format: FormatId, parsed: Parsed, options: FinishOptions)
   if (parsed.offset !== undefined) warnings.push(shiftWarning(parsed.offset));
   let cloud: PointCloud;
   let kind: LoadResult['kind'] = 'points';
+  let transparent = 0;
 
   if (parsed.kind === 'mesh') {
     checkIndices(format, parsed.mesh);
@@ -211,7 +221,9 @@ export function finish(format: FormatId, parsed: Parsed, options: FinishOptions)
       cloud = finitePoints(format, meshVertices(mesh), warnings);
     }
   } else {
-    cloud = finitePoints(format, parsed.cloud, warnings);
+    const opaque = parsed.opacity === undefined || options.keepEveryPoint ? parsed.cloud : withoutTransparent(parsed.cloud, parsed.opacity, warnings);
+    transparent = parsed.cloud.count - opaque.count;
+    cloud = finitePoints(format, opaque, warnings);
   }
 
   if (cloud.count === 0) throw new LoadError(format, 'empty', 'the file contains no points');
@@ -220,7 +232,7 @@ export function finish(format: FormatId, parsed: Parsed, options: FinishOptions)
   }
   const before = cloud.count;
   if (!options.keepEveryPoint) cloud = withoutRoom(withoutStrays(cloud, warnings), warnings);
-  const leftOut = before - cloud.count;
+  const leftOut = transparent + before - cloud.count;
   cleanColors(cloud);
   const bounds = boundsOf(cloud);
   shapeWarnings(cloud, bounds, warnings);

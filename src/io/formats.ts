@@ -95,6 +95,10 @@ const TABLE = {
     text: false,
     sniff: { signature: ({ bytes }) => startsWith(bytes, '\x93NUMPY') || /\.npy$/.test(firstZipEntry(bytes) ?? '') },
   },
+  // Gaussian splats (splats.ts): .splat has no header to recognise, so only its name tells; SPZ is a
+  // gzip stream (the parser says so when the stream holds something else).
+  splat: { label: 'Splat', extensions: ['splat'], text: false, sniff: {} },
+  spz: { label: 'SPZ', extensions: ['spz'], text: false, sniff: { signature: ({ bytes }) => bytes[0] === 0x1f && bytes[1] === 0x8b && bytes[2] === 8 } },
 } satisfies Record<string, FormatSpec>;
 
 export type FormatId = keyof typeof TABLE;

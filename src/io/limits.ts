@@ -3,6 +3,9 @@
 export const LIMITS = {
   /** Files above this are refused before parsing (256 MiB). A 200 MB file is read. */
   maxFileBytes: 256 * 1024 * 1024,
+  /** Binary PLYs of vertices alone (Gaussian splats: 248 bytes a splat) over maxFileBytes are read
+   * a slice at a time, keeping only the properties the reader uses (largePly.ts), up to this (4 GiB). */
+  maxLargePlyBytes: 4 * 1024 * 1024 * 1024,
   /** Longest line a text file (or a text body) may have: 1 MiB. Real lines are under 1 KiB; the
    * longest a fixture has is a 100,000-character comment. Checked on the bytes before decoding. */
   maxLineBytes: 1024 * 1024,
@@ -57,5 +60,13 @@ export function fileSizeRefusal(bytes: number): string {
   return (
     `the file is ${formatCount(bytes)} bytes (${formatBytes(bytes)}); ` +
     `the limit is ${formatCount(LIMITS.maxFileBytes)} bytes (${formatBytes(LIMITS.maxFileBytes)}, LIMITS.maxFileBytes)`
+  );
+}
+
+/** The refusal of a binary PLY over even LIMITS.maxLargePlyBytes (largePly.ts reads those below). */
+export function largePlyRefusal(bytes: number): string {
+  return (
+    `${fileSizeRefusal(bytes)}; binary PLYs of vertices alone (as Gaussian splats are) are read up to ` +
+    `${formatBytes(LIMITS.maxLargePlyBytes)} (LIMITS.maxLargePlyBytes)`
   );
 }

@@ -9,6 +9,8 @@ import { parseObj } from './obj';
 import { parseOff } from './off';
 import { parsePcd } from './pcd';
 import { parsePly } from './ply';
+import { parseSplat } from './splat';
+import { parseSpz } from './spz';
 import { parseStl } from './stl';
 import { readText } from './lines';
 import type { Parsed } from './types';
@@ -25,4 +27,6 @@ export const PARSERS: Readonly<Record<FormatId, (bytes: Uint8Array) => Parsed>> 
   '3mf': parse3mf,
   las: parseLas,
   npy: parseNpy,
+  splat: parseSplat,
+  spz: parseSpz,
 };

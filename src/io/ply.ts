@@ -12,9 +12,12 @@ import { checkByteOrder } from './plyByteOrder';
 import { type PlyElement, type PlyHeader, type PlyScalar, SCALAR_BYTES, describeCount, parsePlyHeader } from './plyHeader';
 import { AsciiValues, BadPlyToken, BinaryValues, type PlyValueSource, readScalar } from './plyValues';
 import { type Offset, Origin, storeShifted } from './origin';
+import { colorFromDc, opacityFromLogit } from './splats';
+import { readCompressedPly } from './plyCompressed';
 import { LoadError, type Parsed } from './types';
 
-/** Property names per vertex slot: x y z, nx ny nz, r g b. */
+/** Property names per vertex slot: x y z, nx ny nz, r g b, and a Gaussian splat's base colour
+ * (f_dc_0..2) and opacity logit (splats.ts). */
 const SLOT_NAMES: readonly (readonly string[])[] = [
   ['x'],
   ['y'],
@@ -25,7 +28,16 @@ const SLOT_NAMES: readonly (readonly string[])[] = [
   ['red', 'r', 'diffuse_red'],
   ['green', 'g', 'diffuse_green'],
   ['blue', 'b', 'diffuse_blue'],
+  ['f_dc_0'],
+  ['f_dc_1'],
+  ['f_dc_2'],
+  ['opacity'],
 ];
+
+/** Whether the reader keeps a vertex property of this name (largePly.ts reads only these). */
+export function keptVertexProperty(name: string): boolean {
+  return SLOT_NAMES.some((names) => names.includes(name));
+}
 
 /** Largest value of an integer colour type, so colours come out in 0..1. */
 const COLOR_FULL_SCALE: Record<PlyScalar, number> = {
@@ -110,6 +122,8 @@ interface Vertices {
   positions: Float32Array;
   normals?: Float32Array;
   colors?: Float32Array;
+  /** Gaussian splats' opacity, 0..1 (splats.ts); undefined for other vertices. */
+  opacity?: Float32Array;
   /** Subtracted from every position (origin.ts); undefined when none was. */
   offset?: Offset;
 }
@@ -120,23 +134,27 @@ function readVertices(element: PlyElement, body: Body): Vertices {
   const has = (slot: number): boolean => slotOf.includes(slot);
   const hasNormals = has(3) && has(4) && has(5);
   const hasColors = has(6) && has(7) && has(8);
+  // Gaussian splats: a base colour where there is no red, green, blue; an opacity with it.
+  const dc = !hasColors && has(9) && has(10) && has(11);
   const colorProp = hasColors ? props[slotOf.indexOf(6)]! : undefined;
   const colorScale = colorProp === undefined ? 1 : 1 / COLOR_FULL_SCALE[colorProp.type];
 
   const capacity = plausibleCount(element, body);
   const positions = new Float32Array(capacity * 3);
   const normals = hasNormals ? new Float32Array(capacity * 3) : undefined;
-  const colors = hasColors ? new Float32Array(capacity * 3) : undefined;
+  const colors = hasColors || dc ? new Float32Array(capacity * 3) : undefined;
+  const opacity = dc && has(12) ? new Float32Array(capacity) : undefined;
   const row = new Float64Array(SLOT_NAMES.length);
   const { source } = body;
   // Coordinates stored as float32 in the file lose nothing more here, and a shift would not give
   // back what they lost; ASCII and any other type are shifted when far from zero (origin.ts).
   const xyzTypes = [0, 1, 2].map((slot) => props[slotOf.indexOf(slot)]?.type);
   const origin = !body.ascii && xyzTypes.every((t) => t === 'float32') ? undefined : new Origin();
-  const out: VertexArrays = { positions, normals, colors, colorScale, origin };
+  const out: VertexArrays = { positions, normals, colors, opacity, colorScale, dc, origin };
+  const read = (): Vertices => ({ positions, normals: dc ? nonZero(normals) : normals, colors, opacity, offset: origin?.offset });
   if (source instanceof BinaryValues && props.every((p) => p.countType === undefined)) {
     readFixedVertices(element, source, slotOf, out);
-    return { positions, normals, colors, offset: origin?.offset };
+    return read();
   }
 
   let i = 0;
@@ -161,11 +179,18 @@ function readVertices(element: PlyElement, body: Body): Vertices {
   } catch (error) {
     throw withContext(error, element, i);
   }
-  return { positions, normals, colors, offset: origin?.offset };
+  return read();
+}
+
+/** 3D Gaussian Splatting writes nx, ny, nz as zeros: no normals at all. */
+function nonZero(normals: Float32Array | undefined): Float32Array | undefined {
+  return normals === undefined || normals.every((v) => v === 0) ? undefined : normals;
 }
 
 interface VertexArrays extends Vertices {
   colorScale: number;
+  /** Colours from the splat slots f_dc_0..2 (splats.ts), not red, green, blue. */
+  dc: boolean;
   origin: Origin | undefined;
 }
 
@@ -179,7 +204,7 @@ function storeRow(row: Float64Array, i: number, out: VertexArrays): void {
       throw new LoadError('ply', 'float-range', `vertex ${i}: ${SLOT_LABELS[k]} = ${row[k]} is out of float32 range (largest magnitude 3.4028235e38)`);
     }
   }
-  const { positions, normals, colors, colorScale, origin } = out;
+  const { positions, normals, colors, opacity, colorScale, dc, origin } = out;
   if (origin === undefined) {
     positions[o] = row[0]!;
     positions[o + 1] = row[1]!;
@@ -192,7 +217,12 @@ function storeRow(row: Float64Array, i: number, out: VertexArrays): void {
     normals[o + 1] = row[4]!;
     normals[o + 2] = row[5]!;
   }
-  if (colors !== undefined) {
+  if (opacity !== undefined) opacity[i] = opacityFromLogit(row[12]!);
+  if (dc) {
+    colors![o] = colorFromDc(row[9]!);
+    colors![o + 1] = colorFromDc(row[10]!);
+    colors![o + 2] = colorFromDc(row[11]!);
+  } else if (colors !== undefined) {
     colors[o] = Math.min(1, Math.max(0, row[6]! * colorScale));
     colors[o + 1] = Math.min(1, Math.max(0, row[7]! * colorScale));
     colors[o + 2] = Math.min(1, Math.max(0, row[8]! * colorScale));
@@ -347,6 +377,7 @@ function readBody(header: PlyHeader, bytes: Uint8Array): { vertices: Vertices; f
 
 export function parsePly(bytes: Uint8Array): Parsed {
   const header = parsePlyHeader(bytes);
+  if (header.packedSplats) return readCompressedPly(header, bytes);
   const warnings = [...header.warnings];
   const { vertices, faces } = readBody(header, bytes);
   if (header.face === undefined) {
@@ -384,5 +415,6 @@ export function parsePly(bytes: Uint8Array): Parsed {
     fileVertexCount: vertexCount,
     warnings,
     offset: vertices.offset,
+    ...(vertices.opacity === undefined ? {} : { opacity: vertices.opacity }),
   };
 }

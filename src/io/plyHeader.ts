@@ -65,6 +65,9 @@ export interface PlyHeader {
   faceListIndex: number;
   /** Byte offset of the first body byte. */
   bodyOffset: number;
+  /** SuperSplat's compressed Gaussian splats (plyCompressed.ts): a 'chunk' element of bounds and
+   * vertices of packed integers instead of x, y, z. */
+  packedSplats: boolean;
   warnings: string[];
 }
 
@@ -192,7 +195,8 @@ export function parsePlyHeader(bytes: Uint8Array): PlyHeader {
       p.name = lower;
     }
   }
-  for (const axis of ['x', 'y', 'z']) {
+  const packedSplats = names.has('packed_position') && elements.some((e) => e.name === 'chunk');
+  for (const axis of packedSplats ? [] : ['x', 'y', 'z']) {
     const p = vertex.properties.find((q) => q.name === axis);
     if (p === undefined) throw malformed(`the vertex element has no '${axis}' property`);
     if (p.countType !== undefined) throw malformed(`the vertex property '${axis}' is a list`);
@@ -217,5 +221,5 @@ export function parsePlyHeader(bytes: Uint8Array): PlyHeader {
     faceListIndex = chosen.i;
   }
 
-  return { encoding, elements, vertex, face, faceListIndex, bodyOffset, warnings };
+  return { encoding, elements, vertex, face, faceListIndex, bodyOffset, packedSplats, warnings };
 }

@@ -44,7 +44,8 @@ export function chooseFormat(name: string, bytes: Uint8Array): { entry: FormatEn
   const ext = extensionOf(name);
   const unread = UNREAD_FORMATS[ext];
   if (unread !== undefined) throw new LoadError('unknown', 'unsupported', `${name}: ${unread}`);
-  const known = FORMATS.map((f) => f.label).join(', ');
+  // .splat has no content to recognise (its name alone is read as one).
+  const known = FORMATS.filter((f) => Object.keys(f.sniff).length > 0).map((f) => f.label).join(', ');
   const start = Array.from(bytes.subarray(0, 8), hexByte).join(' ');
   throw new LoadError(
     'unknown',

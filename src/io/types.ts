@@ -22,7 +22,8 @@ export interface LoadResult {
   /** Subtracted from the file's coordinates to keep a far-off shape's detail (origin.ts):
    * `cloud` + `offset` is where the file put it. Undefined when nothing was subtracted. */
   offset?: Offset;
-  /** Points the loaders' clean-up left out (stray pieces, a floor: strays.ts, floor.ts); undefined
+  /** Points the loaders' clean-up left out (nearly transparent splats, stray pieces, a floor and
+   * walls: splats.ts, strays.ts, room.ts); undefined
    * when none was, or when the file was loaded with every point kept. */
   leftOut?: number;
 }
@@ -54,5 +55,13 @@ export class LoadError extends Error {
 
 /** What one format parser hands to the shared checks in finish.ts. */
 export type Parsed =
-  | { kind: 'points'; cloud: PointCloud; fileVertexCount: number; warnings: string[]; offset?: Offset }
+  | {
+      kind: 'points';
+      cloud: PointCloud;
+      fileVertexCount: number;
+      warnings: string[];
+      offset?: Offset;
+      /** Gaussian splats' opacity, 0..1, one a point (splats.ts); undefined for other clouds. */
+      opacity?: Float32Array;
+    }
   | { kind: 'mesh'; mesh: Mesh; fileVertexCount: number; fileFaceCount: number; warnings: string[]; offset?: Offset };

@@ -1,6 +1,6 @@
 // The page's side of the parse worker.
 import { formatOfName } from '../io/formats';
-import { fileSizeRefusal, LIMITS } from '../io/limits';
+import { fileSizeRefusal, largePlyRefusal, LIMITS } from '../io/limits';
 import type { LoadResult } from '../io/types';
 import type { ParseApi, ParseProgress } from './protocol';
 import type { ShownPoints } from './shownPoints';
@@ -31,12 +31,14 @@ export class ParseClient {
    * itself, so its bytes never pass through the page. Failures are WorkerErrors whose kind is a
    * FailureReason (failure.ts reads them). */
   async loadFile(file: File, onProgress?: (progress: ParseProgress) => void, keepEveryPoint = false): Promise<LoadedFile> {
-    if (file.size > LIMITS.maxFileBytes) {
+    // A binary PLY of vertices alone is read past maxFileBytes, a slice at a time (io/largePly.ts).
+    const named = formatOfName(file.name);
+    if (file.size > (named === 'ply' ? LIMITS.maxLargePlyBytes : LIMITS.maxFileBytes)) {
       throw new WorkerError({
         name: 'LoadError',
         kind: 'too-large',
-        detail: { format: formatOfName(file.name) ?? 'unknown' },
-        message: `${file.name}: ${fileSizeRefusal(file.size)}, so it was not read.`,
+        detail: { format: named ?? 'unknown' },
+        message: `${file.name}: ${named === 'ply' ? largePlyRefusal(file.size) : fileSizeRefusal(file.size)}, so it was not read.`,
       });
     }
     const start = performance.now();

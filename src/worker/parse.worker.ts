@@ -2,7 +2,8 @@
 // The worker that parses files off the main thread: one handler per request of protocol.ts.
 // It reads the File itself (the page never holds a huge file's bytes), reports its stages, and
 // picks the points the viewer draws, so the page only receives arrays it can use as they are.
-import { loadFile } from '../io/index';
+import { LIMITS, loadFile } from '../io/index';
+import { loadLargePly } from '../io/largePly';
 import { serialiseLoadError } from './failure';
 import type { ParseApi, ParseProgress } from './protocol';
 import { shownPoints } from './shownPoints';
@@ -36,10 +37,21 @@ serve<ParseApi>(
   self,
   {
     async load(payload, { progress }) {
-      const bytes = 'file' in payload ? await readBlob(payload.file, progress) : new Uint8Array(payload.bytes);
-      progress({ stage: 'parse' });
-      const start = performance.now();
-      const result = loadFile(payload.name, bytes, { keepEveryPoint: payload.keepEveryPoint === true });
+      const keepEveryPoint = payload.keepEveryPoint === true;
+      let result;
+      let start;
+      if ('file' in payload && payload.file.size > LIMITS.maxFileBytes) {
+        // Too large to hold: a binary PLY of vertices is read a slice at a time (io/largePly.ts).
+        const { file } = payload;
+        start = performance.now();
+        const read = async (from: number, to: number) => new Uint8Array(await file.slice(from, to).arrayBuffer());
+        result = await loadLargePly(payload.name, file.size, read, { keepEveryPoint, onRead: (loaded) => progress({ stage: 'read', loaded, total: file.size }) });
+      } else {
+        const bytes = 'file' in payload ? await readBlob(payload.file, progress) : new Uint8Array(payload.bytes);
+        progress({ stage: 'parse' });
+        start = performance.now();
+        result = loadFile(payload.name, bytes, { keepEveryPoint });
+      }
       const ms = performance.now() - start;
       progress({ stage: 'view' });
       const shown = shownPoints(result.cloud);

@@ -31,3 +31,19 @@ export function expectSpiral(r: LoadResult, tolerance: number, first = 0, shift:
   });
   expect(worst).toBeLessThanOrEqual(tolerance);
 }
+
+/** The splat fixtures' colours, as loader_fixtures.spiral_colors computes them: [r, g, b] in 0..1. */
+export function spiralColors(n = 100): number[][] {
+  return Array.from({ length: n }, (_, i) => [0.1 + (0.8 * i) / (n - 1), 0.5, 0.9 - (0.8 * i) / (n - 1)]);
+}
+
+/** Every loaded colour is the spiral's, within `tolerance`, in file order. */
+export function expectSpiralColors(r: LoadResult, tolerance: number): void {
+  const want = spiralColors();
+  expect(r.cloud.colors).toBeDefined();
+  let worst = 0;
+  want.forEach((c, i) => {
+    for (let k = 0; k < 3; k++) worst = Math.max(worst, Math.abs(r.cloud.colors![3 * i + k]! - c[k]!));
+  });
+  expect(worst).toBeLessThanOrEqual(tolerance);
+}

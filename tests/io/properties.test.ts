@@ -256,7 +256,8 @@ describe('container formats: truncated or flipped, a LoadError or a cloud, never
     return glbFile(JSON.parse(json), new Uint8Array(pos.buffer));
   })();
   const tmf = threeMfFile({ vertices: POINTS.slice(0, 4), faces: [[0, 1, 2], [0, 2, 3]] });
-  const files = [['points.glb', glb], ['square.3mf', tmf], ['scan.las', fixture('format3-rgb8-vlr.las')], ['cloud.npy', fixture('rows-f4.npy')], ['cloud.npz', fixture('named.npz')]] as const;
+  const files = [['points.glb', glb], ['square.3mf', tmf], ['scan.las', fixture('format3-rgb8-vlr.las')], ['cloud.npy', fixture('rows-f4.npy')], ['cloud.npz', fixture('named.npz')],
+    ['scene.ply', fixture('splats-3dgs.ply')], ['scene.compressed.ply', fixture('splats-compressed.ply')], ['scene.splat', fixture('splats.splat')], ['scene.spz', fixture('splats-v3-sh1.spz')]] as const;
   for (const [name, bytes] of files) {
     test(`${name}`, () => {
       const whole = attempt(name, bytes);

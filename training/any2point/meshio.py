@@ -1,10 +1,11 @@
-"""A small reader for folder datasets: PLY, OBJ, OFF, STL, PCD, .glb, 3MF, LAS, NumPy (.npy / .npz)
-and XYZ / TXT / CSV / PTS files give vertices, and triangles when the file has faces (then the surface is sampled
+"""A small reader for folder datasets: PLY, OBJ, OFF, STL, PCD, .glb, 3MF, LAS, NumPy (.npy / .npz),
+Gaussian splats (3DGS and compressed PLY, .splat, .spz) and XYZ / TXT / CSV / PTS files give vertices, and triangles when the file has faces (then the surface is sampled
 uniformly by area, like the browser's mesh loader). The browser's readers (src/io/) are the strict ones; these read
 the same files for training and say what is wrong with one they cannot."""
 from __future__ import annotations
 
 import re
+import struct
 from pathlib import Path
 from typing import Optional
 
@@ -112,7 +113,7 @@ def _read_ply(path: Path) -> tuple[np.ndarray, Optional[np.ndarray]]:
                 elements[-1][2].append((p[2], _PLY_TYPES[p[1]], None))
     if fmt not in ("ascii", "binary_little_endian", "binary_big_endian"):
         raise ValueError(f"PLY {path}: unknown format {fmt!r}")
-    verts, faces = np.zeros((0, 3)), None
+    verts, faces, tables = np.zeros((0, 3)), None, {}
     if fmt == "ascii":
         tokens = body.split()
         pos = 0
@@ -127,8 +128,8 @@ def _read_ply(path: Path) -> tuple[np.ndarray, Optional[np.ndarray]]:
                         m = int(tokens[pos]); pos += 1
                         row.append([int(t) for t in tokens[pos:pos + m]]); pos += m
                 rows.append(row)
-            verts, faces = _collect(path, name, props, rows, verts, faces)
-        return verts, faces
+            verts, faces = _collect(path, name, props, rows, verts, faces, tables)
+        return _splats(path, tables, verts), faces
     end_ch = "<" if fmt == "binary_little_endian" else ">"
     off = 0
     for name, count, props in elements:
@@ -137,7 +138,7 @@ def _read_ply(path: Path) -> tuple[np.ndarray, Optional[np.ndarray]]:
             dt = np.dtype([(pn, end_ch + t) for pn, t, _ in props])
             arr = np.frombuffer(body, dt, count, off)
             off += dt.itemsize * count
-            rows = [[float(r[pn]) for pn, _, _ in props] for r in arr] if name == "vertex" else []
+            rows = np.stack([arr[pn].astype(np.float64) for pn, _, _ in props], 1) if props else np.zeros((count, 0))
         else:
             for _ in range(count):
                 row = []
@@ -150,16 +151,21 @@ def _read_ply(path: Path) -> tuple[np.ndarray, Optional[np.ndarray]]:
                         m = int(np.frombuffer(body, cd, 1, off)[0]); off += cd.itemsize
                         row.append(np.frombuffer(body, idt, m, off).astype(int).tolist()); off += idt.itemsize * m
                 rows.append(row)
-        verts, faces = _collect(path, name, props, rows, verts, faces)
-    return verts, faces
+        verts, faces = _collect(path, name, props, rows, verts, faces, tables)
+    return _splats(path, tables, verts), faces
 
 
-def _collect(path, name, props, rows, verts, faces):
+def _collect(path, name, props, rows, verts, faces, tables):
     names = [p[0] for p in props]
+    if all(p[2] is None for p in props):
+        tables[name] = (names, np.asarray(rows, np.float64).reshape(len(rows), len(names)))
     if name == "vertex":
         # X, Y, Z (some exporters' spelling) read as x, y, z unless the element has those too,
         # as the app's reader does (src/io/plyHeader.ts).
         names = [n.lower() if n.lower() not in names else n for n in names]
+        tables[name] = (names, tables[name][1]) if name in tables else None
+        if "packed_position" in names:
+            return verts, faces  # SuperSplat's compressed splats: _splats decodes them
         try:
             cols = [names.index(a) for a in ("x", "y", "z")]
         except ValueError:
@@ -170,6 +176,63 @@ def _collect(path, name, props, rows, verts, faces):
         if li is not None:
             faces = _triangulate([r[li] for r in rows])
     return verts, faces
+
+
+SH_C0, TRANSPARENT_BELOW, CHUNK = 0.28209479177387814, 0.1, 256
+
+
+def _opaque(points: np.ndarray, opacity: np.ndarray) -> np.ndarray:
+    """Gaussian splats at least TRANSPARENT_BELOW opaque (src/io/splats.ts), all of them when none is."""
+    keep = ~(opacity < TRANSPARENT_BELOW)
+    return points[keep] if keep.any() else points
+
+
+def _splats(path: Path, tables: dict, verts: np.ndarray) -> np.ndarray:
+    """A PLY's Gaussian splats: 3D Gaussian Splatting's (x, y, z with an opacity logit and f_dc) or
+    SuperSplat's compressed ones (src/io/plyCompressed.ts), nearly transparent ones left out; any
+    other PLY's vertices as they are."""
+    names, rows = tables.get("vertex") or ([], np.zeros((0, 0)))
+    if "packed_position" in names and "chunk" in tables:
+        cnames, chunks = tables["chunk"]
+        need = ["min_x", "min_y", "min_z", "max_x", "max_y", "max_z"]
+        if "packed_color" not in names or any(c not in cnames for c in need):
+            raise ValueError(f"PLY {path}: compressed splats lack packed_color or the chunks' bounds")
+        if len(chunks) * CHUNK < len(rows):
+            raise ValueError(f"PLY {path}: compressed splats: {len(rows)} splats but {len(chunks)} chunks of {CHUNK}")
+        b = chunks[np.arange(len(rows)) // CHUNK][:, [cnames.index(c) for c in need]]
+        p = rows[:, names.index("packed_position")].astype(np.uint32)
+        f = np.stack([(p >> 21) / 2047, (p >> 11 & 1023) / 1023, (p & 2047) / 2047], 1)
+        alpha = (rows[:, names.index("packed_color")].astype(np.uint32) & 255) / 255
+        return _opaque(b[:, :3] + f * (b[:, 3:] - b[:, :3]), alpha)
+    if all(n in names for n in ("f_dc_0", "f_dc_1", "f_dc_2", "opacity")) and len(rows) == len(verts):
+        return _opaque(verts, 1 / (1 + np.exp(-rows[:, names.index("opacity")])))
+    return verts
+
+
+def _read_splat(path: Path) -> tuple[np.ndarray, None]:
+    """.splat (src/io/splat.ts): 32 bytes a splat, x y z float32 first, the alpha byte at 27."""
+    data = path.read_bytes()
+    if len(data) % 32:
+        raise ValueError(f"Splat {path}: {len(data)} bytes are not whole splats of 32 bytes")
+    rec = np.frombuffer(data, [("p", "<f4", 3), ("s", "<f4", 3), ("c", "u1", 4), ("q", "u1", 4)])
+    return _opaque(rec["p"].astype(np.float64), rec["c"][:, 3] / 255), None
+
+
+def _read_spz(path: Path) -> tuple[np.ndarray, None]:
+    """SPZ versions 2 and 3 (src/io/spz.ts): gzip of a 16-byte header, then 24-bit fixed-point
+    positions, alphas, colours, scales, rotations and harmonics."""
+    import gzip
+    data = gzip.decompress(path.read_bytes())
+    magic, version, n, degree, bits = struct.unpack_from("<IIIBB", data)
+    if magic != 0x5053474E or version not in (2, 3) or degree > 4:
+        raise ValueError(f"SPZ {path}: not SPZ splats of version 2 or 3")
+    size = 16 + n * (9 + 1 + 3 + 3 + (3 if version == 2 else 4) + 3 * (0, 3, 8, 15, 24)[degree])
+    if len(data) < size:
+        raise ValueError(f"SPZ {path}: {n} splats need {size} bytes decompressed, the file holds {len(data)}")
+    b = np.frombuffer(data, np.uint8, 9 * n, 16).reshape(-1, 3).astype(np.int64)
+    v = b[:, 0] | b[:, 1] << 8 | b[:, 2] << 16
+    xyz = (np.where(v & 0x800000, v - 0x1000000, v) / 2.0 ** bits).reshape(n, 3)
+    return _opaque(xyz, np.frombuffer(data, np.uint8, n, 16 + 9 * n) / 255), None
 
 
 _NUMBER_SPLIT = re.compile(r"[\s,;]+")
@@ -469,6 +532,6 @@ def _read_npy(path: Path) -> tuple[np.ndarray, None]:
 
 READERS = {".ply": _read_ply, ".obj": _read_obj, ".off": _read_off, ".stl": _read_stl,
            ".pcd": _read_pcd, ".glb": _read_glb, ".3mf": _read_3mf, ".las": _read_las,
-           ".npy": _read_npy, ".npz": _read_npy,
+           ".npy": _read_npy, ".npz": _read_npy, ".splat": _read_splat, ".spz": _read_spz,
            **{e: _read_xyz for e in (".xyz", ".txt", ".csv", ".pts", ".asc", ".xyzn", ".xyzrgb")}}
 EXTENSIONS = tuple(READERS)

@@ -209,3 +209,27 @@ def test_loader_fixtures_are_what_the_script_writes(tmp_path, monkeypatch):
     for f in sorted(tmp_path.iterdir()):
         if f.suffix != ".npz":
             assert f.read_bytes() == (FIX / f.name).read_bytes(), f.name
+
+
+# Gaussian splats: the files tests/io/splats.test.ts reads too; the spiral as opaque splats, the
+# floaters (and the compressed file's filler chunk) nearly transparent, so left out.
+@pytest.mark.parametrize("name,tolerance", [("splats-3dgs.ply", 1e-6), ("splats-compressed.ply", 0.003),
+                                            ("splats-compressed-no-colour-bounds.ply", 0.006), ("splats.splat", 1e-6),
+                                            ("splats-v2.spz", 2 ** -13 + 1e-9), ("splats-v3-sh1.spz", 2 ** -13 + 1e-9)])
+def test_splat_files_give_the_spiral_without_transparent_splats(name, tolerance):
+    got = read_cloud(FIX / name, 8, RNG)
+    assert got.shape == (lf.N, 3)
+    assert np.abs(got - lf.spiral()).max() <= tolerance
+
+
+def test_splats_all_transparent_are_all_kept(tmp_path):
+    data = bytearray((FIX / "splats.splat").read_bytes())
+    data[27::32] = bytes(len(data) // 32)
+    (tmp_path / "faint.splat").write_bytes(bytes(data))
+    assert read_cloud(tmp_path / "faint.splat", 8, RNG).shape == (lf.N + lf.SPLAT_FLOATERS, 3)
+
+
+@pytest.mark.parametrize("name", ["splats-cut.splat", "splats-short.spz", "not-splats.spz"])
+def test_splat_files_cut_short_or_not_splats_are_refused(name):
+    with pytest.raises(ValueError, match="whole splats|need|not SPZ"):
+        read_cloud(FIX / name, 8, RNG)
