@@ -2,6 +2,7 @@
 // the PyTorch reference outputs the export wrote for them (tests/fixtures/models/<id>.json).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { loadFile } from '../src/io/index';
 import { zooOrder, type RankedManifest } from '../src/model/zooOrder';
 
@@ -114,6 +115,43 @@ export function toLas(points: Float32Array, offset: readonly [number, number, nu
   }
   for (let i = 0; i < n; i++) for (let a = 0; a < 3; a++) view.setInt32(227 + 20 * i + 4 * a, Math.round(points[3 * i + a]! / 0.001), true);
   return out;
+}
+
+/** 3D Gaussian Splatting's PLY, split into its header (for `repeats` copies of the splats) and the
+ * splats' records: x y z, zero normals, f_dc_0..2 (a grey), 45 f_rest, the opacity's logit, log
+ * scales, a quaternion; all float32. `opacity` is each splat's, 0..1. */
+export function splatPly(points: Float32Array, opacity: Float32Array, repeats = 1): { header: Uint8Array; body: Uint8Array } {
+  const n = points.length / 3;
+  const names = ['x', 'y', 'z', 'nx', 'ny', 'nz', 'f_dc_0', 'f_dc_1', 'f_dc_2', ...Array.from({ length: 45 }, (_, i) => `f_rest_${i}`),
+    'opacity', 'scale_0', 'scale_1', 'scale_2', 'rot_0', 'rot_1', 'rot_2', 'rot_3'];
+  const header = `ply\nformat binary_little_endian 1.0\nelement vertex ${n * repeats}\n${names.map((p) => `property float ${p}\n`).join('')}end_header\n`;
+  const body = new Float32Array(n * names.length);
+  for (let i = 0; i < n; i++) {
+    const row = body.subarray(i * names.length, (i + 1) * names.length);
+    row.set(points.subarray(3 * i, 3 * i + 3), 0);
+    row[54] = Math.log(opacity[i]! / (1 - opacity[i]!));
+    row.fill(Math.log(0.01), 55, 58);
+    row[58] = 1;
+  }
+  return { header: new TextEncoder().encode(header), body: new Uint8Array(body.buffer) };
+}
+
+/** SPZ version 2 (Niantic's, gzip): 12 fractional bits, grey, every splat opaque. */
+export function toSpz(points: Float32Array): Uint8Array {
+  const n = points.length / 3;
+  const data = new Uint8Array(16 + n * (9 + 1 + 3 + 3 + 3));
+  const view = new DataView(data.buffer);
+  view.setUint32(0, 0x5053474e, true);
+  view.setUint32(4, 2, true);
+  view.setUint32(8, n, true);
+  data[13] = 12;
+  for (let i = 0; i < 3 * n; i++) {
+    const v = Math.round(points[i]! * 4096) & 0xffffff;
+    data.set([v & 255, (v >> 8) & 255, v >> 16], 16 + 3 * i);
+  }
+  data.fill(240, 16 + 9 * n, 16 + 10 * n);
+  data.fill(128, 16 + 10 * n);
+  return new Uint8Array(gzipSync(data));
 }
 
 /** A NumPy .npy (format 1.0) of float32 values, laid out channels first (3 x N, as PyTorch code

@@ -41,12 +41,30 @@ export const FLOOR = {
 
 const MAD_SCALE = 1.4826;
 
+/** The ups a floor is looked for under (floor.py's UPS): z, y, and y down (-y: the camera axes of
+ * depth cameras and COLMAP, so of 3D Gaussian Splatting's scenes), looked at on the cloud with y
+ * negated so that its high side is the low one. */
+export type UpName = 'z' | 'y' | '-y';
+export const UPS: readonly { axis: number; sign: 1 | -1; name: UpName }[] = [
+  { axis: 2, sign: 1, name: 'z' },
+  { axis: 1, sign: 1, name: 'y' },
+  { axis: 1, sign: -1, name: '-y' },
+];
+
+/** `positions` with coordinate `axis` negated when `sign` is -1 (a copy), else themselves. */
+export function mirrored(positions: Float32Array, axis: number, sign: 1 | -1): Float32Array {
+  if (sign > 0) return positions;
+  const out = positions.slice();
+  for (let i = axis; i < out.length; i += 3) out[i] = -out[i]!;
+  return out;
+}
+
 export interface Floor {
   /** 1 for every point of the floor; null when there is none. */
   drop: Uint8Array | null;
   points: number;
-  /** The up axis the floor lies across. */
-  axis: 'z' | 'y' | null;
+  /** The up the floor lies across. */
+  axis: UpName | null;
 }
 
 const NONE: Floor = { drop: null, points: 0, axis: null };
@@ -227,7 +245,7 @@ export function floorAlong(p: Float32Array, shifted: readonly Float64Array[], ax
   return { points: floor, overhang: kth };
 }
 
-/** Each coordinate less its minimum (once for both ups), and the bounding box's largest side. */
+/** Each coordinate less its minimum, and the bounding box's largest side. */
 export function shiftedCoordinates(positions: Float32Array): { shifted: Float64Array[]; size: number } {
   const n = Math.floor(positions.length / 3);
   const shifted = [0, 1, 2].map((k) => {
@@ -261,16 +279,19 @@ export function largestSide(positions: Float32Array): number {
   return size;
 }
 
-/** The floor a scanned shape stands on, looked for under z up, then y up (positions: xyz float32). */
+/** The floor a scanned shape stands on, looked for under z up, y up, then y down (positions: xyz
+ * float32). */
 export function findFloor(positions: Float32Array): Floor {
   const n = Math.floor(positions.length / 3);
   if (n < FLOOR.minPoints) return NONE;
-  const { shifted, size } = shiftedCoordinates(positions);
+  const size = largestSide(positions);
   if (!(size > 0)) return NONE;
-  let best: { points: Int32Array; axis: 'z' | 'y' } | null = null;
+  let best: { points: Int32Array; axis: UpName } | null = null;
   let bestOverhang: number = FLOOR.margin;
-  for (const [axis, name] of [[2, 'z'], [1, 'y']] as const) {
-    const found = floorAlong(positions, shifted, axis, size);
+  for (const { axis, sign, name } of UPS) {
+    if (sign < 0 && best !== null) break; // y down only where z and y have none
+    const q = mirrored(positions, axis, sign);
+    const found = floorAlong(q, shiftedCoordinates(q).shifted, axis, size);
     if (found === null) continue;
     if (found.overhang > bestOverhang || (found.overhang === bestOverhang && best === null)) {
       best = { points: found.points, axis: name };

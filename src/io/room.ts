@@ -6,7 +6,7 @@
 //
 // A wall is taken only with a floor under the same up: a shape on its own has vertical faces that
 // look like a wall from behind (a bookshelf's back, an aeroplane's wings under the wrong up).
-import { FLOOR, type Plane, findFloor, fitSlab, floorAlong, largestSide, shiftedCoordinates, where } from './floor';
+import { FLOOR, type Plane, UPS, type UpName, findFloor, fitSlab, floorAlong, largestSide, mirrored, shiftedCoordinates, where } from './floor';
 import { quantile } from './orderStatistics';
 
 export const ROOM = {
@@ -54,8 +54,8 @@ export interface Room {
   floorPoints: number;
   wallPoints: number;
   walls: number;
-  /** The up axis the floor lies across. */
-  axis: 'z' | 'y' | null;
+  /** The up the floor lies across. */
+  axis: UpName | null;
 }
 
 const NONE: Room = { drop: null, floorPoints: 0, wallPoints: 0, walls: 0, axis: null };
@@ -184,16 +184,18 @@ export function findRoom(positions: Float32Array): Room {
   const size = largestSide(positions);
   if (floor.drop !== null) {
     const drop = floor.drop.slice();
-    const walls = wallsAmong(positions, drop, floor.axis === 'z' ? 2 : 1, size);
+    const { axis, sign } = UPS.find((u) => u.name === floor.axis)!;
+    const walls = wallsAmong(mirrored(positions, axis, sign), drop, axis, size);
     return { drop, floorPoints: floor.points, wallPoints: count(drop) - floor.points, walls, axis: floor.axis };
   }
-  for (const [up, name] of [[2, 'z'], [1, 'y']] as const) {
+  for (const { axis, sign, name } of UPS) {
+    const q = mirrored(positions, axis, sign);
     const drop = new Uint8Array(n);
-    const walls = wallsAmong(positions, drop, up, size);
+    const walls = wallsAmong(q, drop, axis, size);
     if (walls === 0) continue;
     const rows = where(n, (i) => drop[i] === 0);
-    const rest = subset(positions, rows);
-    const found = floorAlong(rest, shiftedCoordinates(rest).shifted, up, size, 3 - walls);
+    const rest = subset(q, rows);
+    const found = floorAlong(rest, shiftedCoordinates(rest).shifted, axis, size, 3 - walls);
     if (found === null || found.overhang < FLOOR.margin) continue;
     const wallPoints = count(drop);
     for (const j of found.points) drop[rows[j]!] = 1;

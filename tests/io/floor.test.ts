@@ -4,13 +4,13 @@
 // the cloud, the warning that says so, shapes without a floor loaded whole.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { findFloor, FLOOR } from '../../src/io/floor';
+import { findFloor, FLOOR, type UpName } from '../../src/io/floor';
 import { median, quantile } from '../../src/io/orderStatistics';
 import { loadFile } from '../../src/io/index';
 import { load } from './expectLoad';
 import { text } from './generate';
 
-interface Fixture { cases: { points: number[]; drop: number[]; axis: 'z' | 'y' | null }[] }
+interface Fixture { cases: { points: number[]; drop: number[]; axis: UpName | null }[] }
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/floor.json', import.meta.url), 'utf8')) as Fixture;
 
 /** A small seeded generator (no Math.random in tests). */
@@ -49,8 +49,8 @@ describe('findFloor is the Python twin', () => {
     });
   });
 
-  test('the fixture has floors under z and y and shapes without one', () => {
-    expect(new Set(fixture.cases.map((c) => c.axis))).toEqual(new Set(['z', 'y', null]));
+  test('the fixture has floors under z, y and -y and shapes without one', () => {
+    expect(new Set(fixture.cases.map((c) => c.axis))).toEqual(new Set(['z', 'y', '-y', null]));
   });
 });
 

@@ -3,11 +3,12 @@
 // and the loaders' use of it: the warnings that say so, every point kept on request.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
+import { type UpName } from '../../src/io/floor';
 import { findRoom } from '../../src/io/room';
 import { loadFile } from '../../src/io/index';
 import { text } from './generate';
 
-interface Case { points: number[]; floor: number[]; wall: number[]; walls: number; axis: 'z' | 'y' | null }
+interface Case { points: number[]; floor: number[]; wall: number[]; walls: number; axis: UpName | null }
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/room.json', import.meta.url), 'utf8')) as { cases: Case[] };
 
 describe('findRoom is the Python twin', () => {
@@ -21,8 +22,9 @@ describe('findRoom is the Python twin', () => {
     });
   });
 
-  test('the fixture has one wall, a corner and no wall', () => {
+  test('the fixture has one wall, a corner and no wall; z up and y down', () => {
     expect(new Set(fixture.cases.map((c) => c.walls))).toEqual(new Set([0, 1, 2]));
+    expect(fixture.cases.some((c) => c.walls === 1 && c.axis === '-y')).toBe(true);
   });
 });
 

@@ -8,8 +8,10 @@ the stray pieces, in both twins (src/io/floor.ts is the TypeScript one, tested o
 fixture). All in float64 of the float32 points; a median is numpy's (the mean of the two middle
 values of an even count), a quantile numpy's linear one.
 
-A floor is looked for under the two ups that files use, z then y (the lowest side along that axis;
-u, v are the other two axes in order):
+A floor is looked for under the three ups that files use, z, y, then y down (-y: the camera axes of
+depth cameras and of COLMAP, so of 3D Gaussian Splatting's scenes); under each, at the lowest side
+along the up (for -y the highest y: the steps below run on the cloud with y negated); u, v are the
+other two axes in order:
 
 1. Fewer than MIN_POINTS points, or a cloud of no extent: no floor. size = the bounding box's
    largest side; h = the coordinate along the axis minus its minimum.
@@ -37,7 +39,8 @@ u, v are the other two axes in order):
    its axis, at least 1e-12) is at least MARGIN. A box's, a bottle's or a bowl's own bottom lies
    within what stands on it; a floor spreads around it, or (seen from one side, the floor behind
    the object hidden by it) around three sides of it. Of z and y, the one whose second smallest
-   overhang is larger (z on a tie).
+   overhang is larger (z on a tie); y down only when neither has a floor (files are y up more
+   often than y down, and the wall behind a z-up scan, at its high y, would pass for a floor).
 6. The slab's points are left out, and with them the floor's fringe: the points outside the
    footprint that lie no higher than ABOVE x tol over it (its noise's tail, or lower: a lone
    floor point out at a corner would otherwise set the scale of what the model sees).
@@ -68,7 +71,8 @@ SLAB_Q = 0.02
 REST_Q = 0.005
 MARGIN = 0.1
 RISE = 0.3
-AXES = (2, 1)  # z up, then y up
+# The ups a floor is looked for under: (axis, sign, name); sign -1 looks at the axis's high side.
+UPS = ((2, 1, "z"), (1, 1, "y"), (1, -1, "-y"))
 MAD_SCALE = 1.4826
 
 
@@ -183,9 +187,18 @@ def floor_along(p: np.ndarray, shifted: np.ndarray, axis: int, size: float, side
     return slab | (outside & (r - med <= ABOVE * tol)), overhang
 
 
-def floor_mask(points: np.ndarray) -> tuple[np.ndarray, Optional[int]]:
-    """(bool [N], True for the floor's points (module docstring); the axis it lies across, 2 for
-    z, 1 for y, or None when there is none)."""
+def mirrored(p: np.ndarray, axis: int, sign: int) -> np.ndarray:
+    """p with its `axis` coordinate negated when `sign` is -1 (the high side becomes the low one)."""
+    if sign > 0:
+        return p
+    q = p.copy()
+    q[:, axis] = -q[:, axis]
+    return q
+
+
+def floor_mask(points: np.ndarray) -> tuple[np.ndarray, Optional[str]]:
+    """(bool [N], True for the floor's points (module docstring); the up it lies across, "z", "y"
+    or "-y", or None when there is none)."""
     p32 = np.asarray(points, np.float32)
     if p32.ndim != 2 or p32.shape[1] != 3:
         raise ValueError(f"floor_mask: expected an [N, 3] cloud, got shape {p32.shape}")
@@ -193,20 +206,22 @@ def floor_mask(points: np.ndarray) -> tuple[np.ndarray, Optional[int]]:
     if len(p32) < MIN_POINTS:
         return none
     p = p32.astype(np.float64)
-    shifted = p - p.min(0)  # once for both ups
-    size = float(shifted.max(0).max())
+    size = float((p.max(0) - p.min(0)).max())
     if not size > 0:
         return none
-    best: tuple[np.ndarray, Optional[int]] = none
+    best: tuple[np.ndarray, Optional[str]] = none
     best_overhang = MARGIN
-    for axis in AXES:
-        found = floor_along(p, shifted, axis, size)
+    for axis, sign, name in UPS:
+        if sign < 0 and best[1] is not None:
+            break  # y down only where z and y have none
+        q = mirrored(p, axis, sign)
+        found = floor_along(q, q - q.min(0), axis, size)
         if found is not None and (found[1] > best_overhang or (found[1] == best_overhang and best[1] is None)):
-            best, best_overhang = (found[0], axis), found[1]
+            best, best_overhang = (found[0], name), found[1]
     return best
 
 
-def without_floor(points: np.ndarray) -> tuple[np.ndarray, int, Optional[int]]:
+def without_floor(points: np.ndarray) -> tuple[np.ndarray, int, Optional[str]]:
     """(the cloud without its floor, in file order; how many points were left out; the axis)."""
     drop, axis = floor_mask(points)
     return (np.asarray(points)[~drop], int(drop.sum()), axis) if axis is not None else (np.asarray(points), 0, None)

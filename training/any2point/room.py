@@ -12,9 +12,11 @@ A wall is only taken together with a floor under the same up (a shape on its own
 faces that look like a wall from behind: a bookshelf's back, an aeroplane's wings under the wrong
 up; on the 985 validation clouds it is taken on none as stored and 0-1 a benchmark row):
 
-1. The floor first (floor.floor_mask). When there is one, across axis A: up to two walls under A
-   (step 3) on the points left, each taken from what the one before left.
-2. When there is none, for A = z, then y: up to two walls under A; when at least one is found, a
+1. The floor first (floor.floor_mask). When there is one, under up A: up to two walls under A
+   (step 3; under y down on the cloud with y negated) on the points left, each taken from what
+   the one before left.
+2. When there is none, for A = z, y, then y down (on the cloud with y negated): up to two walls
+   under A; when at least one is found, a
    floor under A on what is left (floor.floor_along, needing its overhang on 3 - walls sides: a
    wall bounds the floor on its side). The first A where both are found is taken.
 3. A wall under up A: for each of the HEADINGS horizontal directions d (unit (da, db) from the
@@ -158,34 +160,36 @@ def _walls(p: np.ndarray, keep: np.ndarray, up: int, size: float) -> list[np.nda
     return found
 
 
-def room_mask(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, Optional[int], int]:
-    """(floor mask, walls mask, the up axis (2 z, 1 y; None when no floor), how many walls)."""
+def room_mask(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, Optional[str], int]:
+    """(floor mask, walls mask, the up ("z", "y" or "-y"; None when no floor), how many walls)."""
     p32 = np.asarray(points, np.float32)
     if p32.ndim != 2 or p32.shape[1] != 3:
         raise ValueError(f"room_mask: expected an [N, 3] cloud, got shape {p32.shape}")
     n = len(p32)
-    floor, axis = fl.floor_mask(p32)
+    floor, name = fl.floor_mask(p32)
     none = np.zeros(n, bool)
     if n < fl.MIN_POINTS:
         return none, none, None, 0
     p = p32.astype(np.float64)
     size = float((p.max(0) - p.min(0)).max())
-    if axis is not None:
-        walls = _walls(p, ~floor, axis, size)
-        return floor, np.logical_or.reduce(walls) if walls else none, axis, len(walls)
-    for up in fl.AXES:
-        walls = _walls(p, np.ones(n, bool), up, size)
+    if name is not None:
+        axis, sign, _ = next(u for u in fl.UPS if u[2] == name)
+        walls = _walls(fl.mirrored(p, axis, sign), ~floor, axis, size)
+        return floor, np.logical_or.reduce(walls) if walls else none, name, len(walls)
+    for axis, sign, name in fl.UPS:
+        q = fl.mirrored(p, axis, sign)
+        walls = _walls(q, np.ones(n, bool), axis, size)
         if not walls:
             continue
         wall = np.logical_or.reduce(walls)
         idx = np.flatnonzero(~wall)
-        rest = p[idx]
-        found = fl.floor_along(rest, rest - rest.min(0), up, size, 3 - len(walls))
+        rest = q[idx]
+        found = fl.floor_along(rest, rest - rest.min(0), axis, size, 3 - len(walls))
         if found is None or found[1] < fl.MARGIN:
             continue
         floor = np.zeros(n, bool)
         floor[idx[found[0]]] = True
-        return floor, wall, up, len(walls)
+        return floor, wall, name, len(walls)
     return none, none, None, 0
 
 

@@ -33,20 +33,20 @@ VARIANTS = ("clean", "up+y", "heading", "cut", "view", "points256", "points512",
             "outliers5", "scale", "strays3", "up-y", "up+x", "up-x", "up-z")
 CLI = Path(__file__).resolve().parents[2] / "bin" / "any2point.mjs"
 KINDS = {  # floor kinds: patch size x the footprint, noise x the shape's size, tilt in degrees,
-    # seen from one side (the floor behind the shape, +y of it, hidden), y up
+    # seen from one side (the floor behind the shape, +y of it, hidden), saved y up or y down
     "1.5x": dict(size=1.5), "2.5x": dict(size=2.5), "1.2x": dict(size=1.2),
     "noisy 1 %": dict(noise=0.01), "tilted 3 deg": dict(tilt=3.0), "one side 2x": dict(size=2.0, one_side=True),
-    "room 5x": dict(size=5.0), "y up": dict(y_up=True),
+    "room 5x": dict(size=5.0), "y up": dict(up="+y"), "y down": dict(up="-y"),
 }
 
 
 def floored(p: np.ndarray, share: float, rng: np.random.Generator, size: float = 1.5, noise: float = 0.003,
-            tilt: float = 0.0, y_up: bool = False, one_side: bool = False) -> tuple[np.ndarray, int]:
+            tilt: float = 0.0, up: str = "z", one_side: bool = False) -> tuple[np.ndarray, int]:
     """The cloud (z up) with a square floor patch `size` x its footprint under it, at its lowest
     point, holding `share` of the points (appended last): Gaussian height noise `noise` x its
     largest side, tilted by `tilt` degrees about y; with `one_side`, the part of the patch behind
-    the shape (beyond its largest y) left out, as a camera in front of it sees it; turned y up
-    after."""
+    the shape (beyond its largest y) left out, as a camera in front of it sees it; turned to `up`
+    ("+y", "-y") after."""
     n = int(round(share * len(p) / (1 - share)))
     lo, hi = p.min(0), p.max(0)
     centre, half = (lo + hi) / 2, size / 2 * float((hi - lo)[:2].max())
@@ -56,7 +56,7 @@ def floored(p: np.ndarray, share: float, rng: np.random.Generator, size: float =
         n = len(x)
     z = lo[2] + rng.normal(0, noise * float((hi - lo).max()), n) + np.tan(np.radians(tilt)) * x
     out = np.vstack([p, np.column_stack([centre[0] + x, centre[1] + y, z])])
-    return (out @ perturb.UP_ROTATIONS["+y"].T if y_up else out).astype(np.float32), n
+    return (out @ perturb.UP_ROTATIONS[up].T if up != "z" else out).astype(np.float32), n
 
 
 def cli_answers(folder: Path, truth: dict[str, str]) -> tuple[int, int]:
@@ -98,7 +98,7 @@ def main() -> None:
         picked = np.random.default_rng(1).choice(rows, args.cli, replace=False)
         through_the_app(train, picked, [("1.5x", 0.0), ("1.5x", 0.15), ("1.5x", 0.3), ("2.5x", 0.3),
                                         ("noisy 1 %", 0.15), ("tilted 3 deg", 0.15), ("one side 2x", 0.3),
-                                        ("room 5x", 0.9), ("y up", 0.15)])
+                                        ("room 5x", 0.9), ("y up", 0.15), ("y down", 0.15)])
     print(f"{len(rows)} validation clouds, strays left out first; the rule fires on:", flush=True)
     for name in VARIANTS:
         fired = [int(r) for r in rows

@@ -3,7 +3,7 @@
 
 Measures on the validation clouds as the loaders see them (strays left out first): how often a
 wall is taken on every benchmark row (it should not be), how often it is found in synthetic rooms
-(a floor patch and a wall behind the shape, or two walls in a corner, y up too), how many of the
+(a floor patch and a wall behind the shape, or two walls in a corner, y up and y down too), how many of the
 shape's own points go with it, and (`--cli N`) what the app's CLI answers for N of them.
 
     cd training && PYTHONPATH=. /usr/bin/python3 probes/room.py [--limit 985] [--cli 100]
@@ -40,25 +40,26 @@ VARIANTS = ("clean", "up+y", "heading", "cut", "view", "points256", "points512",
             "outliers5", "scale", "strays3", "up-y", "up+x", "up-x", "up-z")
 
 
-CASES = {  # name: (floor share, wall share, corner, y up, floor size, wall height)
-    "floor 15 % + wall 15 %": (0.15, 0.15, False, False, 1.5, 1.3),
-    "floor 15 % + wall 30 %, tall": (0.15, 0.3, False, False, 1.5, 2.0),
-    "corner: floor 15 % + walls 30 %": (0.15, 0.3, True, False, 1.5, 1.3),
-    "room: floor 3x 40 % + wall 30 %": (0.4, 0.3, False, False, 3.0, 2.0),
-    "floor 15 % + wall 15 %, y up": (0.15, 0.15, False, True, 1.5, 1.3),
+CASES = {  # name: (floor share, wall share, corner, saved with this up, floor size, wall height)
+    "floor 15 % + wall 15 %": (0.15, 0.15, False, "z", 1.5, 1.3),
+    "floor 15 % + wall 30 %, tall": (0.15, 0.3, False, "z", 1.5, 2.0),
+    "corner: floor 15 % + walls 30 %": (0.15, 0.3, True, "z", 1.5, 1.3),
+    "room: floor 3x 40 % + wall 30 %": (0.4, 0.3, False, "z", 3.0, 2.0),
+    "floor 15 % + wall 15 %, y up": (0.15, 0.15, False, "+y", 1.5, 1.3),
+    "floor 15 % + wall 15 %, y down": (0.15, 0.15, False, "-y", 1.5, 1.3),
 }
 
 
 def scene(p: np.ndarray, case: str, rng: np.random.Generator) -> np.ndarray:
-    fshare, wshare, corner, y_up, fsize, height = CASES[case]
+    fshare, wshare, corner, up, fsize, height = CASES[case]
     q = with_walls(floored(p, fshare, rng, size=fsize)[0].astype(np.float64), len(p), wshare, rng, corner, height=height)[0]
-    return (q @ perturb.UP_ROTATIONS["+y"].T if y_up else q).astype(np.float32)
+    return (q @ perturb.UP_ROTATIONS[up].T if up != "z" else q).astype(np.float32)
 
 
-def through_the_app(train, rows: np.ndarray) -> None:
+def through_the_app(train, rows: np.ndarray, cases=("none", *CASES)) -> None:
     truth = {f"{j:03d}": train.classes[train.labels[r]] for j, r in enumerate(rows)}
     with tempfile.TemporaryDirectory() as tmp:
-        for case in ["none", *CASES]:
+        for case in cases:
             rng = np.random.default_rng(5)
             folder = Path(tmp) / case.replace(" ", "_").replace("%", "pc").replace(":", "").replace(",", "")
             folder.mkdir()

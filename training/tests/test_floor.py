@@ -70,19 +70,24 @@ def y_up(p: np.ndarray) -> np.ndarray:
     return p @ perturb.UP_ROTATIONS["+y"].T
 
 
+def y_down(p: np.ndarray) -> np.ndarray:
+    """Up turned to -y: a depth camera's or COLMAP's axes (3D Gaussian Splatting's scenes)."""
+    return p @ perturb.UP_ROTATIONS["-y"].T
+
+
 def test_a_floor_is_found_and_little_else():
     rng = np.random.default_rng(1)
     for make in (lambda n, rng: box(n, rng, bottom=False), cylinder):
         p, n = with_floor(make(1500, rng), 0.2, rng)
         drop, axis = floor.floor_mask(p)
-        assert axis == 2
+        assert axis == "z"
         assert drop[-n:].mean() > 0.95 and drop[:-n].mean() < 0.02, (drop[-n:].mean(), drop[:-n].mean())
 
 
 def test_a_floor_is_found_y_up_tilted_noisy_and_at_any_scale():
     rng = np.random.default_rng(2)
     p, n = with_floor(box(1500, rng, bottom=False), 0.25, rng, tilt=3.0, noise=0.006)
-    for q, want in ((p, 2), (y_up(p), 1), (p * 300 - 1000, 2), (p * 1e-3, 2)):
+    for q, want in ((p, "z"), (y_up(p), "y"), (y_down(p), "-y"), (p * 300 - 1000, "z"), (p * 1e-3, "z")):
         drop, axis = floor.floor_mask(q.astype(np.float32))
         assert axis == want and drop[-n:].mean() > 0.9 and drop[:-n].mean() < 0.02
 
@@ -92,7 +97,7 @@ def test_a_room_sized_floor_is_found():
     rng = np.random.default_rng(7)
     p, n = with_floor(cylinder(500, rng), 0.9, rng, size=5.0)
     drop, axis = floor.floor_mask(p)
-    assert axis == 2 and drop[-n:].mean() > 0.95 and drop[:-n].mean() < 0.05
+    assert axis == "z" and drop[-n:].mean() > 0.95 and drop[:-n].mean() < 0.05
 
 
 def test_a_flat_board_with_low_things_on_it_is_not_a_floor():
@@ -104,7 +109,7 @@ def test_a_floor_seen_from_one_side_is_found_one_beside_the_shape_is_not():
     rng = np.random.default_rng(6)
     p, n = with_floor(box(1500, rng, bottom=False), 0.25, rng, size=2.0, one_side=True)
     drop, axis = floor.floor_mask(p)
-    assert axis == 2 and drop[-n:].mean() > 0.95 and drop[:-n].mean() < 0.02
+    assert axis == "z" and drop[-n:].mean() > 0.95 and drop[:-n].mean() < 0.02
     # A floor on two sides only (the shape in a corner of it) is not told from a shape's own wide base.
     q = p[: len(p) - n]
     f = p[len(p) - n:]
@@ -128,7 +133,7 @@ def test_without_floor_keeps_file_order():
     p, n = with_floor(box(1200, rng, bottom=False), 0.2, rng)
     drop, _ = floor.floor_mask(p)
     kept, points, axis = floor.without_floor(p)
-    assert (points, axis) == (int(drop.sum()), 2) and np.array_equal(kept, p[~drop])
+    assert (points, axis) == (int(drop.sum()), "z") and np.array_equal(kept, p[~drop])
     assert floor.without_floor(box(500, rng))[1:] == (0, None)
 
 
@@ -151,7 +156,7 @@ def test_on_validation_clouds_it_finds_floors_and_leaves_shapes_alone():
 
 def fixture() -> dict:
     """tests/fixtures/floor.json, which tests/io/floor.test.ts replays: shapes with and without a
-    floor (z up and y up, tilted, noisy, far from zero, tiny), and the points floor.floor_mask
+    floor (z up, y up and y down, tilted, noisy, far from zero, tiny), and the points floor.floor_mask
     leaves out. Rewrite it with `PYTHONPATH=training /usr/bin/python3 training/tests/test_floor.py`."""
     rng = np.random.default_rng(57)
     clouds = [
@@ -166,13 +171,14 @@ def fixture() -> dict:
         with_floor(box(60, rng), 0.2, rng)[0][:63],
         with_floor(cylinder(200, rng), 0.9, rng, size=5.0)[0],
         board(900, rng),
+        y_down(with_floor(box(800, rng, bottom=False), 0.2, rng, noise=0.004)[0]),
     ]
     cases = []
     for p in clouds:
         p = p.astype(np.float32)
         drop, axis = floor.floor_mask(p)
         cases.append({"points": [float(v) for v in p.reshape(-1)], "drop": np.flatnonzero(drop).tolist(),
-                      "axis": {2: "z", 1: "y", None: None}[axis]})
+                      "axis": axis})
     return {"generator": "training/tests/test_floor.py fixture()", "cases": cases}
 
 
@@ -180,9 +186,9 @@ def test_fixture_is_what_python_computes():
     assert json.loads(FIXTURE.read_text()) == fixture(), "tests/fixtures/floor.json is stale: see fixture()"
 
 
-def test_fixture_has_floors_under_both_ups_and_shapes_without():
+def test_fixture_has_floors_under_every_up_and_shapes_without():
     axes = [c["axis"] for c in json.loads(FIXTURE.read_text())["cases"]]
-    assert {"z", "y", None} <= set(axes)
+    assert {"z", "y", "-y", None} <= set(axes)
 
 
 @pytest.mark.parametrize("shape", [(0, 3), (5, 2)])

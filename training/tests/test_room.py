@@ -49,7 +49,7 @@ def test_a_wall_behind_a_shape_on_a_floor_is_found_with_it():
         shape = make(900, rng)
         q, obj = with_walls(with_floor(shape, 0.15, rng, size=1.8)[0], 900, 0.2, rng)
         floor, wall, axis, walls = room.room_mask(q.astype(np.float32))
-        assert (axis, walls) == (2, 1)
+        assert (axis, walls) == ("z", 1)
         assert (floor | wall)[obj:].mean() > 0.97        # the floor and the wall go
         assert (floor | wall)[:obj].mean() < 0.15        # and little of the shape
 
@@ -58,7 +58,7 @@ def test_a_corner_y_up_and_at_map_scale():
     rng = np.random.default_rng(4)
     q, obj = with_walls(with_floor(cylinder(900, rng), 0.15, rng, size=2.5)[0], 900, 0.3, rng, corner=True)
     floor, wall, axis, walls = room.room_mask(q.astype(np.float32))
-    assert (axis, walls) == (2, 2) and (floor | wall)[obj:].mean() > 0.95
+    assert (axis, walls) == ("z", 2) and (floor | wall)[obj:].mean() > 0.95
     # Turned y up and to map scale: a corner's three planes are all square to each other, so which
     # is the floor and which the walls can change with the up; all three still go.
     floor, wall, axis, walls = room.room_mask((y_up(q) * 300 + 1000).astype(np.float32))
@@ -72,7 +72,7 @@ def test_no_wall_without_a_floor_and_none_on_shapes_with_flat_backs():
     assert room.room_mask(q.astype(np.float32))[3] == 0
     shelf = box(1500, rng, size=(1.0, 0.3, 1.2))              # a shelf's back on a floor: the floor only
     floor, wall, axis, walls = room.room_mask(with_floor(shelf, 0.2, rng)[0].astype(np.float32))
-    assert (axis, walls, int(wall.sum())) == (2, 0, 0)
+    assert (axis, walls, int(wall.sum())) == ("z", 0, 0)
 
 
 def test_without_room_keeps_file_order():
@@ -101,7 +101,7 @@ def test_validation_clouds_keep_their_walls_and_rooms_are_found():
 
 def fixture() -> dict:
     """tests/fixtures/room.json, which tests/io/room.test.ts replays: rooms with one wall and a
-    corner, z up and y up, far from zero, a wall without a floor, shapes without walls, a room of
+    corner, z up, y up and y down, far from zero, a wall without a floor, shapes without walls, a room of
     more than SAMPLE points, and the
     points room.room_mask leaves out. Rewrite it with
     `PYTHONPATH=training /usr/bin/python3 training/tests/test_room.py`."""
@@ -115,13 +115,15 @@ def fixture() -> dict:
         cylinder(600, rng),
         # more than room.SAMPLE points: the wall is looked for on every 2nd point, drawn on all
         with_walls(with_floor(cylinder(4000, rng), 0.15, rng, size=1.8)[0], 4000, 0.2, rng)[0],
+        # y down (a depth camera's axes): the floor at the highest y, the wall behind
+        with_walls(with_floor(cylinder(700, rng), 0.15, rng, size=1.8)[0], 700, 0.2, rng)[0] @ perturb.UP_ROTATIONS["-y"].T,
     ]
     cases = []
     for p in clouds:
         p = p.astype(np.float32)
         floor, wall, axis, walls = room.room_mask(p)
         cases.append({"points": [float(v) for v in p.reshape(-1)], "floor": np.flatnonzero(floor).tolist(),
-                      "wall": np.flatnonzero(wall).tolist(), "walls": walls, "axis": {2: "z", 1: "y", None: None}[axis]})
+                      "wall": np.flatnonzero(wall).tolist(), "walls": walls, "axis": axis})
     return {"generator": "training/tests/test_room.py fixture()", "cases": cases}
 
 
