@@ -90,6 +90,9 @@ def _read_obj(path: Path) -> tuple[np.ndarray, Optional[np.ndarray]]:
     return v, f
 
 
+_PLY_VERTEX_READ = {"x", "y", "z", "f_dc_0", "f_dc_1", "f_dc_2", "opacity", "packed_position", "packed_color"}
+
+
 def _read_ply(path: Path) -> tuple[np.ndarray, Optional[np.ndarray]]:
     data = path.read_bytes()
     end = data.find(b"end_header")
@@ -138,6 +141,8 @@ def _read_ply(path: Path) -> tuple[np.ndarray, Optional[np.ndarray]]:
             dt = np.dtype([(pn, end_ch + t) for pn, t, _ in props])
             arr = np.frombuffer(body, dt, count, off)
             off += dt.itemsize * count
+            # Of a vertex only what is read (a splat PLY has 62 properties a vertex).
+            props = [q for q in props if name != "vertex" or q[0].lower() in _PLY_VERTEX_READ]
             rows = np.stack([arr[pn].astype(np.float64) for pn, _, _ in props], 1) if props else np.zeros((count, 0))
         else:
             for _ in range(count):
