@@ -134,8 +134,9 @@ function readVertices(element: PlyElement, body: Body): Vertices {
   const has = (slot: number): boolean => slotOf.includes(slot);
   const hasNormals = has(3) && has(4) && has(5);
   const hasColors = has(6) && has(7) && has(8);
-  // Gaussian splats: a base colour where there is no red, green, blue; an opacity with it.
-  const dc = !hasColors && has(9) && has(10) && has(11);
+  // Gaussian splats (f_dc_0..2): their base colour where there is no red, green, blue; their opacity.
+  const splats = has(9) && has(10) && has(11);
+  const dc = splats && !hasColors;
   const colorProp = hasColors ? props[slotOf.indexOf(6)]! : undefined;
   const colorScale = colorProp === undefined ? 1 : 1 / COLOR_FULL_SCALE[colorProp.type];
 
@@ -143,7 +144,7 @@ function readVertices(element: PlyElement, body: Body): Vertices {
   const positions = new Float32Array(capacity * 3);
   const normals = hasNormals ? new Float32Array(capacity * 3) : undefined;
   const colors = hasColors || dc ? new Float32Array(capacity * 3) : undefined;
-  const opacity = dc && has(12) ? new Float32Array(capacity) : undefined;
+  const opacity = splats && has(12) ? new Float32Array(capacity) : undefined;
   const row = new Float64Array(SLOT_NAMES.length);
   const { source } = body;
   // Coordinates stored as float32 in the file lose nothing more here, and a shift would not give
@@ -151,7 +152,7 @@ function readVertices(element: PlyElement, body: Body): Vertices {
   const xyzTypes = [0, 1, 2].map((slot) => props[slotOf.indexOf(slot)]?.type);
   const origin = !body.ascii && xyzTypes.every((t) => t === 'float32') ? undefined : new Origin();
   const out: VertexArrays = { positions, normals, colors, opacity, colorScale, dc, origin };
-  const read = (): Vertices => ({ positions, normals: dc ? nonZero(normals) : normals, colors, opacity, offset: origin?.offset });
+  const read = (): Vertices => ({ positions, normals: splats ? nonZero(normals) : normals, colors, opacity, offset: origin?.offset });
   if (source instanceof BinaryValues && props.every((p) => p.countType === undefined)) {
     readFixedVertices(element, source, slotOf, out);
     return read();

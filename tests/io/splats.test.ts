@@ -70,6 +70,17 @@ describe('Gaussian splats', () => {
     expect([r.cloud.count, r.leftOut]).toEqual([120, undefined]);
   });
 
+  test('a splat PLY that also has red, green, blue: those colours, and its transparent splats still left out', () => {
+    const header = 'ply\nformat ascii 1.0\nelement vertex 3\n' +
+      ['x', 'y', 'z'].map((p) => `property float ${p}\n`).join('') + ['red', 'green', 'blue'].map((p) => `property uchar ${p}\n`).join('') +
+      ['f_dc_0', 'f_dc_1', 'f_dc_2', 'opacity'].map((p) => `property float ${p}\n`).join('') + 'end_header\n';
+    const body = '0 0 0 255 0 0 1 1 1 3\n1 0 0 0 255 0 1 1 1 3\n0 1 0 0 0 255 1 1 1 -5\n';
+    const r = loadFile('scene.ply', new TextEncoder().encode(header + body));
+    expect(r.cloud.count).toBe(2);
+    expect(Array.from(r.cloud.colors!)).toEqual([1, 0, 0, 0, 1, 0]);
+    expect(r.warnings[0]).toBe("1 of 3 splats was nearly transparent (opacity under 0.1) and left out (haze and floaters, not the shape's surface)");
+  });
+
   test('a PLY with an opacity but no splat colours is not read as splats', () => {
     const ply = 'ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\nproperty float z\nproperty float opacity\nend_header\n0 0 0 -9\n1 0 0 -9\n0 1 0 -9\n';
     expect(load('points.ply', new TextEncoder().encode(ply)).cloud.count).toBe(3);
