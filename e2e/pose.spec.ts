@@ -360,6 +360,7 @@ test('a 335 MB Gaussian-splat PLY y down and an SPZ are read and answered right'
   expect(capture.top1).toBe('chair');
   expect(await valueOf(page, 'point-count')).toBe(1024 * repeats);
   await expect(page.getByTestId('warnings')).toContainText(`${(205 * repeats).toLocaleString('en-US')} of ${(1229 * repeats).toLocaleString('en-US')} splats were nearly transparent`);
+  await saveScreenshot(page, 'splat-capture');
   const spz = await classifyFile(page, 'airplane_0627.spz', toSpz(yUp(testCloud('airplane_0627').points)));
   expect(spz).toMatchObject({ top1: 'airplane', up: 'y' });
   await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'spz');
