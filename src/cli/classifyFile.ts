@@ -3,6 +3,7 @@
 // the CLI reports. A file that cannot be read or classified throws; the pool reports it and goes on.
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { upWithFloor } from '../geometry/upTurn';
 import type { Classifier, TaughtHead } from '../model/classifier';
 import { formatOfName } from '../io/formats';
 import { LIMITS, loadFile } from '../io/index';
@@ -67,7 +68,7 @@ export async function readCloud(file: string, keepEveryPoint = false) {
 export async function classifyFile(classifier: Classifier, file: string, options: FileOptions): Promise<Classified> {
   const start = performance.now();
   const { loaded, positions } = await readCloud(file, options.keepEveryPoint);
-  const r = await classifier.classify(positions, { up: options.up, votes: options.votes ?? undefined, head: options.head ?? undefined });
+  const r = await classifier.classify(positions, { up: upWithFloor(options.up, loaded.floorUp), votes: options.votes ?? undefined, head: options.head ?? undefined });
   return {
     format: loaded.format,
     kind: loaded.kind,
@@ -86,8 +87,8 @@ export async function classifyFile(classifier: Classifier, file: string, options
 /** The network's `features` output (its head's input) for a file, vote 0 (of the chosen up with
  * 'auto'), as teach needs it. */
 export async function fileFeatures(classifier: Classifier, file: string, up: Up, keepEveryPoint = false): Promise<Float32Array> {
-  const { positions } = await readCloud(file, keepEveryPoint);
-  const r = await classifier.classify(positions, { up, votes: 1 });
+  const { loaded, positions } = await readCloud(file, keepEveryPoint);
+  const r = await classifier.classify(positions, { up: upWithFloor(up, loaded.floorUp), votes: 1 });
   if (!r.features) throw new Error(`${classifier.manifest.id} has no 'features' output: export the model again (any2point.export) to teach on it`);
   return r.features;
 }

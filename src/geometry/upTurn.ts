@@ -13,6 +13,14 @@ export type UpAxis = 'z' | 'y' | '-y' | 'x' | '-x' | '-z';
 /** Every up axis, in the order of pose.py UP_CANDIDATES ("+z", "+y", "-y", "+x", "-x", "-z"). */
 export const UP_AXES: readonly UpAxis[] = ['z', 'y', '-y', 'x', '-x', '-z'];
 
+/** The up to classify a loaded file with: the setting, except that on Auto a floor the loaders
+ * found under y down (io/floor.ts: depth cameras' and COLMAP's axes, 3D Gaussian Splatting's
+ * scenes) sets it. Auto tries z and y and all six only when neither looks upright, where it is
+ * weakest (docs/pose.md); the floor under the shape says which way is up. */
+export function upWithFloor(setting: UpAxis | 'auto', floorUp: string | undefined): UpAxis | 'auto' {
+  return setting === 'auto' && floorUp === '-y' ? '-y' : setting;
+}
+
 export function isUpAxis(value: unknown): value is UpAxis {
   return typeof value === 'string' && (UP_AXES as readonly string[]).includes(value);
 }

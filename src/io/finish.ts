@@ -4,6 +4,7 @@
 import { createSurfaceSampler } from '../geometry/sampleSurface';
 import { LIMITS, POINT_LIMIT_TEXT, formatCount, countOf } from './limits';
 import { findStrays } from './strays';
+import type { UpName } from './floor';
 import { findRoom } from './room';
 import { shiftWarning } from './origin';
 import { opaqueSplats, transparentWarning } from './splats';
@@ -83,10 +84,10 @@ function withoutStrays(cloud: PointCloud, warnings: string[]): PointCloud {
 }
 
 /** Leaves out the flat floor a scanned shape stands on and the walls behind it (room.ts, floor.ts),
- * with a warning for each. */
-function withoutRoom(cloud: PointCloud, warnings: string[]): PointCloud {
+ * with a warning for each; the floor's up with it. */
+function withoutRoom(cloud: PointCloud, warnings: string[]): { cloud: PointCloud; floorUp?: UpName } {
   const { drop, floorPoints, wallPoints, walls, axis } = findRoom(cloud.positions);
-  if (drop === null) return cloud;
+  if (drop === null || axis === null) return { cloud };
   const share = (points: number) => Math.round((100 * points) / cloud.count);
   warnings.push(
     `${formatCount(floorPoints)} points of a flat floor under the shape (${share(floorPoints)} % of the cloud, ${axis} up) were left out ` +
@@ -99,7 +100,7 @@ function withoutRoom(cloud: PointCloud, warnings: string[]): PointCloud {
     );
   }
   const dropped = floorPoints + wallPoints;
-  return selectRows(cloud, drop.map((d) => 1 - d), cloud.count - dropped);
+  return { cloud: selectRows(cloud, drop.map((d) => 1 - d), cloud.count - dropped), floorUp: axis };
 }
 
 function checkIndices(format: FormatId, mesh: Mesh): void {
@@ -231,7 +232,8 @@ export function finish(format: FormatId, parsed: Parsed, options: FinishOptions)
     throw new LoadError(format, 'too-large', `the file holds ${formatCount(cloud.count)} points; ${POINT_LIMIT_TEXT}`);
   }
   const before = cloud.count;
-  if (!options.keepEveryPoint) cloud = withoutRoom(withoutStrays(cloud, warnings), warnings);
+  let floorUp: UpName | undefined;
+  if (!options.keepEveryPoint) ({ cloud, floorUp } = withoutRoom(withoutStrays(cloud, warnings), warnings));
   const leftOut = transparent + before - cloud.count;
   cleanColors(cloud);
   const bounds = boundsOf(cloud);
@@ -247,5 +249,6 @@ export function finish(format: FormatId, parsed: Parsed, options: FinishOptions)
     bounds,
     ...(parsed.offset === undefined ? {} : { offset: parsed.offset }),
     ...(leftOut === 0 ? {} : { leftOut }),
+    ...(floorUp === undefined ? {} : { floorUp }),
   };
 }

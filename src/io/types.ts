@@ -2,6 +2,7 @@
 // every loader throws.
 import type { Bounds, Mesh, PointCloud } from '../types/cloud';
 import { type FormatId, formatLabel } from './formats';
+import type { UpName } from './floor';
 import type { Offset } from './origin';
 
 export interface LoadResult {
@@ -22,6 +23,9 @@ export interface LoadResult {
   /** Subtracted from the file's coordinates to keep a far-off shape's detail (origin.ts):
    * `cloud` + `offset` is where the file put it. Undefined when nothing was subtracted. */
   offset?: Offset;
+  /** The up of the floor the clean-up found under the shape (floor.ts); undefined when none was,
+   * or every point was kept. */
+  floorUp?: UpName;
   /** Points the loaders' clean-up left out (nearly transparent splats, stray pieces, a floor and
    * walls: splats.ts, strays.ts, room.ts); undefined
    * when none was, or when the file was loaded with every point kept. */

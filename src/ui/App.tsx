@@ -3,6 +3,7 @@
 // the attention colours (useAttentionColours), and the view settings here. The viewer only
 // receives them as props.
 import { lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { upWithFloor } from '../geometry/upTurn';
 import { FORMATS } from '../io/formats';
 import type { Dropped } from '../files/folder';
 import { resultForCloud, ATTENTION_COLORMAP } from './attentionView';
@@ -68,9 +69,12 @@ export function App() {
 
   // Whatever is on screen is classified, once drawn (useShownFirst), again when the up axis changes.
   const shownFirst = useShownFirst(shownPoints?.cloud ?? null);
+  // On Auto, a floor found under y down sets the up (upWithFloor).
+  const floorUp = gallery ? undefined : loaded?.result.floorUp;
+  const up = upWithFloor(settings.up, floorUp);
   useEffect(() => {
-    if (cloud && shownFirst.ready) classify({ positions: cloud.positions.subarray(0, cloud.count * 3), up: settings.up });
-  }, [cloud, shownFirst.ready, settings.up, classify]);
+    if (cloud && shownFirst.ready) classify({ positions: cloud.positions.subarray(0, cloud.count * 3), up });
+  }, [cloud, shownFirst.ready, up, classify]);
 
   // Attention colours only for the result of the cloud on screen.
   const shown = resultForCloud(classifier.state.result, classifier.state.resultInput, cloud);
@@ -181,6 +185,7 @@ export function App() {
           classifying={classifier.state.classifying}
           parseMs={shownCloud.parseMs}
           source={shownCloud.source}
+          upFromFloor={settings.up === 'auto' && up !== 'auto'}
         />
         {shown && (
           <AttentionPanel

@@ -4,6 +4,7 @@
 // are kept so a row can be opened again (re-read) in the viewer. The table is refreshed at most a
 // few times a second, so thousands of files do not re-render it thousands of times.
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
+import { upWithFloor } from '../../geometry/upTurn';
 import { stopReason } from '../../batch/batchClasses';
 import type { BatchMeta } from '../../batch/export';
 import { runQueue, type QueueProgress } from '../../batch/queue';
@@ -89,7 +90,7 @@ export function useBatch(settings: BatchSettings) {
       try {
         const loaded = await parse.loadFile(file);
         const { cloud } = loaded.result;
-        const result = await model.classify(cloud.positions.subarray(0, cloud.count * 3), up, votes ?? undefined, undefined, head ?? undefined);
+        const result = await model.classify(cloud.positions.subarray(0, cloud.count * 3), upWithFloor(up, loaded.result.floorUp), votes ?? undefined, undefined, head ?? undefined);
         // The file's own time: reading and parsing, and the classifier's run, without the wait
         // for a model still opening (the first file's would otherwise hold the download).
         const ms = loaded.totalMs + result.timings.total;

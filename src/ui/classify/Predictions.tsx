@@ -18,6 +18,8 @@ interface Props {
   parseMs: number | null;
   /** What the shown result is of (a file name, or 'gallery:<id>'), for tests and screen readers. */
   source: string | null;
+  /** The up was set by the floor the loaders found under the shape (upWithFloor), not by the user. */
+  upFromFloor?: boolean;
 }
 
 const percent = (p: number) => `${(p * 100).toFixed(1)} %`;
@@ -37,14 +39,14 @@ function upWeight(answer: Answer): number | null {
   return answer.upScores.find((s) => s.up === answer.up)?.weight ?? null;
 }
 
-function upText(answer: Answer): string {
-  if (!answer.upDetected) return '(set under View)';
+function upText(answer: Answer, fromFloor: boolean): string {
+  if (!answer.upDetected) return fromFloor ? '(from the floor found under the shape)' : '(set under View)';
   const w = upWeight(answer);
   const likely = w === null ? '' : `, ${percent(w)} likely`;
   return answer.secondLook ? `(detected${likely}; neither z nor y looked upright, so all six ups were tried)` : `(detected${likely})`;
 }
 
-export function Predictions({ opened, result, classifying, parseMs, source }: Props) {
+export function Predictions({ opened, result, classifying, parseMs, source, upFromFloor = false }: Props) {
   const accuracy = opened?.manifest.metrics.testOverallAccuracy;
   return (
     <section className="panel predictions" aria-labelledby="predictions-title" data-testid="predictions" aria-busy={classifying} data-source={result ? (source ?? '') : ''}>
@@ -65,8 +67,9 @@ export function Predictions({ opened, result, classifying, parseMs, source }: Pr
             </p>
           )}
           <p className="up-line" data-testid="up-line" data-value={result.answer.up} data-detected={result.answer.upDetected}
-            data-up-rule={result.answer.upRule} data-second-look={result.answer.secondLook} data-up-weight={upWeight(result.answer) ?? ''}>
-            up: {result.answer.up} {upText(result.answer)}
+            data-up-rule={result.answer.upRule} data-second-look={result.answer.secondLook} data-up-weight={upWeight(result.answer) ?? ''}
+            data-up-from={!result.answer.upDetected && upFromFloor ? 'floor' : ''}>
+            up: {result.answer.up} {upText(result.answer, upFromFloor)}
           </p>
           {result.answer.grown && (
             <p className="hint muted grown-line" data-testid="grown-line" data-points={result.tokenOfPoint.length}>

@@ -4,6 +4,7 @@
 // teaching again computes only the new one. A file that fails is listed and left out; the rest go on.
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import { describeListing, type FolderListing } from '../../files/folder';
+import { upWithFloor } from '../../geometry/upTurn';
 import type { UpAxis } from '../../geometry/normalise';
 import { modelIdentity } from '../../model/taughtHead';
 import type { ModelClient } from '../../model/worker/client';
@@ -98,7 +99,7 @@ export function useTeaching(client: RefObject<ModelClient | null>, opened: Opene
         try {
           const loaded = await files.loadFile(file);
           const { cloud } = loaded.result;
-          const result = await worker.classify(cloud.positions.subarray(0, cloud.count * 3), up, 1);
+          const result = await worker.classify(cloud.positions.subarray(0, cloud.count * 3), upWithFloor(up, loaded.result.floorUp), 1);
           if (!result.features) {
             throw new TeachStop(`${opened.manifest.name} has no 'features' output, so it cannot be taught: export it again (python -m any2point.export).`);
           }
