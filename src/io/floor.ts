@@ -51,12 +51,13 @@ export const UPS: readonly { axis: number; sign: 1 | -1; name: UpName }[] = [
   { axis: 1, sign: -1, name: '-y' },
 ];
 
-/** `positions` with coordinate `axis` negated when `sign` is -1 (a copy), else themselves. */
-export function mirrored(positions: Float32Array, axis: number, sign: 1 | -1): Float32Array {
-  if (sign > 0) return positions;
-  const out = positions.slice();
-  for (let i = axis; i < out.length; i += 3) out[i] = -out[i]!;
-  return out;
+/** `shifted` (shiftedCoordinates) as the cloud with coordinate `axis` negated has it: that column
+ * is the largest coordinate less each one (hi - x, exactly what -x less the minimum of -x is). */
+function turnedOver(positions: Float32Array, shifted: readonly Float64Array[], axis: number): Float64Array[] {
+  const [, hi] = axisRange(positions, axis);
+  const column = new Float64Array(shifted[axis]!.length);
+  for (let i = 0; i < column.length; i++) column[i] = hi - positions[3 * i + axis]!;
+  return shifted.map((c, k) => (k === axis ? column : c));
 }
 
 export interface Floor {
@@ -245,7 +246,7 @@ export function floorAlong(p: Float32Array, shifted: readonly Float64Array[], ax
   return { points: floor, overhang: kth };
 }
 
-/** Each coordinate less its minimum, and the bounding box's largest side. */
+/** Each coordinate less its minimum (once for every up), and the bounding box's largest side. */
 export function shiftedCoordinates(positions: Float32Array): { shifted: Float64Array[]; size: number } {
   const n = Math.floor(positions.length / 3);
   const shifted = [0, 1, 2].map((k) => {
@@ -284,14 +285,14 @@ export function largestSide(positions: Float32Array): number {
 export function findFloor(positions: Float32Array): Floor {
   const n = Math.floor(positions.length / 3);
   if (n < FLOOR.minPoints) return NONE;
-  const size = largestSide(positions);
+  const { shifted, size } = shiftedCoordinates(positions);
   if (!(size > 0)) return NONE;
   let best: { points: Int32Array; axis: UpName } | null = null;
   let bestOverhang: number = FLOOR.margin;
   for (const { axis, sign, name } of UPS) {
     if (sign < 0 && best !== null) break; // y down only where z and y have none
-    const q = mirrored(positions, axis, sign);
-    const found = floorAlong(q, shiftedCoordinates(q).shifted, axis, size);
+    // floorAlong reads `positions` across the up only, which the turn leaves as they are.
+    const found = floorAlong(positions, sign > 0 ? shifted : turnedOver(positions, shifted, axis), axis, size);
     if (found === null) continue;
     if (found.overhang > bestOverhang || (found.overhang === bestOverhang && best === null)) {
       best = { points: found.points, axis: name };

@@ -6,7 +6,7 @@
 //
 // A wall is taken only with a floor under the same up: a shape on its own has vertical faces that
 // look like a wall from behind (a bookshelf's back, an aeroplane's wings under the wrong up).
-import { FLOOR, type Plane, UPS, type UpName, findFloor, fitSlab, floorAlong, largestSide, mirrored, shiftedCoordinates, where } from './floor';
+import { FLOOR, type Plane, UPS, type UpName, findFloor, fitSlab, floorAlong, largestSide, shiftedCoordinates, where } from './floor';
 import { quantile } from './orderStatistics';
 
 export const ROOM = {
@@ -60,10 +60,12 @@ export interface Room {
 
 const NONE: Room = { drop: null, floorPoints: 0, wallPoints: 0, walls: 0, axis: null };
 
-/** The points `rows` of `positions` as their own cloud. */
-function subset(positions: Float32Array, rows: Int32Array): Float32Array {
+/** The points `rows` of `positions` as their own cloud, coordinate `negate` negated (-1: none;
+ * y down's walls and floor are looked for on the cloud with y negated). */
+function subset(positions: Float32Array, rows: Int32Array, negate = -1): Float32Array {
   const out = new Float32Array(rows.length * 3);
   for (let j = 0; j < rows.length; j++) out.set(positions.subarray(3 * rows[j]!, 3 * rows[j]! + 3), 3 * j);
+  if (negate >= 0) for (let i = negate; i < out.length; i += 3) out[i] = -out[i]!;
   return out;
 }
 
@@ -157,13 +159,14 @@ function wallIn(p: Float32Array, up: number, size: number): Int32Array | null {
   });
 }
 
-/** Up to maxWalls walls under `up` among the points whose `drop` is 0; marks them 1 in `drop`. */
-function wallsAmong(positions: Float32Array, drop: Uint8Array, up: number, size: number): number {
+/** Up to maxWalls walls under `up` (`sign` -1: y down) among the points whose `drop` is 0; marks
+ * them 1 in `drop`. */
+function wallsAmong(positions: Float32Array, drop: Uint8Array, up: number, sign: 1 | -1, size: number): number {
   let walls = 0;
   for (; walls < ROOM.maxWalls; walls++) {
     const rows = where(drop.length, (i) => drop[i] === 0);
     if (rows.length < FLOOR.minPoints) break;
-    const wall = wallIn(subset(positions, rows), up, size);
+    const wall = wallIn(subset(positions, rows, sign < 0 ? up : -1), up, size);
     if (wall === null) break;
     for (const j of wall) drop[rows[j]!] = 1;
   }
@@ -185,16 +188,15 @@ export function findRoom(positions: Float32Array): Room {
   if (floor.drop !== null) {
     const drop = floor.drop.slice();
     const { axis, sign } = UPS.find((u) => u.name === floor.axis)!;
-    const walls = wallsAmong(mirrored(positions, axis, sign), drop, axis, size);
+    const walls = wallsAmong(positions, drop, axis, sign, size);
     return { drop, floorPoints: floor.points, wallPoints: count(drop) - floor.points, walls, axis: floor.axis };
   }
   for (const { axis, sign, name } of UPS) {
-    const q = mirrored(positions, axis, sign);
     const drop = new Uint8Array(n);
-    const walls = wallsAmong(q, drop, axis, size);
+    const walls = wallsAmong(positions, drop, axis, sign, size);
     if (walls === 0) continue;
     const rows = where(n, (i) => drop[i] === 0);
-    const rest = subset(q, rows);
+    const rest = subset(positions, rows, sign < 0 ? axis : -1);
     const found = floorAlong(rest, shiftedCoordinates(rest).shifted, axis, size, 3 - walls);
     if (found === null || found.overhang < FLOOR.margin) continue;
     const wallPoints = count(drop);
