@@ -10,7 +10,7 @@ export const SH_C0 = 0.28209479177387814;
 
 export const SPLATS = {
   /** Splats whose opacity (0..1, after the sigmoid) is below this are left out: a viewer shows them
-   * as faint haze at most. 0.1 is about a tenth of what a surface's splats have. */
+   * as faint haze at most, where a surface is drawn by splats far more opaque. */
   transparentBelow: 0.1,
 } as const;
 
