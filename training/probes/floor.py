@@ -9,6 +9,7 @@ and object points left out with them: a shape's own bottom touching the floor go
 floors of several kinds, and (`--cli N`) what the app's CLI answers for N of them with a floor.
 
     cd training && PYTHONPATH=. /usr/bin/python3 probes/floor.py [--limit 985] [--cli 100]
+        [--app <another checkout>/bin/any2point.mjs] [--only "y down"]
 
 Session 56, before the rule: 100 validation clouds through the CLI, 86 right without a floor, 60
 with 15 % of the points on a floor patch 1.5 x their footprint, 43 with 30 % (wrong but shown as
@@ -91,14 +92,19 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--limit", type=int, default=985)
     ap.add_argument("--cli", type=int, default=0, help="also classify this many floored clouds through the app's CLI")
+    ap.add_argument("--app", type=Path, default=None, help="another checkout's bin/any2point.mjs for --cli (before / after)")
+    ap.add_argument("--only", default="", help="with --cli, only the floor kinds whose name contains this")
     args = ap.parse_args()
     train = load_modelnet40("train")
     rows = validation_rows(train)[: args.limit]
+    if args.app is not None:
+        global CLI
+        CLI = args.app.resolve()
     if args.cli:
         picked = np.random.default_rng(1).choice(rows, args.cli, replace=False)
-        through_the_app(train, picked, [("1.5x", 0.0), ("1.5x", 0.15), ("1.5x", 0.3), ("2.5x", 0.3),
-                                        ("noisy 1 %", 0.15), ("tilted 3 deg", 0.15), ("one side 2x", 0.3),
-                                        ("room 5x", 0.9), ("y up", 0.15), ("y down", 0.15)])
+        cases = [("1.5x", 0.0), ("1.5x", 0.15), ("1.5x", 0.3), ("2.5x", 0.3), ("noisy 1 %", 0.15), ("tilted 3 deg", 0.15),
+                 ("one side 2x", 0.3), ("room 5x", 0.9), ("y up", 0.15), ("y down", 0.15)]
+        through_the_app(train, picked, [c for c in cases if args.only in c[0]])
     print(f"{len(rows)} validation clouds, strays left out first; the rule fires on:", flush=True)
     for name in VARIANTS:
         fired = [int(r) for r in rows

@@ -7,6 +7,7 @@ wall is taken on every benchmark row (it should not be), how often it is found i
 shape's own points go with it, and (`--cli N`) what the app's CLI answers for N of them.
 
     cd training && PYTHONPATH=. /usr/bin/python3 probes/room.py [--limit 985] [--cli 100]
+        [--app <another checkout>/bin/any2point.mjs] [--only "y down"]
 """
 from __future__ import annotations
 
@@ -74,12 +75,17 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--limit", type=int, default=985)
     ap.add_argument("--cli", type=int, default=0, help="also classify this many clouds in rooms through the app's CLI")
+    ap.add_argument("--app", type=Path, default=None, help="another checkout's bin/any2point.mjs for --cli (before / after)")
+    ap.add_argument("--only", default="", help="with --cli, only the cases whose name contains this")
     ap.add_argument("--variants", default=",".join(VARIANTS))
     args = ap.parse_args()
     train = load_modelnet40("train")
     rows = validation_rows(train)[: args.limit]
+    if args.app is not None:
+        _floor_probe.CLI = args.app.resolve()
     if args.cli:
-        through_the_app(train, np.random.default_rng(1).choice(validation_rows(train), args.cli, replace=False))
+        cases = [c for c in ("none", *CASES) if args.only in c]
+        through_the_app(train, np.random.default_rng(1).choice(validation_rows(train), args.cli, replace=False), cases)
     for case in CASES:
         rng = np.random.default_rng(5)
         found = lost = 0

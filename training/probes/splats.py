@@ -6,7 +6,8 @@ as many as the shape's splats, opacity 0.005 to 0.09), saved y down as 3D Gaussi
 (COLMAP's camera axes), as SuperSplat's compressed PLY, and as SPZ (y up); and the shape alone as
 3DGS PLY, z up. Prints, per case, how many the CLI gets right and how many wrong but shown as sure.
 
-    cd training && PYTHONPATH=. /usr/bin/python3 probes/splats.py [--shapes 100] [--copies 4] [--cli bin/any2point.mjs]
+    cd training && PYTHONPATH=. /usr/bin/python3 probes/splats.py [--shapes 100] [--copies 4]
+        [--app <another checkout>/bin/any2point.mjs]
 """
 from __future__ import annotations
 
@@ -59,10 +60,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--shapes", type=int, default=100)
     ap.add_argument("--copies", type=int, default=4)
-    ap.add_argument("--cli", type=Path, default=None, help="another checkout's bin/any2point.mjs (before / after)")
+    ap.add_argument("--app", type=Path, default=None, help="another checkout's bin/any2point.mjs (before / after)")
     args = ap.parse_args()
-    if args.cli is not None:
-        _floor_probe.CLI = args.cli.resolve()
+    if args.app is not None:
+        _floor_probe.CLI = args.app.resolve()
     train = load_modelnet40("train")
     rows = validation_rows(train)
     rows = rows[np.linspace(0, len(rows) - 1, args.shapes).astype(int)]
