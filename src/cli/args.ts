@@ -11,9 +11,9 @@ export const USAGE = `usage:
                      [--device auto|webgpu|cpu] [--up auto|z|y|...] [--keep-every-point]
   any2point --help
 
-classify  classifies every file named and every PLY, OBJ, PCD, XYZ, OFF, STL, glTF, 3MF, LAS or
-          NumPy (.npy / .npz) file under the folders named; a file below a sub-folder is labelled with that sub-folder's
-          name (its class).
+classify  classifies every file named and every PLY, OBJ, PCD, XYZ, OFF, STL, glTF, 3MF, LAS,
+          NumPy (.npy / .npz) or Gaussian-splat (.splat / .spz) file under the folders named; a file
+          below a sub-folder is labelled with that sub-folder's name (its class).
           Results go to stdout as JSON (default, or --json) or to a CSV file (--csv out.csv;
           --csv - writes the CSV to stdout); progress goes to stderr.
 teach     trains a new head on the frozen model's features of the files in <folder>/<class>/
