@@ -7,7 +7,7 @@ import { chooseFormat } from './sniff';
 import { finish } from './finish';
 import { LIMITS, countOf, fileSizeRefusal, formatCount, largePlyRefusal } from './limits';
 import { keptVertexProperty, parsePly } from './ply';
-import { SCALAR_BYTES, parsePlyHeader } from './plyHeader';
+import { SCALAR_BYTES, parsePlyHeader, recordBytes } from './plyHeader';
 import { LoadError, type LoadResult } from './types';
 
 /** Bytes `start` to `end` of the file (async: a Blob's slice, or a file descriptor's read). */
@@ -39,7 +39,7 @@ export async function loadLargePly(name: string, size: number, read: ReadRange, 
     throw new LoadError('ply', 'too-large', `${largePlyRefusal(size)}, and this one is ${what}`);
   }
   const props = vertex.properties;
-  const stride = props.reduce((n, p) => n + SCALAR_BYTES[p.type], 0);
+  const stride = recordBytes(vertex);
   const kept: { from: number; bytes: number }[] = [];
   let at = 0;
   for (const p of props) {

@@ -9,7 +9,7 @@ import { LIMITS, countOf, formatCount } from './limits';
 import { checkLineLengths } from './lines';
 import { beyondFloat32, showToken } from './numbers';
 import { checkByteOrder } from './plyByteOrder';
-import { type PlyElement, type PlyHeader, type PlyScalar, SCALAR_BYTES, describeCount, parsePlyHeader } from './plyHeader';
+import { type PlyElement, type PlyHeader, type PlyScalar, SCALAR_BYTES, describeCount, parsePlyHeader, recordBytes } from './plyHeader';
 import { AsciiValues, BadPlyToken, BinaryValues, type PlyValueSource, readScalar } from './plyValues';
 import { type Offset, Origin, storeShifted } from './origin';
 import { colorFromDc, opacityFromLogit } from './splats';
@@ -234,7 +234,7 @@ function storeRow(row: Float64Array, i: number, out: VertexArrays): void {
  * only the properties we keep, straight from their offsets. */
 function readFixedVertices(element: PlyElement, source: BinaryValues, slotOf: number[], out: VertexArrays): void {
   const props = element.properties;
-  const stride = props.reduce((n, p) => n + SCALAR_BYTES[p.type], 0);
+  const stride = recordBytes(element);
   const start = source.pos;
   const complete = Math.floor((source.view.byteLength - start) / stride);
   if (complete < element.count) throw truncated(element, complete);

@@ -6,7 +6,7 @@
 // (red, green, blue, alpha bytes from the top; colours a fraction of the chunk's colour range when
 // it has one; alpha is the opacity). Rotations, scales and the 'sh' element are not needed.
 import { countOf, formatCount } from './limits';
-import { type PlyElement, type PlyHeader, SCALAR_BYTES, describeCount } from './plyHeader';
+import { type PlyElement, type PlyHeader, SCALAR_BYTES, describeCount, recordBytes } from './plyHeader';
 import { readScalar } from './plyValues';
 import { LoadError, type Parsed } from './types';
 
@@ -34,7 +34,7 @@ function layout(header: PlyHeader, bytes: Uint8Array): Layout {
   for (const e of header.elements) {
     const list = e.properties.find((p) => p.countType !== undefined);
     if (list !== undefined) throw malformed(`the '${e.name}' element has a list property '${list.name}'`);
-    const size = e.properties.reduce((n, p) => n + SCALAR_BYTES[p.type], 0);
+    const size = recordBytes(e);
     starts.set(e, at);
     stride.set(e, size);
     const end = at + size * e.count;

@@ -115,6 +115,11 @@ function elementNoun(name: string, n: number): string {
   return name === 'vertex' ? 'vertices' : name === 'face' ? 'faces' : `'${name}' elements`;
 }
 
+/** Bytes of one binary instance of an element of scalar properties (lists have no fixed size). */
+export function recordBytes(element: PlyElement): number {
+  return element.properties.reduce((n, p) => n + SCALAR_BYTES[p.type], 0);
+}
+
 export function describeCount(element: PlyElement, n: number): string {
   return `${formatCount(n)} ${elementNoun(element.name, n)}`;
 }

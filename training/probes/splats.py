@@ -12,7 +12,6 @@ as many as the shape's splats, opacity 0.005 to 0.09), saved y down as 3D Gaussi
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import tempfile
 from pathlib import Path
 
@@ -24,17 +23,11 @@ from any2point.datasets import load_modelnet40
 from any2point.tools import loader_fixtures as lf
 
 
-def _module(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_floor_probe = _module("floor_probe", Path(__file__).with_name("floor.py"))
+# Run as a script, this folder is on sys.path: the floor probe's patches and its CLI pass.
+import floor as _floor_probe  # noqa: E402
 
 WRITERS = {
-    "3DGS PLY, shape alone, z up": ("ply", lambda xyz, rgb, a: lf.gaussian_ply(xyz, rgb, a)),
+    "3DGS PLY, shape alone, z up": ("ply", lf.gaussian_ply),
     "3DGS PLY, floor + floaters, y down": ("ply", lambda xyz, rgb, a: lf.gaussian_ply(xyz @ perturb.UP_ROTATIONS["-y"].T, rgb, a)),
     "compressed PLY, floor + floaters, y down": ("ply", lambda xyz, rgb, a: lf.compressed_ply(xyz @ perturb.UP_ROTATIONS["-y"].T, rgb, a)),
     "SPZ, floor + floaters, y up": ("spz", lambda xyz, rgb, a: lf.spz(xyz @ perturb.UP_ROTATIONS["+y"].T, rgb, a, 3)),
