@@ -6,7 +6,7 @@ import { MAX_VOTES, parseVotes } from '../model/votes';
 export const USAGE = `usage:
   any2point classify <files or folders>... [--model <id>] [--votes N] [--head head.json]
                      [--csv out.csv | --json] [--jobs N] [--device auto|webgpu|cpu] [--up auto|z|y|...]
-                     [--keep-every-point]
+                     [--keep-every-point] [--objects]
   any2point teach <folder of class folders> --out head.json [--model <id>] [--jobs N]
                      [--device auto|webgpu|cpu] [--up auto|z|y|...] [--keep-every-point]
   any2point --help
@@ -30,6 +30,9 @@ teach     trains a new head on the frozen model's features of the files in <fold
             read every point of each file: without it, as in the app, small pieces apart from
             the shape, a flat floor under a scanned shape and walls behind it are left out
             (each file's warnings say what was)
+  --objects several objects standing apart on a scan's floor (a room, a corner) are found as
+            in the app; with --objects each is classified alone too (the JSON's "objects": its
+            points, centre and answer); without, the file's answer is marked not sure
 
 exit codes: 0 every file classified, 1 some files failed (the others are reported), 2 usage error`;
 
@@ -59,6 +62,8 @@ export interface ClassifyCommand extends Common {
   inputs: string[];
   votes: number | null;
   head: string | null;
+  /** --objects: each of several objects on a scan's floor classified alone too. */
+  objects: boolean;
   /** 'json' to stdout, or CSV to a file ('-' = stdout). */
   output: { kind: 'json' } | { kind: 'csv'; file: string };
 }
@@ -72,10 +77,10 @@ export interface TeachCommand extends Common {
 export type Command = ClassifyCommand | TeachCommand | { command: 'help' };
 
 const OPTIONS: Record<'classify' | 'teach', readonly string[]> = {
-  classify: ['--model', '--votes', '--head', '--csv', '--json', '--jobs', '--device', '--up', '--keep-every-point'],
+  classify: ['--model', '--votes', '--head', '--csv', '--json', '--jobs', '--device', '--up', '--keep-every-point', '--objects'],
   teach: ['--model', '--out', '--jobs', '--device', '--up', '--keep-every-point'],
 };
-const FLAGS = new Set(['--json', '--keep-every-point']);
+const FLAGS = new Set(['--json', '--keep-every-point', '--objects']);
 
 function oneOf<T extends string>(option: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${option} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
@@ -148,6 +153,7 @@ export function parseArgs(argv: readonly string[]): Command {
     inputs: positional,
     votes,
     head: values.get('--head') ?? null,
+    objects: values.has('--objects'),
     output: csv !== undefined ? { kind: 'csv', file: csv } : { kind: 'json' },
   };
 }

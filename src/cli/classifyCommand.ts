@@ -12,6 +12,13 @@ import { reportClassify } from './report';
 import { UsageError } from './args';
 import { walkInputs } from './walk';
 
+/** The progress line's note on several objects: how many, and with --objects each one's answer. */
+function objectsText(c: Classified): string {
+  if (c.objectCount === undefined) return '';
+  if (!c.objects) return `; ${c.objectCount} separate objects (--objects classifies each alone)`;
+  return `; ${c.objects.map((o) => `object ${o.object}: ${o.top[0]?.label ?? '?'} ${((o.top[0]?.probability ?? 0) * 100).toFixed(1)} %${o.notSure ? ' (not sure)' : ''}`).join(', ')}`;
+}
+
 export async function classify(command: ClassifyCommand, { root, workerScript, log }: CliContext): Promise<number> {
   const started = performance.now();
   const { files, skipped } = walkInputs(command.inputs);
@@ -28,7 +35,7 @@ export async function classify(command: ClassifyCommand, { root, workerScript, l
   let poolStart = performance.now();
   await runPool(files.map((f) => f.path), {
     script: workerScript,
-    setup: { task: 'classify', files: model, device: command.device, votes: command.votes, up: command.up, keepEveryPoint: command.keepEveryPoint, head },
+    setup: { task: 'classify', files: model, device: command.device, votes: command.votes, up: command.up, keepEveryPoint: command.keepEveryPoint, objects: command.objects, head },
     jobs,
     onReady: (ready) => {
       poolStart = performance.now();
@@ -47,7 +54,7 @@ export async function classify(command: ClassifyCommand, { root, workerScript, l
       outcomes[index] = done;
       const c = done.classified;
       const top = c?.top[0];
-      const answer = c && top ? `${top.label} ${(top.probability * 100).toFixed(1)} %${c.notSure ? ' (not sure)' : ''}, up ${c.up}` : '';
+      const answer = c && top ? `${top.label} ${(top.probability * 100).toFixed(1)} %${c.notSure ? ' (not sure)' : ''}, up ${c.up}${objectsText(c)}` : '';
       progress.done(input.name, done.row.error ?? answer, done.row.status === 'failed');
     },
   });

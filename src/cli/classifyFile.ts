@@ -8,6 +8,7 @@ import type { Classifier, TaughtHead } from '../model/classifier';
 import { formatOfName } from '../io/formats';
 import { LIMITS, loadFile } from '../io/index';
 import { loadLargePly } from '../io/largePly';
+import { centreOf, objectCloud } from '../io/objects';
 import type { UpAxis } from '../geometry/normalise';
 
 type Up = UpAxis | 'auto';
@@ -18,6 +19,20 @@ export interface FileOptions {
   head: TaughtHead | null;
   /** Read every point: the loaders' clean-up (stray pieces, a floor, walls) off. */
   keepEveryPoint?: boolean;
+  /** --objects: each of several objects standing on a floor (io/objects.ts) classified alone too. */
+  objects?: boolean;
+}
+
+/** One of several objects on a floor, classified alone (--objects). */
+export interface ClassifiedObject {
+  /** 1-based, the object with most points first (the file's warning lists them in this order). */
+  object: number;
+  points: number;
+  /** The mean of its points, in the file's coordinates. */
+  centre: [number, number, number];
+  top: { label: string; index: number; probability: number }[];
+  up: UpAxis;
+  notSure: boolean;
 }
 
 export interface Classified {
@@ -31,8 +46,12 @@ export interface Classified {
   top: { label: string; index: number; probability: number }[];
   /** The up the answer is for (detected with --up auto). */
   up: UpAxis;
-  /** The app's answer (model/decide.ts, the model's fitted temperature) is "not sure". */
+  /** The app's answer (model/decide.ts, the model's fitted temperature) is "not sure", or the
+   * file holds several objects on a floor (the answer is for them together). */
   notSure: boolean;
+  /** Several objects on a floor: how many (each classified alone with --objects). */
+  objectCount?: number;
+  objects?: ClassifiedObject[];
   /** The answer was read from the cloud grown (a sparse cloud, decide.ts step 5). */
   grown: boolean;
   /** Vote 0's logits for that up (the taught head's, with one). */
@@ -68,7 +87,25 @@ export async function readCloud(file: string, keepEveryPoint = false) {
 export async function classifyFile(classifier: Classifier, file: string, options: FileOptions): Promise<Classified> {
   const start = performance.now();
   const { loaded, positions } = await readCloud(file, options.keepEveryPoint);
-  const r = await classifier.classify(positions, { up: upWithFloor(options.up, loaded.floorUp), votes: options.votes ?? undefined, head: options.head ?? undefined });
+  const how = { up: upWithFloor(options.up, loaded.floorUp), votes: options.votes ?? undefined, head: options.head ?? undefined };
+  const r = await classifier.classify(positions, how);
+  const several = loaded.objects;
+  const objects: ClassifiedObject[] = [];
+  if (several && options.objects) {
+    const shift = loaded.offset ?? [0, 0, 0];
+    for (let k = 1; k <= several.sizes.length; k++) {
+      const cloud = objectCloud(loaded.cloud, several.labels, k);
+      const o = await classifier.classify(cloud.positions, how);
+      objects.push({
+        object: k,
+        points: cloud.count,
+        centre: centreOf(cloud).map((v, a) => v + shift[a]!) as [number, number, number],
+        top: o.answer.top.map(({ label, index, probability }) => ({ label, index, probability })),
+        up: o.answer.up,
+        notSure: o.answer.notSure,
+      });
+    }
+  }
   return {
     format: loaded.format,
     kind: loaded.kind,
@@ -76,7 +113,9 @@ export async function classifyFile(classifier: Classifier, file: string, options
     warnings: loaded.warnings,
     top: r.answer.top.map(({ label, index, probability }) => ({ label, index, probability })),
     up: r.answer.up,
-    notSure: r.answer.notSure,
+    notSure: r.answer.notSure || several !== undefined,
+    ...(several && { objectCount: several.sizes.length }),
+    ...(options.objects && several && { objects }),
     grown: r.answer.grown,
     logits: Array.from(r.logits),
     votes: r.votes,

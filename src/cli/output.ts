@@ -29,6 +29,9 @@ export type CliJsonFile = BatchJson['files'][number] & {
   /** The answer was read from the cloud grown (a sparse cloud, decide.ts step 5); null: failed. */
   grown: boolean | null;
   warnings: string[];
+  /** Several objects on a floor: how many; with --objects each one classified alone. */
+  objectCount?: number;
+  objects?: Classified['objects'];
 };
 
 export function jsonFiles(outcomes: readonly FileOutcome[], meta: BatchJson['meta'], classes: readonly string[]): BatchJson & { files: CliJsonFile[] } {
@@ -37,7 +40,15 @@ export function jsonFiles(outcomes: readonly FileOutcome[], meta: BatchJson['met
   const app = toJson(rows, meta, classes, summary?.accuracy ?? null, summary?.confusion ?? null);
   const files = app.files.map((f, i) => {
     const c = outcomes[i].classified;
-    return { ...f, format: c?.format ?? null, logits: c?.logits ?? null, grown: c?.grown ?? null, warnings: c?.warnings ?? [] };
+    return {
+      ...f,
+      format: c?.format ?? null,
+      logits: c?.logits ?? null,
+      grown: c?.grown ?? null,
+      warnings: c?.warnings ?? [],
+      ...(c?.objectCount !== undefined && { objectCount: c.objectCount }),
+      ...(c?.objects && { objects: c.objects }),
+    };
   });
   return { ...app, files };
 }

@@ -16,6 +16,8 @@ export interface WorkerSetup {
   up: UpAxis | 'auto';
   /** --keep-every-point: files read without the loaders' clean-up. */
   keepEveryPoint: boolean;
+  /** classify --objects: each of several objects on a floor classified alone too. */
+  objects: boolean;
   /** classify --head: the taught head that ranks the classes instead of the model's own. */
   head: CliHead | null;
 }

@@ -5,6 +5,7 @@ import { createSurfaceSampler } from '../geometry/sampleSurface';
 import { LIMITS, POINT_LIMIT_TEXT, formatCount, countOf } from './limits';
 import { findStrays } from './strays';
 import type { UpName } from './floor';
+import { findObjects, type Objects } from './objects';
 import { findRoom } from './room';
 import { shiftWarning } from './origin';
 import { opaqueSplats, transparentWarning } from './splats';
@@ -101,6 +102,18 @@ function withoutRoom(cloud: PointCloud, warnings: string[]): { cloud: PointCloud
   }
   const dropped = floorPoints + wallPoints;
   return { cloud: selectRows(cloud, drop.map((d) => 1 - d), cloud.count - dropped), floorUp: axis };
+}
+
+/** The separate objects standing on the floor (objects.ts), with a warning; undefined for one shape. */
+function objectsOn(cloud: PointCloud, floorUp: UpName, warnings: string[]): Objects | undefined {
+  const objects = findObjects(cloud.positions, floorUp);
+  if (objects === null) return undefined;
+  const shares = objects.sizes.map((size) => `${Math.round((100 * size) / cloud.count)} %`);
+  warnings.push(
+    `${objects.sizes.length} separate objects stand on the floor (${shares.join(', ')} of the points): the model knows one ` +
+      'shape at a time, so its answer for them together means little; classify each alone (under File, or the CLI\'s --objects)',
+  );
+  return objects;
 }
 
 function checkIndices(format: FormatId, mesh: Mesh): void {
@@ -234,6 +247,7 @@ export function finish(format: FormatId, parsed: Parsed, options: FinishOptions)
   const before = cloud.count;
   let floorUp: UpName | undefined;
   if (!options.keepEveryPoint) ({ cloud, floorUp } = withoutRoom(withoutStrays(cloud, warnings), warnings));
+  const objects = floorUp === undefined ? undefined : objectsOn(cloud, floorUp, warnings);
   const leftOut = transparent + before - cloud.count;
   cleanColors(cloud);
   const bounds = boundsOf(cloud);
@@ -250,5 +264,6 @@ export function finish(format: FormatId, parsed: Parsed, options: FinishOptions)
     ...(parsed.offset === undefined ? {} : { offset: parsed.offset }),
     ...(leftOut === 0 ? {} : { leftOut }),
     ...(floorUp === undefined ? {} : { floorUp }),
+    ...(objects === undefined ? {} : { objects }),
   };
 }

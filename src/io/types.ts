@@ -1,5 +1,6 @@
 // What loading a file gives: the result every loader's output is finished into, and the one error
 // every loader throws.
+import type { Objects } from './objects';
 import type { Bounds, Mesh, PointCloud } from '../types/cloud';
 import { type FormatId, formatLabel } from './formats';
 import type { UpName } from './floor';
@@ -30,6 +31,9 @@ export interface LoadResult {
    * walls: splats.ts, strays.ts, room.ts); undefined
    * when none was, or when the file was loaded with every point kept. */
   leftOut?: number;
+  /** Two or more separate objects standing on the floor the clean-up found (objects.ts): which
+   * point belongs to which, and their sizes. Undefined for one shape. */
+  objects?: Objects;
 }
 
 export type LoadErrorReason =

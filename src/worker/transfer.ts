@@ -4,7 +4,7 @@ import type { LoadResult } from '../io/types';
 export function loadResultTransferables(result: LoadResult): ArrayBuffer[] {
   const { positions, colors, normals } = result.cloud;
   const buffers = new Set<ArrayBuffer>();
-  for (const array of [positions, colors, normals]) {
+  for (const array of [positions, colors, normals, result.objects?.labels]) {
     // A SharedArrayBuffer cannot be transferred (and needs no transfer).
     if (array && array.buffer instanceof ArrayBuffer) buffers.add(array.buffer);
   }

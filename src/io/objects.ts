@@ -1,0 +1,179 @@
+// Several objects on one floor (docs/io.md "Several objects"). A room scan or a phone capture of
+// a corner keeps what stands beside the shape: once the floor is left out (floor.ts) they lie
+// apart, and the model, which knows one shape at a time, reads them as one strange shape and can
+// be sure of it. The loaders find them so that the page can offer each alone and the answer for
+// the whole says it is not one shape; they leave every point in.
+//
+// The rule, after the clean-up and only when a floor was found under the cloud:
+// 1. Fewer than OBJECTS.minPoints points: none. A cloud of more than OBJECTS.sample points is
+//    looked at through an even subset of them (every k-th point), for a bounded cost.
+// 2. Cells of side h = s x OBJECTS.cellPerRootN / sqrt(m), s the lower-median distance of the m
+//    looked-at points from their mean: a few times the spacing of a surface sampled by m points.
+// 3. Pieces: a flood fill over the occupied cells' 26-neighbourhood; each point of the cloud
+//    belongs to its cell's piece (none when no looked-at point shares its cell).
+// 4. Objects: pieces holding at least OBJECTS.minShare of the points whose lowest point (along
+//    the floor's up) lies within OBJECTS.stand x the cloud's largest side of the cloud's lowest:
+//    they stand on the floor. Two or more: the cloud is several objects.
+//
+// Gated on the floor because a partial scan of one shape falls apart too (a chair seen from one
+// side: its seat and the legs behind it), and its pieces need not stand level: on the validation
+// clouds cut or seen from one view, pieces of 10 % and more fire on 3 to 7 % of them without it,
+// and on none with it (training/probes/scene.py).
+
+import { select } from './orderStatistics';
+import type { PointCloud } from '../types/cloud';
+import type { UpName } from './floor';
+
+export const OBJECTS = {
+  minPoints: 64,
+  /** At most this many points are looked at (an even subset of a larger cloud). */
+  sample: 200_000,
+  cellPerRootN: 5,
+  /** An object holds at least this share of the points ... */
+  minShare: 0.1,
+  /** ... and its lowest point is this share of the cloud's largest side above the cloud's lowest. */
+  stand: 0.05,
+} as const;
+
+export interface Objects {
+  /** labels[i] = k (1-based) when point i belongs to object k, 0 when to none; objects in order of
+   * their point counts, the largest first. */
+  labels: Uint8Array;
+  /** Points of each object: sizes[k - 1] for object k. */
+  sizes: number[];
+}
+
+const NEIGHBOURS: readonly (readonly [number, number, number])[] = [-1, 0, 1].flatMap((a) =>
+  [-1, 0, 1].flatMap((b) => [-1, 0, 1].map((e) => [a, b, e] as const)),
+).filter(([a, b, e]) => a !== 0 || b !== 0 || e !== 0);
+
+/** Height along a floor's up (floor.ts's names: -y is y down). */
+function heightOf(positions: Float32Array, i: number, up: UpName): number {
+  if (up === 'z') return positions[3 * i + 2]!;
+  const y = positions[3 * i + 1]!;
+  return up === 'y' ? y : -y;
+}
+
+/** The separate objects standing on the floor a cloud was found on; null when there are fewer than two. */
+export function findObjects(positions: Float32Array, up: UpName): Objects | null {
+  const n = Math.floor(positions.length / 3);
+  if (n < OBJECTS.minPoints) return null;
+  const stride = Math.max(1, Math.ceil(n / OBJECTS.sample));
+  const m = Math.ceil(n / stride);
+
+  const min = [Infinity, Infinity, Infinity];
+  const max = [-Infinity, -Infinity, -Infinity];
+  const mean = [0, 0, 0];
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < 3; k++) {
+      const v = positions[3 * i + k]!;
+      if (v < min[k]!) min[k] = v;
+      if (v > max[k]!) max[k] = v;
+      if (i % stride === 0) mean[k]! += v;
+    }
+  }
+  for (let k = 0; k < 3; k++) mean[k]! /= m;
+  const d = new Float64Array(m);
+  for (let i = 0, j = 0; i < n; i += stride, j++) {
+    const x = positions[3 * i]! - mean[0]!;
+    const y = positions[3 * i + 1]! - mean[1]!;
+    const z = positions[3 * i + 2]! - mean[2]!;
+    d[j] = Math.sqrt(x * x + y * y + z * z);
+  }
+  const s = select(d, (m - 1) >>> 1);
+  if (!(s > 0)) return null;
+  const h = (s * OBJECTS.cellPerRootN) / Math.sqrt(m);
+  // Cells per axis, with a spare one on either side so a neighbour's key never wraps onto another cell.
+  const side = [0, 1, 2].map((k) => Math.floor((max[k]! - min[k]!) / h) + 3);
+  // A few far points over a tiny median (strays keep up to a quarter): cell keys past float64's integers.
+  if (side[0]! * side[1]! * side[2]! > 2 ** 52) return null;
+  const cellAt = (x: number, y: number, z: number) => (x * side[1]! + y) * side[2]! + z;
+  const cellOf = (i: number) =>
+    cellAt(...([0, 1, 2].map((k) => Math.floor((positions[3 * i + k]! - min[k]!) / h) + 1) as [number, number, number]));
+
+  // The looked-at points' cells, each given an index in order of first appearance.
+  const index = new Map<number, number>();
+  const keys: number[] = [];
+  for (let i = 0; i < n; i += stride) {
+    const key = cellOf(i);
+    if (!index.has(key)) {
+      index.set(key, keys.length);
+      keys.push(key);
+    }
+  }
+  const piece = new Int32Array(keys.length).fill(-1);
+  let pieces = 0;
+  const stack: number[] = [];
+  for (let start = 0; start < keys.length; start++) {
+    if (piece[start]! >= 0) continue;
+    piece[start] = pieces;
+    stack.push(start);
+    while (stack.length > 0) {
+      const key = keys[stack.pop()!]!;
+      const z = key % side[2]!;
+      const y = Math.floor(key / side[2]!) % side[1]!;
+      const x = Math.floor(key / (side[1]! * side[2]!));
+      for (const [a, b, e] of NEIGHBOURS) {
+        const g = index.get(cellAt(x + a, y + b, z + e));
+        if (g !== undefined && piece[g]! < 0) {
+          piece[g] = pieces;
+          stack.push(g);
+        }
+      }
+    }
+    pieces++;
+  }
+  if (pieces < 2) return null;
+
+  // Every point's piece (-1: a cell no looked-at point shares), each piece's size and lowest point.
+  const of = new Int32Array(n);
+  const size = new Float64Array(pieces);
+  const lowest = new Float64Array(pieces).fill(Infinity);
+  let floorHeight = Infinity;
+  for (let i = 0; i < n; i++) {
+    const cell = index.get(cellOf(i));
+    const p = cell === undefined ? -1 : piece[cell]!;
+    of[i] = p;
+    const height = heightOf(positions, i, up);
+    if (height < floorHeight) floorHeight = height;
+    if (p < 0) continue;
+    size[p]!++;
+    if (height < lowest[p]!) lowest[p] = height;
+  }
+  const largestSide = Math.max(max[0]! - min[0]!, max[1]! - min[1]!, max[2]! - min[2]!);
+  const objects = [...size.keys()]
+    .filter((p) => size[p]! >= OBJECTS.minShare * n && lowest[p]! - floorHeight <= OBJECTS.stand * largestSide)
+    .sort((a, b) => size[b]! - size[a]! || a - b);
+  if (objects.length < 2) return null;
+  const label = new Uint8Array(pieces);
+  objects.forEach((p, k) => (label[p] = k + 1));
+  const labels = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (of[i]! >= 0) labels[i] = label[of[i]!]!;
+  return { labels, sizes: objects.map((p) => size[p]!) };
+}
+
+/** Object k's points (1-based, as in `labels`), with their colours and normals. */
+export function objectCloud(cloud: PointCloud, labels: Uint8Array, k: number): PointCloud {
+  let count = 0;
+  for (let i = 0; i < cloud.count; i++) if (labels[i] === k) count++;
+  const pick = (source: Float32Array | undefined): Float32Array | undefined => {
+    if (source === undefined) return undefined;
+    const out = new Float32Array(3 * count);
+    for (let i = 0, j = 0; i < cloud.count; i++) {
+      if (labels[i] !== k) continue;
+      out.set(source.subarray(3 * i, 3 * i + 3), j);
+      j += 3;
+    }
+    return out;
+  };
+  const colors = pick(cloud.colors);
+  const normals = pick(cloud.normals);
+  return { positions: pick(cloud.positions)!, count, ...(colors && { colors }), ...(normals && { normals }) };
+}
+
+/** The mean of a cloud's points. */
+export function centreOf(cloud: PointCloud): [number, number, number] {
+  const sum = [0, 0, 0];
+  for (let i = 0; i < cloud.count; i++) for (let k = 0; k < 3; k++) sum[k]! += cloud.positions[3 * i + k]!;
+  return [sum[0]! / cloud.count, sum[1]! / cloud.count, sum[2]! / cloud.count];
+}
