@@ -123,4 +123,51 @@ describe('any2point classify', () => {
     expect(await points('--keep-every-point')).toEqual({ points: 1624, warnings: [] });
     rmSync(dir, { recursive: true, force: true });
   }, 600_000);
+
+  it('finds two objects standing on one floor: the answer for both is not sure; --objects classifies each alone', async () => {
+    // The test chair and, 0.6 of its width to its right, the test airplane scaled to its width,
+    // both standing on a floor patch (700 points, XYZ text).
+    const chair = testCloud(chairs[0]!).points;
+    const plane = testCloud(airplanes[0]!).points;
+    const lo = [Infinity, Infinity, Infinity];
+    const hi = [-Infinity, -Infinity, -Infinity];
+    const planeLo = [Infinity, Infinity, Infinity];
+    const planeHi = [-Infinity, -Infinity, -Infinity];
+    for (let i = 0; i < chair.length; i++) {
+      lo[i % 3] = Math.min(lo[i % 3]!, chair[i]!);
+      hi[i % 3] = Math.max(hi[i % 3]!, chair[i]!);
+      planeLo[i % 3] = Math.min(planeLo[i % 3]!, plane[i]!);
+      planeHi[i % 3] = Math.max(planeHi[i % 3]!, plane[i]!);
+    }
+    const width = hi[0]! - lo[0]!;
+    const s = width / (planeHi[0]! - planeLo[0]!);
+    const rows: string[] = [];
+    for (let i = 0; i < chair.length; i += 3) rows.push(`${chair[i]} ${chair[i + 1]} ${chair[i + 2]}`);
+    for (let i = 0; i < plane.length; i += 3) {
+      rows.push(`${hi[0]! + 0.6 * width + (plane[i]! - planeLo[0]!) * s} ${plane[i + 1]! * s} ${lo[2]! + (plane[i + 2]! - planeLo[2]!) * s}`);
+    }
+    for (let i = 0; i < 700; i++) rows.push(`${lo[0]! - 0.4 * width + (((i * 37) % 700) / 700) * 3.4 * width} ${((i % 25) / 12 - 1) * 1.4} ${lo[2]}`);
+    const dir = mkdtempSync(path.join(tmpdir(), 'any2point-objects-'));
+    const scan = path.join(dir, 'corner.xyz');
+    writeFileSync(scan, `${rows.join('\n')}\n`);
+    const file = async (...extra: string[]) => {
+      const run = await runCli(['classify', scan, '--jobs', '1', '--votes', '1', '--device', 'cpu', ...extra]);
+      expect(run.code, run.stderr).toBe(0);
+      return { file: (JSON.parse(run.stdout) as JsonOut).files[0]!, stderr: run.stderr };
+    };
+    const plain = await file();
+    expect([plain.file.notSure, plain.file.objectCount, plain.file.objects]).toEqual([true, 2, undefined]);
+    expect(plain.file.warnings.join(' ')).toMatch(/2 separate objects stand on the floor \(50 %, 50 % of the points\)/);
+    expect(plain.stderr).toMatch(/2 separate objects \(--objects classifies each alone\)/);
+    const each = await file('--objects');
+    // Each of 1024 points, less the few at its foot that went with the floor's slab.
+    expect(each.file.objects!.map((o) => o.points > 1000)).toEqual([true, true]);
+    // Each object's centre in the file's coordinates: the chair's left of the airplane's.
+    const [first, second] = each.file.objects!;
+    const chairFirst = first!.centre[0] < second!.centre[0];
+    const answers = (chairFirst ? [first, second] : [second, first]).map((o) => o!.top[0]!.label);
+    expect(answers).toEqual(['chair', 'airplane']);
+    expect(each.stderr).toMatch(/object 1: \w+ [\d.]+ %/);
+    rmSync(dir, { recursive: true, force: true });
+  }, 600_000);
 });
