@@ -143,7 +143,7 @@ export function App() {
           onVotes={classifier.selectVotes}
         />
         <Gallery onShape={shownCloud.openShape} />
-        {gallery ? <GalleryInfo gallery={gallery} /> : loaded && <FileInfo entry={loaded} onKeepEveryPoint={shownCloud.reopen} />}
+        {gallery ? <GalleryInfo gallery={gallery} /> : loaded && <FileInfo entry={loaded} onKeepEveryPoint={shownCloud.reopen} object={shownCloud.object} onObject={shownCloud.pickObject} />}
         <ViewControls settings={settings} fileHasColors={fileHasColors} onChange={setSettings} onResetView={() => setFitRequest((n) => n + 1)} />
       </aside>
       <main className="stage">
@@ -186,6 +186,7 @@ export function App() {
           parseMs={shownCloud.parseMs}
           source={shownCloud.source}
           upFromFloor={settings.up === 'auto' && up !== 'auto'}
+          objects={!gallery && shownCloud.object === null ? loaded?.result.objects?.sizes.length : undefined}
         />
         {shown && (
           <AttentionPanel

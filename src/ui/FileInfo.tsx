@@ -1,6 +1,7 @@
 // What was loaded. Counts carry their plain value in data-value for tests.
 import type { LoadedFile } from '../worker/client';
 import { formatLabel } from '../io/formats';
+import { ObjectPicker } from './ObjectPicker';
 import { formatBytes, formatCoordinate, formatCount, formatMs } from './numbers';
 
 export interface LoadedEntry extends LoadedFile {
@@ -12,7 +13,15 @@ export interface LoadedEntry extends LoadedFile {
 
 const AXES = ['x', 'y', 'z'] as const;
 
-export function FileInfo({ entry, onKeepEveryPoint }: { entry: LoadedEntry; onKeepEveryPoint: (keep: boolean) => void }) {
+interface Props {
+  entry: LoadedEntry;
+  onKeepEveryPoint: (keep: boolean) => void;
+  /** The object of several on a floor shown alone (1-based), or null: the whole file. */
+  object: number | null;
+  onObject: (object: number | null) => void;
+}
+
+export function FileInfo({ entry, onKeepEveryPoint, object, onObject }: Props) {
   const { result } = entry;
   // The file's own coordinates: a far-off shape is held relative to an origin (io/origin.ts).
   const shift = result.offset ?? [0, 0, 0];
@@ -87,6 +96,7 @@ export function FileInfo({ entry, onKeepEveryPoint }: { entry: LoadedEntry; onKe
           </ul>
         </div>
       )}
+      {result.objects && <ObjectPicker objects={result.objects} total={result.cloud.count} object={object} onObject={onObject} />}
       {/* Offered when the clean-up left points out, and kept once chosen, so it can be undone: the
           file is read again either way. */}
       {(result.leftOut !== undefined || entry.keptEveryPoint) && (

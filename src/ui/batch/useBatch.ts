@@ -98,7 +98,9 @@ export function useBatch(settings: BatchSettings) {
         const { answer } = result;
         const top = answer.top.map(({ label, index, probability }) => ({ label, index, probability }));
         const { leftOut, warnings } = loaded.result;
-        return { points: cloud.count, leftOut, warnings: warnings.length > 0 ? warnings : undefined, top, up: answer.up, notSure: answer.notSure, ms };
+        // Several objects on a floor (io/objects.ts): the answer is for them together (the warning says so).
+        const notSure = answer.notSure || loaded.result.objects !== undefined;
+        return { points: cloud.count, leftOut, warnings: warnings.length > 0 ? warnings : undefined, top, up: answer.up, notSure, ms };
       } catch (e) {
         // Once more after a worker was replaced under it, unless the batch itself was stopped.
         if (attempt === 0 && replacedWorker(e) && token === runToken.current) continue;

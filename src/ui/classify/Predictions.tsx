@@ -20,13 +20,20 @@ interface Props {
   source: string | null;
   /** The up was set by the floor the loaders found under the shape (upWithFloor), not by the user. */
   upFromFloor?: boolean;
+  /** The cloud classified holds this many separate objects on a floor (io/objects.ts): the answer
+   * is for them together, so not sure. */
+  objects?: number;
 }
 
 const percent = (p: number) => `${(p * 100).toFixed(1)} %`;
 
+const objectsText = (objects: number) =>
+  `The cloud holds ${objects} separate objects standing on the floor and the model knows one shape at a time: pick one under File to classify it alone.`;
+
 /** Why the answer is "not sure": each check that fired, in words (docs/confidence.md). */
-function notSureReasons(answer: Answer): { key: 'novelty' | 'confidence'; text: string }[] {
+function notSureReasons(answer: Answer, objects: number | undefined): { key: 'objects' | 'novelty' | 'confidence'; text: string }[] {
   return [
+    ...(objects ? [{ key: 'objects' as const, text: objectsText(objects) }] : []),
     ...(answer.unlikeTraining ? [{ key: 'novelty' as const, text: 'it looks alike to the model whichever way up it stands, unlike any training shape' }] : []),
     ...(answer.lowConfidence ? [{ key: 'confidence' as const, text: `the model's confidence is low, ${percent(answer.top[0]?.probability ?? 0)}, as it is for many partial, sparse or noisy scans` }] : []),
   ];
@@ -46,8 +53,11 @@ function upText(answer: Answer, fromFloor: boolean): string {
   return answer.secondLook ? `(detected${likely}; neither z nor y looked upright, so all six ups were tried)` : `(detected${likely})`;
 }
 
-export function Predictions({ opened, result, classifying, parseMs, source, upFromFloor = false }: Props) {
+export function Predictions({ opened, result, classifying, parseMs, source, upFromFloor = false, objects }: Props) {
   const accuracy = opened?.manifest.metrics.testOverallAccuracy;
+  const notSure = Boolean(result && (result.answer.notSure || objects));
+  const reasons = result ? notSureReasons(result.answer, objects) : [];
+  const modelReasons = reasons.filter((r) => r.key !== 'objects');
   return (
     <section className="panel predictions" aria-labelledby="predictions-title" data-testid="predictions" aria-busy={classifying} data-source={result ? (source ?? '') : ''}>
       <h2 id="predictions-title">Prediction</h2>
@@ -77,24 +87,26 @@ export function Predictions({ opened, result, classifying, parseMs, source, upFr
               {opened ? ` ${opened.manifest.geometry.points}` : ''} the model reads (the up was found on the points as given).
             </p>
           )}
-          {result.answer.notSure && (
+          {notSure && (
             <p
               className="not-sure"
               data-testid="not-sure"
               role="status"
               data-threshold={result.answer.threshold}
-              data-reasons={notSureReasons(result.answer).map((r) => r.key).join(' ')}
+              data-reasons={reasons.map((r) => r.key).join(' ')}
               data-turn-similarity={result.answer.turnSimilarity ?? ''}
             >
-              Not sure: this may not be one of the {result.answer.probabilities.length} classes
-              {` (${notSureReasons(result.answer).map((r) => r.text).join('; ')})`}. The closest candidates:
+              {modelReasons.length > 0
+                ? `Not sure: this may not be one of the ${result.answer.probabilities.length} classes (${modelReasons.map((r) => r.text).join('; ')}).`
+                : 'Not sure.'}
+              {objects ? ` ${objectsText(objects)} The closest candidates for them together:` : ' The closest candidates:'}
             </p>
           )}
           <ol
-            className={result.answer.notSure ? 'top-classes candidates' : 'top-classes'}
+            className={notSure ? 'top-classes candidates' : 'top-classes'}
             data-testid="top-classes"
             data-logits={JSON.stringify(Array.from(result.logits))}
-            data-not-sure={result.answer.notSure}
+            data-not-sure={notSure}
           >
             {result.answer.top.map((c, i) => (
               <li key={c.index} data-testid={`class-${i}`} data-label={c.label} data-probability={c.probability}>

@@ -1,0 +1,33 @@
+// Several objects on a floor (io/objects.ts): the file shown whole, or one object alone. The
+// answer for the whole is "not sure" (Predictions); an object picked is classified by itself.
+import type { Objects } from '../io/objects';
+import { formatCount } from './numbers';
+
+interface Props {
+  objects: Objects;
+  /** Points of the whole cloud. */
+  total: number;
+  /** The object shown alone (1-based), or null: all together. */
+  object: number | null;
+  onObject: (object: number | null) => void;
+}
+
+export function ObjectPicker({ objects, total, object, onObject }: Props) {
+  const { sizes } = objects;
+  return (
+    <fieldset className="objects" data-testid="objects" data-count={sizes.length}>
+      <legend>{sizes.length} separate objects stand on the floor</legend>
+      <p className="hint muted">The model knows one shape at a time: pick one to see it alone and classify it.</p>
+      <label>
+        <input type="radio" name="object" checked={object === null} data-testid="object-all" onChange={() => onObject(null)} />
+        All together · {formatCount(total)} points
+      </label>
+      {sizes.map((size, i) => (
+        <label key={i}>
+          <input type="radio" name="object" checked={object === i + 1} data-testid={`object-${i + 1}`} onChange={() => onObject(i + 1)} />
+          Object {i + 1} · {formatCount(size)} points ({Math.round((100 * size) / total)} %)
+        </label>
+      ))}
+    </fieldset>
+  );
+}
