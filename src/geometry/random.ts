@@ -16,3 +16,19 @@ export function createRandom(seed: number): Random {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * Exactly `budget` indices out of `count`, ascending, every subset equally likely (selection
+ * sampling, Knuth's algorithm S), from a seeded generator so the same file shows the same points.
+ */
+export function sampleIndices(count: number, budget: number, seed = 1): Uint32Array {
+  if (budget >= count) return Uint32Array.from({ length: count }, (_, i) => i);
+  const out = new Uint32Array(budget);
+  const random = createRandom(seed);
+  let chosen = 0;
+  for (let i = 0; i < count && chosen < budget; i++) {
+    const u = random();
+    if ((count - i) * u < budget - chosen) out[chosen++] = i;
+  }
+  return out;
+}

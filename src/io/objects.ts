@@ -6,11 +6,12 @@
 //
 // The rule, after the clean-up and only when a floor was found under the cloud:
 // 1. Fewer than OBJECTS.minPoints points: none. A cloud of more than OBJECTS.sample points is
-//    looked at through an even subset of them (every k-th point), for a bounded cost.
+//    looked at through a seeded uniform subset of them, for a bounded cost.
 // 2. Cells of side h = s x OBJECTS.cellPerRootN / sqrt(m), s the lower-median distance of the m
 //    looked-at points from their mean: a few times the spacing of a surface sampled by m points.
 // 3. Pieces: a flood fill over the occupied cells' 26-neighbourhood; each point of the cloud
-//    belongs to its cell's piece (none when no looked-at point shares its cell).
+//    belongs to its cell's piece, or, when no looked-at point shares its cell, to a neighbouring
+//    cell's (none when no neighbour is occupied either).
 // 4. Objects: pieces holding at least OBJECTS.minShare of the points whose lowest point (along
 //    the floor's up) lies within OBJECTS.stand x the cloud's largest side of the cloud's lowest:
 //    they stand on the floor. Two or more: the cloud is several objects.
@@ -20,14 +21,17 @@
 // clouds cut or seen from one view, pieces of 10 % and more fire on 3 to 7 % of them without it,
 // and on none with it (training/probes/scene.py).
 
+import { sampleIndices } from '../geometry/random';
 import { select } from './orderStatistics';
 import type { PointCloud } from '../types/cloud';
 import type { UpName } from './floor';
 
 export const OBJECTS = {
   minPoints: 64,
-  /** At most this many points are looked at (an even subset of a larger cloud). */
-  sample: 200_000,
+  /** At most this many points are looked at (an even subset of a larger cloud): cells sized for a
+   * few times their spacing are about 1/30 of the cloud's spread, so a noisy surface's thickness
+   * does not break it into bits. */
+  sample: 20_000,
   cellPerRootN: 5,
   /** An object holds at least this share of the points ... */
   minShare: 0.1,
@@ -58,8 +62,11 @@ function heightOf(positions: Float32Array, i: number, up: UpName): number {
 export function findObjects(positions: Float32Array, up: UpName): Objects | null {
   const n = Math.floor(positions.length / 3);
   if (n < OBJECTS.minPoints) return null;
-  const stride = Math.max(1, Math.ceil(n / OBJECTS.sample));
-  const m = Math.ceil(n / stride);
+  // The points looked at: all, or a seeded uniform subset (not every k-th point: a file may
+  // interleave its objects' points).
+  const looked = n <= OBJECTS.sample ? null : sampleIndices(n, OBJECTS.sample, n);
+  const m = looked === null ? n : looked.length;
+  const at = (j: number) => (looked === null ? j : looked[j]!);
 
   const min = [Infinity, Infinity, Infinity];
   const max = [-Infinity, -Infinity, -Infinity];
@@ -69,12 +76,13 @@ export function findObjects(positions: Float32Array, up: UpName): Objects | null
       const v = positions[3 * i + k]!;
       if (v < min[k]!) min[k] = v;
       if (v > max[k]!) max[k] = v;
-      if (i % stride === 0) mean[k]! += v;
     }
   }
+  for (let j = 0; j < m; j++) for (let k = 0; k < 3; k++) mean[k]! += positions[3 * at(j) + k]!;
   for (let k = 0; k < 3; k++) mean[k]! /= m;
   const d = new Float64Array(m);
-  for (let i = 0, j = 0; i < n; i += stride, j++) {
+  for (let j = 0; j < m; j++) {
+    const i = at(j);
     const x = positions[3 * i]! - mean[0]!;
     const y = positions[3 * i + 1]! - mean[1]!;
     const z = positions[3 * i + 2]! - mean[2]!;
@@ -90,12 +98,26 @@ export function findObjects(positions: Float32Array, up: UpName): Objects | null
   const cellAt = (x: number, y: number, z: number) => (x * side[1]! + y) * side[2]! + z;
   const cellOf = (i: number) =>
     cellAt(...([0, 1, 2].map((k) => Math.floor((positions[3 * i + k]! - min[k]!) / h) + 1) as [number, number, number]));
+  /** The occupied cell of point i, else of one of its 26 neighbours (a point between the looked-at ones). */
+  const occupiedNear = (i: number): number | undefined => {
+    const key = cellOf(i);
+    const own = index.get(key);
+    if (own !== undefined) return own;
+    const z = key % side[2]!;
+    const y = Math.floor(key / side[2]!) % side[1]!;
+    const x = Math.floor(key / (side[1]! * side[2]!));
+    for (const [a, b, e] of NEIGHBOURS) {
+      const g = index.get(cellAt(x + a, y + b, z + e));
+      if (g !== undefined) return g;
+    }
+    return undefined;
+  };
 
   // The looked-at points' cells, each given an index in order of first appearance.
   const index = new Map<number, number>();
   const keys: number[] = [];
-  for (let i = 0; i < n; i += stride) {
-    const key = cellOf(i);
+  for (let j = 0; j < m; j++) {
+    const key = cellOf(at(j));
     if (!index.has(key)) {
       index.set(key, keys.length);
       keys.push(key);
@@ -125,13 +147,13 @@ export function findObjects(positions: Float32Array, up: UpName): Objects | null
   }
   if (pieces < 2) return null;
 
-  // Every point's piece (-1: a cell no looked-at point shares), each piece's size and lowest point.
+  // Every point's piece (-1: no looked-at point in its cell or next to it), each piece's size and lowest point.
   const of = new Int32Array(n);
   const size = new Float64Array(pieces);
   const lowest = new Float64Array(pieces).fill(Infinity);
   let floorHeight = Infinity;
   for (let i = 0; i < n; i++) {
-    const cell = index.get(cellOf(i));
+    const cell = looked === null ? index.get(cellOf(i)) : occupiedNear(i);
     const p = cell === undefined ? -1 : piece[cell]!;
     of[i] = p;
     const height = heightOf(positions, i, up);

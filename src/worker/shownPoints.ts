@@ -4,7 +4,9 @@
 // subset too: the viewer draws as long a prefix as its GL can afford (pointViewer.ts: a software
 // GL such as SwiftShader blocks the page about 0.6 ms per thousand points each frame, while it
 // composites the canvas; nine million points froze the page for seconds, issue 24).
-import { createRandom } from '../geometry/random';
+import { createRandom, sampleIndices } from '../geometry/random';
+
+export { sampleIndices };
 import type { PointCloud } from '../types/cloud';
 
 /** Most points the viewer ever draws (a hardware GL draws a million points in a few ms). */
@@ -20,22 +22,6 @@ export interface ShownPoints {
   indices: Uint32Array | null;
   /** The shown points' bounding sphere (three.js's definition: box centre, farthest point). */
   sphere: { center: [number, number, number]; radius: number };
-}
-
-/**
- * Exactly `budget` indices out of `count`, ascending, every subset equally likely (selection
- * sampling, Knuth's algorithm S), from a seeded generator so the same file shows the same points.
- */
-export function sampleIndices(count: number, budget: number, seed = 1): Uint32Array {
-  if (budget >= count) return Uint32Array.from({ length: count }, (_, i) => i);
-  const out = new Uint32Array(budget);
-  const random = createRandom(seed);
-  let chosen = 0;
-  for (let i = 0; i < count && chosen < budget; i++) {
-    const u = random();
-    if ((count - i) * u < budget - chosen) out[chosen++] = i;
-  }
-  return out;
 }
 
 function pick(source: Float32Array, indices: Uint32Array): Float32Array {

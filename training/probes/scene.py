@@ -43,6 +43,7 @@ floored = _module("floor_probe", Path(__file__).with_name("floor.py")).floored
 with_walls = _module("test_room", REPO / "training" / "tests" / "test_room.py").with_walls
 
 CASES = {  # name: (neighbours, gap range in widths, floor share, wall share, saved with this up)
+    "alone, floor": (0, (0.15, 0.5), 0.2, 0.0, "z"),
     "one beside, floor": (1, (0.15, 0.5), 0.2, 0.0, "z"),
     "two beside, floor": (2, (0.15, 0.5), 0.2, 0.0, "z"),
     "three close, floor": (3, (0.05, 0.15), 0.2, 0.0, "z"),
@@ -60,14 +61,14 @@ def scene(train, rows: np.ndarray, r: int, case: str, rng: np.random.Generator) 
     lo, hi = p.min(0), p.max(0)
     width = float((hi - lo)[:2].max())
     reach = 0.5 * float(np.linalg.norm((hi - lo)[:2]))
-    others = rng.choice(rows[train.labels[rows] != train.labels[r]], k, replace=False)
+    others = rng.choice(rows[train.labels[rows] != train.labels[r]], k, replace=False) if k else []
     parts, start = [p], rng.uniform(0, 2 * np.pi)
     for i, o in enumerate(others):
         q = train.points[o].astype(np.float64)
         ql, qh = q.min(0), q.max(0)
         q = (q - (ql + qh) / 2) * width * rng.uniform(0.6, 1.2) / float((qh - ql)[:2].max())
         ql, qh = q.min(0), q.max(0)
-        angle = start + 2 * np.pi * i / k + rng.uniform(-0.3, 0.3)
+        angle = start + 2 * np.pi * i / len(others) + rng.uniform(-0.3, 0.3)
         far = reach + 0.5 * float(np.linalg.norm((qh - ql)[:2])) + rng.uniform(*gap) * width
         centre = (lo + hi) / 2 + far * np.array([np.cos(angle), np.sin(angle), 0])
         parts.append(q + np.array([centre[0], centre[1], lo[2] - ql[2]]))
