@@ -335,6 +335,9 @@ test('a y-up scan of a stool and a lamp on one floor: two objects, not sure toge
   const picker = page.getByTestId('objects');
   await expect(picker).toHaveAttribute('data-count', '2');
   await expect(page.getByTestId('object-all')).toBeChecked();
+  // Shown together, each object in its colour: no attention colours over a not-sure whole.
+  await expect(page.getByTestId('attention-panel')).toHaveCount(0);
+  await saveScreenshot(page, 'pose-corner-objects');
   const wholePoints = Number(await page.getByTestId('point-count').getAttribute('data-value'));
   const alone: string[] = [];
   for (const k of [1, 2]) {

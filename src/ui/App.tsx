@@ -24,6 +24,7 @@ import { GalleryInfo } from './GalleryInfo';
 import { ModeTabs, tabId, type ModeTab } from './ModeTabs';
 import { LoadStatus, OpenPanel } from './OpenPanel';
 import { useAttentionColours } from './useAttentionColours';
+import { useObjectLabels } from './useObjectLabels';
 import { useShownCloud } from './useShownCloud';
 import { useShownFirst } from './useShownFirst';
 import { useModelView } from './modelView';
@@ -85,10 +86,13 @@ export function App() {
   const drawUp = seen ? seen.up : viewUp;
   const attention = useAttentionColours(shown, attentionView, hoverPoint, shownPoints?.indices ?? null);
   const fileHasColors = Boolean(cloud?.colors);
-  const colorMode = useMemo<ColorMode>(
-    () => (settings.colorSource === 'file' && fileHasColors ? { kind: 'file' } : { kind: 'height', up: drawUp }),
-    [settings.colorSource, drawUp, fileHasColors],
-  );
+  // A file of several objects on a floor, shown whole, is coloured by object (the picker's swatches
+  // name them); its answer is for them together, so no attention colours over it.
+  const objectLabels = useObjectLabels(gallery || seen || shownCloud.object !== null ? null : loaded?.result.objects?.labels, shownPoints?.indices);
+  const colorMode = useMemo<ColorMode>(() => {
+    if (objectLabels) return { kind: 'objects', labels: objectLabels };
+    return settings.colorSource === 'file' && fileHasColors ? { kind: 'file' } : { kind: 'height', up: drawUp };
+  }, [objectLabels, settings.colorSource, drawUp, fileHasColors]);
 
   const batch = useBatchMode({
     parseClient: shownCloud.parseClient,
@@ -162,7 +166,7 @@ export function App() {
               colorMode={colorMode}
               up={drawUp}
               pointSize={settings.pointSize}
-              scalars={attention.scalars}
+              scalars={objectLabels ? null : attention.scalars}
               fitRequest={fitRequest}
               onHover={setHoverPoint}
               onShown={seen ? undefined : shownFirst.onShown}
@@ -188,7 +192,7 @@ export function App() {
           upFromFloor={settings.up === 'auto' && up !== 'auto'}
           objects={!gallery && shownCloud.object === null ? loaded?.result.objects?.sizes.length : undefined}
         />
-        {shown && (
+        {shown && !objectLabels && (
           <AttentionPanel
             attention={shown.attention}
             view={attention.view}

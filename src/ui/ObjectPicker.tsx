@@ -1,7 +1,9 @@
-// Several objects on a floor (io/objects.ts): the file shown whole, or one object alone. The
-// answer for the whole is "not sure" (Predictions); an object picked is classified by itself.
+// Several objects on a floor (io/objects.ts): the file shown whole (each object in its colour,
+// viewer/objectColours.ts), or one object alone. The answer for the whole is "not sure"
+// (Predictions); an object picked is classified by itself.
 import type { Objects } from '../io/objects';
 import { formatCount } from './numbers';
+import { objectColour } from './viewer/objectColours';
 
 interface Props {
   objects: Objects;
@@ -17,7 +19,7 @@ export function ObjectPicker({ objects, total, object, onObject }: Props) {
   return (
     <fieldset className="objects" data-testid="objects" data-count={sizes.length}>
       <legend>{sizes.length} separate objects stand on the floor</legend>
-      <p className="hint muted">The model knows one shape at a time: pick one to see it alone and classify it.</p>
+      <p className="hint muted">The model knows one shape at a time: pick one to see it alone and classify it. Shown together, each has its colour.</p>
       <label>
         <input type="radio" name="object" checked={object === null} data-testid="object-all" onChange={() => onObject(null)} />
         All together · {formatCount(total)} points
@@ -25,6 +27,7 @@ export function ObjectPicker({ objects, total, object, onObject }: Props) {
       {sizes.map((size, i) => (
         <label key={i}>
           <input type="radio" name="object" checked={object === i + 1} data-testid={`object-${i + 1}`} onChange={() => onObject(i + 1)} />
+          <span className="swatch" style={{ background: objectColour(i + 1) }} aria-hidden="true" />
           Object {i + 1} · {formatCount(size)} points ({Math.round((100 * size) / total)} %)
         </label>
       ))}

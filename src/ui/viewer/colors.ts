@@ -2,6 +2,7 @@
 // its colour attribute in place instead of allocating a new one.
 import type { PointCloud } from '../../types/cloud';
 import { type ColorMode, heightAxis } from './colorMode';
+import { objectRgb } from './objectColours';
 import { COLORMAP_SIZE, type ColormapId, colormapTable } from './colormaps';
 
 const HEIGHT_COLORMAP: ColormapId = 'viridis';
@@ -61,6 +62,16 @@ export function fillCloudColors(target: Float32Array, cloud: PointCloud, mode: C
   }
   if (mode.kind === 'file' && cloud.colors) {
     target.set(cloud.colors.subarray(0, cloud.count * 3));
+    return;
+  }
+  if (mode.kind === 'objects' && mode.labels.length === cloud.count) {
+    const rgb = new Map<number, [number, number, number]>();
+    for (let i = 0; i < cloud.count; i++) {
+      const k = mode.labels[i]!;
+      let c = rgb.get(k);
+      if (c === undefined) rgb.set(k, (c = objectRgb(k)));
+      target.set(c, 3 * i);
+    }
     return;
   }
   const up = mode.kind === 'height' ? mode.up : 'z';
