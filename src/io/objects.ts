@@ -98,16 +98,19 @@ export function findObjects(positions: Float32Array, up: UpName): Objects | null
   const cellAt = (x: number, y: number, z: number) => (x * side[1]! + y) * side[2]! + z;
   const cellOf = (i: number) =>
     cellAt(...([0, 1, 2].map((k) => Math.floor((positions[3 * i + k]! - min[k]!) / h) + 1) as [number, number, number]));
+  const neighboursOf = (key: number): number[] => {
+    const z = key % side[2]!;
+    const y = Math.floor(key / side[2]!) % side[1]!;
+    const x = Math.floor(key / (side[1]! * side[2]!));
+    return NEIGHBOURS.map(([a, b, e]) => cellAt(x + a, y + b, z + e));
+  };
   /** The occupied cell of point i, else of one of its 26 neighbours (a point between the looked-at ones). */
   const occupiedNear = (i: number): number | undefined => {
     const key = cellOf(i);
     const own = index.get(key);
     if (own !== undefined) return own;
-    const z = key % side[2]!;
-    const y = Math.floor(key / side[2]!) % side[1]!;
-    const x = Math.floor(key / (side[1]! * side[2]!));
-    for (const [a, b, e] of NEIGHBOURS) {
-      const g = index.get(cellAt(x + a, y + b, z + e));
+    for (const near of neighboursOf(key)) {
+      const g = index.get(near);
       if (g !== undefined) return g;
     }
     return undefined;
@@ -131,12 +134,8 @@ export function findObjects(positions: Float32Array, up: UpName): Objects | null
     piece[start] = pieces;
     stack.push(start);
     while (stack.length > 0) {
-      const key = keys[stack.pop()!]!;
-      const z = key % side[2]!;
-      const y = Math.floor(key / side[2]!) % side[1]!;
-      const x = Math.floor(key / (side[1]! * side[2]!));
-      for (const [a, b, e] of NEIGHBOURS) {
-        const g = index.get(cellAt(x + a, y + b, z + e));
+      for (const near of neighboursOf(keys[stack.pop()!]!)) {
+        const g = index.get(near);
         if (g !== undefined && piece[g]! < 0) {
           piece[g] = pieces;
           stack.push(g);
