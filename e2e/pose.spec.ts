@@ -10,6 +10,8 @@ import { expect, test, type Page } from '@playwright/test';
 import { dropFile, dropTransfer, framesDrawn, saveScreenshot, valueOf, waitForFrameAfter } from './helpers';
 import { splatPly, testCloud, toChannelsFirstNpy, toGlb, toLas, toPly, toSpz, xUp, zooManifest, zooModel } from './modelnet';
 import { createRandom } from '../src/geometry/random';
+import { BoxGeometry, CylinderGeometry, Mesh, MeshStandardMaterial, Scene } from 'three';
+import { USDZExporter } from 'three/examples/jsm/exporters/USDZExporter.js';
 
 // chair_0890: z-up it is a chair; saved y-up and read as z-up the network calls it a vase.
 const CHAIR = 'chair_0890';
@@ -368,6 +370,30 @@ test('a y-up chair saved as glTF (.glb) is read and is a chair, up y', async ({ 
   expect(glb).toMatchObject({ top1: 'chair', up: 'y', detected: 'true' });
   await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'gltf');
   await expect(page.getByTestId('format')).toContainText('glTF point cloud');
+});
+
+// iPhones save 3D captures and AR models as USDZ (Object Capture, Reality Composer, most iOS
+// scanning apps), y up: a table (a top on four legs) built in three.js and saved with its
+// USDZExporter is read as a mesh, sampled, and is a table.
+test('a table saved as USDZ, as iPhone apps save models, is read and is a table', async ({ page }) => {
+  test.setTimeout(10 * 60_000);
+  const scene = new Scene();
+  const material = new MeshStandardMaterial();
+  const top = new Mesh(new BoxGeometry(2, 0.1, 1.2), material);
+  top.position.set(0, 1, 0);
+  scene.add(top);
+  for (const [x, z] of [[-0.9, -0.5], [0.9, -0.5], [-0.9, 0.5], [0.9, 0.5]] as const) {
+    const leg = new Mesh(new CylinderGeometry(0.05, 0.05, 1, 12), material);
+    leg.position.set(x, 0.5, z);
+    scene.add(leg);
+  }
+  const usdz = (await new USDZExporter().parseAsync(scene)) as Uint8Array;
+  await open(page, 'auto');
+  const answer = await classifyFile(page, 'table.usdz', usdz);
+  expect(answer).toMatchObject({ top1: 'table', up: 'y' });
+  await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'usd');
+  await expect(page.getByTestId('format')).toContainText('USD mesh');
+  await expect(page.getByTestId('face-count')).toHaveAttribute('data-value', String(12 + 4 * 12 * 4));
 });
 
 // Lidar and Python: a test airplane as a LAS scan in a map's coordinates (z up, as LAS is), and

@@ -99,6 +99,14 @@ const TABLE = {
   // gzip stream (the parser says so when the stream holds something else).
   splat: { label: 'Splat', extensions: ['splat'], text: false, sniff: {} },
   spz: { label: 'SPZ', extensions: ['spz'], text: false, sniff: { signature: ({ bytes }) => bytes[0] === 0x1f && bytes[1] === 0x8b && bytes[2] === 8 } },
+  // USD (usd.ts): a .usdz is a zip whose first entry is a USD layer; a .usdc starts "PXR-USDC", a
+  // .usda "#usda".
+  usd: {
+    label: 'USD',
+    extensions: ['usdz', 'usda', 'usdc', 'usd'],
+    text: false,
+    sniff: { signature: ({ bytes, text }) => /\.usd[ac]?$/i.test(firstZipEntry(bytes) ?? '') || startsWith(bytes, 'PXR-USDC') || /^#usda\s/.test(text) },
+  },
 } satisfies Record<string, FormatSpec>;
 
 export type FormatId = keyof typeof TABLE;
@@ -135,10 +143,6 @@ export const UNREAD_FORMATS: Readonly<Record<string, string>> = {
   rcp: `ReCap projects are not read; ${EXPORT_SCAN}`,
   rcs: `ReCap scans are not read; ${EXPORT_SCAN}`,
   ptx: `PTX scans are not read; ${EXPORT_SCAN}`,
-  usdz: `USDZ files are not read; ${EXPORT_MESH}`,
-  usd: `USD files are not read; ${EXPORT_MESH}`,
-  usda: `USD files are not read; ${EXPORT_MESH}`,
-  usdc: `USD files are not read; ${EXPORT_MESH}`,
   fbx: `FBX files are not read; ${EXPORT_MESH}`,
   blend: `Blender files are not read; ${EXPORT_MESH} (File > Export)`,
   dae: `COLLADA files are not read; ${EXPORT_MESH}`,

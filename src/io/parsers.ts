@@ -12,6 +12,7 @@ import { parsePly } from './ply';
 import { parseSplat } from './splat';
 import { parseSpz } from './spz';
 import { parseStl } from './stl';
+import { parseUsd } from './usd';
 import { readText } from './lines';
 import type { Parsed } from './types';
 import { parseXyz } from './xyz';
@@ -29,4 +30,5 @@ export const PARSERS: Readonly<Record<FormatId, (bytes: Uint8Array) => Parsed>> 
   npy: parseNpy,
   splat: parseSplat,
   spz: parseSpz,
+  usd: parseUsd,
 };

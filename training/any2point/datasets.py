@@ -3,12 +3,17 @@ OFF, STL or XYZ files, every cloud run through the same normalise as the browser
 from __future__ import annotations
 
 from dataclasses import dataclass
+import sys
 from pathlib import Path
 
 import numpy as np
 
 from . import geometry as geo
 from .meshio import EXTENSIONS, read_cloud
+
+# Formats the app reads (src/io/formats.ts) that the Python reader does not: three.js's USD parsers
+# compose the stage in the app; a folder's USD files are left out of training with a warning.
+APP_ONLY = (".usdz", ".usda", ".usdc", ".usd")
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_MODELNET = REPO.parent / "shared" / "datasets" / "modelnet40"
@@ -60,14 +65,21 @@ def load_folder(root: Path, n_in: int = 1024, seed: int = 0) -> CloudSet:
     if not classes:
         raise ValueError(f"folder dataset: {root} has no class sub-folders")
     clouds, labels, ids = [], [], []
+    unread = []
     rng = np.random.default_rng(seed)
     for ci, c in enumerate(classes):
         for f in sorted((root / c).iterdir()):
             if f.suffix.lower() not in EXTENSIONS:
+                if f.suffix.lower() in APP_ONLY:
+                    unread.append(f"{c}/{f.name}")
                 continue
             clouds.append(geo.normalise(read_cloud(f, n_in, rng), n_in))
             labels.append(ci)
             ids.append(f"{c}/{f.name}")
+    if unread:
+        print(f"folder dataset: {len(unread)} USD file(s) left out ({', '.join(unread[:3])}{', ...' if len(unread) > 3 else ''}): "
+              "the app and its CLI read USD, training does not; export them as PLY, OBJ or glTF to train on them",
+              file=sys.stderr)
     if not clouds:
         raise ValueError(f"folder dataset: no {', '.join(EXTENSIONS)} files under {root}")
     return CloudSet(np.stack(clouds), np.array(labels, np.int64), ids, classes)

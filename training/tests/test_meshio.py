@@ -233,3 +233,17 @@ def test_splats_all_transparent_are_all_kept(tmp_path):
 def test_splat_files_cut_short_or_not_splats_are_refused(name):
     with pytest.raises(ValueError, match="whole splats|need|not SPZ"):
         read_cloud(FIX / name, 8, RNG)
+
+
+def test_a_folder_dataset_leaves_usd_files_out_and_says_so(tmp_path, capsys):
+    """USD is read by the app (src/io/usd.ts), not by training: a folder's USDZ files are left out
+    with a warning that names them, not skipped in silence."""
+    from any2point.datasets import load_folder
+
+    for c in ("a", "b"):
+        (tmp_path / c).mkdir()
+        np.savetxt(tmp_path / c / "one.xyz", np.random.default_rng(0).normal(size=(64, 3)))
+    (tmp_path / "a" / "scan.usdz").write_bytes(b"PK\x03\x04")
+    data = load_folder(tmp_path, n_in=32)
+    assert data.ids == ["a/one.xyz", "b/one.xyz"]
+    assert "1 USD file(s) left out (a/scan.usdz)" in capsys.readouterr().err
