@@ -11,8 +11,8 @@ export const USAGE = `usage:
                      [--device auto|webgpu|cpu] [--up auto|z|y|...] [--keep-every-point]
   any2point --help
 
-classify  classifies every file named and every PLY, OBJ, PCD, XYZ, OFF, STL, glTF, 3MF, LAS,
-          NumPy (.npy / .npz) or Gaussian-splat (.splat / .spz) file under the folders named; a file
+classify  classifies every file named and every PLY, OBJ, PCD, XYZ, OFF, STL, glTF, USD (.usdz),
+          3MF, LAS, NumPy (.npy / .npz) or Gaussian-splat (.splat / .spz) file under the folders named; a file
           below a sub-folder is labelled with that sub-folder's name (its class).
           Results go to stdout as JSON (default, or --json) or to a CSV file (--csv out.csv;
           --csv - writes the CSV to stdout); progress goes to stderr.
