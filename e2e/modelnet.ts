@@ -67,12 +67,24 @@ export function toPly(points: Float32Array): Uint8Array {
 
 /** A .glb holding the points as one primitive of mode 0 (POINTS), float32 positions: the
  * smallest valid binary glTF 2.0 (written here from the specification, not by src/io). */
-export function toGlb(points: Float32Array): Uint8Array {
+export function toGlb(points: Float32Array, meshopt?: (positions: Uint8Array, count: number) => Uint8Array): Uint8Array {
   const n = points.length / 3;
+  const raw = new Uint8Array(points.buffer, points.byteOffset, points.byteLength);
+  // With `meshopt` (an EXT_meshopt_compression encoder: gltfpack's layout), the binary chunk holds
+  // the compressed stream and the bufferView points at a fallback buffer with no data.
+  const stream = meshopt?.(raw, n);
+  const bin = stream ?? raw;
+  const compressed = stream === undefined ? {} : {
+    extensionsUsed: ['EXT_meshopt_compression'],
+    extensionsRequired: ['EXT_meshopt_compression'],
+    buffers: [{ byteLength: stream.length }, { byteLength: points.byteLength, extensions: { EXT_meshopt_compression: { fallback: true } } }],
+    bufferViews: [{ buffer: 1, byteLength: points.byteLength, byteStride: 12, extensions: { EXT_meshopt_compression: { buffer: 0, byteLength: stream.length, byteStride: 12, count: n, mode: 'ATTRIBUTES' } } }],
+  };
   const json = JSON.stringify({
     asset: { version: '2.0', generator: 'any2point e2e' },
     buffers: [{ byteLength: points.byteLength }],
     bufferViews: [{ buffer: 0, byteLength: points.byteLength }],
+    ...compressed,
     accessors: [{ bufferView: 0, componentType: 5126, count: n, type: 'VEC3' }],
     meshes: [{ primitives: [{ attributes: { POSITION: 0 }, mode: 0 }] }],
     nodes: [{ mesh: 0 }],
@@ -80,7 +92,8 @@ export function toGlb(points: Float32Array): Uint8Array {
     scene: 0,
   });
   const jsonBytes = new TextEncoder().encode(json + ' '.repeat((4 - (json.length % 4)) % 4));
-  const total = 12 + 8 + jsonBytes.length + 8 + points.byteLength;
+  const binLength = Math.ceil(bin.length / 4) * 4;
+  const total = 12 + 8 + jsonBytes.length + 8 + binLength;
   const out = new Uint8Array(total);
   const view = new DataView(out.buffer);
   view.setUint32(0, 0x46546c67, true); // "glTF"
@@ -90,9 +103,9 @@ export function toGlb(points: Float32Array): Uint8Array {
   view.setUint32(16, 0x4e4f534a, true); // "JSON"
   out.set(jsonBytes, 20);
   const binAt = 20 + jsonBytes.length;
-  view.setUint32(binAt, points.byteLength, true);
+  view.setUint32(binAt, binLength, true);
   view.setUint32(binAt + 4, 0x004e4942, true); // "BIN\0"
-  out.set(new Uint8Array(points.buffer, points.byteOffset, points.byteLength), binAt + 8);
+  out.set(bin, binAt + 8);
   return out;
 }
 

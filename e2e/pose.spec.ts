@@ -12,6 +12,7 @@ import { splatPly, testCloud, toChannelsFirstNpy, toGlb, toLas, toPly, toSpz, xU
 import { createRandom } from '../src/geometry/random';
 import { BoxGeometry, CylinderGeometry, Mesh, MeshStandardMaterial, Scene } from 'three';
 import { USDZExporter } from 'three/examples/jsm/exporters/USDZExporter.js';
+import { MeshoptEncoder } from 'meshoptimizer';
 
 // chair_0890: z-up it is a chair; saved y-up and read as z-up the network calls it a vase.
 const CHAIR = 'chair_0890';
@@ -362,7 +363,7 @@ test('a y-up scan of a stool and a lamp on one floor: two objects, not sure toge
 
 // glTF is +Y up by the format's definition: the chair saved y-up as a .glb (as web viewers and
 // Sketchfab hand them out) is read, found y-up by Auto, and a chair.
-test('a y-up chair saved as glTF (.glb) is read and is a chair, up y', async ({ page }) => {
+test('a y-up chair saved as glTF (.glb), plain and meshopt-compressed, is read and is a chair, up y', async ({ page }) => {
   test.setTimeout(10 * 60_000);
   const chair = testCloud(CHAIR);
   await open(page, 'auto');
@@ -370,6 +371,13 @@ test('a y-up chair saved as glTF (.glb) is read and is a chair, up y', async ({ 
   expect(glb).toMatchObject({ top1: 'chair', up: 'y', detected: 'true' });
   await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'gltf');
   await expect(page.getByTestId('format')).toContainText('glTF point cloud');
+  // The same chair meshopt-compressed, as gltfpack and glTF-Transform save web models: decoded in
+  // the parse worker (three.js's meshopt decoder, its WebAssembly under the page's CSP).
+  await MeshoptEncoder.ready;
+  const packed = toGlb(yUp(chair.points), (positions, count) => MeshoptEncoder.encodeGltfBuffer(positions, count, 12, 'ATTRIBUTES'));
+  const meshopt = await classifyFile(page, `${CHAIR}-meshopt.glb`, packed);
+  expect(meshopt).toMatchObject({ top1: 'chair', up: 'y' });
+  await expect(page.getByTestId('point-count')).toHaveAttribute('data-value', String(chair.points.length / 3));
 });
 
 // iPhones save 3D captures and AR models as USDZ (Object Capture, Reality Composer, most iOS

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { upWithFloor } from '../geometry/upTurn';
 import type { Classifier, TaughtHead } from '../model/classifier';
 import { formatOfName } from '../io/formats';
-import { LIMITS, loadFile } from '../io/index';
+import { LIMITS, loadFile, loadersReady } from '../io/index';
 import { loadLargePly } from '../io/largePly';
 import { centreOf, objectCloud } from '../io/objects';
 import type { UpAxis } from '../geometry/normalise';
@@ -79,6 +79,7 @@ export async function readCloud(file: string, keepEveryPoint = false) {
       closeSync(fd);
     }
   } else {
+    await loadersReady();
     loaded = loadFile(name, new Uint8Array(readFileSync(file)), { keepEveryPoint });
   }
   return { loaded, positions: loaded.cloud.positions.subarray(0, loaded.cloud.count * 3) };

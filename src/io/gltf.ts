@@ -4,13 +4,15 @@
 // primitive of the scene (the file's default, else its first; a file without scenes: every mesh),
 // placed by its nodes' matrices or translation / rotation / scale, as triangles (list, strip, fan)
 // or points; POSITION as float32 or, with KHR_mesh_quantization, integers (normalized or not);
-// indices as u8 / u16 / u32. Lines are skipped with a warning. Refused, saying why: Draco or
-// meshopt compression, sparse or missing positions, buffers in separate files, and anything
+// indices as u8 / u16 / u32; meshopt-compressed bufferViews (EXT_ / KHR_meshopt_compression, as
+// gltfpack and glTF-Transform write them) decoded by meshopt.ts. Lines are skipped with a warning.
+// Refused, saying why: Draco compression, sparse or missing positions, buffers in separate files, and anything
 // outside its buffer. glTF's +Y is up by the format's definition; the app still finds the up by
 // itself (Auto), as for every format.
 import { Float64Builder, Uint32Builder } from './buffers';
 import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, countOf, formatCount } from './limits';
 import { shiftedFloat32 } from './origin';
+import { decodeMeshopt, meshoptUnavailable } from './meshopt';
 import { quote } from './text';
 import { LoadError, type Parsed } from './types';
 
@@ -30,16 +32,29 @@ const COMPONENTS: Record<number, { bytes: number; name: string; scale: number; r
 
 const UNSUPPORTED_EXTENSIONS: Record<string, string> = {
   KHR_draco_mesh_compression: 'Draco-compressed meshes',
-  EXT_meshopt_compression: 'meshopt-compressed buffers',
-  KHR_meshopt_compression: 'meshopt-compressed buffers',
 };
+
+/** The bufferView extensions of meshopt compression (meshopt.ts decodes them). */
+const MESHOPT = ['EXT_meshopt_compression', 'KHR_meshopt_compression'] as const;
+/** Most bytes one meshopt-compressed bufferView may unpack to (a bomb stops here). */
+const MAX_DECODED = 2 ** 30;
+
+interface MeshoptView {
+  buffer?: unknown;
+  byteOffset?: unknown;
+  byteLength?: unknown;
+  byteStride?: unknown;
+  count?: unknown;
+  mode?: unknown;
+  filter?: unknown;
+}
 
 /* The parts of glTF's JSON this reader uses (everything else is ignored). */
 interface Json {
   asset?: { version?: unknown };
   extensionsRequired?: unknown;
-  buffers?: { byteLength?: unknown; uri?: unknown }[];
-  bufferViews?: { buffer?: unknown; byteOffset?: unknown; byteLength?: unknown; byteStride?: unknown }[];
+  buffers?: { byteLength?: unknown; uri?: unknown; extensions?: Record<string, { fallback?: unknown } | undefined> }[];
+  bufferViews?: { buffer?: unknown; byteOffset?: unknown; byteLength?: unknown; byteStride?: unknown; extensions?: Record<string, MeshoptView | undefined> }[];
   accessors?: { bufferView?: unknown; byteOffset?: unknown; componentType?: unknown; normalized?: unknown; count?: unknown; type?: unknown; sparse?: unknown }[];
   meshes?: { primitives?: Primitive[] }[];
   nodes?: { mesh?: unknown; children?: unknown; matrix?: unknown; translation?: unknown; rotation?: unknown; scale?: unknown }[];
@@ -121,6 +136,8 @@ function buffers(json: Json, bin: Uint8Array | undefined): Uint8Array[] {
   return (json.buffers ?? []).map((b, i) => {
     const declared = count(b.byteLength, `buffer ${i}'s byteLength`);
     let data: Uint8Array;
+    // meshopt's fallback buffer holds nothing: its bufferViews are decoded from another buffer.
+    if (b.uri === undefined && MESHOPT.some((e) => b.extensions?.[e]?.fallback === true)) return new Uint8Array(0);
     if (b.uri === undefined) {
       if (i !== 0 || bin === undefined) throw malformed(`buffer ${i} has no uri and the file has no binary chunk for it`);
       data = bin;
@@ -140,8 +157,62 @@ function buffers(json: Json, bin: Uint8Array | undefined): Uint8Array[] {
   });
 }
 
+/** The bytes of each bufferView: a slice of its buffer, or, meshopt-compressed, decoded once. */
+class Views {
+  private readonly decoded = new Map<number, Uint8Array>();
+
+  constructor(
+    private readonly json: Json,
+    private readonly buffers: Uint8Array[],
+  ) {}
+
+  view(index: number): Uint8Array {
+    const bv = (this.json.bufferViews ?? [])[index]!;
+    const meshopt = MESHOPT.map((e) => bv.extensions?.[e]).find((x) => x !== undefined);
+    if (meshopt !== undefined) {
+      let bytes = this.decoded.get(index);
+      if (bytes === undefined) this.decoded.set(index, (bytes = this.decode(index, meshopt)));
+      return bytes;
+    }
+    return this.slice(`bufferView ${index}`, bv.buffer, bv.byteOffset, bv.byteLength);
+  }
+
+  /** `byteLength` bytes from `byteOffset` of buffer `buffer`, checked. */
+  private slice(what: string, buffer: unknown, byteOffset: unknown, byteLength: unknown): Uint8Array {
+    if (!isIndex(buffer, this.buffers.length)) throw malformed(`${what} refers to buffer ${JSON.stringify(buffer)} of ${this.buffers.length}`);
+    const data = this.buffers[buffer]!;
+    const start = count(byteOffset, `${what}'s byteOffset`);
+    const length = count(byteLength, `${what}'s byteLength`);
+    if (start + length > data.length) {
+      throw malformed(`${what} (bytes ${formatCount(start)} to ${formatCount(start + length)}) lies outside buffer ${buffer} (${formatCount(data.length)} bytes)`);
+    }
+    return data.subarray(start, start + length);
+  }
+
+  private decode(index: number, ext: MeshoptView): Uint8Array {
+    const what = `bufferView ${index}'s meshopt data`;
+    const why = meshoptUnavailable();
+    if (why !== null) throw new LoadError('gltf', 'unsupported', `the file holds meshopt-compressed buffers, which cannot be decoded here: ${why}`);
+    const source = this.slice(what, ext.buffer, ext.byteOffset, ext.byteLength);
+    const n = count(ext.count, `${what}'s count`);
+    const stride = count(ext.byteStride, `${what}'s byteStride`);
+    const mode = String(ext.mode);
+    if (!['ATTRIBUTES', 'TRIANGLES', 'INDICES'].includes(mode)) throw malformed(`${what} has mode ${JSON.stringify(ext.mode)}`);
+    const filter = ext.filter === undefined ? 'NONE' : String(ext.filter);
+    if (!['NONE', 'OCTAHEDRAL', 'QUATERNION', 'EXPONENTIAL', 'COLOR'].includes(filter)) throw malformed(`${what} has filter ${JSON.stringify(ext.filter)}`);
+    if (stride === 0 || n * stride > MAX_DECODED) {
+      throw new LoadError('gltf', stride === 0 ? 'malformed' : 'too-large', `${what} declares ${formatCount(n)} elements of ${stride} bytes${stride === 0 ? '' : `, more than ${formatCount(MAX_DECODED)} bytes unpacked`}`);
+    }
+    try {
+      return decodeMeshopt(source, n, stride, mode, filter);
+    } catch (error) {
+      throw malformed(`${what} cannot be decoded: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
 /** An accessor's values, `size` per element, as doubles (normalized integers scaled). */
-function readAccessor(json: Json, data: Uint8Array[], index: unknown, what: string, size: number, allowed: readonly number[]): { values: Float64Array; count: number } {
+function readAccessor(json: Json, data: Views, index: unknown, what: string, size: number, allowed: readonly number[]): { values: Float64Array; count: number } {
   const accessors = json.accessors ?? [];
   if (!isIndex(index, accessors.length)) throw malformed(`${what} refers to accessor ${JSON.stringify(index)} of ${accessors.length}`);
   const a = accessors[index];
@@ -161,13 +232,8 @@ function readAccessor(json: Json, data: Uint8Array[], index: unknown, what: stri
   const views = json.bufferViews ?? [];
   if (!isIndex(a.bufferView, views.length)) throw malformed(`accessor ${index} refers to bufferView ${JSON.stringify(a.bufferView)} of ${views.length}`);
   const bv = views[a.bufferView];
-  if (!isIndex(bv.buffer, data.length)) throw malformed(`bufferView ${a.bufferView} refers to buffer ${JSON.stringify(bv.buffer)} of ${data.length}`);
-  const buffer = data[bv.buffer]!;
-  const viewStart = count(bv.byteOffset, `bufferView ${a.bufferView}'s byteOffset`);
-  const viewLength = count(bv.byteLength, `bufferView ${a.bufferView}'s byteLength`);
-  if (viewStart + viewLength > buffer.length) {
-    throw malformed(`bufferView ${a.bufferView} (bytes ${formatCount(viewStart)} to ${formatCount(viewStart + viewLength)}) lies outside buffer ${bv.buffer} (${formatCount(buffer.length)} bytes)`);
-  }
+  const bytes = data.view(a.bufferView);
+  const viewLength = bytes.length;
   const element = type.bytes * size;
   const stride = bv.byteStride === undefined ? element : count(bv.byteStride, `bufferView ${a.bufferView}'s byteStride`);
   if (stride < element) throw malformed(`bufferView ${a.bufferView}'s byteStride ${stride} is less than an element (${element} bytes)`);
@@ -176,7 +242,7 @@ function readAccessor(json: Json, data: Uint8Array[], index: unknown, what: stri
     throw malformed(`${what} (accessor ${index}): ${formatCount(n)} elements of ${element} bytes from byte ${formatCount(start)} do not fit bufferView ${a.bufferView} (${formatCount(viewLength)} bytes)`);
   }
   const values = new Float64Array(n * size);
-  const view = new DataView(buffer.buffer, buffer.byteOffset + viewStart, viewLength);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, viewLength);
   const scale = a.normalized === true ? type.scale : 1;
   for (let i = 0; i < n; i++) {
     for (let k = 0; k < size; k++) {
@@ -265,7 +331,7 @@ export function parseGltf(bytes: Uint8Array): Parsed {
   if (blocking.length > 0) {
     throw new LoadError('gltf', 'unsupported', `the file needs ${blocking.map((e) => `${UNSUPPORTED_EXTENSIONS[e]} (${e})`).join(', ')}, which this app does not read`);
   }
-  const data = buffers(json, bin);
+  const data = new Views(json, buffers(json, bin));
   const world = new Float64Builder();
   const triangles = new Uint32Builder();
   const pointRows: number[] = [];

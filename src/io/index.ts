@@ -5,6 +5,7 @@ import { detectWideText, wideToUtf8 } from './encoding';
 import { finish } from './finish';
 import { type FormatId, formatForName } from './formats';
 import { LIMITS, fileSizeRefusal, formatCount } from './limits';
+import { meshoptReady } from './meshopt';
 import { PARSERS } from './parsers';
 import { chooseFormat } from './sniff';
 import { LoadError, type LoadResult } from './types';
@@ -21,6 +22,13 @@ export interface LoadOptions {
   seed?: number;
   /** Keep the points the clean-up would leave out (stray pieces, a floor; default false). */
   keepEveryPoint?: boolean;
+}
+
+/** Settles once every loader can run: the meshopt decoder's WebAssembly compiles asynchronously
+ * (meshopt.ts). Callers await it before loadFile; a file read before it settles that needs the
+ * decoder is refused with the reason. */
+export function loadersReady(): Promise<void> {
+  return meshoptReady;
 }
 
 export function loadFile(name: string, bytes: Uint8Array, options: LoadOptions = {}): LoadResult {

@@ -2,7 +2,7 @@
 // The worker that parses files off the main thread: one handler per request of protocol.ts.
 // It reads the File itself (the page never holds a huge file's bytes), reports its stages, and
 // picks the points the viewer draws, so the page only receives arrays it can use as they are.
-import { LIMITS, loadFile } from '../io/index';
+import { LIMITS, loadFile, loadersReady } from '../io/index';
 import { loadLargePly } from '../io/largePly';
 import { serialiseLoadError } from './failure';
 import type { ParseApi, ParseProgress } from './protocol';
@@ -49,6 +49,7 @@ serve<ParseApi>(
       } else {
         const bytes = 'file' in payload ? await readBlob(payload.file, progress) : new Uint8Array(payload.bytes);
         progress({ stage: 'parse' });
+        await loadersReady();
         start = performance.now();
         result = loadFile(payload.name, bytes, { keepEveryPoint });
       }

@@ -371,6 +371,11 @@ def _read_glb(path: Path) -> tuple[np.ndarray, Optional[np.ndarray]]:
     doc = json.loads(data[20:20 + jlen])
     bin_at = 20 + jlen + 8
     views, accessors = doc.get("bufferViews", []), doc.get("accessors", [])
+    compressed = sorted({e for v in views for e in v.get("extensions", {}) if "meshopt" in e}
+                        | {e for e in doc.get("extensionsRequired", []) if "meshopt" in e or "draco" in e})
+    if compressed:
+        raise ValueError(f"glTF {path}: compressed with {', '.join(compressed)}; the app and its CLI read meshopt, "
+                         "training reads uncompressed .glb only (gltf-transform copy --no-compress, or export it again)")
 
     def read(index: int, kind: str) -> np.ndarray:
         a = accessors[index]

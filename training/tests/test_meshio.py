@@ -247,3 +247,20 @@ def test_a_folder_dataset_leaves_usd_files_out_and_says_so(tmp_path, capsys):
     data = load_folder(tmp_path, n_in=32)
     assert data.ids == ["a/one.xyz", "b/one.xyz"]
     assert "1 USD file(s) left out (a/scan.usdz)" in capsys.readouterr().err
+
+
+def test_a_meshopt_or_draco_glb_is_refused_not_misread(tmp_path):
+    """A meshopt-compressed .glb keeps its bufferViews' offsets into a fallback buffer with no data:
+    read as plain it would give garbage, so training refuses it, saying why (the app decodes it)."""
+    import json
+    import struct
+
+    doc = {"asset": {"version": "2.0"}, "extensionsUsed": ["EXT_meshopt_compression"],
+           "bufferViews": [{"buffer": 1, "byteLength": 96, "extensions": {"EXT_meshopt_compression": {"buffer": 0}}}]}
+    body = json.dumps(doc).encode()
+    body += b" " * (-len(body) % 4)
+    glb = b"glTF" + struct.pack("<II", 2, 12 + 8 + len(body) + 8 + 4) + struct.pack("<I", len(body)) + b"JSON" + body
+    glb += struct.pack("<I", 4) + b"BIN\0" + b"\0" * 4
+    (tmp_path / "packed.glb").write_bytes(glb)
+    with pytest.raises(ValueError, match="compressed with EXT_meshopt_compression"):
+        read_cloud(tmp_path / "packed.glb", 64, np.random.default_rng(0))
