@@ -6,12 +6,12 @@
 // C x N (channels first, as PyTorch code lays points out) is recognised when C is 3 to 16 and N
 // larger; leading axes of length 1 (a batch of one) are dropped. A batch of several clouds,
 // structured arrays and pickled objects are refused with what to save instead.
-import { unzipSync } from 'three/examples/jsm/libs/fflate.module.js';
 import { LIMITS, POINT_LIMIT_TEXT, formatCount } from './limits';
 import { FLOAT32_MAX } from './numbers';
 import { Origin, storeShifted } from './origin';
 import { quote } from './text';
 import { LoadError, type Parsed } from './types';
+import { unzipEntries } from './zip';
 import { inferExtra, useExtraColumns, warnUnreadColumns } from './columns';
 import type { PointCloud } from '../types/cloud';
 
@@ -180,23 +180,7 @@ function readArray(bytes: Uint8Array, where = 'the array '): Parsed {
 
 /** An .npz: the one array it holds, or the one named like a cloud. */
 function readArchive(bytes: Uint8Array): Parsed {
-  let files: Record<string, Uint8Array>;
-  let total = 0;
-  try {
-    files = unzipSync(bytes, {
-      filter: (f) => {
-        if (!f.name.endsWith('.npy')) return false;
-        total += f.originalSize;
-        if (total > LIMITS.maxFileBytes) {
-          throw new LoadError('npy', 'too-large', `its arrays unpack to more than ${formatCount(LIMITS.maxFileBytes)} bytes (LIMITS.maxFileBytes)`);
-        }
-        return true;
-      },
-    });
-  } catch (error) {
-    if (error instanceof LoadError) throw error;
-    throw new LoadError('npy', 'malformed', `the .npz (zip) cannot be read: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  const { files } = unzipEntries('npy', bytes, (name) => name.endsWith('.npy'), 'arrays', 'the .npz (zip)');
   const names = Object.keys(files).map((n) => n.replace(/\.npy$/, ''));
   if (names.length === 0) throw new LoadError('npy', 'empty', 'the .npz holds no arrays');
   const chosen = names.length === 1 ? names[0]! : CLOUD_NAMES.find((n) => names.includes(n));

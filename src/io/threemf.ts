@@ -6,12 +6,12 @@
 // three's copy of fflate, only the .model parts, each declared size checked before it is unpacked.
 // Refused with the reason: not a zip, no model part, a component or item naming an object that
 // does not exist (or that contains itself), a triangle naming a vertex past the end.
-import { unzipSync } from 'three/examples/jsm/libs/fflate.module.js';
 import { Float64Builder, Uint32Builder } from './buffers';
 import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, formatCount } from './limits';
 import { shiftedFloat32 } from './origin';
 import { quote } from './text';
 import { LoadError, type Parsed } from './types';
+import { unzipEntries } from './zip';
 
 /** 3MF's affine transforms: 12 numbers, row vectors ([x y z 1] times a 4 x 3 matrix). */
 type Transform = number[];
@@ -145,23 +145,7 @@ function readPart(xml: string, path: string): ModelPart {
 /** The package's .model parts (path with a leading '/'), each declared size checked first. */
 function modelParts(bytes: Uint8Array): Map<string, string> {
   if (!(bytes[0] === 0x50 && bytes[1] === 0x4b)) throw malformed('the file is not a zip package (3MF files are)');
-  let total = 0;
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(bytes, {
-      filter: (f) => {
-        if (!/\.model$/i.test(f.name) && !/^_rels\/\.rels$/i.test(f.name)) return false;
-        total += f.originalSize;
-        if (total > LIMITS.maxFileBytes) {
-          throw new LoadError('3mf', 'too-large', `its model parts unpack to more than ${formatCount(LIMITS.maxFileBytes)} bytes (LIMITS.maxFileBytes)`);
-        }
-        return true;
-      },
-    });
-  } catch (error) {
-    if (error instanceof LoadError) throw error;
-    throw malformed(`the zip package cannot be read: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  const { files } = unzipEntries('3mf', bytes, (name) => /\.model$/i.test(name) || /^_rels\/\.rels$/i.test(name), 'model parts', 'the zip package');
   const decoder = new TextDecoder();
   return new Map(Object.entries(files).map(([name, data]) => [`/${name.replace(/^\//, '')}`, decoder.decode(data)]));
 }

@@ -9,7 +9,6 @@
 // is not a USD layer (the USDZ rule), layers unpacking to more than LIMITS.maxFileBytes, a stage
 // three cannot parse (its message), no mesh with triangles, non-finite or too many vertices.
 import type { BufferGeometry, Object3D } from 'three';
-import { unzipSync } from 'three/examples/jsm/libs/fflate.module.js';
 import { USDAParser } from 'three/examples/jsm/loaders/usd/USDAParser.js';
 import { USDCParser } from 'three/examples/jsm/loaders/usd/USDCParser.js';
 import { USDComposer } from 'three/examples/jsm/loaders/usd/USDComposer.js';
@@ -18,6 +17,7 @@ import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, formatCount } from './limits
 import { shiftedFloat32 } from './origin';
 import { exactArrayBuffer, float32Attribute, withFileColors } from './three';
 import { LoadError, type Parsed } from './types';
+import { unzipEntries } from './zip';
 
 const CRATE = 'PXR-USDC';
 const LAYER = /\.(usd|usda|usdc)$/i;
@@ -36,25 +36,7 @@ function parseLayer(bytes: Uint8Array): unknown {
 /** The USD layers of a USDZ (images and everything else left packed), and the root layer's name:
  * the package's first entry, by the USDZ rule. */
 function unpack(bytes: Uint8Array): { layers: Record<string, Uint8Array>; root: string } {
-  let total = 0;
-  let first: string | undefined;
-  let layers: Record<string, Uint8Array>;
-  try {
-    layers = unzipSync(bytes, {
-      filter: (f) => {
-        first ??= f.name;
-        if (!LAYER.test(f.name)) return false;
-        total += f.originalSize;
-        if (total > LIMITS.maxFileBytes) {
-          throw new LoadError('usd', 'too-large', `its USD layers unpack to more than ${formatCount(LIMITS.maxFileBytes)} bytes (LIMITS.maxFileBytes)`);
-        }
-        return true;
-      },
-    });
-  } catch (error) {
-    if (error instanceof LoadError) throw error;
-    throw malformed(`the USDZ package cannot be read: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  const { files: layers, first } = unzipEntries('usd', bytes, (name) => LAYER.test(name), 'USD layers', 'the USDZ package');
   if (first === undefined) throw new LoadError('usd', 'empty', 'the USDZ package holds no files');
   if (!LAYER.test(first)) throw malformed(`the USDZ package's first file is ${JSON.stringify(first)}, not a USD layer (.usd, .usda or .usdc)`);
   return { layers, root: first };
