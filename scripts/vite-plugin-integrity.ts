@@ -9,7 +9,8 @@ import { harnessOnlyFiles, type BuiltFile } from './harnessFiles.ts';
 /** The policy of the built app, sent as a header by `vite preview` and written into every built
  * page as a meta tag. Why each part is there:
  * - script-src: only the app's own files; 'wasm-unsafe-eval' lets onnxruntime compile its wasm
- *   (nothing else: no inline script, no eval / new Function).
+ *   and the parse worker the meshopt decoder's (built into its chunk; nothing else: no inline
+ *   script, no eval / new Function).
  * - style-src 'self': the built CSS file. React and three.js set styles through the CSSOM
  *   (element.style.x = ...), which CSP does not restrict, so no 'unsafe-inline' is needed.
  * - worker-src 'self': the app's two workers, onnxruntime's thread workers (its own chunk, same
