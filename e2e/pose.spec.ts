@@ -340,8 +340,12 @@ test('a y-up scan of a stool and a lamp on one floor: two objects, not sure toge
   await expect(page.getByTestId('object-all')).toBeChecked();
   // Shown together, each object in its colour: no attention colours over a not-sure whole.
   await expect(page.getByTestId('attention-panel')).toHaveCount(0);
-  await saveScreenshot(page, 'pose-corner-objects');
   const wholePoints = Number(await page.getByTestId('point-count').getAttribute('data-value'));
+  // Each object's answer alone is listed beside it, in the background, before one is picked.
+  for (const k of [1, 2]) await expect(page.getByTestId(`object-answer-${k}`)).not.toHaveAttribute('data-label', '', { timeout: 300_000 });
+  const listed = await Promise.all([1, 2].map((k) => page.getByTestId(`object-answer-${k}`).getAttribute('data-label')));
+  expect(listed.sort()).toEqual(['lamp', 'stool']);
+  await saveScreenshot(page, 'pose-corner-objects');
   const alone: string[] = [];
   for (const k of [1, 2]) {
     await page.getByTestId(`object-${k}`).check();

@@ -24,6 +24,7 @@ import { GalleryInfo } from './GalleryInfo';
 import { ModeTabs, tabId, type ModeTab } from './ModeTabs';
 import { LoadStatus, OpenPanel } from './OpenPanel';
 import { useAttentionColours } from './useAttentionColours';
+import { useObjectAnswers } from './useObjectAnswers';
 import { useObjectLabels } from './useObjectLabels';
 import { useShownCloud } from './useShownCloud';
 import { useShownFirst } from './useShownFirst';
@@ -88,6 +89,13 @@ export function App() {
   const fileHasColors = Boolean(cloud?.colors);
   // A file of several objects on a floor, shown whole, is coloured by object (the picker's swatches
   // name them); its answer is for them together, so no attention colours over it.
+  // Each object's answer alone, for the picker, once the answer on screen is in.
+  const objectAnswers = useObjectAnswers(gallery ? null : loaded, shown !== null && !classifier.state.classifying, classifier.client, {
+    up,
+    votes: classifier.state.votes,
+    head: classifier.state.head,
+    modelId: classifier.state.modelId,
+  });
   const objectLabels = useObjectLabels(gallery || seen || shownCloud.object !== null ? null : loaded?.result.objects?.labels, shownPoints?.indices);
   const colorMode = useMemo<ColorMode>(() => {
     if (objectLabels) return { kind: 'objects', labels: objectLabels };
@@ -147,7 +155,7 @@ export function App() {
           onVotes={classifier.selectVotes}
         />
         <Gallery onShape={shownCloud.openShape} />
-        {gallery ? <GalleryInfo gallery={gallery} /> : loaded && <FileInfo entry={loaded} onKeepEveryPoint={shownCloud.reopen} object={shownCloud.object} onObject={shownCloud.pickObject} />}
+        {gallery ? <GalleryInfo gallery={gallery} /> : loaded && <FileInfo entry={loaded} onKeepEveryPoint={shownCloud.reopen} object={shownCloud.object} onObject={shownCloud.pickObject} objectAnswers={objectAnswers} />}
         <ViewControls settings={settings} fileHasColors={fileHasColors} onChange={setSettings} onResetView={() => setFitRequest((n) => n + 1)} />
       </aside>
       <main className="stage">

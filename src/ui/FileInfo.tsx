@@ -2,6 +2,7 @@
 import type { LoadedFile } from '../worker/client';
 import { formatLabel } from '../io/formats';
 import { ObjectPicker } from './ObjectPicker';
+import type { ObjectAnswer } from './useObjectAnswers';
 import { formatBytes, formatCoordinate, formatCount, formatMs } from './numbers';
 
 export interface LoadedEntry extends LoadedFile {
@@ -19,9 +20,11 @@ interface Props {
   /** The object of several on a floor shown alone (1-based), or null: the whole file. */
   object: number | null;
   onObject: (object: number | null) => void;
+  /** Each object's answer alone (useObjectAnswers). */
+  objectAnswers?: readonly (ObjectAnswer | undefined)[] | null;
 }
 
-export function FileInfo({ entry, onKeepEveryPoint, object, onObject }: Props) {
+export function FileInfo({ entry, onKeepEveryPoint, object, onObject, objectAnswers }: Props) {
   const { result } = entry;
   // The file's own coordinates: a far-off shape is held relative to an origin (io/origin.ts).
   const shift = result.offset ?? [0, 0, 0];
@@ -96,7 +99,7 @@ export function FileInfo({ entry, onKeepEveryPoint, object, onObject }: Props) {
           </ul>
         </div>
       )}
-      {result.objects && <ObjectPicker objects={result.objects} total={result.cloud.count} object={object} onObject={onObject} />}
+      {result.objects && <ObjectPicker objects={result.objects} total={result.cloud.count} object={object} onObject={onObject} answers={objectAnswers ?? undefined} />}
       {/* Offered when the clean-up left points out, and kept once chosen, so it can be undone: the
           file is read again either way. */}
       {(result.leftOut !== undefined || entry.keptEveryPoint) && (

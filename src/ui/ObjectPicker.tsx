@@ -1,8 +1,10 @@
 // Several objects on a floor (io/objects.ts): the file shown whole (each object in its colour,
 // viewer/objectColours.ts), or one object alone. The answer for the whole is "not sure"
-// (Predictions); an object picked is classified by itself.
+// (Predictions); each object's answer alone is listed beside it once it runs (useObjectAnswers);
+// an object picked is shown and classified by itself.
 import type { Objects } from '../io/objects';
 import { formatCount } from './numbers';
+import type { ObjectAnswer } from './useObjectAnswers';
 import { objectColour } from './viewer/objectColours';
 
 interface Props {
@@ -12,9 +14,17 @@ interface Props {
   /** The object shown alone (1-based), or null: all together. */
   object: number | null;
   onObject: (object: number | null) => void;
+  /** Each object's answer alone (useObjectAnswers), undefined while it runs. */
+  answers?: readonly (ObjectAnswer | undefined)[];
 }
 
-export function ObjectPicker({ objects, total, object, onObject }: Props) {
+function answerText(answer: ObjectAnswer | undefined): string {
+  if (answer === undefined) return '…';
+  const text = `${answer.label} ${(answer.probability * 100).toFixed(1)} %`;
+  return answer.notSure ? `not sure (${text})` : text;
+}
+
+export function ObjectPicker({ objects, total, object, onObject, answers }: Props) {
   const { sizes } = objects;
   return (
     <fieldset className="objects" data-testid="objects" data-count={sizes.length}>
@@ -29,6 +39,11 @@ export function ObjectPicker({ objects, total, object, onObject }: Props) {
           <input type="radio" name="object" checked={object === i + 1} data-testid={`object-${i + 1}`} onChange={() => onObject(i + 1)} />
           <span className="swatch" style={{ background: objectColour(i + 1) }} aria-hidden="true" />
           Object {i + 1} · {formatCount(size)} points ({Math.round((100 * size) / total)} %)
+          {answers && (
+            <span className="object-answer muted" data-testid={`object-answer-${i + 1}`} data-label={answers[i]?.label ?? ''} data-not-sure={answers[i]?.notSure ?? ''}>
+              {' '}· {answerText(answers[i])}
+            </span>
+          )}
         </label>
       ))}
     </fieldset>
