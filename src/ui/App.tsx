@@ -90,7 +90,7 @@ export function App() {
   // A file of several objects on a floor, shown whole, is coloured by object (the picker's swatches
   // name them); its answer is for them together, so no attention colours over it.
   // Each object's answer alone, for the picker, once the answer on screen is in.
-  const objectAnswers = useObjectAnswers(gallery ? null : loaded, shown !== null && !classifier.state.classifying, classifier.client, {
+  const objectAnswers = useObjectAnswers(gallery ? null : (loaded?.result ?? null), shown !== null && !classifier.state.classifying, classifier.client, {
     up,
     votes: classifier.state.votes,
     head: classifier.state.head,

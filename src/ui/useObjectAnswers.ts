@@ -7,7 +7,7 @@ import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { objectCloud } from '../io/objects';
 import type { ModelClient } from '../model/worker/client';
 import type { HeadForModel } from '../model/worker/protocol';
-import type { LoadedEntry } from './FileInfo';
+import type { LoadResult } from '../io/types';
 import type { UpChoice } from './upChoice';
 
 export interface ObjectAnswer {
@@ -23,19 +23,20 @@ interface How {
   modelId: string | null;
 }
 
-/** Each object's answer (index k - 1 for object k; undefined while it runs); null for a file of one shape. */
-export function useObjectAnswers(loaded: LoadedEntry | null, start: boolean, client: RefObject<ModelClient | null>, how: How): (ObjectAnswer | undefined)[] | null {
+/** Each object's answer (index k - 1 for object k; undefined while it runs) for the file loaded as
+ * `loaded`; null for a file of one shape. */
+export function useObjectAnswers(loaded: LoadResult | null, start: boolean, client: RefObject<ModelClient | null>, how: How): (ObjectAnswer | undefined)[] | null {
   const { up, votes, head, modelId } = how;
   const key = useMemo(() => ({ loaded, up, votes, head, modelId }), [loaded, up, votes, head, modelId]);
   const [state, setState] = useState<{ key: typeof key; answers: (ObjectAnswer | undefined)[] } | null>(null);
   const running = useRef<typeof key | null>(null);
 
   useEffect(() => {
-    const objects = key.loaded?.result.objects;
+    const objects = key.loaded?.objects;
     const model = client.current;
     if (!start || !objects || !model || modelId === null || running.current === key) return;
     running.current = key;
-    const { cloud } = key.loaded!.result;
+    const { cloud } = key.loaded!;
     void (async () => {
       for (let k = 1; k <= objects.sizes.length; k++) {
         if (running.current !== key) return;
@@ -56,6 +57,6 @@ export function useObjectAnswers(loaded: LoadedEntry | null, start: boolean, cli
     })();
   }, [start, key, client, up, votes, head, modelId]);
 
-  if (!key.loaded?.result.objects) return null;
+  if (!key.loaded?.objects) return null;
   return state?.key === key ? state.answers : [];
 }
