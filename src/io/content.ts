@@ -6,6 +6,9 @@ import { firstBinaryByte } from './text';
 
 const WINDOW = 64 * 1024;
 
+/** Whether `bytes` begins with the characters of `signature` (each a byte: latin1). */
+export const startsWith = (bytes: Uint8Array, signature: string): boolean => [...signature].every((c, i) => bytes[i] === c.charCodeAt(0));
+
 /** The first 64 KiB of a file, read once for every format's tests. */
 export interface FileHead {
   bytes: Uint8Array;

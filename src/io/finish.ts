@@ -6,6 +6,7 @@ import { LIMITS, POINT_LIMIT_TEXT, formatCount, countOf } from './limits';
 import { findStrays } from './strays';
 import type { UpName } from './floor';
 import { findObjects, type Objects } from './objects';
+import { selectRows } from './rows';
 import { findRoom } from './room';
 import { shiftWarning } from './origin';
 import { opaqueSplats, transparentWarning } from './splats';
@@ -22,23 +23,6 @@ export interface FinishOptions {
 
 function isFiniteAt(p: Float32Array, i: number): boolean {
   return Number.isFinite(p[3 * i]!) && Number.isFinite(p[3 * i + 1]!) && Number.isFinite(p[3 * i + 2]!);
-}
-
-/** Copies the rows of `cloud` whose `keep` flag is set. */
-function selectRows(cloud: PointCloud, keep: Uint8Array, kept: number): PointCloud {
-  const pick = (src: Float32Array | undefined): Float32Array | undefined => {
-    if (src === undefined) return undefined;
-    const out = new Float32Array(kept * 3);
-    for (let i = 0, j = 0; i < cloud.count; i++) {
-      if (keep[i] === 0) continue;
-      out[j] = src[3 * i]!;
-      out[j + 1] = src[3 * i + 1]!;
-      out[j + 2] = src[3 * i + 2]!;
-      j += 3;
-    }
-    return out;
-  };
-  return { positions: pick(cloud.positions)!, colors: pick(cloud.colors), normals: pick(cloud.normals), count: kept };
 }
 
 /** Drops points with a NaN or infinite coordinate; refuses a cloud that has none left. */

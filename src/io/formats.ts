@@ -3,9 +3,8 @@
 // sniffing (sniff.ts) and the parser lookup (parsers.ts, keyed by these ids) all come from here.
 // No parsers are imported: the page builds its picker from this module without pulling them (and
 // three's loaders) into the main bundle; the parsers run in the parse worker.
-import { type FileHead, hasPointRow, isBinaryStl } from './content';
+import { type FileHead, hasPointRow, isBinaryStl, startsWith } from './content';
 
-const startsWith = (b: Uint8Array, signature: string): boolean => [...signature].every((c, i) => b[i] === c.charCodeAt(0));
 
 /** The name of a zip's first entry (its local header: the name's length at byte 26, the name at 30). */
 function firstZipEntry(b: Uint8Array): string | undefined {

@@ -23,6 +23,7 @@
 
 import { sampleIndices } from '../geometry/random';
 import { select } from './orderStatistics';
+import { selectRows } from './rows';
 import type { PointCloud } from '../types/cloud';
 import type { UpName } from './floor';
 
@@ -97,7 +98,11 @@ export function findObjects(positions: Float32Array, up: UpName): Objects | null
   if (side[0]! * side[1]! * side[2]! > 2 ** 52) return null;
   const cellAt = (x: number, y: number, z: number) => (x * side[1]! + y) * side[2]! + z;
   const cellOf = (i: number) =>
-    cellAt(...([0, 1, 2].map((k) => Math.floor((positions[3 * i + k]! - min[k]!) / h) + 1) as [number, number, number]));
+    cellAt(
+      Math.floor((positions[3 * i]! - min[0]!) / h) + 1,
+      Math.floor((positions[3 * i + 1]! - min[1]!) / h) + 1,
+      Math.floor((positions[3 * i + 2]! - min[2]!) / h) + 1,
+    );
   const neighboursOf = (key: number): number[] => {
     const z = key % side[2]!;
     const y = Math.floor(key / side[2]!) % side[1]!;
@@ -175,21 +180,8 @@ export function findObjects(positions: Float32Array, up: UpName): Objects | null
 
 /** Object k's points (1-based, as in `labels`), with their colours and normals. */
 export function objectCloud(cloud: PointCloud, labels: Uint8Array, k: number): PointCloud {
-  let count = 0;
-  for (let i = 0; i < cloud.count; i++) if (labels[i] === k) count++;
-  const pick = (source: Float32Array | undefined): Float32Array | undefined => {
-    if (source === undefined) return undefined;
-    const out = new Float32Array(3 * count);
-    for (let i = 0, j = 0; i < cloud.count; i++) {
-      if (labels[i] !== k) continue;
-      out.set(source.subarray(3 * i, 3 * i + 3), j);
-      j += 3;
-    }
-    return out;
-  };
-  const colors = pick(cloud.colors);
-  const normals = pick(cloud.normals);
-  return { positions: pick(cloud.positions)!, count, ...(colors && { colors }), ...(normals && { normals }) };
+  const keep = labels.map((label) => (label === k ? 1 : 0));
+  return selectRows(cloud, keep, keep.reduce((sum, v) => sum + v, 0));
 }
 
 /** The mean of a cloud's points. */

@@ -13,6 +13,7 @@ import { USDAParser } from 'three/examples/jsm/loaders/usd/USDAParser.js';
 import { USDCParser } from 'three/examples/jsm/loaders/usd/USDCParser.js';
 import { USDComposer } from 'three/examples/jsm/loaders/usd/USDComposer.js';
 import { Float32Builder, Float64Builder, Uint32Builder } from './buffers';
+import { startsWith } from './content';
 import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, formatCount } from './limits';
 import { shiftedFloat32 } from './origin';
 import { exactArrayBuffer, float32Attribute, withFileColors } from './three';
@@ -25,8 +26,6 @@ const LAYER = /\.(usd|usda|usdc)$/i;
 function malformed(detail: string): LoadError {
   return new LoadError('usd', 'malformed', detail);
 }
-
-const startsWith = (bytes: Uint8Array, text: string) => bytes.length >= text.length && [...text].every((c, i) => bytes[i] === c.charCodeAt(0));
 
 /** A USD layer as the parsers take it: a crate's bytes, or text. */
 function parseLayer(bytes: Uint8Array): unknown {
