@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite';
+import { type Plugin, defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { zoo } from './scripts/vite-plugin-zoo.ts';
 import { pwa } from './scripts/pwa.ts';
@@ -16,6 +16,18 @@ const isolation = {
 // accuracy.html: the model worker fed clouds in bulk, driven by scripts/bench-accuracy.ts.
 const harnessPages = { kernels: 'kernels.html', accuracy: 'accuracy.html' };
 
+/** draco3d's decoder (src/io/draco.ts) requires node:fs only when it runs in Node; in the parse
+ * worker that branch never runs, so the import is an empty module instead of Vite's warning. */
+function dracoWithoutFs(): Plugin {
+  const empty = '\0draco-node-fs';
+  return {
+    name: 'draco-without-fs',
+    enforce: 'pre',
+    resolveId: (source, importer) => (source === 'node:fs' && importer?.includes('/node_modules/draco3d/') ? empty : null),
+    load: (id) => (id === empty ? 'export default {};' : null),
+  };
+}
+
 export default defineConfig({
   // zoo(): models/index.json from the manifests, and the frozen weights' source files
   // (node_modules, ../shared) under backbones/ for assembly in the browser.
@@ -29,8 +41,9 @@ export default defineConfig({
   // The dev server has no CSP: React's refresh preamble is an inline script and HMR uses ws:.
   server: { headers: isolation, port: 5173, strictPort: false },
   preview: { headers: { ...isolation, 'Content-Security-Policy': CONTENT_SECURITY_POLICY }, port: 4173 },
-  // The model worker imports src/model/ortWasm.ts, whose digests come from sha256Imports().
-  worker: { format: 'es', plugins: () => [sha256Imports()] },
+  // The model worker imports src/model/ortWasm.ts, the parse worker src/io/dracoWasm.ts, whose
+  // digests come from sha256Imports().
+  worker: { format: 'es', plugins: () => [sha256Imports(), dracoWithoutFs()] },
   build: {
     target: 'es2022',
     sourcemap: true,

@@ -5,6 +5,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { encodeDraco } from '../tests/io/dracoEncode';
+import { dropFile } from './helpers';
 
 // Written out by hand (not imported from scripts/vite-plugin-integrity.ts): what the page must say,
 // less the hashes of the pages' import maps (the one inline script allowed; they change with
@@ -192,6 +194,24 @@ test.describe('without a service worker, what the app fetches is checked against
       `onnxruntime wasm (ort-wasm-simd-threaded.wasm): sha256 mismatch, expected ${sha256(original)}, got ${sha256(modified)}`,
       { timeout: 120_000 },
     );
+  });
+
+  // The parse worker fetches the Draco decoder's wasm only for a file with Draco data.
+  test('a modified Draco decoder wasm is refused with both digests, and other files still open', async ({ page, context }) => {
+    test.setTimeout(5 * 60_000);
+    const original = readFileSync('node_modules/draco3d/draco_decoder.wasm');
+    const modified = tampered(original);
+    await context.route(/\/assets\/draco_decoder-[^/.]+\.wasm$/, (route) => route.fulfill({ body: modified, contentType: 'application/wasm' }));
+    await page.goto('/?device=wasm&votes=1');
+    const { bytes } = await encodeDraco({ positions: new Float32Array(Array.from({ length: 3 * 200 }, (_, i) => Math.sin(i * 1.7))) });
+    await dropFile(page, 'scan.drc', bytes);
+    await expect(page.getByTestId('error')).toContainText(
+      `Draco decoder wasm (draco_decoder.wasm): sha256 mismatch, expected ${sha256(original)}, got ${sha256(modified)}`,
+      { timeout: 120_000 },
+    );
+    await page.getByTestId('gallery-chair').click();
+    await expect(page.getByTestId('predictions')).toHaveAttribute('aria-busy', 'false', { timeout: 120_000 });
+    await expect(page.getByTestId('top-classes')).toBeVisible();
   });
 
   test('a modified model file is refused against the manifest', async ({ page, context }) => {

@@ -65,28 +65,50 @@ export function toPly(points: Float32Array): Uint8Array {
   return out;
 }
 
+/** How toGlb compresses the points: meshopt (an EXT_meshopt_compression encoder: gltfpack's layout,
+ * the binary chunk holding the stream and the bufferView pointing at a fallback buffer with no data),
+ * or Draco (the points already encoded, and their POSITION's unique id: KHR_draco_mesh_compression,
+ * the accessor without a bufferView, as Blender and gltf-pipeline write it). */
+export type GlbCompression =
+  | { meshopt: (positions: Uint8Array, count: number) => Uint8Array }
+  | { draco: { bytes: Uint8Array; positionId: number } };
+
 /** A .glb holding the points as one primitive of mode 0 (POINTS), float32 positions: the
  * smallest valid binary glTF 2.0 (written here from the specification, not by src/io). */
-export function toGlb(points: Float32Array, meshopt?: (positions: Uint8Array, count: number) => Uint8Array): Uint8Array {
+export function toGlb(points: Float32Array, compression?: GlbCompression): Uint8Array {
   const n = points.length / 3;
   const raw = new Uint8Array(points.buffer, points.byteOffset, points.byteLength);
-  // With `meshopt` (an EXT_meshopt_compression encoder: gltfpack's layout), the binary chunk holds
-  // the compressed stream and the bufferView points at a fallback buffer with no data.
-  const stream = meshopt?.(raw, n);
-  const bin = stream ?? raw;
-  const compressed = stream === undefined ? {} : {
-    extensionsUsed: ['EXT_meshopt_compression'],
-    extensionsRequired: ['EXT_meshopt_compression'],
-    buffers: [{ byteLength: stream.length }, { byteLength: points.byteLength, extensions: { EXT_meshopt_compression: { fallback: true } } }],
-    bufferViews: [{ buffer: 1, byteLength: points.byteLength, byteStride: 12, extensions: { EXT_meshopt_compression: { buffer: 0, byteLength: stream.length, byteStride: 12, count: n, mode: 'ATTRIBUTES' } } }],
-  };
+  let bin = raw;
+  let compressed = {};
+  let primitiveExtensions = {};
+  if (compression && 'meshopt' in compression) {
+    const stream = compression.meshopt(raw, n);
+    bin = stream;
+    compressed = {
+      extensionsUsed: ['EXT_meshopt_compression'],
+      extensionsRequired: ['EXT_meshopt_compression'],
+      buffers: [{ byteLength: stream.length }, { byteLength: points.byteLength, extensions: { EXT_meshopt_compression: { fallback: true } } }],
+      bufferViews: [{ buffer: 1, byteLength: points.byteLength, byteStride: 12, extensions: { EXT_meshopt_compression: { buffer: 0, byteLength: stream.length, byteStride: 12, count: n, mode: 'ATTRIBUTES' } } }],
+    };
+  } else if (compression) {
+    const { bytes, positionId } = compression.draco;
+    bin = bytes;
+    compressed = {
+      extensionsUsed: ['KHR_draco_mesh_compression'],
+      extensionsRequired: ['KHR_draco_mesh_compression'],
+      buffers: [{ byteLength: bytes.length }],
+      bufferViews: [{ buffer: 0, byteLength: bytes.length }],
+    };
+    primitiveExtensions = { extensions: { KHR_draco_mesh_compression: { bufferView: 0, attributes: { POSITION: positionId } } } };
+  }
+  const draco = compression !== undefined && 'draco' in compression;
   const json = JSON.stringify({
     asset: { version: '2.0', generator: 'any2point e2e' },
     buffers: [{ byteLength: points.byteLength }],
     bufferViews: [{ buffer: 0, byteLength: points.byteLength }],
     ...compressed,
-    accessors: [{ bufferView: 0, componentType: 5126, count: n, type: 'VEC3' }],
-    meshes: [{ primitives: [{ attributes: { POSITION: 0 }, mode: 0 }] }],
+    accessors: [{ ...(draco ? {} : { bufferView: 0 }), componentType: 5126, count: n, type: 'VEC3' }],
+    meshes: [{ primitives: [{ attributes: { POSITION: 0 }, mode: 0, ...primitiveExtensions }] }],
     nodes: [{ mesh: 0 }],
     scenes: [{ nodes: [0] }],
     scene: 0,

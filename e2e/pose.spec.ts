@@ -13,6 +13,7 @@ import { createRandom } from '../src/geometry/random';
 import { BoxGeometry, CylinderGeometry, Mesh, MeshStandardMaterial, Scene } from 'three';
 import { USDZExporter } from 'three/examples/jsm/exporters/USDZExporter.js';
 import { MeshoptEncoder } from 'meshoptimizer';
+import { encodeDraco } from '../tests/io/dracoEncode';
 
 // chair_0890: z-up it is a chair; saved y-up and read as z-up the network calls it a vase.
 const CHAIR = 'chair_0890';
@@ -378,9 +379,26 @@ test('a y-up chair saved as glTF (.glb), plain and meshopt-compressed, is read a
   // The same chair meshopt-compressed, as gltfpack and glTF-Transform save web models: decoded in
   // the parse worker (three.js's meshopt decoder, its WebAssembly under the page's CSP).
   await MeshoptEncoder.ready;
-  const packed = toGlb(yUp(chair.points), (positions, count) => MeshoptEncoder.encodeGltfBuffer(positions, count, 12, 'ATTRIBUTES'));
+  const packed = toGlb(yUp(chair.points), { meshopt: (positions, count) => MeshoptEncoder.encodeGltfBuffer(positions, count, 12, 'ATTRIBUTES') });
   const meshopt = await classifyFile(page, `${CHAIR}-meshopt.glb`, packed);
   expect(meshopt).toMatchObject({ top1: 'chair', up: 'y' });
+  await expect(page.getByTestId('point-count')).toHaveAttribute('data-value', String(chair.points.length / 3));
+});
+
+// Blender's glTF export and gltf-pipeline compress meshes with Draco, and Draco's own tools write
+// .drc files: the y-up chair both ways, decoded in the parse worker by draco3d's decoder (loaded
+// only for such files, its wasm fetched from the app and checked against the build's sha256).
+test('a y-up chair Draco-compressed, as a .glb and as a .drc, is read and is a chair, up y', async ({ page }) => {
+  test.setTimeout(10 * 60_000);
+  const chair = testCloud(CHAIR);
+  const draco = await encodeDraco({ positions: yUp(chair.points) });
+  await open(page, 'auto');
+  const glb = await classifyFile(page, `${CHAIR}-draco.glb`, toGlb(yUp(chair.points), { draco }));
+  expect(glb).toMatchObject({ top1: 'chair', up: 'y', detected: 'true' });
+  await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'gltf');
+  const drc = await classifyFile(page, `${CHAIR}.drc`, draco.bytes);
+  expect(drc).toMatchObject({ top1: 'chair', up: 'y' });
+  await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'drc');
   await expect(page.getByTestId('point-count')).toHaveAttribute('data-value', String(chair.points.length / 3));
 });
 

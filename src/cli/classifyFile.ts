@@ -79,8 +79,9 @@ export async function readCloud(file: string, keepEveryPoint = false) {
       closeSync(fd);
     }
   } else {
-    await loadersReady();
-    loaded = loadFile(name, new Uint8Array(readFileSync(file)), { keepEveryPoint });
+    const bytes = new Uint8Array(readFileSync(file));
+    await loadersReady(bytes);
+    loaded = loadFile(name, bytes, { keepEveryPoint });
   }
   return { loaded, positions: loaded.cloud.positions.subarray(0, loaded.cloud.count * 3) };
 }

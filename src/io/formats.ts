@@ -106,6 +106,8 @@ const TABLE = {
     text: false,
     sniff: { signature: ({ bytes, text }) => /\.usd[ac]?$/i.test(firstZipEntry(bytes) ?? '') || startsWith(bytes, 'PXR-USDC') || /^#usda\s/.test(text) },
   },
+  // Draco (drc.ts): "DRACO", then the version and the geometry type.
+  drc: { label: 'Draco', extensions: ['drc'], text: false, sniff: { signature: ({ bytes }) => startsWith(bytes, 'DRACO') } },
 } satisfies Record<string, FormatSpec>;
 
 export type FormatId = keyof typeof TABLE;

@@ -5,13 +5,15 @@
 // placed by its nodes' matrices or translation / rotation / scale, as triangles (list, strip, fan)
 // or points; POSITION as float32 or, with KHR_mesh_quantization, integers (normalized or not);
 // indices as u8 / u16 / u32; meshopt-compressed bufferViews (EXT_ / KHR_meshopt_compression, as
-// gltfpack and glTF-Transform write them) decoded by meshopt.ts. Lines are skipped with a warning.
-// Refused, saying why: Draco compression, sparse or missing positions, buffers in separate files, and anything
-// outside its buffer. glTF's +Y is up by the format's definition; the app still finds the up by
+// gltfpack and glTF-Transform write them) decoded by meshopt.ts; Draco-compressed primitives
+// (KHR_draco_mesh_compression, as Blender, gltf-pipeline and glTF-Transform write them) decoded by
+// draco.ts. Lines are skipped with a warning. Refused, saying why: sparse or missing positions,
+// buffers in separate files, and anything outside its buffer. glTF's +Y is up by the format's definition; the app still finds the up by
 // itself (Auto), as for every format.
 import { Float64Builder, Uint32Builder } from './buffers';
 import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, countOf, formatCount } from './limits';
 import { shiftedFloat32 } from './origin';
+import { decodeDraco } from './draco';
 import { decodeMeshopt, meshoptUnavailable } from './meshopt';
 import { quote } from './text';
 import { LoadError, type Parsed } from './types';
@@ -30,9 +32,8 @@ const COMPONENTS: Record<number, { bytes: number; name: string; scale: number; r
   5126: { bytes: 4, name: 'float32', scale: 1, read: (v, at) => v.getFloat32(at, true) },
 };
 
-const UNSUPPORTED_EXTENSIONS: Record<string, string> = {
-  KHR_draco_mesh_compression: 'Draco-compressed meshes',
-};
+/** The primitive extension of Draco compression (draco.ts decodes it). */
+const DRACO = 'KHR_draco_mesh_compression';
 
 /** The bufferView extensions of meshopt compression (meshopt.ts decodes them). */
 const MESHOPT = ['EXT_meshopt_compression', 'KHR_meshopt_compression'] as const;
@@ -52,7 +53,6 @@ interface MeshoptView {
 /* The parts of glTF's JSON this reader uses (everything else is ignored). */
 interface Json {
   asset?: { version?: unknown };
-  extensionsRequired?: unknown;
   buffers?: { byteLength?: unknown; uri?: unknown; extensions?: Record<string, { fallback?: unknown } | undefined> }[];
   bufferViews?: { buffer?: unknown; byteOffset?: unknown; byteLength?: unknown; byteStride?: unknown; extensions?: Record<string, MeshoptView | undefined> }[];
   accessors?: { bufferView?: unknown; byteOffset?: unknown; componentType?: unknown; normalized?: unknown; count?: unknown; type?: unknown; sparse?: unknown }[];
@@ -66,7 +66,7 @@ interface Primitive {
   attributes?: { POSITION?: unknown };
   indices?: unknown;
   mode?: unknown;
-  extensions?: Record<string, unknown>;
+  extensions?: { [DRACO]?: { bufferView?: unknown; attributes?: { POSITION?: unknown } } };
 }
 
 type Matrix = number[]; // 4 x 4, column-major, as glTF writes it
@@ -324,13 +324,29 @@ function triangleCorners(mode: number, order: ArrayLike<number>, push: (a: numbe
   else for (let i = 1; i + 1 < n; i++) push(order[0]!, order[i]!, order[i + 1]!);
 }
 
+/** A primitive's vertices (x, y, z each) and the order its indices give them (null: as they are):
+ * read through its accessors, or decoded from its Draco data. */
+function primitiveVertices(json: Json, data: Views, p: Primitive, what: string): { values: ArrayLike<number>; count: number; order: Float64Array | Uint32Array | null } {
+  const draco = p.extensions?.[DRACO];
+  if (draco === undefined) {
+    if (p.attributes?.POSITION === undefined) throw malformed(`${what} has no POSITION`);
+    const pos = readAccessor(json, data, p.attributes.POSITION, `${what}'s POSITION`, 3, [5126, 5120, 5121, 5122, 5123]);
+    const order = p.indices === undefined ? null : readAccessor(json, data, p.indices, `${what}'s indices`, 1, [5121, 5123, 5125]).values;
+    return { values: pos.values, count: pos.count, order };
+  }
+  const views = json.bufferViews ?? [];
+  if (!isIndex(draco.bufferView, views.length)) throw malformed(`${what}'s Draco data refers to bufferView ${JSON.stringify(draco.bufferView)} of ${views.length}`);
+  const id = draco.attributes?.POSITION;
+  if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) throw malformed(`${what}'s Draco data names no POSITION attribute`);
+  const mode = p.mode ?? 4;
+  if (mode !== 0 && mode !== 4) throw new LoadError('gltf', 'unsupported', `${what} is Draco-compressed with mode ${JSON.stringify(mode)}; KHR_draco_mesh_compression defines triangle lists and points only`);
+  const decoded = decodeDraco('gltf', data.view(draco.bufferView), `${what}'s Draco data`, { uniqueId: id });
+  if (mode === 4 && decoded.triangles === null) throw malformed(`${what} holds triangles, but its Draco data is a point cloud`);
+  return { values: decoded.positions, count: decoded.count, order: mode === 0 ? null : decoded.triangles };
+}
+
 export function parseGltf(bytes: Uint8Array): Parsed {
   const { json, bin } = container(bytes);
-  const required = Array.isArray(json.extensionsRequired) ? json.extensionsRequired.map(String) : [];
-  const blocking = required.filter((e) => e in UNSUPPORTED_EXTENSIONS);
-  if (blocking.length > 0) {
-    throw new LoadError('gltf', 'unsupported', `the file needs ${blocking.map((e) => `${UNSUPPORTED_EXTENSIONS[e]} (${e})`).join(', ')}, which this app does not read`);
-  }
   const data = new Views(json, buffers(json, bin));
   const world = new Float64Builder();
   const triangles = new Uint32Builder();
@@ -343,16 +359,13 @@ export function parseGltf(bytes: Uint8Array): Parsed {
     const primitives = json.meshes![mesh]!.primitives ?? [];
     primitives.forEach((p, k) => {
       const what = `mesh ${mesh} primitive ${k}`;
-      const compressed = Object.keys(p.extensions ?? {}).find((e) => e in UNSUPPORTED_EXTENSIONS);
-      if (compressed !== undefined) throw new LoadError('gltf', 'unsupported', `${what} holds ${UNSUPPORTED_EXTENSIONS[compressed]} (${compressed}), which this app does not read`);
       const mode = p.mode === undefined ? 4 : (p.mode as number);
       if (![0, 1, 2, 3, 4, 5, 6].includes(mode)) throw malformed(`${what} has mode ${JSON.stringify(p.mode)}`);
       if (mode >= 1 && mode <= 3) {
         skippedLines++;
         return;
       }
-      if (p.attributes?.POSITION === undefined) throw malformed(`${what} has no POSITION`);
-      const pos = readAccessor(json, data, p.attributes.POSITION, `${what}'s POSITION`, 3, [5126, 5120, 5121, 5122, 5123]);
+      const pos = primitiveVertices(json, data, p, what);
       vertexTotal += pos.count;
       if (vertexTotal > LIMITS.maxPoints) throw new LoadError('gltf', 'too-large', `the file has more than ${formatCount(LIMITS.maxPoints)} vertices; ${POINT_LIMIT_TEXT}`);
       const base = world.length / 3;
@@ -361,14 +374,9 @@ export function parseGltf(bytes: Uint8Array): Parsed {
         const [x, y, z] = [pos.values[3 * i]!, pos.values[3 * i + 1]!, pos.values[3 * i + 2]!];
         world.push3(m[0]! * x + m[4]! * y + m[8]! * z + m[12]!, m[1]! * x + m[5]! * y + m[9]! * z + m[13]!, m[2]! * x + m[6]! * y + m[10]! * z + m[14]!);
       }
-      let order: ArrayLike<number>;
-      if (p.indices === undefined) order = Array.from({ length: pos.count }, (_, i) => i);
-      else {
-        const idx = readAccessor(json, data, p.indices, `${what}'s indices`, 1, [5121, 5123, 5125]).values;
-        const bad = idx.findIndex((v) => v >= pos.count);
-        if (bad >= 0) throw new LoadError('gltf', 'out-of-range', `${what}: index ${bad} refers to vertex ${idx[bad]} of ${formatCount(pos.count)}`);
-        order = idx;
-      }
+      const order: ArrayLike<number> = pos.order ?? Array.from({ length: pos.count }, (_, i) => i);
+      const bad = pos.order?.findIndex((v) => v >= pos.count) ?? -1;
+      if (bad >= 0) throw new LoadError('gltf', 'out-of-range', `${what}: index ${bad} refers to vertex ${order[bad]} of ${formatCount(pos.count)}`);
       primitiveCount++;
       if (mode === 0) {
         for (let i = 0; i < order.length; i++) pointRows.push(base + order[i]!);

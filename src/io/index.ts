@@ -1,6 +1,7 @@
 // The loaders' one entry point: bytes of a named file -> a point cloud, or a LoadError that says
 // what is wrong. Pure: no DOM, no network, so it runs in a Web Worker.
 import { isBinaryStl } from './content';
+import { dracoReady, needsDraco } from './draco';
 import { detectWideText, wideToUtf8 } from './encoding';
 import { finish } from './finish';
 import { type FormatId, formatForName } from './formats';
@@ -24,11 +25,13 @@ export interface LoadOptions {
   keepEveryPoint?: boolean;
 }
 
-/** Settles once every loader can run: the meshopt decoder's WebAssembly compiles asynchronously
- * (meshopt.ts). Callers await it before loadFile; a file read before it settles that needs the
- * decoder is refused with the reason. */
-export function loadersReady(): Promise<void> {
-  return meshoptReady;
+/** Settles once the loaders `bytes` needs can run: the meshopt decoder's WebAssembly compiles
+ * asynchronously (meshopt.ts), and the Draco decoder is loaded the first time a file holds Draco
+ * data (draco.ts). Callers await it before loadFile; a file read before it settles that needs a
+ * decoder, or one whose decoder could not be loaded, is refused with the reason. */
+export async function loadersReady(bytes?: Uint8Array): Promise<void> {
+  await meshoptReady;
+  if (bytes && needsDraco(bytes)) await dracoReady();
 }
 
 export function loadFile(name: string, bytes: Uint8Array, options: LoadOptions = {}): LoadResult {

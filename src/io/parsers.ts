@@ -1,5 +1,6 @@
 // The parser of every format in the table (formats.ts), by id. Kept apart from the table because
 // only the parse worker needs the parsers; the type makes a format without a parser a compile error.
+import { parseDrc } from './drc';
 import type { FormatId } from './formats';
 import { parseGltf } from './gltf';
 import { parseLas } from './las';
@@ -31,4 +32,5 @@ export const PARSERS: Readonly<Record<FormatId, (bytes: Uint8Array) => Parsed>> 
   splat: parseSplat,
   spz: parseSpz,
   usd: parseUsd,
+  drc: parseDrc,
 };

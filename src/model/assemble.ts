@@ -7,7 +7,7 @@ import { defaultCache, type FileCache } from './cache';
 import { baseUrl, fetchFile, modelFileUrl } from './fetchFiles';
 import { assembleFrozen, sourceFiles, type FrozenSpec } from './frozen/assembleFrozen';
 import { combinedDownload, type FileProgress, type ProgressCallback } from './progress';
-import { sha256Hex } from './sha256';
+import { sha256Hex } from '../integrity/sha256';
 
 /** URL of one of a backbone's source files, as the app serves it. */
 export function backboneFileUrl(backbone: string, file: string, base = baseUrl()): string {

@@ -1,7 +1,7 @@
 // Model files are found by one rule, `<BASE_URL>models/<id>/<file>`, fetched once (the cache
 // keeps them), reported byte by byte, and checked against the manifest's sha256.
 import { defaultCache, type FileCache } from './cache';
-import { sha256Hex } from './sha256';
+import { sha256Hex } from '../integrity/sha256';
 
 /** The app's base path (Vite's BASE_URL, '/' unless the site is served under a folder). */
 export function baseUrl(): string {

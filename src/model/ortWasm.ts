@@ -8,7 +8,7 @@ import asyncifyWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.was
 import asyncifyWasmSha from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?sha256';
 import plainWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import plainWasmSha from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?sha256';
-import { checkSha256 } from './sha256';
+import { fetchChecked } from '../integrity/sha256';
 
 type Backend = 'webgpu' | 'wasm';
 
@@ -19,17 +19,7 @@ const BINARIES: Record<Backend, { name: string; url: string; sha256: string }> =
 };
 
 /** The verified bytes of the backend's wasm; an IntegrityError names both digests when they differ. */
-export async function fetchOrtWasm(backend: Backend): Promise<Uint8Array> {
+export function fetchOrtWasm(backend: Backend): Promise<Uint8Array> {
   const { name, url, sha256 } = BINARIES[backend];
-  const href = new URL(url, location.href).href;
-  let response: Response;
-  try {
-    response = await fetch(href);
-  } catch (error) {
-    throw new Error(`onnxruntime wasm (${name}): could not be fetched from ${href} (${error instanceof Error ? error.message : String(error)})`);
-  }
-  if (!response.ok) throw new Error(`onnxruntime wasm (${name}): HTTP ${response.status} from ${href}`);
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  await checkSha256(`onnxruntime wasm (${name})`, bytes, sha256);
-  return bytes;
+  return fetchChecked(`onnxruntime wasm (${name})`, url, sha256);
 }

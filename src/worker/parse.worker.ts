@@ -49,7 +49,7 @@ serve<ParseApi>(
       } else {
         const bytes = 'file' in payload ? await readBlob(payload.file, progress) : new Uint8Array(payload.bytes);
         progress({ stage: 'parse' });
-        await loadersReady();
+        await loadersReady(bytes);
         start = performance.now();
         result = loadFile(payload.name, bytes, { keepEveryPoint });
       }

@@ -96,8 +96,4 @@ describe('meshopt-compressed glTF', () => {
     broken.fill(0xff, 12 + 8 + jsonLength + 8 + 1, 12 + 8 + jsonLength + 8 + 12);
     expectError('a.glb', broken, 'malformed', /bufferView 0's meshopt data cannot be decoded/);
   });
-
-  test('Draco is still refused, saying so', () => {
-    expectError('a.glb', boxes('KHR_draco_mesh_compression').compressed, 'unsupported', /Draco-compressed meshes \(KHR_draco_mesh_compression\), which this app does not read/);
-  });
 });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryCache } from '../../src/model/cache';
 import { fetchFile, modelFileUrl } from '../../src/model/fetchFiles';
-import { sha256Hex } from '../../src/model/sha256';
+import { sha256Hex } from '../../src/integrity/sha256';
 import { startServer, type TestServer } from './httpServer';
 
 let server: TestServer;

@@ -374,7 +374,7 @@ def _read_glb(path: Path) -> tuple[np.ndarray, Optional[np.ndarray]]:
     compressed = sorted({e for v in views for e in v.get("extensions", {}) if "meshopt" in e}
                         | {e for e in doc.get("extensionsRequired", []) if "meshopt" in e or "draco" in e})
     if compressed:
-        raise ValueError(f"glTF {path}: compressed with {', '.join(compressed)}; the app and its CLI read meshopt, "
+        raise ValueError(f"glTF {path}: compressed with {', '.join(compressed)}; the app and its CLI read meshopt and Draco, "
                          "training reads uncompressed .glb only (gltf-transform copy --no-compress, or export it again)")
 
     def read(index: int, kind: str) -> np.ndarray:

@@ -3,7 +3,7 @@
 // training/any2point/frozen_split.py): every frozen tensor's bytes appear verbatim in the source,
 // and `from` says where. Pure: the caller supplies a file reader (fetch in the browser, fs in
 // Node), so the browser and the Node scripts/tests share this one implementation.
-import { sha256Hex } from '../sha256.ts';
+import { sha256Hex } from '../../integrity/sha256.ts';
 
 /** A byte range of one source file (path relative to the source's base folder). */
 export interface SourceChunk {

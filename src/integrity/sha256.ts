@@ -21,3 +21,19 @@ export async function checkSha256(what: string, bytes: Uint8Array, expected: str
   const got = await sha256Hex(bytes);
   if (got !== expected.toLowerCase()) throw new IntegrityError(`${what}: sha256 mismatch, expected ${expected}, got ${got}`);
 }
+
+/** The bytes at `url` (relative to the page or worker), checked against `expected` (hex): an
+ * Error saying what could not be fetched, or an IntegrityError naming both digests. */
+export async function fetchChecked(what: string, url: string, expected: string): Promise<Uint8Array> {
+  const href = new URL(url, location.href).href;
+  let response: Response;
+  try {
+    response = await fetch(href);
+  } catch (error) {
+    throw new Error(`${what}: could not be fetched from ${href} (${error instanceof Error ? error.message : String(error)})`);
+  }
+  if (!response.ok) throw new Error(`${what}: HTTP ${response.status} from ${href}`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  await checkSha256(what, bytes, expected);
+  return bytes;
+}

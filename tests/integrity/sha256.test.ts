@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkSha256, IntegrityError, sha256Hex } from '../../src/model/sha256';
+import { checkSha256, IntegrityError, sha256Hex } from '../../src/integrity/sha256';
 
 // FIPS 180-2's example: sha256("abc").
 const ABC = 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad';
