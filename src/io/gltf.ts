@@ -32,6 +32,9 @@ const COMPONENTS: Record<number, { bytes: number; name: string; scale: number; r
   5126: { bytes: 4, name: 'float32', scale: 1, read: (v, at) => v.getFloat32(at, true) },
 };
 
+/** The node extension that places its mesh many times (glTF-Transform's `instance`, on by default
+ * in its `optimize`): one transform an instance, in the node's space. */
+const INSTANCING = 'EXT_mesh_gpu_instancing';
 /** The primitive extension of Draco compression (draco.ts decodes it). */
 const DRACO = 'KHR_draco_mesh_compression';
 
@@ -57,7 +60,15 @@ interface Json {
   bufferViews?: { buffer?: unknown; byteOffset?: unknown; byteLength?: unknown; byteStride?: unknown; extensions?: Record<string, MeshoptView | undefined> }[];
   accessors?: { bufferView?: unknown; byteOffset?: unknown; componentType?: unknown; normalized?: unknown; count?: unknown; type?: unknown; sparse?: unknown }[];
   meshes?: { primitives?: Primitive[] }[];
-  nodes?: { mesh?: unknown; children?: unknown; matrix?: unknown; translation?: unknown; rotation?: unknown; scale?: unknown }[];
+  nodes?: {
+    mesh?: unknown;
+    children?: unknown;
+    matrix?: unknown;
+    translation?: unknown;
+    rotation?: unknown;
+    scale?: unknown;
+    extensions?: { [INSTANCING]?: { attributes?: { TRANSLATION?: unknown; ROTATION?: unknown; SCALE?: unknown } } };
+  }[];
   scenes?: { nodes?: unknown }[];
   scene?: unknown;
 }
@@ -220,13 +231,13 @@ function readAccessor(json: Json, data: Views, index: unknown, what: string, siz
   if (type === undefined || !allowed.includes(a.componentType as number)) {
     throw new LoadError('gltf', 'unsupported', `${what} (accessor ${index}) has componentType ${JSON.stringify(a.componentType)}; read are ${allowed.map((t) => COMPONENTS[t]!.name).join(', ')}`);
   }
-  const expectedType = size === 3 ? 'VEC3' : 'SCALAR';
+  const expectedType = ({ 1: 'SCALAR', 3: 'VEC3', 4: 'VEC4' } as Record<number, string>)[size];
   if (a.type !== expectedType) throw malformed(`${what} (accessor ${index}) is ${JSON.stringify(a.type)}, not ${expectedType}`);
   if (a.sparse !== undefined) throw new LoadError('gltf', 'unsupported', `${what} (accessor ${index}) is sparse; sparse accessors are not read`);
   const n = count(a.count, `accessor ${index}'s count`);
   // Checked before anything is allocated: a count the file cannot hold is refused, not tried.
-  if (n > (size === 3 ? LIMITS.maxPoints : 3 * LIMITS.maxFaces)) {
-    throw new LoadError('gltf', 'too-large', `${what} (accessor ${index}) declares ${formatCount(n)} elements; ${size === 3 ? POINT_LIMIT_TEXT : FACE_LIMIT_TEXT}`);
+  if (n > (size === 1 ? 3 * LIMITS.maxFaces : LIMITS.maxPoints)) {
+    throw new LoadError('gltf', 'too-large', `${what} (accessor ${index}) declares ${formatCount(n)} elements; ${size === 1 ? FACE_LIMIT_TEXT : POINT_LIMIT_TEXT}`);
   }
   if (a.bufferView === undefined) return { values: new Float64Array(n * size), count: n }; // all zeros, by the specification
   const views = json.bufferViews ?? [];
@@ -269,20 +280,43 @@ function numbers(v: unknown, n: number, what: string): number[] {
 /** A node's own transform: its matrix, or translation x rotation x scale. */
 function localMatrix(node: NonNullable<Json['nodes']>[number], i: number): Matrix {
   if (node.matrix !== undefined) return numbers(node.matrix, 16, `node ${i}'s matrix`);
-  const [tx, ty, tz] = node.translation === undefined ? [0, 0, 0] : numbers(node.translation, 3, `node ${i}'s translation`);
-  const [x, y, z, w] = node.rotation === undefined ? [0, 0, 0, 1] : numbers(node.rotation, 4, `node ${i}'s rotation`);
-  const [sx, sy, sz] = node.scale === undefined ? [1, 1, 1] : numbers(node.scale, 3, `node ${i}'s scale`);
-  // Columns of the rotation (unit quaternion), scaled per axis, then the translation.
+  const t = node.translation === undefined ? [0, 0, 0] : numbers(node.translation, 3, `node ${i}'s translation`);
+  const r = node.rotation === undefined ? [0, 0, 0, 1] : numbers(node.rotation, 4, `node ${i}'s rotation`);
+  const s = node.scale === undefined ? [1, 1, 1] : numbers(node.scale, 3, `node ${i}'s scale`);
+  return trs(t, r, s);
+}
+
+type Numbers = Float64Array | readonly number[];
+
+/** translation x rotation (a unit quaternion x, y, z, w) x scale, column-major. */
+function trs([tx, ty, tz]: Numbers, [x, y, z, w]: Numbers, [sx, sy, sz]: Numbers): Matrix {
   return [
-    (1 - 2 * (y * y + z * z)) * sx, 2 * (x * y + z * w) * sx, 2 * (x * z - y * w) * sx, 0,
-    2 * (x * y - z * w) * sy, (1 - 2 * (x * x + z * z)) * sy, 2 * (y * z + x * w) * sy, 0,
-    2 * (x * z + y * w) * sz, 2 * (y * z - x * w) * sz, (1 - 2 * (x * x + y * y)) * sz, 0,
-    tx, ty, tz, 1,
+    (1 - 2 * (y! * y! + z! * z!)) * sx!, 2 * (x! * y! + z! * w!) * sx!, 2 * (x! * z! - y! * w!) * sx!, 0,
+    2 * (x! * y! - z! * w!) * sy!, (1 - 2 * (x! * x! + z! * z!)) * sy!, 2 * (y! * z! + x! * w!) * sy!, 0,
+    2 * (x! * z! + y! * w!) * sz!, 2 * (y! * z! - x! * w!) * sz!, (1 - 2 * (x! * x! + y! * y!)) * sz!, 0,
+    tx!, ty!, tz!, 1,
   ];
 }
 
-/** (mesh index, world matrix) for every mesh the scene places. */
-function placedMeshes(json: Json): { mesh: number; matrix: Matrix }[] {
+/** The transforms EXT_mesh_gpu_instancing gives node `i`'s instances, each in the node's space. */
+function instanceMatrices(json: Json, data: Views, i: number): Matrix[] {
+  const attributes = json.nodes![i]!.extensions![INSTANCING]!.attributes ?? {};
+  const what = (name: string) => `node ${i}'s instance ${name}`;
+  const read = (index: unknown, name: string, size: number, allowed: readonly number[]) =>
+    index === undefined ? undefined : readAccessor(json, data, index, what(name), size, allowed);
+  const t = read(attributes.TRANSLATION, 'TRANSLATION', 3, [5126, 5120, 5121, 5122, 5123]);
+  const r = read(attributes.ROTATION, 'ROTATION', 4, [5126, 5120, 5122]);
+  const s = read(attributes.SCALE, 'SCALE', 3, [5126, 5120, 5121, 5122, 5123]);
+  const counts = [t, r, s].filter((a) => a !== undefined).map((a) => a.count);
+  if (counts.length === 0) throw malformed(`node ${i}'s ${INSTANCING} has no TRANSLATION, ROTATION or SCALE`);
+  if (counts.some((c) => c !== counts[0])) throw malformed(`node ${i}'s ${INSTANCING} attributes have different counts (${counts.join(', ')})`);
+  return Array.from({ length: counts[0]! }, (_, k) =>
+    trs(t ? t.values.subarray(3 * k, 3 * k + 3) : [0, 0, 0], r ? r.values.subarray(4 * k, 4 * k + 4) : [0, 0, 0, 1], s ? s.values.subarray(3 * k, 3 * k + 3) : [1, 1, 1]),
+  );
+}
+
+/** (mesh index, world matrix) for every mesh the scene places, each instance of an instanced node. */
+function placedMeshes(json: Json, data: Views): { mesh: number; matrix: Matrix }[] {
   const nodes = json.nodes ?? [];
   const meshes = json.meshes ?? [];
   const scenes = json.scenes ?? [];
@@ -302,7 +336,13 @@ function placedMeshes(json: Json): { mesh: number; matrix: Matrix }[] {
     const matrix = multiply(parent, localMatrix(node, i));
     if (node.mesh !== undefined) {
       if (!isIndex(node.mesh, meshes.length)) throw malformed(`node ${i} refers to mesh ${JSON.stringify(node.mesh)} of ${meshes.length}`);
-      out.push({ mesh: node.mesh, matrix });
+      if (node.extensions?.[INSTANCING] === undefined) out.push({ mesh: node.mesh, matrix });
+      else {
+        for (const instance of instanceMatrices(json, data, i)) {
+          if (out.length >= MAX_VISITS) throw new LoadError('gltf', 'too-large', `the scene places more than ${formatCount(MAX_VISITS)} meshes`);
+          out.push({ mesh: node.mesh, matrix: multiply(matrix, instance) });
+        }
+      }
     }
     if (node.children !== undefined) {
       if (!Array.isArray(node.children)) throw malformed(`node ${i}'s children is not a list`);
@@ -355,7 +395,7 @@ export function parseGltf(bytes: Uint8Array): Parsed {
   let primitiveCount = 0;
   let vertexTotal = 0;
 
-  for (const { mesh, matrix } of placedMeshes(json)) {
+  for (const { mesh, matrix } of placedMeshes(json, data)) {
     const primitives = json.meshes![mesh]!.primitives ?? [];
     primitives.forEach((p, k) => {
       const what = `mesh ${mesh} primitive ${k}`;

@@ -105,6 +105,36 @@ describe('glTF meshes', () => {
     expect(Array.from(r.cloud.positions)).toEqual([1, -1, Math.fround(16384 / 32767), 0, 0, 0]);
   });
 
+  test('EXT_mesh_gpu_instancing: each instance placed by its translation and rotation, in the space of the node', () => {
+    // Two instances of a two-point mesh: the first where the mesh is, the second turned 90 degrees
+    // about z (an int16 normalized quaternion) and moved by (5, 0, 0); the node moves both up by 10.
+    const { json, bin } = meshFile({ positions: [[1, 0, 0], [0, 2, 0]], mode: 0 });
+    const extra = new Uint8Array(24 + 16);
+    const view = new DataView(extra.buffer);
+    [0, 0, 0, 5, 0, 0].forEach((v, i) => view.setFloat32(4 * i, v, true));
+    const q = Math.round(Math.SQRT1_2 * 32767);
+    [0, 0, 0, 32767, 0, 0, q, q].forEach((v, i) => view.setInt16(24 + 2 * i, v, true));
+    const at = bin.length;
+    const instanced = {
+      ...json,
+      extensionsUsed: ['EXT_mesh_gpu_instancing'],
+      buffers: [{ byteLength: at + extra.length }],
+      bufferViews: [...(json.bufferViews as object[]), { buffer: 0, byteOffset: at, byteLength: 24 }, { buffer: 0, byteOffset: at + 24, byteLength: 16 }],
+      accessors: [...(json.accessors as object[]), { bufferView: 1, componentType: 5126, count: 2, type: 'VEC3' }, { bufferView: 2, componentType: 5122, normalized: true, count: 2, type: 'VEC4' }],
+      nodes: [{ mesh: 0, translation: [0, 0, 10], extensions: { EXT_mesh_gpu_instancing: { attributes: { TRANSLATION: 1, ROTATION: 2 } } } }],
+    };
+    const r = load('bolts.glb', glbFile(instanced, concat(bin, extra)));
+    expect([r.kind, r.cloud.count]).toEqual(['points', 4]);
+    const expected = [1, 0, 10, 0, 2, 10, 5, 1, 10, 3, 0, 10];
+    Array.from(r.cloud.positions).forEach((v, i) => expect(v, `value ${i}`).toBeCloseTo(expected[i]!, 4));
+    // Attributes of different lengths, or none, are refused.
+    const bad = (attributes: object) => glbFile({ ...instanced, nodes: [{ mesh: 0, extensions: { EXT_mesh_gpu_instancing: { attributes } } }] }, concat(bin, extra));
+    expectError('a.glb', bad({ TRANSLATION: 1, ROTATION: 0 }), 'malformed', /node 0's instance ROTATION \(accessor 0\) is "VEC3", not VEC4/);
+    expectError('a.glb', bad({}), 'malformed', /node 0's EXT_mesh_gpu_instancing has no TRANSLATION, ROTATION or SCALE/);
+    const three = { ...instanced, accessors: [...(instanced.accessors as object[]).slice(0, 2), { bufferView: 2, componentType: 5122, normalized: true, count: 1, type: 'VEC4' }] };
+    expectError('a.glb', glbFile({ ...three, nodes: [{ mesh: 0, extensions: { EXT_mesh_gpu_instancing: { attributes: { TRANSLATION: 1, ROTATION: 2 } } } }] }, concat(bin, extra)), 'malformed', /attributes have different counts \(2, 1\)/);
+  });
+
   test('a .gltf with its buffer as a base64 data URI; a file without scenes places every mesh', () => {
     const { json, bin } = meshFile({ positions: SQUARE, indices: [0, 1, 2, 0, 2, 3], scenes: null });
     const uri = `data:application/octet-stream;base64,${btoa(String.fromCharCode(...bin))}`;

@@ -380,25 +380,43 @@ def _read_glb(path: Path) -> tuple[np.ndarray, Optional[np.ndarray]]:
     def read(index: int, kind: str) -> np.ndarray:
         a = accessors[index]
         v = views[a["bufferView"]]
-        width = {"VEC3": 3, "SCALAR": 1}[a["type"]]
-        dt = np.dtype({5126: "<f4", 5125: "<u4", 5123: "<u2", 5121: "u1"}[a["componentType"]])
+        width = {"VEC4": 4, "VEC3": 3, "SCALAR": 1}[a["type"]]
+        dt = np.dtype({5126: "<f4", 5125: "<u4", 5123: "<u2", 5122: "<i2", 5121: "u1", 5120: "i1"}[a["componentType"]])
         stride = v.get("byteStride", dt.itemsize * width)
         start = bin_at + v.get("byteOffset", 0) + a.get("byteOffset", 0)
         rows = np.lib.stride_tricks.as_strided(np.frombuffer(data, np.uint8, len(data) - start, start),
                                                (a["count"], dt.itemsize * width), (stride, 1))
-        return np.ascontiguousarray(rows).view(dt).reshape(a["count"], width).astype(np.float64 if kind == "pos" else np.int64)
+        values = np.ascontiguousarray(rows).view(dt).reshape(a["count"], width)
+        if kind != "pos":
+            return values.astype(np.int64)
+        if a.get("normalized") and dt.kind in "iu":
+            return np.maximum(values / np.iinfo(dt).max, -1.0)
+        return values.astype(np.float64)
 
-    def local(node: dict) -> np.ndarray:
-        if "matrix" in node:
-            return np.array(node["matrix"], np.float64).reshape(4, 4).T
-        x, y, z, w = node.get("rotation", [0, 0, 0, 1])
+    def trs(t, q, s) -> np.ndarray:
+        x, y, z, w = q
         r = np.array([[1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
                       [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
                       [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)]])
         m = np.eye(4)
-        m[:3, :3] = r * np.array(node.get("scale", [1, 1, 1]))
-        m[:3, 3] = node.get("translation", [0, 0, 0])
+        m[:3, :3] = r * np.asarray(s, np.float64)
+        m[:3, 3] = t
         return m
+
+    def local(node: dict) -> np.ndarray:
+        if "matrix" in node:
+            return np.array(node["matrix"], np.float64).reshape(4, 4).T
+        return trs(node.get("translation", [0, 0, 0]), node.get("rotation", [0, 0, 0, 1]), node.get("scale", [1, 1, 1]))
+
+    def instances(node: dict) -> list[np.ndarray]:
+        """EXT_mesh_gpu_instancing's transforms, each in the node's space (one identity without it)."""
+        attributes = node.get("extensions", {}).get("EXT_mesh_gpu_instancing", {"attributes": None})["attributes"]
+        if attributes is None:
+            return [np.eye(4)]
+        t, q, s = (read(attributes[k], "pos") if k in attributes else None for k in ("TRANSLATION", "ROTATION", "SCALE"))
+        n = len(next(x for x in (t, q, s) if x is not None))
+        return [trs(t[i] if t is not None else [0, 0, 0], q[i] if q is not None else [0, 0, 0, 1], s[i] if s is not None else [1, 1, 1])
+                for i in range(n)]
 
     verts, faces = [], []
 
@@ -410,10 +428,11 @@ def _read_glb(path: Path) -> tuple[np.ndarray, Optional[np.ndarray]]:
         for p in doc["meshes"][node["mesh"]]["primitives"] if "mesh" in node else []:
             if p.get("mode", 4) != 4 or "extensions" in p:
                 continue
-            v = _transformed(read(p["attributes"]["POSITION"], "pos"), m)
-            f = read(p["indices"], "idx").reshape(-1, 3) if "indices" in p else np.arange(len(v)).reshape(-1, 3)
-            faces.append(f + sum(len(x) for x in verts))
-            verts.append(v)
+            for instance in instances(node):
+                v = _transformed(read(p["attributes"]["POSITION"], "pos"), m @ instance)
+                f = read(p["indices"], "idx").reshape(-1, 3) if "indices" in p else np.arange(len(v)).reshape(-1, 3)
+                faces.append(f + sum(len(x) for x in verts))
+                verts.append(v)
         for c in node.get("children", []):
             visit(c, m, depth + 1)
 

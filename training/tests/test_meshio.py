@@ -264,3 +264,36 @@ def test_a_meshopt_or_draco_glb_is_refused_not_misread(tmp_path):
     (tmp_path / "packed.glb").write_bytes(glb)
     with pytest.raises(ValueError, match="compressed with EXT_meshopt_compression"):
         read_cloud(tmp_path / "packed.glb", 64, np.random.default_rng(0))
+
+
+def test_glb_instances_placed_like_the_app(tmp_path):
+    """EXT_mesh_gpu_instancing (glTF-Transform's optimize writes it): every instance of the mesh,
+    placed by its translation and rotation (int16 normalized) in the node's space, as gltf.ts does."""
+    import json
+
+    from any2point.meshio import _read_glb
+
+    tri = np.array([[1, 0, 0], [0, 2, 0], [0, 0, 0]], "<f4")
+    moves = np.array([[0, 0, 0], [5, 0, 0]], "<f4")
+    q = round(np.sqrt(0.5) * 32767)
+    turns = np.array([[0, 0, 0, 32767], [0, 0, q, q]], "<i2")
+    binary = tri.tobytes() + moves.tobytes() + turns.tobytes()
+    doc = {"asset": {"version": "2.0"}, "buffers": [{"byteLength": len(binary)}],
+           "bufferViews": [{"buffer": 0, "byteLength": 36}, {"buffer": 0, "byteOffset": 36, "byteLength": 24},
+                           {"buffer": 0, "byteOffset": 60, "byteLength": 16}],
+           "accessors": [{"bufferView": 0, "componentType": 5126, "count": 3, "type": "VEC3"},
+                         {"bufferView": 1, "componentType": 5126, "count": 2, "type": "VEC3"},
+                         {"bufferView": 2, "componentType": 5122, "normalized": True, "count": 2, "type": "VEC4"}],
+           "meshes": [{"primitives": [{"attributes": {"POSITION": 0}}]}],
+           "nodes": [{"mesh": 0, "translation": [0, 0, 10],
+                      "extensions": {"EXT_mesh_gpu_instancing": {"attributes": {"TRANSLATION": 1, "ROTATION": 2}}}}],
+           "scenes": [{"nodes": [0]}], "scene": 0}
+    js = json.dumps(doc).encode()
+    js += b" " * (-len(js) % 4)
+    binary += b"\0" * (-len(binary) % 4)
+    glb = (b"glTF" + (2).to_bytes(4, "little") + (28 + len(js) + len(binary)).to_bytes(4, "little")
+           + len(js).to_bytes(4, "little") + b"JSON" + js + len(binary).to_bytes(4, "little") + b"BIN\0" + binary)
+    (tmp_path / "bolts.glb").write_bytes(glb)
+    verts, faces = _read_glb(tmp_path / "bolts.glb")
+    assert np.allclose(verts, [[1, 0, 10], [0, 2, 10], [0, 0, 10], [5, 1, 10], [3, 0, 10], [5, 0, 10]], atol=1e-4)
+    assert faces.tolist() == [[0, 1, 2], [3, 4, 5]]
