@@ -12,6 +12,7 @@ import { splatPly, testCloud, toChannelsFirstNpy, toGlb, toLas, toPly, toSpz, xU
 import { createRandom } from '../src/geometry/random';
 import { BoxGeometry, CylinderGeometry, Mesh, MeshStandardMaterial, Scene } from 'three';
 import { USDZExporter } from 'three/examples/jsm/exporters/USDZExporter.js';
+import { zipSync } from 'three/examples/jsm/libs/fflate.module.js';
 import { MeshoptEncoder } from 'meshoptimizer';
 import { encodeDraco } from '../tests/io/dracoEncode';
 
@@ -400,6 +401,24 @@ test('a y-up chair Draco-compressed, as a .glb and as a .drc, is read and is a c
   expect(drc).toMatchObject({ top1: 'chair', up: 'y' });
   await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'drc');
   await expect(page.getByTestId('point-count')).toHaveAttribute('data-value', String(chair.points.length / 3));
+});
+
+// Downloads come zipped (Sketchfab, Thingiverse, Printables, scan apps): the y-up chair as a PLY in
+// a folder of a .zip, beside a licence and macOS's resource fork, is read from the archive and is
+// a chair; the warning names the file read.
+test('a y-up chair in a zip archive, beside a licence, is read from it and is a chair', async ({ page }) => {
+  test.setTimeout(10 * 60_000);
+  const chair = testCloud(CHAIR);
+  const zip = zipSync({
+    'chair/model.ply': toPly(yUp(chair.points)),
+    'chair/license.txt': new TextEncoder().encode('CC-BY 4.0\n'),
+    '__MACOSX/chair/._model.ply': new Uint8Array(4096),
+  });
+  await open(page, 'auto');
+  const result = await classifyFile(page, `${CHAIR}.zip`, zip);
+  expect(result).toMatchObject({ top1: 'chair', up: 'y' });
+  await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'ply');
+  await expect(page.getByText("read 'chair/model.ply' (PLY) from the archive")).toBeVisible();
 });
 
 // iPhones save 3D captures and AR models as USDZ (Object Capture, Reality Composer, most iOS

@@ -75,8 +75,11 @@ export function dracoReady(): Promise<void> {
   return loading;
 }
 
-/** Whether a file's bytes hold Draco data: a .drc file, or a glTF naming the extension. */
+/** Whether a file's bytes may hold Draco data: a .drc file, a glTF naming the extension, or a zip
+ * archive with a glTF or .drc file in it (its entries' names are plain text; their content may be
+ * compressed, so the archive's model is not looked into). */
 export function needsDraco(bytes: Uint8Array): boolean {
+  if (startsWith(bytes, 'PK\x03\x04')) return ['.glb', '.gltf', '.drc', '.GLB', '.GLTF', '.DRC'].some((e) => containsAscii(bytes, e));
   return startsWith(bytes, 'DRACO') || containsAscii(bytes, 'KHR_draco_mesh_compression');
 }
 

@@ -108,6 +108,9 @@ const TABLE = {
   },
   // Draco (drc.ts): "DRACO", then the version and the geometry type.
   drc: { label: 'Draco', extensions: ['drc'], text: false, sniff: { signature: ({ bytes }) => startsWith(bytes, 'DRACO') } },
+  // A zip archive holding a model (archive.ts); last, so that the zip formats above (3MF, .npz,
+  // USDZ) are recognised by their own tests first.
+  zip: { label: 'Zip archive', extensions: ['zip'], text: false, sniff: { signature: ({ bytes }) => startsWith(bytes, 'PK\x03\x04') } },
 } satisfies Record<string, FormatSpec>;
 
 export type FormatId = keyof typeof TABLE;

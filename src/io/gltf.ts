@@ -143,7 +143,10 @@ function parseJson(text: string): Json {
 }
 
 /** Each buffer's bytes: the .glb's binary chunk, or a base64 data: URI. */
-function buffers(json: Json, bin: Uint8Array | undefined): Uint8Array[] {
+/** A .gltf's separate files by their uri, where they can be reached (the archive it came in). */
+export type SidecarFiles = (uri: string) => Uint8Array | undefined;
+
+function buffers(json: Json, bin: Uint8Array | undefined, sidecar?: SidecarFiles): Uint8Array[] {
   return (json.buffers ?? []).map((b, i) => {
     const declared = count(b.byteLength, `buffer ${i}'s byteLength`);
     let data: Uint8Array;
@@ -160,8 +163,12 @@ function buffers(json: Json, bin: Uint8Array | undefined): Uint8Array[] {
       } catch {
         throw malformed(`buffer ${i}'s data URI is not valid base64`);
       }
+    } else if (sidecar !== undefined) {
+      const found = sidecar(String(b.uri));
+      if (found === undefined) throw new LoadError('gltf', 'truncated', `buffer ${i} is a separate file (${quote(String(b.uri))}) that the archive does not hold`);
+      data = found;
     } else {
-      throw new LoadError('gltf', 'unsupported', `buffer ${i} is a separate file (${quote(String(b.uri))}); open the .glb, or a .gltf with its buffers embedded`);
+      throw new LoadError('gltf', 'unsupported', `buffer ${i} is a separate file (${quote(String(b.uri))}); open the .glb, a .gltf with its buffers embedded, or a .zip holding the .gltf and its files`);
     }
     if (data.length < declared) throw new LoadError('gltf', 'truncated', `buffer ${i} declares ${formatCount(declared)} bytes but holds ${formatCount(data.length)}`);
     return data;
@@ -385,9 +392,9 @@ function primitiveVertices(json: Json, data: Views, p: Primitive, what: string):
   return { values: decoded.positions, count: decoded.count, order: mode === 0 ? null : decoded.triangles };
 }
 
-export function parseGltf(bytes: Uint8Array): Parsed {
+export function parseGltf(bytes: Uint8Array, sidecar?: SidecarFiles): Parsed {
   const { json, bin } = container(bytes);
-  const data = new Views(json, buffers(json, bin));
+  const data = new Views(json, buffers(json, bin, sidecar));
   const world = new Float64Builder();
   const triangles = new Uint32Builder();
   const pointRows: number[] = [];

@@ -52,7 +52,7 @@ export function loadFile(name: string, bytes: Uint8Array, options: LoadOptions =
   const { entry, warnings } = chooseFormat(name, content);
   const parsed = PARSERS[entry.id](content);
   parsed.warnings.unshift(...encodingWarnings, ...warnings);
-  return finish(entry.id, parsed, { meshSamples, seed, keepEveryPoint: options.keepEveryPoint === true });
+  return finish(parsed.format ?? entry.id, parsed, { meshSamples, seed, keepEveryPoint: options.keepEveryPoint === true });
 }
 
 /** UTF-16 / UTF-32 text converted to UTF-8, with a warning naming the encoding; other bytes as

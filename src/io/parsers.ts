@@ -1,7 +1,8 @@
 // The parser of every format in the table (formats.ts), by id. Kept apart from the table because
 // only the parse worker needs the parsers; the type makes a format without a parser a compile error.
+import { parseArchive } from './archive';
 import { parseDrc } from './drc';
-import type { FormatId } from './formats';
+import { type FormatId, formatForName } from './formats';
 import { parseGltf } from './gltf';
 import { parseLas } from './las';
 import { parseNpy } from './npy';
@@ -33,4 +34,10 @@ export const PARSERS: Readonly<Record<FormatId, (bytes: Uint8Array) => Parsed>> 
   spz: parseSpz,
   usd: parseUsd,
   drc: parseDrc,
+  zip: (bytes) =>
+    parseArchive(
+      bytes,
+      (ext) => formatForName(`.${ext}`) !== undefined,
+      (id, inner, sidecar) => (id === 'gltf' ? parseGltf(inner, sidecar) : PARSERS[id](inner)),
+    ),
 };

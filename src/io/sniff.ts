@@ -6,6 +6,9 @@ import { formatCount } from './limits';
 import { firstBinaryByte, hexByte } from './text';
 import { LoadError } from './types';
 
+/** The formats that are zip packages, recognised by what their zip holds (formats.ts). */
+const ZIP_PACKAGES: readonly FormatId[] = ['3mf', 'npy', 'usd'];
+
 /** The format the content shows, from the strongest evidence any format's test finds. */
 export function sniffFormat(bytes: Uint8Array): FormatId | undefined {
   const head = readHead(bytes);
@@ -27,6 +30,9 @@ export function chooseFormat(name: string, bytes: Uint8Array): { entry: FormatEn
   let sniffed = sniffFormat(bytes);
   // "Rows of numbers" is the weakest evidence: OFF without its optional keyword looks the same.
   if (sniffed === 'xyz' && byName !== undefined) sniffed = byName.id;
+  // Any zip is a "Zip archive" by content; a damaged 3MF, .npz or USDZ (which are zips) is still
+  // read, and refused, as what its name says.
+  if (sniffed === 'zip' && byName !== undefined && ZIP_PACKAGES.includes(byName.id)) sniffed = byName.id;
   if (sniffed !== undefined) {
     const warnings: string[] = [];
     if (byName !== undefined && byName.id !== sniffed) {

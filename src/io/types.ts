@@ -61,8 +61,9 @@ export class LoadError extends Error {
   }
 }
 
-/** What one format parser hands to the shared checks in finish.ts. */
-export type Parsed =
+/** What one format parser hands to the shared checks in finish.ts. `format`: the format actually
+ * read, when it is not the file's own (the model inside a .zip: archive.ts). */
+export type Parsed = (
   | {
       kind: 'points';
       cloud: PointCloud;
@@ -72,4 +73,5 @@ export type Parsed =
       /** Gaussian splats' opacity, 0..1, one a point (splats.ts); undefined for other clouds. */
       opacity?: Float32Array;
     }
-  | { kind: 'mesh'; mesh: Mesh; fileVertexCount: number; fileFaceCount: number; warnings: string[]; offset?: Offset };
+  | { kind: 'mesh'; mesh: Mesh; fileVertexCount: number; fileFaceCount: number; warnings: string[]; offset?: Offset }
+) & { format?: FormatId };

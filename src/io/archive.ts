@@ -1,0 +1,78 @@
+// A .zip holding a model, as people download them: Sketchfab's glTF (scene.gltf, scene.bin and
+// textures), Thingiverse's and Printables' STL sets, a scan app's export. The model inside is read
+// by its own reader, a .gltf with the separate files it names; textures and other files are never
+// unpacked. One model is read: the largest of those with a model's extension (.txt / .csv / .asc
+// only when nothing else is there: a zip's README.txt is not a point cloud), the others named in
+// a warning. macOS's resource forks (__MACOSX/, ._name) are skipped.
+import { type FormatId, extensionOf, formatLabel } from './formats';
+import type { SidecarFiles } from './gltf';
+import { formatCount } from './limits';
+import { chooseFormat } from './sniff';
+import { quote } from './text';
+import { LoadError, type Parsed } from './types';
+import { unzipEntries } from './zip';
+
+/** Extensions that are often documents in a download, read only when nothing else is there. */
+const WEAK = new Set(['txt', 'csv', 'asc']);
+
+type Parse = (id: FormatId, bytes: Uint8Array, sidecar: SidecarFiles) => Parsed;
+
+function isJunk(name: string): boolean {
+  const base = name.slice(name.lastIndexOf('/') + 1);
+  return name.endsWith('/') || name.startsWith('__MACOSX/') || base.startsWith('._') || base === '.DS_Store';
+}
+
+/** The model inside the archive `bytes`, read by `parse` (the parsers' table, passed in to keep
+ * the import graph one-way); `accepted` says which extensions are models. */
+export function parseArchive(bytes: Uint8Array, accepted: (ext: string) => boolean, parse: Parse): Parsed {
+  const { files } = unzipEntries('zip', bytes, (name) => !isJunk(name) && (accepted(extensionOf(name)) || extensionOf(name) === 'bin'), 'files', 'the zip archive');
+  const names = Object.keys(files);
+  const models = names.filter((n) => extensionOf(n) !== 'bin' && extensionOf(n) !== 'zip');
+  const strong = models.filter((n) => !WEAK.has(extensionOf(n)));
+  const candidates = (strong.length > 0 ? strong : models).sort((a, b) => files[b]!.length - files[a]!.length || a.localeCompare(b));
+  const chosen = candidates[0];
+  if (chosen === undefined) {
+    const nested = names.filter((n) => extensionOf(n) === 'zip');
+    const why = nested.length > 0 ? `only other archives (${nested.slice(0, 3).map((n) => quote(n)).join(', ')}); unpack them first` : 'no file this app reads';
+    throw new LoadError('zip', 'unsupported', `the archive holds ${why}`);
+  }
+  const inner = files[chosen]!;
+  let parsed: Parsed;
+  let id: FormatId;
+  try {
+    const { entry, warnings } = chooseFormat(chosen, inner);
+    id = entry.id;
+    if (id === 'zip') throw new LoadError('zip', 'unsupported', 'it is itself an archive; unpack it first');
+    parsed = parse(id, inner, sidecarsOf(chosen, files));
+    parsed.warnings.unshift(...warnings);
+  } catch (error) {
+    if (!(error instanceof LoadError)) throw error;
+    throw new LoadError('zip', error.reason, `${quote(chosen)} in the archive: ${error.message}`);
+  }
+  const others = candidates.slice(1);
+  const note =
+    others.length === 0
+      ? `read ${quote(chosen)} (${formatLabel(id)}) from the archive`
+      : `the archive holds ${formatCount(candidates.length)} models; read the largest, ${quote(chosen)} (${formatLabel(id)}); not read: ${others.slice(0, 3).map((n) => quote(n)).join(', ')}${others.length > 3 ? `, and ${formatCount(others.length - 3)} more` : ''} (unpack the archive to classify each)`;
+  parsed.warnings.unshift(note);
+  return { ...parsed, format: id };
+}
+
+/** A .gltf's separate files, by their uri relative to its folder in the archive. */
+function sidecarsOf(model: string, files: Record<string, Uint8Array>): SidecarFiles {
+  const folder = model.slice(0, model.lastIndexOf('/') + 1);
+  return (uri) => {
+    let path: string;
+    try {
+      path = decodeURIComponent(uri);
+    } catch {
+      path = uri;
+    }
+    const parts: string[] = [];
+    for (const part of `${folder}${path}`.split('/')) {
+      if (part === '..') parts.pop();
+      else if (part !== '.' && part !== '') parts.push(part);
+    }
+    return files[parts.join('/')];
+  };
+}
