@@ -15,6 +15,7 @@ import { USDZExporter } from 'three/examples/jsm/exporters/USDZExporter.js';
 import { zipSync } from 'three/examples/jsm/libs/fflate.module.js';
 import { MeshoptEncoder } from 'meshoptimizer';
 import { encodeDraco } from '../tests/io/dracoEncode';
+import { binaryFbx, meshTree } from '../tests/io/fbxWrite';
 
 // chair_0890: z-up it is a chair; saved y-up and read as z-up the network calls it a vase.
 const CHAIR = 'chair_0890';
@@ -419,6 +420,26 @@ test('a y-up chair in a zip archive, beside a licence, is read from it and is a 
   expect(result).toMatchObject({ top1: 'chair', up: 'y' });
   await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'ply');
   await expect(page.getByText("read 'chair/model.ply' (PLY) from the archive")).toBeVisible();
+});
+
+// FBX is what model stores, Mixamo, Unity and Unreal hand out: a table (a top on four legs, y up)
+// written as binary FBX is read by three's FBXLoader in the parse worker (loaded only for FBX
+// files) and is a table.
+test('a table saved as binary FBX is read and is a table', async ({ page }) => {
+  test.setTimeout(10 * 60_000);
+  const vertices: number[] = [];
+  const polygons: number[][] = [];
+  const box = ([x0, y0, z0]: number[], [x1, y1, z1]: number[]) => {
+    const base = vertices.length / 3;
+    for (const [x, y, z] of [[x0, y0, z0], [x1, y0, z0], [x1, y1, z0], [x0, y1, z0], [x0, y0, z1], [x1, y0, z1], [x1, y1, z1], [x0, y1, z1]]) vertices.push(x!, y!, z!);
+    for (const q of [[0, 3, 2, 1], [4, 5, 6, 7], [0, 1, 5, 4], [1, 2, 6, 5], [2, 3, 7, 6], [3, 0, 4, 7]]) polygons.push(q.map((v) => base + v));
+  };
+  box([-1, 1, -0.6], [1, 1.1, 0.6]);
+  for (const [x, z] of [[-0.95, -0.55], [0.85, -0.55], [-0.95, 0.45], [0.85, 0.45]] as const) box([x, 0, z], [x + 0.1, 1, z + 0.1]);
+  await open(page, 'auto');
+  const result = await classifyFile(page, 'table.fbx', binaryFbx(meshTree(vertices, polygons, [0, 0, 0])));
+  expect(result).toMatchObject({ top1: 'table', up: 'y' });
+  await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'fbx');
 });
 
 // iPhones save 3D captures and AR models as USDZ (Object Capture, Reality Composer, most iOS

@@ -62,3 +62,14 @@ export function numberRowLength(line: string): number {
 export function hasPointRow(lines: readonly string[]): boolean {
   return lines.some((line) => numberRowLength(line) >= 3);
 }
+
+/** Whether `text` (ASCII) occurs anywhere in `bytes`. */
+export function containsAscii(bytes: Uint8Array, text: string): boolean {
+  const first = text.charCodeAt(0);
+  for (let i = bytes.indexOf(first); i >= 0 && i + text.length <= bytes.length; i = bytes.indexOf(first, i + 1)) {
+    let k = 1;
+    while (k < text.length && bytes[i + k] === text.charCodeAt(k)) k++;
+    if (k === text.length) return true;
+  }
+  return false;
+}

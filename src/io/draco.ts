@@ -5,7 +5,7 @@
 // pay for its 270 kB; once loaded, decoding is synchronous and the readers stay synchronous.
 // In a browser its wasm comes from the app's own origin and is checked against the sha256 the build
 // recorded (dracoWasm.ts); in Node (the CLI, the tests) the module reads it beside itself.
-import { startsWith } from './content';
+import { containsAscii, startsWith } from './content';
 import { type FormatId } from './formats';
 import { LIMITS, formatCount } from './limits';
 import { LoadError } from './types';
@@ -81,16 +81,6 @@ export function dracoReady(): Promise<void> {
 export function needsDraco(bytes: Uint8Array): boolean {
   if (startsWith(bytes, 'PK\x03\x04')) return ['.glb', '.gltf', '.drc', '.GLB', '.GLTF', '.DRC'].some((e) => containsAscii(bytes, e));
   return startsWith(bytes, 'DRACO') || containsAscii(bytes, 'KHR_draco_mesh_compression');
-}
-
-function containsAscii(bytes: Uint8Array, text: string): boolean {
-  const first = text.charCodeAt(0);
-  for (let i = bytes.indexOf(first); i >= 0 && i + text.length <= bytes.length; i = bytes.indexOf(first, i + 1)) {
-    let k = 1;
-    while (k < text.length && bytes[i + k] === text.charCodeAt(k)) k++;
-    if (k === text.length) return true;
-  }
-  return false;
 }
 
 export interface DracoGeometry {

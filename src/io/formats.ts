@@ -108,6 +108,13 @@ const TABLE = {
   },
   // Draco (drc.ts): "DRACO", then the version and the geometry type.
   drc: { label: 'Draco', extensions: ['drc'], text: false, sniff: { signature: ({ bytes }) => startsWith(bytes, 'DRACO') } },
+  // FBX (fbx.ts): binary "Kaydara FBX Binary", or ASCII starting with its "; FBX 7.x" comment.
+  fbx: {
+    label: 'FBX',
+    extensions: ['fbx'],
+    text: false,
+    sniff: { signature: ({ bytes, text }) => startsWith(bytes, 'Kaydara FBX Binary  \0') || /^; FBX \d/.test(text) },
+  },
   // A zip archive holding a model (archive.ts); last, so that the zip formats above (3MF, .npz,
   // USDZ) are recognised by their own tests first.
   zip: { label: 'Zip archive', extensions: ['zip'], text: false, sniff: { signature: ({ bytes }) => startsWith(bytes, 'PK\x03\x04') } },
@@ -147,7 +154,6 @@ export const UNREAD_FORMATS: Readonly<Record<string, string>> = {
   rcp: `ReCap projects are not read; ${EXPORT_SCAN}`,
   rcs: `ReCap scans are not read; ${EXPORT_SCAN}`,
   ptx: `PTX scans are not read; ${EXPORT_SCAN}`,
-  fbx: `FBX files are not read; ${EXPORT_MESH}`,
   blend: `Blender files are not read; ${EXPORT_MESH} (File > Export)`,
   dae: `COLLADA files are not read; ${EXPORT_MESH}`,
   '3ds': `3DS files are not read; ${EXPORT_MESH}`,

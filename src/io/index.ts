@@ -1,7 +1,8 @@
 // The loaders' one entry point: bytes of a named file -> a point cloud, or a LoadError that says
 // what is wrong. Pure: no DOM, no network, so it runs in a Web Worker.
-import { isBinaryStl } from './content';
+import { containsAscii, isBinaryStl, startsWith } from './content';
 import { dracoReady, needsDraco } from './draco';
+import { fbxReady, isFbx } from './fbx';
 import { detectWideText, wideToUtf8 } from './encoding';
 import { finish } from './finish';
 import { type FormatId, formatForName } from './formats';
@@ -26,12 +27,18 @@ export interface LoadOptions {
 }
 
 /** Settles once the loaders `bytes` needs can run: the meshopt decoder's WebAssembly compiles
- * asynchronously (meshopt.ts), and the Draco decoder is loaded the first time a file holds Draco
- * data (draco.ts). Callers await it before loadFile; a file read before it settles that needs a
+ * asynchronously (meshopt.ts), the Draco decoder is loaded the first time a file holds Draco data
+ * (draco.ts), and three's FBX loader the first time a file is FBX (fbx.ts). Callers await it before loadFile; a file read before it settles that needs a
  * decoder, or one whose decoder could not be loaded, is refused with the reason. */
 export async function loadersReady(bytes?: Uint8Array): Promise<void> {
   await meshoptReady;
   if (bytes && needsDraco(bytes)) await dracoReady();
+  if (bytes && mayHoldFbx(bytes)) await fbxReady();
+}
+
+/** An FBX file, or a zip archive that names one (archive.ts reads the model inside). */
+function mayHoldFbx(bytes: Uint8Array): boolean {
+  return isFbx(bytes) || (startsWith(bytes, 'PK\x03\x04') && (containsAscii(bytes, '.fbx') || containsAscii(bytes, '.FBX')));
 }
 
 export function loadFile(name: string, bytes: Uint8Array, options: LoadOptions = {}): LoadResult {

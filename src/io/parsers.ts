@@ -2,6 +2,7 @@
 // only the parse worker needs the parsers; the type makes a format without a parser a compile error.
 import { parseArchive } from './archive';
 import { parseDrc } from './drc';
+import { parseFbx } from './fbx';
 import { type FormatId, formatForName } from './formats';
 import { parseGltf } from './gltf';
 import { parseLas } from './las';
@@ -34,6 +35,7 @@ export const PARSERS: Readonly<Record<FormatId, (bytes: Uint8Array) => Parsed>> 
   spz: parseSpz,
   usd: parseUsd,
   drc: parseDrc,
+  fbx: parseFbx,
   zip: (bytes) =>
     parseArchive(
       bytes,

@@ -1,6 +1,11 @@
 // The one place in src/io that touches three.js: running its loaders so colours come out as the
 // file's own values, and getting plain typed arrays out of what they return.
-import { type BufferAttribute, type BufferGeometry, ColorManagement, type InterleavedBufferAttribute } from 'three';
+import { type BufferAttribute, type BufferGeometry, ColorManagement, type InterleavedBufferAttribute, type Object3D } from 'three';
+import { Float32Builder, Float64Builder, Uint32Builder } from './buffers';
+import type { FormatId } from './formats';
+import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, formatCount } from './limits';
+import { shiftedFloat32 } from './origin';
+import { LoadError, type Parsed } from './types';
 
 /** Runs a three.js loader with colour management off: the loaders otherwise convert every colour
  * from sRGB to linear, and our PointCloud holds the file's own 0..1 values. The loaders are
@@ -37,4 +42,63 @@ export function float32Attribute(geometry: BufferGeometry, name: string): Float3
     out[3 * i + 2] = attribute.getZ(i);
   }
   return out;
+}
+
+/** Every mesh with triangles under `root` (a scene a three.js loader built), placed by its world
+ * matrix, as one mesh; vertex colours kept when any mesh has them (grey for the others). `what`
+ * names the scene in messages ("the stage has no mesh with triangles"). */
+export function sceneMeshes(format: FormatId, root: Object3D, what: string): Parsed {
+  root.updateMatrixWorld(true);
+  const positions = new Float64Builder();
+  const colors = new Float32Builder();
+  // Whether any mesh had vertex colours; set inside the traversal's callback.
+  const found = { colors: false };
+  const indices = new Uint32Builder();
+  let vertices = 0;
+  let meshes = 0;
+  root.traverse((object) => {
+    const mesh = object as Object3D & { isMesh?: boolean; geometry?: BufferGeometry };
+    if (!mesh.isMesh || !mesh.geometry) return;
+    const local = float32Attribute(mesh.geometry, 'position');
+    if (local === undefined) return;
+    const count = local.length / 3;
+    const index = mesh.geometry.getIndex();
+    const triangles = index === null ? Math.floor(count / 3) : Math.floor(index.count / 3);
+    if (triangles === 0) return;
+    if (vertices + count > LIMITS.maxPoints) throw new LoadError(format, 'too-large', `the ${what} holds more than ${formatCount(LIMITS.maxPoints)} vertices; ${POINT_LIMIT_TEXT}`);
+    if (indices.length / 3 + triangles > LIMITS.maxFaces) throw new LoadError(format, 'too-large', `the ${what} holds more than ${formatCount(LIMITS.maxFaces)} triangles; ${FACE_LIMIT_TEXT}`);
+    const m = mesh.matrixWorld.elements;
+    for (let i = 0; i < count; i++) {
+      const [x, y, z] = [local[3 * i]!, local[3 * i + 1]!, local[3 * i + 2]!];
+      positions.push3(m[0]! * x + m[4]! * y + m[8]! * z + m[12]!, m[1]! * x + m[5]! * y + m[9]! * z + m[13]!, m[2]! * x + m[6]! * y + m[10]! * z + m[14]!);
+    }
+    const color = float32Attribute(mesh.geometry, 'color');
+    found.colors ||= color !== undefined;
+    for (let i = 0; i < count; i++) {
+      if (color === undefined) colors.push3(0.7, 0.7, 0.7);
+      else colors.push3(color[3 * i]!, color[3 * i + 1]!, color[3 * i + 2]!);
+    }
+    for (let t = 0; t < 3 * triangles; t += 3) {
+      const [a, b, c] = index === null ? [t, t + 1, t + 2] : [index.getX(t), index.getX(t + 1), index.getX(t + 2)];
+      indices.push3(vertices + a, vertices + b, vertices + c);
+    }
+    vertices += count;
+    meshes++;
+  });
+  if (meshes === 0) throw new LoadError(format, 'empty', `the ${what} has no mesh with triangles`);
+  const { positions: shifted, offset } = shiftedFloat32(positions.finish());
+  return {
+    kind: 'mesh',
+    mesh: {
+      positions: shifted,
+      indices: indices.finish(),
+      vertexCount: vertices,
+      faceCount: indices.length / 3,
+      ...(found.colors ? { colors: colors.finish() } : {}),
+    },
+    fileVertexCount: vertices,
+    fileFaceCount: indices.length / 3,
+    warnings: [],
+    ...(offset === undefined ? {} : { offset }),
+  };
 }

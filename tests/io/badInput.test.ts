@@ -51,7 +51,9 @@ describe('bad input', () => {
 
   test('formats people have that are not read say what to export instead', () => {
     expectError('room.e57', garbage(64), 'unsupported', 'room.e57: E57 scans are not read; export the scan as PLY, LAS or XYZ');
-    expectError('chair.fbx', garbage(64), 'unsupported', 'chair.fbx: FBX files are not read; export the model as glTF (.glb), OBJ, PLY or STL');
+    expectError('chair.blend', garbage(64), 'unsupported', 'chair.blend: Blender files are not read; export the model as glTF (.glb), OBJ, PLY or STL (File > Export)');
+    // FBX is read now: garbage named .fbx is refused as what it is not.
+    expectError('chair.fbx', garbage(64), 'malformed', 'FBX: not an FBX file: binary FBX starts with "Kaydara FBX Binary", ASCII FBX with "; FBX"');
     expectError('batch.h5', garbage(64), 'unsupported', "batch.h5: HDF5 files are not read; save the cloud as a NumPy array (np.save('cloud.npy', points))");
     // What the content shows still wins over the name.
     expect(load('chair.fbx', text('v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n')).format).toBe('obj');
@@ -59,7 +61,7 @@ describe('bad input', () => {
 
   test('binary garbage: unknown name, or a format name it does not match', () => {
     const junk = garbage(4096);
-    expectError('junk.bin', junk, 'unsupported', /^junk\.bin: unrecognised format \(extension \.bin; the content is none of PLY, OBJ, PCD, XYZ, OFF, STL, glTF, 3MF, LAS, NumPy, SPZ, USD, Draco, Zip archive; it starts with 0x[0-9a-f]{2}( 0x[0-9a-f]{2}){7}\)$/);
+    expectError('junk.bin', junk, 'unsupported', /^junk\.bin: unrecognised format \(extension \.bin; the content is none of PLY, OBJ, PCD, XYZ, OFF, STL, glTF, 3MF, LAS, NumPy, SPZ, USD, Draco, FBX, Zip archive; it starts with 0x[0-9a-f]{2}( 0x[0-9a-f]{2}){7}\)$/);
     expectError('junk.ply', junk, 'malformed', `PLY: the file does not start with the line 'ply'`);
     expectError('junk.las', junk, 'malformed', 'LAS: the file does not start with "LASF" (every LAS file does)');
     expectError('junk.npy', junk, 'malformed', `NumPy: the file does not start with NumPy's "\\x93NUMPY" (every .npy file does)`);

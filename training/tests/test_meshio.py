@@ -45,7 +45,7 @@ def test_bad_files_name_what_is_wrong(tmp_path):
     with pytest.raises(ValueError, match="end_header"):
         read_cloud(nohead, 10, RNG)
     with pytest.raises(ValueError, match="unsupported extension"):
-        read_cloud(tmp_path / "d.fbx", 10, RNG)
+        read_cloud(tmp_path / "d.blend", 10, RNG)
 
 
 def test_a_shape_far_from_zero_keeps_its_detail(tmp_path):
@@ -246,7 +246,7 @@ def test_a_folder_dataset_leaves_usd_files_out_and_says_so(tmp_path, capsys):
     (tmp_path / "a" / "scan.usdz").write_bytes(b"PK\x03\x04")
     data = load_folder(tmp_path, n_in=32)
     assert data.ids == ["a/one.xyz", "b/one.xyz"]
-    assert "1 USD / Draco / zip file(s) left out (a/scan.usdz)" in capsys.readouterr().err
+    assert "1 USD / Draco / FBX / zip file(s) left out (a/scan.usdz)" in capsys.readouterr().err
 
 
 def test_a_meshopt_or_draco_glb_is_refused_not_misread(tmp_path):
