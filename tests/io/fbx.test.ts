@@ -35,15 +35,23 @@ describe('FBX files', () => {
     expect(boundsOf('box.fbx', binaryFbx(box(2)))).toMatchObject({ min: [10, 0, -1], max: [12, 3, 0] });
   });
 
-  test('an exporter-like scene: a material with a texture file, an embedded image and a camera, read with no DOM', () => {
+  test('an exporter-like scene: normals, UVs, a material with a texture file, an embedded image and a camera, read with no DOM', () => {
     const [header, settings, objects, connections] = box();
+    const [geometry, ...models] = objects!.children!;
+    // Normals and UVs per polygon corner, as exporters write them (24 corners of 6 quads).
+    const s = (type: 'S', value: string) => ({ type, value });
+    const layers: FbxNode[] = [
+      { name: 'LayerElementNormal', properties: [{ type: 'I', value: 0 }], children: [{ name: 'Version', properties: [{ type: 'I', value: 101 }] }, { name: 'MappingInformationType', properties: [s('S', 'ByPolygonVertex')] }, { name: 'ReferenceInformationType', properties: [s('S', 'Direct')] }, { name: 'Normals', properties: [{ type: 'd', value: Array.from({ length: 72 }, (_, i) => (i % 3 === 2 ? 1 : 0)) }] }] },
+      { name: 'LayerElementUV', properties: [{ type: 'I', value: 0 }], children: [{ name: 'Version', properties: [{ type: 'I', value: 101 }] }, { name: 'MappingInformationType', properties: [s('S', 'ByPolygonVertex')] }, { name: 'ReferenceInformationType', properties: [s('S', 'IndexToDirect')] }, { name: 'UV', properties: [{ type: 'd', value: [0, 0, 1, 0, 1, 1, 0, 1] }] }, { name: 'UVIndex', properties: [{ type: 'i', value: Array.from({ length: 24 }, (_, i) => i % 4) }] }] },
+    ];
     const scene: FbxNode[] = [
       header!,
       settings!,
       {
         ...objects!,
         children: [
-          ...objects!.children!,
+          { ...geometry!, children: [...geometry!.children!, ...layers] },
+          ...models,
           { name: 'Material', properties: [{ type: 'L', value: 3000 }, { type: 'S', value: 'Material::wood' }, { type: 'S', value: '' }], children: [{ name: 'ShadingModel', properties: [{ type: 'S', value: 'phong' }] }] },
           { name: 'Texture', properties: [{ type: 'L', value: 4000 }, { type: 'S', value: 'Texture::wood' }, { type: 'S', value: '' }], children: [{ name: 'FileName', properties: [{ type: 'S', value: 'C:\\textures\\wood.png' }] }, { name: 'RelativeFilename', properties: [{ type: 'S', value: 'textures\\wood.png' }] }] },
           { name: 'Video', properties: [{ type: 'L', value: 5000 }, { type: 'S', value: 'Video::wood' }, { type: 'S', value: 'Clip' }], children: [{ name: 'RelativeFilename', properties: [{ type: 'S', value: 'textures\\wood.png' }] }, { name: 'Content', properties: [{ type: 'S', value: 'not really a png' }] }] },
