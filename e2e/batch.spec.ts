@@ -212,6 +212,42 @@ test('a folder of class sub-folders: rows, a failing file, CSV, accuracy and the
   }
 });
 
+// A model downloaded as glTF and unzipped (macOS unzips downloads itself) is a folder: scene.gltf,
+// the scene.bin it names and its textures. Picked as a folder, the .gltf is read with its buffer
+// (the .bin is not a row of its own, the texture is skipped), and its row opens in the viewer.
+test('a folder holding a .gltf, its .bin and a texture: one row, read with its buffer, opened in the viewer', async ({ page }) => {
+  test.setTimeout(10 * 60_000);
+  const chair = testCloud('chair_0890').points;
+  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'batch-gltf-')), 'download');
+  mkdirSync(path.join(dir, 'textures'), { recursive: true });
+  writeFileSync(path.join(dir, 'scene.bin'), new Uint8Array(chair.buffer, chair.byteOffset, chair.byteLength));
+  writeFileSync(
+    path.join(dir, 'scene.gltf'),
+    JSON.stringify({
+      asset: { version: '2.0' },
+      buffers: [{ byteLength: chair.byteLength, uri: 'scene.bin' }],
+      bufferViews: [{ buffer: 0, byteLength: chair.byteLength }],
+      accessors: [{ bufferView: 0, componentType: 5126, count: chair.length / 3, type: 'VEC3' }],
+      meshes: [{ primitives: [{ attributes: { POSITION: 0 }, mode: 0 }] }],
+      nodes: [{ mesh: 0 }],
+      scenes: [{ nodes: [0] }],
+      scene: 0,
+    }),
+  );
+  writeFileSync(path.join(dir, 'textures', 'base.png'), new Uint8Array(64));
+  await openBatchMode(page);
+  await page.getByTestId('batch-folder-input').setInputFiles(dir);
+  await expect(page.getByTestId('batch-listing')).toContainText('1 file; 1 skipped (not a format the app reads: .png)');
+  await waitForBatch(page, 1);
+  const row = page.getByTestId('batch-row');
+  await expect(row).toHaveCount(1);
+  await expect(row).toHaveAttribute('data-status', 'done');
+  await expect(row).toHaveAttribute('data-top1', 'chair');
+  await row.getByRole('button').click();
+  await waitForLoaded(page, 'scene.gltf');
+  await expect(page.getByTestId('point-count')).toHaveAttribute('data-value', String(chair.length / 3));
+});
+
 test('several files dropped in the one-file mode start a batch', async ({ page }) => {
   test.setTimeout(10 * 60_000);
   await page.goto('/?device=wasm&votes=1&up=z');

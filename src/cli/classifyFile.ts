@@ -1,11 +1,12 @@
 // One file through the app's pipeline, in a worker: bytes -> src/io's loadFile (the same loaders,
 // mesh sampling and checks as the parse worker) -> the classifier (src/model) -> the plain record
 // the CLI reports. A file that cannot be read or classified throws; the pool reports it and goes on.
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { upWithFloor } from '../geometry/upTurn';
 import type { Classifier, TaughtHead } from '../model/classifier';
 import { formatOfName } from '../io/formats';
+import type { SidecarFiles } from '../io/gltf';
 import { LIMITS, loadFile, loadersReady } from '../io/index';
 import { loadLargePly } from '../io/largePly';
 import { centreOf, objectCloud } from '../io/objects';
@@ -81,9 +82,24 @@ export async function readCloud(file: string, keepEveryPoint = false) {
   } else {
     const bytes = new Uint8Array(readFileSync(file));
     await loadersReady(bytes);
-    loaded = loadFile(name, bytes, { keepEveryPoint });
+    loaded = loadFile(name, bytes, { keepEveryPoint, sidecar: besideOnDisk(file) });
   }
   return { loaded, positions: loaded.cloud.positions.subarray(0, loaded.cloud.count * 3) };
+}
+
+/** A .gltf's separate files, read from the disk relative to its folder (at most LIMITS.maxFileBytes each). */
+function besideOnDisk(file: string): SidecarFiles {
+  return (uri) => {
+    let relative = uri;
+    try {
+      relative = decodeURIComponent(uri);
+    } catch {
+      // a uri that is not percent-encoding: its text is the name
+    }
+    const beside = path.resolve(path.dirname(file), relative);
+    if (!existsSync(beside) || statSync(beside).size > LIMITS.maxFileBytes) return undefined;
+    return new Uint8Array(readFileSync(beside));
+  };
 }
 
 export async function classifyFile(classifier: Classifier, file: string, options: FileOptions): Promise<Classified> {

@@ -8,8 +8,10 @@
 // The root is what the user gave: the picked or dropped folder. When several folders are dropped
 // at once, the drop itself is the root, so each dropped folder is a class. Loose files have no label.
 // Hidden files and folders (a name starting with '.') are passed over; files whose extension no
-// format reads (src/io/formats.ts) are skipped and reported. At most `maxFiles` files are taken.
+// format reads (src/io/formats.ts) are skipped and reported, except a .gltf's separate buffers
+// (.bin files in its folder: companions.ts). At most `maxFiles` files are taken.
 import { extensionOf } from '../io/formats';
+import { setCompanions } from './companions';
 import { classOf, comparePaths, isHidden, isReadableName } from './pathRules';
 
 /** The most files one listing takes: results stay small, but a batch of more is hours of work and
@@ -63,6 +65,7 @@ async function collect(root: string | null, walk: AsyncIterable<Visit>, options:
   // to maxFiles: the files kept are the first by path, not the first the walk happened to reach.
   const taken: (Omit<FolderFile, 'file'> & { getFile: () => Promise<File> })[] = [];
   const skipped: FolderListing['skipped'] = { count: 0, examples: [], extensions: [] };
+  const buffers: { folder: string; path: string; getFile: () => Promise<File> }[] = [];
   let hidden = 0;
   let visited = 0;
   let stoppedWalk = false;
@@ -82,6 +85,11 @@ async function collect(root: string | null, walk: AsyncIterable<Visit>, options:
     }
     const path = (root === null ? segments : [root, ...segments]).join('/');
     const name = segments[segments.length - 1];
+    // A .gltf's separate buffers: kept aside, given to the .gltf files of their folder below.
+    if (extensionOf(name) === 'bin') {
+      buffers.push({ folder: path.slice(0, path.length - name.length), getFile: found.getFile, path });
+      continue;
+    }
     if (!isReadableName(name)) {
       skipped.count++;
       if (skipped.examples.length < SKIPPED_EXAMPLES) skipped.examples.push(path);
@@ -95,7 +103,22 @@ async function collect(root: string | null, walk: AsyncIterable<Visit>, options:
   taken.sort((a, b) => comparePaths(a.path, b.path));
   const kept = taken.slice(0, maxFiles);
   const files: FolderFile[] = [];
-  for (const { getFile, ...rest } of kept) files.push({ file: await getFile(), ...rest });
+  const gltfFolders = new Set(kept.filter((f) => extensionOf(f.path) === 'gltf').map((f) => f.path.slice(0, f.path.lastIndexOf('/') + 1)));
+  const companions = new Map<string, File[]>();
+  for (const b of buffers) {
+    if (gltfFolders.has(b.folder)) {
+      companions.set(b.folder, [...(companions.get(b.folder) ?? []), await b.getFile()]);
+    } else {
+      skipped.count++;
+      if (skipped.examples.length < SKIPPED_EXAMPLES) skipped.examples.push(b.path);
+      if (!skipped.extensions.includes('.bin')) skipped.extensions.push('.bin');
+    }
+  }
+  for (const { getFile, ...rest } of kept) {
+    const file = await getFile();
+    if (extensionOf(rest.path) === 'gltf') setCompanions(file, companions.get(rest.path.slice(0, rest.path.lastIndexOf('/') + 1)) ?? []);
+    files.push({ file, ...rest });
+  }
   const notes: string[] = [];
   if (stoppedWalk) notes.push(`Stopped after looking at ${maxVisited.toLocaleString('en')} files and folders; ${files.length.toLocaleString('en')} files taken.`);
   if (taken.length > maxFiles) {

@@ -5,7 +5,7 @@
 // only when nothing else is there: a zip's README.txt is not a point cloud), the others named in
 // a warning. macOS's resource forks (__MACOSX/, ._name) are skipped.
 import { type FormatId, extensionOf, formatLabel } from './formats';
-import type { SidecarFiles } from './gltf';
+import { type SidecarFiles, sidecarPath } from './gltf';
 import { formatCount } from './limits';
 import { chooseFormat } from './sniff';
 import { quote } from './text';
@@ -61,18 +61,5 @@ export function parseArchive(bytes: Uint8Array, accepted: (ext: string) => boole
 /** A .gltf's separate files, by their uri relative to its folder in the archive. */
 function sidecarsOf(model: string, files: Record<string, Uint8Array>): SidecarFiles {
   const folder = model.slice(0, model.lastIndexOf('/') + 1);
-  return (uri) => {
-    let path: string;
-    try {
-      path = decodeURIComponent(uri);
-    } catch {
-      path = uri;
-    }
-    const parts: string[] = [];
-    for (const part of `${folder}${path}`.split('/')) {
-      if (part === '..') parts.pop();
-      else if (part !== '.' && part !== '') parts.push(part);
-    }
-    return files[parts.join('/')];
-  };
+  return (uri) => files[sidecarPath(folder, uri)];
 }

@@ -143,8 +143,26 @@ function parseJson(text: string): Json {
 }
 
 /** Each buffer's bytes: the .glb's binary chunk, or a base64 data: URI. */
-/** A .gltf's separate files by their uri, where they can be reached (the archive it came in). */
+/** A .gltf's separate files by their uri, where they can be reached (the archive it came in, the
+ * folder it was dropped with, the disk beside it). */
 export type SidecarFiles = (uri: string) => Uint8Array | undefined;
+
+/** The path a relative uri names from `folder` ('' or ending in '/'): percent-decoded, './' and
+ * '../' resolved, never above the top. */
+export function sidecarPath(folder: string, uri: string): string {
+  let path: string;
+  try {
+    path = decodeURIComponent(uri);
+  } catch {
+    path = uri;
+  }
+  const parts: string[] = [];
+  for (const part of `${folder}${path}`.split('/')) {
+    if (part === '..') parts.pop();
+    else if (part !== '.' && part !== '') parts.push(part);
+  }
+  return parts.join('/');
+}
 
 function buffers(json: Json, bin: Uint8Array | undefined, sidecar?: SidecarFiles): Uint8Array[] {
   return (json.buffers ?? []).map((b, i) => {
@@ -165,10 +183,10 @@ function buffers(json: Json, bin: Uint8Array | undefined, sidecar?: SidecarFiles
       }
     } else if (sidecar !== undefined) {
       const found = sidecar(String(b.uri));
-      if (found === undefined) throw new LoadError('gltf', 'truncated', `buffer ${i} is a separate file (${quote(String(b.uri))}) that the archive does not hold`);
+      if (found === undefined) throw new LoadError('gltf', 'truncated', `buffer ${i} is a separate file (${quote(String(b.uri))}), which is not beside it`);
       data = found;
     } else {
-      throw new LoadError('gltf', 'unsupported', `buffer ${i} is a separate file (${quote(String(b.uri))}); open the .glb, a .gltf with its buffers embedded, or a .zip holding the .gltf and its files`);
+      throw new LoadError('gltf', 'unsupported', `buffer ${i} is a separate file (${quote(String(b.uri))}); open the .glb, a .gltf with its buffers embedded, or drop the folder holding the .gltf and its files (or a .zip of it)`);
     }
     if (data.length < declared) throw new LoadError('gltf', 'truncated', `buffer ${i} declares ${formatCount(declared)} bytes but holds ${formatCount(data.length)}`);
     return data;

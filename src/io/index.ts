@@ -6,6 +6,7 @@ import { fbxReady, isFbx } from './fbx';
 import { detectWideText, wideToUtf8 } from './encoding';
 import { finish } from './finish';
 import { type FormatId, formatForName } from './formats';
+import { type SidecarFiles, parseGltf } from './gltf';
 import { LIMITS, fileSizeRefusal, formatCount } from './limits';
 import { meshoptReady } from './meshopt';
 import { PARSERS } from './parsers';
@@ -24,6 +25,8 @@ export interface LoadOptions {
   seed?: number;
   /** Keep the points the clean-up would leave out (stray pieces, a floor; default false). */
   keepEveryPoint?: boolean;
+  /** A .gltf's separate files (its buffers), where they can be reached. */
+  sidecar?: SidecarFiles;
 }
 
 /** Settles once the loaders `bytes` needs can run: the meshopt decoder's WebAssembly compiles
@@ -57,7 +60,7 @@ export function loadFile(name: string, bytes: Uint8Array, options: LoadOptions =
 
   const { bytes: content, warnings: encodingWarnings } = asUtf8(named, bytes);
   const { entry, warnings } = chooseFormat(name, content);
-  const parsed = PARSERS[entry.id](content);
+  const parsed = entry.id === 'gltf' && options.sidecar ? parseGltf(content, options.sidecar) : PARSERS[entry.id](content);
   parsed.warnings.unshift(...encodingWarnings, ...warnings);
   return finish(parsed.format ?? entry.id, parsed, { meshSamples, seed, keepEveryPoint: options.keepEveryPoint === true });
 }

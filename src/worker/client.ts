@@ -1,4 +1,5 @@
 // The page's side of the parse worker.
+import { companionsOf } from '../files/companions';
 import { formatOfName } from '../io/formats';
 import { fileSizeRefusal, largePlyRefusal, LIMITS } from '../io/limits';
 import type { LoadResult } from '../io/types';
@@ -42,7 +43,8 @@ export class ParseClient {
       });
     }
     const start = performance.now();
-    const { result, ms, shown } = await this.connection.call('load', { name: file.name, file, keepEveryPoint }, { onProgress });
+    const companions = companionsOf(file).map((c) => ({ name: c.name, file: c }));
+    const { result, ms, shown } = await this.connection.call('load', { name: file.name, file, keepEveryPoint, ...(companions.length > 0 ? { companions } : {}) }, { onProgress });
     return { result, shown, parseMs: ms, totalMs: performance.now() - start };
   }
 

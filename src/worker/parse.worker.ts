@@ -2,7 +2,9 @@
 // The worker that parses files off the main thread: one handler per request of protocol.ts.
 // It reads the File itself (the page never holds a huge file's bytes), reports its stages, and
 // picks the points the viewer draws, so the page only receives arrays it can use as they are.
-import { LIMITS, loadFile, loadersReady } from '../io/index';
+import { LIMITS, LoadError, loadFile, loadersReady } from '../io/index';
+import { type SidecarFiles, sidecarPath } from '../io/gltf';
+import { fileSizeRefusal, formatCount } from '../io/limits';
 import { loadLargePly } from '../io/largePly';
 import { serialiseLoadError } from './failure';
 import type { ParseApi, ParseProgress } from './protocol';
@@ -33,6 +35,17 @@ async function readBlob(file: Blob, progress: (p: ParseProgress) => void): Promi
   return loaded === bytes.length ? bytes : bytes.subarray(0, loaded);
 }
 
+/** A .gltf's companion files (its separate buffers, from the same folder) as its reader looks them
+ * up: by the uri's file name. At most LIMITS.maxFileBytes in all are read. */
+async function companionFiles(companions: { name: string; file: Blob }[]): Promise<SidecarFiles | undefined> {
+  if (companions.length === 0) return undefined;
+  const total = companions.reduce((n, c) => n + c.file.size, 0);
+  if (total > LIMITS.maxFileBytes) throw new LoadError('gltf', 'too-large', `its separate files hold ${formatCount(total)} bytes; ${fileSizeRefusal(total)}`);
+  const byName = new Map<string, Uint8Array>();
+  for (const c of companions) byName.set(c.name, new Uint8Array(await c.file.arrayBuffer()));
+  return (uri) => byName.get(sidecarPath('', uri).split('/').pop() ?? '');
+}
+
 serve<ParseApi>(
   self,
   {
@@ -48,10 +61,11 @@ serve<ParseApi>(
         result = await loadLargePly(payload.name, file.size, read, { keepEveryPoint, onRead: (loaded) => progress({ stage: 'read', loaded, total: file.size }) });
       } else {
         const bytes = 'file' in payload ? await readBlob(payload.file, progress) : new Uint8Array(payload.bytes);
+        const sidecar = await companionFiles(payload.companions ?? []);
         progress({ stage: 'parse' });
         await loadersReady(bytes);
         start = performance.now();
-        result = loadFile(payload.name, bytes, { keepEveryPoint });
+        result = loadFile(payload.name, bytes, { keepEveryPoint, ...(sidecar ? { sidecar } : {}) });
       }
       const ms = performance.now() - start;
       progress({ stage: 'view' });

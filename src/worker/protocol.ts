@@ -12,7 +12,11 @@ export interface ParseApi {
   /** Parses a file (a Blob, read in the worker, or its bytes, transferred) into a cloud, and the
    * points the viewer draws (shownPoints.ts); every array comes back transferred. */
   load: Call<
-    ({ name: string; file: Blob } | { name: string; bytes: ArrayBuffer }) & { keepEveryPoint?: boolean },
+    ({ name: string; file: Blob } | { name: string; bytes: ArrayBuffer }) & {
+      keepEveryPoint?: boolean;
+      /** Files the file needs beside it (a .gltf's separate buffers), by name. */
+      companions?: { name: string; file: Blob }[];
+    },
     { result: LoadResult; ms: number; shown: ShownPoints },
     ParseProgress
   >;

@@ -100,6 +100,31 @@ describe('any2point classify', () => {
     }
   }, 600_000);
 
+  it("reads a .gltf's separate buffer from beside it on the disk (its name percent-encoded in the uri)", async () => {
+    const chair = testCloud(chairs[0]!).points;
+    const dir = mkdtempSync(path.join(tmpdir(), 'any2point-gltf-'));
+    const gltf = (uri: string) =>
+      JSON.stringify({
+        asset: { version: '2.0' },
+        buffers: [{ byteLength: chair.byteLength, uri }],
+        bufferViews: [{ buffer: 0, byteLength: chair.byteLength }],
+        accessors: [{ bufferView: 0, componentType: 5126, count: chair.length / 3, type: 'VEC3' }],
+        meshes: [{ primitives: [{ attributes: { POSITION: 0 }, mode: 0 }] }],
+        nodes: [{ mesh: 0 }],
+        scenes: [{ nodes: [0] }],
+        scene: 0,
+      });
+    writeFileSync(path.join(dir, 'chair data.bin'), new Uint8Array(chair.buffer, chair.byteOffset, chair.byteLength));
+    writeFileSync(path.join(dir, 'chair.gltf'), gltf('chair%20data.bin'));
+    writeFileSync(path.join(dir, 'lost.gltf'), gltf('missing.bin'));
+    const run = await runCli(['classify', path.join(dir, 'chair.gltf'), path.join(dir, 'lost.gltf'), '--jobs', '1', '--votes', '1', '--device', 'cpu']);
+    const files = (JSON.parse(run.stdout) as JsonOut).files;
+    const byName = Object.fromEntries(files.map((f) => [path.basename(f.file), f]));
+    expect([byName['chair.gltf']!.points, byName['chair.gltf']!.top[0]!.label]).toEqual([chair.length / 3, 'chair']);
+    expect(byName['lost.gltf']!.error).toBe("glTF: buffer 0 is a separate file ('missing.bin'), which is not beside it");
+    rmSync(dir, { recursive: true, force: true });
+  }, 600_000);
+
   it('leaves a floor under a scan out, as the app does, and keeps it with --keep-every-point', async () => {
     // A test chair standing on a square floor patch twice its width (600 points, XYZ text).
     const chair = testCloud(chairs[0]!).points;

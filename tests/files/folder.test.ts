@@ -17,6 +17,7 @@ import {
   type FileEntryLike,
   type FileHandleLike,
 } from '../../src/files/folder';
+import { companionsOf } from '../../src/files/companions';
 
 /** A tree written as paths below a root folder. */
 const TREE = [
@@ -115,6 +116,19 @@ describe('the three ways in agree', () => {
       ['scans/a.ply', undefined],
       ['scans/b.ply', undefined],
     ]);
+  });
+
+  it("a .gltf's separate buffers in its folder go with it; other .bin files are skipped", async () => {
+    const listing = await listFileList(
+      ['chair/scene.gltf', 'chair/scene.bin', 'chair/textures/wood.png', 'table/table.ply', 'table/cache.bin'].map((p) => pickedFile('scans', p)),
+    );
+    expect(listing.files.map((f) => f.path)).toEqual(['scans/chair/scene.gltf', 'scans/table/table.ply']);
+    expect(companionsOf(listing.files[0]!.file).map((f) => f.name)).toEqual(['scene.bin']);
+    expect(companionsOf(listing.files[1]!.file)).toEqual([]);
+    expect(listing.skipped.examples).toEqual(['scans/chair/textures/wood.png', 'scans/table/cache.bin']);
+    const loose = await listFileList([fileAt('scene.gltf'), fileAt('scene.bin')]);
+    expect(loose.files.map((f) => f.path)).toEqual(['scene.gltf']);
+    expect(companionsOf(loose.files[0]!.file).map((f) => f.name)).toEqual(['scene.bin']);
   });
 
   it('loose files (<input multiple>) have names as paths and no labels', async () => {

@@ -111,7 +111,7 @@ describe('archives refused, saying why', () => {
   test('nothing to read, only other archives, a missing buffer, a broken model, a broken zip', () => {
     expectError('a.zip', zipSync({ 'notes.md': text('# hi'), 'image.png': new Uint8Array(10) }), 'unsupported', 'Zip archive: the archive holds no file this app reads');
     expectError('a.zip', zipSync({ 'inner.zip': zipSync({ 'a.stl': boxStl(1) }) }), 'unsupported', "Zip archive: the archive holds only other archives ('inner.zip'); unpack them first");
-    expectError('a.zip', zipSync({ 'scene.gltf': gltfWithSidecar('scene.bin').gltf }), 'truncated', "Zip archive: 'scene.gltf' in the archive: glTF: buffer 0 is a separate file ('scene.bin') that the archive does not hold");
+    expectError('a.zip', zipSync({ 'scene.gltf': gltfWithSidecar('scene.bin').gltf }), 'truncated', "Zip archive: 'scene.gltf' in the archive: glTF: buffer 0 is a separate file ('scene.bin'), which is not beside it");
     expectError('a.zip', zipSync({ 'part.stl': boxStl(1).subarray(0, 150) }), 'truncated', /^Zip archive: 'part\.stl' in the archive: STL: /);
     const zip = zipSync({ 'part.stl': boxStl(1) });
     expectError('a.zip', zip.subarray(0, zip.length - 30), 'malformed', /^Zip archive: the zip archive cannot be read/);

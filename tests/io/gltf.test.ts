@@ -155,7 +155,7 @@ describe('glTF files refused, saying why', () => {
 
   test('buffers in a separate file', () => {
     const { json } = base();
-    expectError('a.gltf', text(JSON.stringify({ ...json, buffers: [{ byteLength: 56, uri: 'scene.bin' }] })), 'unsupported', `glTF: buffer 0 is a separate file ('scene.bin'); open the .glb, a .gltf with its buffers embedded, or a .zip holding the .gltf and its files`);
+    expectError('a.gltf', text(JSON.stringify({ ...json, buffers: [{ byteLength: 56, uri: 'scene.bin' }] })), 'unsupported', `glTF: buffer 0 is a separate file ('scene.bin'); open the .glb, a .gltf with its buffers embedded, or drop the folder holding the .gltf and its files (or a .zip of it)`);
   });
 
   test('Draco named but not used by a primitive: its plain accessors are read (Draco itself: draco.test.ts)', () => {
