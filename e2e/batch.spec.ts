@@ -12,7 +12,7 @@ import { expect, test, type Page } from '@playwright/test';
 import Papa from 'papaparse';
 import { headFileText } from '../src/teach/headFile';
 import { dropTransfer, framesDrawn, saveScreenshot, waitForFrameAfter, waitForLoaded } from './helpers';
-import { loadedCount, referenceOf, testCloud, testIdsOf, toObj, toPly, zooManifest, zooModel } from './modelnet';
+import { loadedCount, referenceOf, testCloud, testIdsOf, toGltfWithBuffer, toObj, toPly, zooManifest, zooModel } from './modelnet';
 
 /** Folder -> parity clouds in it. The folder names match the model's classes only loosely. */
 const LAYOUT: Record<string, string[]> = {
@@ -221,19 +221,7 @@ test('a folder holding a .gltf, its .bin and a texture: one row, read with its b
   const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'batch-gltf-')), 'download');
   mkdirSync(path.join(dir, 'textures'), { recursive: true });
   writeFileSync(path.join(dir, 'scene.bin'), new Uint8Array(chair.buffer, chair.byteOffset, chair.byteLength));
-  writeFileSync(
-    path.join(dir, 'scene.gltf'),
-    JSON.stringify({
-      asset: { version: '2.0' },
-      buffers: [{ byteLength: chair.byteLength, uri: 'scene.bin' }],
-      bufferViews: [{ buffer: 0, byteLength: chair.byteLength }],
-      accessors: [{ bufferView: 0, componentType: 5126, count: chair.length / 3, type: 'VEC3' }],
-      meshes: [{ primitives: [{ attributes: { POSITION: 0 }, mode: 0 }] }],
-      nodes: [{ mesh: 0 }],
-      scenes: [{ nodes: [0] }],
-      scene: 0,
-    }),
-  );
+  writeFileSync(path.join(dir, 'scene.gltf'), toGltfWithBuffer(chair.length / 3, 'scene.bin'));
   writeFileSync(path.join(dir, 'textures', 'base.png'), new Uint8Array(64));
   await openBatchMode(page);
   await page.getByTestId('batch-folder-input').setInputFiles(dir);

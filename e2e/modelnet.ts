@@ -131,6 +131,21 @@ export function toGlb(points: Float32Array, compression?: GlbCompression): Uint8
   return out;
 }
 
+/** A .gltf (JSON text) whose one primitive holds `count` float32 points (mode 0) in the separate
+ * buffer file `uri`: the file's bytes are the points' own (written here from the specification). */
+export function toGltfWithBuffer(count: number, uri: string): string {
+  return JSON.stringify({
+    asset: { version: '2.0', generator: 'any2point e2e' },
+    buffers: [{ byteLength: count * 12, uri }],
+    bufferViews: [{ buffer: 0, byteLength: count * 12 }],
+    accessors: [{ bufferView: 0, componentType: 5126, count, type: 'VEC3' }],
+    meshes: [{ primitives: [{ attributes: { POSITION: 0 }, mode: 0 }] }],
+    nodes: [{ mesh: 0 }],
+    scenes: [{ nodes: [0] }],
+    scene: 0,
+  });
+}
+
 /** LAS 1.2, point format 0, at `offset` (a map's coordinates): a 227-byte header and 20-byte
  * records, x y z as int32 in millimetres (written here from the ASPRS spec's tables, not by src/io). */
 export function toLas(points: Float32Array, offset: readonly [number, number, number]): Uint8Array {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import Papa from 'papaparse';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CliJsonFile } from '../../src/cli/output';
-import { testCloud, testIdsOf } from '../../e2e/modelnet';
+import { testCloud, testIdsOf, toGltfWithBuffer } from '../../e2e/modelnet';
 import { modelnetFolder, runCli } from './runCli';
 
 const chairs = testIdsOf('chair').slice(0, 2);
@@ -103,20 +103,9 @@ describe('any2point classify', () => {
   it("reads a .gltf's separate buffer from beside it on the disk (its name percent-encoded in the uri)", async () => {
     const chair = testCloud(chairs[0]!).points;
     const dir = mkdtempSync(path.join(tmpdir(), 'any2point-gltf-'));
-    const gltf = (uri: string) =>
-      JSON.stringify({
-        asset: { version: '2.0' },
-        buffers: [{ byteLength: chair.byteLength, uri }],
-        bufferViews: [{ buffer: 0, byteLength: chair.byteLength }],
-        accessors: [{ bufferView: 0, componentType: 5126, count: chair.length / 3, type: 'VEC3' }],
-        meshes: [{ primitives: [{ attributes: { POSITION: 0 }, mode: 0 }] }],
-        nodes: [{ mesh: 0 }],
-        scenes: [{ nodes: [0] }],
-        scene: 0,
-      });
     writeFileSync(path.join(dir, 'chair data.bin'), new Uint8Array(chair.buffer, chair.byteOffset, chair.byteLength));
-    writeFileSync(path.join(dir, 'chair.gltf'), gltf('chair%20data.bin'));
-    writeFileSync(path.join(dir, 'lost.gltf'), gltf('missing.bin'));
+    writeFileSync(path.join(dir, 'chair.gltf'), toGltfWithBuffer(chair.length / 3, 'chair%20data.bin'));
+    writeFileSync(path.join(dir, 'lost.gltf'), toGltfWithBuffer(chair.length / 3, 'missing.bin'));
     const run = await runCli(['classify', path.join(dir, 'chair.gltf'), path.join(dir, 'lost.gltf'), '--jobs', '1', '--votes', '1', '--device', 'cpu']);
     const files = (JSON.parse(run.stdout) as JsonOut).files;
     const byName = Object.fromEntries(files.map((f) => [path.basename(f.file), f]));

@@ -4,6 +4,7 @@
 // one mesh model: its vertices, its polygons (FBX ends each with a negated index) and its
 // translation, connected to the scene's root.
 import { zlibSync } from 'three/examples/jsm/libs/fflate.module.js';
+import { concat } from './generate';
 
 export type Property = { type: 'L' | 'I' | 'D'; value: number } | { type: 'S'; value: string } | { type: 'd' | 'i'; value: number[] };
 export interface FbxNode {
@@ -36,16 +37,6 @@ export function meshTree(vertices: number[], polygons: number[][], translation: 
 
 const encoder = new TextEncoder();
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 function propertyBytes(p: Property, compress: boolean): Uint8Array {
   const head = encoder.encode(p.type);
   if (p.type === 'S') {
@@ -53,7 +44,7 @@ function propertyBytes(p: Property, compress: boolean): Uint8Array {
     const out = new Uint8Array(4 + text.length);
     new DataView(out.buffer).setUint32(0, text.length, true);
     out.set(text, 4);
-    return concat([head, out]);
+    return concat(head, out);
   }
   if (p.type === 'd' || p.type === 'i') {
     const raw = p.type === 'd' ? new Uint8Array(new Float64Array(p.value).buffer) : new Uint8Array(new Int32Array(p.value).buffer);
@@ -64,7 +55,7 @@ function propertyBytes(p: Property, compress: boolean): Uint8Array {
     view.setUint32(4, compress ? 1 : 0, true);
     view.setUint32(8, stored.length, true);
     out.set(stored, 12);
-    return concat([head, out]);
+    return concat(head, out);
   }
   const out = new Uint8Array(p.type === 'I' ? 4 : 8);
   const view = new DataView(out.buffer);
@@ -72,7 +63,7 @@ function propertyBytes(p: Property, compress: boolean): Uint8Array {
   if (p.type === 'I') view.setInt32(0, value, true);
   else if (p.type === 'L') view.setBigInt64(0, BigInt(value), true);
   else view.setFloat64(0, value, true);
-  return concat([head, out]);
+  return concat(head, out);
 }
 
 /** A binary FBX of `nodes`: version 7400 (32-bit offsets) or 7500 (64-bit), arrays zlib-compressed or raw. */
@@ -81,7 +72,7 @@ export function binaryFbx(nodes: FbxNode[], { version = 7400, compress = true } 
   const headerBytes = wide ? 25 : 13;
   const nodeBytes = (node: FbxNode, at: number): Uint8Array => {
     const name = encoder.encode(node.name);
-    const props = concat((node.properties ?? []).map((p) => propertyBytes(p, compress)));
+    const props = concat(...(node.properties ?? []).map((p) => propertyBytes(p, compress)));
     let pos = at + headerBytes + name.length + props.length;
     const children: Uint8Array[] = [];
     for (const child of node.children ?? []) {
@@ -101,7 +92,7 @@ export function binaryFbx(nodes: FbxNode[], { version = 7400, compress = true } 
     put(2, props.length);
     header[headerBytes - 1] = name.length;
     header.set(name, headerBytes);
-    return concat([header, props, ...children]);
+    return concat(header, props, ...children);
   };
   const head = new Uint8Array(27);
   head.set(encoder.encode('Kaydara FBX Binary  \0\x1a\0'));
@@ -115,7 +106,7 @@ export function binaryFbx(nodes: FbxNode[], { version = 7400, compress = true } 
   }
   parts.push(new Uint8Array(headerBytes)); // the top level's NULL record
   parts.push(new Uint8Array(176 + ((16 - ((at + headerBytes + 176) % 16)) % 16))); // a zeroed footer, 16-aligned
-  return concat(parts);
+  return concat(...parts);
 }
 
 /** The same nodes as ASCII FBX 7.4. */

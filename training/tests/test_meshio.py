@@ -105,8 +105,18 @@ def test_off_xyz_and_stl_read_as_the_app_reads_them(tmp_path):
         read_cloud(tmp_path / "bad.off", 8, RNG)
 
 
-def test_pcd_glb_and_3mf(tmp_path):
+def _glb(doc: dict, binary: bytes) -> bytes:
+    """A binary glTF of `doc` (JSON) and `binary` (its buffer 0), each chunk padded to 4 bytes."""
     import json
+
+    js = json.dumps(doc).encode()
+    js += b" " * (-len(js) % 4)
+    binary += b"\0" * (-len(binary) % 4)
+    return (b"glTF" + (2).to_bytes(4, "little") + (28 + len(js) + len(binary)).to_bytes(4, "little")
+            + len(js).to_bytes(4, "little") + b"JSON" + js + len(binary).to_bytes(4, "little") + b"BIN\0" + binary)
+
+
+def test_pcd_glb_and_3mf(tmp_path):
     import zipfile
 
     pts = np.array([[0.5, 1.5, -2], [3, 4, 5], [-1, 0, 0.25]])
@@ -133,12 +143,7 @@ def test_pcd_glb_and_3mf(tmp_path):
            "meshes": [{"primitives": [{"attributes": {"POSITION": 0}, "indices": 1}]}],
            "nodes": [{"mesh": 0, "translation": [10, 0, 0], "rotation": [s, 0, 0, s], "scale": [2, 2, 2]}],
            "scenes": [{"nodes": [0]}], "scene": 0}
-    js = json.dumps(doc).encode()
-    js += b" " * (-len(js) % 4)
-    binary += b"\0" * (-len(binary) % 4)
-    glb = (b"glTF" + (2).to_bytes(4, "little") + (28 + len(js) + len(binary)).to_bytes(4, "little")
-           + len(js).to_bytes(4, "little") + b"JSON" + js + len(binary).to_bytes(4, "little") + b"BIN\0" + binary)
-    (tmp_path / "s.glb").write_bytes(glb)
+    (tmp_path / "s.glb").write_bytes(_glb(doc, binary))
     got = read_cloud(tmp_path / "s.glb", 500, RNG)
     assert np.allclose(got.min(0), [10, 0, 0], atol=0.1) and np.allclose(got.max(0), [12, 0, 2], atol=0.1)
     assert np.abs(got[:, 1]).max() < 1e-6
@@ -269,8 +274,6 @@ def test_a_meshopt_or_draco_glb_is_refused_not_misread(tmp_path):
 def test_glb_instances_placed_like_the_app(tmp_path):
     """EXT_mesh_gpu_instancing (glTF-Transform's optimize writes it): every instance of the mesh,
     placed by its translation and rotation (int16 normalized) in the node's space, as gltf.ts does."""
-    import json
-
     from any2point.meshio import _read_glb
 
     tri = np.array([[1, 0, 0], [0, 2, 0], [0, 0, 0]], "<f4")
@@ -288,12 +291,7 @@ def test_glb_instances_placed_like_the_app(tmp_path):
            "nodes": [{"mesh": 0, "translation": [0, 0, 10],
                       "extensions": {"EXT_mesh_gpu_instancing": {"attributes": {"TRANSLATION": 1, "ROTATION": 2}}}}],
            "scenes": [{"nodes": [0]}], "scene": 0}
-    js = json.dumps(doc).encode()
-    js += b" " * (-len(js) % 4)
-    binary += b"\0" * (-len(binary) % 4)
-    glb = (b"glTF" + (2).to_bytes(4, "little") + (28 + len(js) + len(binary)).to_bytes(4, "little")
-           + len(js).to_bytes(4, "little") + b"JSON" + js + len(binary).to_bytes(4, "little") + b"BIN\0" + binary)
-    (tmp_path / "bolts.glb").write_bytes(glb)
+    (tmp_path / "bolts.glb").write_bytes(_glb(doc, binary))
     verts, faces = _read_glb(tmp_path / "bolts.glb")
     assert np.allclose(verts, [[1, 0, 10], [0, 2, 10], [0, 0, 10], [5, 1, 10], [3, 0, 10], [5, 0, 10]], atol=1e-4)
     assert faces.tolist() == [[0, 1, 2], [3, 4, 5]]
