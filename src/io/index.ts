@@ -2,8 +2,8 @@
 // what is wrong. Pure: no DOM, no network, so it runs in a Web Worker.
 import { containsAscii, isBinaryStl, startsWith } from './content';
 import { dracoReady, needsDraco } from './draco';
-import { fbxReady, isFbx } from './fbx';
 import { detectWideText, wideToUtf8 } from './encoding';
+import { fbxReady, isFbx } from './fbx';
 import { finish } from './finish';
 import { type FormatId, formatForName } from './formats';
 import { type SidecarFiles, parseGltf } from './gltf';
@@ -31,8 +31,9 @@ export interface LoadOptions {
 
 /** Settles once the loaders `bytes` needs can run: the meshopt decoder's WebAssembly compiles
  * asynchronously (meshopt.ts), the Draco decoder is loaded the first time a file holds Draco data
- * (draco.ts), and three's FBX loader the first time a file is FBX (fbx.ts). Callers await it before loadFile; a file read before it settles that needs a
- * decoder, or one whose decoder could not be loaded, is refused with the reason. */
+ * (draco.ts), and three's FBX loader the first time a file is FBX (fbx.ts). Callers await it
+ * before loadFile; a file read before it settles that needs a decoder, or one whose decoder could
+ * not be loaded, is refused with the reason. */
 export async function loadersReady(bytes?: Uint8Array): Promise<void> {
   await meshoptReady;
   if (bytes && needsDraco(bytes)) await dracoReady();

@@ -4,7 +4,7 @@
 // picks the points the viewer draws, so the page only receives arrays it can use as they are.
 import { LIMITS, LoadError, loadFile, loadersReady } from '../io/index';
 import { type SidecarFiles, sidecarPath } from '../io/gltf';
-import { fileSizeRefusal, formatCount } from '../io/limits';
+import { formatCount } from '../io/limits';
 import { loadLargePly } from '../io/largePly';
 import { serialiseLoadError } from './failure';
 import type { ParseApi, ParseProgress } from './protocol';
@@ -40,7 +40,9 @@ async function readBlob(file: Blob, progress: (p: ParseProgress) => void): Promi
 async function companionFiles(companions: { name: string; file: Blob }[]): Promise<SidecarFiles | undefined> {
   if (companions.length === 0) return undefined;
   const total = companions.reduce((n, c) => n + c.file.size, 0);
-  if (total > LIMITS.maxFileBytes) throw new LoadError('gltf', 'too-large', `its separate files hold ${formatCount(total)} bytes; ${fileSizeRefusal(total)}`);
+  if (total > LIMITS.maxFileBytes) {
+    throw new LoadError('gltf', 'too-large', `its separate files hold ${formatCount(total)} bytes in all; the limit is ${formatCount(LIMITS.maxFileBytes)} bytes (LIMITS.maxFileBytes)`);
+  }
   const byName = new Map<string, Uint8Array>();
   for (const c of companions) byName.set(c.name, new Uint8Array(await c.file.arrayBuffer()));
   return (uri) => byName.get(sidecarPath('', uri).split('/').pop() ?? '');
