@@ -1,9 +1,16 @@
 // Load-time figures: median time of loadFile (parse, checks, and for meshes the surface sampling
-// of 100,000 points) on glmark2's bunny.obj (69,666 faces) and a generated 1,000,000-point
-// binary PLY. Run with `npm run bench:load` (Vite's module runner executes this TypeScript).
+// of 100,000 points) on glmark2's bunny.obj (69,666 faces), the same bunny as the other mesh
+// containers users bring (Draco .drc and Draco .glb, binary FBX, a .zip holding the OBJ; written by
+// the tests' writers), and a generated 1,000,000-point binary PLY. Run with `npm run bench:load`
+// (Vite's module runner executes this TypeScript).
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { loadFile } from '../src/io/index';
+import { zipSync } from 'three/examples/jsm/libs/fflate.module.js';
+import { loadFile, loadersReady } from '../src/io/index';
+import { PARSERS } from '../src/io/parsers';
+import { encodeDraco } from '../tests/io/dracoEncode';
+import { binaryFbx, meshTree } from '../tests/io/fbxWrite';
+import { glbFile } from '../tests/io/generate';
 
 const RUNS = 7;
 
@@ -24,7 +31,8 @@ function binaryPly(n: number): Uint8Array {
   return bytes;
 }
 
-function bench(label: string, name: string, bytes: Uint8Array): void {
+async function bench(label: string, name: string, bytes: Uint8Array): Promise<void> {
+  await loadersReady(bytes); // the Draco decoder and the FBX loader are loaded on first use
   const times: number[] = [];
   let summary = '';
   for (let run = 0; run < RUNS + 1; run++) {
@@ -45,5 +53,33 @@ if (!existsSync(bunnyPath)) {
 }
 // Shared machines make timings noisy: the load average says how busy this one was.
 console.log(`node ${process.version}, ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(1)}; ${RUNS} timed runs after one warm-up each`);
-bench('bunny.obj (69,666 faces, sampled)', 'bunny.obj', new Uint8Array(readFileSync(bunnyPath)));
-bench('1,000,000-point binary PLY', 'million.ply', binaryPly(1_000_000));
+const bunny = new Uint8Array(readFileSync(bunnyPath));
+await bench('bunny.obj (69,666 faces, sampled)', 'bunny.obj', bunny);
+const parsed = PARSERS.obj(bunny);
+if (parsed.kind !== 'mesh') throw new Error('bunny.obj did not parse as a mesh');
+const { positions, indices } = parsed.mesh;
+const draco = await encodeDraco({ positions, triangles: indices });
+const dracoGlb = glbFile(
+  {
+    asset: { version: '2.0' },
+    extensionsUsed: ['KHR_draco_mesh_compression'],
+    extensionsRequired: ['KHR_draco_mesh_compression'],
+    buffers: [{ byteLength: draco.bytes.length }],
+    bufferViews: [{ buffer: 0, byteLength: draco.bytes.length }],
+    accessors: [{ componentType: 5126, count: positions.length / 3, type: 'VEC3' }, { componentType: 5125, count: indices.length, type: 'SCALAR' }],
+    meshes: [{ primitives: [{ attributes: { POSITION: 0 }, indices: 1, extensions: { KHR_draco_mesh_compression: { bufferView: 0, attributes: { POSITION: draco.positionId } } } }] }],
+    nodes: [{ mesh: 0 }],
+    scenes: [{ nodes: [0] }],
+    scene: 0,
+  },
+  draco.bytes,
+);
+const triangles = Array.from({ length: indices.length / 3 }, (_, t) => [indices[3 * t]!, indices[3 * t + 1]!, indices[3 * t + 2]!]);
+const sizes = (bytes: Uint8Array) => `${(bytes.length / 1e6).toFixed(2)} MB`;
+await bench(`bunny as Draco .drc (${sizes(draco.bytes)})`, 'bunny.drc', draco.bytes);
+await bench(`bunny as Draco .glb (${sizes(dracoGlb)})`, 'bunny.glb', dracoGlb);
+const fbx = binaryFbx(meshTree(Array.from(positions), triangles, [0, 0, 0]));
+await bench(`bunny as binary FBX (${sizes(fbx)})`, 'bunny.fbx', fbx);
+const zipped = zipSync({ 'bunny/bunny.obj': bunny });
+await bench(`bunny.obj in a .zip (${sizes(zipped)})`, 'bunny.zip', zipped);
+await bench('1,000,000-point binary PLY', 'million.ply', binaryPly(1_000_000));

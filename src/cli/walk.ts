@@ -8,6 +8,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { classOf, comparePaths, isHidden, isReadableName } from '../files/pathRules';
+import { extensionOf } from '../io/formats';
 
 export interface InputFile {
   /** Path to read. */
@@ -45,8 +46,12 @@ export function walkInputs(inputs: readonly string[]): Walked {
     }
     const found: { rel: string[]; full: string }[] = [];
     const visit = (dir: string, rel: string[]) => {
-      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const entries = readdirSync(dir, { withFileTypes: true });
+      // A .gltf's separate buffers beside it are read with it (classifyFile.ts), not skipped.
+      const gltfHere = entries.some((e) => extensionOf(e.name) === 'gltf');
+      for (const entry of entries) {
         if (isHidden(entry.name)) continue;
+        if (gltfHere && extensionOf(entry.name) === 'bin') continue;
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) visit(full, [...rel, entry.name]);
         // A link to a file is read; a link to a folder is not followed (one to a parent would never end).

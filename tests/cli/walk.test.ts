@@ -35,6 +35,17 @@ describe('walkInputs', () => {
     expect(files.map((f) => [path.basename(f.path), f.label])).toEqual([['notes.md', null], ['l1.xyz', null]]);
   });
 
+  it("passes over a .gltf's separate buffers beside it (read with it), counts other .bin files as skipped", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'any2point-walk-gltf-'));
+    for (const f of ['model/scene.gltf', 'model/scene.bin', 'cache/data.bin']) {
+      mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+      writeFileSync(path.join(dir, f), 'x');
+    }
+    const { files, skipped } = walkInputs([dir]);
+    expect([files.map((f) => path.relative(dir, f.path)), skipped]).toEqual([['model/scene.gltf'], 1]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('names a path that does not exist', () => {
     expect(() => walkInputs([path.join(root, 'nope')])).toThrow(MissingInputError);
     expect(() => walkInputs([path.join(root, 'nope')])).toThrow(/no such file or folder: .*nope/);

@@ -1,0 +1,82 @@
+// The files a user brings that session 61 taught the app to read, written to a folder for the
+// before / after comparison through the CLI (docs/io.md): a test chair as a Draco .drc and a
+// Draco-compressed .glb, in a .zip beside a licence and macOS's resource fork, and as a .gltf with
+// its buffer in a separate .bin; a table (a top on four legs) as binary FBX, and as a .glb whose
+// one leg mesh is placed four times by EXT_mesh_gpu_instancing.
+//   node --input-type=module -e "const { runnerImport } = await import('vite'); await runnerImport('./scripts/user-files.ts', { configFile: false, logLevel: 'warn' });" -- /tmp/user-files
+//   npx any2point classify /tmp/user-files --device cpu
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { zipSync } from 'three/examples/jsm/libs/fflate.module.js';
+import { testCloud, toGlb, toGltfWithBuffer, toPly } from '../e2e/modelnet';
+import { encodeDraco } from '../tests/io/dracoEncode';
+import { binaryFbx, meshTree } from '../tests/io/fbxWrite';
+import { glbFile } from '../tests/io/generate';
+
+const out = process.argv[1] ?? '/tmp/user-files';
+mkdirSync(path.join(out, 'gltf'), { recursive: true });
+
+const chair = testCloud('chair_0890').points;
+const draco = await encodeDraco({ positions: chair });
+writeFileSync(path.join(out, 'chair.drc'), draco.bytes);
+writeFileSync(path.join(out, 'chair-draco.glb'), toGlb(chair, { draco }));
+writeFileSync(path.join(out, 'chair.zip'), zipSync({ 'chair/model.ply': toPly(chair), 'chair/license.txt': new TextEncoder().encode('CC-BY\n'), '__MACOSX/chair/._model.ply': new Uint8Array(4096) }));
+writeFileSync(path.join(out, 'gltf', 'chair.bin'), new Uint8Array(chair.buffer, chair.byteOffset, chair.byteLength));
+writeFileSync(path.join(out, 'gltf', 'chair.gltf'), toGltfWithBuffer(chair.length / 3, 'chair.bin'));
+
+/** A box's 8 corners and 6 quads, z up. */
+function box(x0: number, y0: number, z0: number, x1: number, y1: number, z1: number) {
+  return {
+    corners: [x0, y0, z0, x1, y0, z0, x1, y1, z0, x0, y1, z0, x0, y0, z1, x1, y0, z1, x1, y1, z1, x0, y1, z1],
+    quads: [[0, 3, 2, 1], [4, 5, 6, 7], [0, 1, 5, 4], [1, 2, 6, 5], [2, 3, 7, 6], [3, 0, 4, 7]],
+  };
+}
+const top = box(-1, -0.6, 1, 1, 0.6, 1.1);
+const leg = box(-0.05, -0.05, 0, 0.05, 0.05, 1);
+const feet = [-0.9, -0.5, 0, 0.9, -0.5, 0, -0.9, 0.5, 0, 0.9, 0.5, 0];
+
+// FBX: the top and four legs in one mesh.
+const vertices = [...top.corners];
+const polygons = [...top.quads];
+for (let k = 0; k < 4; k++) {
+  const base = vertices.length / 3;
+  for (let i = 0; i < 8; i++) vertices.push(leg.corners[3 * i]! + feet[3 * k]!, leg.corners[3 * i + 1]! + feet[3 * k + 1]!, leg.corners[3 * i + 2]!);
+  polygons.push(...leg.quads.map((q) => q.map((v) => base + v)));
+}
+writeFileSync(path.join(out, 'table.fbx'), binaryFbx(meshTree(vertices, polygons, [0, 0, 0], 2)));
+
+// glTF: the top, and the leg placed at the four feet by EXT_mesh_gpu_instancing.
+const triangles = (quads: number[][]) => quads.flatMap(([a, b, c, d]) => [a!, b!, c!, a!, c!, d!]);
+const parts = [new Float32Array(top.corners), new Uint16Array(triangles(top.quads)), new Float32Array(leg.corners), new Uint16Array(triangles(leg.quads)), new Float32Array(feet)];
+const offsets: number[] = [];
+let at = 0;
+for (const p of parts) {
+  offsets.push(at);
+  at += Math.ceil(p.byteLength / 4) * 4;
+}
+const bin = new Uint8Array(at);
+parts.forEach((p, i) => bin.set(new Uint8Array(p.buffer), offsets[i]!));
+writeFileSync(
+  path.join(out, 'instanced-table.glb'),
+  glbFile(
+    {
+      asset: { version: '2.0' },
+      extensionsUsed: ['EXT_mesh_gpu_instancing'],
+      buffers: [{ byteLength: bin.length }],
+      bufferViews: parts.map((p, i) => ({ buffer: 0, byteOffset: offsets[i], byteLength: p.byteLength })),
+      accessors: [
+        { bufferView: 0, componentType: 5126, count: 8, type: 'VEC3' },
+        { bufferView: 1, componentType: 5123, count: 36, type: 'SCALAR' },
+        { bufferView: 2, componentType: 5126, count: 8, type: 'VEC3' },
+        { bufferView: 3, componentType: 5123, count: 36, type: 'SCALAR' },
+        { bufferView: 4, componentType: 5126, count: 4, type: 'VEC3' },
+      ],
+      meshes: [{ primitives: [{ attributes: { POSITION: 0 }, indices: 1 }] }, { primitives: [{ attributes: { POSITION: 2 }, indices: 3 }] }],
+      nodes: [{ mesh: 0 }, { mesh: 1, extensions: { EXT_mesh_gpu_instancing: { attributes: { TRANSLATION: 4 } } } }],
+      scenes: [{ nodes: [0, 1] }],
+      scene: 0,
+    },
+    bin,
+  ),
+);
+console.log(`user-files: 7 files written under ${out}`);
