@@ -77,10 +77,17 @@ export function dracoReady(): Promise<void> {
 
 /** Whether a file's bytes may hold Draco data: a .drc file, a glTF naming the extension, or a zip
  * archive with a glTF or .drc file in it (its entries' names are plain text; their content may be
- * compressed, so the archive's model is not looked into). */
+ * compressed, so the archive's model is not looked into). Only a glTF's JSON is searched. */
 export function needsDraco(bytes: Uint8Array): boolean {
+  if (startsWith(bytes, 'DRACO')) return true;
   if (startsWith(bytes, 'PK\x03\x04')) return ['.glb', '.gltf', '.drc', '.GLB', '.GLTF', '.DRC'].some((e) => containsAscii(bytes, e));
-  return startsWith(bytes, 'DRACO') || containsAscii(bytes, 'KHR_draco_mesh_compression');
+  // A .glb's JSON chunk (its length at byte 12), or a .gltf's JSON text; other files are not searched.
+  if (startsWith(bytes, 'glTF') && bytes.length >= 20) {
+    const jsonLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(12, true);
+    return containsAscii(bytes.subarray(20, 20 + jsonLength), 'KHR_draco_mesh_compression');
+  }
+  const first = bytes.findIndex((b) => b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0xef && b !== 0xbb && b !== 0xbf);
+  return bytes[first] === 0x7b && containsAscii(bytes, 'KHR_draco_mesh_compression'); // '{'
 }
 
 export interface DracoGeometry {

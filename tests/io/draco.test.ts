@@ -162,6 +162,12 @@ describe('Draco: any damage is a LoadError, and the decoder keeps working', () =
   });
 
   test('only files holding Draco data load the decoder', () => {
-    expect([needsDraco(mesh.bytes), needsDraco(dracoGlb(mesh)), needsDraco(new TextEncoder().encode('ply\nformat ascii 1.0\n'))]).toEqual([true, true, false]);
+    const encode = (text: string) => new TextEncoder().encode(text);
+    expect([
+      needsDraco(mesh.bytes),
+      needsDraco(dracoGlb(mesh)),
+      needsDraco(encode(' {"extensionsUsed": ["KHR_draco_mesh_compression"]}')), // a .gltf's JSON
+      needsDraco(encode('ply\nformat ascii 1.0\ncomment KHR_draco_mesh_compression\n')), // only glTF JSON is searched
+    ]).toEqual([true, true, true, false]);
   });
 });
