@@ -52,6 +52,7 @@ describe('bad input', () => {
   test('formats people have that are not read say what to export instead', () => {
     expectError('room.e57', garbage(64), 'unsupported', 'room.e57: E57 scans are not read; export the scan as PLY, LAS or XYZ');
     expectError('chair.blend', garbage(64), 'unsupported', 'chair.blend: Blender files are not read; export the model as glTF (.glb), OBJ, PLY or STL (File > Export)');
+    expectError('download.rar', garbage(64), 'unsupported', 'download.rar: RAR archives are not read; unpack it and open the model inside, or drop it as a .zip');
     // FBX is read now: garbage named .fbx is refused as what it is not.
     expectError('chair.fbx', garbage(64), 'malformed', 'FBX: not an FBX file: binary FBX starts with "Kaydara FBX Binary", ASCII FBX with "; FBX"');
     expectError('batch.h5', garbage(64), 'unsupported', "batch.h5: HDF5 files are not read; save the cloud as a NumPy array (np.save('cloud.npy', points))");
