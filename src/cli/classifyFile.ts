@@ -1,7 +1,7 @@
 // One file through the app's pipeline, in a worker: bytes -> src/io's loadFile (the same loaders,
 // mesh sampling and checks as the parse worker) -> the classifier (src/model) -> the plain record
 // the CLI reports. A file that cannot be read or classified throws; the pool reports it and goes on.
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { upWithFloor } from '../geometry/upTurn';
 import type { Classifier, TaughtHead } from '../model/classifier';
@@ -97,7 +97,9 @@ function besideOnDisk(file: string): SidecarFiles {
       // a uri that is not percent-encoding: its text is the name
     }
     const beside = path.resolve(path.dirname(file), relative);
-    if (!existsSync(beside) || statSync(beside).size > LIMITS.maxFileBytes) return undefined;
+    // Plain files only: a uri naming a device (/dev/zero) or a folder is not read.
+    const stats = statSync(beside, { throwIfNoEntry: false });
+    if (!stats?.isFile() || stats.size > LIMITS.maxFileBytes) return undefined;
     return new Uint8Array(readFileSync(beside));
   };
 }

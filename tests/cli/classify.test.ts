@@ -106,11 +106,13 @@ describe('any2point classify', () => {
     writeFileSync(path.join(dir, 'chair data.bin'), new Uint8Array(chair.buffer, chair.byteOffset, chair.byteLength));
     writeFileSync(path.join(dir, 'chair.gltf'), toGltfWithBuffer(chair.length / 3, 'chair%20data.bin'));
     writeFileSync(path.join(dir, 'lost.gltf'), toGltfWithBuffer(chair.length / 3, 'missing.bin'));
-    const run = await runCli(['classify', path.join(dir, 'chair.gltf'), path.join(dir, 'lost.gltf'), '--jobs', '1', '--votes', '1', '--device', 'cpu']);
+    writeFileSync(path.join(dir, 'device.gltf'), toGltfWithBuffer(chair.length / 3, '/dev/zero')); // never read
+    const run = await runCli(['classify', path.join(dir, 'chair.gltf'), path.join(dir, 'lost.gltf'), path.join(dir, 'device.gltf'), '--jobs', '1', '--votes', '1', '--device', 'cpu']);
     const files = (JSON.parse(run.stdout) as JsonOut).files;
     const byName = Object.fromEntries(files.map((f) => [path.basename(f.file), f]));
     expect([byName['chair.gltf']!.points, byName['chair.gltf']!.top[0]!.label]).toEqual([chair.length / 3, 'chair']);
     expect(byName['lost.gltf']!.error).toBe("glTF: buffer 0 is a separate file ('missing.bin'), which is not beside it");
+    expect(byName['device.gltf']!.error).toBe("glTF: buffer 0 is a separate file ('/dev/zero'), which is not beside it");
     rmSync(dir, { recursive: true, force: true });
   }, 600_000);
 
