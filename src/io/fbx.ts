@@ -4,7 +4,7 @@
 // them), skinned meshes in their bind pose. Geometry only: textures are never loaded (a stub
 // takes every texture file), embedded images are not turned into blobs, and a camera's missing
 // window size is stubbed, so the loader runs in a worker. three's loader turns a Z-up file
-// (UpAxis 2) to Y-up; the app finds the up itself either way. The loader (about 100 kB) is loaded
+// (UpAxis 2) to Y-up; the app finds the up itself either way. The loader (46 kB minified) is loaded
 // only when a file is FBX (`fbxReady`, through loadersReady(bytes)); a binary file's node tree is
 // checked first (fbxBinary.ts). Refused with the reason: a tree or array outside the file, an
 // array unpacking to other than it declares, a file three cannot parse (its message), no mesh.
