@@ -75,12 +75,10 @@ export function dracoReady(): Promise<void> {
   return loading;
 }
 
-/** Whether a file's bytes may hold Draco data: a .drc file, a glTF naming the extension, or a zip
- * archive with a glTF or .drc file in it (its entries' names are plain text; their content may be
- * compressed, so the archive's model is not looked into). Only a glTF's JSON is searched. */
+/** Whether a file's bytes hold Draco data: a .drc file, or a glTF naming the extension (only a
+ * glTF's JSON is searched). A zip archive's model is judged by its name (index.ts). */
 export function needsDraco(bytes: Uint8Array): boolean {
   if (startsWith(bytes, 'DRACO')) return true;
-  if (startsWith(bytes, 'PK\x03\x04')) return ['.glb', '.gltf', '.drc', '.GLB', '.GLTF', '.DRC'].some((e) => containsAscii(bytes, e));
   // A .glb's JSON chunk (its length at byte 12), or a .gltf's JSON text; other files are not searched.
   if (startsWith(bytes, 'glTF') && bytes.length >= 20) {
     const jsonLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(12, true);

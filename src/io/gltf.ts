@@ -7,14 +7,16 @@
 // indices as u8 / u16 / u32; meshopt-compressed bufferViews (EXT_ / KHR_meshopt_compression, as
 // gltfpack and glTF-Transform write them) decoded by meshopt.ts; Draco-compressed primitives
 // (KHR_draco_mesh_compression, as Blender, gltf-pipeline and glTF-Transform write them) decoded by
-// draco.ts. Lines are skipped with a warning. Refused, saying why: sparse or missing positions,
-// buffers in separate files, and anything outside its buffer. glTF's +Y is up by the format's definition; the app still finds the up by
-// itself (Auto), as for every format.
+// draco.ts; a node's instances (EXT_mesh_gpu_instancing) each placed; buffers in separate files
+// read where the caller can reach them (`SidecarFiles`). Lines are skipped with a warning.
+// Refused, saying why: sparse or missing positions, a separate buffer that cannot be reached, and
+// anything outside its buffer. glTF's +Y is up by the format's definition; the app still finds the
+// up by itself (Auto), as for every format.
 import { Float64Builder, Uint32Builder } from './buffers';
 import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, countOf, formatCount } from './limits';
-import { shiftedFloat32 } from './origin';
 import { decodeDraco } from './draco';
 import { decodeMeshopt, meshoptUnavailable } from './meshopt';
+import { shiftedFloat32 } from './origin';
 import { quote } from './text';
 import { LoadError, type Parsed } from './types';
 
@@ -142,7 +144,6 @@ function parseJson(text: string): Json {
   return j;
 }
 
-/** Each buffer's bytes: the .glb's binary chunk, or a base64 data: URI. */
 /** A .gltf's separate files by their uri, where they can be reached (the archive it came in, the
  * folder it was dropped with, the disk beside it). */
 export type SidecarFiles = (uri: string) => Uint8Array | undefined;
@@ -164,6 +165,7 @@ export function sidecarPath(folder: string, uri: string): string {
   return parts.join('/');
 }
 
+/** Each buffer's bytes: the .glb's binary chunk, a base64 data: URI, or a separate file `sidecar` reaches. */
 function buffers(json: Json, bin: Uint8Array | undefined, sidecar?: SidecarFiles): Uint8Array[] {
   return (json.buffers ?? []).map((b, i) => {
     const declared = count(b.byteLength, `buffer ${i}'s byteLength`);
@@ -389,25 +391,30 @@ function triangleCorners(mode: number, order: ArrayLike<number>, push: (a: numbe
   else for (let i = 1; i + 1 < n; i++) push(order[0]!, order[i]!, order[i + 1]!);
 }
 
-/** A primitive's vertices (x, y, z each) and the order its indices give them (null: as they are):
+/** A primitive's vertices (x, y, z each) and the order its indices give them, every index checked:
  * read through its accessors, or decoded from its Draco data. */
-function primitiveVertices(json: Json, data: Views, p: Primitive, what: string): { values: ArrayLike<number>; count: number; order: Float64Array | Uint32Array | null } {
+function primitiveVertices(json: Json, data: Views, p: Primitive, mode: number, what: string): { values: ArrayLike<number>; count: number; order: ArrayLike<number> } {
+  let vertices: { values: ArrayLike<number>; count: number; order: Float64Array | Uint32Array | null };
   const draco = p.extensions?.[DRACO];
   if (draco === undefined) {
     if (p.attributes?.POSITION === undefined) throw malformed(`${what} has no POSITION`);
     const pos = readAccessor(json, data, p.attributes.POSITION, `${what}'s POSITION`, 3, [5126, 5120, 5121, 5122, 5123]);
     const order = p.indices === undefined ? null : readAccessor(json, data, p.indices, `${what}'s indices`, 1, [5121, 5123, 5125]).values;
-    return { values: pos.values, count: pos.count, order };
+    vertices = { values: pos.values, count: pos.count, order };
+  } else {
+    const views = json.bufferViews ?? [];
+    if (!isIndex(draco.bufferView, views.length)) throw malformed(`${what}'s Draco data refers to bufferView ${JSON.stringify(draco.bufferView)} of ${views.length}`);
+    const id = draco.attributes?.POSITION;
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) throw malformed(`${what}'s Draco data names no POSITION attribute`);
+    if (mode !== 0 && mode !== 4) throw new LoadError('gltf', 'unsupported', `${what} is Draco-compressed with mode ${JSON.stringify(mode)}; KHR_draco_mesh_compression defines triangle lists and points only`);
+    const decoded = decodeDraco('gltf', data.view(draco.bufferView), `${what}'s Draco data`, { uniqueId: id });
+    if (mode === 4 && decoded.triangles === null) throw malformed(`${what} holds triangles, but its Draco data is a point cloud`);
+    vertices = { values: decoded.positions, count: decoded.count, order: mode === 0 ? null : decoded.triangles };
   }
-  const views = json.bufferViews ?? [];
-  if (!isIndex(draco.bufferView, views.length)) throw malformed(`${what}'s Draco data refers to bufferView ${JSON.stringify(draco.bufferView)} of ${views.length}`);
-  const id = draco.attributes?.POSITION;
-  if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) throw malformed(`${what}'s Draco data names no POSITION attribute`);
-  const mode = p.mode ?? 4;
-  if (mode !== 0 && mode !== 4) throw new LoadError('gltf', 'unsupported', `${what} is Draco-compressed with mode ${JSON.stringify(mode)}; KHR_draco_mesh_compression defines triangle lists and points only`);
-  const decoded = decodeDraco('gltf', data.view(draco.bufferView), `${what}'s Draco data`, { uniqueId: id });
-  if (mode === 4 && decoded.triangles === null) throw malformed(`${what} holds triangles, but its Draco data is a point cloud`);
-  return { values: decoded.positions, count: decoded.count, order: mode === 0 ? null : decoded.triangles };
+  const { values, count, order } = vertices;
+  const bad = order?.findIndex((v) => v >= count) ?? -1;
+  if (bad >= 0) throw new LoadError('gltf', 'out-of-range', `${what}: index ${bad} refers to vertex ${order![bad]} of ${formatCount(count)}`);
+  return { values, count, order: order ?? Array.from({ length: count }, (_, i) => i) };
 }
 
 export function parseGltf(bytes: Uint8Array, sidecar?: SidecarFiles): Parsed {
@@ -419,6 +426,8 @@ export function parseGltf(bytes: Uint8Array, sidecar?: SidecarFiles): Parsed {
   let skippedLines = 0;
   let primitiveCount = 0;
   let vertexTotal = 0;
+  // Each primitive read (or decoded) once, however many nodes and instances place its mesh.
+  const read = new Map<string, ReturnType<typeof primitiveVertices>>();
 
   for (const { mesh, matrix } of placedMeshes(json, data)) {
     const primitives = json.meshes![mesh]!.primitives ?? [];
@@ -430,7 +439,8 @@ export function parseGltf(bytes: Uint8Array, sidecar?: SidecarFiles): Parsed {
         skippedLines++;
         return;
       }
-      const pos = primitiveVertices(json, data, p, what);
+      let pos = read.get(`${mesh}/${k}`);
+      if (pos === undefined) read.set(`${mesh}/${k}`, (pos = primitiveVertices(json, data, p, mode, what)));
       vertexTotal += pos.count;
       if (vertexTotal > LIMITS.maxPoints) throw new LoadError('gltf', 'too-large', `the file has more than ${formatCount(LIMITS.maxPoints)} vertices; ${POINT_LIMIT_TEXT}`);
       const base = world.length / 3;
@@ -439,9 +449,7 @@ export function parseGltf(bytes: Uint8Array, sidecar?: SidecarFiles): Parsed {
         const [x, y, z] = [pos.values[3 * i]!, pos.values[3 * i + 1]!, pos.values[3 * i + 2]!];
         world.push3(m[0]! * x + m[4]! * y + m[8]! * z + m[12]!, m[1]! * x + m[5]! * y + m[9]! * z + m[13]!, m[2]! * x + m[6]! * y + m[10]! * z + m[14]!);
       }
-      const order: ArrayLike<number> = pos.order ?? Array.from({ length: pos.count }, (_, i) => i);
-      const bad = pos.order?.findIndex((v) => v >= pos.count) ?? -1;
-      if (bad >= 0) throw new LoadError('gltf', 'out-of-range', `${what}: index ${bad} refers to vertex ${order[bad]} of ${formatCount(pos.count)}`);
+      const { order } = pos;
       primitiveCount++;
       if (mode === 0) {
         for (let i = 0; i < order.length; i++) pointRows.push(base + order[i]!);

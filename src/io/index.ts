@@ -1,6 +1,6 @@
 // The loaders' one entry point: bytes of a named file -> a point cloud, or a LoadError that says
 // what is wrong. Pure: no DOM, no network, so it runs in a Web Worker.
-import { containsAscii, isBinaryStl, startsWith } from './content';
+import { isBinaryStl, startsWith } from './content';
 import { dracoReady, needsDraco } from './draco';
 import { detectWideText, wideToUtf8 } from './encoding';
 import { fbxReady, isFbx } from './fbx';
@@ -12,6 +12,7 @@ import { meshoptReady } from './meshopt';
 import { PARSERS } from './parsers';
 import { chooseFormat } from './sniff';
 import { LoadError, type LoadResult } from './types';
+import { zipEntryNames } from './zip';
 
 export { LIMITS } from './limits';
 export { ACCEPT, ACCEPTED_EXTENSIONS, FORMATS, type FormatId } from './formats';
@@ -36,13 +37,11 @@ export interface LoadOptions {
  * not be loaded, is refused with the reason. */
 export async function loadersReady(bytes?: Uint8Array): Promise<void> {
   await meshoptReady;
-  if (bytes && needsDraco(bytes)) await dracoReady();
-  if (bytes && mayHoldFbx(bytes)) await fbxReady();
-}
-
-/** An FBX file, or a zip archive that names one (archive.ts reads the model inside). */
-function mayHoldFbx(bytes: Uint8Array): boolean {
-  return isFbx(bytes) || (startsWith(bytes, 'PK\x03\x04') && (containsAscii(bytes, '.fbx') || containsAscii(bytes, '.FBX')));
+  if (!bytes) return;
+  // A zip archive's model (archive.ts) is known by its entries' names, read once from its directory.
+  const names = startsWith(bytes, 'PK\x03\x04') ? zipEntryNames(bytes) : null;
+  if (names ? names.some((n) => /\.(glb|gltf|drc)$/i.test(n)) : needsDraco(bytes)) await dracoReady();
+  if (names ? names.some((n) => /\.fbx$/i.test(n)) : isFbx(bytes)) await fbxReady();
 }
 
 export function loadFile(name: string, bytes: Uint8Array, options: LoadOptions = {}): LoadResult {

@@ -40,3 +40,20 @@ export function unzipEntries(format: FormatId, bytes: Uint8Array, keep: (name: s
     throw new LoadError(format, 'malformed', `${what} cannot be read: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
+
+/** The names of a zip's entries, read from its directory alone (nothing is unpacked); none when
+ * the zip cannot be read (its reader then says why). */
+export function zipEntryNames(bytes: Uint8Array): string[] {
+  const names: string[] = [];
+  try {
+    unzipSync(bytes, {
+      filter: (f) => {
+        names.push(f.name);
+        return false;
+      },
+    });
+  } catch {
+    return [];
+  }
+  return names;
+}

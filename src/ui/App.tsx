@@ -87,8 +87,6 @@ export function App() {
   const drawUp = seen ? seen.up : viewUp;
   const attention = useAttentionColours(shown, attentionView, hoverPoint, shownPoints?.indices ?? null);
   const fileHasColors = Boolean(cloud?.colors);
-  // A file of several objects on a floor, shown whole, is coloured by object (the picker's swatches
-  // name them); its answer is for them together, so no attention colours over it.
   // Each object's answer alone, for the picker, once the answer on screen is in.
   const objectAnswers = useObjectAnswers(gallery ? null : (loaded?.result ?? null), shown !== null && !classifier.state.classifying, classifier.client, {
     up,
@@ -96,6 +94,8 @@ export function App() {
     head: classifier.state.head,
     modelId: classifier.state.modelId,
   });
+  // A file of several objects on a floor, shown whole, is coloured by object (the picker's swatches
+  // name them); its answer is for them together, so no attention colours over it.
   const objectLabels = useObjectLabels(gallery || seen || shownCloud.object !== null ? null : loaded?.result.objects?.labels, shownPoints?.indices);
   const colorMode = useMemo<ColorMode>(() => {
     if (objectLabels) return { kind: 'objects', labels: objectLabels };

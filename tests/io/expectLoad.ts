@@ -28,6 +28,18 @@ export function expectError(name: string, bytes: Uint8Array, reason: LoadErrorRe
   return error;
 }
 
+/** A damaged file's outcome: 'loaded' (and well formed) or 'refused' with a LoadError; any other
+ * exception fails the test. */
+export function loadedOrRefused(name: string, bytes: Uint8Array): 'loaded' | 'refused' {
+  try {
+    expectWellFormed(loadFile(name, bytes, { meshSamples: 200, seed: 1 }));
+    return 'loaded';
+  } catch (error) {
+    if (!(error instanceof LoadError)) throw error;
+    return 'refused';
+  }
+}
+
 /** Arrays have 3 * count entries, every coordinate is finite and inside the reported bounds. */
 export function expectWellFormed(r: LoadResult): void {
   const { cloud } = r;
