@@ -15,6 +15,7 @@ import { USDZExporter } from 'three/examples/jsm/exporters/USDZExporter.js';
 import { zipSync } from 'three/examples/jsm/libs/fflate.module.js';
 import { MeshoptEncoder } from 'meshoptimizer';
 import { encodeDraco } from '../tests/io/dracoEncode';
+import { boxGeometry, collada } from '../tests/io/colladaWrite';
 import { binaryFbx, meshTree } from '../tests/io/fbxWrite';
 
 // chair_0890: z-up it is a chair; saved y-up and read as z-up the network calls it a vase.
@@ -440,6 +441,26 @@ test('a table saved as binary FBX is read and is a table', async ({ page }) => {
   const result = await classifyFile(page, 'table.fbx', binaryFbx(meshTree(vertices, polygons, [0, 0, 0])));
   expect(result).toMatchObject({ top1: 'table', up: 'y' });
   await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'fbx');
+});
+
+// SketchUp and 3D Warehouse hand out COLLADA: a .dae in inches, Z up, each part with its drawn
+// edges, a table's leg a component placed four times, zipped beside its textures as 3D Warehouse's
+// "Collada file" download is. Read by the app's own XML reader in the parse worker: a table, z up.
+test("a table from 3D Warehouse (a zip of COLLADA and textures) is read and is a table", async ({ page }) => {
+  test.setTimeout(10 * 60_000);
+  const edges = boxGeometry('edges', [0, 0, 0], [1, 1, 1], 'lines').faces;
+  const dae = collada({
+    upAxis: 'Z_UP',
+    meter: 0.0254,
+    geometries: [{ ...boxGeometry('top', [-30, -18, 30], [30, 18, 33], 'triangles'), edges }, { ...boxGeometry('leg', [-1.5, -1.5, 0], [1.5, 1.5, 30], 'triangles'), edges }],
+    libraryNodes: [{ id: 'leg-component', geometry: 'leg' }],
+    nodes: [{ id: 'table', geometry: 'top', children: [[-27, -15], [27, -15], [-27, 15], [27, 15]].map(([x, y]) => ({ transforms: [`<translate>${x} ${y} 0</translate>`], instanceNodes: ['leg-component'] })) }],
+  });
+  await open(page, 'auto');
+  const result = await classifyFile(page, 'table.zip', zipSync({ 'table.dae': dae, 'table/texture0.jpg': new Uint8Array(20_000) }));
+  expect(result).toMatchObject({ top1: 'table', up: 'z' });
+  await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'dae');
+  await expect(page.getByText("read 'table.dae' (COLLADA) from the archive")).toBeVisible();
 });
 
 // iPhones save 3D captures and AR models as USDZ (Object Capture, Reality Composer, most iOS

@@ -1,6 +1,6 @@
 // Load-time figures: median time of loadFile (parse, checks, and for meshes the surface sampling
 // of 100,000 points) on glmark2's bunny.obj (69,666 faces), the same bunny as the other mesh
-// containers users bring (Draco .drc and Draco .glb, binary FBX, a .zip holding the OBJ; written by
+// containers users bring (Draco .drc and Draco .glb, binary FBX, COLLADA, a .zip holding the OBJ; written by
 // the tests' writers), and a generated 1,000,000-point binary PLY. Run with `npm run bench:load`
 // (Vite's module runner executes this TypeScript).
 import { existsSync, readFileSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { cpus, loadavg } from 'node:os';
 import { zipSync } from 'three/examples/jsm/libs/fflate.module.js';
 import { loadFile, loadersReady } from '../src/io/index';
 import { PARSERS } from '../src/io/parsers';
+import { collada } from '../tests/io/colladaWrite';
 import { encodeDraco } from '../tests/io/dracoEncode';
 import { binaryFbx, meshTree } from '../tests/io/fbxWrite';
 import { glbFile } from '../tests/io/generate';
@@ -80,6 +81,8 @@ await bench(`bunny as Draco .drc (${sizes(draco.bytes)})`, 'bunny.drc', draco.by
 await bench(`bunny as Draco .glb (${sizes(dracoGlb)})`, 'bunny.glb', dracoGlb);
 const fbx = binaryFbx(meshTree(Array.from(positions), triangles, [0, 0, 0]));
 await bench(`bunny as binary FBX (${sizes(fbx)})`, 'bunny.fbx', fbx);
+const dae = collada({ geometries: [{ id: 'bunny', positions: Array.from(positions), primitive: 'triangles', faces: triangles }], nodes: [{ geometry: 'bunny' }] });
+await bench(`bunny as COLLADA .dae (${sizes(dae)})`, 'bunny.dae', dae);
 const zipped = zipSync({ 'bunny/bunny.obj': bunny });
 await bench(`bunny.obj in a .zip (${sizes(zipped)})`, 'bunny.zip', zipped);
 await bench('1,000,000-point binary PLY', 'million.ply', binaryPly(1_000_000));

@@ -1,14 +1,17 @@
-// The files a user brings that session 61 taught the app to read, written to a folder for the
-// before / after comparison through the CLI (docs/io.md): a test chair as a Draco .drc and a
+// The files a user brings that sessions 61 and 62 taught the app to read, written to a folder for
+// the before / after comparison through the CLI (docs/io.md): a test chair as a Draco .drc and a
 // Draco-compressed .glb, in a .zip beside a licence and macOS's resource fork, and as a .gltf with
 // its buffer in a separate .bin; a table (a top on four legs) as binary FBX, and as a .glb whose
-// one leg mesh is placed four times by EXT_mesh_gpu_instancing.
+// one leg mesh is placed four times by EXT_mesh_gpu_instancing (session 61); the table as
+// SketchUp writes COLLADA (Z up, inches, the leg a component placed four times, drawn edges), and
+// in a zip beside its textures as 3D Warehouse hands it out, and as a Google Earth .kmz (session 62).
 //   node --input-type=module -e "const { runnerImport } = await import('vite'); await runnerImport('./scripts/user-files.ts', { configFile: false, logLevel: 'warn' });" -- /tmp/user-files
 //   npx any2point classify /tmp/user-files --device cpu
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { zipSync } from 'three/examples/jsm/libs/fflate.module.js';
 import { testCloud, toGlb, toGltfWithBuffer, toPly } from '../e2e/modelnet';
+import { collada } from '../tests/io/colladaWrite';
 import { encodeDraco } from '../tests/io/dracoEncode';
 import { binaryFbx, meshTree } from '../tests/io/fbxWrite';
 import { glbFile } from '../tests/io/generate';
@@ -79,4 +82,21 @@ writeFileSync(
     bin,
   ),
 );
-console.log(`user-files: 7 files written under ${out}`);
+// COLLADA as SketchUp writes it: inches, Z up, each part with its drawn edges, the leg a component.
+const inches = (v: number[]) => v.map((x) => x * 30);
+const edges = [[0, 1], [1, 2], [2, 3], [3, 0], [4, 5], [5, 6], [6, 7], [7, 4], [0, 4], [1, 5], [2, 6], [3, 7]];
+const dae = collada({
+  upAxis: 'Z_UP',
+  meter: 0.0254,
+  geometries: [
+    { id: 'top', positions: inches(top.corners), primitive: 'triangles', faces: triangles(top.quads).reduce<number[][]>((t, v, i) => (i % 3 ? t[t.length - 1]!.push(v) : t.push([v]), t), []), edges },
+    { id: 'leg', positions: inches(leg.corners), primitive: 'triangles', faces: triangles(leg.quads).reduce<number[][]>((t, v, i) => (i % 3 ? t[t.length - 1]!.push(v) : t.push([v]), t), []), edges },
+  ],
+  libraryNodes: [{ id: 'leg-component', geometry: 'leg' }],
+  nodes: [{ id: 'table', geometry: 'top', children: [0, 1, 2, 3].map((k) => ({ transforms: [`<translate>${inches(feet.slice(3 * k, 3 * k + 3)).join(' ')}</translate>`], instanceNodes: ['leg-component'] })) }],
+});
+writeFileSync(path.join(out, 'table.dae'), dae);
+const texture = new Uint8Array(20_000);
+writeFileSync(path.join(out, 'table-3dwarehouse.zip'), zipSync({ 'table.dae': dae, 'table/texture0.jpg': texture, 'table/texture1.png': texture }));
+writeFileSync(path.join(out, 'table.kmz'), zipSync({ 'doc.kml': new TextEncoder().encode('<?xml version="1.0"?><kml><Placemark><Model><Link><href>models/table.dae</href></Link></Model></Placemark></kml>'), 'models/table.dae': dae }));
+console.log(`user-files: 10 files written under ${out}`);

@@ -115,9 +115,18 @@ const TABLE = {
     text: false,
     sniff: { signature: ({ bytes, text }) => startsWith(bytes, 'Kaydara FBX Binary  \0') || /^; FBX \d/.test(text) },
   },
+  // COLLADA (collada.ts): XML whose root element is <COLLADA> (after the XML declaration and
+  // comments). Not a text format for the shared checks: exporters write each list on one line,
+  // longer than maxLineBytes.
+  dae: {
+    label: 'COLLADA',
+    extensions: ['dae'],
+    text: false,
+    sniff: { signature: ({ text }) => /^\s*(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*)*<COLLADA[\s>]/.test(text) },
+  },
   // A zip archive holding a model (archive.ts); last, so that the zip formats above (3MF, .npz,
   // USDZ) are recognised by their own tests first.
-  zip: { label: 'Zip archive', extensions: ['zip'], text: false, sniff: { signature: ({ bytes }) => startsWith(bytes, 'PK\x03\x04') } },
+  zip: { label: 'Zip archive', extensions: ['zip', 'kmz', 'zae'], text: false, sniff: { signature: ({ bytes }) => startsWith(bytes, 'PK\x03\x04') } },
 } satisfies Record<string, FormatSpec>;
 
 export type FormatId = keyof typeof TABLE;
@@ -160,7 +169,6 @@ export const UNREAD_FORMATS: Readonly<Record<string, string>> = {
   mb: `Maya files are not read; ${EXPORT_MESH} (or FBX)`,
   rar: 'RAR archives are not read; unpack it and open the model inside, or drop it as a .zip',
   '7z': '7-Zip archives are not read; unpack it and open the model inside, or drop it as a .zip',
-  dae: `COLLADA files are not read; ${EXPORT_MESH}`,
   '3ds': `3DS files are not read; ${EXPORT_MESH}`,
   max: `3ds Max files are not read; ${EXPORT_MESH}`,
   skp: `SketchUp files are not read; ${EXPORT_MESH}`,

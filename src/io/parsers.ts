@@ -1,6 +1,7 @@
 // The parser of every format in the table (formats.ts), by id. Kept apart from the table because
 // only the parse worker needs the parsers; the type makes a format without a parser a compile error.
 import { parseArchive } from './archive';
+import { parseDae } from './collada';
 import { parseDrc } from './drc';
 import { parseFbx } from './fbx';
 import { type FormatId, formatForName } from './formats';
@@ -36,6 +37,7 @@ export const PARSERS: Readonly<Record<FormatId, (bytes: Uint8Array) => Parsed>> 
   usd: parseUsd,
   drc: parseDrc,
   fbx: parseFbx,
+  dae: parseDae,
   zip: (bytes) =>
     parseArchive(
       bytes,

@@ -249,9 +249,10 @@ def test_a_folder_dataset_leaves_usd_files_out_and_says_so(tmp_path, capsys):
         (tmp_path / c).mkdir()
         np.savetxt(tmp_path / c / "one.xyz", np.random.default_rng(0).normal(size=(64, 3)))
     (tmp_path / "a" / "scan.usdz").write_bytes(b"PK\x03\x04")
+    (tmp_path / "b" / "table.dae").write_bytes(b"<COLLADA/>")
     data = load_folder(tmp_path, n_in=32)
     assert data.ids == ["a/one.xyz", "b/one.xyz"]
-    assert "1 USD / Draco / FBX / zip file(s) left out (a/scan.usdz)" in capsys.readouterr().err
+    assert "2 USD / Draco / FBX / COLLADA / zip file(s) left out (a/scan.usdz, b/table.dae)" in capsys.readouterr().err
 
 
 def test_a_meshopt_or_draco_glb_is_refused_not_misread(tmp_path):
