@@ -16,6 +16,7 @@ import { zipSync } from 'three/examples/jsm/libs/fflate.module.js';
 import { MeshoptEncoder } from 'meshoptimizer';
 import { encodeDraco } from '../tests/io/dracoEncode';
 import { boxGeometry, collada } from '../tests/io/colladaWrite';
+import { e57File } from '../tests/io/e57Write';
 import { binaryFbx, meshTree } from '../tests/io/fbxWrite';
 
 // chair_0890: z-up it is a chair; saved y-up and read as z-up the network calls it a vase.
@@ -403,6 +404,39 @@ test('a y-up chair Draco-compressed, as a .glb and as a .drc, is read and is a c
   expect(drc).toMatchObject({ top1: 'chair', up: 'y' });
   await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'drc');
   await expect(page.getByTestId('point-count')).toHaveAttribute('data-value', String(chair.points.length / 3));
+});
+
+// Laser scanners and scan software exchange E57: the chair as a scanner stores it, coordinates as
+// bit-packed scaled integers in the scanner's frame, the scan's pose turning it y-up, every fifth
+// record a "no return" flagged invalid (left out), colours kept. A chair, up y, every valid point.
+test('a chair scanned to E57, posed y-up, with invalid returns, is read and is a chair, up y', async ({ page }) => {
+  test.setTimeout(10 * 60_000);
+  const chair = testCloud(CHAIR);
+  const n = chair.points.length / 3;
+  const records = Array.from({ length: n + Math.ceil(n / 4) }, (_, i) => (i % 5 === 4 ? -1 : i - Math.floor(i / 5)));
+  const coordinate = (k: number) => records.map((i) => (i < 0 ? 0 : chair.points[3 * i + k]!));
+  const scaled = (name: string, values: number[]) => ({ name, type: 'scaled' as const, minimum: -2000000, maximum: 2000000, scale: 1e-6, offset: 0, values });
+  const e57 = e57File(
+    [
+      {
+        fields: [
+          scaled('cartesianX', coordinate(0)),
+          scaled('cartesianY', coordinate(1)),
+          scaled('cartesianZ', coordinate(2)),
+          { name: 'cartesianInvalidState', type: 'integer', minimum: 0, maximum: 2, values: records.map((i) => (i < 0 ? 2 : 0)) },
+          ...['colorRed', 'colorGreen', 'colorBlue'].map((name) => ({ name, type: 'integer' as const, minimum: 0, maximum: 255, values: records.map(() => 200) })),
+        ],
+        rotation: [Math.SQRT1_2, -Math.SQRT1_2, 0, 0],
+        translation: [3, 1.5, -2],
+      },
+    ],
+    { packets: 3 },
+  );
+  await open(page, 'auto');
+  const result = await classifyFile(page, `${CHAIR}.e57`, e57);
+  expect(result).toMatchObject({ top1: 'chair', up: 'y' });
+  await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'e57');
+  await expect(page.getByTestId('point-count')).toHaveAttribute('data-value', String(n));
 });
 
 // Downloads come zipped (Sketchfab, Thingiverse, Printables, scan apps): the y-up chair as a PLY in

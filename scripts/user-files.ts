@@ -4,7 +4,8 @@
 // its buffer in a separate .bin; a table (a top on four legs) as binary FBX, and as a .glb whose
 // one leg mesh is placed four times by EXT_mesh_gpu_instancing (session 61); the table as
 // SketchUp writes COLLADA (Z up, inches, the leg a component placed four times, drawn edges), and
-// in a zip beside its textures as 3D Warehouse hands it out, and as a Google Earth .kmz (session 62).
+// in a zip beside its textures as 3D Warehouse hands it out, and as a Google Earth .kmz; the chair as
+// a laser scanner's E57 (scaled integers in the scanner's frame, posed, invalid returns) (session 62).
 //   node --input-type=module -e "const { runnerImport } = await import('vite'); await runnerImport('./scripts/user-files.ts', { configFile: false, logLevel: 'warn' });" -- /tmp/user-files
 //   npx any2point classify /tmp/user-files --device cpu
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { zipSync } from 'three/examples/jsm/libs/fflate.module.js';
 import { testCloud, toGlb, toGltfWithBuffer, toPly } from '../e2e/modelnet';
 import { collada } from '../tests/io/colladaWrite';
 import { encodeDraco } from '../tests/io/dracoEncode';
+import { e57File } from '../tests/io/e57Write';
 import { binaryFbx, meshTree } from '../tests/io/fbxWrite';
 import { glbFile } from '../tests/io/generate';
 
@@ -99,4 +101,13 @@ writeFileSync(path.join(out, 'table.dae'), dae);
 const texture = new Uint8Array(20_000);
 writeFileSync(path.join(out, 'table-3dwarehouse.zip'), zipSync({ 'table.dae': dae, 'table/texture0.jpg': texture, 'table/texture1.png': texture }));
 writeFileSync(path.join(out, 'table.kmz'), zipSync({ 'doc.kml': new TextEncoder().encode('<?xml version="1.0"?><kml><Placemark><Model><Link><href>models/table.dae</href></Link></Model></Placemark></kml>'), 'models/table.dae': dae }));
-console.log(`user-files: 10 files written under ${out}`);
+// E57 as a scanner writes it: scaled integers in the scanner's frame, a pose, invalid returns.
+const records = Array.from({ length: chair.length / 3 + 256 }, (_, i) => (i % 5 === 4 ? -1 : i - Math.floor(i / 5)));
+const scaled = (name: string, k: number) => ({ name, type: 'scaled' as const, minimum: -2000000, maximum: 2000000, scale: 1e-6, values: records.map((i) => (i < 0 ? 0 : chair[3 * i + k]!)) });
+const scan = {
+  fields: [scaled('cartesianX', 0), scaled('cartesianY', 1), scaled('cartesianZ', 2), { name: 'cartesianInvalidState', type: 'integer' as const, minimum: 0, maximum: 2, values: records.map((i) => (i < 0 ? 2 : 0)) }],
+  rotation: [Math.SQRT1_2, -Math.SQRT1_2, 0, 0],
+  translation: [3, 1.5, -2],
+};
+writeFileSync(path.join(out, 'chair.e57'), e57File([scan], { packets: 3 }));
+console.log(`user-files: 11 files written under ${out}`);

@@ -124,6 +124,8 @@ const TABLE = {
     text: false,
     sniff: { signature: ({ text }) => /^\s*(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*)*<COLLADA[\s>]/.test(text) },
   },
+  // E57 (e57.ts), laser scanners' exchange format: "ASTM-E57", then the version.
+  e57: { label: 'E57', extensions: ['e57'], text: false, sniff: { signature: ({ bytes }) => startsWith(bytes, 'ASTM-E57') } },
   // A zip archive holding a model (archive.ts); last, so that the zip formats above (3MF, .npz,
   // USDZ) are recognised by their own tests first.
   zip: { label: 'Zip archive', extensions: ['zip', 'kmz', 'zae'], text: false, sniff: { signature: ({ bytes }) => startsWith(bytes, 'PK\x03\x04') } },
@@ -159,7 +161,6 @@ const TO_NUMPY = "save the cloud as a NumPy array (np.save('cloud.npy', points))
 /** Formats people have that are not read, by extension, with what to export instead: the refusal
  * of an unrecognised file says so rather than only "unrecognised". */
 export const UNREAD_FORMATS: Readonly<Record<string, string>> = {
-  e57: `E57 scans are not read; ${EXPORT_SCAN}`,
   rcp: `ReCap projects are not read; ${EXPORT_SCAN}`,
   rcs: `ReCap scans are not read; ${EXPORT_SCAN}`,
   ptx: `PTX scans are not read; ${EXPORT_SCAN}`,

@@ -3,6 +3,7 @@
 import { parseArchive } from './archive';
 import { parseDae } from './collada';
 import { parseDrc } from './drc';
+import { parseE57 } from './e57';
 import { parseFbx } from './fbx';
 import { type FormatId, formatForName } from './formats';
 import { parseGltf } from './gltf';
@@ -38,6 +39,7 @@ export const PARSERS: Readonly<Record<FormatId, (bytes: Uint8Array) => Parsed>> 
   drc: parseDrc,
   fbx: parseFbx,
   dae: parseDae,
+  e57: parseE57,
   zip: (bytes) =>
     parseArchive(
       bytes,
