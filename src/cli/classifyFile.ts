@@ -8,7 +8,8 @@ import type { Classifier, TaughtHead } from '../model/classifier';
 import { formatOfName } from '../io/formats';
 import type { SidecarFiles } from '../io/gltf';
 import { LIMITS, loadFile, loadersReady } from '../io/index';
-import { loadLargePly } from '../io/largePly';
+import { loadLargeFile } from '../io/largeFile';
+import { largestRead } from '../io/limits';
 import { centreOf, objectCloud } from '../io/objects';
 import type { UpAxis } from '../geometry/normalise';
 
@@ -61,13 +62,13 @@ export interface Classified {
   ms: number;
 }
 
-/** A file's points, as the app reads them (the parse worker's loadFile, or loadLargePly for a
- * binary PLY over LIMITS.maxFileBytes). */
+/** A file's points, as the app reads them (the parse worker's loadFile, or loadLargeFile for a
+ * binary PLY or an E57 scan over LIMITS.maxFileBytes). */
 export async function readCloud(file: string, keepEveryPoint = false) {
   const name = path.basename(file);
   const size = statSync(file).size;
   let loaded;
-  if (size > LIMITS.maxFileBytes && formatOfName(name) === 'ply') {
+  if (size > LIMITS.maxFileBytes && largestRead(formatOfName(name)).bytes > LIMITS.maxFileBytes) {
     const fd = openSync(file, 'r');
     try {
       const read = async (start: number, end: number) => {
@@ -75,7 +76,7 @@ export async function readCloud(file: string, keepEveryPoint = false) {
         const got = readSync(fd, bytes, 0, bytes.length, start);
         return bytes.subarray(0, got);
       };
-      loaded = await loadLargePly(name, size, read, { keepEveryPoint });
+      loaded = await loadLargeFile(name, size, read, { keepEveryPoint });
     } finally {
       closeSync(fd);
     }

@@ -2,7 +2,7 @@
 // each, which every page is checked against), and a compressed vector's data packets, whose
 // bytestreams (one a field of the points' prototype) are read here as bit-packed integers or
 // IEEE floats. Every offset and length is checked against the file before it is followed.
-import { formatCount } from './limits';
+import { countOf, formatCount } from './limits';
 import { LoadError } from './types';
 
 export const PAGE = 1024;
@@ -43,10 +43,11 @@ function u64(view: DataView, at: number, what: string): number {
   return value;
 }
 
-/** The header, after checking the signature, the version, the page size and the length. */
-export function readHeader(bytes: Uint8Array): E57Header {
-  if (bytes.length < 48 || String.fromCharCode(...bytes.subarray(0, 8)) !== 'ASTM-E57') throw malformed('the file does not start with "ASTM-E57" (every E57 file does)');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/** The header from the file's first bytes (at least 48) and its size in bytes: the signature, the
+ * version, the page size and the length checked. */
+export function readHeader(head: Uint8Array, size: number): E57Header {
+  if (head.length < 48 || String.fromCharCode(...head.subarray(0, 8)) !== 'ASTM-E57') throw malformed('the file does not start with "ASTM-E57" (every E57 file does)');
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const major = view.getUint32(8, true);
   const minor = view.getUint32(12, true);
   if (major !== 1) throw new LoadError('e57', 'unsupported', `the file is E57 version ${major}.${minor}; version 1 is read`);
@@ -55,22 +56,27 @@ export function readHeader(bytes: Uint8Array): E57Header {
   const xmlLogicalLength = u64(view, 32, 'XML length');
   const pageSize = u64(view, 40, 'page size');
   if (pageSize !== PAGE) throw new LoadError('e57', 'unsupported', `the file's pages are ${formatCount(pageSize)} bytes; E57 files have ${PAGE}-byte pages`);
-  if (physicalLength !== bytes.length) {
-    throw new LoadError('e57', physicalLength > bytes.length ? 'truncated' : 'malformed', `the header says the file is ${formatCount(physicalLength)} bytes, but it has ${formatCount(bytes.length)}${physicalLength > bytes.length ? ': is it cut short?' : ''}`);
+  if (physicalLength !== size) {
+    throw new LoadError('e57', physicalLength > size ? 'truncated' : 'malformed', `the header says the file is ${formatCount(physicalLength)} bytes, but it has ${formatCount(size)}${physicalLength > size ? ': is it cut short?' : ''}`);
   }
-  if (bytes.length % PAGE !== 0) throw malformed(`the file is ${formatCount(bytes.length)} bytes, not a whole number of ${PAGE}-byte pages`);
+  if (size % PAGE !== 0) throw malformed(`the file is ${formatCount(size)} bytes, not a whole number of ${PAGE}-byte pages`);
   return { major, minor, xmlPhysicalOffset, xmlLogicalLength };
 }
 
-/** The file's data without the pages' checksums (logical offsets index it), every page checked. */
-export function logicalBytes(bytes: Uint8Array): Uint8Array {
-  const pages = bytes.length / PAGE;
-  const out = new Uint8Array(pages * PAGE_DATA);
-  for (let p = 0; p < pages; p++) {
-    const data = bytes.subarray(p * PAGE, p * PAGE + PAGE_DATA);
-    const stored = ((bytes[p * PAGE + PAGE_DATA]! << 24) | (bytes[p * PAGE + PAGE_DATA + 1]! << 16) | (bytes[p * PAGE + PAGE_DATA + 2]! << 8) | bytes[p * PAGE + PAGE_DATA + 3]!) >>> 0;
-    if (crc32c(data) !== stored) throw malformed(`page ${formatCount(p)} of ${formatCount(pages)} (bytes ${formatCount(p * PAGE)} to ${formatCount(p * PAGE + PAGE)}) does not match its checksum: the file is damaged`);
-    out.set(data, p * PAGE_DATA);
+/** The data of whole pages without their checksums, every page checked; `first` is the index of
+ * the first page (for messages), `pages` the file's page count. */
+export function pageData(physical: Uint8Array, first: number, pages: number): Uint8Array {
+  const count = physical.length / PAGE;
+  const out = new Uint8Array(count * PAGE_DATA);
+  for (let k = 0; k < count; k++) {
+    const at = k * PAGE;
+    const data = physical.subarray(at, at + PAGE_DATA);
+    const stored = ((physical[at + PAGE_DATA]! << 24) | (physical[at + PAGE_DATA + 1]! << 16) | (physical[at + PAGE_DATA + 2]! << 8) | physical[at + PAGE_DATA + 3]!) >>> 0;
+    if (crc32c(data) !== stored) {
+      const p = first + k;
+      throw malformed(`page ${formatCount(p)} of ${formatCount(pages)} (bytes ${formatCount(p * PAGE)} to ${formatCount(p * PAGE + PAGE)}) does not match its checksum: the file is damaged`);
+    }
+    out.set(data, k * PAGE_DATA);
   }
   return out;
 }
@@ -81,6 +87,28 @@ export function toLogical(physical: number, what: string, logicalLength: number)
   const logical = Math.floor(physical / PAGE) * PAGE_DATA + (physical % PAGE);
   if (logical >= logicalLength) throw malformed(`${what} (${formatCount(physical)}) lies past the end of the file`);
   return logical;
+}
+
+/** A compressed vector section's header: where its packets are, in logical offsets. */
+export interface Section {
+  /** The first data packet. */
+  packets: number;
+  /** The section's end. */
+  end: number;
+}
+
+/** The section header at logical offset `start` (its 32 bytes in `header`). */
+export function readSection(header: Uint8Array, start: number, logicalLength: number, what: string): Section {
+  if (header.length < 32) throw new LoadError('e57', 'truncated', `${what}: the section header lies past the end of the file`);
+  const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
+  if (header[0] !== 1) throw malformed(`${what}: the fileOffset does not point to a compressed vector section (its id is ${header[0]}, not 1)`);
+  const length = view.getUint32(8, true) + view.getUint32(12, true) * 2 ** 32;
+  if (length < 32 || start + length > logicalLength) throw malformed(`${what}: the section is ${formatCount(length)} bytes long, which the file does not hold`);
+  const dataPhysical = view.getUint32(16, true) + view.getUint32(20, true) * 2 ** 32;
+  if (dataPhysical === 0) return { packets: start + length, end: start + length };
+  const packets = toLogical(dataPhysical, `${what}: the first data packet`, logicalLength);
+  if (packets < start + 32 || packets >= start + length) throw malformed(`${what}: the first data packet lies outside its section`);
+  return { packets, end: start + length };
 }
 
 /** How one field of a compressed vector's records is stored. */
@@ -96,85 +124,140 @@ export function bitsFor(minimum: number, maximum: number): number {
   return bits;
 }
 
-/** The bytestreams of the fields `wanted` (by their index in the prototype), each the concatenation
- * of its buffers in every data packet of the compressed vector section at `physicalOffset`. */
-export function bytestreams(logical: Uint8Array, physicalOffset: number, fieldCount: number, wanted: readonly number[], what: string): Uint8Array[] {
-  const view = new DataView(logical.buffer, logical.byteOffset, logical.byteLength);
-  const start = toLogical(physicalOffset, `${what}: the fileOffset`, logical.length);
-  if (start + 32 > logical.length) throw new LoadError('e57', 'truncated', `${what}: the section header lies past the end of the file`);
-  if (logical[start] !== 1) throw malformed(`${what}: the fileOffset does not point to a compressed vector section (its id is ${logical[start]}, not 1)`);
-  const sectionLength = view.getUint32(start + 8, true) + view.getUint32(start + 12, true) * 2 ** 32;
-  if (sectionLength < 32 || start + sectionLength > logical.length) throw malformed(`${what}: the section is ${formatCount(sectionLength)} bytes long, which the file does not hold`);
-  const dataPhysical = view.getUint32(start + 16, true) + view.getUint32(start + 20, true) * 2 ** 32;
-  const end = start + sectionLength;
-  const parts: Uint8Array[][] = wanted.map(() => []);
-  if (dataPhysical === 0) return parts.map(() => new Uint8Array());
-  let at = toLogical(dataPhysical, `${what}: the first data packet`, logical.length);
-  if (at < start + 32 || at >= end) throw malformed(`${what}: the first data packet lies outside its section`);
-  while (at < end) {
-    if (at + 4 > end) throw malformed(`${what}: a packet header at byte ${formatCount(at)} runs past its section`);
-    const type = logical[at]!;
-    const length = view.getUint16(at + 2, true) + 1;
-    if (at + length > end) throw malformed(`${what}: a packet of ${formatCount(length)} bytes at byte ${formatCount(at)} runs past its section`);
-    if (type === 1) {
-      if (length < 6) throw malformed(`${what}: a data packet of ${length} bytes`);
-      const streams = view.getUint16(at + 4, true);
-      if (streams !== fieldCount) throw malformed(`${what}: a data packet has ${streams} bytestreams; the prototype has ${fieldCount} fields`);
-      let offset = at + 6 + 2 * streams;
-      const lengths = Array.from({ length: streams }, (_, i) => view.getUint16(at + 6 + 2 * i, true));
-      const spans = lengths.map((n) => {
-        const span = [offset, offset + n] as const;
-        offset += n;
-        return span;
-      });
-      if (offset > at + length) throw malformed(`${what}: a data packet's bytestreams (${formatCount(offset - at)} bytes) are longer than the packet (${formatCount(length)})`);
-      wanted.forEach((field, k) => parts[k]!.push(logical.subarray(spans[field]![0], spans[field]![1])));
-    } else if (type !== 0 && type !== 2) {
-      throw malformed(`${what}: a packet of type ${type} (data packets are 1, index 0, empty 2)`);
+/** One field's values, decoded from its bytestream as the packets bring it piece by piece (a
+ * value may begin in one packet and end in the next): every `step`-th of `count` records. */
+export class FieldDecoder {
+  readonly values: Float64Array;
+  /** Records decoded (or passed over) so far. */
+  private record = 0;
+  /** Bytes of a value not yet complete, carried to the next piece, and the bit it starts at. */
+  private carry = new Uint8Array();
+  private bit = 0;
+
+  constructor(
+    private readonly coding: FieldCoding,
+    private readonly count: number,
+    private readonly step: number,
+    private readonly what: string,
+  ) {
+    this.values = new Float64Array(Math.ceil(count / step));
+    if (coding.kind === 'integer' && coding.bits === 0) {
+      this.values.fill(coding.minimum);
+      this.record = count;
     }
-    at += length;
   }
-  return parts.map((list) => {
-    const out = new Uint8Array(list.reduce((n, p) => n + p.length, 0));
-    let k = 0;
-    for (const p of list) {
-      out.set(p, k);
-      k += p.length;
+
+  feed(piece: Uint8Array): void {
+    if (this.record >= this.count || piece.length === 0) return;
+    let bytes = piece;
+    if (this.carry.length > 0) {
+      bytes = new Uint8Array(this.carry.length + piece.length);
+      bytes.set(this.carry);
+      bytes.set(piece, this.carry.length);
     }
-    return out;
-  });
+    const { coding, step, count } = this;
+    const bits = coding.kind === 'float' ? coding.bytes * 8 : coding.bits;
+    const available = bytes.length * 8;
+    let p = this.bit;
+    let r = this.record;
+    if (coding.kind === 'float') {
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      for (; r < count && p + bits <= available; r++, p += bits) {
+        if (r % step === 0) this.values[r / step] = coding.bytes === 4 ? view.getFloat32(p / 8, true) : view.getFloat64(p / 8, true);
+      }
+    } else if (bits <= 32) {
+      // Up to 32 bits starting anywhere in a byte lie within 5 bytes: exact as a double.
+      for (; r < count && p + bits <= available; r++, p += bits) {
+        if (r % step !== 0) continue;
+        const b = Math.floor(p / 8);
+        const window = bytes[b]! + (bytes[b + 1] ?? 0) * 0x100 + (bytes[b + 2] ?? 0) * 0x10000 + (bytes[b + 3] ?? 0) * 0x1000000 + (bytes[b + 4] ?? 0) * 0x100000000;
+        this.values[r / step] = coding.minimum + (Math.floor(window / 2 ** (p % 8)) % 2 ** bits);
+      }
+    } else {
+      const mask = (1n << BigInt(bits)) - 1n;
+      for (; r < count && p + bits <= available; r++, p += bits) {
+        if (r % step !== 0) continue;
+        const b = Math.floor(p / 8);
+        let window = 0n;
+        for (let k = Math.ceil(((p % 8) + bits) / 8) - 1; k >= 0; k--) window = (window << 8n) | BigInt(bytes[b + k] ?? 0);
+        this.values[r / step] = coding.minimum + Number((window >> BigInt(p % 8)) & mask);
+      }
+    }
+    this.record = r;
+    const whole = Math.floor(p / 8);
+    this.carry = r < count ? bytes.slice(whole) : new Uint8Array();
+    this.bit = p - whole * 8;
+  }
+
+  /** The values, once every record has come; a LoadError when the data ended first. */
+  finish(): Float64Array {
+    if (this.record < this.count) {
+      throw new LoadError('e57', 'truncated', `${this.what}: its data ends after ${formatCount(this.record)} of ${formatCount(this.count)} values`);
+    }
+    return this.values;
+  }
 }
 
-/** Every `step`-th of a field's `count` values (records 0, step, 2 step, ...) from its bytestream. */
-export function unpack(stream: Uint8Array, coding: FieldCoding, count: number, step: number, what: string): Float64Array {
-  const out = new Float64Array(Math.ceil(count / step));
-  const short = (need: number): LoadError => new LoadError('e57', 'truncated', `${what}: its data holds ${formatCount(stream.length)} bytes; ${formatCount(count)} values need ${formatCount(need)}`);
-  if (coding.kind === 'float') {
-    if (stream.length < count * coding.bytes) throw short(count * coding.bytes);
-    const view = new DataView(stream.buffer, stream.byteOffset, stream.byteLength);
-    for (let i = 0, r = 0; r < count; i++, r += step) out[i] = coding.bytes === 4 ? view.getFloat32(4 * r, true) : view.getFloat64(8 * r, true);
-    return out;
+/** A compressed vector section's data packets, fed as logical bytes in order from its first
+ * packet (in pieces of any size: a packet may span two), handing each wanted field's bytestream
+ * to its decoder. Index and empty packets are passed over. */
+export class PacketReader {
+  private pending = new Uint8Array();
+  /** Logical offset of the next byte fed. */
+  private at: number;
+
+  constructor(
+    private readonly section: Section,
+    private readonly fieldCount: number,
+    private readonly decoders: ReadonlyMap<number, FieldDecoder>,
+    private readonly what: string,
+  ) {
+    this.at = section.packets;
   }
-  const { bits, minimum } = coding;
-  if (stream.length * 8 < count * bits) throw short(Math.ceil((count * bits) / 8));
-  if (bits === 0) return out.fill(minimum);
-  if (bits <= 32) {
-    // Up to 32 bits starting anywhere in a byte lie within 5 bytes: exact as a double.
-    for (let i = 0, r = 0; r < count; i++, r += step) {
-      const p = r * bits;
-      const b = Math.floor(p / 8);
-      const window = stream[b]! + (stream[b + 1] ?? 0) * 0x100 + (stream[b + 2] ?? 0) * 0x10000 + (stream[b + 3] ?? 0) * 0x1000000 + (stream[b + 4] ?? 0) * 0x100000000;
-      out[i] = minimum + (Math.floor(window / 2 ** (p % 8)) % 2 ** bits);
+
+  /** Bytes still to come. */
+  get remaining(): number {
+    return this.section.end - this.at;
+  }
+
+  feed(piece: Uint8Array): void {
+    let bytes = piece.subarray(0, Math.min(piece.length, this.remaining));
+    const start = this.at - this.pending.length;
+    this.at += bytes.length;
+    if (this.pending.length > 0) {
+      const joined = new Uint8Array(this.pending.length + bytes.length);
+      joined.set(this.pending);
+      joined.set(bytes, this.pending.length);
+      bytes = joined;
     }
-    return out;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let k = 0;
+    while (k + 4 <= bytes.length) {
+      const length = view.getUint16(k + 2, true) + 1;
+      if (start + k + length > this.section.end) throw malformed(`${this.what}: a packet of ${formatCount(length)} bytes at byte ${formatCount(start + k)} runs past its section`);
+      if (k + length > bytes.length) break;
+      this.packet(bytes.subarray(k, k + length), start + k);
+      k += length;
+    }
+    this.pending = bytes.slice(k);
+    if (this.remaining === 0 && this.pending.length > 0) throw malformed(`${this.what}: ${countOf(this.pending.length, 'byte')} at the end of the section are not a whole packet`);
   }
-  const mask = (1n << BigInt(bits)) - 1n;
-  for (let i = 0, r = 0; r < count; i++, r += step) {
-    const p = r * bits;
-    const b = Math.floor(p / 8);
-    let window = 0n;
-    for (let k = Math.ceil(((p % 8) + bits) / 8) - 1; k >= 0; k--) window = (window << 8n) | BigInt(stream[b + k] ?? 0);
-    out[i] = minimum + Number((window >> BigInt(p % 8)) & mask);
+
+  private packet(p: Uint8Array, offset: number): void {
+    const type = p[0]!;
+    if (type === 0 || type === 2) return;
+    if (type !== 1) throw malformed(`${this.what}: a packet of type ${type} at byte ${formatCount(offset)} (data packets are 1, index 0, empty 2)`);
+    if (p.length < 6) throw malformed(`${this.what}: a data packet of ${p.length} bytes`);
+    const view = new DataView(p.buffer, p.byteOffset, p.byteLength);
+    const streams = view.getUint16(4, true);
+    if (streams !== this.fieldCount) throw malformed(`${this.what}: a data packet has ${streams} bytestreams; the prototype has ${this.fieldCount} fields`);
+    let at = 6 + 2 * streams;
+    if (at > p.length) throw malformed(`${this.what}: a data packet's ${streams} bytestream lengths run past the packet`);
+    for (let i = 0; i < streams; i++) {
+      const n = view.getUint16(6 + 2 * i, true);
+      if (at + n > p.length) throw malformed(`${this.what}: a data packet's bytestreams are longer than the packet (${formatCount(p.length)} bytes)`);
+      this.decoders.get(i)?.feed(p.subarray(at, at + n));
+      at += n;
+    }
   }
-  return out;
 }

@@ -1,7 +1,7 @@
 // The page's side of the parse worker.
 import { companionsOf } from '../files/companions';
 import { formatOfName } from '../io/formats';
-import { fileSizeRefusal, largePlyRefusal, LIMITS } from '../io/limits';
+import { largestRead } from '../io/limits';
 import type { LoadResult } from '../io/types';
 import type { ParseApi, ParseProgress } from './protocol';
 import type { ShownPoints } from './shownPoints';
@@ -32,14 +32,16 @@ export class ParseClient {
    * itself, so its bytes never pass through the page. Failures are WorkerErrors whose kind is a
    * FailureReason (failure.ts reads them). */
   async loadFile(file: File, onProgress?: (progress: ParseProgress) => void, keepEveryPoint = false): Promise<LoadedFile> {
-    // A binary PLY of vertices alone is read past maxFileBytes, a slice at a time (io/largePly.ts).
+    // A binary PLY of vertices alone and an E57 scan are read past maxFileBytes, a slice at a time
+    // (io/largeFile.ts).
     const named = formatOfName(file.name);
-    if (file.size > (named === 'ply' ? LIMITS.maxLargePlyBytes : LIMITS.maxFileBytes)) {
+    const largest = largestRead(named);
+    if (file.size > largest.bytes) {
       throw new WorkerError({
         name: 'LoadError',
         kind: 'too-large',
         detail: { format: named ?? 'unknown' },
-        message: `${file.name}: ${named === 'ply' ? largePlyRefusal(file.size) : fileSizeRefusal(file.size)}, so it was not read.`,
+        message: `${file.name}: ${largest.refusal(file.size)}, so it was not read.`,
       });
     }
     const start = performance.now();

@@ -5,7 +5,7 @@
 import { LIMITS, LoadError, loadFile, loadersReady } from '../io/index';
 import { type SidecarFiles, sidecarPath } from '../io/gltf';
 import { formatCount } from '../io/limits';
-import { loadLargePly } from '../io/largePly';
+import { loadLargeFile } from '../io/largeFile';
 import { serialiseLoadError } from './failure';
 import type { ParseApi, ParseProgress } from './protocol';
 import { shownPoints } from './shownPoints';
@@ -56,11 +56,11 @@ serve<ParseApi>(
       let result;
       let start;
       if ('file' in payload && payload.file.size > LIMITS.maxFileBytes) {
-        // Too large to hold: a binary PLY of vertices is read a slice at a time (io/largePly.ts).
+        // Too large to hold: a binary PLY of vertices or an E57 scan is read a slice at a time (io/largeFile.ts).
         const { file } = payload;
         start = performance.now();
         const read = async (from: number, to: number) => new Uint8Array(await file.slice(from, to).arrayBuffer());
-        result = await loadLargePly(payload.name, file.size, read, { keepEveryPoint, onRead: (loaded) => progress({ stage: 'read', loaded, total: file.size }) });
+        result = await loadLargeFile(payload.name, file.size, read, { keepEveryPoint, onRead: (loaded) => progress({ stage: 'read', loaded, total: file.size }) });
       } else {
         const bytes = 'file' in payload ? await readBlob(payload.file, progress) : new Uint8Array(payload.bytes);
         const sidecar = await companionFiles(payload.companions ?? []);

@@ -4,8 +4,10 @@
 // spherical coordinates, several scans placed by their poses, a scan too large read one point in
 // k; damaged files refused saying why, never another exception.
 import { describe, expect, test } from 'vitest';
-import { MAX_READ, parseE57 } from '../../src/io/e57';
+import { MAX_READ, parseE57, parseE57Sliced } from '../../src/io/e57';
 import { crc32c } from '../../src/io/e57Binary';
+import { loadLargeFile } from '../../src/io/largeFile';
+import { LoadError } from '../../src/io/types';
 import { sniffFormat } from '../../src/io/sniff';
 import { expectError, expectWellFormed, load, loadedOrRefused } from './expectLoad';
 import { type E57Field, e57File, rechecksum } from './e57Write';
@@ -74,6 +76,37 @@ describe('E57 files', () => {
     expect(Array.from(parsed.cloud.colors!.subarray(0, 6))).toEqual([keptRed[0]! / 255, 1, 0, keptRed[1]! / 255, 1, 0].map(Math.fround));
   });
 
+  test('read a few pages at a time (a file over the size limit), the same points as read whole', async () => {
+    const points = boxPoints(5000);
+    const scaled = (name: string, values: number[]): E57Field => ({ name, type: 'scaled', minimum: 0, maximum: 100000, scale: 0.0001, values });
+    const file = e57File([{ fields: xyzFields(points, scaled) }, { fields: xyzFields(points.slice(0, 700)), translation: [5, 0, 0] }], { packets: 9 });
+    const reads: number[][] = [];
+    const read = async (start: number, end: number) => {
+      reads.push([start, end]);
+      return file.subarray(start, end);
+    };
+    const whole = parseE57(file);
+    const sliced = await parseE57Sliced(file.length, read, undefined, 3);
+    expect(sliced).toEqual(whole);
+    // Three pages at a time: many reads, none larger.
+    expect(reads.length).toBeGreaterThan(10);
+    expect(Math.max(...reads.map(([a, b]) => b! - a!))).toBeLessThanOrEqual(4 * 1024);
+    const damaged = file.slice();
+    damaged[20000] ^= 1;
+    await expect(parseE57Sliced(file.length, async (a, b) => damaged.subarray(a, b), undefined, 3)).rejects.toThrow(/^E57: page 19 of \d+ \(bytes 19,456 to 20,480\) does not match its checksum: the file is damaged$/);
+  });
+
+  test('a file over the size limit goes to the sliced reader by its content; over 16 GiB it is refused', async () => {
+    const file = e57File([{ fields: xyzFields(boxPoints(800)) }]);
+    const read = async (a: number, b: number) => file.subarray(a, b);
+    const large = await loadLargeFile('scan.e57', file.length, read);
+    const whole = load('scan.e57', file);
+    expect({ format: large.format, count: large.cloud.count, positions: Array.from(large.cloud.positions) }).toEqual({ format: 'e57', count: whole.cloud.count, positions: Array.from(whole.cloud.positions) });
+    const refused = await loadLargeFile('scan.e57', 17 * 1024 ** 3, read).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(LoadError);
+    expect((refused as LoadError).message).toBe('E57: the file is 18,253,611,008 bytes (17 GiB); the limit is 268,435,456 bytes (256 MiB, LIMITS.maxFileBytes); E57 scans are read up to 16 GiB (LIMITS.maxLargeE57Bytes)');
+  });
+
   test('spherical coordinates (doubles) become Cartesian', () => {
     const fields: E57Field[] = [
       { name: 'sphericalRange', type: 'double', values: [2, 3, 4] },
@@ -129,7 +162,7 @@ describe('E57 files refused, saying why', () => {
     };
     expectError('a.e57', replaceXml('cartesianZ type="Float" precision="single"/>', 'cartesianW type="Float" precision="single"/>'), 'malformed', /^E57: the scan's points have neither cartesianX \/ Y \/ Z nor sphericalRange \/ Azimuth \/ Elevation \(fields: cartesianX, cartesianY, cartesianW\)$/);
     expectError('a.e57', replaceXml('precision="single"/><cartesianZ', 'precision="half"/>  <cartesianZ'), 'malformed', /cartesianY has precision 'half', not single or double$/);
-    expectError('a.e57', replaceXml('recordCount="400"', 'recordCount="900"'), 'truncated', /^E57: the scan's cartesianX: its data holds 1,600 bytes; 900 values need 3,600$/);
+    expectError('a.e57', replaceXml('recordCount="400"', 'recordCount="900"'), 'truncated', "E57: the scan's cartesianX: its data ends after 400 of 900 values");
     expectError('a.e57', replaceXml('<data3D type="Vector" allowHeterogeneousChildren="1"><vectorChild', '<data3X type="Vector" allowHeterogeneousChildren="1"><vectorChild'), 'malformed', /^E57: line \d+: <\/data3D> closes <data3X>/);
     expectError('a.e57', replaceXml('fileOffset="48"', 'fileOffset="99"'), 'malformed', /^E57: the scan's points: the fileOffset does not point to a compressed vector section \(its id is \d+, not 1\)$/);
   });
