@@ -5,7 +5,8 @@
 // one leg mesh is placed four times by EXT_mesh_gpu_instancing (session 61); the table as
 // SketchUp writes COLLADA (Z up, inches, the leg a component placed four times, drawn edges), and
 // in a zip beside its textures as 3D Warehouse hands it out, and as a Google Earth .kmz; the chair as
-// a laser scanner's E57 (scaled integers in the scanner's frame, posed, invalid returns) (session 62).
+// a laser scanner's E57 (scaled integers in the scanner's frame, posed, invalid returns) and as
+// Leica's PTX (a grid with no-return positions, registered by its transform) (session 62).
 //   node --input-type=module -e "const { runnerImport } = await import('vite'); await runnerImport('./scripts/user-files.ts', { configFile: false, logLevel: 'warn' });" -- /tmp/user-files
 //   npx any2point classify /tmp/user-files --device cpu
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -110,4 +111,9 @@ const scan = {
   translation: [3, 1.5, -2],
 };
 writeFileSync(path.join(out, 'chair.e57'), e57File([scan], { packets: 3 }));
-console.log(`user-files: 11 files written under ${out}`);
+// PTX: the chair in the scanner's frame (z up), every fifth grid position with no return (0 0 0),
+// its transform (row vectors) turning it y-up and moving it.
+const grid = records.map((i) => (i < 0 ? '0 0 0 0.5' : `${chair[3 * i]} ${chair[3 * i + 1]} ${chair[3 * i + 2]} 0.5`));
+const ptxHeader = [String(grid.length / 20), '20', '0 0 0', '1 0 0', '0 1 0', '0 0 1', '1 0 0 0', '0 0 -1 0', '0 1 0 0', '3 1.5 -2 1'];
+writeFileSync(path.join(out, 'chair.ptx'), [...ptxHeader, ...grid].join('\n') + '\n');
+console.log(`user-files: 12 files written under ${out}`);

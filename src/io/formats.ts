@@ -124,6 +124,14 @@ const TABLE = {
     text: false,
     sniff: { signature: ({ text }) => /^\s*(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*)*<COLLADA[\s>]/.test(text) },
   },
+  // PTX (ptx.ts), Leica's text scans: a header of two counts, four lines of three numbers (the
+  // scanner's position and axes) and four of four (the transform).
+  ptx: {
+    label: 'PTX',
+    extensions: ['ptx'],
+    text: true,
+    sniff: { keyword: ({ text }) => /^\s*\d+[ \t]*\n\s*\d+[ \t]*\n([ \t]*\S+[ \t]+\S+[ \t]+\S+[ \t]*\n){4}([ \t]*\S+[ \t]+\S+[ \t]+\S+[ \t]+\S+[ \t]*\n){4}/.test(text) },
+  },
   // E57 (e57.ts), laser scanners' exchange format: "ASTM-E57", then the version.
   e57: { label: 'E57', extensions: ['e57'], text: false, sniff: { signature: ({ bytes }) => startsWith(bytes, 'ASTM-E57') } },
   // A zip archive holding a model (archive.ts); last, so that the zip formats above (3MF, .npz,
@@ -163,7 +171,6 @@ const TO_NUMPY = "save the cloud as a NumPy array (np.save('cloud.npy', points))
 export const UNREAD_FORMATS: Readonly<Record<string, string>> = {
   rcp: `ReCap projects are not read; ${EXPORT_SCAN}`,
   rcs: `ReCap scans are not read; ${EXPORT_SCAN}`,
-  ptx: `PTX scans are not read; ${EXPORT_SCAN}`,
   blend: `Blender files are not read; ${EXPORT_MESH} (File > Export)`,
   c4d: `Cinema 4D files are not read; ${EXPORT_MESH}`,
   ma: `Maya files are not read; ${EXPORT_MESH} (or FBX)`,

@@ -1,5 +1,5 @@
 // The one number grammar every text format is read with (PLY ascii, OBJ, PCD ascii, XYZ/CSV, OFF,
-// STL ascii), and the one wording of what is wrong with a token that breaks it.
+// STL ascii, PTX), and the one wording of what is wrong with a token that breaks it.
 //
 //   number   = [sign] (digits ["." [digits]] | "." digits) [("e" | "E") [sign] digits]
 //   special  = [sign] ("nan" | "inf" | "infinity"), any case, also "nan(...)" as C prints it

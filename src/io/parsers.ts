@@ -14,6 +14,7 @@ import { parseObj } from './obj';
 import { parseOff } from './off';
 import { parsePcd } from './pcd';
 import { parsePly } from './ply';
+import { parsePtx } from './ptx';
 import { parseSplat } from './splat';
 import { parseSpz } from './spz';
 import { parseStl } from './stl';
@@ -40,6 +41,7 @@ export const PARSERS: Readonly<Record<FormatId, (bytes: Uint8Array) => Parsed>> 
   fbx: parseFbx,
   dae: parseDae,
   e57: parseE57,
+  ptx: (bytes) => parsePtx(readText('ptx', bytes)),
   zip: (bytes) =>
     parseArchive(
       bytes,
