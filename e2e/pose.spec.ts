@@ -8,7 +8,7 @@
 // a sparse scan is answered from it grown; a y-up scan standing on a floor patch loses the floor.
 import { expect, test, type Page } from '@playwright/test';
 import { dropFile, dropTransfer, framesDrawn, saveScreenshot, valueOf, waitForFrameAfter } from './helpers';
-import { splatPly, testCloud, toChannelsFirstNpy, toGlb, toLas, toPly, toSpz, xUp, zooManifest, zooModel } from './modelnet';
+import { splatPly, testCloud, testIdsOf, toChannelsFirstNpy, toGlb, toLas, toPly, toSpz, xUp, zooManifest, zooModel } from './modelnet';
 import { createRandom } from '../src/geometry/random';
 import { BoxGeometry, CylinderGeometry, Mesh, MeshStandardMaterial, Scene } from 'three';
 import { USDZExporter } from 'three/examples/jsm/exporters/USDZExporter.js';
@@ -475,6 +475,26 @@ test('a table saved as binary FBX is read and is a table', async ({ page }) => {
   const result = await classifyFile(page, 'table.fbx', binaryFbx(meshTree(vertices, polygons, [0, 0, 0])));
   expect(result).toMatchObject({ top1: 'table', up: 'y' });
   await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'fbx');
+});
+
+// A download of several models (a Thingiverse set, variants of one thing): the largest is read
+// first and the File panel lists them all; picking another reads it from the archive and
+// classifies it, and "Keep every point" keeps the model picked.
+test('an archive of a chair and an airplane: the chair is read first, the airplane when picked', async ({ page }) => {
+  test.setTimeout(10 * 60_000);
+  const plane = testIdsOf('airplane')[0]!;
+  const zip = zipSync({ 'set/chair.ply': toPly(yUp(testCloud(CHAIR).points)), 'set/plane.ply': toPly(yUp(testCloud(plane).points).subarray(0, 3 * 900)) });
+  await open(page, 'auto');
+  expect(await classifyFile(page, 'set.zip', zip)).toMatchObject({ top1: 'chair', up: 'y' });
+  const picker = page.getByTestId('archive-model');
+  await expect(page.getByTestId('archive-models')).toHaveAttribute('data-count', '2');
+  await expect(picker).toHaveValue('set/chair.ply');
+  await picker.selectOption('set/plane.ply');
+  await expect(page.getByTestId('point-count')).toHaveAttribute('data-value', '900', { timeout: 60_000 });
+  await expect(picker).toHaveValue('set/plane.ply');
+  await expect(page.getByTestId('class-0')).toHaveAttribute('data-label', 'airplane', { timeout: 300_000 });
+  expect(await answerTo(page, 'set.zip')).toMatchObject({ top1: 'airplane', up: 'y' });
+  await expect(page.getByText("the archive holds 2 models; read 'set/plane.ply' (PLY)", { exact: false })).toBeVisible();
 });
 
 // SketchUp and 3D Warehouse hand out COLLADA: a .dae in inches, Z up, each part with its drawn

@@ -6,14 +6,15 @@ import { MAX_VOTES, parseVotes } from '../model/votes';
 export const USAGE = `usage:
   any2point classify <files or folders>... [--model <id>] [--votes N] [--head head.json]
                      [--csv out.csv | --json] [--jobs N] [--device auto|webgpu|cpu] [--up auto|z|y|...]
-                     [--keep-every-point] [--objects]
+                     [--keep-every-point] [--objects] [--archive-models]
   any2point teach <folder of class folders> --out head.json [--model <id>] [--jobs N]
                      [--device auto|webgpu|cpu] [--up auto|z|y|...] [--keep-every-point]
   any2point --help
 
-classify  classifies every file named and every PLY, OBJ, PCD, XYZ, OFF, STL, glTF, USD (.usdz),
-          3MF, LAS, NumPy (.npy / .npz) or Gaussian-splat (.splat / .spz) file under the folders named; a file
-          below a sub-folder is labelled with that sub-folder's name (its class).
+classify  classifies every file named and every file of a format the app reads (PLY, OBJ, PCD,
+          XYZ, OFF, STL, glTF, Draco, FBX, COLLADA, USD, 3MF, LAS, E57, PTX, NumPy, splats, and
+          .zip archives holding one) under the folders named; a file below a sub-folder is
+          labelled with that sub-folder's name (its class).
           Results go to stdout as JSON (default, or --json) or to a CSV file (--csv out.csv;
           --csv - writes the CSV to stdout); progress goes to stderr.
 teach     trains a new head on the frozen model's features of the files in <folder>/<class>/
@@ -33,6 +34,10 @@ teach     trains a new head on the frozen model's features of the files in <fold
   --objects several objects standing apart on a scan's floor (a room, a corner) are found as
             in the app; with --objects each is classified alone too (the JSON's "objects": its
             points, centre and answer); without, the file's answer is marked not sure
+  --archive-models
+            an archive (.zip) of several models is answered for its largest, as in the app;
+            with --archive-models each of its other models is classified too (the JSON's
+            "archiveModels": each model's path in the archive and its answer, or its error)
 
 exit codes: 0 every file classified, 1 some files failed (the others are reported), 2 usage error`;
 
@@ -64,6 +69,8 @@ export interface ClassifyCommand extends Common {
   head: string | null;
   /** --objects: each of several objects on a scan's floor classified alone too. */
   objects: boolean;
+  /** --archive-models: each model of an archive of several classified too. */
+  archiveModels: boolean;
   /** 'json' to stdout, or CSV to a file ('-' = stdout). */
   output: { kind: 'json' } | { kind: 'csv'; file: string };
 }
@@ -77,10 +84,10 @@ export interface TeachCommand extends Common {
 export type Command = ClassifyCommand | TeachCommand | { command: 'help' };
 
 const OPTIONS: Record<'classify' | 'teach', readonly string[]> = {
-  classify: ['--model', '--votes', '--head', '--csv', '--json', '--jobs', '--device', '--up', '--keep-every-point', '--objects'],
+  classify: ['--model', '--votes', '--head', '--csv', '--json', '--jobs', '--device', '--up', '--keep-every-point', '--objects', '--archive-models'],
   teach: ['--model', '--out', '--jobs', '--device', '--up', '--keep-every-point'],
 };
-const FLAGS = new Set(['--json', '--keep-every-point', '--objects']);
+const FLAGS = new Set(['--json', '--keep-every-point', '--objects', '--archive-models']);
 
 function oneOf<T extends string>(option: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${option} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
@@ -154,6 +161,7 @@ export function parseArgs(argv: readonly string[]): Command {
     votes,
     head: values.get('--head') ?? null,
     objects: values.has('--objects'),
+    archiveModels: values.has('--archive-models'),
     output: csv !== undefined ? { kind: 'csv', file: csv } : { kind: 'json' },
   };
 }

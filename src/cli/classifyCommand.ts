@@ -19,6 +19,15 @@ function objectsText(c: Classified): string {
   return `; ${c.objects.map((o) => `object ${o.object}: ${o.top[0]?.label ?? '?'} ${((o.top[0]?.probability ?? 0) * 100).toFixed(1)} %${o.notSure ? ' (not sure)' : ''}`).join(', ')}`;
 }
 
+/** The progress line's note on an archive of several models: how many, and with --archive-models
+ * each one's answer. */
+function archiveText(c: Classified): string {
+  const models = c.archive?.models ?? [];
+  if (models.length < 2) return '';
+  if (!c.archiveModels) return `; ${models.length} models in the archive, read ${c.archive!.read} (--archive-models classifies each)`;
+  return `; ${c.archiveModels.map((m) => `${m.model}: ${'error' in m ? `FAILED (${m.error})` : `${m.top[0]?.label ?? '?'} ${((m.top[0]?.probability ?? 0) * 100).toFixed(1)} %${m.notSure ? ' (not sure)' : ''}`}`).join(', ')}`;
+}
+
 export async function classify(command: ClassifyCommand, { root, workerScript, log }: CliContext): Promise<number> {
   const started = performance.now();
   const { files, skipped } = walkInputs(command.inputs);
@@ -35,7 +44,7 @@ export async function classify(command: ClassifyCommand, { root, workerScript, l
   let poolStart = performance.now();
   await runPool(files.map((f) => f.path), {
     script: workerScript,
-    setup: { task: 'classify', files: model, device: command.device, votes: command.votes, up: command.up, keepEveryPoint: command.keepEveryPoint, objects: command.objects, head },
+    setup: { task: 'classify', files: model, device: command.device, votes: command.votes, up: command.up, keepEveryPoint: command.keepEveryPoint, objects: command.objects, archiveModels: command.archiveModels, head },
     jobs,
     onReady: (ready) => {
       poolStart = performance.now();
@@ -54,7 +63,7 @@ export async function classify(command: ClassifyCommand, { root, workerScript, l
       outcomes[index] = done;
       const c = done.classified;
       const top = c?.top[0];
-      const answer = c && top ? `${top.label} ${(top.probability * 100).toFixed(1)} %${c.notSure ? ' (not sure)' : ''}, up ${c.up}${objectsText(c)}` : '';
+      const answer = c && top ? `${top.label} ${(top.probability * 100).toFixed(1)} %${c.notSure ? ' (not sure)' : ''}, up ${c.up}${objectsText(c)}${archiveText(c)}` : '';
       progress.done(input.name, done.row.error ?? answer, done.row.status === 'failed');
     },
   });

@@ -11,6 +11,7 @@ import { LIMITS, loadFile, loadersReady } from '../io/index';
 import { loadLargeFile } from '../io/largeFile';
 import { largestRead } from '../io/limits';
 import { centreOf, objectCloud } from '../io/objects';
+import { type ArchiveModels, LoadError } from '../io/types';
 import type { UpAxis } from '../geometry/normalise';
 
 type Up = UpAxis | 'auto';
@@ -23,7 +24,14 @@ export interface FileOptions {
   keepEveryPoint?: boolean;
   /** --objects: each of several objects standing on a floor (io/objects.ts) classified alone too. */
   objects?: boolean;
+  /** --archive-models: each model of an archive of several (io/archive.ts) classified too. */
+  archiveModels?: boolean;
 }
+
+/** One model of an archive of several, classified (--archive-models), or why it could not be. */
+export type ClassifiedModel =
+  | { model: string; format: string; points: number; top: { label: string; index: number; probability: number }[]; up: UpAxis; notSure: boolean }
+  | { model: string; error: string };
 
 /** One of several objects on a floor, classified alone (--objects). */
 export interface ClassifiedObject {
@@ -54,6 +62,10 @@ export interface Classified {
   /** Several objects on a floor: how many (each classified alone with --objects). */
   objectCount?: number;
   objects?: ClassifiedObject[];
+  /** An archive: its models (largest first) and the one the answer is for. */
+  archive?: ArchiveModels;
+  /** With --archive-models, every model of an archive of several, the one read first. */
+  archiveModels?: ClassifiedModel[];
   /** The answer was read from the cloud grown (a sparse cloud, decide.ts step 5). */
   grown: boolean;
   /** Vote 0's logits for that up (the taught head's, with one). */
@@ -64,7 +76,7 @@ export interface Classified {
 
 /** A file's points, as the app reads them (the parse worker's loadFile, or loadLargeFile for a
  * binary PLY or an E57 scan over LIMITS.maxFileBytes). */
-export async function readCloud(file: string, keepEveryPoint = false) {
+export async function readCloud(file: string, keepEveryPoint = false, archiveEntry?: string) {
   const name = path.basename(file);
   const size = statSync(file).size;
   let loaded;
@@ -83,7 +95,7 @@ export async function readCloud(file: string, keepEveryPoint = false) {
   } else {
     const bytes = new Uint8Array(readFileSync(file));
     await loadersReady(bytes);
-    loaded = loadFile(name, bytes, { keepEveryPoint, sidecar: besideOnDisk(file) });
+    loaded = loadFile(name, bytes, { keepEveryPoint, sidecar: besideOnDisk(file), ...(archiveEntry === undefined ? {} : { archiveEntry }) });
   }
   return { loaded, positions: loaded.cloud.positions.subarray(0, loaded.cloud.count * 3) };
 }
@@ -127,6 +139,28 @@ export async function classifyFile(classifier: Classifier, file: string, options
       });
     }
   }
+  const archiveModels: ClassifiedModel[] = [];
+  if (options.archiveModels && loaded.archive && loaded.archive.models.length > 1) {
+    const answerOf = (model: string, l: typeof loaded, a: typeof r): ClassifiedModel => ({
+      model,
+      format: l.format,
+      points: l.cloud.count,
+      top: a.answer.top.map(({ label, index, probability }) => ({ label, index, probability })),
+      up: a.answer.up,
+      notSure: a.answer.notSure,
+    });
+    archiveModels.push(answerOf(loaded.archive.read, loaded, r));
+    for (const model of loaded.archive.models.filter((m) => m !== loaded.archive!.read)) {
+      try {
+        const other = await readCloud(file, options.keepEveryPoint, model);
+        const a = await classifier.classify(other.positions, { ...how, up: upWithFloor(options.up, other.loaded.floorUp) });
+        archiveModels.push(answerOf(model, other.loaded, a));
+      } catch (error) {
+        if (!(error instanceof LoadError)) throw error;
+        archiveModels.push({ model, error: error.message });
+      }
+    }
+  }
   return {
     format: loaded.format,
     kind: loaded.kind,
@@ -137,6 +171,8 @@ export async function classifyFile(classifier: Classifier, file: string, options
     notSure: r.answer.notSure || several !== undefined,
     ...(several && { objectCount: several.sizes.length }),
     ...(options.objects && several && { objects }),
+    ...(loaded.archive && { archive: loaded.archive }),
+    ...(archiveModels.length > 0 && { archiveModels }),
     grown: r.answer.grown,
     logits: Array.from(r.logits),
     votes: r.votes,

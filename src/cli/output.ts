@@ -32,6 +32,9 @@ export type CliJsonFile = BatchJson['files'][number] & {
   /** Several objects on a floor: how many; with --objects each one classified alone. */
   objectCount?: number;
   objects?: Classified['objects'];
+  /** An archive: its models and the one the answer is for; with --archive-models each one's answer. */
+  archive?: Classified['archive'];
+  archiveModels?: Classified['archiveModels'];
 };
 
 export function jsonFiles(outcomes: readonly FileOutcome[], meta: BatchJson['meta'], classes: readonly string[]): BatchJson & { files: CliJsonFile[] } {
@@ -48,6 +51,8 @@ export function jsonFiles(outcomes: readonly FileOutcome[], meta: BatchJson['met
       warnings: c?.warnings ?? [],
       ...(c?.objectCount !== undefined && { objectCount: c.objectCount }),
       ...(c?.objects && { objects: c.objects }),
+      ...(c?.archive && { archive: c.archive }),
+      ...(c?.archiveModels && { archiveModels: c.archiveModels }),
     };
   });
   return { ...app, files };

@@ -18,6 +18,8 @@ export interface WorkerSetup {
   keepEveryPoint: boolean;
   /** classify --objects: each of several objects on a floor classified alone too. */
   objects: boolean;
+  /** classify --archive-models: each model of an archive of several classified too. */
+  archiveModels: boolean;
   /** classify --head: the taught head that ranks the classes instead of the model's own. */
   head: CliHead | null;
 }

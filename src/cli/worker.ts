@@ -35,7 +35,7 @@ export async function runWorker(): Promise<void> {
     try {
       const value = setup.task === 'features'
         ? await fileFeatures(opened, path, setup.up, setup.keepEveryPoint)
-        : await classifyFile(opened, path, { votes: setup.votes, up: setup.up, head, keepEveryPoint: setup.keepEveryPoint, objects: setup.objects });
+        : await classifyFile(opened, path, { votes: setup.votes, up: setup.up, head, keepEveryPoint: setup.keepEveryPoint, objects: setup.objects, archiveModels: setup.archiveModels });
       outcome = { ok: true, value };
     } catch (error) {
       outcome = { ok: false, error: message(error) };

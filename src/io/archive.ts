@@ -2,8 +2,10 @@
 // textures), Thingiverse's and Printables' STL sets, a scan app's export. The model inside is read
 // by its own reader, a .gltf with the separate files it names; textures and other files are never
 // unpacked. One model is read: the largest of those with a model's extension (.txt / .csv / .asc
-// only when nothing else is there: a zip's README.txt is not a point cloud), the others named in
-// a warning. macOS's resource forks (__MACOSX/, ._name) are skipped.
+// only when nothing else is there: a zip's README.txt is not a point cloud), or the one asked for
+// (`entry`: the page offers each, the CLI's --archive-models classifies each); the result lists
+// them all.
+// macOS's resource forks (__MACOSX/, ._name) are skipped.
 import { type FormatId, extensionOf, formatLabel } from './formats';
 import { type SidecarFiles, sidecarPath } from './gltf';
 import { formatCount } from './limits';
@@ -23,14 +25,20 @@ function isJunk(name: string): boolean {
 }
 
 /** The model inside the archive `bytes`, read by `parse` (the parsers' table, passed in to keep
- * the import graph one-way); `accepted` says which extensions are models. */
-export function parseArchive(bytes: Uint8Array, accepted: (ext: string) => boolean, parse: Parse): Parsed {
+ * the import graph one-way); `accepted` says which extensions are models; `entry` names the model
+ * to read (default: the largest). */
+export function parseArchive(bytes: Uint8Array, accepted: (ext: string) => boolean, parse: Parse, entry?: string): Parsed {
   const { files } = unzipEntries('zip', bytes, (name) => !isJunk(name) && (accepted(extensionOf(name)) || extensionOf(name) === 'bin'), 'files', 'the zip archive');
   const names = Object.keys(files);
   const models = names.filter((n) => extensionOf(n) !== 'bin' && extensionOf(n) !== 'zip');
   const strong = models.filter((n) => !WEAK.has(extensionOf(n)));
-  const candidates = (strong.length > 0 ? strong : models).sort((a, b) => files[b]!.length - files[a]!.length || a.localeCompare(b));
-  const chosen = candidates[0];
+  const bySize = (a: string, b: string) => files[b]!.length - files[a]!.length || a.localeCompare(b);
+  // The models, largest first; documents (.txt, .csv) only when there is nothing else.
+  const all = (strong.length > 0 ? strong : models).sort(bySize);
+  if (entry !== undefined && !all.includes(entry)) {
+    throw new LoadError('zip', 'unsupported', `the archive holds no model ${quote(entry, 80)}${all.length > 0 ? ` (it holds ${all.slice(0, 3).map((n) => quote(n)).join(', ')}${all.length > 3 ? ', ...' : ''})` : ''}`);
+  }
+  const chosen = entry ?? all[0];
   if (chosen === undefined) {
     const nested = names.filter((n) => extensionOf(n) === 'zip');
     const why = nested.length > 0 ? `only other archives (${nested.slice(0, 3).map((n) => quote(n)).join(', ')}); unpack them first` : 'no file this app reads';
@@ -49,13 +57,14 @@ export function parseArchive(bytes: Uint8Array, accepted: (ext: string) => boole
     if (!(error instanceof LoadError)) throw error;
     throw new LoadError('zip', error.reason, `${quote(chosen)} in the archive: ${error.message}`);
   }
-  const others = candidates.slice(1);
+  const others = all.filter((n) => n !== chosen);
+  const which = entry === undefined ? `the largest, ${quote(chosen)}` : quote(chosen);
   const note =
     others.length === 0
       ? `read ${quote(chosen)} (${formatLabel(id)}) from the archive`
-      : `the archive holds ${formatCount(candidates.length)} models; read the largest, ${quote(chosen)} (${formatLabel(id)}); not read: ${others.slice(0, 3).map((n) => quote(n)).join(', ')}${others.length > 3 ? `, and ${formatCount(others.length - 3)} more` : ''} (unpack the archive to classify each)`;
+      : `the archive holds ${formatCount(all.length)} models; read ${which} (${formatLabel(id)}); not read: ${others.slice(0, 3).map((n) => quote(n)).join(', ')}${others.length > 3 ? `, and ${formatCount(others.length - 3)} more` : ''} (pick another under File; the CLI's --archive-models classifies each)`;
   parsed.warnings.unshift(note);
-  return { ...parsed, format: id };
+  return { ...parsed, format: id, archive: { models: all, read: chosen } };
 }
 
 /** A .gltf's separate files, by their uri relative to its folder in the archive. */

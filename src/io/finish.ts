@@ -249,5 +249,6 @@ export function finish(format: FormatId, parsed: Parsed, options: FinishOptions)
     ...(leftOut === 0 ? {} : { leftOut }),
     ...(floorUp === undefined ? {} : { floorUp }),
     ...(objects === undefined ? {} : { objects }),
+    ...(parsed.archive === undefined ? {} : { archive: parsed.archive }),
   };
 }

@@ -9,7 +9,7 @@ import { type FormatId, formatForName } from './formats';
 import { type SidecarFiles, parseGltf } from './gltf';
 import { LIMITS, fileSizeRefusal, formatCount } from './limits';
 import { meshoptReady } from './meshopt';
-import { PARSERS } from './parsers';
+import { PARSERS, parseZip } from './parsers';
 import { chooseFormat } from './sniff';
 import { LoadError, type LoadResult } from './types';
 import { zipEntryNames } from './zip';
@@ -28,6 +28,8 @@ export interface LoadOptions {
   keepEveryPoint?: boolean;
   /** A .gltf's separate files (its buffers), where they can be reached. */
   sidecar?: SidecarFiles;
+  /** The model to read from a zip archive, by its path in it (default: the largest; archive.ts). */
+  archiveEntry?: string;
 }
 
 /** Settles once the loaders `bytes` needs can run: the meshopt decoder's WebAssembly compiles
@@ -60,7 +62,8 @@ export function loadFile(name: string, bytes: Uint8Array, options: LoadOptions =
 
   const { bytes: content, warnings: encodingWarnings } = asUtf8(named, bytes);
   const { entry, warnings } = chooseFormat(name, content);
-  const parsed = entry.id === 'gltf' && options.sidecar ? parseGltf(content, options.sidecar) : PARSERS[entry.id](content);
+  const parsed =
+    entry.id === 'gltf' && options.sidecar ? parseGltf(content, options.sidecar) : entry.id === 'zip' && options.archiveEntry !== undefined ? parseZip(content, options.archiveEntry) : PARSERS[entry.id](content);
   parsed.warnings.unshift(...encodingWarnings, ...warnings);
   return finish(parsed.format ?? entry.id, parsed, { meshSamples, seed, keepEveryPoint: options.keepEveryPoint === true });
 }

@@ -42,10 +42,15 @@ export const PARSERS: Readonly<Record<FormatId, (bytes: Uint8Array) => Parsed>> 
   dae: parseDae,
   e57: parseE57,
   ptx: (bytes) => parsePtx(readText('ptx', bytes)),
-  zip: (bytes) =>
-    parseArchive(
-      bytes,
-      (ext) => formatForName(`.${ext}`) !== undefined,
-      (id, inner, sidecar) => (id === 'gltf' ? parseGltf(inner, sidecar) : PARSERS[id](inner)),
-    ),
+  zip: (bytes) => parseZip(bytes),
 };
+
+/** A zip archive's model: `entry`, or the largest (archive.ts). */
+export function parseZip(bytes: Uint8Array, entry?: string): Parsed {
+  return parseArchive(
+    bytes,
+    (ext) => formatForName(`.${ext}`) !== undefined,
+    (id, inner, sidecar) => (id === 'gltf' ? parseGltf(inner, sidecar) : PARSERS[id](inner)),
+    entry,
+  );
+}

@@ -34,6 +34,15 @@ export interface LoadResult {
   /** Two or more separate objects standing on the floor the clean-up found (objects.ts): which
    * point belongs to which, and their sizes. Undefined for one shape. */
   objects?: Objects;
+  /** An archive's models (archive.ts), largest first, and the one read; undefined for a file that
+   * is not an archive. */
+  archive?: ArchiveModels;
+}
+
+/** The models an archive holds, by their paths in it, and the one that was read. */
+export interface ArchiveModels {
+  models: string[];
+  read: string;
 }
 
 export type LoadErrorReason =
@@ -62,7 +71,8 @@ export class LoadError extends Error {
 }
 
 /** What one format parser hands to the shared checks in finish.ts. `format`: the format actually
- * read, when it is not the file's own (the model inside a .zip: archive.ts). */
+ * read, when it is not the file's own (the model inside a .zip: archive.ts); `archive`: the
+ * archive's models. */
 export type Parsed = (
   | {
       kind: 'points';
@@ -74,4 +84,4 @@ export type Parsed = (
       opacity?: Float32Array;
     }
   | { kind: 'mesh'; mesh: Mesh; fileVertexCount: number; fileFaceCount: number; warnings: string[]; offset?: Offset }
-) & { format?: FormatId };
+) & { format?: FormatId; archive?: ArchiveModels };

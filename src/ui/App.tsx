@@ -155,7 +155,7 @@ export function App() {
           onVotes={classifier.selectVotes}
         />
         <Gallery onShape={shownCloud.openShape} />
-        {gallery ? <GalleryInfo gallery={gallery} /> : loaded && <FileInfo entry={loaded} onKeepEveryPoint={shownCloud.reopen} object={shownCloud.object} onObject={shownCloud.pickObject} objectAnswers={objectAnswers} />}
+        {gallery ? <GalleryInfo gallery={gallery} /> : loaded && <FileInfo entry={loaded} onKeepEveryPoint={shownCloud.reopen} onArchiveModel={shownCloud.openArchiveModel} object={shownCloud.object} onObject={shownCloud.pickObject} objectAnswers={objectAnswers} />}
         <ViewControls settings={settings} fileHasColors={fileHasColors} onChange={setSettings} onResetView={() => setFitRequest((n) => n + 1)} />
       </aside>
       <main className="stage">

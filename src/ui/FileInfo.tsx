@@ -1,6 +1,7 @@
 // What was loaded. Counts carry their plain value in data-value for tests.
 import type { LoadedFile } from '../worker/client';
 import { formatLabel } from '../io/formats';
+import { ArchivePicker } from './ArchivePicker';
 import { ObjectPicker } from './ObjectPicker';
 import type { ObjectAnswer } from './useObjectAnswers';
 import { formatBytes, formatCoordinate, formatCount, formatMs } from './numbers';
@@ -17,6 +18,8 @@ const AXES = ['x', 'y', 'z'] as const;
 interface Props {
   entry: LoadedEntry;
   onKeepEveryPoint: (keep: boolean) => void;
+  /** Reads another model of the archive shown. */
+  onArchiveModel: (entry: string) => void;
   /** The object of several on a floor shown alone (1-based), or null: the whole file. */
   object: number | null;
   onObject: (object: number | null) => void;
@@ -24,7 +27,7 @@ interface Props {
   objectAnswers?: readonly (ObjectAnswer | undefined)[] | null;
 }
 
-export function FileInfo({ entry, onKeepEveryPoint, object, onObject, objectAnswers }: Props) {
+export function FileInfo({ entry, onKeepEveryPoint, onArchiveModel, object, onObject, objectAnswers }: Props) {
   const { result } = entry;
   // The file's own coordinates: a far-off shape is held relative to an origin (io/origin.ts).
   const shift = result.offset ?? [0, 0, 0];
@@ -36,6 +39,7 @@ export function FileInfo({ entry, onKeepEveryPoint, object, onObject, objectAnsw
       <p className="file-name" data-testid="file-name" title={entry.file.name}>
         {entry.file.name}
       </p>
+      {result.archive && result.archive.models.length > 1 && <ArchivePicker archive={result.archive} onModel={onArchiveModel} />}
       <dl className="facts">
         <dt>Format</dt>
         <dd data-testid="format" data-value={result.format}>

@@ -1,7 +1,8 @@
 // The file side of the app: files go to the parse worker; only the latest file counts, and a
 // failure leaves the previous file in place with a banner. A load reports its stage and can be
 // cancelled (the worker is replaced; the previous file stays). The file shown can be read again
-// with every point kept (the loaders' clean-up off: stray pieces, a floor and walls stay), or not.
+// with every point kept (the loaders' clean-up off: stray pieces, a floor and walls stay), or not,
+// and an archive's other models read from it (archive.ts).
 import { useCallback, useRef, useState } from 'react';
 import { ParseClient } from '../worker/client';
 import { toWorkerFailure } from '../worker/failure';
@@ -25,7 +26,7 @@ export function useLoadedFile(onLoaded: () => void) {
   const [failure, setFailure] = useState<ShownFailure | null>(null);
 
   const openFile = useCallback(
-    async (file: File, keepEveryPoint = false) => {
+    async (file: File, keepEveryPoint = false, archiveEntry?: string) => {
       const client = clientRef.current;
       if (!client) return;
       // Only the latest file counts when several are dropped in quick succession.
@@ -38,6 +39,7 @@ export function useLoadedFile(onLoaded: () => void) {
             if (request === latestRequest.current) setLoading({ fileName: file.name, progress });
           },
           keepEveryPoint,
+          archiveEntry,
         );
         if (request !== latestRequest.current) return;
         setLoaded({ ...answer, file, keptEveryPoint: keepEveryPoint });
@@ -63,11 +65,17 @@ export function useLoadedFile(onLoaded: () => void) {
 
   const dismissFailure = useCallback(() => setFailure(null), []);
 
-  /** Reads the file shown again, with every point kept or with the clean-up. */
+  /** Reads the file shown again, with every point kept or with the clean-up (the same model of an
+   * archive). */
   const reopen = useCallback((keepEveryPoint: boolean) => {
-    if (loaded) void openFile(loaded.file, keepEveryPoint);
+    if (loaded) void openFile(loaded.file, keepEveryPoint, loaded.result.archive?.read);
+  }, [loaded, openFile]);
+
+  /** Reads another model of the archive shown. */
+  const openArchiveModel = useCallback((entry: string) => {
+    if (loaded) void openFile(loaded.file, loaded.keptEveryPoint, entry);
   }, [loaded, openFile]);
 
   // parseClient: the batch mode reads its files through this same worker.
-  return { loaded, loading, failure, openFile, reopen, cancelLoad, dismissFailure, parseClient: clientRef };
+  return { loaded, loading, failure, openFile, reopen, openArchiveModel, cancelLoad, dismissFailure, parseClient: clientRef };
 }

@@ -31,7 +31,7 @@ export class ParseClient {
   /** Checks the size first, so a file over the limit is never read. The worker reads the file
    * itself, so its bytes never pass through the page. Failures are WorkerErrors whose kind is a
    * FailureReason (failure.ts reads them). */
-  async loadFile(file: File, onProgress?: (progress: ParseProgress) => void, keepEveryPoint = false): Promise<LoadedFile> {
+  async loadFile(file: File, onProgress?: (progress: ParseProgress) => void, keepEveryPoint = false, archiveEntry?: string): Promise<LoadedFile> {
     // A binary PLY of vertices alone and an E57 scan are read past maxFileBytes, a slice at a time
     // (io/largeFile.ts).
     const named = formatOfName(file.name);
@@ -46,7 +46,8 @@ export class ParseClient {
     }
     const start = performance.now();
     const companions = companionsOf(file).map((c) => ({ name: c.name, file: c }));
-    const { result, ms, shown } = await this.connection.call('load', { name: file.name, file, keepEveryPoint, ...(companions.length > 0 ? { companions } : {}) }, { onProgress });
+    const payload = { name: file.name, file, keepEveryPoint, ...(companions.length > 0 ? { companions } : {}), ...(archiveEntry === undefined ? {} : { archiveEntry }) };
+    const { result, ms, shown } = await this.connection.call('load', payload, { onProgress });
     return { result, shown, parseMs: ms, totalMs: performance.now() - start };
   }
 

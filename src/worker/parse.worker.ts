@@ -67,7 +67,7 @@ serve<ParseApi>(
         progress({ stage: 'parse' });
         await loadersReady(bytes);
         start = performance.now();
-        result = loadFile(payload.name, bytes, { keepEveryPoint, ...(sidecar ? { sidecar } : {}) });
+        result = loadFile(payload.name, bytes, { keepEveryPoint, ...(sidecar ? { sidecar } : {}), ...(payload.archiveEntry === undefined ? {} : { archiveEntry: payload.archiveEntry }) });
       }
       const ms = performance.now() - start;
       progress({ stage: 'view' });

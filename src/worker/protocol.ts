@@ -14,6 +14,8 @@ export interface ParseApi {
   load: Call<
     ({ name: string; file: Blob } | { name: string; bytes: ArrayBuffer }) & {
       keepEveryPoint?: boolean;
+      /** The model to read from a zip archive, by its path in it (default: the largest). */
+      archiveEntry?: string;
       /** Files the file needs beside it (a .gltf's separate buffers), by name. */
       companions?: { name: string; file: Blob }[];
     },

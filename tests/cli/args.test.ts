@@ -27,6 +27,7 @@ describe('parseArgs', () => {
       up: 'y',
       keepEveryPoint: false,
       objects: false,
+      archiveModels: false,
     });
     expect(parseArgs(['classify', 'x', '--json', '--head', 'h.json'])).toMatchObject({ output: { kind: 'json' }, head: 'h.json', votes: null, jobs: null, device: 'auto', up: 'auto' });
     expect(parseArgs(['classify', '--', '--odd-name.ply'])).toMatchObject({ inputs: ['--odd-name.ply'] });
@@ -44,6 +45,7 @@ describe('parseArgs', () => {
     expect(parseArgs(['teach', 'classes', '--out', 'head.json', '--keep-every-point'])).toMatchObject({ keepEveryPoint: true });
     expect(parseArgs(['classify', 'x', '--keep-every-point'])).toMatchObject({ keepEveryPoint: true, inputs: ['x'] });
     expect(parseArgs(['classify', 'x', '--objects'])).toMatchObject({ objects: true, inputs: ['x'] });
+    expect(parseArgs(['classify', 'x', '--archive-models'])).toMatchObject({ archiveModels: true, objects: false });
     expect(() => parseArgs(['classify', 'x', '--objects=1'])).toThrow(/--objects takes no value/);
     expect(() => parseArgs(['teach', 'classes', '--out', 'h.json', '--objects'])).toThrow(/unknown option --objects for teach/);
     expect(parseArgs(['--help'])).toEqual({ command: 'help' });

@@ -7,7 +7,8 @@ import path from 'node:path';
 import Papa from 'papaparse';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CliJsonFile } from '../../src/cli/output';
-import { testCloud, testIdsOf, toGltfWithBuffer } from '../../e2e/modelnet';
+import { zipSync } from 'three/examples/jsm/libs/fflate.module.js';
+import { testCloud, testIdsOf, toGltfWithBuffer, toPly } from '../../e2e/modelnet';
 import { modelnetFolder, runCli } from './runCli';
 
 const chairs = testIdsOf('chair').slice(0, 2);
@@ -137,6 +138,25 @@ describe('any2point classify', () => {
     expect(cleaned.points).toBeLessThan(1024);
     expect(cleaned.warnings.join(' ')).toMatch(/points of a flat floor under the shape \(\d+ % of the cloud, z up\) were left out/);
     expect(await points('--keep-every-point')).toEqual({ points: 1624, warnings: [] });
+    rmSync(dir, { recursive: true, force: true });
+  }, 600_000);
+
+  it('an archive of several models is answered for its largest; --archive-models classifies each, a broken one reported', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'any2point-archive-'));
+    const zip = path.join(dir, 'set.zip');
+    const broken = new TextEncoder().encode('solid x\nfacet normal 0 0 1\n');
+    writeFileSync(zip, zipSync({ 'set/chair.ply': toPly(testCloud(chairs[0]!).points), 'set/plane.ply': toPly(testCloud(airplanes[0]!).points.subarray(0, 3 * 800)), 'set/broken.stl': broken }));
+    const file = async (...extra: string[]) => {
+      const run = await runCli(['classify', zip, '--jobs', '1', '--votes', '1', '--device', 'cpu', ...extra]);
+      expect(run.code, run.stderr).toBe(0);
+      return { file: (JSON.parse(run.stdout) as JsonOut).files[0]!, stderr: run.stderr };
+    };
+    const plain = await file();
+    expect([plain.file.top[0]!.label, plain.file.archive, plain.file.archiveModels]).toEqual(['chair', { models: ['set/chair.ply', 'set/plane.ply', 'set/broken.stl'], read: 'set/chair.ply' }, undefined]);
+    expect(plain.stderr).toMatch(/3 models in the archive, read set\/chair\.ply \(--archive-models classifies each\)/);
+    const each = await file('--archive-models');
+    expect(each.file.archiveModels!.map((m) => ('error' in m ? m.error : m.top[0]!.label))).toEqual(['chair', 'airplane', "Zip archive: 'set/broken.stl' in the archive: STL: the file ends inside facet 0 (line 2)"]);
+    expect(each.stderr).toMatch(/set\/plane\.ply: airplane [\d.]+ %, set\/broken\.stl: FAILED/);
     rmSync(dir, { recursive: true, force: true });
   }, 600_000);
 

@@ -3,7 +3,7 @@
 // largest model is read, the others named; refusals name the file inside.
 import { zipSync } from 'three/examples/jsm/libs/fflate.module.js';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { loadersReady } from '../../src/io/index';
+import { loadFile, loadersReady } from '../../src/io/index';
 import { encodeDraco } from './dracoEncode';
 import { expectError, expectWellFormed, load, loadedOrRefused } from './expectLoad';
 import { binaryStl, glbFile, text } from './generate';
@@ -75,7 +75,16 @@ describe('a model in a zip archive', () => {
     const r = load('thing.zip', zip);
     expect([r.format, r.faceCount]).toEqual(['stl', 12]);
     expect(r.bounds.max[0]).toBeCloseTo(3, 1);
-    expect(r.warnings[0]).toBe("the archive holds 3 models; read the largest, 'files/body.stl' (STL); not read: 'files/screw.stl', 'files/lid.stl' (unpack the archive to classify each)");
+    expect(r.warnings[0]).toBe("the archive holds 3 models; read the largest, 'files/body.stl' (STL); not read: 'files/screw.stl', 'files/lid.stl' (pick another under File; the CLI's --archive-models classifies each)");
+    // The models are listed, largest first (the README is not one), for the page to offer.
+    expect(r.archive).toEqual({ models: ['files/body.stl', 'files/screw.stl', 'files/lid.stl'], read: 'files/body.stl' });
+    // Another is read when asked for, by its path; a path the archive does not hold is refused.
+    const lid = loadFile('thing.zip', zip, { meshSamples: 500, archiveEntry: 'files/lid.stl' });
+    expect([lid.format, lid.faceCount, lid.archive?.read]).toEqual(['stl', 1, 'files/lid.stl']);
+    expect(lid.warnings[0]).toBe("the archive holds 3 models; read 'files/lid.stl' (STL); not read: 'files/body.stl', 'files/screw.stl' (pick another under File; the CLI's --archive-models classifies each)");
+    expect(() => loadFile('thing.zip', zip, { archiveEntry: 'files/base.stl' })).toThrow("Zip archive: the archive holds no model 'files/base.stl' (it holds 'files/body.stl', 'files/screw.stl', 'files/lid.stl')");
+    // A file that is not an archive has no list.
+    expect(load('body.stl', boxStl(3)).archive).toBeUndefined();
   });
 
   test('a lone list of points (.txt) is read when nothing else is there', () => {
