@@ -1,10 +1,12 @@
 // A file too large to hold (over LIMITS.maxFileBytes), read a slice at a time by the formats that
-// can be: a binary PLY of vertices alone (largePly.ts: Gaussian-splat captures) and an E57 scan
-// (e57.ts, parseE57Sliced: terrestrial scans run to gigabytes). Others are refused for their size.
+// can be: a binary PLY of vertices alone (largePly.ts: Gaussian-splat captures), an E57 scan
+// (e57.ts, parseE57Sliced: terrestrial scans run to gigabytes) and a LAS file (las.ts,
+// parseLasSliced: aerial surveys). Others are refused for their size.
 import { parseE57Sliced } from './e57';
 import { finish } from './finish';
 import { type LargePlyOptions, type ReadRange, loadLargePly } from './largePly';
-import { LIMITS, largeE57Refusal } from './limits';
+import { parseLasSliced } from './las';
+import { LIMITS, largeScanRefusal } from './limits';
 import { chooseFormat } from './sniff';
 import { LoadError, type LoadResult } from './types';
 
@@ -13,9 +15,9 @@ import { LoadError, type LoadResult } from './types';
 export async function loadLargeFile(name: string, size: number, read: ReadRange, options: LargePlyOptions = {}): Promise<LoadResult> {
   const head = await read(0, Math.min(size, 1024 * 1024));
   const { entry, warnings } = chooseFormat(name, head);
-  if (entry.id !== 'e57') return loadLargePly(name, size, read, options);
-  if (size > LIMITS.maxLargeE57Bytes) throw new LoadError('e57', 'too-large', largeE57Refusal(size));
-  const parsed = await parseE57Sliced(size, read, options.onRead);
+  if (entry.id !== 'e57' && entry.id !== 'las') return loadLargePly(name, size, read, options);
+  if (size > LIMITS.maxLargeScanBytes) throw new LoadError(entry.id, 'too-large', largeScanRefusal(size));
+  const parsed = entry.id === 'e57' ? await parseE57Sliced(size, read, options.onRead) : await parseLasSliced(size, read, options.onRead);
   parsed.warnings.unshift(...warnings);
-  return finish('e57', parsed, { meshSamples: LIMITS.defaultMeshSamples, seed: 0, keepEveryPoint: options.keepEveryPoint === true });
+  return finish(entry.id, parsed, { meshSamples: LIMITS.defaultMeshSamples, seed: 0, keepEveryPoint: options.keepEveryPoint === true });
 }

@@ -8,7 +8,9 @@
 // flag (the spec: such points are to be treated as deleted; they are left out, with a warning)
 // and, for formats with colour, 16-bit R, G, B. LAZ (LASzip-compressed LAS) sets the top bits of
 // the format byte: refused with how to decompress it. Bytes after the points (LAS 1.3 / 1.4
-// waveforms and extended records) are not read.
+// waveforms and extended records) are not read. A file of more than LIMITS.maxPoints points is
+// read one point in k (a warning says so: aerial surveys hold hundreds of millions), and one over
+// LIMITS.maxFileBytes a slice at a time (parseLasSliced).
 import { LIMITS, POINT_LIMIT_TEXT, countOf, formatCount } from './limits';
 import { FLOAT32_MAX } from './numbers';
 import { Origin, storeShifted } from './origin';
@@ -115,27 +117,37 @@ function outOfRange(point: number, xyz: number[]): LoadError {
   return new LoadError('las', 'float-range', `point ${point}: ${'xyz'[a]} = ${xyz[a]} is out of float32 range (largest magnitude 3.4028235e38)`);
 }
 
+/** Every step-th point is read: at most LIMITS.maxPoints. */
+function stepFor(count: number): number {
+  return Math.max(1, Math.ceil(count / LIMITS.maxPoints));
+}
+
+/** The file holds `count` points from `pointsAt` on, records of `recordLength` bytes, in `size` bytes. */
+function checkLength(count: number, pointsAt: number, recordLength: number, size: number): void {
+  const needed = pointsAt + count * recordLength;
+  if (needed > size) {
+    const whole = Math.max(0, Math.floor((size - pointsAt) / recordLength));
+    throw new LoadError('las', 'truncated', `header declares ${formatCount(count)} points but the file ends after ${formatCount(whole)} (${formatCount(size)} of ${formatCount(needed)} bytes)`);
+  }
+}
+
+function readOneInK(count: number, step: number): string {
+  return `the file holds ${formatCount(count)} points; one in ${step} read (at most ${formatCount(LIMITS.maxPoints)}, LIMITS.maxPoints)`;
+}
+
 export function parseLas(bytes: Uint8Array): Parsed {
   const header = readHeader(bytes);
   const { count, recordLength, pointsAt } = header;
   if (count === 0) throw new LoadError('las', 'empty', `the header (LAS ${header.version}) declares no points`);
-  if (count > LIMITS.maxPoints) throw new LoadError('las', 'too-large', `header declares ${formatCount(count)} points; ${POINT_LIMIT_TEXT}`);
-  const needed = pointsAt + count * recordLength;
-  if (needed > bytes.length) {
-    const whole = Math.max(0, Math.floor((bytes.length - pointsAt) / recordLength));
-    throw new LoadError(
-      'las',
-      'truncated',
-      `header declares ${formatCount(count)} points but the file ends after ${formatCount(whole)} (${formatCount(bytes.length)} of ${formatCount(needed)} bytes)`,
-    );
-  }
+  checkLength(count, pointsAt, recordLength, bytes.length);
+  const step = stepFor(count);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const withheld = withheldMask(header.format);
-  const all = new Uint32Array(count);
+  const all = new Uint32Array(Math.ceil(count / step));
   let kept = 0;
-  for (let i = 0; i < count; i++) if ((bytes[pointsAt + i * recordLength + 15]! & withheld) === 0) all[kept++] = i;
+  for (let i = 0; i < count; i += step) if ((bytes[pointsAt + i * recordLength + 15]! & withheld) === 0) all[kept++] = i;
   const records = all.subarray(0, kept);
-  if (kept === 0) throw new LoadError('las', 'empty', `all ${formatCount(count)} points are flagged withheld (deleted)`);
+  if (kept === 0) throw new LoadError('las', 'empty', `all ${formatCount(all.length)} points ${step > 1 ? 'read ' : ''}are flagged withheld (deleted)`);
 
   const origin = new Origin();
   const positions = new Float32Array(records.length * 3);
@@ -150,8 +162,9 @@ export function parseLas(bytes: Uint8Array): Parsed {
     storeShifted(origin, positions, i, x, y, z);
   }
   const warnings: string[] = [];
-  const dropped = count - records.length;
-  if (dropped > 0) warnings.push(`${countOf(dropped, 'point')} of ${formatCount(count)} flagged withheld (deleted, by the LAS spec) ${dropped === 1 ? 'was' : 'were'} left out`);
+  if (step > 1) warnings.push(readOneInK(count, step));
+  const dropped = all.length - records.length;
+  if (dropped > 0) warnings.push(`${countOf(dropped, 'point')} of ${formatCount(all.length)}${step > 1 ? ' read' : ''} flagged withheld (deleted, by the LAS spec) ${dropped === 1 ? 'was' : 'were'} left out`);
   return {
     kind: 'points',
     cloud: { positions, colors: colorsOf(view, header, records), count: records.length },
@@ -159,4 +172,45 @@ export function parseLas(bytes: Uint8Array): Parsed {
     warnings,
     offset: origin.offset,
   };
+}
+
+/** Bytes `start` to `end` of a file (a Blob's slice, or a file descriptor's read). */
+type ReadRange = (start: number, end: number) => Promise<Uint8Array>;
+
+/** Bytes of points read at a time by the sliced reader (64 MiB). */
+const SLICE_BYTES = 64 * 1024 * 1024;
+
+/** Reads a LAS file too large to hold (over LIMITS.maxFileBytes) a slice at a time: every step-th
+ * record is copied into a LAS of the same header that parseLas then reads as any other. */
+export async function parseLasSliced(size: number, read: ReadRange, onRead?: (loaded: number) => void, sliceBytes = SLICE_BYTES): Promise<Parsed> {
+  const head = await read(0, Math.min(size, HEADER_14));
+  const header = readHeader(head);
+  const { count, recordLength, pointsAt } = header;
+  if (count === 0) throw new LoadError('las', 'empty', `the header (LAS ${header.version}) declares no points`);
+  checkLength(count, pointsAt, recordLength, size);
+  const step = stepFor(count);
+  const n = Math.ceil(count / step);
+  const small = new Uint8Array(pointsAt + n * recordLength);
+  small.set(await read(0, pointsAt));
+  // The copy declares the points it holds, in both counts LAS 1.4 has.
+  const view = new DataView(small.buffer);
+  if (n > 0xffffffff) throw new LoadError('las', 'too-large', `header declares ${formatCount(count)} points`);
+  view.setUint32(107, n, true);
+  if (header.version === '1.4' && view.getUint16(94, true) >= HEADER_14) view.setBigUint64(COUNT64_AT, BigInt(n), true);
+  const perSlice = Math.max(1, Math.floor(sliceBytes / (recordLength * step))) * step;
+  let out = pointsAt;
+  for (let first = 0; first < count; first += perSlice) {
+    const records = Math.min(perSlice, count - first);
+    const start = pointsAt + first * recordLength;
+    const slice = await read(start, start + records * recordLength);
+    if (slice.length < records * recordLength) throw new LoadError('las', 'truncated', `the file could be read only to byte ${formatCount(start + slice.length)} of ${formatCount(size)}`);
+    for (let r = 0; r < records; r += step) {
+      small.set(slice.subarray(r * recordLength, (r + 1) * recordLength), out);
+      out += recordLength;
+    }
+    onRead?.(start + records * recordLength);
+  }
+  const parsed = parseLas(small);
+  if (step > 1) parsed.warnings.unshift(readOneInK(count, step));
+  return { ...parsed, fileVertexCount: count };
 }

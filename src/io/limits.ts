@@ -6,9 +6,9 @@ export const LIMITS = {
   /** Binary PLYs of vertices alone (Gaussian splats: 248 bytes a splat) over maxFileBytes are read
    * a slice at a time, keeping only the properties the reader uses (largePly.ts), up to this (4 GiB). */
   maxLargePlyBytes: 4 * 1024 * 1024 * 1024,
-  /** E57 scans over maxFileBytes are read a slice of pages at a time (e57.ts, parseE57Sliced), one
-   * point in k past 5 million, up to this (16 GiB): terrestrial scans run to gigabytes. */
-  maxLargeE57Bytes: 16 * 1024 * 1024 * 1024,
+  /** E57 and LAS scans over maxFileBytes are read a slice at a time (largeFile.ts), one point in
+   * k past their reader's cap, up to this (16 GiB): terrestrial and aerial scans run to gigabytes. */
+  maxLargeScanBytes: 16 * 1024 * 1024 * 1024,
   /** Longest line a text file (or a text body) may have: 1 MiB. Real lines are under 1 KiB; the
    * longest a fixture has is a 100,000-character comment. Checked on the bytes before decoding. */
   maxLineBytes: 1024 * 1024,
@@ -66,16 +66,16 @@ export function fileSizeRefusal(bytes: number): string {
   );
 }
 
-/** The refusal of an E57 scan over even LIMITS.maxLargeE57Bytes (largeFile.ts reads those below). */
-export function largeE57Refusal(bytes: number): string {
-  return `${fileSizeRefusal(bytes)}; E57 scans are read up to ${formatBytes(LIMITS.maxLargeE57Bytes)} (LIMITS.maxLargeE57Bytes)`;
+/** The refusal of an E57 or LAS scan over even LIMITS.maxLargeScanBytes (largeFile.ts reads those below). */
+export function largeScanRefusal(bytes: number): string {
+  return `${fileSizeRefusal(bytes)}; E57 and LAS scans are read up to ${formatBytes(LIMITS.maxLargeScanBytes)} (LIMITS.maxLargeScanBytes)`;
 }
 
-/** The largest file of a format (by its name) that is read: PLY and E57 past maxFileBytes, a slice
+/** The largest file of a format (by its name) that is read: PLY, E57 and LAS past maxFileBytes, a slice
  * at a time (largeFile.ts); the refusal of one larger. */
 export function largestRead(format: string | undefined): { bytes: number; refusal: (bytes: number) => string } {
   if (format === 'ply') return { bytes: LIMITS.maxLargePlyBytes, refusal: largePlyRefusal };
-  if (format === 'e57') return { bytes: LIMITS.maxLargeE57Bytes, refusal: largeE57Refusal };
+  if (format === 'e57' || format === 'las') return { bytes: LIMITS.maxLargeScanBytes, refusal: largeScanRefusal };
   return { bytes: LIMITS.maxFileBytes, refusal: fileSizeRefusal };
 }
 

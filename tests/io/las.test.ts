@@ -2,6 +2,9 @@
 // (written by training/any2point/tools/loader_fixtures.py; test_meshio.py reads the same files),
 // and the header checks.
 import { describe, expect, test } from 'vitest';
+import { parseLas, parseLasSliced } from '../../src/io/las';
+import { loadLargeFile } from '../../src/io/largeFile';
+import { LIMITS } from '../../src/io/limits';
 import { expectError, expectWellFormed, load } from './expectLoad';
 import { FAR, expectSpiral, fixture } from './loaderFixtures';
 
@@ -62,7 +65,7 @@ describe('LAS', () => {
     expectError('r.las', edited(good, (v) => v.setUint16(105, 12, true)), 'malformed', 'LAS: point format 0 needs at least 20 bytes a point, but the header declares 12');
     expectError('p.las', edited(good, (v) => v.setUint32(96, 100, true)), 'malformed', 'LAS: the points are said to start at byte 100, inside the 227-byte header');
     expectError('e.las', edited(good, (v) => v.setUint32(107, 0, true)), 'empty', 'LAS: the header (LAS 1.2) declares no points');
-    expectError('l.las', edited(good, (v) => v.setUint32(107, 20_000_000, true)), 'too-large', 'LAS: header declares 20,000,000 points; the limit is 10,000,000 points (LIMITS.maxPoints)');
+    expectError('l.las', edited(good, (v) => v.setUint32(107, 20_000_000, true)), 'truncated', 'LAS: header declares 20,000,000 points but the file ends after 100 (2,227 of 400,000,227 bytes)');
     expectError('z.las', edited(good, (v) => v.setFloat64(139, 0, true)), 'malformed', 'LAS: the y scale factor is 0; coordinates are integer x scale + offset');
     expectError('n.las', edited(good, (v) => v.setFloat64(171, NaN, true)), 'malformed', 'LAS: the z offset is NaN');
     expectError('b.las', edited(good, (v) => v.setFloat64(131, 1e36, true)), 'float-range', /^LAS: point 0: x = 1\.0+1e\+39 is out of float32 range/);
@@ -71,4 +74,34 @@ describe('LAS', () => {
     });
     expectError('w.las', allWithheld, 'empty', 'LAS: all 100 points are flagged withheld (deleted)');
   });
+
+  test(`more than ${LIMITS.maxPoints.toLocaleString('en')} points are read one in k, whole or a slice at a time (a file over 256 MiB)`, async () => {
+    // The fixture's header (format 0, 20-byte records) declaring maxPoints + 1 points: point i is
+    // at x = i (a scale of 0.001: x = i / 1000), y = i mod 1000.
+    const header = fixture('format0-v12.las').slice(0, 227);
+    const count = LIMITS.maxPoints + 1;
+    new DataView(header.buffer).setUint32(107, count, true);
+    const size = 227 + count * 20;
+    const whole = new Uint8Array(size);
+    whole.set(header);
+    const view = new DataView(whole.buffer);
+    for (let i = 0; i < count; i++) {
+      view.setInt32(227 + 20 * i, i, true);
+      view.setInt32(227 + 20 * i + 4, i % 1000, true);
+    }
+    const read = async (start: number, end: number) => whole.subarray(start, end);
+    const sliced = await parseLasSliced(size, read, undefined, 8 * 1024 * 1024);
+    if (sliced.kind !== 'points') throw new Error('expected points');
+    expect([sliced.cloud.count, sliced.fileVertexCount]).toEqual([Math.ceil(count / 2), count]);
+    expect(sliced.warnings).toEqual(['the file holds 10,000,001 points; one in 2 read (at most 10,000,000, LIMITS.maxPoints)']);
+    const o = sliced.offset ?? [0, 0, 0];
+    expect([1, 2, 1000].map((k) => Math.round((sliced.cloud.positions[3 * k]! + o[0]!) * 1000))).toEqual([2, 4, 2000]);
+    // The same file whole (200 MB in memory) reads to the same points.
+    const parsed = parseLas(whole);
+    expect(parsed.kind === 'points' && [parsed.cloud.count, parsed.warnings]).toEqual([sliced.cloud.count, sliced.warnings]);
+    expect(Array.from(parsed.kind === 'points' ? parsed.cloud.positions.subarray(0, 30) : [])).toEqual(Array.from(sliced.cloud.positions.subarray(0, 30)));
+    // Through loadLargeFile, as the worker and the CLI read a file over the size limit.
+    const large = await loadLargeFile('survey.las', size, read);
+    expect([large.format, large.vertexCount, large.cloud.count]).toEqual(['las', count, Math.ceil(count / 2)]);
+  }, 300_000);
 });
