@@ -6,7 +6,8 @@
 // SketchUp writes COLLADA (Z up, inches, the leg a component placed four times, drawn edges), and
 // in a zip beside its textures as 3D Warehouse hands it out, and as a Google Earth .kmz; the chair as
 // a laser scanner's E57 (scaled integers in the scanner's frame, posed, invalid returns) and as
-// Leica's PTX (a grid with no-return positions, registered by its transform) (session 62).
+// Leica's PTX (a grid with no-return positions, registered by its transform); the table as 3DS
+// (each part an object, its vertices placed) (session 62).
 //   node --input-type=module -e "const { runnerImport } = await import('vite'); await runnerImport('./scripts/user-files.ts', { configFile: false, logLevel: 'warn' });" -- /tmp/user-files
 //   npx any2point classify /tmp/user-files --device cpu
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { testCloud, toGlb, toGltfWithBuffer, toPly } from '../e2e/modelnet';
 import { collada } from '../tests/io/colladaWrite';
 import { encodeDraco } from '../tests/io/dracoEncode';
 import { e57File } from '../tests/io/e57Write';
+import { tdsFile } from '../tests/io/tdsWrite';
 import { binaryFbx, meshTree } from '../tests/io/fbxWrite';
 import { glbFile } from '../tests/io/generate';
 
@@ -116,4 +118,14 @@ writeFileSync(path.join(out, 'chair.e57'), e57File([scan], { packets: 3 }));
 const grid = records.map((i) => (i < 0 ? '0 0 0 0.5' : `${chair[3 * i]} ${chair[3 * i + 1]} ${chair[3 * i + 2]} 0.5`));
 const ptxHeader = [String(grid.length / 20), '20', '0 0 0', '1 0 0', '0 1 0', '0 0 1', '1 0 0 0', '0 0 -1 0', '0 1 0 0', '3 1.5 -2 1'];
 writeFileSync(path.join(out, 'chair.ptx'), [...ptxHeader, ...grid].join('\n') + '\n');
-console.log(`user-files: 12 files written under ${out}`);
+// 3DS: the top and the four legs, each an object, vertices placed (z up).
+const tds = tdsFile([
+  { name: 'top', vertices: top.corners, faces: triangles(top.quads).reduce<number[][]>((t, v, i) => (i % 3 ? t[t.length - 1]!.push(v) : t.push([v]), t), []) },
+  ...[0, 1, 2, 3].map((k) => ({
+    name: `leg ${k + 1}`,
+    vertices: leg.corners.map((v, i) => v + feet[3 * k + (i % 3)]!),
+    faces: triangles(leg.quads).reduce<number[][]>((t, v, i) => (i % 3 ? t[t.length - 1]!.push(v) : t.push([v]), t), []),
+  })),
+]);
+writeFileSync(path.join(out, 'table.3ds'), tds);
+console.log(`user-files: 13 files written under ${out}`);

@@ -124,6 +124,14 @@ const TABLE = {
     text: false,
     sniff: { signature: ({ text }) => /^\s*(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*)*<COLLADA[\s>]/.test(text) },
   },
+  // 3DS (tds.ts): the main chunk's id 0x4d4d, its length within the file, then a version (0x0002)
+  // or the 3D editor (0x3d3d) chunk.
+  '3ds': {
+    label: '3DS',
+    extensions: ['3ds'],
+    text: false,
+    sniff: { signature: ({ bytes }) => bytes.length >= 12 && bytes[0] === 0x4d && bytes[1] === 0x4d && [0x0002, 0x3d3d].includes(bytes[6]! | (bytes[7]! << 8)) },
+  },
   // PTX (ptx.ts), Leica's text scans: a header of two counts, four lines of three numbers (the
   // scanner's position and axes) and four of four (the transform).
   ptx: {
@@ -177,7 +185,6 @@ export const UNREAD_FORMATS: Readonly<Record<string, string>> = {
   mb: `Maya files are not read; ${EXPORT_MESH} (or FBX)`,
   rar: 'RAR archives are not read; unpack it and open the model inside, or drop it as a .zip',
   '7z': '7-Zip archives are not read; unpack it and open the model inside, or drop it as a .zip',
-  '3ds': `3DS files are not read; ${EXPORT_MESH}`,
   max: `3ds Max files are not read; ${EXPORT_MESH}`,
   skp: `SketchUp files are not read; ${EXPORT_MESH}`,
   step: `CAD files (STEP) are not read; ${EXPORT_MESH}`,

@@ -18,6 +18,7 @@ import { parsePtx } from './ptx';
 import { parseSplat } from './splat';
 import { parseSpz } from './spz';
 import { parseStl } from './stl';
+import { parseTds } from './tds';
 import { parseUsd } from './usd';
 import { readText } from './lines';
 import type { Parsed } from './types';
@@ -41,6 +42,7 @@ export const PARSERS: Readonly<Record<FormatId, (bytes: Uint8Array) => Parsed>> 
   fbx: parseFbx,
   dae: parseDae,
   e57: parseE57,
+  '3ds': parseTds,
   ptx: (bytes) => parsePtx(readText('ptx', bytes)),
   zip: (bytes) => parseZip(bytes),
 };
