@@ -7,7 +7,8 @@
 // in a zip beside its textures as 3D Warehouse hands it out, and as a Google Earth .kmz; the chair as
 // a laser scanner's E57 (scaled integers in the scanner's frame, posed, invalid returns) and as
 // Leica's PTX (a grid with no-return positions, registered by its transform); the table as 3DS
-// (each part an object, its vertices placed) (session 62).
+// (each part an object, its vertices placed), and as VRML97 from a CAD program (the leg DEFined
+// once, USEd at four feet by Transforms) (session 62).
 //   node --input-type=module -e "const { runnerImport } = await import('vite'); await runnerImport('./scripts/user-files.ts', { configFile: false, logLevel: 'warn' });" -- /tmp/user-files
 //   npx any2point classify /tmp/user-files --device cpu
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -128,4 +129,8 @@ const tds = tdsFile([
   })),
 ]);
 writeFileSync(path.join(out, 'table.3ds'), tds);
-console.log(`user-files: 13 files written under ${out}`);
+// VRML97: the top and a leg DEFined once, placed at the four feet by Transforms.
+const faceSet = (corners: number[], quads: number[][]) => `IndexedFaceSet { coord Coordinate { point [ ${corners.join(' ')} ] } coordIndex [ ${quads.map((q) => `${q.join(' ')} -1`).join(' ')} ] }`;
+const legs = [0, 1, 2, 3].map((k) => `Transform { translation ${feet.slice(3 * k, 3 * k + 3).join(' ')} children ${k === 0 ? 'DEF Leg Shape { geometry ' + faceSet(leg.corners, leg.quads) + ' }' : 'USE Leg'} }`);
+writeFileSync(path.join(out, 'table.wrl'), `#VRML V2.0 utf8\n# a CAD program's export\nTransform { children [\n  Shape { geometry ${faceSet(top.corners, top.quads)} }\n  ${legs.join('\n  ')}\n] }\n`);
+console.log(`user-files: 14 files written under ${out}`);

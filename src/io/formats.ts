@@ -124,6 +124,14 @@ const TABLE = {
     text: false,
     sniff: { signature: ({ text }) => /^\s*(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*)*<COLLADA[\s>]/.test(text) },
   },
+  // VRML97 / X3D (x3d.ts): "#VRML V2.0" or "#X3D V3" (the text syntax), or XML whose root is
+  // <X3D>; gzipped (.wrz, .x3dz, and many a .wrl) they are recognised by name (sniff.ts).
+  x3d: {
+    label: 'VRML/X3D',
+    extensions: ['wrl', 'x3d', 'x3dv', 'wrz', 'x3dz', 'x3dvz'],
+    text: false,
+    sniff: { signature: ({ text }) => /^#(VRML|X3D) V\d/.test(text) || /^\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<X3D[\s>]/.test(text) },
+  },
   // 3DS (tds.ts): the main chunk's id 0x4d4d, its length within the file, then a version (0x0002)
   // or the 3D editor (0x3d3d) chunk.
   '3ds': {
@@ -194,8 +202,7 @@ export const UNREAD_FORMATS: Readonly<Record<string, string>> = {
   dwg: `CAD drawings (DWG) are not read; ${EXPORT_MESH}`,
   dxf: `CAD drawings (DXF) are not read; ${EXPORT_MESH}`,
   ifc: `IFC building models are not read; ${EXPORT_MESH}`,
-  wrl: `VRML files are not read; ${EXPORT_MESH}`,
-  x3d: `X3D files are not read; ${EXPORT_MESH}`,
+  x3db: `X3D's binary encoding is not read; ${EXPORT_MESH}, or X3D as XML`,
   h5: `HDF5 files are not read; ${TO_NUMPY}`,
   hdf5: `HDF5 files are not read; ${TO_NUMPY}`,
   pt: `PyTorch files (.pt) are not read; ${TO_NUMPY}`,

@@ -18,6 +18,7 @@ import { parsePtx } from './ptx';
 import { parseSplat } from './splat';
 import { parseSpz } from './spz';
 import { parseStl } from './stl';
+import { parseX3d } from './x3d';
 import { parseTds } from './tds';
 import { parseUsd } from './usd';
 import { readText } from './lines';
@@ -43,6 +44,7 @@ export const PARSERS: Readonly<Record<FormatId, (bytes: Uint8Array) => Parsed>> 
   dae: parseDae,
   e57: parseE57,
   '3ds': parseTds,
+  x3d: parseX3d,
   ptx: (bytes) => parsePtx(readText('ptx', bytes)),
   zip: (bytes) => parseZip(bytes),
 };

@@ -5,8 +5,8 @@
 // colour's spherical-harmonic coefficient, 0.5 + 0.15 x it, in 0..255), scales (3 bytes), rotations
 // (3 bytes in version 2, 4 in version 3) and the higher harmonics (a byte each). Positions, alphas
 // and colours are read; the rest is counted so that a short file is refused. SPZ stores y up.
-import { Gunzip } from 'three/examples/jsm/libs/fflate.module.js';
-import { LIMITS, POINT_LIMIT_TEXT, countOf, formatBytes, formatCount } from './limits';
+import { gunzip, isGzip } from './gzip';
+import { LIMITS, POINT_LIMIT_TEXT, countOf, formatCount } from './limits';
 import { colorFromDc } from './splats';
 import { LoadError, type Parsed } from './types';
 
@@ -19,38 +19,9 @@ const HARMONICS = [0, 3, 8, 15, 24];
 /** Decompressed, an SPZ holds at most this: 10,000,000 splats of degree 3 take about 650 MB. */
 const MAX_INFLATED = 4 * LIMITS.maxFileBytes;
 
-/** The gzip stream's content, refused past MAX_INFLATED (a small file can inflate to gigabytes). */
-function gunzip(bytes: Uint8Array): Uint8Array {
-  if (!(bytes[0] === 0x1f && bytes[1] === 0x8b)) {
-    throw new LoadError('spz', 'malformed', 'the file is not gzip-compressed, as every SPZ file is (it would start with bytes 1f 8b)');
-  }
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  const stream = new Gunzip((chunk) => {
-    total += chunk.length;
-    if (total > MAX_INFLATED) {
-      throw new LoadError('spz', 'too-large', `the file inflates to more than ${formatBytes(MAX_INFLATED)}; the limit is ${formatBytes(MAX_INFLATED)} (4 x LIMITS.maxFileBytes)`);
-    }
-    parts.push(chunk);
-  });
-  try {
-    for (let at = 0; at < bytes.length; at += 1 << 20) stream.push(bytes.subarray(at, at + (1 << 20)), at + (1 << 20) >= bytes.length);
-  } catch (error) {
-    if (error instanceof LoadError) throw error;
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new LoadError('spz', total === 0 ? 'malformed' : 'truncated', `the gzip stream is damaged or cut short (${detail}) after ${formatCount(total)} bytes`);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 export function parseSpz(bytes: Uint8Array): Parsed {
-  const data = gunzip(bytes);
+  if (!isGzip(bytes)) throw new LoadError('spz', 'malformed', 'the file is not gzip-compressed, as every SPZ file is (it would start with bytes 1f 8b)');
+  const data = gunzip('spz', bytes, MAX_INFLATED, '4 x LIMITS.maxFileBytes');
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   if (data.length < HEADER || view.getUint32(0, true) !== MAGIC) {
     const start = Array.from(data.subarray(0, 4), (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
