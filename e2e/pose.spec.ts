@@ -17,6 +17,7 @@ import { MeshoptEncoder } from 'meshoptimizer';
 import { encodeDraco } from '../tests/io/dracoEncode';
 import { boxGeometry, collada } from '../tests/io/colladaWrite';
 import { e57File } from '../tests/io/e57Write';
+import { tdsBox, tdsFile } from '../tests/io/tdsWrite';
 import { binaryFbx, meshTree } from '../tests/io/fbxWrite';
 
 // chair_0890: z-up it is a chair; saved y-up and read as z-up the network calls it a vase.
@@ -404,6 +405,29 @@ test('a y-up chair Draco-compressed, as a .glb and as a .drc, is read and is a c
   expect(drc).toMatchObject({ top1: 'chair', up: 'y' });
   await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'drc');
   await expect(page.getByTestId('point-count')).toHaveAttribute('data-value', String(chair.points.length / 3));
+});
+
+// Older exchange formats still handed out: a y-up table (a top on four legs) as 3DS (a model
+// library's download, each part an object) and as VRML97 (a CAD export, the leg DEFined once and
+// USEd), and the chair as Leica's PTX scan (a grid with no-return positions, registered y-up by
+// its transform). Each read in the parse worker by the app's own readers and classified.
+test('a table as 3DS and as VRML97, and a chair as a PTX scan, are read and classified', async ({ page }) => {
+  test.setTimeout(10 * 60_000);
+  const feet = [[-0.95, -0.55], [0.85, -0.55], [-0.95, 0.45], [0.85, 0.45]] as const;
+  const tds = tdsFile([tdsBox('top', [-1, 1, -0.6], [1, 1.1, 0.6]), ...feet.map(([x, z], k) => tdsBox(`leg ${k}`, [x, 0, z], [x + 0.1, 1, z + 0.1]))]);
+  const box = ([x0, y0, z0]: number[], [x1, y1, z1]: number[]) =>
+    `IndexedFaceSet { coord Coordinate { point [ ${[x0, y0, z0, x1, y0, z0, x1, y1, z0, x0, y1, z0, x0, y0, z1, x1, y0, z1, x1, y1, z1, x0, y1, z1].join(' ')} ] } coordIndex [ 0 3 2 1 -1 4 5 6 7 -1 0 1 5 4 -1 1 2 6 5 -1 2 3 7 6 -1 3 0 4 7 -1 ] }`;
+  const wrl = `#VRML V2.0 utf8\nShape { geometry ${box([-1, 1, -0.6], [1, 1.1, 0.6])} }\n${feet.map(([x, z], k) => `Transform { translation ${x} 0 ${z} children ${k === 0 ? `DEF Leg Shape { geometry ${box([0, 0, 0], [0.1, 1, 0.1])} }` : 'USE Leg'} }`).join('\n')}\n`;
+  const chair = testCloud(CHAIR).points;
+  const grid = Array.from({ length: chair.length / 3 + 256 }, (_, i) => (i % 5 === 4 ? '0 0 0 0.5' : `${chair[3 * (i - Math.floor(i / 5))]} ${chair[3 * (i - Math.floor(i / 5)) + 1]} ${chair[3 * (i - Math.floor(i / 5)) + 2]} 0.5`));
+  const ptx = [String(grid.length / 20), '20', '0 0 0', '1 0 0', '0 1 0', '0 0 1', '1 0 0 0', '0 0 -1 0', '0 1 0 0', '0 0 0 1', ...grid].join('\n');
+  await open(page, 'auto');
+  expect(await classifyFile(page, 'table.3ds', tds)).toMatchObject({ top1: 'table', up: 'y' });
+  await expect(page.getByTestId('format')).toHaveAttribute('data-value', '3ds');
+  expect(await classifyFile(page, 'table.wrl', new TextEncoder().encode(wrl))).toMatchObject({ top1: 'table', up: 'y' });
+  await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'x3d');
+  expect(await classifyFile(page, `${CHAIR}.ptx`, new TextEncoder().encode(ptx))).toMatchObject({ top1: 'chair', up: 'y' });
+  await expect(page.getByTestId('point-count')).toHaveAttribute('data-value', String(chair.length / 3));
 });
 
 // Laser scanners and scan software exchange E57: the chair as a scanner stores it, coordinates as
