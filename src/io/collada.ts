@@ -14,15 +14,12 @@
 import { Float64Builder, Uint32Builder } from './buffers';
 import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, countOf, formatCount } from './limits';
 import { toNumber } from './numbers';
-import { shiftedFloat32 } from './origin';
+import { IDENTITY, type Matrix, axisAngle, multiply, pushTransformed, scaling, translation } from './matrix';
+import { placedMesh } from './placed';
 import { decodeText, firstBinaryByte, hexByte, quote } from './text';
 import { LoadError, type Parsed } from './types';
 import { type XmlElement, MAX_DEPTH, childNamed, childrenNamed, lineOf, parseXml } from './xml';
 
-/** Column-major 4 x 4 (as glTF's), column vectors: world = parent * local * point. */
-type Matrix = number[];
-
-const IDENTITY: Matrix = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
 /** Geometries placed in all: instance_node lists repeated down a tree multiply without bound. */
 const MAX_PLACED = 1_000_000;
 
@@ -33,16 +30,6 @@ interface Geometry {
   /** Triangles as indices into `positions`. */
   triangles: Uint32Array;
   lines: number;
-}
-
-function multiply(a: Matrix, b: Matrix): Matrix {
-  const out = new Array<number>(16);
-  for (let c = 0; c < 4; c++) {
-    for (let r = 0; r < 4; r++) {
-      out[c * 4 + r] = a[r]! * b[c * 4]! + a[4 + r]! * b[c * 4 + 1]! + a[8 + r]! * b[c * 4 + 2]! + a[12 + r]! * b[c * 4 + 3]!;
-    }
-  }
-  return out;
 }
 
 class ColladaFile {
@@ -244,28 +231,16 @@ class ColladaFile {
         case 'matrix':
           local = this.matrix(t);
           break;
-        case 'translate': {
-          const [x, y, z] = values(3) as [number, number, number];
-          local = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, x, y, z, 1];
+        case 'translate':
+          local = translation(values(3));
           break;
-        }
-        case 'scale': {
-          const [x, y, z] = values(3) as [number, number, number];
-          local = [x, 0, 0, 0, 0, y, 0, 0, 0, 0, z, 0, 0, 0, 0, 1];
+        case 'scale':
+          local = scaling(values(3));
           break;
-        }
         case 'rotate': {
           const [ax, ay, az, degrees] = values(4) as [number, number, number, number];
-          const length = Math.hypot(ax, ay, az);
-          if (length === 0) {
-            if (degrees % 360 === 0) break;
-            throw this.malformed(t, '<rotate> has no axis (0 0 0)');
-          }
-          const [x, y, z] = [ax / length, ay / length, az / length];
-          const a = (degrees * Math.PI) / 180;
-          const [c, s] = [Math.cos(a), Math.sin(a)];
-          const k = 1 - c;
-          local = [x * x * k + c, y * x * k + z * s, z * x * k - y * s, 0, x * y * k - z * s, y * y * k + c, z * y * k + x * s, 0, x * z * k + y * s, y * z * k - x * s, z * z * k + c, 0, 0, 0, 0, 1];
+          if (Math.hypot(ax, ay, az) === 0 && degrees % 360 !== 0) throw this.malformed(t, '<rotate> has no axis (0 0 0)');
+          local = axisAngle(ax, ay, az, (degrees * Math.PI) / 180);
           break;
         }
         case 'lookat': {
@@ -320,10 +295,7 @@ export function parseDae(bytes: Uint8Array): Parsed {
     if (triangles.length / 3 + geometry.triangles.length / 3 > LIMITS.maxFaces) throw new LoadError('dae', 'too-large', `the scene has more than ${formatCount(LIMITS.maxFaces)} triangles; ${FACE_LIMIT_TEXT}`);
     const base = world.length / 3;
     const p = geometry.positions;
-    for (let i = 0; i < geometry.count; i++) {
-      const [x, y, z] = [p[3 * i]!, p[3 * i + 1]!, p[3 * i + 2]!];
-      world.push3(m[0]! * x + m[4]! * y + m[8]! * z + m[12]!, m[1]! * x + m[5]! * y + m[9]! * z + m[13]!, m[2]! * x + m[6]! * y + m[10]! * z + m[14]!);
-    }
+    pushTransformed(world, m, p, geometry.count);
     for (let k = 0; k < geometry.triangles.length; k += 3) triangles.push3(base + geometry.triangles[k]!, base + geometry.triangles[k + 1]!, base + geometry.triangles[k + 2]!);
   };
   /** The geometry a controller deforms, and the matrix of its bind shape. */
@@ -376,13 +348,5 @@ export function parseDae(bytes: Uint8Array): Parsed {
   if (lines > 0) warnings.push(`COLLADA: ${countOf(lines, 'mesh', 'meshes')} of lines only skipped`);
   const indices = triangles.finish();
   if (indices.length === 0) throw new LoadError('dae', 'empty', lines > 0 ? 'the scene has only lines, no triangles' : 'the scene places no mesh with triangles');
-  const { positions, offset } = shiftedFloat32(world.finish());
-  return {
-    kind: 'mesh',
-    mesh: { positions, indices, vertexCount: positions.length / 3, faceCount: indices.length / 3 },
-    fileVertexCount: vertexTotal,
-    fileFaceCount: indices.length / 3,
-    warnings,
-    offset,
-  };
+  return placedMesh(world.finish(), indices, warnings, vertexTotal);
 }

@@ -16,7 +16,8 @@ import { Float64Builder, Uint32Builder } from './buffers';
 import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, countOf, formatCount } from './limits';
 import { decodeDraco } from './draco';
 import { decodeMeshopt, meshoptUnavailable } from './meshopt';
-import { shiftedFloat32 } from './origin';
+import { IDENTITY, type Matrix, multiply, pushTransformed } from './matrix';
+import { placedMesh, placedPoints } from './placed';
 import { quote } from './text';
 import { LoadError, type Parsed } from './types';
 
@@ -82,9 +83,6 @@ interface Primitive {
   extensions?: { [DRACO]?: { bufferView?: unknown; attributes?: { POSITION?: unknown } } };
 }
 
-type Matrix = number[]; // 4 x 4, column-major, as glTF writes it
-
-const IDENTITY: Matrix = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
 
 /** Deeper node trees are refused rather than walked (no exporter nests anywhere near this). */
 const MAX_DEPTH = 256;
@@ -291,12 +289,6 @@ function readAccessor(json: Json, data: Views, index: unknown, what: string, siz
   return { values, count: n };
 }
 
-function multiply(a: Matrix, b: Matrix): Matrix {
-  const out = new Array<number>(16).fill(0);
-  for (let c = 0; c < 4; c++) for (let r = 0; r < 4; r++) for (let k = 0; k < 4; k++) out[c * 4 + r]! += a[k * 4 + r]! * b[c * 4 + k]!;
-  return out;
-}
-
 function numbers(v: unknown, n: number, what: string): number[] {
   if (!Array.isArray(v) || v.length !== n || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
     throw malformed(`${what} is not ${n} finite numbers`);
@@ -444,11 +436,7 @@ export function parseGltf(bytes: Uint8Array, sidecar?: SidecarFiles): Parsed {
       vertexTotal += pos.count;
       if (vertexTotal > LIMITS.maxPoints) throw new LoadError('gltf', 'too-large', `the file has more than ${formatCount(LIMITS.maxPoints)} vertices; ${POINT_LIMIT_TEXT}`);
       const base = world.length / 3;
-      const m = matrix;
-      for (let i = 0; i < pos.count; i++) {
-        const [x, y, z] = [pos.values[3 * i]!, pos.values[3 * i + 1]!, pos.values[3 * i + 2]!];
-        world.push3(m[0]! * x + m[4]! * y + m[8]! * z + m[12]!, m[1]! * x + m[5]! * y + m[9]! * z + m[13]!, m[2]! * x + m[6]! * y + m[10]! * z + m[14]!);
-      }
+      pushTransformed(world, matrix, pos.values, pos.count);
       const { order } = pos;
       primitiveCount++;
       if (mode === 0) {
@@ -470,17 +458,8 @@ export function parseGltf(bytes: Uint8Array, sidecar?: SidecarFiles): Parsed {
   }
   const indices = triangles.finish();
   if (indices.length === 0) {
-    const { positions, offset } = shiftedFloat32(world.finish(), pointRows);
-    return { kind: 'points', cloud: { positions, count: pointRows.length }, fileVertexCount: vertexTotal, warnings, offset };
+    return placedPoints(world.finish(), pointRows, warnings, vertexTotal);
   }
   if (pointRows.length > 0) warnings.push(`glTF: ${countOf(pointRows.length, 'point')} of point primitives ignored beside the triangles`);
-  const { positions, offset } = shiftedFloat32(world.finish());
-  return {
-    kind: 'mesh',
-    mesh: { positions, indices, vertexCount: positions.length / 3, faceCount: indices.length / 3 },
-    fileVertexCount: vertexTotal,
-    fileFaceCount: indices.length / 3,
-    warnings,
-    offset,
-  };
+  return placedMesh(world.finish(), indices, warnings, vertexTotal);
 }

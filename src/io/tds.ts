@@ -8,7 +8,7 @@
 // short), a face naming a vertex past its mesh's, no triangles.
 import { Float64Builder, Uint32Builder } from './buffers';
 import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, formatCount } from './limits';
-import { shiftedFloat32 } from './origin';
+import { placedMesh } from './placed';
 import { quote } from './text';
 import { LoadError, type Parsed } from './types';
 
@@ -99,13 +99,5 @@ export function parseTds(bytes: Uint8Array): Parsed {
   }
   const indices = triangles.finish();
   if (indices.length === 0) throw new LoadError('3ds', 'empty', meshes > 0 ? 'its meshes have no faces' : 'the file holds no triangle mesh');
-  const { positions, offset } = shiftedFloat32(world.finish());
-  return {
-    kind: 'mesh',
-    mesh: { positions, indices, vertexCount: positions.length / 3, faceCount: indices.length / 3 },
-    fileVertexCount: positions.length / 3,
-    fileFaceCount: indices.length / 3,
-    warnings: [],
-    offset,
-  };
+  return placedMesh(world.finish(), indices, []);
 }

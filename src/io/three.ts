@@ -4,6 +4,7 @@ import { type BufferAttribute, type BufferGeometry, ColorManagement, type Interl
 import { Float32Builder, Float64Builder, Uint32Builder } from './buffers';
 import type { FormatId } from './formats';
 import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, formatCount } from './limits';
+import { pushTransformed } from './matrix';
 import { shiftedFloat32 } from './origin';
 import { LoadError, type Parsed } from './types';
 
@@ -68,10 +69,7 @@ export function sceneMeshes(format: FormatId, root: Object3D, what: string): Par
     if (vertices + count > LIMITS.maxPoints) throw new LoadError(format, 'too-large', `the ${what} holds more than ${formatCount(LIMITS.maxPoints)} vertices; ${POINT_LIMIT_TEXT}`);
     if (indices.length / 3 + triangles > LIMITS.maxFaces) throw new LoadError(format, 'too-large', `the ${what} holds more than ${formatCount(LIMITS.maxFaces)} triangles; ${FACE_LIMIT_TEXT}`);
     const m = mesh.matrixWorld.elements;
-    for (let i = 0; i < count; i++) {
-      const [x, y, z] = [local[3 * i]!, local[3 * i + 1]!, local[3 * i + 2]!];
-      positions.push3(m[0]! * x + m[4]! * y + m[8]! * z + m[12]!, m[1]! * x + m[5]! * y + m[9]! * z + m[13]!, m[2]! * x + m[6]! * y + m[10]! * z + m[14]!);
-    }
+    pushTransformed(positions, m, local, count);
     const color = float32Attribute(mesh.geometry, 'color');
     found.colors ||= color !== undefined;
     for (let i = 0; i < count; i++) {

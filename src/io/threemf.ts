@@ -8,7 +8,7 @@
 // does not exist (or that contains itself), a triangle naming a vertex past the end.
 import { Float64Builder, Uint32Builder } from './buffers';
 import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, formatCount } from './limits';
-import { shiftedFloat32 } from './origin';
+import { placedMesh } from './placed';
 import { quote } from './text';
 import { LoadError, type Parsed } from './types';
 import { unzipEntries } from './zip';
@@ -210,13 +210,5 @@ export function parse3mf(bytes: Uint8Array): Parsed {
 
   const indices = triangles.finish();
   if (indices.length === 0) throw new LoadError('3mf', 'empty', 'the build places no triangles');
-  const { positions, offset } = shiftedFloat32(world.finish());
-  return {
-    kind: 'mesh',
-    mesh: { positions, indices, vertexCount: positions.length / 3, faceCount: indices.length / 3 },
-    fileVertexCount: positions.length / 3,
-    fileFaceCount: indices.length / 3,
-    warnings: [],
-    offset,
-  };
+  return placedMesh(world.finish(), indices, []);
 }

@@ -12,40 +12,21 @@
 import { Float64Builder, Uint32Builder } from './buffers';
 import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, countOf, formatCount } from './limits';
 import { toNumber } from './numbers';
-import { shiftedFloat32 } from './origin';
+import { IDENTITY, type Matrix, axisAngle, multiply, pushTransformed, scaling, translation } from './matrix';
+import { placedMesh, placedPoints } from './placed';
 import { gunzip, isGzip } from './gzip';
 import { decodeText, firstBinaryByte, hexByte, quote } from './text';
 import { LoadError, type Parsed } from './types';
 import { type SceneNode, parseVrml } from './vrml';
 import { type XmlElement, lineOf, parseXml } from './xml';
 
-type Matrix = number[]; // column-major 4 x 4
-
-const IDENTITY: Matrix = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
 /** Shapes placed in all: USE inside USE multiplies without bound. */
 const MAX_PLACED = 1_000_000;
 const MAX_DEPTH = 256;
 
-function multiply(a: Matrix, b: Matrix): Matrix {
-  const out = new Array<number>(16);
-  for (let c = 0; c < 4; c++) for (let r = 0; r < 4; r++) out[c * 4 + r] = a[r]! * b[c * 4]! + a[4 + r]! * b[c * 4 + 1]! + a[8 + r]! * b[c * 4 + 2]! + a[12 + r]! * b[c * 4 + 3]!;
-  return out;
-}
-
-const translation = ([x, y, z]: number[]): Matrix => [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, x!, y!, z!, 1];
-const scaling = ([x, y, z]: number[]): Matrix => [x!, 0, 0, 0, 0, y!, 0, 0, 0, 0, z!, 0, 0, 0, 0, 1];
-
-/** An axis-angle rotation (x, y, z, radians); the identity for a zero axis. */
-function rotation([ax, ay, az, angle]: number[]): Matrix {
-  const length = Math.hypot(ax!, ay!, az!);
-  if (length === 0) return IDENTITY;
-  const [x, y, z] = [ax! / length, ay! / length, az! / length];
-  const [c, s] = [Math.cos(angle!), Math.sin(angle!)];
-  const k = 1 - c;
-  return [x * x * k + c, y * x * k + z * s, z * x * k - y * s, 0, x * y * k - z * s, y * y * k + c, z * y * k + x * s, 0, x * z * k + y * s, y * z * k - x * s, z * z * k + c, 0, 0, 0, 0, 1];
-}
-
-const inverseRotation = ([x, y, z, a]: number[]): Matrix => rotation([x!, y!, z!, -a!]);
+/** VRML's SFRotation (an axis and an angle in radians), and its inverse. */
+const rotation = ([x, y, z, angle]: number[]): Matrix => axisAngle(x!, y!, z!, angle!);
+const inverseRotation = ([x, y, z, angle]: number[]): Matrix => axisAngle(x!, y!, z!, -angle!);
 
 /** The field a child element fills when it names none (X3D's default containerField). */
 const GEOMETRY = new Set(['IndexedFaceSet', 'IndexedTriangleSet', 'IndexedTriangleFanSet', 'IndexedTriangleStripSet', 'TriangleSet', 'TriangleFanSet', 'TriangleStripSet', 'PointSet', 'Box', 'Sphere', 'Cylinder', 'Cone', 'IndexedLineSet', 'LineSet', 'ElevationGrid', 'Extrusion', 'Text']);
@@ -160,10 +141,7 @@ export function parseX3d(compressed: Uint8Array): Parsed {
   const place = (points: number[], m: Matrix): number => {
     const base = world.length / 3;
     if (base + points.length / 3 > LIMITS.maxPoints) throw new LoadError(format, 'too-large', `the scene has more than ${formatCount(LIMITS.maxPoints)} points; ${POINT_LIMIT_TEXT}`);
-    for (let i = 0; i < points.length; i += 3) {
-      const [x, y, z] = [points[i]!, points[i + 1]!, points[i + 2]!];
-      world.push3(m[0]! * x + m[4]! * y + m[8]! * z + m[12]!, m[1]! * x + m[5]! * y + m[9]! * z + m[13]!, m[2]! * x + m[6]! * y + m[10]! * z + m[14]!);
-    }
+    pushTransformed(world, m, points);
     return base;
   };
   const triangle = (base: number, count: number, n: SceneNode) => (a: number, b: number, c: number) => {
@@ -326,17 +304,8 @@ export function parseX3d(compressed: Uint8Array): Parsed {
   const indices = triangles.finish();
   if (indices.length === 0 && pointRows.length === 0) throw new LoadError(format, 'empty', 'the scene places no faces or points');
   if (indices.length === 0) {
-    const { positions, offset } = shiftedFloat32(world.finish(), pointRows);
-    return { kind: 'points', cloud: { positions, count: pointRows.length }, fileVertexCount: pointRows.length, warnings, offset };
+    return placedPoints(world.finish(), pointRows, warnings);
   }
   if (pointRows.length > 0) warnings.push(`VRML/X3D: ${countOf(pointRows.length, 'point')} of point sets ignored beside the faces`);
-  const { positions, offset } = shiftedFloat32(world.finish());
-  return {
-    kind: 'mesh',
-    mesh: { positions, indices, vertexCount: positions.length / 3, faceCount: indices.length / 3 },
-    fileVertexCount: positions.length / 3,
-    fileFaceCount: indices.length / 3,
-    warnings,
-    offset,
-  };
+  return placedMesh(world.finish(), indices, warnings);
 }

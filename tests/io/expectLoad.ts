@@ -1,5 +1,6 @@
 // Assertions shared by the loader tests.
 import { expect } from 'vitest';
+import { createRandom } from '../../src/geometry/random';
 import { loadFile } from '../../src/io/index';
 import { LoadError, type LoadErrorReason, type LoadResult } from '../../src/io/types';
 
@@ -52,4 +53,19 @@ export function expectWellFormed(r: LoadResult): void {
     if (!(v >= r.bounds.min[i % 3]! && v <= r.bounds.max[i % 3]!)) outside++;
   }
   expect(outside).toBe(0);
+}
+
+/** How `count` damaged copies of a good file fare (each `loadedOrRefused`): every other copy cut
+ * at a random length, the others with one byte changed (to a printable character with `printable`,
+ * for text formats); `after` may mend a copy first (E57's checksums written anew). */
+export function damagedOutcomes(name: string, good: Uint8Array, options: { seed: number; count?: number; printable?: boolean; after?: (bytes: Uint8Array) => Uint8Array }): { loaded: number; refused: number } {
+  const random = createRandom(options.seed);
+  const outcomes = { loaded: 0, refused: 0 };
+  for (let k = 0; k < (options.count ?? 240); k++) {
+    let damaged: Uint8Array = good.slice(0, k % 2 === 0 ? Math.floor(random() * good.length) : good.length);
+    if (k % 2 === 1) damaged[Math.floor(random() * good.length)] = options.printable ? 32 + Math.floor(random() * 95) : Math.floor(random() * 256);
+    if (options.after) damaged = options.after(damaged);
+    outcomes[loadedOrRefused(name, damaged)]++;
+  }
+  return outcomes;
 }

@@ -3,7 +3,7 @@
 // (0 0 0) left out, each scan placed by its transform, colours kept; refused with the line.
 import { describe, expect, test } from 'vitest';
 import { sniffFormat } from '../../src/io/sniff';
-import { expectError, expectWellFormed, load, loadedOrRefused } from './expectLoad';
+import { damagedOutcomes, expectError, expectWellFormed, load } from './expectLoad';
 
 const IDENTITY = ['1 0 0 0', '0 1 0 0', '0 0 1 0', '0 0 0 1'];
 
@@ -53,14 +53,7 @@ describe('PTX files refused, saying why', () => {
 
   test('240 cut or byte-changed files: a cloud or a LoadError, never another exception', () => {
     const good = bytes(scan(3, 2, POINTS, ['0 1 0 0', '-1 0 0 0', '0 0 1 0', '10 20 30 1']) + scan(1, 2, ['1 1 1 0.5', '2 2 2 0.5']));
-    let seed = 5;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const outcomes = { loaded: 0, refused: 0 };
-    for (let k = 0; k < 240; k++) {
-      const damaged = good.slice(0, k % 2 === 0 ? Math.floor(random() * good.length) : good.length);
-      if (k % 2 === 1) damaged[Math.floor(random() * good.length)] = 32 + Math.floor(random() * 90);
-      outcomes[loadedOrRefused('d.ptx', damaged)]++;
-    }
+    const outcomes = damagedOutcomes('d.ptx', good, { seed: 5, printable: true });
     expect(outcomes.refused).toBeGreaterThan(50);
     expect(outcomes.loaded).toBeGreaterThan(10);
   });

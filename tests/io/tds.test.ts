@@ -3,7 +3,7 @@
 // the file placed them; damaged files refused saying why, never another exception.
 import { describe, expect, test } from 'vitest';
 import { sniffFormat } from '../../src/io/sniff';
-import { expectError, expectWellFormed, load, loadedOrRefused } from './expectLoad';
+import { damagedOutcomes, expectError, expectWellFormed, load } from './expectLoad';
 import { chunk, tdsBox, tdsFile } from './tdsWrite';
 
 const table = () => [tdsBox('top', [-1, -0.6, 1], [1, 0.6, 1.1]), ...[[-0.9, -0.5], [0.8, -0.5], [-0.9, 0.4], [0.8, 0.4]].map(([x, y], k) => tdsBox(`leg ${k}`, [x!, y!, 0], [x! + 0.1, y! + 0.1, 1]))];
@@ -38,14 +38,7 @@ describe('3DS files refused, saying why', () => {
 
   test('240 cut or byte-changed files: a mesh or a LoadError, never another exception', () => {
     const good = tdsFile(table());
-    let seed = 3;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const outcomes = { loaded: 0, refused: 0 };
-    for (let k = 0; k < 240; k++) {
-      const damaged = good.slice(0, k % 2 === 0 ? Math.floor(random() * good.length) : good.length);
-      if (k % 2 === 1) damaged[Math.floor(random() * good.length)] = Math.floor(random() * 256);
-      outcomes[loadedOrRefused('d.3ds', damaged)]++;
-    }
+    const outcomes = damagedOutcomes('d.3ds', good, { seed: 3 });
     expect(outcomes.refused).toBeGreaterThan(100);
     expect(outcomes.loaded).toBeGreaterThan(20);
   });
