@@ -3,8 +3,8 @@
 // become one node tree (vrml.ts for the text syntax; X3D's XML through xml.ts, each element a node
 // and its attributes its fields), walked here: grouping nodes (Transform with its translation,
 // rotation, scale, center and scaleOrientation; Group, Switch's chosen child, LOD's first level,
-// Anchor, Billboard, Collision) placing Shapes whose geometry is an IndexedFaceSet, a
-// (Indexed)TriangleSet, -FanSet or -StripSet, a Box, Sphere, Cylinder or Cone, or a PointSet (a
+// Anchor, Billboard, Collision, X3D's CAD nodes, a CADPart placing as a Transform) placing Shapes whose geometry is an
+// IndexedFaceSet, a (Indexed)TriangleSet, -FanSet or -StripSet, an (Indexed)QuadSet, a Box, Sphere, Cylinder or Cone, or a PointSet (a
 // scan's points); DEF / USE instances placed each time. The file's axes and units are kept, as for
 // every format. Inline (another file), IndexedLineSet and unknown nodes are skipped, the first two
 // with a warning. Refused with the reason: VRML 1.0 (another syntax), X3D's binary encoding, a face
@@ -29,7 +29,7 @@ const rotation = ([x, y, z, angle]: number[]): Matrix => axisAngle(x!, y!, z!, a
 const inverseRotation = ([x, y, z, angle]: number[]): Matrix => axisAngle(x!, y!, z!, -angle!);
 
 /** The field a child element fills when it names none (X3D's default containerField). */
-const GEOMETRY = new Set(['IndexedFaceSet', 'IndexedTriangleSet', 'IndexedTriangleFanSet', 'IndexedTriangleStripSet', 'TriangleSet', 'TriangleFanSet', 'TriangleStripSet', 'PointSet', 'Box', 'Sphere', 'Cylinder', 'Cone', 'IndexedLineSet', 'LineSet', 'ElevationGrid', 'Extrusion', 'Text']);
+const GEOMETRY = new Set(['IndexedFaceSet', 'IndexedTriangleSet', 'IndexedQuadSet', 'QuadSet', 'IndexedTriangleFanSet', 'IndexedTriangleStripSet', 'TriangleSet', 'TriangleFanSet', 'TriangleStripSet', 'PointSet', 'Box', 'Sphere', 'Cylinder', 'Cone', 'IndexedLineSet', 'LineSet', 'ElevationGrid', 'Extrusion', 'Text']);
 const CONTAINER: Readonly<Record<string, string>> = { Appearance: 'appearance', Material: 'material', Coordinate: 'coord', CoordinateDouble: 'coord', Normal: 'normal', Color: 'color', ColorRGBA: 'color', TextureCoordinate: 'texCoord' };
 
 function containerOf(e: XmlElement): string {
@@ -162,6 +162,7 @@ export function parseX3d(compressed: Uint8Array): Parsed {
     switch (g.type) {
       case 'IndexedFaceSet':
       case 'IndexedTriangleSet':
+      case 'IndexedQuadSet':
       case 'IndexedTriangleFanSet':
       case 'IndexedTriangleStripSet': {
         const points = coordinates(g);
@@ -171,6 +172,12 @@ export function parseX3d(compressed: Uint8Array): Parsed {
         const index = numbers(g, g.type === 'IndexedFaceSet' ? 'coordIndex' : 'index', []);
         if (g.type === 'IndexedFaceSet') facesOf(index, push);
         else if (g.type === 'IndexedTriangleSet') for (let i = 0; i + 2 < index.length; i += 3) push(index[i]!, index[i + 1]!, index[i + 2]!);
+        else if (g.type === 'IndexedQuadSet') {
+          for (let i = 0; i + 3 < index.length; i += 4) {
+            push(index[i]!, index[i + 1]!, index[i + 2]!);
+            push(index[i]!, index[i + 2]!, index[i + 3]!);
+          }
+        }
         else {
           // Fans and strips separated by -1.
           let first = 0;
@@ -186,12 +193,19 @@ export function parseX3d(compressed: Uint8Array): Parsed {
         return;
       }
       case 'TriangleSet':
+      case 'QuadSet':
       case 'TriangleFanSet':
       case 'TriangleStripSet': {
         const points = coordinates(g);
         const count = points.length / 3;
         const push = triangle(place(points, m), count, g);
         if (g.type === 'TriangleSet') for (let i = 0; i + 2 < count; i += 3) push(i, i + 1, i + 2);
+        else if (g.type === 'QuadSet') {
+          for (let i = 0; i + 3 < count; i += 4) {
+            push(i, i + 1, i + 2);
+            push(i, i + 2, i + 3);
+          }
+        }
         else {
           let first = 0;
           for (const n of numbers(g, g.type === 'TriangleFanSet' ? 'fanCount' : 'stripCount', [count])) {
@@ -253,7 +267,8 @@ export function parseX3d(compressed: Uint8Array): Parsed {
     let m = parent;
     let kids = n.children.filter((c) => c.field === 'children' || c.field === 'choice' || c.field === 'level').map((c) => c.node);
     switch (n.type) {
-      case 'Transform': {
+      case 'Transform':
+      case 'CADPart': {
         const c = fixed(n, 'center', [0, 0, 0]);
         const so = fixed(n, 'scaleOrientation', [0, 0, 1, 0]);
         m = [translation(fixed(n, 'translation', [0, 0, 0])), translation(c), rotation(fixed(n, 'rotation', [0, 0, 1, 0])), rotation(so), scaling(fixed(n, 'scale', [1, 1, 1])), inverseRotation(so), translation(c.map((v) => -v))].reduce(multiply, parent);
@@ -287,7 +302,6 @@ export function parseX3d(compressed: Uint8Array): Parsed {
       case 'Collision':
       case 'CADAssembly':
       case 'CADLayer':
-      case 'CADPart':
       case 'CADFace':
         break;
       default:

@@ -115,6 +115,20 @@ Transform { translation 30 0 0 children Shape { geometry Cone { bottomRadius 1 h
     expect(p.mesh.faceCount).toBe(12 + 2 * 24 * 12 + 2 * 24 * 3 + 2 * 24 * 2);
   });
 
+  test("X3D's CAD nodes with quad sets (as CAD exports write them) and fan and strip sets", () => {
+    const quads = `<X3D version="3.3"><Scene><CADAssembly><CADPart translation="5 0 0"><CADFace><Shape containerField="shape">
+      <IndexedQuadSet index="0 3 2 1 4 5 6 7 0 1 5 4 1 2 6 5 2 3 7 6 3 0 4 7"><Coordinate point="${BOX_POINTS}"/></IndexedQuadSet></Shape></CADFace></CADPart>
+      <Shape><TriangleFanSet fanCount="4"><Coordinate point="0 0 -1, 1 0 -1, 1 1 -1, 0 1 -1"/></TriangleFanSet></Shape>
+      <Shape><IndexedTriangleStripSet index="0 1 3 2 -1"><Coordinate point="0 0 -2, 1 0 -2, 1 1 -2, 0 1 -2"/></IndexedTriangleStripSet></Shape>
+    </CADAssembly></Scene></X3D>`;
+    const p = parseX3d(bytes(quads));
+    if (p.kind !== 'mesh') throw new Error('expected a mesh');
+    expect(p.mesh.faceCount).toBe(12 + 2 + 2);
+    // The CADPart's translation places the box at x = 5 to 6.
+    const xs = Array.from({ length: p.mesh.vertexCount }, (_, i) => +(p.mesh.positions[3 * i]! + (p.offset?.[0] ?? 0)).toFixed(4));
+    expect([Math.min(...xs.slice(0, 8)), Math.max(...xs.slice(0, 8))]).toEqual([5, 6]);
+  });
+
   test("a scanner's PointSet is read as points", () => {
     const points = Array.from({ length: 200 }, (_, i) => `${Math.cos(i)} ${Math.sin(i)} ${i / 100}`).join(', ');
     const r = load('scan.wrl', bytes(`#VRML V2.0 utf8\nShape { geometry PointSet { coord Coordinate { point [ ${points} ] } } }`));
