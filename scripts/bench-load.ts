@@ -1,7 +1,9 @@
 // Load-time figures: median time of loadFile (parse, checks, and for meshes the surface sampling
 // of 100,000 points) on glmark2's bunny.obj (69,666 faces), the same bunny as the other mesh
-// containers users bring (Draco .drc and Draco .glb, binary FBX, COLLADA, a .zip holding the OBJ; written by
-// the tests' writers), and a generated 1,000,000-point binary PLY. Run with `npm run bench:load`
+// containers users bring (Draco .drc and Draco .glb, binary FBX, COLLADA, 3DS, VRML97, a .zip holding the
+// OBJ; written by
+// the tests' writers), and a generated 1,000,000-point binary PLY and the same points as E57 (scaled
+// integers, as scanners write them). Run with `npm run bench:load`
 // (Vite's module runner executes this TypeScript).
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -10,6 +12,8 @@ import { loadFile, loadersReady } from '../src/io/index';
 import { PARSERS } from '../src/io/parsers';
 import { collada } from '../tests/io/colladaWrite';
 import { encodeDraco } from '../tests/io/dracoEncode';
+import { e57File } from '../tests/io/e57Write';
+import { tdsFile } from '../tests/io/tdsWrite';
 import { binaryFbx, meshTree } from '../tests/io/fbxWrite';
 import { glbFile } from '../tests/io/generate';
 
@@ -83,6 +87,22 @@ const fbx = binaryFbx(meshTree(Array.from(positions), triangles, [0, 0, 0]));
 await bench(`bunny as binary FBX (${sizes(fbx)})`, 'bunny.fbx', fbx);
 const dae = collada({ geometries: [{ id: 'bunny', positions: Array.from(positions), primitive: 'triangles', faces: triangles }], nodes: [{ geometry: 'bunny' }] });
 await bench(`bunny as COLLADA .dae (${sizes(dae)})`, 'bunny.dae', dae);
+// 3DS holds at most 65,535 vertices an object: the bunny's triangles in objects of 20,000.
+const tds = tdsFile(
+  Array.from({ length: Math.ceil(triangles.length / 20000) }, (_, k) => {
+    const part = triangles.slice(k * 20000, (k + 1) * 20000);
+    return { name: `part ${k}`, vertices: part.flatMap((t) => t.flatMap((v) => [positions[3 * v]!, positions[3 * v + 1]!, positions[3 * v + 2]!])), faces: part.map((_, i) => [3 * i, 3 * i + 1, 3 * i + 2]) };
+  }),
+);
+await bench(`bunny as 3DS (${sizes(tds)})`, 'bunny.3ds', tds);
+const wrl = new TextEncoder().encode(`#VRML V2.0 utf8\nShape { geometry IndexedFaceSet { coord Coordinate { point [ ${Array.from(positions).join(' ')} ] } coordIndex [ ${triangles.map((t) => `${t.join(' ')} -1`).join(' ')} ] } }\n`);
+await bench(`bunny as VRML97 (${sizes(wrl)})`, 'bunny.wrl', wrl);
 const zipped = zipSync({ 'bunny/bunny.obj': bunny });
 await bench(`bunny.obj in a .zip (${sizes(zipped)})`, 'bunny.zip', zipped);
-await bench('1,000,000-point binary PLY', 'million.ply', binaryPly(1_000_000));
+const million = binaryPly(1_000_000);
+await bench('1,000,000-point binary PLY', 'million.ply', million);
+const cloud = PARSERS.ply(million);
+if (cloud.kind !== 'points') throw new Error('the generated PLY did not parse as points');
+const scaled = (name: string, k: number) => ({ name, type: 'scaled' as const, minimum: -(2 ** 30), maximum: 2 ** 30, scale: 1e-6, values: Array.from({ length: cloud.cloud.count }, (_, i) => cloud.cloud.positions[3 * i + k]!) });
+const e57 = e57File([{ fields: [scaled('cartesianX', 0), scaled('cartesianY', 1), scaled('cartesianZ', 2)] }], { packets: 400 });
+await bench(`the same points as E57 (${sizes(e57)})`, 'million.e57', e57);
