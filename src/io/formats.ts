@@ -132,6 +132,17 @@ const TABLE = {
     text: false,
     sniff: { signature: ({ text }) => /^#(VRML|X3D) V\d/.test(text) || /^\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<X3D[\s>]/.test(text) },
   },
+  // DXF (dxf.ts): a "0 / SECTION / 2 / <name>" start (after an optional 999 comment), or binary
+  // DXF's signature (refused by the reader with what to do).
+  dxf: {
+    label: 'DXF',
+    extensions: ['dxf'],
+    text: false,
+    sniff: {
+      signature: ({ bytes, text }) =>
+        startsWith(bytes, 'AutoCAD Binary DXF') || /^\s*(999[ \t]*\n[^\n]*\n\s*)?0[ \t]*\nSECTION[ \t]*\n\s*2[ \t]*\n(HEADER|CLASSES|TABLES|BLOCKS|ENTITIES|OBJECTS)\b/.test(text),
+    },
+  },
   // 3DS (tds.ts): the main chunk's id 0x4d4d, its length within the file, then a version (0x0002)
   // or the 3D editor (0x3d3d) chunk.
   '3ds': {
@@ -200,7 +211,6 @@ export const UNREAD_FORMATS: Readonly<Record<string, string>> = {
   iges: `CAD files (IGES) are not read; ${EXPORT_MESH}`,
   igs: `CAD files (IGES) are not read; ${EXPORT_MESH}`,
   dwg: `CAD drawings (DWG) are not read; ${EXPORT_MESH}`,
-  dxf: `CAD drawings (DXF) are not read; ${EXPORT_MESH}`,
   ifc: `IFC building models are not read; ${EXPORT_MESH}`,
   x3db: `X3D's binary encoding is not read; ${EXPORT_MESH}, or X3D as XML`,
   h5: `HDF5 files are not read; ${TO_NUMPY}`,

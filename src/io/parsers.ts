@@ -3,6 +3,7 @@
 import { parseArchive } from './archive';
 import { parseDae } from './collada';
 import { parseDrc } from './drc';
+import { parseDxf } from './dxf';
 import { parseE57 } from './e57';
 import { parseFbx } from './fbx';
 import { type FormatId, formatForName } from './formats';
@@ -44,6 +45,7 @@ export const PARSERS: Readonly<Record<FormatId, (bytes: Uint8Array) => Parsed>> 
   dae: parseDae,
   e57: parseE57,
   '3ds': parseTds,
+  dxf: parseDxf,
   x3d: parseX3d,
   ptx: (bytes) => parsePtx(readText('ptx', bytes)),
   zip: (bytes) => parseZip(bytes),
