@@ -12,10 +12,9 @@ export const USAGE = `usage:
   any2point --help
 
 classify  classifies every file named and every file of a format the app reads (PLY, OBJ, PCD,
-          XYZ, OFF, STL, glTF, Draco, FBX, COLLADA, VRML, X3D, DXF, 3DS, USD,
-          3MF, LAS, E57, PTX, NumPy, splats, and
-          .zip archives holding one) under the folders named; a file below a sub-folder is
-          labelled with that sub-folder's name (its class).
+          XYZ, OFF, STL, glTF, Draco, FBX, COLLADA, VRML, X3D, DXF, 3DS, USD, 3MF, LAS, E57,
+          PTX, NumPy, splats, and .zip archives holding one) under the folders named; a file
+          below a sub-folder is labelled with that sub-folder's name (its class).
           Results go to stdout as JSON (default, or --json) or to a CSV file (--csv out.csv;
           --csv - writes the CSV to stdout); progress goes to stderr.
 teach     trains a new head on the frozen model's features of the files in <folder>/<class>/
