@@ -61,7 +61,13 @@ class ColladaFile {
       this.warnings.add(`COLLADA: references into other files skipped (${quote(url)})`);
       return undefined;
     }
-    const e = this.ids.get(decodeURIComponent(url.slice(1)));
+    let id = url.slice(1);
+    try {
+      id = decodeURIComponent(id);
+    } catch {
+      // not percent-encoding: the id as written
+    }
+    const e = this.ids.get(id);
     if (e === undefined || !kinds.includes(e.name)) {
       throw this.malformed(from, `<${from.name}> refers to ${quote(url)}, which the file does not define${e === undefined ? '' : ` as a <${kinds[0]}> (it is a <${e.name}>)`}`);
     }

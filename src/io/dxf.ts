@@ -117,7 +117,7 @@ export function parseDxf(bytes: Uint8Array): Parsed {
     if (base + corners.length > LIMITS.maxPoints) throw new LoadError('dxf', 'too-large', `the drawing has more than ${formatCount(LIMITS.maxPoints)} vertices; ${POINT_LIMIT_TEXT}`);
     pushTransformed(world, m, corners.flat());
     for (const f of faces) {
-      for (const v of f) if (!(v >= 0 && v < corners.length)) throw new LoadError('dxf', 'out-of-range', `line ${what.line}: a face of the ${what.type} names vertex ${v + 1} of ${formatCount(corners.length)}`);
+      for (const v of f) if (!(Number.isInteger(v) && v >= 0 && v < corners.length)) throw new LoadError('dxf', 'out-of-range', `line ${what.line}: a face of the ${what.type} names vertex ${v + 1} of ${formatCount(corners.length)}`);
       for (let k = 1; k + 1 < f.length; k++) {
         if (triangles.length / 3 >= LIMITS.maxFaces) throw new LoadError('dxf', 'too-large', `the drawing has more than ${formatCount(LIMITS.maxFaces)} triangles; ${FACE_LIMIT_TEXT}`);
         triangles.push3(base + f[0]!, base + f[k]!, base + f[k + 1]!);
@@ -174,7 +174,10 @@ export function parseDxf(bytes: Uint8Array): Parsed {
           if (xyz.length !== 3 * n) throw new LoadError('dxf', 'malformed', `line ${e.line}: the MESH declares ${formatCount(n)} vertices but lists ${formatCount(Math.floor(xyz.length / 3))}`);
           const list = codes.slice(at93 + 1).filter((g) => g.code === 90).slice(0, numberOf(codes[at93]!, e)).map((g) => numberOf(g, e));
           const faces: number[][] = [];
-          for (let k = 0; k < list.length; k += 1 + list[k]!) faces.push(list.slice(k + 1, k + 1 + list[k]!));
+          for (let k = 0; k < list.length; k += 1 + list[k]!) {
+            if (!(Number.isInteger(list[k]) && list[k]! >= 0)) throw new LoadError('dxf', 'malformed', `line ${e.line}: the MESH's face list gives a face ${list[k]} corners`);
+            faces.push(list.slice(k + 1, k + 1 + list[k]!));
+          }
           add(Array.from({ length: n }, (_, k) => xyz.slice(3 * k, 3 * k + 3)), m, faces, e);
           break;
         }
