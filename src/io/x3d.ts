@@ -304,6 +304,12 @@ export function parseX3d(compressed: Uint8Array): Parsed {
       case 'CADLayer':
       case 'CADFace':
         break;
+      case 'ProtoInstance':
+        // An instance of a PROTO (X3D's XML; in the text syntax, a node of the PROTO's name, not
+        // told apart from other unknown nodes): its body is not expanded.
+        skip("PROTO instances (shapes defined by the file's own node types)");
+        kids = [];
+        break;
       default:
         // Nodes that place nothing (lights, viewpoints, sensors, scripts) or are not known.
         kids = [];

@@ -78,6 +78,9 @@ describe('VRML and X3D files', () => {
   test('the same table as X3D XML (an IndexedTriangleSet for the leg), and gzipped (.wrz, .x3dz)', () => {
     expect(sniffFormat(bytes(TABLE_X3D))).toBe('x3d');
     expect(boundsOf('table.x3d', bytes(TABLE_X3D))).toEqual({ ...TABLE, warnings: [] });
+    // A PROTO instance beside it is not expanded, and the warning says so.
+    const withLamp = TABLE_X3D.replace('<Viewpoint position="0 5 5"/>', '<Viewpoint position="0 5 5"/><ProtoInstance name="Lamp"/>');
+    expect(boundsOf('table.x3d', bytes(withLamp)).warnings).toEqual(["VRML/X3D: 1 PROTO instances (shapes defined by the file's own node types) skipped"]);
     expect(boundsOf('table.wrz', new Uint8Array(gzipSync(TABLE_WRL)))).toMatchObject({ faces: 60, max: [1, 0.6, 1.1] });
     expect(boundsOf('table.x3dz', new Uint8Array(gzipSync(TABLE_X3D)))).toMatchObject({ faces: 60, max: [1, 0.6, 1.1] });
     // The classic encoding's header.
