@@ -1,6 +1,6 @@
-// The "Open" panel: the file picker, the drop hint, the formats read, and the loading status
+// The "Open" panel: the file picker, the drop hint, the formats read (by name), and the loading status
 // (the stage, bytes read, and a Cancel button).
-import { ACCEPTED_EXTENSIONS } from '../io/formats';
+import { ACCEPTED_EXTENSIONS, FORMATS } from '../io/formats';
 import { FilePickerButton } from './DropZone';
 import { formatBytes } from './numbers';
 import type { LoadingState } from './useLoadedFile';
@@ -46,7 +46,10 @@ export function OpenPanel({ loading, onFile, onCancel }: Props) {
       <h2 id="open-title">Open</h2>
       <FilePickerButton onFile={onFile} />
       <p className="hint">or drop a file anywhere on this page</p>
-      <p className="hint muted">{ACCEPTED_EXTENSIONS.join(' ')}</p>
+      {/* The formats by name (their 40-odd extensions in the tooltip). */}
+      <p className="hint muted" title={ACCEPTED_EXTENSIONS.join(' ')}>
+        {FORMATS.map((f) => f.label).join(', ')}
+      </p>
       <LoadStatus loading={loading} onCancel={onCancel} />
     </section>
   );
