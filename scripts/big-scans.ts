@@ -1,9 +1,10 @@
 // Large scans for trying the sliced readers (docs/io.md "E57", "LAS"): the test chair repeated
 // with jitter (up to 0.005 each way) to N points, y up, as an E57 of single floats (N = 33,000,000:
-// about 400 MB) and as a LAS 1.2 of point format 0 (about 20 bytes a point).
+// about 400 MB), as a LAS 1.2 of point format 0 (about 20 bytes a point) and as an XYZ text (about
+// 28 bytes a point).
 //   node --max-old-space-size=8000 --input-type=module -e "const { runnerImport } = await import('vite'); await runnerImport('./scripts/big-scans.ts', { configFile: false, logLevel: 'warn' });" -- /tmp 33000000
-//   node bin/any2point.mjs classify /tmp/big.e57 /tmp/big.las --device cpu
-import { writeFileSync } from 'node:fs';
+//   node bin/any2point.mjs classify /tmp/big.e57 /tmp/big.las /tmp/big.xyz --device cpu
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { testCloud } from '../e2e/modelnet';
 import { e57File } from '../tests/io/e57Write';
@@ -45,4 +46,14 @@ for (let i = 0; i < n; i++) {
   view.setInt32(227 + 20 * i + 8, Math.round(zs[i]! * 1e6), true);
 }
 writeFileSync(path.join(folder, 'big.las'), las);
-console.log(`big-scans: ${folder}/big.e57 (${e57.length.toLocaleString('en')} bytes), ${folder}/big.las (${las.length.toLocaleString('en')} bytes), ${n.toLocaleString('en')} points each`);
+
+// XYZ: a header row, then "x y z" with 6 decimals, written a million rows at a time.
+const xyz = openSync(path.join(folder, 'big.xyz'), 'w');
+let xyzBytes = writeSync(xyz, 'x y z\n');
+for (let start = 0; start < n; start += 1_000_000) {
+  const rows: string[] = [];
+  for (let i = start; i < Math.min(n, start + 1_000_000); i++) rows.push(`${xs[i]!.toFixed(6)} ${ys[i]!.toFixed(6)} ${zs[i]!.toFixed(6)}\n`);
+  xyzBytes += writeSync(xyz, rows.join(''));
+}
+closeSync(xyz);
+console.log(`big-scans: ${folder}/big.e57 (${e57.length.toLocaleString('en')} bytes), ${folder}/big.las (${las.length.toLocaleString('en')} bytes), ${folder}/big.xyz (${xyzBytes.toLocaleString('en')} bytes), ${n.toLocaleString('en')} points each`);

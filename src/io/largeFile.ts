@@ -1,23 +1,26 @@
 // A file too large to hold (over LIMITS.maxFileBytes), read a slice at a time by the formats that
 // can be: a binary PLY of vertices alone (largePly.ts: Gaussian-splat captures), an E57 scan
 // (e57.ts, parseE57Sliced: terrestrial scans run to gigabytes) and a LAS file (las.ts,
-// parseLasSliced: aerial surveys). Others are refused for their size.
+// parseLasSliced: aerial surveys) and a point list as text (largeText.ts: scans exported as XYZ /
+// TXT / PTS). Others are refused for their size.
 import { parseE57Sliced } from './e57';
 import { finish } from './finish';
 import { type LargePlyOptions, type ReadRange, loadLargePly } from './largePly';
 import { parseLasSliced } from './las';
+import { parseXyzSliced } from './largeText';
 import { LIMITS, largeScanRefusal } from './limits';
 import { chooseFormat } from './sniff';
 import { LoadError, type LoadResult } from './types';
 
 /** Loads a file of `size` bytes over LIMITS.maxFileBytes through `read`, as loadFile would if it
- * could hold the file. */
+ * could hold the file (one point in k past each reader's cap). */
 export async function loadLargeFile(name: string, size: number, read: ReadRange, options: LargePlyOptions = {}): Promise<LoadResult> {
   const head = await read(0, Math.min(size, 1024 * 1024));
   const { entry, warnings } = chooseFormat(name, head);
-  if (entry.id !== 'e57' && entry.id !== 'las') return loadLargePly(name, size, read, options);
+  if (entry.id !== 'e57' && entry.id !== 'las' && entry.id !== 'xyz') return loadLargePly(name, size, read, options);
   if (size > LIMITS.maxLargeScanBytes) throw new LoadError(entry.id, 'too-large', largeScanRefusal(size));
-  const parsed = entry.id === 'e57' ? await parseE57Sliced(size, read, options.onRead) : await parseLasSliced(size, read, options.onRead);
+  const sliced = { e57: parseE57Sliced, las: parseLasSliced, xyz: parseXyzSliced }[entry.id];
+  const parsed = await sliced(size, read, options.onRead);
   parsed.warnings.unshift(...warnings);
   return finish(entry.id, parsed, { meshSamples: LIMITS.defaultMeshSamples, seed: 0, keepEveryPoint: options.keepEveryPoint === true });
 }

@@ -1,0 +1,109 @@
+// A point list as text (XYZ / TXT / CSV / PTS / ASC) too large to hold (over LIMITS.maxFileBytes),
+// as scanners and CloudCompare export scans: read a slice at a time, its first lines kept whole (a
+// header row, a point count, comments) and then one row in k, k chosen from the file's size and
+// its first rows' length so that about MAX_ROWS rows are kept (doubled on the way if the rows turn
+// out shorter); the rows kept are read by the XYZ reader as any other file, and its messages name
+// the file's own line numbers. Only the rows read are checked.
+import type { FormatId } from './formats';
+import { formatLabel } from './formats';
+import { LIMITS, countOf, formatBytes, formatCount } from './limits';
+import { decodeText } from './text';
+import { parseXyz } from './xyz';
+import { LoadError, type LoadErrorReason, type Parsed } from './types';
+
+/** Rows kept, about. */
+export const MAX_ROWS = 4_000_000;
+/** Lines kept whole at the start. */
+const HEAD_LINES = 64;
+/** Bytes read at a time (64 MiB). */
+const SLICE_BYTES = 64 * 1024 * 1024;
+
+type ReadRange = (start: number, end: number) => Promise<Uint8Array>;
+
+/** A LoadError of the rows kept, its line numbers made the file's. */
+function remapped(error: LoadError, lineNumbers: number[]): LoadError {
+  const prefix = `${formatLabel(error.format as FormatId)}: `;
+  const detail = (error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message).replace(/\bline (\d+)/g, (_, n: string) => `line ${lineNumbers[Number(n) - 1] ?? n}`);
+  return new LoadError(error.format, error.reason as LoadErrorReason, detail);
+}
+
+export async function parseXyzSliced(size: number, read: ReadRange, onRead?: (loaded: number) => void, sliceBytes = SLICE_BYTES, maxRows = MAX_ROWS): Promise<Parsed> {
+  const head = await read(0, Math.min(size, 1024 * 1024));
+  if ((head[0] === 0xfe && head[1] === 0xff) || (head[0] === 0xff && head[1] === 0xfe)) {
+    throw new LoadError('xyz', 'too-large', `the file is ${formatBytes(size)} of UTF-16 text; a point list over ${formatBytes(LIMITS.maxFileBytes)} is read as UTF-8 (or ASCII) only`);
+  }
+  const newlines = head.reduce((n, b) => n + (b === 0x0a ? 1 : 0), 0);
+  let step = Math.max(1, Math.ceil(size / (head.length / Math.max(1, newlines)) / maxRows));
+  // The rows kept, as bytes (a line each, '\n' after it), where each starts, and its line number.
+  let kept = new Uint8Array(1 << 20);
+  let used = 0;
+  const starts: number[] = [];
+  const lineNumbers: number[] = [];
+  const append = (bytes: Uint8Array): void => {
+    if (used + bytes.length + 1 > kept.length) {
+      const grown = new Uint8Array(Math.max(2 * kept.length, used + bytes.length + 1));
+      grown.set(kept.subarray(0, used));
+      kept = grown;
+    }
+    kept.set(bytes, used);
+    used += bytes.length;
+    kept[used++] = 0x0a;
+  };
+  /** Keeps every other row kept (after the first lines), for twice the step. */
+  const thin = (): void => {
+    const old = kept.slice(0, used);
+    const oldStarts = starts.splice(0);
+    const oldLines = lineNumbers.splice(0);
+    used = 0;
+    oldStarts.forEach((start, r) => {
+      const line = oldLines[r]!;
+      if (line > HEAD_LINES && (line - HEAD_LINES) % (2 * step) !== 0) return;
+      starts.push(used);
+      lineNumbers.push(line);
+      append(old.subarray(start, (oldStarts[r + 1] ?? old.length) - 1));
+    });
+    step *= 2;
+  };
+  const tooLong = (at: number): LoadError =>
+    new LoadError('xyz', 'too-large', `line ${formatCount(at)} is longer than ${formatCount(LIMITS.maxLineBytes)} bytes (${formatBytes(LIMITS.maxLineBytes)}, LIMITS.maxLineBytes); no row of a point or mesh file is that long`);
+  let line = 0;
+  const take = (bytes: Uint8Array): void => {
+    line++;
+    if (bytes.length > LIMITS.maxLineBytes) throw tooLong(line);
+    if (line > HEAD_LINES && (line - HEAD_LINES) % step !== 0) return;
+    starts.push(used);
+    lineNumbers.push(line);
+    append(bytes[bytes.length - 1] === 0x0d ? bytes.subarray(0, -1) : bytes);
+    if (starts.length > HEAD_LINES + 2 * maxRows) thin();
+  };
+  let carry = new Uint8Array();
+  for (let start = 0; start < size; start += sliceBytes) {
+    const slice = await read(start, Math.min(size, start + sliceBytes));
+    if (slice.length < Math.min(sliceBytes, size - start)) throw new LoadError('xyz', 'truncated', `the file could be read only to byte ${formatCount(start + slice.length)} of ${formatCount(size)}`);
+    let from = 0;
+    for (let end = slice.indexOf(0x0a); end >= 0; end = slice.indexOf(0x0a, from)) {
+      let bytes = slice.subarray(from, end);
+      if (carry.length > 0) {
+        bytes = new Uint8Array([...carry, ...bytes]);
+        carry = new Uint8Array();
+      }
+      take(bytes);
+      from = end + 1;
+    }
+    const rest = slice.subarray(from);
+    carry = carry.length === 0 ? rest.slice() : new Uint8Array([...carry, ...rest]);
+    if (carry.length > LIMITS.maxLineBytes) throw tooLong(line + 1);
+    onRead?.(Math.min(size, start + sliceBytes));
+  }
+  if (carry.length > 0) take(carry);
+  let parsed: Parsed;
+  try {
+    parsed = parseXyz(decodeText(kept.subarray(0, used)));
+  } catch (error) {
+    if (error instanceof LoadError) throw remapped(error, lineNumbers);
+    throw error;
+  }
+  parsed.warnings = parsed.warnings.map((w) => w.replace(/\bline (\d+)/g, (_, n: string) => `line ${lineNumbers[Number(n) - 1] ?? n}`));
+  if (step > 1) parsed.warnings.unshift(`the file has ${countOf(line, 'line')}; one row in ${step} read (about ${formatCount(maxRows)}), and only the rows read are checked`);
+  return parsed;
+}
