@@ -184,19 +184,33 @@ test('a one-million-point binary PLY loads and draws', async ({ page }) => {
 
 test('a file over the size limit is refused before it is read', async ({ page }) => {
   await open(page);
-  // 300 references to one 1 MiB blob: a 300 MiB file that costs the browser 1 MiB.
-  const transfer = await page.evaluateHandle(() => {
-    const chunk = new Blob([new Uint8Array(1024 * 1024)]);
-    const transfer = new DataTransfer();
-    transfer.items.add(new File(new Array<Blob>(300).fill(chunk), 'huge.xyz'));
-    return transfer;
-  });
-  await dropTransfer(page, transfer);
+  // References to one 1 MiB blob: a file of that many MiB that costs the browser 1 MiB.
+  const drop = async (name: string, mebibytes: number) => {
+    const transfer = await page.evaluateHandle(
+      ([n, m]) => {
+        const chunk = new Blob([new Uint8Array(1024 * 1024)]);
+        const transfer = new DataTransfer();
+        transfer.items.add(new File(new Array<Blob>(m).fill(chunk), n));
+        return transfer;
+      },
+      [name, mebibytes] as const,
+    );
+    await dropTransfer(page, transfer);
+  };
+  await drop('huge.obj', 300);
   const error = page.getByTestId('error');
   await expect(error).toHaveAttribute('data-reason', 'too-large');
   await expect(page.getByTestId('error-message')).toHaveText(
-    'huge.xyz: the file is 314,572,800 bytes (300 MiB); the limit is 268,435,456 bytes (256 MiB, LIMITS.maxFileBytes), so it was not read.',
+    'huge.obj: the file is 314,572,800 bytes (300 MiB); the limit is 268,435,456 bytes (256 MiB, LIMITS.maxFileBytes), so it was not read.',
   );
+  // Scans as text are read past 256 MiB, a slice at a time, to 16 GiB; over it, refused unread.
+  await drop('huge.xyz', 17 * 1024);
+  await expect(page.getByTestId('error-message')).toHaveText(
+    'huge.xyz: the file is 18,253,611,008 bytes (17 GiB); the limit is 268,435,456 bytes (256 MiB, LIMITS.maxFileBytes); E57, LAS and XYZ scans are read up to 16 GiB (LIMITS.maxLargeScanBytes), so it was not read.',
+  );
+  // Under it, one that is not text is refused from its first megabyte.
+  await drop('zeros.xyz', 300);
+  await expect(page.getByTestId('error-message')).toHaveText('XYZ: the file is binary (byte 0x00 at offset 0), not XYZ text', { timeout: 60_000 });
 });
 
 test('without WebGL the viewer says why it cannot draw, and files still load', async ({ baseURL }) => {

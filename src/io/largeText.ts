@@ -7,7 +7,7 @@
 import type { FormatId } from './formats';
 import { formatLabel } from './formats';
 import { LIMITS, countOf, formatBytes, formatCount } from './limits';
-import { decodeText } from './text';
+import { decodeText, firstBinaryByte, hexByte } from './text';
 import { parseXyz } from './xyz';
 import { LoadError, type LoadErrorReason, type Parsed } from './types';
 
@@ -32,6 +32,9 @@ export async function parseXyzSliced(size: number, read: ReadRange, onRead?: (lo
   if ((head[0] === 0xfe && head[1] === 0xff) || (head[0] === 0xff && head[1] === 0xfe)) {
     throw new LoadError('xyz', 'too-large', `the file is ${formatBytes(size)} of UTF-16 text; a point list over ${formatBytes(LIMITS.maxFileBytes)} is read as UTF-8 (or ASCII) only`);
   }
+  // Bytes no text has are refused from the first megabyte, before the rest is read.
+  const binary = firstBinaryByte(head);
+  if (binary >= 0) throw new LoadError('xyz', 'malformed', `the file is binary (byte ${hexByte(head[binary]!)} at offset ${formatCount(binary)}), not XYZ text`);
   const newlines = head.reduce((n, b) => n + (b === 0x0a ? 1 : 0), 0);
   let step = Math.max(1, Math.ceil(size / (head.length / Math.max(1, newlines)) / maxRows));
   // The rows kept, as bytes (a line each, '\n' after it), where each starts, and its line number.

@@ -50,6 +50,11 @@ describe('point lists as text over the size limit', () => {
     const line = Number(/^XYZ: line (\d+), column \d+: "0x1f" is not a number/.exec((error as LoadError).message)?.[1]);
     expect(line).toBeGreaterThan(1000);
     expect(text[line - 1]).toMatch(/ \d+$/); // the file's own line: its value before it was changed
+    // Binary content is refused from the first megabyte, the rest never read.
+    const reads: number[] = [];
+    const zeros = new Uint8Array(8 * 1024 * 1024);
+    const refused = await parseXyzSliced(zeros.length, async (a, b) => (reads.push(b), zeros.subarray(a, b))).catch((e: unknown) => e);
+    expect([(refused as LoadError).message, Math.max(...reads)]).toEqual(['XYZ: the file is binary (byte 0x00 at offset 0), not XYZ text', 1024 * 1024]);
     const good = encode(rows(5000));
     const large = await loadLargeFile('scan.xyz', good.length, reader(good));
     expect([large.format, large.cloud.count]).toEqual(['xyz', 5000]);
