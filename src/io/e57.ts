@@ -11,10 +11,10 @@
 // define, no scan with points.
 import { type E57Header, type FieldCoding, FieldDecoder, PAGE, PAGE_DATA, PacketReader, bitsFor, pageData, readHeader, readSection, toLogical } from './e57Binary';
 import { Float64Builder } from './buffers';
-import { countOf, formatCount } from './limits';
+import { SLICE_BYTES, countOf, formatCount } from './limits';
 import { shiftedFloat32 } from './origin';
 import { quote } from './text';
-import { LoadError, type Parsed } from './types';
+import { LoadError, type Parsed, type ReadRange } from './types';
 import { type XmlElement, childNamed, parseXml } from './xml';
 
 const CARTESIAN = ['cartesianX', 'cartesianY', 'cartesianZ'] as const;
@@ -244,11 +244,8 @@ export function parseE57(bytes: Uint8Array): Parsed {
   return combine(read, total, step, scans);
 }
 
-/** Bytes `start` to `end` of a file (a Blob's slice, or a file descriptor's read). */
-type ReadRange = (start: number, end: number) => Promise<Uint8Array>;
-
-/** Pages read at a time by the sliced reader (64 MiB). */
-const SLICE_PAGES = 65536;
+/** Pages read at a time by the sliced reader (SLICE_BYTES of them). */
+const SLICE_PAGES = SLICE_BYTES / PAGE;
 
 /** Reads an E57 file too large to hold (over LIMITS.maxFileBytes) a slice of pages at a time: the
  * header, the XML section, then each scan's packets, decoding only every step-th record of the

@@ -5,12 +5,12 @@
 // TXT / PTS). Others are refused for their size.
 import { parseE57Sliced } from './e57';
 import { finish } from './finish';
-import { type LargePlyOptions, type ReadRange, loadLargePly } from './largePly';
+import { type LargePlyOptions, loadLargePly } from './largePly';
 import { parseLasSliced } from './las';
 import { parseXyzSliced } from './largeText';
 import { LIMITS, largeScanRefusal } from './limits';
 import { chooseFormat } from './sniff';
-import { LoadError, type LoadResult } from './types';
+import { LoadError, type LoadResult, type ReadRange } from './types';
 
 /** Loads a file of `size` bytes over LIMITS.maxFileBytes through `read`, as loadFile would if it
  * could hold the file (one point in k past each reader's cap). */

@@ -5,16 +5,12 @@
 // small PLY of the same vertices, which the PLY reader then reads as any other (ply.ts).
 import { chooseFormat } from './sniff';
 import { finish } from './finish';
-import { LIMITS, countOf, fileSizeRefusal, formatCount, largePlyRefusal } from './limits';
+import { LIMITS, SLICE_BYTES, countOf, fileSizeRefusal, formatCount, largePlyRefusal } from './limits';
 import { keptVertexProperty, parsePly } from './ply';
 import { SCALAR_BYTES, parsePlyHeader, recordBytes } from './plyHeader';
-import { LoadError, type LoadResult } from './types';
+import { LoadError, type LoadResult, type ReadRange } from './types';
 
-/** Bytes `start` to `end` of the file (async: a Blob's slice, or a file descriptor's read). */
-export type ReadRange = (start: number, end: number) => Promise<Uint8Array>;
 
-/** Bytes read at a time. */
-const SLICE = 64 * 1024 * 1024;
 
 
 export interface LargePlyOptions {
@@ -65,7 +61,7 @@ export async function loadLargePly(name: string, size: number, read: ReadRange, 
   const headText = new TextEncoder().encode(text);
   const small = new Uint8Array(headText.length + n * keptBytes);
   small.set(headText);
-  const perSlice = Math.max(1, Math.floor((options.sliceBytes ?? SLICE) / stride));
+  const perSlice = Math.max(1, Math.floor((options.sliceBytes ?? SLICE_BYTES) / stride));
   let out = headText.length;
   for (let first = 0; first < n; first += perSlice) {
     const count = Math.min(perSlice, n - first);

@@ -6,19 +6,15 @@
 // the file's own line numbers. Only the rows read are checked.
 import type { FormatId } from './formats';
 import { formatLabel } from './formats';
-import { LIMITS, countOf, formatBytes, formatCount } from './limits';
+import { LIMITS, SLICE_BYTES, countOf, formatBytes, formatCount } from './limits';
 import { decodeText, firstBinaryByte, hexByte } from './text';
 import { parseXyz } from './xyz';
-import { LoadError, type LoadErrorReason, type Parsed } from './types';
+import { LoadError, type LoadErrorReason, type Parsed, type ReadRange } from './types';
 
 /** Rows kept, about. */
 export const MAX_ROWS = 4_000_000;
 /** Lines kept whole at the start. */
 const HEAD_LINES = 64;
-/** Bytes read at a time (64 MiB). */
-const SLICE_BYTES = 64 * 1024 * 1024;
-
-type ReadRange = (start: number, end: number) => Promise<Uint8Array>;
 
 /** A LoadError of the rows kept, its line numbers made the file's. */
 function remapped(error: LoadError, lineNumbers: number[]): LoadError {

@@ -11,10 +11,10 @@
 // waveforms and extended records) are not read. A file of more than LIMITS.maxPoints points is
 // read one point in k (a warning says so: aerial surveys hold hundreds of millions), and one over
 // LIMITS.maxFileBytes a slice at a time (parseLasSliced).
-import { LIMITS, POINT_LIMIT_TEXT, countOf, formatCount } from './limits';
+import { LIMITS, POINT_LIMIT_TEXT, SLICE_BYTES, countOf, formatCount } from './limits';
 import { FLOAT32_MAX } from './numbers';
 import { Origin, storeShifted } from './origin';
-import { LoadError, type Parsed } from './types';
+import { LoadError, type Parsed, type ReadRange } from './types';
 
 /** The header every LAS version has (1.0-1.2: 227 bytes; 1.3 adds 8, 1.4 another 140). */
 const HEADER_MIN = 227;
@@ -173,12 +173,6 @@ export function parseLas(bytes: Uint8Array): Parsed {
     offset: origin.offset,
   };
 }
-
-/** Bytes `start` to `end` of a file (a Blob's slice, or a file descriptor's read). */
-type ReadRange = (start: number, end: number) => Promise<Uint8Array>;
-
-/** Bytes of points read at a time by the sliced reader (64 MiB). */
-const SLICE_BYTES = 64 * 1024 * 1024;
 
 /** Reads a LAS file too large to hold (over LIMITS.maxFileBytes) a slice at a time: every step-th
  * record is copied into a LAS of the same header that parseLas then reads as any other. */

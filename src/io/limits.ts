@@ -27,6 +27,9 @@ export const LIMITS = {
 
 export type Limits = typeof LIMITS;
 
+/** Bytes the sliced readers of files over maxFileBytes read at a time (64 MiB). */
+export const SLICE_BYTES = 64 * 1024 * 1024;
+
 /** 10000000 -> "10,000,000" (same in every locale, so messages can be tested). */
 export function formatCount(n: number): string {
   const s = String(Math.trunc(Math.abs(n)));

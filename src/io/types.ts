@@ -55,6 +55,10 @@ export type LoadErrorReason =
   | 'too-large' // over LIMITS (file bytes, points, faces)
   | 'unsupported'; // a valid file using a variant we do not read, or an unknown format
 
+/** Bytes `start` to `end` of a file too large to hold (a Blob's slice, or a file descriptor's
+ * read): how the sliced readers (largeFile.ts) read. */
+export type ReadRange = (start: number, end: number) => Promise<Uint8Array>;
+
 /** A file that cannot be loaded. The message starts with the format ("PLY: ...") and says what is
  * wrong with numbers; `reason` is the machine-readable kind. Plain fields, so a worker can post
  * `{ name, message, format, reason }` across the boundary. */

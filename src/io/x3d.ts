@@ -164,34 +164,7 @@ export function parseX3d(compressed: Uint8Array): Parsed {
       case 'IndexedTriangleSet':
       case 'IndexedQuadSet':
       case 'IndexedTriangleFanSet':
-      case 'IndexedTriangleStripSet': {
-        const points = coordinates(g);
-        const count = points.length / 3;
-        const base = place(points, m);
-        const push = triangle(base, count, g);
-        const index = numbers(g, g.type === 'IndexedFaceSet' ? 'coordIndex' : 'index', []);
-        if (g.type === 'IndexedFaceSet') facesOf(index, push);
-        else if (g.type === 'IndexedTriangleSet') for (let i = 0; i + 2 < index.length; i += 3) push(index[i]!, index[i + 1]!, index[i + 2]!);
-        else if (g.type === 'IndexedQuadSet') {
-          for (let i = 0; i + 3 < index.length; i += 4) {
-            push(index[i]!, index[i + 1]!, index[i + 2]!);
-            push(index[i]!, index[i + 2]!, index[i + 3]!);
-          }
-        }
-        else {
-          // Fans and strips separated by -1.
-          let first = 0;
-          for (let i = 0; i <= index.length; i++) {
-            if (i < index.length && index[i] !== -1) continue;
-            for (let k = first; k + 2 < i; k++) {
-              if (g.type === 'IndexedTriangleFanSet') push(index[first]!, index[k + 1]!, index[k + 2]!);
-              else push(index[k]!, index[k + 1 + ((k - first) % 2)]!, index[k + 2 - ((k - first) % 2)]!);
-            }
-            first = i + 1;
-          }
-        }
-        return;
-      }
+      case 'IndexedTriangleStripSet':
       case 'TriangleSet':
       case 'QuadSet':
       case 'TriangleFanSet':
@@ -199,21 +172,37 @@ export function parseX3d(compressed: Uint8Array): Parsed {
         const points = coordinates(g);
         const count = points.length / 3;
         const push = triangle(place(points, m), count, g);
-        if (g.type === 'TriangleSet') for (let i = 0; i + 2 < count; i += 3) push(i, i + 1, i + 2);
-        else if (g.type === 'QuadSet') {
-          for (let i = 0; i + 3 < count; i += 4) {
-            push(i, i + 1, i + 2);
-            push(i, i + 2, i + 3);
+        const indexed = g.type.startsWith('Indexed');
+        const kind = g.type.replace(/^Indexed/, '');
+        // The unindexed sets name their coordinates in order; fans and strips by their counts,
+        // written here as the indexed sets write them, -1 after each.
+        let index: number[];
+        if (indexed) index = numbers(g, g.type === 'IndexedFaceSet' ? 'coordIndex' : 'index', []);
+        else if (kind === 'TriangleFanSet' || kind === 'TriangleStripSet') {
+          index = [];
+          let next = 0;
+          for (const n of numbers(g, kind === 'TriangleFanSet' ? 'fanCount' : 'stripCount', [count])) {
+            for (let k = 0; k < n; k++) index.push(next++);
+            index.push(-1);
           }
-        }
-        else {
+        } else index = Array.from({ length: count }, (_, i) => i);
+        if (kind === 'FaceSet') facesOf(index, push);
+        else if (kind === 'TriangleSet') for (let i = 0; i + 2 < index.length; i += 3) push(index[i]!, index[i + 1]!, index[i + 2]!);
+        else if (kind === 'QuadSet') {
+          for (let i = 0; i + 3 < index.length; i += 4) {
+            push(index[i]!, index[i + 1]!, index[i + 2]!);
+            push(index[i]!, index[i + 2]!, index[i + 3]!);
+          }
+        } else {
+          // Fans and strips separated by -1.
           let first = 0;
-          for (const n of numbers(g, g.type === 'TriangleFanSet' ? 'fanCount' : 'stripCount', [count])) {
-            for (let k = 0; k + 2 < n; k++) {
-              if (g.type === 'TriangleFanSet') push(first, first + k + 1, first + k + 2);
-              else push(first + k, first + k + 1 + (k % 2), first + k + 2 - (k % 2));
+          for (let i = 0; i <= index.length; i++) {
+            if (i < index.length && index[i] !== -1) continue;
+            for (let k = first; k + 2 < i; k++) {
+              if (kind === 'TriangleFanSet') push(index[first]!, index[k + 1]!, index[k + 2]!);
+              else push(index[k]!, index[k + 1 + ((k - first) % 2)]!, index[k + 2 - ((k - first) % 2)]!);
             }
-            first += n;
+            first = i + 1;
           }
         }
         return;

@@ -5,7 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import { sniffFormat } from '../../src/io/sniff';
 import { parseDxf } from '../../src/io/dxf';
-import { damagedOutcomes, expectError, expectWellFormed, load } from './expectLoad';
+import { damagedOutcomes, expectError, expectWellFormed, load, meshBounds } from './expectLoad';
 
 type Groups = [number, string | number][];
 
@@ -28,17 +28,10 @@ const polyface = (layer: string): Groups => [
   [0, 'SEQEND'],
 ];
 
+/** The drawing's vertex bounds and its triangle count. */
 function vertexBounds(data: Uint8Array): number[] {
   const p = parseDxf(data);
-  if (p.kind !== 'mesh') throw new Error('expected a mesh');
-  const lo = [Infinity, Infinity, Infinity];
-  const hi = [-Infinity, -Infinity, -Infinity];
-  p.mesh.positions.forEach((v, i) => {
-    const w = v + (p.offset?.[i % 3] ?? 0);
-    lo[i % 3] = Math.min(lo[i % 3]!, w);
-    hi[i % 3] = Math.max(hi[i % 3]!, w);
-  });
-  return [...lo, ...hi, p.mesh.faceCount].map((v) => +v.toFixed(4) + 0);
+  return [...meshBounds(p), p.kind === 'mesh' ? p.mesh.faceCount : 0];
 }
 
 describe('DXF drawings', () => {

@@ -2,7 +2,7 @@
 import { expect } from 'vitest';
 import { createRandom } from '../../src/geometry/random';
 import { loadFile } from '../../src/io/index';
-import { LoadError, type LoadErrorReason, type LoadResult } from '../../src/io/types';
+import { LoadError, type LoadErrorReason, type LoadResult, type Parsed } from '../../src/io/types';
 
 /** Loads and returns the result; fails with the loader's message if it throws. */
 export function load(name: string, bytes: Uint8Array, meshSamples = 2000): LoadResult {
@@ -68,4 +68,18 @@ export function damagedOutcomes(name: string, good: Uint8Array, options: { seed:
     outcomes[loadedOrRefused(name, damaged)]++;
   }
   return outcomes;
+}
+
+/** A parsed mesh's vertex bounds in the file's coordinates (its offset added back), min x y z then
+ * max x y z, to 4 decimals; fails for points. */
+export function meshBounds(p: Parsed): number[] {
+  if (p.kind !== 'mesh') throw new Error('expected a mesh');
+  const lo = [Infinity, Infinity, Infinity];
+  const hi = [-Infinity, -Infinity, -Infinity];
+  p.mesh.positions.forEach((v, i) => {
+    const w = v + (p.offset?.[i % 3] ?? 0);
+    lo[i % 3] = Math.min(lo[i % 3]!, w);
+    hi[i % 3] = Math.max(hi[i % 3]!, w);
+  });
+  return [...lo, ...hi].map((v) => +v.toFixed(4) + 0);
 }

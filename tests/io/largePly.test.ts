@@ -2,7 +2,8 @@
 // properties the PLY reader uses, they load exactly as loadFile loads the whole file.
 import { describe, expect, test } from 'vitest';
 import { loadFile } from '../../src/io';
-import { loadLargePly, type ReadRange } from '../../src/io/largePly';
+import { loadLargePly } from '../../src/io/largePly';
+import type { ReadRange } from '../../src/io/types';
 import { LIMITS } from '../../src/io/limits';
 import { fixture } from './loaderFixtures';
 
