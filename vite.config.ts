@@ -16,14 +16,17 @@ const isolation = {
 // accuracy.html: the model worker fed clouds in bulk, driven by scripts/bench-accuracy.ts.
 const harnessPages = { kernels: 'kernels.html', accuracy: 'accuracy.html' };
 
-/** draco3d's decoder (src/io/draco.ts) requires node:fs only when it runs in Node; in the parse
- * worker that branch never runs, so the import is an empty module instead of Vite's warning. */
-function dracoWithoutFs(): Plugin {
-  const empty = '\0draco-node-fs';
+/** draco3d's decoder (src/io/draco.ts) requires node:fs, and laz-perf's (src/io/laz.ts) fs and path,
+ * only when they run in Node; in the parse worker that branch never runs, so the imports are an
+ * empty module instead of Vite's warning. */
+function decodersWithoutFs(): Plugin {
+  const empty = '\0decoder-node-builtin';
+  const nodeOnly = (source: string, importer: string | undefined): boolean =>
+    (source === 'node:fs' && !!importer?.includes('/node_modules/draco3d/')) || ((source === 'fs' || source === 'path') && !!importer?.includes('/node_modules/laz-perf/'));
   return {
-    name: 'draco-without-fs',
+    name: 'decoders-without-fs',
     enforce: 'pre',
-    resolveId: (source, importer) => (source === 'node:fs' && importer?.includes('/node_modules/draco3d/') ? empty : null),
+    resolveId: (source, importer) => (nodeOnly(source, importer) ? empty : null),
     load: (id) => (id === empty ? 'export default {};' : null),
   };
 }
@@ -41,9 +44,9 @@ export default defineConfig({
   // The dev server has no CSP: React's refresh preamble is an inline script and HMR uses ws:.
   server: { headers: isolation, port: 5173, strictPort: false },
   preview: { headers: { ...isolation, 'Content-Security-Policy': CONTENT_SECURITY_POLICY }, port: 4173 },
-  // The model worker imports src/model/ortWasm.ts, the parse worker src/io/dracoWasm.ts, whose
-  // digests come from sha256Imports().
-  worker: { format: 'es', plugins: () => [sha256Imports(), dracoWithoutFs()] },
+  // The model worker imports src/model/ortWasm.ts, the parse worker src/io/dracoWasm.ts and
+  // src/io/lazWasm.ts, whose digests come from sha256Imports().
+  worker: { format: 'es', plugins: () => [sha256Imports(), decodersWithoutFs()] },
   build: {
     target: 'es2022',
     sourcemap: true,

@@ -4,6 +4,7 @@ import { isBinaryStl, startsWith } from './content';
 import { dracoReady, needsDraco } from './draco';
 import { detectWideText, wideToUtf8 } from './encoding';
 import { fbxReady, isFbx } from './fbx';
+import { isLaz, lazReady } from './laz';
 import { finish } from './finish';
 import { type FormatId, formatForName } from './formats';
 import { type SidecarFiles, parseGltf } from './gltf';
@@ -34,7 +35,8 @@ export interface LoadOptions {
 
 /** Settles once the loaders `bytes` needs can run: the meshopt decoder's WebAssembly compiles
  * asynchronously (meshopt.ts), the Draco decoder is loaded the first time a file holds Draco data
- * (draco.ts), and three's FBX loader the first time a file is FBX (fbx.ts). Callers await it
+ * (draco.ts), three's FBX loader the first time a file is FBX (fbx.ts), and the LAZ decoder the
+ * first time a file is LAZ (laz.ts; a LAS in a zip may be one). Callers await it
  * before loadFile; a file read before it settles that needs a decoder, or one whose decoder could
  * not be loaded, is refused with the reason. */
 export async function loadersReady(bytes?: Uint8Array): Promise<void> {
@@ -44,6 +46,7 @@ export async function loadersReady(bytes?: Uint8Array): Promise<void> {
   const names = startsWith(bytes, 'PK\x03\x04') ? zipEntryNames(bytes) : null;
   if (names ? names.some((n) => /\.(glb|gltf|drc)$/i.test(n)) : needsDraco(bytes)) await dracoReady();
   if (names ? names.some((n) => /\.fbx$/i.test(n)) : isFbx(bytes)) await fbxReady();
+  if (names ? names.some((n) => /\.laz$/i.test(n)) : isLaz(bytes)) await lazReady();
 }
 
 export function loadFile(name: string, bytes: Uint8Array, options: LoadOptions = {}): LoadResult {

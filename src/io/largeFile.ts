@@ -1,12 +1,13 @@
 // A file too large to hold (over LIMITS.maxFileBytes), read a slice at a time by the formats that
 // can be: a binary PLY of vertices alone (largePly.ts: Gaussian-splat captures), an E57 scan
 // (e57.ts, parseE57Sliced: terrestrial scans run to gigabytes) and a LAS file (las.ts,
-// parseLasSliced: aerial surveys) and a point list as text (largeText.ts: scans exported as XYZ /
+// parseLasSliced: aerial surveys; a LAZ one up to LIMITS.maxLazBytes) and a point list as text (largeText.ts: scans exported as XYZ /
 // TXT / PTS). Others are refused for their size.
 import { parseE57Sliced } from './e57';
 import { finish } from './finish';
 import { type LargePlyOptions, loadLargePly } from './largePly';
 import { parseLasSliced } from './las';
+import { isLaz, lazReady } from './laz';
 import { parseXyzSliced } from './largeText';
 import { LIMITS, largeScanRefusal } from './limits';
 import { chooseFormat } from './sniff';
@@ -19,6 +20,7 @@ export async function loadLargeFile(name: string, size: number, read: ReadRange,
   const { entry, warnings } = chooseFormat(name, head);
   if (entry.id !== 'e57' && entry.id !== 'las' && entry.id !== 'xyz') return loadLargePly(name, size, read, options);
   if (size > LIMITS.maxLargeScanBytes) throw new LoadError(entry.id, 'too-large', largeScanRefusal(size));
+  if (entry.id === 'las' && isLaz(head)) await lazReady();
   const sliced = { e57: parseE57Sliced, las: parseLasSliced, xyz: parseXyzSliced }[entry.id];
   const parsed = await sliced(size, read, options.onRead);
   parsed.warnings.unshift(...warnings);

@@ -6,11 +6,13 @@
 //
 // What a record holds beyond x, y, z depends on its format (0 to 10); used here: the "withheld"
 // flag (the spec: such points are to be treated as deleted; they are left out, with a warning)
-// and, for formats with colour, 16-bit R, G, B. LAZ (LASzip-compressed LAS) sets the top bits of
-// the format byte: refused with how to decompress it. Bytes after the points (LAS 1.3 / 1.4
-// waveforms and extended records) are not read. A file of more than LIMITS.maxPoints points is
-// read one point in k (a warning says so: aerial surveys hold hundreds of millions), and one over
-// LIMITS.maxFileBytes a slice at a time (parseLasSliced).
+// and, for formats with colour, 16-bit R, G, B. LAZ (LASzip-compressed LAS) sets the top bit of
+// the format byte: its records are decoded (laz.ts) into a plain LAS of the same header, read as
+// any other. Bytes after the points (LAS 1.3 / 1.4 waveforms and extended records) are not read.
+// A file of more than LIMITS.maxPoints points is read one point in k (a warning says so: aerial
+// surveys hold hundreds of millions), and one over LIMITS.maxFileBytes a slice at a time
+// (parseLasSliced; LAZ is read whole, up to LIMITS.maxFileBytes).
+import { LAZ_BIT, type LazRecords, openLaz, openLazSliced } from './laz';
 import { LIMITS, POINT_LIMIT_TEXT, SLICE_BYTES, countOf, formatCount } from './limits';
 import { FLOAT32_MAX } from './numbers';
 import { Origin, storeShifted } from './origin';
@@ -40,6 +42,8 @@ interface LasHeader {
   count: number;
   scale: [number, number, number];
   offset: [number, number, number];
+  /** LAZ: the records are LASzip-compressed. */
+  compressed: boolean;
 }
 
 function readHeader(bytes: Uint8Array): LasHeader {
@@ -60,14 +64,15 @@ function readHeader(bytes: Uint8Array): LasHeader {
   const recordLength = view.getUint16(105, true);
   if (headerSize < HEADER_MIN) throw new LoadError('las', 'malformed', `the header declares its own size as ${headerSize} bytes; a LAS header is at least ${HEADER_MIN}`);
   if (pointsAt < headerSize) throw new LoadError('las', 'malformed', `the points are said to start at byte ${formatCount(pointsAt)}, inside the ${headerSize}-byte header`);
-  if ((formatByte & 0xc0) !== 0) {
+  if ((formatByte & 0x40) !== 0) {
     throw new LoadError(
       'las',
       'unsupported',
-      'the points are LAZ-compressed (LASzip); decompress the file to plain LAS first, e.g. `laszip -i scan.laz -o scan.las` or `pdal translate scan.laz scan.las`, or export LAS or PLY from the scanning app',
+      `point format byte ${formatByte}: bit 6 marks the points compressed by an old, experimental LASzip; recompress the file with a current laszip (\`laszip -i old.laz -o scan.laz\`) or export LAS`,
     );
   }
-  const format = formatByte;
+  const compressed = (formatByte & LAZ_BIT) !== 0;
+  const format = formatByte & ~LAZ_BIT;
   if (format >= RECORD_MIN.length) throw new LoadError('las', 'unsupported', `point format ${format}; LAS defines formats 0 to 10`);
   if (recordLength < RECORD_MIN[format]!) {
     throw new LoadError('las', 'malformed', `point format ${format} needs at least ${RECORD_MIN[format]} bytes a point, but the header declares ${recordLength}`);
@@ -87,7 +92,7 @@ function readHeader(bytes: Uint8Array): LasHeader {
   offset.forEach((o, a) => {
     if (!Number.isFinite(o)) throw new LoadError('las', 'malformed', `the ${'xyz'[a]} offset is ${o}`);
   });
-  return { version, format, recordLength, pointsAt, count, scale, offset };
+  return { version, format, recordLength, pointsAt, count, scale, offset, compressed };
 }
 
 /** 16-bit colours, or 8-bit values written into 16-bit fields (as many programs do), to 0..1;
@@ -139,6 +144,7 @@ export function parseLas(bytes: Uint8Array): Parsed {
   const header = readHeader(bytes);
   const { count, recordLength, pointsAt } = header;
   if (count === 0) throw new LoadError('las', 'empty', `the header (LAS ${header.version}) declares no points`);
+  if (header.compressed) return readLaz(openLaz(bytes), header, bytes);
   checkLength(count, pointsAt, recordLength, bytes.length);
   const step = stepFor(count);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -174,6 +180,49 @@ export function parseLas(bytes: Uint8Array): Parsed {
   };
 }
 
+/** A plain LAS file of `n` records with the header and VLRs of `head` (its bytes up to the points),
+ * its records left to fill: the copy declares the points it holds, in both counts LAS 1.4 has, and
+ * its format byte says uncompressed. */
+function plainCopy(head: Uint8Array, header: LasHeader, n: number): Uint8Array {
+  const { pointsAt, recordLength } = header;
+  if (n > 0xffffffff) throw new LoadError('las', 'too-large', `header declares ${formatCount(header.count)} points`);
+  const small = new Uint8Array(pointsAt + n * recordLength);
+  small.set(head.subarray(0, pointsAt));
+  small[104] = header.format;
+  const view = new DataView(small.buffer);
+  view.setUint32(107, n, true);
+  if (header.version === '1.4' && view.getUint16(94, true) >= HEADER_14) view.setBigUint64(COUNT64_AT, BigInt(n), true);
+  return small;
+}
+
+/** A LAZ file: its records decoded in order, every step-th copied into a plain LAS (with the
+ * header and VLRs of `head`, the file's first bytes) that parseLas reads. The decoder's count and
+ * record length must be the header's. */
+function readLaz(laz: LazRecords, header: LasHeader, head: Uint8Array): Parsed {
+  try {
+    const { count, recordLength } = header;
+    if (laz.count !== count || laz.recordLength !== recordLength) {
+      throw new LoadError('las', 'malformed', `the header declares ${formatCount(count)} points of ${recordLength} bytes, the LASzip data ${formatCount(laz.count)} of ${laz.recordLength}`);
+    }
+    const step = stepFor(count);
+    const n = Math.ceil(count / step);
+    const small = plainCopy(head, header, n);
+    let out = header.pointsAt;
+    for (let i = 0; i < count; i++) {
+      const record = laz.next();
+      if (i % step === 0) {
+        small.set(record, out);
+        out += recordLength;
+      }
+    }
+    const parsed = parseLas(small);
+    if (step > 1) parsed.warnings.unshift(readOneInK(count, step));
+    return { ...parsed, fileVertexCount: count };
+  } finally {
+    laz.close();
+  }
+}
+
 /** Reads a LAS file too large to hold (over LIMITS.maxFileBytes) a slice at a time: every step-th
  * record is copied into a LAS of the same header that parseLas then reads as any other. */
 export async function parseLasSliced(size: number, read: ReadRange, onRead?: (loaded: number) => void, sliceBytes = SLICE_BYTES): Promise<Parsed> {
@@ -181,16 +230,14 @@ export async function parseLasSliced(size: number, read: ReadRange, onRead?: (lo
   const header = readHeader(head);
   const { count, recordLength, pointsAt } = header;
   if (count === 0) throw new LoadError('las', 'empty', `the header (LAS ${header.version}) declares no points`);
+  if (header.compressed) {
+    const vlrs = await read(0, Math.min(size, pointsAt + 8));
+    return readLaz(await openLazSliced(vlrs, size, read, onRead, sliceBytes), header, vlrs);
+  }
   checkLength(count, pointsAt, recordLength, size);
   const step = stepFor(count);
   const n = Math.ceil(count / step);
-  const small = new Uint8Array(pointsAt + n * recordLength);
-  small.set(await read(0, pointsAt));
-  // The copy declares the points it holds, in both counts LAS 1.4 has.
-  const view = new DataView(small.buffer);
-  if (n > 0xffffffff) throw new LoadError('las', 'too-large', `header declares ${formatCount(count)} points`);
-  view.setUint32(107, n, true);
-  if (header.version === '1.4' && view.getUint16(94, true) >= HEADER_14) view.setBigUint64(COUNT64_AT, BigInt(n), true);
+  const small = plainCopy(await read(0, pointsAt), header, n);
   const perSlice = Math.max(1, Math.floor(sliceBytes / (recordLength * step))) * step;
   let out = pointsAt;
   for (let first = 0; first < count; first += perSlice) {

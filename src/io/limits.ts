@@ -10,6 +10,9 @@ export const LIMITS = {
    * point in k past their reader's cap, up to this (16 GiB): terrestrial and aerial scans run to
    * gigabytes. */
   maxLargeScanBytes: 16 * 1024 * 1024 * 1024,
+  /** A LAZ file is decoded whole inside laz-perf's WebAssembly memory (2 GiB at most, the file and
+   * the decoder's state in it), so it is read up to this (1.5 GiB); a plain LAS file to maxLargeScanBytes. */
+  maxLazBytes: 1.5 * 1024 * 1024 * 1024,
   /** Longest line a text file (or a text body) may have: 1 MiB. Real lines are under 1 KiB; the
    * longest a fixture has is a 100,000-character comment. Checked on the bytes before decoding. */
   maxLineBytes: 1024 * 1024,

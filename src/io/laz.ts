@@ -1,0 +1,212 @@
+// LAZ: a LAS file whose points LASzip compressed (the format aerial and terrestrial lidar is
+// published in: national surveys, OpenTopography, most scanners' exports). The points are decoded
+// by npm's laz-perf (Apache-2.0: LASzip's coder compiled to WebAssembly; every point format, 0 to
+// 10), loaded only when a file needs it (`lazReady`, awaited through loadersReady(bytes) before
+// loadFile), as draco.ts loads its decoder. Once loaded, decoding is synchronous: las.ts asks for
+// the records one after another (`openLaz`) and reads them as a plain LAS file's.
+// In a browser the wasm comes from the app's own origin, checked against the sha256 the build
+// recorded (lazWasm.ts); in Node (the CLI, the tests) the module reads it beside itself.
+import { startsWith } from './content';
+import { LIMITS, SLICE_BYTES, formatBytes, formatCount } from './limits';
+import { LoadError, type ReadRange } from './types';
+
+/** The parts of laz-perf's module this reader uses. */
+interface LazPerfModule {
+  LASZip: new () => LasZipReader;
+  HEAPU8: Uint8Array;
+  _malloc(bytes: number): number;
+  _free(pointer: number): void;
+}
+interface LasZipReader {
+  open(pointer: number, length: number): void;
+  getPoint(pointer: number): void;
+  getCount(): number;
+  getPointLength(): number;
+  getPointFormat(): number;
+  delete(): void;
+}
+
+let module: LazPerfModule | null = null;
+let loading: Promise<void> | null = null;
+let failed: string | null = null;
+
+const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+
+async function load(): Promise<void> {
+  try {
+    const { default: create } = (await import('laz-perf/lib/laz-perf.js')) as unknown as { default: (options: object) => Promise<LazPerfModule> };
+    const wasmBinary = isNode ? undefined : await (await import('./lazWasm')).fetchLazWasm();
+    module = await create(wasmBinary ? { wasmBinary } : {});
+    failed = null;
+  } catch (error) {
+    failed = error instanceof Error ? error.message : String(error);
+    loading = null; // the next file that needs it tries again
+  }
+}
+
+/** Loads the decoder once; settles (never rejects) when it can be used or is known not to work. */
+export function lazReady(): Promise<void> {
+  if (module) return Promise.resolve();
+  loading ??= load();
+  return loading;
+}
+
+/** The LAS point format byte's top bit: LASzip-compressed points. */
+export const LAZ_BIT = 0x80;
+
+/** Whether a file's bytes are LAS with LASzip-compressed points. */
+export function isLaz(bytes: Uint8Array): boolean {
+  return startsWith(bytes, 'LASF') && bytes.length > 104 && (bytes[104]! & LAZ_BIT) !== 0;
+}
+
+/** The records of a LAZ file, decoded one after another. */
+export interface LazRecords {
+  count: number;
+  recordLength: number;
+  format: number;
+  /** The next record's bytes (valid until the next call). */
+  next(): Uint8Array;
+  close(): void;
+}
+
+/** What laz-perf threw, as text. Its C++ exceptions reach JavaScript without their message (the
+ * build does not catch them), so checkLaz finds what it can first and says so in words. */
+function describe(error: unknown): string {
+  if (error instanceof LoadError) return error.message;
+  if (error instanceof Error && error.message && !/exception/i.test(error.message)) return error.message;
+  return 'the decoder stopped on damaged data';
+}
+
+/** The LASzip item types laz-perf decodes, by LASzip's numbering. */
+const ITEMS: Readonly<Record<number, string>> = { 0: 'extra bytes', 6: 'point 1.0', 7: 'GPS time', 8: 'RGB', 9: 'wave packet', 10: 'point 1.4', 11: 'RGB 1.4', 12: 'RGB + NIR', 13: 'wave packet 1.4', 14: 'extra bytes 1.4' };
+
+/** Checks what laz-perf would refuse without saying why: the LASzip VLR (how the points were
+ * compressed) and the chunk table's place. `head` is the file's first bytes up to 8 past the points'
+ * start (where the chunk table's offset is), `size` the file's. */
+export function checkLaz(head: Uint8Array, size: number): void {
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const headerSize = view.getUint16(94, true);
+  const pointsAt = view.getUint32(96, true);
+  const vlrCount = view.getUint32(100, true);
+  let at = headerSize;
+  let laszip: DataView | null = null;
+  for (let i = 0; i < vlrCount && at + 54 <= pointsAt; i++) {
+    const length = view.getUint16(at + 20, true);
+    const user = String.fromCharCode(...head.subarray(at + 2, at + 18)).replace(/\0.*$/s, '');
+    if (user === 'laszip encoded' && view.getUint16(at + 18, true) === 22204 && at + 54 + length <= pointsAt) laszip = new DataView(head.buffer, head.byteOffset + at + 54, length);
+    at += 54 + length;
+  }
+  if (!laszip || laszip.byteLength < 34) {
+    throw new LoadError('las', 'malformed', 'the points are marked LAZ-compressed, but the file has no LASzip record (the "laszip encoded" VLR) saying how');
+  }
+  const compressor = laszip.getUint16(0, true);
+  if (compressor !== 2 && compressor !== 3) {
+    throw new LoadError('las', 'unsupported', `LASzip compressor ${compressor} (${compressor === 1 ? 'point-wise, without chunks: LASzip 1.x' : 'unknown'}); files written by LASzip 2 or later are read: recompress it with a current laszip`);
+  }
+  const items = laszip.getUint16(32, true);
+  for (let i = 0; i < items && 34 + 6 * i + 6 <= laszip.byteLength; i++) {
+    const type = laszip.getUint16(34 + 6 * i, true);
+    if (!(type in ITEMS)) throw new LoadError('las', 'unsupported', `LASzip item type ${type} is not one LASzip defines`);
+  }
+  if (head.length < pointsAt + 8) {
+    throw new LoadError('las', 'truncated', `the file ends at byte ${formatCount(head.length)}, before its compressed points (at byte ${formatCount(pointsAt)})`);
+  }
+  const table = view.getBigInt64(pointsAt, true);
+  if (table === -1n) throw new LoadError('las', 'unsupported', 'the LAZ file was written as a stream and never given its chunk table (its offset is -1); rewrite it with laszip');
+  if (table < BigInt(pointsAt + 8) || table + 8n > BigInt(size)) {
+    throw new LoadError('las', 'truncated', `the chunk table (the index of the compressed points) is said to start at byte ${formatCount(Number(table))}, but the file has ${formatCount(size)} bytes: it is cut short or damaged`);
+  }
+}
+
+/** A LoadError for a file laz-perf refused or failed on, after `close`; the module is dropped (an
+ * aborted Emscripten module stays aborted) and loaded afresh for the next file. */
+function refusal(error: unknown, close: () => void): LoadError {
+  try {
+    close();
+  } catch {
+    // the module aborted; it is dropped below
+  }
+  module = null;
+  loading = null;
+  return error instanceof LoadError ? error : new LoadError('las', 'malformed', `the LAZ (LASzip) data could not be decoded: ${describe(error)}`);
+}
+
+function decoder(): LazPerfModule {
+  if (module) return module;
+  throw new LoadError('las', 'unsupported', `the points are LAZ-compressed (LASzip), and the LAZ decoder could not be loaded here: ${failed ?? 'it is still loading'}`);
+}
+
+/** `size` bytes of the decoder's memory for a file; a LoadError when it cannot hold them. */
+function allocate(laz: LazPerfModule, size: number): number {
+  const at = size <= LIMITS.maxLazBytes ? laz._malloc(size) : 0;
+  if (!at) throw new LoadError('las', 'too-large', `the LAZ decoder could not hold the file's ${formatCount(size)} bytes (LAZ files are read whole, up to ${formatBytes(LIMITS.maxLazBytes)}: decompress it to plain LAS, which is read a slice at a time, or split it into tiles)`);
+  return at;
+}
+
+/** Opens the compressed points of `bytes` (a whole LAZ file) for reading in order. */
+export function openLaz(bytes: Uint8Array): LazRecords {
+  checkLaz(bytes, bytes.length);
+  const laz = decoder();
+  const file = allocate(laz, bytes.length);
+  laz.HEAPU8.set(bytes, file);
+  return openAt(laz, file, bytes.length);
+}
+
+/** openLaz for a file too large for one read (over LIMITS.maxFileBytes): read a slice at a time
+ * straight into the decoder's memory, so that the file is held once. `head` is its bytes up to 8
+ * past the points' start. */
+export async function openLazSliced(head: Uint8Array, size: number, read: ReadRange, onRead?: (loaded: number) => void, sliceBytes = SLICE_BYTES): Promise<LazRecords> {
+  checkLaz(head, size);
+  const laz = decoder();
+  const file = allocate(laz, size);
+  try {
+    for (let start = 0; start < size; start += sliceBytes) {
+      const end = Math.min(size, start + sliceBytes);
+      const slice = await read(start, end);
+      if (slice.length < end - start) throw new LoadError('las', 'truncated', `the file could be read only to byte ${formatCount(start + slice.length)} of ${formatCount(size)}`);
+      laz.HEAPU8.set(slice, file + start); // HEAPU8 afresh: memory may have grown since the last slice
+      onRead?.(end);
+    }
+  } catch (error) {
+    laz._free(file);
+    throw error;
+  }
+  return openAt(laz, file, size);
+}
+
+/** Opens the LAZ file at `file` in the decoder's memory; the records' reader frees it on close. */
+function openAt(laz: LazPerfModule, file: number, size: number): LazRecords {
+  let point = 0;
+  let reader: LasZipReader | null = null;
+  let held = file;
+  const close = (): void => {
+    reader?.delete();
+    reader = null;
+    if (point) laz._free(point);
+    if (held) laz._free(held);
+    point = held = 0;
+  };
+  try {
+    reader = new laz.LASZip();
+    reader.open(file, size);
+    const recordLength = reader.getPointLength();
+    point = laz._malloc(recordLength);
+    const open = reader;
+    return {
+      count: open.getCount(),
+      recordLength,
+      format: open.getPointFormat(),
+      next: () => {
+        try {
+          open.getPoint(point);
+        } catch (error) {
+          throw refusal(error, close);
+        }
+        return laz.HEAPU8.subarray(point, point + recordLength);
+      },
+      close,
+    };
+  } catch (error) {
+    throw refusal(error, close);
+  }
+}
