@@ -17,6 +17,7 @@ import { MeshoptEncoder } from 'meshoptimizer';
 import { encodeDraco } from '../tests/io/dracoEncode';
 import { boxGeometry, collada } from '../tests/io/colladaWrite';
 import { e57File } from '../tests/io/e57Write';
+import { toLaz } from '../tests/io/lazWrite';
 import { tdsBox, tdsFile } from '../tests/io/tdsWrite';
 import { binaryFbx, meshTree } from '../tests/io/fbxWrite';
 
@@ -565,15 +566,24 @@ test('a table saved as USDZ, as iPhone apps save models, is read and is a table'
   await expect(page.getByTestId('face-count')).toHaveAttribute('data-value', String(12 + 4 * 12 * 4));
 });
 
-// Lidar and Python: a test airplane as a LAS scan in a map's coordinates (z up, as LAS is), and
-// the y-up chair as a NumPy array laid out channels first (3 x N, as PyTorch code keeps clouds).
-test('a LAS scan in map coordinates and a channels-first NumPy array are read and answered right', async ({ page }) => {
+// Lidar and Python: a test airplane as a LAS scan in a map's coordinates (z up, as LAS is), the
+// same scan LASzip-compressed (LAZ, as surveys publish it; decoded by laz-perf's wasm, fetched and
+// checked only now), and the y-up chair as a NumPy array laid out channels first (3 x N, as
+// PyTorch code keeps clouds).
+test('a LAS scan in map coordinates, the same as LAZ, and a channels-first NumPy array are read and answered right', async ({ page }) => {
   test.setTimeout(10 * 60_000);
   await open(page, 'auto');
-  const las = await classifyFile(page, 'airplane_0627.las', toLas(testCloud('airplane_0627').points, [512345, 5401234, 100]));
+  const plain = toLas(testCloud('airplane_0627').points, [512345, 5401234, 100]);
+  const las = await classifyFile(page, 'airplane_0627.las', plain);
   expect(las).toMatchObject({ top1: 'airplane', up: 'z' });
   await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'las');
   await expect(page.getByTestId('warnings')).toContainText('coordinates far from zero');
+  const lasAnswer = await page.getByTestId('class-0').textContent();
+  const laz = await classifyFile(page, 'airplane_0627.laz', toLaz(plain));
+  expect(laz).toMatchObject({ top1: 'airplane', up: 'z' });
+  expect(await page.getByTestId('class-0').textContent()).toBe(lasAnswer);
+  await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'las');
+  await expect(page.getByTestId('point-count')).toHaveAttribute('data-value', '1024');
   const npy = await classifyFile(page, `${CHAIR}.npy`, toChannelsFirstNpy(yUp(testCloud(CHAIR).points)));
   expect(npy).toMatchObject({ top1: 'chair', up: 'y', detected: 'true' });
   await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'npy');

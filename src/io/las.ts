@@ -12,7 +12,7 @@
 // A file of more than LIMITS.maxPoints points is read one point in k (a warning says so: aerial
 // surveys hold hundreds of millions), and one over LIMITS.maxFileBytes a slice at a time
 // (parseLasSliced; LAZ is read whole, up to LIMITS.maxFileBytes).
-import { LAZ_BIT, type LazRecords, openLaz, openLazSliced } from './laz';
+import { LAZ_BIT, type LazRecords, OLD_COMPRESSION_BIT, openLaz, openLazSliced } from './laz';
 import { LIMITS, POINT_LIMIT_TEXT, SLICE_BYTES, countOf, formatCount } from './limits';
 import { FLOAT32_MAX } from './numbers';
 import { Origin, storeShifted } from './origin';
@@ -64,11 +64,11 @@ function readHeader(bytes: Uint8Array): LasHeader {
   const recordLength = view.getUint16(105, true);
   if (headerSize < HEADER_MIN) throw new LoadError('las', 'malformed', `the header declares its own size as ${headerSize} bytes; a LAS header is at least ${HEADER_MIN}`);
   if (pointsAt < headerSize) throw new LoadError('las', 'malformed', `the points are said to start at byte ${formatCount(pointsAt)}, inside the ${headerSize}-byte header`);
-  if ((formatByte & 0x40) !== 0) {
+  if ((formatByte & OLD_COMPRESSION_BIT) !== 0) {
     throw new LoadError(
       'las',
       'unsupported',
-      `point format byte ${formatByte}: bit 6 marks the points compressed by an old, experimental LASzip; recompress the file with a current laszip (\`laszip -i old.laz -o scan.laz\`) or export LAS`,
+      `point format byte ${formatByte}: bit 6 marks an old-style compression that is not read; recompress the file with a current laszip (\`laszip -i old.laz -o scan.laz\`) or export plain LAS`,
     );
   }
   const compressed = (formatByte & LAZ_BIT) !== 0;

@@ -53,10 +53,12 @@ export function lazReady(): Promise<void> {
 
 /** The LAS point format byte's top bit: LASzip-compressed points. */
 export const LAZ_BIT = 0x80;
+/** Its next bit: an old-style compression, which laz-perf does not read. */
+export const OLD_COMPRESSION_BIT = 0x40;
 
 /** Whether a file's bytes are LAS with LASzip-compressed points. */
 export function isLaz(bytes: Uint8Array): boolean {
-  return startsWith(bytes, 'LASF') && bytes.length > 104 && (bytes[104]! & LAZ_BIT) !== 0;
+  return startsWith(bytes, 'LASF') && bytes.length > 104 && (bytes[104]! & (LAZ_BIT | OLD_COMPRESSION_BIT)) === LAZ_BIT;
 }
 
 /** The records of a LAZ file, decoded one after another. */
@@ -88,12 +90,13 @@ export function checkLaz(head: Uint8Array, size: number): void {
   const headerSize = view.getUint16(94, true);
   const pointsAt = view.getUint32(96, true);
   const vlrCount = view.getUint32(100, true);
+  const vlrsEnd = Math.min(pointsAt, head.length);
   let at = headerSize;
   let laszip: DataView | null = null;
-  for (let i = 0; i < vlrCount && at + 54 <= pointsAt; i++) {
+  for (let i = 0; i < vlrCount && at + 54 <= vlrsEnd; i++) {
     const length = view.getUint16(at + 20, true);
     const user = String.fromCharCode(...head.subarray(at + 2, at + 18)).replace(/\0.*$/s, '');
-    if (user === 'laszip encoded' && view.getUint16(at + 18, true) === 22204 && at + 54 + length <= pointsAt) laszip = new DataView(head.buffer, head.byteOffset + at + 54, length);
+    if (user === 'laszip encoded' && view.getUint16(at + 18, true) === 22204 && at + 54 + length <= vlrsEnd) laszip = new DataView(head.buffer, head.byteOffset + at + 54, length);
     at += 54 + length;
   }
   if (!laszip || laszip.byteLength < 34) {

@@ -51,9 +51,6 @@ describe('LAS', () => {
     expect(load('scan.bin', fixture('format0-v12.las')).format).toBe('las');
   });
 
-  test('LAZ is refused with how to decompress it', () => {
-    expectError('scan.laz', fixture('compressed.laz'), 'unsupported', /^LAS: the points are LAZ-compressed \(LASzip\); decompress the file to plain LAS first/);
-  });
 
   test('broken headers and bodies are refused with what is wrong', () => {
     const good = fixture('format0-v12.las');
