@@ -3,7 +3,7 @@
 // containers users bring (Draco .drc and Draco .glb, binary FBX, COLLADA, 3DS, VRML97, a .zip holding the
 // OBJ; written by
 // the tests' writers), and a generated 1,000,000-point binary PLY and the same points as E57 (scaled
-// integers, as scanners write them). Run with `npm run bench:load`
+// integers, as scanners write them), as plain LAS and as LAZ (LASzip-compressed, decoded by laz-perf). Run with `npm run bench:load`
 // (Vite's module runner executes this TypeScript).
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -13,6 +13,8 @@ import { PARSERS } from '../src/io/parsers';
 import { collada } from '../tests/io/colladaWrite';
 import { encodeDraco } from '../tests/io/dracoEncode';
 import { e57File } from '../tests/io/e57Write';
+import { toLaz } from '../tests/io/lazWrite';
+import { toLas } from '../e2e/modelnet';
 import { tdsFile } from '../tests/io/tdsWrite';
 import { binaryFbx, meshTree } from '../tests/io/fbxWrite';
 import { glbFile } from '../tests/io/generate';
@@ -106,3 +108,7 @@ if (cloud.kind !== 'points') throw new Error('the generated PLY did not parse as
 const scaled = (name: string, k: number) => ({ name, type: 'scaled' as const, minimum: -(2 ** 30), maximum: 2 ** 30, scale: 1e-6, values: Array.from({ length: cloud.cloud.count }, (_, i) => cloud.cloud.positions[3 * i + k]!) });
 const e57 = e57File([{ fields: [scaled('cartesianX', 0), scaled('cartesianY', 1), scaled('cartesianZ', 2)] }], { packets: 400 });
 await bench(`the same points as E57 (${sizes(e57)})`, 'million.e57', e57);
+const las = toLas(cloud.cloud.positions, [0, 0, 0]);
+await bench(`the same points as LAS (${sizes(las)}, millimetres)`, 'million.las', las);
+const laz = toLaz(las);
+await bench(`the same points as LAZ (${sizes(laz)})`, 'million.laz', laz);

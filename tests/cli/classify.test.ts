@@ -8,7 +8,8 @@ import Papa from 'papaparse';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CliJsonFile } from '../../src/cli/output';
 import { zipSync } from 'three/examples/jsm/libs/fflate.module.js';
-import { testCloud, testIdsOf, toGltfWithBuffer, toPly } from '../../e2e/modelnet';
+import { testCloud, testIdsOf, toGltfWithBuffer, toLas, toPly } from '../../e2e/modelnet';
+import { toLaz } from '../io/lazWrite';
 import { modelnetFolder, runCli } from './runCli';
 
 const chairs = testIdsOf('chair').slice(0, 2);
@@ -138,6 +139,19 @@ describe('any2point classify', () => {
     expect(cleaned.points).toBeLessThan(1024);
     expect(cleaned.warnings.join(' ')).toMatch(/points of a flat floor under the shape \(\d+ % of the cloud, z up\) were left out/);
     expect(await points('--keep-every-point')).toEqual({ points: 1624, warnings: [] });
+    rmSync(dir, { recursive: true, force: true });
+  }, 600_000);
+
+  it('reads a LAZ scan (LASzip-compressed LAS) in its worker thread, as the LAS it holds', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'any2point-laz-'));
+    const plain = toLas(testCloud(airplanes[0]!).points, [512345, 5401234, 100]);
+    writeFileSync(path.join(dir, 'plane.las'), plain);
+    writeFileSync(path.join(dir, 'plane.laz'), toLaz(plain));
+    const run = await runCli(['classify', dir, '--jobs', '2', '--votes', '1', '--device', 'cpu']);
+    expect(run.code, run.stderr).toBe(0);
+    const [las, laz] = (JSON.parse(run.stdout) as JsonOut).files;
+    expect([las!.file, laz!.file].map((f) => path.basename(f))).toEqual(['plane.las', 'plane.laz']);
+    expect([laz!.format, laz!.points, laz!.top[0]!.label, laz!.logits]).toEqual(['las', 1024, 'airplane', las!.logits]);
     rmSync(dir, { recursive: true, force: true });
   }, 600_000);
 

@@ -514,7 +514,7 @@ def _read_las(path: Path) -> tuple[np.ndarray, None]:
     header_size, points_at = int.from_bytes(data[94:96], "little"), int.from_bytes(data[96:100], "little")
     fmt, length = data[104], int.from_bytes(data[105:107], "little")
     if fmt & 0xC0:
-        raise ValueError(f"LAS {path}: the points are LAZ-compressed; decompress to LAS first (laszip -i in.laz -o out.las)")
+        raise ValueError(f"LAS {path}: the points are LAZ-compressed; the app and its CLI read LAZ, training reads plain LAS: decompress it first (laszip -i in.laz -o out.las)")
     if fmt > 10 or length < _LAS_RECORD_MIN[fmt]:
         raise ValueError(f"LAS {path}: point format {fmt} with {length}-byte records is not LAS 1.0-1.4")
     count = int.from_bytes(data[107:111], "little")
