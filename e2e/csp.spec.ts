@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { encodeDraco } from '../tests/io/dracoEncode';
+import { toLaz } from '../tests/io/lazWrite';
+import { testCloud, testIdsOf, toLas } from './modelnet';
 import { dropFile } from './helpers';
 
 // Written out by hand (not imported from scripts/vite-plugin-integrity.ts): what the page must say,
@@ -212,6 +214,26 @@ test.describe('without a service worker, what the app fetches is checked against
     await page.getByTestId('gallery-chair').click();
     await expect(page.getByTestId('predictions')).toHaveAttribute('aria-busy', 'false', { timeout: 120_000 });
     await expect(page.getByTestId('top-classes')).toBeVisible();
+  });
+
+  // The LAZ decoder's wasm likewise, only for a LAZ file; once the route is gone the same file opens.
+  test('a modified LAZ decoder wasm is refused with both digests; the genuine one then reads the file', async ({ page, context }) => {
+    test.setTimeout(5 * 60_000);
+    const original = readFileSync('node_modules/laz-perf/lib/laz-perf.wasm');
+    const modified = tampered(original);
+    const wasm = /\/assets\/laz-perf-[^/.]+\.wasm$/;
+    await context.route(wasm, (route) => route.fulfill({ body: modified, contentType: 'application/wasm' }));
+    await page.goto('/?device=wasm&votes=1');
+    const laz = toLaz(toLas(testCloud(testIdsOf('airplane')[0]!).points, [0, 0, 0]));
+    await dropFile(page, 'scan.laz', laz);
+    await expect(page.getByTestId('error')).toContainText(
+      `LAZ decoder wasm (laz-perf.wasm): sha256 mismatch, expected ${sha256(original)}, got ${sha256(modified)}`,
+      { timeout: 120_000 },
+    );
+    await context.unroute(wasm);
+    await dropFile(page, 'scan.laz', laz);
+    await expect(page.getByTestId('predictions')).toHaveAttribute('aria-busy', 'false', { timeout: 120_000 });
+    await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'las');
   });
 
   test('a modified model file is refused against the manifest', async ({ page, context }) => {

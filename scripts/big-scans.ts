@@ -1,13 +1,15 @@
 // Large scans for trying the sliced readers (docs/io.md "E57", "LAS"): the test chair repeated
 // with jitter (up to 0.005 each way) to N points, y up, as an E57 of single floats (N = 33,000,000:
-// about 400 MB), as a LAS 1.2 of point format 0 (about 20 bytes a point) and as an XYZ text (about
-// 28 bytes a point).
+// about 400 MB), as a LAS 1.2 of point format 0 (about 20 bytes a point), the same LAS as LAZ
+// (LASzip, tests/io/lazWrite.ts: about 9 bytes a point, the jitter being noise) and as an XYZ text
+// (about 28 bytes a point).
 //   node --max-old-space-size=8000 --input-type=module -e "const { runnerImport } = await import('vite'); await runnerImport('./scripts/big-scans.ts', { configFile: false, logLevel: 'warn' });" -- /tmp 33000000
-//   node bin/any2point.mjs classify /tmp/big.e57 /tmp/big.las /tmp/big.xyz --device cpu
+//   node bin/any2point.mjs classify /tmp/big.e57 /tmp/big.las /tmp/big.laz /tmp/big.xyz --device cpu
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { testCloud } from '../e2e/modelnet';
 import { e57File } from '../tests/io/e57Write';
+import { toLaz } from '../tests/io/lazWrite';
 
 const folder = process.argv[1] ?? '/tmp';
 const n = Number(process.argv[2] ?? 33_000_000);
@@ -46,6 +48,8 @@ for (let i = 0; i < n; i++) {
   view.setInt32(227 + 20 * i + 8, Math.round(zs[i]! * 1e6), true);
 }
 writeFileSync(path.join(folder, 'big.las'), las);
+const laz = toLaz(las);
+writeFileSync(path.join(folder, 'big.laz'), laz);
 
 // XYZ: a header row, then "x y z" with 6 decimals, written a million rows at a time.
 const xyz = openSync(path.join(folder, 'big.xyz'), 'w');
@@ -56,4 +60,4 @@ for (let start = 0; start < n; start += 1_000_000) {
   xyzBytes += writeSync(xyz, rows.join(''));
 }
 closeSync(xyz);
-console.log(`big-scans: ${folder}/big.e57 (${e57.length.toLocaleString('en')} bytes), ${folder}/big.las (${las.length.toLocaleString('en')} bytes), ${folder}/big.xyz (${xyzBytes.toLocaleString('en')} bytes), ${n.toLocaleString('en')} points each`);
+console.log(`big-scans: ${folder}/big.e57 (${e57.length.toLocaleString('en')} bytes), ${folder}/big.las (${las.length.toLocaleString('en')} bytes), ${folder}/big.laz (${laz.length.toLocaleString('en')} bytes), ${folder}/big.xyz (${xyzBytes.toLocaleString('en')} bytes), ${n.toLocaleString('en')} points each`);
