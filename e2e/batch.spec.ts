@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import Papa from 'papaparse';
+import { zipSync } from 'three/examples/jsm/libs/fflate.module.js';
 import { headFileText } from '../src/teach/headFile';
 import { dropTransfer, framesDrawn, saveScreenshot, waitForFrameAfter, waitForLoaded } from './helpers';
 import { loadedCount, referenceOf, testCloud, testIdsOf, toGltfWithBuffer, toObj, toPly, zooManifest, zooModel } from './modelnet';
@@ -234,6 +235,36 @@ test('a folder holding a .gltf, its .bin and a texture: one row, read with its b
   await row.getByRole('button').click();
   await waitForLoaded(page, 'scene.gltf');
   await expect(page.getByTestId('point-count')).toHaveAttribute('data-value', String(chair.length / 3));
+});
+
+// A Thingiverse-style set: a zip of a chair, an airplane and a broken STL, beside a PLY. Each model
+// of the archive gets its row (the largest read first, the others queued after the listing), and
+// a row opens its own model in the viewer.
+test('an archive of several models gets a row for each; a row opens its model', async ({ page }) => {
+  test.setTimeout(10 * 60_000);
+  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'batch-zip-')), 'download');
+  mkdirSync(dir, { recursive: true });
+  const broken = new TextEncoder().encode('solid x\nfacet normal 0 0 1\n');
+  const chair = toPly(testCloud('chair_0890').points);
+  const plane = toPly(testCloud('airplane_0627').points.subarray(0, 3 * 900));
+  writeFileSync(path.join(dir, 'set.zip'), zipSync({ 'set/chair.ply': chair, 'set/plane.ply': plane, 'set/broken.stl': broken }));
+  writeFileSync(path.join(dir, 'bed.ply'), toPly(testCloud('bed_0525').points));
+  await openBatchMode(page);
+  await page.getByTestId('batch-folder-input').setInputFiles(dir);
+  await expect(page.getByTestId('batch-listing')).toContainText('2 files');
+  await waitForBatch(page, 4);
+  const rows = page.getByTestId('batch-row');
+  const byPath = (p: string) => page.locator(`[data-testid="batch-row"][data-path="${p}"]`);
+  await expect(rows).toHaveCount(4);
+  await expect(byPath('download/bed.ply')).toHaveAttribute('data-top1', 'bed');
+  await expect(byPath('download/set.zip › set/chair.ply')).toHaveAttribute('data-top1', 'chair');
+  await expect(byPath('download/set.zip › set/plane.ply')).toHaveAttribute('data-top1', 'airplane');
+  await expect(byPath('download/set.zip › set/broken.stl')).toHaveAttribute('data-status', 'failed');
+  await expect(byPath('download/set.zip › set/broken.stl').getByTestId('batch-row-error')).toContainText('STL: the file ends inside facet 0');
+  await byPath('download/set.zip › set/plane.ply').getByRole('button').click();
+  await waitForLoaded(page, 'set.zip');
+  await expect(page.getByTestId('point-count')).toHaveAttribute('data-value', '900');
+  await expect(page.getByTestId('archive-model')).toHaveValue('set/plane.ply');
 });
 
 test('several files dropped in the one-file mode start a batch', async ({ page }) => {

@@ -1,6 +1,8 @@
 // Runs a batch's files one after another: the model worker runs one cloud at a time anyway, and
 // one file in flight keeps memory to one cloud. A failure is that item's outcome, and the rest go
 // on; cancelling stops before the next item (the one under way finishes, it is seconds at most).
+// Items may be appended while it runs (an archive's other models): they run after the others, and
+// the progress counts them from then on.
 
 export interface QueueProgress {
   /** Items finished, failed ones included. */
@@ -33,9 +35,8 @@ export async function runQueue<T, R>(
   { onStart, onOutcome, onProgress, cancelled, now = () => performance.now() }: QueueOptions<R>,
 ): Promise<{ done: number; cancelled: boolean }> {
   const start = now();
-  const total = items.length;
-  onProgress?.({ done: 0, total, elapsedMs: 0, leftMs: null });
-  for (let index = 0; index < total; index++) {
+  onProgress?.({ done: 0, total: items.length, elapsedMs: 0, leftMs: null });
+  for (let index = 0; index < items.length; index++) {
     if (cancelled()) return { done: index, cancelled: true };
     onStart?.(index);
     let outcome: Outcome<R>;
@@ -46,7 +47,7 @@ export async function runQueue<T, R>(
     }
     onOutcome(index, outcome);
     const elapsedMs = now() - start;
-    onProgress?.({ done: index + 1, total, elapsedMs, leftMs: timeLeft(index + 1, total, elapsedMs) });
+    onProgress?.({ done: index + 1, total: items.length, elapsedMs, leftMs: timeLeft(index + 1, items.length, elapsedMs) });
   }
-  return { done: total, cancelled: false };
+  return { done: items.length, cancelled: false };
 }

@@ -177,6 +177,10 @@ export async function openLazSliced(head: Uint8Array, size: number, read: ReadRa
   return openAt(laz, file, size);
 }
 
+/** Files above this leave the decoder dropped once read: its memory grew to hold them and an
+ * Emscripten module's memory never shrinks, so the next LAZ file loads a fresh one. */
+const KEEP_DECODER_BELOW = 64 * 1024 * 1024;
+
 /** Opens the LAZ file at `file` in the decoder's memory; the records' reader frees it on close. */
 function openAt(laz: LazPerfModule, file: number, size: number): LazRecords {
   let point = 0;
@@ -188,6 +192,10 @@ function openAt(laz: LazPerfModule, file: number, size: number): LazRecords {
     if (point) laz._free(point);
     if (held) laz._free(held);
     point = held = 0;
+    if (size >= KEEP_DECODER_BELOW && module === laz) {
+      module = null;
+      loading = null;
+    }
   };
   try {
     reader = new laz.LASZip();

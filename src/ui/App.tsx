@@ -2,7 +2,7 @@
 // parse worker, files and gallery shapes), the classification (useClassifier: the model worker),
 // the attention colours (useAttentionColours), and the view settings here. The viewer only
 // receives them as props.
-import { lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { upWithFloor } from '../geometry/upTurn';
 import { FORMATS } from '../io/formats';
 import type { Dropped } from '../files/folder';
@@ -102,6 +102,7 @@ export function App() {
     return settings.colorSource === 'file' && fileHasColors ? { kind: 'file' } : { kind: 'height', up: drawUp };
   }, [objectLabels, settings.colorSource, drawUp, fileHasColors]);
 
+  const openBatchRow = useCallback((file: File, archiveEntry?: string) => void shownCloud.openFile(file, false, archiveEntry), [shownCloud.openFile]);
   const batch = useBatchMode({
     parseClient: shownCloud.parseClient,
     modelClient: classifier.client,
@@ -110,7 +111,7 @@ export function App() {
     up: settings.up,
     votes: classifier.state.votes,
     head: classifier.state.head,
-    openFile: shownCloud.openFile,
+    openFile: openBatchRow,
     loadStatus: <LoadStatus loading={shownCloud.loading} onCancel={shownCloud.cancelLoad} />,
   });
   // Taught heads live at the page's level: the one in use classifies in every mode.

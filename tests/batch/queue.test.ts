@@ -35,6 +35,24 @@ describe('the batch queue', () => {
     ]);
   });
 
+  it("runs items appended while it runs (an archive's other models) after the others, and counts them from then on", async () => {
+    const items = ['set.zip', 'b.ply'];
+    const ran: string[] = [];
+    const totals: number[] = [];
+    const result = await runQueue(
+      items,
+      async (item) => {
+        ran.push(item);
+        if (item === 'set.zip') items.push('set.zip › plane', 'set.zip › broken');
+        return item;
+      },
+      { onOutcome: () => {}, onProgress: (p) => totals.push(p.total), cancelled: () => false },
+    );
+    expect(ran).toEqual(['set.zip', 'b.ply', 'set.zip › plane', 'set.zip › broken']);
+    expect(totals).toEqual([2, 4, 4, 4, 4]);
+    expect(result).toEqual({ done: 4, cancelled: false });
+  });
+
   it('stops before the next item once cancelled; the item under way finishes', async () => {
     let stop = false;
     const started: number[] = [];

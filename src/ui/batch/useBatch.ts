@@ -1,8 +1,10 @@
 // The batch side of the page: a listing of files goes through the page's own parse worker and
 // model worker (the clients the one-file path made; no second model), one file at a time
 // (batch/queue.ts). Rows keep the top classes, counts and times, not the clouds; the File handles
-// are kept so a row can be opened again (re-read) in the viewer. The table is refreshed at most a
-// few times a second, so thousands of files do not re-render it thousands of times.
+// are kept so a row can be opened again (re-read) in the viewer. An archive of several models (a
+// Thingiverse set) gets a row for each: its first read names the model it read, and the others are
+// queued after the files listed ("set.zip › set/plane.stl"). The table is refreshed at most a few
+// times a second, so thousands of files do not re-render it thousands of times.
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import { upWithFloor } from '../../geometry/upTurn';
 import { stopReason } from '../../batch/batchClasses';
@@ -32,6 +34,19 @@ export interface BatchSettings {
 /** What one run classifies with, fixed at its start. */
 type RunSettings = Pick<BatchSettings, 'up' | 'votes' | 'head'>;
 
+/** One thing a batch classifies: a file, or one model of an archive. */
+export interface BatchItem {
+  file: File;
+  /** The model's path in the archive; undefined for a file (an archive's largest model is read). */
+  archiveEntry?: string;
+}
+
+/** A row's path for an archive's model: the archive's, then the model's inside it. */
+export const archiveRowPath = (path: string, entry: string) => `${path} › ${entry}`;
+
+/** What classifying an item gives: the row's values, and an archive's models when it is one. */
+type ItemResult = Pick<BatchRow, 'points' | 'leftOut' | 'warnings' | 'top' | 'up' | 'notSure' | 'ms'> & { archive?: { models: string[]; read: string } };
+
 export interface BatchState {
   rows: BatchRow[];
   progress: QueueProgress | null;
@@ -55,7 +70,7 @@ export function useBatch(settings: BatchSettings) {
   const settingsRef = useRef(settings);
   settingsRef.current = settings;
   const rowsRef = useRef<BatchRow[]>([]);
-  const filesRef = useRef<File[]>([]);
+  const itemsRef = useRef<BatchItem[]>([]);
   const runToken = useRef(0);
   /** The head the batch under way ranks with (the same for every file of it). */
   const runHead = useRef<HeadForModel | null>(null);
@@ -80,7 +95,7 @@ export function useBatch(settings: BatchSettings) {
 
   /** Reads and classifies one file: the parse worker, then the model worker. The run's up, votes
    * and head are passed in (taken once at its start), so every row matches the run's record. */
-  const classifyFile = useCallback(async (file: File, token: number, how: RunSettings): Promise<Pick<BatchRow, 'points' | 'leftOut' | 'warnings' | 'top' | 'up' | 'notSure' | 'ms'>> => {
+  const classifyItem = useCallback(async ({ file, archiveEntry }: BatchItem, token: number, how: RunSettings): Promise<ItemResult> => {
     const { up, votes, head } = how;
     for (let attempt = 0; ; attempt++) {
       const { parseClient, modelClient } = settingsRef.current;
@@ -88,7 +103,7 @@ export function useBatch(settings: BatchSettings) {
       const model = modelClient.current;
       if (!parse || !model) throw new Error('The page is closing.');
       try {
-        const loaded = await parse.loadFile(file);
+        const loaded = await parse.loadFile(file, undefined, false, archiveEntry);
         const { cloud } = loaded.result;
         const result = await model.classify(cloud.positions.subarray(0, cloud.count * 3), upWithFloor(up, loaded.result.floorUp), votes ?? undefined, undefined, head ?? undefined);
         // The file's own time: reading and parsing, and the classifier's run, without the wait
@@ -100,7 +115,8 @@ export function useBatch(settings: BatchSettings) {
         const { leftOut, warnings } = loaded.result;
         // Several objects on a floor (io/objects.ts): the answer is for them together (the warning says so).
         const notSure = answer.notSure || loaded.result.objects !== undefined;
-        return { points: cloud.count, leftOut, warnings: warnings.length > 0 ? warnings : undefined, top, up: answer.up, notSure, ms };
+        const { archive } = loaded.result;
+        return { points: cloud.count, leftOut, warnings: warnings.length > 0 ? warnings : undefined, top, up: answer.up, notSure, ms, ...(archive ? { archive } : {}) };
       } catch (e) {
         // Once more after a worker was replaced under it, unless the batch itself was stopped.
         if (attempt === 0 && replacedWorker(e) && token === runToken.current) continue;
@@ -114,8 +130,21 @@ export function useBatch(settings: BatchSettings) {
       const token = ++runToken.current;
       const { modelId, up, votes, head } = settingsRef.current;
       runHead.current = head;
-      filesRef.current = listing.files.map((f) => f.file);
+      itemsRef.current = listing.files.map((f) => ({ file: f.file }));
       rowsRef.current = listing.files.map((f, id) => ({ id, path: f.path, ...(f.label !== undefined ? { folder: f.label } : {}), status: 'queued' }));
+      const items = itemsRef.current;
+      /** An archive read for the first time: its row names the model read, the others are queued. */
+      const expandArchive = (id: number, archive: { models: string[]; read: string }) => {
+        const row = rowsRef.current[id]!;
+        const item = items[id]!;
+        if (item.archiveEntry !== undefined || archive.models.length < 2) return;
+        setRow(id, { path: archiveRowPath(row.path, archive.read) });
+        for (const model of archive.models) {
+          if (model === archive.read) continue;
+          items.push({ file: item.file, archiveEntry: model });
+          rowsRef.current.push({ id: rowsRef.current.length, path: archiveRowPath(row.path, model), ...(row.folder !== undefined ? { folder: row.folder } : {}), status: 'queued' });
+        }
+      };
       setState({
         rows: [...rowsRef.current],
         progress: null,
@@ -125,7 +154,7 @@ export function useBatch(settings: BatchSettings) {
         meta: { model: modelId ?? '', up, votes, started: new Date().toISOString(), ...(head ? { head: { name: head.name, classes: [...head.head.classes] } } : {}) },
       });
       if (listing.files.length === 0) return;
-      const outcome = await runQueue(filesRef.current, (file) => classifyFile(file, token, { up, votes, head }), {
+      const outcome = await runQueue(items, (item) => classifyItem(item, token, { up, votes, head }), {
         cancelled: () => token !== runToken.current,
         onStart: (id) => {
           setRow(id, { status: 'running' });
@@ -133,7 +162,11 @@ export function useBatch(settings: BatchSettings) {
         },
         onOutcome: (id, result) => {
           if (token !== runToken.current) return;
-          setRow(id, result.ok ? { status: 'done', ...result.value } : { status: 'failed', error: message(result.error) });
+          if (result.ok) {
+            const { archive, ...values } = result.value;
+            setRow(id, { status: 'done', ...values });
+            if (archive) expandArchive(id, archive);
+          } else setRow(id, { status: 'failed', error: message(result.error) });
           publish(false);
         },
         onProgress: (progress) => {
@@ -145,7 +178,7 @@ export function useBatch(settings: BatchSettings) {
         setState((s) => ({ ...s, running: false }));
       }
     },
-    [classifyFile, publish],
+    [classifyItem, publish],
   );
 
   /** Stops before the next file; the rows done so far stay. */
@@ -178,8 +211,8 @@ export function useBatch(settings: BatchSettings) {
     setState((s) => ({ ...s, listingNote: `Could not read the folder: ${message(e)}` }));
   }, []);
 
-  /** The file of a row, to open it again in the viewer. */
-  const fileOf = useCallback((id: number): File | null => filesRef.current[id] ?? null, []);
+  /** The file of a row (and the model of an archive it is), to open it again in the viewer. */
+  const itemOf = useCallback((id: number): BatchItem | null => itemsRef.current[id] ?? null, []);
 
-  return { state, run, cancel, fileOf, listingFailed };
+  return { state, run, cancel, itemOf, listingFailed };
 }

@@ -27,14 +27,15 @@ interface Options {
   /** The taught head in use; the batch ranks its classes. */
   head: HeadForModel | null;
   /** Opens a file the one-file way (viewer, prediction, attention). */
-  openFile: (file: File) => void;
+  /** Opens a file in the viewer (an archive at the model named). */
+  openFile: (file: File, archiveEntry?: string) => void;
   /** The one-file path's loading line (a row being opened), shown in the batch panel. */
   loadStatus: ReactNode;
 }
 
 export function useBatchMode({ parseClient, modelClient, models, modelId, up, votes, head, openFile, loadStatus }: Options) {
   const batch = useBatch({ parseClient, modelClient, modelId, up, votes, head });
-  const { state, run, fileOf, listingFailed } = batch;
+  const { state, run, itemOf, listingFailed } = batch;
   const [opened, setOpened] = useState<number | null>(null);
 
   // The rows' indices point into the classes the batch ran with: its head's, else its model's.
@@ -58,12 +59,12 @@ export function useBatchMode({ parseClient, modelClient, models, modelId, up, vo
 
   const openRow = useCallback(
     (id: number) => {
-      const file = fileOf(id);
-      if (!file) return;
+      const item = itemOf(id);
+      if (!item) return;
       setOpened(id);
-      openFile(file);
+      openFile(item.file, item.archiveEntry);
     },
-    [fileOf, openFile],
+    [itemOf, openFile],
   );
 
   const download = (kind: 'csv' | 'json') => {
