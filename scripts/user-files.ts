@@ -8,16 +8,18 @@
 // a laser scanner's E57 (scaled integers in the scanner's frame, posed, invalid returns) and as
 // Leica's PTX (a grid with no-return positions, registered by its transform); the table as 3DS
 // (each part an object, its vertices placed), and as VRML97 from a CAD program (the leg DEFined
-// once, USEd at four feet by Transforms) (session 62).
+// once, USEd at four feet by Transforms) (session 62); a test airplane as a LAZ lidar scan in map
+// coordinates (session 63).
 //   node --input-type=module -e "const { runnerImport } = await import('vite'); await runnerImport('./scripts/user-files.ts', { configFile: false, logLevel: 'warn' });" -- /tmp/user-files
 //   npx any2point classify /tmp/user-files --device cpu
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { zipSync } from 'three/examples/jsm/libs/fflate.module.js';
-import { testCloud, toGlb, toGltfWithBuffer, toPly } from '../e2e/modelnet';
+import { testCloud, toGlb, toGltfWithBuffer, toLas, toPly } from '../e2e/modelnet';
 import { collada } from '../tests/io/colladaWrite';
 import { encodeDraco } from '../tests/io/dracoEncode';
 import { e57File } from '../tests/io/e57Write';
+import { toLaz } from '../tests/io/lazWrite';
 import { tdsFile } from '../tests/io/tdsWrite';
 import { binaryFbx, meshTree } from '../tests/io/fbxWrite';
 import { glbFile } from '../tests/io/generate';
@@ -133,4 +135,6 @@ writeFileSync(path.join(out, 'table.3ds'), tds);
 const faceSet = (corners: number[], quads: number[][]) => `IndexedFaceSet { coord Coordinate { point [ ${corners.join(' ')} ] } coordIndex [ ${quads.map((q) => `${q.join(' ')} -1`).join(' ')} ] }`;
 const legs = [0, 1, 2, 3].map((k) => `Transform { translation ${feet.slice(3 * k, 3 * k + 3).join(' ')} children ${k === 0 ? 'DEF Leg Shape { geometry ' + faceSet(leg.corners, leg.quads) + ' }' : 'USE Leg'} }`);
 writeFileSync(path.join(out, 'table.wrl'), `#VRML V2.0 utf8\n# a CAD program's export\nTransform { children [\n  Shape { geometry ${faceSet(top.corners, top.quads)} }\n  ${legs.join('\n  ')}\n] }\n`);
-console.log(`user-files: 14 files written under ${out}`);
+// LAZ: an airplane as a lidar survey publishes it, LASzip-compressed, in a map's coordinates.
+writeFileSync(path.join(out, 'airplane.laz'), toLaz(toLas(testCloud('airplane_0627').points, [512345, 5401234, 100])));
+console.log(`user-files: 15 files written under ${out}`);
