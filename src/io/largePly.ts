@@ -2,13 +2,17 @@
 // 248 bytes a splat, so a room of 1.5 million splats is 370 MB, of which the reader keeps 40 bytes
 // a splat (x, y, z, normals, colour or f_dc, opacity). When the file holds vertices alone, each a
 // fixed set of scalars, it is read a slice at a time and only the kept properties are copied into a
-// small PLY of the same vertices, which the PLY reader then reads as any other (ply.ts).
+// small PLY of the same vertices, which the PLY reader then reads as any other (ply.ts). An ASCII
+// PLY of vertices alone (CloudCompare's and MeshLab's text export of a scan) is read as a point
+// list as text is (largeText.ts): one row in k, into a small ASCII PLY of the rows kept.
 import { chooseFormat } from './sniff';
 import { finish } from './finish';
 import { LIMITS, SLICE_BYTES, countOf, fileSizeRefusal, formatCount, largePlyRefusal } from './limits';
 import { keptVertexProperty, parsePly } from './ply';
 import { SCALAR_BYTES, parsePlyHeader, recordBytes } from './plyHeader';
-import { LoadError, type LoadResult, type ReadRange } from './types';
+import { keepRows, MAX_ROWS } from './largeText';
+import { LoadError, type LoadResult, type Parsed, type ReadRange } from './types';
+import type { PlyHeader } from './plyHeader';
 
 
 
@@ -19,6 +23,8 @@ export interface LargePlyOptions {
   onRead?: (loaded: number) => void;
   /** Bytes read at a time (default 64 MiB). */
   sliceBytes?: number;
+  /** Rows an ASCII PLY keeps, about (default largeText.ts's MAX_ROWS). */
+  maxRows?: number;
 }
 
 /** Loads a binary PLY of vertices alone of `size` bytes (maxFileBytes < size <= maxLargePlyBytes)
@@ -30,9 +36,14 @@ export async function loadLargePly(name: string, size: number, read: ReadRange, 
   if (entry.id !== 'ply') throw new LoadError(entry.id, 'too-large', fileSizeRefusal(size));
   const header = parsePlyHeader(head);
   const vertex = header.vertex;
-  if (header.encoding === 'ascii' || header.elements.length !== 1 || vertex.properties.some((p) => p.countType !== undefined)) {
-    const what = header.encoding === 'ascii' ? 'ASCII' : header.face !== undefined ? 'a mesh' : `${header.elements.length} elements`;
+  if (header.elements.length !== 1 || vertex.properties.some((p) => p.countType !== undefined)) {
+    const what = header.face !== undefined ? 'a mesh' : `${header.elements.length} elements`;
     throw new LoadError('ply', 'too-large', `${largePlyRefusal(size)}, and this one is ${what}`);
+  }
+  if (header.encoding === 'ascii') {
+    const parsed = await parseAsciiPlySliced(head, header, size, read, options);
+    parsed.warnings.unshift(...warnings, ...header.warnings);
+    return finish('ply', parsed, { meshSamples: LIMITS.defaultMeshSamples, seed: 0, keepEveryPoint: options.keepEveryPoint === true });
   }
   const props = vertex.properties;
   const stride = recordBytes(vertex);
@@ -76,4 +87,50 @@ export async function loadLargePly(name: string, size: number, read: ReadRange, 
   const parsed = parsePly(small);
   parsed.warnings.unshift(...warnings, ...header.warnings);
   return finish('ply', parsed, { meshSamples: LIMITS.defaultMeshSamples, seed: 0, keepEveryPoint: options.keepEveryPoint === true });
+}
+
+/** An ASCII PLY of vertices alone over LIMITS.maxFileBytes: its rows read one in k (about
+ * MAX_ROWS) into an ASCII PLY of the same header, which the PLY reader reads; its messages name the
+ * file's own lines and vertices. Only the rows read are checked; their number against the header's
+ * count. */
+async function parseAsciiPlySliced(head: Uint8Array, header: PlyHeader, size: number, read: ReadRange, options: LargePlyOptions): Promise<Parsed> {
+  const headerText = new TextDecoder('latin1').decode(head.subarray(0, header.bodyOffset));
+  const firstLine = (headerText.match(/\r\n|\r|\n/g) ?? []).length + 1;
+  const count = header.vertex.count;
+  const maxRows = options.maxRows ?? MAX_ROWS;
+  const rows = await keepRows(head, size, read, { from: header.bodyOffset, firstLine, headLines: 0, format: 'ply', maxRows, ...(options.sliceBytes ? { sliceBytes: options.sliceBytes } : {}), ...(options.onRead ? { onRead: options.onRead } : {}) });
+  const { lineNumbers, step } = rows;
+  // Lines after the declared vertices: a blank last line is allowed, more is a mismatch.
+  const bodyLines = rows.lines;
+  if (bodyLines < count) throw new LoadError('ply', 'truncated', `the header declares ${countOf(count, 'vertex', 'vertices')}, but the file ends after ${countOf(bodyLines, 'line')} of them`);
+  if (bodyLines > count + 1) throw new LoadError('ply', 'malformed', `the header declares ${countOf(count, 'vertex', 'vertices')}, but the file has ${formatCount(bodyLines)} lines after the header`);
+  let keptRows = lineNumbers.findIndex((line) => line - firstLine >= count);
+  if (keptRows < 0) keptRows = lineNumbers.length;
+  const end = keptRows === lineNumbers.length ? rows.text.length : nthLineStart(rows.text, keptRows);
+  const smallHeader = new TextEncoder().encode(headerText.replace(/^(element[ \t]+vertex[ \t]+)\d+/m, `$1${keptRows}`));
+  const small = new Uint8Array(smallHeader.length + end);
+  small.set(smallHeader);
+  small.set(rows.text.subarray(0, end), smallHeader.length);
+  let parsed: Parsed;
+  try {
+    parsed = parsePly(small);
+  } catch (error) {
+    if (!(error instanceof LoadError)) throw error;
+    // The small file's line L is kept row L - firstLine: the file's vertex and line of that row.
+    const fileLine = (line: number) => lineNumbers[line - firstLine] ?? line;
+    const detail = error.message
+      .replace(/^PLY: /, '')
+      .replace(/\bvertex (\d+)/g, (_, v: string) => `vertex ${formatCount((lineNumbers[Number(v)] ?? firstLine + Number(v)) - firstLine)}`)
+      .replace(/\bline (\d+)/g, (_, n: string) => `line ${formatCount(fileLine(Number(n)))}`);
+    throw new LoadError('ply', error.reason, detail);
+  }
+  if (step > 1) parsed.warnings.unshift(`the file holds ${countOf(count, 'vertex', 'vertices')}; one row in ${step} read (about ${formatCount(maxRows)}), and only the rows read are checked`);
+  return { ...parsed, fileVertexCount: count };
+}
+
+/** Where line `n` (0-based) of `text` starts. */
+function nthLineStart(text: Uint8Array, n: number): number {
+  let at = 0;
+  for (let k = 0; k < n; k++) at = text.indexOf(0x0a, at) + 1;
+  return at;
 }

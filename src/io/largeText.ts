@@ -23,16 +23,35 @@ function remapped(error: LoadError, lineNumbers: number[]): LoadError {
   return new LoadError(error.format, error.reason as LoadErrorReason, detail);
 }
 
-export async function parseXyzSliced(size: number, read: ReadRange, onRead?: (loaded: number) => void, sliceBytes = SLICE_BYTES, maxRows = MAX_ROWS): Promise<Parsed> {
-  const head = await read(0, Math.min(size, 1024 * 1024));
-  if ((head[0] === 0xfe && head[1] === 0xff) || (head[0] === 0xff && head[1] === 0xfe)) {
-    throw new LoadError('xyz', 'too-large', `the file is ${formatBytes(size)} of UTF-16 text; a point list over ${formatBytes(LIMITS.maxFileBytes)} is read as UTF-8 (or ASCII) only`);
-  }
-  // Bytes no text has are refused from the first megabyte, before the rest is read.
-  const binary = firstBinaryByte(head);
-  if (binary >= 0) throw new LoadError('xyz', 'malformed', `the file is binary (byte ${hexByte(head[binary]!)} at offset ${formatCount(binary)}), not XYZ text`);
-  const newlines = head.reduce((n, b) => n + (b === 0x0a ? 1 : 0), 0);
-  let step = Math.max(1, Math.ceil(size / (head.length / Math.max(1, newlines)) / maxRows));
+/** The rows a sliced text reader keeps: each row's bytes with '\n' after it, each row's line
+ * number in the file, the file's line count and the step. */
+export interface KeptRows {
+  text: Uint8Array;
+  lineNumbers: number[];
+  lines: number;
+  step: number;
+}
+
+interface KeepOptions {
+  /** Where the rows start (after a header read apart); line numbers count from `firstLine` there. */
+  from?: number;
+  firstLine?: number;
+  /** Lines kept whole at the start (a header row, comments); the rest one in k. */
+  headLines?: number;
+  sliceBytes?: number;
+  maxRows?: number;
+  onRead?: (loaded: number) => void;
+  format?: FormatId;
+}
+
+/** Reads the text from `from` to `size` a slice at a time and keeps its first `headLines` lines
+ * and then one row in k (about `maxRows`; k from the first megabyte's row length, doubled if rows
+ * turn out shorter). `head` is the file's first megabyte (or less), read already. */
+export async function keepRows(head: Uint8Array, size: number, read: ReadRange, options: KeepOptions = {}): Promise<KeptRows> {
+  const { from: bodyAt = 0, firstLine = 1, headLines = HEAD_LINES, sliceBytes = SLICE_BYTES, maxRows = MAX_ROWS, onRead, format = 'xyz' } = options;
+  const sample = head.subarray(Math.min(bodyAt, head.length));
+  const newlines = sample.reduce((n, b) => n + (b === 0x0a ? 1 : 0), 0);
+  let step = Math.max(1, Math.ceil((size - bodyAt) / (sample.length / Math.max(1, newlines)) / maxRows));
   // The rows kept, as bytes (a line each, '\n' after it), where each starts, and its line number.
   let kept = new Uint8Array(1 << 20);
   let used = 0;
@@ -55,49 +74,61 @@ export async function parseXyzSliced(size: number, read: ReadRange, onRead?: (lo
     const oldLines = lineNumbers.splice(0);
     used = 0;
     oldStarts.forEach((start, r) => {
-      const line = oldLines[r]!;
-      if (line > HEAD_LINES && (line - HEAD_LINES) % (2 * step) !== 0) return;
+      const line = oldLines[r]! - firstLine + 1;
+      if (line > headLines && (line - headLines) % (2 * step) !== 0) return;
       starts.push(used);
-      lineNumbers.push(line);
+      lineNumbers.push(oldLines[r]!);
       append(old.subarray(start, (oldStarts[r + 1] ?? old.length) - 1));
     });
     step *= 2;
   };
   const tooLong = (at: number): LoadError =>
-    new LoadError('xyz', 'too-large', `line ${formatCount(at)} is longer than ${formatCount(LIMITS.maxLineBytes)} bytes (${formatBytes(LIMITS.maxLineBytes)}, LIMITS.maxLineBytes); no row of a point or mesh file is that long`);
+    new LoadError(format, 'too-large', `line ${formatCount(at)} is longer than ${formatCount(LIMITS.maxLineBytes)} bytes (${formatBytes(LIMITS.maxLineBytes)}, LIMITS.maxLineBytes); no row of a point or mesh file is that long`);
   let line = 0;
   const take = (bytes: Uint8Array): void => {
     line++;
-    if (bytes.length > LIMITS.maxLineBytes) throw tooLong(line);
-    if (line > HEAD_LINES && (line - HEAD_LINES) % step !== 0) return;
+    if (bytes.length > LIMITS.maxLineBytes) throw tooLong(firstLine + line - 1);
+    if (line > headLines && (line - headLines) % step !== 0) return;
     starts.push(used);
-    lineNumbers.push(line);
+    lineNumbers.push(firstLine + line - 1);
     append(bytes[bytes.length - 1] === 0x0d ? bytes.subarray(0, -1) : bytes);
-    if (starts.length > HEAD_LINES + 2 * maxRows) thin();
+    if (starts.length > headLines + 2 * maxRows) thin();
   };
   let carry = new Uint8Array();
-  for (let start = 0; start < size; start += sliceBytes) {
+  for (let start = bodyAt; start < size; start += sliceBytes) {
     const slice = await read(start, Math.min(size, start + sliceBytes));
-    if (slice.length < Math.min(sliceBytes, size - start)) throw new LoadError('xyz', 'truncated', `the file could be read only to byte ${formatCount(start + slice.length)} of ${formatCount(size)}`);
-    let from = 0;
-    for (let end = slice.indexOf(0x0a); end >= 0; end = slice.indexOf(0x0a, from)) {
-      let bytes = slice.subarray(from, end);
+    if (slice.length < Math.min(sliceBytes, size - start)) throw new LoadError(format, 'truncated', `the file could be read only to byte ${formatCount(start + slice.length)} of ${formatCount(size)}`);
+    let at = 0;
+    for (let end = slice.indexOf(0x0a); end >= 0; end = slice.indexOf(0x0a, at)) {
+      let bytes = slice.subarray(at, end);
       if (carry.length > 0) {
         bytes = new Uint8Array([...carry, ...bytes]);
         carry = new Uint8Array();
       }
       take(bytes);
-      from = end + 1;
+      at = end + 1;
     }
-    const rest = slice.subarray(from);
+    const rest = slice.subarray(at);
     carry = carry.length === 0 ? rest.slice() : new Uint8Array([...carry, ...rest]);
-    if (carry.length > LIMITS.maxLineBytes) throw tooLong(line + 1);
+    if (carry.length > LIMITS.maxLineBytes) throw tooLong(firstLine + line);
     onRead?.(Math.min(size, start + sliceBytes));
   }
   if (carry.length > 0) take(carry);
+  return { text: kept.subarray(0, used), lineNumbers, lines: line, step };
+}
+
+export async function parseXyzSliced(size: number, read: ReadRange, onRead?: (loaded: number) => void, sliceBytes = SLICE_BYTES, maxRows = MAX_ROWS): Promise<Parsed> {
+  const head = await read(0, Math.min(size, 1024 * 1024));
+  if ((head[0] === 0xfe && head[1] === 0xff) || (head[0] === 0xff && head[1] === 0xfe)) {
+    throw new LoadError('xyz', 'too-large', `the file is ${formatBytes(size)} of UTF-16 text; a point list over ${formatBytes(LIMITS.maxFileBytes)} is read as UTF-8 (or ASCII) only`);
+  }
+  // Bytes no text has are refused from the first megabyte, before the rest is read.
+  const binary = firstBinaryByte(head);
+  if (binary >= 0) throw new LoadError('xyz', 'malformed', `the file is binary (byte ${hexByte(head[binary]!)} at offset ${formatCount(binary)}), not XYZ text`);
+  const { text, lineNumbers, lines: line, step } = await keepRows(head, size, read, { sliceBytes, maxRows, ...(onRead ? { onRead } : {}) });
   let parsed: Parsed;
   try {
-    parsed = parseXyz(decodeText(kept.subarray(0, used)));
+    parsed = parseXyz(decodeText(text));
   } catch (error) {
     if (error instanceof LoadError) throw remapped(error, lineNumbers);
     throw error;

@@ -89,7 +89,7 @@ export function largestRead(format: string | undefined): { bytes: number; refusa
 /** The refusal of a binary PLY over even LIMITS.maxLargePlyBytes (largePly.ts reads those below). */
 export function largePlyRefusal(bytes: number): string {
   return (
-    `${fileSizeRefusal(bytes)}; binary PLYs of vertices alone (as Gaussian splats are) are read up to ` +
+    `${fileSizeRefusal(bytes)}; PLYs of vertices alone (Gaussian splats, scans) are read up to ` +
     `${formatBytes(LIMITS.maxLargePlyBytes)} (LIMITS.maxLargePlyBytes)`
   );
 }
