@@ -34,7 +34,7 @@ export async function loadLargePly(name: string, size: number, read: ReadRange, 
   const head = await read(0, Math.min(size, 1024 * 1024));
   const { entry, warnings } = chooseFormat(name, head);
   if (entry.id !== 'ply') throw new LoadError(entry.id, 'too-large', fileSizeRefusal(size));
-  const header = parsePlyHeader(head);
+  const header = parsePlyHeader(head, Infinity);
   const vertex = header.vertex;
   if (header.elements.length !== 1 || vertex.properties.some((p) => p.countType !== undefined)) {
     const what = header.face !== undefined ? 'a mesh' : `${header.elements.length} elements`;
@@ -63,29 +63,35 @@ export async function loadLargePly(name: string, size: number, read: ReadRange, 
         `${formatCount(body)} bytes after the header (${formatCount(body - vertex.count * stride)} more)`,
     );
   }
-  // Complete records only: the PLY reader then says where the file ends, as it would.
-  const n = Math.floor(body / stride);
+  // Complete records only: the PLY reader then says where the file ends, as it would. More than
+  // LIMITS.maxPoints vertices: every step-th record.
+  const records = Math.floor(body / stride);
+  if (records < vertex.count) throw new LoadError('ply', 'truncated', `header declares ${formatCount(vertex.count)} vertices but the file ends after ${formatCount(records)}`);
+  const step = Math.ceil(vertex.count / LIMITS.maxPoints);
+  const n = Math.ceil(records / step);
   const text =
-    `ply\nformat ${header.encoding} 1.0\nelement vertex ${vertex.count}\n` +
+    `ply\nformat ${header.encoding} 1.0\nelement vertex ${Math.ceil(vertex.count / step)}\n` +
     props.filter((p) => keptVertexProperty(p.name)).map((p) => `property ${p.type} ${p.name}\n`).join('') +
     'end_header\n';
   const headText = new TextEncoder().encode(text);
   const small = new Uint8Array(headText.length + n * keptBytes);
   small.set(headText);
-  const perSlice = Math.max(1, Math.floor((options.sliceBytes ?? SLICE_BYTES) / stride));
+  const perSlice = Math.max(1, Math.floor((options.sliceBytes ?? SLICE_BYTES) / (stride * step))) * step;
   let out = headText.length;
-  for (let first = 0; first < n; first += perSlice) {
-    const count = Math.min(perSlice, n - first);
+  for (let first = 0; first < records; first += perSlice) {
+    const count = Math.min(perSlice, records - first);
     const start = header.bodyOffset + first * stride;
     const slice = await read(start, start + count * stride);
     if (slice.length < count * stride) throw new LoadError('ply', 'truncated', `the file could be read only to byte ${formatCount(start + slice.length)} of ${formatCount(size)}`);
-    for (let i = 0, row = 0; i < count; i++, row += stride) {
+    for (let i = 0, row = 0; i < count; i += step, row += step * stride) {
       for (const k of kept) for (let b = row + k.from, end = b + k.bytes; b < end; b++) small[out++] = slice[b]!;
     }
     options.onRead?.(start + count * stride);
   }
   const parsed = parsePly(small);
+  if (step > 1) parsed.warnings.unshift(`the file holds ${countOf(vertex.count, 'vertex', 'vertices')}; one in ${step} read (at most ${formatCount(LIMITS.maxPoints)}, LIMITS.maxPoints)`);
   parsed.warnings.unshift(...warnings, ...header.warnings);
+  if (step > 1) parsed.fileVertexCount = vertex.count;
   return finish('ply', parsed, { meshSamples: LIMITS.defaultMeshSamples, seed: 0, keepEveryPoint: options.keepEveryPoint === true });
 }
 

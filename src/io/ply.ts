@@ -9,7 +9,7 @@ import { LIMITS, countOf, formatCount } from './limits';
 import { checkLineLengths } from './lines';
 import { beyondFloat32, showToken } from './numbers';
 import { checkByteOrder } from './plyByteOrder';
-import { type PlyElement, type PlyHeader, type PlyScalar, SCALAR_BYTES, describeCount, parsePlyHeader, recordBytes } from './plyHeader';
+import { type PlyElement, type PlyHeader, type PlyScalar, SCALAR_BYTES, describeCount, isBinaryPointPly, parsePlyHeader, recordBytes, tooManyVertices } from './plyHeader';
 import { AsciiValues, BadPlyToken, BinaryValues, type PlyValueSource, readScalar } from './plyValues';
 import { type Offset, Origin, storeShifted } from './origin';
 import { colorFromDc, opacityFromLogit } from './splats';
@@ -377,7 +377,12 @@ function readBody(header: PlyHeader, bytes: Uint8Array): { vertices: Vertices; f
 }
 
 export function parsePly(bytes: Uint8Array): Parsed {
-  const header = parsePlyHeader(bytes);
+  const header = parsePlyHeader(bytes, Infinity);
+  const count = header.vertex.count;
+  if (count > LIMITS.maxPoints) {
+    if (header.packedSplats || !isBinaryPointPly(header)) throw tooManyVertices(count);
+    return parseOneInK(bytes, header);
+  }
   if (header.packedSplats) return readCompressedPly(header, bytes);
   const warnings = [...header.warnings];
   const { vertices, faces } = readBody(header, bytes);
@@ -418,4 +423,32 @@ export function parsePly(bytes: Uint8Array): Parsed {
     offset: vertices.offset,
     ...(vertices.opacity === undefined ? {} : { opacity: vertices.opacity }),
   };
+}
+
+/** A binary PLY of more than LIMITS.maxPoints vertices alone (a scan): every k-th record, copied
+ * under the same header with their count, read as any PLY (a warning says so). The records' bytes
+ * are checked against the declared count first, both ways, as for every PLY. */
+function parseOneInK(bytes: Uint8Array, header: PlyHeader): Parsed {
+  const count = header.vertex.count;
+  const stride = recordBytes(header.vertex);
+  const body = bytes.length - header.bodyOffset;
+  if (body !== count * stride) {
+    const whole = Math.floor(body / stride);
+    throw body < count * stride
+      ? new LoadError('ply', 'truncated', `header declares ${formatCount(count)} vertices but the file ends after ${formatCount(whole)}`)
+      : new LoadError('ply', 'malformed', `the header declares ${countOf(count, 'vertex', 'vertices')} (${countOf(count * stride, 'byte')} of data), but the file has ${formatCount(body)} bytes after the header (${formatCount(body - count * stride)} more)`);
+  }
+  const step = Math.ceil(count / LIMITS.maxPoints);
+  const n = Math.ceil(count / step);
+  const headerText = new TextDecoder('latin1').decode(bytes.subarray(0, header.bodyOffset)).replace(/^(element[ \t]+vertex[ \t]+)\d+/m, `$1${n}`);
+  const head = new TextEncoder().encode(headerText);
+  const small = new Uint8Array(head.length + n * stride);
+  small.set(head);
+  for (let i = 0, out = head.length; i < count; i += step, out += stride) {
+    const from = header.bodyOffset + i * stride;
+    small.set(bytes.subarray(from, from + stride), out);
+  }
+  const parsed = parsePly(small);
+  parsed.warnings.unshift(`the file holds ${countOf(count, 'vertex', 'vertices')}; one in ${step} read (at most ${formatCount(LIMITS.maxPoints)}, LIMITS.maxPoints)`);
+  return { ...parsed, fileVertexCount: count };
 }

@@ -116,6 +116,15 @@ function elementNoun(name: string, n: number): string {
 }
 
 /** Bytes of one binary instance of an element of scalar properties (lists have no fixed size). */
+export function tooManyVertices(count: number): LoadError {
+  return new LoadError('ply', 'too-large', `header declares ${formatCount(count)} vertices; ${POINT_LIMIT_TEXT}`);
+}
+
+/** A binary PLY of vertices alone, each a fixed set of scalars: the kind read one vertex in k. */
+export function isBinaryPointPly(header: PlyHeader): boolean {
+  return header.encoding !== 'ascii' && header.elements.length === 1 && header.vertex.properties.every((p) => p.countType === undefined);
+}
+
 export function recordBytes(element: PlyElement): number {
   return element.properties.reduce((n, p) => n + SCALAR_BYTES[p.type], 0);
 }
@@ -124,7 +133,9 @@ export function describeCount(element: PlyElement, n: number): string {
   return `${formatCount(n)} ${elementNoun(element.name, n)}`;
 }
 
-export function parsePlyHeader(bytes: Uint8Array): PlyHeader {
+/** The header of a PLY file. A vertex count over `vertexLimit` (LIMITS.maxPoints) is refused; the
+ * readers that keep one vertex in k of a point-only file ask for no limit. */
+export function parsePlyHeader(bytes: Uint8Array, vertexLimit: number = LIMITS.maxPoints): PlyHeader {
   const magic = String.fromCharCode(...bytes.subarray(0, 5));
   if (!/^ply[ \t]*(\r?\n|\r)/.test(magic)) {
     throw malformed(`the file does not start with the line 'ply'`);
@@ -206,9 +217,7 @@ export function parsePlyHeader(bytes: Uint8Array): PlyHeader {
     if (p === undefined) throw malformed(`the vertex element has no '${axis}' property`);
     if (p.countType !== undefined) throw malformed(`the vertex property '${axis}' is a list`);
   }
-  if (vertex.count > LIMITS.maxPoints) {
-    throw new LoadError('ply', 'too-large', `header declares ${formatCount(vertex.count)} vertices; ${POINT_LIMIT_TEXT}`);
-  }
+  if (vertex.count > vertexLimit) throw tooManyVertices(vertex.count);
 
   const face = elements.find((e) => e.name === 'face');
   let faceListIndex = -1;

@@ -75,22 +75,28 @@ describe('bad input', () => {
     expectError('junk.pcd', junk, 'truncated', 'PCD: the file ends before the DATA line');
   });
 
-  test('a header promising 2^31 points is refused before allocating, naming the limit', () => {
-    const bytes = plyFile({ encoding: 'binary_little_endian', vertexProps: [['x', 'float'], ['y', 'float'], ['z', 'float']], vertices: [], declaredVertices: 2 ** 31 });
-    expectError('huge.ply', bytes, 'too-large', 'PLY: header declares 2,147,483,648 vertices; the limit is 10,000,000 points (LIMITS.maxPoints)');
+  test('a header promising 2^31 points is refused before allocating: a point file by its size, a mesh by the limit', () => {
+    const xyz: [string, 'float'][] = [['x', 'float'], ['y', 'float'], ['z', 'float']];
+    expectError('huge.ply', plyFile({ encoding: 'binary_little_endian', vertexProps: xyz, vertices: [], declaredVertices: 2 ** 31 }), 'truncated', 'PLY: header declares 2,147,483,648 vertices but the file ends after 0');
+    expectError('huge.ply', plyFile({ encoding: 'binary_little_endian', vertexProps: xyz, vertices: [], faces: [], declaredVertices: 2 ** 31 }), 'too-large', 'PLY: header declares 2,147,483,648 vertices; the limit is 10,000,000 points (LIMITS.maxPoints)');
   });
 
-  test('more points than LIMITS.maxPoints (10,000,001) is refused; exactly the limit is not', () => {
-    const header = (n: number) => text(`ply\nformat binary_little_endian 1.0\nelement vertex ${n}\nproperty float x\nproperty float y\nproperty float z\nend_header\n`);
-    expectError('over.ply', header(LIMITS.maxPoints + 1), 'too-large', 'PLY: header declares 10,000,001 vertices; the limit is 10,000,000 points (LIMITS.maxPoints)');
+  test('more points than LIMITS.maxPoints (10,000,001): a binary scan is read one in k (here cut short), an ASCII one or a mesh refused', () => {
+    const header = (n: number, format = 'binary_little_endian', faces = '') => text(`ply\nformat ${format} 1.0\nelement vertex ${n}\nproperty float x\nproperty float y\nproperty float z\n${faces}end_header\n`);
+    expectError('over.ply', header(LIMITS.maxPoints + 1), 'truncated', 'PLY: header declares 10,000,001 vertices but the file ends after 0');
+    expectError('over.ply', header(LIMITS.maxPoints + 1, 'ascii'), 'too-large', 'PLY: header declares 10,000,001 vertices; the limit is 10,000,000 points (LIMITS.maxPoints)');
+    expectError('over.ply', header(LIMITS.maxPoints + 1, 'binary_little_endian', 'element face 1\nproperty list uchar int vertex_indices\n'), 'too-large', 'PLY: header declares 10,000,001 vertices; the limit is 10,000,000 points (LIMITS.maxPoints)');
     expectError('at.ply', header(LIMITS.maxPoints), 'truncated', 'PLY: header declares 10,000,000 vertices but the file ends after 0');
   });
 
-  test('a 200 MB file is read (under the 256 MiB limit): here a PLY of 16,666,666 points, over the point limit', () => {
+  test('a 200 MB file is read (under the 256 MiB limit): here a binary PLY of 16,666,666 points, over the point limit: one in 2', () => {
     const head = text('ply\nformat binary_little_endian 1.0\nelement vertex 16666666\nproperty float x\nproperty float y\nproperty float z\nend_header\n');
-    const bytes = new Uint8Array(200_000_000);
+    const bytes = new Uint8Array(head.length + 12 * 16666666);
     bytes.set(head);
-    expectError('big.ply', bytes, 'too-large', 'PLY: header declares 16,666,666 vertices; the limit is 10,000,000 points (LIMITS.maxPoints)');
+    const view = new DataView(bytes.buffer);
+    for (let i = 0; i < 16666666; i += 1000) view.setFloat32(head.length + 12 * i, i / 16666666, true);
+    const r = load('big.ply', bytes);
+    expect([r.vertexCount, r.warnings[0]]).toEqual([16666666, 'the file holds 16,666,666 vertices; one in 2 read (at most 10,000,000, LIMITS.maxPoints)']);
   });
 
   test('files above 256 MiB are refused by size alone; exactly 256 MiB is parsed', () => {

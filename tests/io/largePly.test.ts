@@ -48,6 +48,35 @@ describe('large binary PLYs', () => {
     );
   });
 
+  test(
+    'a binary scan of more than 10,000,000 points is read one in k, whole (under 256 MiB) or a slice at a time, to the same points',
+    async () => {
+      const n = LIMITS.maxPoints + 1;
+      // A comment pads the header to a multiple of 4 bytes, so the body is a Float32Array.
+      let text = `ply\nformat binary_little_endian 1.0\nelement vertex ${n}\nproperty float x\nproperty float y\nproperty float z\nend_header\n`;
+      text = text.replace('element', `comment ${'-'.repeat((4 - ((text.length + 9) % 4)) % 4)}\nelement`);
+      const header = new TextEncoder().encode(text);
+      const bytes = new Uint8Array(header.length + 12 * n);
+      bytes.set(header);
+      const xyz = new Float32Array(bytes.buffer, header.length, 3 * n);
+      for (let i = 0; i < n; i++) [xyz[3 * i], xyz[3 * i + 1], xyz[3 * i + 2]] = [(i % 1000) / 1000, Math.floor(i / 1000) / 10000, (i % 7) / 7];
+      const whole = loadFile('scan.ply', bytes, { seed: 0, keepEveryPoint: true });
+      expect([whole.cloud.count, whole.vertexCount, whole.warnings[0]]).toEqual([5000001, n, 'the file holds 10,000,001 vertices; one in 2 read (at most 10,000,000, LIMITS.maxPoints)']);
+      // The kept points are the even ones (positions relative to the first, which is 0 0 0).
+      expect(Array.from(whole.cloud.positions.subarray(3, 6))).toEqual([xyz[6], xyz[7], xyz[8]]);
+      const sliced = await loadLargePly('scan.ply', bytes.length, reader(bytes).read, { keepEveryPoint: true, sliceBytes: 1 << 24 });
+      // Compared as bytes: toEqual on 15 million floats takes gigabytes.
+      const bytesOf = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+      expect(Buffer.compare(bytesOf(sliced.cloud.positions), bytesOf(whole.cloud.positions))).toBe(0);
+      expect([sliced.vertexCount, sliced.warnings]).toEqual([n, whole.warnings]);
+      // Cut short, in both: the file's own counts.
+      const cut = bytes.subarray(0, bytes.length - 120);
+      expect(() => loadFile('scan.ply', cut)).toThrow('PLY: header declares 10,000,001 vertices but the file ends after 9,999,991');
+      expect(await largeError('scan.ply', cut)).toBe('PLY: header declares 10,000,001 vertices but the file ends after 9,999,991');
+    },
+    240_000,
+  );
+
   test('meshes and files over 4 GiB are refused by their size', async () => {
     const size = LIMITS.maxFileBytes + 1;
     const over = 'the file is 268,435,457 bytes (256 MiB); the limit is 268,435,456 bytes (256 MiB, LIMITS.maxFileBytes)';

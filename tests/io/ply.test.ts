@@ -198,7 +198,9 @@ describe('PLY, generated', () => {
 
   test('a header promising 2^31 vertices is refused before anything is allocated', () => {
     const bytes = plyFile({ encoding: 'binary_little_endian', vertexProps: XYZ_FLOAT, vertices: [[0, 0, 0]], declaredVertices: 2 ** 31 });
-    expectError('huge.ply', bytes, 'too-large', 'PLY: header declares 2,147,483,648 vertices; the limit is 10,000,000 points (LIMITS.maxPoints)');
+    expectError('huge.ply', bytes, 'truncated', 'PLY: header declares 2,147,483,648 vertices but the file ends after 1');
+    const ascii = plyFile({ encoding: 'ascii', vertexProps: XYZ_FLOAT, vertices: [[0, 0, 0]], declaredVertices: 2 ** 31 });
+    expectError('huge.ply', ascii, 'too-large', 'PLY: header declares 2,147,483,648 vertices; the limit is 10,000,000 points (LIMITS.maxPoints)');
   });
 
   test('a header promising 2^31 faces is refused', () => {
