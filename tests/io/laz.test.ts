@@ -11,6 +11,7 @@ import type { LoadResult } from '../../src/io/types';
 import { damagedOutcomes, expectError, expectWellFormed, load } from './expectLoad';
 import { fixture } from './loaderFixtures';
 import { toLaz } from './lazWrite';
+import { zipSync } from 'three/examples/jsm/libs/fflate.module.js';
 
 const FIXTURES = ['format0-v12.las', 'format3-rgb8-vlr.las', 'withheld-far.las'];
 
@@ -49,6 +50,15 @@ describe('LAZ', () => {
     const laz = toLaz(fixture('format0-v12.las'));
     expect(load('scan.bin', laz).format).toBe('las');
     expect(load('scan.las', laz).cloud.count).toBe(100);
+  });
+
+  test('a LAZ in a zip (a survey tile as downloaded) is read from it', async () => {
+    const laz = toLaz(fixture('withheld-far.las'), { chunkSize: 50 });
+    const zip = zipSync({ 'tile/readme.txt': new TextEncoder().encode('survey tile\n'), 'tile/scan.laz': laz });
+    await loadersReady(zip);
+    const r = load('tile.zip', zip);
+    expect(seen({ ...r, warnings: r.warnings.filter((w) => !w.startsWith('read ')) })).toEqual(seen(load('scan.laz', laz)));
+    expect(r.warnings).toContain("read 'tile/scan.laz' (LAS) from the archive");
   });
 
   test('read a slice at a time (a file over the size limit) as it is read whole', async () => {
