@@ -7,6 +7,7 @@
 // recorded (dracoWasm.ts); in Node (the CLI, the tests) the module reads it beside itself.
 import { containsAscii, startsWith } from './content';
 import { type FormatId } from './formats';
+import { isNode, lazyModule } from './lazyModule';
 import { LIMITS, formatCount } from './limits';
 import { LoadError } from './types';
 
@@ -50,30 +51,14 @@ interface Decoder {
   GetTrianglesUInt32Array(mesh: Geometry, bytes: number, pointer: number): boolean;
 }
 
-let module: DecoderModule | null = null;
-let loading: Promise<void> | null = null;
-let failed: string | null = null;
-
-const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-
-async function load(): Promise<void> {
-  try {
-    const { default: create } = await import('draco3d/draco_decoder_nodejs.js');
-    const wasmBinary = isNode ? undefined : await (await import('./dracoWasm')).fetchDracoWasm();
-    module = (await create(wasmBinary ? { wasmBinary } : {})) as DecoderModule;
-    failed = null;
-  } catch (error) {
-    failed = error instanceof Error ? error.message : String(error);
-    loading = null; // the next file that needs it tries again
-  }
-}
+const decoderModule = lazyModule(async () => {
+  const { default: create } = await import('draco3d/draco_decoder_nodejs.js');
+  const wasmBinary = isNode ? undefined : await (await import('./dracoWasm')).fetchDracoWasm();
+  return (await create(wasmBinary ? { wasmBinary } : {})) as DecoderModule;
+});
 
 /** Loads the decoder once; settles (never rejects) when it can be used or is known not to work. */
-export function dracoReady(): Promise<void> {
-  if (module) return Promise.resolve();
-  loading ??= load();
-  return loading;
-}
+export const dracoReady = decoderModule.ready;
 
 /** Whether a file's bytes hold Draco data: a .drc file, or a glTF naming the extension (only a
  * glTF's JSON is searched). A zip archive's model is judged by its name (index.ts). */
@@ -103,9 +88,9 @@ export type PositionOf = { uniqueId: number } | 'by-type';
 
 /** Decodes Draco data; a LoadError of `format` says why it cannot be. */
 export function decodeDraco(format: FormatId, bytes: Uint8Array, what: string, position: PositionOf): DracoGeometry {
-  const draco = module;
+  const draco = decoderModule.get();
   if (!draco) {
-    throw new LoadError(format, 'unsupported', `${what} is Draco-compressed, and the Draco decoder could not be loaded here: ${failed ?? 'it is still loading'}`);
+    throw new LoadError(format, 'unsupported', `${what} is Draco-compressed, and the Draco decoder could not be loaded here: ${decoderModule.why()}`);
   }
   const decoder = new draco.Decoder();
   let geometry: Geometry | null = null;
@@ -141,13 +126,12 @@ export function decodeDraco(format: FormatId, bytes: Uint8Array, what: string, p
   } catch (error) {
     if (error instanceof LoadError) throw error;
     // The decoder ran out of memory or hit a bad state: start a fresh instance for the next file.
-    module = null;
-    loading = null;
+    decoderModule.drop();
     throw new LoadError(format, 'malformed', `${what} cannot be decoded: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
-    if (module) {
-      if (geometry) module.destroy(geometry as object);
-      module.destroy(decoder as object);
+    if (decoderModule.get()) {
+      if (geometry) draco.destroy(geometry as object);
+      draco.destroy(decoder as object);
     }
   }
 }

@@ -11,6 +11,7 @@
 import { type Loader as ThreeLoader, LoadingManager, type Object3D, Texture } from 'three';
 import { startsWith } from './content';
 import { FBX_BINARY_MAGIC, checkBinaryFbx } from './fbxBinary';
+import { lazyModule } from './lazyModule';
 import { exactArrayBuffer, sceneMeshes, withFileColors } from './three';
 import { LoadError, type Parsed } from './types';
 
@@ -18,31 +19,17 @@ interface Loader {
   parse(buffer: ArrayBuffer, path: string): Object3D;
 }
 
-let loader: Loader | null = null;
-let loading: Promise<void> | null = null;
-let failed: string | null = null;
-
-async function load(): Promise<void> {
-  try {
-    const { FBXLoader } = await import('three/examples/jsm/loaders/FBXLoader.js');
-    const manager = new LoadingManager();
-    // Every texture file, whatever its extension, goes to a loader that loads nothing.
-    const noTextures = { path: '', setPath(path: string) { this.path = path; return this; }, load: () => new Texture() };
-    manager.addHandler(/.*/, noTextures as unknown as ThreeLoader);
-    loader = new FBXLoader(manager);
-    failed = null;
-  } catch (error) {
-    failed = error instanceof Error ? error.message : String(error);
-    loading = null;
-  }
-}
+const fbxLoader = lazyModule(async (): Promise<Loader> => {
+  const { FBXLoader } = await import('three/examples/jsm/loaders/FBXLoader.js');
+  const manager = new LoadingManager();
+  // Every texture file, whatever its extension, goes to a loader that loads nothing.
+  const noTextures = { path: '', setPath(path: string) { this.path = path; return this; }, load: () => new Texture() };
+  manager.addHandler(/.*/, noTextures as unknown as ThreeLoader);
+  return new FBXLoader(manager);
+});
 
 /** Loads three's FBXLoader once; settles (never rejects) when it can be used or is known not to. */
-export function fbxReady(): Promise<void> {
-  if (loader) return Promise.resolve();
-  loading ??= load();
-  return loading;
-}
+export const fbxReady = fbxLoader.ready;
 
 /** Binary FBX, or ASCII FBX's first comment line ("; FBX 7.4.0 project file"). */
 export function isFbx(bytes: Uint8Array): boolean {
@@ -71,8 +58,8 @@ export function parseFbx(bytes: Uint8Array): Parsed {
   if (!binary && !isFbx(bytes)) throw new LoadError('fbx', 'malformed', 'not an FBX file: binary FBX starts with "Kaydara FBX Binary", ASCII FBX with "; FBX"');
   const hasObjects = binary ? checkBinaryFbx(bytes).includes('Objects') : /^\s*Objects:/m.test(new TextDecoder().decode(bytes));
   if (!hasObjects) throw new LoadError('fbx', 'malformed', 'the file has no Objects section (where FBX keeps the geometry): is it cut short?');
-  const fbx = loader;
-  if (!fbx) throw new LoadError('fbx', 'unsupported', `the FBX reader could not be loaded here: ${failed ?? 'it is still loading'}`);
+  const fbx = fbxLoader.get();
+  if (!fbx) throw new LoadError('fbx', 'unsupported', `the FBX reader could not be loaded here: ${fbxLoader.why()}`);
   let root: Object3D;
   try {
     root = withFileColors(() => inWorkerStubs(() => fbx.parse(exactArrayBuffer(bytes), '')));

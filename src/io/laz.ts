@@ -7,6 +7,7 @@
 // In a browser the wasm comes from the app's own origin, checked against the sha256 the build
 // recorded (lazWasm.ts); in Node (the CLI, the tests) the module reads it beside itself.
 import { startsWith } from './content';
+import { isNode, lazyModule } from './lazyModule';
 import { LIMITS, SLICE_BYTES, formatBytes, formatCount } from './limits';
 import { LoadError, type ReadRange } from './types';
 
@@ -26,30 +27,14 @@ interface LasZipReader {
   delete(): void;
 }
 
-let module: LazPerfModule | null = null;
-let loading: Promise<void> | null = null;
-let failed: string | null = null;
-
-const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-
-async function load(): Promise<void> {
-  try {
-    const { default: create } = (await import('laz-perf/lib/laz-perf.js')) as unknown as { default: (options: object) => Promise<LazPerfModule> };
-    const wasmBinary = isNode ? undefined : await (await import('./lazWasm')).fetchLazWasm();
-    module = await create(wasmBinary ? { wasmBinary } : {});
-    failed = null;
-  } catch (error) {
-    failed = error instanceof Error ? error.message : String(error);
-    loading = null; // the next file that needs it tries again
-  }
-}
+const decoderModule = lazyModule(async () => {
+  const { default: create } = (await import('laz-perf/lib/laz-perf.js')) as unknown as { default: (options: object) => Promise<LazPerfModule> };
+  const wasmBinary = isNode ? undefined : await (await import('./lazWasm')).fetchLazWasm();
+  return create(wasmBinary ? { wasmBinary } : {});
+});
 
 /** Loads the decoder once; settles (never rejects) when it can be used or is known not to work. */
-export function lazReady(): Promise<void> {
-  if (module) return Promise.resolve();
-  loading ??= load();
-  return loading;
-}
+export const lazReady = decoderModule.ready;
 
 /** The LAS point format byte's top bit: LASzip-compressed points. */
 export const LAZ_BIT = 0x80;
@@ -129,14 +114,14 @@ function refusal(error: unknown, close: () => void): LoadError {
   } catch {
     // the module aborted; it is dropped below
   }
-  module = null;
-  loading = null;
+  decoderModule.drop();
   return error instanceof LoadError ? error : new LoadError('las', 'malformed', `the LAZ (LASzip) data could not be decoded: ${describe(error)}`);
 }
 
 function decoder(): LazPerfModule {
-  if (module) return module;
-  throw new LoadError('las', 'unsupported', `the points are LAZ-compressed (LASzip), and the LAZ decoder could not be loaded here: ${failed ?? 'it is still loading'}`);
+  const laz = decoderModule.get();
+  if (laz) return laz;
+  throw new LoadError('las', 'unsupported', `the points are LAZ-compressed (LASzip), and the LAZ decoder could not be loaded here: ${decoderModule.why()}`);
 }
 
 /** `size` bytes of the decoder's memory for a file; a LoadError when it cannot hold them. */
@@ -192,10 +177,7 @@ function openAt(laz: LazPerfModule, file: number, size: number): LazRecords {
     if (point) laz._free(point);
     if (held) laz._free(held);
     point = held = 0;
-    if (size >= KEEP_DECODER_BELOW && module === laz) {
-      module = null;
-      loading = null;
-    }
+    if (size >= KEEP_DECODER_BELOW && decoderModule.get() === laz) decoderModule.drop();
   };
   try {
     reader = new laz.LASZip();
