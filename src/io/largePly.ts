@@ -9,12 +9,9 @@ import { chooseFormat } from './sniff';
 import { finish } from './finish';
 import { LIMITS, SLICE_BYTES, countOf, fileSizeRefusal, formatCount, largePlyRefusal } from './limits';
 import { keptVertexProperty, parsePly } from './ply';
-import { SCALAR_BYTES, parsePlyHeader, recordBytes } from './plyHeader';
-import { keepRows, MAX_ROWS } from './largeText';
+import { type PlyHeader, SCALAR_BYTES, parsePlyHeader, recordBytes } from './plyHeader';
+import { MAX_ROWS, keepRows } from './largeText';
 import { LoadError, type LoadResult, type Parsed, type ReadRange } from './types';
-import type { PlyHeader } from './plyHeader';
-
-
 
 
 export interface LargePlyOptions {
@@ -27,8 +24,9 @@ export interface LargePlyOptions {
   maxRows?: number;
 }
 
-/** Loads a binary PLY of vertices alone of `size` bytes (maxFileBytes < size <= maxLargePlyBytes)
- * through `read`, as loadFile would if it could hold the file. */
+/** Loads a PLY of vertices alone of `size` bytes (maxFileBytes < size <= maxLargePlyBytes)
+ * through `read`, as loadFile would if it could hold the file (one vertex in k past
+ * LIMITS.maxPoints; an ASCII one about MAX_ROWS rows). */
 export async function loadLargePly(name: string, size: number, read: ReadRange, options: LargePlyOptions = {}): Promise<LoadResult> {
   if (size > LIMITS.maxLargePlyBytes) throw new LoadError('ply', 'too-large', largePlyRefusal(size));
   const head = await read(0, Math.min(size, 1024 * 1024));
@@ -63,14 +61,14 @@ export async function loadLargePly(name: string, size: number, read: ReadRange, 
         `${formatCount(body)} bytes after the header (${formatCount(body - vertex.count * stride)} more)`,
     );
   }
-  // Complete records only: the PLY reader then says where the file ends, as it would. More than
+  // The body holds exactly the declared records (longer is refused above). More than
   // LIMITS.maxPoints vertices: every step-th record.
   const records = Math.floor(body / stride);
   if (records < vertex.count) throw new LoadError('ply', 'truncated', `header declares ${formatCount(vertex.count)} vertices but the file ends after ${formatCount(records)}`);
   const step = Math.ceil(vertex.count / LIMITS.maxPoints);
   const n = Math.ceil(records / step);
   const text =
-    `ply\nformat ${header.encoding} 1.0\nelement vertex ${Math.ceil(vertex.count / step)}\n` +
+    `ply\nformat ${header.encoding} 1.0\nelement vertex ${n}\n` +
     props.filter((p) => keptVertexProperty(p.name)).map((p) => `property ${p.type} ${p.name}\n`).join('') +
     'end_header\n';
   const headText = new TextEncoder().encode(text);

@@ -11,7 +11,8 @@
 // any other. Bytes after the points (LAS 1.3 / 1.4 waveforms and extended records) are not read.
 // A file of more than LIMITS.maxPoints points is read one point in k (a warning says so: aerial
 // surveys hold hundreds of millions), and one over LIMITS.maxFileBytes a slice at a time
-// (parseLasSliced; LAZ is read whole, up to LIMITS.maxFileBytes).
+// (parseLasSliced; a LAZ file is decoded whole, read into the decoder's memory a slice at a time,
+// up to LIMITS.maxLazBytes).
 import { LAZ_BIT, type LazRecords, OLD_COMPRESSION_BIT, openLaz, openLazSliced } from './laz';
 import { LIMITS, POINT_LIMIT_TEXT, SLICE_BYTES, countOf, formatCount } from './limits';
 import { FLOAT32_MAX } from './numbers';
