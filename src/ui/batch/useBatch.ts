@@ -42,7 +42,7 @@ export interface BatchItem {
 }
 
 /** A row's path for an archive's model: the archive's, then the model's inside it. */
-export const archiveRowPath = (path: string, entry: string) => `${path} › ${entry}`;
+const archiveRowPath = (path: string, entry: string) => `${path} › ${entry}`;
 
 /** What classifying an item gives: the row's values, and an archive's models when it is one. */
 type ItemResult = Pick<BatchRow, 'points' | 'leftOut' | 'warnings' | 'top' | 'up' | 'notSure' | 'ms'> & { archive?: { models: string[]; read: string } };
