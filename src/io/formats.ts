@@ -178,8 +178,13 @@ export function formatLabel(format: FormatId): string {
   return TABLE[format].label;
 }
 
-/** Every extension we read, with dots. */
-export const ACCEPTED_EXTENSIONS: readonly string[] = FORMATS.flatMap((f) => f.extensions.map((e) => `.${e}`));
+/** Every extension we read, with dots; and .gz, a file of one of them gzipped whole (scan.ply.gz). */
+export const ACCEPTED_EXTENSIONS: readonly string[] = [...FORMATS.flatMap((f) => f.extensions.map((e) => `.${e}`)), '.gz'];
+
+/** The name of the file a gzipped one holds ("scan.ply.gz" -> "scan.ply"); null for another name. */
+export function gzippedName(name: string): string | null {
+  return /\.gz$/i.test(name) ? name.slice(0, -3) : null;
+}
 
 /** The file picker's `accept` attribute. */
 export const ACCEPT = ACCEPTED_EXTENSIONS.join(',');

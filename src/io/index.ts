@@ -6,8 +6,9 @@ import { detectWideText, wideToUtf8 } from './encoding';
 import { fbxReady, isFbx } from './fbx';
 import { isLaz, lazReady } from './laz';
 import { finish } from './finish';
-import { type FormatId, formatForName } from './formats';
+import { type FormatId, formatForName, gzippedName } from './formats';
 import { type SidecarFiles, parseGltf } from './gltf';
+import { gunzip, gunzipHead, isGzip } from './gzip';
 import { LIMITS, fileSizeRefusal, formatCount } from './limits';
 import { meshoptReady } from './meshopt';
 import { PARSERS, parseZip } from './parsers';
@@ -42,6 +43,8 @@ export interface LoadOptions {
 export async function loadersReady(bytes?: Uint8Array): Promise<void> {
   await meshoptReady;
   if (!bytes) return;
+  // A file gzipped whole: what it holds decides (its first megabyte).
+  if (isGzip(bytes)) bytes = gunzipHead(bytes);
   // A zip archive's model (archive.ts) is known by its entries' names, read once from its directory.
   const names = startsWith(bytes, 'PK\x03\x04') ? zipEntryNames(bytes) : null;
   if (names ? names.some((n) => /\.(glb|gltf|drc)$/i.test(n)) : needsDraco(bytes)) await dracoReady();
@@ -62,6 +65,12 @@ export function loadFile(name: string, bytes: Uint8Array, options: LoadOptions =
     throw new LoadError(named, 'too-large', fileSizeRefusal(bytes.length));
   }
   if (bytes.length === 0) throw new LoadError(named, 'empty', 'the file is empty (0 bytes)');
+  const gzipped = gzippedFile(name, bytes);
+  if (gzipped) {
+    const inner = loadFile(gzipped.name, gzipped.bytes, options);
+    inner.warnings.unshift(`read '${gzipped.name}' from the gzip file (${formatCount(bytes.length)} bytes, ${formatCount(gzipped.bytes.length)} inflated)`);
+    return inner;
+  }
 
   const { bytes: content, warnings: encodingWarnings } = asUtf8(named, bytes);
   const { entry, warnings } = chooseFormat(name, content);
@@ -69,6 +78,18 @@ export function loadFile(name: string, bytes: Uint8Array, options: LoadOptions =
     entry.id === 'gltf' && options.sidecar ? parseGltf(content, options.sidecar) : entry.id === 'zip' && options.archiveEntry !== undefined ? parseZip(content, options.archiveEntry) : PARSERS[entry.id](content);
   parsed.warnings.unshift(...encodingWarnings, ...warnings);
   return finish(parsed.format ?? entry.id, parsed, { meshSamples, seed, keepEveryPoint: options.keepEveryPoint === true });
+}
+
+/** A file gzipped whole, as datasets and exports compress point clouds (scan.ply.gz, cloud.xyz.gz;
+ * a scan.las that is gzip inside): the file it holds, named without .gz, inflated up to
+ * LIMITS.maxFileBytes. Not the formats that are gzip streams themselves (SPZ, VRML / X3D by their
+ * names), nor a gzip stream of no known name (read as SPZ, which says what it holds). */
+function gzippedFile(name: string, bytes: Uint8Array): { name: string; bytes: Uint8Array } | null {
+  if (!isGzip(bytes)) return null;
+  const inner = gzippedName(name) ?? name;
+  const format = formatForName(inner)?.id;
+  if (format === 'spz' || format === 'x3d' || (format === undefined && inner === name)) return null;
+  return { name: inner, bytes: gunzip(format ?? 'unknown', bytes, LIMITS.maxFileBytes, 'LIMITS.maxFileBytes') };
 }
 
 /** UTF-16 / UTF-32 text converted to UTF-8, with a warning naming the encoding; other bytes as

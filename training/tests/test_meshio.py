@@ -252,7 +252,7 @@ def test_a_folder_dataset_leaves_usd_files_out_and_says_so(tmp_path, capsys):
     (tmp_path / "b" / "table.dae").write_bytes(b"<COLLADA/>")
     data = load_folder(tmp_path, n_in=32)
     assert data.ids == ["a/one.xyz", "b/one.xyz"]
-    assert "2 USD / Draco / FBX / COLLADA / VRML / DXF / 3DS / E57 / PTX / LAZ / zip file(s) left out (a/scan.usdz, b/table.dae)" in capsys.readouterr().err
+    assert "2 USD / Draco / FBX / COLLADA / VRML / DXF / 3DS / E57 / PTX / LAZ / zip / gzip file(s) left out (a/scan.usdz, b/table.dae)" in capsys.readouterr().err
 
 
 def test_a_meshopt_or_draco_glb_is_refused_not_misread(tmp_path):

@@ -1,7 +1,7 @@
 // The teach form's classes: a name and files for each, a row per class; a folder of class
 // sub-folders (picked or dropped) fills them at once (src/files/folder.ts gives the labels).
 import { listFileList, type FolderListing } from '../../files/folder';
-import { FORMATS } from '../../io/formats';
+import { ACCEPT } from '../../io/formats';
 import { FileButton } from './FileButton';
 import { newClass, type TeachClass } from './teachClasses';
 
@@ -17,7 +17,6 @@ interface Props {
   note: string | null;
 }
 
-const ACCEPT = FORMATS.flatMap((f) => f.extensions.map((e) => `.${e}`)).join(',');
 
 export function ClassRows({ classes, disabled, onChange, onListing, onListingError, note }: Props) {
   const update = (key: number, patch: Partial<TeachClass>) => onChange(classes.map((c) => (c.key === key ? { ...c, ...patch } : c)));
