@@ -6,6 +6,7 @@
 // (the features alike whichever way up, src/model/novelty.ts);
 // "what the model sees" redraws the cloud normalised and upright without classifying it again;
 // a sparse scan is answered from it grown; a y-up scan standing on a floor patch loses the floor.
+import { gzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
 import { dropFile, dropTransfer, framesDrawn, saveScreenshot, valueOf, waitForFrameAfter } from './helpers';
 import { splatPly, testCloud, testIdsOf, toChannelsFirstNpy, toGlb, toLas, toPly, toSpz, xUp, zooManifest, zooModel } from './modelnet';
@@ -568,7 +569,7 @@ test('a table saved as USDZ, as iPhone apps save models, is read and is a table'
 
 // Lidar and Python: a test airplane as a LAS scan in a map's coordinates (z up, as LAS is), the
 // same scan LASzip-compressed (LAZ, as surveys publish it; decoded by laz-perf's wasm, fetched and
-// checked only now), and the y-up chair as a NumPy array laid out channels first (3 x N, as
+// checked only now) and that gzipped whole, and the y-up chair as a NumPy array laid out channels first (3 x N, as
 // PyTorch code keeps clouds).
 test('a LAS scan in map coordinates, the same as LAZ, and a channels-first NumPy array are read and answered right', async ({ page }) => {
   test.setTimeout(10 * 60_000);
@@ -584,6 +585,10 @@ test('a LAS scan in map coordinates, the same as LAZ, and a channels-first NumPy
   expect(await page.getByTestId('class-0').textContent()).toBe(lasAnswer);
   await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'las');
   await expect(page.getByTestId('point-count')).toHaveAttribute('data-value', '1024');
+  // The same LAZ gzipped whole, as a dataset hands it out: read as the file inside.
+  expect(await classifyFile(page, 'airplane_0627.laz.gz', new Uint8Array(gzipSync(toLaz(plain))))).toMatchObject({ top1: 'airplane', up: 'z' });
+  expect(await page.getByTestId('class-0').textContent()).toBe(lasAnswer);
+  await expect(page.getByTestId('warnings')).toContainText("read 'airplane_0627.laz' from the gzip file");
   const npy = await classifyFile(page, `${CHAIR}.npy`, toChannelsFirstNpy(yUp(testCloud(CHAIR).points)));
   expect(npy).toMatchObject({ top1: 'chair', up: 'y', detected: 'true' });
   await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'npy');

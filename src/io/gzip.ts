@@ -26,13 +26,7 @@ export function gunzip(format: FormatId | 'unknown', bytes: Uint8Array, limit: n
     const detail = error instanceof Error ? error.message : String(error);
     throw new LoadError(format, total === 0 ? 'malformed' : 'truncated', `the gzip stream is damaged or cut short (${detail}) after ${formatCount(total)} bytes`);
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return joined(parts, total);
 }
 
 /** The first `bytes` (about) of a gzip stream's content, for a look at what it holds; what a damaged
@@ -49,6 +43,11 @@ export function gunzipHead(bytes: Uint8Array, want = 1 << 20): Uint8Array {
   } catch {
     // a damaged stream: what came before the damage; loadFile says what is wrong
   }
+  return joined(parts, total);
+}
+
+/** `parts` one after another, `total` bytes in all. */
+function joined(parts: readonly Uint8Array[], total: number): Uint8Array {
   const out = new Uint8Array(total);
   let at = 0;
   for (const p of parts) {

@@ -96,10 +96,11 @@ describe('Gaussian splats that cannot be read', () => {
     expectError('scene.spz', fixture('splats-short.spz'), 'truncated', 'SPZ: the header declares 120 splats (2,416 bytes decompressed) but the file holds 2,376 (about 118 splats)');
   });
 
-  test('a gzip file of something else, named or not', () => {
+  test('a gzip file of something else: named .spz it is refused as SPZ; named .ply.gz it is read as the PLY inside (tests/io/gzipped.test.ts)', () => {
     const message = /^SPZ: the file is gzip-compressed but holds no SPZ splats \(they start with "NGSP"; this starts with "ply\."\); .*gunzip/;
     expectError('scene.spz', fixture('not-splats.spz'), 'malformed', message);
-    expectError('scan.ply.gz', fixture('not-splats.spz'), 'malformed', message);
+    // What it holds is the start of a PLY header: that PLY's own error.
+    expectError('scan.ply.gz', fixture('not-splats.spz'), 'truncated', "PLY: the file ends (after 21 bytes) before 'end_header'");
   });
 
   test('an .spz that is not gzip', () => {
