@@ -59,13 +59,14 @@ export interface LazRecords {
 /** What laz-perf threw, as text. Its C++ exceptions reach JavaScript without their message (the
  * build does not catch them), so checkLaz finds what it can first and says so in words. */
 function describe(error: unknown): string {
-  if (error instanceof LoadError) return error.message;
   if (error instanceof Error && error.message && !/exception/i.test(error.message)) return error.message;
   return 'the decoder stopped on damaged data';
 }
 
-/** The LASzip item types laz-perf decodes, by LASzip's numbering. */
-const ITEMS: Readonly<Record<number, string>> = { 0: 'extra bytes', 6: 'point 1.0', 7: 'GPS time', 8: 'RGB', 9: 'wave packet', 10: 'point 1.4', 11: 'RGB 1.4', 12: 'RGB + NIR', 13: 'wave packet 1.4', 14: 'extra bytes 1.4' };
+/** The LASzip item types, by LASzip's numbering: extra bytes (0), point 1.0 (6), GPS time (7),
+ * RGB (8), wave packet (9), point 1.4 (10), RGB 1.4 (11), RGB + NIR (12), wave packet 1.4 (13),
+ * extra bytes 1.4 (14). */
+const ITEM_TYPES: ReadonlySet<number> = new Set([0, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
 
 /** Checks what laz-perf would refuse without saying why: the LASzip VLR (how the points were
  * compressed) and the chunk table's place. `head` is the file's first bytes up to 8 past the points'
@@ -94,7 +95,7 @@ export function checkLaz(head: Uint8Array, size: number): void {
   const items = laszip.getUint16(32, true);
   for (let i = 0; i < items && 34 + 6 * i + 6 <= laszip.byteLength; i++) {
     const type = laszip.getUint16(34 + 6 * i, true);
-    if (!(type in ITEMS)) throw new LoadError('las', 'unsupported', `LASzip item type ${type} is not one LASzip defines`);
+    if (!ITEM_TYPES.has(type)) throw new LoadError('las', 'unsupported', `LASzip item type ${type} is not one LASzip defines`);
   }
   if (head.length < pointsAt + 8) {
     throw new LoadError('las', 'truncated', `the file ends at byte ${formatCount(head.length)}, before its compressed points (at byte ${formatCount(pointsAt)})`);
