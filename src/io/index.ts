@@ -37,8 +37,8 @@ export interface LoadOptions {
 /** Settles once the loaders `bytes` needs can run: the meshopt decoder's WebAssembly compiles
  * asynchronously (meshopt.ts), the Draco decoder is loaded the first time a file holds Draco data
  * (draco.ts), three's FBX loader the first time a file is FBX (fbx.ts), and the LAZ decoder the
- * first time a file is LAZ (laz.ts; a LAS in a zip may be one). Callers await it
- * before loadFile; a file read before it settles that needs a decoder, or one whose decoder could
+ * first time a file is LAZ (laz.ts); an archive is judged by its models' names, a file gzipped
+ * whole by what it holds. Callers await it before loadFile; a file read before it settles that needs a decoder, or one whose decoder could
  * not be loaded, is refused with the reason. */
 export async function loadersReady(bytes?: Uint8Array): Promise<void> {
   await meshoptReady;
