@@ -252,7 +252,7 @@ def test_a_folder_dataset_leaves_usd_files_out_and_says_so(tmp_path, capsys):
     (tmp_path / "b" / "table.dae").write_bytes(b"<COLLADA/>")
     data = load_folder(tmp_path, n_in=32)
     assert data.ids == ["a/one.xyz", "b/one.xyz"]
-    assert "2 USD / Draco / FBX / COLLADA / VRML / DXF / 3DS / E57 / PTX / LAZ / zip / gzip file(s) left out (a/scan.usdz, b/table.dae)" in capsys.readouterr().err
+    assert "2 USD / Draco / FBX / COLLADA / VRML / DXF / 3DS / E57 / PTX / LAZ / zip file(s) left out (a/scan.usdz, b/table.dae)" in capsys.readouterr().err
 
 
 def test_a_meshopt_or_draco_glb_is_refused_not_misread(tmp_path):
@@ -296,3 +296,31 @@ def test_glb_instances_placed_like_the_app(tmp_path):
     verts, faces = _read_glb(tmp_path / "bolts.glb")
     assert np.allclose(verts, [[1, 0, 10], [0, 2, 10], [0, 0, 10], [5, 1, 10], [3, 0, 10], [5, 0, 10]], atol=1e-4)
     assert faces.tolist() == [[0, 1, 2], [3, 4, 5]]
+
+
+def test_files_gzipped_whole_are_read_as_the_file_inside(tmp_path):
+    """scan.ply.gz, cloud.xyz.gz: the app reads them (tests/io/gzipped.test.ts), and so does training;
+    a damaged stream and a gzipped file of another kind are refused naming the file."""
+    import gzip
+
+    from any2point.datasets import load_folder
+
+    points = np.random.default_rng(3).normal(size=(300, 3)).astype(np.float32)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    np.savetxt(tmp_path / "a" / "one.xyz", points)
+    (tmp_path / "b" / "one.xyz.gz").write_bytes(gzip.compress((tmp_path / "a" / "one.xyz").read_bytes()))
+    (tmp_path / "b" / "scan.laz.gz").write_bytes(gzip.compress(b"LASF"))
+    (tmp_path / "b" / "server.log.gz").write_bytes(gzip.compress(b"log"))
+    plain = read_cloud(tmp_path / "a" / "one.xyz", 64, np.random.default_rng(0))
+    inflated = read_cloud(tmp_path / "b" / "one.xyz.gz", 64, np.random.default_rng(0))
+    np.testing.assert_array_equal(plain, inflated)
+    data = load_folder(tmp_path, n_in=32)
+    assert data.ids == ["a/one.xyz", "b/one.xyz.gz"]
+    np.testing.assert_array_equal(data.points[0], data.points[1])
+    cut = tmp_path / "cut.ply.gz"
+    cut.write_bytes((tmp_path / "b" / "one.xyz.gz").read_bytes()[:-10])
+    with pytest.raises(ValueError, match="cut.ply.gz: the gzip stream is damaged or cut short"):
+        read_cloud(cut, 8, RNG)
+    with pytest.raises(ValueError, match=r"server.log.gz: a gzipped \.log"):
+        read_cloud(tmp_path / "b" / "server.log.gz", 8, RNG)
