@@ -1,12 +1,14 @@
 // A file too large to hold (over LIMITS.maxFileBytes), read a slice at a time by the formats that
 // can be: a binary PLY of vertices alone (largePly.ts: Gaussian-splat captures), an E57 scan
 // (e57.ts, parseE57Sliced: terrestrial scans run to gigabytes) and a LAS file (las.ts,
-// parseLasSliced: aerial surveys; a LAZ one up to LIMITS.maxLazBytes) and a point list as text (largeText.ts: scans exported as XYZ /
+// parseLasSliced: aerial surveys; a LAZ one up to LIMITS.maxLazBytes), a PCD (largePcd.ts:
+// mapping clouds) and a point list as text (largeText.ts: scans exported as XYZ /
 // TXT / PTS). Others are refused for their size.
 import { parseE57Sliced } from './e57';
 import { finish } from './finish';
 import { type LargePlyOptions, loadLargePly } from './largePly';
 import { parseLasSliced } from './las';
+import { parsePcdSliced } from './largePcd';
 import { isLaz, lazReady } from './laz';
 import { parseXyzSliced } from './largeText';
 import { LIMITS, largeScanRefusal } from './limits';
@@ -18,10 +20,10 @@ import { LoadError, type LoadResult, type ReadRange } from './types';
 export async function loadLargeFile(name: string, size: number, read: ReadRange, options: LargePlyOptions = {}): Promise<LoadResult> {
   const head = await read(0, Math.min(size, 1024 * 1024));
   const { entry, warnings } = chooseFormat(name, head);
-  if (entry.id !== 'e57' && entry.id !== 'las' && entry.id !== 'xyz') return loadLargePly(name, size, read, options);
+  if (entry.id !== 'e57' && entry.id !== 'las' && entry.id !== 'xyz' && entry.id !== 'pcd') return loadLargePly(name, size, read, options);
   if (size > LIMITS.maxLargeScanBytes) throw new LoadError(entry.id, 'too-large', largeScanRefusal(size));
   if (entry.id === 'las' && isLaz(head)) await lazReady();
-  const sliced = { e57: parseE57Sliced, las: parseLasSliced, xyz: parseXyzSliced }[entry.id];
+  const sliced = { e57: parseE57Sliced, las: parseLasSliced, xyz: parseXyzSliced, pcd: parsePcdSliced }[entry.id];
   const parsed = await sliced(size, read, options.onRead);
   parsed.warnings.unshift(...warnings);
   return finish(entry.id, parsed, { meshSamples: LIMITS.defaultMeshSamples, seed: 0, keepEveryPoint: options.keepEveryPoint === true });

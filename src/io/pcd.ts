@@ -2,11 +2,11 @@
 // has been checked here against LIMITS and the body's length. three reads whatever bytes are
 // there: a short binary body throws a RangeError, a short ASCII body gives fewer points.
 import { PCDLoader } from 'three/examples/jsm/loaders/PCDLoader.js';
-import { formatCount } from './limits';
+import { LIMITS, countOf, formatCount } from './limits';
 import { checkLineLengths } from './lines';
 import { beyondFloat32, tokenMessage, wordColumn } from './numbers';
 import { checkedNumber } from './tokenError';
-import { type PcdHeader, canonicalHeader, parsePcdHeader } from './pcdHeader';
+import { type PcdHeader, canonicalHeader, parsePcdHeader, tooManyPoints } from './pcdHeader';
 import { float32Attribute, withFileColors } from './three';
 import { Origin } from './origin';
 import { LoadError, type Parsed } from './types';
@@ -158,7 +158,11 @@ function checkCompressed(header: PcdHeader, body: Uint8Array): void {
 }
 
 export function parsePcd(bytes: Uint8Array): Parsed {
-  const header = parsePcdHeader(bytes);
+  const header = parsePcdHeader(bytes, Infinity);
+  if (header.points > LIMITS.maxPoints) {
+    if (header.encoding !== 'binary') throw tooManyPoints(header.points);
+    return parseOneInK(bytes, header);
+  }
   const body = bytes.subarray(header.bodyOffset);
   const warnings: string[] = [];
   const origin = new Origin();
@@ -202,4 +206,28 @@ export function parsePcd(bytes: Uint8Array): Parsed {
     warnings,
     offset: origin.offset,
   };
+}
+
+/** A binary PCD of more than LIMITS.maxPoints points (a mapping or survey cloud): its body checked
+ * against the count, then every k-th point under the same fields, read as any PCD (a warning says so). */
+function parseOneInK(bytes: Uint8Array, header: PcdHeader): Parsed {
+  const body = bytes.subarray(header.bodyOffset);
+  const needed = header.points * header.rowBytes;
+  if (body.length < needed) throw truncated(header, Math.floor(body.length / header.rowBytes));
+  if (body.length > needed) {
+    throw new LoadError('pcd', 'malformed', `header declares ${formatCount(header.points)} points (${formatCount(needed)} bytes of data), but the file has ${formatCount(body.length)} bytes after the header (${formatCount(body.length - needed)} more)`);
+  }
+  const step = Math.ceil(header.points / LIMITS.maxPoints);
+  const n = Math.ceil(header.points / step);
+  const head = new TextEncoder().encode(canonicalHeader({ ...header, width: n, height: 1, points: n }));
+  const small = new Uint8Array(head.length + n * header.rowBytes);
+  small.set(head);
+  for (let i = 0, out = head.length; i < header.points; i += step, out += header.rowBytes) small.set(body.subarray(i * header.rowBytes, (i + 1) * header.rowBytes), out);
+  const parsed = parsePcd(small);
+  parsed.warnings.unshift(oneInK(header.points, step));
+  return { ...parsed, fileVertexCount: header.points };
+}
+
+export function oneInK(count: number, step: number): string {
+  return `the file holds ${countOf(count, 'point')}; one in ${step} read (at most ${formatCount(LIMITS.maxPoints)}, LIMITS.maxPoints)`;
 }

@@ -55,7 +55,13 @@ function findBody(bytes: Uint8Array): { text: string; bodyOffset: number } | und
   return undefined;
 }
 
-export function parsePcdHeader(bytes: Uint8Array): PcdHeader {
+export function tooManyPoints(count: number): LoadError {
+  return new LoadError('pcd', 'too-large', `header declares ${formatCount(count)} points; ${POINT_LIMIT_TEXT}`);
+}
+
+/** The header of a PCD file. A point count over `pointLimit` (LIMITS.maxPoints) is refused; the
+ * readers that keep one point in k of a binary or ASCII file ask for no limit. */
+export function parsePcdHeader(bytes: Uint8Array, pointLimit: number = LIMITS.maxPoints): PcdHeader {
   const found = findBody(bytes);
   if (found === undefined) {
     if (bytes.length < MAX_HEADER_BYTES) throw new LoadError('pcd', 'truncated', `the file ends before the DATA line`);
@@ -95,9 +101,7 @@ export function parsePcdHeader(bytes: Uint8Array): PcdHeader {
   const height = toCount(values.get('HEIGHT')?.[0]) ?? 1;
   const declared = values.has('POINTS') ? toCount(values.get('POINTS')?.[0]) : width === null ? null : width * height;
   if (declared === null) throw malformed('the header needs POINTS, or WIDTH and HEIGHT, as integers');
-  if (declared > LIMITS.maxPoints) {
-    throw new LoadError('pcd', 'too-large', `header declares ${formatCount(declared)} points; ${POINT_LIMIT_TEXT}`);
-  }
+  if (declared > pointLimit) throw tooManyPoints(declared);
   if (declared === 0) throw new LoadError('pcd', 'empty', 'header declares 0 points');
 
   const encoding = values.get('DATA')?.[0];
