@@ -4,7 +4,7 @@
 // ASCII one as a point list as text is (largeText.ts: one row in k, about MAX_ROWS), its messages
 // naming the file's own points and lines. A compressed one (LZF, one block) is read whole only.
 import { LIMITS, SLICE_BYTES, fileSizeRefusal, formatCount } from './limits';
-import { MAX_ROWS, keepRows } from './largeText';
+import { MAX_ROWS, keepRows, parseKeptRows } from './largeText';
 import { oneInK, parsePcd } from './pcd';
 import { type PcdHeader, canonicalHeader, parsePcdHeader } from './pcdHeader';
 import { LoadError, type Parsed, type ReadRange } from './types';
@@ -43,35 +43,14 @@ async function binarySliced(header: PcdHeader, size: number, read: ReadRange, on
   return { ...parsed, fileVertexCount: points };
 }
 
-async function asciiSliced(head: Uint8Array, header: PcdHeader, size: number, read: ReadRange, onRead: ((loaded: number) => void) | undefined, sliceBytes: number, maxRows: number): Promise<Parsed> {
-  const firstLine = (new TextDecoder('latin1').decode(head.subarray(0, header.bodyOffset)).match(/\r\n|\r|\n/g) ?? []).length + 1;
-  const rows = await keepRows(head, size, read, { from: header.bodyOffset, firstLine, headLines: 0, format: 'pcd', sliceBytes, maxRows, ...(onRead ? { onRead } : {}) });
-  const { points } = header;
+async function asciiSliced(head: Uint8Array, pcd: PcdHeader, size: number, read: ReadRange, onRead: ((loaded: number) => void) | undefined, sliceBytes: number, maxRows: number): Promise<Parsed> {
+  const firstLine = (new TextDecoder('latin1').decode(head.subarray(0, pcd.bodyOffset)).match(/\r\n|\r|\n/g) ?? []).length + 1;
+  const rows = await keepRows(head, size, read, { from: pcd.bodyOffset, firstLine, headLines: 0, format: 'pcd', sliceBytes, maxRows, ...(onRead ? { onRead } : {}) });
+  const { points } = pcd;
   if (rows.lines < points) throw new LoadError('pcd', 'truncated', `header declares ${formatCount(points)} points but the file ends after ${formatCount(rows.lines)} lines of them`);
   if (rows.lines > points + 1) throw new LoadError('pcd', 'malformed', `header declares ${formatCount(points)} points, but the data has ${formatCount(rows.lines)} lines`);
-  // The rows kept of the declared points (a blank last line is not one).
-  let kept = rows.lineNumbers.findIndex((line) => line - firstLine >= points);
-  if (kept < 0) kept = rows.lineNumbers.length;
-  let end = 0;
-  for (let k = 0; k < kept; k++) end = rows.text.indexOf(0x0a, end) + 1;
-  const text = new TextEncoder().encode(canonicalHeader({ ...header, width: kept, height: 1, points: kept }));
-  const small = new Uint8Array(text.length + end);
-  small.set(text);
-  small.set(rows.text.subarray(0, end), text.length);
-  let parsed: Parsed;
-  try {
-    parsed = parsePcd(small);
-  } catch (error) {
-    if (!(error instanceof LoadError)) throw error;
-    // The small file's header is 10 lines; its row r is the file's line lineNumbers[r].
-    const smallFirst = canonicalHeader(header).split('\n').length;
-    const fileLine = (line: number) => rows.lineNumbers[line - smallFirst] ?? line;
-    const detail = error.message
-      .replace(/^PCD: /, '')
-      .replace(/\bpoint (\d+)/g, (_, r: string) => `point ${formatCount((rows.lineNumbers[Number(r)] ?? firstLine + Number(r)) - firstLine)}`)
-      .replace(/\bline (\d+)/g, (_, l: string) => `line ${formatCount(fileLine(Number(l)))}`);
-    throw new LoadError('pcd', error.reason, detail);
-  }
+  const withCount = (kept: number) => new TextEncoder().encode(canonicalHeader({ ...pcd, width: kept, height: 1, points: kept }));
+  const parsed = parseKeptRows(rows, { count: points, firstLine, header: withCount, item: 'point' }, parsePcd);
   if (rows.step > 1) parsed.warnings.unshift(`the file holds ${formatCount(points)} points; one row in ${rows.step} read (about ${formatCount(maxRows)}), and only the rows read are checked`);
   return { ...parsed, fileVertexCount: points };
 }

@@ -10,7 +10,7 @@ import { finish } from './finish';
 import { LIMITS, SLICE_BYTES, countOf, fileSizeRefusal, formatCount, largePlyRefusal } from './limits';
 import { keptVertexProperty, parsePly } from './ply';
 import { type PlyHeader, SCALAR_BYTES, parsePlyHeader, recordBytes } from './plyHeader';
-import { MAX_ROWS, keepRows } from './largeText';
+import { MAX_ROWS, keepRows, parseKeptRows } from './largeText';
 import { LoadError, type LoadResult, type Parsed, type ReadRange } from './types';
 
 
@@ -103,38 +103,13 @@ async function parseAsciiPlySliced(head: Uint8Array, header: PlyHeader, size: nu
   const count = header.vertex.count;
   const maxRows = options.maxRows ?? MAX_ROWS;
   const rows = await keepRows(head, size, read, { from: header.bodyOffset, firstLine, headLines: 0, format: 'ply', maxRows, ...(options.sliceBytes ? { sliceBytes: options.sliceBytes } : {}), ...(options.onRead ? { onRead: options.onRead } : {}) });
-  const { lineNumbers, step } = rows;
+  const { step } = rows;
   // Lines after the declared vertices: a blank last line is allowed, more is a mismatch.
   const bodyLines = rows.lines;
   if (bodyLines < count) throw new LoadError('ply', 'truncated', `the header declares ${countOf(count, 'vertex', 'vertices')}, but the file ends after ${countOf(bodyLines, 'line')} of them`);
   if (bodyLines > count + 1) throw new LoadError('ply', 'malformed', `the header declares ${countOf(count, 'vertex', 'vertices')}, but the file has ${formatCount(bodyLines)} lines after the header`);
-  let keptRows = lineNumbers.findIndex((line) => line - firstLine >= count);
-  if (keptRows < 0) keptRows = lineNumbers.length;
-  const end = keptRows === lineNumbers.length ? rows.text.length : nthLineStart(rows.text, keptRows);
-  const smallHeader = new TextEncoder().encode(headerText.replace(/^(element[ \t]+vertex[ \t]+)\d+/m, `$1${keptRows}`));
-  const small = new Uint8Array(smallHeader.length + end);
-  small.set(smallHeader);
-  small.set(rows.text.subarray(0, end), smallHeader.length);
-  let parsed: Parsed;
-  try {
-    parsed = parsePly(small);
-  } catch (error) {
-    if (!(error instanceof LoadError)) throw error;
-    // The small file's line L is kept row L - firstLine: the file's vertex and line of that row.
-    const fileLine = (line: number) => lineNumbers[line - firstLine] ?? line;
-    const detail = error.message
-      .replace(/^PLY: /, '')
-      .replace(/\bvertex (\d+)/g, (_, v: string) => `vertex ${formatCount((lineNumbers[Number(v)] ?? firstLine + Number(v)) - firstLine)}`)
-      .replace(/\bline (\d+)/g, (_, n: string) => `line ${formatCount(fileLine(Number(n)))}`);
-    throw new LoadError('ply', error.reason, detail);
-  }
+  const withCount = (kept: number) => new TextEncoder().encode(headerText.replace(/^(element[ \t]+vertex[ \t]+)\d+/m, `$1${kept}`));
+  const parsed = parseKeptRows(rows, { count, firstLine, header: withCount, item: 'vertex' }, parsePly);
   if (step > 1) parsed.warnings.unshift(`the file holds ${countOf(count, 'vertex', 'vertices')}; one row in ${step} read (about ${formatCount(maxRows)}), and only the rows read are checked`);
   return { ...parsed, fileVertexCount: count };
-}
-
-/** Where line `n` (0-based) of `text` starts. */
-function nthLineStart(text: Uint8Array, n: number): number {
-  let at = 0;
-  for (let k = 0; k < n; k++) at = text.indexOf(0x0a, at) + 1;
-  return at;
 }

@@ -16,13 +16,6 @@ export const MAX_ROWS = 4_000_000;
 /** Lines kept whole at the start. */
 const HEAD_LINES = 64;
 
-/** A LoadError of the rows kept, its line numbers made the file's. */
-function remapped(error: LoadError, lineNumbers: number[]): LoadError {
-  const prefix = `${formatLabel(error.format as FormatId)}: `;
-  const detail = (error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message).replace(/\bline (\d+)/g, (_, n: string) => `line ${lineNumbers[Number(n) - 1] ?? n}`);
-  return new LoadError(error.format, error.reason as LoadErrorReason, detail);
-}
-
 /** The rows a sliced text reader keeps: each row's bytes with '\n' after it, each row's line
  * number in the file, the file's line count and the step. */
 export interface KeptRows {
@@ -117,6 +110,38 @@ export async function keepRows(head: Uint8Array, size: number, read: ReadRange, 
   return { text: kept.subarray(0, used), lineNumbers, lines: line, step };
 }
 
+/** The kept rows of the body's first `count` rows, under `header` (made for how many there are),
+ * read by `parse`: a LoadError's "line L" and "<item> N" (a row's index) become the file's own, and
+ * so do the warnings'. The body starts at the file's line `firstLine`. */
+export function parseKeptRows(rows: KeptRows, options: { count?: number; firstLine?: number; header?: (kept: number) => Uint8Array; item?: string }, parse: (bytes: Uint8Array) => Parsed): Parsed {
+  const { count = Infinity, firstLine = 1, header = () => new Uint8Array(), item } = options;
+  let kept = rows.lineNumbers.findIndex((line) => line - firstLine >= count);
+  if (kept < 0) kept = rows.lineNumbers.length;
+  let end = 0;
+  for (let k = 0; k < kept; k++) end = rows.text.indexOf(0x0a, end) + 1;
+  const head = header(kept);
+  const small = new Uint8Array(head.length + end);
+  small.set(head);
+  small.set(rows.text.subarray(0, end), head.length);
+  // The small file's line L holds kept row L - smallFirst; kept row r is the file's line lineNumbers[r].
+  const smallFirst = head.reduce((n, b) => n + (b === 0x0a ? 1 : 0), 0) + 1;
+  const remap = (text: string): string => {
+    let out = text.replace(/\bline (\d+)/g, (_, l: string) => `line ${rows.lineNumbers[Number(l) - smallFirst] ?? l}`);
+    if (item) out = out.replace(new RegExp(`\\b${item} (\\d+)`, 'g'), (_, r: string) => `${item} ${(rows.lineNumbers[Number(r)] ?? firstLine + Number(r)) - firstLine}`);
+    return out;
+  };
+  let parsed: Parsed;
+  try {
+    parsed = parse(small);
+  } catch (error) {
+    if (!(error instanceof LoadError)) throw error;
+    const prefix = `${formatLabel(error.format as FormatId)}: `;
+    throw new LoadError(error.format, error.reason as LoadErrorReason, remap(error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message));
+  }
+  parsed.warnings = parsed.warnings.map(remap);
+  return parsed;
+}
+
 export async function parseXyzSliced(size: number, read: ReadRange, onRead?: (loaded: number) => void, sliceBytes = SLICE_BYTES, maxRows = MAX_ROWS): Promise<Parsed> {
   const head = await read(0, Math.min(size, 1024 * 1024));
   if ((head[0] === 0xfe && head[1] === 0xff) || (head[0] === 0xff && head[1] === 0xfe)) {
@@ -125,15 +150,9 @@ export async function parseXyzSliced(size: number, read: ReadRange, onRead?: (lo
   // Bytes no text has are refused from the first megabyte, before the rest is read.
   const binary = firstBinaryByte(head);
   if (binary >= 0) throw new LoadError('xyz', 'malformed', `the file is binary (byte ${hexByte(head[binary]!)} at offset ${formatCount(binary)}), not XYZ text`);
-  const { text, lineNumbers, lines: line, step } = await keepRows(head, size, read, { sliceBytes, maxRows, ...(onRead ? { onRead } : {}) });
-  let parsed: Parsed;
-  try {
-    parsed = parseXyz(decodeText(text));
-  } catch (error) {
-    if (error instanceof LoadError) throw remapped(error, lineNumbers);
-    throw error;
-  }
-  parsed.warnings = parsed.warnings.map((w) => w.replace(/\bline (\d+)/g, (_, n: string) => `line ${lineNumbers[Number(n) - 1] ?? n}`));
+  const kept = await keepRows(head, size, read, { sliceBytes, maxRows, ...(onRead ? { onRead } : {}) });
+  const { lines: line, step } = kept;
+  const parsed = parseKeptRows(kept, {}, (bytes) => parseXyz(decodeText(bytes)));
   if (step > 1) parsed.warnings.unshift(`the file has ${countOf(line, 'line')}; one row in ${step} read (about ${formatCount(maxRows)}), and only the rows read are checked`);
   return parsed;
 }

@@ -71,7 +71,7 @@ describe('PCDs past the limits', () => {
     const rows: (number | string)[][] = Array.from({ length: 3000 }, (_, i) => [i, i % 7, 1]);
     rows[2004] = [2004, 'x?', 1];
     // The generator's header is 11 lines: point 2004 is line 2016.
-    expect(await slicedError(pcdFile({ encoding: 'ascii', fields: XYZ, points: rows as never }))).toBe('PCD: line 2,016, column 6: "x?" is not a number');
+    expect(await slicedError(pcdFile({ encoding: 'ascii', fields: XYZ, points: rows as never }))).toBe('PCD: line 2016, column 6: "x?" is not a number');
     const good = pcdFile({ encoding: 'ascii', fields: XYZ, points: rows.map((r, i) => (i === 2004 ? [1, 1, 1] : r)) as never });
     expect(await slicedError(good.subarray(0, good.length - 400))).toMatch(/^PCD: header declares 3,000 points but the file ends after 2,9\d\d lines of them$/);
     expect(await slicedError(pcdFile({ encoding: 'ascii', fields: XYZ, points: [...rows, [1, 1, 1], [2, 2, 2]].map((r, i) => (i === 2004 ? [1, 1, 1] : r)) as never, declaredPoints: 3000 }))).toBe('PCD: header declares 3,000 points, but the data has 3,002 lines');

@@ -120,7 +120,7 @@ describe('large binary PLYs', () => {
       return 'loaded';
     })();
     // One row in 5 (rows 4, 9, ...): row 2004 is read; it is the file's line 2012 (8 header lines).
-    expect(message).toMatch(/^PLY: vertex 2,004: line 2,012, column 6: "nan\?" /);
+    expect(message).toMatch(/^PLY: vertex 2004: line 2012, column 6: "nan\?" /);
     const good = new TextEncoder().encode(header + rows.map((r, i) => `${i === 2004 ? '1 1 1' : r}\n`).join(''));
     expect(await largeError('scan.ply', good.subarray(0, good.length - 400))).toMatch(/^PLY: the header declares 3,000 vertices, but the file ends after 2,9\d\d lines of them$/);
     const longer = new TextEncoder().encode(header + [...rows, '1 1 1', '2 2 2'].map((r, i) => `${i === 2004 ? '1 1 1' : r}\n`).join(''));
