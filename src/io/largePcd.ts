@@ -3,9 +3,9 @@
 // (at most LIMITS.maxPoints) copied under the same fields into a small PCD that parsePcd reads; an
 // ASCII one as a point list as text is (largeText.ts: one row in k, about MAX_ROWS), its messages
 // naming the file's own points and lines. A compressed one (LZF, one block) is read whole only.
-import { LIMITS, SLICE_BYTES, fileSizeRefusal, formatCount } from './limits';
+import { SLICE_BYTES, fileSizeRefusal, formatCount, readOneInK, stepFor } from './limits';
 import { MAX_ROWS, keepRows, parseKeptRows } from './largeText';
-import { oneInK, parsePcd } from './pcd';
+import { parsePcd } from './pcd';
 import { type PcdHeader, canonicalHeader, parsePcdHeader } from './pcdHeader';
 import { LoadError, type Parsed, type ReadRange } from './types';
 
@@ -23,7 +23,7 @@ async function binarySliced(header: PcdHeader, size: number, read: ReadRange, on
   if (body > points * rowBytes) {
     throw new LoadError('pcd', 'malformed', `header declares ${formatCount(points)} points (${formatCount(points * rowBytes)} bytes of data), but the file has ${formatCount(body)} bytes after the header (${formatCount(body - points * rowBytes)} more)`);
   }
-  const step = Math.ceil(points / LIMITS.maxPoints);
+  const step = stepFor(points);
   const n = Math.ceil(points / step);
   const text = new TextEncoder().encode(canonicalHeader({ ...header, width: n, height: 1, points: n }));
   const small = new Uint8Array(text.length + n * rowBytes);
@@ -39,7 +39,7 @@ async function binarySliced(header: PcdHeader, size: number, read: ReadRange, on
     onRead?.(start + count * rowBytes);
   }
   const parsed = parsePcd(small);
-  if (step > 1) parsed.warnings.unshift(oneInK(points, step));
+  if (step > 1) parsed.warnings.unshift(readOneInK(points, step));
   return { ...parsed, fileVertexCount: points };
 }
 

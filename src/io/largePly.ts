@@ -7,7 +7,7 @@
 // list as text is (largeText.ts): one row in k, into a small ASCII PLY of the rows kept.
 import { chooseFormat } from './sniff';
 import { finish } from './finish';
-import { LIMITS, SLICE_BYTES, countOf, fileSizeRefusal, formatCount, largePlyRefusal } from './limits';
+import { LIMITS, SLICE_BYTES, countOf, fileSizeRefusal, formatCount, largePlyRefusal, readOneInK, stepFor } from './limits';
 import { keptVertexProperty, parsePly } from './ply';
 import { type PlyHeader, SCALAR_BYTES, parsePlyHeader, recordBytes } from './plyHeader';
 import { MAX_ROWS, keepRows, parseKeptRows } from './largeText';
@@ -65,7 +65,7 @@ export async function loadLargePly(name: string, size: number, read: ReadRange, 
   // LIMITS.maxPoints vertices: every step-th record.
   const records = Math.floor(body / stride);
   if (records < vertex.count) throw new LoadError('ply', 'truncated', `header declares ${formatCount(vertex.count)} vertices but the file ends after ${formatCount(records)}`);
-  const step = Math.ceil(vertex.count / LIMITS.maxPoints);
+  const step = stepFor(vertex.count);
   const n = Math.ceil(records / step);
   const text =
     `ply\nformat ${header.encoding} 1.0\nelement vertex ${n}\n` +
@@ -87,7 +87,7 @@ export async function loadLargePly(name: string, size: number, read: ReadRange, 
     options.onRead?.(start + count * stride);
   }
   const parsed = parsePly(small);
-  if (step > 1) parsed.warnings.unshift(`the file holds ${countOf(vertex.count, 'vertex', 'vertices')}; one in ${step} read (at most ${formatCount(LIMITS.maxPoints)}, LIMITS.maxPoints)`);
+  if (step > 1) parsed.warnings.unshift(readOneInK(vertex.count, step, 'vertex', 'vertices'));
   parsed.warnings.unshift(...warnings, ...header.warnings);
   if (step > 1) parsed.fileVertexCount = vertex.count;
   return finish('ply', parsed, { meshSamples: LIMITS.defaultMeshSamples, seed: 0, keepEveryPoint: options.keepEveryPoint === true });

@@ -14,7 +14,7 @@
 // (parseLasSliced; a LAZ file is decoded whole, read into the decoder's memory a slice at a time,
 // up to LIMITS.maxLazBytes).
 import { LAZ_BIT, type LazRecords, OLD_COMPRESSION_BIT, openLaz, openLazSliced } from './laz';
-import { LIMITS, POINT_LIMIT_TEXT, SLICE_BYTES, countOf, formatCount } from './limits';
+import { POINT_LIMIT_TEXT, SLICE_BYTES, countOf, formatCount, readOneInK, stepFor } from './limits';
 import { FLOAT32_MAX } from './numbers';
 import { Origin, storeShifted } from './origin';
 import { LoadError, type Parsed, type ReadRange } from './types';
@@ -123,11 +123,6 @@ function outOfRange(point: number, xyz: number[]): LoadError {
   return new LoadError('las', 'float-range', `point ${point}: ${'xyz'[a]} = ${xyz[a]} is out of float32 range (largest magnitude 3.4028235e38)`);
 }
 
-/** Every step-th point is read: at most LIMITS.maxPoints. */
-function stepFor(count: number): number {
-  return Math.max(1, Math.ceil(count / LIMITS.maxPoints));
-}
-
 /** The file holds `count` points from `pointsAt` on, records of `recordLength` bytes, in `size` bytes. */
 function checkLength(count: number, pointsAt: number, recordLength: number, size: number): void {
   const needed = pointsAt + count * recordLength;
@@ -135,10 +130,6 @@ function checkLength(count: number, pointsAt: number, recordLength: number, size
     const whole = Math.max(0, Math.floor((size - pointsAt) / recordLength));
     throw new LoadError('las', 'truncated', `header declares ${formatCount(count)} points but the file ends after ${formatCount(whole)} (${formatCount(size)} of ${formatCount(needed)} bytes)`);
   }
-}
-
-function readOneInK(count: number, step: number): string {
-  return `the file holds ${formatCount(count)} points; one in ${step} read (at most ${formatCount(LIMITS.maxPoints)}, LIMITS.maxPoints)`;
 }
 
 export function parseLas(bytes: Uint8Array): Parsed {

@@ -93,3 +93,22 @@ export function largePlyRefusal(bytes: number): string {
     `${formatBytes(LIMITS.maxLargePlyBytes)} (LIMITS.maxLargePlyBytes)`
   );
 }
+
+/** Every step-th of `count` points is read, so that at most LIMITS.maxPoints are. */
+export function stepFor(count: number): number {
+  return Math.max(1, Math.ceil(count / LIMITS.maxPoints));
+}
+
+/** The warning of a file of `count` points (vertices) read one in `step`. */
+export function readOneInK(count: number, step: number, noun = 'point', plural = `${noun}s`): string {
+  return `the file holds ${countOf(count, noun, plural)}; one in ${step} read (at most ${formatCount(LIMITS.maxPoints)}, LIMITS.maxPoints)`;
+}
+
+/** `head`, then every step-th of the `count` records of `recordBytes` bytes in `body`. */
+export function everyKthRecord(head: Uint8Array, body: Uint8Array, recordBytes: number, count: number, step: number): Uint8Array {
+  const n = Math.ceil(count / step);
+  const out = new Uint8Array(head.length + n * recordBytes);
+  out.set(head);
+  for (let i = 0, at = head.length; i < count; i += step, at += recordBytes) out.set(body.subarray(i * recordBytes, (i + 1) * recordBytes), at);
+  return out;
+}

@@ -2,7 +2,7 @@
 // has been checked here against LIMITS and the body's length. three reads whatever bytes are
 // there: a short binary body throws a RangeError, a short ASCII body gives fewer points.
 import { PCDLoader } from 'three/examples/jsm/loaders/PCDLoader.js';
-import { LIMITS, countOf, formatCount } from './limits';
+import { LIMITS, everyKthRecord, formatCount, readOneInK, stepFor } from './limits';
 import { checkLineLengths } from './lines';
 import { beyondFloat32, tokenMessage, wordColumn } from './numbers';
 import { checkedNumber } from './tokenError';
@@ -217,17 +217,10 @@ function parseOneInK(bytes: Uint8Array, header: PcdHeader): Parsed {
   if (body.length > needed) {
     throw new LoadError('pcd', 'malformed', `header declares ${formatCount(header.points)} points (${formatCount(needed)} bytes of data), but the file has ${formatCount(body.length)} bytes after the header (${formatCount(body.length - needed)} more)`);
   }
-  const step = Math.ceil(header.points / LIMITS.maxPoints);
+  const step = stepFor(header.points);
   const n = Math.ceil(header.points / step);
   const head = new TextEncoder().encode(canonicalHeader({ ...header, width: n, height: 1, points: n }));
-  const small = new Uint8Array(head.length + n * header.rowBytes);
-  small.set(head);
-  for (let i = 0, out = head.length; i < header.points; i += step, out += header.rowBytes) small.set(body.subarray(i * header.rowBytes, (i + 1) * header.rowBytes), out);
-  const parsed = parsePcd(small);
-  parsed.warnings.unshift(oneInK(header.points, step));
+  const parsed = parsePcd(everyKthRecord(head, body, header.rowBytes, header.points, step));
+  parsed.warnings.unshift(readOneInK(header.points, step));
   return { ...parsed, fileVertexCount: header.points };
-}
-
-export function oneInK(count: number, step: number): string {
-  return `the file holds ${countOf(count, 'point')}; one in ${step} read (at most ${formatCount(LIMITS.maxPoints)}, LIMITS.maxPoints)`;
 }

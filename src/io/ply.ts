@@ -5,7 +5,7 @@
 // four vertices, turns the mesh into a triangle soup when faces carry colours, and converts
 // colours into linear space; all three would have to be undone here.
 import { Uint32Builder } from './buffers';
-import { LIMITS, countOf, formatCount } from './limits';
+import { LIMITS, countOf, everyKthRecord, formatCount, readOneInK, stepFor } from './limits';
 import { checkLineLengths } from './lines';
 import { beyondFloat32, showToken } from './numbers';
 import { checkByteOrder } from './plyByteOrder';
@@ -438,17 +438,9 @@ function parseOneInK(bytes: Uint8Array, header: PlyHeader): Parsed {
       ? new LoadError('ply', 'truncated', `header declares ${formatCount(count)} vertices but the file ends after ${formatCount(whole)}`)
       : new LoadError('ply', 'malformed', `the header declares ${countOf(count, 'vertex', 'vertices')} (${countOf(count * stride, 'byte')} of data), but the file has ${formatCount(body)} bytes after the header (${formatCount(body - count * stride)} more)`);
   }
-  const step = Math.ceil(count / LIMITS.maxPoints);
-  const n = Math.ceil(count / step);
-  const headerText = new TextDecoder('latin1').decode(bytes.subarray(0, header.bodyOffset)).replace(/^(element[ \t]+vertex[ \t]+)\d+/m, `$1${n}`);
-  const head = new TextEncoder().encode(headerText);
-  const small = new Uint8Array(head.length + n * stride);
-  small.set(head);
-  for (let i = 0, out = head.length; i < count; i += step, out += stride) {
-    const from = header.bodyOffset + i * stride;
-    small.set(bytes.subarray(from, from + stride), out);
-  }
-  const parsed = parsePly(small);
-  parsed.warnings.unshift(`the file holds ${countOf(count, 'vertex', 'vertices')}; one in ${step} read (at most ${formatCount(LIMITS.maxPoints)}, LIMITS.maxPoints)`);
+  const step = stepFor(count);
+  const headerText = new TextDecoder('latin1').decode(bytes.subarray(0, header.bodyOffset)).replace(/^(element[ \t]+vertex[ \t]+)\d+/m, `$1${Math.ceil(count / step)}`);
+  const parsed = parsePly(everyKthRecord(new TextEncoder().encode(headerText), bytes.subarray(header.bodyOffset), stride, count, step));
+  parsed.warnings.unshift(readOneInK(count, step, 'vertex', 'vertices'));
   return { ...parsed, fileVertexCount: count };
 }
