@@ -16,13 +16,15 @@ const isolation = {
 // accuracy.html: the model worker fed clouds in bulk, driven by scripts/bench-accuracy.ts.
 const harnessPages = { kernels: 'kernels.html', accuracy: 'accuracy.html' };
 
-/** draco3d's decoder (src/io/draco.ts) requires node:fs, and laz-perf's (src/io/laz.ts) fs and path,
- * only when they run in Node; in the parse worker that branch never runs, so the imports are an
- * empty module instead of Vite's warning. */
+/** draco3d's decoder (src/io/draco.ts) requires node:fs, laz-perf's (src/io/laz.ts) fs and path,
+ * and 7-Zip's (src/io/sevenZip.ts) module, only when they run in Node; in the parse worker that
+ * branch never runs, so the imports are an empty module instead of Vite's warning. */
 function decodersWithoutFs(): Plugin {
   const empty = '\0decoder-node-builtin';
   const nodeOnly = (source: string, importer: string | undefined): boolean =>
-    (source === 'node:fs' && !!importer?.includes('/node_modules/draco3d/')) || ((source === 'fs' || source === 'path') && !!importer?.includes('/node_modules/laz-perf/'));
+    (source === 'node:fs' && !!importer?.includes('/node_modules/draco3d/')) ||
+    ((source === 'fs' || source === 'path') && !!importer?.includes('/node_modules/laz-perf/')) ||
+    (source === 'module' && !!importer?.includes('/node_modules/7z-wasm/'));
   return {
     name: 'decoders-without-fs',
     enforce: 'pre',
@@ -44,8 +46,8 @@ export default defineConfig({
   // The dev server has no CSP: React's refresh preamble is an inline script and HMR uses ws:.
   server: { headers: isolation, port: 5173, strictPort: false },
   preview: { headers: { ...isolation, 'Content-Security-Policy': CONTENT_SECURITY_POLICY }, port: 4173 },
-  // The model worker imports src/model/ortWasm.ts, the parse worker src/io/dracoWasm.ts and
-  // src/io/lazWasm.ts, whose digests come from sha256Imports().
+  // The model worker imports src/model/ortWasm.ts, the parse worker src/io/dracoWasm.ts,
+  // src/io/lazWasm.ts and src/io/sevenZipWasm.ts, whose digests come from sha256Imports().
   worker: { format: 'es', plugins: () => [sha256Imports(), decodersWithoutFs()] },
   build: {
     target: 'es2022',

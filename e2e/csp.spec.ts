@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { encodeDraco } from '../tests/io/dracoEncode';
 import { toLaz } from '../tests/io/lazWrite';
-import { testCloud, testIdsOf, toLas } from './modelnet';
+import { rar5 } from '../tests/io/rarWrite';
+import { testCloud, testIdsOf, toLas, toPly } from './modelnet';
 import { dropFile } from './helpers';
 
 // Written out by hand (not imported from scripts/vite-plugin-integrity.ts): what the page must say,
@@ -234,6 +235,26 @@ test.describe('without a service worker, what the app fetches is checked against
     await dropFile(page, 'scan.laz', laz);
     await expect(page.getByTestId('predictions')).toHaveAttribute('aria-busy', 'false', { timeout: 120_000 });
     await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'las');
+  });
+
+  // 7-Zip's wasm likewise, only for a .7z or .rar download.
+  test('a modified 7-Zip wasm is refused with both digests; the genuine one then reads the archive', async ({ page, context }) => {
+    test.setTimeout(5 * 60_000);
+    const original = readFileSync('node_modules/7z-wasm/7zz.wasm');
+    const modified = tampered(original);
+    const wasm = /\/assets\/7zz-[^/.]+\.wasm$/;
+    await context.route(wasm, (route) => route.fulfill({ body: modified, contentType: 'application/wasm' }));
+    await page.goto('/?device=wasm&votes=1');
+    const rar = rar5([{ name: 'set/airplane.ply', data: toPly(testCloud(testIdsOf('airplane')[0]!).points) }]);
+    await dropFile(page, 'set.rar', rar);
+    await expect(page.getByTestId('error')).toContainText(
+      `archive decoder wasm (7zz.wasm): sha256 mismatch, expected ${sha256(original)}, got ${sha256(modified)}`,
+      { timeout: 120_000 },
+    );
+    await context.unroute(wasm);
+    await dropFile(page, 'set.rar', rar);
+    await expect(page.getByTestId('predictions')).toHaveAttribute('aria-busy', 'false', { timeout: 120_000 });
+    await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'ply');
   });
 
   test('a modified model file is refused against the manifest', async ({ page, context }) => {

@@ -6,6 +6,10 @@
 // (the features alike whichever way up, src/model/novelty.ts);
 // "what the model sees" redraws the cloud normalised and upright without classifying it again;
 // a sparse scan is answered from it grown; a y-up scan standing on a floor patch loses the floor.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
 import { dropFile, dropTransfer, framesDrawn, saveScreenshot, valueOf, waitForFrameAfter } from './helpers';
@@ -19,6 +23,7 @@ import { encodeDraco } from '../tests/io/dracoEncode';
 import { boxGeometry, collada } from '../tests/io/colladaWrite';
 import { e57File } from '../tests/io/e57Write';
 import { toLaz } from '../tests/io/lazWrite';
+import { rar5 } from '../tests/io/rarWrite';
 import { tdsBox, tdsFile } from '../tests/io/tdsWrite';
 import { binaryFbx, meshTree } from '../tests/io/fbxWrite';
 
@@ -745,4 +750,39 @@ test('shapes turned about their up axis, as stored and saved y-up, are still ans
     }
   }
   await saveScreenshot(page, 'pose-turned-y-up');
+});
+
+/** A folder of `files` packed by `command` (7zz, tar) into one archive file, read back. */
+function packedWith(command: string, args: (out: string) => string[], files: Record<string, Uint8Array>): Uint8Array {
+  const dir = mkdtempSync(path.join(tmpdir(), 'e2e-archive-'));
+  try {
+    for (const [name, bytes] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      writeFileSync(path.join(dir, name), bytes);
+    }
+    execFileSync(command, args(path.join(dir, 'packed.out')), { cwd: dir, stdio: 'pipe' });
+    return new Uint8Array(readFileSync(path.join(dir, 'packed.out')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// Downloads as model sites and datasets pack them: the y-up chair as a PLY in a .7z (7-Zip's
+// default LZMA2, beside a licence), the airplane in a RAR (stored; RAR as CGTrader hands it out)
+// and the chair in a .tar.gz. 7-Zip's wasm is fetched and checked only for the first two.
+test('a model in a .7z, a .rar and a .tar.gz download is read and answered right', async ({ page }) => {
+  test.setTimeout(10 * 60_000);
+  await open(page, 'auto');
+  const chair = { 'chair/chair.ply': toPly(yUp(testCloud(CHAIR).points)), 'chair/LICENSE.txt': new TextEncoder().encode('CC-BY 4.0\n') };
+  const sevenZip = packedWith('7zz', (out) => ['a', '-t7z', '-bd', out, 'chair'], chair);
+  expect(await classifyFile(page, 'chair.7z', sevenZip)).toMatchObject({ top1: 'chair', up: 'y', detected: 'true' });
+  await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'ply');
+  await expect(page.getByTestId('warnings')).toContainText("read 'chair/chair.ply' (PLY) from the archive");
+  const chairAnswer = await page.getByTestId('class-0').textContent();
+  const airplane = rar5([{ name: 'airplane/airplane.ply', data: toPly(testCloud('airplane_0627').points) }]);
+  expect(await classifyFile(page, 'airplane.rar', airplane)).toMatchObject({ top1: 'airplane', up: 'z' });
+  const tgz = packedWith('tar', (out) => ['-czf', out, 'chair'], chair);
+  expect(await classifyFile(page, 'chair.tar.gz', tgz)).toMatchObject({ top1: 'chair', up: 'y', detected: 'true' });
+  expect(await page.getByTestId('class-0').textContent()).toBe(chairAnswer);
+  await expect(page.getByTestId('warnings')).toContainText("read 'chair.tar' from the gzip file");
 });

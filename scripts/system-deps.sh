@@ -13,6 +13,7 @@ packages=(
   python3-pytest
   python3-onnx              # ONNX checker and external-data split in the export
   libopenblas0-pthread      # without it torch's matrix products run ~20x slower
+  7zip                      # tests/io/archiveFormats.test.ts packs its .7z files with 7zz
 )
 
 missing=()

@@ -7,7 +7,7 @@ import { upWithFloor } from '../geometry/upTurn';
 import type { Classifier, TaughtHead } from '../model/classifier';
 import { formatOfName } from '../io/formats';
 import type { SidecarFiles } from '../io/gltf';
-import { LIMITS, loadFile, loadersReady } from '../io/index';
+import { LIMITS, loadWhenReady } from '../io/index';
 import { loadLargeFile } from '../io/largeFile';
 import { largestRead } from '../io/limits';
 import { centreOf, objectCloud } from '../io/objects';
@@ -94,8 +94,7 @@ export async function readCloud(file: string, keepEveryPoint = false, archiveEnt
     }
   } else {
     const bytes = new Uint8Array(readFileSync(file));
-    await loadersReady(bytes);
-    loaded = loadFile(name, bytes, { keepEveryPoint, sidecar: besideOnDisk(file), ...(archiveEntry === undefined ? {} : { archiveEntry }) });
+    loaded = await loadWhenReady(name, bytes, { keepEveryPoint, sidecar: besideOnDisk(file), ...(archiveEntry === undefined ? {} : { archiveEntry }) });
   }
   return { loaded, positions: loaded.cloud.positions.subarray(0, loaded.cloud.count * 3) };
 }

@@ -1,17 +1,20 @@
-// A .zip holding a model, as people download them: Sketchfab's glTF (scene.gltf, scene.bin and
-// textures), Thingiverse's and Printables' STL sets, a scan app's export. The model inside is read
+// An archive holding a model, as people download them: a .zip (Sketchfab's glTF: scene.gltf,
+// scene.bin and textures; Thingiverse's and Printables' STL sets; a scan app's export), a .7z or
+// .rar (CGTrader, Free3D), a .tar or .tar.gz (datasets, Linux tools). The model inside is read
 // by its own reader, a .gltf with the separate files it names; textures and other files are never
 // unpacked. One model is read: the largest of those with a model's extension (.txt / .csv / .asc
 // only when nothing else is there: a zip's README.txt is not a point cloud), or the one asked for
 // (`entry`: the page offers each, the CLI's --archive-models classifies each); the result lists
 // them all.
 // macOS's resource forks (__MACOSX/, ._name) are skipped.
-import { type FormatId, extensionOf, formatLabel } from './formats';
+import { type ArchiveFormat, type FormatId, extensionOf, formatForName, formatLabel, isArchiveFormat } from './formats';
 import { type SidecarFiles, sidecarPath } from './gltf';
 import { formatCount } from './limits';
 import { chooseFormat } from './sniff';
 import { quote } from './text';
 import { LoadError, type Parsed } from './types';
+import { sevenZipEntries } from './sevenZip';
+import { tarEntries } from './tar';
 import { unzipEntries } from './zip';
 
 /** Extensions that are often documents in a download, read only when nothing else is there. */
@@ -24,25 +27,34 @@ function isJunk(name: string): boolean {
   return name.endsWith('/') || name.startsWith('__MACOSX/') || base.startsWith('._') || base === '.DS_Store';
 }
 
-/** The model inside the archive `bytes`, read by `parse` (the parsers' table, passed in to keep
- * the import graph one-way); `accepted` says which extensions are models; `entry` names the model
- * to read (default: the largest). */
-export function parseArchive(bytes: Uint8Array, accepted: (ext: string) => boolean, parse: Parse, entry?: string): Parsed {
-  const { files } = unzipEntries('zip', bytes, (name) => !isJunk(name) && (accepted(extensionOf(name)) || extensionOf(name) === 'bin'), 'files', 'the zip archive');
+/** An archive's files whose names `keep` accepts, by name (only those are unpacked). */
+function archiveFiles(format: ArchiveFormat, bytes: Uint8Array, keep: (name: string) => boolean): Record<string, Uint8Array> {
+  if (format === 'zip') return unzipEntries('zip', bytes, keep, 'files', 'the zip archive').files;
+  if (format === 'tar') return tarEntries(bytes, keep);
+  return sevenZipEntries(format, bytes, keep);
+}
+
+const isNested = (name: string): boolean => isArchiveFormat(formatForName(name)?.id) || /\.(t?gz)$/i.test(name);
+
+/** The model inside the archive `bytes` (a `format` archive), read by `parse` (the parsers' table,
+ * passed in to keep the import graph one-way); `accepted` says which extensions are models;
+ * `entry` names the model to read (default: the largest). */
+export function parseArchive(format: ArchiveFormat, bytes: Uint8Array, accepted: (ext: string) => boolean, parse: Parse, entry?: string): Parsed {
+  const files = archiveFiles(format, bytes, (name) => !isJunk(name) && (accepted(extensionOf(name)) || extensionOf(name) === 'bin'));
   const names = Object.keys(files);
-  const models = names.filter((n) => extensionOf(n) !== 'bin' && extensionOf(n) !== 'zip');
+  const models = names.filter((n) => extensionOf(n) !== 'bin' && !isNested(n));
   const strong = models.filter((n) => !WEAK.has(extensionOf(n)));
   const bySize = (a: string, b: string) => files[b]!.length - files[a]!.length || a.localeCompare(b);
   // The models, largest first; documents (.txt, .csv) only when there is nothing else.
   const all = (strong.length > 0 ? strong : models).sort(bySize);
   if (entry !== undefined && !all.includes(entry)) {
-    throw new LoadError('zip', 'unsupported', `the archive holds no model ${quote(entry, 80)}${all.length > 0 ? ` (it holds ${all.slice(0, 3).map((n) => quote(n)).join(', ')}${all.length > 3 ? ', ...' : ''})` : ''}`);
+    throw new LoadError(format, 'unsupported', `the archive holds no model ${quote(entry, 80)}${all.length > 0 ? ` (it holds ${all.slice(0, 3).map((n) => quote(n)).join(', ')}${all.length > 3 ? ', ...' : ''})` : ''}`);
   }
   const chosen = entry ?? all[0];
   if (chosen === undefined) {
-    const nested = names.filter((n) => extensionOf(n) === 'zip');
+    const nested = names.filter(isNested);
     const why = nested.length > 0 ? `only other archives (${nested.slice(0, 3).map((n) => quote(n)).join(', ')}); unpack them first` : 'no file this app reads';
-    throw new LoadError('zip', 'unsupported', `the archive holds ${why}`);
+    throw new LoadError(format, 'unsupported', `the archive holds ${why}`);
   }
   const inner = files[chosen]!;
   let parsed: Parsed;
@@ -50,12 +62,12 @@ export function parseArchive(bytes: Uint8Array, accepted: (ext: string) => boole
   try {
     const { entry, warnings } = chooseFormat(chosen, inner);
     id = entry.id;
-    if (id === 'zip') throw new LoadError('zip', 'unsupported', 'it is itself an archive; unpack it first');
+    if (isArchiveFormat(id)) throw new LoadError(format, 'unsupported', 'it is itself an archive; unpack it first');
     parsed = parse(id, inner, sidecarsOf(chosen, files));
     parsed.warnings.unshift(...warnings);
   } catch (error) {
     if (!(error instanceof LoadError)) throw error;
-    throw new LoadError('zip', error.reason, `${quote(chosen)} in the archive: ${error.message}`);
+    throw new LoadError(format, error.reason, `${quote(chosen)} in the archive: ${error.message}`);
   }
   const others = all.filter((n) => n !== chosen);
   const which = entry === undefined ? `the largest, ${quote(chosen)}` : quote(chosen);

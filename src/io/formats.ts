@@ -4,6 +4,7 @@
 // No parsers are imported: the page builds its picker from this module without pulling them (and
 // three's loaders) into the main bundle; the parsers run in the parse worker.
 import { type FileHead, hasPointRow, isBinaryStl, startsWith } from './content';
+import { is7z, isRar, isUstar } from './archiveSignatures';
 
 
 /** The name of a zip's first entry (its local header: the name's length at byte 26, the name at 30). */
@@ -161,6 +162,11 @@ const TABLE = {
   },
   // E57 (e57.ts), laser scanners' exchange format: "ASTM-E57", then the version.
   e57: { label: 'E57', extensions: ['e57'], text: false, sniff: { signature: ({ bytes }) => startsWith(bytes, 'ASTM-E57') } },
+  // Tar, 7-Zip and RAR archives holding a model (archive.ts; tar.ts, sevenZip.ts): "ustar" at byte
+  // 257 (a v7 tar, without it, by its name), and the 7-Zip and RAR signatures.
+  tar: { label: 'Tar archive', extensions: ['tar'], text: false, sniff: { signature: ({ bytes }) => isUstar(bytes) } },
+  '7z': { label: '7-Zip archive', extensions: ['7z'], text: false, sniff: { signature: ({ bytes }) => is7z(bytes) } },
+  rar: { label: 'RAR archive', extensions: ['rar'], text: false, sniff: { signature: ({ bytes }) => isRar(bytes) } },
   // A zip archive holding a model (archive.ts); last, so that the zip formats above (3MF, .npz,
   // USDZ) are recognised by their own tests first.
   zip: { label: 'Zip archive', extensions: ['zip', 'kmz', 'zae'], text: false, sniff: { signature: ({ bytes }) => startsWith(bytes, 'PK\x03\x04') } },
@@ -178,13 +184,20 @@ export function formatLabel(format: FormatId): string {
   return TABLE[format].label;
 }
 
-/** Every extension we read, with dots; and .gz, a file of one of them gzipped whole (scan.ply.gz). */
-export const ACCEPTED_EXTENSIONS: readonly string[] = [...FORMATS.flatMap((f) => f.extensions.map((e) => `.${e}`)), '.gz'];
+/** Every extension we read, with dots; and .gz, a file of one of them gzipped whole (scan.ply.gz),
+ * and .tgz, a gzipped tar. */
+export const ACCEPTED_EXTENSIONS: readonly string[] = [...FORMATS.flatMap((f) => f.extensions.map((e) => `.${e}`)), '.gz', '.tgz'];
 
-/** The name of the file a gzipped one holds ("scan.ply.gz" -> "scan.ply"); null for another name. */
+/** The name of the file a gzipped one holds ("scan.ply.gz" -> "scan.ply", "set.tgz" -> "set.tar");
+ * null for another name. */
 export function gzippedName(name: string): string | null {
-  return /\.gz$/i.test(name) ? name.slice(0, -3) : null;
+  return /\.gz$/i.test(name) ? name.slice(0, -3) : /\.tgz$/i.test(name) ? `${name.slice(0, -4)}.tar` : null;
 }
+
+/** The archives, read by archive.ts (their models read by their own readers). */
+export const ARCHIVE_FORMATS = ['zip', 'tar', '7z', 'rar'] as const;
+export type ArchiveFormat = (typeof ARCHIVE_FORMATS)[number];
+export const isArchiveFormat = (id: string | undefined): id is ArchiveFormat => (ARCHIVE_FORMATS as readonly string[]).includes(id ?? '');
 
 /** The file picker's `accept` attribute. */
 export const ACCEPT = ACCEPTED_EXTENSIONS.join(',');
@@ -207,8 +220,9 @@ export const UNREAD_FORMATS: Readonly<Record<string, string>> = {
   c4d: `Cinema 4D files are not read; ${EXPORT_MESH}`,
   ma: `Maya files are not read; ${EXPORT_MESH} (or FBX)`,
   mb: `Maya files are not read; ${EXPORT_MESH} (or FBX)`,
-  rar: 'RAR archives are not read; unpack it and open the model inside, or drop it as a .zip',
-  '7z': '7-Zip archives are not read; unpack it and open the model inside, or drop it as a .zip',
+  xz: 'xz-compressed files are not read; unpack it and open the model inside, or drop it as a .zip or .tar.gz',
+  bz2: 'bzip2-compressed files are not read; unpack it and open the model inside, or drop it as a .zip or .tar.gz',
+  zst: 'Zstandard-compressed files are not read; unpack it and open the model inside, or drop it as a .zip or .tar.gz',
   max: `3ds Max files are not read; ${EXPORT_MESH}`,
   skp: `SketchUp files are not read; ${EXPORT_MESH}`,
   step: `CAD files (STEP) are not read; ${EXPORT_MESH}`,

@@ -1,19 +1,22 @@
 // The loaders' one entry point: bytes of a named file -> a point cloud, or a LoadError that says
 // what is wrong. Pure: no DOM, no network, so it runs in a Web Worker.
+import { is7z, isRar, isUstar } from './archiveSignatures';
 import { isBinaryStl, startsWith } from './content';
 import { dracoReady, needsDraco } from './draco';
 import { detectWideText, wideToUtf8 } from './encoding';
 import { fbxReady, isFbx } from './fbx';
 import { isLaz, lazReady } from './laz';
 import { finish } from './finish';
-import { type FormatId, formatForName, gzippedName } from './formats';
+import { type FormatId, formatForName, gzippedName, isArchiveFormat } from './formats';
 import { type SidecarFiles, parseGltf } from './gltf';
 import { gunzip, gunzipHead, isGzip } from './gzip';
 import { LIMITS, fileSizeRefusal, formatCount } from './limits';
 import { meshoptReady } from './meshopt';
-import { PARSERS, parseZip } from './parsers';
+import { PARSERS, parseArchiveModel } from './parsers';
 import { chooseFormat } from './sniff';
 import { LoadError, type LoadResult } from './types';
+import { sevenZipNames, sevenZipReady } from './sevenZip';
+import { tarNames } from './tar';
 import { zipEntryNames } from './zip';
 
 export { LIMITS } from './limits';
@@ -36,20 +39,52 @@ export interface LoadOptions {
 
 /** Settles once the loaders `bytes` needs can run: the meshopt decoder's WebAssembly compiles
  * asynchronously (meshopt.ts), the Draco decoder is loaded the first time a file holds Draco data
- * (draco.ts), three's FBX loader the first time a file is FBX (fbx.ts), and the LAZ decoder the
- * first time a file is LAZ (laz.ts); an archive is judged by its models' names, a file gzipped
- * whole by what it holds. Callers await it before loadFile; a file read before it settles that needs a decoder, or one whose decoder could
- * not be loaded, is refused with the reason. */
+ * (draco.ts), three's FBX loader the first time a file is FBX (fbx.ts), the LAZ decoder the first
+ * time a file is LAZ (laz.ts) and 7-Zip the first time a file is a 7-Zip or RAR archive
+ * (sevenZip.ts); an archive is judged by its models' names, a file gzipped whole by what it holds.
+ * Callers await it before loadFile; a file read before it settles that needs a decoder, or one
+ * whose decoder could not be loaded, is refused with the reason. */
 export async function loadersReady(bytes?: Uint8Array): Promise<void> {
   await meshoptReady;
   if (!bytes) return;
-  // A file gzipped whole: what it holds decides (its first megabyte).
-  if (isGzip(bytes)) bytes = gunzipHead(bytes);
-  // A zip archive's model (archive.ts) is known by its entries' names, read once from its directory.
-  const names = startsWith(bytes, 'PK\x03\x04') ? zipEntryNames(bytes) : null;
+  // A file gzipped whole: what it holds decides (its first megabyte; all of a tar, whose names run
+  // through it).
+  if (isGzip(bytes)) {
+    const head = gunzipHead(bytes);
+    bytes = isUstar(head) ? gunzipHead(bytes, LIMITS.maxFileBytes) : head;
+  }
+  const names = await archiveNames(bytes);
   if (names ? names.some((n) => /\.(glb|gltf|drc)$/i.test(n)) : needsDraco(bytes)) await dracoReady();
   if (names ? names.some((n) => /\.fbx$/i.test(n)) : isFbx(bytes)) await fbxReady();
   if (names ? names.some((n) => /\.laz$/i.test(n)) : isLaz(bytes)) await lazReady();
+}
+
+/** The names of an archive's files, from its directory or headers (nothing is unpacked; 7-Zip is
+ * loaded for a 7-Zip or RAR archive); null for a file that is not an archive. */
+async function archiveNames(bytes: Uint8Array): Promise<string[] | null> {
+  if (startsWith(bytes, 'PK\x03\x04')) return zipEntryNames(bytes);
+  if (isUstar(bytes)) return tarNames(bytes);
+  const sevenZip = is7z(bytes) ? '7z' : isRar(bytes) ? 'rar' : null;
+  if (!sevenZip) return null;
+  await sevenZipReady();
+  const names = sevenZipNames(sevenZip, bytes);
+  await sevenZipReady(); // each instance reads one archive: a fresh one for loadFile
+  return names;
+}
+
+/** The file before this one in `loadWhenReady`. */
+let previous: Promise<unknown> = Promise.resolve();
+
+/** loadersReady, then loadFile: one file at a time, so that a decoder dropped after a file (the
+ * LAZ decoder and 7-Zip are, after a large or a damaged one) is loaded again before the next file
+ * that needs it is read, never between that file's wait and its read. */
+export function loadWhenReady(name: string, bytes: Uint8Array, options: LoadOptions = {}): Promise<LoadResult> {
+  const load = previous.then(async () => {
+    await loadersReady(bytes);
+    return loadFile(name, bytes, options);
+  });
+  previous = load.catch(() => undefined);
+  return load;
 }
 
 export function loadFile(name: string, bytes: Uint8Array, options: LoadOptions = {}): LoadResult {
@@ -75,7 +110,11 @@ export function loadFile(name: string, bytes: Uint8Array, options: LoadOptions =
   const { bytes: content, warnings: encodingWarnings } = asUtf8(named, bytes);
   const { entry, warnings } = chooseFormat(name, content);
   const parsed =
-    entry.id === 'gltf' && options.sidecar ? parseGltf(content, options.sidecar) : entry.id === 'zip' && options.archiveEntry !== undefined ? parseZip(content, options.archiveEntry) : PARSERS[entry.id](content);
+    entry.id === 'gltf' && options.sidecar
+      ? parseGltf(content, options.sidecar)
+      : isArchiveFormat(entry.id) && options.archiveEntry !== undefined
+        ? parseArchiveModel(entry.id, content, options.archiveEntry)
+        : PARSERS[entry.id](content);
   parsed.warnings.unshift(...encodingWarnings, ...warnings);
   return finish(parsed.format ?? entry.id, parsed, { meshSamples, seed, keepEveryPoint: options.keepEveryPoint === true });
 }

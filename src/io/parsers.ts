@@ -6,7 +6,7 @@ import { parseDrc } from './drc';
 import { parseDxf } from './dxf';
 import { parseE57 } from './e57';
 import { parseFbx } from './fbx';
-import { type FormatId, formatForName } from './formats';
+import { type ArchiveFormat, type FormatId, formatForName } from './formats';
 import { parseGltf } from './gltf';
 import { parseLas } from './las';
 import { parseNpy } from './npy';
@@ -48,12 +48,16 @@ export const PARSERS: Readonly<Record<FormatId, (bytes: Uint8Array) => Parsed>> 
   dxf: parseDxf,
   x3d: parseX3d,
   ptx: (bytes) => parsePtx(readText('ptx', bytes)),
-  zip: (bytes) => parseZip(bytes),
+  tar: (bytes) => parseArchiveModel('tar', bytes),
+  '7z': (bytes) => parseArchiveModel('7z', bytes),
+  rar: (bytes) => parseArchiveModel('rar', bytes),
+  zip: (bytes) => parseArchiveModel('zip', bytes),
 };
 
-/** A zip archive's model: `entry`, or the largest (archive.ts). */
-export function parseZip(bytes: Uint8Array, entry?: string): Parsed {
+/** An archive's model: `entry`, or the largest (archive.ts). */
+export function parseArchiveModel(format: ArchiveFormat, bytes: Uint8Array, entry?: string): Parsed {
   return parseArchive(
+    format,
     bytes,
     (ext) => formatForName(`.${ext}`) !== undefined,
     (id, inner, sidecar) => (id === 'gltf' ? parseGltf(inner, sidecar) : PARSERS[id](inner)),

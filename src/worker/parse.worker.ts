@@ -2,7 +2,7 @@
 // The worker that parses files off the main thread: one handler per request of protocol.ts.
 // It reads the File itself (the page never holds a huge file's bytes), reports its stages, and
 // picks the points the viewer draws, so the page only receives arrays it can use as they are.
-import { LIMITS, LoadError, loadFile, loadersReady } from '../io/index';
+import { LIMITS, LoadError, loadWhenReady, loadersReady } from '../io/index';
 import { type SidecarFiles, sidecarPath } from '../io/gltf';
 import { formatCount } from '../io/limits';
 import { loadLargeFile } from '../io/largeFile';
@@ -65,9 +65,9 @@ serve<ParseApi>(
         const bytes = 'file' in payload ? await readBlob(payload.file, progress) : new Uint8Array(payload.bytes);
         const sidecar = await companionFiles(payload.companions ?? []);
         progress({ stage: 'parse' });
-        await loadersReady(bytes);
+        await loadersReady(bytes); // the decoders' first load is not the parse's time
         start = performance.now();
-        result = loadFile(payload.name, bytes, { keepEveryPoint, ...(sidecar ? { sidecar } : {}), ...(payload.archiveEntry === undefined ? {} : { archiveEntry: payload.archiveEntry }) });
+        result = await loadWhenReady(payload.name, bytes, { keepEveryPoint, ...(sidecar ? { sidecar } : {}), ...(payload.archiveEntry === undefined ? {} : { archiveEntry: payload.archiveEntry }) });
       }
       const ms = performance.now() - start;
       progress({ stage: 'view' });

@@ -52,7 +52,8 @@ describe('bad input', () => {
   test('formats people have that are not read say what to export instead', () => {
     expectError('room.rcp', garbage(64), 'unsupported', 'room.rcp: ReCap projects are not read; export the scan as PLY, LAS or XYZ');
     expectError('chair.blend', garbage(64), 'unsupported', 'chair.blend: Blender files are not read; export the model as glTF (.glb), OBJ, PLY or STL (File > Export)');
-    expectError('download.rar', garbage(64), 'unsupported', 'download.rar: RAR archives are not read; unpack it and open the model inside, or drop it as a .zip');
+    expectError('download.tar.xz', garbage(64), 'unsupported', 'download.tar.xz: xz-compressed files are not read; unpack it and open the model inside, or drop it as a .zip or .tar.gz');
+    expectError('download.rar', garbage(64), 'malformed', 'RAR archive: the file is not a RAR archive (it does not start with RAR\'s signature, "Rar!" 1A 07)');
     // FBX, E57 and COLLADA are read now: garbage named so is refused as what it is not.
     expectError('room.e57', garbage(64), 'malformed', 'E57: the file does not start with "ASTM-E57" (every E57 file does)');
     expectError('chair.fbx', garbage(64), 'malformed', 'FBX: not an FBX file: binary FBX starts with "Kaydara FBX Binary", ASCII FBX with "; FBX"');
@@ -63,7 +64,7 @@ describe('bad input', () => {
 
   test('binary garbage: unknown name, or a format name it does not match', () => {
     const junk = garbage(4096);
-    expectError('junk.bin', junk, 'unsupported', /^junk\.bin: unrecognised format \(extension \.bin; the content is none of PLY, OBJ, PCD, XYZ, OFF, STL, glTF, 3MF, LAS, NumPy, SPZ, USD, Draco, FBX, COLLADA, VRML\/X3D, DXF, 3DS, PTX, E57, Zip archive; it starts with 0x[0-9a-f]{2}( 0x[0-9a-f]{2}){7}\)$/);
+    expectError('junk.bin', junk, 'unsupported', /^junk\.bin: unrecognised format \(extension \.bin; the content is none of PLY, OBJ, PCD, XYZ, OFF, STL, glTF, 3MF, LAS, NumPy, SPZ, USD, Draco, FBX, COLLADA, VRML\/X3D, DXF, 3DS, PTX, E57, Tar archive, 7-Zip archive, RAR archive, Zip archive; it starts with 0x[0-9a-f]{2}( 0x[0-9a-f]{2}){7}\)$/);
     expectError('junk.ply', junk, 'malformed', `PLY: the file does not start with the line 'ply'`);
     expectError('junk.las', junk, 'malformed', 'LAS: the file does not start with "LASF" (every LAS file does)');
     expectError('junk.npy', junk, 'malformed', `NumPy: the file does not start with NumPy's "\\x93NUMPY" (every .npy file does)`);

@@ -46,13 +46,13 @@ describe('sniffing', () => {
     expect(extensionOf('archive.tar.xyz')).toBe('xyz');
     expect(extensionOf('noext')).toBe('');
     expect(extensionOf('dot.')).toBe('');
-    expect(ACCEPTED_EXTENSIONS).toEqual(['.ply', '.obj', '.pcd', '.xyz', '.txt', '.csv', '.pts', '.asc', '.xyzn', '.xyzrgb', '.off', '.stl', '.glb', '.gltf', '.3mf', '.las', '.laz', '.npy', '.npz', '.splat', '.spz', '.usdz', '.usda', '.usdc', '.usd', '.drc', '.fbx', '.dae', '.wrl', '.x3d', '.x3dv', '.wrz', '.x3dz', '.x3dvz', '.dxf', '.3ds', '.ptx', '.e57', '.zip', '.kmz', '.zae', '.gz']);
+    expect(ACCEPTED_EXTENSIONS).toEqual(['.ply', '.obj', '.pcd', '.xyz', '.txt', '.csv', '.pts', '.asc', '.xyzn', '.xyzrgb', '.off', '.stl', '.glb', '.gltf', '.3mf', '.las', '.laz', '.npy', '.npz', '.splat', '.spz', '.usdz', '.usda', '.usdc', '.usd', '.drc', '.fbx', '.dae', '.wrl', '.x3d', '.x3dv', '.wrz', '.x3dz', '.x3dvz', '.dxf', '.3ds', '.ptx', '.e57', '.tar', '.7z', '.rar', '.zip', '.kmz', '.zae', '.gz', '.tgz']);
   });
 });
 
 describe('extensions (the page-side table, without parsers)', () => {
-  test('the file picker accepts exactly the parsers\' extensions, and .gz (one of them gzipped)', () => {
-    expect([...ACCEPTED_EXTENSIONS].sort()).toEqual([...FORMATS.flatMap((f) => f.extensions.map((e) => `.${e}`)), '.gz'].sort());
+  test('the file picker accepts exactly the parsers\' extensions, .gz (one of them gzipped) and .tgz', () => {
+    expect([...ACCEPTED_EXTENSIONS].sort()).toEqual([...FORMATS.flatMap((f) => f.extensions.map((e) => `.${e}`)), '.gz', '.tgz'].sort());
   });
 
   test('a name suggests the same format as the parsers\' table', () => {

@@ -53,8 +53,8 @@ describe('files gzipped whole', () => {
     expectError('notes.gz', gz('just some words\n'), 'unsupported', /^notes: unrecognised format \(no extension/);
   });
 
-  test('folders and the CLI list a .gz of a format the app reads, not another .gz', () => {
-    expect(['scan.ply.gz', 'cloud.TXT.GZ', 'scan.laz.gz', 'server.log.gz', 'backup.tar.gz', 'scan.ply'].map(isReadableName)).toEqual([true, true, true, false, false, true]);
+  test('folders and the CLI list a .gz of a format the app reads (a tar of models too), not another .gz', () => {
+    expect(['scan.ply.gz', 'cloud.TXT.GZ', 'scan.laz.gz', 'server.log.gz', 'models.tar.gz', 'models.tgz', 'scan.ply'].map(isReadableName)).toEqual([true, true, true, false, true, true, true]);
     expect(() => loadFile('scan.ply.gz', new Uint8Array(0))).toThrow('the file is empty (0 bytes)');
   });
 });
