@@ -13,7 +13,8 @@ export const USAGE = `usage:
 
 classify  classifies every file named and every file of a format the app reads (PLY, OBJ, PCD,
           XYZ, OFF, STL, glTF, Draco, FBX, COLLADA, VRML, X3D, DXF, 3DS, USD, 3MF, LAS, E57,
-          PTX, NumPy, splats, and .zip archives holding one) under the folders named; a file
+          PTX, NumPy, splats, each also gzipped, and .zip, .7z, .rar, .tar and .tar.gz archives
+          holding them) under the folders named; a file
           below a sub-folder is labelled with that sub-folder's name (its class).
           Results go to stdout as JSON (default, or --json) or to a CSV file (--csv out.csv;
           --csv - writes the CSV to stdout); progress goes to stderr.
@@ -35,7 +36,8 @@ teach     trains a new head on the frozen model's features of the files in <fold
             in the app; with --objects each is classified alone too (the JSON's "objects": its
             points, centre and answer); without, the file's answer is marked not sure
   --archive-models
-            an archive (.zip) of several models is answered for its largest, as in the app;
+            an archive (.zip, .7z, .rar, .tar, .tar.gz) of several models is answered for its
+            largest, as in the app;
             with --archive-models each of its other models is classified too (the JSON's
             "archiveModels": each model's path in the archive and its answer, or its error)
 

@@ -250,9 +250,11 @@ def test_a_folder_dataset_leaves_usd_files_out_and_says_so(tmp_path, capsys):
         np.savetxt(tmp_path / c / "one.xyz", np.random.default_rng(0).normal(size=(64, 3)))
     (tmp_path / "a" / "scan.usdz").write_bytes(b"PK\x03\x04")
     (tmp_path / "b" / "table.dae").write_bytes(b"<COLLADA/>")
+    (tmp_path / "b" / "set.7z").write_bytes(b"7z\xbc\xaf\x27\x1c")
+    (tmp_path / "b" / "set.tar.gz").write_bytes(b"\x1f\x8b")
     data = load_folder(tmp_path, n_in=32)
     assert data.ids == ["a/one.xyz", "b/one.xyz"]
-    assert "2 USD / Draco / FBX / COLLADA / VRML / DXF / 3DS / E57 / PTX / LAZ / zip file(s) left out (a/scan.usdz, b/table.dae)" in capsys.readouterr().err
+    assert "4 USD / Draco / FBX / COLLADA / VRML / DXF / 3DS / E57 / PTX / LAZ / archive file(s) left out (a/scan.usdz, b/set.7z, b/set.tar.gz, ...)" in capsys.readouterr().err
 
 
 def test_a_meshopt_or_draco_glb_is_refused_not_misread(tmp_path):
