@@ -9,10 +9,13 @@
 // Leica's PTX (a grid with no-return positions, registered by its transform); the table as 3DS
 // (each part an object, its vertices placed), and as VRML97 from a CAD program (the leg DEFined
 // once, USEd at four feet by Transforms) (session 62); a test airplane as a LAZ lidar scan in map
-// coordinates (session 63).
+// coordinates (session 63); the table and the chair in a .7z and a .tar.gz, the airplane in a
+// .rar (session 64).
 //   node --input-type=module -e "const { runnerImport } = await import('vite'); await runnerImport('./scripts/user-files.ts', { configFile: false, logLevel: 'warn' });" -- /tmp/user-files
 //   npx any2point classify /tmp/user-files --device cpu
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { zipSync } from 'three/examples/jsm/libs/fflate.module.js';
 import { testCloud, toGlb, toGltfWithBuffer, toLas, toPly } from '../e2e/modelnet';
@@ -20,6 +23,7 @@ import { collada } from '../tests/io/colladaWrite';
 import { encodeDraco } from '../tests/io/dracoEncode';
 import { e57File } from '../tests/io/e57Write';
 import { toLaz } from '../tests/io/lazWrite';
+import { rar5 } from '../tests/io/rarWrite';
 import { tdsFile } from '../tests/io/tdsWrite';
 import { binaryFbx, meshTree } from '../tests/io/fbxWrite';
 import { glbFile } from '../tests/io/generate';
@@ -137,4 +141,16 @@ const legs = [0, 1, 2, 3].map((k) => `Transform { translation ${feet.slice(3 * k
 writeFileSync(path.join(out, 'table.wrl'), `#VRML V2.0 utf8\n# a CAD program's export\nTransform { children [\n  Shape { geometry ${faceSet(top.corners, top.quads)} }\n  ${legs.join('\n  ')}\n] }\n`);
 // LAZ: an airplane as a lidar survey publishes it, LASzip-compressed, in a map's coordinates.
 writeFileSync(path.join(out, 'airplane.laz'), toLaz(toLas(testCloud('airplane_0627').points, [512345, 5401234, 100])));
-console.log(`user-files: 15 files written under ${out}`);
+// Archives as CGTrader / Free3D / datasets hand them out (session 64): the table's FBX and the
+// chair's PTX in a .7z (7-Zip's default LZMA2; Debian's 7zz) and in a .tar.gz (GNU tar), the
+// airplane as a PLY in a RAR (stored: tests/io/rarWrite.ts).
+const packDir = mkdtempSync(path.join(tmpdir(), 'user-files-'));
+mkdirSync(path.join(packDir, 'set'));
+copyFileSync(path.join(out, 'table.fbx'), path.join(packDir, 'set', 'table.fbx'));
+copyFileSync(path.join(out, 'chair.ptx'), path.join(packDir, 'set', 'chair.ptx'));
+writeFileSync(path.join(packDir, 'set', 'readme.txt'), 'CC-BY 4.0\n');
+execFileSync('7zz', ['a', '-t7z', '-bd', path.join(out, 'set.7z'), 'set'], { cwd: packDir, stdio: 'pipe' });
+execFileSync('tar', ['-czf', path.join(out, 'set.tar.gz'), 'set'], { cwd: packDir });
+rmSync(packDir, { recursive: true, force: true });
+writeFileSync(path.join(out, 'airplane.rar'), rar5([{ name: 'airplane/airplane.ply', data: toPly(testCloud('airplane_0627').points) }]));
+console.log(`user-files: 18 files written under ${out}`);
