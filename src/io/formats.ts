@@ -162,6 +162,9 @@ const TABLE = {
   },
   // E57 (e57.ts), laser scanners' exchange format: "ASTM-E57", then the version.
   e57: { label: 'E57', extensions: ['e57'], text: false, sniff: { signature: ({ bytes }) => startsWith(bytes, 'ASTM-E57') } },
+  // HDF5 (hdf5.ts): the datasets of point-cloud research (ModelNet40's and ScanObjectNN's .h5), by
+  // its signature (at byte 0; a file with a user block is read by its name).
+  hdf5: { label: 'HDF5', extensions: ['h5', 'hdf5', 'he5'], text: false, sniff: { signature: ({ bytes }) => startsWith(bytes, '\x89HDF\r\n\x1a\n') } },
   // Tar, 7-Zip and RAR archives holding a model (archive.ts; tar.ts, sevenZip.ts): "ustar" at byte
   // 257 (a v7 tar, without it, by its name), and the 7-Zip and RAR signatures.
   tar: { label: 'Tar archive', extensions: ['tar'], text: false, sniff: { signature: ({ bytes }) => isUstar(bytes) } },
@@ -232,8 +235,6 @@ export const UNREAD_FORMATS: Readonly<Record<string, string>> = {
   dwg: `CAD drawings (DWG) are not read; ${EXPORT_MESH}`,
   ifc: `IFC building models are not read; ${EXPORT_MESH}`,
   x3db: `X3D's binary encoding is not read; ${EXPORT_MESH}, or X3D as XML`,
-  h5: `HDF5 files are not read; ${TO_NUMPY}`,
-  hdf5: `HDF5 files are not read; ${TO_NUMPY}`,
   pt: `PyTorch files (.pt) are not read; ${TO_NUMPY}`,
   pth: `PyTorch files (.pth) are not read; ${TO_NUMPY}`,
 };

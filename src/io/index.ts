@@ -7,12 +7,12 @@ import { detectWideText, wideToUtf8 } from './encoding';
 import { fbxReady, isFbx } from './fbx';
 import { isLaz, lazReady } from './laz';
 import { finish } from './finish';
-import { type FormatId, formatForName, gzippedName, isArchiveFormat } from './formats';
+import { type FormatId, formatForName, gzippedName } from './formats';
 import { type SidecarFiles, parseGltf } from './gltf';
 import { gunzip, gunzipHead, isGzip } from './gzip';
 import { LIMITS, fileSizeRefusal, formatCount } from './limits';
 import { meshoptReady } from './meshopt';
-import { PARSERS, parseArchiveModel } from './parsers';
+import { ENTRY_PARSERS, PARSERS } from './parsers';
 import { chooseFormat } from './sniff';
 import { LoadError, type LoadResult } from './types';
 import { sevenZipNames, sevenZipReady } from './sevenZip';
@@ -33,7 +33,8 @@ export interface LoadOptions {
   keepEveryPoint?: boolean;
   /** A .gltf's separate files (its buffers), where they can be reached. */
   sidecar?: SidecarFiles;
-  /** The model to read from a zip archive, by its path in it (default: the largest; archive.ts). */
+  /** The model to read from an archive, by its path in it (default: the largest; archive.ts), or
+   * the cloud of a batch (NumPy, HDF5: "data[17]"; default the first). */
   archiveEntry?: string;
 }
 
@@ -109,11 +110,12 @@ export function loadFile(name: string, bytes: Uint8Array, options: LoadOptions =
 
   const { bytes: content, warnings: encodingWarnings } = asUtf8(named, bytes);
   const { entry, warnings } = chooseFormat(name, content);
+  const withEntry = options.archiveEntry === undefined ? undefined : ENTRY_PARSERS[entry.id];
   const parsed =
     entry.id === 'gltf' && options.sidecar
       ? parseGltf(content, options.sidecar)
-      : isArchiveFormat(entry.id) && options.archiveEntry !== undefined
-        ? parseArchiveModel(entry.id, content, options.archiveEntry)
+      : withEntry && options.archiveEntry !== undefined
+        ? withEntry(content, options.archiveEntry)
         : PARSERS[entry.id](content);
   parsed.warnings.unshift(...encodingWarnings, ...warnings);
   return finish(parsed.format ?? entry.id, parsed, { meshSamples, seed, keepEveryPoint: options.keepEveryPoint === true });

@@ -4,8 +4,10 @@
 // (1024, 3), }), then the values. Read here: float and integer arrays of one cloud, N x C with x,
 // y, z in the first three columns and, as in XYZ files, normals or colours in the next three;
 // C x N (channels first, as PyTorch code lays points out) is recognised when C is 3 to 16 and N
-// larger; leading axes of length 1 (a batch of one) are dropped. A batch of several clouds,
-// structured arrays and pickled objects are refused with what to save instead.
+// larger; leading axes of length 1 (a batch of one) are dropped. A batch of several clouds
+// (N x P x C, as training code and the HDF5 datasets keep them) is read a cloud at a time, each a
+// model of the file as an archive's are (`inBatch`). Structured arrays and pickled objects are
+// refused with what to save instead.
 import { LIMITS, POINT_LIMIT_TEXT, formatCount } from './limits';
 import { FLOAT32_MAX } from './numbers';
 import { Origin, storeShifted } from './origin';
@@ -23,7 +25,7 @@ const MAX_CHANNELS_FIRST = 16;
 /** Names an .npz's cloud goes by, in the order they are preferred when it holds several arrays. */
 const CLOUD_NAMES = ['points', 'point_cloud', 'pointcloud', 'cloud', 'pc', 'xyz', 'pos', 'positions', 'coords', 'vertices', 'verts', 'data'];
 
-interface Dtype {
+export interface Dtype {
   text: string;
   size: number;
   read: (view: DataView, at: number) => number;
@@ -31,7 +33,7 @@ interface Dtype {
   wide: boolean;
 }
 
-function parseDtype(descr: string): Dtype | undefined {
+export function parseDtype(descr: string): Dtype | undefined {
   const m = /^([<>|=])([fiu])(\d+)$/.exec(descr);
   if (m === null) return undefined;
   const little = m[1] !== '>';
@@ -75,22 +77,15 @@ interface Layout {
   note?: string;
 }
 
-/** How an array's shape holds one cloud. */
-function layoutOf(shape: readonly number[], fortran: boolean, where: string): Layout {
+/** How an array's shape holds one cloud (a batch is sliced to one cloud before). */
+function layoutOf(format: ArrayFormat, shape: readonly number[], fortran: boolean, where: string): Layout {
   const dims = [...shape];
   while (dims.length > 2 && dims[0] === 1) dims.shift();
-  if (dims.length === 3) {
-    throw new LoadError(
-      'npy',
-      'unsupported',
-      `${where}has shape ${shapeText(shape)}: ${formatCount(dims[0]!)} clouds; the app classifies one cloud a file (save one, e.g. np.save('cloud.npy', clouds[0]), or each to its own file and drop the folder)`,
-    );
-  }
-  if (dims.length === 0) throw new LoadError('npy', 'malformed', `${where}is a single number (shape ()), not a cloud of x, y, z rows`);
+  if (dims.length === 0) throw new LoadError(format, 'malformed', `${where}is a single number (shape ()), not a cloud of x, y, z rows`);
   if (dims.length === 1) {
-    throw new LoadError('npy', 'unsupported', `${where}is a flat array of ${formatCount(dims[0]!)} values; save the points as rows of x, y, z (e.g. a.reshape(-1, 3))`);
+    throw new LoadError(format, 'unsupported', `${where}is a flat array of ${formatCount(dims[0]!)} values; save the points as rows of x, y, z (e.g. a.reshape(-1, 3))`);
   }
-  if (dims.length > 3) throw new LoadError('npy', 'unsupported', `${where}has shape ${shapeText(shape)}; a cloud is N x 3 (x, y, z rows)`);
+  if (dims.length > 3) throw new LoadError(format, 'unsupported', `${where}has shape ${shapeText(shape)}; a cloud is N x 3 (x, y, z rows)`);
   const [a, b] = dims as [number, number];
   const flat = (r: number, c: number): number => (fortran ? r + c * a : r * b + c);
   if (a >= 3 && a <= MAX_CHANNELS_FIRST && b > a) {
@@ -101,12 +96,13 @@ function layoutOf(shape: readonly number[], fortran: boolean, where: string): La
       note: `is read as channels first (shape ${shapeText(shape)}: ${a} rows of ${formatCount(b)} values, x y z first), as PyTorch code lays points out`,
     };
   }
-  if (b < 3) throw new LoadError('npy', 'malformed', `${where}has shape ${shapeText(shape)}: rows of ${b} value${b === 1 ? '' : 's'}; each point needs x, y, z`);
+  if (b < 3) throw new LoadError(format, 'malformed', `${where}has shape ${shapeText(shape)}: rows of ${b} value${b === 1 ? '' : 's'}; each point needs x, y, z`);
   return { points: a, columns: b, index: flat };
 }
 
-/** One .npy file's cloud; `where` names the array in an .npz ("the array 'points' "). */
-function readArray(bytes: Uint8Array, where = 'the array '): Parsed {
+/** One .npy file's cloud; `where` names the array in an .npz ("the array 'points' "). A batch of
+ * clouds gives the one `entry` names (`name`[i]; default the first). */
+function readArray(bytes: Uint8Array, where = 'the array ', name = 'clouds', entry?: string): Parsed {
   const magic = String.fromCharCode(...bytes.subarray(0, 6));
   if (magic !== MAGIC) throw new LoadError('npy', 'malformed', `${where === 'the array ' ? 'the file ' : where}does not start with NumPy's "\\x93NUMPY" (every .npy file does)`);
   if (bytes.length < 10) throw new LoadError('npy', 'truncated', `${where}ends inside its header (${bytes.length} bytes)`);
@@ -134,10 +130,8 @@ function readArray(bytes: Uint8Array, where = 'the array '): Parsed {
     const what = descr.includes('O') ? 'Python objects (pickled), which are not read' : `values of type '${descr}'; floats and integers are read`;
     throw new LoadError('npy', 'unsupported', `${where}holds ${what}`);
   }
-  const layout = layoutOf(shape, fortran === 'True', where);
   const values = shape.reduce((n, d) => n * d, 1);
   if (values === 0) throw new LoadError('npy', 'empty', `${where}has shape ${shapeText(shape)}: no points`);
-  if (layout.points > LIMITS.maxPoints) throw new LoadError('npy', 'too-large', `${where}has ${formatCount(layout.points)} points; ${POINT_LIMIT_TEXT}`);
   const needed = values * dtype.size;
   const have = bytes.length - dataAt;
   if (have < needed) {
@@ -146,9 +140,57 @@ function readArray(bytes: Uint8Array, where = 'the array '): Parsed {
   if (have > needed) {
     throw new LoadError('npy', 'malformed', `${where}has shape ${shapeText(shape)} of '${descr}' (${formatCount(needed)} bytes of values), but ${formatCount(have)} follow the header (${formatCount(have - needed)} more)`);
   }
+  const data = new DataView(bytes.buffer, bytes.byteOffset + dataAt, needed);
+  const batch = batchOf(shape);
+  if (!batch) return arrayCloud('npy', { shape, fortran: fortran === 'True', dtype, view: data }, where);
+  if (fortran === 'True') throw new LoadError('npy', 'unsupported', `${where}has shape ${shapeText(shape)} in Fortran order: ${formatCount(batch.count)} clouds; save it in C order (np.ascontiguousarray)`);
+  const names = Array.from({ length: batch.count }, (_, i) => `${name}[${i}]`);
+  const index = entry === undefined ? 0 : names.indexOf(entry);
+  if (index < 0) throw new LoadError('npy', 'unsupported', `${where}holds no cloud ${quote(entry!, 80)} (it holds ${names[0]} to ${names.at(-1)})`);
+  const cloudBytes = batch.cloudValues * dtype.size;
+  const cloud = new DataView(data.buffer, data.byteOffset + index * cloudBytes, cloudBytes);
+  return inBatch(arrayCloud('npy', { shape: batch.cloudShape, fortran: false, dtype, view: cloud }, where), 'NumPy', shape, names, index);
+}
 
+/** A numeric array as a reader hands it over: its shape, order, value type and values. */
+export interface NumericArray {
+  shape: readonly number[];
+  fortran: boolean;
+  dtype: Dtype;
+  view: DataView;
+}
+
+/** The formats whose arrays are read here (HDF5's datasets too: hdf5.ts). */
+export type ArrayFormat = 'npy' | 'hdf5';
+
+/** A batch of clouds, (N, P, C) or (N, C, P) with N > 1 (leading axes of length 1 dropped): how
+ * many, and one cloud's shape and number of values; null for any other shape. */
+export function batchOf(shape: readonly number[]): { count: number; cloudShape: number[]; cloudValues: number } | null {
+  const dims = [...shape];
+  while (dims.length > 3 && dims[0] === 1) dims.shift();
+  if (dims.length !== 3 || dims[0]! <= 1) return null;
+  return { count: dims[0]!, cloudShape: dims.slice(1), cloudValues: dims[1]! * dims[2]! };
+}
+
+/** The cloud `index` of a batch read as one of the file's models: the others named for the File
+ * panel, Batch's rows and the CLI's --archive-models (as an archive's models are). */
+export function inBatch(parsed: Parsed, label: string, shape: readonly number[], names: string[], index: number): Parsed {
+  parsed.warnings.unshift(
+    `${label}: the array holds ${formatCount(names.length)} clouds (shape ${shapeText(shape)}); read ${quote(names[index]!, 80)} (pick another under File; Batch gives each its row; the CLI's --archive-models classifies each)`,
+  );
+  return { ...parsed, archive: { models: names, read: names[index]! } };
+}
+
+/** One cloud of x, y, z rows (or channels first) from a numeric array; `where` names the array in
+ * messages ("the array 'points' "). */
+export function arrayCloud(format: ArrayFormat, array: NumericArray, where: string): Parsed {
+  const { shape, dtype, view } = array;
+  const label = format === 'npy' ? 'NumPy' : 'HDF5';
+  const layout = layoutOf(format, shape, array.fortran, where);
+  if (layout.points === 0) throw new LoadError(format, 'empty', `${where}has shape ${shapeText(shape)}: no points`);
+  if (layout.points > LIMITS.maxPoints) throw new LoadError(format, 'too-large', `${where}has ${formatCount(layout.points)} points; ${POINT_LIMIT_TEXT}`);
   const { points, columns, index } = layout;
-  const value = (p: number, c: number): number => dtype.read(view, dataAt + index(p, c) * dtype.size);
+  const value = (p: number, c: number): number => dtype.read(view, index(p, c) * dtype.size);
   const origin = new Origin();
   const positions = new Float32Array(points * 3);
   for (let p = 0; p < points; p++) {
@@ -157,7 +199,7 @@ function readArray(bytes: Uint8Array, where = 'the array '): Parsed {
     const z = value(p, 2);
     if (Math.abs(x) > FLOAT32_MAX || Math.abs(y) > FLOAT32_MAX || Math.abs(z) > FLOAT32_MAX) {
       const bad = [x, y, z].findIndex((v) => Math.abs(v) > FLOAT32_MAX && Number.isFinite(v));
-      if (bad >= 0) throw new LoadError('npy', 'float-range', `${where}point ${p}: ${'xyz'[bad]} = ${[x, y, z][bad]} is out of float32 range (largest magnitude 3.4028235e38)`);
+      if (bad >= 0) throw new LoadError(format, 'float-range', `${where}point ${p}: ${'xyz'[bad]} = ${[x, y, z][bad]} is out of float32 range (largest magnitude 3.4028235e38)`);
     }
     if (dtype.wide) storeShifted(origin, positions, p, x, y, z);
     else {
@@ -168,18 +210,18 @@ function readArray(bytes: Uint8Array, where = 'the array '): Parsed {
   }
   const cloud: PointCloud = { positions, count: points };
   const warnings: string[] = [];
-  if (layout.note !== undefined) warnings.push(`NumPy: ${where}${layout.note}`);
+  if (layout.note !== undefined) warnings.push(`${label}: ${where}${layout.note}`);
   if (columns >= 6) {
     const extra = new Float32Array(points * 3);
     for (let p = 0; p < points; p++) for (let c = 0; c < 3; c++) extra[3 * p + c] = value(p, 3 + c);
-    useExtraColumns('NumPy', cloud, extra, inferExtra(extra, points), warnings);
+    useExtraColumns(label, cloud, extra, inferExtra(extra, points), warnings);
   }
-  warnUnreadColumns('NumPy', columns, warnings);
+  warnUnreadColumns(label, columns, warnings);
   return { kind: 'points', cloud, fileVertexCount: points, warnings, offset: origin.offset };
 }
 
 /** An .npz: the one array it holds, or the one named like a cloud. */
-function readArchive(bytes: Uint8Array): Parsed {
+function readArchive(bytes: Uint8Array, entry?: string): Parsed {
   const { files } = unzipEntries('npy', bytes, (name) => name.endsWith('.npy'), 'arrays', 'the .npz (zip)');
   const names = Object.keys(files).map((n) => n.replace(/\.npy$/, ''));
   if (names.length === 0) throw new LoadError('npy', 'empty', 'the .npz holds no arrays');
@@ -191,12 +233,13 @@ function readArchive(bytes: Uint8Array): Parsed {
       `the .npz holds ${names.length} arrays (${names.map((n) => `'${n}'`).join(', ')}) and none is named like a cloud; save the cloud as 'points' (np.savez('cloud.npz', points=xyz))`,
     );
   }
-  const parsed = readArray(files[`${chosen}.npy`]!, names.length === 1 ? undefined : `the array '${chosen}' `);
+  const parsed = readArray(files[`${chosen}.npy`]!, names.length === 1 ? undefined : `the array '${chosen}' `, chosen, entry);
   if (names.length > 1) parsed.warnings.unshift(`NumPy: read the array '${chosen}' of ${names.map((n) => `'${n}'`).join(', ')}`);
   return parsed;
 }
 
-export function parseNpy(bytes: Uint8Array): Parsed {
-  if (bytes[0] === 0x50 && bytes[1] === 0x4b) return readArchive(bytes);
-  return readArray(bytes);
+/** A .npy or .npz file's cloud; of a batch of clouds, the one `entry` names (default the first). */
+export function parseNpy(bytes: Uint8Array, entry?: string): Parsed {
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b) return readArchive(bytes, entry);
+  return readArray(bytes, undefined, 'clouds', entry);
 }

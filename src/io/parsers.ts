@@ -9,6 +9,7 @@ import { parseFbx } from './fbx';
 import { type ArchiveFormat, type FormatId, formatForName } from './formats';
 import { parseGltf } from './gltf';
 import { parseLas } from './las';
+import { parseHdf5 } from './hdf5';
 import { parseNpy } from './npy';
 import { parse3mf } from './threemf';
 import { parseObj } from './obj';
@@ -36,7 +37,7 @@ export const PARSERS: Readonly<Record<FormatId, (bytes: Uint8Array) => Parsed>> 
   gltf: parseGltf,
   '3mf': parse3mf,
   las: parseLas,
-  npy: parseNpy,
+  npy: (bytes) => parseNpy(bytes),
   splat: parseSplat,
   spz: parseSpz,
   usd: parseUsd,
@@ -48,10 +49,22 @@ export const PARSERS: Readonly<Record<FormatId, (bytes: Uint8Array) => Parsed>> 
   dxf: parseDxf,
   x3d: parseX3d,
   ptx: (bytes) => parsePtx(readText('ptx', bytes)),
+  hdf5: (bytes) => parseHdf5(bytes),
   tar: (bytes) => parseArchiveModel('tar', bytes),
   '7z': (bytes) => parseArchiveModel('7z', bytes),
   rar: (bytes) => parseArchiveModel('rar', bytes),
   zip: (bytes) => parseArchiveModel('zip', bytes),
+};
+
+/** The formats whose files hold several models (an archive's; a batch of clouds), with the parser
+ * that reads the one named (`loadFile`'s `archiveEntry`). */
+export const ENTRY_PARSERS: Readonly<Partial<Record<FormatId, (bytes: Uint8Array, entry: string) => Parsed>>> = {
+  zip: (bytes, entry) => parseArchiveModel('zip', bytes, entry),
+  tar: (bytes, entry) => parseArchiveModel('tar', bytes, entry),
+  '7z': (bytes, entry) => parseArchiveModel('7z', bytes, entry),
+  rar: (bytes, entry) => parseArchiveModel('rar', bytes, entry),
+  npy: parseNpy,
+  hdf5: parseHdf5,
 };
 
 /** An archive's model: `entry`, or the largest (archive.ts). */
