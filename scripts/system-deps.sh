@@ -14,6 +14,7 @@ packages=(
   python3-onnx              # ONNX checker and external-data split in the export
   libopenblas0-pthread      # without it torch's matrix products run ~20x slower
   7zip                      # tests/io/archiveFormats.test.ts packs its .7z files with 7zz
+  python3-h5py              # tests/io/hdf5Write.py writes the HDF5 files tests/io/hdf5.test.ts reads
 )
 
 missing=()

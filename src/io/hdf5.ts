@@ -652,6 +652,16 @@ function looksLikePoints(shape: readonly number[]): boolean {
 
 /** An HDF5 file's cloud; of a batch of clouds, the one `entry` names (default the first). */
 export function parseHdf5(bytes: Uint8Array, entry?: string): Parsed {
+  try {
+    return readHdf5(bytes, entry);
+  } catch (error) {
+    // A structure pointing outside the file that no check above caught reads past a DataView's end.
+    if (error instanceof RangeError) throw fail('malformed', `the file is damaged or cut short (a structure points past its end: ${error.message})`);
+    throw error;
+  }
+}
+
+function readHdf5(bytes: Uint8Array, entry?: string): Parsed {
   const b = new Bytes(bytes);
   const root = superblock(b);
   const { datasets, skipped } = walk(b, root);

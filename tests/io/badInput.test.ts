@@ -57,14 +57,14 @@ describe('bad input', () => {
     // FBX, E57 and COLLADA are read now: garbage named so is refused as what it is not.
     expectError('room.e57', garbage(64), 'malformed', 'E57: the file does not start with "ASTM-E57" (every E57 file does)');
     expectError('chair.fbx', garbage(64), 'malformed', 'FBX: not an FBX file: binary FBX starts with "Kaydara FBX Binary", ASCII FBX with "; FBX"');
-    expectError('batch.h5', garbage(64), 'unsupported', "batch.h5: HDF5 files are not read; save the cloud as a NumPy array (np.save('cloud.npy', points))");
+    expectError('batch.h5', garbage(64), 'malformed', 'HDF5: the file has no HDF5 signature (at byte 0, 512, 1024, ...)');
     // What the content shows still wins over the name.
     expect(load('chair.fbx', text('v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n')).format).toBe('obj');
   });
 
   test('binary garbage: unknown name, or a format name it does not match', () => {
     const junk = garbage(4096);
-    expectError('junk.bin', junk, 'unsupported', /^junk\.bin: unrecognised format \(extension \.bin; the content is none of PLY, OBJ, PCD, XYZ, OFF, STL, glTF, 3MF, LAS, NumPy, SPZ, USD, Draco, FBX, COLLADA, VRML\/X3D, DXF, 3DS, PTX, E57, Tar archive, 7-Zip archive, RAR archive, Zip archive; it starts with 0x[0-9a-f]{2}( 0x[0-9a-f]{2}){7}\)$/);
+    expectError('junk.bin', junk, 'unsupported', /^junk\.bin: unrecognised format \(extension \.bin; the content is none of PLY, OBJ, PCD, XYZ, OFF, STL, glTF, 3MF, LAS, NumPy, SPZ, USD, Draco, FBX, COLLADA, VRML\/X3D, DXF, 3DS, PTX, E57, HDF5, Tar archive, 7-Zip archive, RAR archive, Zip archive; it starts with 0x[0-9a-f]{2}( 0x[0-9a-f]{2}){7}\)$/);
     expectError('junk.ply', junk, 'malformed', `PLY: the file does not start with the line 'ply'`);
     expectError('junk.las', junk, 'malformed', 'LAS: the file does not start with "LASF" (every LAS file does)');
     expectError('junk.npy', junk, 'malformed', `NumPy: the file does not start with NumPy's "\\x93NUMPY" (every .npy file does)`);

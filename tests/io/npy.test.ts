@@ -1,6 +1,7 @@
 // NumPy arrays (.npy, .npz) as NumPy itself writes them (tests/fixtures/loaders, written by
 // training/any2point/tools/loader_fixtures.py; test_meshio.py reads the same files).
 import { describe, expect, test } from 'vitest';
+import { loadFile } from '../../src/io/index';
 import { expectError, expectWellFormed, load } from './expectLoad';
 import { FAR, expectSpiral, fixture } from './loaderFixtures';
 
@@ -65,8 +66,17 @@ describe('NumPy', () => {
     expect(load('cloud.bin', fixture('named.npz')).format).toBe('npy');
   });
 
+  test('a batch of clouds (2 x 100 x 3): each cloud a model of the file, the first read unless another is named', () => {
+    const first = load('b.npy', fixture('batch.npy'));
+    expect([first.cloud.count, first.archive]).toEqual([100, { models: ['clouds[0]', 'clouds[1]'], read: 'clouds[0]' }]);
+    expect(first.warnings[0]).toBe("NumPy: the array holds 2 clouds (shape (2, 100, 3)); read 'clouds[0]' (pick another under File; Batch gives each its row; the CLI's --archive-models classifies each)");
+    const second = loadFile('b.npy', fixture('batch.npy'), { seed: 1, archiveEntry: 'clouds[1]' });
+    expect(second.archive?.read).toBe('clouds[1]');
+    expect(second.cloud.count).toBe(100); // the fixture's two clouds are the same points; hdf5.test.ts reads batches of different ones
+    expect(() => loadFile('b.npy', fixture('batch.npy'), { archiveEntry: 'clouds[2]' })).toThrow("NumPy: the array holds no cloud 'clouds[2]' (it holds clouds[0] to clouds[1])");
+  });
+
   test('refused with what to save instead', () => {
-    expectError('b.npy', fixture('batch.npy'), 'unsupported', "NumPy: the array has shape (2, 100, 3): 2 clouds; the app classifies one cloud a file (save one, e.g. np.save('cloud.npy', clouds[0]), or each to its own file and drop the folder)");
     expectError('f.npy', fixture('flat.npy'), 'unsupported', 'NumPy: the array is a flat array of 300 values; save the points as rows of x, y, z (e.g. a.reshape(-1, 3))');
     expectError('s.npy', fixture('structured.npy'), 'unsupported', "NumPy: the array is a structured array (named fields); save x, y, z as a plain N x 3 array, e.g. np.stack([a['x'], a['y'], a['z']], axis=1)");
     expectError('o.npy', fixture('objects.npy'), 'unsupported', 'NumPy: the array holds Python objects (pickled), which are not read');
