@@ -5,7 +5,8 @@
 // parsed back, the accuracy and confusion matrix, a cell filtering the table, and a row opened
 // in the viewer. Then several files dropped on the page start a batch from the one-file mode, and
 // a batch with a taught head in use ranks the head's classes (and stops when the head is dropped).
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -265,6 +266,40 @@ test('an archive of several models gets a row for each; a row opens its model', 
   await waitForLoaded(page, 'set.zip');
   await expect(page.getByTestId('point-count')).toHaveAttribute('data-value', '900');
   await expect(page.getByTestId('archive-model')).toHaveValue('set/plane.ply');
+});
+
+// A data set as point-cloud research hands it out: PointNet's ModelNet40 HDF5 layout (data N x P x 3
+// gzipped, label N x 1), written by h5py, three test clouds in it. Each cloud gets its row, named
+// with its label, and a row opens its cloud.
+test('an HDF5 data set of clouds (ModelNet40 as PointNet ships it) gets a row for each cloud', async ({ page }) => {
+  test.setTimeout(10 * 60_000);
+  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'batch-h5-')), 'download');
+  mkdirSync(dir, { recursive: true });
+  const clouds = ['chair_0890', 'airplane_0627', 'bed_0525'].map((id) => testCloud(id).points);
+  const n = Math.min(...clouds.map((c) => c.length / 3));
+  const flat = new Float32Array(3 * n * 3);
+  clouds.forEach((c, i) => flat.set(c.subarray(0, 3 * n), i * 3 * n));
+  writeFileSync(path.join(dir, 'clouds.bin'), flat);
+  const script = `import h5py, numpy as np, sys
+d = np.fromfile(sys.argv[1], '<f4').reshape(3, -1, 3)
+with h5py.File(sys.argv[2], 'w') as f:
+    f.create_dataset('data', data=d, compression='gzip', compression_opts=4)
+    f.create_dataset('label', data=np.array([[8], [0], [2]], 'u1'))`;
+  execFileSync('/usr/bin/python3', ['-c', script, path.join(dir, 'clouds.bin'), path.join(dir, 'ply_data_test0.h5')]);
+  rmSync(path.join(dir, 'clouds.bin'));
+  await openBatchMode(page);
+  await page.getByTestId('batch-folder-input').setInputFiles(dir);
+  await expect(page.getByTestId('batch-listing')).toContainText('1 file');
+  await waitForBatch(page, 3);
+  const byPath = (p: string) => page.locator(`[data-testid="batch-row"][data-path="${p}"]`);
+  await expect(page.getByTestId('batch-row')).toHaveCount(3);
+  await expect(byPath('download/ply_data_test0.h5 › data[0] (label 8)')).toHaveAttribute('data-top1', 'chair');
+  await expect(byPath('download/ply_data_test0.h5 › data[1] (label 0)')).toHaveAttribute('data-top1', 'airplane');
+  await expect(byPath('download/ply_data_test0.h5 › data[2] (label 2)')).toHaveAttribute('data-top1', 'bed');
+  await byPath('download/ply_data_test0.h5 › data[1] (label 0)').getByRole('button').click();
+  await waitForLoaded(page, 'ply_data_test0.h5');
+  await expect(page.getByTestId('archive-model')).toHaveValue('data[1] (label 0)');
+  await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'hdf5');
 });
 
 test('several files dropped in the one-file mode start a batch', async ({ page }) => {
