@@ -254,7 +254,7 @@ def test_a_folder_dataset_leaves_usd_files_out_and_says_so(tmp_path, capsys):
     (tmp_path / "b" / "set.tar.gz").write_bytes(b"\x1f\x8b")
     data = load_folder(tmp_path, n_in=32)
     assert data.ids == ["a/one.xyz", "b/one.xyz"]
-    assert "4 USD / Draco / FBX / COLLADA / VRML / DXF / 3DS / E57 / PTX / LAZ / archive file(s) left out (a/scan.usdz, b/set.7z, b/set.tar.gz, ...)" in capsys.readouterr().err
+    assert "4 USD / Draco / FBX / COLLADA / VRML / DXF / 3DS / E57 / PTX / LAZ / archive / HDF5 file(s) left out (a/scan.usdz, b/set.7z, b/set.tar.gz, ...)" in capsys.readouterr().err
 
 
 def test_a_meshopt_or_draco_glb_is_refused_not_misread(tmp_path):
