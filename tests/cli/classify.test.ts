@@ -1,7 +1,8 @@
 // `any2point classify` as a user runs it (a child process): a folder of class folders with a bad
 // file inside, JSON on stdout and a CSV file read back, usage errors, and a scan on a floor with
 // and without --keep-every-point.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Papa from 'papaparse';
@@ -10,6 +11,7 @@ import type { CliJsonFile } from '../../src/cli/output';
 import { zipSync } from 'three/examples/jsm/libs/fflate.module.js';
 import { testCloud, testIdsOf, toGltfWithBuffer, toLas, toPly } from '../../e2e/modelnet';
 import { toLaz } from '../io/lazWrite';
+import { rar5 } from '../io/rarWrite';
 import { modelnetFolder, runCli } from './runCli';
 
 const chairs = testIdsOf('chair').slice(0, 2);
@@ -152,6 +154,34 @@ describe('any2point classify', () => {
     const [las, laz] = (JSON.parse(run.stdout) as JsonOut).files;
     expect([las!.file, laz!.file].map((f) => path.basename(f))).toEqual(['plane.las', 'plane.laz']);
     expect([laz!.format, laz!.points, laz!.top[0]!.label, laz!.logits]).toEqual(['las', 1024, 'airplane', las!.logits]);
+    rmSync(dir, { recursive: true, force: true });
+  }, 600_000);
+
+  it('reads a RAR and a .7z download and an HDF5 batch in its worker threads, each model as its own file reads', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'any2point-archives-'));
+    const plane = toPly(testCloud(airplanes[0]!).points);
+    writeFileSync(path.join(dir, 'a-plane.ply'), plane);
+    writeFileSync(path.join(dir, 'b-plane.rar'), rar5([{ name: 'download/plane.ply', data: plane }]));
+    mkdirSync(path.join(dir, 'src', 'download'), { recursive: true });
+    writeFileSync(path.join(dir, 'src', 'download', 'plane.ply'), plane);
+    execFileSync('7zz', ['a', '-t7z', '-bd', path.join(dir, 'c-plane.7z'), 'download'], { cwd: path.join(dir, 'src'), stdio: 'pipe' });
+    rmSync(path.join(dir, 'src'), { recursive: true });
+    // The airplane and a chair as a PointNet-style HDF5 batch, written by h5py.
+    const clouds = [airplanes[0]!, chairs[0]!].map((id) => testCloud(id).points);
+    writeFileSync(path.join(dir, 'clouds.raw'), Float32Array.from([...clouds[0]!.subarray(0, 3072), ...clouds[1]!.subarray(0, 3072)]));
+    const h5 = "import h5py, numpy as np, sys\nwith h5py.File(sys.argv[2], 'w') as f: f.create_dataset('data', data=np.fromfile(sys.argv[1], '<f4').reshape(2, -1, 3), compression='gzip')";
+    execFileSync('/usr/bin/python3', ['-c', h5, path.join(dir, 'clouds.raw'), path.join(dir, 'd-clouds.h5')]);
+    rmSync(path.join(dir, 'clouds.raw'));
+    const run = await runCli(['classify', dir, '--jobs', '2', '--votes', '1', '--device', 'cpu', '--archive-models']);
+    expect(run.code, run.stderr).toBe(0);
+    const [ply, rar, sevenZip, hdf5] = (JSON.parse(run.stdout) as JsonOut).files;
+    expect([ply, rar, sevenZip, hdf5].map((f) => path.basename(f!.file))).toEqual(['a-plane.ply', 'b-plane.rar', 'c-plane.7z', 'd-clouds.h5']);
+    for (const f of [rar, sevenZip]) expect([f!.format, f!.points, f!.logits]).toEqual(['ply', ply!.points, ply!.logits]);
+    expect([hdf5!.format, hdf5!.top[0]!.label]).toEqual(['hdf5', 'airplane']);
+    expect(hdf5!.archiveModels?.map((m) => [m.model, 'top' in m ? m.top[0]!.label : m.error])).toEqual([
+      ['data[0]', 'airplane'],
+      ['data[1]', 'chair'],
+    ]);
     rmSync(dir, { recursive: true, force: true });
   }, 600_000);
 
