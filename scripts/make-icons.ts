@@ -3,7 +3,7 @@
 // maskable 512 px one with the points inside the safe zone. Run once; the PNGs are committed.
 //   node --input-type=module -e "const { runnerImport } = await import('vite'); await runnerImport('./scripts/make-icons.ts', { configFile: false })"
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { deflateSync } from 'node:zlib';
+import { crc32, deflateSync } from 'node:zlib';
 
 type Rgb = [number, number, number];
 const BACKGROUND: Rgb = [0x18, 0x19, 0x1c];
@@ -55,18 +55,6 @@ function insideRoundedSquare(u: number, v: number, radius: number): boolean {
   const dx = Math.max(radius - u, 0, u - (32 - radius));
   const dy = Math.max(radius - v, 0, v - (32 - radius));
   return dx * dx + dy * dy <= radius * radius;
-}
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const byte of bytes) c = CRC_TABLE[(c ^ byte) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }
 
 function chunk(type: string, data: Uint8Array): Uint8Array {

@@ -3,27 +3,10 @@
 // npm or in Debian's main archive writes RAR (Debian's `rar` is non-free), and RAR's compression
 // is unRAR's own. So what these files test is 7-Zip's reading of the RAR containers (headers,
 // names, CRCs, the end), not the unRAR decompressor, which the app uses as 7-Zip ships it.
+import { crc32 } from 'node:zlib';
+import { concat as concatBytes } from './generate';
 
-/** CRC-32 (IEEE), as RAR and zip use it. */
-function crc32(bytes: Uint8Array): number {
-  let crc = ~0;
-  for (const b of bytes) {
-    crc ^= b;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
-  }
-  return ~crc >>> 0;
-}
-
-function concat(parts: readonly (Uint8Array | number[])[]): Uint8Array {
-  const arrays = parts.map((p) => (p instanceof Uint8Array ? p : Uint8Array.from(p)));
-  const out = new Uint8Array(arrays.reduce((n, a) => n + a.length, 0));
-  let at = 0;
-  for (const a of arrays) {
-    out.set(a, at);
-    at += a.length;
-  }
-  return out;
-}
+const concat = (parts: readonly (Uint8Array | number[])[]): Uint8Array => concatBytes(...parts.map((p) => (p instanceof Uint8Array ? p : Uint8Array.from(p))));
 
 const u16 = (v: number) => [v & 0xff, (v >>> 8) & 0xff];
 const u32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
