@@ -473,3 +473,39 @@ test(`batch throughput on ${BENCH || 'N'} ModelNet40 test clouds`, async ({ page
     expect(meanClass).toBeCloseTo(manifest.metrics.testMeanClassAccuracy ?? NaN, 3);
   }
 });
+
+// The same kind of batch from one HDF5 data set, opt-in: BATCH_BENCH_H5=<clouds>. ModelNet40 test
+// clouds in PointNet's layout (`data` N x 1024 x 3 and, as its files have, a larger `normal`
+// beside it: 20 times the points here, so that the file is as large as a real data set's, about
+// 250 kB a cloud), uncompressed, written by h5py. Each cloud is a row; the parse worker keeps the
+// file's bytes between its rows (parse.worker.ts `lastSeveral`), so the file is read from disk
+// once. Prints seconds and rows per second.
+const H5_BENCH = Number(process.env.BATCH_BENCH_H5 ?? 0);
+test(`batch throughput on ${H5_BENCH || 'N'} clouds in one HDF5 file`, async ({ page }) => {
+  test.skip(!H5_BENCH, 'set BATCH_BENCH_H5=<clouds> to run it');
+  test.setTimeout(4 * 60 * 60_000);
+  const all = testIdsOf('chair');
+  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'batch-bench-h5-')), 'download');
+  mkdirSync(dir, { recursive: true });
+  const flat = new Float32Array(H5_BENCH * 1024 * 3);
+  for (let i = 0; i < H5_BENCH; i++) flat.set(testCloud(all[i % all.length]!).points.subarray(0, 3072), i * 3072);
+  writeFileSync(path.join(dir, 'clouds.raw'), flat);
+  const script = `import h5py, numpy as np, sys
+d = np.fromfile(sys.argv[1], '<f4').reshape(-1, 1024, 3)
+with h5py.File(sys.argv[2], 'w') as f:
+    f.create_dataset('data', data=d)
+    f.create_dataset('normal', data=np.repeat(d, 20, axis=1))`;
+  execFileSync('/usr/bin/python3', ['-c', script, path.join(dir, 'clouds.raw'), path.join(dir, 'set.h5')]);
+  rmSync(path.join(dir, 'clouds.raw'));
+  await page.goto(`/?device=${process.env.BATCH_DEVICE ?? 'wasm'}&up=z&votes=1`);
+  await expect(page.getByTestId('model-picker')).toHaveValue(zooModel(), { timeout: 120_000 });
+  await expect(page.getByTestId('model-progress')).toBeHidden({ timeout: 120_000 });
+  await page.getByRole('tab', { name: 'Batch' }).click();
+  const start = Date.now();
+  await page.getByTestId('batch-folder-input').setInputFiles(dir);
+  await waitForBatch(page, H5_BENCH, 4 * 60 * 60_000);
+  const seconds = (Date.now() - start) / 1000;
+  const failed = await page.locator('[data-testid="batch-row"][data-status="failed"]').count();
+  console.log(`batch of ${H5_BENCH} clouds in one HDF5 file of ${(readFileSync(path.join(dir, 'set.h5')).length / 2 ** 20).toFixed(1)} MiB (1 vote): ${seconds.toFixed(1)} s, ${(H5_BENCH / seconds).toFixed(2)} rows/s, failed ${failed}`);
+  expect(failed).toBe(0);
+});

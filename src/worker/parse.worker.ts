@@ -35,6 +35,12 @@ async function readBlob(file: Blob, progress: (p: ParseProgress) => void): Promi
   return loaded === bytes.length ? bytes : bytes.subarray(0, loaded);
 }
 
+/** The bytes of the last file read that holds several models (an archive, a batch of clouds), by
+ * its name, size and date: Batch reads each of its models in turn and the File panel's picker
+ * reads another, so the file is read from disk once, not once a model. (Checked against the size:
+ * a buffer handed to the page would be empty.) */
+let lastSeveral: { key: string; bytes: Uint8Array } | null = null;
+
 /** A .gltf's companion files (its separate buffers, from the same folder) as its reader looks them
  * up: by the uri's file name. At most LIMITS.maxFileBytes in all are read. */
 async function companionFiles(companions: { name: string; file: Blob }[]): Promise<SidecarFiles | undefined> {
@@ -62,12 +68,15 @@ serve<ParseApi>(
         const read = async (from: number, to: number) => new Uint8Array(await file.slice(from, to).arrayBuffer());
         result = await loadLargeFile(payload.name, file.size, read, { keepEveryPoint, onRead: (loaded) => progress({ stage: 'read', loaded, total: file.size }) });
       } else {
-        const bytes = 'file' in payload ? await readBlob(payload.file, progress) : new Uint8Array(payload.bytes);
+        const key = 'file' in payload ? `${payload.name}\0${payload.file.size}\0${payload.file instanceof File ? payload.file.lastModified : ''}` : null;
+        const kept = payload.archiveEntry !== undefined && key !== null && lastSeveral?.key === key && lastSeveral.bytes.length === (payload as { file: Blob }).file.size ? lastSeveral.bytes : null;
+        const bytes = kept ?? ('file' in payload ? await readBlob(payload.file, progress) : new Uint8Array(payload.bytes));
         const sidecar = await companionFiles(payload.companions ?? []);
         progress({ stage: 'parse' });
         await loadersReady(bytes); // the decoders' first load is not the parse's time
         start = performance.now();
         result = await loadWhenReady(payload.name, bytes, { keepEveryPoint, ...(sidecar ? { sidecar } : {}), ...(payload.archiveEntry === undefined ? {} : { archiveEntry: payload.archiveEntry }) });
+        lastSeveral = result.archive && key !== null ? { key, bytes } : null;
       }
       const ms = performance.now() - start;
       progress({ stage: 'view' });
