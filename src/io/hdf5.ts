@@ -61,7 +61,7 @@ function readHdf5(bytes: Uint8Array, entry?: string): Parsed {
   const chosen = named ?? [...numeric].sort((x, y) => size(y) - size(x))[0]!;
   const where = `the dataset ${quote(chosen.path)} `;
   const warnings = numeric.length > 1 ? [`HDF5: read the dataset ${quote(chosen.path)} of ${numeric.map((d) => quote(d.path)).join(', ')}`] : [];
-  const batch = batchOf(chosen.shape);
+  const batch = batchOf('hdf5', chosen.shape, where);
   if (!batch) {
     const rows = chosen.shape[0] ?? 1;
     const parsed = arrayCloud('hdf5', { shape: chosen.shape, fortran: false, dtype: chosen.dtype, view: readRows(b, chosen, 0, rows, where.trim()) }, where);

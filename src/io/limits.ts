@@ -22,6 +22,9 @@ export const LIMITS = {
   maxPoints: 10_000_000,
   /** Mesh faces a file may declare or contain. */
   maxFaces: 20_000_000,
+  /** Clouds a batch (NumPy, HDF5: N x P x C) may hold, each a model of the file (ScanObjectNN's
+   * largest split holds 11,416; ModelNet40's files 2,048). */
+  maxBatchClouds: 100_000,
   /** Points sampled from a mesh surface when the caller does not say. */
   defaultMeshSamples: 100_000,
   /** Clouds with fewer points load with a warning: too few to describe a shape. */

@@ -141,7 +141,7 @@ function readArray(bytes: Uint8Array, where = 'the array ', name = 'clouds', ent
     throw new LoadError('npy', 'malformed', `${where}has shape ${shapeText(shape)} of '${descr}' (${formatCount(needed)} bytes of values), but ${formatCount(have)} follow the header (${formatCount(have - needed)} more)`);
   }
   const data = new DataView(bytes.buffer, bytes.byteOffset + dataAt, needed);
-  const batch = batchOf(shape);
+  const batch = batchOf('npy', shape, where);
   if (!batch) return arrayCloud('npy', { shape, fortran: fortran === 'True', dtype, view: data }, where);
   if (fortran === 'True') throw new LoadError('npy', 'unsupported', `${where}has shape ${shapeText(shape)} in Fortran order: ${formatCount(batch.count)} clouds; save it in C order (np.ascontiguousarray)`);
   const names = Array.from({ length: batch.count }, (_, i) => `${name}[${i}]`);
@@ -164,11 +164,15 @@ export interface NumericArray {
 export type ArrayFormat = 'npy' | 'hdf5';
 
 /** A batch of clouds, (N, P, C) or (N, C, P) with N > 1 (leading axes of length 1 dropped): how
- * many, and one cloud's shape and number of values; null for any other shape. */
-export function batchOf(shape: readonly number[]): { count: number; cloudShape: number[]; cloudValues: number } | null {
+ * many, and one cloud's shape and number of values; null for any other shape; refused past
+ * LIMITS.maxBatchClouds clouds. */
+export function batchOf(format: ArrayFormat, shape: readonly number[], where: string): { count: number; cloudShape: number[]; cloudValues: number } | null {
   const dims = [...shape];
   while (dims.length > 3 && dims[0] === 1) dims.shift();
   if (dims.length !== 3 || dims[0]! <= 1) return null;
+  if (dims[0]! > LIMITS.maxBatchClouds) {
+    throw new LoadError(format, 'too-large', `${where}has shape ${shapeText(shape)}: ${formatCount(dims[0]!)} clouds; the limit is ${formatCount(LIMITS.maxBatchClouds)} clouds a file (LIMITS.maxBatchClouds): split it`);
+  }
   return { count: dims[0]!, cloudShape: dims.slice(1), cloudValues: dims[1]! * dims[2]! };
 }
 

@@ -76,6 +76,16 @@ describe('NumPy', () => {
     expect(() => loadFile('b.npy', fixture('batch.npy'), { archiveEntry: 'clouds[2]' })).toThrow("NumPy: the array holds no cloud 'clouds[2]' (it holds clouds[0] to clouds[1])");
   });
 
+  test('a batch of more clouds than LIMITS.maxBatchClouds is refused, not listed', () => {
+    // np.save of a float32 array (100001, 1, 3): a header padded to 128 bytes, then the values.
+    const dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (100001, 1, 3), }";
+    const header = `${dict}${' '.repeat(128 - 10 - dict.length - 1)}\n`;
+    const bytes = new Uint8Array(10 + header.length + 100001 * 12);
+    bytes.set([0x93, ...new TextEncoder().encode('NUMPY'), 1, 0, header.length, 0]);
+    bytes.set(new TextEncoder().encode(header), 10);
+    expectError('many.npy', bytes, 'too-large', 'NumPy: the array has shape (100001, 1, 3): 100,001 clouds; the limit is 100,000 clouds a file (LIMITS.maxBatchClouds): split it');
+  });
+
   test('refused with what to save instead', () => {
     expectError('f.npy', fixture('flat.npy'), 'unsupported', 'NumPy: the array is a flat array of 300 values; save the points as rows of x, y, z (e.g. a.reshape(-1, 3))');
     expectError('s.npy', fixture('structured.npy'), 'unsupported', "NumPy: the array is a structured array (named fields); save x, y, z as a plain N x 3 array, e.g. np.stack([a['x'], a['y'], a['z']], axis=1)");
