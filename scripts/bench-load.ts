@@ -1,12 +1,15 @@
 // Load-time figures: median time of loadFile (parse, checks, and for meshes the surface sampling
 // of 100,000 points) on glmark2's bunny.obj (69,666 faces), the same bunny as the other mesh
-// containers users bring (Draco .drc and Draco .glb, binary FBX, COLLADA, 3DS, VRML97, a .zip holding the
-// OBJ; written by
-// the tests' writers), and a generated 1,000,000-point binary PLY and the same points as E57 (scaled
-// integers, as scanners write them), as plain LAS and as LAZ (LASzip-compressed, decoded by laz-perf). Run with `npm run bench:load`
+// containers users bring (Draco .drc and Draco .glb, binary FBX, COLLADA, 3DS, VRML97, a .zip, a .7z
+// and a .tar.gz holding the OBJ; written by the tests' writers, Debian's 7zz and tar), and a
+// generated 1,000,000-point binary PLY and the same points as E57 (scaled integers, as scanners
+// write them), as plain LAS, as LAZ (LASzip-compressed, decoded by laz-perf) and as HDF5 (h5py,
+// gzip). Run with `npm run bench:load`
 // (Vite's module runner executes this TypeScript).
-import { existsSync, readFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
 import { zipSync } from 'three/examples/jsm/libs/fflate.module.js';
 import { loadFile, loadersReady } from '../src/io/index';
 import { PARSERS } from '../src/io/parsers';
@@ -39,10 +42,12 @@ function binaryPly(n: number): Uint8Array {
 }
 
 async function bench(label: string, name: string, bytes: Uint8Array): Promise<void> {
-  await loadersReady(bytes); // the Draco decoder and the FBX loader are loaded on first use
   const times: number[] = [];
   let summary = '';
   for (let run = 0; run < RUNS + 1; run++) {
+    // The Draco decoder and the FBX loader are loaded on first use, 7-Zip afresh for each archive:
+    // not timed (a few milliseconds for 7-Zip).
+    await loadersReady(bytes);
     const start = performance.now();
     const r = loadFile(name, bytes);
     const ms = performance.now() - start;
@@ -101,6 +106,15 @@ const wrl = new TextEncoder().encode(`#VRML V2.0 utf8\nShape { geometry IndexedF
 await bench(`bunny as VRML97 (${sizes(wrl)})`, 'bunny.wrl', wrl);
 const zipped = zipSync({ 'bunny/bunny.obj': bunny });
 await bench(`bunny.obj in a .zip (${sizes(zipped)})`, 'bunny.zip', zipped);
+const packDir = mkdtempSync(path.join(tmpdir(), 'bench-load-'));
+mkdirSync(path.join(packDir, 'bunny'));
+writeFileSync(path.join(packDir, 'bunny', 'bunny.obj'), bunny);
+execFileSync('7zz', ['a', '-t7z', '-bd', 'bunny.7z', 'bunny'], { cwd: packDir, stdio: 'pipe' });
+execFileSync('tar', ['-czf', 'bunny.tar.gz', 'bunny'], { cwd: packDir });
+const sevenZipped = new Uint8Array(readFileSync(path.join(packDir, 'bunny.7z')));
+await bench(`bunny.obj in a .7z (${sizes(sevenZipped)})`, 'bunny.7z', sevenZipped);
+const tarGz = new Uint8Array(readFileSync(path.join(packDir, 'bunny.tar.gz')));
+await bench(`bunny.obj in a .tar.gz (${sizes(tarGz)})`, 'bunny.tar.gz', tarGz);
 const million = binaryPly(1_000_000);
 await bench('1,000,000-point binary PLY', 'million.ply', million);
 const cloud = PARSERS.ply(million);
@@ -112,3 +126,10 @@ const las = toLas(cloud.cloud.positions, [0, 0, 0]);
 await bench(`the same points as LAS (${sizes(las)}, millimetres)`, 'million.las', las);
 const laz = toLaz(las);
 await bench(`the same points as LAZ (${sizes(laz)})`, 'million.laz', laz);
+// HDF5 as h5py writes a cloud with gzip (chunked, deflate level 4).
+writeFileSync(path.join(packDir, 'million.raw'), cloud.cloud.positions);
+const h5Script = "import h5py, numpy as np, sys\nwith h5py.File(sys.argv[2], 'w') as f: f.create_dataset('points', data=np.fromfile(sys.argv[1], '<f4').reshape(-1, 3), compression='gzip', compression_opts=4)";
+execFileSync('/usr/bin/python3', ['-c', h5Script, path.join(packDir, 'million.raw'), path.join(packDir, 'million.h5')]);
+const h5 = new Uint8Array(readFileSync(path.join(packDir, 'million.h5')));
+await bench(`the same points as HDF5, gzip (${sizes(h5)})`, 'million.h5', h5);
+rmSync(packDir, { recursive: true, force: true });
