@@ -113,6 +113,7 @@ export function tarEntries(bytes: Uint8Array, keep: (name: string) => boolean): 
       next.set('path', field(data, 0, data.length));
       continue;
     }
+    if (type === 'K') continue; // GNU's long link target, for the header that follows
     next = new Map();
     if (type === 'S' && keep(name)) throw new LoadError(FORMAT, 'unsupported', `${quote(name)} is stored as a sparse file, which is not read; pack it without --sparse`);
     // Regular files ('0', v7's NUL, '7' contiguous); the rest hold no bytes of their own.

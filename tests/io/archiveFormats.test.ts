@@ -4,7 +4,7 @@
 // and RAR 4 and 5 containers with stored files (tests/io/rarWrite.ts: nothing free writes RAR).
 // A model read from an archive is the model read from its own file, point for point.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { zipSync } from 'three/examples/jsm/libs/fflate.module.js';
@@ -36,19 +36,21 @@ const part = binaryStl([
 /** The files every archive here holds: a scan, a part, a README (not a model), macOS's junk. */
 const FILES: Record<string, Uint8Array> = { [`set/${LONG}`]: model, 'set/part.stl': part, 'set/README.txt': text('licence: CC-BY\n'), 'set/._part.stl': new Uint8Array(40) };
 
-/** The files written under a fresh folder, for the tools to pack. */
-function folderOf(files: Record<string, Uint8Array>): string {
+/** The files written under a fresh folder, for the tools to pack; with `link`, and a symbolic link
+ * with a long name and a long target (GNU tar writes them as 'K' and 'L' entries before its header). */
+function folderOf(files: Record<string, Uint8Array>, link = false): string {
   const dir = mkdtempSync(path.join(work, 'src-'));
   for (const [name, bytes] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     writeFileSync(path.join(dir, name), bytes);
   }
+  if (link) symlinkSync(`../${'far-away-target/'.repeat(8)}x.ply`, path.join(dir, 'set', `a-link-whose-name-is-long-${'x'.repeat(90)}.ply`));
   return dir;
 }
 
 /** What a tool writes: `command` run in a folder holding FILES, with `out` its output file. */
-function packed(command: string, args: (out: string) => string[], files = FILES): Uint8Array {
-  const dir = folderOf(files);
+function packed(command: string, args: (out: string) => string[], files = FILES, link = false): Uint8Array {
+  const dir = folderOf(files, link);
   const out = path.join(work, `out-${Math.random().toString(36).slice(2)}`);
   execFileSync(command, args(out), { cwd: dir, stdio: 'pipe' });
   return new Uint8Array(readFileSync(out));
@@ -81,7 +83,7 @@ describe('tar', () => {
   test.each(['gnu', 'ustar', 'pax', 'v7', 'oldgnu', 'posix'])('GNU tar --format=%s: the scan, as its own file reads', async (format) => {
     // ustar and v7 cannot hold the long name: tar refuses; they get a short one.
     const files = format === 'ustar' || format === 'v7' ? { 'set/scan.xyz': model, 'set/part.stl': part } : FILES;
-    const bytes = packed('tar', (out) => [`--format=${format}`, '-cf', out, 'set'], files);
+    const bytes = packed('tar', (out) => [`--format=${format}`, '-cf', out, 'set'], files, files === FILES);
     if (files === FILES) await expectTheScan('set.tar', bytes);
     else {
       const r = loadFile('set.tar', bytes, { seed: 1 });
