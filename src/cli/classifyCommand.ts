@@ -19,13 +19,20 @@ function objectsText(c: Classified): string {
   return `; ${c.objects.map((o) => `object ${o.object}: ${o.top[0]?.label ?? '?'} ${((o.top[0]?.probability ?? 0) * 100).toFixed(1)} %${o.notSure ? ' (not sure)' : ''}`).join(', ')}`;
 }
 
+/** Models of an archive or a batch whose answers the progress line shows. */
+const SHOWN_MODELS = 8;
+
 /** The progress line's note on an archive of several models: how many, and with --archive-models
- * each one's answer. */
+ * each one's answer (the first SHOWN_MODELS). */
 function archiveText(c: Classified): string {
   const models = c.archive?.models ?? [];
   if (models.length < 2) return '';
   if (!c.archiveModels) return `; ${models.length} models in the archive, read ${c.archive!.read} (--archive-models classifies each)`;
-  return `; ${c.archiveModels.map((m) => `${m.model}: ${'error' in m ? `FAILED (${m.error})` : `${m.top[0]?.label ?? '?'} ${((m.top[0]?.probability ?? 0) * 100).toFixed(1)} %${m.notSure ? ' (not sure)' : ''}`}`).join(', ')}`;
+  // A data set of thousands of clouds: the first few on the line, the rest counted (all are in the JSON / CSV).
+  const shown = c.archiveModels.slice(0, SHOWN_MODELS).map((m) => `${m.model}: ${'error' in m ? `FAILED (${m.error})` : `${m.top[0]?.label ?? '?'} ${((m.top[0]?.probability ?? 0) * 100).toFixed(1)} %${m.notSure ? ' (not sure)' : ''}`}`);
+  const rest = c.archiveModels.length - shown.length;
+  const failed = c.archiveModels.filter((m) => 'error' in m).length;
+  return `; ${shown.join(', ')}${rest > 0 ? `, and ${rest} more (${failed} of all ${c.archiveModels.length} failed)` : ''}`;
 }
 
 export async function classify(command: ClassifyCommand, { root, workerScript, log }: CliContext): Promise<number> {

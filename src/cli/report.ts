@@ -24,12 +24,15 @@ export function reportClassify(command: ClassifyCommand, run: ClassifyRun, log: 
   const failed = run.outcomes.filter((o) => o.row.status === 'failed');
   const files = run.outcomes.length;
   const classes = run.head?.classes ?? run.model.classes;
+  // Every cloud classified: a file's, and with --archive-models its archive's or batch's others.
+  const clouds = files + run.outcomes.reduce((n, o) => n + Math.max(0, (o.classified?.archiveModels?.length ?? 1) - 1), 0);
   const summary = {
     files,
     classified: files - failed.length,
     failed: failed.length,
     seconds: { total: round(run.seconds.total, 2), classify: round(run.seconds.classify, 2) },
-    cloudsPerSecond: round(files / Math.max(run.seconds.classify, 1e-6), 2),
+    clouds,
+    cloudsPerSecond: round(clouds / Math.max(run.seconds.classify, 1e-6), 2),
   };
   const labelled = summarise(run.outcomes.map((o) => o.row), classes);
   if (command.output.kind === 'json') {
@@ -43,7 +46,8 @@ export function reportClassify(command: ClassifyCommand, run: ClassifyRun, log: 
     writeFileSync(command.output.file, csvOf(run.outcomes, classes));
     log(`wrote ${files} row(s) to ${command.output.file}`);
   }
-  log(`${summary.classified} of ${files} file(s) classified, ${failed.length} failed, in ${summary.seconds.total} s (${summary.cloudsPerSecond} clouds/s once the model was open)`);
+  const more = clouds > files ? `; ${clouds} clouds with the archives' and batches' other models` : '';
+  log(`${summary.classified} of ${files} file(s) classified, ${failed.length} failed, in ${summary.seconds.total} s (${summary.cloudsPerSecond} clouds/s once the model was open${more})`);
   const accuracy = labelled?.accuracy;
   if (accuracy) log(`accuracy over ${accuracy.count} file(s) in class folders: ${(100 * accuracy.overall).toFixed(2)} % overall, ${(100 * accuracy.meanClass).toFixed(2)} % mean class`);
   if (labelled?.matching.unmatched.length) log(`folders that name no class of the model (not scored): ${labelled.matching.unmatched.join(', ')}`);

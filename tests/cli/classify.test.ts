@@ -28,7 +28,7 @@ interface JsonOut {
   meta: { model: string; up: string; votes: number | null };
   files: CliJsonFile[];
   accuracy: { files: number; overall: number; classes: string[]; confusion: number[][] } | null;
-  cli: { device: string; summary: { files: number; classified: number; failed: number; cloudsPerSecond: number } };
+  cli: { device: string; summary: { files: number; classified: number; failed: number; clouds: number; cloudsPerSecond: number } };
 }
 
 describe('any2point classify', () => {
@@ -174,7 +174,10 @@ describe('any2point classify', () => {
     rmSync(path.join(dir, 'clouds.raw'));
     const run = await runCli(['classify', dir, '--jobs', '2', '--votes', '1', '--device', 'cpu', '--archive-models']);
     expect(run.code, run.stderr).toBe(0);
-    const [ply, rar, sevenZip, hdf5] = (JSON.parse(run.stdout) as JsonOut).files;
+    const out = JSON.parse(run.stdout) as JsonOut;
+    expect([out.cli.summary.files, out.cli.summary.clouds]).toEqual([4, 5]); // the batch's second cloud counted
+    expect(run.stderr).toMatch(/\(\d+(\.\d+)? clouds\/s once the model was open; 5 clouds with the archives' and batches' other models\)/);
+    const [ply, rar, sevenZip, hdf5] = out.files;
     expect([ply, rar, sevenZip, hdf5].map((f) => path.basename(f!.file))).toEqual(['a-plane.ply', 'b-plane.rar', 'c-plane.7z', 'd-clouds.h5']);
     for (const f of [rar, sevenZip]) expect([f!.format, f!.points, f!.logits]).toEqual(['ply', ply!.points, ply!.logits]);
     expect([hdf5!.format, hdf5!.top[0]!.label]).toEqual(['hdf5', 'airplane']);
