@@ -39,7 +39,7 @@ export function FileInfo({ entry, onKeepEveryPoint, onArchiveModel, object, onOb
       <p className="file-name" data-testid="file-name" title={entry.file.name}>
         {entry.file.name}
       </p>
-      {result.archive && result.archive.models.length > 1 && <ArchivePicker archive={result.archive} onModel={onArchiveModel} />}
+      {result.archive && result.archive.models.length > 1 && <ArchivePicker archive={result.archive} batch={result.format === 'npy' || result.format === 'hdf5'} onModel={onArchiveModel} />}
       <dl className="facts">
         <dt>Format</dt>
         <dd data-testid="format" data-value={result.format}>
