@@ -23,8 +23,6 @@ interface SevenZipModule {
     stat(path: string): { mode: number };
     isDir(mode: number): boolean;
     mkdir(path: string): void;
-    rmdir(path: string): void;
-    unlink(path: string): void;
   };
 }
 
@@ -40,10 +38,13 @@ let wasmBinary: Promise<Uint8Array> | null = null;
 const sevenZip = lazyModule(async () => {
   const { default: create } = (await import('7z-wasm')) as unknown as { default: (options: object) => Promise<SevenZipModule> };
   if (!isNode) wasmBinary ??= import('./sevenZipWasm').then((m) => m.fetchSevenZipWasm());
-  const binary = wasmBinary ? await wasmBinary.catch((error: unknown) => {
-    wasmBinary = null; // the next archive tries again
+  let binary: Uint8Array | undefined;
+  try {
+    binary = wasmBinary ? await wasmBinary : undefined;
+  } catch (error) {
+    wasmBinary = null; // the next archive fetches it again
     throw error;
-  }) : undefined;
+  }
   return create({
     ...(binary ? { wasmBinary: binary } : {}),
     print: (line: string) => printed.out.push(line),
