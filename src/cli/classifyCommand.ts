@@ -1,7 +1,7 @@
 // `any2point classify <files or folders>`: the files listed, the model (and a taught head) read,
 // the worker pool run, every file reported (report.ts).
 import type { ClassifyCommand } from './args';
-import type { Classified } from './classifyFile';
+import { type Classified, type ClassifiedModel, modelAnswer } from './classifyFile';
 import type { CliContext } from './context';
 import { readHead } from './head';
 import { chooseModel, readModelFiles } from './models';
@@ -43,15 +43,26 @@ export async function classify(command: ClassifyCommand, { root, workerScript, l
   const id = chooseModel(root, command.model);
   const model = await readModelFiles(root, id, log);
   const head = command.head === null ? null : readHead(command.head, model.manifest);
-  const jobs = jobsFor(command.jobs, files.length);
+  // With --archive-models a file may add jobs (its other models), which every worker can take.
+  const jobs = jobsFor(command.jobs, command.archiveModels ? Number.POSITIVE_INFINITY : files.length);
   const outcomes: (FileOutcome | null)[] = files.map(() => null);
   const startedAt = new Date();
   const progress = new Progress(files.length, log);
   let device = '';
   let poolStart = performance.now();
+  /** Files waiting for their other models (--archive-models), and those models' jobs. */
+  const waiting = new Map<number, { done: FileOutcome; models: (ClassifiedModel | null)[]; left: number }>();
+  const modelJobs = new Map<number, { file: number; slot: number; entry: string }>();
+  const fileDone = (index: number, done: FileOutcome) => {
+    outcomes[index] = done;
+    const c = done.classified;
+    const top = c?.top[0];
+    const answer = c && top ? `${top.label} ${(top.probability * 100).toFixed(1)} %${c.notSure ? ' (not sure)' : ''}, up ${c.up}${objectsText(c)}${archiveText(c)}` : '';
+    progress.done(files[index]!.name, done.row.error ?? answer, done.row.status === 'failed');
+  };
   await runPool(files.map((f) => f.path), {
     script: workerScript,
-    setup: { task: 'classify', files: model, device: command.device, votes: command.votes, up: command.up, keepEveryPoint: command.keepEveryPoint, objects: command.objects, archiveModels: command.archiveModels, head },
+    setup: { task: 'classify', files: model, device: command.device, votes: command.votes, up: command.up, keepEveryPoint: command.keepEveryPoint, objects: command.objects, head },
     jobs,
     onReady: (ready) => {
       poolStart = performance.now();
@@ -64,14 +75,30 @@ export async function classify(command: ClassifyCommand, { root, workerScript, l
       device = 'WebGPU and CPU';
       log(`workers differ: one runs the geometry on ${ready.geometry === 'gpu' ? 'WebGPU' : `the CPU${ready.reason ? ` (${ready.reason})` : ''}`}`);
     },
-    onResult: (index, outcome) => {
-      const input = files[index];
-      const done = outcomeOf(index, input, outcome.ok ? { ok: true, value: outcome.value as Classified } : outcome);
-      outcomes[index] = done;
+    onResult: (index, outcome, add) => {
+      const model = modelJobs.get(index);
+      if (model) {
+        // One of an archive's or a batch's other models: the file is done with the last of them.
+        const file = waiting.get(model.file)!;
+        file.models[model.slot] = outcome.ok ? (outcome.value as ClassifiedModel) : { model: model.entry, error: outcome.error };
+        if (--file.left === 0) {
+          waiting.delete(model.file);
+          file.done.classified!.archiveModels = file.models as ClassifiedModel[];
+          fileDone(model.file, file.done);
+        }
+        return;
+      }
+      const done = outcomeOf(index, files[index], outcome.ok ? { ok: true, value: outcome.value as Classified } : outcome);
       const c = done.classified;
-      const top = c?.top[0];
-      const answer = c && top ? `${top.label} ${(top.probability * 100).toFixed(1)} %${c.notSure ? ' (not sure)' : ''}, up ${c.up}${objectsText(c)}${archiveText(c)}` : '';
-      progress.done(input.name, done.row.error ?? answer, done.row.status === 'failed');
+      const others = command.archiveModels && c?.archive && c.archive.models.length > 1 ? c.archive.models.filter((m) => m !== c.archive!.read) : [];
+      if (c && others.length > 0) {
+        // Each other model is a job of its own, so that every worker takes some.
+        const first = modelAnswer(c.archive!.read, c.format, c.points, c);
+        waiting.set(index, { done, models: [first, ...others.map(() => null)], left: others.length });
+        others.forEach((entry, k) => modelJobs.set(add({ path: files[index]!.path, entry }), { file: index, slot: k + 1, entry }));
+        return;
+      }
+      fileDone(index, done);
     },
   });
   return reportClassify(command, {

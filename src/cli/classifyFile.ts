@@ -24,8 +24,6 @@ export interface FileOptions {
   keepEveryPoint?: boolean;
   /** --objects: each of several objects standing on a floor (io/objects.ts) classified alone too. */
   objects?: boolean;
-  /** --archive-models: each model of an archive of several (io/archive.ts) classified too. */
-  archiveModels?: boolean;
 }
 
 /** One model of an archive of several, classified (--archive-models), or why it could not be. */
@@ -64,7 +62,8 @@ export interface Classified {
   objects?: ClassifiedObject[];
   /** An archive: its models (largest first) and the one the answer is for. */
   archive?: ArchiveModels;
-  /** With --archive-models, every model of an archive of several, the one read first. */
+  /** With --archive-models, every model of an archive of several, the one read first (each read
+   * by a job of its own: classifyCommand.ts). */
   archiveModels?: ClassifiedModel[];
   /** The answer was read from the cloud grown (a sparse cloud, decide.ts step 5). */
   grown: boolean;
@@ -116,6 +115,24 @@ function besideOnDisk(file: string): SidecarFiles {
   };
 }
 
+/** One model of a file of several (an archive's, a batch's cloud), read and classified alone
+ * (classify --archive-models); a model that cannot be read gives its error. */
+export async function classifyModel(classifier: Classifier, file: string, entry: string, options: FileOptions): Promise<ClassifiedModel> {
+  try {
+    const { loaded, positions } = await readCloud(file, options.keepEveryPoint, entry);
+    const a = await classifier.classify(positions, { up: upWithFloor(options.up, loaded.floorUp), votes: options.votes ?? undefined, head: options.head ?? undefined });
+    return modelAnswer(entry, loaded.format, loaded.cloud.count, a.answer);
+  } catch (error) {
+    if (!(error instanceof LoadError)) throw error;
+    return { model: entry, error: error.message };
+  }
+}
+
+/** A model's answer as --archive-models lists it. */
+export function modelAnswer(model: string, format: string, points: number, answer: { top: { label: string; index: number; probability: number }[]; up: UpAxis; notSure: boolean }): ClassifiedModel {
+  return { model, format, points, top: answer.top.map(({ label, index, probability }) => ({ label, index, probability })), up: answer.up, notSure: answer.notSure };
+}
+
 export async function classifyFile(classifier: Classifier, file: string, options: FileOptions): Promise<Classified> {
   const start = performance.now();
   const { loaded, positions } = await readCloud(file, options.keepEveryPoint);
@@ -138,28 +155,6 @@ export async function classifyFile(classifier: Classifier, file: string, options
       });
     }
   }
-  const archiveModels: ClassifiedModel[] = [];
-  if (options.archiveModels && loaded.archive && loaded.archive.models.length > 1) {
-    const answerOf = (model: string, l: typeof loaded, a: typeof r): ClassifiedModel => ({
-      model,
-      format: l.format,
-      points: l.cloud.count,
-      top: a.answer.top.map(({ label, index, probability }) => ({ label, index, probability })),
-      up: a.answer.up,
-      notSure: a.answer.notSure,
-    });
-    archiveModels.push(answerOf(loaded.archive.read, loaded, r));
-    for (const model of loaded.archive.models.filter((m) => m !== loaded.archive!.read)) {
-      try {
-        const other = await readCloud(file, options.keepEveryPoint, model);
-        const a = await classifier.classify(other.positions, { ...how, up: upWithFloor(options.up, other.loaded.floorUp) });
-        archiveModels.push(answerOf(model, other.loaded, a));
-      } catch (error) {
-        if (!(error instanceof LoadError)) throw error;
-        archiveModels.push({ model, error: error.message });
-      }
-    }
-  }
   return {
     format: loaded.format,
     kind: loaded.kind,
@@ -171,7 +166,6 @@ export async function classifyFile(classifier: Classifier, file: string, options
     ...(several && { objectCount: several.sizes.length }),
     ...(options.objects && several && { objects }),
     ...(loaded.archive && { archive: loaded.archive }),
-    ...(archiveModels.length > 0 && { archiveModels }),
     grown: r.answer.grown,
     logits: Array.from(r.logits),
     votes: r.votes,

@@ -1,11 +1,13 @@
 // The worker pool: `jobs` worker threads (worker.ts), each with its own classifier, take files one
-// at a time from a shared queue, so a slow file holds up one worker, not the batch. A file that
+// at a time from a shared queue, so a slow file holds up one worker, not the batch. A result may
+// add jobs to the queue (an archive's or a data set's other models: classifyCommand.ts), which
+// idle workers take up; the pool ends when every job, added ones too, is done. A file that
 // fails is reported and the pool goes on; a worker that dies (out of memory, a crash in native
 // code) fails the file it had and is replaced. If no worker can even open the model, the run
 // fails as a whole (FatalError).
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { FromWorker, Outcome, WorkerSetup } from './protocol';
+import type { FromWorker, Job, Outcome, WorkerSetup } from './protocol';
 
 export class FatalError extends Error {
   override name = 'FatalError';
@@ -27,11 +29,13 @@ export interface PoolOptions {
   /** Called once if a later worker runs the geometry elsewhere than the first (each worker picks
    * its device itself: with --device auto one may find no adapter while another does). */
   onMixed?: (ready: PoolReady) => void;
-  /** Called for every file, in the order they finish. */
-  onResult: (index: number, outcome: Outcome) => void;
+  /** Called for every job, in the order they finish; `add` queues another job (a model of a file)
+   * and gives its index. The first jobs' indices are the paths'. */
+  onResult: (index: number, outcome: Outcome, add: (job: Omit<Job, 'index'>) => number) => void;
 }
 
-/** Worker threads for `files` files: as asked (--jobs), else one per core; never more than files. */
+/** Worker threads for `files` files (Infinity when files may add jobs): as asked (--jobs), else one
+ * per core; never more than files. */
 export function jobsFor(asked: number | null, files: number): number {
   return Math.max(1, Math.min(asked ?? availableParallelism(), files));
 }
@@ -41,6 +45,14 @@ const MAX_RESTARTS = 8;
 
 export function runPool(paths: readonly string[], options: PoolOptions): Promise<void> {
   return new Promise((resolve, reject) => {
+    const queue: Omit<Job, 'index'>[] = paths.map((path) => ({ path }));
+    /** Workers with nothing to do while jobs still run (which may add more). */
+    const idle: (() => void)[] = [];
+    const add = (job: Omit<Job, 'index'>): number => {
+      queue.push(job);
+      idle.shift()?.();
+      return queue.length - 1;
+    };
     let next = 0;
     let finished = 0;
     let restarts = 0;
@@ -61,8 +73,8 @@ export function runPool(paths: readonly string[], options: PoolOptions): Promise
     };
     const done = (index: number, outcome: Outcome) => {
       finished++;
-      options.onResult(index, outcome);
-      if (finished === paths.length) {
+      options.onResult(index, outcome, add);
+      if (finished === queue.length) {
         stopAll();
         resolve();
       }
@@ -74,14 +86,18 @@ export function runPool(paths: readonly string[], options: PoolOptions): Promise
       let current: number | null = null;
       let ready = false;
       const feed = () => {
-        if (next >= paths.length) {
+        if (next >= queue.length) {
           current = null;
+          if (finished < queue.length) {
+            idle.push(feed); // a job still running may add more
+            return;
+          }
           live.delete(worker);
           void worker.terminate();
           return;
         }
         current = next++;
-        worker.postMessage({ type: 'job', job: { index: current, path: paths[current] } });
+        worker.postMessage({ type: 'job', job: { index: current, ...queue[current]! } });
       };
       worker.on('message', (m: FromWorker) => {
         if (m.type === 'fatal') {
@@ -101,7 +117,7 @@ export function runPool(paths: readonly string[], options: PoolOptions): Promise
         } else if (m.type === 'result' && m.index === current) {
           current = null;
           done(m.index, m.outcome);
-          if (!failed && finished < paths.length) feed();
+          if (!failed && finished < queue.length) feed();
         }
       });
       const died = (why: string, unopened = `a worker stopped before it opened the model: ${why}`) => {
@@ -120,7 +136,7 @@ export function runPool(paths: readonly string[], options: PoolOptions): Promise
           current = null;
           done(index, { ok: false, error: `the worker classifying it stopped: ${why}` });
         }
-        if (finished < paths.length && next < paths.length) {
+        if (finished < queue.length && (next < queue.length || live.size === 0)) {
           if (++restarts > MAX_RESTARTS) fail(new FatalError(`workers stopped ${restarts} times; last: ${why}`));
           else start();
         }
@@ -133,6 +149,6 @@ export function runPool(paths: readonly string[], options: PoolOptions): Promise
       resolve();
       return;
     }
-    for (let i = 0; i < Math.min(options.jobs, paths.length); i++) start();
+    for (let i = 0; i < options.jobs; i++) start();
   });
 }

@@ -2,7 +2,7 @@
 import type { ModelFiles } from '../model/classifier';
 import type { CliDevice } from './args';
 import type { CliHead } from './head';
-import type { Classified } from './classifyFile';
+import type { Classified, ClassifiedModel } from './classifyFile';
 import type { UpAxis } from '../geometry/normalise';
 
 export type WorkerTask = 'classify' | 'features';
@@ -18,8 +18,6 @@ export interface WorkerSetup {
   keepEveryPoint: boolean;
   /** classify --objects: each of several objects on a floor classified alone too. */
   objects: boolean;
-  /** classify --archive-models: each model of an archive of several classified too. */
-  archiveModels: boolean;
   /** classify --head: the taught head that ranks the classes instead of the model's own. */
   head: CliHead | null;
 }
@@ -27,9 +25,11 @@ export interface WorkerSetup {
 export interface Job {
   index: number;
   path: string;
+  /** One model of the file (an archive's, a batch's cloud: classify --archive-models), classified alone. */
+  entry?: string;
 }
 
-export type Outcome = { ok: true; value: Classified | Float32Array } | { ok: false; error: string };
+export type Outcome = { ok: true; value: Classified | ClassifiedModel | Float32Array } | { ok: false; error: string };
 
 export type FromWorker =
   | { type: 'ready'; backend: string; geometry: 'gpu' | 'cpu'; reason: string | null }

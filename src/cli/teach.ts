@@ -35,7 +35,7 @@ export async function teach(command: TeachCommand, { root, workerScript, log }: 
   const progress = new Progress(files.length, log);
   await runPool(files.map((f) => f.path), {
     script: workerScript,
-    setup: { task: 'features', files: model, device: command.device, votes: 1, up: command.up, keepEveryPoint: command.keepEveryPoint, objects: false, archiveModels: false, head: null },
+    setup: { task: 'features', files: model, device: command.device, votes: 1, up: command.up, keepEveryPoint: command.keepEveryPoint, objects: false, head: null },
     jobs,
     onReady: (ready) => {
       log(`${id}: features of ${files.length} file(s) in ${classes.length} classes on ${ready.geometry === 'gpu' ? 'WebGPU (geometry; network on wasm)' : 'CPU'}, ${jobs} worker thread(s)`);

@@ -1,12 +1,12 @@
 // A CLI worker thread: opens one classifier (the app's src/model/classifier.ts) on the files the
 // main thread read, says where it runs, then classifies (or computes the features of) one file
-// per job. Started by bin/any2point.mjs (through src/cli/entry.ts); it runs until the pool
+// per job, or one model of a file (an archive's, a batch's cloud). Started by bin/any2point.mjs (through src/cli/entry.ts); it runs until the pool
 // terminates the thread (a terminated thread needs no clean-up, and Dawn's objects are never
 // collected while it lives), so the promise runWorker returns only settles if the model fails to open.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openClassifier, type Classifier, type TaughtHead } from '../model/classifier';
 import { modelIdentity, taughtHeadFor } from '../model/taughtHead';
-import { classifyFile, fileFeatures } from './classifyFile';
+import { classifyFile, classifyModel, fileFeatures } from './classifyFile';
 import { pickDevice } from './device';
 import type { FromWorker, Outcome, ToWorker, WorkerSetup } from './protocol';
 
@@ -30,12 +30,15 @@ export async function runWorker(): Promise<void> {
   }
   const opened = classifier;
   port.on('message', async (m: ToWorker) => {
-    const { index, path } = m.job;
+    const { index, path, entry } = m.job;
     let outcome: Outcome;
     try {
+      const options = { votes: setup.votes, up: setup.up, head, keepEveryPoint: setup.keepEveryPoint, objects: setup.objects };
       const value = setup.task === 'features'
         ? await fileFeatures(opened, path, setup.up, setup.keepEveryPoint)
-        : await classifyFile(opened, path, { votes: setup.votes, up: setup.up, head, keepEveryPoint: setup.keepEveryPoint, objects: setup.objects, archiveModels: setup.archiveModels });
+        : entry !== undefined
+          ? await classifyModel(opened, path, entry, options)
+          : await classifyFile(opened, path, options);
       outcome = { ok: true, value };
     } catch (error) {
       outcome = { ok: false, error: message(error) };

@@ -12,14 +12,15 @@ import type { Outcome, WorkerSetup } from '../../src/cli/protocol';
 const dir = mkdtempSync(path.join(tmpdir(), 'any2point-pool-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-// Answers every job with its path's length; exits (as a crash would) on a path containing "crash".
+// Answers every job with its path's length (a model's job with its entry); exits (as a crash would)
+// on a path containing "crash".
 const echo = path.join(dir, 'echo.mjs');
 writeFileSync(echo, `import { parentPort } from 'node:worker_threads';
 parentPort.postMessage({ type: 'ready', backend: 'wasm', geometry: 'cpu', reason: null });
 parentPort.on('message', ({ job }) => {
   if (job.path.includes('crash')) process.exit(3);
   if (job.path.includes('bad')) parentPort.postMessage({ type: 'result', index: job.index, outcome: { ok: false, error: 'bad file' } });
-  else parentPort.postMessage({ type: 'result', index: job.index, outcome: { ok: true, value: job.path.length } });
+  else parentPort.postMessage({ type: 'result', index: job.index, outcome: { ok: true, value: job.entry ?? job.path.length } });
 });
 `);
 const fatal = path.join(dir, 'fatal.mjs');
@@ -122,6 +123,23 @@ describe('runPool', () => {
     const same: string[] = [];
     await runPool(['a', 'b', 'c'], { script: echo, setup, jobs: 3, onMixed: (r) => same.push(r.geometry), onResult: () => undefined });
     expect(same).toEqual([]);
+  }, 60_000);
+
+  it("takes up jobs a result adds (an archive's other models) with the workers that were idle, and ends after them", async () => {
+    const results = new Map<number, Outcome>();
+    const added: number[] = [];
+    await runPool(['set.7z', 'b'], {
+      script: echo,
+      setup,
+      jobs: 3, // one more than the files: it waits, idle, for the added jobs
+      onResult: (i, o, add) => {
+        results.set(i, o);
+        if (i === 0) for (const entry of ['set/x.ply', 'set/y.ply', 'set/z.ply']) added.push(add({ path: 'set.7z', entry }));
+        if (o.ok && (o.value as unknown) === 'set/z.ply') added.push(add({ path: 'set.7z', entry: 'set/last.ply' }));
+      },
+    });
+    expect(added).toEqual([2, 3, 4, 5]);
+    expect([0, 1, 2, 3, 4, 5].map((i) => results.get(i))).toEqual([6, 1, 'set/x.ply', 'set/y.ply', 'set/z.ply', 'set/last.ply'].map((value) => ({ ok: true, value })));
   }, 60_000);
 
   it('fails the run when a worker cannot open the model', async () => {
