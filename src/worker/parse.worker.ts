@@ -76,7 +76,7 @@ serve<ParseApi>(
         await loadersReady(bytes); // the decoders' first load is not the parse's time
         start = performance.now();
         result = await loadWhenReady(payload.name, bytes, { keepEveryPoint, ...(sidecar ? { sidecar } : {}), ...(payload.archiveEntry === undefined ? {} : { archiveEntry: payload.archiveEntry }) });
-        lastSeveral = result.archive && key !== null ? { key, bytes } : null;
+        lastSeveral = result.archive && result.archive.models.length > 1 && key !== null ? { key, bytes } : null;
       }
       const ms = performance.now() - start;
       progress({ stage: 'view' });
