@@ -51,18 +51,14 @@ function folderOf(files: Record<string, Uint8Array>, link = false): string {
 /** What a tool writes: `command` run in a folder holding FILES, with `out` its output file. */
 function packed(command: string, args: (out: string) => string[], files = FILES, link = false): Uint8Array {
   const dir = folderOf(files, link);
-  const out = path.join(work, `out-${Math.random().toString(36).slice(2)}`);
+  // With an extension of its own, so that 7zz does not add .7z to the name.
+  const out = path.join(work, `out-${Math.random().toString(36).slice(2)}.out`);
   execFileSync(command, args(out), { cwd: dir, stdio: 'pipe' });
   return new Uint8Array(readFileSync(out));
 }
 
 const tar = (format: string) => packed('tar', (out) => [`--format=${format}`, '-cf', out, 'set']);
-function sevenZipFile(...switches: string[]): Uint8Array {
-  const dir = folderOf(FILES);
-  const out = path.join(work, `out-${Math.random().toString(36).slice(2)}.7z`);
-  execFileSync('7zz', ['a', '-t7z', '-bd', ...switches, out, 'set'], { cwd: dir, stdio: 'pipe' });
-  return new Uint8Array(readFileSync(out));
-}
+const sevenZipFile = (...switches: string[]) => packed('7zz', (out) => ['a', '-t7z', '-bd', ...switches, out, 'set']);
 
 const alone = loadFile('chair.xyz', model, { seed: 1 });
 
