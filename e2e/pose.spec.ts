@@ -769,8 +769,8 @@ function packedWith(command: string, args: (out: string) => string[], files: Rec
 
 // Downloads as model sites and datasets pack them: the y-up chair as a PLY in a .7z (7-Zip's
 // default LZMA2, beside a licence), the airplane in a RAR (stored; RAR as CGTrader hands it out)
-// and the chair in a .tar.gz. 7-Zip's wasm is fetched and checked only for the first two.
-test('a model in a .7z, a .rar and a .tar.gz download is read and answered right', async ({ page }) => {
+// and the chair in a .tar.gz and a .tar.xz. 7-Zip's wasm is fetched and checked for all but the .tar.gz.
+test('a model in a .7z, a .rar, a .tar.gz and a .tar.xz download is read and answered right', async ({ page }) => {
   test.setTimeout(10 * 60_000);
   await open(page, 'auto');
   const chair = { 'chair/chair.ply': toPly(yUp(testCloud(CHAIR).points)), 'chair/LICENSE.txt': new TextEncoder().encode('CC-BY 4.0\n') };
@@ -785,4 +785,9 @@ test('a model in a .7z, a .rar and a .tar.gz download is read and answered right
   expect(await classifyFile(page, 'chair.tar.gz', tgz)).toMatchObject({ top1: 'chair', up: 'y', detected: 'true' });
   expect(await page.getByTestId('class-0').textContent()).toBe(chairAnswer);
   await expect(page.getByTestId('warnings')).toContainText("read 'chair.tar' from the gzip file");
+  // xz, as GNU tar -J packs it, is unpacked by the same 7-Zip.
+  const txz = packedWith('tar', (out) => ['-cJf', out, 'chair'], chair);
+  expect(await classifyFile(page, 'chair.tar.xz', txz)).toMatchObject({ top1: 'chair', up: 'y', detected: 'true' });
+  expect(await page.getByTestId('class-0').textContent()).toBe(chairAnswer);
+  await expect(page.getByTestId('warnings')).toContainText("read 'chair.tar' from the xz file");
 });

@@ -15,6 +15,9 @@ packages=(
   libopenblas0-pthread      # without it torch's matrix products run ~20x slower
   7zip                      # tests/io/archiveFormats.test.ts packs its .7z files with 7zz
   python3-h5py              # tests/io/hdf5Write.py writes the HDF5 files tests/io/hdf5.test.ts reads
+  xz-utils                  # tests/io/compressed.test.ts compresses its files with xz, bzip2 and zstd
+  bzip2
+  zstd
 )
 
 missing=()

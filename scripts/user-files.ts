@@ -10,7 +10,7 @@
 // (each part an object, its vertices placed), and as VRML97 from a CAD program (the leg DEFined
 // once, USEd at four feet by Transforms) (session 62); a test airplane as a LAZ lidar scan in map
 // coordinates (session 63); the table and the chair in a .7z and a .tar.gz, the airplane in a
-// .rar (session 64).
+// .rar (session 64); the set as a .tar.xz, the chair's PTX compressed by Zstandard (session 65).
 //   node --input-type=module -e "const { runnerImport } = await import('vite'); await runnerImport('./scripts/user-files.ts', { configFile: false, logLevel: 'warn' });" -- /tmp/user-files
 //   npx any2point classify /tmp/user-files --device cpu
 import { execFileSync } from 'node:child_process';
@@ -151,6 +151,9 @@ copyFileSync(path.join(out, 'chair.ptx'), path.join(packDir, 'set', 'chair.ptx')
 writeFileSync(path.join(packDir, 'set', 'readme.txt'), 'CC-BY 4.0\n');
 execFileSync('7zz', ['a', '-t7z', '-bd', path.join(out, 'set.7z'), 'set'], { cwd: packDir, stdio: 'pipe' });
 execFileSync('tar', ['-czf', path.join(out, 'set.tar.gz'), 'set'], { cwd: packDir });
+// Compressed whole (session 65): the set as a .tar.xz (GNU tar, xz), the chair's PTX by zstd.
+execFileSync('tar', ['-cJf', path.join(out, 'set.tar.xz'), 'set'], { cwd: packDir });
+execFileSync('zstd', ['-q', path.join(out, 'chair.ptx'), '-o', path.join(out, 'chair.ptx.zst')]);
 rmSync(packDir, { recursive: true, force: true });
 writeFileSync(path.join(out, 'airplane.rar'), rar5([{ name: 'airplane/airplane.ply', data: toPly(testCloud('airplane_0627').points) }]));
-console.log(`user-files: 18 files written under ${out}`);
+console.log(`user-files: 20 files written under ${out}`);

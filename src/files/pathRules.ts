@@ -1,12 +1,12 @@
 // How a folder of files is read, the same in the page (files/folder.ts, File objects) and the
 // command line (cli/walk.ts, the file system): hidden names passed over, files of a format the app
-// reads (by extension; scan.ply.gz too), sorted by path with numbers in numeric order, and a
+// reads (by extension; compressed whole too: scan.ply.gz, models.tar.xz), sorted by path with numbers in numeric order, and a
 // file's class the first folder below the folder given (<folder>/<class>/.../<file>).
-import { formatForName, gzippedName } from '../io/formats';
+import { formatForName, unwrappedName } from '../io/formats';
 
 export const isHidden = (name: string): boolean => name.startsWith('.');
 
-export const isReadableName = (name: string): boolean => formatForName(gzippedName(name) ?? name) !== undefined;
+export const isReadableName = (name: string): boolean => formatForName(unwrappedName(name) ?? name) !== undefined;
 
 const collator = new Intl.Collator('en', { numeric: true });
 

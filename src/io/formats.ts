@@ -187,14 +187,30 @@ export function formatLabel(format: FormatId): string {
   return TABLE[format].label;
 }
 
-/** Every extension we read, with dots; and .gz, a file of one of them gzipped whole (scan.ply.gz),
- * and .tgz, a gzipped tar. */
-export const ACCEPTED_EXTENSIONS: readonly string[] = [...FORMATS.flatMap((f) => f.extensions.map((e) => `.${e}`)), '.gz', '.tgz'];
+/** Extensions of a file compressed whole (scan.ply.gz, cloud.xyz.xz, models.tar.bz2, scan.las.zst),
+ * and of a compressed tar (compressed.ts). */
+const COMPRESSION_EXTENSIONS: readonly string[] = ['gz', 'xz', 'bz2', 'zst'];
+const COMPRESSED_TAR_EXTENSIONS: readonly string[] = ['tgz', 'txz', 'tbz2', 'tbz', 'tzst'];
 
-/** The name of the file a gzipped one holds ("scan.ply.gz" -> "scan.ply", "set.tgz" -> "set.tar");
- * null for another name. */
-export function gzippedName(name: string): string | null {
-  return /\.gz$/i.test(name) ? name.slice(0, -3) : /\.tgz$/i.test(name) ? `${name.slice(0, -4)}.tar` : null;
+/** What a file of each of those extensions starts with, for the refusal of one that does not. */
+export const COMPRESSION_SIGNATURES: Readonly<Record<string, string>> = (() => {
+  const gzip = 'gzip (1F 8B)';
+  const xz = 'xz (FD 37 7A 58 5A 00)';
+  const bzip2 = 'bzip2 ("BZh")';
+  const zstd = 'Zstandard (28 B5 2F FD)';
+  return { gz: gzip, tgz: gzip, xz, txz: xz, bz2: bzip2, tbz2: bzip2, tbz: bzip2, zst: zstd, tzst: zstd };
+})();
+
+/** Every extension we read, with dots; and those of a file of one of them compressed whole
+ * (scan.ply.gz) and of a compressed tar (set.tgz). */
+export const ACCEPTED_EXTENSIONS: readonly string[] = [...FORMATS.flatMap((f) => f.extensions.map((e) => `.${e}`)), ...[...COMPRESSION_EXTENSIONS, ...COMPRESSED_TAR_EXTENSIONS].map((e) => `.${e}`)];
+
+/** The name of the file a compressed one holds ("scan.ply.gz" -> "scan.ply", "set.tbz2" ->
+ * "set.tar"); null for another name. */
+export function unwrappedName(name: string): string | null {
+  const ext = extensionOf(name);
+  const stem = name.slice(0, name.length - ext.length - 1);
+  return COMPRESSION_EXTENSIONS.includes(ext) ? stem : COMPRESSED_TAR_EXTENSIONS.includes(ext) ? `${stem}.tar` : null;
 }
 
 /** The archives, read by archive.ts (their models read by their own readers). */
@@ -223,9 +239,6 @@ export const UNREAD_FORMATS: Readonly<Record<string, string>> = {
   c4d: `Cinema 4D files are not read; ${EXPORT_MESH}`,
   ma: `Maya files are not read; ${EXPORT_MESH} (or FBX)`,
   mb: `Maya files are not read; ${EXPORT_MESH} (or FBX)`,
-  xz: 'xz-compressed files are not read; unpack it and open the model inside, or drop it as a .zip or .tar.gz',
-  bz2: 'bzip2-compressed files are not read; unpack it and open the model inside, or drop it as a .zip or .tar.gz',
-  zst: 'Zstandard-compressed files are not read; unpack it and open the model inside, or drop it as a .zip or .tar.gz',
   max: `3ds Max files are not read; ${EXPORT_MESH}`,
   skp: `SketchUp files are not read; ${EXPORT_MESH}`,
   step: `CAD files (STEP) are not read; ${EXPORT_MESH}`,

@@ -7,9 +7,9 @@ import { detectWideText, wideToUtf8 } from './encoding';
 import { fbxReady, isFbx } from './fbx';
 import { isLaz, lazReady } from './laz';
 import { finish } from './finish';
-import { type FormatId, formatForName, gzippedName } from './formats';
+import { lookInside, unwrapped } from './compressed';
+import { type FormatId, formatForName } from './formats';
 import { type SidecarFiles, parseGltf } from './gltf';
-import { gunzip, gunzipHead, isGzip } from './gzip';
 import { LIMITS, fileSizeRefusal, formatCount } from './limits';
 import { meshoptReady } from './meshopt';
 import { ENTRY_PARSERS, PARSERS } from './parsers';
@@ -42,18 +42,14 @@ export interface LoadOptions {
  * asynchronously (meshopt.ts), the Draco decoder is loaded the first time a file holds Draco data
  * (draco.ts), three's FBX loader the first time a file is FBX (fbx.ts), the LAZ decoder the first
  * time a file is LAZ (laz.ts) and 7-Zip the first time a file is a 7-Zip or RAR archive
- * (sevenZip.ts); an archive is judged by its models' names, a file gzipped whole by what it holds.
+ * (sevenZip.ts); an archive is judged by its models' names, a file compressed whole by what it
+ * holds (a file 7-Zip unpacks is unpacked now, for loadFile too: compressed.ts).
  * Callers await it before loadFile; a file read before it settles that needs a decoder, or one
  * whose decoder could not be loaded, is refused with the reason. */
 export async function loadersReady(bytes?: Uint8Array): Promise<void> {
   await meshoptReady;
   if (!bytes) return;
-  // A file gzipped whole: what it holds decides (its first megabyte; all of a tar, whose names run
-  // through it).
-  if (isGzip(bytes)) {
-    const head = gunzipHead(bytes);
-    bytes = isUstar(head) ? gunzipHead(bytes, LIMITS.maxFileBytes) : head;
-  }
+  bytes = await lookInside(bytes); // a file compressed whole: what it holds decides
   const names = await archiveNames(bytes);
   if (names ? names.some((n) => /\.(glb|gltf|drc)$/i.test(n)) : needsDraco(bytes)) await dracoReady();
   if (names ? names.some((n) => /\.fbx$/i.test(n)) : isFbx(bytes)) await fbxReady();
@@ -101,10 +97,10 @@ export function loadFile(name: string, bytes: Uint8Array, options: LoadOptions =
     throw new LoadError(named, 'too-large', fileSizeRefusal(bytes.length));
   }
   if (bytes.length === 0) throw new LoadError(named, 'empty', 'the file is empty (0 bytes)');
-  const gzipped = gzippedFile(name, bytes);
-  if (gzipped) {
-    const inner = loadFile(gzipped.name, gzipped.bytes, options);
-    inner.warnings.unshift(`read '${gzipped.name}' from the gzip file (${formatCount(bytes.length)} bytes, ${formatCount(gzipped.bytes.length)} inflated)`);
+  const inside = unwrapped(name, bytes);
+  if (inside) {
+    const inner = loadFile(inside.name, inside.bytes, options);
+    inner.warnings.unshift(inside.warning);
     return inner;
   }
 
@@ -119,18 +115,6 @@ export function loadFile(name: string, bytes: Uint8Array, options: LoadOptions =
         : PARSERS[entry.id](content);
   parsed.warnings.unshift(...encodingWarnings, ...warnings);
   return finish(parsed.format ?? entry.id, parsed, { meshSamples, seed, keepEveryPoint: options.keepEveryPoint === true });
-}
-
-/** A file gzipped whole, as datasets and exports compress point clouds (scan.ply.gz, cloud.xyz.gz;
- * a scan.las that is gzip inside): the file it holds, named without .gz, inflated up to
- * LIMITS.maxFileBytes. Not the formats that are gzip streams themselves (SPZ, VRML / X3D by their
- * names), nor a gzip stream of no known name (read as SPZ, which says what it holds). */
-function gzippedFile(name: string, bytes: Uint8Array): { name: string; bytes: Uint8Array } | null {
-  if (!isGzip(bytes)) return null;
-  const inner = gzippedName(name) ?? name;
-  const format = formatForName(inner)?.id;
-  if (format === 'spz' || format === 'x3d' || (format === undefined && inner === name)) return null;
-  return { name: inner, bytes: gunzip(format ?? 'unknown', bytes, LIMITS.maxFileBytes, 'LIMITS.maxFileBytes') };
 }
 
 /** UTF-16 / UTF-32 text converted to UTF-8, with a warning naming the encoding; other bytes as

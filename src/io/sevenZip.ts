@@ -11,6 +11,7 @@ import { is7z, isRar } from './archiveSignatures';
 import { isNode, lazyModule } from './lazyModule';
 import { LIMITS, formatBytes, formatCount } from './limits';
 import { quote } from './text';
+import type { FormatId } from './formats';
 import { LoadError } from './types';
 
 /** The parts of the Emscripten module this reader uses. */
@@ -26,8 +27,25 @@ interface SevenZipModule {
   };
 }
 
-/** What 7-Zip printed during the current run. */
-const printed: { out: string[]; err: string[] } = { out: [], err: [] };
+/** What 7-Zip writes to its standard output during the current run, byte by byte: a listing, or a
+ * stream's content (`x -so`), which stops with an I/O error in 7-Zip past `limit` bytes. */
+const output = { bytes: new Uint8Array(0), length: 0, limit: Infinity, over: false };
+
+function putByte(byte: number): void {
+  if (output.length >= output.limit) {
+    output.over = true;
+    throw new Error('past the limit'); // 7-Zip sees the write fail, and stops
+  }
+  if (output.length === output.bytes.length) {
+    const grown = new Uint8Array(Math.min(Math.max(output.bytes.length * 2, 1 << 16), output.limit));
+    grown.set(output.bytes);
+    output.bytes = grown;
+  }
+  output.bytes[output.length++] = byte;
+}
+
+/** What 7-Zip printed to its standard error during the current run. */
+let errors: string[] = [];
 
 /** The wasm's bytes, fetched and checked once (browser); Node's module reads its file itself. */
 let wasmBinary: Promise<Uint8Array> | null = null;
@@ -47,8 +65,8 @@ const sevenZip = lazyModule(async () => {
   }
   return create({
     ...(binary ? { wasmBinary: binary } : {}),
-    print: (line: string) => printed.out.push(line),
-    printErr: (line: string) => printed.err.push(line),
+    stdout: putByte,
+    printErr: (line: string) => errors.push(line),
     stdin: () => null, // never a password typed in: an encrypted archive fails, and is refused
   });
 });
@@ -59,7 +77,13 @@ export const sevenZipReady = sevenZip.ready;
 
 export type SevenZipFormat = '7z' | 'rar';
 
-const LABEL: Record<SevenZipFormat, string> = { '7z': '7-Zip', rar: 'RAR' };
+/** What 7-Zip is given, for refusals: the format a LoadError names, and what the file is called. */
+interface Subject {
+  format: FormatId | 'unknown';
+  what: string;
+}
+
+const ARCHIVES: Record<SevenZipFormat, Subject> = { '7z': { format: '7z', what: '7-Zip archive' }, rar: { format: 'rar', what: 'RAR archive' } };
 
 /** One entry of 7-Zip's technical listing (`l -slt`). */
 interface Listed {
@@ -73,26 +97,33 @@ const WORK = '/work';
 const ARCHIVE = `${WORK}/archive`;
 const OUT = `${WORK}/out`;
 
-/** Runs 7-Zip; its exit code and what it printed. */
-function run(module: SevenZipModule, args: string[]): { code: number; out: string[]; err: string[] } {
-  printed.out = [];
-  printed.err = [];
+/** Runs 7-Zip, its standard output kept up to `limit` bytes; its exit code, standard output and
+ * error, and whether the output went past the limit. */
+function run(module: SevenZipModule, args: string[], limit = LIMITS.maxFileBytes): { code: number; out: Uint8Array; err: string[]; over: boolean } {
+  Object.assign(output, { bytes: new Uint8Array(0), length: 0, limit, over: false });
+  errors = [];
   const code = module.callMain([...args]); // callMain puts the program name in front of the array it is given
-  return { code, out: printed.out, err: printed.err };
+  const out = output.bytes.subarray(0, output.length);
+  output.bytes = new Uint8Array(0); // the next run starts afresh; this one's bytes are the caller's
+  return { code, out, err: errors, over: output.over };
 }
+
+/** Lines of text 7-Zip printed. */
+const lines = (out: Uint8Array): string[] => new TextDecoder().decode(out).split(/\r?\n/);
 
 /** 7-Zip's complaint, without its "ERROR: <archive path> :" prefix. */
 function complaint(err: readonly string[]): string {
-  const lines = err.map((l) => l.replace(/^ERROR:\s*/, '').replace(`${ARCHIVE} : `, '').replace(`${ARCHIVE}`, '').trim()).filter((l) => l !== '' && l !== ':');
+  // (a stream's content is named after the file, "archive~")
+  const lines = err.map((l) => l.replace(/^ERROR:\s*/, '').replace(`${ARCHIVE} : `, '').replace(`${ARCHIVE}`, '').replace(/\s*:\s*archive~$/, '').trim()).filter((l) => l !== '' && l !== ':');
   return lines.join('; ') || 'no reason given';
 }
 
-function refusal(format: SevenZipFormat, err: readonly string[], when: string): LoadError {
+function refusal({ format, what }: Subject, err: readonly string[], when: string): LoadError {
   const why = complaint(err);
-  if (/encrypted|password/i.test(why)) return new LoadError(format, 'unsupported', `the ${LABEL[format]} archive is password-protected; unpack it with its password and open the model inside`);
-  if (/can ?not open the file as archive/i.test(why)) return new LoadError(format, 'malformed', `the file is not a ${LABEL[format]} archive 7-Zip can open (damaged, or cut short)`);
-  if (/unexpected end|truncated/i.test(why)) return new LoadError(format, 'truncated', `the ${LABEL[format]} archive is cut short (7-Zip ${when}: ${why})`);
-  return new LoadError(format, 'malformed', `the ${LABEL[format]} archive cannot be read (7-Zip ${when}: ${why})`);
+  if (/encrypted|password/i.test(why)) return new LoadError(format, 'unsupported', `the ${what} is password-protected; unpack it with its password and open the model inside`);
+  if (/can ?not open the file as archive/i.test(why)) return new LoadError(format, 'malformed', `the file is not a ${what} 7-Zip can open (damaged, or cut short)`);
+  if (/unexpected end|truncated/i.test(why)) return new LoadError(format, 'truncated', `the ${what} is cut short (7-Zip ${when}: ${why})`);
+  return new LoadError(format, 'malformed', `the ${what} cannot be read (7-Zip ${when}: ${why})`);
 }
 
 /** The entries 7-Zip lists: blocks of "Key = value" lines, one per entry, after the archive's own. */
@@ -120,16 +151,16 @@ function parseListing(lines: readonly string[]): Listed[] {
   return entries;
 }
 
-function loaded(format: SevenZipFormat): SevenZipModule {
+function loaded({ format, what }: Subject): SevenZipModule {
   const module = sevenZip.get();
-  if (!module) throw new LoadError(format, 'unsupported', `the ${LABEL[format]} archive needs 7-Zip's decoder, which could not be loaded (${sevenZip.why()})`);
+  if (!module) throw new LoadError(format, 'unsupported', `the ${what} needs 7-Zip's decoder, which could not be loaded (${sevenZip.why()})`);
   return module;
 }
 
 /** Runs `body` with the archive on the file system of the instance readied for it, which is then
  * dropped (the next archive gets a fresh one). */
-function withArchive<T>(format: SevenZipFormat, bytes: Uint8Array, body: (module: SevenZipModule) => T): T {
-  const module = loaded(format);
+function withArchive<T>(subject: Subject, bytes: Uint8Array, body: (module: SevenZipModule) => T): T {
+  const module = loaded(subject);
   sevenZip.drop();
   try {
     module.FS.mkdir(WORK);
@@ -138,7 +169,7 @@ function withArchive<T>(format: SevenZipFormat, bytes: Uint8Array, body: (module
   } catch (error) {
     if (error instanceof LoadError) throw error;
     const detail = error instanceof Error ? error.message : String(error);
-    throw new LoadError(format, 'malformed', `7-Zip stopped on the ${LABEL[format]} archive (${detail})`);
+    throw new LoadError(subject.format, 'malformed', `7-Zip stopped on the ${subject.what} (${detail})`);
   }
 }
 
@@ -159,15 +190,15 @@ const LIST = ['l', '-slt', '-ba', '-bd', '-p', '-sccUTF-8', ARCHIVE];
 /** The archive's files (folders left out), as 7-Zip lists them. */
 function list(format: SevenZipFormat, module: SevenZipModule): Listed[] {
   const listed = run(module, LIST);
-  if (listed.code !== 0) throw refusal(format, listed.err, 'listing it');
-  return parseListing(listed.out).filter((e) => !e.folder);
+  if (listed.code !== 0) throw refusal(ARCHIVES[format], listed.err, 'listing it');
+  return parseListing(lines(listed.out)).filter((e) => !e.folder);
 }
 
 /** The names of the archive's files (for loadersReady); none when it cannot be read. */
 export function sevenZipNames(format: SevenZipFormat, bytes: Uint8Array): string[] {
   if (!sevenZip.get()) return [];
   try {
-    return withArchive(format, bytes, (module) => list(format, module).map((e) => e.name));
+    return withArchive(ARCHIVES[format], bytes, (module) => list(format, module).map((e) => e.name));
   } catch {
     return [];
   }
@@ -178,10 +209,10 @@ export function sevenZipEntries(format: SevenZipFormat, bytes: Uint8Array, keep:
   // A file named .7z or .rar that is not one (7-Zip would open it as whatever it is).
   if (format === '7z' && !is7z(bytes)) throw new LoadError(format, 'malformed', 'the file is not a 7-Zip archive (it does not start with 7-Zip\'s signature, "7z" BC AF 27 1C)');
   if (format === 'rar' && !isRar(bytes)) throw new LoadError(format, 'malformed', 'the file is not a RAR archive (it does not start with RAR\'s signature, "Rar!" 1A 07)');
-  return withArchive(format, bytes, (module) => {
+  return withArchive(ARCHIVES[format], bytes, (module) => {
     const wanted = list(format, module).filter((e) => keep(e.name));
     const locked = wanted.find((e) => e.encrypted);
-    if (locked) throw new LoadError(format, 'unsupported', `the ${LABEL[format]} archive is password-protected (${quote(locked.name)}); unpack it with its password and open the model inside`);
+    if (locked) throw new LoadError(format, 'unsupported', `the ${ARCHIVES[format].what} is password-protected (${quote(locked.name)}); unpack it with its password and open the model inside`);
     const total = wanted.reduce((sum, e) => sum + e.size, 0);
     if (total > LIMITS.maxFileBytes) {
       throw new LoadError(format, 'too-large', `its files unpack to ${formatBytes(total)}, more than ${formatCount(LIMITS.maxFileBytes)} bytes (LIMITS.maxFileBytes)`);
@@ -189,7 +220,30 @@ export function sevenZipEntries(format: SevenZipFormat, bytes: Uint8Array, keep:
     if (wanted.length === 0) return {};
     // -spd: the names are names, not wildcards; -y: never ask.
     const unpacked = run(module, ['x', '-bd', '-y', '-p', '-spd', '-sccUTF-8', `-o${OUT}`, ARCHIVE, '--', ...wanted.map((e) => e.name)]);
-    if (unpacked.code !== 0) throw refusal(format, unpacked.err, 'unpacking it');
+    if (unpacked.code !== 0) throw refusal(ARCHIVES[format], unpacked.err, 'unpacking it');
     return filesUnder(module, OUT);
+  });
+}
+
+export type Compression = 'xz' | 'bzip2' | 'zstd';
+
+const STREAMS: Record<Compression, { what: string; type: string }> = {
+  xz: { what: 'xz stream', type: 'xz' },
+  bzip2: { what: 'bzip2 stream', type: 'bzip2' },
+  zstd: { what: 'Zstandard stream', type: 'zstd' },
+};
+
+/** The content of a file compressed whole by xz, bzip2 or Zstandard (`format`: the file inside, for
+ * refusals), unpacked by 7-Zip to its standard output and refused past `limit` bytes (`limitText`
+ * names the limit) as it unpacks: a stream's size is not known before (bzip2 and Zstandard need
+ * not record it, and an xz index can lie). */
+export function sevenZipStream(compression: Compression, format: FormatId | 'unknown', bytes: Uint8Array, limit: number, limitText: string): Uint8Array {
+  const subject = { format, what: STREAMS[compression].what };
+  return withArchive(subject, bytes, (module) => {
+    // -t: read as this compression only; -so: the content to standard output.
+    const unpacked = run(module, ['x', '-so', '-bd', '-p', `-t${STREAMS[compression].type}`, ARCHIVE], limit);
+    if (unpacked.over) throw new LoadError(format, 'too-large', `the file unpacks to more than ${formatBytes(limit)}; the limit is ${formatBytes(limit)} (${limitText})`);
+    if (unpacked.code !== 0) throw refusal(subject, unpacked.err, 'unpacking it');
+    return unpacked.out;
   });
 }

@@ -1,7 +1,7 @@
 // Which format a file is: its content, by the format table's tests, and then its name. The content
 // wins over the extension; a mismatch becomes a warning.
 import { readHead } from './content';
-import { EVIDENCE, type FormatEntry, type FormatId, FORMATS, UNREAD_FORMATS, extensionOf, formatForName, formatLabel } from './formats';
+import { COMPRESSION_SIGNATURES, EVIDENCE, type FormatEntry, type FormatId, FORMATS, UNREAD_FORMATS, extensionOf, formatForName, formatLabel } from './formats';
 import { formatCount } from './limits';
 import { firstBinaryByte, hexByte } from './text';
 import { LoadError } from './types';
@@ -55,6 +55,10 @@ export function chooseFormat(name: string, bytes: Uint8Array): { entry: FormatEn
   // .splat has no content to recognise (its name alone is read as one).
   const known = FORMATS.filter((f) => Object.keys(f.sniff).length > 0).map((f) => f.label).join(', ');
   const start = Array.from(bytes.subarray(0, 8), hexByte).join(' ');
+  const compression = COMPRESSION_SIGNATURES[ext];
+  if (compression !== undefined) {
+    throw new LoadError('unknown', 'malformed', `${name}: the file is named .${ext} but is not compressed by ${compression}, nor one of ${known} (it starts with ${start}); is it damaged?`);
+  }
   throw new LoadError(
     'unknown',
     'unsupported',

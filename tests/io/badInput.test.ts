@@ -52,7 +52,8 @@ describe('bad input', () => {
   test('formats people have that are not read say what to export instead', () => {
     expectError('room.rcp', garbage(64), 'unsupported', 'room.rcp: ReCap projects are not read; export the scan as PLY, LAS or XYZ');
     expectError('chair.blend', garbage(64), 'unsupported', 'chair.blend: Blender files are not read; export the model as glTF (.glb), OBJ, PLY or STL (File > Export)');
-    expectError('download.tar.xz', garbage(64), 'unsupported', 'download.tar.xz: xz-compressed files are not read; unpack it and open the model inside, or drop it as a .zip or .tar.gz');
+    expectError('download.tar.xz', garbage(64), 'malformed', /^download\.tar\.xz: the file is named \.xz but is not compressed by xz \(FD 37 7A 58 5A 00\), nor one of PLY, OBJ, .* \(it starts with [0-9a-fx ]+\); is it damaged\?$/);
+    expectError('scan.ply.zst', garbage(64), 'malformed', /^scan\.ply\.zst: the file is named \.zst but is not compressed by Zstandard \(28 B5 2F FD\)/);
     expectError('download.rar', garbage(64), 'malformed', 'RAR archive: the file is not a RAR archive (it does not start with RAR\'s signature, "Rar!" 1A 07)');
     // FBX, E57 and COLLADA are read now: garbage named so is refused as what it is not.
     expectError('room.e57', garbage(64), 'malformed', 'E57: the file does not start with "ASTM-E57" (every E57 file does)');

@@ -46,13 +46,14 @@ describe('sniffing', () => {
     expect(extensionOf('archive.tar.xyz')).toBe('xyz');
     expect(extensionOf('noext')).toBe('');
     expect(extensionOf('dot.')).toBe('');
-    expect(ACCEPTED_EXTENSIONS).toEqual(['.ply', '.obj', '.pcd', '.xyz', '.txt', '.csv', '.pts', '.asc', '.xyzn', '.xyzrgb', '.off', '.stl', '.glb', '.gltf', '.3mf', '.las', '.laz', '.npy', '.npz', '.splat', '.spz', '.usdz', '.usda', '.usdc', '.usd', '.drc', '.fbx', '.dae', '.wrl', '.x3d', '.x3dv', '.wrz', '.x3dz', '.x3dvz', '.dxf', '.3ds', '.ptx', '.e57', '.h5', '.hdf5', '.he5', '.tar', '.7z', '.rar', '.zip', '.kmz', '.zae', '.gz', '.tgz']);
+    expect(ACCEPTED_EXTENSIONS).toEqual(['.ply', '.obj', '.pcd', '.xyz', '.txt', '.csv', '.pts', '.asc', '.xyzn', '.xyzrgb', '.off', '.stl', '.glb', '.gltf', '.3mf', '.las', '.laz', '.npy', '.npz', '.splat', '.spz', '.usdz', '.usda', '.usdc', '.usd', '.drc', '.fbx', '.dae', '.wrl', '.x3d', '.x3dv', '.wrz', '.x3dz', '.x3dvz', '.dxf', '.3ds', '.ptx', '.e57', '.h5', '.hdf5', '.he5', '.tar', '.7z', '.rar', '.zip', '.kmz', '.zae', '.gz', '.xz', '.bz2', '.zst', '.tgz', '.txz', '.tbz2', '.tbz', '.tzst']);
   });
 });
 
 describe('extensions (the page-side table, without parsers)', () => {
-  test('the file picker accepts exactly the parsers\' extensions, .gz (one of them gzipped) and .tgz', () => {
-    expect([...ACCEPTED_EXTENSIONS].sort()).toEqual([...FORMATS.flatMap((f) => f.extensions.map((e) => `.${e}`)), '.gz', '.tgz'].sort());
+  test('the file picker accepts exactly the parsers\' extensions, one of them compressed whole (.gz, .xz, .bz2, .zst) and a compressed tar', () => {
+    const compressed = ['.gz', '.xz', '.bz2', '.zst', '.tgz', '.txz', '.tbz2', '.tbz', '.tzst'];
+    expect([...ACCEPTED_EXTENSIONS].sort()).toEqual([...FORMATS.flatMap((f) => f.extensions.map((e) => `.${e}`)), ...compressed].sort());
   });
 
   test('a name suggests the same format as the parsers\' table', () => {

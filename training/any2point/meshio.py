@@ -1,11 +1,14 @@
 """A small reader for folder datasets: PLY, OBJ, OFF, STL, PCD, .glb, 3MF, LAS, NumPy (.npy / .npz),
-Gaussian splats (3DGS and compressed PLY, .splat, .spz) and XYZ / TXT / CSV / PTS files, each also gzipped whole
-(scan.ply.gz), give vertices, and triangles when the file has faces (then the surface is sampled
+Gaussian splats (3DGS and compressed PLY, .splat, .spz) and XYZ / TXT / CSV / PTS files, each also compressed whole
+by gzip, xz or bzip2 (scan.ply.gz, cloud.xyz.xz, scan.las.bz2; Zstandard is the app's only: Python 3.11 has no
+decoder), give vertices, and triangles when the file has faces (then the surface is sampled
 uniformly by area, like the browser's mesh loader). The browser's readers (src/io/) are the strict ones; these read
 the same files for training and say what is wrong with one they cannot."""
 from __future__ import annotations
 
+import bz2
 import gzip
+import lzma
 import re
 import struct
 import tempfile
@@ -24,23 +27,27 @@ _PLY_TYPES = {
 }
 
 
-GZIP_LIMIT = 256 * 1024 * 1024  # bytes a file gzipped whole may inflate to (the app's LIMITS.maxFileBytes)
+UNPACK_LIMIT = 256 * 1024 * 1024  # bytes a file compressed whole may unpack to (the app's LIMITS.maxFileBytes)
+
+# A file compressed whole, by its extension: the compression's name and its reader.
+COMPRESSIONS = {".gz": ("gzip", gzip.open), ".xz": ("xz", lzma.open), ".bz2": ("bzip2", bz2.open)}
 
 
 def format_suffix(path: Path) -> str:
-    """The extension that says a file's format: a file gzipped whole (scan.ply.gz) is its inner one."""
+    """The extension that says a file's format: a file compressed whole (scan.ply.gz, scan.ply.xz) is
+    its inner one."""
     path = Path(path)
-    return Path(path.stem).suffix.lower() if path.suffix.lower() == ".gz" else path.suffix.lower()
+    return Path(path.stem).suffix.lower() if path.suffix.lower() in COMPRESSIONS else path.suffix.lower()
 
 
 def read_cloud(path: Path, n: int, rng: np.random.Generator) -> np.ndarray:
-    """Points of a file (EXTENSIONS, or one of them gzipped whole: scan.ply.gz) as float [N, 3];
+    """Points of a file (EXTENSIONS, or one of them compressed whole: scan.ply.gz) as float [N, 3];
     meshes are sampled to `n` surface points. Small pieces apart from the shape, then a floor it
     stands on and walls behind it are left out, as the app's loaders leave them out (strays.py,
     room.py)."""
     path = Path(path)
-    if path.suffix.lower() == ".gz":
-        return _read_gzipped(path, n, rng)
+    if path.suffix.lower() in COMPRESSIONS:
+        return _read_compressed(path, n, rng)
     ext = path.suffix.lower()
     reader = READERS.get(ext)
     if reader is None:
@@ -55,26 +62,27 @@ def read_cloud(path: Path, n: int, rng: np.random.Generator) -> np.ndarray:
     return room.without_room(strays.without_strays(points)[0])
 
 
-def _read_gzipped(path: Path, n: int, rng: np.random.Generator) -> np.ndarray:
-    """A file gzipped whole (src/io/index.ts gzippedFile): inflated, at most GZIP_LIMIT bytes, into a
+def _read_compressed(path: Path, n: int, rng: np.random.Generator) -> np.ndarray:
+    """A file compressed whole (src/io/compressed.ts): unpacked, at most UNPACK_LIMIT bytes, into a
     temporary file of the inner name's extension and read as that file."""
     inner = format_suffix(path)
+    name, open_stream = COMPRESSIONS[path.suffix.lower()]
     if inner not in READERS:
-        raise ValueError(f"{path}: a gzipped {inner or 'file of no extension'} (expected one of {', '.join(EXTENSIONS)} inside)")
+        raise ValueError(f"{path}: a {name}-compressed {inner or 'file of no extension'} (expected one of {', '.join(EXTENSIONS)} inside)")
     try:
-        with gzip.open(path, "rb") as f:
-            data = f.read(GZIP_LIMIT + 1)
-    except (OSError, EOFError, zlib.error) as e:
-        raise ValueError(f"{path}: the gzip stream is damaged or cut short ({e})") from e
-    if len(data) > GZIP_LIMIT:
-        raise ValueError(f"{path}: inflates to more than {GZIP_LIMIT // 2 ** 20} MiB")
+        with open_stream(path, "rb") as f:
+            data = f.read(UNPACK_LIMIT + 1)
+    except (OSError, EOFError, zlib.error, lzma.LZMAError) as e:
+        raise ValueError(f"{path}: the {name} stream is damaged or cut short ({e})") from e
+    if len(data) > UNPACK_LIMIT:
+        raise ValueError(f"{path}: unpacks to more than {UNPACK_LIMIT // 2 ** 20} MiB")
     with tempfile.TemporaryDirectory() as tmp:
         file = Path(tmp) / path.stem
         file.write_bytes(data)
         try:
             return read_cloud(file, n, rng)
         except ValueError as e:
-            raise ValueError(str(e).replace(str(file), f"{path} (inflated)")) from e
+            raise ValueError(str(e).replace(str(file), f"{path} (unpacked)")) from e
 
 
 FAR_COORDINATE, SHIFT_LIMIT = 4096.0, 2.0 ** 40

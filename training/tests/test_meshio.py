@@ -254,7 +254,7 @@ def test_a_folder_dataset_leaves_usd_files_out_and_says_so(tmp_path, capsys):
     (tmp_path / "b" / "set.tar.gz").write_bytes(b"\x1f\x8b")
     data = load_folder(tmp_path, n_in=32)
     assert data.ids == ["a/one.xyz", "b/one.xyz"]
-    assert "4 USD / Draco / FBX / COLLADA / VRML / DXF / 3DS / E57 / PTX / LAZ / archive / HDF5 file(s) left out (a/scan.usdz, b/set.7z, b/set.tar.gz, ...)" in capsys.readouterr().err
+    assert "4 USD / Draco / FBX / COLLADA / VRML / DXF / 3DS / E57 / PTX / LAZ / archive / HDF5 / Zstandard file(s) left out (a/scan.usdz, b/set.7z, b/set.tar.gz, ...)" in capsys.readouterr().err
 
 
 def test_a_meshopt_or_draco_glb_is_refused_not_misread(tmp_path):
@@ -324,5 +324,39 @@ def test_files_gzipped_whole_are_read_as_the_file_inside(tmp_path):
     cut.write_bytes((tmp_path / "b" / "one.xyz.gz").read_bytes()[:-10])
     with pytest.raises(ValueError, match="cut.ply.gz: the gzip stream is damaged or cut short"):
         read_cloud(cut, 8, RNG)
-    with pytest.raises(ValueError, match=r"server.log.gz: a gzipped \.log"):
+    with pytest.raises(ValueError, match=r"server.log.gz: a gzip-compressed \.log"):
         read_cloud(tmp_path / "b" / "server.log.gz", 8, RNG)
+
+
+def test_files_compressed_by_xz_and_bzip2_are_read_and_zstandard_left_to_the_app(tmp_path, capsys):
+    """scan.xyz.xz, scan.xyz.bz2: read as the file inside, as the app reads them (tests/io/compressed.test.ts);
+    a Zstandard file and a compressed tar are left out of a folder with the warning; a cut stream is refused."""
+    import bz2
+    import lzma
+
+    from any2point.datasets import load_folder
+
+    points = np.random.default_rng(4).normal(size=(300, 3)).astype(np.float32)
+    for c in "abc":
+        (tmp_path / c).mkdir()
+    np.savetxt(tmp_path / "a" / "one.xyz", points)
+    text = (tmp_path / "a" / "one.xyz").read_bytes()
+    (tmp_path / "b" / "one.xyz.xz").write_bytes(lzma.compress(text))
+    (tmp_path / "c" / "one.xyz.bz2").write_bytes(bz2.compress(text))
+    (tmp_path / "c" / "two.xyz.zst").write_bytes(b"\x28\xb5\x2f\xfd")
+    (tmp_path / "c" / "set.tar.xz").write_bytes(lzma.compress(b""))
+    plain = read_cloud(tmp_path / "a" / "one.xyz", 64, np.random.default_rng(0))
+    for packed in (tmp_path / "b" / "one.xyz.xz", tmp_path / "c" / "one.xyz.bz2"):
+        np.testing.assert_array_equal(plain, read_cloud(packed, 64, np.random.default_rng(0)))
+    data = load_folder(tmp_path, n_in=32)
+    assert data.ids == ["a/one.xyz", "b/one.xyz.xz", "c/one.xyz.bz2"]
+    np.testing.assert_array_equal(data.points[0], data.points[2])
+    assert "2 USD / Draco / FBX / COLLADA / VRML / DXF / 3DS / E57 / PTX / LAZ / archive / HDF5 / Zstandard file(s) left out (c/set.tar.xz, c/two.xyz.zst)" in capsys.readouterr().err
+    cut = tmp_path / "cut.xyz.xz"
+    cut.write_bytes((tmp_path / "b" / "one.xyz.xz").read_bytes()[:-30])
+    with pytest.raises(ValueError, match="cut.xyz.xz: the xz stream is damaged or cut short"):
+        read_cloud(cut, 8, RNG)
+    cut = tmp_path / "cut.xyz.bz2"
+    cut.write_bytes((tmp_path / "c" / "one.xyz.bz2").read_bytes()[:-30])
+    with pytest.raises(ValueError, match="cut.xyz.bz2: the bzip2 stream is damaged or cut short"):
+        read_cloud(cut, 8, RNG)
