@@ -13,8 +13,9 @@ export const USAGE = `usage:
 
 classify  classifies every file named and every file of a format the app reads (PLY, OBJ, PCD,
           XYZ, OFF, STL, glTF, Draco, FBX, COLLADA, VRML, X3D, DXF, 3DS, USD, 3MF, LAS, E57,
-          PTX, NumPy, HDF5, splats, each also gzipped, and .zip, .7z, .rar, .tar and .tar.gz
-          archives holding them) under the folders named; a file
+          PTX, NumPy, HDF5, splats, each also compressed by gzip, xz, bzip2 or zstd, and .zip,
+          .7z, .rar and .tar archives holding them, .tar.gz, .tar.xz, ... too) under the
+          folders named; a file
           below a sub-folder is labelled with that sub-folder's name (its class).
           Results go to stdout as JSON (default, or --json) or to a CSV file (--csv out.csv;
           --csv - writes the CSV to stdout); progress goes to stderr.
@@ -36,8 +37,8 @@ teach     trains a new head on the frozen model's features of the files in <fold
             in the app; with --objects each is classified alone too (the JSON's "objects": its
             points, centre and answer); without, the file's answer is marked not sure
   --archive-models
-            an archive (.zip, .7z, .rar, .tar, .tar.gz) of several models is answered for its
-            largest, a batch of clouds (NumPy or HDF5, N x P x 3) for its first, as in the app;
+            an archive (.zip, .7z, .rar, .tar, .tar.gz, .tar.xz) of several models is answered
+            for its largest, a batch of clouds (NumPy or HDF5, N x P x 3) for its first, as in the app;
             with --archive-models each of its other models is classified too (the JSON's
             "archiveModels": each model's path in the archive and its answer, or its error)
 

@@ -1,6 +1,6 @@
 // An archive holding a model, as people download them: a .zip (Sketchfab's glTF: scene.gltf,
 // scene.bin and textures; Thingiverse's and Printables' STL sets; a scan app's export), a .7z or
-// .rar (CGTrader, Free3D), a .tar or .tar.gz (datasets, Linux tools). The model inside is read
+// .rar (CGTrader, Free3D), a .tar, .tar.gz or .tar.xz (datasets, Linux tools). The model inside is read
 // by its own reader, a .gltf with the separate files it names; textures and other files are never
 // unpacked. One model is read: the largest of those with a model's extension (.txt / .csv / .asc
 // only when nothing else is there: a zip's README.txt is not a point cloud), or the one asked for
