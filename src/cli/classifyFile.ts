@@ -73,11 +73,18 @@ export interface Classified {
   ms: number;
 }
 
+/** The bytes of the last file of several models (an archive, a batch of clouds) read in this
+ * thread, by path, size and date, as the parse worker keeps them: its other models are jobs of
+ * their own (--archive-models), often in this thread, and are read from these bytes (and what
+ * they unpack to, which loadFile keeps for them: io/compressed.ts) without reading the file again. */
+let lastSeveral: { key: string; bytes: Uint8Array } | null = null;
+
 /** A file's points, as the app reads them (the parse worker's loadFile, or loadLargeFile for a
  * binary PLY or an E57 scan over LIMITS.maxFileBytes). */
 export async function readCloud(file: string, keepEveryPoint = false, archiveEntry?: string) {
   const name = path.basename(file);
-  const size = statSync(file).size;
+  const stats = statSync(file);
+  const size = stats.size;
   let loaded;
   if (size > LIMITS.maxFileBytes && largestRead(formatOfName(name)).bytes > LIMITS.maxFileBytes) {
     const fd = openSync(file, 'r');
@@ -92,8 +99,10 @@ export async function readCloud(file: string, keepEveryPoint = false, archiveEnt
       closeSync(fd);
     }
   } else {
-    const bytes = new Uint8Array(readFileSync(file));
+    const key = `${path.resolve(file)}\n${size}\n${stats.mtimeMs}`;
+    const bytes = archiveEntry !== undefined && lastSeveral?.key === key ? lastSeveral.bytes : new Uint8Array(readFileSync(file));
     loaded = await loadWhenReady(name, bytes, { keepEveryPoint, sidecar: besideOnDisk(file), ...(archiveEntry === undefined ? {} : { archiveEntry }) });
+    lastSeveral = loaded.archive && loaded.archive.models.length > 1 ? { key, bytes } : null;
   }
   return { loaded, positions: loaded.cloud.positions.subarray(0, loaded.cloud.count * 3) };
 }
