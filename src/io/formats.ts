@@ -165,6 +165,15 @@ const TABLE = {
   // HDF5 (hdf5.ts): the datasets of point-cloud research (ModelNet40's and ScanObjectNN's .h5), by
   // its signature (at byte 0; a file with a user block is read by its name).
   hdf5: { label: 'HDF5', extensions: ['h5', 'hdf5', 'he5'], text: false, sniff: { signature: ({ bytes }) => startsWith(bytes, '\x89HDF\r\n\x1a\n') } },
+  // VTK (vtk.ts, vtkXml.ts), as ParaView, PyVista, 3D Slicer and simulation codes save meshes and
+  // clouds: the legacy files' "# vtk DataFile Version", or XML whose root is <VTKFile> (.vtp
+  // polydata, .vtu unstructured grids, .vts structured grids; binary data may follow the XML).
+  vtk: {
+    label: 'VTK',
+    extensions: ['vtk', 'vtp', 'vtu', 'vts'],
+    text: false,
+    sniff: { signature: ({ text }) => /^# vtk DataFile Version \d/.test(text) || /^\s*(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*)*<VTKFile[\s>]/.test(text) },
+  },
   // Tar, 7-Zip and RAR archives holding a model (archive.ts; tar.ts, sevenZip.ts): "ustar" at byte
   // 257 (a v7 tar, without it, by its name), and the 7-Zip and RAR signatures.
   tar: { label: 'Tar archive', extensions: ['tar'], text: false, sniff: { signature: ({ bytes }) => isUstar(bytes) } },

@@ -23,6 +23,7 @@ import { parseStl } from './stl';
 import { parseX3d } from './x3d';
 import { parseTds } from './tds';
 import { parseUsd } from './usd';
+import { parseVtk } from './vtk';
 import { readText } from './lines';
 import type { Parsed } from './types';
 import { parseXyz } from './xyz';
@@ -50,6 +51,7 @@ export const PARSERS: Readonly<Record<FormatId, (bytes: Uint8Array) => Parsed>> 
   x3d: parseX3d,
   ptx: (bytes) => parsePtx(readText('ptx', bytes)),
   hdf5: (bytes) => parseHdf5(bytes),
+  vtk: parseVtk,
   tar: (bytes) => parseArchiveModel('tar', bytes),
   '7z': (bytes) => parseArchiveModel('7z', bytes),
   rar: (bytes) => parseArchiveModel('rar', bytes),

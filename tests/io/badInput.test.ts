@@ -65,7 +65,7 @@ describe('bad input', () => {
 
   test('binary garbage: unknown name, or a format name it does not match', () => {
     const junk = garbage(4096);
-    expectError('junk.bin', junk, 'unsupported', /^junk\.bin: unrecognised format \(extension \.bin; the content is none of PLY, OBJ, PCD, XYZ, OFF, STL, glTF, 3MF, LAS, NumPy, SPZ, USD, Draco, FBX, COLLADA, VRML\/X3D, DXF, 3DS, PTX, E57, HDF5, Tar archive, 7-Zip archive, RAR archive, Zip archive; it starts with 0x[0-9a-f]{2}( 0x[0-9a-f]{2}){7}\)$/);
+    expectError('junk.bin', junk, 'unsupported', /^junk\.bin: unrecognised format \(extension \.bin; the content is none of PLY, OBJ, PCD, XYZ, OFF, STL, glTF, 3MF, LAS, NumPy, SPZ, USD, Draco, FBX, COLLADA, VRML\/X3D, DXF, 3DS, PTX, E57, HDF5, VTK, Tar archive, 7-Zip archive, RAR archive, Zip archive; it starts with 0x[0-9a-f]{2}( 0x[0-9a-f]{2}){7}\)$/);
     expectError('junk.ply', junk, 'malformed', `PLY: the file does not start with the line 'ply'`);
     expectError('junk.las', junk, 'malformed', 'LAS: the file does not start with "LASF" (every LAS file does)');
     expectError('junk.npy', junk, 'malformed', `NumPy: the file does not start with NumPy's "\\x93NUMPY" (every .npy file does)`);
@@ -75,6 +75,7 @@ describe('bad input', () => {
     // Bytes 80..83 of the garbage, as a triangle count, promise far more than 4096 bytes.
     expectError('junk.stl', junk, 'too-large', /^STL: binary header declares [\d,]+ triangles; the limit is 20,000,000 faces \(LIMITS\.maxFaces\)$/);
     expectError('junk.pcd', junk, 'truncated', 'PCD: the file ends before the DATA line');
+    expectError('junk.vtk', junk, 'malformed', /^VTK: the file does not start with "# vtk DataFile Version" \(a legacy VTK file\) or with XML \(<VTKFile>; it starts with 0x/);
   });
 
   test('a header promising 2^31 points is refused before allocating: a point file by its size, a mesh by the limit', () => {

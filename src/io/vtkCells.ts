@@ -1,0 +1,162 @@
+// VTK's cells as the surface the app samples, for both VTK readers (vtk.ts: the legacy files;
+// vtkXml.ts: .vtp, .vtu, .vts): surface cells (triangles, strips, polygons, pixels, quads, and the
+// quadratic and Lagrange ones by their corners) become triangles; solid cells (tetrahedra, voxels,
+// hexahedra, wedges, pyramids, quadratic ones by their corners) give their faces, and a face two
+// solids share (inside the volume) is left out, so that a simulation's volume mesh is read as its
+// boundary, the shape. Vertices, lines and polyhedra add no faces; a file of no faces is its points.
+import { Uint32Builder, identityIndices } from './buffers';
+import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, countOf, formatCount } from './limits';
+import { placedMesh, placedPoints } from './placed';
+import { LoadError, type Parsed } from './types';
+
+/** VTK's cell type numbers (vtkCellType.h) that this reader gives faces. */
+const TRIANGLE = 5;
+const TRIANGLE_STRIP = 6;
+const POLYGON = 7;
+const PIXEL = 8;
+const QUAD = 9;
+
+/** Surface cells read by their first corners, as a triangle or a quad: quadratic, biquadratic and
+ * Lagrange triangles (22, 34, 69) and quads (23, 28, 30, 70). */
+const CORNER_TRIANGLES = new Set([22, 34, 69]);
+const CORNER_QUADS = new Set([23, 28, 30, 70]);
+
+/** Solid cells' faces by corner, each face's corners in order around it; quadratic and Lagrange
+ * solids (24-27, 29, 32, 33, 71-74) by their corners as the linear ones. */
+const TETRA_FACES = [[0, 1, 3], [1, 2, 3], [2, 0, 3], [0, 2, 1]];
+const VOXEL_FACES = [[0, 2, 6, 4], [1, 3, 7, 5], [0, 1, 5, 4], [2, 3, 7, 6], [0, 1, 3, 2], [4, 5, 7, 6]];
+const HEXAHEDRON_FACES = [[0, 1, 2, 3], [4, 5, 6, 7], [0, 1, 5, 4], [1, 2, 6, 5], [2, 3, 7, 6], [3, 0, 4, 7]];
+const WEDGE_FACES = [[0, 1, 2], [3, 4, 5], [0, 1, 4, 3], [1, 2, 5, 4], [2, 0, 3, 5]];
+const PYRAMID_FACES = [[0, 1, 2, 3], [0, 1, 4], [1, 2, 4], [2, 3, 4], [3, 0, 4]];
+const SOLIDS: ReadonlyMap<number, { corners: number; faces: number[][] }> = new Map([
+  ...[10, 24, 71].map((t) => [t, { corners: 4, faces: TETRA_FACES }] as const),
+  [11, { corners: 8, faces: VOXEL_FACES }],
+  ...[12, 25, 29, 33, 72].map((t) => [t, { corners: 8, faces: HEXAHEDRON_FACES }] as const),
+  ...[13, 26, 32, 73].map((t) => [t, { corners: 6, faces: WEDGE_FACES }] as const),
+  ...[14, 27, 74].map((t) => [t, { corners: 5, faces: PYRAMID_FACES }] as const),
+]);
+
+/** A file's cells: cell i's corners are connectivity[offsets[i] .. offsets[i + 1]), its type
+ * types[i]. */
+export interface Cells {
+  connectivity: ArrayLike<number>;
+  /** One more than the cells. */
+  offsets: ArrayLike<number>;
+  types: ArrayLike<number>;
+}
+
+/** Triangles over points 0 .. pointCount - 1 (indices, three a triangle) from `cells`; what no
+ * face came from is counted in `skipped` by kind ("lines", ...). */
+export function cellTriangles(cells: Cells, pointCount: number): { indices: Uint32Array; solids: { cells: number; faces: number; boundary: number }; skipped: Map<string, number> } {
+  const { connectivity, offsets, types } = cells;
+  const out = new Uint32Builder();
+  const skipped = new Map<string, number>();
+  const skip = (kind: string) => skipped.set(kind, (skipped.get(kind) ?? 0) + 1);
+  const corner = (at: number, cell: number): number => {
+    const v = connectivity[at]!;
+    if (!(v >= 0 && v < pointCount)) throw new LoadError('vtk', 'malformed', `cell ${formatCount(cell)} names point ${v}; the file has ${formatCount(pointCount)} points`);
+    return v;
+  };
+  const triangle = (a: number, b: number, c: number) => {
+    if (out.length >= 3 * LIMITS.maxFaces) throw new LoadError('vtk', 'too-large', `more than ${formatCount(LIMITS.maxFaces)} triangles; ${FACE_LIMIT_TEXT}`);
+    out.push3(a, b, c);
+  };
+  const fan = (corners: number[]) => {
+    for (let k = 1; k + 1 < corners.length; k++) triangle(corners[0]!, corners[k]!, corners[k + 1]!);
+  };
+  const solidFaces: number[][] = [];
+  let solidCells = 0;
+  for (let cell = 0; cell < types.length; cell++) {
+    const start = offsets[cell]!;
+    const end = offsets[cell + 1]!;
+    if (!(start >= 0 && end >= start && end <= connectivity.length)) {
+      throw new LoadError('vtk', 'malformed', `cell ${formatCount(cell)}'s corners (${start} to ${end}) are not within its ${formatCount(connectivity.length)} connectivity entries`);
+    }
+    const n = end - start;
+    const type = types[cell]!;
+    const corners = (count: number): number[] | null => {
+      if (n < count) {
+        skip(`cells of type ${type} with too few corners`);
+        return null;
+      }
+      return Array.from({ length: count }, (_, k) => corner(start + k, cell));
+    };
+    const solid = SOLIDS.get(type);
+    if (type === TRIANGLE || type === POLYGON) {
+      const c = corners(n);
+      if (c && n >= 3) fan(c);
+    } else if (type === QUAD || CORNER_QUADS.has(type)) {
+      const c = corners(4);
+      if (c) fan(c);
+    } else if (CORNER_TRIANGLES.has(type)) {
+      const c = corners(3);
+      if (c) fan(c);
+    } else if (type === PIXEL) {
+      const c = corners(4);
+      if (c) fan([c[0]!, c[1]!, c[3]!, c[2]!]);
+    } else if (type === TRIANGLE_STRIP) {
+      const c = corners(n);
+      for (let k = 0; c && k + 2 < n; k++) triangle(c[k]!, c[k + 1]!, c[k + 2]!);
+    } else if (solid) {
+      const c = corners(solid.corners);
+      if (c) {
+        if (solidFaces.length >= LIMITS.maxFaces) throw new LoadError('vtk', 'too-large', `more than ${formatCount(LIMITS.maxFaces)} faces of solid cells; ${FACE_LIMIT_TEXT}`);
+        solidCells++;
+        for (const face of solid.faces) solidFaces.push(face.map((k) => c[k]!));
+      }
+    } else {
+      skip(type === 1 || type === 2 ? 'vertices' : type === 3 || type === 4 || type === 21 || type === 35 || type === 68 ? 'lines' : type === 42 ? 'polyhedra' : `cells of type ${type}`);
+    }
+  }
+  const boundary = boundaryFaces(solidFaces);
+  for (const face of boundary) fan(face);
+  return { indices: out.finish(), solids: { cells: solidCells, faces: solidFaces.length, boundary: boundary.length }, skipped };
+}
+
+/** The faces in `faces` that appear once (a face two solids share, by its corners whatever their
+ * order, is inside). */
+function boundaryFaces(faces: number[][]): number[][] {
+  if (faces.length === 0) return [];
+  const keys = faces.map((f) => [...f].sort((a, b) => a - b));
+  const order = Array.from(keys.keys()).sort((i, j) => compare(keys[i]!, keys[j]!));
+  const once: number[][] = [];
+  for (let k = 0; k < order.length; ) {
+    let next = k + 1;
+    while (next < order.length && compare(keys[order[k]!]!, keys[order[next]!]!) === 0) next++;
+    if (next - k === 1) once.push(faces[order[k]!]!);
+    k = next;
+  }
+  return once;
+}
+
+function compare(a: number[], b: number[]): number {
+  if (a.length !== b.length) return a.length - b.length;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return a[k]! - b[k]!;
+  return 0;
+}
+
+/** What gave no faces ("1,200 lines, 8 vertices"), if anything. */
+function skippedText(skipped: Map<string, number>): string | null {
+  return skipped.size === 0 ? null : [...skipped].map(([kind, n]) => `${formatCount(n)} ${kind}`).join(', ');
+}
+
+/** The mesh of `cells`' faces over `points`, or the points when no cell gives a face. */
+export function shapeOf(points: Float64Array, cells: Cells, warnings: string[]): Parsed {
+  const pointCount = points.length / 3;
+  if (pointCount === 0) throw new LoadError('vtk', 'empty', 'the file has no points');
+  if (pointCount > LIMITS.maxPoints) throw new LoadError('vtk', 'too-large', `${formatCount(pointCount)} points; ${POINT_LIMIT_TEXT}`);
+  for (let i = 0; i < points.length; i++) {
+    if (!Number.isFinite(points[i]!)) throw new LoadError('vtk', 'malformed', `point ${formatCount(Math.floor(i / 3))} has a coordinate that is not a finite number (${points[i]})`);
+  }
+  const { indices, solids, skipped } = cellTriangles(cells, pointCount);
+  const left = skippedText(skipped);
+  if (indices.length > 0) {
+    if (solids.cells > 0) {
+      warnings.push(`a volume mesh of ${countOf(solids.cells, 'solid cell')}: its boundary is read, ${formatCount(solids.boundary)} of their ${formatCount(solids.faces)} faces (the others lie between two cells)`);
+    }
+    if (left) warnings.push(`${left} give no faces; left out of the surface`);
+    return placedMesh(points, indices, warnings);
+  }
+  if (cells.types.length > 0) warnings.push(`no cell gives a face (${left ?? 'none'}); the points are read`);
+  return placedPoints(points, identityIndices(pointCount), warnings);
+}
