@@ -23,6 +23,7 @@ import { encodeDraco } from '../tests/io/dracoEncode';
 import { boxGeometry, collada } from '../tests/io/colladaWrite';
 import { e57File } from '../tests/io/e57Write';
 import { toLaz } from '../tests/io/lazWrite';
+import { concat } from '../tests/io/generate';
 import { rar5 } from '../tests/io/rarWrite';
 import { tdsBox, tdsFile } from '../tests/io/tdsWrite';
 import { binaryFbx, meshTree } from '../tests/io/fbxWrite';
@@ -812,13 +813,7 @@ function toVtk(points: Float32Array): Uint8Array {
     ints((i) => i, n),
     new TextEncoder().encode('\n'),
   ];
-  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concat(...parts);
 }
 
 // Science users' clouds and meshes come from ParaView, PyVista and simulation codes as VTK.

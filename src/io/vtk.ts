@@ -10,7 +10,7 @@ import { LIMITS, formatCount } from './limits';
 import { toNumber } from './numbers';
 import { hexByte, quote } from './text';
 import { LoadError, type Parsed } from './types';
-import { type Cells, shapeOf } from './vtkCells';
+import { type CellPart, joinedCells, shapeOf } from './vtkCells';
 import { parseVtkXml } from './vtkXml';
 
 /** Bytes of each scalar type a legacy file names (vtktypeint64 and friends since 5.0). */
@@ -167,7 +167,7 @@ function parseLegacy(bytes: Uint8Array): Parsed {
   }
 
   let points: Float64Array | null = null;
-  const parts: { connectivity: Float64Array; offsets: Float64Array; types: ArrayLike<number> }[] = [];
+  const parts: CellPart[] = [];
   let pendingCells: { connectivity: Float64Array; offsets: Float64Array } | null = null;
   for (let keyword = r.word(); keyword !== null; keyword = r.word()) {
     const key = keyword.toUpperCase();
@@ -186,13 +186,13 @@ function parseLegacy(bytes: Uint8Array): Parsed {
       const second = r.count(`${key}'s size`);
       const cells = major >= 5 ? modernCells(r, first, second, key) : legacyCells(r, first, second, key);
       if (key === 'CELLS') pendingCells = cells;
-      else parts.push({ ...cells, types: new Uint8Array(cells.offsets.length - 1).fill(POLYDATA_TYPES[key]!) });
+      else parts.push({ ...cells, types: new Uint8Array(cells.offsets.length - 1).fill(POLYDATA_TYPES[key]!), pointBase: 0 });
     } else if (key === 'CELL_TYPES') {
       const n = r.count('the cell-type count');
       const types = r.numbers(n, 'int', 'CELL_TYPES');
       const cellCount = pendingCells ? pendingCells.offsets.length - 1 : 0;
       if (!pendingCells || cellCount !== n) throw malformed(`CELL_TYPES gives ${formatCount(n)} types for ${formatCount(cellCount)} cells`);
-      parts.push({ ...pendingCells, types });
+      parts.push({ ...pendingCells, types, pointBase: 0 });
       pendingCells = null;
     } else {
       throw malformed(`${quote(keyword)} is not a section of a ${dataset} data set`);
@@ -227,24 +227,4 @@ function skipField(r: Reader): void {
     if (r.word()?.toUpperCase() === 'METADATA') skipMetadata(r);
     else r.at = next;
   }
-}
-
-/** Several sections' cells as one list (each section's offsets counted from its first). */
-function joinedCells(parts: readonly { connectivity: Float64Array; offsets: Float64Array; types: ArrayLike<number> }[]): Cells {
-  const cellCount = parts.reduce((n, p) => n + p.offsets.length - 1, 0);
-  const connectivity = new Float64Array(parts.reduce((n, p) => n + p.connectivity.length, 0));
-  const offsets = new Float64Array(cellCount + 1);
-  const types = new Uint8Array(cellCount);
-  let base = 0;
-  let cell = 0;
-  for (const p of parts) {
-    connectivity.set(p.connectivity, base);
-    for (let c = 0; c + 1 < p.offsets.length; c++) {
-      offsets[cell + 1] = base + p.offsets[c + 1]! - p.offsets[0]!;
-      types[cell] = p.types[c]!;
-      cell++;
-    }
-    base += p.connectivity.length;
-  }
-  return { connectivity, offsets, types };
 }

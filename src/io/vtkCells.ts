@@ -45,6 +45,36 @@ export interface Cells {
   types: ArrayLike<number>;
 }
 
+/** One section's or piece's cells: corners connectivity[offsets[c] - offsets[0] ..], numbered from
+ * `pointBase` on in the whole file. */
+export interface CellPart {
+  connectivity: Float64Array;
+  /** One more than the cells; the first need not be 0. */
+  offsets: ArrayLike<number>;
+  types: ArrayLike<number>;
+  pointBase: number;
+}
+
+/** Several sections' or pieces' cells as one list. */
+export function joinedCells(parts: readonly CellPart[]): Cells {
+  const cellCount = parts.reduce((n, p) => n + p.offsets.length - 1, 0);
+  const connectivity = new Float64Array(parts.reduce((n, p) => n + p.connectivity.length, 0));
+  const offsets = new Float64Array(cellCount + 1);
+  const types = new Uint8Array(cellCount);
+  let corner = 0;
+  let cell = 0;
+  for (const p of parts) {
+    for (let i = 0; i < p.connectivity.length; i++) connectivity[corner + i] = p.connectivity[i]! + p.pointBase;
+    for (let c = 0; c + 1 < p.offsets.length; c++) {
+      offsets[cell + 1] = corner + p.offsets[c + 1]! - p.offsets[0]!;
+      types[cell] = p.types[c]!;
+      cell++;
+    }
+    corner += p.connectivity.length;
+  }
+  return { connectivity, offsets, types };
+}
+
 /** Triangles over points 0 .. pointCount - 1 (indices, three a triangle) from `cells`; what no
  * face came from is counted in `skipped` by kind ("lines", ...). */
 export function cellTriangles(cells: Cells, pointCount: number): { indices: Uint32Array; solids: { cells: number; faces: number; boundary: number }; skipped: Map<string, number> } {

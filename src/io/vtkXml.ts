@@ -13,7 +13,7 @@ import { LIMITS, formatBytes, formatCount } from './limits';
 import { toNumber } from './numbers';
 import { decodeText, quote } from './text';
 import { LoadError, type Parsed } from './types';
-import { type Cells, shapeOf } from './vtkCells';
+import { type CellPart, joinedCells, shapeOf } from './vtkCells';
 import { type XmlElement, childNamed, childrenNamed, parseXml } from './xml';
 
 const malformed = (detail: string) => new LoadError('vtk', 'malformed', detail);
@@ -232,7 +232,7 @@ export function parseVtkXml(bytes: Uint8Array): Parsed {
   const pieces = childrenNamed(dataSet, 'Piece');
   if (pieces.length === 0) throw new LoadError('vtk', 'empty', `the <${type}> holds no Piece`);
   const pointParts: Float64Array[] = [];
-  const cellParts: { connectivity: Float64Array; ends: Float64Array; types: ArrayLike<number>; base: number }[] = [];
+  const cellParts: CellPart[] = [];
   let base = 0;
   for (const [index, piece] of pieces.entries()) {
     const what = pieces.length > 1 ? `piece ${index + 1}: ` : '';
@@ -265,7 +265,9 @@ export function parseVtkXml(bytes: Uint8Array): Parsed {
       if (!Number.isInteger(total) || total < 0 || total > 64 * LIMITS.maxFaces) throw malformed(`${label}: its last offset (${total}) is not a count of corners`);
       const connectivity = readArray(namedArray(section, 'connectivity', label), total, storage, `${label} connectivity`);
       const types = cellType === null ? readArray(namedArray(section, 'types', label), cells, storage, `${label} types`) : new Uint8Array(cells).fill(cellType);
-      cellParts.push({ connectivity, ends, types, base });
+      const offsets = new Float64Array(cells + 1); // VTK XML gives each cell's end
+      offsets.set(ends, 1);
+      cellParts.push({ connectivity, offsets, types, pointBase: base });
     }
     base += n;
   }
@@ -275,7 +277,7 @@ export function parseVtkXml(bytes: Uint8Array): Parsed {
     points.set(p, at);
     at += p.length;
   }
-  return shapeOf(points, joined(cellParts), []);
+  return shapeOf(points, joinedCells(cellParts), []);
 }
 
 /** The points of a StructuredGrid piece, from its Extent (x0 x1 y0 y1 z0 z1). */
@@ -285,27 +287,6 @@ function extentPoints(piece: XmlElement, index: number): number {
   const n = [0, 2, 4].reduce((product, k) => product * (extent[k + 1]! - extent[k]! + 1), 1);
   if (!(n >= 0)) throw malformed(`piece ${index + 1}: its Extent ${quote(piece.attributes.Extent!)} is empty`);
   return n;
-}
-
-/** Every piece's cells as one list: connectivity shifted by the points before the piece, offsets
- * (VTK XML gives each cell's end) from 0. */
-function joined(parts: readonly { connectivity: Float64Array; ends: Float64Array; types: ArrayLike<number>; base: number }[]): Cells {
-  const cellCount = parts.reduce((n, p) => n + p.ends.length, 0);
-  const connectivity = new Float64Array(parts.reduce((n, p) => n + p.connectivity.length, 0));
-  const offsets = new Float64Array(cellCount + 1);
-  const types = new Uint8Array(cellCount);
-  let corner = 0;
-  let cell = 0;
-  for (const p of parts) {
-    for (let i = 0; i < p.connectivity.length; i++) connectivity[corner + i] = p.connectivity[i]! + p.base;
-    for (let c = 0; c < p.ends.length; c++) {
-      offsets[cell + 1] = corner + p.ends[c]!;
-      types[cell] = p.types[c]!;
-      cell++;
-    }
-    corner += p.connectivity.length;
-  }
-  return { connectivity, offsets, types };
 }
 
 /** Where the ASCII `text` first occurs in `bytes`, or -1. */
