@@ -237,6 +237,7 @@ export function extensionOf(name: string): string {
 
 const EXPORT_MESH = 'export the model as glTF (.glb), OBJ, PLY or STL';
 const EXPORT_SCAN = 'export the scan as PLY, LAS or XYZ';
+const EXPORT_SCAN_E57 = 'export the scan as E57, LAS or PLY';
 const TO_NUMPY = "save the cloud as a NumPy array (np.save('cloud.npy', points))";
 
 /** Formats people have that are not read, by extension, with what to export instead: the refusal
@@ -257,6 +258,24 @@ export const UNREAD_FORMATS: Readonly<Record<string, string>> = {
   dwg: `CAD drawings (DWG) are not read; ${EXPORT_MESH}`,
   ifc: `IFC building models are not read; ${EXPORT_MESH}`,
   x3db: `X3D's binary encoding is not read; ${EXPORT_MESH}, or X3D as XML`,
+  sldprt: `SolidWorks parts are not read; ${EXPORT_MESH} (or STL: File > Save As)`,
+  sldasm: `SolidWorks assemblies are not read; ${EXPORT_MESH} (or STL: File > Save As)`,
+  ipt: `Inventor parts are not read; ${EXPORT_MESH} (or STL)`,
+  iam: `Inventor assemblies are not read; ${EXPORT_MESH} (or STL)`,
+  catpart: `CATIA parts are not read; ${EXPORT_MESH} (or STL)`,
+  catproduct: `CATIA products are not read; ${EXPORT_MESH} (or STL)`,
+  f3d: `Fusion 360 designs are not read; ${EXPORT_MESH} (or STL, 3MF)`,
+  '3dm': `Rhino models are not read; ${EXPORT_MESH} (or STL)`,
+  scad: 'OpenSCAD files are programs, not models; render the model (F6) and export it as STL',
+  gcode: 'G-code is a 3D printer\'s toolpath, not a model; open the STL or 3MF it was sliced from',
+  mtl: 'an .mtl file holds an OBJ\'s materials, not a model; open the .obj beside it',
+  fls: `FARO scans are not read; ${EXPORT_SCAN_E57} (FARO SCENE: Export)`,
+  fws: `FARO SCENE workspaces are not read; ${EXPORT_SCAN_E57} (FARO SCENE: Export)`,
+  lsproj: `FARO SCENE projects are not read; ${EXPORT_SCAN_E57} (FARO SCENE: Export)`,
+  rxp: `RIEGL scans are not read; ${EXPORT_SCAN_E57} (RiSCAN PRO: Export)`,
+  rdbx: `RIEGL point clouds are not read; ${EXPORT_SCAN_E57}`,
+  zfs: `Z+F scans are not read; ${EXPORT_SCAN_E57} (Z+F LaserControl: Export)`,
+  bin: "a .bin file is raw data with no header saying its layout: a glTF's buffer (open the .gltf beside it) or raw points (KITTI's velodyne scans, nuScenes' .pcd.bin: save them as NumPy, np.save('cloud.npy', np.fromfile('scan.bin', np.float32).reshape(-1, 4)[:, :3]), or as PLY)",
   pt: `PyTorch files (.pt) are not read; ${TO_NUMPY}`,
   pth: `PyTorch files (.pth) are not read; ${TO_NUMPY}`,
 };

@@ -3,6 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { loadFile } from '../../src/io/index';
 import { LIMITS } from '../../src/io/limits';
+import { UNREAD_FORMATS } from '../../src/io/formats';
 import { expectError, load } from './expectLoad';
 import { binaryStl, concat, garbage, plyFile, text } from './generate';
 
@@ -49,6 +50,16 @@ describe('bad input', () => {
     expect([txt.format, txt.warnings.filter((w) => w.includes('named'))]).toEqual(['xyz', []]);
   });
 
+  test('every format in UNREAD_FORMATS is refused by its name with what to do; as people have them: an OBJ\'s .mtl, G-code, a KITTI scan', () => {
+    for (const [ext, advice] of Object.entries(UNREAD_FORMATS)) expectError(`file.${ext}`, garbage(64), 'unsupported', `file.${ext}: ${advice}`);
+    expectError('chair.mtl', text('# Blender MTL File\nnewmtl Wood\nNs 250\nKa 1 1 1\nKd 0.8 0.5 0.2\nillum 2\n'), 'unsupported', "chair.mtl: an .mtl file holds an OBJ's materials, not a model; open the .obj beside it");
+    expectError('chair.gcode', text(';FLAVOR:Marlin\nG28\nG1 Z0.2 F3000\nG1 X10 Y10 E0.5\n'), 'unsupported', /^chair\.gcode: G-code is a 3D printer's toolpath, not a model/);
+    const kitti = new Float32Array(4 * 5000).map((_, i) => (i % 4 === 3 ? 0.3 : 40 * Math.sin(i * 1.7)));
+    expectError('000000.bin', new Uint8Array(kitti.buffer), 'unsupported', /^000000\.bin: a \.bin file is raw data with no header saying its layout: a glTF's buffer \(open the \.gltf beside it\) or raw points \(KITTI's velodyne scans/);
+    // What the content shows still wins: a PLY saved as .bin is read.
+    expect(load('scan.bin', text('ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\nproperty float z\nend_header\n0 0 0\n1 0 0\n0 1 0\n')).format).toBe('ply');
+  });
+
   test('formats people have that are not read say what to export instead', () => {
     expectError('room.rcp', garbage(64), 'unsupported', 'room.rcp: ReCap projects are not read; export the scan as PLY, LAS or XYZ');
     expectError('chair.blend', garbage(64), 'unsupported', 'chair.blend: Blender files are not read; export the model as glTF (.glb), OBJ, PLY or STL (File > Export)');
@@ -65,7 +76,7 @@ describe('bad input', () => {
 
   test('binary garbage: unknown name, or a format name it does not match', () => {
     const junk = garbage(4096);
-    expectError('junk.bin', junk, 'unsupported', /^junk\.bin: unrecognised format \(extension \.bin; the content is none of PLY, OBJ, PCD, XYZ, OFF, STL, glTF, 3MF, LAS, NumPy, SPZ, USD, Draco, FBX, COLLADA, VRML\/X3D, DXF, 3DS, PTX, E57, HDF5, VTK, Tar archive, 7-Zip archive, RAR archive, Zip archive; it starts with 0x[0-9a-f]{2}( 0x[0-9a-f]{2}){7}\)$/);
+    expectError('junk.dat', junk, 'unsupported', /^junk\.dat: unrecognised format \(extension \.dat; the content is none of PLY, OBJ, PCD, XYZ, OFF, STL, glTF, 3MF, LAS, NumPy, SPZ, USD, Draco, FBX, COLLADA, VRML\/X3D, DXF, 3DS, PTX, E57, HDF5, VTK, Tar archive, 7-Zip archive, RAR archive, Zip archive; it starts with 0x[0-9a-f]{2}( 0x[0-9a-f]{2}){7}\)$/);
     expectError('junk.ply', junk, 'malformed', `PLY: the file does not start with the line 'ply'`);
     expectError('junk.las', junk, 'malformed', 'LAS: the file does not start with "LASF" (every LAS file does)');
     expectError('junk.npy', junk, 'malformed', `NumPy: the file does not start with NumPy's "\\x93NUMPY" (every .npy file does)`);
