@@ -174,6 +174,8 @@ const TABLE = {
     text: false,
     sniff: { signature: ({ text }) => /^# vtk DataFile Version \d/.test(text) || /^\s*(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*)*<VTKFile[\s>]/.test(text) },
   },
+  // Gmsh meshes (gmsh.ts), as Gmsh, FreeCAD and meshio save finite-element meshes: "$MeshFormat".
+  msh: { label: 'Gmsh', extensions: ['msh'], text: false, sniff: { signature: ({ bytes }) => startsWith(bytes, '$MeshFormat') } },
   // Tar, 7-Zip and RAR archives holding a model (archive.ts; tar.ts, sevenZip.ts): "ustar" at byte
   // 257 (a v7 tar, without it, by its name), and the 7-Zip and RAR signatures.
   tar: { label: 'Tar archive', extensions: ['tar'], text: false, sniff: { signature: ({ bytes }) => isUstar(bytes) } },

@@ -8,6 +8,7 @@ import { parseE57 } from './e57';
 import { parseFbx } from './fbx';
 import { type ArchiveFormat, type FormatId, formatForName } from './formats';
 import { parseGltf } from './gltf';
+import { parseGmsh } from './gmsh';
 import { parseLas } from './las';
 import { parseHdf5 } from './hdf5';
 import { parseNpy } from './npy';
@@ -52,6 +53,7 @@ export const PARSERS: Readonly<Record<FormatId, (bytes: Uint8Array) => Parsed>> 
   ptx: (bytes) => parsePtx(readText('ptx', bytes)),
   hdf5: (bytes) => parseHdf5(bytes),
   vtk: parseVtk,
+  msh: parseGmsh,
   tar: (bytes) => parseArchiveModel('tar', bytes),
   '7z': (bytes) => parseArchiveModel('7z', bytes),
   rar: (bytes) => parseArchiveModel('rar', bytes),

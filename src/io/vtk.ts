@@ -200,7 +200,7 @@ function parseLegacy(bytes: Uint8Array): Parsed {
   }
   if (points === null) throw truncated('the file has no POINTS');
   if (pendingCells) throw malformed('CELLS are given without CELL_TYPES');
-  return shapeOf(points, joinedCells(parts), []);
+  return shapeOf('vtk', points, joinedCells(parts), []);
 }
 
 /** A METADATA block (5.x): its lines up to a blank one. */

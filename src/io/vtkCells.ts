@@ -7,6 +7,7 @@
 import { Uint32Builder, identityIndices } from './buffers';
 import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, countOf, formatCount } from './limits';
 import { placedMesh, placedPoints } from './placed';
+import type { FormatId } from './formats';
 import { LoadError, type Parsed } from './types';
 
 /** VTK's cell type numbers (vtkCellType.h) that this reader gives faces. */
@@ -20,6 +21,7 @@ const QUAD = 9;
  * Lagrange triangles (22, 34, 69) and quads (23, 28, 30, 70). */
 const CORNER_TRIANGLES = new Set([22, 34, 69]);
 const CORNER_QUADS = new Set([23, 28, 30, 70]);
+const SURFACES = new Set([TRIANGLE, TRIANGLE_STRIP, POLYGON, PIXEL, QUAD, ...CORNER_TRIANGLES, ...CORNER_QUADS]);
 
 /** Solid cells' faces by corner, each face's corners in order around it; quadratic and Lagrange
  * solids (24-27, 29, 32, 33, 71-74) by their corners as the linear ones. */
@@ -75,20 +77,23 @@ export function joinedCells(parts: readonly CellPart[]): Cells {
   return { connectivity, offsets, types };
 }
 
-/** Triangles over points 0 .. pointCount - 1 (indices, three a triangle) from `cells`; what no
- * face came from is counted in `skipped` by kind ("lines", ...). */
-export function cellTriangles(cells: Cells, pointCount: number): { indices: Uint32Array; solids: { cells: number; faces: number; boundary: number }; skipped: Map<string, number> } {
+/** Triangles over points 0 .. pointCount - 1 (indices, three a triangle) from `cells` (of a file of
+ * `format`): the surface cells', or, when there are solid cells, the volume's boundary (surface
+ * cells then lie on it or inside: boundary or interface groups, as mesh generators write them);
+ * what gave no face is counted in `skipped` by kind ("lines", ...). */
+export function cellTriangles(format: FormatId, cells: Cells, pointCount: number): { indices: Uint32Array; solids: { cells: number; faces: number; boundary: number }; skipped: Map<string, number> } {
   const { connectivity, offsets, types } = cells;
-  const out = new Uint32Builder();
+  let out = new Uint32Builder();
+  let surfaceCells = 0;
   const skipped = new Map<string, number>();
   const skip = (kind: string) => skipped.set(kind, (skipped.get(kind) ?? 0) + 1);
   const corner = (at: number, cell: number): number => {
     const v = connectivity[at]!;
-    if (!(v >= 0 && v < pointCount)) throw new LoadError('vtk', 'malformed', `cell ${formatCount(cell)} names point ${v}; the file has ${formatCount(pointCount)} points`);
+    if (!(v >= 0 && v < pointCount)) throw new LoadError(format, 'malformed', `cell ${formatCount(cell)} names point ${v}; the file has ${formatCount(pointCount)} points`);
     return v;
   };
   const triangle = (a: number, b: number, c: number) => {
-    if (out.length >= 3 * LIMITS.maxFaces) throw new LoadError('vtk', 'too-large', `more than ${formatCount(LIMITS.maxFaces)} triangles; ${FACE_LIMIT_TEXT}`);
+    if (out.length >= 3 * LIMITS.maxFaces) throw new LoadError(format, 'too-large', `more than ${formatCount(LIMITS.maxFaces)} triangles; ${FACE_LIMIT_TEXT}`);
     out.push3(a, b, c);
   };
   const fan = (corners: number[]) => {
@@ -100,7 +105,7 @@ export function cellTriangles(cells: Cells, pointCount: number): { indices: Uint
     const start = offsets[cell]!;
     const end = offsets[cell + 1]!;
     if (!(start >= 0 && end >= start && end <= connectivity.length)) {
-      throw new LoadError('vtk', 'malformed', `cell ${formatCount(cell)}'s corners (${start} to ${end}) are not within its ${formatCount(connectivity.length)} connectivity entries`);
+      throw new LoadError(format, 'malformed', `cell ${formatCount(cell)}'s corners (${start} to ${end}) are not within its ${formatCount(connectivity.length)} connectivity entries`);
     }
     const n = end - start;
     const type = types[cell]!;
@@ -112,6 +117,7 @@ export function cellTriangles(cells: Cells, pointCount: number): { indices: Uint
       return Array.from({ length: count }, (_, k) => corner(start + k, cell));
     };
     const solid = SOLIDS.get(type);
+    if (!solid && SURFACES.has(type)) surfaceCells++;
     if (type === TRIANGLE || type === POLYGON) {
       const c = corners(n);
       if (c && n >= 3) fan(c);
@@ -130,7 +136,7 @@ export function cellTriangles(cells: Cells, pointCount: number): { indices: Uint
     } else if (solid) {
       const c = corners(solid.corners);
       if (c) {
-        if (solidFaces.length >= LIMITS.maxFaces) throw new LoadError('vtk', 'too-large', `more than ${formatCount(LIMITS.maxFaces)} faces of solid cells; ${FACE_LIMIT_TEXT}`);
+        if (solidFaces.length >= LIMITS.maxFaces) throw new LoadError(format, 'too-large', `more than ${formatCount(LIMITS.maxFaces)} faces of solid cells; ${FACE_LIMIT_TEXT}`);
         solidCells++;
         for (const face of solid.faces) solidFaces.push(face.map((k) => c[k]!));
       }
@@ -139,7 +145,11 @@ export function cellTriangles(cells: Cells, pointCount: number): { indices: Uint
     }
   }
   const boundary = boundaryFaces(solidFaces);
-  for (const face of boundary) fan(face);
+  if (solidCells > 0) {
+    if (surfaceCells > 0) skipped.set('surface cells on or inside the volume', surfaceCells);
+    out = new Uint32Builder();
+    for (const face of boundary) fan(face);
+  }
   return { indices: out.finish(), solids: { cells: solidCells, faces: solidFaces.length, boundary: boundary.length }, skipped };
 }
 
@@ -167,24 +177,25 @@ function compare(a: number[], b: number[]): number {
 
 /** What gave no faces ("1,200 lines, 8 vertices"), if anything. */
 function skippedText(skipped: Map<string, number>): string | null {
-  return skipped.size === 0 ? null : [...skipped].map(([kind, n]) => `${formatCount(n)} ${kind}`).join(', ');
+  const one = (kind: string) => ({ vertices: 'vertex', lines: 'line', polyhedra: 'polyhedron' })[kind] ?? kind.replace(/cells/, 'cell');
+  return skipped.size === 0 ? null : [...skipped].map(([kind, n]) => `${formatCount(n)} ${n === 1 ? one(kind) : kind}`).join(', ');
 }
 
 /** The mesh of `cells`' faces over `points`, or the points when no cell gives a face. */
-export function shapeOf(points: Float64Array, cells: Cells, warnings: string[]): Parsed {
+export function shapeOf(format: FormatId, points: Float64Array, cells: Cells, warnings: string[]): Parsed {
   const pointCount = points.length / 3;
-  if (pointCount === 0) throw new LoadError('vtk', 'empty', 'the file has no points');
-  if (pointCount > LIMITS.maxPoints) throw new LoadError('vtk', 'too-large', `${formatCount(pointCount)} points; ${POINT_LIMIT_TEXT}`);
+  if (pointCount === 0) throw new LoadError(format, 'empty', 'the file has no points');
+  if (pointCount > LIMITS.maxPoints) throw new LoadError(format, 'too-large', `${formatCount(pointCount)} points; ${POINT_LIMIT_TEXT}`);
   for (let i = 0; i < points.length; i++) {
-    if (!Number.isFinite(points[i]!)) throw new LoadError('vtk', 'malformed', `point ${formatCount(Math.floor(i / 3))} has a coordinate that is not a finite number (${points[i]})`);
+    if (!Number.isFinite(points[i]!)) throw new LoadError(format, 'malformed', `point ${formatCount(Math.floor(i / 3))} has a coordinate that is not a finite number (${points[i]})`);
   }
-  const { indices, solids, skipped } = cellTriangles(cells, pointCount);
+  const { indices, solids, skipped } = cellTriangles(format, cells, pointCount);
   const left = skippedText(skipped);
   if (indices.length > 0) {
     if (solids.cells > 0) {
       warnings.push(`a volume mesh of ${countOf(solids.cells, 'solid cell')}: its boundary is read, ${formatCount(solids.boundary)} of their ${formatCount(solids.faces)} faces (the others lie between two cells)`);
     }
-    if (left) warnings.push(`${left} give no faces; left out of the surface`);
+    if (left) warnings.push(`left out of the surface: ${left}`);
     return placedMesh(points, indices, warnings);
   }
   if (cells.types.length > 0) warnings.push(`no cell gives a face (${left ?? 'none'}); the points are read`);

@@ -277,7 +277,7 @@ export function parseVtkXml(bytes: Uint8Array): Parsed {
     points.set(p, at);
     at += p.length;
   }
-  return shapeOf(points, joinedCells(cellParts), []);
+  return shapeOf('vtk', points, joinedCells(cellParts), []);
 }
 
 /** The points of a StructuredGrid piece, from its Extent (x0 x1 y0 y1 z0 z1). */

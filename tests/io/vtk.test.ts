@@ -151,7 +151,7 @@ describe('VTK files', () => {
     expect([r.kind, r.cloud.count, r.warnings]).toEqual(['points', 500, ['no cell gives a face (500 vertices); the points are read']]);
     expect(Array.from(r.cloud.positions)).toEqual(Array.from(load('cloud.npy', file('cloud.npy')).cloud.positions));
     const mixed = load('mixed.vtu', file('mixed.vtu'));
-    expect([mixed.kind, mixed.vertexCount, mixed.faceCount, mixed.warnings]).toEqual(['mesh', 6, 4, ['2 lines give no faces; left out of the surface']]);
+    expect([mixed.kind, mixed.vertexCount, mixed.faceCount, mixed.warnings]).toEqual(['mesh', 6, 4, ['left out of the surface: 2 lines']]);
   });
 
   test('legacy POLYDATA as PyVista writes it: field data first, METADATA, polygons, strips; ASCII and big-endian binary', () => {
