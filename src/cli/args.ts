@@ -13,7 +13,7 @@ export const USAGE = `usage:
 
 classify  classifies every file named and every file of a format the app reads (PLY, OBJ, PCD,
           XYZ, OFF, STL, glTF, Draco, FBX, COLLADA, VRML, X3D, DXF, 3DS, USD, 3MF, LAS, E57,
-          PTX, VTK, NumPy, HDF5, splats, each also compressed by gzip, xz, bzip2 or zstd,
+          PTX, VTK, Gmsh, NumPy, HDF5, splats, each also compressed by gzip, xz, bzip2 or zstd,
           and .zip, .7z, .rar and .tar archives holding them, .tar.gz, .tar.xz, ... too)
           under the folders named; a file below a sub-folder is labelled with that
           sub-folder's name (its class).

@@ -1,5 +1,5 @@
-// VTK's cells as the surface the app samples, for both VTK readers (vtk.ts: the legacy files;
-// vtkXml.ts: .vtp, .vtu, .vts): surface cells (triangles, strips, polygons, pixels, quads, and the
+// VTK's cells as the surface the app samples, for the VTK readers (vtk.ts: the legacy files;
+// vtkXml.ts: .vtp, .vtu, .vts) and Gmsh's (gmsh.ts, its elements as VTK's cell types): surface cells (triangles, strips, polygons, pixels, quads, and the
 // quadratic and Lagrange ones by their corners) become triangles; solid cells (tetrahedra, voxels,
 // hexahedra, wedges, pyramids, quadratic ones by their corners) give their faces, and a face two
 // solids share (inside the volume) is left out, so that a simulation's volume mesh is read as its

@@ -1,5 +1,5 @@
 // Gmsh meshes (src/io/gmsh.ts): formats 2.2 and 4.1, ASCII and binary, written by meshio
-// (tests/io/gmshWrite.py): the torus point for point the same triangles saved as PLY; volume meshes
+// (tests/io/meshioWrite.py): the torus point for point the same triangles saved as PLY; volume meshes
 // (linear and second-order tetrahedra) read as their boundary; files as Gmsh writes them by hand
 // here (tags that are not 1..n, physical names, boundary triangles beside the volume); the
 // refusals, and damaged files each a cloud or a LoadError.
@@ -13,7 +13,7 @@ import { damagedOutcomes, expectError, load } from './expectLoad';
 import { text } from './generate';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'gmsh-'));
-execFileSync('/usr/bin/python3', [path.join(__dirname, 'gmshWrite.py'), dir], { stdio: 'pipe' });
+execFileSync('/usr/bin/python3', [path.join(__dirname, 'meshioWrite.py'), dir], { stdio: 'pipe' });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const file = (name: string) => new Uint8Array(readFileSync(path.join(dir, name)));
 const seen = (r: LoadResult) => ({ count: r.cloud.count, positions: Array.from(r.cloud.positions), vertexCount: r.vertexCount, faceCount: r.faceCount });

@@ -1,5 +1,5 @@
 // VTK (src/io/vtk.ts, vtkXml.ts, vtkCells.ts): legacy .vtk and XML .vtu written by meshio
-// (tests/io/vtkWrite.py), each read point for point as the same triangles saved as PLY; .vtp and
+// (tests/io/meshioWrite.py), each read point for point as the same triangles saved as PLY; .vtp and
 // legacy POLYDATA written here, from VTK's file-format notes, in each of the XML encodings (ASCII,
 // base64, appended raw and base64, zlib, UInt64 headers, several pieces); volume meshes read as
 // their boundary; the refusals, and damaged files each a cloud or a LoadError.
@@ -15,7 +15,7 @@ import { damagedOutcomes, expectError, load } from './expectLoad';
 import { concat, text } from './generate';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vtk-'));
-execFileSync('/usr/bin/python3', [path.join(__dirname, 'vtkWrite.py'), dir], { stdio: 'pipe' });
+execFileSync('/usr/bin/python3', [path.join(__dirname, 'meshioWrite.py'), dir], { stdio: 'pipe' });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const file = (name: string) => new Uint8Array(readFileSync(path.join(dir, name)));
 
