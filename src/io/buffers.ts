@@ -13,6 +13,11 @@ class TypedBuilder<T extends GrowableArray> {
     this.data = make(Math.max(16, initialCapacity));
   }
 
+  push(a: number): void {
+    if (this.length + 1 > this.data.length) this.grow(this.length + 1);
+    this.data[this.length++] = a;
+  }
+
   push3(a: number, b: number, c: number): void {
     if (this.length + 3 > this.data.length) this.grow(this.length + 3);
     const d = this.data;

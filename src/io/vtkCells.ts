@@ -100,7 +100,7 @@ export function cellTriangles(format: FormatId, cells: Cells, pointCount: number
   const fan = (corners: number[]) => {
     for (let k = 1; k + 1 < corners.length; k++) triangle(corners[0]!, corners[k]!, corners[k + 1]!);
   };
-  const solidFaces: number[][] = [];
+  const solidFaces = new Uint32Builder(); // four corners a face; a triangle's fourth is NONE
   let solidCells = 0;
   for (let cell = 0; cell < types.length; cell++) {
     const start = offsets[cell]!;
@@ -135,45 +135,73 @@ export function cellTriangles(format: FormatId, cells: Cells, pointCount: number
       const c = corners(n);
       for (let k = 0; c && k + 2 < n; k++) triangle(c[k]!, c[k + 1]!, c[k + 2]!);
     } else if (solid) {
-      const c = corners(solid.corners);
-      if (c) {
-        if (solidFaces.length >= LIMITS.maxFaces) throw new LoadError(format, 'too-large', `more than ${formatCount(LIMITS.maxFaces)} faces of solid cells; ${FACE_LIMIT_TEXT}`);
-        solidCells++;
-        for (const face of solid.faces) solidFaces.push(face.map((k) => c[k]!));
+      if (n < solid.corners) {
+        skip(`cells of type ${type} with too few corners`);
+        continue;
       }
+      for (let k = 0; k < solid.corners; k++) corner(start + k, cell); // each within the points
+      if (solidFaces.length >= 4 * LIMITS.maxFaces) throw new LoadError(format, 'too-large', `more than ${formatCount(LIMITS.maxFaces)} faces of solid cells; ${FACE_LIMIT_TEXT}`);
+      solidCells++;
+      for (const face of solid.faces) for (let k = 0; k < 4; k++) solidFaces.push(k < face.length ? connectivity[start + face[k]!]! : NONE);
     } else {
       skip(type === 1 || type === 2 ? 'vertices' : type === 3 || type === 4 || type === 21 || type === 35 || type === 68 ? 'lines' : type === 42 ? 'polyhedra' : `cells of type ${type}`);
     }
   }
-  const boundary = boundaryFaces(solidFaces);
+  const faces = solidFaces.finish().subarray(0, solidFaces.length);
+  const boundary = boundaryFaces(faces, pointCount);
   if (solidCells > 0) {
     if (surfaceCells > 0) skipped.set('surface cells on or inside the volume', surfaceCells);
     out = new Uint32Builder();
-    for (const face of boundary) fan(face);
+    for (const f of boundary) {
+      triangle(faces[4 * f]!, faces[4 * f + 1]!, faces[4 * f + 2]!);
+      if (faces[4 * f + 3] !== NONE) triangle(faces[4 * f]!, faces[4 * f + 2]!, faces[4 * f + 3]!);
+    }
   }
-  return { indices: out.finish(), solids: { cells: solidCells, faces: solidFaces.length, boundary: boundary.length }, skipped };
+  return { indices: out.finish(), solids: { cells: solidCells, faces: faces.length / 4, boundary: boundary.length }, skipped };
 }
 
-/** The faces in `faces` that appear once (a face two solids share, by its corners whatever their
- * order, is inside). */
-function boundaryFaces(faces: number[][]): number[][] {
-  if (faces.length === 0) return [];
-  const keys = faces.map((f) => [...f].sort((a, b) => a - b));
-  const order = Array.from(keys.keys()).sort((i, j) => compare(keys[i]!, keys[j]!));
-  const once: number[][] = [];
-  for (let k = 0; k < order.length; ) {
-    let next = k + 1;
-    while (next < order.length && compare(keys[order[k]!]!, keys[order[next]!]!) === 0) next++;
-    if (next - k === 1) once.push(faces[order[k]!]!);
-    k = next;
-  }
-  return once;
-}
+/** No fourth corner (a triangle among quads). */
+const NONE = 0xffffffff;
 
-function compare(a: number[], b: number[]): number {
-  if (a.length !== b.length) return a.length - b.length;
-  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return a[k]! - b[k]!;
-  return 0;
+/** The faces of `faces` (four corners each, flat) that appear once: a face two solids share, by
+ * its corners whatever their order, is inside. Faces are bucketed by their smallest corner (a
+ * counting sort over the points), then compared within a bucket, a few dozen faces for a
+ * tetrahedral mesh: linear in the faces, where one sort of all of them took seconds for a million
+ * tetrahedra. */
+function boundaryFaces(faces: Uint32Array, pointCount: number): Uint32Array {
+  const n = faces.length / 4;
+  const keys = new Uint32Array(faces.length);
+  for (let at = 0; at < faces.length; at += 4) {
+    // the four corners in order (NONE, the largest, last): insertion into place
+    for (let i = 0; i < 4; i++) {
+      const v = faces[at + i]!;
+      let j = i;
+      while (j > 0 && keys[at + j - 1]! > v) {
+        keys[at + j] = keys[at + j - 1]!;
+        j--;
+      }
+      keys[at + j] = v;
+    }
+  }
+  const start = new Uint32Array(pointCount + 1);
+  for (let f = 0; f < n; f++) start[keys[4 * f]! + 1]!++;
+  for (let v = 0; v < pointCount; v++) start[v + 1]! += start[v]!;
+  const order = new Uint32Array(n);
+  const next = start.slice(0, pointCount);
+  for (let f = 0; f < n; f++) order[next[keys[4 * f]!]!++] = f;
+  const compare = (a: number, b: number): number => keys[4 * a + 1]! - keys[4 * b + 1]! || keys[4 * a + 2]! - keys[4 * b + 2]! || keys[4 * a + 3]! - keys[4 * b + 3]!;
+  const once = new Uint32Builder();
+  for (let v = 0; v < pointCount; v++) {
+    const bucket = order.subarray(start[v]!, start[v + 1]!);
+    if (bucket.length > 1) bucket.sort(compare);
+    for (let k = 0; k < bucket.length; ) {
+      let end = k + 1;
+      while (end < bucket.length && compare(bucket[k]!, bucket[end]!) === 0) end++;
+      if (end - k === 1) once.push(bucket[k]!);
+      k = end;
+    }
+  }
+  return once.finish().subarray(0, once.length);
 }
 
 /** What gave no faces ("1,200 lines, 8 vertices"), if anything. */

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { zlibSync } from 'three/examples/jsm/libs/fflate.module.js';
 import { afterAll, describe, expect, test } from 'vitest';
 import { PARSERS } from '../../src/io/parsers';
+import { cellTriangles } from '../../src/io/vtkCells';
 import type { LoadResult } from '../../src/io/types';
 import { damagedOutcomes, expectError, load } from './expectLoad';
 import { concat, text } from './generate';
@@ -144,6 +145,27 @@ describe('VTK files', () => {
     }
     expect(load('cube.vtk', file('cube-hexes.vtk')).warnings).toContain('a volume mesh of 27 solid cells: its boundary is read, 54 of their 162 faces (the others lie between two cells)');
     expect(load('cube.vtu', file('cube-tets.vtu')).warnings).toContain('a volume mesh of 162 solid cells: its boundary is read, 108 of their 648 faces (the others lie between two cells)');
+  });
+
+  test('a unit cube as one voxel, two wedges or six pyramids: its 6 faces, 12 triangles, the shared ones left out', () => {
+    // Corners as VTK's voxel numbers them: x fastest, then y, then z; 8 is the centre.
+    const corners = [0, 1, 2, 3, 4, 5, 6, 7];
+    const hexOrder = [0, 1, 3, 2, 4, 5, 7, 6];
+    const cube = (cells: { type: number; corners: number[] }[]) => {
+      const connectivity = cells.flatMap((c) => c.corners);
+      const offsets = [0];
+      for (const c of cells) offsets.push(offsets[offsets.length - 1]! + c.corners.length);
+      return cellTriangles('vtk', { connectivity, offsets, types: cells.map((c) => c.type) }, 9);
+    };
+    const faces = (r: ReturnType<typeof cube>) => [r.indices.length / 3, r.solids.boundary];
+    expect(faces(cube([{ type: 11, corners }]))).toEqual([12, 6]);
+    expect(faces(cube([{ type: 12, corners: hexOrder }]))).toEqual([12, 6]);
+    // Two wedges, split along the plane x = y: triangles 0 1 3 / 0 3 2 at z = 0, the same at z = 1.
+    expect(faces(cube([{ type: 13, corners: [0, 1, 3, 4, 5, 7] }, { type: 13, corners: [0, 3, 2, 4, 7, 6] }]))).toEqual([12, 8]);
+    // Six pyramids, each a face of the cube (its corners around it) and the centre.
+    const sides = [[0, 1, 3, 2], [4, 5, 7, 6], [0, 1, 5, 4], [2, 3, 7, 6], [0, 2, 6, 4], [1, 3, 7, 5]];
+    expect(faces(cube(sides.map((side) => ({ type: 14, corners: [...side, 8] }))))).toEqual([12, 6]);
+    expect(() => cube([{ type: 10, corners: [0, 1, 2, 9] }])).toThrow('cell 0 names point 9; the file has 9 points');
   });
 
   test('vertex cells are a cloud (the points themselves); lines give no faces, quads two', () => {
