@@ -1,12 +1,12 @@
-// Load-time figures: median time of loadersReady and loadFile (unpacking, parse, checks, and for meshes the surface sampling
-// of 100,000 points) on glmark2's bunny.obj (69,666 faces), the same bunny as the other mesh
-// containers users bring (Draco .drc and Draco .glb, binary FBX, COLLADA, 3DS, VRML97, a .zip, a .7z
-// and a .tar.gz, .tar.xz, .tar.bz2 and .tar.zst holding the OBJ; written by the tests' writers,
-// Debian's 7zz and tar), and a
-// generated 1,000,000-point binary PLY and the same points as E57 (scaled integers, as scanners
-// write them), as plain LAS, as LAZ (LASzip-compressed, decoded by laz-perf) and as HDF5 (h5py,
-// gzip). Run with `npm run bench:load`
-// (Vite's module runner executes this TypeScript).
+// Load-time figures: median time of loadersReady and loadFile (unpacking, parse, checks, and for
+// meshes the surface sampling of 100,000 points) on glmark2's bunny.obj (69,666 faces), the same
+// bunny as the other mesh containers users bring (Draco .drc and Draco .glb, binary FBX, COLLADA,
+// 3DS, VRML97, binary VTK, a .zip, a .7z and a .tar.gz, .tar.xz, .tar.bz2 and .tar.zst holding the
+// OBJ; written by the tests' writers, Debian's 7zz and tar), a volume mesh of 1,296,000 tetrahedra
+// as VTK (read as its boundary), and a generated 1,000,000-point binary PLY and the same points as
+// E57 (scaled integers, as scanners write them), as plain LAS, as LAZ (LASzip-compressed, decoded
+// by laz-perf) and as HDF5 (h5py, gzip). Run with `npm run bench:load` (Vite's module runner
+// executes this TypeScript).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -20,6 +20,7 @@ import { e57File } from '../tests/io/e57Write';
 import { toLaz } from '../tests/io/lazWrite';
 import { toLas } from '../e2e/modelnet';
 import { tdsFile } from '../tests/io/tdsWrite';
+import { binaryVtk } from '../tests/io/vtkLegacyWrite';
 import { binaryFbx, meshTree } from '../tests/io/fbxWrite';
 import { glbFile } from '../tests/io/generate';
 
@@ -124,6 +125,24 @@ for (const [option, name] of [['-J', 'bunny.tar.xz'], ['-j', 'bunny.tar.bz2'], [
   const packed = new Uint8Array(readFileSync(path.join(packDir, name)));
   await bench(`bunny.obj in a ${name.slice(5)} (${sizes(packed)})`, name, packed);
 }
+// VTK: the bunny as a legacy binary file; a volume mesh of 1,296,000 tetrahedra (a 60 x 60 x 60
+// grid of cubes, six tetrahedra each), read as its boundary.
+const vtk = binaryVtk(positions, indices, 3, 5);
+await bench(`bunny as binary VTK (${sizes(vtk)})`, 'bunny.vtk', vtk);
+const grid = 60;
+const corner = (i: number, j: number, k: number) => (i * (grid + 1) + j) * (grid + 1) + k;
+const gridPoints = new Float32Array(3 * (grid + 1) ** 3).map((_, n) => [Math.floor(n / 3 / (grid + 1) ** 2), Math.floor(n / 3 / (grid + 1)) % (grid + 1), Math.floor(n / 3) % (grid + 1)][n % 3]! / grid);
+const tets: number[] = [];
+for (let i = 0; i < grid; i++) {
+  for (let j = 0; j < grid; j++) {
+    for (let k = 0; k < grid; k++) {
+      const h = [corner(i, j, k), corner(i + 1, j, k), corner(i + 1, j + 1, k), corner(i, j + 1, k), corner(i, j, k + 1), corner(i + 1, j, k + 1), corner(i + 1, j + 1, k + 1), corner(i, j + 1, k + 1)];
+      for (const [a, b] of [[1, 2], [2, 3], [3, 7], [7, 4], [4, 5], [5, 1]]) tets.push(h[0]!, h[a!]!, h[b!]!, h[6]!);
+    }
+  }
+}
+const volume = binaryVtk(gridPoints, tets, 4, 10);
+await bench(`1,296,000 tetrahedra as VTK (${sizes(volume)})`, 'volume.vtk', volume);
 const million = binaryPly(1_000_000);
 await bench('1,000,000-point binary PLY', 'million.ply', million);
 const cloud = PARSERS.ply(million);
