@@ -23,8 +23,8 @@ import { encodeDraco } from '../tests/io/dracoEncode';
 import { boxGeometry, collada } from '../tests/io/colladaWrite';
 import { e57File } from '../tests/io/e57Write';
 import { toLaz } from '../tests/io/lazWrite';
-import { concat } from '../tests/io/generate';
 import { rar5 } from '../tests/io/rarWrite';
+import { pointsVtk } from '../tests/io/vtkLegacyWrite';
 import { tdsBox, tdsFile } from '../tests/io/tdsWrite';
 import { binaryFbx, meshTree } from '../tests/io/fbxWrite';
 
@@ -793,33 +793,10 @@ test('a model in a .7z, a .rar, a .tar.gz and a .tar.xz download is read and ans
   await expect(page.getByTestId('warnings')).toContainText("read 'chair.tar' from the xz file");
 });
 
-/** A cloud as PyVista saves a PolyData of points: legacy VTK 5.1, binary (big-endian), a vertex
- * cell for each point. */
-function toVtk(points: Float32Array): Uint8Array {
-  const n = points.length / 3;
-  const floats = new DataView(new ArrayBuffer(4 * points.length));
-  points.forEach((v, i) => floats.setFloat32(4 * i, v));
-  const ints = (values: (i: number) => number, count: number) => {
-    const view = new DataView(new ArrayBuffer(8 * count));
-    for (let i = 0; i < count; i++) view.setBigInt64(8 * i, BigInt(values(i)));
-    return new Uint8Array(view.buffer);
-  };
-  const parts = [
-    new TextEncoder().encode(`# vtk DataFile Version 5.1\nvtk output\nBINARY\nDATASET POLYDATA\nPOINTS ${n} float\n`),
-    new Uint8Array(floats.buffer),
-    new TextEncoder().encode(`\nVERTICES ${n + 1} ${n}\nOFFSETS vtktypeint64\n`),
-    ints((i) => i, n + 1),
-    new TextEncoder().encode('\nCONNECTIVITY vtktypeint64\n'),
-    ints((i) => i, n),
-    new TextEncoder().encode('\n'),
-  ];
-  return concat(...parts);
-}
-
 // Science users' clouds and meshes come from ParaView, PyVista and simulation codes as VTK.
 test('a y-up chair saved by PyVista as a .vtk is read and answered right', async ({ page }) => {
   test.setTimeout(5 * 60_000);
   await open(page, 'auto');
-  expect(await classifyFile(page, 'chair.vtk', toVtk(yUp(testCloud(CHAIR).points)))).toMatchObject({ top1: 'chair', up: 'y', detected: 'true' });
+  expect(await classifyFile(page, 'chair.vtk', pointsVtk(yUp(testCloud(CHAIR).points)))).toMatchObject({ top1: 'chair', up: 'y', detected: 'true' });
   await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'vtk');
 });

@@ -10,7 +10,8 @@
 // (each part an object, its vertices placed), and as VRML97 from a CAD program (the leg DEFined
 // once, USEd at four feet by Transforms) (session 62); a test airplane as a LAZ lidar scan in map
 // coordinates (session 63); the table and the chair in a .7z and a .tar.gz, the airplane in a
-// .rar (session 64); the set as a .tar.xz, the chair's PTX compressed by Zstandard (session 65).
+// .rar (session 64); the set as a .tar.xz, the chair's PTX compressed by Zstandard, the chair y-up
+// as PyVista saves a cloud (.vtk) (session 65).
 //   node --input-type=module -e "const { runnerImport } = await import('vite'); await runnerImport('./scripts/user-files.ts', { configFile: false, logLevel: 'warn' });" -- /tmp/user-files
 //   npx any2point classify /tmp/user-files --device cpu
 import { execFileSync } from 'node:child_process';
@@ -25,6 +26,7 @@ import { e57File } from '../tests/io/e57Write';
 import { toLaz } from '../tests/io/lazWrite';
 import { rar5 } from '../tests/io/rarWrite';
 import { tdsFile } from '../tests/io/tdsWrite';
+import { pointsVtk } from '../tests/io/vtkLegacyWrite';
 import { binaryFbx, meshTree } from '../tests/io/fbxWrite';
 import { glbFile } from '../tests/io/generate';
 
@@ -154,6 +156,8 @@ execFileSync('tar', ['-czf', path.join(out, 'set.tar.gz'), 'set'], { cwd: packDi
 // Compressed whole (session 65): the set as a .tar.xz (GNU tar, xz), the chair's PTX by zstd.
 execFileSync('tar', ['-cJf', path.join(out, 'set.tar.xz'), 'set'], { cwd: packDir });
 execFileSync('zstd', ['-q', path.join(out, 'chair.ptx'), '-o', path.join(out, 'chair.ptx.zst')]);
+// VTK (session 65): the chair turned y-up, as PyVista saves a PolyData of points.
+writeFileSync(path.join(out, 'chair.vtk'), pointsVtk(new Float32Array(chair.length).map((_, i) => [chair[i - (i % 3)]!, chair[i - (i % 3) + 2]!, -chair[i - (i % 3) + 1]!][i % 3]!)));
 rmSync(packDir, { recursive: true, force: true });
 writeFileSync(path.join(out, 'airplane.rar'), rar5([{ name: 'airplane/airplane.ply', data: toPly(testCloud('airplane_0627').points) }]));
-console.log(`user-files: 20 files written under ${out}`);
+console.log(`user-files: 21 files written under ${out}`);
