@@ -131,7 +131,7 @@ function modernCells(r: Reader, offsetCount: number, connectivityCount: number, 
   };
   const offsets = read('OFFSETS', offsetCount);
   const connectivity = read('CONNECTIVITY', connectivityCount);
-  return { connectivity, offsets };
+  return { connectivity, offsets: offsets.length === 0 ? Float64Array.of(0) : offsets }; // none: no cells
 }
 
 /** The cell types of a polydata section: all of one kind. */

@@ -236,6 +236,8 @@ LOOKUP_TABLE default
     expectError('cut.vtk', good.subarray(0, 2000), 'truncated', /^VTK: the file ends in POINTS: 864 values are announced, at most \d+ fit in the rest of the file$/);
     expectError('far.vtk', text('# vtk DataFile Version 4.2\nx\nASCII\nDATASET POLYDATA\nPOINTS 3 float\n0 0 0 1 0 0 0 1 0\nPOLYGONS 1 4\n3 0 1 7\n'), 'malformed', 'VTK: cell 0 names point 7; the file has 3 points');
     expectError('nan.vtk', text('# vtk DataFile Version 4.2\nx\nASCII\nDATASET POLYDATA\nPOINTS 3 float\n0 0 0 1 nan 0 0 1 0\n'), 'malformed', 'VTK: point 1 has a coordinate that is not a finite number (NaN)');
+    const noCells = text('# vtk DataFile Version 5.1\nx\nASCII\nDATASET POLYDATA\nPOINTS 3 float\n0 0 0 1 0 0 0 1 0\nPOLYGONS 0 0\nOFFSETS vtktypeint64\n\nCONNECTIVITY vtktypeint64\n\n');
+    expect([load('none.vtk', noCells).kind, load('none.vtk', noCells).cloud.count]).toEqual(['points', 3]);
     expectError('none.vtk', text('# vtk DataFile Version 4.2\nx\nASCII\nDATASET POLYDATA\nPOINTS 0 float\n'), 'empty', 'VTK: the file has no points');
     const zlib = file('torus-zlib.vtu');
     expectError('cut.vtu', zlib.subarray(0, zlib.length - 1500), 'truncated', /cut short|is not closed/);
