@@ -176,6 +176,8 @@ const TABLE = {
   },
   // Gmsh meshes (gmsh.ts), as Gmsh, FreeCAD and meshio save finite-element meshes: "$MeshFormat".
   msh: { label: 'Gmsh', extensions: ['msh'], text: false, sniff: { signature: ({ bytes }) => startsWith(bytes, '$MeshFormat') } },
+  // Abaqus input files (abaqus.ts): "*HEADING" or "*NODE" (after "**" comments) at the start.
+  inp: { label: 'Abaqus', extensions: ['inp'], text: true, sniff: { keyword: ({ text }) => /^(\s*\*\*[^\n]*\n)*\s*\*(HEADING|NODE|PART|PREPRINT)\b/i.test(text) } },
   // Tar, 7-Zip and RAR archives holding a model (archive.ts; tar.ts, sevenZip.ts): "ustar" at byte
   // 257 (a v7 tar, without it, by its name), and the 7-Zip and RAR signatures.
   tar: { label: 'Tar archive', extensions: ['tar'], text: false, sniff: { signature: ({ bytes }) => isUstar(bytes) } },

@@ -1,5 +1,6 @@
 // The parser of every format in the table (formats.ts), by id. Kept apart from the table because
 // only the parse worker needs the parsers; the type makes a format without a parser a compile error.
+import { parseAbaqus } from './abaqus';
 import { parseArchive } from './archive';
 import { parseDae } from './collada';
 import { parseDrc } from './drc';
@@ -54,6 +55,7 @@ export const PARSERS: Readonly<Record<FormatId, (bytes: Uint8Array) => Parsed>> 
   hdf5: (bytes) => parseHdf5(bytes),
   vtk: parseVtk,
   msh: parseGmsh,
+  inp: (bytes) => parseAbaqus(readText('inp', bytes)),
   tar: (bytes) => parseArchiveModel('tar', bytes),
   '7z': (bytes) => parseArchiveModel('7z', bytes),
   rar: (bytes) => parseArchiveModel('rar', bytes),

@@ -1,10 +1,10 @@
 // VTK's cells as the surface the app samples, for the VTK readers (vtk.ts: the legacy files;
-// vtkXml.ts: .vtp, .vtu, .vts) and Gmsh's (gmsh.ts, its elements as VTK's cell types): surface
-// cells (triangles, strips, polygons, pixels, quads, and the quadratic and Lagrange ones by their
-// corners) become triangles; solid cells (tetrahedra, voxels, hexahedra, wedges, pyramids,
-// quadratic ones by their corners) give their faces, and a face two solids share (inside the
-// volume) is left out, so that a simulation's volume mesh is read as its boundary, the shape.
-// Vertices, lines and polyhedra add no faces; a file of no faces is its points.
+// vtkXml.ts: .vtp, .vtu, .vts), Gmsh's and Abaqus's (gmsh.ts, abaqus.ts: their elements as VTK's
+// cell types): surface cells (triangles, strips, polygons, pixels, quads, and the quadratic and
+// Lagrange ones by their corners) become triangles; solid cells (tetrahedra, voxels, hexahedra,
+// wedges, pyramids, quadratic ones by their corners) give their faces, and a face two solids share
+// (inside the volume) is left out, so that a simulation's volume mesh is read as its boundary, the
+// shape. Vertices, lines and polyhedra add no faces; a file of no faces is its points.
 import { Uint32Builder, identityIndices } from './buffers';
 import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, countOf, formatCount } from './limits';
 import { placedMesh, placedPoints } from './placed';

@@ -1,10 +1,11 @@
-"""VTK and Gmsh files for tests/io/vtk.test.ts and tests/io/gmsh.test.ts, written by meshio (Debian's
-python3-meshio), as PyVista, Gmsh and simulation scripts save them: a torus surface as legacy .vtk
-(versions 4.2 and 5.1, ASCII and binary), as .vtu (ASCII, base64, zlib-compressed, UInt64
-headers, LZMA) and as Gmsh .msh (2.2 and 4.1, ASCII and binary), with the same triangles as a PLY
-beside them for the tests to compare point for point; a cube of 3 x 3 x 3 hexahedra and the same
-cube cut into tetrahedra, linear and second-order (volume meshes, read as their boundary); a cloud
-of vertex cells; a mixed file of triangles, quads and lines.
+"""VTK, Gmsh and Abaqus files for tests/io/vtk.test.ts, gmsh.test.ts and abaqus.test.ts, written by
+meshio (Debian's python3-meshio), as PyVista, Gmsh and simulation scripts save them: a torus
+surface as legacy .vtk (versions 4.2 and 5.1, ASCII and binary), as .vtu (ASCII, base64,
+zlib-compressed, UInt64 headers, LZMA), as Gmsh .msh (2.2 and 4.1, ASCII and binary) and as Abaqus
+.inp, with the same triangles as a PLY beside them for the tests to compare point for point; a
+cube of 3 x 3 x 3 hexahedra and the same cube cut into tetrahedra, linear and second-order (volume
+meshes, read as their boundary); a cloud of vertex cells; a mixed file of triangles, quads and
+lines.
 
     /usr/bin/python3 tests/io/meshioWrite.py <folder>
 """
@@ -73,3 +74,8 @@ def midpoint(p, q):
     return edges[key]
 tet10 = np.array([[*t, midpoint(t[0], t[1]), midpoint(t[1], t[2]), midpoint(t[0], t[2]), midpoint(t[0], t[3]), midpoint(t[2], t[3]), midpoint(t[1], t[3])] for t in tets])
 meshio.write(out / "cube-tet10.msh", meshio.Mesh(np.concatenate([grid, np.array(mid)]), [("tetra10", tet10)]), file_format="gmsh22", binary=False)
+
+# Abaqus: the torus (triangles), the cube of tetrahedra and of 10-node tetrahedra.
+meshio.write(out / "torus.inp", meshio.Mesh(torus, [("triangle", triangles)]))
+meshio.write(out / "cube-tets.inp", cube)
+meshio.write(out / "cube-tet10.inp", meshio.Mesh(np.concatenate([grid, np.array(mid)]), [("tetra10", tet10)]))
