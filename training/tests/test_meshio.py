@@ -254,7 +254,7 @@ def test_a_folder_dataset_leaves_usd_files_out_and_says_so(tmp_path, capsys):
     (tmp_path / "b" / "set.tar.gz").write_bytes(b"\x1f\x8b")
     data = load_folder(tmp_path, n_in=32)
     assert data.ids == ["a/one.xyz", "b/one.xyz"]
-    assert "4 USD / Draco / FBX / COLLADA / VRML / DXF / 3DS / E57 / PTX / LAZ / VTK / Gmsh / Abaqus / archive / HDF5 / Zstandard file(s) left out (a/scan.usdz, b/set.7z, b/set.tar.gz, ...)" in capsys.readouterr().err
+    assert "4 USD / Draco / FBX / COLLADA / VRML / DXF / 3DS / E57 / PTX / LAZ / .vtp / .vts / archive / HDF5 / Zstandard file(s) left out (a/scan.usdz, b/set.7z, b/set.tar.gz, ...)" in capsys.readouterr().err
 
 
 def test_a_meshopt_or_draco_glb_is_refused_not_misread(tmp_path):
@@ -351,7 +351,7 @@ def test_files_compressed_by_xz_and_bzip2_are_read_and_zstandard_left_to_the_app
     data = load_folder(tmp_path, n_in=32)
     assert data.ids == ["a/one.xyz", "b/one.xyz.xz", "c/one.xyz.bz2"]
     np.testing.assert_array_equal(data.points[0], data.points[2])
-    assert "2 USD / Draco / FBX / COLLADA / VRML / DXF / 3DS / E57 / PTX / LAZ / VTK / Gmsh / Abaqus / archive / HDF5 / Zstandard file(s) left out (c/set.tar.xz, c/two.xyz.zst)" in capsys.readouterr().err
+    assert "2 USD / Draco / FBX / COLLADA / VRML / DXF / 3DS / E57 / PTX / LAZ / .vtp / .vts / archive / HDF5 / Zstandard file(s) left out (c/set.tar.xz, c/two.xyz.zst)" in capsys.readouterr().err
     cut = tmp_path / "cut.xyz.xz"
     cut.write_bytes((tmp_path / "b" / "one.xyz.xz").read_bytes()[:-30])
     with pytest.raises(ValueError, match="cut.xyz.xz: the xz stream is damaged or cut short"):
@@ -360,3 +360,41 @@ def test_files_compressed_by_xz_and_bzip2_are_read_and_zstandard_left_to_the_app
     cut.write_bytes((tmp_path / "c" / "one.xyz.bz2").read_bytes()[:-30])
     with pytest.raises(ValueError, match="cut.xyz.bz2: the bzip2 stream is damaged or cut short"):
         read_cloud(cut, 8, RNG)
+
+
+def test_vtk_gmsh_and_abaqus_meshes_are_read_as_the_app_reads_them(tmp_path):
+    """.vtk, .vtu, .msh and .inp written by meshio (tests/io/meshioWrite.py, as tests/io/vtk.test.ts,
+    gmsh.test.ts and abaqus.test.ts read them): the torus's triangles as written; the cube of tetrahedra
+    as its boundary, 108 triangles (the app's count), every sampled point on the cube's faces; vertex
+    cells as the points; a folder of them trains."""
+    import subprocess
+    from pathlib import Path
+
+    from any2point.cells import cell_triangles
+    from any2point.datasets import load_folder
+    from any2point.meshio import _read_cells
+
+    subprocess.run(["/usr/bin/python3", str(Path(__file__).resolve().parents[2] / "tests/io/meshioWrite.py"), str(tmp_path)], check=True, capture_output=True)
+    for name in ["torus-51-binary.vtk", "torus-42-ascii.vtk", "torus-zlib.vtu", "torus-22-binary.msh", "torus-41-ascii.msh", "torus.inp"]:
+        verts, faces = _read_cells(tmp_path / name)
+        assert verts.shape == (288, 3) and faces.shape == (576, 3), name
+    for name in ["cube-hexes.vtk", "cube-tets.vtu", "cube-41-binary.msh", "cube-tet10.msh", "cube-tets.inp", "cube-tet10.inp"]:
+        verts, faces = _read_cells(tmp_path / name)
+        assert faces.shape == (108, 3), name
+        corners = verts[faces]
+        assert np.all(np.abs(corners).max(axis=2) > 1 - 1e-9), name  # every corner on a face of the cube
+        points = read_cloud(tmp_path / name, 512, np.random.default_rng(0))
+        assert np.all(np.abs(points).max(axis=1) > 1 - 1e-6), name  # sampled on the faces, none inside
+    verts, faces = _read_cells(tmp_path / "cloud.vtk")
+    assert faces is None and verts.shape == (500, 3)
+    # A tetrahedron and its own boundary triangles: the volume's boundary, read once.
+    tet = np.array([[0, 1, 2, 3]])
+    faces, solids = cell_triangles([("tetra", tet), ("triangle", np.array([[0, 1, 2]])), ("line", np.array([[0, 1]]))])
+    assert solids == 1 and sorted(map(sorted, faces.tolist())) == [[0, 1, 2], [0, 1, 3], [0, 2, 3], [1, 2, 3]]
+    for c in ("a", "b"):
+        (tmp_path / "set" / c).mkdir(parents=True)
+    for name in ["torus.inp", "cube-tets.vtu"]:
+        (tmp_path / "set" / "a" / name).write_bytes((tmp_path / name).read_bytes())
+    (tmp_path / "set" / "b" / "part.msh").write_bytes((tmp_path / "cube-41-binary.msh").read_bytes())
+    data = load_folder(tmp_path / "set", n_in=64)
+    assert data.ids == ["a/cube-tets.vtu", "a/torus.inp", "b/part.msh"]
