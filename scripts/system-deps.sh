@@ -18,7 +18,7 @@ packages=(
   xz-utils                  # tests/io/compressed.test.ts compresses its files with xz, bzip2 and zstd
   bzip2
   zstd
-  python3-meshio            # tests/io/meshioWrite.py writes the VTK files tests/io/vtk.test.ts reads
+  python3-meshio            # tests/io/meshioWrite.py writes the VTK, Gmsh and Abaqus test files; training reads them with it
 )
 
 missing=()
