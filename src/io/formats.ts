@@ -280,6 +280,8 @@ export const UNREAD_FORMATS: Readonly<Record<string, string>> = {
   rdbx: `RIEGL point clouds are not read; ${EXPORT_SCAN_E57}`,
   zfs: `Z+F scans are not read; ${EXPORT_SCAN_E57} (Z+F LaserControl: Export)`,
   bin: "a .bin file is raw data with no header saying its layout: a glTF's buffer (open the .gltf beside it) or raw points (KITTI's velodyne scans, nuScenes' .pcd.bin: save them as NumPy, np.save('cloud.npy', np.fromfile('scan.bin', np.float32).reshape(-1, 4)[:, :3]), or as PLY)",
+  pvd: 'a ParaView collection (.pvd) lists its data in other files; open one of them (.vtu, .vtp)',
+  vtm: 'a VTK multiblock data set (.vtm) lists its data in other files; open one of them (.vtu, .vtp)',
   pt: `PyTorch files (.pt) are not read; ${TO_NUMPY}`,
   pth: `PyTorch files (.pth) are not read; ${TO_NUMPY}`,
 };

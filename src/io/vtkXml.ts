@@ -216,6 +216,10 @@ export function parseVtkXml(bytes: Uint8Array): Parsed {
   if (/^P(PolyData|UnstructuredGrid|StructuredGrid|ImageData|RectilinearGrid)$/.test(type)) {
     throw new LoadError('vtk', 'unsupported', `a parallel ${type.slice(1)} file lists its pieces in other files; open a piece (.vtp, .vtu, .vts) or save the whole as one file`);
   }
+  if (type === 'Collection' || type === 'vtkMultiBlockDataSet' || type === 'vtkPartitionedDataSetCollection') {
+    const what = type === 'Collection' ? 'a ParaView collection (.pvd: a time series)' : 'a multiblock data set (.vtm)';
+    throw new LoadError('vtk', 'unsupported', `the file is ${what}, which lists its data in other files; open one of them (.vtu, .vtp)`);
+  }
   if (type !== 'PolyData' && type !== 'UnstructuredGrid' && type !== 'StructuredGrid') {
     throw new LoadError('vtk', 'unsupported', `the data set ${quote(type || 'of no type')} is not read (PolyData, UnstructuredGrid and StructuredGrid are)`);
   }

@@ -231,6 +231,8 @@ LOOKUP_TABLE default
   test('image volumes, parallel files and broken files are refused with the reason', () => {
     expectError('ct.vtk', text('# vtk DataFile Version 3.0\nCT\nASCII\nDATASET STRUCTURED_POINTS\nDIMENSIONS 2 2 2\n'), 'unsupported', /^VTK: the data set is an image volume \(STRUCTURED_POINTS\), not a shape; extract its surface/);
     expectError('ct.vti', text('<VTKFile type="ImageData" version="1.0"><ImageData/></VTKFile>'), 'unsupported', /^VTK: the data set is an image volume \(ImageData\)/);
+    expectError('series.pvd', text('<?xml version="1.0"?>\n<VTKFile type="Collection" version="0.1">\n<Collection>\n<DataSet timestep="0" file="flow_0.vtu"/>\n</Collection>\n</VTKFile>\n'), 'unsupported', 'VTK: the file is a ParaView collection (.pvd: a time series), which lists its data in other files; open one of them (.vtu, .vtp)');
+    expectError('blocks.vtm', text('<VTKFile type="vtkMultiBlockDataSet" version="1.0"><vtkMultiBlockDataSet><DataSet index="0" file="b/b_0.vtu"/></vtkMultiBlockDataSet></VTKFile>'), 'unsupported', /^VTK: the file is a multiblock data set \(\.vtm\)/);
     expectError('all.pvtp', text('<VTKFile type="PPolyData" version="1.0"><PPolyData/></VTKFile>'), 'unsupported', /^VTK: a parallel PolyData file lists its pieces in other files/);
     const good = file('torus-51-binary.vtk');
     expectError('cut.vtk', good.subarray(0, 2000), 'truncated', /^VTK: the file ends in POINTS: 864 values are announced, at most \d+ fit in the rest of the file$/);
