@@ -11,7 +11,7 @@
 // once, USEd at four feet by Transforms) (session 62); a test airplane as a LAZ lidar scan in map
 // coordinates (session 63); the table and the chair in a .7z and a .tar.gz, the airplane in a
 // .rar (session 64); the set as a .tar.xz, the chair's PTX compressed by Zstandard, the chair y-up
-// as PyVista saves a cloud (.vtk) (session 65).
+// as PyVista saves a cloud (.vtk), the table as hexahedra in Abaqus and Gmsh files (session 65).
 //   node --input-type=module -e "const { runnerImport } = await import('vite'); await runnerImport('./scripts/user-files.ts', { configFile: false, logLevel: 'warn' });" -- /tmp/user-files
 //   npx any2point classify /tmp/user-files --device cpu
 import { execFileSync } from 'node:child_process';
@@ -156,8 +156,18 @@ execFileSync('tar', ['-czf', path.join(out, 'set.tar.gz'), 'set'], { cwd: packDi
 // Compressed whole (session 65): the set as a .tar.xz (GNU tar, xz), the chair's PTX by zstd.
 execFileSync('tar', ['-cJf', path.join(out, 'set.tar.xz'), 'set'], { cwd: packDir });
 execFileSync('zstd', ['-q', path.join(out, 'chair.ptx'), '-o', path.join(out, 'chair.ptx.zst')]);
+// Finite-element meshes (session 65): the table as hexahedra (a box each: the top and four legs),
+// as Abaqus/CAE writes an assembly (a Leg part placed by four instances) and as Gmsh 2.2 saves it.
+const nodeLines = (corners: number[], dx = 0, dy = 0, first = 1) => Array.from({ length: 8 }, (_, i) => `${first + i}, ${corners[3 * i]! + dx}, ${corners[3 * i + 1]! + dy}, ${corners[3 * i + 2]!}`).join('\n');
+const part = (name: string, corners: number[]) => `*Part, name=${name}\n*Node\n${nodeLines(corners)}\n*Element, type=C3D8R\n1, 1, 2, 3, 4, 5, 6, 7, 8\n*End Part\n`;
+const legInstances = [0, 1, 2, 3].map((k) => `*Instance, name=Leg-${k + 1}, part=Leg\n ${feet[3 * k]}, ${feet[3 * k + 1]}, 0.\n*End Instance\n`).join('');
+writeFileSync(path.join(out, 'table.inp'), `*Heading\n** Job name: table Model name: Model-1\n${part('Top', top.corners)}${part('Leg', leg.corners)}*Assembly, name=Assembly\n*Instance, name=Top-1, part=Top\n*End Instance\n${legInstances}*End Assembly\n`);
+const gmshNodes = [top.corners, ...[0, 1, 2, 3].map((k) => leg.corners.map((v, i) => v + (i % 3 === 2 ? 0 : feet[3 * k + (i % 3)]!)))];
+const gmshNodeLines = gmshNodes.flatMap((c, b) => Array.from({ length: 8 }, (_, i) => `${8 * b + i + 1} ${c[3 * i]} ${c[3 * i + 1]} ${c[3 * i + 2]}`));
+const gmshElements = gmshNodes.map((_, b) => `${b + 1} 5 2 1 1 ${Array.from({ length: 8 }, (_, i) => 8 * b + i + 1).join(' ')}`);
+writeFileSync(path.join(out, 'table.msh'), `$MeshFormat\n2.2 0 8\n$EndMeshFormat\n$Nodes\n40\n${gmshNodeLines.join('\n')}\n$EndNodes\n$Elements\n5\n${gmshElements.join('\n')}\n$EndElements\n`);
 // VTK (session 65): the chair turned y-up, as PyVista saves a PolyData of points.
 writeFileSync(path.join(out, 'chair.vtk'), pointsVtk(new Float32Array(chair.length).map((_, i) => [chair[i - (i % 3)]!, chair[i - (i % 3) + 2]!, -chair[i - (i % 3) + 1]!][i % 3]!)));
 rmSync(packDir, { recursive: true, force: true });
 writeFileSync(path.join(out, 'airplane.rar'), rar5([{ name: 'airplane/airplane.ply', data: toPly(testCloud('airplane_0627').points) }]));
-console.log(`user-files: 21 files written under ${out}`);
+console.log(`user-files: 23 files written under ${out}`);
