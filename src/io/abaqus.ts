@@ -109,6 +109,12 @@ export function parseAbaqus(text: string): Parsed {
       mode = null;
       element = null;
       if (name === 'include') throw new LoadError('inp', 'unsupported', `line ${formatCount(lineNo)}: *INCLUDE reads another file (${params.get('input') ?? 'unnamed'}), which is not read; write the model as one file (Abaqus/CAE: Write Input)`);
+      if (['ngen', 'nfill', 'ncopy', 'elgen', 'elcopy'].includes(name)) {
+        throw new LoadError('inp', 'unsupported', `line ${formatCount(lineNo)}: *${name.toUpperCase()} generates nodes or elements, which is not read; write the model with every node and element listed (Abaqus/CAE: Write Input)`);
+      }
+      if (name === 'node' && (params.get('system') ?? 'R').toUpperCase() !== 'R') {
+        throw new LoadError('inp', 'unsupported', `line ${formatCount(lineNo)}: nodes in ${params.get('system')!.toUpperCase() === 'C' ? 'cylindrical' : 'spherical'} coordinates (SYSTEM=${params.get('system')}) are not read; write them in rectangular coordinates`);
+      }
       if (name === 'part') {
         const partName = (params.get('name') ?? '').toLowerCase();
         part = newPart();

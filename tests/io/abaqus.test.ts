@@ -97,6 +97,8 @@ test('includes, unknown elements, missing nodes and parts are refused with the r
   expectError('nan.inp', text('*NODE\n1, 0, x, 0\n'), 'malformed', "Abaqus: line 2: 'x' is not a number");
   expectError('twice.inp', text('*NODE\n1, 0, 0, 0\n1, 1, 0, 0\n'), 'malformed', 'Abaqus: line 3: node 1 is given twice');
   expectError('nopart.inp', text('*Assembly, name=A\n*Instance, name=I, part=Gone\n*End Instance\n*End Assembly\n'), 'malformed', "Abaqus: line 2: *INSTANCE names part 'gone', which no *PART defines");
+  expectError('gen.inp', text('*NODE\n1, 0, 0, 0\n10, 9, 0, 0\n*NGEN, NSET=LINE\n1, 10, 1\n'), 'unsupported', /^Abaqus: line 4: \*NGEN generates nodes or elements, which is not read/);
+  expectError('cyl.inp', text('*NODE, SYSTEM=C\n1, 1, 90, 0\n'), 'unsupported', 'Abaqus: line 1: nodes in cylindrical coordinates (SYSTEM=C) are not read; write them in rectangular coordinates');
   expectError('empty.inp', text('*HEADING\nnothing\n'), 'empty', 'Abaqus: the file has no nodes (*NODE)');
   for (const [name, seed] of [['torus.inp', 1], ['cube-tets.inp', 2]] as const) {
     const { loaded, refused } = damagedOutcomes(name, file(name), { seed, count: 80, printable: true });
