@@ -13,10 +13,10 @@ export const USAGE = `usage:
 
 classify  classifies every file named and every file of a format the app reads (PLY, OBJ, PCD,
           XYZ, OFF, STL, glTF, Draco, FBX, COLLADA, VRML, X3D, DXF, 3DS, USD, 3MF, LAS, E57,
-          PTX, VTK, Gmsh, Abaqus, NumPy, HDF5, splats, each also compressed by gzip, xz,
-          bzip2 or zstd, and .zip, .7z, .rar and .tar archives holding them, .tar.gz, .tar.xz,
-          ... too) under the folders named; a file below a sub-folder is labelled with that
-          sub-folder's name (its class).
+          PTX, VTK, Gmsh, Abaqus, Nastran, NumPy, HDF5, splats, each also compressed by gzip,
+          xz, bzip2 or zstd, and .zip, .7z, .rar and .tar archives holding them, .tar.gz,
+          .tar.xz, ... too) under the folders named; a file below a sub-folder is labelled with
+          that sub-folder's name (its class).
           Results go to stdout as JSON (default, or --json) or to a CSV file (--csv out.csv;
           --csv - writes the CSV to stdout); progress goes to stderr.
 teach     trains a new head on the frozen model's features of the files in <folder>/<class>/

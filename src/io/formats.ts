@@ -178,6 +178,14 @@ const TABLE = {
   msh: { label: 'Gmsh', extensions: ['msh'], text: false, sniff: { signature: ({ bytes }) => startsWith(bytes, '$MeshFormat') } },
   // Abaqus input files (abaqus.ts): "*HEADING" or "*NODE" (after "**" comments) at the start.
   inp: { label: 'Abaqus', extensions: ['inp'], text: true, sniff: { keyword: ({ text }) => /^(\s*\*\*[^\n]*\n)*\s*\*(HEADING|NODE|PART|PREPRINT)\b/i.test(text) } },
+  // Nastran bulk data (nastran.ts): a BEGIN BULK line, or, after "$" comments, a SOL or NASTRAN
+  // statement or a GRID card (.dat is read by its content only: the extension means anything).
+  bdf: {
+    label: 'Nastran',
+    extensions: ['bdf', 'nas'],
+    text: true,
+    sniff: { keyword: ({ text }) => /^\s*BEGIN\s+BULK\b/im.test(text) || /^(\s*\$[^\n]*\n|\s*\n)*\s*(SOL\s+\w+|NASTRAN\s|GRID[\s,*])/i.test(text) },
+  },
   // Tar, 7-Zip and RAR archives holding a model (archive.ts; tar.ts, sevenZip.ts): "ustar" at byte
   // 257 (a v7 tar, without it, by its name), and the 7-Zip and RAR signatures.
   tar: { label: 'Tar archive', extensions: ['tar'], text: false, sniff: { signature: ({ bytes }) => isUstar(bytes) } },

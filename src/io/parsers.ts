@@ -12,6 +12,7 @@ import { parseGltf } from './gltf';
 import { parseGmsh } from './gmsh';
 import { parseLas } from './las';
 import { parseHdf5 } from './hdf5';
+import { parseNastran } from './nastran';
 import { parseNpy } from './npy';
 import { parse3mf } from './threemf';
 import { parseObj } from './obj';
@@ -56,6 +57,7 @@ export const PARSERS: Readonly<Record<FormatId, (bytes: Uint8Array) => Parsed>> 
   vtk: parseVtk,
   msh: parseGmsh,
   inp: (bytes) => parseAbaqus(readText('inp', bytes)),
+  bdf: (bytes) => parseNastran(readText('bdf', bytes)),
   tar: (bytes) => parseArchiveModel('tar', bytes),
   '7z': (bytes) => parseArchiveModel('7z', bytes),
   rar: (bytes) => parseArchiveModel('rar', bytes),

@@ -1,6 +1,6 @@
 // VTK's cells as the surface the app samples, for the VTK readers (vtk.ts: the legacy files;
-// vtkXml.ts: .vtp, .vtu, .vts), Gmsh's and Abaqus's (gmsh.ts, abaqus.ts: their elements as VTK's
-// cell types): surface cells (triangles, strips, polygons, pixels, quads, and the quadratic and
+// vtkXml.ts: .vtp, .vtu, .vts), Gmsh's, Abaqus's and Nastran's (gmsh.ts, abaqus.ts, nastran.ts:
+// their elements as VTK's cell types): surface cells (triangles, strips, polygons, pixels, quads, and the quadratic and
 // Lagrange ones by their corners) become triangles; solid cells (tetrahedra, voxels, hexahedra,
 // wedges, pyramids, quadratic ones by their corners) give their faces, and a face two solids share
 // (inside the volume) is left out, so that a simulation's volume mesh is read as its boundary, the

@@ -2,21 +2,14 @@
 // same triangles as its PLY, volume meshes read as their boundary; a file as Abaqus/CAE writes it
 // (a part placed by two instances, one moved and turned; sets, a material, a step), elements
 // running on over lines; the refusals, and damaged files each a cloud or a LoadError.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { PARSERS } from '../../src/io/parsers';
-import type { LoadResult } from '../../src/io/types';
 import { damagedOutcomes, expectError, load } from './expectLoad';
 import { text } from './generate';
+import { meshSeen, meshioFiles } from './meshioFiles';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'abaqus-'));
-execFileSync('/usr/bin/python3', [path.join(__dirname, 'meshioWrite.py'), dir], { stdio: 'pipe' });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const file = (name: string) => new Uint8Array(readFileSync(path.join(dir, name)));
-const seen = (r: LoadResult) => ({ count: r.cloud.count, positions: Array.from(r.cloud.positions), vertexCount: r.vertexCount, faceCount: r.faceCount });
+const file = meshioFiles();
+const seen = meshSeen;
 
 test("meshio's .inp: the torus as its PLY, point for point; the cube of tetrahedra (linear, 10-node) as its boundary", () => {
   const r = load('torus.inp', file('torus.inp'));

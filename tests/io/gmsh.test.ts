@@ -3,20 +3,14 @@
 // (linear and second-order tetrahedra) read as their boundary; files as Gmsh writes them by hand
 // here (tags that are not 1..n, physical names, boundary triangles beside the volume); the
 // refusals, and damaged files each a cloud or a LoadError.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { LoadResult } from '../../src/io/types';
 import { damagedOutcomes, expectError, load } from './expectLoad';
 import { text } from './generate';
+import { meshSeen, meshioFiles } from './meshioFiles';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'gmsh-'));
-execFileSync('/usr/bin/python3', [path.join(__dirname, 'meshioWrite.py'), dir], { stdio: 'pipe' });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const file = (name: string) => new Uint8Array(readFileSync(path.join(dir, name)));
-const seen = (r: LoadResult) => ({ count: r.cloud.count, positions: Array.from(r.cloud.positions), vertexCount: r.vertexCount, faceCount: r.faceCount });
+const file = meshioFiles();
+const seen = meshSeen;
 
 /** Every sampled point on the faces of the cube [-1, 1]^3, none inside. */
 function onCubeFaces(r: LoadResult): boolean {

@@ -1,11 +1,11 @@
-"""VTK, Gmsh and Abaqus files for tests/io/vtk.test.ts, gmsh.test.ts and abaqus.test.ts, written by
-meshio (Debian's python3-meshio), as PyVista, Gmsh and simulation scripts save them: a torus
-surface as legacy .vtk (versions 4.2 and 5.1, ASCII and binary), as .vtu (ASCII, base64,
-zlib-compressed, UInt64 headers, LZMA), as Gmsh .msh (2.2 and 4.1, ASCII and binary) and as Abaqus
-.inp, with the same triangles as a PLY beside them for the tests to compare point for point; a
-cube of 3 x 3 x 3 hexahedra and the same cube cut into tetrahedra, linear and second-order (volume
-meshes, read as their boundary); a cloud of vertex cells; a mixed file of triangles, quads and
-lines.
+"""VTK, Gmsh, Abaqus and Nastran files for tests/io/vtk.test.ts, gmsh.test.ts, abaqus.test.ts and
+nastran.test.ts, written by meshio (Debian's python3-meshio), as PyVista, Gmsh and simulation
+scripts save them: a torus surface as legacy .vtk (versions 4.2 and 5.1, ASCII and binary), as .vtu
+(ASCII, base64, zlib-compressed, UInt64 headers, LZMA), as Gmsh .msh (2.2 and 4.1, ASCII and
+binary), as Abaqus .inp and as Nastran .bdf, with the same triangles as a PLY beside them for the
+tests to compare point for point; a cube of 3 x 3 x 3 hexahedra and the same cube cut into
+tetrahedra, linear and second-order (volume meshes, read as their boundary); a cloud of vertex
+cells; a mixed file of triangles, quads and lines.
 
     /usr/bin/python3 tests/io/meshioWrite.py <folder>
 """
@@ -79,3 +79,9 @@ meshio.write(out / "cube-tet10.msh", meshio.Mesh(np.concatenate([grid, np.array(
 meshio.write(out / "torus.inp", meshio.Mesh(torus, [("triangle", triangles)]))
 meshio.write(out / "cube-tets.inp", cube)
 meshio.write(out / "cube-tet10.inp", meshio.Mesh(np.concatenate([grid, np.array(mid)]), [("tetra10", tet10)]))
+# Nastran: the torus (to 6 decimals: meshio's writer fails on longer numbers; its PLY beside it),
+# the cube of tetrahedra (meshio writes large-field GRID* cards).
+rounded = meshio.Mesh(np.round(torus, 6), [("triangle", triangles)])
+meshio.write(out / "torus6.ply", rounded, binary=True)
+meshio.write(out / "torus.bdf", rounded)
+meshio.write(out / "cube-tets.bdf", meshio.Mesh(np.round(grid, 6), [("tetra", tets)]))

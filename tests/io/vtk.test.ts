@@ -3,24 +3,17 @@
 // legacy POLYDATA written here, from VTK's file-format notes, in each of the XML encodings (ASCII,
 // base64, appended raw and base64, zlib, UInt64 headers, several pieces); volume meshes read as
 // their boundary; the refusals, and damaged files each a cloud or a LoadError.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { zlibSync } from 'three/examples/jsm/libs/fflate.module.js';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { PARSERS } from '../../src/io/parsers';
 import { cellTriangles } from '../../src/io/vtkCells';
-import type { LoadResult } from '../../src/io/types';
 import { damagedOutcomes, expectError, load } from './expectLoad';
 import { concat, text } from './generate';
+import { meshSeen, meshioFiles } from './meshioFiles';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'vtk-'));
-execFileSync('/usr/bin/python3', [path.join(__dirname, 'meshioWrite.py'), dir], { stdio: 'pipe' });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const file = (name: string) => new Uint8Array(readFileSync(path.join(dir, name)));
+const file = meshioFiles();
 
-const seen = (r: LoadResult) => ({ count: r.cloud.count, positions: Array.from(r.cloud.positions), vertexCount: r.vertexCount, faceCount: r.faceCount, offset: r.offset });
+const seen = meshSeen;
 
 /** The torus as the PLY reader gives it: float32 positions and triangles. */
 const torus = (() => {

@@ -1,5 +1,5 @@
 """A small reader for folder datasets: PLY, OBJ, OFF, STL, PCD, .glb, 3MF, LAS, NumPy (.npy / .npz),
-Gaussian splats (3DGS and compressed PLY, .splat, .spz), VTK (.vtk, .vtu), Gmsh and Abaqus meshes (by meshio; a
+Gaussian splats (3DGS and compressed PLY, .splat, .spz), VTK (.vtk, .vtu), Gmsh, Abaqus and Nastran meshes (by meshio; a
 volume mesh as its boundary, cells.py) and XYZ / TXT / CSV / PTS files, each also compressed whole
 by gzip, xz or bzip2 (scan.ply.gz, cloud.xyz.xz, scan.las.bz2; Zstandard is the app's only: Python 3.11 has no
 decoder), give vertices, and triangles when the file has faces (then the surface is sampled
@@ -607,13 +607,13 @@ def _read_npy(path: Path) -> tuple[np.ndarray, None]:
 
 
 def _read_cells(path: Path) -> tuple[np.ndarray, Optional[np.ndarray]]:
-    """VTK (.vtk, .vtu), Gmsh (.msh) and Abaqus (.inp) meshes, read by meshio (Debian's python3-meshio,
+    """VTK (.vtk, .vtu), Gmsh (.msh), Abaqus (.inp) and Nastran (.bdf, .nas) meshes, read by meshio (Debian's python3-meshio,
     or pip's meshio): their nodes, and the surface of their cells as the app reads it (cells.py: a
     volume mesh's boundary); no faces when no cell gives one (then the nodes are the cloud)."""
     try:
         import meshio as external  # the package, not this module (absolute import)
     except ImportError as e:
-        raise ValueError(f"{path}: reading VTK / Gmsh / Abaqus files needs meshio (Debian: apt-get install python3-meshio)") from e
+        raise ValueError(f"{path}: reading VTK / Gmsh / Abaqus / Nastran files needs meshio (Debian: apt-get install python3-meshio)") from e
     try:
         mesh = external.read(path)
     except Exception as e:  # meshio raises its own errors, and ValueError / KeyError on bad files
@@ -630,6 +630,6 @@ def _read_cells(path: Path) -> tuple[np.ndarray, Optional[np.ndarray]]:
 READERS = {".ply": _read_ply, ".obj": _read_obj, ".off": _read_off, ".stl": _read_stl,
            ".pcd": _read_pcd, ".glb": _read_glb, ".3mf": _read_3mf, ".las": _read_las,
            ".npy": _read_npy, ".npz": _read_npy, ".splat": _read_splat, ".spz": _read_spz,
-           ".vtk": _read_cells, ".vtu": _read_cells, ".msh": _read_cells, ".inp": _read_cells,
+           ".vtk": _read_cells, ".vtu": _read_cells, ".msh": _read_cells, ".inp": _read_cells, ".bdf": _read_cells, ".nas": _read_cells,
            **{e: _read_xyz for e in (".xyz", ".txt", ".csv", ".pts", ".asc", ".xyzn", ".xyzrgb")}}
 EXTENSIONS = tuple(READERS)

@@ -362,9 +362,9 @@ def test_files_compressed_by_xz_and_bzip2_are_read_and_zstandard_left_to_the_app
         read_cloud(cut, 8, RNG)
 
 
-def test_vtk_gmsh_and_abaqus_meshes_are_read_as_the_app_reads_them(tmp_path):
-    """.vtk, .vtu, .msh and .inp written by meshio (tests/io/meshioWrite.py, as tests/io/vtk.test.ts,
-    gmsh.test.ts and abaqus.test.ts read them): the torus's triangles as written; the cube of tetrahedra
+def test_vtk_gmsh_abaqus_and_nastran_meshes_are_read_as_the_app_reads_them(tmp_path):
+    """.vtk, .vtu, .msh, .inp and .bdf written by meshio (tests/io/meshioWrite.py, as tests/io/vtk.test.ts,
+    gmsh.test.ts, abaqus.test.ts and nastran.test.ts read them): the torus's triangles as written; the cube of tetrahedra
     as its boundary, 108 triangles (the app's count), every sampled point on the cube's faces; vertex
     cells as the points; a folder of them trains."""
     import subprocess
@@ -375,10 +375,10 @@ def test_vtk_gmsh_and_abaqus_meshes_are_read_as_the_app_reads_them(tmp_path):
     from any2point.meshio import _read_cells
 
     subprocess.run(["/usr/bin/python3", str(Path(__file__).resolve().parents[2] / "tests/io/meshioWrite.py"), str(tmp_path)], check=True, capture_output=True)
-    for name in ["torus-51-binary.vtk", "torus-42-ascii.vtk", "torus-zlib.vtu", "torus-22-binary.msh", "torus-41-ascii.msh", "torus.inp"]:
+    for name in ["torus-51-binary.vtk", "torus-42-ascii.vtk", "torus-zlib.vtu", "torus-22-binary.msh", "torus-41-ascii.msh", "torus.inp", "torus.bdf"]:
         verts, faces = _read_cells(tmp_path / name)
         assert verts.shape == (288, 3) and faces.shape == (576, 3), name
-    for name in ["cube-hexes.vtk", "cube-tets.vtu", "cube-41-binary.msh", "cube-tet10.msh", "cube-tets.inp", "cube-tet10.inp"]:
+    for name in ["cube-hexes.vtk", "cube-tets.vtu", "cube-41-binary.msh", "cube-tet10.msh", "cube-tets.inp", "cube-tet10.inp", "cube-tets.bdf"]:
         verts, faces = _read_cells(tmp_path / name)
         assert faces.shape == (108, 3), name
         corners = verts[faces]
