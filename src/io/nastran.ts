@@ -43,8 +43,11 @@ interface Card {
 /** The data fields of one physical line (the name or continuation field left out). */
 function fieldsOf(text: string): { head: string; fields: string[] } {
   if (text.includes(',')) {
+    // Free field: fields 2 to 9 are data, blank when the line stops short (a continuation's data
+    // are fields 10 on), field 10 the continuation marker.
     const parts = text.split(',');
     const data = parts.slice(1, 9);
+    while (data.length < 8) data.push('');
     return { head: parts[0]!.trim(), fields: data };
   }
   const head = text.slice(0, 8).trim();

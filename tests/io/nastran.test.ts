@@ -57,6 +57,12 @@ test('small and free fields, continuations, short numbers; control sections and 
   expect(Array.from(parsed.mesh.positions.slice(12, 15))).toEqual([0, 0, 1]); // grid 5: "1000.-3"
   expect(Array.from(parsed.mesh.positions.slice(21, 24))).toEqual([0, 1, 1]); // grid 8: free field, ".1+1"
   expect(load('brick.dat', text(HEX)).format).toBe('bdf'); // .dat: by its content
+  // Free field: a line that stops short leaves its fields blank, and its continuation's data are
+  // fields 10 on (a CHEXA's seventh and eighth grids).
+  const free = HEX.replace(/CHEXA[^\n]*\n[^\n]*\n/, 'CHEXA,1,1,1,2,3,4,5,6\n+,7,8\n');
+  expect(load('free.bdf', text(free)).faceCount).toBe(12);
+  const short = HEX.replace(/CHEXA[^\n]*\n[^\n]*\n/, 'CHEXA,1,1,1,2,3,4\n+,5,6,7,8\n');
+  expectError('short.bdf', text(short), 'malformed', "Nastran: line 16: CHEXA's grid 5 is '(blank)', not a whole number");
 });
 
 test('INCLUDE, other coordinate systems, missing grids are refused with the reason', () => {
