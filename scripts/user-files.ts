@@ -11,7 +11,7 @@
 // once, USEd at four feet by Transforms) (session 62); a test airplane as a LAZ lidar scan in map
 // coordinates (session 63); the table and the chair in a .7z and a .tar.gz, the airplane in a
 // .rar (session 64); the set as a .tar.xz, the chair's PTX compressed by Zstandard, the chair y-up
-// as PyVista saves a cloud (.vtk), the table as hexahedra in Abaqus and Gmsh files (session 65).
+// as PyVista saves a cloud (.vtk), the table as hexahedra in Abaqus, Gmsh and Nastran files (session 65).
 //   node --input-type=module -e "const { runnerImport } = await import('vite'); await runnerImport('./scripts/user-files.ts', { configFile: false, logLevel: 'warn' });" -- /tmp/user-files
 //   npx any2point classify /tmp/user-files --device cpu
 import { execFileSync } from 'node:child_process';
@@ -166,8 +166,14 @@ const gmshNodes = [top.corners, ...[0, 1, 2, 3].map((k) => leg.corners.map((v, i
 const gmshNodeLines = gmshNodes.flatMap((c, b) => Array.from({ length: 8 }, (_, i) => `${8 * b + i + 1} ${c[3 * i]} ${c[3 * i + 1]} ${c[3 * i + 2]}`));
 const gmshElements = gmshNodes.map((_, b) => `${b + 1} 5 2 1 1 ${Array.from({ length: 8 }, (_, i) => 8 * b + i + 1).join(' ')}`);
 writeFileSync(path.join(out, 'table.msh'), `$MeshFormat\n2.2 0 8\n$EndMeshFormat\n$Nodes\n40\n${gmshNodeLines.join('\n')}\n$EndNodes\n$Elements\n5\n${gmshElements.join('\n')}\n$EndElements\n`);
+// Nastran (session 65): the same hexahedra as small-field GRID and CHEXA cards, as Femap writes them.
+const field = (v: string | number) => String(v).padStart(8).slice(0, 8);
+const card = (name: string, values: (string | number)[]) => name.padEnd(8) + values.map(field).join('');
+const gridCards = gmshNodes.flatMap((c, b) => Array.from({ length: 8 }, (_, i) => card('GRID', [8 * b + i + 1, 0, c[3 * i]!.toFixed(2), c[3 * i + 1]!.toFixed(2), c[3 * i + 2]!.toFixed(2)])));
+const hexCards = gmshNodes.flatMap((_, b) => [`${card('CHEXA', [b + 1, 1, ...Array.from({ length: 6 }, (_, i) => 8 * b + i + 1)])}+`, card('+', [8 * b + 7, 8 * b + 8])]);
+writeFileSync(path.join(out, 'table.bdf'), `SOL 101\nCEND\nBEGIN BULK\n$ Femap: table\n${[...gridCards, ...hexCards].join('\n')}\nENDDATA\n`);
 // VTK (session 65): the chair turned y-up, as PyVista saves a PolyData of points.
 writeFileSync(path.join(out, 'chair.vtk'), pointsVtk(new Float32Array(chair.length).map((_, i) => [chair[i - (i % 3)]!, chair[i - (i % 3) + 2]!, -chair[i - (i % 3) + 1]!][i % 3]!)));
 rmSync(packDir, { recursive: true, force: true });
 writeFileSync(path.join(out, 'airplane.rar'), rar5([{ name: 'airplane/airplane.ply', data: toPly(testCloud('airplane_0627').points) }]));
-console.log(`user-files: 23 files written under ${out}`);
+console.log(`user-files: 24 files written under ${out}`);
