@@ -199,22 +199,23 @@ function elements2(c: Cursor, binary: boolean, mesh: Mesh): void {
   }
 }
 
+/** A version 4.1 block's header (dimension, entity, a third value, count; binary: three int32s and
+ * a size_t): its third value (nodes: parametric; elements: the type) and its count. */
+function blockHeader4(c: Cursor, binary: boolean, what: string): [number, number] {
+  if (!binary) {
+    const head = c.numbers(what, 4);
+    return [head[2]!, head[3]!];
+  }
+  const third = c.binary(3, 4, false, what)[2]!;
+  return [third, c.binary(1, 8, false, what)[0]!];
+}
+
 /** Version 4.1's nodes: blocks of (dimension, entity, parametric, count), each its tags then its
  * coordinates; binary: ints int32, counts and tags size_t, coordinates doubles. */
 function nodes4(c: Cursor, binary: boolean, mesh: Mesh): void {
   const [blocks] = binary ? c.binary(4, 8, false, 'the $Nodes header') : c.numbers('the $Nodes header', 4);
   for (let b = 0; b < blocks!; b++) {
-    let parametric: number;
-    let count: number;
-    if (binary) {
-      const head = c.binary(3, 4, false, 'a node block header');
-      parametric = head[2]!;
-      count = c.binary(1, 8, false, 'a node block header')[0]!;
-    } else {
-      const head = c.numbers('a node block header', 4);
-      parametric = head[2]!;
-      count = head[3]!;
-    }
+    const [parametric, count] = blockHeader4(c, binary, 'a node block header');
     if (parametric !== 0) throw new LoadError('msh', 'unsupported', 'parametric node coordinates are not read; save the mesh without them (Gmsh: Mesh.SaveParametric = 0)');
     fits(c, count, binary ? 32 : 8, 'a node block');
     const tags = binary ? c.binary(count, 8, false, 'node tags') : Array.from({ length: count }, () => c.numbers('a node tag', 1)[0]!);
@@ -231,16 +232,7 @@ function nodes4(c: Cursor, binary: boolean, mesh: Mesh): void {
 function elements4(c: Cursor, binary: boolean, mesh: Mesh): void {
   const [blocks] = binary ? c.binary(4, 8, false, 'the $Elements header') : c.numbers('the $Elements header', 4);
   for (let b = 0; b < blocks!; b++) {
-    let type: number;
-    let count: number;
-    if (binary) {
-      type = c.binary(3, 4, false, 'an element block header')[2]!;
-      count = c.binary(1, 8, false, 'an element block header')[0]!;
-    } else {
-      const head = c.numbers('an element block header', 4);
-      type = head[2]!;
-      count = head[3]!;
-    }
+    const [type, count] = blockHeader4(c, binary, 'an element block header');
     const { nodes } = elementOf(type);
     fits(c, count, binary ? 8 * (1 + nodes) : 4, 'an element block');
     if (binary) {
