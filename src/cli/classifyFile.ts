@@ -80,7 +80,7 @@ export interface Classified {
 let lastSeveral: { key: string; bytes: Uint8Array } | null = null;
 
 /** A file's points, as the app reads them (the parse worker's loadFile, or loadLargeFile for a
- * binary PLY or an E57 scan over LIMITS.maxFileBytes). */
+ * file over LIMITS.maxFileBytes that is read a slice at a time: a scan, an HDF5 data set). */
 export async function readCloud(file: string, keepEveryPoint = false, archiveEntry?: string) {
   const name = path.basename(file);
   const stats = statSync(file);
@@ -94,7 +94,7 @@ export async function readCloud(file: string, keepEveryPoint = false, archiveEnt
         const got = readSync(fd, bytes, 0, bytes.length, start);
         return bytes.subarray(0, got);
       };
-      loaded = await loadLargeFile(name, size, read, { keepEveryPoint });
+      loaded = await loadLargeFile(name, size, read, { keepEveryPoint, ...(archiveEntry === undefined ? {} : { archiveEntry }) });
     } finally {
       closeSync(fd);
     }

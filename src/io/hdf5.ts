@@ -15,12 +15,18 @@
 // rows of 3 to 16 values; a batch of clouds (N x P x C) is read one cloud at a time, only the
 // chunks holding it unpacked, each cloud a model of the file (as an archive's are), named with its
 // label when a `label` dataset gives one ("data[17] (label 8)"). The structures are read by
-// hdf5Objects.ts, the values by hdf5Values.ts, the filters undone by hdf5Filters.ts.
-import { Bytes, type Dataset, fail, superblock, walk } from './hdf5Objects';
+// hdf5Objects.ts, the values by hdf5Values.ts, the filters undone by hdf5Filters.ts. A file over
+// LIMITS.maxFileBytes (ScanObjectNN's augmented training split is 1.1 GB) is read by pages
+// (parseHdf5Sliced): only its structures and the chunks of the cloud asked for.
+import { Bytes, type Dataset, Pages, PagesNeeded, fail, superblock, walk } from './hdf5Objects';
 import { readRows } from './hdf5Values';
+import { LIMITS, formatBytes, formatCount } from './limits';
 import { arrayCloud, batchOf, inBatch } from './npy';
 import { quote } from './text';
-import { LoadError, type Parsed } from './types';
+import { LoadError, type Parsed, type ReadRange } from './types';
+
+/** Bytes a file over LIMITS.maxFileBytes is read by (a page of it at a time, as a parse asks). */
+export const HDF5_PAGE_BYTES = 256 * 1024;
 
 /** Names a cloud's dataset goes by, preferred in this order (as .npz arrays: npy.ts). */
 const CLOUD_NAMES = ['data', 'points', 'point_cloud', 'pointcloud', 'cloud', 'pc', 'xyz', 'pos', 'positions', 'coords', 'vertices', 'verts'];
@@ -36,9 +42,9 @@ function looksLikePoints(shape: readonly number[]): boolean {
 }
 
 /** An HDF5 file's cloud; of a batch of clouds, the one `entry` names (default the first). */
-export function parseHdf5(bytes: Uint8Array, entry?: string): Parsed {
+export function parseHdf5(bytes: Uint8Array | Pages, entry?: string): Parsed {
   try {
-    return readHdf5(bytes, entry);
+    return readHdf5(new Bytes(bytes), entry);
   } catch (error) {
     // A structure pointing outside the file that no check above caught reads past a DataView's end.
     if (error instanceof RangeError) throw fail('malformed', `the file is damaged or cut short (a structure points past its end: ${error.message})`);
@@ -46,8 +52,7 @@ export function parseHdf5(bytes: Uint8Array, entry?: string): Parsed {
   }
 }
 
-function readHdf5(bytes: Uint8Array, entry?: string): Parsed {
-  const b = new Bytes(bytes);
+function readHdf5(b: Bytes, entry?: string): Parsed {
   const root = superblock(b);
   const { datasets, skipped } = walk(b, root);
   const numeric = datasets.filter((d) => looksLikePoints(d.shape));
@@ -79,6 +84,31 @@ function readHdf5(bytes: Uint8Array, entry?: string): Parsed {
   const parsed = inBatch(arrayCloud('hdf5', { shape: batch.cloudShape, fortran: false, dtype: chosen.dtype, view }, where), 'HDF5', chosen.shape, names, index);
   parsed.warnings.splice(1, 0, ...warnings);
   return parsed;
+}
+
+/** An HDF5 file too large to hold (over LIMITS.maxFileBytes), read by pages: parsed as a whole
+ * file is, and whenever the parse reaches pages not read yet, those are read and it starts again
+ * (the structures are small and lie together; a cloud's rows are one or a few chunks, asked for at
+ * once). At most LIMITS.maxFileBytes of the file are read for one cloud. */
+export async function parseHdf5Sliced(size: number, read: ReadRange, entry?: string, pageBytes = HDF5_PAGE_BYTES): Promise<Parsed> {
+  const pages = new Pages(size, pageBytes);
+  for (;;) {
+    try {
+      return parseHdf5(pages, entry);
+    } catch (error) {
+      if (!(error instanceof PagesNeeded)) throw error;
+      if ((pages.held.size + error.pages.length) * pageBytes > LIMITS.maxFileBytes) {
+        throw new LoadError('hdf5', 'too-large', `reading its cloud needs more than ${formatBytes(LIMITS.maxFileBytes)} of the file's ${formatBytes(size)} (LIMITS.maxFileBytes); save the clouds in a file of their own, or in a smaller one`);
+      }
+      for (const page of error.pages) {
+        const from = page * pageBytes;
+        const to = Math.min(size, from + pageBytes);
+        const bytes = await read(from, to);
+        if (bytes.length < to - from) throw fail('truncated', `the file could be read only to byte ${formatCount(from + bytes.length)} of ${formatCount(size)}`);
+        pages.held.set(page, bytes);
+      }
+    }
+  }
 }
 
 /** A batch's labels: a dataset named like labels with one integer per cloud (N or N x 1). */

@@ -10,7 +10,7 @@ export const READ_FILTERS = new Set([1, 2, 3, 32000]);
 /** A chunk's bytes with its filters undone (in the reverse of the order they were applied). */
 export function unfilter(b: Bytes, chunk: { at: number; size: number; mask: number }, filters: readonly Filter[], expected: number, what: string): Uint8Array {
   b.need(chunk.at, chunk.size, `${what}'s chunk`);
-  let data = b.bytes.subarray(chunk.at, chunk.at + chunk.size);
+  let data = b.slice(chunk.at, chunk.size);
   for (let i = filters.length - 1; i >= 0; i--) {
     if (chunk.mask & (1 << i)) continue;
     const f = filters[i]!;

@@ -14,40 +14,109 @@ export const MAX_OBJECTS = 100_000;
 
 export const fail = (reason: 'malformed' | 'truncated' | 'unsupported', message: string): LoadError => new LoadError(FORMAT, reason, message);
 
-/** Reads little-endian numbers of the file; addresses are relative to the superblock's base. */
+/** A file too large to hold (over LIMITS.maxFileBytes), as the pages of it read so far
+ * (hdf5.ts parseHdf5Sliced reads the ones a parse asks for and parses again). */
+export class Pages {
+  readonly held = new Map<number, Uint8Array>();
+  constructor(
+    readonly size: number,
+    readonly pageBytes: number,
+  ) {}
+  /** The pages holding bytes [at, at + n) not read yet. */
+  missing(at: number, n: number): number[] {
+    const out: number[] = [];
+    for (let p = Math.floor(at / this.pageBytes); n > 0 && p * this.pageBytes < at + n; p++) if (!this.held.has(p)) out.push(p);
+    return out;
+  }
+  /** Bytes [at, at + n): a view of one page, or a copy of those it spans. */
+  slice(at: number, n: number): Uint8Array {
+    const missing = this.missing(at, n);
+    if (missing.length > 0) throw new PagesNeeded(missing);
+    const first = Math.floor(at / this.pageBytes);
+    const from = at - first * this.pageBytes;
+    const page = this.held.get(first);
+    if (page === undefined || from + n <= page.length) return (page ?? new Uint8Array(0)).subarray(from, from + n);
+    const out = new Uint8Array(n);
+    for (let done = 0; done < n; ) {
+      const p = Math.floor((at + done) / this.pageBytes);
+      const part = this.held.get(p)!.subarray(at + done - p * this.pageBytes, at + n - p * this.pageBytes);
+      out.set(part, done);
+      done += part.length;
+    }
+    return out;
+  }
+}
+
+/** Thrown by a parse over Pages that reached bytes not read yet. */
+export class PagesNeeded extends Error {
+  constructor(readonly pages: number[]) {
+    super(`pages ${pages.join(', ')} of the file are not read yet`);
+  }
+}
+
+/** Reads little-endian numbers of the file (held whole, or by Pages); addresses are relative to
+ * the superblock's base. Reading past the end is a RangeError (parseHdf5 says the file is damaged). */
 export class Bytes {
-  readonly view: DataView;
+  readonly size: number;
+  private readonly view: DataView | null;
   offsets = 8;
   lengths = 8;
   base = 0;
-  constructor(readonly bytes: Uint8Array) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  constructor(private readonly source: Uint8Array | Pages) {
+    this.size = source instanceof Pages ? source.size : source.length;
+    this.view = source instanceof Pages ? null : new DataView(source.buffer, source.byteOffset, source.byteLength);
   }
   need(at: number, n: number, what: string): void {
-    if (!(at >= 0 && at + n <= this.bytes.length)) {
-      throw fail('truncated', `${what} at byte ${formatCount(at)} runs past the end of the file (${formatCount(this.bytes.length)} bytes): is it cut short?`);
+    if (!(at >= 0 && at + n <= this.size)) {
+      throw fail('truncated', `${what} at byte ${formatCount(at)} runs past the end of the file (${formatCount(this.size)} bytes): is it cut short?`);
     }
   }
-  u8 = (at: number): number => this.view.getUint8(at);
-  u16 = (at: number): number => this.view.getUint16(at, true);
-  u32 = (at: number): number => this.view.getUint32(at, true);
+  /** Bytes [at, at + n) of the file. */
+  slice(at: number, n: number): Uint8Array {
+    if (!(at >= 0 && n >= 0 && at + n <= this.size)) throw new RangeError(`bytes ${at} to ${at + n} lie outside the file's ${this.size}`);
+    return this.source instanceof Pages ? this.source.slice(at, n) : this.source.subarray(at, at + n);
+  }
+  /** Asks, at once, for every page of these ranges not read yet (a file held whole has them all). */
+  want(ranges: readonly { at: number; size: number }[]): void {
+    if (!(this.source instanceof Pages)) return;
+    const pages = new Set<number>();
+    for (const r of ranges) if (r.at >= 0 && r.at + r.size <= this.size) for (const p of this.source.missing(r.at, r.size)) pages.add(p);
+    if (pages.size > 0) throw new PagesNeeded([...pages].sort((x, y) => x - y));
+  }
+  private numbers(at: number, n: number): { view: DataView; at: number } {
+    if (this.view !== null) return { view: this.view, at };
+    const s = this.slice(at, n);
+    return { view: new DataView(s.buffer, s.byteOffset, n), at: 0 };
+  }
+  u8 = (at: number): number => (this.view !== null ? this.view.getUint8(at) : this.slice(at, 1)[0]!);
+  u16(at: number): number {
+    const r = this.numbers(at, 2);
+    return r.view.getUint16(r.at, true);
+  }
+  u32(at: number): number {
+    const r = this.numbers(at, 4);
+    return r.view.getUint32(r.at, true);
+  }
   /** An unsigned integer of `size` bytes; NaN past 2^53. */
   uint(at: number, size: number): number {
+    const r = this.numbers(at, size);
     let v = 0;
-    for (let i = size - 1; i >= 0; i--) v = v * 256 + this.view.getUint8(at + i);
+    for (let i = size - 1; i >= 0; i--) v = v * 256 + r.view.getUint8(r.at + i);
     return Number.isSafeInteger(v) ? v : Number.NaN;
   }
   /** An address of the file (undefined for HDF5's "undefined address", all bits set). */
   address(at: number): number | undefined {
+    const r = this.numbers(at, this.offsets);
     let undefinedAddress = true;
-    for (let i = 0; i < this.offsets; i++) if (this.view.getUint8(at + i) !== 0xff) undefinedAddress = false;
+    for (let i = 0; i < this.offsets; i++) if (r.view.getUint8(r.at + i) !== 0xff) undefinedAddress = false;
     return undefinedAddress ? undefined : this.uint(at, this.offsets) + this.base;
   }
   length = (at: number): number => this.uint(at, this.lengths);
   signature(at: number, text: string, what: string): void {
     this.need(at, text.length, what);
+    const s = this.slice(at, text.length);
     for (let i = 0; i < text.length; i++) {
-      if (this.bytes[at + i] !== text.charCodeAt(i)) throw fail('malformed', `${what} at byte ${formatCount(at)} does not start with "${text}"`);
+      if (s[i] !== text.charCodeAt(i)) throw fail('malformed', `${what} at byte ${formatCount(at)} does not start with "${text}"`);
     }
   }
 }
@@ -66,7 +135,7 @@ function objectHeader(b: Bytes, at: number, what: string): Message[] {
   b.need(at, 16, what);
   let v2 = false;
   let flags = 0;
-  if (b.bytes[at] === 0x4f) {
+  if (b.u8(at) === 0x4f) {
     // "OHDR", version 2
     b.signature(at, 'OHDR', what);
     if (b.u8(at + 4) !== 2) throw fail('unsupported', `${what}: object header version ${b.u8(at + 4)} is not read`);
@@ -95,7 +164,7 @@ function objectHeader(b: Bytes, at: number, what: string): Message[] {
       const size = v2 ? b.u16(p + 1) : b.u16(p + 2);
       const dataAt = p + headerSize;
       if (dataAt + size > end) throw fail('malformed', `${what}: a message at byte ${formatCount(p)} runs past its header block`);
-      const data = b.bytes.subarray(dataAt, dataAt + size);
+      const data = b.slice(dataAt, size);
       if (type === 0x10) {
         // continuation: the next block of messages
         const next = b.address(dataAt);
@@ -178,7 +247,7 @@ function filterPipeline(b: Bytes, m: Message): Filter[] {
     let name = '';
     if (nameLength > 0) {
       b.need(p, nameLength, 'a filter name');
-      name = new TextDecoder().decode(b.bytes.subarray(p, p + nameLength)).replace(/\0.*$/s, '');
+      name = new TextDecoder().decode(b.slice(p, nameLength)).replace(/\0.*$/s, '');
       p += version === 1 ? Math.ceil(nameLength / 8) * 8 : nameLength;
     }
     b.need(p, nValues * 4, 'a filter pipeline');
@@ -246,9 +315,10 @@ function symbolTable(b: Bytes, tree: number | undefined, heap: number | undefine
   b.need(heapData, heapSize, `${what}'s local heap`);
   const name = (offset: number): string => {
     const from = heapData + offset;
-    let end = from;
-    while (end < heapData + heapSize && b.bytes[end] !== 0) end++;
-    return new TextDecoder().decode(b.bytes.subarray(from, end));
+    if (!(from < heapData + heapSize)) return '';
+    const text = b.slice(from, heapData + heapSize - from);
+    const end = text.indexOf(0);
+    return new TextDecoder().decode(end < 0 ? text : text.subarray(0, end));
   };
   const nodes = [tree];
   for (let visited = 0; nodes.length > 0; visited++) {
@@ -290,15 +360,16 @@ function linkMessage(b: Bytes, m: Message, child: (name: string, at: number | un
   const length = b.uint(p, lengthSize);
   p += lengthSize;
   b.need(p, length + b.offsets, 'a link');
-  const name = new TextDecoder().decode(b.bytes.subarray(p, p + length));
+  const name = new TextDecoder().decode(b.slice(p, length));
   if (type === 0) child(name, b.address(p + length));
 }
 
 /** The superblock: where the root group's object header is. */
 export function superblock(b: Bytes): number {
   let at = -1;
-  for (let p = 0; p + 8 <= b.bytes.length; p = p === 0 ? 512 : p * 2) {
-    if (SIGNATURE.every((c, i) => b.bytes[p + i] === c)) {
+  for (let p = 0; p + 8 <= b.size; p = p === 0 ? 512 : p * 2) {
+    const head = b.slice(p, 8);
+    if (SIGNATURE.every((c, i) => head[i] === c)) {
       at = p;
       break;
     }

@@ -125,8 +125,10 @@ function chunkTree(b: Bytes, tree: number, rank: number, chunk0: number, lo: num
       const key = first + i * stride;
       const child = b.address(key + keySize);
       if (child === undefined) continue;
-      if (level > 0) nodes.push(child);
-      else {
+      if (level > 0) {
+        // A child's chunks start at or after its key and before the next key (by the first axis).
+        if (b.uint(key + 8, 8) < hi && b.uint(key + stride + 8, 8) + chunk0 > lo) nodes.push(child);
+      } else {
         const offset = Array.from({ length: rank - 1 }, (_, d) => b.uint(key + 8 + 8 * d, 8));
         if (offset[0]! < hi && offset[0]! + chunk0 > lo) chunks.push({ at: child, size: b.u32(key), offset, mask: b.u32(key + 4) });
       }
@@ -154,14 +156,16 @@ export function readRows(b: Bytes, ds: Dataset, lo: number, hi: number, what: st
     if (s.size === 0) return new DataView(out.buffer); // never written: zeros (h5py's default fill)
     if (s.size < shape.reduce((n, d) => n * d, dtype.size)) throw fail('malformed', `${what} holds ${formatCount(s.size)} bytes, less than its shape needs`);
     b.need(s.at, s.size, what);
-    out.set(b.bytes.subarray(s.at + lo * rowBytes, s.at + hi * rowBytes));
+    out.set(b.slice(s.at + lo * rowBytes, total));
     return new DataView(out.buffer);
   }
   const { dims } = s;
   const rank = shape.length;
   if (dims.length !== rank) throw fail('malformed', `${what}'s chunks have ${dims.length} dimensions, the dataset ${rank}`);
   const chunkBytes = dims.reduce((n, d) => n * d, dtype.size);
-  for (const chunk of s.chunks(lo, hi)) {
+  const chunks = s.chunks(lo, hi).filter((c) => c.offset[0]! < hi && c.offset[0]! + dims[0]! > lo);
+  b.want(chunks); // a file read by pages: all of their pages at once
+  for (const chunk of chunks) {
     if (chunk.offset.some((o, i) => o % dims[i]! !== 0 || o >= Math.max(shape[i]!, 1))) throw fail('malformed', `${what}: a chunk at byte ${formatCount(chunk.at)} starts outside the dataset`);
     const data = unfilter(b, chunk, ds.filters, chunkBytes, what);
     copyChunk(data, dims, chunk.offset, shape, dtype.size, lo, hi, out);

@@ -62,11 +62,12 @@ serve<ParseApi>(
       let result;
       let start;
       if ('file' in payload && payload.file.size > LIMITS.maxFileBytes) {
-        // Too large to hold: a binary PLY of vertices or an E57 scan is read a slice at a time (io/largeFile.ts).
+        // Too large to hold: a scan is read a slice at a time, an HDF5 file by pages (io/largeFile.ts).
         const { file } = payload;
         start = performance.now();
         const read = async (from: number, to: number) => new Uint8Array(await file.slice(from, to).arrayBuffer());
-        result = await loadLargeFile(payload.name, file.size, read, { keepEveryPoint, onRead: (loaded) => progress({ stage: 'read', loaded, total: file.size }) });
+        const onRead = (loaded: number) => progress({ stage: 'read', loaded, total: file.size });
+        result = await loadLargeFile(payload.name, file.size, read, { keepEveryPoint, onRead, ...(payload.archiveEntry === undefined ? {} : { archiveEntry: payload.archiveEntry }) });
       } else {
         const key = 'file' in payload ? `${payload.name}\0${payload.file.size}\0${payload.file instanceof File ? payload.file.lastModified : ''}` : null;
         const kept = payload.archiveEntry !== undefined && key !== null && lastSeveral?.key === key && lastSeveral.bytes.length === (payload as { file: Blob }).file.size ? lastSeveral.bytes : null;

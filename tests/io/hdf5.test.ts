@@ -6,7 +6,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { HDF5_PAGE_BYTES, parseHdf5, parseHdf5Sliced } from '../../src/io/hdf5';
 import { LoadError, type LoadResult, loadFile } from '../../src/io/index';
+import { loadLargeFile } from '../../src/io/largeFile';
+import { LIMITS } from '../../src/io/limits';
+import type { Parsed } from '../../src/io/types';
+import { createRandom } from '../../src/geometry/random';
 import { damagedOutcomes, expectError } from './expectLoad';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'hdf5-'));
@@ -101,5 +106,100 @@ describe('HDF5 as h5py writes it', () => {
       const { refused } = damagedOutcomes(name, file(name), { seed: name.length, count: 40 });
       expect(refused).toBeGreaterThan(5);
     }
+  });
+});
+
+/** A parse's outcome, the cloud or the error (a structure read past the file's end says where
+ * the whole file's DataView or the pages' bounds check noticed it: that detail is left out). */
+type Outcome = { parsed: Parsed } | { error: string };
+const outcome = (run: () => Parsed): Outcome => {
+  try {
+    return { parsed: run() };
+  } catch (error) {
+    if (!(error instanceof LoadError)) throw error;
+    return { error: error.message.replace(/\(a structure points past its end: .*\)$/, '(...)') };
+  }
+};
+/** parseHdf5Sliced over bytes held here, counting what it reads. */
+async function byPages(bytes: Uint8Array, entry?: string, pageBytes = 4096): Promise<{ outcome: Outcome; read: number }> {
+  let read = 0;
+  const range = async (from: number, to: number) => {
+    read += to - from;
+    return bytes.slice(from, to);
+  };
+  try {
+    return { outcome: { parsed: await parseHdf5Sliced(bytes.length, range, entry, pageBytes) }, read };
+  } catch (error) {
+    if (!(error instanceof LoadError)) throw error;
+    return { outcome: { error: error.message.replace(/\(a structure points past its end: .*\)$/, '(...)') }, read };
+  }
+}
+
+describe('HDF5 over 256 MiB, read by pages', () => {
+  test('every cloud of every file, and every refusal, as the file read whole; a cloud reads only its pages', async () => {
+    const names = ['modelnet.h5', 'contiguous.h5', 'lzf.h5', 'shuffle-fletcher.h5', 'deep-tree.h5', 'big-endian-f8.h5', 'int16.h5', 'one-cloud.h5', 'channels-first.h5', 'latest-fixed-array.h5', 'latest-one-chunk.h5', 'latest-implicit.h5', 'compact.h5', 'user-block.h5', 'growable.h5', 'many-members.h5', 'images.h5', 'scaleoffset.h5'];
+    let compared = 0;
+    for (const name of names) {
+      const bytes = file(name);
+      const whole = outcome(() => parseHdf5(bytes));
+      const models = 'parsed' in whole ? (whole.parsed.archive?.models ?? [undefined]) : [undefined];
+      for (const entry of models) {
+        for (const pageBytes of [512, 4096, HDF5_PAGE_BYTES]) {
+          const paged = await byPages(bytes, entry, pageBytes);
+          expect(paged.outcome, `${name} ${entry} ${pageBytes}`).toEqual(outcome(() => parseHdf5(bytes, entry)));
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(3 * 300);
+    // One cloud of 40, stored contiguously or in chunks: a small part of the file is read.
+    for (const name of ['contiguous.h5', 'deep-tree.h5', 'latest-fixed-array.h5']) {
+      const bytes = file(name);
+      const { read } = await byPages(bytes, 'data[17]', 512);
+      expect(read, name).toBeLessThan(bytes.length / 4);
+    }
+  });
+
+  test('80 cut or byte-changed files each end as the file read whole does', async () => {
+    const random = createRandom(23);
+    for (const name of ['modelnet.h5', 'latest-fixed-array.h5', 'deep-tree.h5']) {
+      const good = file(name);
+      for (let k = 0; k < 80; k++) {
+        const damaged = good.slice(0, k % 2 === 0 ? Math.floor(random() * good.length) : good.length);
+        if (k % 2 === 1) damaged[Math.floor(random() * good.length)] = Math.floor(random() * 256);
+        const paged = await byPages(damaged, undefined, 1024);
+        expect(paged.outcome, `${name} ${k}`).toEqual(outcome(() => parseHdf5(damaged)));
+      }
+    }
+  });
+
+  test("a 258 MiB batch of 11,000 clouds (ScanObjectNN's size): the last cloud read, 2 MiB of the file read", async () => {
+    const large = path.join(dir, 'large.h5');
+    // Written sparse: only clouds 0 and 10,999 and the labels take disk space.
+    const script = `import h5py, numpy as np, sys
+batch = np.load(sys.argv[1])
+with h5py.File(sys.argv[2], 'w') as f:
+    d = f.create_dataset('data', (11000, 2048, 3), '<f4')
+    d[0] = np.tile(batch[3], (8, 1))
+    d[10999] = np.tile(batch[5], (8, 1))
+    f.create_dataset('label', data=(np.arange(11000) % 40).astype('u1').reshape(-1, 1))
+np.save(sys.argv[3], np.tile(batch[3], (8, 1)))
+np.save(sys.argv[4], np.tile(batch[5], (8, 1)))`;
+    execFileSync('/usr/bin/python3', ['-c', script, path.join(dir, 'batch.npy'), large, path.join(dir, 'first.npy'), path.join(dir, 'last.npy')]);
+    const bytes = file('large.h5');
+    expect(bytes.length).toBeGreaterThan(LIMITS.maxFileBytes);
+    expect(() => loadFile('large.h5', bytes)).toThrow('HDF5: the file is 270,');
+    let readBytes = 0;
+    const range = async (from: number, to: number) => {
+      readBytes += to - from;
+      return bytes.slice(from, to);
+    };
+    const first = await loadLargeFile('large.h5', bytes.length, range);
+    expect([first.archive?.models.length, first.archive?.read, samePoints(first, read('first.npy'))]).toEqual([11000, 'data[0] (label 0)', true]);
+    const last = await loadLargeFile('large.h5', bytes.length, range, { archiveEntry: 'data[10999] (label 39)' });
+    expect(last.archive?.read).toBe('data[10999] (label 39)');
+    expect(samePoints(last, read('last.npy'))).toBe(true);
+    expect(readBytes).toBeLessThan(2 * 1024 * 1024 + 2 * 1024 * 1024); // two loads: each its first MiB (the format's sniff) and a few pages
+    await expect(loadLargeFile('large.h5', bytes.length, range, { archiveEntry: 'data[11000]' })).rejects.toThrow("HDF5: the dataset 'data' holds no cloud 'data[11000]'");
   });
 });
