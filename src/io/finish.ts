@@ -160,15 +160,16 @@ function boundsOf(cloud: PointCloud): Bounds {
   return { min, max };
 }
 
-function shapeWarnings(cloud: PointCloud, bounds: Bounds, warnings: string[]): void {
+/** A cloud with no extent (one point, or every point at one place: an export that lost its
+ * coordinates, a data set's empty slot) has no shape to classify and is refused; one of fewer than
+ * LIMITS.warnBelowPoints points loads with a warning. */
+function checkShape(format: FormatId, cloud: PointCloud, bounds: Bounds, offset: Parsed['offset'], warnings: string[]): void {
   const n = cloud.count;
-  if (n === 1) {
-    warnings.push(`only 1 point: a shape needs at least ${LIMITS.warnBelowPoints}, so the classification means little`);
-    return;
-  }
   if (bounds.min.every((v, k) => v === bounds.max[k])) {
-    warnings.push(`all ${formatCount(n)} points are identical: the cloud has no shape to classify`);
-  } else if (n < LIMITS.warnBelowPoints) {
+    const at = bounds.min.map((v, k) => String(Math.round((v + (offset?.[k] ?? 0)) * 1e4) / 1e4 + 0)).join(', ');
+    throw new LoadError(format, 'empty', `${n === 1 ? 'only 1 point' : `all ${formatCount(n)} points lie at one place`} (${at}): there is no shape to classify`);
+  }
+  if (n < LIMITS.warnBelowPoints) {
     warnings.push(`only ${formatCount(n)} points: a shape needs at least ${LIMITS.warnBelowPoints}, so the classification means little`);
   }
 }
@@ -235,7 +236,7 @@ export function finish(format: FormatId, parsed: Parsed, options: FinishOptions)
   const leftOut = transparent + before - cloud.count;
   cleanColors(cloud);
   const bounds = boundsOf(cloud);
-  shapeWarnings(cloud, bounds, warnings);
+  checkShape(format, cloud, bounds, parsed.offset, warnings);
   coarseStorageWarning(bounds, warnings);
   return {
     cloud,

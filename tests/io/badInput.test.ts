@@ -14,16 +14,17 @@ describe('bad input', () => {
     expectError('blank.xyz', text('\n\n  \n'), 'empty', 'XYZ: the file has no rows of numbers');
   });
 
-  test('a single point loads, with a warning', () => {
-    const r = load('one.xyz', text('1 2 3\n'));
-    expect([r.cloud.count, r.bounds]).toEqual([1, { min: [1, 2, 3], max: [1, 2, 3] }]);
-    expect(r.warnings).toEqual([`only 1 point: a shape needs at least ${LIMITS.warnBelowPoints}, so the classification means little`]);
+  test('a single point, or every point at one place, is refused: no shape to classify', () => {
+    expectError('one.xyz', text('1 2 3\n'), 'empty', 'XYZ: only 1 point (1, 2, 3): there is no shape to classify');
+    expectError('same.xyz', text('0.5 0.5 0.5\n'.repeat(100)), 'empty', 'XYZ: all 100 points lie at one place (0.5, 0.5, 0.5): there is no shape to classify');
+    // in a map's coordinates, said where it lies; an HDF5 data set's empty slot (all zeros) alike
+    expectError('far.xyz', text('512345.25 4123456.5 12.75\n'.repeat(3)), 'empty', 'XYZ: all 3 points lie at one place (512345.25, 4123456.5, 12.75): there is no shape to classify');
   });
 
-  test('all points identical loads, with a warning', () => {
-    const r = load('same.xyz', text('0.5 0.5 0.5\n'.repeat(100)));
-    expect(r.cloud.count).toBe(100);
-    expect(r.warnings).toEqual(['all 100 points are identical: the cloud has no shape to classify']);
+  test('a few points load, with a warning', () => {
+    const r = load('few.xyz', text('1 2 3\n1 2 4\n2 2 3\n'));
+    expect([r.cloud.count, r.bounds]).toEqual([3, { min: [1, 2, 3], max: [2, 2, 4] }]);
+    expect(r.warnings).toEqual([`only 3 points: a shape needs at least ${LIMITS.warnBelowPoints}, so the classification means little`]);
   });
 
   test('a flat mesh (zero area) becomes its vertices, with a warning', () => {

@@ -260,7 +260,7 @@ describe('PLY, generated', () => {
     expect(Array.from(upper.cloud.positions)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(Array.from(upper.cloud.normals!)).toEqual([0, 0, 1, 0, 1, 0]);
     expect(Array.from(upper.cloud.colors!)).toEqual([1, 0, 0, 0, 1, 0]);
-    const both = load('both.ply', plyFile({ encoding: 'ascii', vertexProps: [['X', 'float'], ['x', 'float'], ['y', 'float'], ['z', 'float']], vertices: [[9, 1, 2, 3]] }));
-    expect(Array.from(both.cloud.positions)).toEqual([1, 2, 3]);
+    const both = load('both.ply', plyFile({ encoding: 'ascii', vertexProps: [['X', 'float'], ['x', 'float'], ['y', 'float'], ['z', 'float']], vertices: [[9, 1, 2, 3], [9, 4, 5, 6]] }));
+    expect(Array.from(both.cloud.positions)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 });

@@ -52,13 +52,13 @@ describe('XYZ, generated', () => {
   });
 
   test('header naming r g b with values in 0..1; header naming normals', () => {
-    expect(Array.from(load('p.txt', text('X Y Z R G B\n0 0 0 0.5 1 0\n')).cloud.colors!)).toEqual([0.5, 1, 0]);
-    expect(Array.from(load('p.txt', text('x y z nx ny nz\n0 0 0 0 0 3\n')).cloud.normals!)).toEqual([0, 0, 3]);
+    expect(Array.from(load('p.txt', text('X Y Z R G B\n0 0 0 0.5 1 0\n1 1 1 0.5 1 0\n')).cloud.colors!)).toEqual([0.5, 1, 0, 0.5, 1, 0]);
+    expect(Array.from(load('p.txt', text('x y z nx ny nz\n0 0 0 0 0 3\n1 1 1 0 0 3\n')).cloud.normals!)).toEqual([0, 0, 3, 0, 0, 3]);
   });
 
   test('without a header: integers up to 255 are colours, fractions in 0..1 that are not unit vectors too', () => {
     expect(Array.from(load('p.xyz', text('0 0 0 255 128 0\n1 1 1 0 0 255\n')).cloud.colors!.subarray(0, 3))).toEqual([1, 128 / 255, 0].map(Math.fround));
-    expect(Array.from(load('p.xyz', text('0 0 0 0.2 0.2 0.2\n')).cloud.colors!)).toEqual([0.2, 0.2, 0.2].map(Math.fround));
+    expect(Array.from(load('p.xyz', text('0 0 0 0.2 0.2 0.2\n1 1 1 0.2 0.2 0.2\n')).cloud.colors!)).toEqual([0.2, 0.2, 0.2, 0.2, 0.2, 0.2].map(Math.fround));
   });
 
   test('semicolons, tabs, comments, a point-count row, 4 columns', () => {
