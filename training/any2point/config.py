@@ -50,7 +50,7 @@ class TrainConfig:
     head_hidden: int = ModelConfig.head_hidden
     dropout: float = ModelConfig.dropout
     # data
-    dataset: str = "modelnet40"  # or a folder of class sub-folders of .ply / .obj / .off / .glb / .3mf ... (meshio.EXTENSIONS)
+    dataset: str = "modelnet40"  # or a folder of class sub-folders of .ply / .obj / .off / .glb / .3mf ... (meshio.EXTENSIONS), or an HDF5 data set (h5sets.py)
     data_root: str = ""  # default: ../shared/datasets/modelnet40
     val_fraction: float = 0.1
     cache_dir: str = ""  # default: <repo>/.cache/geometry

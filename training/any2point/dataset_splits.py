@@ -9,6 +9,7 @@ import numpy as np
 
 from . import geometry as geo
 from .datasets import DEFAULT_MODELNET, CloudSet, load_folder, load_modelnet40
+from .h5sets import is_h5_dataset, load_h5_splits
 from .index_cache import DEFAULT_CACHE, Indices, cached_indices, with_fps_starts
 
 SPLITS = Path(__file__).resolve().parent / "splits"
@@ -54,8 +55,8 @@ class Splits:
 def load_splits(dataset: str, spec: geo.GeometrySpec, root: str = "", cache: str = "",
                 val_fraction: float = 0.1, log=print, fps_starts: int = 1, test_starts: int = 1,
                 workers: int = 1) -> Splits:
-    """'modelnet40' (official split) or a folder with train/ and test/ sub-folders, each of class
-    sub-folders. The validation rows are a fixed stratified part of the training split.
+    """'modelnet40' (official split), a folder with train/ and test/ sub-folders, each of class
+    sub-folders, or an HDF5 data set (a folder of its files, or its training file: h5sets.py). The validation rows are a fixed stratified part of the training split.
     `fps_starts` > 1 caches the training split's geometry (validation included) for that many FPS
     starts (`with_fps_starts`), `test_starts` the test split's (for voting); `workers` processes
     compute the starts that are not cached yet."""
@@ -63,10 +64,14 @@ def load_splits(dataset: str, spec: geo.GeometrySpec, root: str = "", cache: str
     if dataset == "modelnet40":
         r = Path(root) if root else DEFAULT_MODELNET
         train, test = load_modelnet40("train", r, spec.points), load_modelnet40("test", r, spec.points)
+    elif is_h5_dataset(Path(dataset)):
+        r = Path(dataset)
+        cache_path = cache_path / ("folder-" + (r.stem if r.is_file() else r.name))
+        train, test = load_h5_splits(r, spec.points, cache_path)
     else:
         r = Path(dataset)
         if not (r / "train").is_dir() or not (r / "test").is_dir():
-            raise ValueError(f"dataset {dataset!r}: expected 'modelnet40' or a folder with train/ and test/ sub-folders")
+            raise ValueError(f"dataset {dataset!r}: expected 'modelnet40', a folder with train/ and test/ sub-folders, or an HDF5 data set (its folder or its training file)")
         train, test = load_folder(r / "train", spec.points), load_folder(r / "test", spec.points)
         if train.classes != test.classes:
             raise ValueError(f"dataset {dataset}: train classes {train.classes} differ from test classes {test.classes}")

@@ -15,8 +15,9 @@ from .meshio import EXTENSIONS, format_suffix, read_cloud
 # compose the stage in the app, Draco files need Google's decoder (an npm package, not a Debian
 # one), FBX is read by three.js's FBXLoader, COLLADA, VRML / X3D, DXF, 3DS, E57, PTX, VTK's .vtp and .vts by the app's own readers, and a zip archive's
 # model (.zip, Google Earth's .kmz, .zae; .tar, .tar.gz, .tar.xz, ..., .7z and .rar) and HDF5 data sets (a file of
-# many clouds, not one shape of a class folder) by the app's readers, and files compressed by Zstandard (Python 3.11
-# has no decoder); a folder's files of these formats are left out of training with a warning.
+# many clouds, not one shape of a class folder: a whole data set is trained on by `--dataset <its folder>`, h5sets.py)
+# by the app's readers, and files compressed by Zstandard (Python 3.11 has no decoder); a folder's files of these
+# formats are left out of training with a warning.
 APP_ONLY = (".usdz", ".usda", ".usdc", ".usd", ".drc", ".fbx", ".dae", ".wrl", ".wrz", ".x3d", ".x3dv", ".x3dz", ".x3dvz", ".dxf", ".3ds", ".e57", ".ptx", ".laz", ".zip", ".kmz", ".zae", ".tar", ".tgz", ".txz", ".tbz2", ".tbz", ".tzst", ".zst", ".7z", ".rar", ".h5", ".hdf5", ".he5", ".vtp", ".vts")
 
 REPO = Path(__file__).resolve().parents[2]
