@@ -14,7 +14,7 @@ import Papa from 'papaparse';
 import { zipSync } from 'three/examples/jsm/libs/fflate.module.js';
 import { headFileText } from '../src/teach/headFile';
 import { dropTransfer, framesDrawn, saveScreenshot, waitForFrameAfter, waitForLoaded } from './helpers';
-import { loadedCount, referenceOf, testCloud, testIdsOf, toGltfWithBuffer, toObj, toPly, zooManifest, zooModel } from './modelnet';
+import { loadedCount, referenceOf, shapeNames, testCloud, testIdsOf, toGltfWithBuffer, toObj, toPly, zooManifest, zooModel } from './modelnet';
 
 /** Folder -> parity clouds in it. The folder names match the model's classes only loosely. */
 const LAYOUT: Record<string, string[]> = {
@@ -269,9 +269,10 @@ test('an archive of several models gets a row for each; a row opens its model', 
 });
 
 // A data set as point-cloud research hands it out: PointNet's ModelNet40 HDF5 layout (data N x P x 3
-// gzipped, label N x 1), written by h5py, three test clouds in it. Each cloud gets its row, named
-// with its label, and a row opens its cloud.
-test('an HDF5 data set of clouds (ModelNet40 as PointNet ships it) gets a row for each cloud', async ({ page }) => {
+// gzipped, label N x 1), written by h5py, three test clouds in it, its shape_names.txt beside. Each
+// cloud gets its row, named with its label, scored against the class its label names, and a row
+// opens its cloud.
+test('an HDF5 data set of clouds (ModelNet40 as PointNet ships it) gets a row for each cloud, scored by its labels', async ({ page }) => {
   test.setTimeout(10 * 60_000);
   const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'batch-h5-')), 'download');
   mkdirSync(dir, { recursive: true });
@@ -287,10 +288,15 @@ with h5py.File(sys.argv[2], 'w') as f:
     f.create_dataset('label', data=np.array([[8], [0], [2]], 'u1'))`;
   execFileSync('/usr/bin/python3', ['-c', script, path.join(dir, 'clouds.bin'), path.join(dir, 'ply_data_test0.h5')]);
   rmSync(path.join(dir, 'clouds.bin'));
+  writeFileSync(path.join(dir, 'shape_names.txt'), `${shapeNames().join('\n')}\n`);
   await openBatchMode(page);
   await page.getByTestId('batch-folder-input').setInputFiles(dir);
   await expect(page.getByTestId('batch-listing')).toContainText('1 file');
+  await expect(page.getByTestId('batch-listing')).not.toContainText('skipped');
   await waitForBatch(page, 3);
+  // labels 8, 0, 2 are ModelNet40's chair, airplane, bed: every cloud scored, all three right
+  await expect(page.getByTestId('batch-overall')).toHaveAttribute('data-value', '1');
+  await expect(page.getByTestId('batch-overall')).toContainText('of 3 files');
   const byPath = (p: string) => page.locator(`[data-testid="batch-row"][data-path="${p}"]`);
   await expect(page.getByTestId('batch-row')).toHaveCount(3);
   await expect(byPath('download/ply_data_test0.h5 › data[0] (label 8)')).toHaveAttribute('data-top1', 'chair');

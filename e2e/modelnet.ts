@@ -37,6 +37,11 @@ function dataset() {
   return cache;
 }
 
+/** ModelNet40's class names in label order (its shape_names.txt). */
+export function shapeNames(): string[] {
+  return [...dataset().names];
+}
+
 export function testCloud(id: string): TestCloud {
   const d = dataset();
   const row = d.ids.indexOf(id);

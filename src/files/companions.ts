@@ -1,7 +1,15 @@
-// The files another file needs to be read: a .gltf's separate buffers (.bin) beside it in a folder.
-// A listing (folder.ts) notes them on the File itself (a WeakMap, so nothing outlives the File),
-// and the parse client sends them with it, whichever path opens it (a batch row, the viewer).
+// What a file needs beside it: a .gltf's separate buffers (.bin) in its folder, and an HDF5 data
+// set's class names (PointNet's shape_names.txt: one name a line, label 0 first). A listing
+// (folder.ts) notes them on the File itself (WeakMaps, so nothing outlives the File), and the parse
+// client sends the buffers with it, whichever path opens it (a batch row, the viewer); Batch names
+// each cloud's class from the names (useBatch.ts), so the data set is scored as class folders are.
 const COMPANIONS = new WeakMap<File, File[]>();
+const CLASS_NAMES = new WeakMap<File, string[]>();
+
+/** Files that name an HDF5 data set's classes, one a line in label order (lower case). */
+export const CLASS_NAME_FILES = ['shape_names.txt', 'classes.txt', 'class_names.txt'];
+/** A names file larger than this is not a list of class names. */
+const MAX_NAMES_BYTES = 1024 * 1024;
 
 export function setCompanions(file: File, companions: File[]): void {
   if (companions.length > 0) COMPANIONS.set(file, companions);
@@ -9,4 +17,21 @@ export function setCompanions(file: File, companions: File[]): void {
 
 export function companionsOf(file: File): File[] {
   return COMPANIONS.get(file) ?? [];
+}
+
+/** The class names a names file gives (its non-empty lines, trimmed), or null for one too large to be one. */
+export async function readClassNames(file: Blob): Promise<string[] | null> {
+  if (file.size > MAX_NAMES_BYTES) return null;
+  return (await file.text())
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0);
+}
+
+export function setClassNames(file: File, names: string[]): void {
+  if (names.length > 0) CLASS_NAMES.set(file, names);
+}
+
+export function classNamesOf(file: File): string[] | undefined {
+  return CLASS_NAMES.get(file);
 }

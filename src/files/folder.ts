@@ -9,9 +9,10 @@
 // at once, the drop itself is the root, so each dropped folder is a class. Loose files have no label.
 // Hidden files and folders (a name starting with '.') are passed over; files whose extension no
 // format reads (src/io/formats.ts) are skipped and reported, except a .gltf's separate buffers
-// (.bin files in its folder: companions.ts). At most `maxFiles` files are taken.
+// (.bin files in its folder) and an HDF5 data set's class names (shape_names.txt in its folder:
+// companions.ts). At most `maxFiles` files are taken.
 import { extensionOf } from '../io/formats';
-import { setCompanions } from './companions';
+import { CLASS_NAME_FILES, readClassNames, setClassNames, setCompanions } from './companions';
 import { classOf, comparePaths, isHidden, isReadableName } from './pathRules';
 
 /** The most files one listing takes: results stay small, but a batch of more is hours of work and
@@ -22,6 +23,8 @@ export const MAX_FILES = 10_000;
 export const MAX_VISITED = 200_000;
 /** Folders deeper than this below the root are not read (a guard against link loops). */
 export const MAX_DEPTH = 32;
+/** Extensions of the data sets whose clouds a names file beside them names (HDF5). */
+const DATA_SETS = ['h5', 'hdf5', 'he5'];
 /** How many skipped paths a listing keeps to show (the count is exact). */
 const SKIPPED_EXAMPLES = 20;
 
@@ -66,6 +69,7 @@ async function collect(root: string | null, walk: AsyncIterable<Visit>, options:
   const taken: (Omit<FolderFile, 'file'> & { getFile: () => Promise<File> })[] = [];
   const skipped: FolderListing['skipped'] = { count: 0, examples: [], extensions: [] };
   const buffers: { folder: string; path: string; getFile: () => Promise<File> }[] = [];
+  const nameFiles: { folder: string; path: string; getFile: () => Promise<File> }[] = [];
   let hidden = 0;
   let visited = 0;
   let stoppedWalk = false;
@@ -88,6 +92,11 @@ async function collect(root: string | null, walk: AsyncIterable<Visit>, options:
     // A .gltf's separate buffers: kept aside, given to the .gltf files of their folder below.
     if (extensionOf(name) === 'bin') {
       buffers.push({ folder: path.slice(0, path.length - name.length), getFile: found.getFile, path });
+      continue;
+    }
+    // An HDF5 data set's class names: kept aside, given to the data sets of their folder below.
+    if (CLASS_NAME_FILES.includes(name.toLowerCase())) {
+      nameFiles.push({ folder: path.slice(0, path.length - name.length), getFile: found.getFile, path });
       continue;
     }
     if (!isReadableName(name)) {
@@ -114,9 +123,23 @@ async function collect(root: string | null, walk: AsyncIterable<Visit>, options:
       if (!skipped.extensions.includes('.bin')) skipped.extensions.push('.bin');
     }
   }
+  const folderOf = (p: string) => p.slice(0, p.lastIndexOf('/') + 1);
+  const dataSetFolders = new Set(kept.filter((f) => DATA_SETS.includes(extensionOf(f.path))).map((f) => folderOf(f.path)));
+  const names = new Map<string, string[]>();
+  for (const n of nameFiles) {
+    const list = dataSetFolders.has(n.folder) && !names.has(n.folder) ? await readClassNames(await n.getFile()) : null;
+    if (list) names.set(n.folder, list);
+    else {
+      skipped.count++;
+      if (skipped.examples.length < SKIPPED_EXAMPLES) skipped.examples.push(n.path);
+      if (!skipped.extensions.includes('.txt')) skipped.extensions.push('.txt');
+    }
+  }
   for (const { getFile, ...rest } of kept) {
     const file = await getFile();
-    if (extensionOf(rest.path) === 'gltf') setCompanions(file, companions.get(rest.path.slice(0, rest.path.lastIndexOf('/') + 1)) ?? []);
+    if (extensionOf(rest.path) === 'gltf') setCompanions(file, companions.get(folderOf(rest.path)) ?? []);
+    const classNames = names.get(folderOf(rest.path));
+    if (classNames && DATA_SETS.includes(extensionOf(rest.path))) setClassNames(file, classNames);
     files.push({ file, ...rest });
   }
   const notes: string[] = [];

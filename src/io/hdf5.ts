@@ -83,7 +83,7 @@ function readHdf5(b: Bytes, entry?: string): Parsed {
   const view = readRows(b, chosen, index, index + 1, where.trim());
   const parsed = inBatch(arrayCloud('hdf5', { shape: batch.cloudShape, fortran: false, dtype: chosen.dtype, view }, where), 'HDF5', chosen.shape, names, index);
   parsed.warnings.splice(1, 0, ...warnings);
-  return parsed;
+  return labels ? { ...parsed, archive: { ...parsed.archive!, labels } } : parsed;
 }
 
 /** An HDF5 file too large to hold (over LIMITS.maxFileBytes), read by pages: parsed as a whole

@@ -43,6 +43,8 @@ export interface LoadResult {
 export interface ArchiveModels {
   models: string[];
   read: string;
+  /** A batch's label of each model, when the file gives one (an HDF5 data set's `label`). */
+  labels?: number[];
 }
 
 export type LoadErrorReason =

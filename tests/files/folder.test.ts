@@ -17,7 +17,7 @@ import {
   type FileEntryLike,
   type FileHandleLike,
 } from '../../src/files/folder';
-import { companionsOf } from '../../src/files/companions';
+import { classNamesOf, companionsOf } from '../../src/files/companions';
 
 /** A tree written as paths below a root folder. */
 const TREE = [
@@ -129,6 +129,17 @@ describe('the three ways in agree', () => {
     const loose = await listFileList([fileAt('scene.gltf'), fileAt('scene.bin')]);
     expect(loose.files.map((f) => f.path)).toEqual(['scene.gltf']);
     expect(companionsOf(loose.files[0]!.file).map((f) => f.name)).toEqual(['scene.bin']);
+  });
+
+  it("an HDF5 data set's class names (shape_names.txt) in its folder go with it; elsewhere a names file is skipped", async () => {
+    const names = new File(['airplane\r\nbathtub\n\n  bed \n'], 'shape_names.txt');
+    Object.defineProperty(names, 'webkitRelativePath', { value: 'sets/modelnet40_ply_hdf5_2048/shape_names.txt' });
+    const listing = await listFileList(
+      ['modelnet40_ply_hdf5_2048/ply_data_test0.h5', 'modelnet40_ply_hdf5_2048/ply_data_test1.h5', 'scans/chair.ply', 'scans/classes.txt'].map((p) => pickedFile('sets', p)).concat(names),
+    );
+    expect(listing.files.map((f) => f.path)).toEqual(['sets/modelnet40_ply_hdf5_2048/ply_data_test0.h5', 'sets/modelnet40_ply_hdf5_2048/ply_data_test1.h5', 'sets/scans/chair.ply']);
+    expect(listing.files.map((f) => classNamesOf(f.file))).toEqual([['airplane', 'bathtub', 'bed'], ['airplane', 'bathtub', 'bed'], undefined]);
+    expect([listing.skipped.count, listing.skipped.examples]).toEqual([1, ['sets/scans/classes.txt']]);
   });
 
   it('loose files (<input multiple>) have names as paths and no labels', async () => {

@@ -11,7 +11,9 @@ import { stopReason } from '../../batch/batchClasses';
 import type { BatchMeta } from '../../batch/export';
 import { runQueue, type QueueProgress } from '../../batch/queue';
 import type { BatchRow } from '../../batch/rows';
+import { classNamesOf } from '../../files/companions';
 import type { FolderListing } from '../../files/folder';
+import type { ArchiveModels } from '../../io/types';
 import { describeListing } from '../../files/folder';
 import type { ModelClient } from '../../model/worker/client';
 import type { HeadForModel } from '../../model/worker/protocol';
@@ -45,7 +47,7 @@ export interface BatchItem {
 const archiveRowPath = (path: string, entry: string) => `${path} › ${entry}`;
 
 /** What classifying an item gives: the row's values, and an archive's models when it is one. */
-type ItemResult = Pick<BatchRow, 'points' | 'leftOut' | 'warnings' | 'top' | 'up' | 'notSure' | 'ms'> & { archive?: { models: string[]; read: string } };
+type ItemResult = Pick<BatchRow, 'points' | 'leftOut' | 'warnings' | 'top' | 'up' | 'notSure' | 'ms'> & { archive?: ArchiveModels };
 
 export interface BatchState {
   rows: BatchRow[];
@@ -133,17 +135,27 @@ export function useBatch(settings: BatchSettings) {
       itemsRef.current = listing.files.map((f) => ({ file: f.file }));
       rowsRef.current = listing.files.map((f, id) => ({ id, path: f.path, ...(f.label !== undefined ? { folder: f.label } : {}), status: 'queued' }));
       const items = itemsRef.current;
-      /** An archive read for the first time: its row names the model read, the others are queued. */
-      const expandArchive = (id: number, archive: { models: string[]; read: string }) => {
+      /** An archive read for the first time: its row names the model read, the others are queued.
+       * A data set's cloud whose label a names file beside it names (companions.ts) is scored as
+       * a file in that class's folder. */
+      const expandArchive = (id: number, archive: ArchiveModels) => {
         const row = rowsRef.current[id]!;
         const item = items[id]!;
         if (item.archiveEntry !== undefined || archive.models.length < 2) return;
-        setRow(id, { path: archiveRowPath(row.path, archive.read) });
-        for (const model of archive.models) {
-          if (model === archive.read) continue;
+        const names = classNamesOf(item.file);
+        const folderOf = (k: number): string | undefined => {
+          const label = archive.labels?.[k];
+          return (names !== undefined && label !== undefined ? names[label] : undefined) ?? row.folder;
+        };
+        archive.models.forEach((model, k) => {
+          const folder = folderOf(k);
+          if (model === archive.read) {
+            setRow(id, { path: archiveRowPath(row.path, model), ...(folder !== undefined ? { folder } : {}) });
+            return;
+          }
           items.push({ file: item.file, archiveEntry: model });
-          rowsRef.current.push({ id: rowsRef.current.length, path: archiveRowPath(row.path, model), ...(row.folder !== undefined ? { folder: row.folder } : {}), status: 'queued' });
-        }
+          rowsRef.current.push({ id: rowsRef.current.length, path: archiveRowPath(row.path, model), ...(folder !== undefined ? { folder } : {}), status: 'queued' });
+        });
       };
       setState({
         rows: [...rowsRef.current],
