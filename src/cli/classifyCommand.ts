@@ -1,7 +1,7 @@
 // `any2point classify <files or folders>`: the files listed, the model (and a taught head) read,
 // the worker pool run, every file reported (report.ts).
 import type { ClassifyCommand } from './args';
-import { type Classified, type ClassifiedModel, modelAnswer } from './classifyFile';
+import { type Classified, type ClassifiedModel, classNamesBeside, modelAnswer } from './classifyFile';
 import type { CliContext } from './context';
 import { readHead } from './head';
 import { chooseModel, readModelFiles } from './models';
@@ -35,6 +35,11 @@ function archiveText(c: Classified): string {
   return `; ${shown.join(', ')}${rest > 0 ? `, and ${rest} more (${failed} of all ${c.archiveModels.length} failed)` : ''}`;
 }
 
+/** A model's answer with the class its data set's label names, when one does. */
+function labelled(model: ClassifiedModel, labelClass: string | undefined): ClassifiedModel {
+  return labelClass === undefined || 'error' in model ? model : { ...model, labelClass };
+}
+
 export async function classify(command: ClassifyCommand, { root, workerScript, log }: CliContext): Promise<number> {
   const started = performance.now();
   const { files, skipped } = walkInputs(command.inputs);
@@ -50,8 +55,9 @@ export async function classify(command: ClassifyCommand, { root, workerScript, l
   const progress = new Progress(files.length, log);
   let device = '';
   let poolStart = performance.now();
-  /** Files waiting for their other models (--archive-models), and those models' jobs. */
-  const waiting = new Map<number, { done: FileOutcome; models: (ClassifiedModel | null)[]; left: number }>();
+  /** Files waiting for their other models (--archive-models), and those models' jobs; a data set's
+   * models' classes when its labels are named beside it (shape_names.txt). */
+  const waiting = new Map<number, { done: FileOutcome; models: (ClassifiedModel | null)[]; left: number; classes: (string | undefined)[] }>();
   const modelJobs = new Map<number, { file: number; slot: number; entry: string }>();
   const fileDone = (index: number, done: FileOutcome) => {
     outcomes[index] = done;
@@ -80,7 +86,7 @@ export async function classify(command: ClassifyCommand, { root, workerScript, l
       if (model) {
         // One of an archive's or a batch's other models: the file is done with the last of them.
         const file = waiting.get(model.file)!;
-        file.models[model.slot] = outcome.ok ? (outcome.value as ClassifiedModel) : { model: model.entry, error: outcome.error };
+        file.models[model.slot] = outcome.ok ? labelled(outcome.value as ClassifiedModel, file.classes[model.slot]) : { model: model.entry, error: outcome.error };
         if (--file.left === 0) {
           waiting.delete(model.file);
           file.done.classified!.archiveModels = file.models as ClassifiedModel[];
@@ -93,8 +99,13 @@ export async function classify(command: ClassifyCommand, { root, workerScript, l
       const others = command.archiveModels && c?.archive && c.archive.models.length > 1 ? c.archive.models.filter((m) => m !== c.archive!.read) : [];
       if (c && others.length > 0) {
         // Each other model is a job of its own, so that every worker takes some.
-        const first = modelAnswer(c.archive!.read, c.format, c.points, c);
-        waiting.set(index, { done, models: [first, ...others.map(() => null)], left: others.length });
+        const archive = c.archive!;
+        const names = archive.labels ? classNamesBeside(files[index]!.path) : undefined;
+        const slots = [archive.read, ...others];
+        const at = new Map(archive.models.map((m, k) => [m, k]));
+        const classes = slots.map((m) => names?.[archive.labels?.[at.get(m)!] ?? -1]);
+        const first = labelled(modelAnswer(archive.read, c.format, c.points, c), classes[0]);
+        waiting.set(index, { done, models: [first, ...others.map(() => null)], left: others.length, classes });
         others.forEach((entry, k) => modelJobs.set(add({ path: files[index]!.path, entry }), { file: index, slot: k + 1, entry }));
         return;
       }

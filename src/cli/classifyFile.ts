@@ -3,6 +3,7 @@
 // the CLI reports. A file that cannot be read or classified throws; the pool reports it and goes on.
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { classNamesIn } from '../files/companions';
 import { upWithFloor } from '../geometry/upTurn';
 import type { Classifier, TaughtHead } from '../model/classifier';
 import { formatOfName } from '../io/formats';
@@ -28,7 +29,16 @@ export interface FileOptions {
 
 /** One model of an archive of several, classified (--archive-models), or why it could not be. */
 export type ClassifiedModel =
-  | { model: string; format: string; points: number; top: { label: string; index: number; probability: number }[]; up: UpAxis; notSure: boolean }
+  | {
+      model: string;
+      format: string;
+      points: number;
+      top: { label: string; index: number; probability: number }[];
+      up: UpAxis;
+      notSure: boolean;
+      /** A data set's cloud: the class its label names (a shape_names.txt beside the file), scored as a class folder is. */
+      labelClass?: string;
+    }
   | { model: string; error: string };
 
 /** One of several objects on a floor, classified alone (--objects). */
@@ -105,6 +115,15 @@ export async function readCloud(file: string, keepEveryPoint = false, archiveEnt
     lastSeveral = loaded.archive && loaded.archive.models.length > 1 ? { key, bytes } : null;
   }
   return { loaded, positions: loaded.cloud.positions.subarray(0, loaded.cloud.count * 3) };
+}
+
+/** The class names beside a data set on disk (companions.ts CLASS_NAME_FILES: PointNet's shape_names.txt). */
+export function classNamesBeside(file: string): string[] | undefined {
+  return classNamesIn((name, maxBytes) => {
+    const beside = path.join(path.dirname(file), name);
+    const stats = statSync(beside, { throwIfNoEntry: false });
+    return stats?.isFile() && stats.size <= maxBytes ? readFileSync(beside, 'utf8') : undefined;
+  });
 }
 
 /** A .gltf's separate files, read from the disk relative to its folder (at most LIMITS.maxFileBytes each). */

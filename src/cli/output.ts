@@ -37,9 +37,24 @@ export type CliJsonFile = BatchJson['files'][number] & {
   archiveModels?: Classified['archiveModels'];
 };
 
+/** The rows the accuracy counts: each file's, but each cloud's of a data set whose labels a names
+ * file beside it names (--archive-models; classifyFile.ts `labelClass`), as the app's Batch scores them. */
+export function scoredRows(outcomes: readonly FileOutcome[]): BatchRow[] {
+  let id = 0;
+  return outcomes.flatMap((o): BatchRow[] => {
+    const models = o.classified?.archiveModels;
+    if (!models?.some((m) => 'labelClass' in m && m.labelClass !== undefined)) return [{ ...o.row, id: id++ }];
+    return models.map((m) => {
+      const path = `${o.row.path} › ${m.model}`;
+      if ('error' in m) return { id: id++, path, status: 'failed', error: m.error };
+      return { id: id++, path, status: 'done', points: m.points, top: m.top, up: m.up, notSure: m.notSure, ...(m.labelClass !== undefined ? { folder: m.labelClass } : {}) };
+    });
+  });
+}
+
 export function jsonFiles(outcomes: readonly FileOutcome[], meta: BatchJson['meta'], classes: readonly string[]): BatchJson & { files: CliJsonFile[] } {
   const rows = outcomes.map((o) => o.row);
-  const summary = summarise(rows, classes);
+  const summary = summarise(scoredRows(outcomes), classes);
   const app = toJson(rows, meta, classes, summary?.accuracy ?? null, summary?.confusion ?? null);
   const files = app.files.map((f, i) => {
     const c = outcomes[i].classified;

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import type { ZooManifest } from '../model/zoo';
 import type { ClassifyCommand } from './args';
 import { summarise } from '../batch/summary';
-import { csvOf, jsonFiles, type FileOutcome } from './output';
+import { csvOf, jsonFiles, scoredRows, type FileOutcome } from './output';
 
 export interface ClassifyRun {
   model: ZooManifest;
@@ -34,7 +34,7 @@ export function reportClassify(command: ClassifyCommand, run: ClassifyRun, log: 
     clouds,
     cloudsPerSecond: round(clouds / Math.max(run.seconds.classify, 1e-6), 2),
   };
-  const labelled = summarise(run.outcomes.map((o) => o.row), classes);
+  const labelled = summarise(scoredRows(run.outcomes), classes);
   if (command.output.kind === 'json') {
     // As the app's batch JSON: meta.head names the taught head and its classes when one ranked.
     const meta = { model: run.model.id, up: command.up, votes: command.votes, started: run.started.toISOString(), ...(run.head ? { head: { name: run.head.name, classes: [...run.head.classes] } } : {}) };
@@ -49,8 +49,8 @@ export function reportClassify(command: ClassifyCommand, run: ClassifyRun, log: 
   const more = clouds > files ? `; ${clouds} clouds with the archives' and batches' other models` : '';
   log(`${summary.classified} of ${files} file(s) classified, ${failed.length} failed, in ${summary.seconds.total} s (${summary.cloudsPerSecond} clouds/s once the model was open${more})`);
   const accuracy = labelled?.accuracy;
-  if (accuracy) log(`accuracy over ${accuracy.count} file(s) in class folders: ${(100 * accuracy.overall).toFixed(2)} % overall, ${(100 * accuracy.meanClass).toFixed(2)} % mean class`);
-  if (labelled?.matching.unmatched.length) log(`folders that name no class of the model (not scored): ${labelled.matching.unmatched.join(', ')}`);
+  if (accuracy) log(`accuracy over ${accuracy.count} file(s) in class folders or cloud(s) of labelled data sets: ${(100 * accuracy.overall).toFixed(2)} % overall, ${(100 * accuracy.meanClass).toFixed(2)} % mean class`);
+  if (labelled?.matching.unmatched.length) log(`class folders or data set labels that name no class of the model (not scored): ${labelled.matching.unmatched.join(', ')}`);
   for (const o of failed) log(`failed: ${o.row.path}: ${o.row.error}`);
   return failed.length ? 1 : 0;
 }

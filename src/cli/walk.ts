@@ -2,11 +2,14 @@
 // format src/io reads (by extension, the formats table's list) found under a folder, at any depth,
 // sorted by path (numbers in names in numeric order); a file's class is the first folder below
 // the folder given (<folder>/<class>/.../<file>). These are the rules of the app's folder listing
-// (src/files/pathRules.ts, shared with src/files/folder.ts). Files named one by one are read whatever
+// (src/files/pathRules.ts, shared with src/files/folder.ts); an HDF5 data set's shape_names.txt
+// beside it is read with it (classifyFile.ts classNamesBeside), and never as a model, as the app's
+// listing sets it aside (src/files/companions.ts). Files named one by one are read whatever
 // their extension (the loaders sniff the content) and have no class. Hidden files and folders
 // (".git", ".DS_Store") are skipped, and links to folders are not followed.
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { DATA_SET_EXTENSIONS, isClassNameFile } from '../files/companions';
 import { classOf, comparePaths, isHidden, isReadableName } from '../files/pathRules';
 import { extensionOf } from '../io/formats';
 
@@ -49,9 +52,14 @@ export function walkInputs(inputs: readonly string[]): Walked {
       const entries = readdirSync(dir, { withFileTypes: true });
       // A .gltf's separate buffers beside it are read with it (classifyFile.ts), not skipped.
       const gltfHere = entries.some((e) => extensionOf(e.name) === 'gltf');
+      const dataSetHere = entries.some((e) => DATA_SET_EXTENSIONS.includes(extensionOf(e.name)));
       for (const entry of entries) {
         if (isHidden(entry.name)) continue;
         if (gltfHere && extensionOf(entry.name) === 'bin') continue;
+        if (isClassNameFile(entry.name)) {
+          if (!dataSetHere) skipped++;
+          continue;
+        }
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) visit(full, [...rel, entry.name]);
         // A link to a file is read; a link to a folder is not followed (one to a parent would never end).

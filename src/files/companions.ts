@@ -8,6 +8,11 @@ const CLASS_NAMES = new WeakMap<File, string[]>();
 
 /** Files that name an HDF5 data set's classes, one a line in label order (lower case). */
 export const CLASS_NAME_FILES = ['shape_names.txt', 'classes.txt', 'class_names.txt'];
+/** Extensions of the data sets whose clouds such a file names (HDF5). */
+export const DATA_SET_EXTENSIONS = ['h5', 'hdf5', 'he5'];
+
+/** Whether a file's name is a names file's (never a model to read: a listing sets it aside). */
+export const isClassNameFile = (name: string): boolean => CLASS_NAME_FILES.includes(name.toLowerCase());
 /** A names file larger than this is not a list of class names. */
 const MAX_NAMES_BYTES = 1024 * 1024;
 
@@ -19,13 +24,27 @@ export function companionsOf(file: File): File[] {
   return COMPANIONS.get(file) ?? [];
 }
 
-/** The class names a names file gives (its non-empty lines, trimmed), or null for one too large to be one. */
-export async function readClassNames(file: Blob): Promise<string[] | null> {
-  if (file.size > MAX_NAMES_BYTES) return null;
-  return (await file.text())
+/** The class names of a names file's text: its non-empty lines, trimmed. */
+export function parseClassNames(text: string): string[] {
+  return text
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line.length > 0);
+}
+
+/** The class names a names file gives, or null for one too large to be one. */
+export async function readClassNames(file: Blob): Promise<string[] | null> {
+  return file.size > MAX_NAMES_BYTES ? null : parseClassNames(await file.text());
+}
+
+/** The class names the first names file in a folder on disk gives (the CLI), read by `read`
+ * (its text, or undefined for no such file or one too large). */
+export function classNamesIn(read: (name: string, maxBytes: number) => string | undefined): string[] | undefined {
+  for (const name of CLASS_NAME_FILES) {
+    const text = read(name, MAX_NAMES_BYTES);
+    if (text !== undefined) return parseClassNames(text);
+  }
+  return undefined;
 }
 
 export function setClassNames(file: File, names: string[]): void {

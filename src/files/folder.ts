@@ -12,7 +12,7 @@
 // (.bin files in its folder) and an HDF5 data set's class names (shape_names.txt in its folder:
 // companions.ts). At most `maxFiles` files are taken.
 import { extensionOf } from '../io/formats';
-import { CLASS_NAME_FILES, readClassNames, setClassNames, setCompanions } from './companions';
+import { DATA_SET_EXTENSIONS, isClassNameFile, readClassNames, setClassNames, setCompanions } from './companions';
 import { classOf, comparePaths, isHidden, isReadableName } from './pathRules';
 
 /** The most files one listing takes: results stay small, but a batch of more is hours of work and
@@ -23,8 +23,6 @@ export const MAX_FILES = 10_000;
 export const MAX_VISITED = 200_000;
 /** Folders deeper than this below the root are not read (a guard against link loops). */
 export const MAX_DEPTH = 32;
-/** Extensions of the data sets whose clouds a names file beside them names (HDF5). */
-const DATA_SETS = ['h5', 'hdf5', 'he5'];
 /** How many skipped paths a listing keeps to show (the count is exact). */
 const SKIPPED_EXAMPLES = 20;
 
@@ -95,7 +93,7 @@ async function collect(root: string | null, walk: AsyncIterable<Visit>, options:
       continue;
     }
     // An HDF5 data set's class names: kept aside, given to the data sets of their folder below.
-    if (CLASS_NAME_FILES.includes(name.toLowerCase())) {
+    if (isClassNameFile(name)) {
       nameFiles.push({ folder: path.slice(0, path.length - name.length), getFile: found.getFile, path });
       continue;
     }
@@ -124,7 +122,7 @@ async function collect(root: string | null, walk: AsyncIterable<Visit>, options:
     }
   }
   const folderOf = (p: string) => p.slice(0, p.lastIndexOf('/') + 1);
-  const dataSetFolders = new Set(kept.filter((f) => DATA_SETS.includes(extensionOf(f.path))).map((f) => folderOf(f.path)));
+  const dataSetFolders = new Set(kept.filter((f) => DATA_SET_EXTENSIONS.includes(extensionOf(f.path))).map((f) => folderOf(f.path)));
   const names = new Map<string, string[]>();
   for (const n of nameFiles) {
     const list = dataSetFolders.has(n.folder) && !names.has(n.folder) ? await readClassNames(await n.getFile()) : null;
@@ -139,7 +137,7 @@ async function collect(root: string | null, walk: AsyncIterable<Visit>, options:
     const file = await getFile();
     if (extensionOf(rest.path) === 'gltf') setCompanions(file, companions.get(folderOf(rest.path)) ?? []);
     const classNames = names.get(folderOf(rest.path));
-    if (classNames && DATA_SETS.includes(extensionOf(rest.path))) setClassNames(file, classNames);
+    if (classNames && DATA_SET_EXTENSIONS.includes(extensionOf(rest.path))) setClassNames(file, classNames);
     files.push({ file, ...rest });
   }
   const notes: string[] = [];

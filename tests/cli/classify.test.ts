@@ -9,7 +9,7 @@ import Papa from 'papaparse';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CliJsonFile } from '../../src/cli/output';
 import { zipSync } from 'three/examples/jsm/libs/fflate.module.js';
-import { testCloud, testIdsOf, toGltfWithBuffer, toLas, toPly } from '../../e2e/modelnet';
+import { shapeNames, testCloud, testIdsOf, toGltfWithBuffer, toLas, toPly } from '../../e2e/modelnet';
 import { toLaz } from '../io/lazWrite';
 import { rar5 } from '../io/rarWrite';
 import { modelnetFolder, runCli } from './runCli';
@@ -166,12 +166,14 @@ describe('any2point classify', () => {
     writeFileSync(path.join(dir, 'src', 'download', 'plane.ply'), plane);
     execFileSync('7zz', ['a', '-t7z', '-bd', path.join(dir, 'c-plane.7z'), 'download'], { cwd: path.join(dir, 'src'), stdio: 'pipe' });
     rmSync(path.join(dir, 'src'), { recursive: true });
-    // The airplane and a chair as a PointNet-style HDF5 batch, written by h5py.
+    // The airplane and a chair as a PointNet-style HDF5 batch, written by h5py, labelled 0 and 8
+    // (ModelNet40's airplane and chair) and named by the shape_names.txt beside it.
     const clouds = [airplanes[0]!, chairs[0]!].map((id) => testCloud(id).points);
     writeFileSync(path.join(dir, 'clouds.raw'), Float32Array.from([...clouds[0]!.subarray(0, 3072), ...clouds[1]!.subarray(0, 3072)]));
-    const h5 = "import h5py, numpy as np, sys\nwith h5py.File(sys.argv[2], 'w') as f: f.create_dataset('data', data=np.fromfile(sys.argv[1], '<f4').reshape(2, -1, 3), compression='gzip')";
+    const h5 = "import h5py, numpy as np, sys\nwith h5py.File(sys.argv[2], 'w') as f:\n f.create_dataset('data', data=np.fromfile(sys.argv[1], '<f4').reshape(2, -1, 3), compression='gzip')\n f.create_dataset('label', data=np.array([[0], [8]], 'u1'))";
     execFileSync('/usr/bin/python3', ['-c', h5, path.join(dir, 'clouds.raw'), path.join(dir, 'd-clouds.h5')]);
     rmSync(path.join(dir, 'clouds.raw'));
+    writeFileSync(path.join(dir, 'shape_names.txt'), `${shapeNames().join('\n')}\n`);
     const run = await runCli(['classify', dir, '--jobs', '2', '--votes', '1', '--device', 'cpu', '--archive-models']);
     expect(run.code, run.stderr).toBe(0);
     const out = JSON.parse(run.stdout) as JsonOut;
@@ -181,10 +183,13 @@ describe('any2point classify', () => {
     expect([ply, rar, sevenZip, hdf5].map((f) => path.basename(f!.file))).toEqual(['a-plane.ply', 'b-plane.rar', 'c-plane.7z', 'd-clouds.h5']);
     for (const f of [rar, sevenZip]) expect([f!.format, f!.points, f!.logits]).toEqual(['ply', ply!.points, ply!.logits]);
     expect([hdf5!.format, hdf5!.top[0]!.label]).toEqual(['hdf5', 'airplane']);
-    expect(hdf5!.archiveModels?.map((m) => [m.model, 'top' in m ? m.top[0]!.label : m.error])).toEqual([
-      ['data[0]', 'airplane'],
-      ['data[1]', 'chair'],
+    expect(hdf5!.archiveModels?.map((m) => [m.model, 'top' in m ? m.top[0]!.label : m.error, 'labelClass' in m ? m.labelClass : null])).toEqual([
+      ['data[0] (label 0)', 'airplane', 'airplane'],
+      ['data[1] (label 8)', 'chair', 'chair'],
     ]);
+    // The data set's clouds are scored by their labels (the other files sit in no class folder).
+    expect([out.accuracy?.files, out.accuracy?.overall]).toEqual([2, 1]);
+    expect(run.stderr).toContain('accuracy over 2 file(s) in class folders or cloud(s) of labelled data sets: 100.00 % overall');
     rmSync(dir, { recursive: true, force: true });
   }, 600_000);
 

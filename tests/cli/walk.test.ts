@@ -46,6 +46,17 @@ describe('walkInputs', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it("passes over an HDF5 data set's shape_names.txt beside it (read with it), counts a names file elsewhere as skipped", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'any2point-walk-h5-'));
+    for (const f of ['modelnet40/ply_data_test0.h5', 'modelnet40/shape_names.txt', 'scans/chair.xyz', 'scans/Classes.txt']) {
+      mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+      writeFileSync(path.join(dir, f), 'x');
+    }
+    const { files, skipped } = walkInputs([dir]);
+    expect([files.map((f) => path.relative(dir, f.path)), skipped]).toEqual([['modelnet40/ply_data_test0.h5', 'scans/chair.xyz'], 1]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('names a path that does not exist', () => {
     expect(() => walkInputs([path.join(root, 'nope')])).toThrow(MissingInputError);
     expect(() => walkInputs([path.join(root, 'nope')])).toThrow(/no such file or folder: .*nope/);
