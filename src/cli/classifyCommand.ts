@@ -1,5 +1,6 @@
 // `any2point classify <files or folders>`: the files listed, the model (and a taught head) read,
 // the worker pool run, every file reported (report.ts).
+import path from 'node:path';
 import type { ClassifyCommand } from './args';
 import { type Classified, type ClassifiedModel, classNamesBeside, modelAnswer } from './classifyFile';
 import type { CliContext } from './context';
@@ -42,8 +43,9 @@ function labelled(model: ClassifiedModel, labelClass: string | undefined): Class
 
 export async function classify(command: ClassifyCommand, { root, workerScript, log }: CliContext): Promise<number> {
   const started = performance.now();
-  const { files, skipped } = walkInputs(command.inputs);
+  const { files, skipped, lists } = walkInputs(command.inputs);
   if (skipped) log(`${skipped} file(s) under the folders given are not of a format any2point reads: skipped`);
+  if (lists.length) log(`${lists.length} data set list(s) set aside, not point lists (${lists.slice(0, 3).map((p) => path.basename(p)).join(', ')}${lists.length > 3 ? ', ...' : ''})`);
   if (!files.length) throw new UsageError(`no files to classify in ${command.inputs.join(', ')}`);
   const id = chooseModel(root, command.model);
   const model = await readModelFiles(root, id, log);

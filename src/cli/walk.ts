@@ -2,14 +2,15 @@
 // format src/io reads (by extension, the formats table's list) found under a folder, at any depth,
 // sorted by path (numbers in names in numeric order); a file's class is the first folder below
 // the folder given (<folder>/<class>/.../<file>). These are the rules of the app's folder listing
-// (src/files/pathRules.ts, shared with src/files/folder.ts); an HDF5 data set's shape_names.txt
-// beside it is read with it (classifyFile.ts classNamesBeside), and never as a model, as the app's
-// listing sets it aside (src/files/companions.ts). Files named one by one are read whatever
+// (src/files/pathRules.ts, shared with src/files/folder.ts); a data set's lists and class names
+// (PointNet's train_files.txt, shape_names.txt: companions.ts isSetList) are set aside, as the app's
+// listing sets them aside, an HDF5 set's names read with it (classifyFile.ts classNamesBeside).
+// Files named one by one are read whatever
 // their extension (the loaders sniff the content) and have no class. Hidden files and folders
 // (".git", ".DS_Store") are skipped, and links to folders are not followed.
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { DATA_SET_EXTENSIONS, isClassNameFile } from '../files/companions';
+import { DATA_SET_EXTENSIONS, isSetList } from '../files/companions';
 import { classOf, comparePaths, isHidden, isReadableName } from '../files/pathRules';
 import { extensionOf } from '../io/formats';
 
@@ -30,11 +31,14 @@ export interface Walked {
   files: InputFile[];
   /** Files under the folders given that no format reads (not classified, counted for the user). */
   skipped: number;
+  /** A data set's lists and class names set aside (train_files.txt, shape_names.txt), by path. */
+  lists: string[];
 }
 
 /** The files behind `inputs` (files or folders), in the order given, each folder's in name order. */
 export function walkInputs(inputs: readonly string[]): Walked {
   const files: InputFile[] = [];
+  const lists: string[] = [];
   let skipped = 0;
   for (const input of inputs) {
     let stats;
@@ -52,12 +56,13 @@ export function walkInputs(inputs: readonly string[]): Walked {
       const entries = readdirSync(dir, { withFileTypes: true });
       // A .gltf's separate buffers beside it are read with it (classifyFile.ts), not skipped.
       const gltfHere = entries.some((e) => extensionOf(e.name) === 'gltf');
-      const dataSetHere = entries.some((e) => DATA_SET_EXTENSIONS.includes(extensionOf(e.name)));
+      // A folder of HDF5 files or of class folders holds a data set, whose lists lie beside it.
+      const setHere = entries.some((e) => (e.isDirectory() && !isHidden(e.name)) || DATA_SET_EXTENSIONS.includes(extensionOf(e.name)));
       for (const entry of entries) {
         if (isHidden(entry.name)) continue;
         if (gltfHere && extensionOf(entry.name) === 'bin') continue;
-        if (isClassNameFile(entry.name)) {
-          if (!dataSetHere) skipped++;
+        if (!entry.isDirectory() && isSetList(entry.name, setHere)) {
+          lists.push(path.join(dir, entry.name));
           continue;
         }
         const full = path.join(dir, entry.name);
@@ -72,5 +77,5 @@ export function walkInputs(inputs: readonly string[]): Walked {
     found.sort((a, b) => comparePaths(a.rel.join('/'), b.rel.join('/')));
     for (const f of found) files.push({ path: f.full, name: path.join(input, ...f.rel), label: classOf(f.rel) ?? null });
   }
-  return { files, skipped };
+  return { files, skipped, lists };
 }

@@ -13,6 +13,18 @@ export const DATA_SET_EXTENSIONS = ['h5', 'hdf5', 'he5'];
 
 /** Whether a file's name is a names file's (never a model to read: a listing sets it aside). */
 export const isClassNameFile = (name: string): boolean => CLASS_NAME_FILES.includes(name.toLowerCase());
+
+/** Names only a data set's lists have (PointNet's train_files.txt; a names file), and those its
+ * lists have beside the set (ModelNet40's modelnet40_train.txt, modelnet40_shape_names.txt). */
+const SET_LIST_NAMES = /^(shape_names|classes|class_names|filelist|(train|test|val|trainval)_files)\.txt$/i;
+const SET_LIST_SUFFIXES = /_(train|test|val|trainval|shape_names)\.txt$/i;
+
+/** Whether a file is a data set's list of files or of class names, never a point list to read: by
+ * its name alone, or by a name such lists have in a folder that holds a data set (HDF5 files, or
+ * class sub-folders), where a .txt file of that name is the set's list. */
+export function isSetList(name: string, setHere: boolean): boolean {
+  return SET_LIST_NAMES.test(name) || (setHere && SET_LIST_SUFFIXES.test(name));
+}
 /** A names file larger than this is not a list of class names. */
 const MAX_NAMES_BYTES = 1024 * 1024;
 

@@ -9,10 +9,11 @@
 // at once, the drop itself is the root, so each dropped folder is a class. Loose files have no label.
 // Hidden files and folders (a name starting with '.') are passed over; files whose extension no
 // format reads (src/io/formats.ts) are skipped and reported, except a .gltf's separate buffers
-// (.bin files in its folder) and an HDF5 data set's class names (shape_names.txt in its folder:
-// companions.ts). At most `maxFiles` files are taken.
+// (.bin files in its folder) and a data set's lists and class names (PointNet's train_files.txt and
+// shape_names.txt, the names given to the HDF5 files of their folder: companions.ts), set aside and
+// reported. At most `maxFiles` files are taken.
 import { extensionOf } from '../io/formats';
-import { DATA_SET_EXTENSIONS, isClassNameFile, readClassNames, setClassNames, setCompanions } from './companions';
+import { DATA_SET_EXTENSIONS, isClassNameFile, isSetList, readClassNames, setClassNames, setCompanions } from './companions';
 import { classOf, comparePaths, isHidden, isReadableName } from './pathRules';
 
 /** The most files one listing takes: results stay small, but a batch of more is hours of work and
@@ -39,6 +40,8 @@ export interface FolderListing {
   files: FolderFile[];
   /** Files with an extension no format reads. */
   skipped: { count: number; examples: string[]; extensions: string[] };
+  /** A data set's lists and class names set aside (train_files.txt, shape_names.txt), by path. */
+  lists: string[];
   /** Hidden files and folders passed over (names starting with '.'). */
   hidden: number;
   /** Set when the listing stopped at a limit: what was taken is `files`, and why it stopped. */
@@ -67,7 +70,10 @@ async function collect(root: string | null, walk: AsyncIterable<Visit>, options:
   const taken: (Omit<FolderFile, 'file'> & { getFile: () => Promise<File> })[] = [];
   const skipped: FolderListing['skipped'] = { count: 0, examples: [], extensions: [] };
   const buffers: { folder: string; path: string; getFile: () => Promise<File> }[] = [];
-  const nameFiles: { folder: string; path: string; getFile: () => Promise<File> }[] = [];
+  /** Files named as a data set's lists or names are: decided once the walk knows their folders. */
+  const listLike: { folder: string; name: string; path: string; getFile: () => Promise<File> }[] = [];
+  /** Folders holding sub-folders (a folder of class folders) or HDF5 files: data sets' folders. */
+  const setFolders = new Set<string>();
   let hidden = 0;
   let visited = 0;
   let stoppedWalk = false;
@@ -87,14 +93,17 @@ async function collect(root: string | null, walk: AsyncIterable<Visit>, options:
     }
     const path = (root === null ? segments : [root, ...segments]).join('/');
     const name = segments[segments.length - 1];
+    const parts = path.split('/');
+    for (let k = 0; k < parts.length - 1; k++) setFolders.add(k === 0 ? '' : `${parts.slice(0, k).join('/')}/`);
+    if (DATA_SET_EXTENSIONS.includes(extensionOf(name))) setFolders.add(path.slice(0, path.length - name.length));
     // A .gltf's separate buffers: kept aside, given to the .gltf files of their folder below.
     if (extensionOf(name) === 'bin') {
       buffers.push({ folder: path.slice(0, path.length - name.length), getFile: found.getFile, path });
       continue;
     }
-    // An HDF5 data set's class names: kept aside, given to the data sets of their folder below.
-    if (isClassNameFile(name)) {
-      nameFiles.push({ folder: path.slice(0, path.length - name.length), getFile: found.getFile, path });
+    // A data set's lists and class names: decided below, once every folder is known.
+    if (isSetList(name, true)) {
+      listLike.push({ folder: path.slice(0, path.length - name.length), name, path, getFile: found.getFile });
       continue;
     }
     if (!isReadableName(name)) {
@@ -106,6 +115,13 @@ async function collect(root: string | null, walk: AsyncIterable<Visit>, options:
     }
     const label = classOf(segments);
     taken.push({ getFile: found.getFile, path, ...(label !== undefined ? { label } : {}) });
+  }
+  // Named as a set's list, in a folder that holds no set: an ordinary file after all.
+  const lists = listLike.filter((l) => isSetList(l.name, setFolders.has(l.folder)));
+  for (const l of listLike) {
+    if (lists.includes(l)) continue;
+    const label = classOf(l.path.split('/').slice(root === null ? 0 : 1));
+    taken.push({ getFile: l.getFile, path: l.path, ...(label !== undefined ? { label } : {}) });
   }
   taken.sort((a, b) => comparePaths(a.path, b.path));
   const kept = taken.slice(0, maxFiles);
@@ -124,14 +140,10 @@ async function collect(root: string | null, walk: AsyncIterable<Visit>, options:
   const folderOf = (p: string) => p.slice(0, p.lastIndexOf('/') + 1);
   const dataSetFolders = new Set(kept.filter((f) => DATA_SET_EXTENSIONS.includes(extensionOf(f.path))).map((f) => folderOf(f.path)));
   const names = new Map<string, string[]>();
-  for (const n of nameFiles) {
-    const list = dataSetFolders.has(n.folder) && !names.has(n.folder) ? await readClassNames(await n.getFile()) : null;
+  for (const n of lists) {
+    if (!isClassNameFile(n.name) || !dataSetFolders.has(n.folder) || names.has(n.folder)) continue;
+    const list = await readClassNames(await n.getFile());
     if (list) names.set(n.folder, list);
-    else {
-      skipped.count++;
-      if (skipped.examples.length < SKIPPED_EXAMPLES) skipped.examples.push(n.path);
-      if (!skipped.extensions.includes('.txt')) skipped.extensions.push('.txt');
-    }
   }
   for (const { getFile, ...rest } of kept) {
     const file = await getFile();
@@ -146,7 +158,7 @@ async function collect(root: string | null, walk: AsyncIterable<Visit>, options:
     notes.push(`Only the first ${maxFiles.toLocaleString('en')} files by path are taken (the limit of one batch); ${(taken.length - maxFiles).toLocaleString('en')} more left out.`);
   }
   skipped.examples.sort(comparePaths);
-  return { files, skipped, hidden, truncated: notes.length > 0 ? notes.join(' ') : null };
+  return { files, skipped, lists: lists.map((l) => l.path).sort(comparePaths), hidden, truncated: notes.length > 0 ? notes.join(' ') : null };
 }
 
 function splitPath(path: string): string[] {
@@ -320,9 +332,13 @@ export function isPickerAbort(error: unknown): boolean {
 
 /** One line for the page: what was taken, and what was left out and why. */
 export function describeListing(listing: FolderListing): string {
-  const { files, skipped, hidden, truncated } = listing;
+  const { files, skipped, lists, hidden, truncated } = listing;
   const parts = [`${files.length.toLocaleString('en')} ${files.length === 1 ? 'file' : 'files'}`];
   if (skipped.count > 0) parts.push(`${skipped.count.toLocaleString('en')} skipped (not a format the app reads: ${skipped.extensions.join(' ')})`);
+  if (lists.length > 0) {
+    const shown = lists.slice(0, 3).map((p) => p.slice(p.lastIndexOf('/') + 1));
+    parts.push(`${lists.length.toLocaleString('en')} data set ${lists.length === 1 ? 'list' : 'lists'} set aside (${shown.join(', ')}${lists.length > 3 ? ', ...' : ''})`);
+  }
   if (hidden > 0) parts.push(`${hidden.toLocaleString('en')} hidden passed over`);
   return `${parts.join('; ')}.${truncated ? ` ${truncated}` : ''}`;
 }

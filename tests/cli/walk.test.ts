@@ -46,14 +46,16 @@ describe('walkInputs', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("passes over an HDF5 data set's shape_names.txt beside it (read with it), counts a names file elsewhere as skipped", () => {
+  it("sets a data set's lists and class names aside, as the app's listing does; a scan named like one is read where no set is", () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'any2point-walk-h5-'));
-    for (const f of ['modelnet40/ply_data_test0.h5', 'modelnet40/shape_names.txt', 'scans/chair.xyz', 'scans/Classes.txt']) {
+    const all = ['modelnet40/ply_data_test0.h5', 'modelnet40/shape_names.txt', 'modelnet40/test_files.txt', 'resampled/modelnet40_train.txt', 'resampled/chair/chair_0001.txt', 'scans/chair.xyz', 'scans/Classes.txt', 'scans/room_test.txt'];
+    for (const f of all) {
       mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
       writeFileSync(path.join(dir, f), 'x');
     }
-    const { files, skipped } = walkInputs([dir]);
-    expect([files.map((f) => path.relative(dir, f.path)), skipped]).toEqual([['modelnet40/ply_data_test0.h5', 'scans/chair.xyz'], 1]);
+    const { files, skipped, lists } = walkInputs([dir]);
+    expect([files.map((f) => path.relative(dir, f.path)), skipped]).toEqual([['modelnet40/ply_data_test0.h5', 'resampled/chair/chair_0001.txt', 'scans/chair.xyz', 'scans/room_test.txt'], 0]);
+    expect(lists.map((f) => path.relative(dir, f)).sort()).toEqual(['modelnet40/shape_names.txt', 'modelnet40/test_files.txt', 'resampled/modelnet40_train.txt', 'scans/Classes.txt']);
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -131,15 +131,31 @@ describe('the three ways in agree', () => {
     expect(companionsOf(loose.files[0]!.file).map((f) => f.name)).toEqual(['scene.bin']);
   });
 
-  it("an HDF5 data set's class names (shape_names.txt) in its folder go with it; elsewhere a names file is skipped", async () => {
+  it("a data set's lists and class names are set aside; an HDF5 set's shape_names.txt goes with the files of its folder", async () => {
     const names = new File(['airplane\r\nbathtub\n\n  bed \n'], 'shape_names.txt');
     Object.defineProperty(names, 'webkitRelativePath', { value: 'sets/modelnet40_ply_hdf5_2048/shape_names.txt' });
-    const listing = await listFileList(
-      ['modelnet40_ply_hdf5_2048/ply_data_test0.h5', 'modelnet40_ply_hdf5_2048/ply_data_test1.h5', 'scans/chair.ply', 'scans/classes.txt'].map((p) => pickedFile('sets', p)).concat(names),
-    );
-    expect(listing.files.map((f) => f.path)).toEqual(['sets/modelnet40_ply_hdf5_2048/ply_data_test0.h5', 'sets/modelnet40_ply_hdf5_2048/ply_data_test1.h5', 'sets/scans/chair.ply']);
-    expect(listing.files.map((f) => classNamesOf(f.file))).toEqual([['airplane', 'bathtub', 'bed'], ['airplane', 'bathtub', 'bed'], undefined]);
-    expect([listing.skipped.count, listing.skipped.examples]).toEqual([1, ['sets/scans/classes.txt']]);
+    const paths = [
+      'modelnet40_ply_hdf5_2048/ply_data_test0.h5',
+      'modelnet40_ply_hdf5_2048/ply_data_test1.h5',
+      'modelnet40_ply_hdf5_2048/train_files.txt', // PointNet's list of its .h5 files
+      'modelnet40_normal_resampled/modelnet40_test.txt', // ModelNet40's split list beside its class folders
+      'modelnet40_normal_resampled/airplane/airplane_0627.txt',
+      'scans/chair.ply',
+      'scans/classes.txt',
+      'scans/room_test.txt', // a scan: the folder holds no data set
+    ];
+    const listing = await listFileList(paths.map((p) => pickedFile('sets', p)).concat(names));
+    expect(listing.files.map((f) => f.path)).toEqual([
+      'sets/modelnet40_normal_resampled/airplane/airplane_0627.txt',
+      'sets/modelnet40_ply_hdf5_2048/ply_data_test0.h5',
+      'sets/modelnet40_ply_hdf5_2048/ply_data_test1.h5',
+      'sets/scans/chair.ply',
+      'sets/scans/room_test.txt',
+    ]);
+    expect(listing.files.map((f) => classNamesOf(f.file))).toEqual([undefined, ['airplane', 'bathtub', 'bed'], ['airplane', 'bathtub', 'bed'], undefined, undefined]);
+    expect(listing.lists).toEqual(['sets/modelnet40_normal_resampled/modelnet40_test.txt', 'sets/modelnet40_ply_hdf5_2048/shape_names.txt', 'sets/modelnet40_ply_hdf5_2048/train_files.txt', 'sets/scans/classes.txt']);
+    expect(listing.skipped.count).toBe(0);
+    expect(describeListing(listing)).toBe('5 files; 4 data set lists set aside (modelnet40_test.txt, shape_names.txt, train_files.txt, ...).');
   });
 
   it('loose files (<input multiple>) have names as paths and no labels', async () => {
