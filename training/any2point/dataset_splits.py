@@ -72,10 +72,10 @@ def load_splits(dataset: str, spec: geo.GeometrySpec, root: str = "", cache: str
         r = Path(dataset)
         if not (r / "train").is_dir() or not (r / "test").is_dir():
             raise ValueError(f"dataset {dataset!r}: expected 'modelnet40', a folder with train/ and test/ sub-folders, or an HDF5 data set (its folder or its training file)")
-        train, test = load_folder(r / "train", spec.points), load_folder(r / "test", spec.points)
+        cache_path = cache_path / ("folder-" + r.name)
+        train, test = load_folder(r / "train", spec.points, cache=cache_path), load_folder(r / "test", spec.points, cache=cache_path)
         if train.classes != test.classes:
             raise ValueError(f"dataset {dataset}: train classes {train.classes} differ from test classes {test.classes}")
-        cache_path = cache_path / ("folder-" + r.name)
     val = validation_rows(train, val_fraction, path=SPLITS / "modelnet40_val.txt" if dataset == "modelnet40" else cache_path / "val.txt")
     rows = np.setdiff1d(np.arange(len(train)), val)
 

@@ -3,6 +3,8 @@ OFF, STL or XYZ files, every cloud run through the same normalise as the browser
 from __future__ import annotations
 
 from dataclasses import dataclass
+import hashlib
+import json
 import sys
 from pathlib import Path
 
@@ -40,6 +42,35 @@ class CloudSet:
         return CloudSet(self.points[rows], self.labels[rows], [self.ids[i] for i in rows], self.classes)
 
 
+# The code that reads and cleans a data set's files: a change to it reads them again.
+_READERS = ("datasets.py", "meshio.py", "cells.py", "strays.py", "room.py", "floor.py", "geometry.py", "h5sets.py")
+
+
+def kept_path(cache: Path | None, prefix: str, files: list[Path], n_in: int) -> Path | None:
+    """Where the clouds read from `files` are kept in the cache folder: named by the files' paths,
+    sizes and dates, N_in and the readers' source, so a changed, added or removed file (or reader)
+    reads them again."""
+    if cache is None:
+        return None
+    here = Path(__file__).resolve().parent
+    readers = hashlib.sha256(b"".join((here / name).read_bytes() for name in _READERS if (here / name).exists())).hexdigest()
+    stamp = [[str(f), f.stat().st_size, f.stat().st_mtime_ns] for f in files]
+    return Path(cache) / f"{prefix}-{hashlib.sha256(json.dumps([stamp, n_in, readers]).encode()).hexdigest()[:16]}.npz"
+
+
+def save_kept(path: Path, sets: dict[str, CloudSet]) -> None:
+    """Keeps the sets' clouds, labels and ids (written whole, then renamed: never half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial.npz")
+    np.savez(partial, **{f"{s}_{k}": (np.array(c.ids) if k == "ids" else getattr(c, k)) for s, c in sets.items() for k in ("points", "labels", "ids")})
+    partial.replace(path)
+
+
+def read_kept(path: Path, splits: tuple[str, ...], classes: list[str]) -> dict[str, CloudSet]:
+    with np.load(path) as z:
+        return {s: CloudSet(z[f"{s}_points"], z[f"{s}_labels"], z[f"{s}_ids"].tolist(), classes) for s in splits}
+
+
 def load_modelnet40(split: str, root: Path = DEFAULT_MODELNET, n_in: int = 1024) -> CloudSet:
     """The official 'train' or 'test' split, run through the same normalise as the browser."""
     if split not in ("train", "test"):
@@ -61,31 +92,35 @@ def load_modelnet40(split: str, root: Path = DEFAULT_MODELNET, n_in: int = 1024)
     return CloudSet(clouds, labels, ids, classes)
 
 
-def load_folder(root: Path, n_in: int = 1024, seed: int = 0) -> CloudSet:
-    """A folder whose sub-folders are classes, each holding files meshio reads (meshio.EXTENSIONS)."""
+def load_folder(root: Path, n_in: int = 1024, seed: int = 0, cache: Path | None = None) -> CloudSet:
+    """A folder whose sub-folders are classes, each holding files meshio reads (meshio.EXTENSIONS).
+    With `cache`, the clouds read are kept there and read back while the files are unchanged
+    (reading, cleaning and sampling the files is most of a small run's start)."""
     root = Path(root)
     if not root.is_dir():
         raise FileNotFoundError(f"folder dataset: {root} is not a directory")
     classes = sorted(d.name for d in root.iterdir() if d.is_dir())
     if not classes:
         raise ValueError(f"folder dataset: {root} has no class sub-folders")
-    clouds, labels, ids = [], [], []
-    unread = []
-    rng = np.random.default_rng(seed)
-    for ci, c in enumerate(classes):
-        for f in sorted((root / c).iterdir()):
-            suffix = format_suffix(f)  # scan.ply.gz (.xz, .bz2) is read as the PLY inside
-            if suffix not in EXTENSIONS:
-                if suffix in APP_ONLY:
-                    unread.append(f"{c}/{f.name}")
-                continue
-            clouds.append(geo.normalise(read_cloud(f, n_in, rng), n_in))
-            labels.append(ci)
-            ids.append(f"{c}/{f.name}")
+    listed = [(ci, c, f) for ci, c in enumerate(classes) for f in sorted((root / c).iterdir())]
+    files = [(ci, c, f) for ci, c, f in listed if format_suffix(f) in EXTENSIONS]  # scan.ply.gz is read as the PLY inside
+    unread = [f"{c}/{f.name}" for _, c, f in listed if format_suffix(f) not in EXTENSIONS and format_suffix(f) in APP_ONLY]
     if unread:
         print(f"folder dataset: {len(unread)} USD / Draco / FBX / COLLADA / VRML / DXF / 3DS / E57 / PTX / LAZ / .vtp / .vts / archive / HDF5 / Zstandard file(s) left out ({', '.join(unread[:3])}{', ...' if len(unread) > 3 else ''}): "
               "the app and its CLI read them, training does not; export them as PLY, OBJ or uncompressed glTF to train on them",
               file=sys.stderr)
+    kept = kept_path(cache, f"folder-clouds-{seed}", [f for _, _, f in files], n_in)
+    if kept is not None and kept.exists():
+        return read_kept(kept, ("set",), classes)["set"]
+    clouds, labels, ids = [], [], []
+    rng = np.random.default_rng(seed)
+    for ci, c, f in files:
+        clouds.append(geo.normalise(read_cloud(f, n_in, rng), n_in))
+        labels.append(ci)
+        ids.append(f"{c}/{f.name}")
     if not clouds:
         raise ValueError(f"folder dataset: no {', '.join(EXTENSIONS)} files under {root}")
-    return CloudSet(np.stack(clouds), np.array(labels, np.int64), ids, classes)
+    result = CloudSet(np.stack(clouds), np.array(labels, np.int64), ids, classes)
+    if kept is not None:
+        save_kept(kept, {"set": result})
+    return result

@@ -12,8 +12,6 @@ room.py), then normalised: about 0.1 s a cloud of 2,048 points on two CPU thread
 read are kept in the cache folder (by the files' names, sizes and dates) for the next run."""
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import sys
 from pathlib import Path
@@ -22,7 +20,7 @@ import numpy as np
 
 from . import geometry as geo
 from . import room, strays
-from .datasets import CloudSet
+from .datasets import CloudSet, kept_path, read_kept, save_kept
 
 SUFFIXES = (".h5", ".hdf5", ".he5")
 CLOUD_NAMES = ("data", "points", "point_cloud", "pointcloud", "cloud", "pc", "xyz", "pos", "positions", "coords",
@@ -151,13 +149,12 @@ def load_h5_splits(path: Path, n_in: int = 1024, cache: Path | None = None) -> t
     """The training and test splits of the HDF5 data set at `path` (a folder, or a file of it);
     with `cache`, the clouds read are kept there and read back while the files are unchanged."""
     train_files, test_files = find_split_files(path)
-    stamp = [[f.name, f.stat().st_size, f.stat().st_mtime_ns] for f in train_files + test_files]
-    kept = Path(cache) / f"h5-clouds-{hashlib.sha256(json.dumps([stamp, n_in]).encode()).hexdigest()[:16]}.npz" if cache else None
+    kept = kept_path(cache, "h5-clouds", train_files + test_files, n_in)
     if kept is not None and kept.exists():
         with np.load(kept) as z:
-            labels = np.concatenate([z["train_labels"], z["test_labels"]])
-            classes = class_names(train_files[0].parent, int(labels.max()) + 1)
-            return tuple(CloudSet(z[f"{s}_points"], z[f"{s}_labels"], z[f"{s}_ids"].tolist(), classes) for s in ("train", "test"))  # type: ignore[return-value]
+            count = int(max(z["train_labels"].max(initial=0), z["test_labels"].max(initial=0))) + 1
+        sets = read_kept(kept, ("train", "test"), class_names(train_files[0].parent, count))
+        return sets["train"], sets["test"]
     train = [(f, *read_batch(f)) for f in train_files]
     test = [(f, *read_batch(f)) for f in test_files]
     labels = np.concatenate([labels for _, _, labels in train + test])
@@ -166,8 +163,5 @@ def load_h5_splits(path: Path, n_in: int = 1024, cache: Path | None = None) -> t
     classes = class_names(train_files[0].parent, int(labels.max()) + 1)
     sets = _cloud_set(train, classes, n_in), _cloud_set(test, classes, n_in)
     if kept is not None:
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        partial = kept.with_suffix(".partial.npz")
-        np.savez(partial, **{f"{s}_{k}": getattr(c, k) if k != "ids" else np.array(c.ids) for s, c in zip(("train", "test"), sets) for k in ("points", "labels", "ids")})
-        partial.replace(kept)
+        save_kept(kept, {"train": sets[0], "test": sets[1]})
     return sets

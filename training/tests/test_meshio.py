@@ -398,3 +398,25 @@ def test_vtk_gmsh_abaqus_and_nastran_meshes_are_read_as_the_app_reads_them(tmp_p
     (tmp_path / "set" / "b" / "part.msh").write_bytes((tmp_path / "cube-41-binary.msh").read_bytes())
     data = load_folder(tmp_path / "set", n_in=64)
     assert data.ids == ["a/cube-tets.vtu", "a/torus.inp", "b/part.msh"]
+
+
+def test_a_folder_dataset_is_kept_in_the_cache_until_a_file_changes(folder, tmp_path):
+    import shutil
+
+    from any2point.datasets import load_folder
+
+    shutil.copytree(folder / "test", tmp_path / "test")
+    cache = tmp_path / "cache"
+    first = load_folder(tmp_path / "test", 1024, cache=cache)
+    assert len(list(cache.glob("folder-clouds-*.npz"))) == 1
+    again = load_folder(tmp_path / "test", 1024, cache=cache)
+    assert np.array_equal(first.points, again.points) and np.array_equal(first.labels, again.labels)
+    assert (first.ids, first.classes) == (again.ids, again.classes) and first.points.dtype == np.float32
+    assert np.array_equal(first.points, load_folder(tmp_path / "test", 1024).points)  # as read without the cache
+    # a file changed (here: another cloud written over it) is read again
+    chair = sorted((tmp_path / "test" / "chair").iterdir())
+    shutil.copy(chair[1], chair[0])
+    changed = load_folder(tmp_path / "test", 1024, cache=cache)
+    assert len(list(cache.glob("folder-clouds-*.npz"))) == 2
+    k = changed.ids.index(f"chair/{chair[0].name}")
+    assert np.array_equal(changed.points[k], changed.points[k + 1]) and not np.array_equal(first.points[k], changed.points[k])
