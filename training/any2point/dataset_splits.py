@@ -10,6 +10,7 @@ import numpy as np
 from . import geometry as geo
 from .datasets import DEFAULT_MODELNET, CloudSet, load_folder, load_modelnet40
 from .h5sets import is_h5_dataset, load_h5_splits
+from .listsets import is_list_dataset, load_list_splits
 from .index_cache import DEFAULT_CACHE, Indices, cached_indices, with_fps_starts
 
 SPLITS = Path(__file__).resolve().parent / "splits"
@@ -56,7 +57,8 @@ def load_splits(dataset: str, spec: geo.GeometrySpec, root: str = "", cache: str
                 val_fraction: float = 0.1, log=print, fps_starts: int = 1, test_starts: int = 1,
                 workers: int = 1) -> Splits:
     """'modelnet40' (official split), a folder with train/ and test/ sub-folders, each of class
-    sub-folders, or an HDF5 data set (a folder of its files, or its training file: h5sets.py). The validation rows are a fixed stratified part of the training split.
+    sub-folders, an HDF5 data set (a folder of its files, or its training file: h5sets.py) or class
+    folders with split lists beside them (ModelNet40's modelnet40_normal_resampled: listsets.py). The validation rows are a fixed stratified part of the training split.
     `fps_starts` > 1 caches the training split's geometry (validation included) for that many FPS
     starts (`with_fps_starts`), `test_starts` the test split's (for voting); `workers` processes
     compute the starts that are not cached yet."""
@@ -66,12 +68,17 @@ def load_splits(dataset: str, spec: geo.GeometrySpec, root: str = "", cache: str
         train, test = load_modelnet40("train", r, spec.points), load_modelnet40("test", r, spec.points)
     elif is_h5_dataset(Path(dataset)):
         r = Path(dataset)
-        cache_path = cache_path / ("folder-" + (r.stem if r.is_file() else r.name))
+        cache_path = cache_path / ("folder-" + (f"{r.parent.name}-{r.stem}" if r.is_file() else r.name))
         train, test = load_h5_splits(r, spec.points, cache_path)
+    elif is_list_dataset(Path(dataset)):
+        r = Path(dataset)
+        cache_path = cache_path / ("folder-" + (f"{r.parent.name}-{r.stem}" if r.is_file() else r.name))
+        train, test = load_list_splits(r, spec.points, cache_path)
     else:
         r = Path(dataset)
         if not (r / "train").is_dir() or not (r / "test").is_dir():
-            raise ValueError(f"dataset {dataset!r}: expected 'modelnet40', a folder with train/ and test/ sub-folders, or an HDF5 data set (its folder or its training file)")
+            raise ValueError(f"dataset {dataset!r}: expected 'modelnet40', a folder with train/ and test/ sub-folders, an HDF5 data set (its folder or its training file), "
+                             "or class folders with split lists beside them (<name>_train.txt, <name>_test.txt, <name>_shape_names.txt)")
         cache_path = cache_path / ("folder-" + r.name)
         train, test = load_folder(r / "train", spec.points, cache=cache_path), load_folder(r / "test", spec.points, cache=cache_path)
         if train.classes != test.classes:

@@ -43,7 +43,7 @@ class CloudSet:
 
 
 # The code that reads and cleans a data set's files: a change to it reads them again.
-_READERS = ("datasets.py", "meshio.py", "cells.py", "strays.py", "room.py", "floor.py", "geometry.py", "h5sets.py")
+_READERS = ("datasets.py", "meshio.py", "cells.py", "strays.py", "room.py", "floor.py", "geometry.py", "h5sets.py", "listsets.py")
 
 
 def kept_path(cache: Path | None, prefix: str, files: list[Path], n_in: int) -> Path | None:
