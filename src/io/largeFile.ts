@@ -15,7 +15,18 @@ import { isLaz, lazReady } from './laz';
 import { parseXyzSliced } from './largeText';
 import { LIMITS, largeScanRefusal } from './limits';
 import { chooseFormat } from './sniff';
-import { LoadError, type LoadResult, type ReadRange } from './types';
+import type { FormatId } from './formats';
+import { LoadError, type LoadResult, type Parsed, type ReadRange } from './types';
+
+/** The sliced readers, by format; `entry` names the cloud of a file of several (an HDF5 batch). */
+type Sliced = (size: number, read: ReadRange, how: { onRead?: (loaded: number) => void; entry?: string }) => Promise<Parsed>;
+const SLICED: Partial<Record<FormatId, Sliced>> = {
+  e57: (size, read, { onRead }) => parseE57Sliced(size, read, onRead),
+  las: (size, read, { onRead }) => parseLasSliced(size, read, onRead),
+  xyz: (size, read, { onRead }) => parseXyzSliced(size, read, onRead),
+  pcd: (size, read, { onRead }) => parsePcdSliced(size, read, onRead),
+  hdf5: (size, read, { entry }) => parseHdf5Sliced(size, read, entry),
+};
 
 /** Loads a file of `size` bytes over LIMITS.maxFileBytes through `read`, as loadFile would if it
  * could hold the file (one point in k past each reader's cap); of a file of several clouds (an HDF5
@@ -23,17 +34,11 @@ import { LoadError, type LoadResult, type ReadRange } from './types';
 export async function loadLargeFile(name: string, size: number, read: ReadRange, options: LargePlyOptions & { archiveEntry?: string } = {}): Promise<LoadResult> {
   const head = await read(0, Math.min(size, 1024 * 1024));
   const { entry, warnings } = chooseFormat(name, head);
-  if (entry.id !== 'e57' && entry.id !== 'las' && entry.id !== 'xyz' && entry.id !== 'pcd' && entry.id !== 'hdf5') return loadLargePly(name, size, read, options);
+  const sliced = SLICED[entry.id];
+  if (sliced === undefined) return loadLargePly(name, size, read, options);
   if (size > LIMITS.maxLargeScanBytes) throw new LoadError(entry.id, 'too-large', largeScanRefusal(size));
   if (entry.id === 'las' && isLaz(head)) await lazReady();
-  const sliced = {
-    e57: parseE57Sliced,
-    las: parseLasSliced,
-    xyz: parseXyzSliced,
-    pcd: parsePcdSliced,
-    hdf5: (bytes: number, range: ReadRange) => parseHdf5Sliced(bytes, range, options.archiveEntry),
-  }[entry.id];
-  const parsed = await sliced(size, read, options.onRead);
+  const parsed = await sliced(size, read, { ...(options.onRead ? { onRead: options.onRead } : {}), ...(options.archiveEntry === undefined ? {} : { entry: options.archiveEntry }) });
   parsed.warnings.unshift(...warnings);
   return finish(entry.id, parsed, { meshSamples: LIMITS.defaultMeshSamples, seed: 0, keepEveryPoint: options.keepEveryPoint === true });
 }

@@ -60,7 +60,10 @@ def read_cloud(path: Path, n: int, rng: np.random.Generator) -> np.ndarray:
         raise ValueError(f"{path}: non-finite vertex coordinates")
     verts = verts - far_origin(verts[0])
     points = sample_surface(verts, faces, n, rng) if faces is not None and len(faces) else verts
-    return room.without_room(strays.without_strays(points)[0])
+    points = room.without_room(strays.without_strays(points)[0])
+    if np.ptp(points, axis=0).max() == 0:  # as the app refuses it (src/io/finish.ts checkShape)
+        raise ValueError(f"{path}: {'only 1 point' if len(points) == 1 else f'all {len(points)} points lie at one place'}: there is no shape to classify")
+    return points
 
 
 def _read_compressed(path: Path, n: int, rng: np.random.Generator) -> np.ndarray:

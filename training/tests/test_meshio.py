@@ -46,6 +46,13 @@ def test_bad_files_name_what_is_wrong(tmp_path):
         read_cloud(nohead, 10, RNG)
     with pytest.raises(ValueError, match="unsupported extension"):
         read_cloud(tmp_path / "d.blend", 10, RNG)
+    # no shape: refused as the app refuses it
+    (tmp_path / "same.xyz").write_text("0.5 0.5 0.5\n" * 100)
+    with pytest.raises(ValueError, match="all 100 points lie at one place: there is no shape to classify"):
+        read_cloud(tmp_path / "same.xyz", 10, RNG)
+    (tmp_path / "one.xyz").write_text("1 2 3\n")
+    with pytest.raises(ValueError, match="only 1 point: there is no shape"):
+        read_cloud(tmp_path / "one.xyz", 10, RNG)
 
 
 def test_a_shape_far_from_zero_keeps_its_detail(tmp_path):
@@ -72,9 +79,9 @@ def test_upper_case_axis_names(tmp_path):
                  "end_header\n1 2 3\n4 5 6\n")
     assert read_cloud(p, 8, RNG).tolist() == [[1, 2, 3], [4, 5, 6]]
     both = tmp_path / "b.ply"
-    both.write_text("ply\nformat ascii 1.0\nelement vertex 1\nproperty float X\nproperty float x\nproperty float y\n"
-                    "property float z\nend_header\n9 1 2 3\n")
-    assert read_cloud(both, 8, RNG).tolist() == [[1, 2, 3]]
+    both.write_text("ply\nformat ascii 1.0\nelement vertex 2\nproperty float X\nproperty float x\nproperty float y\n"
+                    "property float z\nend_header\n9 1 2 3\n9 4 5 6\n")
+    assert read_cloud(both, 8, RNG).tolist() == [[1, 2, 3], [4, 5, 6]]
 
 
 def test_off_xyz_and_stl_read_as_the_app_reads_them(tmp_path):
