@@ -21,10 +21,11 @@ import numpy as np
 from . import geometry as geo
 from . import room, strays
 from .datasets import CloudSet, kept_path, read_kept, save_kept
+from .meshio import _CLOUD_NAMES as CLOUD_NAMES_NPZ
 
 SUFFIXES = (".h5", ".hdf5", ".he5")
-CLOUD_NAMES = ("data", "points", "point_cloud", "pointcloud", "cloud", "pc", "xyz", "pos", "positions", "coords",
-               "vertices", "verts")
+# The names a cloud goes by, as in an .npz (meshio.py), PointNet's `data` first (as src/io/hdf5.ts).
+CLOUD_NAMES = ("data",) + tuple(n for n in CLOUD_NAMES_NPZ if n != "data")
 LABEL_NAMES = ("label", "labels", "class", "classes", "y")
 # Files that name the classes, one a line, in label order (PointNet's is shape_names.txt).
 NAME_FILES = ("shape_names.txt", "classes.txt", "class_names.txt")
