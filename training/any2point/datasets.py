@@ -5,13 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 import hashlib
 import json
+import os
 import sys
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import numpy as np
 
 from . import geometry as geo
+from . import room, strays
 from .meshio import EXTENSIONS, format_suffix, read_cloud
+
+J = TypeVar("J")
 
 # Formats the app reads (src/io/formats.ts) that the Python reader does not: three.js's USD parsers
 # compose the stage in the app, Draco files need Google's decoder (an npm package, not a Debian
@@ -44,6 +49,43 @@ class CloudSet:
 
 # The code that reads and cleans a data set's files: a change to it reads them again.
 _READERS = ("datasets.py", "meshio.py", "cells.py", "strays.py", "room.py", "floor.py", "geometry.py", "h5sets.py", "listsets.py")
+
+
+def _one_thread() -> None:
+    import torch
+
+    torch.set_num_threads(1)
+
+
+def in_processes(fn: Callable[[J], np.ndarray], jobs: list[J], workers: int | None = None) -> list[np.ndarray]:
+    """`fn` over `jobs`, in order: in worker processes of one torch thread each when there are
+    many (reading, cleaning and FPS of one cloud are one thread's work, and two threads are no
+    faster than one, so N cores read a data set about N times as fast), else here. `workers` None:
+    one per core, at most 16, when there are at least 64 jobs a worker."""
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 16, len(jobs) // 64)
+    if workers < 2:
+        return [fn(j) for j in jobs]
+    import concurrent.futures
+    import multiprocessing
+
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_one_thread) as pool:
+        return list(pool.map(fn, jobs, chunksize=max(1, len(jobs) // (workers * 16))))
+
+
+def file_cloud(job: tuple[Path, int, int, int]) -> np.ndarray:
+    """(path, N_in, seed, index) -> the file's cloud, read as the app reads it (meshio.read_cloud;
+    a mesh sampled with a generator of its own, seeded by (seed, index), whichever process reads it)
+    and normalised."""
+    path, n_in, seed, index = job
+    return geo.normalise(read_cloud(path, n_in, np.random.default_rng([seed, index])), n_in)
+
+
+def array_cloud(job: tuple[np.ndarray, int]) -> np.ndarray:
+    """(points, N_in) -> the cloud as the app reads one of a batch (stray pieces, a floor and walls
+    left out), normalised."""
+    points, n_in = job
+    return geo.normalise(room.without_room(strays.without_strays(points)[0]), n_in)
 
 
 def kept_path(cache: Path | None, prefix: str, files: list[Path], n_in: int) -> Path | None:
@@ -92,10 +134,11 @@ def load_modelnet40(split: str, root: Path = DEFAULT_MODELNET, n_in: int = 1024)
     return CloudSet(clouds, labels, ids, classes)
 
 
-def load_folder(root: Path, n_in: int = 1024, seed: int = 0, cache: Path | None = None) -> CloudSet:
+def load_folder(root: Path, n_in: int = 1024, seed: int = 0, cache: Path | None = None, workers: int | None = None) -> CloudSet:
     """A folder whose sub-folders are classes, each holding files meshio reads (meshio.EXTENSIONS).
     With `cache`, the clouds read are kept there and read back while the files are unchanged
-    (reading, cleaning and sampling the files is most of a small run's start)."""
+    (reading, cleaning and sampling the files is most of a small run's start); they are read in
+    `workers` processes (in_processes)."""
     root = Path(root)
     if not root.is_dir():
         raise FileNotFoundError(f"folder dataset: {root} is not a directory")
@@ -112,15 +155,10 @@ def load_folder(root: Path, n_in: int = 1024, seed: int = 0, cache: Path | None 
     kept = kept_path(cache, f"folder-clouds-{seed}", [f for _, _, f in files], n_in)
     if kept is not None and kept.exists():
         return read_kept(kept, ("set",), classes)["set"]
-    clouds, labels, ids = [], [], []
-    rng = np.random.default_rng(seed)
-    for ci, c, f in files:
-        clouds.append(geo.normalise(read_cloud(f, n_in, rng), n_in))
-        labels.append(ci)
-        ids.append(f"{c}/{f.name}")
-    if not clouds:
+    if not files:
         raise ValueError(f"folder dataset: no {', '.join(EXTENSIONS)} files under {root}")
-    result = CloudSet(np.stack(clouds), np.array(labels, np.int64), ids, classes)
+    clouds = in_processes(file_cloud, [(f, n_in, seed, k) for k, (_, _, f) in enumerate(files)], workers)
+    result = CloudSet(np.stack(clouds), np.array([ci for ci, _, _ in files], np.int64), [f"{c}/{f.name}" for _, c, f in files], classes)
     if kept is not None:
         save_kept(kept, {"set": result})
     return result

@@ -8,8 +8,9 @@ name: those naming the training split ("train", "training") and those naming the
 else the largest of rows of 3 to 16 values, as the app's reader picks it (src/io/hdf5.ts); the
 labels are the integers of the dataset named `label` / `labels` / ... beside it. Each cloud is read
 as the app reads a cloud of such a file: stray pieces, a floor and walls left out (strays.py,
-room.py), then normalised: about 0.1 s a cloud of 2,048 points on two CPU threads, so the clouds
-read are kept in the cache folder (by the files' names, sizes and dates) for the next run."""
+room.py), then normalised: about 0.1 s a cloud of 2,048 points on one core (worker processes take
+a core each: datasets.in_processes), so the clouds read are kept in the cache folder for the next
+run (datasets.kept_path)."""
 from __future__ import annotations
 
 import re
@@ -18,9 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import geometry as geo
-from . import room, strays
-from .datasets import CloudSet, kept_path, read_kept, save_kept
+from .datasets import CloudSet, array_cloud, in_processes, kept_path, read_kept, save_kept
 from .meshio import _CLOUD_NAMES as CLOUD_NAMES_NPZ
 
 SUFFIXES = (".h5", ".hdf5", ".he5")
@@ -136,14 +135,14 @@ def class_names(folder: Path, count: int) -> list[str]:
 
 
 def _cloud_set(batches: list[tuple[Path, np.ndarray, np.ndarray]], classes: list[str], n_in: int) -> CloudSet:
-    clouds, ids = [], []
+    jobs, ids = [], []
     for path, batch, _ in batches:
         for i, points in enumerate(batch):
             if not np.isfinite(points).all():
                 raise ValueError(f"HDF5 {path}: cloud {i} has non-finite coordinates")
-            clouds.append(geo.normalise(room.without_room(strays.without_strays(points)[0]), n_in))
+            jobs.append((points, n_in))
             ids.append(f"{path.name}[{i}]")
-    return CloudSet(np.stack(clouds), np.concatenate([labels for _, _, labels in batches]), ids, classes)
+    return CloudSet(np.stack(in_processes(array_cloud, jobs)), np.concatenate([labels for _, _, labels in batches]), ids, classes)
 
 
 def load_h5_splits(path: Path, n_in: int = 1024, cache: Path | None = None) -> tuple[CloudSet, CloudSet]:

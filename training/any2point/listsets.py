@@ -4,8 +4,9 @@ class of text files (`airplane/airplane_0001.txt`, rows of x, y, z, nx, ny, nz s
 `modelnet40_train.txt` and `modelnet40_test.txt` naming each split's shapes (`airplane_0001`, one a
 line) and `modelnet40_shape_names.txt` the classes in label order; ModelNet10's lists
 (`modelnet10_*.txt`) lie in the same folder. A shape's class is its name without the last `_NNNN`.
-Each file is read as the folder datasets' are (meshio.read_cloud: as the app reads it) and
-normalised; the clouds are kept in the cache folder for the next run (datasets.kept_path)."""
+Each file is read as the folder datasets' are (meshio.read_cloud: as the app reads it, in worker
+processes: datasets.in_processes) and normalised; the clouds are kept in the cache folder for the
+next run (datasets.kept_path)."""
 from __future__ import annotations
 
 import re
@@ -13,9 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import geometry as geo
-from .datasets import CloudSet, kept_path, read_kept, save_kept
-from .meshio import read_cloud
+from .datasets import CloudSet, file_cloud, in_processes, kept_path, read_kept, save_kept
 
 _LIST = re.compile(r"^(?P<set>.+)_(?P<split>train|test)\.txt$")
 
@@ -71,8 +70,7 @@ def _split(folder: Path, listed: Path, classes: list[str], n_in: int, cache: Pat
     kept = kept_path(cache, f"list-clouds-{seed}", files, n_in)
     if kept is not None and kept.exists():
         return read_kept(kept, ("set",), classes)["set"]
-    rng = np.random.default_rng(seed)
-    clouds = np.stack([geo.normalise(read_cloud(f, n_in, rng), n_in) for f in files])
+    clouds = np.stack(in_processes(file_cloud, [(f, n_in, seed, k) for k, f in enumerate(files)]))
     result = CloudSet(clouds, np.array(labels, np.int64), [f"{f.parent.name}/{f.name}" for f in files], classes)
     if kept is not None:
         save_kept(kept, {"set": result})

@@ -420,6 +420,7 @@ def test_a_folder_dataset_is_kept_in_the_cache_until_a_file_changes(folder, tmp_
     assert np.array_equal(first.points, again.points) and np.array_equal(first.labels, again.labels)
     assert (first.ids, first.classes) == (again.ids, again.classes) and first.points.dtype == np.float32
     assert np.array_equal(first.points, load_folder(tmp_path / "test", 1024).points)  # as read without the cache
+    assert np.array_equal(first.points, load_folder(tmp_path / "test", 1024, workers=2).points)  # and by two processes
     # a file changed (here: another cloud written over it) is read again
     chair = sorted((tmp_path / "test" / "chair").iterdir())
     shutil.copy(chair[1], chair[0])
