@@ -58,7 +58,8 @@ def load_splits(dataset: str, spec: geo.GeometrySpec, root: str = "", cache: str
                 workers: int = 1) -> Splits:
     """'modelnet40' (official split), a folder with train/ and test/ sub-folders, each of class
     sub-folders, an HDF5 data set (a folder of its files, or its training file: h5sets.py) or class
-    folders with split lists beside them (ModelNet40's modelnet40_normal_resampled: listsets.py). The validation rows are a fixed stratified part of the training split.
+    folders with split lists beside them (ModelNet40's modelnet40_normal_resampled: listsets.py).
+    The validation rows are a fixed stratified part of the training split.
     `fps_starts` > 1 caches the training split's geometry (validation included) for that many FPS
     starts (`with_fps_starts`), `test_starts` the test split's (for voting); `workers` processes
     compute the starts that are not cached yet."""
@@ -66,23 +67,21 @@ def load_splits(dataset: str, spec: geo.GeometrySpec, root: str = "", cache: str
     if dataset == "modelnet40":
         r = Path(root) if root else DEFAULT_MODELNET
         train, test = load_modelnet40("train", r, spec.points), load_modelnet40("test", r, spec.points)
-    elif is_h5_dataset(Path(dataset)):
-        r = Path(dataset)
-        cache_path = cache_path / ("folder-" + (f"{r.parent.name}-{r.stem}" if r.is_file() else r.name))
-        train, test = load_h5_splits(r, spec.points, cache_path)
-    elif is_list_dataset(Path(dataset)):
-        r = Path(dataset)
-        cache_path = cache_path / ("folder-" + (f"{r.parent.name}-{r.stem}" if r.is_file() else r.name))
-        train, test = load_list_splits(r, spec.points, cache_path)
     else:
+        # A data set's cache folder: by its folder's name (and its file's, when one file names it).
         r = Path(dataset)
-        if not (r / "train").is_dir() or not (r / "test").is_dir():
+        cache_path = cache_path / ("folder-" + (f"{r.parent.name}-{r.stem}" if r.is_file() else r.name))
+        if is_h5_dataset(r):
+            train, test = load_h5_splits(r, spec.points, cache_path)
+        elif is_list_dataset(r):
+            train, test = load_list_splits(r, spec.points, cache_path)
+        elif (r / "train").is_dir() and (r / "test").is_dir():
+            train, test = load_folder(r / "train", spec.points, cache=cache_path), load_folder(r / "test", spec.points, cache=cache_path)
+            if train.classes != test.classes:
+                raise ValueError(f"dataset {dataset}: train classes {train.classes} differ from test classes {test.classes}")
+        else:
             raise ValueError(f"dataset {dataset!r}: expected 'modelnet40', a folder with train/ and test/ sub-folders, an HDF5 data set (its folder or its training file), "
                              "or class folders with split lists beside them (<name>_train.txt, <name>_test.txt, <name>_shape_names.txt)")
-        cache_path = cache_path / ("folder-" + r.name)
-        train, test = load_folder(r / "train", spec.points, cache=cache_path), load_folder(r / "test", spec.points, cache=cache_path)
-        if train.classes != test.classes:
-            raise ValueError(f"dataset {dataset}: train classes {train.classes} differ from test classes {test.classes}")
     val = validation_rows(train, val_fraction, path=SPLITS / "modelnet40_val.txt" if dataset == "modelnet40" else cache_path / "val.txt")
     rows = np.setdiff1d(np.arange(len(train)), val)
 

@@ -82,3 +82,5 @@ def test_load_splits_takes_the_listed_data_set(resampled, tmp_path):
     s = load_splits(str(resampled / "modelnet40_train.txt"), spec, cache=str(tmp_path), log=None)
     assert (len(s.train_rows) + len(s.val_rows), len(s.test), s.train.classes) == (18, 6, CLASSES)
     assert (tmp_path / f"folder-{resampled.name}-modelnet40_train" / "val.txt").exists()
+    with pytest.raises(ValueError, match=r"expected 'modelnet40', a folder with train/ and test/ sub-folders, an HDF5 data set .*, or class folders with split lists"):
+        load_splits(str(tmp_path / "cache"), spec, cache=str(tmp_path), log=None)
