@@ -71,7 +71,7 @@ async function collect(root: string | null, walk: AsyncIterable<Visit>, options:
   const skipped: FolderListing['skipped'] = { count: 0, examples: [], extensions: [] };
   const buffers: { folder: string; path: string; getFile: () => Promise<File> }[] = [];
   /** Files named as a data set's lists or names are: decided once the walk knows their folders. */
-  const listLike: { folder: string; name: string; path: string; getFile: () => Promise<File> }[] = [];
+  const listLike: { folder: string; name: string; path: string; segments: string[]; getFile: () => Promise<File> }[] = [];
   /** Folders holding sub-folders (a folder of class folders) or HDF5 files: data sets' folders. */
   const setFolders = new Set<string>();
   let hidden = 0;
@@ -93,17 +93,18 @@ async function collect(root: string | null, walk: AsyncIterable<Visit>, options:
     }
     const path = (root === null ? segments : [root, ...segments]).join('/');
     const name = segments[segments.length - 1];
+    const folder = path.slice(0, path.length - name.length);
     const parts = path.split('/');
     for (let k = 0; k < parts.length - 1; k++) setFolders.add(k === 0 ? '' : `${parts.slice(0, k).join('/')}/`);
-    if (DATA_SET_EXTENSIONS.includes(extensionOf(name))) setFolders.add(path.slice(0, path.length - name.length));
+    if (DATA_SET_EXTENSIONS.includes(extensionOf(name))) setFolders.add(folder);
     // A .gltf's separate buffers: kept aside, given to the .gltf files of their folder below.
     if (extensionOf(name) === 'bin') {
-      buffers.push({ folder: path.slice(0, path.length - name.length), getFile: found.getFile, path });
+      buffers.push({ folder, getFile: found.getFile, path });
       continue;
     }
     // A data set's lists and class names: decided below, once every folder is known.
     if (isSetList(name, true)) {
-      listLike.push({ folder: path.slice(0, path.length - name.length), name, path, getFile: found.getFile });
+      listLike.push({ folder, name, path, segments, getFile: found.getFile });
       continue;
     }
     if (!isReadableName(name)) {
@@ -120,7 +121,7 @@ async function collect(root: string | null, walk: AsyncIterable<Visit>, options:
   const lists = listLike.filter((l) => isSetList(l.name, setFolders.has(l.folder)));
   for (const l of listLike) {
     if (lists.includes(l)) continue;
-    const label = classOf(l.path.split('/').slice(root === null ? 0 : 1));
+    const label = classOf(l.segments);
     taken.push({ getFile: l.getFile, path: l.path, ...(label !== undefined ? { label } : {}) });
   }
   taken.sort((a, b) => comparePaths(a.path, b.path));
