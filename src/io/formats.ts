@@ -186,6 +186,10 @@ const TABLE = {
     text: true,
     sniff: { keyword: ({ text }) => /^\s*BEGIN\s+BULK\b/im.test(text) || /^(\s*\$[^\n]*\n|\s*\n)*\s*(SOL\s+\w+|NASTRAN\s|GRID[\s,*])/i.test(text) },
   },
+  // Blender's own files (blend.ts): "BLENDER", then the pointer size, byte order and version; a
+  // .blend1 is the backup Blender keeps of the file saved before. Saved compressed (Zstandard, or
+  // gzip before 3.0), they are unpacked first (compressed.ts).
+  blend: { label: 'Blender', extensions: ['blend', 'blend1'], text: false, sniff: { signature: ({ bytes }) => startsWith(bytes, 'BLENDER') } },
   // Tar, 7-Zip and RAR archives holding a model (archive.ts; tar.ts, sevenZip.ts): "ustar" at byte
   // 257 (a v7 tar, without it, by its name), and the 7-Zip and RAR signatures.
   tar: { label: 'Tar archive', extensions: ['tar'], text: false, sniff: { signature: ({ bytes }) => isUstar(bytes) } },
@@ -257,7 +261,6 @@ const TO_NUMPY = "save the cloud as a NumPy array (np.save('cloud.npy', points))
 export const UNREAD_FORMATS: Readonly<Record<string, string>> = {
   rcp: `ReCap projects are not read; ${EXPORT_SCAN}`,
   rcs: `ReCap scans are not read; ${EXPORT_SCAN}`,
-  blend: `Blender files are not read; ${EXPORT_MESH} (File > Export)`,
   c4d: `Cinema 4D files are not read; ${EXPORT_MESH}`,
   ma: `Maya files are not read; ${EXPORT_MESH} (or FBX)`,
   mb: `Maya files are not read; ${EXPORT_MESH} (or FBX)`,

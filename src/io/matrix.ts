@@ -35,3 +35,24 @@ export function pushTransformed(out: Float64Builder, m: ArrayLike<number>, xyz: 
     out.push3(m[0]! * x + m[4]! * y + m[8]! * z + m[12]!, m[1]! * x + m[5]! * y + m[9]! * z + m[13]!, m[2]! * x + m[6]! * y + m[10]! * z + m[14]!);
   }
 }
+
+/** The inverse of an affine transform (its last row 0 0 0 1); null when it flattens space (a zero
+ * scale). */
+export function invertAffine(m: readonly number[]): Matrix | null {
+  const [a, b, c, d, e, f, g, h, i] = [m[0]!, m[1]!, m[2]!, m[4]!, m[5]!, m[6]!, m[8]!, m[9]!, m[10]!];
+  // Columns (a b c), (d e f), (g h i); the inverse's rows are the cross products of pairs of them.
+  const det = a * (e * i - f * h) - d * (b * i - c * h) + g * (b * f - c * e);
+  if (!Number.isFinite(det) || Math.abs(det) < 1e-300) return null;
+  const r = [
+    (e * i - f * h) / det, (c * h - b * i) / det, (b * f - c * e) / det,
+    (f * g - d * i) / det, (a * i - c * g) / det, (c * d - a * f) / det,
+    (d * h - e * g) / det, (b * g - a * h) / det, (a * e - b * d) / det,
+  ];
+  const [tx, ty, tz] = [m[12]!, m[13]!, m[14]!];
+  return [
+    r[0]!, r[1]!, r[2]!, 0,
+    r[3]!, r[4]!, r[5]!, 0,
+    r[6]!, r[7]!, r[8]!, 0,
+    -(r[0]! * tx + r[3]! * ty + r[6]! * tz), -(r[1]! * tx + r[4]! * ty + r[7]! * tz), -(r[2]! * tx + r[5]! * ty + r[8]! * tz), 1,
+  ];
+}

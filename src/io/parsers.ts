@@ -2,6 +2,7 @@
 // only the parse worker needs the parsers; the type makes a format without a parser a compile error.
 import { parseAbaqus } from './abaqus';
 import { parseArchive } from './archive';
+import { parseBlend } from './blend';
 import { parseDae } from './collada';
 import { parseDrc } from './drc';
 import { parseDxf } from './dxf';
@@ -58,6 +59,7 @@ export const PARSERS: Readonly<Record<FormatId, (bytes: Uint8Array) => Parsed>> 
   msh: parseGmsh,
   inp: (bytes) => parseAbaqus(readText('inp', bytes)),
   bdf: (bytes) => parseNastran(readText('bdf', bytes)),
+  blend: parseBlend,
   tar: (bytes) => parseArchiveModel('tar', bytes),
   '7z': (bytes) => parseArchiveModel('7z', bytes),
   rar: (bytes) => parseArchiveModel('rar', bytes),

@@ -33,8 +33,9 @@ export function chooseFormat(name: string, bytes: Uint8Array): { entry: FormatEn
   // Any zip is a "Zip archive" by content; a damaged 3MF, .npz or USDZ (which are zips) is still
   // read, and refused, as what its name says.
   if (sniffed === 'zip' && byName !== undefined && ZIP_PACKAGES.includes(byName.id)) sniffed = byName.id;
-  // Any gzip stream is SPZ by content; VRML and X3D are often saved gzipped (.wrz, .x3dz, .wrl).
-  if (sniffed === 'spz' && byName?.id === 'x3d') sniffed = byName.id;
+  // Any gzip stream is SPZ by content; VRML and X3D are often saved gzipped (.wrz, .x3dz, .wrl),
+  // and Blender before 3.0 gzipped a .blend saved compressed.
+  if (sniffed === 'spz' && (byName?.id === 'x3d' || byName?.id === 'blend')) sniffed = byName.id;
   if (sniffed !== undefined) {
     const warnings: string[] = [];
     if (byName !== undefined && byName.id !== sniffed) {

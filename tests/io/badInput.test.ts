@@ -63,7 +63,7 @@ describe('bad input', () => {
 
   test('formats people have that are not read say what to export instead', () => {
     expectError('room.rcp', garbage(64), 'unsupported', 'room.rcp: ReCap projects are not read; export the scan as PLY, LAS or XYZ');
-    expectError('chair.blend', garbage(64), 'unsupported', 'chair.blend: Blender files are not read; export the model as glTF (.glb), OBJ, PLY or STL (File > Export)');
+    expectError('chair.skp', garbage(64), 'unsupported', 'chair.skp: SketchUp files are not read; export the model as glTF (.glb), OBJ, PLY or STL');
     expectError('download.tar.xz', garbage(64), 'malformed', /^download\.tar\.xz: the file is named \.xz but is not compressed by xz \(FD 37 7A 58 5A 00\), nor one of PLY, OBJ, .* \(it starts with [0-9a-fx ]+\); is it damaged\?$/);
     expectError('scan.ply.zst', garbage(64), 'malformed', /^scan\.ply\.zst: the file is named \.zst but is not compressed by Zstandard \(28 B5 2F FD\)/);
     expectError('download.rar', garbage(64), 'malformed', 'RAR archive: the file is not a RAR archive (it does not start with RAR\'s signature, "Rar!" 1A 07)');
@@ -71,6 +71,7 @@ describe('bad input', () => {
     expectError('room.e57', garbage(64), 'malformed', 'E57: the file does not start with "ASTM-E57" (every E57 file does)');
     expectError('chair.fbx', garbage(64), 'malformed', 'FBX: not an FBX file: binary FBX starts with "Kaydara FBX Binary", ASCII FBX with "; FBX"');
     expectError('batch.h5', garbage(64), 'malformed', 'HDF5: the file has no HDF5 signature (at byte 0, 512, 1024, ...)');
+    expectError('chair.blend', garbage(64), 'malformed', 'Blender: the file does not start with "BLENDER", as every Blender file does');
     // What the content shows still wins over the name.
     expect(load('chair.fbx', text('v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n')).format).toBe('obj');
   });

@@ -1,0 +1,179 @@
+// Blender files (src/io/blend.ts, blendFile.ts, blendMesh.ts): files Blender 3.4 wrote
+// (tests/io/blendWrite.py, run by Blender), read to the polygons Blender itself evaluates from them
+// (the Mirror modifiers applied, the hidden and the wire-drawn left out, collection instances
+// placed), Zstandard and gzip compressed as Blender saves them, with the 5.0 block headers, and
+// refused saying why when cut short or damaged.
+import { gzipSync } from 'node:zlib';
+import { zipSync } from 'three/examples/jsm/libs/fflate.module.js';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { computedWorld, readBlendScene } from '../../src/io/blend';
+import { BlendFile } from '../../src/io/blendFile';
+import { unwrapped } from '../../src/io/compressed';
+import { loadersReady } from '../../src/io/index';
+import { invertAffine, multiply } from '../../src/io/matrix';
+import { sniffFormat } from '../../src/io/sniff';
+import { damagedOutcomes, expectError, expectWellFormed, load } from './expectLoad';
+import { fixture } from './loaderFixtures';
+
+interface Expected {
+  blender: string;
+  polygons: number[][];
+  matrices: Record<string, number[]>;
+}
+
+const expected = (name: string): Expected => JSON.parse(new TextDecoder().decode(fixture(`blend/${name}.json`))) as Expected;
+
+/** The Zstandard-compressed fixtures, read once: the app unpacks a file once (loadersReady) and
+ * keeps what it holds for that file's bytes. */
+const compressed = { 'table.blend': fixture('blend/table.blend'), 'scene.blend': fixture('blend/scene.blend') };
+
+/** A compressed fixture's content, as the app unpacked it. */
+function raw(name: keyof typeof compressed): Uint8Array {
+  return unwrapped(name, compressed[name])!.bytes;
+}
+
+/** The scene's polygons, each its corners' x y z. */
+function polygonsOf(bytes: Uint8Array): number[][] {
+  const { world, offsets, corners } = readBlendScene(bytes);
+  return Array.from({ length: offsets.length - 1 }, (_, f) => [...corners.subarray(offsets[f], offsets[f + 1])].flatMap((v) => [world[3 * v]!, world[3 * v + 1]!, world[3 * v + 2]!]));
+}
+
+/** Polygons the two lists do not share: each of `want` matched to one of `got` with as many
+ * corners, the same centre and every corner within `tolerance` of one of its corners (a mirror
+ * reverses a face's corners; Blender and this reader may start a face at another corner). */
+function unmatched(got: number[][], want: number[][], tolerance = 2e-4): number {
+  const centre = (p: number[]) => [0, 1, 2].map((k) => p.filter((_, i) => i % 3 === k).reduce((a, b) => a + b, 0) / (p.length / 3));
+  const near = (a: number[], b: number[]) => a.every((v, k) => Math.abs(v - b[k]!) <= tolerance);
+  const used = new Set<number>();
+  let missing = 0;
+  for (const w of want) {
+    const c = centre(w);
+    const match = got.findIndex((g, i) => !used.has(i) && g.length === w.length && near(centre(g), c) && Array.from({ length: w.length / 3 }, (_, v) => w.slice(3 * v, 3 * v + 3)).every((corner) => Array.from({ length: g.length / 3 }, (_, u) => g.slice(3 * u, 3 * u + 3)).some((o) => near(o, corner))));
+    if (match < 0) missing++;
+    else used.add(match);
+  }
+  return missing + (got.length - used.size);
+}
+
+beforeAll(async () => {
+  for (const bytes of Object.values(compressed)) await loadersReady(bytes);
+});
+
+describe('Blender files', () => {
+  test("a scene's polygons are those Blender shows: transforms, parents, mirrors, instances; hidden and wire-drawn objects left out", () => {
+    const want = expected('scene');
+    expect(want.blender).toBe('3.4.1');
+    const got = polygonsOf(raw('scene.blend'));
+    expect(got.length).toBe(want.polygons.length);
+    expect(unmatched(got, want.polygons)).toBe(0);
+    // Not a vacuous match: one object moved by a hundredth is found out.
+    const moved = want.polygons.map((p, i) => (i === 0 ? p.map((v, k) => (k % 3 === 0 ? v + 0.01 : v)) : p));
+    expect(unmatched(got, moved)).toBe(2);
+  });
+
+  test('a table modelled as a top and one leg mirrored over x and y: four legs', () => {
+    const want = expected('table');
+    const got = polygonsOf(raw('table.blend'));
+    expect(got.length).toBe(30);
+    expect(unmatched(got, want.polygons)).toBe(0);
+  });
+
+  test('world matrices computed from location, rotation (every Euler order, quaternion, axis-angle), scale, deltas and parents equal those Blender stored', () => {
+    const file = new BlendFile(raw('scene.blend'));
+    const want = expected('scene').matrices;
+    const objects = file.ids('OB');
+    expect(objects.length).toBe(Object.keys(want).length);
+    for (const ob of objects) {
+      const name = ob.sub('id')!.text('name').slice(2);
+      const computed = computedWorld(file, ob);
+      const worst = Math.max(...want[name]!.map((v, i) => Math.abs(v - computed[i]!)));
+      expect({ name, close: worst < 1e-5 }).toEqual({ name, close: true });
+    }
+    const m = computedWorld(file, objects.find((ob) => ob.sub('id')!.text('name') === 'OBHand')!);
+    const identity = multiply(m, invertAffine(m)!);
+    expect(identity.map((v) => Math.round(v * 1e9) / 1e9 + 0)).toEqual([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
+  });
+
+  test('warnings name the modifiers not applied and the objects that are not meshes', () => {
+    expect(readBlendScene(raw('scene.blend')).warnings).toEqual([
+      "2 modifiers that change the shape are not applied (Cut on 'Base', Array on 'Rail'): Blender shows the shape changed; for it as shown, export from Blender (File > Export > glTF applies modifiers)",
+      '1 curve object not read: only meshes are (Object > Convert > Mesh in Blender makes one a mesh)',
+    ]);
+    expect(readBlendScene(raw('table.blend')).warnings).toEqual([]);
+  });
+
+  test('loaded whole: Zstandard (Blender 3.0 on), gzip (before), uncompressed, a library file without a window, a .blend1 backup', () => {
+    const plain = raw('table.blend');
+    expect(sniffFormat(plain)).toBe('blend');
+    const zstd = load('table.blend', compressed['table.blend'], 4000);
+    expectWellFormed(zstd);
+    expect({ format: zstd.format, kind: zstd.kind, faces: zstd.faceCount }).toEqual({ format: 'blend', kind: 'mesh', faces: 60 });
+    expect(zstd.warnings[0]).toMatch(/^read 'table.blend' from the Zstandard file \([\d,]+ bytes, [\d,]+ unpacked\)$/);
+    const gzip = load('table.blend', new Uint8Array(gzipSync(plain)), 4000);
+    expect(gzip.warnings[0]).toMatch(/^read 'table.blend' from the gzip file/);
+    expect([...gzip.cloud.positions]).toEqual([...zstd.cloud.positions]);
+    expect([...load('table.blend1', plain, 4000).cloud.positions]).toEqual([...zstd.cloud.positions]);
+    expect([...load('download', plain, 4000).cloud.positions]).toEqual([...zstd.cloud.positions]);
+    const library = fixture('blend/table-library.blend');
+    expect(unmatched(polygonsOf(library), expected('table').polygons)).toBe(0);
+    expect([zstd.bounds.min, zstd.bounds.max].flat().map((v) => +v.toFixed(3) + 0)).toEqual([-0.8, -0.5, 0, 0.8, 0.5, 0.78]);
+  });
+
+  test("a download's zip of the .blend and its textures: read from the archive, gzipped too; Zstandard there refused saying what to do", () => {
+    const plain = raw('table.blend');
+    const textures = { 'table/textures/wood.jpg': new Uint8Array(3000), 'table/license.txt': new TextEncoder().encode('CC0\n') };
+    const r = load('table.zip', zipSync({ 'table/table.blend': plain, ...textures }), 4000);
+    expect({ format: r.format, faces: r.faceCount, note: r.warnings[0] }).toEqual({ format: 'blend', faces: 60, note: "read 'table/table.blend' (Blender) from the archive" });
+    expect(load('table.zip', zipSync({ 'table/table.blend': new Uint8Array(gzipSync(plain)), ...textures }), 4000).faceCount).toBe(60);
+    expectError('table.zip', zipSync({ 'table/table.blend': compressed['table.blend'], ...textures }), 'unsupported', "Zip archive: 'table/table.blend' in the archive: Blender: it is saved compressed (Zstandard), which is unpacked only for a .blend opened itself: take it out of the archive and open it, or save it in Blender with Compress off");
+  });
+
+  test("Blender 5.0's header and 32-byte block headers: the same blocks read the same", () => {
+    const plain = raw('table.blend');
+    const file = new BlendFile(plain);
+    const parts: Uint8Array[] = [new TextEncoder().encode('BLENDER17-01v0500')];
+    for (const block of file.blocks) {
+      const head = new DataView(new ArrayBuffer(32));
+      new Uint8Array(head.buffer).set(new TextEncoder().encode(block.code.padEnd(4, '\0')), 0);
+      head.setInt32(4, block.sdna, true);
+      head.setBigUint64(8, block.address, true);
+      head.setBigInt64(16, BigInt(block.length), true);
+      head.setBigInt64(24, BigInt(block.count), true);
+      parts.push(new Uint8Array(head.buffer), plain.subarray(block.start, block.start + block.length));
+    }
+    parts.push(new TextEncoder().encode('ENDB'), new Uint8Array(28));
+    const large = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    parts.reduce((at, p) => (large.set(p, at), at + p.length), 0);
+    expect(new BlendFile(large).version).toBe(500);
+    expect(unmatched(polygonsOf(large), expected('table').polygons)).toBe(0);
+  });
+});
+
+describe('Blender files refused, saying why', () => {
+  test('not Blender, an unknown header, big-endian, cut short, no DNA, no mesh', () => {
+    const plain = raw('table.blend');
+    expectError('a.blend', new TextEncoder().encode('BLENDIR-v304'), 'malformed', 'Blender: the file does not start with "BLENDER", as every Blender file does');
+    expectError('a.blend', new TextEncoder().encode('BLENDER#v304xxxxxxxxxx'), 'unsupported', /^Blender: its header "BLENDER#v304xxxxx" is not one this reader knows/);
+    const big = plain.slice();
+    big[8] = 'V'.charCodeAt(0);
+    expectError('a.blend', big, 'unsupported', 'Blender: it was saved on a big-endian machine (a PowerPC Mac, Blender 2.4x or older); open it in a current Blender and save it again');
+    expectError('a.blend', plain.subarray(0, 20_000), 'truncated', /^Blender: the [A-Z"]+ block at byte [\d,]+ is [\d,]+ bytes long, past the end of the file \(20,000 bytes\): is it cut short\?$/);
+    expectError('a.blend', plain.subarray(0, plain.length - 4), 'truncated', /before the ENDB block every Blender file ends with: is it cut short\?$/);
+    // A file with its DNA1 block renamed: no description of its structs.
+    const file = new BlendFile(plain);
+    const dna = file.blocks.find((b) => b.code === 'DNA1')!;
+    const noDna = plain.slice();
+    noDna.set(new TextEncoder().encode('XXXX'), dna.start - 24);
+    expectError('a.blend', noDna, 'malformed', 'Blender: the file has no DNA1 block, the description of its structs that every Blender file holds');
+    // The scene's objects made empties (Object.type 0): a scene that shows no mesh.
+    const noMesh = plain.slice();
+    for (const ob of file.ids('OB')) new DataView(noMesh.buffer).setInt16(ob.offset + ob.field('type')!.offset, 0, true);
+    expectError('a.blend', noMesh, 'empty', "Blender: scene 'Scene' shows no mesh");
+  });
+
+  test('240 cut or byte-changed files: a mesh or a LoadError, never another exception', () => {
+    const outcomes = damagedOutcomes('table.blend', raw('table.blend'), { seed: 5 });
+    expect(outcomes.loaded + outcomes.refused).toBe(240);
+    expect(outcomes.refused).toBeGreaterThan(100);
+  });
+});
