@@ -509,6 +509,17 @@ test('a table saved as binary FBX is read and is a table', async ({ page }) => {
   await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'fbx');
 });
 
+// A table as one models it in Blender (a top, and one leg with a Mirror modifier over x and y),
+// saved compressed as Blender 3.x saves it (Zstandard): unpacked, the scene's objects placed, the
+// mirror applied, and classified (tests/io/blendWrite.py wrote it with Blender 3.4).
+test('a table saved by Blender (.blend, compressed, its legs a mirrored one) is read and is a table', async ({ page }) => {
+  test.setTimeout(10 * 60_000);
+  await open(page, 'auto');
+  const blend = new Uint8Array(readFileSync(new URL('../tests/fixtures/loaders/blend/table.blend', import.meta.url)));
+  expect(await classifyFile(page, 'table.blend', blend)).toMatchObject({ top1: 'table', up: 'z' });
+  await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'blend');
+});
+
 // A download of several models (a Thingiverse set, variants of one thing): the largest is read
 // first and the File panel lists them all; picking another reads it from the archive and
 // classifies it, and "Keep every point" keeps the model picked.
