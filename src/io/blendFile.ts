@@ -45,6 +45,21 @@ const SCALAR_BYTES: Readonly<Record<string, number>> = {
   double: 8, int64_t: 8, uint64_t: 8,
 };
 
+/** A number of DNA type `type` at byte `at` (little-endian). */
+function readScalar(v: DataView, type: string, at: number): number {
+  switch (type) {
+    case 'float': return v.getFloat32(at, true);
+    case 'double': return v.getFloat64(at, true);
+    case 'char': case 'uchar': case 'uint8_t': case 'bool': return v.getUint8(at);
+    case 'int8_t': return v.getInt8(at);
+    case 'short': case 'int16_t': return v.getInt16(at, true);
+    case 'ushort': case 'uint16_t': return v.getUint16(at, true);
+    case 'uint': case 'uint32_t': return v.getUint32(at, true);
+    case 'int64_t': case 'uint64_t': return Number(v.getBigInt64(at, true));
+    default: return v.getInt32(at, true);
+  }
+}
+
 export class BlendFile {
   readonly view: DataView;
   readonly pointerSize: 4 | 8;
@@ -198,6 +213,18 @@ export class BlendFile {
     return Array.from({ length: count }, (_, i) => new StructView(this, s, block.start + i * s.size));
   }
 
+  /** Item `index` of one number field of every struct a block holds (MVert's `co`, MLoop's `v`),
+   * read without a view per struct: meshes have millions. Empty when its struct has no such field. */
+  column(block: Block, name: string, index = 0): Float64Array {
+    const s = this.structs[block.sdna];
+    const f = s?.fields.get(name);
+    const width = f ? SCALAR_BYTES[f.type] : undefined;
+    if (!s || !f || f.pointer || width === undefined || s.size === 0 || index >= f.items) return new Float64Array(0);
+    const out = new Float64Array(Math.min(block.count, Math.floor(block.length / s.size)));
+    for (let i = 0, at = block.start + f.offset + index * width; i < out.length; i++, at += s.size) out[i] = readScalar(this.view, f.type, at);
+    return out;
+  }
+
   /** The struct at `address` (the first of its block), or undefined. */
   at(address: bigint): StructView | undefined {
     const block = this.block(address);
@@ -257,19 +284,7 @@ export class StructView {
     const width = SCALAR_BYTES[f.type];
     if (width === undefined) return 0;
     const at = this.offset + f.offset + index * width;
-    const v = this.file.view;
-    if (at + width > v.byteLength) return 0;
-    switch (f.type) {
-      case 'float': return v.getFloat32(at, true);
-      case 'double': return v.getFloat64(at, true);
-      case 'char': case 'uchar': case 'uint8_t': case 'bool': return v.getUint8(at);
-      case 'int8_t': return v.getInt8(at);
-      case 'short': case 'int16_t': return v.getInt16(at, true);
-      case 'ushort': case 'uint16_t': return v.getUint16(at, true);
-      case 'uint': case 'uint32_t': return v.getUint32(at, true);
-      case 'int64_t': case 'uint64_t': return Number(v.getBigInt64(at, true));
-      default: return v.getInt32(at, true);
-    }
+    return at + width > this.file.view.byteLength ? 0 : readScalar(this.file.view, f.type, at);
   }
 
   /** The items of a number field (`loc[3]`, `parentinv[4][4]`). */

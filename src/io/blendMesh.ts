@@ -70,10 +70,10 @@ function positionsOf(file: BlendFile, mesh: StructView, layers: Layer[], count: 
   }
   const block = layers.find((l) => file.structName(l.block) === 'MVert')?.block ?? file.block(mesh.pointer('mvert'));
   if (!block) return null;
-  const verts = file.items(block);
-  if (verts.length < count) throw new LoadError('blend', 'malformed', `${what}: it has ${formatCount(verts.length)} of its ${countOf(count, 'vertex', 'vertices')}`);
+  const co = [0, 1, 2].map((k) => file.column(block, 'co', k));
+  if (co[0]!.length < count) throw new LoadError('blend', 'malformed', `${what}: it has ${formatCount(co[0]!.length)} of its ${countOf(count, 'vertex', 'vertices')}`);
   const out = new Float64Array(3 * count);
-  for (let i = 0; i < count; i++) for (let k = 0; k < 3; k++) out[3 * i + k] = verts[i]!.number('co', k);
+  for (let i = 0; i < count; i++) for (let k = 0; k < 3; k++) out[3 * i + k] = co[k]![i]!;
   return out;
 }
 
@@ -90,32 +90,34 @@ function facesOf(file: BlendFile, mesh: StructView, faceLayers: Layer[], cornerL
   const polyBlock = faceLayers.find((l) => file.structName(l.block) === 'MPoly')?.block ?? file.block(mesh.pointer('mpoly'));
   const loopBlock = cornerLayers.find((l) => file.structName(l.block) === 'MLoop')?.block ?? file.block(mesh.pointer('mloop'));
   if (polyBlock && loopBlock) {
-    const polys = file.items(polyBlock).slice(0, faces);
-    const loops = file.items(loopBlock).slice(0, cornerCount);
-    const spans = polys.map((p, i) => {
-      const [start, n] = [p.number('loopstart'), p.number('totloop')];
+    const starts = file.column(polyBlock, 'loopstart').subarray(0, faces);
+    const sizes = file.column(polyBlock, 'totloop').subarray(0, faces);
+    const loops = file.column(loopBlock, 'v').subarray(0, cornerCount);
+    let total = 0;
+    for (let i = 0; i < starts.length; i++) {
+      const [start, n] = [starts[i]!, sizes[i]!];
       if (start < 0 || n < 0 || start + n > loops.length) throw new LoadError('blend', 'out-of-range', `${what}: face ${formatCount(i)} uses corners ${formatCount(start)} to ${formatCount(start + n - 1)} of ${formatCount(loops.length)}`);
-      return [start, n] as const;
-    });
-    const offsets = new Int32Array(polys.length + 1);
-    const corners = new Int32Array(spans.reduce((sum, [, n]) => sum + n, 0));
-    let k = 0;
-    spans.forEach(([start, n], i) => {
-      for (let c = 0; c < n; c++) corners[k++] = loops[start + c]!.number('v');
+      total += n;
+    }
+    const offsets = new Int32Array(starts.length + 1);
+    const corners = new Int32Array(total);
+    for (let i = 0, k = 0; i < starts.length; i++) {
+      corners.set(loops.subarray(starts[i]!, starts[i]! + sizes[i]!), k);
+      k += sizes[i]!;
       offsets[i + 1] = k;
-    });
+    }
     return { offsets, corners };
   }
   const legacy = file.block(mesh.pointer('mface'));
   if (legacy) {
-    const quads = file.items(legacy);
-    const offsets = new Int32Array(quads.length + 1);
+    const v = ['v1', 'v2', 'v3', 'v4'].map((name) => file.column(legacy, name));
+    const offsets = new Int32Array(v[0]!.length + 1);
     const corners: number[] = [];
-    quads.forEach((f, i) => {
-      const v = [f.number('v1'), f.number('v2'), f.number('v3'), f.number('v4')];
-      corners.push(...(v[3] === 0 ? v.slice(0, 3) : v));
+    for (let i = 0; i < v[0]!.length; i++) {
+      // A triangle's fourth corner is 0.
+      for (let c = 0; c < (v[3]![i] === 0 ? 3 : 4); c++) corners.push(v[c]![i]!);
       offsets[i + 1] = corners.length;
-    });
+    }
     return { offsets, corners: Int32Array.from(corners) };
   }
   return { offsets: new Int32Array(1), corners: new Int32Array(0) };
