@@ -163,6 +163,7 @@ interface Notes {
   modifiers: string[];
   otherObjects: Map<string, number>;
   missingMeshes: string[];
+  unknownMeshes: string[];
   /** Mesh objects placed so far, instances included. */
   placed: number;
 }
@@ -248,6 +249,7 @@ function warningsOf(notes: Notes): string[] {
     const kinds = [...notes.otherObjects].map(([kind, n]) => countOf(n, `${kind} object`));
     out.push(`${kinds.join(', ')} not read: only meshes are (Object > Convert > Mesh in Blender makes one a mesh)`);
   }
+  if (notes.unknownMeshes.length > 0) out.push(`${countOf(notes.unknownMeshes.length, 'mesh', 'meshes')} not read: ${notes.unknownMeshes.length === 1 ? 'it stores its' : 'they store their'} vertices in a layout this reader does not know (${list(notes.unknownMeshes.map((n) => quote(n)))}); export from Blender (File > Export > glTF)`);
   if (notes.missingMeshes.length > 0) out.push(`${countOf(notes.missingMeshes.length, 'object')}' meshes are not in the file (linked from another .blend?): ${list(notes.missingMeshes.map((n) => quote(n)))}`);
   return out;
 }
@@ -275,7 +277,7 @@ export function readBlendScene(bytes: Uint8Array): BlendScene {
   const file = new BlendFile(unpacked(bytes));
   const scene = currentScene(file);
   if (!scene) throw new LoadError('blend', 'empty', 'the file holds no scene');
-  const notes: Notes = { modifiers: [], otherObjects: new Map(), missingMeshes: [], placed: 0 };
+  const notes: Notes = { modifiers: [], otherObjects: new Map(), missingMeshes: [], unknownMeshes: [], placed: 0 };
   const world = new Float64Builder();
   const offsets = new Uint32Builder();
   const corners = new Uint32Builder();
@@ -287,7 +289,8 @@ export function readBlendScene(bytes: Uint8Array): BlendScene {
       continue;
     }
     const geometry = meshGeometry(file, mesh);
-    if (!geometry) continue;
+    if (geometry === 'unknown') notes.unknownMeshes.push(nameOf(mesh));
+    if (typeof geometry === 'string') continue;
     for (const copy of mirrorsOf(file, ob, notes)) {
       const base = world.length / 3;
       if (base + geometry.positions.length / 3 > LIMITS.maxPoints) throw new LoadError('blend', 'too-large', `the scene has more than ${formatCount(LIMITS.maxPoints)} vertices; ${POINT_LIMIT_TEXT}`);
@@ -298,6 +301,7 @@ export function readBlendScene(bytes: Uint8Array): BlendScene {
       for (let f = 1; f < geometry.offsets.length; f++) offsets.push(start + geometry.offsets[f]!);
     }
   }
+  if (world.length === 0 && notes.unknownMeshes.length > 0) throw new LoadError('blend', 'unsupported', warningsOf(notes).find((w) => w.includes('a layout this reader does not know'))!);
   if (world.length === 0) {
     const others = [...notes.otherObjects].map(([kind, n]) => countOf(n, `${kind} object`));
     throw new LoadError('blend', 'empty', `scene ${quote(nameOf(scene))} shows no mesh${others.length > 0 ? ` (it has ${others.join(', ')}: convert them to meshes in Blender, Object > Convert > Mesh)` : ''}`);

@@ -123,18 +123,19 @@ function facesOf(file: BlendFile, mesh: StructView, faceLayers: Layer[], cornerL
   return { offsets: new Int32Array(1), corners: new Int32Array(0) };
 }
 
-/** A mesh's vertices and faces; null when it stores no vertices in a layout this reader knows. */
-export function meshGeometry(file: BlendFile, mesh: StructView): MeshGeometry | null {
+/** A mesh's vertices and faces; 'empty' for a mesh of no vertices, 'unknown' when it stores them
+ * in no layout this reader knows. */
+export function meshGeometry(file: BlendFile, mesh: StructView): MeshGeometry | 'empty' | 'unknown' {
   const what = `mesh ${quote(mesh.sub('id')?.text('name').slice(2) ?? '')}`;
   const stored = storedAttributes(file, mesh);
   const vertexLayers = [...stored, ...customLayers(file, mesh.sub('vdata', 'vert_data'))];
   const faceLayers = customLayers(file, mesh.sub('pdata', 'face_data'));
   const cornerLayers = [...stored, ...customLayers(file, mesh.sub('ldata', 'corner_data', 'loop_data'))];
   const count = mesh.number(['totvert', 'verts_num']);
-  if (count <= 0) return null;
+  if (count <= 0) return 'empty';
   if (count > LIMITS.maxPoints) throw new LoadError('blend', 'too-large', `${what} has ${countOf(count, 'vertex', 'vertices')}; ${POINT_LIMIT_TEXT}`);
   const positions = positionsOf(file, mesh, vertexLayers, count, what);
-  if (!positions) return null;
+  if (!positions) return 'unknown';
   const { offsets, corners } = facesOf(file, mesh, faceLayers, cornerLayers, what);
   for (let i = 1; i < offsets.length; i++) {
     if (offsets[i]! < offsets[i - 1]! || offsets[i]! > corners.length) throw new LoadError('blend', 'malformed', `${what}: face ${formatCount(i - 1)}'s corners run from ${formatCount(offsets[i - 1]!)} to ${formatCount(offsets[i]!)} of ${formatCount(corners.length)}`);

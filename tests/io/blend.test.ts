@@ -171,6 +171,22 @@ describe('Blender files refused, saying why', () => {
     expectError('a.blend', noMesh, 'empty', "Blender: scene 'Scene' shows no mesh");
   });
 
+  test("vertices in no layout the reader knows: refused when no mesh is left, never read as something else", () => {
+    const plain = raw('table.blend');
+    const file = new BlendFile(plain);
+    const verts = file.blocks.filter((b) => file.structName(b) === 'MVert');
+    expect(verts.length).toBe(2);
+    // The vertex arrays said to hold another struct: counts no block holds, refused.
+    const retyped = plain.slice();
+    for (const b of verts) new DataView(retyped.buffer).setInt32(b.start - 8, 0, true);
+    expectError('a.blend', retyped, 'malformed', /^Blender: mesh '(Top|Leg)': it has 0 of its 8 vertices$/);
+    // ... and no longer pointed at by the meshes or their layers: no vertices found at all.
+    const lost = retyped.slice();
+    for (const b of verts) new DataView(lost.buffer).setBigUint64(b.start - 16, 0n, true);
+    for (const mesh of file.ids('ME')) new DataView(lost.buffer).setBigUint64(mesh.offset + mesh.field('mvert')!.offset, 0n, true);
+    expectError('a.blend', lost, 'unsupported', "Blender: 2 meshes not read: they store their vertices in a layout this reader does not know ('Top', 'Leg'); export from Blender (File > Export > glTF)");
+  });
+
   test('240 cut or byte-changed files: a mesh or a LoadError, never another exception', () => {
     const outcomes = damagedOutcomes('table.blend', raw('table.blend'), { seed: 5 });
     expect(outcomes.loaded + outcomes.refused).toBe(240);
