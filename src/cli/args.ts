@@ -12,8 +12,8 @@ export const USAGE = `usage:
   any2point --help
 
 classify  classifies every file named and every file of a format the app reads (PLY, OBJ, PCD,
-          XYZ, OFF, STL, glTF, Draco, FBX, COLLADA, VRML, X3D, DXF, 3DS, USD, 3MF, LAS, E57,
-          PTX, VTK, Gmsh, Abaqus, Nastran, NumPy, HDF5, splats, each also compressed by gzip,
+          XYZ, OFF, STL, glTF, Draco, FBX, COLLADA, VRML, X3D, DXF, 3DS, Blender, USD, 3MF, LAS,
+          E57, PTX, VTK, Gmsh, Abaqus, Nastran, NumPy, HDF5, splats, each also compressed by gzip,
           xz, bzip2 or zstd, and .zip, .7z, .rar and .tar archives holding them, .tar.gz,
           .tar.xz, ... too) under the folders named; a file below a sub-folder is labelled with
           that sub-folder's name (its class).
