@@ -5,26 +5,25 @@
 //   in the viewport or in renders, and an object hidden so or drawn only as a frame (Wire, Bounds:
 //   a Boolean's cutter, a helper) are left out; an empty that instances a collection shows its
 //   objects where the empty is, less the collection's instance offset (nested up to 8 deep);
-// - each object's world matrix as Blender last computed it (`obmat`, which holds parents,
-//   constraints and animation) where the file keeps one (to 4.0); from 4.1, which no longer keeps
-//   it, from the object's location, rotation (any Euler order, quaternion, axis-angle), scale and
-//   their deltas, under its parent's with the parent inverse (bone parents as object parents);
-// - each mesh's vertices and faces (blendMesh.ts), with its Mirror modifiers applied (about the
-//   object's axes or a mirror object's), since a modeller builds half a chair and mirrors it.
+// - each object's world matrix (blendPlace.ts): as Blender last computed it where the file keeps
+//   it (to 4.0), else computed from the object's and its parents' transforms;
+// - each mesh's vertices and faces (blendMesh.ts), with the copies its Mirror and Array modifiers
+//   make (blendModifiers.ts), since modellers build half a chair and mirror it.
 // A .blend keeps meshes as they are before their modifiers: any other modifier that changes the
-// shape (Array, Boolean, Screw, geometry nodes, an armature's pose ...) is not applied, and the
-// warnings say which; those that only smooth or refine a shape (Subdivision, Bevel, ...) change
-// little and are not named. Curves, text, metaballs and other non-mesh objects are not read (a
-// warning counts them). Blender saves compressed files as Zstandard (3.0 on) or gzip (before):
-// compressed.ts unpacks them before this reader sees them.
-import type { BlendFile as File, StructView } from './blendFile';
-import { BlendFile } from './blendFile';
+// shape (Boolean, Screw, geometry nodes, an armature's pose ...) is not applied, and the warnings
+// say which; those that only smooth or refine a shape (Subdivision, Bevel, ...) change little and
+// are not named. Curves, text, metaballs and other non-mesh objects are not read (a warning counts
+// them). Blender saves compressed files as Zstandard (3.0 on) or gzip (before): compressed.ts
+// unpacks them before this reader sees them.
+import { BlendFile, type StructView, listOf, nameOf } from './blendFile';
 import { meshGeometry } from './blendMesh';
+import { modifiedCopies } from './blendModifiers';
+import { worldOf } from './blendPlace';
 import { compressionOf } from './compressed';
 import { gunzip } from './gzip';
 import { Float64Builder, Uint32Builder, identityIndices } from './buffers';
 import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, countOf, formatCount } from './limits';
-import { IDENTITY, type Matrix, axisAngle, invertAffine, multiply, pushTransformed, scaling, translation } from './matrix';
+import { type Matrix, multiply, pushTransformed, translation } from './matrix';
 import { placedMesh, placedPoints } from './placed';
 import { quote } from './text';
 import { LoadError, type Parsed } from './types';
@@ -43,100 +42,19 @@ const OB_DUPLICOLLECTION = 1 << 8;
 /** Collection.flag: hidden in the viewport, in renders. */
 const COLLECTION_HIDE_VIEWPORT = 1 << 0;
 const COLLECTION_HIDE_RENDER = 1 << 3;
-/** ModifierData.mode: on in the viewport. */
-const MODIFIER_VIEWPORT = 1 << 0;
-/** MirrorModifierData.flag: the axes mirrored over. */
-const MIRROR_AXES = [1 << 3, 1 << 4, 1 << 5];
-/** Modifiers that smooth, refine or re-mesh a shape without changing what it is: not named in the
- * warnings. */
-const SHAPE_KEEPING = new Set(
-  ['Subsurf', 'Multires', 'Triangulate', 'WeightedNormal', 'EdgeSplit', 'Bevel', 'Solidify', 'Smooth', 'CorrectiveSmooth', 'LaplacianSmooth', 'Decimate', 'Weld', 'NormalEdit', 'DataTransfer', 'UVProject', 'UVWarp', 'WeightVGEdit', 'WeightVGMix', 'WeightVGProximity', 'Collision', 'Surface', 'Remesh'].map((n) => `${n}ModifierData`),
-);
 const MAX_INSTANCE_DEPTH = 8;
 /** Mesh objects placed at most: collections instancing themselves must not run away. */
 const MAX_PLACED = 100_000;
-/** Euler orders by Object.rotmode (1 to 6); 0 is a quaternion, -1 an axis and angle. */
-const EULER_ORDERS = ['', 'XYZ', 'XZY', 'YXZ', 'YZX', 'ZXY', 'ZYX'];
-
-const nameOf = (id: StructView): string => id.sub('id')?.text('name').slice(2) ?? '';
-
-/** The structs of a ListBase, following `next` (cycles and runaway lists stopped). */
-function listOf(file: File, list: StructView | undefined, next: (item: StructView) => bigint = (item) => item.pointer('next')): StructView[] {
-  const out: StructView[] = [];
-  const seen = new Set<bigint>();
-  for (let p = list?.pointer('first') ?? 0n; p !== 0n && !seen.has(p) && out.length < 1_000_000; ) {
-    seen.add(p);
-    const item = file.at(p);
-    if (!item) break;
-    out.push(item);
-    p = next(item);
-  }
-  return out;
-}
-
-/** A turn about one axis ('X', 'Y' or 'Z'). */
-const turn = (axis: string, angle: number): Matrix => axisAngle(axis === 'X' ? 1 : 0, axis === 'Y' ? 1 : 0, axis === 'Z' ? 1 : 0, angle);
-
-/** The rotation of Euler angles (x, y, z) in `order`: the first letter's turn applied first. */
-function euler(angles: number[], order: string): Matrix {
-  const byAxis: Record<string, number> = { X: angles[0]!, Y: angles[1]!, Z: angles[2]! };
-  return [...order].reduce<Matrix>((m, axis) => multiply(turn(axis, byAxis[axis]!), m), IDENTITY);
-}
-
-/** The rotation of a quaternion (w, x, y, z), normalised; the identity for a zero one. */
-function quaternion([w, x, y, z]: number[]): Matrix {
-  const n = Math.hypot(w!, x!, y!, z!);
-  if (n === 0) return IDENTITY;
-  const [a, b, c, d] = [w! / n, x! / n, y! / n, z! / n];
-  return [
-    1 - 2 * (c * c + d * d), 2 * (b * c + a * d), 2 * (b * d - a * c), 0,
-    2 * (b * c - a * d), 1 - 2 * (b * b + d * d), 2 * (c * d + a * b), 0,
-    2 * (b * d + a * c), 2 * (c * d - a * b), 1 - 2 * (b * b + c * c), 0,
-    0, 0, 0, 1,
-  ];
-}
-
-/** An object's rotation, its delta rotation applied after it. */
-function rotationOf(ob: StructView): Matrix {
-  const mode = ob.number('rotmode');
-  if (mode >= 1 && mode <= 6) return multiply(euler(ob.numbers('drot', 3), EULER_ORDERS[mode]!), euler(ob.numbers('rot', 3), EULER_ORDERS[mode]!));
-  if (mode === -1) {
-    const [ax, ay, az] = ob.numbers('rotAxis', 3);
-    const [dx, dy, dz] = ob.numbers('drotAxis', 3);
-    return multiply(axisAngle(dx!, dy!, dz!, ob.number('drotAngle')), axisAngle(ax!, ay!, az!, ob.number('rotAngle')));
-  }
-  return multiply(quaternion(ob.numbers('dquat', 4)), quaternion(ob.numbers('quat', 4)));
-}
-
-/** An object's matrix in its parent's frame: location, rotation and scale with their deltas. */
-export function localMatrix(ob: StructView): Matrix {
-  const loc = ob.numbers('loc', 3).map((v, k) => v + ob.number('dloc', k));
-  const size = ob.numbers(['size', 'scale'], 3).map((v, k) => v * ob.number(['dscale', 'dsize'], k));
-  return multiply(translation(loc), multiply(rotationOf(ob), scaling(size)));
-}
-
-/** An object's world matrix computed from its own and its parents' transforms. */
-export function computedWorld(file: File, ob: StructView, depth = 0): Matrix {
-  const parent = depth < 64 ? file.at(ob.pointer('parent')) : undefined;
-  const local = localMatrix(ob);
-  if (!parent) return local;
-  return multiply(computedWorld(file, parent, depth + 1), multiply(ob.numbers('parentinv', 16), local));
-}
-
-/** The world matrix Blender stored (to 4.0), else the one computed from the transforms. */
-export function worldOf(file: File, ob: StructView): Matrix {
-  return ob.has('obmat', 'object_to_world') ? ob.numbers(['obmat', 'object_to_world'], 16) : computedWorld(file, ob);
-}
 
 /** The scene the file was saved showing (the file's global settings name it), else its first. */
-function currentScene(file: File): StructView | undefined {
+function currentScene(file: BlendFile): StructView | undefined {
   const global = file.blocks.find((b) => b.code === 'GLOB');
   const current = global ? file.items(global)[0]?.pointer('curscene') : undefined;
   return (current ? file.at(current) : undefined) ?? file.ids('SC')[0];
 }
 
 /** The objects a collection shows, with its shown child collections', each once. */
-function collectionObjects(file: File, collection: StructView, out: Set<bigint>, seen = new Set<number>()): void {
+function collectionObjects(file: BlendFile, collection: StructView, out: Set<bigint>, seen = new Set<number>()): void {
   if (seen.has(collection.offset)) return;
   seen.add(collection.offset);
   for (const link of listOf(file, collection.sub('gobject'))) {
@@ -150,7 +68,7 @@ function collectionObjects(file: File, collection: StructView, out: Set<bigint>,
 }
 
 /** The addresses of the objects a scene shows: its collections' (2.8 on), or its bases' (before). */
-function sceneObjects(file: File, scene: StructView): bigint[] {
+function sceneObjects(file: BlendFile, scene: StructView): bigint[] {
   const out = new Set<bigint>();
   const master = file.at(scene.pointer('master_collection'));
   if (master) collectionObjects(file, master, out);
@@ -168,42 +86,6 @@ interface Notes {
   placed: number;
 }
 
-/** A mirror's reflection in an object's own frame: over its axes, or over a mirror object's. */
-function mirrorMatrix(file: File, ob: StructView, modifier: StructView, axis: number): Matrix {
-  const flip = scaling([axis === 0 ? -1 : 1, axis === 1 ? -1 : 1, axis === 2 ? -1 : 1]);
-  const mirrorObject = file.at(modifier.pointer('mirror_ob'));
-  if (!mirrorObject) return flip;
-  const world = worldOf(file, ob);
-  const inverseWorld = invertAffine(world);
-  if (!inverseWorld) return flip;
-  // Into the mirror object's frame, flipped there, and back: world^-1 x M x flip x M^-1 x world.
-  const mirror = worldOf(file, mirrorObject);
-  const inverseMirror = invertAffine(mirror) ?? IDENTITY;
-  return multiply(inverseWorld, multiply(mirror, multiply(flip, multiply(inverseMirror, world))));
-}
-
-/** The reflections an object's Mirror modifiers make of its mesh (the identity first): each
- * mirror doubles what the ones before it made, per axis in x, y, z order. */
-function mirrorsOf(file: File, ob: StructView, notes: Notes): Matrix[] {
-  let copies: Matrix[] = [IDENTITY];
-  for (const modifier of listOf(file, ob.sub('modifiers'), (m) => m.sub('modifier')?.pointer('next') ?? 0n)) {
-    const base = modifier.sub('modifier');
-    if (!base || (base.number('mode') & MODIFIER_VIEWPORT) === 0) continue;
-    if (modifier.type === 'MirrorModifierData') {
-      const flags = modifier.number('flag');
-      MIRROR_AXES.forEach((bit, axis) => {
-        if (flags & bit) {
-          const m = mirrorMatrix(file, ob, modifier, axis);
-          copies = [...copies, ...copies.map((c) => multiply(m, c))];
-        }
-      });
-    } else if (!SHAPE_KEEPING.has(modifier.type)) {
-      notes.modifiers.push(`${base.text('name') || modifier.type.replace(/ModifierData$/, '')} on ${quote(nameOf(ob))}`);
-    }
-  }
-  return copies;
-}
-
 interface Placed {
   ob: StructView;
   world: Matrix;
@@ -211,7 +93,7 @@ interface Placed {
 
 /** The mesh objects shown, each with its world matrix: the scene's own, and those of the
  * collections its empties instance. */
-function placedObjects(file: File, addresses: bigint[], parent: Matrix | null, depth: number, notes: Notes): Placed[] {
+function placedObjects(file: BlendFile, addresses: bigint[], parent: Matrix | null, depth: number, notes: Notes): Placed[] {
   const out: Placed[] = [];
   for (const address of addresses) {
     const ob = file.at(address);
@@ -291,7 +173,8 @@ export function readBlendScene(bytes: Uint8Array): BlendScene {
     const geometry = meshGeometry(file, mesh);
     if (geometry === 'unknown') notes.unknownMeshes.push(nameOf(mesh));
     if (typeof geometry === 'string') continue;
-    for (const copy of mirrorsOf(file, ob, notes)) {
+    const skipped = (what: string): void => void (notes.modifiers.includes(what) || notes.modifiers.push(what));
+    for (const copy of modifiedCopies(file, ob, geometry.positions, skipped)) {
       const base = world.length / 3;
       if (base + geometry.positions.length / 3 > LIMITS.maxPoints) throw new LoadError('blend', 'too-large', `the scene has more than ${formatCount(LIMITS.maxPoints)} vertices; ${POINT_LIMIT_TEXT}`);
       if (offsets.length + geometry.offsets.length > LIMITS.maxFaces) throw new LoadError('blend', 'too-large', `the scene has more than ${formatCount(LIMITS.maxFaces)} faces; ${FACE_LIMIT_TEXT}`);

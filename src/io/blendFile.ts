@@ -317,3 +317,20 @@ export class StructView {
     return new TextDecoder().decode(zero < 0 ? raw : raw.subarray(0, zero));
   }
 }
+
+/** An ID's name (its `id.name` less the two-letter code: "OBChair" is 'Chair'). */
+export const nameOf = (id: StructView): string => id.sub('id')?.text('name').slice(2) ?? '';
+
+/** The structs of a ListBase, following `next` (cycles and runaway lists stopped). */
+export function listOf(file: BlendFile, list: StructView | undefined, next: (item: StructView) => bigint = (item) => item.pointer('next')): StructView[] {
+  const out: StructView[] = [];
+  const seen = new Set<bigint>();
+  for (let p = list?.pointer('first') ?? 0n; p !== 0n && !seen.has(p) && out.length < 1_000_000; ) {
+    seen.add(p);
+    const item = file.at(p);
+    if (!item) break;
+    out.push(item);
+    p = next(item);
+  }
+  return out;
+}

@@ -1,12 +1,13 @@
 // Blender files (src/io/blend.ts, blendFile.ts, blendMesh.ts): files Blender 3.4 wrote
 // (tests/io/blendWrite.py, run by Blender), read to the polygons Blender itself evaluates from them
-// (the Mirror modifiers applied, the hidden and the wire-drawn left out, collection instances
-// placed), Zstandard and gzip compressed as Blender saves them, with the 5.0 block headers, and
+// (the Mirror and Array modifiers applied, the hidden and the wire-drawn left out, collection
+// instances placed), Zstandard and gzip compressed as Blender saves them, with the 5.0 block headers, and
 // refused saying why when cut short or damaged.
 import { gzipSync } from 'node:zlib';
 import { zipSync } from 'three/examples/jsm/libs/fflate.module.js';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { computedWorld, readBlendScene } from '../../src/io/blend';
+import { readBlendScene } from '../../src/io/blend';
+import { computedWorld } from '../../src/io/blendPlace';
 import { BlendFile } from '../../src/io/blendFile';
 import { unwrapped } from '../../src/io/compressed';
 import { loadersReady } from '../../src/io/index';
@@ -60,7 +61,7 @@ beforeAll(async () => {
 });
 
 describe('Blender files', () => {
-  test("a scene's polygons are those Blender shows: transforms, parents, mirrors, instances; hidden and wire-drawn objects left out", () => {
+  test("a scene's polygons are those Blender shows: transforms, parents, mirrors, arrays, instances; hidden and wire-drawn objects left out", () => {
     const want = expected('scene');
     expect(want.blender).toBe('3.4.1');
     const got = polygonsOf(raw('scene.blend'));
@@ -96,7 +97,7 @@ describe('Blender files', () => {
 
   test('warnings name the modifiers not applied and the objects that are not meshes', () => {
     expect(readBlendScene(raw('scene.blend')).warnings).toEqual([
-      "2 modifiers that change the shape are not applied (Cut on 'Base', Array on 'Rail'): Blender shows the shape changed; for it as shown, export from Blender (File > Export > glTF applies modifiers)",
+      "2 modifiers that change the shape are not applied (Cut on 'Base', Array on 'Stretch'): Blender shows the shape changed; for it as shown, export from Blender (File > Export > glTF applies modifiers)",
       '1 curve object not read: only meshes are (Object > Convert > Mesh in Blender makes one a mesh)',
     ]);
     expect(readBlendScene(raw('table.blend')).warnings).toEqual([]);

@@ -1,7 +1,7 @@
 # Writes the .blend fixtures of tests/io/blend.test.ts with Blender itself, and beside each the
 # geometry Blender evaluates from it, as the test compares it: every polygon of every mesh object
 # the scene shows (visible in the viewport and in renders, drawn as a surface), placed in the world,
-# with the Mirror modifiers applied and no other modifier.
+# with the Mirror modifiers and the Arrays of a fixed count applied and no other modifier.
 #
 #   blender -b --factory-startup --python tests/io/blendWrite.py -- tests/fixtures/loaders/blend
 #
@@ -61,11 +61,12 @@ def shown(obj):
 
 
 def expected(path):
-    """The polygons Blender shows, Mirror modifiers only, in world coordinates."""
+    """The polygons Blender shows, Mirror and fixed-count Array modifiers only, in world coordinates."""
     off = []
+    applied = lambda m: m.type == 'MIRROR' or (m.type == 'ARRAY' and m.fit_type == 'FIXED_COUNT' and not m.start_cap and not m.end_cap)
     for obj in bpy.data.objects:
         for m in obj.modifiers:
-            if m.type != 'MIRROR' and m.show_viewport:
+            if not applied(m) and m.show_viewport:
                 m.show_viewport = False
                 off.append(m)
     bpy.context.view_layer.update()
@@ -177,10 +178,38 @@ def scene():
     hidden.hide_render = True
     box('In a hidden collection', (-9, 9, 9), (-10, 10, 10), hidden)
 
-    # A modifier this reader does not apply, a curve, an orphan mesh and another scene's object.
+    # Arrays: of a relative offset; after a mirror, of a relative and a constant offset; of an
+    # offset object's transform (a turned, moved empty: a spiral).
     rail = box('Rail', (0, 0, 0), (0.5, 0.1, 0.1))
     rail.location = (0, -8, 0)
     rail.modifiers.new('Array', 'ARRAY').count = 3
+    fence = box('Fence', (0, 0.3, 0), (0.1, 0.4, 1))
+    fence.location = (0, -10, 0)
+    mirror(fence, 'y')
+    picket = fence.modifiers.new('Pickets', 'ARRAY')
+    picket.count = 4
+    picket.relative_offset_displace = (1.5, 0, 0)
+    picket.use_constant_offset = True
+    picket.constant_offset_displace = (0, 0.2, 0.05)
+    step = bpy.data.objects.new('Step', None)
+    scene.collection.objects.link(step)
+    step.location = (6.3, -12, 0.2)
+    step.rotation_euler = (0, 0, 0.5)
+    stair = box('Stair', (0, -0.1, 0), (1, 0.1, 0.05))
+    stair.location = (6, -12, 0)
+    spiral = stair.modifiers.new('Spiral', 'ARRAY')
+    spiral.count = 5
+    spiral.use_relative_offset = False
+    spiral.use_object_offset = True
+    spiral.offset_object = step
+
+    # A modifier this reader does not apply (an array fitted to a length), a curve, an orphan
+    # mesh and another scene's object.
+    stretch = box('Stretch', (0, 0, 0), (0.2, 0.1, 0.1))
+    stretch.location = (0, -14, 0)
+    fit = stretch.modifiers.new('Array', 'ARRAY')
+    fit.fit_type = 'FIT_LENGTH'
+    fit.fit_length = 1.0
     curve = bpy.data.curves.new('Path', 'CURVE')
     curve.splines.new('BEZIER')
     scene.collection.objects.link(bpy.data.objects.new('Path', curve))
