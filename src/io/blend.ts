@@ -82,6 +82,8 @@ interface Notes {
   otherObjects: Map<string, number>;
   missingMeshes: string[];
   unknownMeshes: string[];
+  /** Objects and meshes linked from other files, by the file. */
+  linked: Map<string, string[]>;
   /** Mesh objects placed so far, instances included. */
   placed: number;
 }
@@ -97,6 +99,7 @@ function placedObjects(file: BlendFile, addresses: bigint[], parent: Matrix | nu
   const out: Placed[] = [];
   for (const address of addresses) {
     const ob = file.at(address);
+    if (linkedFrom(file, address, notes)) continue;
     if (!ob || ob.type !== 'Object') continue;
     if ((ob.number(['restrictflag', 'visibility_flag']) & (OB_HIDE_VIEWPORT | OB_HIDE_RENDER)) !== 0) continue;
     const own = worldOf(file, ob);
@@ -121,6 +124,19 @@ function placedObjects(file: BlendFile, addresses: bigint[], parent: Matrix | nu
   return out;
 }
 
+/** Whether `address` is an ID linked from another .blend (a placeholder block, ID code "ID", that
+ * names it and its library): noted with the library's file name. */
+function linkedFrom(file: BlendFile, address: bigint, notes: Notes): boolean {
+  const block = file.block(address);
+  if (block?.code !== 'ID') return false;
+  const id = file.items(block)[0];
+  const library = id ? file.at(id.pointer('lib')) : undefined;
+  const path = library ? library.text('filepath') || library.text('name') : '';
+  const from = path.split(/[\\/]/).pop() || 'another file';
+  notes.linked.set(from, [...(notes.linked.get(from) ?? []), id?.text('name').slice(2) ?? '']);
+  return true;
+}
+
 function warningsOf(notes: Notes): string[] {
   const out: string[] = [];
   const list = (items: string[]): string => (items.length <= 4 ? items.join(', ') : `${items.slice(0, 4).join(', ')} and ${formatCount(items.length - 4)} more`);
@@ -132,7 +148,13 @@ function warningsOf(notes: Notes): string[] {
     out.push(`${kinds.join(', ')} not read: only meshes are (Object > Convert > Mesh in Blender makes one a mesh)`);
   }
   if (notes.unknownMeshes.length > 0) out.push(`${countOf(notes.unknownMeshes.length, 'mesh', 'meshes')} not read: ${notes.unknownMeshes.length === 1 ? 'it stores its' : 'they store their'} vertices in a layout this reader does not know (${list(notes.unknownMeshes.map((n) => quote(n)))}); export from Blender (File > Export > glTF)`);
-  if (notes.missingMeshes.length > 0) out.push(`${countOf(notes.missingMeshes.length, 'object')}' meshes are not in the file (linked from another .blend?): ${list(notes.missingMeshes.map((n) => quote(n)))}`);
+  const linked = [...notes.linked.values()].flat();
+  if (linked.length > 0) {
+    const from = [...notes.linked].map(([file, names]) => `${list(names.map((n) => quote(n)))} from ${quote(file)}`).join('; ');
+    const one = linked.length === 1;
+    out.push(`${countOf(linked.length, 'part')} linked from ${notes.linked.size === 1 ? 'another .blend file' : 'other .blend files'} ${one ? 'is' : 'are'} not read (${from}): open the scene in Blender and export it (File > Export > glTF) to include ${one ? 'it' : 'them'}`);
+  }
+  if (notes.missingMeshes.length > 0) out.push(`${countOf(notes.missingMeshes.length, 'object')}' meshes are not in the file: ${list(notes.missingMeshes.map((n) => quote(n)))}`);
   return out;
 }
 
@@ -159,12 +181,13 @@ export function readBlendScene(bytes: Uint8Array): BlendScene {
   const file = new BlendFile(unpacked(bytes));
   const scene = currentScene(file);
   if (!scene) throw new LoadError('blend', 'empty', 'the file holds no scene');
-  const notes: Notes = { modifiers: [], otherObjects: new Map(), missingMeshes: [], unknownMeshes: [], placed: 0 };
+  const notes: Notes = { modifiers: [], otherObjects: new Map(), missingMeshes: [], unknownMeshes: [], linked: new Map(), placed: 0 };
   const world = new Float64Builder();
   const offsets = new Uint32Builder();
   const corners = new Uint32Builder();
   offsets.push(0);
   for (const { ob, world: matrix } of placedObjects(file, sceneObjects(file, scene), null, 0, notes)) {
+    if (linkedFrom(file, ob.pointer('data'), notes)) continue;
     const mesh = file.at(ob.pointer('data'));
     if (!mesh || mesh.type !== 'Mesh') {
       notes.missingMeshes.push(nameOf(ob));

@@ -95,10 +95,11 @@ describe('Blender files', () => {
     expect(identity.map((v) => Math.round(v * 1e9) / 1e9 + 0)).toEqual([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
   });
 
-  test('warnings name the modifiers not applied and the objects that are not meshes', () => {
+  test('warnings name the modifiers not applied, the objects that are not meshes and those linked from other files', () => {
     expect(readBlendScene(raw('scene.blend')).warnings).toEqual([
       "2 modifiers that change the shape are not applied (Cut on 'Base', Array on 'Stretch'): Blender shows the shape changed; for it as shown, export from Blender (File > Export > glTF applies modifiers)",
       '1 curve object not read: only meshes are (Object > Convert > Mesh in Blender makes one a mesh)',
+      "1 part linked from another .blend file is not read ('Top' from 'table-library.blend'): open the scene in Blender and export it (File > Export > glTF) to include it",
     ]);
     expect(readBlendScene(raw('table.blend')).warnings).toEqual([]);
   });

@@ -74,7 +74,7 @@ def expected(path):
     polygons = []
     for inst in depsgraph.object_instances:
         original = inst.instance_object.original if inst.is_instance else inst.object.original
-        if original.type != 'MESH' or not shown(original):
+        if original.type != 'MESH' or not shown(original) or original.library is not None:
             continue
         if inst.is_instance and not shown(inst.parent.original):
             continue
@@ -83,7 +83,7 @@ def expected(path):
         for p in mesh.polygons:
             polygons.append([round(c, 5) for i in p.vertices for c in world @ mesh.vertices[i].co])
         inst.object.evaluated_get(depsgraph).to_mesh_clear()
-    objects = {o.name: [v for col in o.matrix_world.col for v in col] for o in bpy.data.objects}
+    objects = {o.name: [v for col in o.matrix_world.col for v in col] for o in bpy.data.objects if o.library is None}
     for m in off:
         m.show_viewport = True
     with open(path, 'w') as f:
@@ -220,7 +220,11 @@ def scene():
     far = bpy.data.objects.new('Elsewhere', orphan)
     other.collection.objects.link(far)
 
-    bpy.context.window.scene = scene if bpy.context.window else None
+    # An object linked from another .blend (the table's top, from its library file beside it).
+    with bpy.data.libraries.load(os.path.join(OUT, 'table-library.blend'), link=True, relative=True) as (source, target):
+        target.objects = ['Top']
+    scene.collection.objects.link(target.objects[0])
+
     bpy.ops.wm.save_as_mainfile(filepath=os.path.join(OUT, 'scene.blend'), compress=True)
     expected(os.path.join(OUT, 'scene.json'))
 
@@ -232,5 +236,5 @@ def library():
 
 
 os.makedirs(OUT, exist_ok=True)
-scene()
 library()
+scene()
