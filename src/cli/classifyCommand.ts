@@ -43,9 +43,10 @@ function labelled(model: ClassifiedModel, labelClass: string | undefined): Class
 
 export async function classify(command: ClassifyCommand, { root, workerScript, log }: CliContext): Promise<number> {
   const started = performance.now();
-  const { files, skipped, lists } = walkInputs(command.inputs);
+  const { files, skipped, lists, backups } = walkInputs(command.inputs);
   if (skipped) log(`${skipped} file(s) under the folders given are not of a format any2point reads: skipped`);
   if (lists.length) log(`${lists.length} data set list(s) set aside, not point lists (${lists.slice(0, 3).map((p) => path.basename(p)).join(', ')}${lists.length > 3 ? ', ...' : ''})`);
+  if (backups.length) log(`${backups.length} Blender backup(s) set aside beside their .blend (${backups.slice(0, 3).map((p) => path.basename(p)).join(', ')}${backups.length > 3 ? ', ...' : ''})`);
   if (!files.length) throw new UsageError(`no files to classify in ${command.inputs.join(', ')}`);
   const id = chooseModel(root, command.model);
   const model = await readModelFiles(root, id, log);

@@ -4,14 +4,15 @@
 // the folder given (<folder>/<class>/.../<file>). These are the rules of the app's folder listing
 // (src/files/pathRules.ts, shared with src/files/folder.ts); a data set's lists and class names
 // (PointNet's train_files.txt, shape_names.txt: companions.ts isSetList) are set aside, as the app's
-// listing sets them aside, an HDF5 set's names read with it (classifyFile.ts classNamesBeside).
+// listing sets them aside, an HDF5 set's names read with it (classifyFile.ts classNamesBeside), and
+// Blender's backups beside their .blend (chair.blend1) too.
 // Files named one by one are read whatever
 // their extension (the loaders sniff the content) and have no class. Hidden files and folders
 // (".git", ".DS_Store") are skipped, and links to folders are not followed.
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DATA_SET_EXTENSIONS, isSetList } from '../files/companions';
-import { classOf, comparePaths, isHidden, isReadableName } from '../files/pathRules';
+import { backedUpBlend, classOf, comparePaths, isHidden, isReadableName } from '../files/pathRules';
 import { extensionOf } from '../io/formats';
 
 export interface InputFile {
@@ -33,12 +34,15 @@ export interface Walked {
   skipped: number;
   /** A data set's lists and class names set aside (train_files.txt, shape_names.txt), by path. */
   lists: string[];
+  /** Blender's backups beside the .blend they back up (chair.blend1), set aside, by path. */
+  backups: string[];
 }
 
 /** The files behind `inputs` (files or folders), in the order given, each folder's in name order. */
 export function walkInputs(inputs: readonly string[]): Walked {
   const files: InputFile[] = [];
   const lists: string[] = [];
+  const backups: string[] = [];
   let skipped = 0;
   for (const input of inputs) {
     let stats;
@@ -65,6 +69,11 @@ export function walkInputs(inputs: readonly string[]): Walked {
           lists.push(path.join(dir, entry.name));
           continue;
         }
+        const blend = backedUpBlend(entry.name);
+        if (blend !== null && !entry.isDirectory() && entries.some((e) => e.name === blend && !e.isDirectory())) {
+          backups.push(path.join(dir, entry.name));
+          continue;
+        }
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) visit(full, [...rel, entry.name]);
         // A link to a file is read; a link to a folder is not followed (one to a parent would never end).
@@ -77,5 +86,5 @@ export function walkInputs(inputs: readonly string[]): Walked {
     found.sort((a, b) => comparePaths(a.rel.join('/'), b.rel.join('/')));
     for (const f of found) files.push({ path: f.full, name: path.join(input, ...f.rel), label: classOf(f.rel) ?? null });
   }
-  return { files, skipped, lists };
+  return { files, skipped, lists, backups };
 }

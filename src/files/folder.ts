@@ -10,11 +10,12 @@
 // Hidden files and folders (a name starting with '.') are passed over; files whose extension no
 // format reads (src/io/formats.ts) are skipped and reported, except a .gltf's separate buffers
 // (.bin files in its folder) and a data set's lists and class names (PointNet's train_files.txt and
-// shape_names.txt, the names given to the HDF5 files of their folder: companions.ts), set aside and
+// shape_names.txt, the names given to the HDF5 files of their folder: companions.ts) and Blender's
+// backups beside their .blend (chair.blend1), set aside and
 // reported. At most `maxFiles` files are taken.
 import { extensionOf } from '../io/formats';
 import { DATA_SET_EXTENSIONS, isClassNameFile, isSetList, readClassNames, setClassNames, setCompanions } from './companions';
-import { classOf, comparePaths, isHidden, isReadableName } from './pathRules';
+import { backedUpBlend, classOf, comparePaths, isHidden, isReadableName } from './pathRules';
 
 /** The most files one listing takes: results stay small, but a batch of more is hours of work and
  * more likely a wrong folder (a whole disk) than a data set. */
@@ -42,6 +43,9 @@ export interface FolderListing {
   skipped: { count: number; examples: string[]; extensions: string[] };
   /** A data set's lists and class names set aside (train_files.txt, shape_names.txt), by path. */
   lists: string[];
+  /** Blender's backups beside the .blend they back up (chair.blend1 beside chair.blend), set aside:
+   * read too, they would classify the model again, as it was saved before. By path. */
+  backups: string[];
   /** Hidden files and folders passed over (names starting with '.'). */
   hidden: number;
   /** Set when the listing stopped at a limit: what was taken is `files`, and why it stopped. */
@@ -72,8 +76,17 @@ async function collect(root: string | null, walk: AsyncIterable<Visit>, options:
   const buffers: { folder: string; path: string; getFile: () => Promise<File> }[] = [];
   /** Files named as a data set's lists or names are: decided once the walk knows their folders. */
   const listLike: { folder: string; name: string; path: string; segments: string[]; getFile: () => Promise<File> }[] = [];
+  /** Files named as Blender's backups are: decided once the walk knows the .blend files. */
+  const backupLike: { name: string; path: string; segments: string[]; getFile: () => Promise<File> }[] = [];
   /** Folders holding sub-folders (a folder of class folders) or HDF5 files: data sets' folders. */
   const setFolders = new Set<string>();
+  const skip = (path: string): void => {
+    skipped.count++;
+    if (skipped.examples.length < SKIPPED_EXAMPLES) skipped.examples.push(path);
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    const ext = extensionOf(name) ? `.${extensionOf(name)}` : '(no extension)';
+    if (!skipped.extensions.includes(ext)) skipped.extensions.push(ext);
+  };
   let hidden = 0;
   let visited = 0;
   let stoppedWalk = false;
@@ -102,16 +115,18 @@ async function collect(root: string | null, walk: AsyncIterable<Visit>, options:
       buffers.push({ folder, getFile: found.getFile, path });
       continue;
     }
+    // Blender's backups: decided below, once every .blend is known.
+    if (backedUpBlend(name) !== null) {
+      backupLike.push({ name, path, segments, getFile: found.getFile });
+      continue;
+    }
     // A data set's lists and class names: decided below, once every folder is known.
     if (isSetList(name, true)) {
       listLike.push({ folder, name, path, segments, getFile: found.getFile });
       continue;
     }
     if (!isReadableName(name)) {
-      skipped.count++;
-      if (skipped.examples.length < SKIPPED_EXAMPLES) skipped.examples.push(path);
-      const ext = extensionOf(name) ? `.${extensionOf(name)}` : '(no extension)';
-      if (!skipped.extensions.includes(ext)) skipped.extensions.push(ext);
+      skip(path);
       continue;
     }
     const label = classOf(segments);
@@ -123,6 +138,16 @@ async function collect(root: string | null, walk: AsyncIterable<Visit>, options:
     if (lists.includes(l)) continue;
     const label = classOf(l.segments);
     taken.push({ getFile: l.getFile, path: l.path, ...(label !== undefined ? { label } : {}) });
+  }
+  // A backup beside its .blend is set aside; alone, it is read when its name is (a .blend1), else
+  // skipped as any other name.
+  const blends = new Set(taken.map((t) => t.path));
+  const backups: string[] = [];
+  for (const b of backupLike) {
+    const label = classOf(b.segments);
+    if (blends.has(b.path.slice(0, b.path.length - b.name.length) + backedUpBlend(b.name)!)) backups.push(b.path);
+    else if (isReadableName(b.name)) taken.push({ getFile: b.getFile, path: b.path, ...(label !== undefined ? { label } : {}) });
+    else skip(b.path);
   }
   taken.sort((a, b) => comparePaths(a.path, b.path));
   const kept = taken.slice(0, maxFiles);
@@ -159,7 +184,7 @@ async function collect(root: string | null, walk: AsyncIterable<Visit>, options:
     notes.push(`Only the first ${maxFiles.toLocaleString('en')} files by path are taken (the limit of one batch); ${(taken.length - maxFiles).toLocaleString('en')} more left out.`);
   }
   skipped.examples.sort(comparePaths);
-  return { files, skipped, lists: lists.map((l) => l.path).sort(comparePaths), hidden, truncated: notes.length > 0 ? notes.join(' ') : null };
+  return { files, skipped, lists: lists.map((l) => l.path).sort(comparePaths), backups: backups.sort(comparePaths), hidden, truncated: notes.length > 0 ? notes.join(' ') : null };
 }
 
 function splitPath(path: string): string[] {
@@ -333,12 +358,16 @@ export function isPickerAbort(error: unknown): boolean {
 
 /** One line for the page: what was taken, and what was left out and why. */
 export function describeListing(listing: FolderListing): string {
-  const { files, skipped, lists, hidden, truncated } = listing;
+  const { files, skipped, lists, backups, hidden, truncated } = listing;
   const parts = [`${files.length.toLocaleString('en')} ${files.length === 1 ? 'file' : 'files'}`];
   if (skipped.count > 0) parts.push(`${skipped.count.toLocaleString('en')} skipped (not a format the app reads: ${skipped.extensions.join(' ')})`);
   if (lists.length > 0) {
     const shown = lists.slice(0, 3).map((p) => p.slice(p.lastIndexOf('/') + 1));
     parts.push(`${lists.length.toLocaleString('en')} data set ${lists.length === 1 ? 'list' : 'lists'} set aside (${shown.join(', ')}${lists.length > 3 ? ', ...' : ''})`);
+  }
+  if (backups.length > 0) {
+    const shown = backups.slice(0, 3).map((p) => p.slice(p.lastIndexOf('/') + 1));
+    parts.push(`${backups.length.toLocaleString('en')} Blender ${backups.length === 1 ? 'backup' : 'backups'} set aside (${shown.join(', ')}${backups.length > 3 ? ', ...' : ''})`);
   }
   if (hidden > 0) parts.push(`${hidden.toLocaleString('en')} hidden passed over`);
   return `${parts.join('; ')}.${truncated ? ` ${truncated}` : ''}`;

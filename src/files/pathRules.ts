@@ -14,3 +14,7 @@ export const comparePaths = (a: string, b: string): number => collator.compare(a
 
 /** The class of a file at `segments` below the folder given: its first folder, if it is in one. */
 export const classOf = (segments: readonly string[]): string | undefined => (segments.length > 1 ? segments[0] : undefined);
+
+/** The .blend a Blender backup backs up ("chair.blend1", "chair.blend2", ...: the file as saved
+ * before, which Blender keeps beside it), or null for another name. */
+export const backedUpBlend = (name: string): string | null => /^(.*\.blend)\d+$/i.exec(name)?.[1] ?? null;

@@ -59,6 +59,18 @@ describe('walkInputs', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it("sets Blender's backups beside their .blend aside, as the app's listing does", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'any2point-walk-blend-'));
+    for (const f of ['chair/chair.blend', 'chair/chair.blend1', 'chair/chair.blend2', 'table/table.blend1', 'table/old.blend3']) {
+      mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+      writeFileSync(path.join(dir, f), 'x');
+    }
+    const { files, skipped, backups } = walkInputs([dir]);
+    expect([files.map((f) => path.relative(dir, f.path)), skipped]).toEqual([['chair/chair.blend', 'table/table.blend1'], 1]);
+    expect(backups.map((f) => path.relative(dir, f)).sort()).toEqual(['chair/chair.blend1', 'chair/chair.blend2']);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('names a path that does not exist', () => {
     expect(() => walkInputs([path.join(root, 'nope')])).toThrow(MissingInputError);
     expect(() => walkInputs([path.join(root, 'nope')])).toThrow(/no such file or folder: .*nope/);

@@ -131,6 +131,15 @@ describe('the three ways in agree', () => {
     expect(companionsOf(loose.files[0]!.file).map((f) => f.name)).toEqual(['scene.bin']);
   });
 
+  it("Blender's backups beside their .blend are set aside; one alone is read when its name is (.blend1), else skipped", async () => {
+    const paths = ['chair/chair.blend', 'chair/chair.blend1', 'chair/chair.blend2', 'table/table.blend1', 'table/old.blend3', 'lamp/lamp.BLEND', 'lamp/lamp.BLEND1'];
+    const listing = await listFileList(paths.map((p) => pickedFile('models', p)));
+    expect(listing.files.map((f) => f.path)).toEqual(['models/chair/chair.blend', 'models/lamp/lamp.BLEND', 'models/table/table.blend1']);
+    expect(listing.backups).toEqual(['models/chair/chair.blend1', 'models/chair/chair.blend2', 'models/lamp/lamp.BLEND1']);
+    expect(listing.skipped).toEqual({ count: 1, examples: ['models/table/old.blend3'], extensions: ['.blend3'] });
+    expect(describeListing(listing)).toBe('3 files; 1 skipped (not a format the app reads: .blend3); 3 Blender backups set aside (chair.blend1, chair.blend2, lamp.BLEND1).');
+  });
+
   it("a data set's lists and class names are set aside; an HDF5 set's shape_names.txt goes with the files of its folder", async () => {
     const names = new File(['airplane\r\nbathtub\n\n  bed \n'], 'shape_names.txt');
     Object.defineProperty(names, 'webkitRelativePath', { value: 'sets/modelnet40_ply_hdf5_2048/shape_names.txt' });
