@@ -67,12 +67,18 @@ function collectionObjects(file: BlendFile, collection: StructView, out: Set<big
   }
 }
 
-/** The addresses of the objects a scene shows: its collections' (2.8 on), or its bases' (before). */
+/** The addresses of the objects a scene shows: its collections' (2.8 on), or its bases' on the
+ * layers it shows (before). */
 function sceneObjects(file: BlendFile, scene: StructView): bigint[] {
   const out = new Set<bigint>();
   const master = file.at(scene.pointer('master_collection'));
   if (master) collectionObjects(file, master, out);
-  else for (const base of listOf(file, scene.sub('base'))) out.add(base.pointer('object'));
+  else {
+    // Before 2.8: the scene's bases, each on the layers its `lay` bits name; those on no layer the
+    // scene shows are hidden.
+    const shown = scene.has('lay') ? scene.number('lay') : -1;
+    for (const base of listOf(file, scene.sub('base'))) if (!base.has('lay') || (base.number('lay') & shown) !== 0) out.add(base.pointer('object'));
+  }
   return [...out];
 }
 
