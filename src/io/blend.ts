@@ -42,6 +42,11 @@ const OB_DUPLICOLLECTION = 1 << 8;
 /** Collection.flag: hidden in the viewport, in renders. */
 const COLLECTION_HIDE_VIEWPORT = 1 << 0;
 const COLLECTION_HIDE_RENDER = 1 << 3;
+/** LayerCollection.flag: excluded from the view layer (the checkbox), hidden in it (the eye). */
+const LAYER_COLLECTION_EXCLUDE = 1 << 4;
+const LAYER_COLLECTION_HIDE = 1 << 7;
+/** Base.flag: the object hidden in the view layer (the eye). */
+const BASE_HIDDEN = 1 << 8;
 const MAX_INSTANCE_DEPTH = 8;
 /** Mesh objects placed at most: collections instancing themselves must not run away. */
 const MAX_PLACED = 100_000;
@@ -53,8 +58,29 @@ function currentScene(file: BlendFile): StructView | undefined {
   return (current ? file.at(current) : undefined) ?? file.ids('SC')[0];
 }
 
-/** The objects a collection shows, with its shown child collections', each once. */
-function collectionObjects(file: BlendFile, collection: StructView, out: Set<bigint>, seen = new Set<number>()): void {
+/** What the scene's (first) view layer hides: collections excluded (the checkbox) or hidden (the
+ * eye), objects hidden (the eye). Empty for a file before 2.8. */
+interface ViewLayerHides {
+  collections: Set<bigint>;
+  objects: Set<bigint>;
+}
+
+function viewLayerHides(file: BlendFile, scene: StructView): ViewLayerHides {
+  const hides: ViewLayerHides = { collections: new Set(), objects: new Set() };
+  const layer = listOf(file, scene.sub('view_layers'))[0];
+  if (!layer) return hides;
+  const walk = (layerCollection: StructView, depth: number): void => {
+    if (layerCollection.number('flag') & (LAYER_COLLECTION_EXCLUDE | LAYER_COLLECTION_HIDE)) hides.collections.add(layerCollection.pointer('collection'));
+    if (depth < 64) for (const child of listOf(file, layerCollection.sub('layer_collections'))) walk(child, depth + 1);
+  };
+  for (const layerCollection of listOf(file, layer.sub('layer_collections'))) walk(layerCollection, 0);
+  for (const base of listOf(file, layer.sub('object_bases'))) if (base.number('flag') & BASE_HIDDEN) hides.objects.add(base.pointer('object'));
+  return hides;
+}
+
+/** The objects a collection shows, with its shown child collections', each once; `hidden`: the
+ * child collections the view layer hides (none for a collection an empty instances). */
+function collectionObjects(file: BlendFile, collection: StructView, out: Set<bigint>, hidden = new Set<bigint>(), seen = new Set<number>()): void {
   if (seen.has(collection.offset)) return;
   seen.add(collection.offset);
   for (const link of listOf(file, collection.sub('gobject'))) {
@@ -62,18 +88,22 @@ function collectionObjects(file: BlendFile, collection: StructView, out: Set<big
     if (ob !== 0n) out.add(ob);
   }
   for (const link of listOf(file, collection.sub('children'))) {
-    const child = file.at(link.pointer('collection'));
-    if (child && (child.number('flag') & (COLLECTION_HIDE_VIEWPORT | COLLECTION_HIDE_RENDER)) === 0) collectionObjects(file, child, out, seen);
+    const address = link.pointer('collection');
+    const child = file.at(address);
+    if (child && !hidden.has(address) && (child.number('flag') & (COLLECTION_HIDE_VIEWPORT | COLLECTION_HIDE_RENDER)) === 0) collectionObjects(file, child, out, hidden, seen);
   }
 }
 
-/** The addresses of the objects a scene shows: its collections' (2.8 on), or its bases' on the
- * layers it shows (before). */
-function sceneObjects(file: BlendFile, scene: StructView): bigint[] {
+/** The addresses of the objects a scene shows: its collections' that its view layer does not hide
+ * (2.8 on), or its bases' on the layers it shows (before). */
+function sceneObjects(file: BlendFile, scene: StructView, notes: Notes): bigint[] {
   const out = new Set<bigint>();
   const master = file.at(scene.pointer('master_collection'));
-  if (master) collectionObjects(file, master, out);
-  else {
+  if (master) {
+    const hides = viewLayerHides(file, scene);
+    collectionObjects(file, master, out, hides.collections);
+    for (const ob of hides.objects) if (out.delete(ob)) noteHidden(file, ob, notes);
+  } else {
     // Before 2.8: the scene's bases, each on the layers its `lay` bits name; those on no layer the
     // scene shows are hidden.
     const shown = scene.has('lay') ? scene.number('lay') : -1;
@@ -88,6 +118,8 @@ interface Notes {
   otherObjects: Map<string, number>;
   missingMeshes: string[];
   unknownMeshes: string[];
+  /** Mesh objects left out as hidden (in the viewport, in renders, drawn as a frame). */
+  hidden: string[];
   /** Objects and meshes linked from other files, by the file. */
   linked: Map<string, string[]>;
   /** Mesh objects placed so far, instances included. */
@@ -107,12 +139,18 @@ function placedObjects(file: BlendFile, addresses: bigint[], parent: Matrix | nu
     const ob = file.at(address);
     if (linkedFrom(file, address, notes)) continue;
     if (!ob || ob.type !== 'Object') continue;
-    if ((ob.number(['restrictflag', 'visibility_flag']) & (OB_HIDE_VIEWPORT | OB_HIDE_RENDER)) !== 0) continue;
+    if ((ob.number(['restrictflag', 'visibility_flag']) & (OB_HIDE_VIEWPORT | OB_HIDE_RENDER)) !== 0) {
+      noteHidden(file, address, notes);
+      continue;
+    }
     const own = worldOf(file, ob);
     const world = parent ? multiply(parent, own) : own;
     const type = ob.number('type');
     if (type === OB_MESH) {
-      if (DRAWN_AS_FRAME.has(ob.number('dt'))) continue;
+      if (DRAWN_AS_FRAME.has(ob.number('dt'))) {
+        noteHidden(file, address, notes);
+        continue;
+      }
       if (++notes.placed > MAX_PLACED) throw new LoadError('blend', 'too-large', `the scene places more than ${formatCount(MAX_PLACED)} mesh objects (instances included)`);
       out.push({ ob, world });
     } else if (type === OB_EMPTY) {
@@ -128,6 +166,12 @@ function placedObjects(file: BlendFile, addresses: bigint[], parent: Matrix | nu
     }
   }
   return out;
+}
+
+/** Notes a mesh object left out as hidden, for the warning that names them. */
+function noteHidden(file: BlendFile, address: bigint, notes: Notes): void {
+  const ob = file.at(address);
+  if (ob?.type === 'Object' && ob.number('type') === OB_MESH && !notes.hidden.includes(nameOf(ob))) notes.hidden.push(nameOf(ob));
 }
 
 /** Whether `address` is an ID linked from another .blend (a placeholder block, ID code "ID", that
@@ -160,6 +204,10 @@ function warningsOf(notes: Notes): string[] {
     const one = linked.length === 1;
     out.push(`${countOf(linked.length, 'part')} linked from ${notes.linked.size === 1 ? 'another .blend file' : 'other .blend files'} ${one ? 'is' : 'are'} not read (${from}): open the scene in Blender and export it (File > Export > glTF) to include ${one ? 'it' : 'them'}`);
   }
+  if (notes.hidden.length > 0) {
+    const them = notes.hidden.length === 1 ? 'it' : 'them';
+    out.push(`${countOf(notes.hidden.length, 'mesh object')} left out as Blender shows ${them}, hidden or drawn as a wire frame or box (${list(notes.hidden.map((n) => quote(n)))}): show ${them} as solid in Blender and save to include ${them}`);
+  }
   if (notes.missingMeshes.length > 0) out.push(`${countOf(notes.missingMeshes.length, 'object')}' meshes are not in the file: ${list(notes.missingMeshes.map((n) => quote(n)))}`);
   return out;
 }
@@ -187,12 +235,12 @@ export function readBlendScene(bytes: Uint8Array): BlendScene {
   const file = new BlendFile(unpacked(bytes));
   const scene = currentScene(file);
   if (!scene) throw new LoadError('blend', 'empty', 'the file holds no scene');
-  const notes: Notes = { modifiers: [], otherObjects: new Map(), missingMeshes: [], unknownMeshes: [], linked: new Map(), placed: 0 };
+  const notes: Notes = { modifiers: [], otherObjects: new Map(), missingMeshes: [], unknownMeshes: [], hidden: [], linked: new Map(), placed: 0 };
   const world = new Float64Builder();
   const offsets = new Uint32Builder();
   const corners = new Uint32Builder();
   offsets.push(0);
-  for (const { ob, world: matrix } of placedObjects(file, sceneObjects(file, scene), null, 0, notes)) {
+  for (const { ob, world: matrix } of placedObjects(file, sceneObjects(file, scene, notes), null, 0, notes)) {
     if (linkedFrom(file, ob.pointer('data'), notes)) continue;
     const mesh = file.at(ob.pointer('data'));
     if (!mesh || mesh.type !== 'Mesh') {

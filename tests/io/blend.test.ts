@@ -61,7 +61,7 @@ beforeAll(async () => {
 });
 
 describe('Blender files', () => {
-  test("a scene's polygons are those Blender shows: transforms, parents, mirrors, arrays, instances; hidden and wire-drawn objects left out", () => {
+  test("a scene's polygons are those Blender shows: transforms, parents, mirrors, arrays, instances; hidden (by the object, its collection, the view layer) and wire-drawn objects left out", () => {
     const want = expected('scene');
     expect(want.blender).toBe('3.4.1');
     const got = polygonsOf(raw('scene.blend'));
@@ -95,11 +95,12 @@ describe('Blender files', () => {
     expect(identity.map((v) => Math.round(v * 1e9) / 1e9 + 0)).toEqual([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
   });
 
-  test('warnings name the modifiers not applied, the objects that are not meshes and those linked from other files', () => {
+  test('warnings name the modifiers not applied, the objects that are not meshes, those linked from other files and those hidden', () => {
     expect(readBlendScene(raw('scene.blend')).warnings).toEqual([
       "2 modifiers that change the shape are not applied (Cut on 'Base', Array on 'Stretch'): Blender shows the shape changed; for it as shown, export from Blender (File > Export > glTF applies modifiers)",
       '1 curve object not read: only meshes are (Object > Convert > Mesh in Blender makes one a mesh)',
       "1 part linked from another .blend file is not read ('Top' from 'table-library.blend'): open the scene in Blender and export it (File > Export > glTF) to include it",
+      "4 mesh objects left out as Blender shows them, hidden or drawn as a wire frame or box ('Eye closed', 'Hidden from renders', 'Hidden in viewport', 'Cutter'): show them as solid in Blender and save to include them",
     ]);
     expect(readBlendScene(raw('table.blend')).warnings).toEqual([]);
   });

@@ -55,9 +55,12 @@ def mirror(obj, axes, mirror_object=None):
     return m
 
 
-def shown(obj):
+def shown(obj, instanced=False):
+    """Shown in the viewport and in renders, drawn as a surface; an object of the scene's own also
+    not hidden by the view layer (its eye, its collection's eye or checkbox)."""
     in_shown = any(not c.hide_render and not c.hide_viewport for c in obj.users_collection)
-    return in_shown and not obj.hide_render and not obj.hide_viewport and obj.display_type not in {'WIRE', 'BOUNDS'}
+    layer = instanced or obj.visible_get()
+    return layer and in_shown and not obj.hide_render and not obj.hide_viewport and obj.display_type not in {'WIRE', 'BOUNDS'}
 
 
 def expected(path):
@@ -74,7 +77,7 @@ def expected(path):
     polygons = []
     for inst in depsgraph.object_instances:
         original = inst.instance_object.original if inst.is_instance else inst.object.original
-        if original.type != 'MESH' or not shown(original) or original.library is not None:
+        if original.type != 'MESH' or not shown(original, inst.is_instance) or original.library is not None:
             continue
         if inst.is_instance and not shown(inst.parent.original):
             continue
@@ -177,6 +180,16 @@ def scene():
     scene.collection.children.link(hidden)
     hidden.hide_render = True
     box('In a hidden collection', (-9, 9, 9), (-10, 10, 10), hidden)
+    # ... and what the view layer hides: an excluded collection, one hidden by its eye, an object
+    # hidden by its eye.
+    for name in ['Excluded', 'Eye closed']:
+        c = bpy.data.collections.new(name)
+        scene.collection.children.link(c)
+        box(f'In {name}', (-9, -9, 9), (-10, -10, 10), c)
+    layer = bpy.context.view_layer
+    layer.layer_collection.children['Excluded'].exclude = True
+    layer.layer_collection.children['Eye closed'].hide_viewport = True
+    box('Eye closed', (9, 9, -9), (10, 10, -10)).hide_set(True)
 
     # Arrays: of a relative offset; after a mirror, of a relative and a constant offset; of an
     # offset object's transform (a turned, moved empty: a spiral).
