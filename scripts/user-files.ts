@@ -11,7 +11,8 @@
 // once, USEd at four feet by Transforms) (session 62); a test airplane as a LAZ lidar scan in map
 // coordinates (session 63); the table and the chair in a .7z and a .tar.gz, the airplane in a
 // .rar (session 64); the set as a .tar.xz, the chair's PTX compressed by Zstandard, the chair y-up
-// as PyVista saves a cloud (.vtk), the table as hexahedra in Abaqus, Gmsh and Nastran files (session 65).
+// as PyVista saves a cloud (.vtk), the table as hexahedra in Abaqus, Gmsh and Nastran files (session 65);
+// the table as Blender's .blend (session 67).
 //   node --input-type=module -e "const { runnerImport } = await import('vite'); await runnerImport('./scripts/user-files.ts', { configFile: false, logLevel: 'warn' });" -- /tmp/user-files
 //   npx any2point classify /tmp/user-files --device cpu
 import { execFileSync } from 'node:child_process';
@@ -176,4 +177,9 @@ writeFileSync(path.join(out, 'table.bdf'), `SOL 101\nCEND\nBEGIN BULK\n$ Femap: 
 writeFileSync(path.join(out, 'chair.vtk'), pointsVtk(new Float32Array(chair.length).map((_, i) => [chair[i - (i % 3)]!, chair[i - (i % 3) + 2]!, -chair[i - (i % 3) + 1]!][i % 3]!)));
 rmSync(packDir, { recursive: true, force: true });
 writeFileSync(path.join(out, 'airplane.rar'), rar5([{ name: 'airplane/airplane.ply', data: toPly(testCloud('airplane_0627').points) }]));
-console.log(`user-files: 24 files written under ${out}`);
+// A table modelled in Blender (a top, one leg mirrored into four), saved compressed, and Blender's
+// backup of it beside it (set aside by the walk) (session 67: Blender 3.4.1 wrote it,
+// tests/io/blendWrite.py).
+copyFileSync(new URL('../tests/fixtures/loaders/blend/table.blend', import.meta.url), path.join(out, 'table.blend'));
+copyFileSync(new URL('../tests/fixtures/loaders/blend/table.blend', import.meta.url), path.join(out, 'table.blend1'));
+console.log(`user-files: 25 files written (and a Blender backup) under ${out}`);
