@@ -206,7 +206,7 @@ test('a file over the size limit is refused before it is read', async ({ page })
   // Scans as text are read past 256 MiB, a slice at a time, to 16 GiB; over it, refused unread.
   await drop('huge.xyz', 17 * 1024);
   await expect(page.getByTestId('error-message')).toHaveText(
-    'huge.xyz: the file is 18,253,611,008 bytes (17 GiB); the limit is 268,435,456 bytes (256 MiB, LIMITS.maxFileBytes); E57, LAS, PCD and XYZ scans and HDF5 data sets are read up to 16 GiB (LIMITS.maxLargeScanBytes), so it was not read.',
+    'huge.xyz: the file is 18,253,611,008 bytes (17 GiB); the limit is 268,435,456 bytes (256 MiB, LIMITS.maxFileBytes); E57, LAS, PCD and XYZ scans, HDF5 data sets and Blender files are read up to 16 GiB (LIMITS.maxLargeScanBytes), so it was not read.',
   );
   // Under it, one that is not text is refused from its first megabyte.
   await drop('zeros.xyz', 300);

@@ -60,6 +60,61 @@ function readScalar(v: DataView, type: string, at: number): number {
   }
 }
 
+/** What a file's header says: its pointer size, the version of Blender that wrote it, where its
+ * first block starts and how long a block's header is. */
+export interface BlendHeader {
+  pointerSize: 4 | 8;
+  version: number;
+  headerBytes: number;
+  blockHeadBytes: 20 | 24 | 32;
+}
+
+/** The header at the start of `bytes` (its first 17 bytes are enough). */
+export function blendHeader(bytes: Uint8Array): BlendHeader {
+  const head = String.fromCharCode(...bytes.subarray(0, 17));
+  if (!head.startsWith('BLENDER')) throw new LoadError('blend', 'malformed', 'the file does not start with "BLENDER", as every Blender file does');
+  const small = /^BLENDER([-_])([vV])(\d{3})/.exec(head);
+  const large = /^BLENDER(\d\d)-(\d\d)([vV])(\d{4})/.exec(head);
+  if (!small && !large) throw new LoadError('blend', 'unsupported', `its header ${JSON.stringify(head.slice(0, 17))} is not one this reader knows (Blender 2.5 to 5.x write "BLENDER-v" and 3 digits, or "BLENDER17-01v" and 4)`);
+  if ((small ? small[2] : large![3]) === 'V') throw new LoadError('blend', 'unsupported', 'it was saved on a big-endian machine (a PowerPC Mac, Blender 2.4x or older); open it in a current Blender and save it again');
+  if (large && large[2] !== '01') throw new LoadError('blend', 'unsupported', `its file format version is ${large[2]}; this reader knows 01 (Blender 5.0 and later)`);
+  const pointerSize = small?.[1] === '_' ? 4 : 8;
+  return { pointerSize, version: Number(small ? small[3] : large![4]), headerBytes: small ? 12 : Number(large![1]), blockHeadBytes: large ? 32 : pointerSize === 8 ? 24 : 20 };
+}
+
+/** The block whose header is at byte `at` of a file of `size` bytes (its bytes from `at` + the
+ * header's length), checked to lie within the file; null for ENDB, the end. `view` holds the file
+ * from byte `base` (a window of a file read by parts: blendLarge.ts). */
+export function blockAt(view: DataView, at: number, headSize: number, size: number, base = 0): Block | null {
+  if (at + headSize > size) {
+    throw new LoadError('blend', 'truncated', `the file ends inside the block header at byte ${formatCount(at)}, before the ENDB block every Blender file ends with: is it cut short?`);
+  }
+  const h = at - base;
+  const code = String.fromCharCode(view.getUint8(h), view.getUint8(h + 1), view.getUint8(h + 2), view.getUint8(h + 3)).replace(/\0+$/, '');
+  if (code === 'ENDB') return null;
+  let length: number;
+  let address: bigint;
+  let sdna: number;
+  let count: number;
+  if (headSize === 32) {
+    sdna = view.getInt32(h + 4, true);
+    address = view.getBigUint64(h + 8, true);
+    length = Number(view.getBigInt64(h + 16, true));
+    count = Number(view.getBigInt64(h + 24, true));
+  } else {
+    length = view.getInt32(h + 4, true);
+    address = headSize === 24 ? view.getBigUint64(h + 8, true) : BigInt(view.getUint32(h + 8, true));
+    sdna = view.getInt32(h + headSize - 8, true);
+    count = view.getInt32(h + headSize - 4, true);
+  }
+  const start = at + headSize;
+  if (length < 0 || count < 0 || sdna < 0) throw new LoadError('blend', 'malformed', `the ${JSON.stringify(code)} block at byte ${formatCount(at)} declares a negative length, count or struct`);
+  if (start + length > size) {
+    throw new LoadError('blend', 'truncated', `the ${JSON.stringify(code)} block at byte ${formatCount(at)} is ${formatCount(length)} bytes long, past the end of the file (${formatCount(size)} bytes): is it cut short?`);
+  }
+  return { code, sdna, address, start, length, count };
+}
+
 export class BlendFile {
   readonly view: DataView;
   readonly pointerSize: 4 | 8;
@@ -72,54 +127,21 @@ export class BlendFile {
 
   constructor(readonly bytes: Uint8Array) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const head = String.fromCharCode(...bytes.subarray(0, 17));
-    if (!head.startsWith('BLENDER')) throw new LoadError('blend', 'malformed', 'the file does not start with "BLENDER", as every Blender file does');
-    const small = /^BLENDER([-_])([vV])(\d{3})/.exec(head);
-    const large = /^BLENDER(\d\d)-(\d\d)([vV])(\d{4})/.exec(head);
-    if (!small && !large) throw new LoadError('blend', 'unsupported', `its header ${JSON.stringify(head.slice(0, 17))} is not one this reader knows (Blender 2.5 to 5.x write "BLENDER-v" and 3 digits, or "BLENDER17-01v" and 4)`);
-    const order = small ? small[2] : large![3];
-    if (order === 'V') throw new LoadError('blend', 'unsupported', 'it was saved on a big-endian machine (a PowerPC Mac, Blender 2.4x or older); open it in a current Blender and save it again');
-    this.pointerSize = small?.[1] === '_' ? 4 : 8;
-    this.version = Number(small ? small[3] : large![4]);
-    const headerBytes = small ? 12 : Number(large![1]);
-    if (large && large[2] !== '01') throw new LoadError('blend', 'unsupported', `its file format version is ${large[2]}; this reader knows 01 (Blender 5.0 and later)`);
-    this.readBlocks(headerBytes, large ? 32 : this.pointerSize === 8 ? 24 : 20);
+    const header = blendHeader(bytes);
+    this.pointerSize = header.pointerSize;
+    this.version = header.version;
+    this.readBlocks(header.headerBytes, header.blockHeadBytes);
   }
 
   private readBlocks(from: number, headSize: number): void {
-    const { view, bytes } = this;
     let dna: Block | undefined;
     for (let at = from; ; ) {
-      if (at + headSize > bytes.length) {
-        throw new LoadError('blend', 'truncated', `the file ends inside the block header at byte ${formatCount(at)}, before the ENDB block every Blender file ends with: is it cut short?`);
-      }
-      const code = String.fromCharCode(...bytes.subarray(at, at + 4)).replace(/\0+$/, '');
-      if (code === 'ENDB') break;
-      let length: number;
-      let address: bigint;
-      let sdna: number;
-      let count: number;
-      if (headSize === 32) {
-        sdna = view.getInt32(at + 4, true);
-        address = view.getBigUint64(at + 8, true);
-        length = Number(view.getBigInt64(at + 16, true));
-        count = Number(view.getBigInt64(at + 24, true));
-      } else {
-        length = view.getInt32(at + 4, true);
-        address = headSize === 24 ? view.getBigUint64(at + 8, true) : BigInt(view.getUint32(at + 8, true));
-        sdna = view.getInt32(at + headSize - 8, true);
-        count = view.getInt32(at + headSize - 4, true);
-      }
-      const start = at + headSize;
-      if (length < 0 || count < 0 || sdna < 0) throw new LoadError('blend', 'malformed', `the ${JSON.stringify(code)} block at byte ${formatCount(at)} declares a negative length, count or struct`);
-      if (start + length > bytes.length) {
-        throw new LoadError('blend', 'truncated', `the ${JSON.stringify(code)} block at byte ${formatCount(at)} is ${formatCount(length)} bytes long, past the end of the file (${formatCount(bytes.length)} bytes): is it cut short?`);
-      }
-      const block = { code, sdna, address, start, length, count };
+      const block = blockAt(this.view, at, headSize, this.bytes.length);
+      if (block === null) break;
       this.blocks.push(block);
-      if (code === 'DNA1') dna = block;
-      else if (!this.byAddress.has(address)) this.byAddress.set(address, block);
-      at = start + length;
+      if (block.code === 'DNA1') dna = block;
+      else if (!this.byAddress.has(block.address)) this.byAddress.set(block.address, block);
+      at = block.start + block.length;
     }
     if (!dna) throw new LoadError('blend', 'malformed', 'the file has no DNA1 block, the description of its structs that every Blender file holds');
     this.readDna(dna);

@@ -5,6 +5,7 @@
 // mapping clouds), a point list as text (largeText.ts: scans exported as XYZ / TXT / PTS) and an
 // HDF5 data set (hdf5.ts, parseHdf5Sliced: by pages, the cloud asked for). Others are refused for
 // their size.
+import { parseBlendSliced } from './blendLarge';
 import { parseE57Sliced } from './e57';
 import { finish } from './finish';
 import { parseHdf5Sliced } from './hdf5';
@@ -26,6 +27,7 @@ const SLICED: Partial<Record<FormatId, Sliced>> = {
   xyz: (size, read, { onRead }) => parseXyzSliced(size, read, onRead),
   pcd: (size, read, { onRead }) => parsePcdSliced(size, read, onRead),
   hdf5: (size, read, { entry }) => parseHdf5Sliced(size, read, entry),
+  blend: (size, read) => parseBlendSliced(size, read),
 };
 
 /** Loads a file of `size` bytes over LIMITS.maxFileBytes through `read`, as loadFile would if it

@@ -8,7 +8,8 @@ export const LIMITS = {
   maxLargePlyBytes: 4 * 1024 * 1024 * 1024,
   /** E57, LAS, PCD and XYZ (text) scans over maxFileBytes are read a slice at a time (largeFile.ts), one
    * point in k past their reader's cap, up to this (16 GiB): terrestrial and aerial scans run to
-   * gigabytes. HDF5 data sets too (by pages: the structures and the cloud asked for). */
+   * gigabytes. HDF5 data sets too (by pages: the structures and the cloud asked for), and Blender
+   * files (by parts: their packed images and sounds passed over). */
   maxLargeScanBytes: 16 * 1024 * 1024 * 1024,
   /** A LAZ file is decoded whole inside laz-perf's WebAssembly memory (2 GiB at most, the file and
    * the decoder's state in it), so it is read up to this (1.5 GiB); a plain LAS file to maxLargeScanBytes. */
@@ -78,14 +79,14 @@ export function fileSizeRefusal(bytes: number): string {
 
 /** The refusal of an E57 or LAS scan over even LIMITS.maxLargeScanBytes (largeFile.ts reads those below). */
 export function largeScanRefusal(bytes: number): string {
-  return `${fileSizeRefusal(bytes)}; E57, LAS, PCD and XYZ scans and HDF5 data sets are read up to ${formatBytes(LIMITS.maxLargeScanBytes)} (LIMITS.maxLargeScanBytes)`;
+  return `${fileSizeRefusal(bytes)}; E57, LAS, PCD and XYZ scans, HDF5 data sets and Blender files are read up to ${formatBytes(LIMITS.maxLargeScanBytes)} (LIMITS.maxLargeScanBytes)`;
 }
 
 /** The largest file of a format (by its name) that is read: PLY, E57 and LAS past maxFileBytes, a slice
  * at a time (largeFile.ts); the refusal of one larger. */
 export function largestRead(format: string | undefined): { bytes: number; refusal: (bytes: number) => string } {
   if (format === 'ply') return { bytes: LIMITS.maxLargePlyBytes, refusal: largePlyRefusal };
-  if (format === 'e57' || format === 'las' || format === 'xyz' || format === 'pcd' || format === 'hdf5') return { bytes: LIMITS.maxLargeScanBytes, refusal: largeScanRefusal };
+  if (format === 'e57' || format === 'las' || format === 'xyz' || format === 'pcd' || format === 'hdf5' || format === 'blend') return { bytes: LIMITS.maxLargeScanBytes, refusal: largeScanRefusal };
   return { bytes: LIMITS.maxFileBytes, refusal: fileSizeRefusal };
 }
 

@@ -10,7 +10,10 @@ import { readBlendScene } from '../../src/io/blend';
 import { computedWorld } from '../../src/io/blendPlace';
 import { BlendFile } from '../../src/io/blendFile';
 import { unwrapped } from '../../src/io/compressed';
-import { loadersReady } from '../../src/io/index';
+import { loadFile, loadersReady } from '../../src/io/index';
+import { loadLargeFile } from '../../src/io/largeFile';
+import { LIMITS } from '../../src/io/limits';
+import { LoadError } from '../../src/io/types';
 import { invertAffine, multiply } from '../../src/io/matrix';
 import { sniffFormat } from '../../src/io/sniff';
 import { damagedOutcomes, expectError, expectWellFormed, load } from './expectLoad';
@@ -149,6 +152,71 @@ describe('Blender files', () => {
     parts.reduce((at, p) => (large.set(p, at), at + p.length), 0);
     expect(new BlendFile(large).version).toBe(500);
     expect(unmatched(polygonsOf(large), expected('table').polygons)).toBe(0);
+  });
+});
+
+/** The scene with its packed image's block grown by `extra` zero bytes (a scene whose packed
+ * textures pass 256 MiB), as a file read by ranges, without holding it; and the bytes read. */
+function grownScene(extra: number, bytes = raw('scene.blend')): { size: number; read: (from: number, to: number) => Promise<Uint8Array>; readBytes: () => number } {
+  const file = new BlendFile(bytes);
+  const packed = file.blocks.find((b) => b.address === file.items(file.blocks.find((p) => file.structName(p) === 'PackedFile')!)[0]!.pointer('data'))!;
+  const head = bytes.slice(packed.start - 24, packed.start);
+  new DataView(head.buffer).setInt32(4, packed.length + extra, true);
+  const parts: (Uint8Array | number)[] = [bytes.subarray(0, packed.start - 24), head, bytes.subarray(packed.start, packed.start + packed.length), extra, bytes.subarray(packed.start + packed.length)];
+  const size = parts.reduce<number>((n, p) => n + (typeof p === 'number' ? p : p.length), 0);
+  let total = 0;
+  const read = async (from: number, to: number): Promise<Uint8Array> => {
+    const out = new Uint8Array(Math.max(0, Math.min(to, size) - from));
+    let at = 0;
+    for (const p of parts) {
+      const n = typeof p === 'number' ? p : p.length;
+      const [lo, hi] = [Math.max(from, at), Math.min(to, at + n)];
+      if (lo < hi && typeof p !== 'number') out.set(p.subarray(lo - at, hi - at), lo - from);
+      at += n;
+    }
+    total += out.length;
+    return out;
+  };
+  return { size, read, readBytes: () => total };
+}
+
+describe('Blender files over 256 MiB', () => {
+  test('read by parts: the packed files passed over, the scene read as the whole file reads it', async () => {
+    // As loadLargeFile samples a mesh: LIMITS.defaultMeshSamples points, seed 0.
+    const whole = loadFile('scene.blend', raw('scene.blend'), { meshSamples: LIMITS.defaultMeshSamples, seed: 0 });
+    const big = grownScene(300 * 1024 * 1024);
+    expect(big.size).toBeGreaterThan(LIMITS.maxFileBytes);
+    const r = await loadLargeFile('scene.blend', big.size, big.read);
+    expect({ format: r.format, faces: r.faceCount, bounds: r.bounds }).toEqual({ format: 'blend', faces: whole.faceCount, bounds: whole.bounds });
+    expect(r.cloud.positions.every((v, i) => v === whole.cloud.positions[i])).toBe(true);
+    expect(r.warnings[0]).toBe(`read by parts: 1 packed file (images, sounds, fonts: 300 MiB of the file's 300.5 MiB) passed over`);
+    expect(r.warnings.slice(1)).toEqual(whole.warnings);
+    expect(big.readBytes()).toBeLessThan(8 * 1024 * 1024);
+  });
+
+  test('refused saying why: compressed, cut short, a scene larger than the limit without its packed files', async () => {
+    const big = grownScene(300 * 1024 * 1024);
+    const refusal = async (size: number, read: (from: number, to: number) => Promise<Uint8Array>): Promise<string> => {
+      try {
+        await loadLargeFile('scene.blend', size, read);
+      } catch (error) {
+        if (error instanceof LoadError) return error.message;
+        throw error;
+      }
+      throw new Error('expected a refusal');
+    };
+    const zstd = compressed['scene.blend'];
+    expect(await refusal(big.size, async (from, to) => (from < zstd.length ? zstd.subarray(from, to) : new Uint8Array(Math.min(to, big.size) - from)))).toBe(
+      "Blender: the file is saved compressed and is 300.5 MiB: a compressed file over 256 MiB (LIMITS.maxFileBytes) is not unpacked; save it in Blender with Compress off (File > Save As), and it is read by parts",
+    );
+    expect(await refusal(big.size - 1000, big.read)).toMatch(/^Blender: the "[A-Z0-9]+" block at byte [\d,]+ is [\d,]+ bytes long, past the end of the file \([\d,]+ bytes\): is it cut short\?$|ENDB/);
+    // The packed image's block said to hold structs: it is read, and it is over the limit.
+    const typed = raw('scene.blend').slice();
+    const file = new BlendFile(typed);
+    const packed = file.block(file.items(file.blocks.find((p) => file.structName(p) === 'PackedFile')!)[0]!.pointer('data'))!;
+    new DataView(typed.buffer).setInt32(packed.start - 8, file.blocks.find((b) => b.code === 'ME')!.sdna, true);
+    const grown = grownScene(300 * 1024 * 1024, typed);
+    expect(await refusal(grown.size, grown.read)).toBe("Blender: its scene and meshes take more than 256 MiB (LIMITS.maxFileBytes) of the file's 300.5 MiB, its packed files left aside; export the model from Blender (File > Export > glTF)");
   });
 });
 

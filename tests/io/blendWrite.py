@@ -10,6 +10,7 @@ import json
 import math
 import os
 import sys
+import tempfile
 
 import bmesh
 import bpy
@@ -232,6 +233,17 @@ def scene():
     other = bpy.data.scenes.new('Other scene')
     far = bpy.data.objects.new('Elsewhere', orphan)
     other.collection.objects.link(far)
+
+    # An image packed into the file (as a scene's textures are): passed over when the file is read
+    # by parts.
+    image = bpy.data.images.new('Texture', 64, 64)
+    image.filepath_raw = os.path.join(tempfile.mkdtemp(), 'texture.png')
+    image.file_format = 'PNG'
+    image.save()
+    packed = bpy.data.images.load(image.filepath_raw)
+    packed.pack()
+    packed.use_fake_user = True
+    bpy.data.images.remove(image)
 
     # An object linked from another .blend (the table's top, from its library file beside it).
     with bpy.data.libraries.load(os.path.join(OUT, 'table-library.blend'), link=True, relative=True) as (source, target):

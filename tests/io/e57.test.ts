@@ -104,7 +104,7 @@ describe('E57 files', () => {
     expect({ format: large.format, count: large.cloud.count, positions: Array.from(large.cloud.positions) }).toEqual({ format: 'e57', count: whole.cloud.count, positions: Array.from(whole.cloud.positions) });
     const refused = await loadLargeFile('scan.e57', 17 * 1024 ** 3, read).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(LoadError);
-    expect((refused as LoadError).message).toBe('E57: the file is 18,253,611,008 bytes (17 GiB); the limit is 268,435,456 bytes (256 MiB, LIMITS.maxFileBytes); E57, LAS, PCD and XYZ scans and HDF5 data sets are read up to 16 GiB (LIMITS.maxLargeScanBytes)');
+    expect((refused as LoadError).message).toBe('E57: the file is 18,253,611,008 bytes (17 GiB); the limit is 268,435,456 bytes (256 MiB, LIMITS.maxFileBytes); E57, LAS, PCD and XYZ scans, HDF5 data sets and Blender files are read up to 16 GiB (LIMITS.maxLargeScanBytes)');
   });
 
   test('spherical coordinates (doubles) become Cartesian', () => {
