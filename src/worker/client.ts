@@ -32,8 +32,8 @@ export class ParseClient {
    * itself, so its bytes never pass through the page. Failures are WorkerErrors whose kind is a
    * FailureReason (failure.ts reads them). */
   async loadFile(file: File, onProgress?: (progress: ParseProgress) => void, keepEveryPoint = false, archiveEntry?: string): Promise<LoadedFile> {
-    // Binary PLYs of vertices alone, scans and HDF5 data sets are read past maxFileBytes, a slice at
-    // a time (io/largeFile.ts).
+    // Binary PLYs of vertices alone, scans, HDF5 data sets and Blender files are read past
+    // maxFileBytes, a slice or a part at a time (io/largeFile.ts).
     const named = formatOfName(file.name);
     const largest = largestRead(named);
     if (file.size > largest.bytes) {
