@@ -183,7 +183,9 @@ function linkedFrom(file: BlendFile, address: bigint, notes: Notes): boolean {
   const library = id ? file.at(id.pointer('lib')) : undefined;
   const path = library ? library.text('filepath') || library.text('name') : '';
   const from = path.split(/[\\/]/).pop() || 'another file';
-  notes.linked.set(from, [...(notes.linked.get(from) ?? []), id?.text('name').slice(2) ?? '']);
+  const names = notes.linked.get(from) ?? [];
+  const name = id?.text('name').slice(2) ?? '';
+  if (!names.includes(name)) notes.linked.set(from, [...names, name]);
   return true;
 }
 
@@ -239,16 +241,22 @@ export function readBlendScene(bytes: Uint8Array): BlendScene {
   const world = new Float64Builder();
   const offsets = new Uint32Builder();
   const corners = new Uint32Builder();
+  const meshes = new Map<number, ReturnType<typeof meshGeometry>>();
   offsets.push(0);
   for (const { ob, world: matrix } of placedObjects(file, sceneObjects(file, scene, notes), null, 0, notes)) {
     if (linkedFrom(file, ob.pointer('data'), notes)) continue;
     const mesh = file.at(ob.pointer('data'));
     if (!mesh || mesh.type !== 'Mesh') {
-      notes.missingMeshes.push(nameOf(ob));
+      if (!notes.missingMeshes.includes(nameOf(ob))) notes.missingMeshes.push(nameOf(ob));
       continue;
     }
-    const geometry = meshGeometry(file, mesh);
-    if (geometry === 'unknown') notes.unknownMeshes.push(nameOf(mesh));
+    // A mesh is read once however many objects and instances place it.
+    let geometry = meshes.get(mesh.offset);
+    if (geometry === undefined) {
+      geometry = meshGeometry(file, mesh);
+      meshes.set(mesh.offset, geometry);
+      if (geometry === 'unknown') notes.unknownMeshes.push(nameOf(mesh));
+    }
     if (typeof geometry === 'string') continue;
     const skipped = (what: string): void => void (notes.modifiers.includes(what) || notes.modifiers.push(what));
     for (const copy of modifiedCopies(file, ob, geometry.positions, skipped)) {
