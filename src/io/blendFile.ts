@@ -250,12 +250,18 @@ export class BlendFile {
   /** The struct at `address` (the first of its block), or undefined. */
   at(address: bigint): StructView | undefined {
     const block = this.block(address);
-    return block ? this.items(block)[0] : undefined;
+    return block ? this.first(block) : undefined;
+  }
+
+  /** The first struct of a block (without a view of every other). */
+  private first(block: Block): StructView | undefined {
+    const s = this.structs[block.sdna];
+    return s && s.size > 0 && block.count > 0 && block.length >= s.size ? new StructView(this, s, block.start) : undefined;
   }
 
   /** The blocks of one ID code ("OB", "ME", "SC", ...), as structs. */
   ids(code: string): StructView[] {
-    return this.blocks.filter((b) => b.code === code).flatMap((b) => this.items(b).slice(0, 1));
+    return this.blocks.filter((b) => b.code === code).flatMap((b) => this.first(b) ?? []);
   }
 
   /** The struct named `name` laid over `offset` (an embedded struct, such as a Mesh's CustomData). */
