@@ -347,7 +347,7 @@ test('a y-up scan of a stool and a lamp on one floor: two objects, not sure toge
   const whole = await classifyFile(page, 'corner.xyz', toXyz(points));
   expect(whole.notSure).toBe('true');
   await expect(page.getByTestId('not-sure')).toHaveAttribute('data-reasons', /objects/);
-  await expect(page.getByTestId('not-sure')).toContainText('The cloud holds 2 separate objects standing on the floor');
+  await expect(page.getByTestId('not-sure')).toContainText('The cloud holds 2 separate objects, and the model knows one shape at a time');
   await expect(page.getByTestId('warnings')).toContainText(/2 separate objects stand on the floor \(\d+ %, \d+ % of the points\)/);
   const picker = page.getByTestId('objects');
   await expect(picker).toHaveAttribute('data-count', '2');
@@ -512,12 +512,18 @@ test('a table saved as binary FBX is read and is a table', async ({ page }) => {
 // A table as one models it in Blender (a top, and one leg with a Mirror modifier over x and y),
 // saved compressed as Blender 3.x saves it (Zstandard): unpacked, the scene's objects placed, the
 // mirror applied, and classified (tests/io/blendWrite.py wrote it with Blender 3.4).
-test('a table saved by Blender (.blend, compressed, its legs a mirrored one) is read and is a table', async ({ page }) => {
+test('a table saved by Blender (.blend, compressed, its legs a mirrored one) is a table; two side by side are two objects', async ({ page }) => {
   test.setTimeout(10 * 60_000);
   await open(page, 'auto');
-  const blend = new Uint8Array(readFileSync(new URL('../tests/fixtures/loaders/blend/table.blend', import.meta.url)));
-  expect(await classifyFile(page, 'table.blend', blend)).toMatchObject({ top1: 'table', up: 'z' });
+  const blend = (name: string) => new Uint8Array(readFileSync(new URL(`../tests/fixtures/loaders/blend/${name}`, import.meta.url)));
+  expect(await classifyFile(page, 'table.blend', blend('table.blend'))).toMatchObject({ top1: 'table', up: 'z' });
   await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'blend');
+  // Two such tables side by side in one scene: two objects, not sure together, each a table alone.
+  expect(await classifyFile(page, 'pair.blend', blend('pair.blend'))).toMatchObject({ notSure: 'true' });
+  await expect(page.getByTestId('objects')).toHaveAttribute('data-count', '2');
+  await expect(page.getByTestId('objects')).toContainText('2 separate objects stand side by side');
+  await expect(page.getByTestId('not-sure')).toContainText('The cloud holds 2 separate objects');
+  for (const k of [1, 2]) await expect(page.getByTestId(`object-answer-${k}`)).toHaveAttribute('data-label', 'table', { timeout: 300_000 });
 });
 
 // A download of several models (a Thingiverse set, variants of one thing): the largest is read

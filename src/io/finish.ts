@@ -88,13 +88,14 @@ function withoutRoom(cloud: PointCloud, warnings: string[]): { cloud: PointCloud
   return { cloud: selectRows(cloud, drop.map((d) => 1 - d), cloud.count - dropped), floorUp: axis };
 }
 
-/** The separate objects standing on the floor (objects.ts), with a warning; undefined for one shape. */
-function objectsOn(cloud: PointCloud, floorUp: UpName, warnings: string[]): Objects | undefined {
-  const objects = findObjects(cloud.positions, floorUp);
+/** The separate objects standing on the floor, or side by side along the up the format fixes
+ * (objects.ts), with a warning; undefined for one shape. */
+function objectsOn(cloud: PointCloud, up: UpName, onFloor: boolean, warnings: string[]): Objects | undefined {
+  const objects = findObjects(cloud.positions, up);
   if (objects === null) return undefined;
   const shares = objects.sizes.map((size) => `${Math.round((100 * size) / cloud.count)} %`);
   warnings.push(
-    `${objects.sizes.length} separate objects stand on the floor (${shares.join(', ')} of the points): the model knows one ` +
+    `${objects.sizes.length} separate objects stand ${onFloor ? 'on the floor' : 'side by side'} (${shares.join(', ')} of the points): the model knows one ` +
       'shape at a time, so its answer for them together means little; classify each alone (under File, or the CLI\'s --objects)',
   );
   return objects;
@@ -232,7 +233,10 @@ export function finish(format: FormatId, parsed: Parsed, options: FinishOptions)
   const before = cloud.count;
   let floorUp: UpName | undefined;
   if (!options.keepEveryPoint) ({ cloud, floorUp } = withoutRoom(withoutStrays(cloud, warnings), warnings));
-  const objects = floorUp === undefined ? undefined : objectsOn(cloud, floorUp, warnings);
+  // A scan's objects are looked for only on a floor (a partial scan of one shape falls apart too);
+  // a scene file's, whose up its format fixes, also without one.
+  const objectsUp = floorUp ?? parsed.up;
+  const objects = objectsUp === undefined ? undefined : objectsOn(cloud, objectsUp, floorUp !== undefined, warnings);
   const leftOut = transparent + before - cloud.count;
   cleanColors(cloud);
   const bounds = boundsOf(cloud);

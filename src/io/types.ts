@@ -90,4 +90,10 @@ export type Parsed = (
       opacity?: Float32Array;
     }
   | { kind: 'mesh'; mesh: Mesh; fileVertexCount: number; fileFaceCount: number; warnings: string[]; offset?: Offset }
-) & { format?: FormatId; archive?: ArchiveModels };
+) & {
+  format?: FormatId;
+  archive?: ArchiveModels;
+  /** The up the format fixes (Blender's files are z up): separate objects standing side by side
+   * are looked for along it when no floor was found under the shape (objects.ts). */
+  up?: UpName;
+};

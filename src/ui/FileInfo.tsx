@@ -103,7 +103,7 @@ export function FileInfo({ entry, onKeepEveryPoint, onArchiveModel, object, onOb
           </ul>
         </div>
       )}
-      {result.objects && <ObjectPicker objects={result.objects} total={result.cloud.count} object={object} onObject={onObject} answers={objectAnswers ?? undefined} />}
+      {result.objects && <ObjectPicker objects={result.objects} total={result.cloud.count} onFloor={result.floorUp !== undefined} object={object} onObject={onObject} answers={objectAnswers ?? undefined} />}
       {/* Offered when the clean-up left points out, and kept once chosen, so it can be undone: the
           file is read again either way. */}
       {(result.leftOut !== undefined || entry.keptEveryPoint) && (

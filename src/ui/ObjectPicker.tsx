@@ -1,4 +1,4 @@
-// Several objects on a floor (io/objects.ts): the file shown whole (each object in its colour,
+// Several objects on a floor, or side by side in a scene file (io/objects.ts): the file shown whole (each object in its colour,
 // viewer/objectColours.ts), or one object alone. The answer for the whole is "not sure"
 // (Predictions); each object's answer alone is listed beside it once it runs (useObjectAnswers);
 // an object picked is shown and classified by itself.
@@ -11,6 +11,8 @@ interface Props {
   objects: Objects;
   /** Points of the whole cloud. */
   total: number;
+  /** Whether they stand on a floor the clean-up found (a scan), or side by side in a scene file. */
+  onFloor: boolean;
   /** The object shown alone (1-based), or null: all together. */
   object: number | null;
   onObject: (object: number | null) => void;
@@ -24,11 +26,13 @@ function answerText(answer: ObjectAnswer | undefined): string {
   return answer.notSure ? `not sure (${text})` : text;
 }
 
-export function ObjectPicker({ objects, total, object, onObject, answers }: Props) {
+export function ObjectPicker({ objects, total, onFloor, object, onObject, answers }: Props) {
   const { sizes } = objects;
   return (
     <fieldset className="objects" data-testid="objects" data-count={sizes.length}>
-      <legend>{sizes.length} separate objects stand on the floor</legend>
+      <legend>
+        {sizes.length} separate objects stand {onFloor ? 'on the floor' : 'side by side'}
+      </legend>
       <p className="hint muted">The model knows one shape at a time: pick one to see it alone and classify it. Shown together, each has its colour.</p>
       <label>
         <input type="radio" name="object" checked={object === null} data-testid="object-all" onChange={() => onObject(null)} />

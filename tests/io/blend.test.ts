@@ -29,7 +29,7 @@ const expected = (name: string): Expected => JSON.parse(new TextDecoder().decode
 
 /** The Zstandard-compressed fixtures, read once: the app unpacks a file once (loadersReady) and
  * keeps what it holds for that file's bytes. */
-const compressed = { 'table.blend': fixture('blend/table.blend'), 'scene.blend': fixture('blend/scene.blend') };
+const compressed = { 'table.blend': fixture('blend/table.blend'), 'scene.blend': fixture('blend/scene.blend'), 'pair.blend': fixture('blend/pair.blend') };
 
 /** A compressed fixture's content, as the app unpacked it. */
 function raw(name: keyof typeof compressed): Uint8Array {
@@ -123,6 +123,17 @@ describe('Blender files', () => {
     const library = fixture('blend/table-library.blend');
     expect(unmatched(polygonsOf(library), expected('table').polygons)).toBe(0);
     expect([zstd.bounds.min, zstd.bounds.max].flat().map((v) => +v.toFixed(3) + 0)).toEqual([-0.8, -0.5, 0, 0.8, 0.5, 0.78]);
+  });
+
+  test('two tables side by side on the ground: two objects, each offered alone; one table is one shape', () => {
+    expect(unmatched(polygonsOf(raw('pair.blend')), expected('pair').polygons)).toBe(0);
+    const pair = load('pair.blend', compressed['pair.blend'], 4000);
+    expect(pair.objects?.sizes.length).toBe(2);
+    expect(pair.floorUp).toBeUndefined();
+    expect(pair.warnings).toContain(
+      "2 separate objects stand side by side (50 %, 50 % of the points): the model knows one shape at a time, so its answer for them together means little; classify each alone (under File, or the CLI's --objects)",
+    );
+    expect(load('table.blend', compressed['table.blend'], 4000).objects).toBeUndefined();
   });
 
   test("a download's zip of the .blend and its textures: read from the archive, gzipped too; Zstandard there refused saying what to do", () => {

@@ -105,6 +105,20 @@ def table():
     expected(os.path.join(OUT, 'table.json'))
 
 
+def pair():
+    """Two tables side by side on the ground (a scene, not one shape), the second turned."""
+    clear()
+    for k, (x, turn) in enumerate([(0, 0), (3, 0.5)]):
+        top = box(f'Top {k}', (-0.8, -0.5, 0.72), (0.8, 0.5, 0.78))
+        leg = box(f'Leg {k}', (0.68, 0.38, 0.0), (0.74, 0.44, 0.72))
+        mirror(leg, 'xy')
+        leg.parent = top
+        top.location = (x, 0, 0)
+        top.rotation_euler = (0, 0, turn)
+    bpy.ops.wm.save_as_mainfile(filepath=os.path.join(OUT, 'pair.blend'), compress=True)
+    expected(os.path.join(OUT, 'pair.json'))
+
+
 def scene():
     """Every way this reader places a mesh, and what it leaves out."""
     clear()
@@ -263,3 +277,4 @@ def library():
 os.makedirs(OUT, exist_ok=True)
 library()
 scene()
+pair()

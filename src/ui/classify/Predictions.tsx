@@ -20,15 +20,15 @@ interface Props {
   source: string | null;
   /** The up was set by the floor the loaders found under the shape (upWithFloor), not by the user. */
   upFromFloor?: boolean;
-  /** The cloud classified holds this many separate objects on a floor (io/objects.ts): the answer
-   * is for them together, so not sure. */
+  /** The cloud classified holds this many separate objects, on a floor or side by side in a scene
+   * file (io/objects.ts): the answer is for them together, so not sure. */
   objects?: number;
 }
 
 const percent = (p: number) => `${(p * 100).toFixed(1)} %`;
 
 const objectsText = (objects: number) =>
-  `The cloud holds ${objects} separate objects standing on the floor and the model knows one shape at a time: pick one under File to classify it alone.`;
+  `The cloud holds ${objects} separate objects, and the model knows one shape at a time: pick one under File to classify it alone.`;
 
 /** Why the answer is "not sure": each check that fired, in words (docs/confidence.md). */
 function notSureReasons(answer: Answer, objects: number | undefined): { key: 'objects' | 'novelty' | 'confidence'; text: string }[] {
