@@ -1,4 +1,5 @@
-// Several objects on one floor (docs/io.md "Several objects"). A room scan or a phone capture of
+// Several objects on one floor, or side by side in a scene file whose format fixes the up (a
+// .blend: finish.ts runs the rule along it without a floor; docs/io.md "Several objects"). A room scan or a phone capture of
 // a corner keeps what stands beside the shape: once the floor is left out (floor.ts) they lie
 // apart, and the model, which knows one shape at a time, reads them as one strange shape and can
 // be sure of it. The loaders find them so that the page can offer each alone and the answer for

@@ -31,8 +31,9 @@ export interface LoadResult {
    * walls: splats.ts, strays.ts, room.ts); undefined
    * when none was, or when the file was loaded with every point kept. */
   leftOut?: number;
-  /** Two or more separate objects standing on the floor the clean-up found (objects.ts): which
-   * point belongs to which, and their sizes. Undefined for one shape. */
+  /** Two or more separate objects standing on the floor the clean-up found, or side by side along
+   * the up a scene file's format fixes (objects.ts): which point belongs to which, and their
+   * sizes. Undefined for one shape. */
   objects?: Objects;
   /** An archive's models (archive.ts), largest first, and the one read; undefined for a file that
    * is not an archive. */
