@@ -288,7 +288,8 @@ export function parseBlend(bytes: Uint8Array): Parsed {
   }
   const indices = triangles.finish();
   // A mesh of vertices alone (a scan imported into Blender) is a cloud.
-  // Blender's world is z up: separate objects standing side by side are looked for along it.
-  if (indices.length === 0) return { ...placedPoints(world, identityIndices(world.length / 3), [...warnings, 'its meshes have no faces: their vertices are read as points']), up: 'z' };
+  if (indices.length === 0) return placedPoints(world, identityIndices(world.length / 3), [...warnings, 'its meshes have no faces: their vertices are read as points']);
+  // Blender's world is z up: separate objects standing side by side are looked for along it (not
+  // in a scan imported as vertices, which may fall apart as a partial scan does).
   return { ...placedMesh(world, indices, warnings), up: 'z' };
 }

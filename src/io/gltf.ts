@@ -461,5 +461,6 @@ export function parseGltf(bytes: Uint8Array, sidecar?: SidecarFiles): Parsed {
     return placedPoints(world.finish(), pointRows, warnings, vertexTotal);
   }
   if (pointRows.length > 0) warnings.push(`glTF: ${countOf(pointRows.length, 'point')} of point primitives ignored beside the triangles`);
-  return placedMesh(world.finish(), indices, warnings, vertexTotal);
+  // glTF is +Y up by definition: separate objects standing side by side are looked for along it.
+  return { ...placedMesh(world.finish(), indices, warnings, vertexTotal), up: 'y' };
 }

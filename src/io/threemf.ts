@@ -210,5 +210,7 @@ export function parse3mf(bytes: Uint8Array): Parsed {
 
   const indices = triangles.finish();
   if (indices.length === 0) throw new LoadError('3mf', 'empty', 'the build places no triangles');
-  return placedMesh(world.finish(), indices, []);
+  // A 3MF build stands on the printer's plate, +Z up by definition: parts side by side on it are
+  // separate objects.
+  return { ...placedMesh(world.finish(), indices, []), up: 'z' };
 }

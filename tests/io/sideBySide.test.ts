@@ -1,0 +1,80 @@
+// Scene files whose format fixes the up (glTF: +Y; 3MF: +Z, the printer's plate; Blender: z, in
+// blend.test.ts) are looked at for separate objects standing side by side without a floor
+// (finish.ts, objects.ts): a glTF scene of two boxes on the ground, a 3MF plate of three parts.
+// The same boxes as a PLY, whose format says nothing of the up, are one shape, as a scan is.
+import { zipSync } from 'three/examples/jsm/libs/fflate.module.js';
+import { describe, expect, test } from 'vitest';
+import { glbFile, text } from './generate';
+import { load } from './expectLoad';
+
+/** A box's 8 corners (x y z) and 12 triangles, from corner lo to corner hi. */
+function box(lo: number[], hi: number[]): { vertices: number[]; triangles: number[] } {
+  const vertices = [0, 1, 2, 3, 4, 5, 6, 7].flatMap((c) => [c & 1 ? hi[0]! : lo[0]!, c & 2 ? hi[1]! : lo[1]!, c & 4 ? hi[2]! : lo[2]!]);
+  const quads = [[0, 2, 3, 1], [4, 5, 7, 6], [0, 1, 5, 4], [2, 6, 7, 3], [0, 4, 6, 2], [1, 3, 7, 5]];
+  return { vertices, triangles: quads.flatMap(([a, b, c, d]) => [a!, b!, c!, a!, c!, d!]) };
+}
+
+/** A .glb of one box mesh placed by a node at each of `at` (translations). */
+function boxesGlb(at: number[][]): Uint8Array {
+  const { vertices, triangles } = box([-0.5, 0, -0.3], [0.5, 0.8, 0.3]);
+  const bin = new Uint8Array(vertices.length * 4 + triangles.length * 2);
+  new Float32Array(bin.buffer, 0, vertices.length).set(vertices);
+  new Uint16Array(bin.buffer, vertices.length * 4, triangles.length).set(triangles);
+  return glbFile(
+    {
+      asset: { version: '2.0' },
+      scene: 0,
+      scenes: [{ nodes: at.map((_, i) => i) }],
+      nodes: at.map((translation) => ({ mesh: 0, translation })),
+      meshes: [{ primitives: [{ attributes: { POSITION: 0 }, indices: 1 }] }],
+      buffers: [{ byteLength: bin.length }],
+      bufferViews: [
+        { buffer: 0, byteOffset: 0, byteLength: vertices.length * 4 },
+        { buffer: 0, byteOffset: vertices.length * 4, byteLength: triangles.length * 2 },
+      ],
+      accessors: [
+        { bufferView: 0, componentType: 5126, count: 8, type: 'VEC3', min: [-0.5, 0, -0.3], max: [0.5, 0.8, 0.3] },
+        { bufferView: 1, componentType: 5123, count: triangles.length, type: 'SCALAR' },
+      ],
+    },
+    bin,
+  );
+}
+
+/** A 3MF whose build places one box part at each of `at` (x y offsets on the plate). */
+function plate3mf(at: number[][]): Uint8Array {
+  const { vertices, triangles } = box([0, 0, 0], [20, 10, 15]);
+  const mesh = `<mesh><vertices>${[0, 1, 2, 3, 4, 5, 6, 7].map((v) => `<vertex x="${vertices[3 * v]}" y="${vertices[3 * v + 1]}" z="${vertices[3 * v + 2]}"/>`).join('')}</vertices><triangles>${[...Array(12).keys()].map((t) => `<triangle v1="${triangles[3 * t]}" v2="${triangles[3 * t + 1]}" v3="${triangles[3 * t + 2]}"/>`).join('')}</triangles></mesh>`;
+  const model = `<?xml version="1.0" encoding="UTF-8"?><model unit="millimeter" xmlns="http://schemas.microsoft.com/3dmanufacturing/core/2015/02"><resources><object id="1" type="model">${mesh}</object></resources><build>${at.map(([x, y]) => `<item objectid="1" transform="1 0 0 0 1 0 0 0 1 ${x} ${y} 0"/>`).join('')}</build></model>`;
+  const rels = '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Target="/3D/3dmodel.model" Id="rel0" Type="http://schemas.microsoft.com/3dmanufacturing/2013/01/3dmodel"/></Relationships>';
+  return zipSync({ '[Content_Types].xml': text('<Types/>'), '_rels/.rels': text(rels), '3D/3dmodel.model': text(model) });
+}
+
+/** The boxes of `boxesGlb` as an ASCII PLY. */
+function boxesPly(at: number[][]): Uint8Array {
+  const parts = at.map(([x, y, z]) => box([x! - 0.5, y!, z! - 0.3], [x! + 0.5, y! + 0.8, z! + 0.3]));
+  const rows = parts.flatMap((p) => Array.from({ length: 8 }, (_, v) => p.vertices.slice(3 * v, 3 * v + 3).join(' ')));
+  const faces = parts.flatMap((p, k) => Array.from({ length: 12 }, (_, t) => `3 ${p.triangles.slice(3 * t, 3 * t + 3).map((v) => v + 8 * k).join(' ')}`));
+  return text(`ply\nformat ascii 1.0\nelement vertex ${rows.length}\nproperty float x\nproperty float y\nproperty float z\nelement face ${faces.length}\nproperty list uchar int vertex_indices\nend_header\n${[...rows, ...faces].join('\n')}\n`);
+}
+
+describe('separate objects in scene files whose format fixes the up', () => {
+  test('glTF (+Y up): two boxes on the ground side by side are two objects; one box is one shape', () => {
+    const two = load('scene.glb', boxesGlb([[0, 0, 0], [2.5, 0, 0]]), 4000);
+    expect(two.objects?.sizes.length).toBe(2);
+    expect(two.warnings.join(' ')).toMatch(/^2 separate objects stand side by side \(50 %, 50 % of the points\)/);
+    expect(load('one.glb', boxesGlb([[0, 0, 0]]), 4000).objects).toBeUndefined();
+    // Stacked, not side by side: the upper box does not stand on the ground.
+    expect(load('stack.glb', boxesGlb([[0, 0, 0], [0, 2, 0]]), 4000).objects).toBeUndefined();
+  });
+
+  test("3MF (+Z up, the printer's plate): three parts on the plate are three objects", () => {
+    const plate = load('plate.3mf', plate3mf([[0, 0], [40, 0], [0, 30]]), 6000);
+    expect(plate.objects?.sizes.length).toBe(3);
+    expect(load('part.3mf', plate3mf([[0, 0]]), 6000).objects).toBeUndefined();
+  });
+
+  test('a format that says nothing of the up (PLY): the same boxes are one shape, as a scan without a floor is', () => {
+    expect(load('scene.ply', boxesPly([[0, 0, 0], [2.5, 0, 0]]), 4000).objects).toBeUndefined();
+  });
+});
