@@ -354,5 +354,10 @@ export function parseDae(bytes: Uint8Array): Parsed {
   if (lines > 0) warnings.push(`COLLADA: ${countOf(lines, 'mesh', 'meshes')} of lines only skipped`);
   const indices = triangles.finish();
   if (indices.length === 0) throw new LoadError('dae', 'empty', lines > 0 ? 'the scene has only lines, no triangles' : 'the scene places no mesh with triangles');
-  return placedMesh(world.finish(), indices, warnings, vertexTotal);
+  // The file says its up (<asset><up_axis>, Y_UP when it does not: SketchUp writes Z_UP): separate
+  // objects standing side by side are looked for along it (an X_UP file is left to the app).
+  const asset = childNamed(root, 'asset');
+  const upAxis = ((asset === undefined ? undefined : childNamed(asset, 'up_axis')?.text.trim()) ?? 'Y_UP').toUpperCase();
+  const up = upAxis === 'Z_UP' ? 'z' : upAxis === 'Y_UP' ? 'y' : undefined;
+  return { ...placedMesh(world.finish(), indices, warnings, vertexTotal), ...(up === undefined ? {} : { up }) };
 }

@@ -1,9 +1,11 @@
-// Scene files whose format fixes the up (glTF: +Y; 3MF: +Z, the printer's plate; Blender: z, in
-// blend.test.ts) are looked at for separate objects standing side by side without a floor
-// (finish.ts, objects.ts): a glTF scene of two boxes on the ground, a 3MF plate of three parts.
+// Scene files whose format fixes the up (glTF: +Y; 3MF: +Z, the printer's plate; COLLADA: its
+// <up_axis>; Blender: z, in blend.test.ts) are looked at for separate objects standing side by
+// side without a floor (finish.ts, objects.ts): a glTF scene of two boxes on the ground, a 3MF
+// plate of three parts, a SketchUp-style COLLADA set.
 // The same boxes as a PLY, whose format says nothing of the up, are one shape, as a scan is.
 import { zipSync } from 'three/examples/jsm/libs/fflate.module.js';
 import { describe, expect, test } from 'vitest';
+import { boxGeometry, collada } from './colladaWrite';
 import { glbFile, text } from './generate';
 import { load } from './expectLoad';
 
@@ -72,6 +74,21 @@ describe('separate objects in scene files whose format fixes the up', () => {
     const plate = load('plate.3mf', plate3mf([[0, 0], [40, 0], [0, 30]]), 6000);
     expect(plate.objects?.sizes.length).toBe(3);
     expect(load('part.3mf', plate3mf([[0, 0]]), 6000).objects).toBeUndefined();
+  });
+
+  test('COLLADA (its <up_axis>): two chairs-worth of boxes side by side, Z_UP as SketchUp writes it, or Y_UP', () => {
+    const set = (upAxis: 'Y_UP' | 'Z_UP', along: 1 | 2) => {
+      const lo = [0, 0, 0];
+      const hi = [0.5, 0.5, 0.5];
+      hi[along] = 0.9;
+      const shifted = [...lo];
+      shifted[0] = 2;
+      const shiftedHi = [...hi];
+      shiftedHi[0] = 2.5;
+      return collada({ upAxis, geometries: [boxGeometry('a', lo, hi), boxGeometry('b', shifted, shiftedHi)], nodes: [{ geometry: 'a' }, { geometry: 'b' }] });
+    };
+    expect(load('set.dae', set('Z_UP', 2), 4000).objects?.sizes.length).toBe(2);
+    expect(load('set.dae', set('Y_UP', 1), 4000).objects?.sizes.length).toBe(2);
   });
 
   test('a format that says nothing of the up (PLY): the same boxes are one shape, as a scan without a floor is', () => {
