@@ -66,5 +66,8 @@ export function parseFbx(bytes: Uint8Array): Parsed {
   } catch (error) {
     throw new LoadError('fbx', 'malformed', `the FBX file cannot be read: ${error instanceof Error ? error.message.replace(/^THREE\.FBXLoader: /, '') : String(error)}`);
   }
-  return sceneMeshes('fbx', root, 'FBX scene');
+  // three's loader turns a Z-up file to Y-up: its meshes are y up, along which separate objects
+  // standing side by side are looked for (finish.ts).
+  const parsed = sceneMeshes('fbx', root, 'FBX scene');
+  return parsed.kind === 'mesh' ? { ...parsed, up: 'y' } : parsed;
 }

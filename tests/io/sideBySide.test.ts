@@ -1,11 +1,13 @@
 // Scene files whose format fixes the up (glTF: +Y; 3MF: +Z, the printer's plate; COLLADA: its
-// <up_axis>; Blender: z, in blend.test.ts) are looked at for separate objects standing side by
+// <up_axis>; FBX: y, as three's loader turns it; Blender: z, in blend.test.ts) are looked at for separate objects standing side by
 // side without a floor (finish.ts, objects.ts): a glTF scene of two boxes on the ground, a 3MF
 // plate of three parts, a SketchUp-style COLLADA set.
 // The same boxes as a PLY, whose format says nothing of the up, are one shape, as a scan is.
 import { zipSync } from 'three/examples/jsm/libs/fflate.module.js';
-import { describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { loadersReady } from '../../src/io/index';
 import { boxGeometry, collada } from './colladaWrite';
+import { binaryFbx, meshTree } from './fbxWrite';
 import { glbFile, text } from './generate';
 import { load } from './expectLoad';
 
@@ -60,6 +62,22 @@ function boxesPly(at: number[][]): Uint8Array {
   return text(`ply\nformat ascii 1.0\nelement vertex ${rows.length}\nproperty float x\nproperty float y\nproperty float z\nelement face ${faces.length}\nproperty list uchar int vertex_indices\nend_header\n${[...rows, ...faces].join('\n')}\n`);
 }
 
+/** A binary FBX of two boxes as one mesh (the loader's output is y up), `gap` apart in x. */
+function boxesFbx(upAxis: 1 | 2, gap: number): Uint8Array {
+  const vertices: number[] = [];
+  const polygons: number[][] = [];
+  for (const x of [0, 1 + gap]) {
+    const hi = upAxis === 1 ? [x + 1, 0.8, 0.6] : [x + 1, 0.6, 0.8];
+    const { vertices: v } = box([x, 0, 0], hi);
+    const base = vertices.length / 3;
+    vertices.push(...v);
+    for (const q of [[0, 2, 3, 1], [4, 5, 7, 6], [0, 1, 5, 4], [2, 6, 7, 3], [0, 4, 6, 2], [1, 3, 7, 5]]) polygons.push(q.map((c) => base + c));
+  }
+  return binaryFbx(meshTree(vertices, polygons, [0, 0, 0], upAxis));
+}
+
+beforeAll(() => loadersReady(boxesFbx(1, 2)));
+
 describe('separate objects in scene files whose format fixes the up', () => {
   test('glTF (+Y up): two boxes on the ground side by side are two objects; one box is one shape', () => {
     const two = load('scene.glb', boxesGlb([[0, 0, 0], [2.5, 0, 0]]), 4000);
@@ -89,6 +107,11 @@ describe('separate objects in scene files whose format fixes the up', () => {
     };
     expect(load('set.dae', set('Z_UP', 2), 4000).objects?.sizes.length).toBe(2);
     expect(load('set.dae', set('Y_UP', 1), 4000).objects?.sizes.length).toBe(2);
+  });
+
+  test("FBX (three's loader turns a Z-up file y up): two boxes side by side, Y-up or Z-up in the file", () => {
+    expect(load('set.fbx', boxesFbx(1, 2), 4000).objects?.sizes.length).toBe(2);
+    expect(load('set.fbx', boxesFbx(2, 2), 4000).objects?.sizes.length).toBe(2);
   });
 
   test('a format that says nothing of the up (PLY): the same boxes are one shape, as a scan without a floor is', () => {
