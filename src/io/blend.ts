@@ -24,6 +24,7 @@ import { gunzip } from './gzip';
 import { Float64Builder, Uint32Builder, identityIndices } from './buffers';
 import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, countOf, formatCount } from './limits';
 import { type Matrix, multiply, pushTransformed, translation } from './matrix';
+import { sceneUp } from './objects';
 import { placedMesh, placedPoints } from './placed';
 import { quote } from './text';
 import { LoadError, type Parsed } from './types';
@@ -231,6 +232,8 @@ export interface BlendScene {
   offsets: Uint32Array;
   corners: Uint32Array;
   warnings: string[];
+  /** Mesh objects placed (instances included; a mirror's copies not). */
+  meshes: number;
 }
 
 export function readBlendScene(bytes: Uint8Array): BlendScene {
@@ -242,6 +245,7 @@ export function readBlendScene(bytes: Uint8Array): BlendScene {
   const offsets = new Uint32Builder();
   const corners = new Uint32Builder();
   const meshes = new Map<number, ReturnType<typeof meshGeometry>>();
+  let meshCount = 0;
   offsets.push(0);
   for (const { ob, world: matrix } of placedObjects(file, sceneObjects(file, scene, notes), null, 0, notes)) {
     if (linkedFrom(file, ob.pointer('data'), notes)) continue;
@@ -258,6 +262,7 @@ export function readBlendScene(bytes: Uint8Array): BlendScene {
       if (geometry === 'unknown') notes.unknownMeshes.push(nameOf(mesh));
     }
     if (typeof geometry === 'string') continue;
+    meshCount++;
     const skipped = (what: string): void => void (notes.modifiers.includes(what) || notes.modifiers.push(what));
     for (const copy of modifiedCopies(file, ob, geometry.positions, skipped)) {
       const base = world.length / 3;
@@ -274,13 +279,13 @@ export function readBlendScene(bytes: Uint8Array): BlendScene {
     const others = [...notes.otherObjects].map(([kind, n]) => countOf(n, `${kind} object`));
     throw new LoadError('blend', 'empty', `scene ${quote(nameOf(scene))} shows no mesh${others.length > 0 ? ` (it has ${others.join(', ')}: convert them to meshes in Blender, Object > Convert > Mesh)` : ''}`);
   }
-  return { world: world.finish(), offsets: offsets.finish(), corners: corners.finish(), warnings: warningsOf(notes) };
+  return { world: world.finish(), offsets: offsets.finish(), corners: corners.finish(), warnings: warningsOf(notes), meshes: meshCount };
 }
 
 /** The scene's polygons as triangles (fans: Blender's faces are convex but for rare n-gons); a
  * scene of vertices without faces as points. */
 export function parseBlend(bytes: Uint8Array): Parsed {
-  const { world, offsets, corners, warnings } = readBlendScene(bytes);
+  const { world, offsets, corners, warnings, meshes } = readBlendScene(bytes);
   const triangles = new Uint32Builder();
   for (let f = 0; f + 1 < offsets.length; f++) {
     const [start, end] = [offsets[f]!, offsets[f + 1]!];
@@ -289,7 +294,7 @@ export function parseBlend(bytes: Uint8Array): Parsed {
   const indices = triangles.finish();
   // A mesh of vertices alone (a scan imported into Blender) is a cloud.
   if (indices.length === 0) return placedPoints(world, identityIndices(world.length / 3), [...warnings, 'its meshes have no faces: their vertices are read as points']);
-  // Blender's world is z up: separate objects standing side by side are looked for along it (not
-  // in a scan imported as vertices, which may fall apart as a partial scan does).
-  return { ...placedMesh(world, indices, warnings), up: 'z' };
+  // Blender's world is z up: separate objects standing side by side are looked for along it, in a
+  // scene of several mesh objects (objects.ts sceneUp).
+  return { ...placedMesh(world, indices, warnings), ...sceneUp('z', meshes) };
 }

@@ -11,6 +11,7 @@
 // a root other than <COLLADA>, a reference to an id that does not exist, a node that contains
 // itself, a list that holds a different number of values than its count says, an index past its
 // source, a transform with the wrong number of values; no triangles anywhere.
+import { sceneUp } from './objects';
 import { Float64Builder, Uint32Builder } from './buffers';
 import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, countOf, formatCount } from './limits';
 import { toNumber } from './numbers';
@@ -286,6 +287,7 @@ export function parseDae(bytes: Uint8Array): Parsed {
   let vertexTotal = 0;
   let lines = 0;
   let placed = 0;
+  let meshes = 0;
   const put = (g: XmlElement, m: Matrix): void => {
     if (++placed > MAX_PLACED) throw new LoadError('dae', 'too-large', `the scene places more than ${formatCount(MAX_PLACED)} meshes`);
     const geometry = doc.geometry(g);
@@ -296,6 +298,7 @@ export function parseDae(bytes: Uint8Array): Parsed {
       lines += geometry.lines > 0 ? 1 : 0;
       return;
     }
+    meshes++;
     vertexTotal += geometry.count;
     if (vertexTotal > LIMITS.maxPoints) throw new LoadError('dae', 'too-large', `the scene has more than ${formatCount(LIMITS.maxPoints)} vertices; ${POINT_LIMIT_TEXT}`);
     if (triangles.length / 3 + geometry.triangles.length / 3 > LIMITS.maxFaces) throw new LoadError('dae', 'too-large', `the scene has more than ${formatCount(LIMITS.maxFaces)} triangles; ${FACE_LIMIT_TEXT}`);
@@ -355,9 +358,10 @@ export function parseDae(bytes: Uint8Array): Parsed {
   const indices = triangles.finish();
   if (indices.length === 0) throw new LoadError('dae', 'empty', lines > 0 ? 'the scene has only lines, no triangles' : 'the scene places no mesh with triangles');
   // The file says its up (<asset><up_axis>, Y_UP when it does not: SketchUp writes Z_UP): separate
-  // objects standing side by side are looked for along it (an X_UP file is left to the app).
+  // objects standing side by side are looked for along it, in a scene of several meshes (an X_UP
+  // file is left to the app).
   const asset = childNamed(root, 'asset');
   const upAxis = ((asset === undefined ? undefined : childNamed(asset, 'up_axis')?.text.trim()) ?? 'Y_UP').toUpperCase();
   const up = upAxis === 'Z_UP' ? 'z' : upAxis === 'Y_UP' ? 'y' : undefined;
-  return { ...placedMesh(world.finish(), indices, warnings, vertexTotal), ...(up === undefined ? {} : { up }) };
+  return { ...placedMesh(world.finish(), indices, warnings, vertexTotal), ...(up === undefined ? {} : sceneUp(up, meshes)) };
 }

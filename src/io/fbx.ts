@@ -67,7 +67,6 @@ export function parseFbx(bytes: Uint8Array): Parsed {
     throw new LoadError('fbx', 'malformed', `the FBX file cannot be read: ${error instanceof Error ? error.message.replace(/^THREE\.FBXLoader: /, '') : String(error)}`);
   }
   // three's loader turns a Z-up file to Y-up: its meshes are y up, along which separate objects
-  // standing side by side are looked for (finish.ts).
-  const parsed = sceneMeshes('fbx', root, 'FBX scene');
-  return parsed.kind === 'mesh' ? { ...parsed, up: 'y' } : parsed;
+  // standing side by side are looked for in a scene of several (objects.ts sceneUp).
+  return sceneMeshes('fbx', root, 'FBX scene', 'y');
 }

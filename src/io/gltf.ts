@@ -12,6 +12,7 @@
 // Refused, saying why: sparse or missing positions, a separate buffer that cannot be reached, and
 // anything outside its buffer. glTF's +Y is up by the format's definition; the app still finds the
 // up by itself (Auto), as for every format.
+import { sceneUp } from './objects';
 import { Float64Builder, Uint32Builder } from './buffers';
 import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, countOf, formatCount } from './limits';
 import { decodeDraco } from './draco';
@@ -421,7 +422,8 @@ export function parseGltf(bytes: Uint8Array, sidecar?: SidecarFiles): Parsed {
   // Each primitive read (or decoded) once, however many nodes and instances place its mesh.
   const read = new Map<string, ReturnType<typeof primitiveVertices>>();
 
-  for (const { mesh, matrix } of placedMeshes(json, data)) {
+  const placements = placedMeshes(json, data);
+  for (const { mesh, matrix } of placements) {
     const primitives = json.meshes![mesh]!.primitives ?? [];
     primitives.forEach((p, k) => {
       const what = `mesh ${mesh} primitive ${k}`;
@@ -461,6 +463,7 @@ export function parseGltf(bytes: Uint8Array, sidecar?: SidecarFiles): Parsed {
     return placedPoints(world.finish(), pointRows, warnings, vertexTotal);
   }
   if (pointRows.length > 0) warnings.push(`glTF: ${countOf(pointRows.length, 'point')} of point primitives ignored beside the triangles`);
-  // glTF is +Y up by definition: separate objects standing side by side are looked for along it.
-  return { ...placedMesh(world.finish(), indices, warnings, vertexTotal), up: 'y' };
+  // glTF is +Y up by definition: separate objects standing side by side are looked for along it,
+  // in a scene that places several meshes (objects.ts sceneUp).
+  return { ...placedMesh(world.finish(), indices, warnings, vertexTotal), ...sceneUp('y', placements.length) };
 }

@@ -1,5 +1,7 @@
 // The one place in src/io that touches three.js: running its loaders so colours come out as the
 // file's own values, and getting plain typed arrays out of what they return.
+import type { UpName } from './floor';
+import { sceneUp } from './objects';
 import { type BufferAttribute, type BufferGeometry, ColorManagement, type InterleavedBufferAttribute, type Object3D } from 'three';
 import { Float32Builder, Float64Builder, Uint32Builder } from './buffers';
 import type { FormatId } from './formats';
@@ -48,7 +50,7 @@ export function float32Attribute(geometry: BufferGeometry, name: string): Float3
 /** Every mesh with triangles under `root` (a scene a three.js loader built), placed by its world
  * matrix, as one mesh; vertex colours kept when any mesh has them (grey for the others). `what`
  * names the scene in messages ("the stage has no mesh with triangles"). */
-export function sceneMeshes(format: FormatId, root: Object3D, what: string): Parsed {
+export function sceneMeshes(format: FormatId, root: Object3D, what: string, up?: UpName): Parsed {
   root.updateMatrixWorld(true);
   const positions = new Float64Builder();
   const colors = new Float32Builder();
@@ -98,5 +100,6 @@ export function sceneMeshes(format: FormatId, root: Object3D, what: string): Par
     fileFaceCount: indices.length / 3,
     warnings: [],
     ...(offset === undefined ? {} : { offset }),
+    ...(up === undefined ? {} : sceneUp(up, meshes)),
   };
 }

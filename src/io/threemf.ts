@@ -6,6 +6,7 @@
 // three's copy of fflate, only the .model parts, each declared size checked before it is unpacked.
 // Refused with the reason: not a zip, no model part, a component or item naming an object that
 // does not exist (or that contains itself), a triangle naming a vertex past the end.
+import { sceneUp } from './objects';
 import { Float64Builder, Uint32Builder } from './buffers';
 import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, formatCount } from './limits';
 import { placedMesh } from './placed';
@@ -181,6 +182,7 @@ export function parse3mf(bytes: Uint8Array): Parsed {
   const triangles = new Uint32Builder();
   const placing = new Set<string>();
   let placed = 0;
+  let meshes = 0;
   const place = (ref: Component, transform: Transform, what: string): void => {
     if (++placed > MAX_PLACED) throw new LoadError('3mf', 'too-large', `the build places more than ${formatCount(MAX_PLACED)} objects`);
     const key = `${ref.path}#${ref.objectId}`;
@@ -198,6 +200,7 @@ export function parse3mf(bytes: Uint8Array): Parsed {
       world.push3(x * t[0]! + y * t[3]! + z * t[6]! + t[9]!, x * t[1]! + y * t[4]! + z * t[7]! + t[10]!, x * t[2]! + y * t[5]! + z * t[8]! + t[11]!);
     }
     const tri = object.triangles ?? [];
+    if (tri.length > 0) meshes++;
     for (let k = 0; k < tri.length; k++) {
       if (tri[k]! >= v.length / 3) throw new LoadError('3mf', 'out-of-range', `object ${ref.objectId} of ${ref.path}: triangle ${Math.floor(k / 3)} refers to vertex ${tri[k]} of ${formatCount(v.length / 3)}`);
     }
@@ -211,6 +214,6 @@ export function parse3mf(bytes: Uint8Array): Parsed {
   const indices = triangles.finish();
   if (indices.length === 0) throw new LoadError('3mf', 'empty', 'the build places no triangles');
   // A 3MF build stands on the printer's plate, +Z up by definition: parts side by side on it are
-  // separate objects.
-  return { ...placedMesh(world.finish(), indices, []), up: 'z' };
+  // separate objects (objects.ts sceneUp).
+  return { ...placedMesh(world.finish(), indices, []), ...sceneUp('z', meshes) };
 }

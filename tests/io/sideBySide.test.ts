@@ -1,8 +1,9 @@
 // Scene files whose format fixes the up (glTF: +Y; 3MF: +Z, the printer's plate; COLLADA: its
-// <up_axis>; FBX: y, as three's loader turns it; Blender: z, in blend.test.ts) are looked at for separate objects standing side by
-// side without a floor (finish.ts, objects.ts): a glTF scene of two boxes on the ground, a 3MF
-// plate of three parts, a SketchUp-style COLLADA set.
-// The same boxes as a PLY, whose format says nothing of the up, are one shape, as a scan is.
+// <up_axis>; FBX: y, as three's loader turns it; Blender: z, in blend.test.ts) are looked at for
+// separate objects standing side by side without a floor (finish.ts, objects.ts) when they place
+// two or more meshes (one may be a scan, which falls apart when partial): a glTF scene of two
+// boxes on the ground, a 3MF plate of three parts, a SketchUp-style COLLADA set, an FBX of two
+// props. The same boxes as a PLY, whose format says nothing of the up, are one shape, as a scan is.
 import { zipSync } from 'three/examples/jsm/libs/fflate.module.js';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { loadersReady } from '../../src/io/index';
@@ -62,18 +63,24 @@ function boxesPly(at: number[][]): Uint8Array {
   return text(`ply\nformat ascii 1.0\nelement vertex ${rows.length}\nproperty float x\nproperty float y\nproperty float z\nelement face ${faces.length}\nproperty list uchar int vertex_indices\nend_header\n${[...rows, ...faces].join('\n')}\n`);
 }
 
-/** A binary FBX of two boxes as one mesh (the loader's output is y up), `gap` apart in x. */
-function boxesFbx(upAxis: 1 | 2, gap: number): Uint8Array {
-  const vertices: number[] = [];
-  const polygons: number[][] = [];
-  for (const x of [0, 1 + gap]) {
-    const hi = upAxis === 1 ? [x + 1, 0.8, 0.6] : [x + 1, 0.6, 0.8];
-    const { vertices: v } = box([x, 0, 0], hi);
-    const base = vertices.length / 3;
-    vertices.push(...v);
-    for (const q of [[0, 2, 3, 1], [4, 5, 7, 6], [0, 1, 5, 4], [2, 6, 7, 3], [0, 4, 6, 2], [1, 3, 7, 5]]) polygons.push(q.map((c) => base + c));
+/** A binary FBX of two box meshes, `gap` apart in x (or, `oneMesh`, both boxes in one mesh, as a
+ * scan exported whole would be); the loader's output is y up. */
+function boxesFbx(upAxis: 1 | 2, gap: number, oneMesh = false): Uint8Array {
+  const quads = [[0, 2, 3, 1], [4, 5, 7, 6], [0, 1, 5, 4], [2, 6, 7, 3], [0, 4, 6, 2], [1, 3, 7, 5]];
+  const boxes = [0, 1 + gap].map((x) => box([x, 0, 0], upAxis === 1 ? [x + 1, 0.8, 0.6] : [x + 1, 0.6, 0.8]).vertices);
+  if (oneMesh) return binaryFbx(meshTree(boxes.flat(), [...quads, ...quads.map((q) => q.map((v) => v + 8))], [0, 0, 0], upAxis));
+  const [first, second] = boxes.map((v) => meshTree(v, quads, [0, 0, 0], upAxis));
+  // The second box's geometry and model under ids of their own, connected to the root too.
+  const objects = first!.find((n) => n.name === 'Objects')!.children!;
+  for (const node of second!.find((n) => n.name === 'Objects')!.children!) {
+    const id = node.properties![0]!;
+    objects.push({ ...node, properties: [{ type: 'L', value: (id.value as number) + 1 }, ...node.properties!.slice(1)] });
   }
-  return binaryFbx(meshTree(vertices, polygons, [0, 0, 0], upAxis));
+  first!.find((n) => n.name === 'Connections')!.children!.push(
+    { name: 'C', properties: [{ type: 'S', value: 'OO' }, { type: 'L', value: 1001 }, { type: 'L', value: 2001 }] },
+    { name: 'C', properties: [{ type: 'S', value: 'OO' }, { type: 'L', value: 2001 }, { type: 'L', value: 0 }] },
+  );
+  return binaryFbx(first!);
 }
 
 beforeAll(() => loadersReady(boxesFbx(1, 2)));
@@ -109,9 +116,11 @@ describe('separate objects in scene files whose format fixes the up', () => {
     expect(load('set.dae', set('Y_UP', 1), 4000).objects?.sizes.length).toBe(2);
   });
 
-  test("FBX (three's loader turns a Z-up file y up): two boxes side by side, Y-up or Z-up in the file", () => {
+  test("FBX (three's loader turns a Z-up file y up): two box meshes side by side, Y-up or Z-up in the file; one mesh of both is one shape", () => {
     expect(load('set.fbx', boxesFbx(1, 2), 4000).objects?.sizes.length).toBe(2);
     expect(load('set.fbx', boxesFbx(2, 2), 4000).objects?.sizes.length).toBe(2);
+    // A single mesh may be a scan, and a partial scan falls apart too (objects.ts sceneUp).
+    expect(load('scan.fbx', boxesFbx(1, 2, true), 4000).objects).toBeUndefined();
   });
 
   test('a format that says nothing of the up (PLY): the same boxes are one shape, as a scan without a floor is', () => {
