@@ -238,6 +238,28 @@ test('a folder holding a .gltf, its .bin and a texture: one row, read with its b
   await expect(page.getByTestId('point-count')).toHaveAttribute('data-value', String(chair.length / 3));
 });
 
+// A folder of Blender projects: each .blend (saved compressed) gets a row; the backups Blender
+// keeps beside it (.blend1, .blend2) are set aside, not classified again.
+test('a folder of Blender projects: the .blend files classified, their backups set aside', async ({ page }) => {
+  test.setTimeout(10 * 60_000);
+  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'batch-blend-')), 'projects');
+  mkdirSync(path.join(dir, 'table'), { recursive: true });
+  mkdirSync(path.join(dir, 'pair'), { recursive: true });
+  const fixture = (name: string) => readFileSync(new URL(`../tests/fixtures/loaders/blend/${name}`, import.meta.url));
+  writeFileSync(path.join(dir, 'table', 'table.blend'), fixture('table.blend'));
+  writeFileSync(path.join(dir, 'table', 'table.blend1'), fixture('table.blend'));
+  writeFileSync(path.join(dir, 'table', 'table.blend2'), fixture('table.blend'));
+  writeFileSync(path.join(dir, 'pair', 'pair.blend'), fixture('pair.blend'));
+  await openBatchMode(page);
+  await page.getByTestId('batch-folder-input').setInputFiles(dir);
+  await expect(page.getByTestId('batch-listing')).toContainText('2 files; 2 Blender backups set aside (table.blend1, table.blend2)');
+  await waitForBatch(page, 2);
+  const rows = page.getByTestId('batch-row');
+  await expect(rows).toHaveCount(2);
+  for (const k of [0, 1]) await expect(rows.nth(k)).toHaveAttribute('data-status', 'done');
+  await expect(rows.filter({ hasText: 'table.blend' })).toHaveAttribute('data-top1', 'table');
+});
+
 // A Thingiverse-style set: a zip of a chair, an airplane and a broken STL, beside a PLY. Each model
 // of the archive gets its row (the largest read first, the others queued after the listing), and
 // a row opens its own model in the viewer.
