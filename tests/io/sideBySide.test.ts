@@ -1,9 +1,10 @@
 // Scene files whose format fixes the up (glTF: +Y; 3MF: +Z, the printer's plate; COLLADA: its
-// <up_axis>; FBX: y, as three's loader turns it; Blender: z, in blend.test.ts) are looked at for
+// <up_axis>; FBX: y, as three's loader turns it; USD: its upAxis, Y when it names none; Blender:
+// z, in blend.test.ts) are looked at for
 // separate objects standing side by side without a floor (finish.ts, objects.ts) when they place
 // two or more meshes (one may be a scan, which falls apart when partial): a glTF scene of two
 // boxes on the ground, a 3MF plate of three parts, a SketchUp-style COLLADA set, an FBX of two
-// props. The same boxes as a PLY, whose format says nothing of the up, are one shape, as a scan is.
+// props, a USD stage of two. The same boxes as a PLY, whose format says nothing of the up, are one shape, as a scan is.
 import { zipSync } from 'three/examples/jsm/libs/fflate.module.js';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { loadersReady } from '../../src/io/index';
@@ -83,6 +84,25 @@ function boxesFbx(upAxis: 1 | 2, gap: number, oneMesh = false): Uint8Array {
   return binaryFbx(first!);
 }
 
+/** A USDA stage of one box mesh per offset in `at` (x), each box `height` tall along `up` ("Y"
+ * or "Z"; `upAxis` the stage's metadata, left out when undefined: USD's default is Y). */
+function boxesUsda(at: number[], up: 'Y' | 'Z', upAxis: 'Y' | 'Z' | undefined): Uint8Array {
+  const { vertices, triangles } = box([0, 0, 0], up === 'Y' ? [1, 0.8, 0.6] : [1, 0.6, 0.8]);
+  const points = Array.from({ length: 8 }, (_, v) => `(${vertices.slice(3 * v, 3 * v + 3).join(', ')})`).join(', ');
+  const meshes = at.map((x, i) => `def Xform "Box${i}"
+{
+    double3 xformOp:translate = (${x}, 0, 0)
+    uniform token[] xformOpOrder = ["xformOp:translate"]
+    def Mesh "Shape"
+    {
+        int[] faceVertexCounts = [${Array(12).fill(3).join(', ')}]
+        int[] faceVertexIndices = [${triangles.join(', ')}]
+        point3f[] points = [${points}]
+    }
+}`);
+  return text(`#usda 1.0\n${upAxis === undefined ? '' : `(\n    upAxis = "${upAxis}"\n)\n`}\n${meshes.join('\n')}\n`);
+}
+
 beforeAll(() => loadersReady(boxesFbx(1, 2)));
 
 describe('separate objects in scene files whose format fixes the up', () => {
@@ -121,6 +141,14 @@ describe('separate objects in scene files whose format fixes the up', () => {
     expect(load('set.fbx', boxesFbx(2, 2), 4000).objects?.sizes.length).toBe(2);
     // A single mesh may be a scan, and a partial scan falls apart too (objects.ts sceneUp).
     expect(load('scan.fbx', boxesFbx(1, 2, true), 4000).objects).toBeUndefined();
+  });
+
+  test('USD (its upAxis; Y when the stage names none): two box meshes side by side are two objects; one box is one shape', () => {
+    expect(load('set.usda', boxesUsda([0, 2], 'Z', 'Z'), 4000).objects?.sizes.length).toBe(2);
+    expect(load('set.usda', boxesUsda([0, 2], 'Y', 'Y'), 4000).objects?.sizes.length).toBe(2);
+    expect(load('set.usda', boxesUsda([0, 2], 'Y', undefined), 4000).objects?.sizes.length).toBe(2);
+    // One mesh may be a scan (Object Capture's USDZ holds one), and a partial scan falls apart.
+    expect(load('scan.usda', boxesUsda([0], 'Z', 'Z'), 4000).objects).toBeUndefined();
   });
 
   test('a format that says nothing of the up (PLY): the same boxes are one shape, as a scan without a floor is', () => {
