@@ -26,6 +26,7 @@ import { toLaz } from '../tests/io/lazWrite';
 import { rar5 } from '../tests/io/rarWrite';
 import { pointsVtk } from '../tests/io/vtkLegacyWrite';
 import { tdsBox, tdsFile } from '../tests/io/tdsWrite';
+import { voxelChair, voxFile } from '../tests/io/voxWrite';
 import { binaryFbx, meshTree } from '../tests/io/fbxWrite';
 
 // chair_0890: z-up it is a chair; saved y-up and read as z-up the network calls it a vase.
@@ -413,6 +414,23 @@ test('a y-up chair Draco-compressed, as a .glb and as a .drc, is read and is a c
   expect(drc).toMatchObject({ top1: 'chair', up: 'y' });
   await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'drc');
   await expect(page.getByTestId('point-count')).toHaveAttribute('data-value', String(chair.points.length / 3));
+});
+
+// Voxel artists save MagicaVoxel .vox files: a chair of voxels, turned a quarter about z by the
+// file's scene graph and coloured by its palette, is read (the surface of its voxels) and is a
+// chair, z up.
+test('a chair of voxels saved by MagicaVoxel (.vox) is read and is a chair', async ({ page }) => {
+  test.setTimeout(10 * 60_000);
+  const palette = Array.from({ length: 256 }, (_, i) => [(40 * i) % 256, 90, 200 - (i % 100), 255] as [number, number, number, number]);
+  const vox = voxFile({
+    models: [voxelChair()],
+    nodes: [{ kind: 'transform', id: 0, child: 1 }, { kind: 'group', id: 1, children: [2] }, { kind: 'transform', id: 2, child: 3, rotation: 17, translation: [5, 5, 13] }, { kind: 'shape', id: 3, model: 0 }],
+    palette,
+  });
+  await open(page, 'auto');
+  expect(await classifyFile(page, 'chair.vox', vox)).toMatchObject({ top1: 'chair', up: 'z' });
+  await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'vox');
+  await expect(page.getByTestId('format')).toContainText('MagicaVoxel mesh');
 });
 
 // Older exchange formats still handed out: a y-up table (a top on four legs) as 3DS (a model

@@ -3,10 +3,10 @@
 // bunny as the other mesh containers users bring (Draco .drc and Draco .glb, binary FBX, COLLADA,
 // 3DS, VRML97, binary VTK, a .zip, a .7z and a .tar.gz, .tar.xz, .tar.bz2 and .tar.zst holding the
 // OBJ; written by the tests' writers, Debian's 7zz and tar), a volume mesh of 1,296,000 tetrahedra
-// as VTK (read as its boundary), and a generated 1,000,000-point binary PLY and the same points as
-// E57 (scaled integers, as scanners write them), as plain LAS, as LAZ (LASzip-compressed, decoded
-// by laz-perf) and as HDF5 (h5py, gzip). Run with `npm run bench:load` (Vite's module runner
-// executes this TypeScript).
+// as VTK (read as its boundary), a ball of 8.7 million voxels as MagicaVoxel .vox, and a
+// generated 1,000,000-point binary PLY and the same points as E57 (scaled integers, as scanners
+// write them), as plain LAS, as LAZ (LASzip-compressed, decoded by laz-perf) and as HDF5 (h5py,
+// gzip). Run with `npm run bench:load` (Vite's module runner executes this TypeScript).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -20,6 +20,7 @@ import { e57File } from '../tests/io/e57Write';
 import { toLaz } from '../tests/io/lazWrite';
 import { toLas } from '../e2e/modelnet';
 import { tdsFile } from '../tests/io/tdsWrite';
+import { voxFile } from '../tests/io/voxWrite';
 import { binaryVtk } from '../tests/io/vtkLegacyWrite';
 import { binaryFbx, meshTree } from '../tests/io/fbxWrite';
 import { glbFile } from '../tests/io/generate';
@@ -144,6 +145,11 @@ for (let i = 0; i < grid; i++) {
 const volume = binaryVtk(gridPoints, tets, 4, 10);
 await bench(`1,296,000 tetrahedra as VTK (${sizes(volume)})`, 'volume.vtk', volume);
 const million = binaryPly(1_000_000);
+// MagicaVoxel's largest model: a solid ball of voxels filling 256 x 256 x 256.
+const ball: number[] = [];
+for (let z = 0; z < 256; z++) for (let y = 0; y < 256; y++) for (let x = 0; x < 256; x++) if ((x - 127.5) ** 2 + (y - 127.5) ** 2 + (z - 127.5) ** 2 <= 127.5 ** 2) ball.push(x, y, z, 1 + ((x >> 5) & 7));
+const vox = voxFile({ models: [{ size: [256, 256, 256], voxels: new Uint8Array(ball) }] });
+await bench(`a ball of ${(ball.length / 4).toLocaleString('en-US')} voxels as MagicaVoxel .vox (${sizes(vox)})`, 'ball.vox', vox);
 await bench('1,000,000-point binary PLY', 'million.ply', million);
 const cloud = PARSERS.ply(million);
 if (cloud.kind !== 'points') throw new Error('the generated PLY did not parse as points');

@@ -190,6 +190,8 @@ const TABLE = {
   // .blend1 is the backup Blender keeps of the file saved before. Saved compressed (Zstandard, or
   // gzip before 3.0), they are unpacked first (compressed.ts).
   blend: { label: 'Blender', extensions: ['blend', 'blend1'], text: false, sniff: { signature: ({ bytes }) => startsWith(bytes, 'BLENDER') } },
+  // MagicaVoxel's voxel models (vox.ts): "VOX " and a version (150, 200).
+  vox: { label: 'MagicaVoxel', extensions: ['vox'], text: false, sniff: { signature: ({ bytes }) => startsWith(bytes, 'VOX ') } },
   // Tar, 7-Zip and RAR archives holding a model (archive.ts; tar.ts, sevenZip.ts): "ustar" at byte
   // 257 (a v7 tar, without it, by its name), and the 7-Zip and RAR signatures.
   tar: { label: 'Tar archive', extensions: ['tar'], text: false, sniff: { signature: ({ bytes }) => isUstar(bytes) } },

@@ -27,6 +27,7 @@ import { parseStl } from './stl';
 import { parseX3d } from './x3d';
 import { parseTds } from './tds';
 import { parseUsd } from './usd';
+import { parseVox } from './vox';
 import { parseVtk } from './vtk';
 import { readText } from './lines';
 import type { Parsed } from './types';
@@ -57,6 +58,7 @@ export const PARSERS: Readonly<Record<FormatId, (bytes: Uint8Array) => Parsed>> 
   hdf5: (bytes) => parseHdf5(bytes),
   vtk: parseVtk,
   msh: parseGmsh,
+  vox: parseVox,
   inp: (bytes) => parseAbaqus(readText('inp', bytes)),
   bdf: (bytes) => parseNastran(readText('bdf', bytes)),
   blend: parseBlend,
