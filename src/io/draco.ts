@@ -81,13 +81,16 @@ export interface DracoGeometry {
   triangles: Uint32Array | null;
   /** r, g, b of every point in 0..1 when the data has colours (standalone files only). */
   colors?: Float32Array;
+  /** The attributes asked for by unique id (a glTF's JOINTS_0 and WEIGHTS_0), their values as
+   * float32, `components` a point; null for an id the data does not hold. */
+  extra?: Array<{ values: Float32Array; components: number } | null>;
 }
 
 /** Which attribute holds the positions: glTF names it by unique id, a .drc file by its type. */
 export type PositionOf = { uniqueId: number } | 'by-type';
 
 /** Decodes Draco data; a LoadError of `format` says why it cannot be. */
-export function decodeDraco(format: FormatId, bytes: Uint8Array, what: string, position: PositionOf): DracoGeometry {
+export function decodeDraco(format: FormatId, bytes: Uint8Array, what: string, position: PositionOf, extraIds: readonly number[] = []): DracoGeometry {
   const draco = decoderModule.get();
   if (!draco) {
     throw new LoadError(format, 'unsupported', `${what} is Draco-compressed, and the Draco decoder could not be loaded here: ${decoderModule.why()}`);
@@ -122,7 +125,13 @@ export function decodeDraco(format: FormatId, bytes: Uint8Array, what: string, p
       const color = id >= 0 ? decoder.GetAttribute(geometry, id) : null;
       if (color && color.ptr !== 0 && color.num_components() >= 3) colors = colorsOf(floats(draco, decoder, geometry, color, count * color.num_components()), color.num_components(), count);
     }
-    return { positions, count, triangles, ...(colors ? { colors } : {}) };
+    const extra = extraIds.map((id) => {
+      const found = decoder.GetAttributeByUniqueId(geometry!, id);
+      if (!found || found.ptr === 0) return null;
+      const components = found.num_components();
+      return { values: floats(draco, decoder, geometry!, found, count * components), components };
+    });
+    return { positions, count, triangles, ...(colors ? { colors } : {}), ...(extraIds.length > 0 ? { extra } : {}) };
   } catch (error) {
     if (error instanceof LoadError) throw error;
     // The decoder ran out of memory or hit a bad state: start a fresh instance for the next file.

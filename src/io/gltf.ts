@@ -7,8 +7,10 @@
 // indices as u8 / u16 / u32; meshopt-compressed bufferViews (EXT_ / KHR_meshopt_compression, as
 // gltfpack and glTF-Transform write them) decoded by meshopt.ts; Draco-compressed primitives
 // (KHR_draco_mesh_compression, as Blender, gltf-pipeline and glTF-Transform write them) decoded by
-// draco.ts; a node's instances (EXT_mesh_gpu_instancing) each placed; buffers in separate files
-// read where the caller can reach them (`SidecarFiles`). Lines are skipped with a warning.
+// draco.ts; a node's instances (EXT_mesh_gpu_instancing) each placed; skinned meshes placed by
+// their joints (JOINTS_n / WEIGHTS_n, the joints' world matrices times their inverse bind
+// matrices), not by their node, as glTF defines; buffers in separate files read where the caller
+// can reach them (`SidecarFiles`). Lines are skipped with a warning.
 // Refused, saying why: sparse or missing positions, a separate buffer that cannot be reached, and
 // anything outside its buffer. glTF's +Y is up by the format's definition; the app still finds the
 // up by itself (Auto), as for every format.
@@ -64,8 +66,10 @@ interface Json {
   bufferViews?: { buffer?: unknown; byteOffset?: unknown; byteLength?: unknown; byteStride?: unknown; extensions?: Record<string, MeshoptView | undefined> }[];
   accessors?: { bufferView?: unknown; byteOffset?: unknown; componentType?: unknown; normalized?: unknown; count?: unknown; type?: unknown; sparse?: unknown }[];
   meshes?: { primitives?: Primitive[] }[];
+  skins?: { joints?: unknown; inverseBindMatrices?: unknown }[];
   nodes?: {
     mesh?: unknown;
+    skin?: unknown;
     children?: unknown;
     matrix?: unknown;
     translation?: unknown;
@@ -77,12 +81,25 @@ interface Json {
   scene?: unknown;
 }
 
+/** The attributes of a primitive this reader uses: skinned meshes' joints and weights, up to two
+ * sets of four (JOINTS_0 / WEIGHTS_0, JOINTS_1 / WEIGHTS_1). */
+interface Attributes {
+  POSITION?: unknown;
+  JOINTS_0?: unknown;
+  WEIGHTS_0?: unknown;
+  JOINTS_1?: unknown;
+  WEIGHTS_1?: unknown;
+}
+
 interface Primitive {
-  attributes?: { POSITION?: unknown };
+  attributes?: Attributes;
   indices?: unknown;
   mode?: unknown;
-  extensions?: { [DRACO]?: { bufferView?: unknown; attributes?: { POSITION?: unknown } } };
+  extensions?: { [DRACO]?: { bufferView?: unknown; attributes?: Attributes } };
 }
+
+/** The influence sets a skinned vertex may have, by the attributes that hold them. */
+const INFLUENCES = [['JOINTS_0', 'WEIGHTS_0'], ['JOINTS_1', 'WEIGHTS_1']] as const;
 
 
 /** Deeper node trees are refused rather than walked (no exporter nests anywhere near this). */
@@ -257,7 +274,7 @@ function readAccessor(json: Json, data: Views, index: unknown, what: string, siz
   if (type === undefined || !allowed.includes(a.componentType as number)) {
     throw new LoadError('gltf', 'unsupported', `${what} (accessor ${index}) has componentType ${JSON.stringify(a.componentType)}; read are ${allowed.map((t) => COMPONENTS[t]!.name).join(', ')}`);
   }
-  const expectedType = ({ 1: 'SCALAR', 3: 'VEC3', 4: 'VEC4' } as Record<number, string>)[size];
+  const expectedType = ({ 1: 'SCALAR', 3: 'VEC3', 4: 'VEC4', 16: 'MAT4' } as Record<number, string>)[size];
   if (a.type !== expectedType) throw malformed(`${what} (accessor ${index}) is ${JSON.stringify(a.type)}, not ${expectedType}`);
   if (a.sparse !== undefined) throw new LoadError('gltf', 'unsupported', `${what} (accessor ${index}) is sparse; sparse accessors are not read`);
   const n = count(a.count, `accessor ${index}'s count`);
@@ -335,15 +352,25 @@ function instanceMatrices(json: Json, data: Views, i: number): Matrix[] {
   );
 }
 
-/** (mesh index, world matrix) for every mesh the scene places, each instance of an instanced node. */
-function placedMeshes(json: Json, data: Views): { mesh: number; matrix: Matrix }[] {
+/** A mesh the scene places: its world matrix, and the skin that deforms it (then the node's own
+ * matrix does not place it: its joints do). */
+interface Placement {
+  mesh: number;
+  matrix: Matrix;
+  skin?: number;
+}
+
+/** (mesh index, world matrix, skin) for every mesh the scene places, each instance of an instanced
+ * node; `worlds` gets the world matrix of every node the walk visits. */
+function placedMeshes(json: Json, data: Views, worlds: Map<number, Matrix>): Placement[] {
   const nodes = json.nodes ?? [];
   const meshes = json.meshes ?? [];
   const scenes = json.scenes ?? [];
   if (scenes.length === 0) return meshes.map((_, mesh) => ({ mesh, matrix: IDENTITY }));
+  const skins = json.skins ?? [];
   const sceneIndex = json.scene === undefined ? 0 : json.scene;
   if (!isIndex(sceneIndex, scenes.length)) throw malformed(`"scene" is ${JSON.stringify(json.scene)} of ${scenes.length} scenes`);
-  const out: { mesh: number; matrix: Matrix }[] = [];
+  const out: Placement[] = [];
   const visiting = new Set<number>();
   let visits = 0;
   const visit = (i: unknown, parent: Matrix): void => {
@@ -354,9 +381,12 @@ function placedMeshes(json: Json, data: Views): { mesh: number; matrix: Matrix }
     visiting.add(i);
     const node = nodes[i]!;
     const matrix = multiply(parent, localMatrix(node, i));
+    if (!worlds.has(i)) worlds.set(i, matrix);
     if (node.mesh !== undefined) {
       if (!isIndex(node.mesh, meshes.length)) throw malformed(`node ${i} refers to mesh ${JSON.stringify(node.mesh)} of ${meshes.length}`);
-      if (node.extensions?.[INSTANCING] === undefined) out.push({ mesh: node.mesh, matrix });
+      if (node.skin !== undefined && !isIndex(node.skin, skins.length)) throw malformed(`node ${i} refers to skin ${JSON.stringify(node.skin)} of ${skins.length}`);
+      if (node.skin !== undefined) out.push({ mesh: node.mesh, matrix, skin: node.skin });
+      else if (node.extensions?.[INSTANCING] === undefined) out.push({ mesh: node.mesh, matrix });
       else {
         for (const instance of instanceMatrices(json, data, i)) {
           if (out.length >= MAX_VISITS) throw new LoadError('gltf', 'too-large', `the scene places more than ${formatCount(MAX_VISITS)} meshes`);
@@ -376,6 +406,65 @@ function placedMeshes(json: Json, data: Views): { mesh: number; matrix: Matrix }
   return out;
 }
 
+/** A node's world matrix: the scene walk's, or (a joint outside the scene's tree) from its parents. */
+function nodeWorld(json: Json, i: number, worlds: Map<number, Matrix>): Matrix {
+  const known = worlds.get(i);
+  if (known !== undefined) return known;
+  const nodes = json.nodes ?? [];
+  const parentOf = (child: number) => nodes.findIndex((n) => Array.isArray(n.children) && n.children.includes(child));
+  const chain: number[] = [];
+  for (let at = i; at >= 0 && !worlds.has(at); at = parentOf(at)) {
+    if (chain.includes(at) || chain.length >= MAX_DEPTH) throw malformed(`node ${i}'s parents do not end at a root`);
+    chain.push(at);
+  }
+  let matrix = worlds.get(parentOf(chain[chain.length - 1]!)) ?? IDENTITY;
+  for (const at of chain.reverse()) {
+    matrix = multiply(matrix, localMatrix(nodes[at]!, at));
+    worlds.set(at, matrix);
+  }
+  return matrix;
+}
+
+/** Skin `s`'s joint matrices: each joint's world matrix times its inverse bind matrix. */
+function jointMatrices(json: Json, data: Views, s: number, worlds: Map<number, Matrix>): Matrix[] {
+  const skin = json.skins![s]!;
+  const nodes = json.nodes ?? [];
+  if (!Array.isArray(skin.joints) || skin.joints.length === 0) throw malformed(`skin ${s} lists no joints`);
+  const joints = skin.joints as unknown[];
+  const inverse = skin.inverseBindMatrices === undefined ? undefined : readAccessor(json, data, skin.inverseBindMatrices, `skin ${s}'s inverseBindMatrices`, 16, [5126]);
+  if (inverse !== undefined && inverse.count < joints.length) throw malformed(`skin ${s} has ${joints.length} joints but ${inverse.count} inverse bind matrices`);
+  return joints.map((j, k) => {
+    if (!isIndex(j, nodes.length)) throw malformed(`skin ${s}'s joint ${k} refers to node ${JSON.stringify(j)} of ${nodes.length}`);
+    const world = nodeWorld(json, j, worlds);
+    return inverse === undefined ? world : multiply(world, Array.from(inverse.values.subarray(16 * k, 16 * k + 16)));
+  });
+}
+
+/** A skinned primitive's joints and weights, four a vertex a set; empty when it has none. */
+type Influences = Array<{ joints: ArrayLike<number>; weights: ArrayLike<number> }>;
+
+/** Appends `count` vertices of `xyz` deformed by the joints: each the weighted sum of its joints'
+ * matrices applied to it, the weights scaled to sum to 1 (all zero: joint 0's alone, as three.js
+ * does). */
+function pushSkinned(out: Float64Builder, joints: Matrix[], xyz: ArrayLike<number>, count: number, influences: Influences, what: string): void {
+  for (let i = 0; i < count; i++) {
+    let total = 0;
+    for (const { weights } of influences) for (let k = 0; k < 4; k++) total += weights[4 * i + k]!;
+    const [vx, vy, vz] = [xyz[3 * i]!, xyz[3 * i + 1]!, xyz[3 * i + 2]!];
+    let [x, y, z] = [0, 0, 0];
+    const add = (j: number, w: number) => {
+      const m = joints[j];
+      if (m === undefined) throw malformed(`${what}: vertex ${formatCount(i)} is weighted to joint ${j}; its skin has ${joints.length}`);
+      x += w * (m[0]! * vx + m[4]! * vy + m[8]! * vz + m[12]!);
+      y += w * (m[1]! * vx + m[5]! * vy + m[9]! * vz + m[13]!);
+      z += w * (m[2]! * vx + m[6]! * vy + m[10]! * vz + m[14]!);
+    };
+    if (!(total > 0)) add(0, 1);
+    else for (const set of influences) for (let k = 0; k < 4; k++) if (set.weights[4 * i + k] !== 0) add(set.joints[4 * i + k]!, set.weights[4 * i + k]! / total);
+    out.push3(x, y, z);
+  }
+}
+
 /** Triangles of a primitive's vertex order, for modes 4 (list), 5 (strip) and 6 (fan). */
 function triangleCorners(mode: number, order: ArrayLike<number>, push: (a: number, b: number, c: number) => void): void {
   const n = order.length;
@@ -386,28 +475,42 @@ function triangleCorners(mode: number, order: ArrayLike<number>, push: (a: numbe
 
 /** A primitive's vertices (x, y, z each) and the order its indices give them, every index checked:
  * read through its accessors, or decoded from its Draco data. */
-function primitiveVertices(json: Json, data: Views, p: Primitive, mode: number, what: string): { values: ArrayLike<number>; count: number; order: ArrayLike<number> } {
+function primitiveVertices(json: Json, data: Views, p: Primitive, mode: number, what: string, skinned: boolean): { values: ArrayLike<number>; count: number; order: ArrayLike<number>; influences: Influences } {
   let vertices: { values: ArrayLike<number>; count: number; order: Float64Array | Uint32Array | null };
+  const influences: Influences = [];
   const draco = p.extensions?.[DRACO];
   if (draco === undefined) {
     if (p.attributes?.POSITION === undefined) throw malformed(`${what} has no POSITION`);
     const pos = readAccessor(json, data, p.attributes.POSITION, `${what}'s POSITION`, 3, [5126, 5120, 5121, 5122, 5123]);
     const order = p.indices === undefined ? null : readAccessor(json, data, p.indices, `${what}'s indices`, 1, [5121, 5123, 5125]).values;
     vertices = { values: pos.values, count: pos.count, order };
+    for (const [j, w] of skinned ? INFLUENCES : []) {
+      if (p.attributes[j] === undefined || p.attributes[w] === undefined) continue;
+      const joints = readAccessor(json, data, p.attributes[j], `${what}'s ${j}`, 4, [5121, 5123]);
+      const weights = readAccessor(json, data, p.attributes[w], `${what}'s ${w}`, 4, [5126, 5121, 5123]);
+      if (joints.count !== pos.count || weights.count !== pos.count) throw malformed(`${what}'s ${j} and ${w} hold ${joints.count} and ${weights.count} elements for its ${pos.count} vertices`);
+      influences.push({ joints: joints.values, weights: weights.values });
+    }
   } else {
     const views = json.bufferViews ?? [];
     if (!isIndex(draco.bufferView, views.length)) throw malformed(`${what}'s Draco data refers to bufferView ${JSON.stringify(draco.bufferView)} of ${views.length}`);
     const id = draco.attributes?.POSITION;
     if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) throw malformed(`${what}'s Draco data names no POSITION attribute`);
     if (mode !== 0 && mode !== 4) throw new LoadError('gltf', 'unsupported', `${what} is Draco-compressed with mode ${JSON.stringify(mode)}; KHR_draco_mesh_compression defines triangle lists and points only`);
-    const decoded = decodeDraco('gltf', data.view(draco.bufferView), `${what}'s Draco data`, { uniqueId: id });
+    const sets = skinned ? INFLUENCES.filter(([j, w]) => typeof draco.attributes?.[j] === 'number' && typeof draco.attributes[w] === 'number') : [];
+    const decoded = decodeDraco('gltf', data.view(draco.bufferView), `${what}'s Draco data`, { uniqueId: id }, sets.flatMap(([j, w]) => [draco.attributes![j] as number, draco.attributes![w] as number]));
+    sets.forEach(([j, w], k) => {
+      const [joints, weights] = [decoded.extra![2 * k], decoded.extra![2 * k + 1]];
+      if (joints?.components !== 4 || weights?.components !== 4) throw malformed(`${what}'s Draco data holds no four-component ${j} and ${w}`);
+      influences.push({ joints: joints.values, weights: weights.values });
+    });
     if (mode === 4 && decoded.triangles === null) throw malformed(`${what} holds triangles, but its Draco data is a point cloud`);
     vertices = { values: decoded.positions, count: decoded.count, order: mode === 0 ? null : decoded.triangles };
   }
   const { values, count, order } = vertices;
   const bad = order?.findIndex((v) => v >= count) ?? -1;
   if (bad >= 0) throw new LoadError('gltf', 'out-of-range', `${what}: index ${bad} refers to vertex ${order![bad]} of ${formatCount(count)}`);
-  return { values, count, order: order ?? Array.from({ length: count }, (_, i) => i) };
+  return { values, count, order: order ?? Array.from({ length: count }, (_, i) => i), influences };
 }
 
 export function parseGltf(bytes: Uint8Array, sidecar?: SidecarFiles): Parsed {
@@ -422,8 +525,13 @@ export function parseGltf(bytes: Uint8Array, sidecar?: SidecarFiles): Parsed {
   // Each primitive read (or decoded) once, however many nodes and instances place its mesh.
   const read = new Map<string, ReturnType<typeof primitiveVertices>>();
 
-  const placements = placedMeshes(json, data);
-  for (const { mesh, matrix } of placements) {
+  const worlds = new Map<number, Matrix>();
+  const placements = placedMeshes(json, data, worlds);
+  const skinJoints = new Map<number, Matrix[]>();
+  for (const { mesh, matrix, skin } of placements) {
+    let joints: Matrix[] | undefined;
+    if (skin !== undefined && !skinJoints.has(skin)) skinJoints.set(skin, jointMatrices(json, data, skin, worlds));
+    if (skin !== undefined) joints = skinJoints.get(skin);
     const primitives = json.meshes![mesh]!.primitives ?? [];
     primitives.forEach((p, k) => {
       const what = `mesh ${mesh} primitive ${k}`;
@@ -433,12 +541,16 @@ export function parseGltf(bytes: Uint8Array, sidecar?: SidecarFiles): Parsed {
         skippedLines++;
         return;
       }
-      let pos = read.get(`${mesh}/${k}`);
-      if (pos === undefined) read.set(`${mesh}/${k}`, (pos = primitiveVertices(json, data, p, mode, what)));
+      const key = `${mesh}/${k}/${skin !== undefined}`;
+      let pos = read.get(key);
+      if (pos === undefined) read.set(key, (pos = primitiveVertices(json, data, p, mode, what, skin !== undefined)));
       vertexTotal += pos.count;
       if (vertexTotal > LIMITS.maxPoints) throw new LoadError('gltf', 'too-large', `the file has more than ${formatCount(LIMITS.maxPoints)} vertices; ${POINT_LIMIT_TEXT}`);
       const base = world.length / 3;
-      pushTransformed(world, matrix, pos.values, pos.count);
+      // A skinned mesh is placed by its joints (in their pose as the file's nodes give it), not by
+      // its node's matrix, as glTF defines; a primitive without weights by the node.
+      if (joints !== undefined && pos.influences.length > 0) pushSkinned(world, joints, pos.values, pos.count, pos.influences, what);
+      else pushTransformed(world, matrix, pos.values, pos.count);
       const { order } = pos;
       primitiveCount++;
       if (mode === 0) {

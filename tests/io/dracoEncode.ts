@@ -23,6 +23,7 @@ interface EncoderModule {
   DracoInt8Array: new () => { GetValue(i: number): number };
   POSITION: number;
   COLOR: number;
+  GENERIC: number;
   MESH_SEQUENTIAL_ENCODING: number;
   destroy(o: object): void;
 }
@@ -37,9 +38,11 @@ export interface DracoInput {
   /** r, g, b (0..255) a point. */
   colors?: Uint8Array;
   bits?: number;
+  /** Other attributes (a glTF's JOINTS_0, WEIGHTS_0), stored as GENERIC floats, unquantised. */
+  generic?: Array<{ values: Float32Array; components: number }>;
 }
 
-export async function encodeDraco({ positions, triangles, colors, bits = 14 }: DracoInput): Promise<{ bytes: Uint8Array; positionId: number }> {
+export async function encodeDraco({ positions, triangles, colors, bits = 14, generic = [] }: DracoInput): Promise<{ bytes: Uint8Array; positionId: number; genericIds: number[] }> {
   const draco = await encoderModule();
   const count = positions.length / 3;
   const isMesh = triangles !== undefined;
@@ -53,6 +56,9 @@ export async function encodeDraco({ positions, triangles, colors, bits = 14 }: D
     positionId = builder.AddFloatAttribute(geometry, draco.POSITION, count, 3, positions);
   }
   if (colors) builder.AddUInt8Attribute(geometry, draco.COLOR, count, 3, colors);
+  const genericIds = generic.map(({ values, components }) =>
+    isMesh ? builder.AddFloatAttributeToMesh(geometry, draco.GENERIC, count, components, values) : builder.AddFloatAttribute(geometry, draco.GENERIC, count, components, values),
+  );
   const enc = new draco.Encoder();
   enc.SetAttributeQuantization(draco.POSITION, bits);
   // Sequential keeps the mesh's vertex order, so the decoded triangles can be compared directly.
@@ -63,5 +69,5 @@ export async function encodeDraco({ positions, triangles, colors, bits = 14 }: D
   const bytes = new Uint8Array(length);
   for (let i = 0; i < length; i++) bytes[i] = out.GetValue(i) & 0xff;
   for (const o of [out, enc, geometry, builder]) draco.destroy(o);
-  return { bytes, positionId };
+  return { bytes, positionId, genericIds };
 }
