@@ -7,7 +7,9 @@
 // indices as u8 / u16 / u32; meshopt-compressed bufferViews (EXT_ / KHR_meshopt_compression, as
 // gltfpack and glTF-Transform write them) decoded by meshopt.ts; Draco-compressed primitives
 // (KHR_draco_mesh_compression, as Blender, gltf-pipeline and glTF-Transform write them) decoded by
-// draco.ts; a node's instances (EXT_mesh_gpu_instancing) each placed; skinned meshes placed by
+// draco.ts; Gaussian splats (KHR_gaussian_splatting: points with their opacity, or an SPZ stream,
+// KHR_gaussian_splatting_compression_spz_2, read by spz.ts); a node's instances
+// (EXT_mesh_gpu_instancing) each placed; skinned meshes placed by
 // their joints (JOINTS_n / WEIGHTS_n, the joints' world matrices times their inverse bind
 // matrices), not by their node, as glTF defines; buffers in separate files read where the caller
 // can reach them (`SidecarFiles`). Lines are skipped with a warning.
@@ -19,6 +21,7 @@ import { Float64Builder, Uint32Builder } from './buffers';
 import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, countOf, formatCount } from './limits';
 import { decodeDraco } from './draco';
 import { decodeMeshopt, meshoptUnavailable } from './meshopt';
+import { parseSpz } from './spz';
 import { IDENTITY, type Matrix, multiply, pushTransformed } from './matrix';
 import { placedMesh, placedPoints } from './placed';
 import { quote } from './text';
@@ -92,11 +95,20 @@ interface Attributes {
 }
 
 interface Primitive {
-  attributes?: Attributes;
+  attributes?: Attributes & { [OPACITY]?: unknown };
   indices?: unknown;
   mode?: unknown;
-  extensions?: { [DRACO]?: { bufferView?: unknown; attributes?: Attributes } };
+  extensions?: {
+    [DRACO]?: { bufferView?: unknown; attributes?: Attributes };
+    [SPLATS]?: { extensions?: { [SPLATS_SPZ]?: { bufferView?: unknown } } };
+  };
 }
+
+/** Gaussian splats as points (KHR_gaussian_splatting): each splat's opacity, 0..1, in an attribute
+ * of its own, or the whole primitive in an SPZ stream (KHR_gaussian_splatting_compression_spz_2). */
+const SPLATS = 'KHR_gaussian_splatting';
+const SPLATS_SPZ = 'KHR_gaussian_splatting_compression_spz_2';
+const OPACITY = 'KHR_gaussian_splatting:OPACITY';
 
 /** The influence sets a skinned vertex may have, by the attributes that hold them. */
 const INFLUENCES = [['JOINTS_0', 'WEIGHTS_0'], ['JOINTS_1', 'WEIGHTS_1']] as const;
@@ -475,15 +487,24 @@ function triangleCorners(mode: number, order: ArrayLike<number>, push: (a: numbe
 
 /** A primitive's vertices (x, y, z each) and the order its indices give them, every index checked:
  * read through its accessors, or decoded from its Draco data. */
-function primitiveVertices(json: Json, data: Views, p: Primitive, mode: number, what: string, skinned: boolean): { values: ArrayLike<number>; count: number; order: ArrayLike<number>; influences: Influences } {
+function primitiveVertices(json: Json, data: Views, p: Primitive, mode: number, what: string, skinned: boolean): { values: ArrayLike<number>; count: number; order: ArrayLike<number>; influences: Influences; opacity?: ArrayLike<number> } {
   let vertices: { values: ArrayLike<number>; count: number; order: Float64Array | Uint32Array | null };
   const influences: Influences = [];
   const draco = p.extensions?.[DRACO];
+  const splats = mode === 0 ? p.extensions?.[SPLATS] : undefined;
+  const spz = splats?.extensions?.[SPLATS_SPZ];
+  if (spz !== undefined) return spzSplats(json, data, spz.bufferView, what);
+  let opacity: ArrayLike<number> | undefined;
   if (draco === undefined) {
     if (p.attributes?.POSITION === undefined) throw malformed(`${what} has no POSITION`);
     const pos = readAccessor(json, data, p.attributes.POSITION, `${what}'s POSITION`, 3, [5126, 5120, 5121, 5122, 5123]);
     const order = p.indices === undefined ? null : readAccessor(json, data, p.indices, `${what}'s indices`, 1, [5121, 5123, 5125]).values;
     vertices = { values: pos.values, count: pos.count, order };
+    if (splats !== undefined && p.attributes[OPACITY] !== undefined) {
+      const read = readAccessor(json, data, p.attributes[OPACITY], `${what}'s ${OPACITY}`, 1, [5126, 5121, 5123]);
+      if (read.count !== pos.count) throw malformed(`${what}'s ${OPACITY} holds ${read.count} values for its ${pos.count} splats`);
+      opacity = read.values;
+    }
     for (const [j, w] of skinned ? INFLUENCES : []) {
       if (p.attributes[j] === undefined || p.attributes[w] === undefined) continue;
       const joints = readAccessor(json, data, p.attributes[j], `${what}'s ${j}`, 4, [5121, 5123]);
@@ -510,7 +531,31 @@ function primitiveVertices(json: Json, data: Views, p: Primitive, mode: number, 
   const { values, count, order } = vertices;
   const bad = order?.findIndex((v) => v >= count) ?? -1;
   if (bad >= 0) throw new LoadError('gltf', 'out-of-range', `${what}: index ${bad} refers to vertex ${order![bad]} of ${formatCount(count)}`);
-  return { values, count, order: order ?? Array.from({ length: count }, (_, i) => i), influences };
+  return { values, count, order: order ?? Array.from({ length: count }, (_, i) => i), influences, ...(opacity === undefined ? {} : { opacity }) };
+}
+
+/** A splat primitive compressed as SPZ (KHR_gaussian_splatting_compression_spz_2): the bufferView
+ * holds an .spz stream, read by spz.ts. SPZ stores right-up-back axes and the extension has the
+ * stream written from glTF's left-up-front ones, so x and z are turned back. */
+function spzSplats(json: Json, data: Views, bufferView: unknown, what: string): { values: Float64Array; count: number; order: ArrayLike<number>; influences: Influences; opacity: ArrayLike<number> } {
+  const views = json.bufferViews ?? [];
+  if (!isIndex(bufferView, views.length)) throw malformed(`${what}'s SPZ data refers to bufferView ${JSON.stringify(bufferView)} of ${views.length}`);
+  let parsed: Parsed;
+  try {
+    parsed = parseSpz(data.view(bufferView));
+  } catch (error) {
+    if (error instanceof LoadError) throw new LoadError('gltf', error.reason, `${what}'s SPZ data: ${error.message.replace(/^SPZ: /, '')}`);
+    throw error;
+  }
+  if (parsed.kind !== 'points' || parsed.opacity === undefined) throw malformed(`${what}'s SPZ data holds no splats`);
+  const { positions, count } = parsed.cloud;
+  const values = new Float64Array(3 * count);
+  for (let i = 0; i < count; i++) {
+    values[3 * i] = -positions[3 * i]!;
+    values[3 * i + 1] = positions[3 * i + 1]!;
+    values[3 * i + 2] = -positions[3 * i + 2]!;
+  }
+  return { values, count, order: Array.from({ length: count }, (_, i) => i), influences: [], opacity: parsed.opacity };
 }
 
 export function parseGltf(bytes: Uint8Array, sidecar?: SidecarFiles): Parsed {
@@ -519,6 +564,9 @@ export function parseGltf(bytes: Uint8Array, sidecar?: SidecarFiles): Parsed {
   const world = new Float64Builder();
   const triangles = new Uint32Builder();
   const pointRows: number[] = [];
+  // Each point's opacity (1 for plain points); kept when a primitive holds Gaussian splats.
+  const pointOpacity: number[] = [];
+  let splatPrimitives = 0;
   let skippedLines = 0;
   let primitiveCount = 0;
   let vertexTotal = 0;
@@ -554,7 +602,11 @@ export function parseGltf(bytes: Uint8Array, sidecar?: SidecarFiles): Parsed {
       const { order } = pos;
       primitiveCount++;
       if (mode === 0) {
-        for (let i = 0; i < order.length; i++) pointRows.push(base + order[i]!);
+        if (pos.opacity !== undefined) splatPrimitives++;
+        for (let i = 0; i < order.length; i++) {
+          pointRows.push(base + order[i]!);
+          pointOpacity.push(pos.opacity === undefined ? 1 : pos.opacity[order[i]!]!);
+        }
         return;
       }
       // A mirroring transform (negative determinant) turns the winding; sampling ignores it.
@@ -572,7 +624,9 @@ export function parseGltf(bytes: Uint8Array, sidecar?: SidecarFiles): Parsed {
   }
   const indices = triangles.finish();
   if (indices.length === 0) {
-    return placedPoints(world.finish(), pointRows, warnings, vertexTotal);
+    const points = placedPoints(world.finish(), pointRows, warnings, vertexTotal);
+    // Gaussian splats: the nearly transparent ones are left out as for every splat file (finish.ts).
+    return splatPrimitives > 0 && points.kind === 'points' ? { ...points, opacity: new Float32Array(pointOpacity) } : points;
   }
   if (pointRows.length > 0) warnings.push(`glTF: ${countOf(pointRows.length, 'point')} of point primitives ignored beside the triangles`);
   // glTF is +Y up by definition: separate objects standing side by side are looked for along it,
