@@ -5,7 +5,7 @@
 // four vertices, turns the mesh into a triangle soup when faces carry colours, and converts
 // colours into linear space; all three would have to be undone here.
 import { Uint32Builder } from './buffers';
-import { LIMITS, countOf, everyKthRecord, formatCount, readOneInK, stepFor } from './limits';
+import { FACE_LIMIT_TEXT, LIMITS, countOf, everyKthRecord, formatCount, readOneInK, stepFor } from './limits';
 import { checkLineLengths } from './lines';
 import { beyondFloat32, showToken } from './numbers';
 import { checkByteOrder } from './plyByteOrder';
@@ -92,12 +92,10 @@ function readListCount(source: PlyValueSource, type: PlyScalar, element: PlyElem
   if (n !== undefined && n < 0) {
     throw new LoadError('ply', 'malformed', `${element.name} ${index}: negative list length ${n}`);
   }
-  if (n !== undefined && n > LIMITS.maxListLength) {
-    throw new LoadError(
-      'ply',
-      'too-large',
-      `${element.name} ${index}: list length ${formatCount(n)}; the limit is ${formatCount(LIMITS.maxListLength)} (LIMITS.maxListLength)`,
-    );
+  // A triangle strip may hold a whole mesh: up to LIMITS.maxFaces triangles, and its restarts.
+  const [limit, name] = element.name === 'tristrips' ? [2 * LIMITS.maxFaces, '2 x LIMITS.maxFaces'] : [LIMITS.maxListLength, 'LIMITS.maxListLength'];
+  if (n !== undefined && n > limit) {
+    throw new LoadError('ply', 'too-large', `${element.name} ${index}: list length ${formatCount(n)}; the limit is ${formatCount(limit)} (${name})`);
   }
   return n;
 }
@@ -271,7 +269,21 @@ interface Faces {
   skipped: number;
 }
 
-function readFaces(element: PlyElement, listIndex: number, vertexCount: number, body: Body): Faces {
+/** The triangles of one triangle strip: each vertex from the third on makes one with the two
+ * before it, every other one turned to keep the winding; those with a repeated vertex (the joins
+ * strips use) are left out. */
+function addStrip(strip: readonly number[], triangles: Uint32Builder): void {
+  for (let k = 2; k < strip.length; k++) {
+    const [a, b, c] = k % 2 === 0 ? [strip[k - 2]!, strip[k - 1]!, strip[k]!] : [strip[k - 1]!, strip[k - 2]!, strip[k]!];
+    if (a === b || b === c || a === c) continue;
+    if (triangles.length / 3 >= LIMITS.maxFaces) throw new LoadError('ply', 'too-large', `the triangle strips hold more than ${formatCount(LIMITS.maxFaces)} triangles; ${FACE_LIMIT_TEXT}`);
+    triangles.push3(a, b, c);
+  }
+}
+
+/** The triangles of a 'face' element (each list a polygon, fan-triangulated) or of a 'tristrips'
+ * element (`strips`: each list strips separated by -1). */
+function readFaces(element: PlyElement, listIndex: number, vertexCount: number, body: Body, strips: boolean): Faces {
   const props = element.properties;
   const triangles = new Uint32Builder(plausibleCount(element, body) * 3);
   const polygon: number[] = [];
@@ -292,14 +304,23 @@ function readFaces(element: PlyElement, listIndex: number, vertexCount: number, 
         for (let j = 0; j < n; j++) {
           const index = source.read(prop.type);
           if (index === undefined) throw truncated(element, i);
+          if (strips && index === -1) {
+            addStrip(polygon, triangles);
+            polygon.length = 0;
+            continue;
+          }
           if (index < 0 || index >= vertexCount) {
             throw new LoadError(
               'ply',
               'out-of-range',
-              `face ${i} refers to vertex ${index} of ${formatCount(vertexCount)} (valid: 0 to ${vertexCount - 1})`,
+              `${strips ? 'triangle strip' : 'face'} ${i} refers to vertex ${index} of ${formatCount(vertexCount)} (valid: 0 to ${vertexCount - 1}${strips ? ', or -1 between strips' : ''})`,
             );
           }
           polygon.push(index);
+        }
+        if (strips) {
+          addStrip(polygon, triangles);
+          continue;
         }
         if (n < 3) {
           skipped++;
@@ -369,7 +390,7 @@ function readBody(header: PlyHeader, bytes: Uint8Array): { vertices: Vertices; f
   // one means the header's counts are not the file's.
   for (const element of header.elements) {
     if (element === header.vertex) vertices = readVertices(element, body);
-    else if (element === header.face) faces = readFaces(element, header.faceListIndex, header.vertex.count, body);
+    else if (element === header.face) faces = readFaces(element, header.faceListIndex, header.vertex.count, body, element.name === 'tristrips');
     else skipElement(element, body);
   }
   checkNothingAfter(header, body);
@@ -410,7 +431,8 @@ export function parsePly(bytes: Uint8Array): Parsed {
         faceCount: faces.indices.length / 3,
       },
       fileVertexCount: vertexCount,
-      fileFaceCount: face.count,
+      // Strips count as the triangles they make.
+      fileFaceCount: face.name === 'tristrips' ? faces.indices.length / 3 : face.count,
       warnings,
       offset: vertices.offset,
     };

@@ -60,6 +60,8 @@ export interface PlyHeader {
   encoding: PlyEncoding;
   elements: PlyElement[];
   vertex: PlyElement;
+  /** The 'face' element, or (when there is none) a 'tristrips' element: triangle strips, -1
+   * between strips, as vrip and the Digital Michelangelo models store meshes. */
   face?: PlyElement;
   /** Index of the face element's vertex-index list among its properties. */
   faceListIndex: number;
@@ -219,7 +221,7 @@ export function parsePlyHeader(bytes: Uint8Array, vertexLimit: number = LIMITS.m
   }
   if (vertex.count > vertexLimit) throw tooManyVertices(vertex.count);
 
-  const face = elements.find((e) => e.name === 'face');
+  const face = elements.find((e) => e.name === 'face') ?? elements.find((e) => e.name === 'tristrips');
   let faceListIndex = -1;
   if (face !== undefined) {
     if (face.count > LIMITS.maxFaces) {
@@ -228,9 +230,9 @@ export function parsePlyHeader(bytes: Uint8Array, vertexLimit: number = LIMITS.m
     const lists = face.properties.map((p, i) => ({ p, i })).filter(({ p }) => p.countType !== undefined);
     const named = lists.find(({ p }) => p.name === 'vertex_indices' || p.name === 'vertex_index');
     const chosen = named ?? lists[0];
-    if (chosen === undefined) throw malformed(`the face element has no list of vertex indices`);
+    if (chosen === undefined) throw malformed(`the ${face.name} element has no list of vertex indices`);
     if (!isIntegerType(chosen.p.type)) {
-      throw malformed(`the face list '${chosen.p.name}' holds ${chosen.p.type} values, not integers`);
+      throw malformed(`the ${face.name} list '${chosen.p.name}' holds ${chosen.p.type} values, not integers`);
     }
     faceListIndex = chosen.i;
   }

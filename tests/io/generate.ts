@@ -48,6 +48,8 @@ export interface PlySpec {
   declaredVertices?: number;
   declaredFaces?: number;
   comments?: string[];
+  /** The faces' element name: 'face', or 'tristrips' (each list strips, -1 between them). */
+  faceElement?: string;
 }
 
 export function plyFile(spec: PlySpec): Uint8Array {
@@ -56,7 +58,7 @@ export function plyFile(spec: PlySpec): Uint8Array {
   lines.push(`element vertex ${spec.declaredVertices ?? spec.vertices.length}`);
   for (const [name, type] of spec.vertexProps) lines.push(`property ${type} ${name}`);
   if (spec.faces !== undefined) {
-    lines.push(`element face ${spec.declaredFaces ?? spec.faces.length}`);
+    lines.push(`element ${spec.faceElement ?? 'face'} ${spec.declaredFaces ?? spec.faces.length}`);
     lines.push(`property list ${countType} ${indexType} vertex_indices`);
   }
   lines.push('end_header', '');

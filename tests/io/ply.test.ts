@@ -6,6 +6,7 @@ import {
   b9NoFacesPly, b9TrainingPly, buildingPly, coloredTetraPly, cubeBinaryPly, cubePly, floatColorPly, fourPointsPly,
   listInVertexPly, spherePly, STRAY_HEADER_LINE, strayHeaderLinePly, truncatedPondPly,
 } from './fixtures/ply';
+import { parsePly } from '../../src/io/ply';
 import { expectError, expectWellFormed, load } from './expectLoad';
 import { type PlyType, concat, plyFile, text } from './generate';
 
@@ -158,6 +159,27 @@ describe('PLY, generated', () => {
       expect(r.cloud.positions.filter((_, i) => i % 3 === 2).every((z) => z === 0)).toBe(true);
       expect(r.bounds.max[0]).toBeGreaterThan(4); // the triangle [1, 5, 2] is sampled too
     }
+  });
+
+  test("triangle strips (a 'tristrips' element, as vrip and the Digital Michelangelo models store meshes): -1 between strips, every other triangle turned, joins left out", () => {
+    // A 2 x 4 grid of vertices: row y = 0 is 0..3, row y = 1 is 4..7.
+    const vertices = [0, 1, 2, 3].map((x) => [x, 0, 0]).concat([0, 1, 2, 3].map((x) => [x, 1, 0]));
+    // One strip over the first two cells, a restart, then one over the last cell joined by a
+    // repeated vertex (a degenerate triangle, left out).
+    const strips = [[0, 4, 1, 5, 2, -1, 2, 2, 6, 3, 7]];
+    // As OpenGL draws a strip: (k-2, k-1, k) for even k from its start, (k-1, k-2, k) for odd k.
+    const faces = [[0, 4, 1], [1, 4, 5], [1, 5, 2], [6, 2, 3], [6, 3, 7]];
+    for (const encoding of encodings) {
+      const parsed = parsePly(plyFile({ encoding, vertexProps: XYZ_FLOAT, vertices, faces: strips, faceElement: 'tristrips' }));
+      if (parsed.kind !== 'mesh') throw new Error('expected a mesh');
+      expect(Array.from(parsed.mesh.indices)).toEqual(faces.flat());
+      expect([parsed.fileFaceCount, parsed.warnings]).toEqual([5, []]);
+    }
+    const r = load('strips.ply', plyFile({ encoding: 'binary_little_endian', vertexProps: XYZ_FLOAT, vertices, faces: strips, faceElement: 'tristrips' }));
+    expect([r.kind, r.faceCount]).toEqual(['mesh', 5]);
+    expectError('oob.ply', plyFile({ encoding: 'ascii', vertexProps: XYZ_FLOAT, vertices, faces: [[0, 4, 9]], faceElement: 'tristrips' }), 'out-of-range', 'PLY: triangle strip 0 refers to vertex 9 of 8 (valid: 0 to 7, or -1 between strips)');
+    // -1 is only a restart in strips: in a face it is out of range.
+    expectError('neg.ply', plyFile({ encoding: 'ascii', vertexProps: XYZ_FLOAT, vertices, faces: [[0, 4, -1]] }), 'out-of-range', 'PLY: face 0 refers to vertex -1 of 8 (valid: 0 to 7)');
   });
 
   test('faces with fewer than 3 vertices are skipped with a warning', () => {

@@ -120,6 +120,25 @@ def _triangulate(polys: list[list[int]]) -> Optional[np.ndarray]:
     return np.array(tris, np.int64) if tris else None
 
 
+def _strips(lists: list[list[int]]) -> Optional[np.ndarray]:
+    """Triangle strips ('tristrips' PLY elements; -1 between strips), as src/io/ply.ts reads them:
+    (k-2, k-1, k) for even k from a strip's start, (k-1, k-2, k) for odd k, joins (a repeated
+    vertex) left out."""
+    tris = []
+    for values in lists:
+        strip: list[int] = []
+        for v in list(values) + [-1]:
+            if v != -1:
+                strip.append(v)
+                continue
+            for k in range(2, len(strip)):
+                t = (strip[k - 2], strip[k - 1], strip[k]) if k % 2 == 0 else (strip[k - 1], strip[k - 2], strip[k])
+                if len(set(t)) == 3:
+                    tris.append(t)
+            strip = []
+    return np.array(tris, np.int64) if tris else None
+
+
 def _read_obj(path: Path) -> tuple[np.ndarray, Optional[np.ndarray]]:
     verts, polys = [], []
     for ln, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
@@ -226,10 +245,10 @@ def _collect(path, name, props, rows, verts, faces, tables):
         except ValueError:
             raise ValueError(f"PLY {path}: vertex element lacks x, y or z") from None
         verts = np.array([[r[c] for c in cols] for r in rows], np.float64).reshape(-1, 3)
-    elif name == "face":
+    elif name in ("face", "tristrips") and (name == "face" or faces is None):
         li = next((i for i, p in enumerate(props) if p[2] is not None), None)
         if li is not None:
-            faces = _triangulate([r[li] for r in rows])
+            faces = (_triangulate if name == "face" else _strips)([r[li] for r in rows])
     return verts, faces
 
 

@@ -28,6 +28,21 @@ def test_binary_ply_mesh_is_sampled_on_its_surface(tmp_path):
     assert pts[:, :2].min() >= 0 and pts[:, :2].max() <= 1 and pts[:, 0].mean() == pytest.approx(0.5, abs=0.08)
 
 
+def test_ply_triangle_strips_are_read_as_the_app_reads_them(tmp_path):
+    """A 'tristrips' element (vrip, the Digital Michelangelo models): -1 between strips, joins
+    left out; the same surface as the faces it stands for (src/io/ply.ts)."""
+    from any2point.meshio import _read_ply
+    head = ("ply\nformat ascii 1.0\nelement vertex 8\nproperty float x\nproperty float y\nproperty float z\n"
+            "element tristrips 1\nproperty list int int vertex_indices\nend_header\n")
+    grid = "".join(f"{x} {y} 0\n" for y in (0, 1) for x in range(4))
+    p = tmp_path / "strips.ply"
+    p.write_text(head + grid + "11 0 4 1 5 2 -1 2 2 6 3 7\n")
+    verts, faces = _read_ply(p)
+    assert faces.tolist() == [[0, 4, 1], [1, 4, 5], [1, 5, 2], [6, 2, 3], [6, 3, 7]]
+    pts = read_cloud(p, 400, RNG)
+    assert pts.shape == (400, 3) and pts[:, 0].max() > 2.5
+
+
 def test_obj_with_faces_and_negative_indices(tmp_path):
     p = tmp_path / "t.obj"
     p.write_text("# tri\nv 0 0 0\nv 0 0 2\nv 0 2 0\nf -3/1 -2/2 -1/3\n")
