@@ -190,6 +190,8 @@ const TABLE = {
   // .blend1 is the backup Blender keeps of the file saved before. Saved compressed (Zstandard, or
   // gzip before 3.0), they are unpacked first (compressed.ts).
   blend: { label: 'Blender', extensions: ['blend', 'blend1'], text: false, sniff: { signature: ({ bytes }) => startsWith(bytes, 'BLENDER') } },
+  // STEP (step.ts), CAD programs' exchange format: text starting "ISO-10303-21;".
+  step: { label: 'STEP', extensions: ['step', 'stp'], text: true, sniff: { signature: ({ text }) => /^\s*ISO-10303-21\s*;/.test(text) } },
   // MagicaVoxel's voxel models (vox.ts): "VOX " and a version (150, 200).
   vox: { label: 'MagicaVoxel', extensions: ['vox'], text: false, sniff: { signature: ({ bytes }) => startsWith(bytes, 'VOX ') } },
   // Tar, 7-Zip and RAR archives holding a model (archive.ts; tar.ts, sevenZip.ts): "ustar" at byte
@@ -268,8 +270,6 @@ export const UNREAD_FORMATS: Readonly<Record<string, string>> = {
   mb: `Maya files are not read; ${EXPORT_MESH} (or FBX)`,
   max: `3ds Max files are not read; ${EXPORT_MESH}`,
   skp: `SketchUp files are not read; ${EXPORT_MESH}`,
-  step: `CAD files (STEP) are not read; ${EXPORT_MESH}`,
-  stp: `CAD files (STEP) are not read; ${EXPORT_MESH}`,
   iges: `CAD files (IGES) are not read; ${EXPORT_MESH}`,
   igs: `CAD files (IGES) are not read; ${EXPORT_MESH}`,
   dwg: `CAD drawings (DWG) are not read; ${EXPORT_MESH}`,

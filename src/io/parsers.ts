@@ -27,6 +27,7 @@ import { parseStl } from './stl';
 import { parseX3d } from './x3d';
 import { parseTds } from './tds';
 import { parseUsd } from './usd';
+import { parseStep } from './step';
 import { parseVox } from './vox';
 import { parseVtk } from './vtk';
 import { readText } from './lines';
@@ -59,6 +60,7 @@ export const PARSERS: Readonly<Record<FormatId, (bytes: Uint8Array) => Parsed>> 
   vtk: parseVtk,
   msh: parseGmsh,
   vox: parseVox,
+  step: parseStep,
   inp: (bytes) => parseAbaqus(readText('inp', bytes)),
   bdf: (bytes) => parseNastran(readText('bdf', bytes)),
   blend: parseBlend,

@@ -46,7 +46,7 @@ describe('sniffing', () => {
     expect(extensionOf('archive.tar.xyz')).toBe('xyz');
     expect(extensionOf('noext')).toBe('');
     expect(extensionOf('dot.')).toBe('');
-    expect(ACCEPTED_EXTENSIONS).toEqual(['.ply', '.obj', '.pcd', '.xyz', '.txt', '.csv', '.pts', '.asc', '.xyzn', '.xyzrgb', '.off', '.stl', '.glb', '.gltf', '.3mf', '.las', '.laz', '.npy', '.npz', '.splat', '.spz', '.usdz', '.usda', '.usdc', '.usd', '.drc', '.fbx', '.dae', '.wrl', '.x3d', '.x3dv', '.wrz', '.x3dz', '.x3dvz', '.dxf', '.3ds', '.ptx', '.e57', '.h5', '.hdf5', '.he5', '.vtk', '.vtp', '.vtu', '.vts', '.msh', '.inp', '.bdf', '.nas', '.blend', '.blend1', '.vox', '.tar', '.7z', '.rar', '.zip', '.kmz', '.zae', '.gz', '.xz', '.bz2', '.zst', '.tgz', '.txz', '.tbz2', '.tbz', '.tzst']);
+    expect(ACCEPTED_EXTENSIONS).toEqual(['.ply', '.obj', '.pcd', '.xyz', '.txt', '.csv', '.pts', '.asc', '.xyzn', '.xyzrgb', '.off', '.stl', '.glb', '.gltf', '.3mf', '.las', '.laz', '.npy', '.npz', '.splat', '.spz', '.usdz', '.usda', '.usdc', '.usd', '.drc', '.fbx', '.dae', '.wrl', '.x3d', '.x3dv', '.wrz', '.x3dz', '.x3dvz', '.dxf', '.3ds', '.ptx', '.e57', '.h5', '.hdf5', '.he5', '.vtk', '.vtp', '.vtu', '.vts', '.msh', '.inp', '.bdf', '.nas', '.blend', '.blend1', '.step', '.stp', '.vox', '.tar', '.7z', '.rar', '.zip', '.kmz', '.zae', '.gz', '.xz', '.bz2', '.zst', '.tgz', '.txz', '.tbz2', '.tbz', '.tzst']);
   });
 });
 
