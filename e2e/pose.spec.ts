@@ -416,6 +416,18 @@ test('a y-up chair Draco-compressed, as a .glb and as a .drc, is read and is a c
   await expect(page.getByTestId('point-count')).toHaveAttribute('data-value', String(chair.points.length / 3));
 });
 
+// CAD programs exchange STEP: an assembly written by FreeCAD (OpenCascade's STEP writer; a table
+// of five parts turned and moved in a room, beside a stool: tests/io/stepWrite.py) is read in the
+// parse worker, its faces meshed on their surfaces, and is a table.
+test('a table assembly saved as STEP by a CAD program is read and is a table', async ({ page }) => {
+  test.setTimeout(10 * 60_000);
+  await open(page, 'auto');
+  const step = new Uint8Array(readFileSync(new URL('../tests/fixtures/loaders/step/table.step', import.meta.url)));
+  expect(await classifyFile(page, 'table.step', step)).toMatchObject({ top1: 'table', up: 'z' });
+  await expect(page.getByTestId('format')).toHaveAttribute('data-value', 'step');
+  await expect(page.getByTestId('format')).toContainText('STEP mesh');
+});
+
 // Voxel artists save MagicaVoxel .vox files: a chair of voxels, turned a quarter about z by the
 // file's scene graph and coloured by its palette, is read (the surface of its voxels) and is a
 // chair, z up.

@@ -12,7 +12,8 @@
 // coordinates (session 63); the table and the chair in a .7z and a .tar.gz, the airplane in a
 // .rar (session 64); the set as a .tar.xz, the chair's PTX compressed by Zstandard, the chair y-up
 // as PyVista saves a cloud (.vtk), the table as hexahedra in Abaqus, Gmsh and Nastran files (session 65);
-// the table as Blender's .blend (session 67).
+// the table as Blender's .blend (session 67); a STEP assembly, a MagicaVoxel chair and a posed glTF
+// character (session 68).
 //   node --input-type=module -e "const { runnerImport } = await import('vite'); await runnerImport('./scripts/user-files.ts', { configFile: false, logLevel: 'warn' });" -- /tmp/user-files
 //   npx any2point classify /tmp/user-files --device cpu
 import { execFileSync } from 'node:child_process';
@@ -30,6 +31,7 @@ import { tdsFile } from '../tests/io/tdsWrite';
 import { pointsVtk } from '../tests/io/vtkLegacyWrite';
 import { binaryFbx, meshTree } from '../tests/io/fbxWrite';
 import { glbFile } from '../tests/io/generate';
+import { voxFile, voxelChair } from '../tests/io/voxWrite';
 
 const out = process.argv[1] ?? '/tmp/user-files';
 mkdirSync(path.join(out, 'gltf'), { recursive: true });
@@ -182,4 +184,10 @@ writeFileSync(path.join(out, 'airplane.rar'), rar5([{ name: 'airplane/airplane.p
 // tests/io/blendWrite.py).
 copyFileSync(new URL('../tests/fixtures/loaders/blend/table.blend', import.meta.url), path.join(out, 'table.blend'));
 copyFileSync(new URL('../tests/fixtures/loaders/blend/table.blend', import.meta.url), path.join(out, 'table.blend1'));
-console.log(`user-files: 25 files written (and a Blender backup) under ${out}`);
+// A table assembly from a CAD program as STEP (session 68: FreeCAD wrote it, tests/io/stepWrite.py),
+// a chair of voxels as MagicaVoxel saves it, and a character from Blender, skinned and posed, as glTF
+// (session 68: tests/io/gltfSkinWrite.py).
+copyFileSync(new URL('../tests/fixtures/loaders/step/table.step', import.meta.url), path.join(out, 'table.step'));
+writeFileSync(path.join(out, 'chair.vox'), voxFile({ models: [voxelChair()] }));
+copyFileSync(new URL('../tests/fixtures/loaders/gltf-skin/figure-posed.glb', import.meta.url), path.join(out, 'figure-posed.glb'));
+console.log(`user-files: 28 files written (and a Blender backup) under ${out}`);

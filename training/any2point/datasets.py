@@ -25,7 +25,7 @@ J = TypeVar("J")
 # many clouds, not one shape of a class folder: a whole data set is trained on by `--dataset <its folder>`, h5sets.py)
 # by the app's readers, and files compressed by Zstandard (Python 3.11 has no decoder); a folder's files of these
 # formats are left out of training with a warning.
-APP_ONLY = (".usdz", ".usda", ".usdc", ".usd", ".drc", ".fbx", ".dae", ".wrl", ".wrz", ".x3d", ".x3dv", ".x3dz", ".x3dvz", ".dxf", ".3ds", ".e57", ".ptx", ".laz", ".zip", ".kmz", ".zae", ".tar", ".tgz", ".txz", ".tbz2", ".tbz", ".tzst", ".zst", ".7z", ".rar", ".h5", ".hdf5", ".he5", ".vtp", ".vts", ".blend", ".blend1", ".vox")
+APP_ONLY = (".usdz", ".usda", ".usdc", ".usd", ".drc", ".fbx", ".dae", ".wrl", ".wrz", ".x3d", ".x3dv", ".x3dz", ".x3dvz", ".dxf", ".3ds", ".e57", ".ptx", ".laz", ".zip", ".kmz", ".zae", ".tar", ".tgz", ".txz", ".tbz2", ".tbz", ".tzst", ".zst", ".7z", ".rar", ".h5", ".hdf5", ".he5", ".vtp", ".vts", ".blend", ".blend1", ".vox", ".step", ".stp")
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_MODELNET = REPO.parent / "shared" / "datasets" / "modelnet40"
@@ -149,7 +149,7 @@ def load_folder(root: Path, n_in: int = 1024, seed: int = 0, cache: Path | None 
     files = [(ci, c, f) for ci, c, f in listed if format_suffix(f) in EXTENSIONS]  # scan.ply.gz is read as the PLY inside
     unread = [f"{c}/{f.name}" for _, c, f in listed if format_suffix(f) not in EXTENSIONS and format_suffix(f) in APP_ONLY]
     if unread:
-        print(f"folder dataset: {len(unread)} USD / Draco / FBX / COLLADA / VRML / DXF / 3DS / E57 / PTX / LAZ / .vtp / .vts / Blender / MagicaVoxel / archive / HDF5 / Zstandard file(s) left out ({', '.join(unread[:3])}{', ...' if len(unread) > 3 else ''}): "
+        print(f"folder dataset: {len(unread)} USD / Draco / FBX / COLLADA / VRML / DXF / 3DS / E57 / PTX / LAZ / .vtp / .vts / Blender / STEP / MagicaVoxel / archive / HDF5 / Zstandard file(s) left out ({', '.join(unread[:3])}{', ...' if len(unread) > 3 else ''}): "
               "the app and its CLI read them, training does not; export them as PLY, OBJ or uncompressed glTF to train on them",
               file=sys.stderr)
     kept = kept_path(cache, f"folder-clouds-{seed}", [f for _, _, f in files], n_in)

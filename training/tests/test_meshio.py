@@ -278,7 +278,7 @@ def test_a_folder_dataset_leaves_usd_files_out_and_says_so(tmp_path, capsys):
     (tmp_path / "b" / "chair.vox").write_bytes(b"VOX \x96\x00\x00\x00")
     data = load_folder(tmp_path, n_in=32)
     assert data.ids == ["a/one.xyz", "b/one.xyz"]
-    assert "6 USD / Draco / FBX / COLLADA / VRML / DXF / 3DS / E57 / PTX / LAZ / .vtp / .vts / Blender / MagicaVoxel / archive / HDF5 / Zstandard file(s) left out (a/scan.usdz, b/chair.vox, b/set.7z, ...)" in capsys.readouterr().err
+    assert "6 USD / Draco / FBX / COLLADA / VRML / DXF / 3DS / E57 / PTX / LAZ / .vtp / .vts / Blender / STEP / MagicaVoxel / archive / HDF5 / Zstandard file(s) left out (a/scan.usdz, b/chair.vox, b/set.7z, ...)" in capsys.readouterr().err
 
 
 def test_a_meshopt_or_draco_glb_is_refused_not_misread(tmp_path):
@@ -375,7 +375,7 @@ def test_files_compressed_by_xz_and_bzip2_are_read_and_zstandard_left_to_the_app
     data = load_folder(tmp_path, n_in=32)
     assert data.ids == ["a/one.xyz", "b/one.xyz.xz", "c/one.xyz.bz2"]
     np.testing.assert_array_equal(data.points[0], data.points[2])
-    assert "2 USD / Draco / FBX / COLLADA / VRML / DXF / 3DS / E57 / PTX / LAZ / .vtp / .vts / Blender / MagicaVoxel / archive / HDF5 / Zstandard file(s) left out (c/set.tar.xz, c/two.xyz.zst)" in capsys.readouterr().err
+    assert "2 USD / Draco / FBX / COLLADA / VRML / DXF / 3DS / E57 / PTX / LAZ / .vtp / .vts / Blender / STEP / MagicaVoxel / archive / HDF5 / Zstandard file(s) left out (c/set.tar.xz, c/two.xyz.zst)" in capsys.readouterr().err
     cut = tmp_path / "cut.xyz.xz"
     cut.write_bytes((tmp_path / "b" / "one.xyz.xz").read_bytes()[:-30])
     with pytest.raises(ValueError, match="cut.xyz.xz: the xz stream is damaged or cut short"):
