@@ -245,8 +245,9 @@ interface FaceMesh {
 /** (u, v) of a loop's points, unwrapped along the loop where the surface closes on itself. */
 function loopUv(surface: Surface, loop: V3[]): [number, number][] {
   const out: [number, number][] = [];
+  let near: [number, number] | undefined;
   for (const p of loop) {
-    const [u, v] = surface.uv(p);
+    const [u, v] = (near = surface.uv(p, near));
     const previous = out[out.length - 1];
     const wrap = (value: number, last: number | undefined, period: number | undefined) =>
       period === undefined || last === undefined ? value : value + period * Math.round((last - value) / period);

@@ -47,7 +47,8 @@ export interface Curve {
 
 export interface Surface {
   point(u: number, v: number): V3;
-  uv(p: V3): [number, number];
+  /** The (u, v) of p; `near`, a neighbour's (u, v), lets an iterative search start there. */
+  uv(p: V3, near?: [number, number]): [number, number];
   /** Periods of u and v where the surface closes on itself. */
   periodU?: number;
   periodV?: number;
@@ -227,14 +228,14 @@ export class StepGeometry {
   /** B_SPLINE_CURVE_WITH_KNOTS, plain or rational (a complex entity with RATIONAL_B_SPLINE_CURVE). */
   private bsplineCurve(e: StepEntity, what: string): Curve | null {
     const base = StepGeometry.part(e, 'B_SPLINE_CURVE_WITH_KNOTS');
-    if (base === undefined) return null;
-    const head = e.parts ? StepGeometry.part(e, 'B_SPLINE_CURVE') : base.slice(1);
-    const tail = e.parts ? base : base.slice(6);
+    const implied = (['BEZIER_CURVE', 'UNIFORM_CURVE', 'QUASI_UNIFORM_CURVE'] as const).find((kind) => StepGeometry.part(e, kind) !== undefined || e.type === kind);
+    if (base === undefined && implied === undefined) return null;
+    const head = e.parts ? StepGeometry.part(e, 'B_SPLINE_CURVE') : (base ?? e.args).slice(1);
     if (head === undefined) return null;
     const [degreeValue, control, , closed] = head;
     const degree = this.number(degreeValue!, what);
     if (!Array.isArray(control) || control.length < degree + 1 || degree < 1 || degree > 32) throw new LoadError('step', 'malformed', `${what}: degree ${degree} with ${Array.isArray(control) ? control.length : 0} control points`);
-    const knots = expandKnots(tail[0]!, tail[1]!, what);
+    const knots = base !== undefined ? expandKnots((e.parts ? base : base.slice(6))[0]!, (e.parts ? base : base.slice(6))[1]!, what) : impliedKnots(implied!, control.length, degree);
     if (knots.length !== control.length + degree + 1) throw new LoadError('step', 'malformed', `${what}: ${knots.length} knots for ${control.length} control points of degree ${degree}`);
     const weights = StepGeometry.part(e, 'RATIONAL_B_SPLINE_CURVE')?.[0];
     const dim = Array.isArray(weights) ? 4 : 3;
@@ -299,7 +300,8 @@ export class StepGeometry {
           },
         };
       }
-      case 'TOROIDAL_SURFACE': {
+      case 'TOROIDAL_SURFACE':
+      case 'DEGENERATE_TOROIDAL_SURFACE': {
         const f = this.frame(e.args[1]!, what);
         const major = this.number(e.args[2]!, what);
         const minor = this.number(e.args[3]!, what);
@@ -354,6 +356,28 @@ export class StepGeometry {
           },
         };
       }
+      case 'RECTANGULAR_TRIMMED_SURFACE':
+        // The face's loops trim it anyway.
+        return this.surface(e.args[1]!);
+      case 'OFFSET_SURFACE': {
+        // The basis surface moved along its normal (found by finite differences).
+        const basis = this.surface(e.args[1]!);
+        const offset = this.number(e.args[2]!, what);
+        if (basis === null) return this.note(e.type);
+        const normal = (u: number, v: number): V3 => {
+          const h = 1e-6;
+          const p = basis.point(u, v);
+          return unit(cross(sub(basis.point(u + h, v), p), sub(basis.point(u, v + h), p)));
+        };
+        return {
+          ...basis,
+          point: (u, v) => add(basis.point(u, v), scale(normal(u, v), offset)),
+          uv: (p, near) => {
+            const [u, v] = basis.uv(p, near);
+            return basis.uv(sub(p, scale(normal(u, v), offset)), [u, v]);
+          },
+        };
+      }
       default:
         return this.bsplineSurface(e, what) ?? this.note(e.type);
     }
@@ -363,9 +387,9 @@ export class StepGeometry {
    * RATIONAL_B_SPLINE_SURFACE). */
   private bsplineSurface(e: StepEntity, what: string): Surface | null {
     const base = StepGeometry.part(e, 'B_SPLINE_SURFACE_WITH_KNOTS');
-    if (base === undefined) return null;
-    const head = e.parts ? StepGeometry.part(e, 'B_SPLINE_SURFACE') : base.slice(1);
-    const tail = e.parts ? base : base.slice(8);
+    const implied = (['BEZIER_SURFACE', 'UNIFORM_SURFACE', 'QUASI_UNIFORM_SURFACE'] as const).find((kind) => StepGeometry.part(e, kind) !== undefined || e.type === kind);
+    if (base === undefined && implied === undefined) return null;
+    const head = e.parts ? StepGeometry.part(e, 'B_SPLINE_SURFACE') : (base ?? e.args).slice(1);
     if (head === undefined) return null;
     const [uDegreeValue, vDegreeValue, control] = head;
     const [du, dv] = [this.number(uDegreeValue!, what), this.number(vDegreeValue!, what)];
@@ -373,8 +397,12 @@ export class StepGeometry {
       throw new LoadError('step', 'malformed', `${what}: its control points are not a grid for degrees ${du} and ${dv}`);
     }
     const [nu, nv] = [control.length, (control[0] as StepValue[]).length];
-    const uKnots = expandKnots(tail[0]!, tail[2]!, what);
-    const vKnots = expandKnots(tail[1]!, tail[3]!, what);
+    let uKnots: number[];
+    let vKnots: number[];
+    if (base !== undefined) {
+      const tail = e.parts ? base : base.slice(8);
+      [uKnots, vKnots] = [expandKnots(tail[0]!, tail[2]!, what), expandKnots(tail[1]!, tail[3]!, what)];
+    } else [uKnots, vKnots] = [impliedKnots(implied!, nu, du), impliedKnots(implied!, nv, dv)];
     if (uKnots.length !== nu + du + 1 || vKnots.length !== nv + dv + 1) throw new LoadError('step', 'malformed', `${what}: its knots do not fit ${nu} x ${nv} control points`);
     const weights = StepGeometry.part(e, 'RATIONAL_B_SPLINE_SURFACE')?.[0];
     const dim = Array.isArray(weights) ? 4 : 3;
@@ -389,7 +417,7 @@ export class StepGeometry {
       return out;
     });
     const [u0, u1, v0, v1] = [uKnots[du]!, uKnots[nu]!, vKnots[dv]!, vKnots[nv]!];
-    const point = (u: number, v: number): V3 => {
+    const clamped = (u: number, v: number): V3 => {
       const [uu, vv] = [Math.min(Math.max(u, u0), u1), Math.min(Math.max(v, v0), v1)];
       // Only the du + 1 rows of u's span weigh on the point.
       const span = spanOf(uKnots, du, nu, uu);
@@ -398,6 +426,16 @@ export class StepGeometry {
       const d = deBoorLocal(uKnots, du, span, local, dim, uu);
       return dim === 4 ? [d[0]! / d[3]!, d[1]! / d[3]!, d[2]! / d[3]!] : [d[0]!, d[1]!, d[2]!];
     };
+    // A surface closed in u or v (a lofted tube: its first and last rows meet) wraps round there,
+    // as a cylinder does, so that a face's loops are unwrapped across its seam.
+    const closes = (along: 'u' | 'v') =>
+      [0, 0.25, 0.5, 0.75, 1].every((s) => {
+        const [a, b] = along === 'u' ? [clamped(u0, v0 + s * (v1 - v0)), clamped(u1, v0 + s * (v1 - v0))] : [clamped(u0 + s * (u1 - u0), v0), clamped(u0 + s * (u1 - u0), v1)];
+        return distance(a, b) <= 1e-9 * (1 + Math.hypot(...a));
+      });
+    const [periodU, periodV] = [closes('u') ? u1 - u0 : undefined, closes('v') ? v1 - v0 : undefined];
+    const wrap = (t: number, t0: number, period: number | undefined) => (period === undefined ? t : t0 + ((((t - t0) % period) + period) % period));
+    const point = (u: number, v: number): V3 => clamped(wrap(u, u0, periodU), wrap(v, v0, periodV));
     const [gu, gv] = [Math.min(64, 4 * (nu - du) + 4), Math.min(64, 4 * (nv - dv) + 4)];
     const grid: { u: number; v: number; p: V3 }[] = [];
     for (let i = 0; i <= gu; i++) {
@@ -406,8 +444,27 @@ export class StepGeometry {
         grid.push({ u, v, p: point(u, v) });
       }
     }
-    return { point, uv: (p) => refine2(point, [u0, u1, v0, v1], grid, p), domain: [u0, u1, v0, v1] };
+    const lo: V3 = [Infinity, Infinity, Infinity];
+    const hi: V3 = [-Infinity, -Infinity, -Infinity];
+    for (const { p } of grid) for (let k = 0; k < 3; k++) [lo[k], hi[k]] = [Math.min(lo[k]!, p[k]!), Math.max(hi[k]!, p[k]!)];
+    const tolerance = 1e-6 * distance(lo, hi) + 1e-12;
+    return {
+      point,
+      uv: (p, near) => refine2(clamped, [u0, u1, v0, v1], grid, p, tolerance, near === undefined ? undefined : [wrap(near[0], u0, periodU), wrap(near[1], v0, periodV)]),
+      domain: [u0, u1, v0, v1],
+      ...(periodU === undefined ? {} : { periodU }),
+      ...(periodV === undefined ? {} : { periodV }),
+    };
   }
+}
+
+/** The knots a Bezier, uniform or quasi-uniform B-spline of `count` control points implies. */
+function impliedKnots(kind: string, count: number, degree: number): number[] {
+  const n = count + degree + 1;
+  if (kind.startsWith('BEZIER')) return Array.from({ length: n }, (_, i) => (i < n / 2 ? 0 : 1));
+  if (kind.startsWith('UNIFORM')) return Array.from({ length: n }, (_, i) => i - degree);
+  // Quasi-uniform: clamped, degree + 1 equal knots at each end, evenly spaced inside.
+  return Array.from({ length: n }, (_, i) => Math.min(Math.max(i - degree, 0), count - degree));
 }
 
 /** The parameter of the point of a polyline nearest p (segment index plus the fraction along it). */
@@ -443,14 +500,24 @@ function refine1(at: (t: number) => V3, t0: number, t1: number, grid: V3[], p: V
 
 /** The (u, v) of a surface's point nearest p: the nearest grid sample, then Gauss-Newton steps with
  * finite-difference derivatives, kept within the domain. */
-function refine2(point: (u: number, v: number) => V3, [u0, u1, v0, v1]: number[], grid: { u: number; v: number; p: V3 }[], p: V3): [number, number] {
+function refine2(point: (u: number, v: number) => V3, [u0, u1, v0, v1]: number[], grid: { u: number; v: number; p: V3 }[], p: V3, tolerance: number, near?: [number, number]): [number, number] {
+  // From a neighbour's (u, v) first (a loop's points follow one another): kept when it lands on p.
+  if (near !== undefined) {
+    const [u, v] = newton(point, [u0!, u1!, v0!, v1!], p, near[0], near[1]);
+    if (distance(point(u, v), p) <= tolerance) return [u, v];
+  }
   let best = grid[0]!;
   let bestGap = Infinity;
   for (const g of grid) {
     const gap = distance(g.p, p);
     if (gap < bestGap) [best, bestGap] = [g, gap];
   }
-  let [u, v] = [best.u, best.v];
+  return newton(point, [u0!, u1!, v0!, v1!], p, best.u, best.v);
+}
+
+/** Gauss-Newton steps from (u, v) towards the surface's point nearest p, kept within the domain. */
+function newton(point: (u: number, v: number) => V3, [u0, u1, v0, v1]: number[], p: V3, uStart: number, vStart: number): [number, number] {
+  let [u, v] = [uStart, vStart];
   const [hu, hv] = [(u1! - u0!) * 1e-6, (v1! - v0!) * 1e-6];
   for (let k = 0; k < 12; k++) {
     const s = point(u, v);

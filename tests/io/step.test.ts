@@ -1,7 +1,7 @@
 // STEP (src/io/step.ts, stepFile.ts, stepGeometry.ts) on files OpenCASCADE's STEP writer wrote
 // through FreeCAD (tests/io/stepWrite.py; committed: tests/fixtures/loaders/step): planes, holes,
 // fillets and a chamfer; a cylinder, a cone, a whole sphere and a torus; B-spline lofts, a surface
-// of revolution and a linear extrusion; an assembly of parts placed in parts. Each is compared with
+// of revolution and a linear extrusion; the same kinds as B-splines only; an assembly of parts placed in parts. Each is compared with
 // the same shapes as OpenCASCADE itself tessellates them (the .stl beside it): the same area, and
 // every sampled point of either near the other's surface. Then the plane-angle unit, the refusals,
 // and cut or changed files.
@@ -79,6 +79,7 @@ describe('STEP', () => {
     ['bracket', 'planes, a hole, rounded edges, a chamfer'],
     ['primitives', 'a cylinder, a cone, a whole sphere (bounded by a vertex), a torus'],
     ['curved', 'B-spline lofts, a surface of revolution, a linear extrusion'],
+    ['nurbs', 'the bracket, a sphere and a torus with every face a B-spline, rational where a circle is, closed round a seam'],
     ['table', 'an assembly: a table of five parts turned and moved in a room, beside a stool'],
   ])('%s (%s): the surface OpenCASCADE gives, to within 1 % of its size and area', (name) => {
     expectLikeOpenCascade(fixture(`${name}.step`), fixture(`${name}.stl`));

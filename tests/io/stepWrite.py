@@ -7,6 +7,8 @@
 #   primitives.step  a cylinder, a cone, a sphere and a torus side by side, one part
 #   curved.step      a loft from a circle to a B-spline profile (B-spline surfaces), a vase
 #                    revolved from a B-spline (a surface of revolution), a B-spline extruded
+#   nurbs.step       the bracket, a sphere and a torus with every face turned into a B-spline
+#                    surface (rational where a circle is), as some CAD programs export everything
 #   table.step       an assembly: a table (a top, four legs placed in it) turned and moved within
 #                    a room assembly, beside a stool (a part placed twice)
 #
@@ -40,15 +42,19 @@ def export(doc, objects, name, shape):
     reference(shape, name)
 
 
-def bracket():
-    doc = FreeCAD.newDocument("bracket")
+def bracket_shape():
     box = Part.makeBox(40, 20, 10)
     hole = Part.makeCylinder(4, 10, Vector(28, 10, 0))
     shape = box.cut(hole)
     vertical = [e for e in shape.Edges if abs(e.tangentAt(e.FirstParameter).z) > 0.99 and e.Length > 9 and e.Curve.TypeId == "Part::GeomLine"]
     shape = shape.makeFillet(3, vertical)
     top = [e for e in shape.Edges if e.BoundBox.ZMin > 9.99 and e.Curve.TypeId == "Part::GeomLine" and abs(e.BoundBox.XMin) < 1e-6]
-    shape = shape.makeChamfer(2, top)
+    return shape.makeChamfer(2, top)
+
+
+def bracket():
+    doc = FreeCAD.newDocument("bracket")
+    shape = bracket_shape()
     obj = doc.addObject("Part::Feature", "bracket")
     obj.Shape = shape
     export(doc, [obj], "bracket", shape)
@@ -88,6 +94,15 @@ def curved():
     export(doc, [obj], "curved", shape)
 
 
+def nurbs():
+    doc = FreeCAD.newDocument("nurbs")
+    parts = [bracket_shape(), Part.makeSphere(6, Vector(55, 10, 6)), Part.makeTorus(6, 2, Vector(75, 10, 2))]
+    shape = Part.makeCompound([p.toNurbs() for p in parts])
+    obj = doc.addObject("Part::Feature", "nurbs")
+    obj.Shape = shape
+    export(doc, [obj], "nurbs", shape)
+
+
 def table():
     doc = FreeCAD.newDocument("table")
     room = doc.addObject("App::Part", "room")
@@ -121,4 +136,5 @@ def table():
 bracket()
 primitives()
 curved()
+nurbs()
 table()
