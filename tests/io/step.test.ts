@@ -102,12 +102,15 @@ describe('STEP', () => {
     expect(area(parseStep(text(degrees)))).toBeCloseTo(area(parseStep(text(radians))), 3);
   });
 
-  test('faces on surfaces that are not read are left out, named in a warning', () => {
+  test('an offset surface is its basis moved along the normal; faces on surfaces that are not read are left out, named in a warning', () => {
     const source = new TextDecoder().decode(fixture('bracket.step'));
     const plane = /#(\d+) = PLANE\('',#(\d+)\);/.exec(source)!;
-    const changed = source.replace(plane[0], `#${plane[1]} = OFFSET_SURFACE('',#${plane[2]},1.,.F.);`);
-    const r = load('bracket.step', text(changed), 2000);
-    expect(r.warnings).toEqual(['STEP: 1 face on surfaces that are not read (OFFSET_SURFACE) left out']);
+    // The plane as an offset of itself by 0: the same faces.
+    const offset = source.replace(plane[0], `#${plane[1]} = OFFSET_SURFACE('',#900001,0.,.F.);\n#900001 = PLANE('',#${plane[2]});`);
+    expect(area(parseStep(text(offset)))).toBeCloseTo(area(parseStep(fixture('bracket.step'))), 6);
+    const unread = source.replace(plane[0], `#${plane[1]} = CURVE_BOUNDED_SURFACE('',#900001,(),.T.);\n#900001 = PLANE('',#${plane[2]});`);
+    const r = load('bracket.step', text(unread), 2000);
+    expect(r.warnings).toEqual(['STEP: 1 face on surfaces that are not read (CURVE_BOUNDED_SURFACE) left out']);
   });
 
   test('refused, saying why', () => {
