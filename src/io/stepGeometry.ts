@@ -82,7 +82,8 @@ function spanOf(knots: number[], degree: number, count: number, t: number): numb
   return lo;
 }
 
-/** De Boor's recursion on the degree + 1 control points `d` (a copy, overwritten) of span `span`. */
+/** De Boor's recursion: the point at t of a B-spline (homogeneous when rational), from the degree
+ * + 1 control points `d` of t's span `span` (a copy, overwritten). */
 function deBoorLocal(knots: number[], degree: number, span: number, d: Float64Array, dim: number, t: number): Float64Array {
   for (let r = 1; r <= degree; r++) {
     for (let j = degree; j >= r; j--) {
@@ -93,13 +94,6 @@ function deBoorLocal(knots: number[], degree: number, span: number, d: Float64Ar
     }
   }
   return d.subarray(degree * dim, degree * dim + dim);
-}
-
-/** De Boor: the point at t of a B-spline of `dim`-component control points (homogeneous when
- * rational). */
-function deBoor(knots: number[], degree: number, points: Float64Array, dim: number, t: number): Float64Array {
-  const span = spanOf(knots, degree, points.length / dim, t);
-  return deBoorLocal(knots, degree, span, points.slice((span - degree) * dim, (span + 1) * dim), dim, t);
 }
 
 /** Reads STEP geometry from the entities, each curve and surface built once. */
@@ -247,8 +241,12 @@ export class StepGeometry {
     });
     const t0 = knots[degree]!;
     const t1 = knots[control.length]!;
+    const buffer = new Float64Array((degree + 1) * dim);
     const at = (t: number): V3 => {
-      const d = deBoor(knots, degree, points, dim, Math.min(Math.max(t, t0), t1));
+      const tt = Math.min(Math.max(t, t0), t1);
+      const span = spanOf(knots, degree, control.length, tt);
+      for (let k = 0; k < buffer.length; k++) buffer[k] = points[(span - degree) * dim + k]!;
+      const d = deBoorLocal(knots, degree, span, buffer, dim, tt);
       return dim === 4 ? [d[0]! / d[3]!, d[1]! / d[3]!, d[2]! / d[3]!] : [d[0]!, d[1]!, d[2]!];
     };
     const samples = Math.min(512, 8 * (control.length - degree));
@@ -417,12 +415,19 @@ export class StepGeometry {
       return out;
     });
     const [u0, u1, v0, v1] = [uKnots[du]!, uKnots[nu]!, vKnots[dv]!, vKnots[nv]!];
+    // Buffers reused by every evaluation (points are evaluated by the hundred thousand).
+    const local = new Float64Array((du + 1) * dim);
+    const along = new Float64Array((dv + 1) * dim);
     const clamped = (u: number, v: number): V3 => {
       const [uu, vv] = [Math.min(Math.max(u, u0), u1), Math.min(Math.max(v, v0), v1)];
-      // Only the du + 1 rows of u's span weigh on the point.
+      // Only the du + 1 rows of u's span, and of each the dv + 1 points of v's span, weigh on it.
       const span = spanOf(uKnots, du, nu, uu);
-      const local = new Float64Array((du + 1) * dim);
-      for (let j = 0; j <= du; j++) local.set(deBoor(vKnots, dv, rows[span - du + j]!, dim, vv), j * dim);
+      const vSpan = spanOf(vKnots, dv, nv, vv);
+      for (let j = 0; j <= du; j++) {
+        const row = rows[span - du + j]!;
+        for (let k = 0; k < along.length; k++) along[k] = row[(vSpan - dv) * dim + k]!;
+        local.set(deBoorLocal(vKnots, dv, vSpan, along, dim, vv), j * dim);
+      }
       const d = deBoorLocal(uKnots, du, span, local, dim, uu);
       return dim === 4 ? [d[0]! / d[3]!, d[1]! / d[3]!, d[2]! / d[3]!] : [d[0]!, d[1]!, d[2]!];
     };
@@ -522,8 +527,10 @@ function newton(point: (u: number, v: number) => V3, [u0, u1, v0, v1]: number[],
   for (let k = 0; k < 12; k++) {
     const s = point(u, v);
     const r = sub(s, p);
-    const su = scale(sub(point(u + hu, v), s), 1 / hu);
-    const sv = scale(sub(point(u, v + hv), s), 1 / hv);
+    // Differences taken inwards at the domain's far edges (where a face's bounds often run).
+    const [eu, ev] = [u + hu > u1! ? -hu : hu, v + hv > v1! ? -hv : hv];
+    const su = scale(sub(point(u + eu, v), s), 1 / eu);
+    const sv = scale(sub(point(u, v + ev), s), 1 / ev);
     const [a, b, c] = [dot(su, su), dot(su, sv), dot(sv, sv)];
     const det = a * c - b * b;
     if (!(Math.abs(det) > 1e-30)) break;

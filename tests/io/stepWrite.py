@@ -12,7 +12,8 @@
 #   table.step       an assembly: a table (a top, four legs placed in it) turned and moved within
 #                    a room assembly, beside a stool (a part placed twice)
 #
-#   freecadcmd tests/io/stepWrite.py   (writes to $STEP_OUT, default tests/fixtures/loaders/step)
+#   freecadcmd tests/io/stepWrite.py   (writes to $STEP_OUT, default tests/fixtures/loaders/step;
+#   with STEP_BENCH_OUT=<folder>, only scripts/bench-step.ts's two plates, there)
 #
 # (Debian's freecad, 0.20.2 with OpenCASCADE 7.6, wrote the committed files: apt-get install freecad.)
 import math
@@ -133,6 +134,23 @@ def table():
     reference(Part.makeCompound(shapes), "table")
 
 
+def bench(out):
+    """For scripts/bench-step.ts (not committed): a 200 x 200 x 10 plate with 400 holes chamfered on
+    top (1,602 faces), and the same with every face a B-spline surface."""
+    doc = FreeCAD.newDocument("plate")
+    plate = Part.makeBox(200, 200, 10)
+    holes = [Part.makeCylinder(3, 10, Vector(10 + 9 * i, 10 + 9 * j, 0)) for i in range(20) for j in range(20)]
+    shape = plate.cut(Part.makeCompound(holes))
+    shape = shape.makeChamfer(0.8, [e for e in shape.Edges if e.Curve.TypeId == "Part::GeomCircle" and e.BoundBox.ZMin > 9.9])
+    for name, s in (("plate", shape), ("plate-nurbs", shape.toNurbs())):
+        obj = doc.addObject("Part::Feature", name)
+        obj.Shape = s
+        Import.export([obj], os.path.join(out, name + ".step"))
+
+
+if os.environ.get("STEP_BENCH_OUT"):
+    bench(os.environ["STEP_BENCH_OUT"])
+    raise SystemExit(0)
 bracket()
 primitives()
 curved()
