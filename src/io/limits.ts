@@ -14,6 +14,9 @@ export const LIMITS = {
   /** A LAZ file is decoded whole inside laz-perf's WebAssembly memory (2 GiB at most, the file and
    * the decoder's state in it), so it is read up to this (1.5 GiB); a plain LAS file to maxLargeScanBytes. */
   maxLazBytes: 1.5 * 1024 * 1024 * 1024,
+  /** A STEP file is parsed whole into its instances, about 9 times its size in memory, so it is
+   * read up to this (128 MiB: assemblies of many parts run to tens of megabytes). */
+  maxStepBytes: 128 * 1024 * 1024,
   /** Longest line a text file (or a text body) may have: 1 MiB. Real lines are under 1 KiB; the
    * longest a fixture has is a 100,000-character comment. Checked on the bytes before decoding. */
   maxLineBytes: 1024 * 1024,

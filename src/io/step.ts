@@ -13,7 +13,7 @@
 // Refused with the reason: not STEP, a part of the file that does not follow the exchange syntax
 // (with its line), references to instances the file lacks, no face.
 import { Float64Builder, Uint32Builder } from './buffers';
-import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, countOf, formatCount } from './limits';
+import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, countOf, formatBytes, formatCount } from './limits';
 import { IDENTITY, type Matrix, invertAffine, multiply, pushTransformed } from './matrix';
 import { placedMesh } from './placed';
 import { type StepEntity, type StepValue, parseStepData } from './stepFile';
@@ -372,6 +372,9 @@ function meshBox(surface: Surface, [u0, u1, v0, v1]: [number, number, number, nu
 }
 
 export function parseStep(bytes: Uint8Array): Parsed {
+  if (bytes.length > LIMITS.maxStepBytes) {
+    throw new LoadError('step', 'too-large', `the file is ${formatBytes(bytes.length)}; STEP files are read up to ${formatBytes(LIMITS.maxStepBytes)} (LIMITS.maxStepBytes: one takes about 9 times its size in memory while it is read): export the model, or fewer of its parts, as STL or glTF`);
+  }
   const entities = parseStepData(new TextDecoder('latin1').decode(bytes));
   const geometry = new StepGeometry(entities, angleUnit(entities));
   const placed = placements(entities, geometry);

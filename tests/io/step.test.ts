@@ -13,6 +13,7 @@ import { loadFile } from '../../src/io/index';
 import { sniffFormat } from '../../src/io/sniff';
 import { parseStep } from '../../src/io/step';
 import { parseStl } from '../../src/io/stl';
+import { LIMITS } from '../../src/io/limits';
 import { LoadError, type LoadResult, type Parsed } from '../../src/io/types';
 import { expectError, load } from './expectLoad';
 import { text } from './generate';
@@ -120,6 +121,10 @@ describe('STEP', () => {
     expectError('a.step', text(part.replace(/#(\d+) = CLOSED_SHELL\('',\(#(\d+),/, "#$1 = CLOSED_SHELL('',(#999999,")), 'malformed', /^STEP: solid #\d+ refers to #999999, which the file does not define$/);
     expectError('a.step', text(part.replace('#3 = ', '#3 = = ')), 'malformed', /^STEP: line \d+: expected a name but found "= SHAPE_DEFINITION_R"$/);
     expectError('a.step', text('ISO-10303-21;\nHEADER;\nENDSEC;\n'), 'malformed', /^STEP: the file has no DATA section$/);
+    // Over LIMITS.maxStepBytes: refused before it is parsed (a comment pads the file).
+    const padded = new Uint8Array(LIMITS.maxStepBytes + 1).fill(0x20);
+    padded.set(text('ISO-10303-21;\n/*'));
+    expect(() => parseStep(padded)).toThrow(/^STEP: the file is 128 MiB; STEP files are read up to 128 MiB \(LIMITS.maxStepBytes/);
   });
 
   test('cut or with bytes changed, a STEP file loads or fails with a LoadError, never another exception', () => {
