@@ -176,10 +176,17 @@ function sameClass(a: number, b: number, same: Map<number, number[]>): boolean {
   return classOf(a, same).has(b);
 }
 
+/** An oriented face or shell's underlying one (ORIENTED_FACE, ORIENTED_CLOSED_SHELL: name, *,
+ * the element, its orientation); any other entity itself. */
+function unoriented(entities: Map<number, StepEntity>, id: number): number {
+  const e = entities.get(id);
+  return e !== undefined && e.type.startsWith('ORIENTED_') && e.type !== 'ORIENTED_EDGE' ? (refOf(e.args[2]) ?? id) : id;
+}
+
 /** The faces of a solid or shell. */
 function facesOf(entities: Map<number, StepEntity>, brep: StepEntity): number[] {
   const shells = brep.type === 'SHELL_BASED_SURFACE_MODEL' ? refs(brep.args[1]) : brep.type === 'BREP_WITH_VOIDS' ? [refOf(brep.args[1]), ...refs(brep.args[2])].filter((r): r is number => r !== undefined) : [refOf(brep.args[1])].filter((r): r is number => r !== undefined);
-  return shells.flatMap((s) => refs(entities.get(s)?.args[1]));
+  return shells.flatMap((s) => refs(entities.get(unoriented(entities, s))?.args[1]).map((f) => unoriented(entities, f)));
 }
 
 /** A face's loops as 3D polylines: each edge sampled along its curve, in the loop's direction. */

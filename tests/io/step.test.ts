@@ -114,6 +114,18 @@ describe('STEP', () => {
     expect(r.warnings).toEqual(['STEP: 1 face on surfaces that are not read (CURVE_BOUNDED_SURFACE) left out']);
   });
 
+  test('oriented faces and shells (ORIENTED_FACE, ORIENTED_CLOSED_SHELL) are their faces', () => {
+    const source = new TextDecoder().decode(fixture('bracket.step'));
+    const shell = /#(\d+) = CLOSED_SHELL\('',\(#(\d+),/.exec(source)!;
+    const brep = new RegExp(`MANIFOLD_SOLID_BREP\\('',#${shell[1]}\\)`);
+    const oriented = source
+      .replace(shell[0], `#${shell[1]} = CLOSED_SHELL('',(#900001,`)
+      .replace(brep, `MANIFOLD_SOLID_BREP('',#900002)`)
+      .replace(/ENDSEC;\s*END-ISO/, `#900001 = ORIENTED_FACE('',*,#${shell[2]},.F.);\n#900002 = ORIENTED_CLOSED_SHELL('',*,#${shell[1]},.T.);\nENDSEC;\nEND-ISO`);
+    expect(oriented).toContain("MANIFOLD_SOLID_BREP('',#900002)");
+    expect(area(parseStep(text(oriented)))).toBeCloseTo(area(parseStep(fixture('bracket.step'))), 6);
+  });
+
   test('refused, saying why', () => {
     const part = new TextDecoder().decode(fixture('bracket.step'));
     expectError('a.step', text('ISO-10303-21;\nHEADER;\nENDSEC;\nDATA;\n#1=PRODUCT(\'a\',\'a\',\'\',());\nENDSEC;\nEND-ISO-10303-21;\n'), 'empty', /^STEP: the file holds no solid or surface model with faces/);
