@@ -191,8 +191,9 @@ export function splatPly(points: Float32Array, opacity: Float32Array, repeats = 
   return { header: new TextEncoder().encode(header), body: new Uint8Array(body.buffer) };
 }
 
-/** SPZ version 2 (Niantic's, gzip): 12 fractional bits, grey, every splat opaque. */
-export function toSpz(points: Float32Array): Uint8Array {
+/** SPZ version 2 (Niantic's, gzip): 12 fractional bits, grey, every splat opaque (alpha 240) or
+ * as opaque as `alpha` says. */
+export function toSpz(points: Float32Array, alpha?: Uint8Array): Uint8Array {
   const n = points.length / 3;
   const data = new Uint8Array(16 + n * (9 + 1 + 3 + 3 + 3));
   const view = new DataView(data.buffer);
@@ -204,7 +205,8 @@ export function toSpz(points: Float32Array): Uint8Array {
     const v = Math.round(points[i]! * 4096) & 0xffffff;
     data.set([v & 255, (v >> 8) & 255, v >> 16], 16 + 3 * i);
   }
-  data.fill(240, 16 + 9 * n, 16 + 10 * n);
+  if (alpha === undefined) data.fill(240, 16 + 9 * n, 16 + 10 * n);
+  else data.set(alpha, 16 + 9 * n);
   data.fill(128, 16 + 10 * n);
   return new Uint8Array(gzipSync(data));
 }

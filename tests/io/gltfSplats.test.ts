@@ -3,8 +3,8 @@
 // left out as for every splat file; a primitive compressed as SPZ
 // (KHR_gaussian_splatting_compression_spz_2, accessors without data) is read from its SPZ stream,
 // its right-up-back axes turned back to glTF's.
-import { gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
+import { toSpz } from '../../e2e/modelnet';
 import { createRandom } from '../../src/geometry/random';
 import { LoadError } from '../../src/io/types';
 import { expectError, load } from './expectLoad';
@@ -26,24 +26,6 @@ function splats(): { points: Float32Array; alpha: Uint8Array } {
     alpha[i] = i < SURFACE ? 230 : 10;
   }
   return { points, alpha };
-}
-
-/** An SPZ stream (version 2, gzip) of the points, 12 fractional bits, with their alphas. */
-function spzStream(points: Float32Array, alpha: Uint8Array): Uint8Array {
-  const n = alpha.length;
-  const data = new Uint8Array(16 + n * (9 + 1 + 3 + 3 + 3));
-  const view = new DataView(data.buffer);
-  view.setUint32(0, 0x5053474e, true);
-  view.setUint32(4, 2, true);
-  view.setUint32(8, n, true);
-  data[13] = 12;
-  for (let i = 0; i < 3 * n; i++) {
-    const v = Math.round(points[i]! * 4096) & 0xffffff;
-    data.set([v & 255, (v >> 8) & 255, v >> 16], 16 + 3 * i);
-  }
-  data.set(alpha, 16 + 9 * n);
-  data.fill(128, 16 + 10 * n);
-  return new Uint8Array(gzipSync(data));
 }
 
 const SPLAT_EXTENSION = { kernel: 'ellipse', colorSpace: 'srgb_rec709_display' };
@@ -83,7 +65,7 @@ function spzGlb(stream?: Uint8Array): Uint8Array {
   const { points, alpha } = splats();
   const n = alpha.length;
   const rub = points.map((v, i) => (i % 3 === 1 ? v : -v));
-  const bin = stream ?? spzStream(rub, alpha);
+  const bin = stream ?? toSpz(rub, alpha);
   return glbFile(
     {
       asset: { version: '2.0' },

@@ -1,6 +1,7 @@
 // MagicaVoxel .vox files for the tests, written as MagicaVoxel 0.99 writes them (its published
 // format notes): "VOX " 200, MAIN holding SIZE / XYZI per model, the scene graph (nTRN, nGRP,
 // nSHP), LAYR and RGBA.
+import { concat } from './generate';
 
 export interface VoxModel {
   size: [number, number, number];
@@ -45,18 +46,13 @@ class Bytes {
   }
 }
 
-function concat(parts: ArrayLike<number>[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+/** The parts (bytes, or byte values) one after another. */
+function joined(parts: ArrayLike<number>[]): Uint8Array {
+  return concat(...parts.map((p) => (p instanceof Uint8Array ? p : new Uint8Array(Array.from(p)))));
 }
 
 function chunk(id: string, content: ArrayLike<number>, children: ArrayLike<number> = []): Uint8Array {
-  return concat([new TextEncoder().encode(id), new Bytes().int(content.length).int(children.length).parts, content, children]);
+  return joined([new TextEncoder().encode(id), new Bytes().int(content.length).int(children.length).parts, content, children]);
 }
 
 function nodeChunk(node: VoxNode): Uint8Array {
@@ -82,12 +78,12 @@ export function voxFile(scene: VoxScene): Uint8Array {
   for (const model of scene.models) {
     const voxels = model.voxels instanceof Uint8Array ? model.voxels : model.voxels.flat();
     children.push(chunk('SIZE', new Bytes().int(model.size[0]).int(model.size[1]).int(model.size[2]).parts));
-    children.push(chunk('XYZI', concat([new Bytes().int(voxels.length / 4).parts, voxels])));
+    children.push(chunk('XYZI', joined([new Bytes().int(voxels.length / 4).parts, voxels])));
   }
   for (const node of scene.nodes ?? []) children.push(nodeChunk(node));
   for (const layer of scene.layers ?? []) children.push(chunk('LAYR', new Bytes().int(layer.id).dict(layer.hidden ? { _hidden: '1' } : {}).int(-1).parts));
   if (scene.palette !== undefined) children.push(chunk('RGBA', scene.palette.flat()));
-  return concat([new TextEncoder().encode('VOX '), new Bytes().int(200).parts, chunk('MAIN', [], concat(children))]);
+  return joined([new TextEncoder().encode('VOX '), new Bytes().int(200).parts, chunk('MAIN', [], joined(children))]);
 }
 
 /** A box of voxels from `lo` to `hi` (inclusive) in colour `colour`. */
