@@ -136,7 +136,7 @@ export class StepGeometry {
 
   direction(v: StepValue, what: string): V3 {
     const e = this.entity(v, what);
-    if (e.type === 'VECTOR') return scale(this.direction(e.args[1]!, what), 1);
+    if (e.type === 'VECTOR') return this.direction(e.args[1]!, what);
     const c = e.args[1];
     if (e.type !== 'DIRECTION' || !Array.isArray(c) || c.length < 2 || !c.every((x) => typeof x === 'number' && Number.isFinite(x))) throw new LoadError('step', 'malformed', `${what} (#${e.id}) is not a direction`);
     return unit([c[0] as number, c[1] as number, (c[2] as number | undefined) ?? 0]);
@@ -160,7 +160,10 @@ export class StepGeometry {
 
   curve(v: StepValue): Curve | null {
     const e = this.entity(v, 'an edge');
-    if (!this.curves.has(e.id)) this.curves.set(e.id, this.buildCurve(e, 0));
+    if (!this.curves.has(e.id)) {
+      this.curves.set(e.id, null);
+      this.curves.set(e.id, this.buildCurve(e, 0));
+    }
     return this.curves.get(e.id)!;
   }
 
@@ -258,7 +261,11 @@ export class StepGeometry {
 
   surface(v: StepValue): Surface | null {
     const e = this.entity(v, 'a face');
-    if (!this.surfaces.has(e.id)) this.surfaces.set(e.id, this.buildSurface(e));
+    if (!this.surfaces.has(e.id)) {
+      // Null while it is built: a surface defined through itself (an offset of itself) is not read.
+      this.surfaces.set(e.id, null);
+      this.surfaces.set(e.id, this.buildSurface(e));
+    }
     return this.surfaces.get(e.id)!;
   }
 

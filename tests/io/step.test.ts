@@ -112,6 +112,9 @@ describe('STEP', () => {
     const unread = source.replace(plane[0], `#${plane[1]} = CURVE_BOUNDED_SURFACE('',#900001,(),.T.);\n#900001 = PLANE('',#${plane[2]});`);
     const r = load('bracket.step', text(unread), 2000);
     expect(r.warnings).toEqual(['STEP: 1 face on surfaces that are not read (CURVE_BOUNDED_SURFACE) left out']);
+    // An offset of itself is not read either (rather than followed for ever).
+    const loop = source.replace(plane[0], `#${plane[1]} = OFFSET_SURFACE('',#${plane[1]},1.,.F.);`);
+    expect(load('bracket.step', text(loop), 2000).warnings).toEqual(['STEP: 1 face on surfaces that are not read (OFFSET_SURFACE) left out']);
   });
 
   test('oriented faces and shells (ORIENTED_FACE, ORIENTED_CLOSED_SHELL) are their faces', () => {
