@@ -15,6 +15,7 @@
 import { Float64Builder, Uint32Builder } from './buffers';
 import { FACE_LIMIT_TEXT, LIMITS, POINT_LIMIT_TEXT, countOf, formatBytes, formatCount } from './limits';
 import { IDENTITY, type Matrix, invertAffine, multiply, pushTransformed } from './matrix';
+import { sceneUp } from './objects';
 import { placedMesh } from './placed';
 import { type StepEntity, type StepValue, parseStepData } from './stepFile';
 import { type Surface, type V3, StepGeometry, distance } from './stepGeometry';
@@ -437,5 +438,8 @@ export function parseStep(bytes: Uint8Array): Parsed {
     warnings.push(`STEP: ${countOf(unread, 'face')} on surfaces that are not read (${types}) left out`);
   }
   if (indices.length === 0) throw new LoadError('step', 'empty', unread > 0 ? `every face lies on a surface that is not read (${[...geometry.unread.keys()].join(', ')})` : 'no face could be meshed');
-  return placedMesh(world.finish(), indices.finish(), warnings);
+  // CAD programs mostly model z up (SolidWorks y up): separate objects standing side by side are
+  // looked for along z in a file that places two or more solids (objects.ts sceneUp); pieces that
+  // touch (a chair's mated parts) stay one object, along any up.
+  return { ...placedMesh(world.finish(), indices.finish(), warnings), ...sceneUp('z', placed.length) };
 }

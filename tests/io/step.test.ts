@@ -92,6 +92,10 @@ describe('STEP', () => {
     const r = load('bracket.stp', bytes, 5000);
     expect([r.format, r.kind, r.warnings, r.cloud.count]).toEqual(['step', 'mesh', [], 5000]);
     expect(load('bracket.txt', bytes, 500).format).toBe('step');
+    // Several solids standing apart (the four primitives) are separate objects, looked for along
+    // z; one solid is one shape.
+    expect(load('primitives.step', fixture('primitives.step'), 4000).objects?.sizes.length).toBe(4);
+    expect(r.objects).toBeUndefined();
   });
 
   test('a cone in a file whose plane-angle unit is the degree', () => {
