@@ -256,6 +256,8 @@ export function extensionOf(name: string): string {
 }
 
 const EXPORT_MESH = 'export the model as glTF (.glb), OBJ, PLY or STL';
+/** CAD programs all export STEP, which is read (the exact surfaces), and STL. */
+const EXPORT_CAD = 'export the model as STEP (.step, read here with its exact surfaces) or STL';
 const EXPORT_SCAN = 'export the scan as PLY, LAS or XYZ';
 const EXPORT_SCAN_E57 = 'export the scan as E57, LAS or PLY';
 const TO_NUMPY = "save the cloud as a NumPy array (np.save('cloud.npy', points))";
@@ -270,19 +272,19 @@ export const UNREAD_FORMATS: Readonly<Record<string, string>> = {
   mb: `Maya files are not read; ${EXPORT_MESH} (or FBX)`,
   max: `3ds Max files are not read; ${EXPORT_MESH}`,
   skp: `SketchUp files are not read; ${EXPORT_MESH}`,
-  iges: `CAD files (IGES) are not read; ${EXPORT_MESH}`,
-  igs: `CAD files (IGES) are not read; ${EXPORT_MESH}`,
+  iges: `CAD files (IGES) are not read; ${EXPORT_CAD}`,
+  igs: `CAD files (IGES) are not read; ${EXPORT_CAD}`,
   dwg: `CAD drawings (DWG) are not read; ${EXPORT_MESH}`,
   ifc: `IFC building models are not read; ${EXPORT_MESH}`,
   x3db: `X3D's binary encoding is not read; ${EXPORT_MESH}, or X3D as XML`,
-  sldprt: `SolidWorks parts are not read; ${EXPORT_MESH} (or STL: File > Save As)`,
-  sldasm: `SolidWorks assemblies are not read; ${EXPORT_MESH} (or STL: File > Save As)`,
-  ipt: `Inventor parts are not read; ${EXPORT_MESH} (or STL)`,
-  iam: `Inventor assemblies are not read; ${EXPORT_MESH} (or STL)`,
-  catpart: `CATIA parts are not read; ${EXPORT_MESH} (or STL)`,
-  catproduct: `CATIA products are not read; ${EXPORT_MESH} (or STL)`,
-  f3d: `Fusion 360 designs are not read; ${EXPORT_MESH} (or STL, 3MF)`,
-  '3dm': `Rhino models are not read; ${EXPORT_MESH} (or STL)`,
+  sldprt: `SolidWorks parts are not read; ${EXPORT_CAD} (File > Save As)`,
+  sldasm: `SolidWorks assemblies are not read; ${EXPORT_CAD} (File > Save As)`,
+  ipt: `Inventor parts are not read; ${EXPORT_CAD}`,
+  iam: `Inventor assemblies are not read; ${EXPORT_CAD}`,
+  catpart: `CATIA parts are not read; ${EXPORT_CAD}`,
+  catproduct: `CATIA products are not read; ${EXPORT_CAD}`,
+  f3d: `Fusion 360 designs are not read; ${EXPORT_CAD} (or 3MF)`,
+  '3dm': `Rhino models are not read; ${EXPORT_CAD}`,
   scad: 'OpenSCAD files are programs, not models; render the model (F6) and export it as STL',
   gcode: 'G-code is a 3D printer\'s toolpath, not a model; open the STL or 3MF it was sliced from',
   mtl: 'an .mtl file holds an OBJ\'s materials, not a model; open the .obj beside it',

@@ -64,6 +64,9 @@ describe('bad input', () => {
   test('formats people have that are not read say what to export instead', () => {
     expectError('room.rcp', garbage(64), 'unsupported', 'room.rcp: ReCap projects are not read; export the scan as PLY, LAS or XYZ');
     expectError('chair.skp', garbage(64), 'unsupported', 'chair.skp: SketchUp files are not read; export the model as glTF (.glb), OBJ, PLY or STL');
+    // CAD programs' own files: STEP is what they all export, and it is read.
+    expectError('bracket.sldprt', garbage(64), 'unsupported', 'bracket.sldprt: SolidWorks parts are not read; export the model as STEP (.step, read here with its exact surfaces) or STL (File > Save As)');
+    expectError('part.igs', garbage(64), 'unsupported', 'part.igs: CAD files (IGES) are not read; export the model as STEP (.step, read here with its exact surfaces) or STL');
     expectError('download.tar.xz', garbage(64), 'malformed', /^download\.tar\.xz: the file is named \.xz but is not compressed by xz \(FD 37 7A 58 5A 00\), nor one of PLY, OBJ, .* \(it starts with [0-9a-fx ]+\); is it damaged\?$/);
     expectError('scan.ply.zst', garbage(64), 'malformed', /^scan\.ply\.zst: the file is named \.zst but is not compressed by Zstandard \(28 B5 2F FD\)/);
     expectError('download.rar', garbage(64), 'malformed', 'RAR archive: the file is not a RAR archive (it does not start with RAR\'s signature, "Rar!" 1A 07)');
