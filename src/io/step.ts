@@ -56,8 +56,39 @@ function angleUnit(entities: Map<number, StepEntity>): number {
 
 /** An AXIS2_PLACEMENT_3D as a matrix (column-major, as matrix.ts composes them). */
 function placementMatrix(geometry: StepGeometry, v: StepValue): Matrix {
+  const e = geometry.entity(v, 'a transformation');
+  if (e.type === 'CARTESIAN_TRANSFORMATION_OPERATOR_3D') return operatorMatrix(geometry, e);
   const f = geometry.frame(v, 'a transformation');
   return [...f.x, 0, ...f.y, 0, ...f.z, 0, ...f.o, 1];
+}
+
+/** A CARTESIAN_TRANSFORMATION_OPERATOR_3D (a mapped item's target in some exporters' files): its
+ * axes (axis1 and axis2 just before the origin, axis3 after the scale; each optional, made
+ * orthonormal as ISO 10303-42's base_axis does), origin and uniform scale, found from the origin
+ * (the one point), as exporters write the operator's name and description differently. */
+function operatorMatrix(geometry: StepGeometry, e: StepEntity): Matrix {
+  const what = `transformation #${e.id}`;
+  const at = e.args.findIndex((a) => refOf(a) !== undefined && geometry.entity(a, what).type === 'CARTESIAN_POINT');
+  if (at < 0) throw malformed(`${what} has no origin`);
+  const direction = (a: StepValue | undefined) => (refOf(a) !== undefined && geometry.entity(a!, what).type === 'DIRECTION' ? geometry.direction(a!, what) : undefined);
+  const [axis1, axis2] = [direction(e.args[at - 2]), direction(e.args[at - 1])];
+  const after = e.args.slice(at + 1);
+  const scaleValue = after.find((a) => typeof a === 'number');
+  const axis3 = after.map(direction).find((d) => d !== undefined);
+  const scale = typeof scaleValue === 'number' ? scaleValue : 1;
+  const cross = (a: V3, b: V3): V3 => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+  const unit = (a: V3): V3 => {
+    const n = Math.hypot(...a);
+    return n > 0 ? [a[0] / n, a[1] / n, a[2] / n] : a;
+  };
+  // base_axis: z from axis3 (or x cross y), x from axis1 made perpendicular to it, y completing.
+  const x0: V3 = axis1 ?? [1, 0, 0];
+  const z = unit(axis3 ?? cross(x0, axis2 ?? [0, 1, 0]));
+  const dx = x0[0] * z[0] + x0[1] * z[1] + x0[2] * z[2];
+  const x = unit([x0[0] - dx * z[0], x0[1] - dx * z[1], x0[2] - dx * z[2]]);
+  const y = cross(z, x);
+  const o = geometry.point(e.args[at]!, what);
+  return [...x.map((c) => c * scale), 0, ...y.map((c) => c * scale), 0, ...z.map((c) => c * scale), 0, ...o, 1];
 }
 
 interface Placement {

@@ -133,6 +133,35 @@ describe('STEP', () => {
     expect(area(parseStep(text(oriented)))).toBeCloseTo(area(parseStep(fixture('bracket.step'))), 6);
   });
 
+  test('a mapped item placed by a Cartesian transformation operator: turned, scaled and moved as it says', () => {
+    const source = new TextDecoder().decode(fixture('bracket.step'));
+    const rep = /#(\d+) = ADVANCED_BREP_SHAPE_REPRESENTATION\('',\(#(\d+),/.exec(source)!;
+    // The bracket's representation mapped into a new one: x to y, y to -x, scaled 2, moved 100 in x.
+    const mapped = source.replace(
+      /ENDSEC;\s*END-ISO/,
+      [
+        `#900010 = SHAPE_REPRESENTATION('',(#900011),#${/#(\d+) = \( GEOMETRIC_REPRESENTATION_CONTEXT\(3\)/.exec(source)![1]});`,
+        `#900011 = MAPPED_ITEM('',#900012,#900013);`,
+        `#900012 = REPRESENTATION_MAP(#${rep[2]},#${rep[1]});`,
+        "#900013 = CARTESIAN_TRANSFORMATION_OPERATOR_3D('',$,#900014,#900015,#900016,2.,#900017);",
+        "#900014 = DIRECTION('',(0.,1.,0.));",
+        "#900015 = DIRECTION('',(-1.,0.,0.));",
+        "#900016 = CARTESIAN_POINT('',(100.,0.,0.));",
+        "#900017 = DIRECTION('',(0.,0.,1.));",
+        'ENDSEC;\nEND-ISO',
+      ].join('\n'),
+    );
+    const parsed = parseStep(text(mapped));
+    // Scaled 2: four times the area (to the grid, which follows the model's size).
+    expect(area(parsed) / area(parseStep(fixture('bracket.step')))).toBeCloseTo(4, 2);
+    const r = load('mapped.step', text(mapped), 20000);
+    const [min, max] = [r.bounds.min.map((v, k) => v + (r.offset?.[k] ?? 0)), r.bounds.max.map((v, k) => v + (r.offset?.[k] ?? 0))];
+    [[60, 100], [0, 80], [0, 20]].forEach(([lo, hi], k) => {
+      expect(min[k]!).toBeCloseTo(lo!, 0);
+      expect(max[k]!).toBeCloseTo(hi!, 0);
+    });
+  });
+
   test('refused, saying why', () => {
     const part = new TextDecoder().decode(fixture('bracket.step'));
     expectError('a.step', text('ISO-10303-21;\nHEADER;\nENDSEC;\nDATA;\n#1=PRODUCT(\'a\',\'a\',\'\',());\nENDSEC;\nEND-ISO-10303-21;\n'), 'empty', /^STEP: the file holds no solid or surface model with faces/);
