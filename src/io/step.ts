@@ -18,7 +18,7 @@ import { IDENTITY, type Matrix, invertAffine, multiply, pushTransformed } from '
 import { sceneUp } from './objects';
 import { placedMesh } from './placed';
 import { type StepEntity, type StepValue, parseStepData } from './stepFile';
-import { type Surface, type V3, StepGeometry, distance } from './stepGeometry';
+import { type Surface, type V3, StepGeometry, axesOf, cross, distance } from './stepGeometry';
 import { LoadError, type Parsed } from './types';
 
 /** Cells across the model's bounding-box diagonal: a cell is about 1/150 of the model. */
@@ -76,17 +76,9 @@ function operatorMatrix(geometry: StepGeometry, e: StepEntity): Matrix {
   const scaleValue = after.find((a) => typeof a === 'number');
   const axis3 = after.map(direction).find((d) => d !== undefined);
   const scale = typeof scaleValue === 'number' ? scaleValue : 1;
-  const cross = (a: V3, b: V3): V3 => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
-  const unit = (a: V3): V3 => {
-    const n = Math.hypot(...a);
-    return n > 0 ? [a[0] / n, a[1] / n, a[2] / n] : a;
-  };
   // base_axis: z from axis3 (or x cross y), x from axis1 made perpendicular to it, y completing.
   const x0: V3 = axis1 ?? [1, 0, 0];
-  const z = unit(axis3 ?? cross(x0, axis2 ?? [0, 1, 0]));
-  const dx = x0[0] * z[0] + x0[1] * z[1] + x0[2] * z[2];
-  const x = unit([x0[0] - dx * z[0], x0[1] - dx * z[1], x0[2] - dx * z[2]]);
-  const y = cross(z, x);
+  const { x, y, z } = axesOf(axis3 ?? cross(x0, axis2 ?? [0, 1, 0]), x0);
   const o = geometry.point(e.args[at]!, what);
   return [...x.map((c) => c * scale), 0, ...y.map((c) => c * scale), 0, ...z.map((c) => c * scale), 0, ...o, 1];
 }

@@ -14,11 +14,19 @@ const sub = (a: V3, b: V3): V3 => [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
 const add = (a: V3, b: V3): V3 => [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
 const scale = (a: V3, s: number): V3 => [a[0] * s, a[1] * s, a[2] * s];
 export const dot = (a: V3, b: V3): number => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-const cross = (a: V3, b: V3): V3 => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+export const cross = (a: V3, b: V3): V3 => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
 export const distance = (a: V3, b: V3): number => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
 function unit(a: V3): V3 {
   const n = Math.hypot(a[0], a[1], a[2]);
   return n > 0 ? [a[0] / n, a[1] / n, a[2] / n] : [0, 0, 1];
+}
+
+/** The right-handed axes from a z axis and an x direction made perpendicular to it (ISO
+ * 10303-42's placements and base_axis). */
+export function axesOf(zAxis: V3, x: V3): { x: V3; y: V3; z: V3 } {
+  const z = unit(zAxis);
+  const xz = unit(sub(x, scale(z, dot(x, z))));
+  return { x: xz, y: cross(z, xz), z };
 }
 
 /** A right-handed frame: origin and axes. */
@@ -148,9 +156,8 @@ export class StepGeometry {
     if (e.type !== 'AXIS2_PLACEMENT_3D' && e.type !== 'AXIS1_PLACEMENT') throw new LoadError('step', 'malformed', `${what} (#${e.id}) is a ${e.type}, not a placement`);
     const o = this.point(e.args[1]!, what);
     const z = e.args[2] === null || e.args[2] === undefined ? ([0, 0, 1] as V3) : this.direction(e.args[2], what);
-    let x = e.type === 'AXIS2_PLACEMENT_3D' && e.args[3] !== null && e.args[3] !== undefined ? this.direction(e.args[3], what) : Math.abs(z[0]) < 0.9 ? ([1, 0, 0] as V3) : ([0, 1, 0] as V3);
-    x = unit(sub(x, scale(z, dot(x, z))));
-    return { o, x, y: cross(z, x), z };
+    const x = e.type === 'AXIS2_PLACEMENT_3D' && e.args[3] !== null && e.args[3] !== undefined ? this.direction(e.args[3], what) : Math.abs(z[0]) < 0.9 ? ([1, 0, 0] as V3) : ([0, 1, 0] as V3);
+    return { o, ...axesOf(z, x) };
   }
 
   private note(type: string): null {
